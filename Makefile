@@ -1,0 +1,102 @@
+# Build, run and test the training platform.  See README.md.
+#
+#   make            build the release flavour (build/release)
+#   make run        set up and start the development stack on 127.0.0.1:8080
+#   make stop       stop everything `make run` or `make test` started
+#   make test       unit, integration and browser tests against a fresh test stack
+#   make bench      see docs/ (issue 6)
+
+FLAVOR  ?= release
+B       := build/$(FLAVOR)
+CC      ?= gcc
+
+PKGS    := fcgi libpq jansson libjwt libsodium libcmark libqrencode libmagic
+TPKGS   := cmocka libcurl
+
+WARN    := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+           -Wmissing-prototypes -Wpointer-arith -Wformat=2 -fno-common \
+           -fstack-protector-strong
+CPPFLAGS := -D_GNU_SOURCE -Ibackend/src $(shell pkg-config --cflags $(PKGS))
+ifeq ($(FLAVOR),asan)
+OPT     := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
+           -fno-omit-frame-pointer
+LDOPT   := -fsanitize=address,undefined
+else
+OPT     := -O2 -g -D_FORTIFY_SOURCE=2 -fPIE
+LDOPT   := -pie -Wl,-z,relro,-z,now
+endif
+CFLAGS  := $(WARN) $(OPT) -MMD -MP
+LDLIBS  := $(shell pkg-config --libs $(PKGS)) -lhpdf -lcsv -lm
+TLDLIBS := $(shell pkg-config --libs $(TPKGS))
+
+APP_SRC := $(filter-out backend/src/main.c, \
+           $(wildcard backend/src/*.c backend/src/handlers/*.c backend/src/store/*.c))
+APP_OBJ := $(APP_SRC:%.c=$(B)/obj/%.o)
+TOOLS   := $(patsubst backend/tools/%.c,$(B)/hgkm-%,$(wildcard backend/tools/*.c))
+UNIT    := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test_*.c))
+ITEST_SRC := $(wildcard tests/integration/*.c)
+
+.PHONY: all run stop test test-unit test-integration test-browser test-content \
+        bench format format-check lint clean deps
+all: $(B)/hgkm-fcgi $(TOOLS)
+
+$(B)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(B)/libapp.a: $(APP_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/hgkm-fcgi: $(B)/obj/backend/src/main.o $(B)/libapp.a
+	$(CC) $(LDOPT) -o $@ $^ $(LDLIBS)
+
+$(B)/hgkm-%: $(B)/obj/backend/tools/%.o $(B)/libapp.a
+	$(CC) $(LDOPT) -o $@ $^ $(LDLIBS)
+
+$(B)/tests/%: $(B)/obj/tests/unit/%.o $(B)/libapp.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDOPT) -o $@ $^ $(LDLIBS) $(TLDLIBS)
+
+$(B)/tests/integration: $(ITEST_SRC:%.c=$(B)/obj/%.o) $(B)/libapp.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDOPT) -o $@ $^ $(LDLIBS) $(TLDLIBS)
+
+# The dev stack runs the release build; tests run the sanitizer build.
+run: deps
+	$(MAKE) FLAVOR=release all
+	deploy/dev/stack.sh up run
+
+stop:
+	deploy/dev/stack.sh down run
+	deploy/dev/stack.sh down test
+
+deps:
+	@deploy/dev/deps.sh check
+
+test: deps
+	tests/run-all.sh
+
+test-unit:
+	$(MAKE) FLAVOR=asan $(patsubst build/$(FLAVOR)/%,build/asan/%,$(UNIT))
+	tests/run-unit.sh build/asan
+
+test-integration:
+	tests/run-integration.sh
+
+test-browser:
+	tests/run-browser.sh
+
+test-content: $(B)/hgkm-content
+	$(B)/hgkm-content check content
+
+format:
+	clang-format -i $(wildcard backend/src/*.[ch] backend/src/*/*.[ch] backend/tools/*.c tests/unit/*.c tests/integration/*.[ch])
+
+format-check:
+	clang-format --dry-run --Werror $(wildcard backend/src/*.[ch] backend/src/*/*.[ch] backend/tools/*.c tests/unit/*.c tests/integration/*.[ch])
+
+clean:
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)

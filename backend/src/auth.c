@@ -1,0 +1,213 @@
+/*
+ * Tokens, passwords and random codes.  libjwt 1.10 takes the algorithm from
+ * the token, accepts "none" with an empty key and never looks at exp, so
+ * every one of those checks lives here in auth_token_verify().
+ */
+#include "auth.h"
+
+#include <ctype.h>
+#include <jansson.h>
+#include <jwt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "json.h"
+
+static bool token_shape_ok(const char *t);
+static int claim_int(json_t *payload, const char *name, long long *out);
+
+/* Passwords people pick when told "at least 12 characters".  Compared
+ * case-insensitively. */
+static const char *const common_passwords[] = {
+	"123456789012", "1234567890123", "12345678901234", "123456789abc",
+	"000000000000", "111111111111", "aaaaaaaaaaaa", "abcdefghijkl",
+	"abcdefgh1234", "qwertyuiopas", "qwertyuiop12", "qwerty123456",
+	"1qaz2wsx3edc", "password1234", "password123!", "passwordpassword",
+	"wachtwoord12", "wachtwoord123", "wachtwoord1234", "wachtwoord!!",
+	"welkomwelkom", "welkom123456", "welkom12345!", "zomer2024zomer",
+	"iloveyou1234", "letmein12345", "administrator", "changeme1234",
+	"leerkracht12", "leerkracht123", "basisschool1", "basisschool12",
+	"basisschool123", "onderwijs123", "school123456", "schooljaar12",
+	"voetbal12345", "ajax12345678", "feyenoord123", "nederland123",
+	"trustno1trustno1", "monkeymonkey", "sunshine1234", "princess1234",
+	"dragon123456", "football1234", "baseball1234", "superman1234",
+};
+
+int
+auth_init(void)
+{
+	return sodium_init() < 0 ? -1 : 0;
+}
+
+char *
+auth_token_issue(struct arena *a, const unsigned char *key, size_t key_len,
+                 long long user_id, long long now, int ttl,
+                 struct auth_claims *claims)
+{
+	unsigned char rnd[AUTH_JTI_LEN / 2];
+	char          sub[24];
+	jwt_t        *j = NULL;
+	char         *enc = NULL, *out = NULL;
+
+	randombytes_buf(rnd, sizeof(rnd));
+	sodium_bin2hex(claims->jti, sizeof(claims->jti), rnd, sizeof(rnd));
+	claims->user_id = user_id;
+	claims->iat = now;
+	claims->exp = now + ttl;
+	snprintf(sub, sizeof(sub), "%lld", user_id);
+	if (jwt_new(&j) != 0)
+		return NULL;
+	if (jwt_add_grant(j, "sub", sub) != 0 ||
+	    jwt_add_grant(j, "jti", claims->jti) != 0 ||
+	    jwt_add_grant_int(j, "iat", (long)claims->iat) != 0 ||
+	    jwt_add_grant_int(j, "exp", (long)claims->exp) != 0 ||
+	    jwt_set_alg(j, JWT_ALG_HS256, key, (int)key_len) != 0)
+		goto out;
+	enc = jwt_encode_str(j);
+	if (enc != NULL)
+		out = arena_strdup(a, enc);
+out:
+	free(enc);
+	jwt_free(j);
+	return out;
+}
+
+static bool
+token_shape_ok(const char *t)
+{
+	size_t len = 0;
+	int    dots = 0;
+
+	for (; t[len] != '\0'; len++) {
+		unsigned char c = (unsigned char)t[len];
+
+		if (len >= AUTH_TOKEN_MAX)
+			return false;
+		if (c == '.')
+			dots++;
+		else if (!isalnum(c) && c != '-' && c != '_')
+			return false;
+	}
+	return len > 0 && dots == 2;
+}
+
+/* Reads a claim that must be a JSON integer (not a string, not a real). */
+static int
+claim_int(json_t *payload, const char *name, long long *out)
+{
+	json_t *v = json_object_get(payload, name);
+
+	if (!json_is_integer(v))
+		return -1;
+	*out = json_integer_value(v);
+	return 0;
+}
+
+int
+auth_token_verify(const unsigned char *key, size_t key_len, const char *token,
+                  long long now, int max_ttl, struct auth_claims *claims)
+{
+	jwt_t      *j = NULL;
+	char       *grants = NULL;
+	json_t     *payload = NULL;
+	const char *alg, *sub, *jti;
+	char       *end;
+	int         rc = -1;
+
+	memset(claims, 0, sizeof(*claims));
+	if (token == NULL || key_len < 32 || !token_shape_ok(token))
+		return -1;
+	if (jwt_decode(&j, token, key, (int)key_len) != 0 || j == NULL)
+		goto out;
+	alg = jwt_get_header(j, "alg");
+	if (jwt_get_alg(j) != JWT_ALG_HS256 || alg == NULL ||
+	    strcmp(alg, "HS256") != 0)
+		goto out;
+	grants = jwt_get_grants_json(j, NULL);
+	if (grants == NULL)
+		goto out;
+	payload = json_loads(grants, JSON_REJECT_DUPLICATES, NULL);
+	if (!json_is_object(payload))
+		goto out;
+	if (claim_int(payload, "exp", &claims->exp) < 0 || claims->exp <= now ||
+	    claims->exp > now + max_ttl + AUTH_CLOCK_SKEW)
+		goto out;
+	if (claim_int(payload, "iat", &claims->iat) < 0 ||
+	    claims->iat > now + AUTH_CLOCK_SKEW)
+		goto out;
+	sub = json_string_value(json_object_get(payload, "sub"));
+	if (sub == NULL || !isdigit((unsigned char)sub[0]) || strlen(sub) > 18)
+		goto out;
+	claims->user_id = strtoll(sub, &end, 10);
+	if (*end != '\0' || claims->user_id <= 0)
+		goto out;
+	jti = json_string_value(json_object_get(payload, "jti"));
+	if (jti == NULL || strlen(jti) < 16 || strlen(jti) > 64)
+		goto out;
+	for (const char *p = jti; *p != '\0'; p++)
+		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_')
+			goto out;
+	strcpy(claims->jti, jti);
+	rc = 0;
+out:
+	json_decref(payload);
+	free(grants);
+	jwt_free(j);
+	return rc;
+}
+
+int
+auth_password_hash(const char *password, char out[crypto_pwhash_STRBYTES])
+{
+	return crypto_pwhash_str(out, password, strlen(password), AUTH_PWHASH_OPS,
+	                         AUTH_PWHASH_MEM);
+}
+
+bool
+auth_password_verify(const char *hash, const char *password)
+{
+	return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+}
+
+const char *
+auth_password_problem(const char *password)
+{
+	size_t n = json_utf8_chars(password);
+
+	if (n < AUTH_PASSWORD_MIN)
+		return "Het wachtwoord moet minstens 12 tekens lang zijn.";
+	if (strlen(password) > AUTH_PASSWORD_MAX)
+		return "Het wachtwoord is te lang.";
+	for (size_t i = 0; i < sizeof(common_passwords) / sizeof(common_passwords[0]);
+	     i++)
+		if (strcasecmp(password, common_passwords[i]) == 0)
+			return "Dit wachtwoord is te bekend; kies een ander.";
+	return NULL;
+}
+
+void
+auth_random_code(char out[AUTH_CODE_LEN + 1])
+{
+	unsigned char rnd[16];
+
+	randombytes_buf(rnd, sizeof(rnd));
+	sodium_bin2base64(out, AUTH_CODE_LEN + 1, rnd, sizeof(rnd),
+	                  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+bool
+auth_code_valid(const char *s)
+{
+	size_t n = 0;
+
+	if (s == NULL)
+		return false;
+	for (; s[n] != '\0'; n++) {
+		unsigned char c = (unsigned char)s[n];
+
+		if (n >= 64 || (!isalnum(c) && c != '-' && c != '_'))
+			return false;
+	}
+	return n >= 22;
+}

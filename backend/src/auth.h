@@ -1,0 +1,68 @@
+/* Tokens (HS256 JWT with libjwt), passwords (argon2id with libsodium) and
+ * random codes.  Pure functions: the key and the clock are passed in. */
+#ifndef AUTH_H
+#define AUTH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sodium.h>
+
+#include "arena.h"
+
+#define AUTH_TOKEN_MAX   4096
+#define AUTH_JTI_LEN     32   /* hex characters */
+#define AUTH_CODE_LEN    22   /* base64url of 128 random bits */
+#define AUTH_PASSWORD_MIN 12
+#define AUTH_PASSWORD_MAX 1024
+#define AUTH_CLOCK_SKEW  60
+
+/* argon2id with 19 MiB and 2 passes: OWASP's floor and api.md's, and small
+ * enough that a worker stays under 32 MiB while it hashes. */
+#define AUTH_PWHASH_OPS 2
+#define AUTH_PWHASH_MEM (19u * 1024u * 1024u)
+
+struct auth_claims {
+	long long user_id;
+	long long exp;
+	long long iat;
+	char      jti[65];
+};
+
+/* Calls sodium_init(); -1 when libsodium cannot start. */
+int auth_init(void);
+
+/*
+ * Issues a token for user_id valid for ttl seconds from now.  Returns the
+ * token as an arena string and fills *claims, or NULL on a libjwt failure.
+ */
+char *auth_token_issue(struct arena *a, const unsigned char *key,
+                       size_t key_len, long long user_id, long long now,
+                       int ttl, struct auth_claims *claims);
+
+/*
+ * Verifies a token: size and alphabet first (libjwt alloca()s the decoded
+ * segments), then the HS256 signature, the exact alg, an integer exp in the
+ * future and at most max_ttl ahead, iat not in the future, a numeric sub and
+ * a jti.  Returns 0 and fills *claims, or -1.  Revocation is checked by the
+ * caller against the database.
+ */
+int auth_token_verify(const unsigned char *key, size_t key_len,
+                      const char *token, long long now, int max_ttl,
+                      struct auth_claims *claims);
+
+/* Hashes a password into out (crypto_pwhash_STRBYTES); -1 on failure. */
+int auth_password_hash(const char *password, char out[crypto_pwhash_STRBYTES]);
+
+/* True when password matches the stored hash. */
+bool auth_password_verify(const char *hash, const char *password);
+
+/* NULL when the password is acceptable, else the reason (Dutch, for people). */
+const char *auth_password_problem(const char *password);
+
+/* Fills out[AUTH_CODE_LEN + 1] with a random base64url code. */
+void auth_random_code(char out[AUTH_CODE_LEN + 1]);
+
+/* True when s looks like a code we issue: 22..64 of [A-Za-z0-9_-]. */
+bool auth_code_valid(const char *s);
+
+#endif

@@ -1,0 +1,219 @@
+/* Service settings.  Add new keys in alphabetical order: config_usage() and
+ * config_log() print them in table order. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+
+enum setting_type { SETTING_INT, SETTING_STRING };
+
+struct setting {
+	const char       *key;
+	const char       *env;
+	enum setting_type type;
+	size_t            offset;
+	const char       *def;
+	long              min, max;
+	const char       *help;
+};
+
+#define S_INT(k, e, f, d, lo, hi, h) \
+	{k, e, SETTING_INT, offsetof(struct config, f), d, lo, hi, h}
+#define S_STR(k, e, f, d, h) \
+	{k, e, SETTING_STRING, offsetof(struct config, f), d, 0, 0, h}
+
+static const struct setting settings[] = {
+	S_STR("access-log", "HGKM_ACCESS_LOG", access_log, "-",
+	      "access log file, - for stderr"),
+	S_STR("database-url", "HGKM_DATABASE_URL", database_url, "",
+	      "libpq connection string"),
+	S_STR("error-log", "HGKM_ERROR_LOG", error_log, "-",
+	      "error log file, - for stderr"),
+	S_STR("jwt-secret-file", "HGKM_JWT_SECRET_FILE", jwt_secret_file, "",
+	      "file holding the HS256 secret (at least 32 bytes); "
+	      "HGKM_JWT_SECRET overrides it"),
+	S_STR("public-url", "HGKM_PUBLIC_URL", public_url,
+	      "http://127.0.0.1:8080", "public base URL, for verification links"),
+	S_INT("register-limit", "HGKM_REGISTER_LIMIT", register_limit, "20", 1,
+	      1000000, "registrations per client address per hour"),
+	S_STR("socket", "HGKM_SOCKET", socket, "var/run/run/hgkm.sock",
+	      "unix socket that nginx talks FastCGI to"),
+	S_INT("statement-timeout", "HGKM_STATEMENT_TIMEOUT", statement_timeout,
+	      "5000", 100, 600000, "database statement timeout, milliseconds"),
+	S_INT("token-ttl", "HGKM_TOKEN_TTL", token_ttl, "43200", 60, 43200,
+	      "token lifetime, seconds (at most 12 hours)"),
+	S_INT("workers", "HGKM_WORKERS", workers, "0", 0, 256,
+	      "FastCGI worker processes; 0 means four per core"),
+};
+
+#define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
+
+static int set_value(struct config *c, const struct setting *s,
+                     const char *value, const char *origin);
+static int load_secret(struct config *c);
+
+static int
+set_value(struct config *c, const struct setting *s, const char *value,
+          const char *origin)
+{
+	char *field = (char *)c + s->offset;
+
+	if (s->type == SETTING_INT) {
+		char *end;
+		long  v;
+
+		errno = 0;
+		v = strtol(value, &end, 10);
+		if (errno != 0 || end == value || *end != '\0' || v < s->min ||
+		    v > s->max) {
+			fprintf(stderr,
+			        "config: bad value for %s (%s): \"%s\" (want %ld..%ld)\n",
+			        s->key, origin, value, s->min, s->max);
+			return -1;
+		}
+		*(int *)(void *)field = (int)v;
+		return 0;
+	}
+	if (strlen(value) > 4096) {
+		fprintf(stderr, "config: value for %s (%s) is too long\n", s->key,
+		        origin);
+		return -1;
+	}
+	*(char **)(void *)field = strdup(value);
+	if (*(char **)(void *)field == NULL)
+		return -1;
+	return 0;
+}
+
+static int
+load_secret(struct config *c)
+{
+	const char *env = getenv("HGKM_JWT_SECRET");
+	ssize_t     n;
+	int         fd;
+
+	if (env != NULL && *env != '\0') {
+		c->jwt_key_len = strlen(env);
+		if (c->jwt_key_len > CONFIG_JWT_MAX)
+			c->jwt_key_len = CONFIG_JWT_MAX + 1;
+		else
+			memcpy(c->jwt_key, env, c->jwt_key_len);
+	} else if (c->jwt_secret_file[0] != '\0') {
+		fd = open(c->jwt_secret_file, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			fprintf(stderr, "config: cannot open jwt-secret-file %s: %s\n",
+			        c->jwt_secret_file, strerror(errno));
+			return -1;
+		}
+		n = read(fd, c->jwt_key, sizeof(c->jwt_key));
+		close(fd);
+		if (n < 0) {
+			fprintf(stderr, "config: cannot read jwt-secret-file %s\n",
+			        c->jwt_secret_file);
+			return -1;
+		}
+		c->jwt_key_len = (size_t)n;
+		if (c->jwt_key_len == sizeof(c->jwt_key))
+			c->jwt_key_len = CONFIG_JWT_MAX + 1;
+	}
+	/* libjwt 1.10 accepts alg "none" whenever the key is empty, and HS256
+	 * wants at least 256 bits: refuse to start without a real secret. */
+	if (c->jwt_key_len < CONFIG_JWT_MIN) {
+		fprintf(stderr, "config: the JWT secret must be at least %d bytes "
+		        "(HGKM_JWT_SECRET or jwt-secret-file), got %zu\n",
+		        CONFIG_JWT_MIN, c->jwt_key_len);
+		return -1;
+	}
+	if (c->jwt_key_len > CONFIG_JWT_MAX) {
+		fprintf(stderr, "config: the JWT secret must be at most %d bytes\n",
+		        CONFIG_JWT_MAX);
+		return -1;
+	}
+	return 0;
+}
+
+int
+config_load(struct config *c, int argc, char **argv)
+{
+	size_t i;
+	int    a;
+
+	memset(c, 0, sizeof(*c));
+	for (i = 0; i < NSETTINGS; i++)
+		if (set_value(c, &settings[i], settings[i].def, "default") < 0)
+			return -1;
+	for (i = 0; i < NSETTINGS; i++) {
+		const char *v = getenv(settings[i].env);
+
+		if (v != NULL && set_value(c, &settings[i], v, settings[i].env) < 0)
+			return -1;
+	}
+	for (a = 1; a < argc; a++) {
+		const char *arg = argv[a];
+
+		if (strncmp(arg, "--", 2) != 0) {
+			fprintf(stderr, "config: unexpected argument \"%s\"\n", arg);
+			return -1;
+		}
+		for (i = 0; i < NSETTINGS; i++)
+			if (strcmp(arg + 2, settings[i].key) == 0)
+				break;
+		if (i == NSETTINGS) {
+			fprintf(stderr, "config: unknown option \"%s\"\n", arg);
+			return -1;
+		}
+		if (a + 1 >= argc) {
+			fprintf(stderr, "config: option %s needs a value\n", arg);
+			return -1;
+		}
+		if (set_value(c, &settings[i], argv[++a], arg) < 0)
+			return -1;
+	}
+	if (c->workers == 0) {
+		long cores = sysconf(_SC_NPROCESSORS_ONLN);
+
+		/* A worker waits on the database most of the time. */
+		c->workers = (int)(cores > 0 ? 4 * cores : 4);
+		if (c->workers > 256)
+			c->workers = 256;
+	}
+	return load_secret(c);
+}
+
+void
+config_log(const struct config *c)
+{
+	for (size_t i = 0; i < NSETTINGS; i++) {
+		const char *field = (const char *)c + settings[i].offset;
+
+		if (settings[i].type == SETTING_INT)
+			log_info("config %s = %d", settings[i].key,
+			         *(const int *)(const void *)field);
+		else if (strcmp(settings[i].key, "database-url") == 0)
+			log_info("config %s = %s", settings[i].key,
+			         strstr(*(char *const *)(const void *)field, "password")
+			             ? "(set, contains a password: masked)"
+			             : *(char *const *)(const void *)field);
+		else
+			log_info("config %s = %s", settings[i].key,
+			         *(char *const *)(const void *)field);
+	}
+	log_info("config jwt secret = (%zu bytes, masked)", c->jwt_key_len);
+}
+
+void
+config_usage(void)
+{
+	fprintf(stderr, "usage: hgkm-fcgi [--key value]...\n\n");
+	for (size_t i = 0; i < NSETTINGS; i++)
+		fprintf(stderr, "  --%-18s %-22s default \"%s\"\n      %s\n",
+		        settings[i].key, settings[i].env, settings[i].def,
+		        settings[i].help);
+}

@@ -1,0 +1,39 @@
+/* Service settings: one table of keys, environment variables and bounds. */
+#ifndef CONFIG_H
+#define CONFIG_H
+
+#include <stddef.h>
+
+#define CONFIG_JWT_MIN 32
+#define CONFIG_JWT_MAX 512
+
+struct config {
+	int           workers;           /* 0 until resolved: 4 per core */
+	char         *socket;
+	char         *database_url;
+	char         *jwt_secret_file;
+	char         *public_url;
+	char         *error_log;
+	char         *access_log;
+	int           register_limit;    /* registrations per address per hour */
+	int           token_ttl;         /* seconds, at most 12 hours */
+	int           statement_timeout; /* milliseconds */
+	unsigned char jwt_key[CONFIG_JWT_MAX];
+	size_t        jwt_key_len;
+};
+
+/*
+ * Loads defaults, then the environment, then `--key value` options from
+ * argv, then the JWT secret (HGKM_JWT_SECRET, else the file).  On a bad
+ * value, writes one line naming the key and the value to stderr and returns
+ * -1.  The strings it sets live as long as the process.
+ */
+int config_load(struct config *c, int argc, char **argv);
+
+/* Writes the effective settings to the error log, secrets masked. */
+void config_log(const struct config *c);
+
+/* Writes the table of settings (key, variable, default, meaning). */
+void config_usage(void);
+
+#endif

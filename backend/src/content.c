@@ -1,0 +1,1173 @@
+/* Course content: parses and checks one module directory of content/. */
+
+/*
+ * A module is module.json plus one Markdown file per section.  Parsing goes
+ * on after an error wherever the rest still makes sense, so that an author
+ * sees every problem in one run; the module is handed out only when no error
+ * was found.  Every message starts with the file, then the JSON pointer of
+ * the field or the line in the file.
+ *
+ * Markdown is trusted project content, but raw HTML is refused outright
+ * rather than silently dropped by cmark, so that the author notices.  Files
+ * over CONTENT_MD_MAX are refused before cmark sees them: cmark 0.30 takes
+ * seconds on some nested-list shapes of that size.
+ *
+ * Allocation failure aborts: this runs in a command-line loader, where there
+ * is nothing sensible to do without memory.
+ */
+#include "content.h"
+
+#include <cmark.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define CONTENT_ID_MAX       32 /* question and choice ids */
+#define CONTENT_TITLE_MAX    200
+#define CONTENT_SUMMARY_MAX  1000
+#define CONTENT_TEXT_MAX     2000
+#define CONTENT_EXPLAIN_MAX  4000
+#define CONTENT_POSITION_MAX 100000
+#define CONTENT_FILE_MAX     128
+#define CONTENT_CMARK_OPTS   (CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8)
+
+/* Where errors go while one file is being checked. */
+struct ctx {
+	const char            *file;
+	struct content_errors *errs;
+};
+
+/* Text kinds: a title is one line, the others may span lines. */
+enum {
+	TEXT_LINE,
+	TEXT_MULTILINE,
+};
+
+static void oom(void) __attribute__((noreturn));
+static void *xcalloc(size_t n, size_t size);
+static char *xstrdup(const char *s);
+static char *path_join(const char *dir, const char *name);
+static void errs_add(struct content_errors *errs, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static size_t errs_total(const struct content_errors *errs);
+static void quote_key(const char *key, char *buf, size_t size);
+static bool utf8_next(const unsigned char *s, size_t len, size_t *i);
+static bool valid_id(const char *s, size_t max);
+static bool valid_md_name(const char *s);
+static size_t line_of(const char *s, size_t off);
+static int read_file(const char *path, size_t max, char **buf, size_t *len,
+                     struct content_errors *errs);
+static void check_keys(struct ctx *c, json_t *obj, const char *ptr,
+                       const char *const *allowed);
+static json_t *get_field(struct ctx *c, json_t *obj, const char *ptr,
+                         const char *key);
+static int get_text(struct ctx *c, json_t *obj, const char *ptr,
+                    const char *key, size_t max, int kind, char **out);
+static int get_id(struct ctx *c, json_t *obj, const char *ptr,
+                  const char *key, size_t max, char **out);
+static int get_int(struct ctx *c, json_t *obj, const char *ptr,
+                   const char *key, int min, int max, int *out);
+static int get_bool(struct ctx *c, json_t *obj, const char *ptr,
+                    const char *key, bool *out);
+static json_t *get_array(struct ctx *c, json_t *obj, const char *ptr,
+                         const char *key, size_t min, size_t max);
+static size_t section_with_id(const struct content_module *m, size_t n,
+                              const char *id);
+static size_t section_with_file(const struct content_module *m, size_t n,
+                                const char *file);
+static size_t question_with_id(const struct content_module *m, size_t n,
+                               const char *id);
+static size_t choice_with_id(const struct content_question *q, size_t n,
+                             const char *id);
+static void parse_audience(struct ctx *c, json_t *root,
+                           struct content_module *m);
+static void parse_sections(struct ctx *c, json_t *root,
+                           struct content_module *m);
+static void parse_choices(struct ctx *c, json_t *q, const char *ptr,
+                          struct content_question *qu, bool multiple_ok);
+static void parse_quiz(struct ctx *c, json_t *root, struct content_module *m);
+static void parse_module(struct ctx *c, json_t *root,
+                         struct content_module *m);
+static void load_markdown(const char *dir, struct content_section *s,
+                          struct content_errors *errs);
+static void check_stray_files(const char *dir, const struct content_module *m,
+                              struct content_errors *errs);
+static void hash_bytes(crypto_hash_sha256_state *st, const char *tag,
+                       const char *s, size_t len);
+static void hash_str(crypto_hash_sha256_state *st, const char *tag,
+                     const char *s);
+static void hash_int(crypto_hash_sha256_state *st, const char *tag,
+                     long long v);
+static void module_hash(struct content_module *m);
+static int cmp_names(const void *a, const void *b);
+
+static const char *const module_keys[] = {
+	"title", "summary", "audience", "estimated_minutes", "validity_months",
+	"pass_mark", "position", "sections", "quiz", NULL,
+};
+static const char *const section_keys[] = { "id", "title", "file", NULL };
+static const char *const quiz_keys[] = { "questions", NULL };
+static const char *const question_keys[] = {
+	"id", "text", "multiple", "explanation", "choices", NULL,
+};
+static const char *const choice_keys[] = { "id", "text", "correct", NULL };
+
+static void
+oom(void)
+{
+	fputs("content: out of memory\n", stderr);
+	abort();
+}
+
+static void *
+xcalloc(size_t n, size_t size)
+{
+	void *p;
+
+	p = calloc(n == 0 ? 1 : n, size == 0 ? 1 : size);
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+static char *
+xstrdup(const char *s)
+{
+	char *p;
+
+	p = strdup(s);
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+static char *
+path_join(const char *dir, const char *name)
+{
+	char *p;
+
+	if (asprintf(&p, "%s/%s", dir, name) < 0)
+		oom();
+	return p;
+}
+
+void
+content_errors_init(struct content_errors *errs)
+{
+	errs->msgs = NULL;
+	errs->count = 0;
+	errs->dropped = 0;
+}
+
+void
+content_errors_free(struct content_errors *errs)
+{
+	size_t i;
+
+	for (i = 0; i < errs->count; i++)
+		free(errs->msgs[i]);
+	free(errs->msgs);
+	content_errors_init(errs);
+}
+
+static void
+errs_add(struct content_errors *errs, const char *fmt, ...)
+{
+	va_list ap;
+	char   *msg;
+	char  **grown;
+
+	/* Past the cap only count, so a broken file cannot flood the output. */
+	if (errs->count >= CONTENT_ERRORS_MAX) {
+		errs->dropped++;
+		return;
+	}
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		oom();
+	va_end(ap);
+	grown = realloc(errs->msgs, (errs->count + 1) * sizeof(*grown));
+	if (grown == NULL)
+		oom();
+	errs->msgs = grown;
+	errs->msgs[errs->count++] = msg;
+}
+
+static size_t
+errs_total(const struct content_errors *errs)
+{
+	return errs->count + errs->dropped;
+}
+
+/* A key from the file, made printable and cut short for a message. */
+static void
+quote_key(const char *key, char *buf, size_t size)
+{
+	size_t i;
+
+	for (i = 0; key[i] != '\0' && i + 4 < size; i++) {
+		unsigned char ch = (unsigned char)key[i];
+		bool          odd = ch < 0x20 || ch == 0x7f || ch == '"';
+
+		buf[i] = odd ? '?' : (char)ch;
+	}
+	if (key[i] != '\0') {
+		memcpy(buf + i, "...", 3);
+		i += 3;
+	}
+	buf[i] = '\0';
+}
+
+/*
+ * Steps over one UTF-8 sequence at s[*i].  Refuses overlong forms,
+ * surrogates and code points above U+10FFFF, as RFC 3629 asks.
+ */
+static bool
+utf8_next(const unsigned char *s, size_t len, size_t *i)
+{
+	unsigned char c = s[*i];
+	size_t        n, k;
+	uint32_t      cp;
+
+	if (c < 0x80) {
+		(*i)++;
+		return true;
+	}
+	if (c >= 0xc2 && c <= 0xdf) {
+		n = 1;
+		cp = c & 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		n = 2;
+		cp = c & 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		n = 3;
+		cp = c & 0x07;
+	} else {
+		return false;
+	}
+	if (len - *i <= n)
+		return false;
+	for (k = 1; k <= n; k++) {
+		if ((s[*i + k] & 0xc0) != 0x80)
+			return false;
+		cp = (cp << 6) | (s[*i + k] & 0x3f);
+	}
+	if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return false;
+	*i += n + 1;
+	return true;
+}
+
+bool
+content_valid_slug(const char *s)
+{
+	return valid_id(s, 64);
+}
+
+/* ^[a-z0-9][a-z0-9-]{0,max-1}$ */
+static bool
+valid_id(const char *s, size_t max)
+{
+	size_t i;
+
+	for (i = 0; s[i] != '\0'; i++) {
+		bool alnum = (s[i] >= 'a' && s[i] <= 'z') ||
+		             (s[i] >= '0' && s[i] <= '9');
+
+		if (i >= max || !(alnum || (i > 0 && s[i] == '-')))
+			return false;
+	}
+	return i > 0;
+}
+
+/*
+ * A section file: a plain name in the module directory, so no '/', no "..",
+ * no hidden files, ending in ".md".
+ */
+static bool
+valid_md_name(const char *s)
+{
+	size_t i, len;
+
+	len = strlen(s);
+	if (len <= 3 || len > CONTENT_FILE_MAX ||
+	    strcmp(s + len - 3, ".md") != 0)
+		return false;
+	if (s[0] == '.' || s[0] == '-' || strstr(s, "..") != NULL)
+		return false;
+	for (i = 0; i < len; i++) {
+		char ch = s[i];
+
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		      (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' ||
+		      ch == '.'))
+			return false;
+	}
+	return true;
+}
+
+static size_t
+line_of(const char *s, size_t off)
+{
+	size_t i, line;
+
+	line = 1;
+	for (i = 0; i < off; i++)
+		if (s[i] == '\n')
+			line++;
+	return line;
+}
+
+/*
+ * Reads a whole regular file, refusing symbolic links and anything over
+ * `max` bytes.  On success *buf is a NUL-terminated heap copy owned by the
+ * caller.
+ */
+static int
+read_file(const char *path, size_t max, char **buf, size_t *len,
+          struct content_errors *errs)
+{
+	struct stat st;
+	char       *data;
+	size_t      have;
+	ssize_t     n;
+	int         fd;
+
+	*buf = NULL;
+	*len = 0;
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd == -1) {
+		if (errno == ENOENT)
+			errs_add(errs, "%s: file not found", path);
+		else if (errno == ELOOP)
+			errs_add(errs, "%s: symbolic links are not allowed",
+			         path);
+		else
+			errs_add(errs, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		errs_add(errs, "%s: not a regular file", path);
+		close(fd);
+		return -1;
+	}
+	/* Read one byte past the limit, so a file that grew is still caught. */
+	data = xcalloc(max + 2, 1);
+	have = 0;
+	for (;;) {
+		n = read(fd, data + have, max + 1 - have);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			errs_add(errs, "%s: %s", path, strerror(errno));
+			free(data);
+			close(fd);
+			return -1;
+		}
+		if (n == 0 || (have += (size_t)n) > max)
+			break;
+	}
+	close(fd);
+	if (have > max) {
+		errs_add(errs, "%s: file is larger than %zu bytes", path, max);
+		free(data);
+		return -1;
+	}
+	data[have] = '\0';
+	*buf = data;
+	*len = have;
+	return 0;
+}
+
+/* Typo protection: every key of obj must be in `allowed`. */
+static void
+check_keys(struct ctx *c, json_t *obj, const char *ptr,
+           const char *const *allowed)
+{
+	const char *key;
+	json_t     *v;
+	size_t      i;
+	char        q[72];
+
+	json_object_foreach(obj, key, v) {
+		for (i = 0; allowed[i] != NULL; i++)
+			if (strcmp(key, allowed[i]) == 0)
+				break;
+		if (allowed[i] == NULL) {
+			quote_key(key, q, sizeof(q));
+			errs_add(c->errs, "%s: %s: unknown key \"%s\"", c->file,
+			         ptr[0] ? ptr : "/", q);
+		}
+	}
+}
+
+static json_t *
+get_field(struct ctx *c, json_t *obj, const char *ptr, const char *key)
+{
+	json_t *v;
+
+	v = json_object_get(obj, key);
+	if (v == NULL)
+		errs_add(c->errs, "%s: %s: missing key \"%s\"", c->file,
+		         ptr[0] ? ptr : "/", key);
+	return v;
+}
+
+/*
+ * A text field: a non-blank string of at most `max` code points, with no
+ * control characters other than newline and tab (and no newline in a
+ * TEXT_LINE).  jansson has already refused invalid UTF-8 and NUL.
+ */
+static int
+get_text(struct ctx *c, json_t *obj, const char *ptr, const char *key,
+         size_t max, int kind, char **out)
+{
+	const unsigned char *s;
+	json_t              *v;
+	size_t               i, len, chars;
+	bool                 blank;
+
+	*out = NULL;
+	if ((v = get_field(c, obj, ptr, key)) == NULL)
+		return -1;
+	if (!json_is_string(v)) {
+		errs_add(c->errs, "%s: %s/%s: must be a string", c->file, ptr,
+		         key);
+		return -1;
+	}
+	s = (const unsigned char *)json_string_value(v);
+	len = json_string_length(v);
+	chars = 0;
+	blank = true;
+	for (i = 0; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			chars++;
+		if (s[i] < 0x20 && s[i] != '\t' &&
+		    !(s[i] == '\n' && kind == TEXT_MULTILINE)) {
+			errs_add(c->errs, "%s: %s/%s: control character 0x%02x "
+			         "is not allowed", c->file, ptr, key, s[i]);
+			return -1;
+		}
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n')
+			blank = false;
+	}
+	if (blank) {
+		errs_add(c->errs, "%s: %s/%s: must not be empty", c->file, ptr,
+		         key);
+		return -1;
+	}
+	if (chars > max) {
+		errs_add(c->errs, "%s: %s/%s: is %zu characters, the limit "
+		         "is %zu", c->file, ptr, key, chars, max);
+		return -1;
+	}
+	*out = xstrdup((const char *)s);
+	return 0;
+}
+
+static int
+get_id(struct ctx *c, json_t *obj, const char *ptr, const char *key,
+       size_t max, char **out)
+{
+	json_t *v;
+
+	*out = NULL;
+	if ((v = get_field(c, obj, ptr, key)) == NULL)
+		return -1;
+	if (!json_is_string(v) || !valid_id(json_string_value(v), max)) {
+		errs_add(c->errs, "%s: %s/%s: must be a string matching "
+		         "^[a-z0-9][a-z0-9-]{0,%zu}$", c->file, ptr, key,
+		         max - 1);
+		return -1;
+	}
+	*out = xstrdup(json_string_value(v));
+	return 0;
+}
+
+static int
+get_int(struct ctx *c, json_t *obj, const char *ptr, const char *key,
+        int min, int max, int *out)
+{
+	json_t    *v;
+	json_int_t n;
+
+	if ((v = get_field(c, obj, ptr, key)) == NULL)
+		return -1;
+	if (!json_is_integer(v)) {
+		errs_add(c->errs, "%s: %s/%s: must be an integer", c->file, ptr,
+		         key);
+		return -1;
+	}
+	/* Range first: json_int_t is wider than int. */
+	n = json_integer_value(v);
+	if (n < min || n > max) {
+		errs_add(c->errs, "%s: %s/%s: must be between %d and %d",
+		         c->file, ptr, key, min, max);
+		return -1;
+	}
+	*out = (int)n;
+	return 0;
+}
+
+static int
+get_bool(struct ctx *c, json_t *obj, const char *ptr, const char *key,
+         bool *out)
+{
+	json_t *v;
+
+	if ((v = get_field(c, obj, ptr, key)) == NULL)
+		return -1;
+	if (!json_is_boolean(v)) {
+		errs_add(c->errs, "%s: %s/%s: must be true or false", c->file,
+		         ptr, key);
+		return -1;
+	}
+	*out = json_is_true(v);
+	return 0;
+}
+
+/*
+ * An array field.  A wrong length is reported but the array is still
+ * returned, so that the entries are checked too.
+ */
+static json_t *
+get_array(struct ctx *c, json_t *obj, const char *ptr, const char *key,
+          size_t min, size_t max)
+{
+	json_t *v;
+	size_t  n;
+
+	if ((v = get_field(c, obj, ptr, key)) == NULL)
+		return NULL;
+	if (!json_is_array(v)) {
+		errs_add(c->errs, "%s: %s/%s: must be an array", c->file, ptr,
+		         key);
+		return NULL;
+	}
+	n = json_array_size(v);
+	if (n < min || n > max)
+		errs_add(c->errs, "%s: %s/%s: needs %zu to %zu entries, "
+		         "has %zu", c->file, ptr, key, min, max, n);
+	return v;
+}
+
+/*
+ * Uniqueness checks: the index of the first of the n earlier entries with
+ * this id (or file), or n when there is none.  Entries whose id failed to
+ * parse are NULL and never match.
+ */
+static size_t
+section_with_id(const struct content_module *m, size_t n, const char *id)
+{
+	size_t j;
+
+	for (j = 0; j < n; j++)
+		if (m->sections[j].id != NULL &&
+		    strcmp(m->sections[j].id, id) == 0)
+			break;
+	return j;
+}
+
+static size_t
+section_with_file(const struct content_module *m, size_t n, const char *file)
+{
+	size_t j;
+
+	for (j = 0; j < n; j++)
+		if (m->sections[j].file != NULL &&
+		    strcmp(m->sections[j].file, file) == 0)
+			break;
+	return j;
+}
+
+static size_t
+question_with_id(const struct content_module *m, size_t n, const char *id)
+{
+	size_t j;
+
+	for (j = 0; j < n; j++)
+		if (m->questions[j].id != NULL &&
+		    strcmp(m->questions[j].id, id) == 0)
+			break;
+	return j;
+}
+
+static size_t
+choice_with_id(const struct content_question *q, size_t n, const char *id)
+{
+	size_t j;
+
+	for (j = 0; j < n; j++)
+		if (q->choices[j].id != NULL &&
+		    strcmp(q->choices[j].id, id) == 0)
+			break;
+	return j;
+}
+
+static void
+parse_audience(struct ctx *c, json_t *root, struct content_module *m)
+{
+	json_t *arr, *v;
+	size_t  i;
+	unsigned bit;
+
+	if ((arr = get_array(c, root, "", "audience", 1, 2)) == NULL)
+		return;
+	json_array_foreach(arr, i, v) {
+		const char *s = json_string_value(v);
+
+		if (s != NULL && strcmp(s, "teacher") == 0)
+			bit = CONTENT_AUDIENCE_TEACHER;
+		else if (s != NULL && strcmp(s, "ib") == 0)
+			bit = CONTENT_AUDIENCE_IB;
+		else {
+			errs_add(c->errs, "%s: /audience/%zu: must be "
+			         "\"teacher\" or \"ib\"", c->file, i);
+			continue;
+		}
+		if (m->audience & bit)
+			errs_add(c->errs, "%s: /audience/%zu: \"%s\" is listed "
+			         "twice", c->file, i, s);
+		m->audience |= bit;
+	}
+}
+
+static void
+parse_sections(struct ctx *c, json_t *root, struct content_module *m)
+{
+	json_t *arr, *v;
+	size_t  i, j;
+	char    ptr[64];
+
+	arr = get_array(c, root, "", "sections", 1, CONTENT_MAX_SECTIONS);
+	if (arr == NULL)
+		return;
+	m->n_sections = json_array_size(arr);
+	m->sections = xcalloc(m->n_sections, sizeof(*m->sections));
+	json_array_foreach(arr, i, v) {
+		struct content_section *s = &m->sections[i];
+		char                   *file;
+
+		snprintf(ptr, sizeof(ptr), "/sections/%zu", i);
+		if (!json_is_object(v)) {
+			errs_add(c->errs, "%s: %s: must be an object", c->file,
+			         ptr);
+			continue;
+		}
+		check_keys(c, v, ptr, section_keys);
+		if (get_id(c, v, ptr, "id", 64, &s->id) == 0 &&
+		    (j = section_with_id(m, i, s->id)) < i)
+			errs_add(c->errs, "%s: %s/id: \"%s\" is also the id of "
+			         "/sections/%zu", c->file, ptr, s->id, j);
+		get_text(c, v, ptr, "title", CONTENT_TITLE_MAX, TEXT_LINE,
+		         &s->title);
+		if (get_text(c, v, ptr, "file", CONTENT_FILE_MAX, TEXT_LINE,
+		             &file) != 0)
+			continue;
+		if (!valid_md_name(file)) {
+			errs_add(c->errs, "%s: %s/file: must be a plain file "
+			         "name in the module directory ending in .md "
+			         "(letters, digits, '-', '_', '.'; no '/' or "
+			         "'..')", c->file, ptr);
+			free(file);
+			continue;
+		}
+		s->file = file;
+		if ((j = section_with_file(m, i, file)) < i)
+			errs_add(c->errs, "%s: %s/file: \"%s\" is also the "
+			         "file of /sections/%zu", c->file, ptr, file,
+			         j);
+	}
+}
+
+static void
+parse_choices(struct ctx *c, json_t *q, const char *ptr,
+              struct content_question *qu, bool multiple_ok)
+{
+	json_t *arr, *v;
+	size_t  i, j, correct;
+	bool    all_ok;
+	char    cptr[96];
+
+	arr = get_array(c, q, ptr, "choices", CONTENT_MIN_CHOICES,
+	                CONTENT_MAX_CHOICES);
+	if (arr == NULL)
+		return;
+	qu->n_choices = json_array_size(arr);
+	qu->choices = xcalloc(qu->n_choices, sizeof(*qu->choices));
+	correct = 0;
+	all_ok = true;
+	json_array_foreach(arr, i, v) {
+		struct content_choice *ch = &qu->choices[i];
+
+		snprintf(cptr, sizeof(cptr), "%s/choices/%zu", ptr, i);
+		if (!json_is_object(v)) {
+			errs_add(c->errs, "%s: %s: must be an object", c->file,
+			         cptr);
+			all_ok = false;
+			continue;
+		}
+		check_keys(c, v, cptr, choice_keys);
+		if (get_id(c, v, cptr, "id", CONTENT_ID_MAX, &ch->id) == 0 &&
+		    (j = choice_with_id(qu, i, ch->id)) < i)
+			errs_add(c->errs, "%s: %s/id: \"%s\" is also the id of "
+			         "choice %zu", c->file, cptr, ch->id, j);
+		get_text(c, v, cptr, "text", CONTENT_TEXT_MAX, TEXT_MULTILINE,
+		         &ch->text);
+		if (get_bool(c, v, cptr, "correct", &ch->correct) != 0)
+			all_ok = false;
+		else if (ch->correct)
+			correct++;
+	}
+	/* Count correct choices only when every flag could be read. */
+	if (!all_ok || !multiple_ok)
+		return;
+	if (!qu->multiple && correct != 1)
+		errs_add(c->errs, "%s: %s/choices: a single-answer question "
+		         "needs exactly one correct choice, it has %zu",
+		         c->file, ptr, correct);
+	else if (qu->multiple && correct == 0)
+		errs_add(c->errs, "%s: %s/choices: a multiple-answer question "
+		         "needs at least one correct choice", c->file, ptr);
+}
+
+static void
+parse_quiz(struct ctx *c, json_t *root, struct content_module *m)
+{
+	json_t *quiz, *arr, *v;
+	size_t  i, j;
+	char    ptr[64];
+
+	if ((quiz = get_field(c, root, "", "quiz")) == NULL)
+		return;
+	if (!json_is_object(quiz)) {
+		errs_add(c->errs, "%s: /quiz: must be an object", c->file);
+		return;
+	}
+	check_keys(c, quiz, "/quiz", quiz_keys);
+	arr = get_array(c, quiz, "/quiz", "questions", 1,
+	                CONTENT_MAX_QUESTIONS);
+	if (arr == NULL)
+		return;
+	m->n_questions = json_array_size(arr);
+	m->questions = xcalloc(m->n_questions, sizeof(*m->questions));
+	json_array_foreach(arr, i, v) {
+		struct content_question *qu = &m->questions[i];
+		bool                     multiple_ok;
+
+		snprintf(ptr, sizeof(ptr), "/quiz/questions/%zu", i);
+		if (!json_is_object(v)) {
+			errs_add(c->errs, "%s: %s: must be an object", c->file,
+			         ptr);
+			continue;
+		}
+		check_keys(c, v, ptr, question_keys);
+		if (get_id(c, v, ptr, "id", CONTENT_ID_MAX, &qu->id) == 0 &&
+		    (j = question_with_id(m, i, qu->id)) < i)
+			errs_add(c->errs, "%s: %s/id: \"%s\" is also the id of "
+			         "/quiz/questions/%zu", c->file, ptr, qu->id,
+			         j);
+		get_text(c, v, ptr, "text", CONTENT_TEXT_MAX, TEXT_MULTILINE,
+		         &qu->text);
+		multiple_ok =
+			get_bool(c, v, ptr, "multiple", &qu->multiple) == 0;
+		get_text(c, v, ptr, "explanation", CONTENT_EXPLAIN_MAX,
+		         TEXT_MULTILINE, &qu->explanation);
+		parse_choices(c, v, ptr, qu, multiple_ok);
+	}
+}
+
+static void
+parse_module(struct ctx *c, json_t *root, struct content_module *m)
+{
+	check_keys(c, root, "", module_keys);
+	get_text(c, root, "", "title", CONTENT_TITLE_MAX, TEXT_LINE, &m->title);
+	get_text(c, root, "", "summary", CONTENT_SUMMARY_MAX, TEXT_MULTILINE,
+	         &m->summary);
+	parse_audience(c, root, m);
+	get_int(c, root, "", "estimated_minutes", 1, 600,
+	        &m->estimated_minutes);
+	get_int(c, root, "", "validity_months", 1, 240, &m->validity_months);
+	get_int(c, root, "", "pass_mark", 1, 100, &m->pass_mark);
+	get_int(c, root, "", "position", 0, CONTENT_POSITION_MAX, &m->position);
+	parse_sections(c, root, m);
+	parse_quiz(c, root, m);
+}
+
+/*
+ * Reads, checks and renders one section's Markdown.  The file must be valid
+ * UTF-8 without control characters other than tab, CR, LF and form feed,
+ * must not be blank, and must contain no raw HTML.
+ */
+static void
+load_markdown(const char *dir, struct content_section *s,
+              struct content_errors *errs)
+{
+	const unsigned char *u;
+	cmark_node          *doc;
+	cmark_iter          *it;
+	cmark_event_type     ev;
+	char                *path, *md;
+	size_t               len, i;
+	bool                 blank;
+	int                  last_line, nerr;
+
+	path = path_join(dir, s->file);
+	if (read_file(path, CONTENT_MD_MAX, &md, &len, errs) != 0) {
+		free(path);
+		return;
+	}
+	u = (const unsigned char *)md;
+	blank = true;
+	for (i = 0; i < len;) {
+		if (u[i] < 0x20 && u[i] != '\t' && u[i] != '\n' &&
+		    u[i] != '\r' && u[i] != '\f') {
+			errs_add(errs, "%s:%zu: control character 0x%02x is "
+			         "not allowed", path, line_of(md, i), u[i]);
+			goto out;
+		}
+		if (u[i] > ' ')
+			blank = false;
+		if (!utf8_next(u, len, &i)) {
+			errs_add(errs, "%s:%zu: invalid UTF-8", path,
+			         line_of(md, i));
+			goto out;
+		}
+	}
+	if (blank) {
+		errs_add(errs, "%s: file is empty", path);
+		goto out;
+	}
+
+	doc = cmark_parse_document(md, len, CONTENT_CMARK_OPTS);
+	if (doc == NULL)
+		oom();
+	it = cmark_iter_new(doc);
+	if (it == NULL)
+		oom();
+	last_line = -1;
+	nerr = 0;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node     *n, *p;
+		cmark_node_type t;
+		int             line;
+
+		if (ev != CMARK_EVENT_ENTER)
+			continue;
+		n = cmark_iter_get_node(it);
+		t = cmark_node_get_type(n);
+		if (t != CMARK_NODE_HTML_BLOCK && t != CMARK_NODE_HTML_INLINE)
+			continue;
+		/* Some inlines carry no position; use their block's line. */
+		line = cmark_node_get_start_line(n);
+		for (p = n; line <= 0 && (p = cmark_node_parent(p)) != NULL;)
+			line = cmark_node_get_start_line(p);
+		nerr++;
+		if (line == last_line)
+			continue;
+		last_line = line;
+		errs_add(errs, "%s:%d: raw HTML is not allowed, write Markdown "
+		         "instead", path, line);
+	}
+	cmark_iter_free(it);
+	/*
+	 * Rendered from the tree already parsed with the same options that
+	 * cmark_markdown_to_html() would use, so cmark parses only once.
+	 */
+	if (nerr == 0) {
+		s->html = cmark_render_html(doc, CONTENT_CMARK_OPTS);
+		if (s->html == NULL)
+			oom();
+	}
+	cmark_node_free(doc);
+	if (nerr == 0) {
+		s->markdown = md;
+		s->markdown_len = len;
+		md = NULL;
+	}
+out:
+	free(md);
+	free(path);
+}
+
+/* A Markdown file that no section lists is almost always a mistake. */
+static void
+check_stray_files(const char *dir, const struct content_module *m,
+                  struct content_errors *errs)
+{
+	struct dirent *de;
+	DIR           *d;
+	size_t         i, len;
+
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		len = strlen(de->d_name);
+		if (de->d_name[0] == '.' || len < 3 ||
+		    strcmp(de->d_name + len - 3, ".md") != 0)
+			continue;
+		for (i = 0; i < m->n_sections; i++)
+			if (m->sections[i].file != NULL &&
+			    strcmp(m->sections[i].file, de->d_name) == 0)
+				break;
+		if (i == m->n_sections)
+			errs_add(errs, "%s/%s: not listed in module.json "
+			         "/sections", dir, de->d_name);
+	}
+	closedir(d);
+}
+
+/*
+ * Canonical serialisation for the hash: every field as its tag with a NUL,
+ * an 8-byte big-endian length, then the bytes.  Lists are preceded by their
+ * length, so no two different modules serialise the same way.
+ */
+static void
+hash_bytes(crypto_hash_sha256_state *st, const char *tag, const char *s,
+           size_t len)
+{
+	unsigned char n[8];
+	int           i;
+
+	for (i = 0; i < 8; i++)
+		n[i] = (unsigned char)((uint64_t)len >> (56 - 8 * i));
+	crypto_hash_sha256_update(st, (const unsigned char *)tag,
+	                          strlen(tag) + 1);
+	crypto_hash_sha256_update(st, n, sizeof(n));
+	crypto_hash_sha256_update(st, (const unsigned char *)s, len);
+}
+
+static void
+hash_str(crypto_hash_sha256_state *st, const char *tag, const char *s)
+{
+	hash_bytes(st, tag, s, strlen(s));
+}
+
+static void
+hash_int(crypto_hash_sha256_state *st, const char *tag, long long v)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%lld", v);
+	hash_str(st, tag, buf);
+}
+
+static void
+module_hash(struct content_module *m)
+{
+	crypto_hash_sha256_state st;
+	unsigned char            out[crypto_hash_sha256_BYTES];
+	size_t                   i, j;
+
+	crypto_hash_sha256_init(&st);
+	/* Bump the format tag whenever the serialisation changes. */
+	hash_str(&st, "format", "hgkm-content/1");
+	hash_str(&st, "slug", m->slug);
+	hash_str(&st, "title", m->title);
+	hash_str(&st, "summary", m->summary);
+	hash_int(&st, "audience", m->audience);
+	hash_int(&st, "estimated_minutes", m->estimated_minutes);
+	hash_int(&st, "validity_months", m->validity_months);
+	hash_int(&st, "pass_mark", m->pass_mark);
+	hash_int(&st, "position", m->position);
+	hash_int(&st, "sections", (long long)m->n_sections);
+	for (i = 0; i < m->n_sections; i++) {
+		const struct content_section *s = &m->sections[i];
+
+		hash_str(&st, "section.id", s->id);
+		hash_str(&st, "section.title", s->title);
+		hash_bytes(&st, "section.markdown", s->markdown,
+		           s->markdown_len);
+	}
+	hash_int(&st, "questions", (long long)m->n_questions);
+	for (i = 0; i < m->n_questions; i++) {
+		const struct content_question *q = &m->questions[i];
+
+		hash_str(&st, "question.id", q->id);
+		hash_str(&st, "question.text", q->text);
+		hash_int(&st, "question.multiple", q->multiple);
+		hash_str(&st, "question.explanation", q->explanation);
+		hash_int(&st, "choices", (long long)q->n_choices);
+		for (j = 0; j < q->n_choices; j++) {
+			hash_str(&st, "choice.id", q->choices[j].id);
+			hash_str(&st, "choice.text", q->choices[j].text);
+			hash_int(&st, "choice.correct", q->choices[j].correct);
+		}
+	}
+	crypto_hash_sha256_final(&st, out);
+	sodium_bin2hex(m->hash, sizeof(m->hash), out, sizeof(out));
+}
+
+int
+content_module_load(const char *dir, struct content_module **out,
+                    struct content_errors *errs)
+{
+	struct content_module *m;
+	struct ctx             c;
+	json_error_t           jerr;
+	json_t                *root;
+	const char            *base;
+	char                  *json_path, *buf, *trimmed;
+	size_t                 before, len, i;
+
+	*out = NULL;
+	before = errs_total(errs);
+	m = xcalloc(1, sizeof(*m));
+
+	/* The slug is the last path component, ignoring trailing slashes. */
+	trimmed = xstrdup(dir);
+	for (len = strlen(trimmed); len > 1 && trimmed[len - 1] == '/'; len--)
+		trimmed[len - 1] = '\0';
+	base = strrchr(trimmed, '/');
+	base = base != NULL ? base + 1 : trimmed;
+	m->slug = xstrdup(base);
+	if (!content_valid_slug(m->slug))
+		errs_add(errs, "%s: directory name is not a valid module slug "
+		         "(^[a-z0-9][a-z0-9-]{0,63}$)", trimmed);
+
+	json_path = path_join(trimmed, "module.json");
+	c.file = json_path;
+	c.errs = errs;
+	if (read_file(json_path, CONTENT_JSON_MAX, &buf, &len, errs) != 0)
+		goto done;
+	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+	free(buf);
+	if (root == NULL) {
+		errs_add(errs, "%s:%d:%d: %s", json_path, jerr.line,
+		         jerr.column, jerr.text);
+		goto done;
+	}
+	if (!json_is_object(root)) {
+		errs_add(errs, "%s: /: must be an object", json_path);
+		json_decref(root);
+		goto done;
+	}
+	parse_module(&c, root, m);
+	json_decref(root);
+	for (i = 0; i < m->n_sections; i++)
+		if (m->sections[i].file != NULL)
+			load_markdown(trimmed, &m->sections[i], errs);
+	check_stray_files(trimmed, m, errs);
+
+done:
+	free(json_path);
+	free(trimmed);
+	if (errs_total(errs) != before) {
+		content_module_free(m);
+		return -1;
+	}
+	module_hash(m);
+	*out = m;
+	return 0;
+}
+
+void
+content_module_free(struct content_module *m)
+{
+	size_t i, j;
+
+	if (m == NULL)
+		return;
+	for (i = 0; i < m->n_sections; i++) {
+		free(m->sections[i].id);
+		free(m->sections[i].title);
+		free(m->sections[i].file);
+		free(m->sections[i].markdown);
+		free(m->sections[i].html);
+	}
+	free(m->sections);
+	for (i = 0; i < m->n_questions; i++) {
+		struct content_question *q = &m->questions[i];
+
+		for (j = 0; j < q->n_choices; j++) {
+			free(q->choices[j].id);
+			free(q->choices[j].text);
+		}
+		free(q->choices);
+		free(q->id);
+		free(q->text);
+		free(q->explanation);
+	}
+	free(m->questions);
+	free(m->slug);
+	free(m->title);
+	free(m->summary);
+	free(m);
+}
+
+static int
+cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int
+content_list_modules(const char *modules_dir, struct content_list *out,
+                     struct content_errors *errs)
+{
+	struct dirent *de;
+	struct stat    st;
+	DIR           *d;
+	char          *path, **grown;
+	size_t         before;
+
+	out->names = NULL;
+	out->count = 0;
+	before = errs_total(errs);
+	if ((d = opendir(modules_dir)) == NULL) {
+		errs_add(errs, "%s: %s", modules_dir, strerror(errno));
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		path = path_join(modules_dir, de->d_name);
+		if (stat(path, &st) == -1 || !S_ISDIR(st.st_mode)) {
+			free(path);
+			continue;
+		}
+		if (!content_valid_slug(de->d_name)) {
+			errs_add(errs, "%s: directory name is not a valid "
+			         "module slug (^[a-z0-9][a-z0-9-]{0,63}$)",
+			         path);
+			free(path);
+			continue;
+		}
+		free(path);
+		grown = realloc(out->names, (out->count + 1) * sizeof(*grown));
+		if (grown == NULL)
+			oom();
+		out->names = grown;
+		out->names[out->count++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+	if (errs_total(errs) != before) {
+		content_list_free(out);
+		return -1;
+	}
+	if (out->count > 0)
+		qsort(out->names, out->count, sizeof(*out->names), cmp_names);
+	return 0;
+}
+
+void
+content_list_free(struct content_list *list)
+{
+	size_t i;
+
+	for (i = 0; i < list->count; i++)
+		free(list->names[i]);
+	free(list->names);
+	list->names = NULL;
+	list->count = 0;
+}

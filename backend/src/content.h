@@ -1,0 +1,125 @@
+/* Course content: parses and checks one module directory of content/. */
+#ifndef CONTENT_H
+#define CONTENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/*
+ * Limits of the format (docs/content-format.md).  Text limits count Unicode
+ * code points, not bytes.
+ */
+#define CONTENT_MD_MAX        (64 * 1024) /* bytes; cmark 0.30 is quadratic */
+#define CONTENT_JSON_MAX      (4 * 1024 * 1024) /* bytes of module.json */
+#define CONTENT_MAX_SECTIONS  50
+#define CONTENT_MAX_QUESTIONS 50
+#define CONTENT_MIN_CHOICES   2
+#define CONTENT_MAX_CHOICES   10
+#define CONTENT_ERRORS_MAX    200 /* further messages are only counted */
+
+/* Audience bits; the order is the order used in the database array. */
+enum {
+	CONTENT_AUDIENCE_TEACHER = 1 << 0,
+	CONTENT_AUDIENCE_IB      = 1 << 1,
+};
+
+struct content_choice {
+	char *id;
+	char *text;
+	bool  correct;
+};
+
+struct content_question {
+	char                  *id;
+	char                  *text;
+	char                  *explanation;
+	bool                   multiple;
+	struct content_choice *choices;
+	size_t                 n_choices;
+};
+
+struct content_section {
+	char  *id;
+	char  *title;
+	char  *file;     /* plain file name inside the module directory */
+	char  *markdown; /* NUL-terminated source */
+	size_t markdown_len;
+	char  *html;     /* rendered by cmark, raw HTML refused */
+};
+
+/*
+ * One parsed module.  Every pointer in it, down to the choice texts, is owned
+ * by the module and released by content_module_free().
+ */
+struct content_module {
+	char                    *slug;
+	char                    *title;
+	char                    *summary;
+	unsigned                 audience; /* CONTENT_AUDIENCE_*, never 0 */
+	int                      estimated_minutes;
+	int                      validity_months;
+	int                      pass_mark;
+	int                      position;
+	struct content_section  *sections;
+	size_t                   n_sections;
+	struct content_question *questions;
+	size_t                   n_questions;
+	char                     hash[65]; /* hex sha256, see below */
+};
+
+/*
+ * Error messages, one per problem, each naming the file and either the JSON
+ * pointer of the field or the line.  The list owns the strings.
+ */
+struct content_errors {
+	char  **msgs;
+	size_t  count;
+	size_t  dropped; /* messages not kept beyond CONTENT_ERRORS_MAX */
+};
+
+/* Sorted module directory names (slugs); the list owns the strings. */
+struct content_list {
+	char  **names;
+	size_t  count;
+};
+
+void content_errors_init(struct content_errors *errs);
+
+/* Frees the messages and leaves an empty list that can be used again. */
+void content_errors_free(struct content_errors *errs);
+
+/*
+ * Parses and checks the module in `dir` (for example "content/modules/x");
+ * the slug is the last path component.  Every problem found is appended to
+ * `errs`, and parsing goes on after most problems so that one run shows them
+ * all.
+ *
+ * Returns 0 and sets *out to a module owned by the caller (release it with
+ * content_module_free) when nothing was wrong.  Returns -1 with *out NULL
+ * when at least one error was appended.  The content hash covers the slug,
+ * all metadata, the section ids, titles and Markdown, and the whole quiz, so
+ * loading unchanged content twice gives the same hash; file names and the
+ * rendered HTML are not part of it.  Allocation failure aborts the process.
+ */
+int content_module_load(const char *dir, struct content_module **out,
+                        struct content_errors *errs);
+
+/* Frees the module and everything it points to; NULL is allowed. */
+void content_module_free(struct content_module *m);
+
+/*
+ * Lists the module directories in `modules_dir` (for example
+ * "content/modules") in byte order.  Names starting with '.' and entries
+ * that are not directories are skipped; a directory whose name is not a
+ * valid slug is an error.  Returns 0 with `out` filled (release it with
+ * content_list_free), or -1 with errors appended and `out` empty.
+ */
+int content_list_modules(const char *modules_dir, struct content_list *out,
+                         struct content_errors *errs);
+
+void content_list_free(struct content_list *list);
+
+/* True when s is a valid slug or section id: ^[a-z0-9][a-z0-9-]{0,63}$. */
+bool content_valid_slug(const char *s);
+
+#endif

@@ -1,0 +1,254 @@
+/*
+ * The worker's PostgreSQL connection.  Every statement is prepared when the
+ * connection comes up, so a typo or schema drift stops the worker at start
+ * instead of failing one request later.
+ */
+#include "db.h"
+
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+
+#define DB_CONNECT_DEADLINE_US 1000000LL
+#define DB_RETRY_INTERVAL_US   250000LL
+
+static enum db_status connect_with_deadline(struct db *db);
+static enum db_status prepare_all(struct db *db);
+static enum db_status map_failure(struct db *db, PGresult *r,
+                                  const char *what);
+static void clear_cb(void *p);
+
+long long
+db_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
+}
+
+void
+db_init(struct db *db, const char *conninfo, const struct db_stmt *const *tables,
+        int statement_timeout)
+{
+	memset(db, 0, sizeof(*db));
+	db->conninfo = conninfo;
+	db->tables = tables;
+	db->statement_timeout = statement_timeout;
+}
+
+/* libpq's connect_timeout has a two-second minimum, so poll ourselves. */
+static enum db_status
+connect_with_deadline(struct db *db)
+{
+	long long                 deadline = db_now_us() + DB_CONNECT_DEADLINE_US;
+	PostgresPollingStatusType st = PGRES_POLLING_WRITING;
+	PGconn                   *c = PQconnectStart(db->conninfo);
+
+	if (c == NULL)
+		return DB_UNAVAILABLE;
+	if (PQstatus(c) == CONNECTION_BAD)
+		goto fail;
+	while (st != PGRES_POLLING_OK) {
+		struct pollfd pfd;
+		long long     left = deadline - db_now_us();
+
+		if (st == PGRES_POLLING_FAILED || left <= 0)
+			goto fail;
+		pfd.fd = PQsocket(c);
+		pfd.events = st == PGRES_POLLING_READING ? POLLIN : POLLOUT;
+		if (poll(&pfd, 1, (int)(left / 1000) + 1) <= 0)
+			goto fail;
+		st = PQconnectPoll(c);
+	}
+	db->conn = c;
+	return DB_OK;
+fail:
+	log_error("db: cannot connect: %s", PQerrorMessage(c));
+	PQfinish(c);
+	return DB_UNAVAILABLE;
+}
+
+static enum db_status
+prepare_all(struct db *db)
+{
+	char      sql[128];
+	PGresult *r;
+
+	snprintf(sql, sizeof(sql),
+	         "SET statement_timeout = %d; "
+	         "SET idle_in_transaction_session_timeout = 60000",
+	         db->statement_timeout);
+	r = PQexec(db->conn, sql);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK)
+		return map_failure(db, r, "session settings");
+	PQclear(r);
+	for (const struct db_stmt *const *t = db->tables; *t != NULL; t++) {
+		for (const struct db_stmt *s = *t; s->name != NULL; s++) {
+			r = PQprepare(db->conn, s->name, s->sql, s->nparams, NULL);
+			if (PQresultStatus(r) != PGRES_COMMAND_OK)
+				return map_failure(db, r, s->name);
+			PQclear(r);
+		}
+	}
+	return DB_OK;
+}
+
+enum db_status
+db_ensure(struct db *db)
+{
+	enum db_status st;
+
+	if (db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK)
+		return DB_OK;
+	if (db->conn != NULL) {
+		PQfinish(db->conn);
+		db->conn = NULL;
+	}
+	if (db->last_failure_us != 0 &&
+	    db_now_us() - db->last_failure_us < DB_RETRY_INTERVAL_US)
+		return DB_UNAVAILABLE;
+	st = connect_with_deadline(db);
+	if (st == DB_OK)
+		st = prepare_all(db);
+	if (st != DB_OK) {
+		if (db->conn != NULL) {
+			PQfinish(db->conn);
+			db->conn = NULL;
+		}
+		db->last_failure_us = db_now_us();
+		return st;
+	}
+	db->last_failure_us = 0;
+	log_info("db: connected, statements prepared");
+	return DB_OK;
+}
+
+static void
+clear_cb(void *p)
+{
+	PQclear(p);
+}
+
+/* Maps a failed result to a status, logs what is not an expected outcome,
+ * and clears the result. */
+static enum db_status
+map_failure(struct db *db, PGresult *r, const char *what)
+{
+	const char    *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	enum db_status st;
+
+	if (db->conn == NULL || PQstatus(db->conn) == CONNECTION_BAD ||
+	    (state != NULL && (strncmp(state, "08", 2) == 0 ||
+	                       strncmp(state, "57P", 3) == 0))) {
+		log_error("db: %s: connection lost: %s", what,
+		          PQerrorMessage(db->conn));
+		st = DB_UNAVAILABLE;
+	} else if (state != NULL && strcmp(state, "23505") == 0) {
+		st = DB_CONFLICT;
+	} else {
+		log_error("db: %s failed: %s%s", what, state ? state : "",
+		          r ? PQresultErrorMessage(r) : PQerrorMessage(db->conn));
+		st = DB_ERROR;
+	}
+	PQclear(r);
+	return st;
+}
+
+enum db_status
+db_exec(struct db *db, struct arena *a, const char *name, int nparams,
+        const char *const *values, PGresult **res)
+{
+	PGresult      *r;
+	ExecStatusType est;
+
+	if (res != NULL)
+		*res = NULL;
+	if (db->conn == NULL)
+		return DB_UNAVAILABLE;
+	r = PQexecPrepared(db->conn, name, nparams, values, NULL, NULL, 0);
+	est = PQresultStatus(r);
+	if (est != PGRES_TUPLES_OK && est != PGRES_COMMAND_OK)
+		return map_failure(db, r, name);
+	if (res != NULL) {
+		arena_on_reset(a, clear_cb, r);
+		*res = r;
+	} else {
+		PQclear(r);
+	}
+	return DB_OK;
+}
+
+static enum db_status
+simple(struct db *db, const char *sql)
+{
+	PGresult *r;
+
+	if (db->conn == NULL)
+		return DB_UNAVAILABLE;
+	r = PQexec(db->conn, sql);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK)
+		return map_failure(db, r, sql);
+	PQclear(r);
+	return DB_OK;
+}
+
+enum db_status
+db_begin(struct db *db)
+{
+	return simple(db, "BEGIN");
+}
+
+enum db_status
+db_commit(struct db *db)
+{
+	return simple(db, "COMMIT");
+}
+
+void
+db_rollback(struct db *db)
+{
+	if (db->conn != NULL && PQtransactionStatus(db->conn) != PQTRANS_IDLE)
+		(void)simple(db, "ROLLBACK");
+}
+
+void
+db_end_request(struct db *db)
+{
+	if (db->conn == NULL)
+		return;
+	if (PQtransactionStatus(db->conn) != PQTRANS_IDLE) {
+		log_error("db: a transaction was left open; rolling back");
+		db_rollback(db);
+	}
+}
+
+void
+db_close(struct db *db)
+{
+	if (db->conn != NULL)
+		PQfinish(db->conn);
+	db->conn = NULL;
+}
+
+const char *
+db_value(const PGresult *res, int row, int col)
+{
+	return PQgetvalue(res, row, col);
+}
+
+bool
+db_is_null(const PGresult *res, int row, int col)
+{
+	return PQgetisnull(res, row, col) != 0;
+}
+
+long long
+db_int(const PGresult *res, int row, int col)
+{
+	return PQgetisnull(res, row, col) ? 0 : strtoll(PQgetvalue(res, row, col), NULL, 10);
+}

@@ -1,0 +1,77 @@
+/* The worker's PostgreSQL connection: connect with a deadline, prepare every
+ * statement once, execute by name, map failures to a small status enum. */
+#ifndef DB_H
+#define DB_H
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+
+#include "arena.h"
+
+/* A named statement; each store file lists its own in a table that ends with
+ * a zeroed entry. */
+struct db_stmt {
+	const char *name;
+	const char *sql;
+	int         nparams;
+};
+
+enum db_status {
+	DB_OK,
+	DB_NOT_FOUND,
+	DB_CONFLICT,    /* unique violation, SQLSTATE 23505 */
+	DB_UNAVAILABLE, /* no connection: answer 503 */
+	DB_ERROR,       /* anything else: logged here, answer 500 */
+};
+
+struct db {
+	PGconn                      *conn;
+	const char                  *conninfo;
+	const struct db_stmt *const *tables; /* NULL-terminated */
+	int                          statement_timeout;
+	long long                    last_failure_us;
+};
+
+/* Sets up the struct; connects lazily on the first db_ensure(). */
+void db_init(struct db *db, const char *conninfo,
+             const struct db_stmt *const *tables, int statement_timeout);
+
+/*
+ * Makes sure the connection is up and every statement prepared.  Gives up
+ * after one second so that a request gets 503 quickly while the database is
+ * gone, and retries at most four times a second.  Returns DB_OK,
+ * DB_UNAVAILABLE, or DB_ERROR when a statement does not prepare (a schema
+ * mismatch, logged).
+ */
+enum db_status db_ensure(struct db *db);
+
+/*
+ * Executes a prepared statement with text parameters (NULL for SQL NULL).
+ * On DB_OK, *res (may be NULL to discard) is a result owned by the arena.
+ * Errors are logged here, once; callers only map the status.
+ */
+enum db_status db_exec(struct db *db, struct arena *a, const char *name,
+                       int nparams, const char *const *values,
+                       PGresult **res);
+
+/* Transaction control for store functions that need one. */
+enum db_status db_begin(struct db *db);
+enum db_status db_commit(struct db *db);
+void           db_rollback(struct db *db);
+
+/* Called after each request: rolls back anything a failed handler left open. */
+void db_end_request(struct db *db);
+
+/* Closes the connection. */
+void db_close(struct db *db);
+
+/* Helpers to read a result cell: the text (never NULL: "" for SQL NULL),
+ * and whether it is NULL. */
+const char *db_value(const PGresult *res, int row, int col);
+bool        db_is_null(const PGresult *res, int row, int col);
+long long   db_int(const PGresult *res, int row, int col);
+
+/* Monotonic microseconds, for deadlines and the access log. */
+long long db_now_us(void);
+
+#endif

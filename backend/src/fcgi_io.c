@@ -1,0 +1,127 @@
+/* The only module that includes fcgiapp.h. */
+#include "fcgi_io.h"
+
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "log.h"
+
+static const char *param(FCGX_Request *fr, struct request *r, const char *name);
+
+int
+fcgi_listen(const char *path, int backlog)
+{
+	int fd;
+
+	if (FCGX_Init() != 0)
+		return -1;
+	/* A stale socket from a crashed master would make bind() fail. */
+	unlink(path);
+	fd = FCGX_OpenSocket(path, backlog);
+	if (fd < 0)
+		return -1;
+	if (chmod(path, 0660) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static const char *
+param(FCGX_Request *fr, struct request *r, const char *name)
+{
+	const char *v = FCGX_GetParam(name, fr->envp);
+
+	return v == NULL ? NULL : arena_strdup(r->arena, v);
+}
+
+void
+fcgi_read_params(FCGX_Request *fr, struct request *r)
+{
+	const char *https;
+
+	r->method = param(fr, r, "REQUEST_METHOD");
+	r->path = param(fr, r, "DOCUMENT_URI");
+	r->query = param(fr, r, "QUERY_STRING");
+	r->content_type = param(fr, r, "CONTENT_TYPE");
+	r->authorization = param(fr, r, "HTTP_AUTHORIZATION");
+	r->cookie = param(fr, r, "HTTP_COOKIE");
+	r->origin = param(fr, r, "HTTP_ORIGIN");
+	r->host = param(fr, r, "HTTP_HOST");
+	r->remote_addr = param(fr, r, "REMOTE_ADDR");
+	https = FCGX_GetParam("HTTPS", fr->envp);
+	r->https = https != NULL && strcasecmp(https, "on") == 0;
+	r->content_length =
+	    http_parse_content_length(FCGX_GetParam("CONTENT_LENGTH", fr->envp));
+	if (r->method == NULL)
+		r->method = "GET";
+	if (r->path == NULL)
+		r->path = "/";
+	if (r->query == NULL)
+		r->query = "";
+	if (r->remote_addr == NULL)
+		r->remote_addr = "";
+	if (r->content_type != NULL && r->content_type[0] == '\0')
+		r->content_type = NULL;
+}
+
+int
+fcgi_read_body(FCGX_Request *fr, struct request *r, size_t limit)
+{
+	size_t want, got = 0;
+	char  *buf;
+	int    n;
+
+	if (r->content_length == -2)
+		return 400;
+	if (r->content_length <= 0) {
+		r->body = NULL;
+		r->body_len = 0;
+		return 0;
+	}
+	if ((unsigned long long)r->content_length > limit)
+		return 413;
+	want = (size_t)r->content_length;
+	buf = arena_alloc(r->arena, want + 1);
+	while (got < want) {
+		n = FCGX_GetStr(buf + got, (int)(want - got), fr->in);
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	if (got < want)
+		return 400;
+	buf[got] = '\0';
+	r->body = buf;
+	r->body_len = got;
+	return 0;
+}
+
+int
+fcgi_send(FCGX_Request *fr, const struct request *r, const struct response *res)
+{
+	bool cache_set = false;
+
+	(void)r;
+	if (FCGX_FPrintF(fr->out, "Status: %d %s\r\n", res->status,
+	                 http_status_text(res->status)) < 0)
+		return -1;
+	if (res->content_type != NULL)
+		FCGX_FPrintF(fr->out, "Content-Type: %s\r\n", res->content_type);
+	for (int i = 0; i < res->nheaders; i++) {
+		FCGX_FPrintF(fr->out, "%s: %s\r\n", res->headers[i].name,
+		             res->headers[i].value);
+		if (strcasecmp(res->headers[i].name, "Cache-Control") == 0)
+			cache_set = true;
+	}
+	/* API answers carry personal data: never cache them by default. */
+	if (!cache_set)
+		FCGX_PutS("Cache-Control: no-store\r\n", fr->out);
+	FCGX_PutS("\r\n", fr->out);
+	if (res->body_len > 0 &&
+	    FCGX_PutStr(res->body, (int)res->body_len, fr->out) < 0)
+		return -1;
+	return FCGX_FFlush(fr->out) < 0 ? -1 : 0;
+}

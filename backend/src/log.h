@@ -1,0 +1,17 @@
+/* Error and access logs: one line per event, written with one write(2). */
+#ifndef LOG_H
+#define LOG_H
+
+/* Opens the log files (NULL or "-" means stderr).  Returns -1 on failure. */
+int log_open(const char *error_path, const char *access_path);
+
+/* An error-log line: time, pid, level and the formatted message. */
+void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* One access-log line: method, path, status, microseconds, user id (0 when
+ * anonymous).  The path is written with control characters escaped. */
+void log_access(const char *method, const char *path, int status,
+                long long micros, long long user_id);
+
+#endif

@@ -1,0 +1,13 @@
+/* SQL of the health check. */
+#include "store.h"
+
+const struct db_stmt store_health_stmts[] = {
+	{"health_ping", "SELECT 1", 0},
+	{0},
+};
+
+enum db_status
+store_health_ping(struct request *r)
+{
+	return db_exec(r->db, r->arena, "health_ping", 0, NULL, NULL);
+}

@@ -1,0 +1,257 @@
+/* SQL of course modules: lists, detail, section progress and the quiz key.
+ * Read answers are built as JSON by PostgreSQL in one round trip. */
+#include "store.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* $1 user id, $2 role */
+#define STATUS_SQL \
+	"CASE WHEN c.expires_at > now() THEN 'completed'" \
+	" WHEN c.expires_at IS NOT NULL THEN 'expired'" \
+	" WHEN p.done > 0 THEN 'in_progress' ELSE 'not_started' END"
+
+const struct db_stmt store_modules_stmts[] = {
+	{"modules_list",
+	 "SELECT coalesce(json_agg(json_build_object("
+	 " 'slug', m.slug, 'title', m.title, 'summary', m.summary,"
+	 " 'estimated_minutes', m.estimated_minutes, 'version', m.version,"
+	 " 'validity_months', m.validity_months,"
+	 " 'progress', json_build_object('sections_done', p.done,"
+	 "   'sections_total', p.total, 'status', " STATUS_SQL ","
+	 "   'completed_at', rfc3339(c.issued_at),"
+	 "   'expires_at', rfc3339(c.expires_at)))"
+	 " ORDER BY m.position, m.slug), '[]')"
+	 " FROM modules m"
+	 " CROSS JOIN LATERAL (SELECT count(*) AS total,"
+	 "   count(sp.user_id) AS done FROM sections s"
+	 "   LEFT JOIN section_progress sp ON sp.user_id = $1"
+	 "   AND sp.module_id = s.module_id AND sp.section_id = s.id"
+	 "   WHERE s.module_id = m.id AND s.active) p"
+	 " LEFT JOIN LATERAL (SELECT issued_at, expires_at FROM certificates"
+	 "   WHERE user_id = $1 AND module_id = m.id"
+	 "   ORDER BY expires_at DESC LIMIT 1) c ON true"
+	 " WHERE m.active AND $2 = ANY (m.audience)",
+	 2},
+	/* The caller's part of a module page; the content part is cached. */
+	{"module_user_part",
+	 "SELECT m.version,"
+	 " (SELECT coalesce(json_agg(sp.section_id), '[]')"
+	 "   FROM section_progress sp WHERE sp.user_id = $1"
+	 "   AND sp.module_id = m.id),"
+	 " (SELECT json_build_object('code', c.code,"
+	 "   'issued_at', rfc3339(c.issued_at),"
+	 "   'expires_at', rfc3339(c.expires_at), 'valid', c.expires_at > now())"
+	 "   FROM certificates c WHERE c.user_id = $1 AND c.module_id = m.id"
+	 "   ORDER BY c.expires_at DESC LIMIT 1)"
+	 " FROM modules m WHERE m.slug = $2 AND m.active AND $3 = ANY (m.audience)",
+	 3},
+	/* The same for everyone: sections and quiz without the answers. */
+	{"module_content",
+	 "SELECT m.version, json_build_object('slug', m.slug, 'title', m.title,"
+	 " 'summary', m.summary, 'version', m.version,"
+	 " 'estimated_minutes', m.estimated_minutes,"
+	 " 'validity_months', m.validity_months,"
+	 " 'sections', (SELECT coalesce(json_agg(json_build_object("
+	 "   'id', s.id, 'title', s.title, 'html', s.html) ORDER BY s.position),"
+	 "   '[]') FROM sections s WHERE s.module_id = m.id AND s.active),"
+	 " 'quiz', json_build_object('pass_mark', m.pass_mark,"
+	 "   'questions', (SELECT coalesce(json_agg(json_build_object("
+	 "     'id', q.id, 'text', q.text, 'multiple', q.multiple,"
+	 "     'choices', (SELECT json_agg(json_build_object('id', ch.id,"
+	 "       'text', ch.text) ORDER BY ch.position) FROM quiz_choices ch"
+	 "       WHERE ch.module_id = q.module_id AND ch.question_id = q.id))"
+	 "     ORDER BY q.position), '[]')"
+	 "     FROM quiz_questions q WHERE q.module_id = m.id AND q.active)))"
+	 " FROM modules m WHERE m.slug = $1 AND m.active",
+	 1},
+	{"section_done",
+	 "WITH s AS (SELECT s.module_id, s.id FROM modules m"
+	 "   JOIN sections s ON s.module_id = m.id AND s.active"
+	 "   WHERE m.slug = $2 AND s.id = $3 AND m.active"
+	 "   AND $4 = ANY (m.audience)),"
+	 " ins AS (INSERT INTO section_progress (user_id, module_id, section_id)"
+	 "   SELECT $1::bigint, module_id, id FROM s ON CONFLICT DO NOTHING)"
+	 " SELECT count(*) FROM s",
+	 4},
+	{"quiz_key",
+	 "SELECT m.id, m.version, m.pass_mark, m.validity_months,"
+	 " (SELECT count(*) FROM sections s WHERE s.module_id = m.id AND s.active"
+	 "   AND NOT EXISTS (SELECT 1 FROM section_progress sp"
+	 "   WHERE sp.user_id = $1 AND sp.module_id = s.module_id"
+	 "   AND sp.section_id = s.id)),"
+	 " (SELECT coalesce(json_agg(json_build_object('id', q.id,"
+	 "   'multiple', q.multiple, 'explanation', q.explanation,"
+	 "   'correct', (SELECT coalesce(json_agg(ch.id), '[]') FROM quiz_choices ch"
+	 "     WHERE ch.module_id = q.module_id AND ch.question_id = q.id"
+	 "     AND ch.correct),"
+	 "   'choices', (SELECT coalesce(json_agg(ch.id), '[]') FROM quiz_choices ch"
+	 "     WHERE ch.module_id = q.module_id AND ch.question_id = q.id))"
+	 "   ORDER BY q.position), '[]')"
+	 "   FROM quiz_questions q WHERE q.module_id = m.id AND q.active)"
+	 " FROM modules m WHERE m.slug = $2 AND m.active AND $3 = ANY (m.audience)",
+	 3},
+	{0},
+};
+
+enum db_status
+store_modules_list_json(struct request *r, const char **json)
+{
+	char           id[24];
+	const char    *v[2] = {STORE_INT(id, r->user->id), r->user->role};
+	PGresult      *res;
+	enum db_status st = db_exec(r->db, r->arena, "modules_list", 2, v, &res);
+
+	if (st != DB_OK)
+		return st;
+	*json = db_value(res, 0, 0);
+	return DB_OK;
+}
+
+/*
+ * Module content changes only when hgkm-content loads a new version, so each
+ * worker keeps the parsed content of the modules it has served, keyed by
+ * slug and version; a request then costs one light query for the caller's
+ * own progress.  Worker-lifetime memory, bounded by MODULE_CACHE_SIZE.
+ */
+#define MODULE_CACHE_SIZE 32
+
+struct module_cache_entry {
+	char    slug[65];
+	int     version;
+	json_t *content;
+};
+
+static struct module_cache_entry module_cache[MODULE_CACHE_SIZE];
+
+static json_t *
+module_cache_get(struct request *r, const char *slug, int version,
+                 enum db_status *st)
+{
+	struct module_cache_entry *e = NULL;
+	const char                *v[1] = {slug};
+	PGresult                  *res;
+	json_t                    *content;
+	size_t                     i;
+
+	for (i = 0; i < MODULE_CACHE_SIZE; i++) {
+		if (module_cache[i].content != NULL &&
+		    strcmp(module_cache[i].slug, slug) == 0) {
+			e = &module_cache[i];
+			if (e->version == version)
+				return e->content;
+			break;
+		}
+	}
+	*st = db_exec(r->db, r->arena, "module_content", 1, v, &res);
+	if (*st != DB_OK)
+		return NULL;
+	if (PQntuples(res) != 1) {
+		*st = DB_NOT_FOUND;
+		return NULL;
+	}
+	content = json_loads(db_value(res, 0, 1), 0, NULL);
+	if (content == NULL) {
+		*st = DB_ERROR;
+		return NULL;
+	}
+	if (e == NULL) {
+		for (i = 0; i < MODULE_CACHE_SIZE && module_cache[i].content; i++)
+			;
+		/* Full: a deployment with more modules than this recycles. */
+		e = &module_cache[i < MODULE_CACHE_SIZE ? i : 0];
+	}
+	json_decref(e->content);
+	snprintf(e->slug, sizeof(e->slug), "%s", slug);
+	e->version = (int)db_int(res, 0, 0);
+	e->content = content;
+	return content;
+}
+
+static void
+decref_cb(void *p)
+{
+	json_decref(p);
+}
+
+enum db_status
+store_module_detail(struct request *r, const char *slug, json_t **out)
+{
+	char           id[24];
+	const char    *v[3] = {STORE_INT(id, r->user->id), slug, r->user->role};
+	PGresult      *res;
+	json_t        *content, *done, *page, *sections, *sec;
+	enum db_status st = db_exec(r->db, r->arena, "module_user_part", 3, v, &res);
+	size_t         i;
+
+	if (st != DB_OK)
+		return st;
+	if (PQntuples(res) != 1)
+		return DB_NOT_FOUND;
+	content = module_cache_get(r, slug, (int)db_int(res, 0, 0), &st);
+	if (content == NULL)
+		return st;
+	done = json_loads(db_value(res, 0, 1), 0, NULL);
+	if (done == NULL)
+		return DB_ERROR;
+	arena_on_reset(r->arena, decref_cb, done);
+	/* Shallow copies: the page shares the cached strings. */
+	page = json_copy(content);
+	arena_on_reset(r->arena, decref_cb, page);
+	sections = json_array();
+	json_array_foreach(json_object_get(content, "sections"), i, sec) {
+		json_t     *s = json_copy(sec);
+		const char *sid = json_string_value(json_object_get(sec, "id"));
+		bool        is_done = false;
+		size_t      j;
+		json_t     *d;
+
+		json_array_foreach(done, j, d)
+			if (sid && strcmp(json_string_value(d), sid) == 0)
+				is_done = true;
+		json_object_set_new(s, "done", json_boolean(is_done));
+		json_array_append_new(sections, s);
+	}
+	json_object_set_new(page, "sections", sections);
+	json_object_set_new(page, "certificate",
+	                    db_is_null(res, 0, 2)
+	                        ? json_null()
+	                        : json_loads(db_value(res, 0, 2), 0, NULL));
+	*out = page;
+	return DB_OK;
+}
+
+enum db_status
+store_section_done(struct request *r, const char *slug, const char *section_id)
+{
+	char           id[24];
+	const char    *v[4] = {STORE_INT(id, r->user->id), slug, section_id,
+	                       r->user->role};
+	PGresult      *res;
+	enum db_status st = db_exec(r->db, r->arena, "section_done", 4, v, &res);
+
+	if (st != DB_OK)
+		return st;
+	return db_int(res, 0, 0) == 1 ? DB_OK : DB_NOT_FOUND;
+}
+
+enum db_status
+store_quiz_key(struct request *r, const char *slug, struct quiz_key *out)
+{
+	char           id[24];
+	const char    *v[3] = {STORE_INT(id, r->user->id), slug, r->user->role};
+	PGresult      *res;
+	enum db_status st = db_exec(r->db, r->arena, "quiz_key", 3, v, &res);
+
+	if (st != DB_OK)
+		return st;
+	if (PQntuples(res) != 1)
+		return DB_NOT_FOUND;
+	out->module_id = db_int(res, 0, 0);
+	out->version = (int)db_int(res, 0, 1);
+	out->pass_mark = (int)db_int(res, 0, 2);
+	out->validity_months = (int)db_int(res, 0, 3);
+	out->sections_missing = (int)db_int(res, 0, 4);
+	out->key_json = db_value(res, 0, 5);
+	return DB_OK;
+}

@@ -1,0 +1,10 @@
+/* The list of every statement table, prepared on each new connection. */
+#include "store.h"
+
+const struct db_stmt *const store_all_statements[] = {
+	store_health_stmts,
+	store_users_stmts,
+	store_modules_stmts,
+	store_certificates_stmts,
+	NULL,
+};

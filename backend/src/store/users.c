@@ -1,0 +1,204 @@
+/* SQL of accounts: token checks, login, registration, revocation, /me. */
+#include "store.h"
+
+#include <stdio.h>
+#include <string.h>
+
+
+const struct db_stmt store_users_stmts[] = {
+	{"user_for_token",
+	 "SELECT u.id, u.email, u.name, u.role, u.school_id, u.board_id,"
+	 " u.region_id FROM users u"
+	 " WHERE u.id = $1 AND u.tokens_valid_after <= to_timestamp($3)"
+	 " AND NOT EXISTS (SELECT 1 FROM revoked_tokens t WHERE t.jti = $2)",
+	 3},
+	{"user_by_id",
+	 "SELECT u.id, u.email, u.name, u.role, u.school_id, u.board_id,"
+	 " u.region_id FROM users u WHERE u.id = $1",
+	 1},
+	{"user_login_lookup",
+	 "SELECT u.id, u.password_hash, (SELECT count(*) FROM login_failures f"
+	 "  WHERE f.email = lower($1) AND f.at > now() - interval '15 minutes')"
+	 " FROM (SELECT 1) one LEFT JOIN users u ON lower(u.email) = lower($1)",
+	 1},
+	{"user_login_failed",
+	 "INSERT INTO login_failures (email) VALUES (lower($1))", 1},
+	{"school_by_join_code",
+	 "SELECT id, board_id FROM schools"
+	 " WHERE join_code = upper($1) AND closed_at IS NULL",
+	 1},
+	{"register_attempt",
+	 "WITH ins AS (INSERT INTO register_attempts (addr) VALUES ($1))"
+	 " SELECT count(*) FROM register_attempts"
+	 " WHERE addr = $1 AND at > now() - interval '1 hour'",
+	 1},
+	{"user_create_teacher",
+	 "INSERT INTO users (email, name, password_hash, role, school_id,"
+	 " board_id) SELECT $1, $2, $3, 'teacher', s.id, s.board_id"
+	 " FROM schools s WHERE s.id = $4"
+	 " ON CONFLICT ((lower(email))) DO NOTHING RETURNING id",
+	 4},
+	{"token_revoke",
+	 "INSERT INTO revoked_tokens (jti, expires_at)"
+	 " VALUES ($1, to_timestamp($2)) ON CONFLICT DO NOTHING",
+	 2},
+	{"user_me",
+	 "SELECT json_build_object('id', u.id, 'email', u.email, 'name', u.name,"
+	 " 'role', u.role,"
+	 " 'school', CASE WHEN s.id IS NULL THEN NULL ELSE json_build_object("
+	 "   'id', s.id, 'name', s.name, 'brin', s.brin,"
+	 "   'municipality', s.municipality) END,"
+	 " 'board', CASE WHEN b.id IS NULL THEN NULL ELSE json_build_object("
+	 "   'id', b.id, 'name', b.name) END)"
+	 " FROM users u LEFT JOIN schools s ON s.id = u.school_id"
+	 " LEFT JOIN boards b ON b.id = coalesce(u.board_id, s.board_id)"
+	 " WHERE u.id = $1",
+	 1},
+	{0},
+};
+
+static void
+row_to_user(const PGresult *res, struct user *u)
+{
+	u->id = db_int(res, 0, 0);
+	u->email = db_value(res, 0, 1);
+	u->name = db_value(res, 0, 2);
+	u->role = db_value(res, 0, 3);
+	u->school_id = db_int(res, 0, 4);
+	u->board_id = db_int(res, 0, 5);
+	u->region_id = db_int(res, 0, 6);
+}
+
+enum db_status
+store_user_for_token(struct request *r, long long user_id, const char *jti,
+                     long long iat, struct user *out)
+{
+	char           id[24], at[24];
+	const char    *v[3] = {STORE_INT(id, user_id), jti, STORE_INT(at, iat)};
+	PGresult      *res;
+	enum db_status st = db_exec(r->db, r->arena, "user_for_token", 3, v, &res);
+
+	if (st != DB_OK)
+		return st;
+	if (PQntuples(res) != 1)
+		return DB_NOT_FOUND;
+	row_to_user(res, out);
+	return DB_OK;
+}
+
+enum db_status
+store_user_by_id(struct request *r, long long user_id, struct user *out)
+{
+	char           id[24];
+	const char    *v[1] = {STORE_INT(id, user_id)};
+	PGresult      *res;
+	enum db_status st = db_exec(r->db, r->arena, "user_by_id", 1, v, &res);
+
+	if (st != DB_OK)
+		return st;
+	if (PQntuples(res) != 1)
+		return DB_NOT_FOUND;
+	row_to_user(res, out);
+	return DB_OK;
+}
+
+enum db_status
+store_user_login_lookup(struct request *r, const char *email,
+                        struct login_row *out)
+{
+	const char    *v[1] = {email};
+	PGresult      *res;
+	enum db_status st =
+	    db_exec(r->db, r->arena, "user_login_lookup", 1, v, &res);
+
+	if (st != DB_OK)
+		return st;
+	out->user_id = db_int(res, 0, 0);
+	out->password_hash = db_is_null(res, 0, 1) ? NULL : db_value(res, 0, 1);
+	out->recent_failures = db_int(res, 0, 2);
+	return DB_OK;
+}
+
+enum db_status
+store_user_login_failed(struct request *r, const char *email)
+{
+	const char *v[1] = {email};
+
+	return db_exec(r->db, r->arena, "user_login_failed", 1, v, NULL);
+}
+
+enum db_status
+store_school_by_join_code(struct request *r, const char *code,
+                          long long *school_id, long long *board_id)
+{
+	const char    *v[1] = {code};
+	PGresult      *res;
+	enum db_status st =
+	    db_exec(r->db, r->arena, "school_by_join_code", 1, v, &res);
+
+	if (st != DB_OK)
+		return st;
+	if (PQntuples(res) != 1)
+		return DB_NOT_FOUND;
+	*school_id = db_int(res, 0, 0);
+	*board_id = db_int(res, 0, 1);
+	return DB_OK;
+}
+
+enum db_status
+store_register_attempt(struct request *r, const char *addr, long long *recent)
+{
+	const char    *v[1] = {addr};
+	PGresult      *res;
+	enum db_status st =
+	    db_exec(r->db, r->arena, "register_attempt", 1, v, &res);
+
+	if (st != DB_OK)
+		return st;
+	*recent = db_int(res, 0, 0);
+	return DB_OK;
+}
+
+enum db_status
+store_user_create_teacher(struct request *r, const char *email,
+                          const char *name, const char *hash,
+                          long long school_id, long long *id)
+{
+	char           sid[24];
+	const char    *v[4] = {email, name, hash, STORE_INT(sid, school_id)};
+	PGresult      *res;
+	enum db_status st =
+	    db_exec(r->db, r->arena, "user_create_teacher", 4, v, &res);
+
+	if (st != DB_OK)
+		return st;
+	if (PQntuples(res) != 1)
+		return DB_CONFLICT;
+	*id = db_int(res, 0, 0);
+	return DB_OK;
+}
+
+enum db_status
+store_token_revoke(struct request *r, const char *jti, long long exp)
+{
+	char        e[24];
+	const char *v[2] = {jti, STORE_INT(e, exp)};
+
+	return db_exec(r->db, r->arena, "token_revoke", 2, v, NULL);
+}
+
+enum db_status
+store_user_me_json(struct request *r, long long user_id, const char **json)
+{
+	char           id[24];
+	const char    *v[1] = {STORE_INT(id, user_id)};
+	PGresult      *res;
+	enum db_status st = db_exec(r->db, r->arena, "user_me", 1, v, &res);
+
+	if (st != DB_OK)
+		return st;
+	if (PQntuples(res) != 1)
+		return DB_NOT_FOUND;
+	*json = db_value(res, 0, 0);
+	return DB_OK;
+}

@@ -1,0 +1,44 @@
+/* Input checks shared by handlers and importers. */
+#include "validate.h"
+
+#include <string.h>
+
+bool
+validate_email(const char *s)
+{
+	const char *at, *dot;
+	size_t      n;
+
+	if (s == NULL)
+		return false;
+	n = strlen(s);
+	if (n < 3 || n > 254)
+		return false;
+	for (const char *p = s; *p != '\0'; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c <= 0x20 || c == 0x7f || c == '<' || c == '>' || c == '"' ||
+		    c == ',' || c == ';' || c == '\\')
+			return false;
+	}
+	at = strchr(s, '@');
+	if (at == NULL || at == s || strchr(at + 1, '@') != NULL)
+		return false;
+	dot = strrchr(at + 1, '.');
+	return dot != NULL && dot > at + 1 && dot[1] != '\0' &&
+	       strstr(at + 1, "..") == NULL;
+}
+
+bool
+validate_plain_text(const char *s)
+{
+	if (s == NULL || *s == '\0')
+		return false;
+	for (const char *p = s; *p != '\0'; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c < 0x20 || c == 0x7f)
+			return false;
+	}
+	return true;
+}

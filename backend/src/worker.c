@@ -1,0 +1,227 @@
+/*
+ * A FastCGI worker: one request at a time, from accept to one response.
+ * Each request gets the worker's arena; everything it allocates goes at the
+ * reset after the response, so the worker's memory stays flat.
+ */
+#include "worker.h"
+
+#include <signal.h>
+#include <string.h>
+#include <time.h>
+
+#include "auth.h"
+#include "db.h"
+#include "fcgi_io.h"
+#include "http.h"
+#include "json.h"
+#include "log.h"
+#include "router.h"
+#include "handlers/handlers.h"
+#include "store/store.h"
+
+#define WORKER_ARENA_SIZE (64 * 1024)
+
+static volatile sig_atomic_t stopping;
+
+static void on_term(int sig);
+static void handle(FCGX_Request *fr, struct request *r, struct response *res);
+static int authenticate(struct request *r, struct response *res);
+static bool origin_ok(const struct request *r);
+
+static void
+on_term(int sig)
+{
+	(void)sig;
+	stopping = 1;
+	/* Makes libfcgi's accept loop give up instead of retrying. */
+	FCGX_ShutdownPending();
+}
+
+/* A cookie-authenticated change must come from our own pages: SameSite
+ * does most of it, the Origin check covers older browsers. */
+static bool
+origin_ok(const struct request *r)
+{
+	const char *o = r->origin;
+
+	if (o == NULL || r->host == NULL)
+		return true;
+	if (strncmp(o, "https://", 8) == 0)
+		o += 8;
+	else if (strncmp(o, "http://", 7) == 0)
+		o += 7;
+	else
+		return false;
+	return strcmp(o, r->host) == 0;
+}
+
+/* Loads the caller from the token; answers 401, 403 or 503 itself and
+ * returns -1 when the request cannot go on. */
+static int
+authenticate(struct request *r, struct response *res)
+{
+	struct auth_claims claims;
+	const char        *token;
+	bool               from_cookie = false;
+	enum db_status     st;
+
+	token = http_bearer_token(r->arena, r->authorization);
+	if (token == NULL) {
+		token = http_cookie_get(r->arena, r->cookie,
+		                        r->https ? "__Host-session" : "session");
+		from_cookie = token != NULL;
+	}
+	if (token == NULL ||
+	    auth_token_verify(r->config->jwt_key, r->config->jwt_key_len, token,
+	                      (long long)time(NULL), r->config->token_ttl,
+	                      &claims) != 0) {
+		http_error(r, res, 401, "unauthenticated", "Log eerst in.");
+		return -1;
+	}
+	if (from_cookie && strcmp(r->method, "GET") != 0 && !origin_ok(r)) {
+		http_error(r, res, 403, "forbidden",
+		           "Dit verzoek komt niet van deze site.");
+		return -1;
+	}
+	r->user = arena_alloc(r->arena, sizeof(*r->user));
+	st = store_user_for_token(r, claims.user_id, claims.jti, claims.iat,
+	                          r->user);
+	if (st == DB_NOT_FOUND) {
+		r->user = NULL;
+		http_error(r, res, 401, "unauthenticated", "Log opnieuw in.");
+		return -1;
+	}
+	if (st != DB_OK) {
+		r->user = NULL;
+		reply_db_error(r, res, st);
+		return -1;
+	}
+	r->token_jti = arena_strdup(r->arena, claims.jti);
+	r->token_exp = claims.exp;
+	if ((r->route->roles & router_role_bit(r->user->role)) == 0) {
+		http_error(r, res, 403, "forbidden", "Dit mag je rol niet.");
+		return -1;
+	}
+	return 0;
+}
+
+static void
+handle(FCGX_Request *fr, struct request *r, struct response *res)
+{
+	const struct route *route;
+	const char         *allow = NULL, *why;
+	size_t              limit;
+	int                 st;
+
+	fcgi_read_params(fr, r);
+	switch (router_match(app_routes, app_routes_count, r->arena, r->method,
+	                     r->path, &route, r->params, &r->nparams, &allow)) {
+	case ROUTER_NOT_FOUND:
+		http_error(r, res, 404, "not_found", "Deze pagina bestaat niet.");
+		return;
+	case ROUTER_METHOD_NOT_ALLOWED:
+		http_header_add(r, res, "Allow", allow);
+		http_error(r, res, 405, "method_not_allowed",
+		           "Deze methode past niet bij dit adres.");
+		return;
+	case ROUTER_FOUND:
+		break;
+	}
+	r->route = route;
+	limit = route->body_limit ? route->body_limit : HTTP_BODY_LIMIT;
+	if (r->content_length == -2) {
+		http_error(r, res, 400, "bad_request", "Ongeldige Content-Length.");
+		return;
+	}
+	if ((route->flags & ROUTE_NO_BODY) == 0 &&
+	    r->content_length > (long long)limit) {
+		http_error(r, res, 413, "payload_too_large",
+		           "Het verzoek is te groot.");
+		return;
+	}
+	if ((route->flags & ROUTE_NO_DB) == 0 && db_ensure(r->db) != DB_OK) {
+		http_error(r, res, 503, "unavailable",
+		           "De database is tijdelijk niet bereikbaar.");
+		return;
+	}
+	if (route->roles != 0 && authenticate(r, res) < 0)
+		return;
+	if (route->flags & ROUTE_JSON_BODY) {
+		if (!http_is_json_type(r->content_type)) {
+			http_error(r, res, 415, "unsupported_media_type",
+			           "Stuur JSON (Content-Type: application/json).");
+			return;
+		}
+		st = fcgi_read_body(fr, r, limit);
+		if (st != 0) {
+			http_error(r, res, st, st == 413 ? "payload_too_large"
+			                                 : "bad_request",
+			           st == 413 ? "Het verzoek is te groot."
+			                     : "Het verzoek is onvolledig.");
+			return;
+		}
+		r->json = json_parse_object(r->arena, r->body, r->body_len, &why);
+		if (r->json == NULL) {
+			http_error(r, res, 400, "invalid_json",
+			           arena_printf(r->arena, "Ongeldige JSON: %s", why));
+			return;
+		}
+	}
+	route->handler(r, res);
+}
+
+int
+worker_run(const struct config *c, int listen_fd)
+{
+	struct sigaction sa;
+	FCGX_Request     fr;
+	struct arena     arena;
+	struct db        db;
+	enum db_status   st;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_term;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	db_init(&db, c->database_url, store_all_statements, c->statement_timeout);
+	st = db_ensure(&db);
+	if (st == DB_ERROR) {
+		log_error("worker: the database schema does not fit this build; "
+		          "apply the migrations in sql/");
+		return WORKER_EXIT_FATAL;
+	}
+	if (FCGX_InitRequest(&fr, listen_fd, 0) != 0)
+		return 1;
+	arena_init(&arena, WORKER_ARENA_SIZE);
+	while (!stopping && FCGX_Accept_r(&fr) >= 0) {
+		struct request  r;
+		struct response res;
+		long long       start = db_now_us();
+
+		memset(&r, 0, sizeof(r));
+		memset(&res, 0, sizeof(res));
+		r.arena = &arena;
+		r.db = &db;
+		r.config = c;
+		handle(&fr, &r, &res);
+		if (res.status == 0) {
+			/* A handler without an answer is a bug; it logged why. */
+			memset(&res, 0, sizeof(res));
+			http_error(&r, &res, 500, "internal",
+			           "Er ging iets mis aan onze kant.");
+		}
+		fcgi_send(&fr, &r, &res);
+		FCGX_Finish_r(&fr);
+		log_access(r.method, r.path, res.status, db_now_us() - start,
+		           r.user ? r.user->id : 0);
+		db_end_request(&db);
+		arena_reset(&arena);
+	}
+	FCGX_Free(&fr, 1);
+	arena_destroy(&arena);
+	db_close(&db);
+	return 0;
+}

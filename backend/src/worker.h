@@ -1,0 +1,14 @@
+/* A FastCGI worker process: accept loop, auth, dispatch, access log. */
+#ifndef WORKER_H
+#define WORKER_H
+
+#include "config.h"
+
+/* Exit status of a worker that cannot work with this database schema: the
+ * master stops instead of restarting it in a loop. */
+#define WORKER_EXIT_FATAL 3
+
+/* Serves requests on listen_fd until SIGTERM; returns the exit status. */
+int worker_run(const struct config *c, int listen_fd);
+
+#endif

@@ -1,0 +1,67 @@
+#!/bin/bash
+# Loads the demo organisation and one account per role into a dev or test
+# stack.  Idempotent: passwords and join codes are made once and kept in
+# var/<instance>/, and running it again changes nothing.
+#   demo.sh <var dir> <build dir> <pg port> [runas command]
+set -euo pipefail
+
+VAR=$1 BIN=$2 PG_PORT=$3
+read -r -a RUNAS <<<"${4:-}"
+PSQL=(/usr/lib/postgresql/15/bin/psql -X -q -v ON_ERROR_STOP=1 -h "$VAR/run" -p "$PG_PORT" -d hgkm)
+ACCOUNTS=$VAR/demo-accounts.tsv
+
+randpw() { tr -dc 'a-km-zA-HJ-NP-Z2-9' </dev/urandom | head -c 16 || true; }
+randcode() { tr -dc 'A-HJ-NP-Z2-9' </dev/urandom | head -c 8 || true; }
+
+if [ ! -s "$ACCOUNTS" ]; then
+	umask 077
+	{
+		printf 'teacher\tleerkracht@demo.example\t%s\n' "$(randpw)"
+		printf 'ib\tib@demo.example\t%s\n' "$(randpw)"
+		printf 'trainer\ttrainer@demo.example\t%s\n' "$(randpw)"
+		printf 'board_admin\tbestuur@demo.example\t%s\n' "$(randpw)"
+		printf 'region_viewer\tregio@demo.example\t%s\n' "$(randpw)"
+		printf 'admin\tbeheer@demo.example\t%s\n' "$(randpw)"
+	} >"$ACCOUNTS"
+fi
+
+# Fictional organisation: the BRIN codes use letters only, which DUO never
+# gives out, so they cannot clash with an imported register.
+"${RUNAS[@]}" "${PSQL[@]}" -v code1="$(randcode)" -v code2="$(randcode)" <<'SQL'
+INSERT INTO regions (name) VALUES ('Regio Heuvelland (demo)')
+ON CONFLICT (name) DO NOTHING;
+INSERT INTO boards (name, number, region_id)
+SELECT 'Stichting Samen Leren (demo)', 'DEMO1', id FROM regions
+WHERE name = 'Regio Heuvelland (demo)'
+ON CONFLICT (number) DO NOTHING;
+INSERT INTO schools (board_id, name, brin, municipality, join_code)
+SELECT b.id, s.name, s.brin, s.municipality, s.code
+FROM boards b, (VALUES
+	('Basisschool De Zilvermeeuw (demo)', 'ZZZZ01', 'Heuvelstad', :'code1'),
+	('Kindcentrum Lindehof (demo)', 'ZZZZ02', 'Beekdorp', :'code2'))
+	AS s (name, brin, municipality, code)
+WHERE b.number = 'DEMO1'
+ON CONFLICT (brin) DO NOTHING;
+SQL
+
+names=("Anna de Vries (demo)" "Bram Jansen (demo)" "Chantal Peters (demo)"
+	"Dirk Smit (demo)" "Eva Bakker (demo)" "Frank Visser (demo)")
+i=0
+sql=""
+while IFS=$'\t' read -r role email password; do
+	hash=$(printf '%s\n' "$password" | "$BIN/hgkm-pwhash")
+	sql+="INSERT INTO users (email, name, password_hash, role, school_id, board_id, region_id, email_verified)
+SELECT '$email', '${names[$i]}', '$hash', '$role',
+	CASE WHEN '$role' IN ('teacher', 'ib') THEN (SELECT id FROM schools WHERE brin = 'ZZZZ01') END,
+	CASE WHEN '$role' IN ('teacher', 'ib', 'board_admin') THEN (SELECT id FROM boards WHERE number = 'DEMO1') END,
+	CASE WHEN '$role' = 'region_viewer' THEN (SELECT id FROM regions WHERE name = 'Regio Heuvelland (demo)') END,
+	true
+ON CONFLICT ((lower(email))) DO UPDATE SET password_hash = EXCLUDED.password_hash;
+"
+	i=$((i + 1))
+done <"$ACCOUNTS"
+printf '%s' "$sql" | "${RUNAS[@]}" "${PSQL[@]}"
+
+"${RUNAS[@]}" "${PSQL[@]}" -tA -F $'\t' \
+	-c "SELECT name, join_code FROM schools WHERE brin IN ('ZZZZ01', 'ZZZZ02') ORDER BY brin" \
+	>"$VAR/join-codes.tsv"

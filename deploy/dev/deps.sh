@@ -1,0 +1,40 @@
+#!/bin/sh
+# Checks (and as root installs) the Debian packages the project needs.
+#   deps.sh check        packages for building and running (make run)
+#   deps.sh check-test   the above plus what the tests need (make test)
+set -eu
+
+RUN_PKGS="gcc make pkg-config util-linux curl ca-certificates
+postgresql-15 postgresql-client-15 nginx
+libfcgi-dev libpq-dev libjansson-dev libjwt-dev libsodium-dev libcmark-dev
+libcsv-dev libmagic-dev libhpdf-dev libqrencode-dev"
+TEST_PKGS="libcmocka-dev libcurl4-openssl-dev chromium nodejs npm
+hunspell hunspell-nl poppler-utils"
+
+want="$RUN_PKGS"
+[ "${1:-check}" = "check-test" ] && want="$RUN_PKGS $TEST_PKGS"
+
+missing=""
+for p in $want; do
+	# nodejs and npm may come from elsewhere (nodesource); a working
+	# command is enough for them.
+	case $p in
+	nodejs) command -v node >/dev/null 2>&1 && continue ;;
+	npm) command -v npm >/dev/null 2>&1 && continue ;;
+	esac
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+line="apt-get install -y --no-install-recommends$missing"
+if [ "$(id -u)" -ne 0 ]; then
+	echo "Missing Debian packages. Install them as root, then run make again:" >&2
+	echo "  sudo $line" >&2
+	exit 1
+fi
+echo "Installing missing Debian packages:$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -1,0 +1,257 @@
+#!/bin/bash
+# Brings a local stack up or down: PostgreSQL cluster, migrations, content,
+# demo data, the FastCGI service and nginx, all under var/<instance>/.
+#   stack.sh up run     development stack on 127.0.0.1:8080 (release build)
+#   stack.sh up test    test stack on 127.0.0.1:8081 (sanitizer build)
+#   stack.sh down run|test
+#   stack.sh restart-service run|test
+# PostgreSQL refuses to run as root, so as root everything runs as the
+# unprivileged system user "hgkm".
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+ACTION=${1:?usage: stack.sh up|down|restart-service run|test}
+INST=${2:?usage: stack.sh up|down|restart-service run|test}
+case $INST in
+run)  HTTP_PORT=${HGKM_HTTP_PORT:-8080}; PG_PORT=54380; FLAVOR=release
+      AUTH_RATE=10r/s; REGISTER_LIMIT=30; WORKERS=${HGKM_WORKERS:-0} ;;
+test) HTTP_PORT=${HGKM_TEST_HTTP_PORT:-8081}; PG_PORT=54381; FLAVOR=asan
+      AUTH_RATE=1000r/s; REGISTER_LIMIT=100000; WORKERS=${HGKM_WORKERS:-4} ;;
+*)    echo "unknown instance $INST" >&2; exit 2 ;;
+esac
+
+VAR=$ROOT/var/$INST
+PGBIN=/usr/lib/postgresql/15/bin
+BIN=$ROOT/build/$FLAVOR
+SOCK=$VAR/run/hgkm.sock
+DB=hgkm
+APP_ROLE=hgkm_app
+
+if [ "$(id -u)" -eq 0 ]; then
+	SVC_USER=hgkm
+	RUNAS=(setpriv --reuid=hgkm --regid=hgkm --init-groups --)
+else
+	SVC_USER=$(id -un)
+	RUNAS=()
+fi
+
+log() { printf '%s\n' "$*" >&2; }
+
+alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+# Waits until a command succeeds, polling, at most $1 tenths of a second.
+wait_for() {
+	local n=$1; shift
+	while [ "$n" -gt 0 ]; do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+		n=$((n - 1))
+	done
+	return 1
+}
+
+psql_su() { "${RUNAS[@]}" "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$VAR/run" -p "$PG_PORT" "$@"; }
+
+prepare_dirs() {
+	if [ "$(id -u)" -eq 0 ] && ! id hgkm >/dev/null 2>&1; then
+		useradd --system --no-create-home --home-dir /nonexistent \
+			--shell /usr/sbin/nologin hgkm
+	fi
+	mkdir -p "$VAR"/{run,log,secrets,tmp,mail}
+	chmod 700 "$VAR/secrets"
+	if [ ! -s "$VAR/secrets/jwt.key" ]; then
+		head -c 48 /dev/urandom | base64 | tr -d '\n/+=' >"$VAR/secrets/jwt.key"
+	fi
+	if [ ! -s "$VAR/secrets/db.password" ]; then
+		head -c 24 /dev/urandom | base64 | tr -d '\n/+=' >"$VAR/secrets/db.password"
+	fi
+	chmod 600 "$VAR/secrets/"*
+	[ "$(id -u)" -eq 0 ] && chown -R hgkm:hgkm "$VAR"
+	return 0
+}
+
+start_postgres() {
+	if [ ! -f "$VAR/pg/PG_VERSION" ]; then
+		log "Creating the PostgreSQL cluster in $VAR/pg"
+		"${RUNAS[@]}" "$PGBIN/initdb" -D "$VAR/pg" -U "$SVC_USER" \
+			--auth-local=peer --auth-host=reject -E UTF8 --locale=C.UTF-8 \
+			${PG_NOSYNC:+--no-sync} >"$VAR/log/initdb.log"
+		cat >"$VAR/pg/pg_hba.conf" <<-HBA
+		# Only the unix socket in var/; no TCP at all.
+		local all $SVC_USER peer
+		local all $APP_ROLE scram-sha-256
+		HBA
+		{
+			echo "listen_addresses = ''"
+			echo "unix_socket_directories = '$VAR/run'"
+			echo "port = $PG_PORT"
+			echo "max_connections = 200"
+			echo "password_encryption = 'scram-sha-256'"
+			if [ "$INST" = test ]; then
+				# Tests need no durability across a power cut.
+				echo "fsync = off"
+				echo "synchronous_commit = off"
+			fi
+		} >>"$VAR/pg/postgresql.conf"
+	fi
+	if ! "${RUNAS[@]}" "$PGBIN/pg_ctl" -D "$VAR/pg" status >/dev/null 2>&1; then
+		"${RUNAS[@]}" "$PGBIN/pg_ctl" -D "$VAR/pg" -l "$VAR/log/postgresql.log" \
+			-w -t 30 start >/dev/null
+	fi
+}
+
+setup_database() {
+	if [ -z "$(psql_su -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$DB'")" ]; then
+		psql_su -d postgres -c "CREATE DATABASE $DB"
+	fi
+	psql_su -d "$DB" -v pw="$(cat "$VAR/secrets/db.password")" <<-SQL
+	SELECT format('CREATE ROLE %I LOGIN', '$APP_ROLE')
+	WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$APP_ROLE') \gexec
+	ALTER ROLE $APP_ROLE PASSWORD :'pw';
+	SQL
+	"${RUNAS[@]}" "$ROOT/deploy/migrate.sh" -h "$VAR/run" -p "$PG_PORT" -d "$DB"
+	# The service may read and write rows, never change the schema.
+	psql_su -d "$DB" <<-SQL
+	GRANT CONNECT ON DATABASE $DB TO $APP_ROLE;
+	GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO $APP_ROLE;
+	GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO $APP_ROLE;
+	SQL
+}
+
+load_content_and_demo() {
+	"${RUNAS[@]}" env DATABASE_URL="host=$VAR/run port=$PG_PORT dbname=$DB" \
+		"$BIN/hgkm-content" load "$ROOT/content" >"$VAR/log/content.log" 2>&1 || {
+		cat "$VAR/log/content.log" >&2
+		log "The content in content/ was refused; nothing of it was loaded."
+		exit 1
+	}
+	"$ROOT/deploy/dev/demo.sh" "$VAR" "$BIN" "$PG_PORT" "${RUNAS[*]:-}"
+}
+
+start_service() {
+	stop_service
+	local envs=(
+		HGKM_DATABASE_URL="host=$VAR/run port=$PG_PORT dbname=$DB user=$APP_ROLE passfile=$VAR/secrets/pgpass"
+		HGKM_JWT_SECRET_FILE="$VAR/secrets/jwt.key"
+		HGKM_SOCKET="$SOCK"
+		HGKM_ERROR_LOG="$VAR/log/error.log"
+		HGKM_ACCESS_LOG="$VAR/log/access.log"
+		HGKM_PUBLIC_URL="http://127.0.0.1:$HTTP_PORT"
+		HGKM_REGISTER_LIMIT="$REGISTER_LIMIT"
+		HGKM_WORKERS="$WORKERS"
+		ASAN_OPTIONS="detect_leaks=1:log_path=$VAR/log/asan:abort_on_error=0"
+		UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$VAR/log/ubsan"
+	)
+	printf '*:*:*:%s:%s\n' "$APP_ROLE" "$(cat "$VAR/secrets/db.password")" >"$VAR/secrets/pgpass"
+	chmod 600 "$VAR/secrets/pgpass"
+	[ "$(id -u)" -eq 0 ] && chown hgkm:hgkm "$VAR/secrets/pgpass"
+	setsid "${RUNAS[@]}" env "${envs[@]}" "$BIN/hgkm-fcgi" \
+		>>"$VAR/log/service.out" 2>&1 </dev/null &
+	echo $! >"$VAR/run/hgkm.pid"
+	if ! wait_for 100 test -S "$SOCK"; then
+		log "The service did not start; see $VAR/log/error.log and service.out:"
+		tail -n 20 "$VAR/log/service.out" "$VAR/log/error.log" >&2 || true
+		exit 1
+	fi
+}
+
+stop_service() {
+	local pidf=$VAR/run/hgkm.pid
+	if alive "$pidf"; then
+		kill -TERM "$(cat "$pidf")"
+		wait_for 150 bash -c "! kill -0 $(cat "$pidf")" ||
+			kill -KILL "$(cat "$pidf")" 2>/dev/null || true
+	fi
+	rm -f "$pidf"
+}
+
+start_nginx() {
+	local user_line=""
+	[ "$(id -u)" -eq 0 ] && user_line="user hgkm hgkm;"
+	mkdir -p "$VAR/tmp"
+	sed -e "s|@ROOT@|$ROOT|g" -e "s|@VAR@|$VAR|g" -e "s|@PORT@|$HTTP_PORT|g" \
+		-e "s|@SOCKET@|$SOCK|g" -e "s|@USER_LINE@|$user_line|g" \
+		-e "s|@AUTH_RATE@|$AUTH_RATE|g" \
+		"$ROOT/deploy/dev/nginx.conf.in" >"$VAR/nginx.conf"
+	if alive "$VAR/run/nginx.pid"; then
+		nginx -q -t -c "$VAR/nginx.conf" -p "$VAR" -e "$VAR/log/nginx-error.log"
+		nginx -c "$VAR/nginx.conf" -p "$VAR" -e "$VAR/log/nginx-error.log" -s reload
+	else
+		nginx -c "$VAR/nginx.conf" -p "$VAR" -e "$VAR/log/nginx-error.log"
+	fi
+}
+
+stop_nginx() {
+	if alive "$VAR/run/nginx.pid"; then
+		local pid
+		pid=$(cat "$VAR/run/nginx.pid")
+		kill -QUIT "$pid"
+		wait_for 100 bash -c "! kill -0 $pid" || kill -KILL "$pid" 2>/dev/null || true
+	fi
+}
+
+stop_postgres() {
+	if [ -f "$VAR/pg/PG_VERSION" ] &&
+		"${RUNAS[@]}" "$PGBIN/pg_ctl" -D "$VAR/pg" status >/dev/null 2>&1; then
+		"${RUNAS[@]}" "$PGBIN/pg_ctl" -D "$VAR/pg" -m fast -w stop >/dev/null
+	fi
+}
+
+write_env() {
+	cat >"$VAR/env" <<-ENV
+	BASE_URL=http://127.0.0.1:$HTTP_PORT
+	DATABASE_URL="host=$VAR/run port=$PG_PORT dbname=$DB user=$APP_ROLE password=$(cat "$VAR/secrets/db.password")"
+	JWT_SECRET_FILE=$VAR/secrets/jwt.key
+	DEMO_ACCOUNTS=$VAR/demo-accounts.tsv
+	JOIN_CODES=$VAR/join-codes.tsv
+	CONTENT_DIR=$ROOT/content
+	VAR_DIR=$VAR
+	ENV
+	chmod 600 "$VAR/env"
+}
+
+print_summary() {
+	echo
+	echo "Het leerplatform draait: http://127.0.0.1:$HTTP_PORT/"
+	echo
+	echo "Schoolcodes (join codes) om je te registreren:"
+	while IFS=$'\t' read -r name code; do
+		printf '  %-8s  %s\n' "$code" "$name"
+	done <"$VAR/join-codes.tsv"
+	echo
+	echo "Demo-accounts (rol, e-mail, wachtwoord):"
+	while IFS=$'\t' read -r role email password; do
+		printf '  %-14s %-26s %s\n' "$role" "$email" "$password"
+	done <"$VAR/demo-accounts.tsv"
+	echo
+	echo "Logs: $VAR/log/   Mail (later): $VAR/mail/   Stoppen: make stop"
+}
+
+case $ACTION in
+up)
+	[ -x "$BIN/hgkm-fcgi" ] || { log "build first: make FLAVOR=$FLAVOR"; exit 1; }
+	prepare_dirs
+	start_postgres
+	setup_database
+	load_content_and_demo
+	start_service
+	start_nginx
+	write_env
+	if ! wait_for 300 curl -fsS "http://127.0.0.1:$HTTP_PORT/api/v1/health"; then
+		log "The stack does not answer on port $HTTP_PORT; see $VAR/log/"
+		exit 1
+	fi
+	if [ "$INST" = run ]; then print_summary; fi
+	;;
+restart-service)
+	start_service
+	;;
+down)
+	[ -d "$VAR" ] || exit 0
+	stop_nginx
+	stop_service
+	stop_postgres
+	;;
+*)
+	echo "unknown action $ACTION" >&2; exit 2 ;;
+esac

@@ -1,0 +1,562 @@
+// Browser test of the teacher's course flow, in Debian's Chromium through playwright-core:
+// register with a join code, open the demo module from "Mijn modules", work through the
+// sections (one of them offline), resume after a reload, fail and then pass the quiz,
+// open the certificate, and check it on the public verification page in a fresh,
+// logged-out browser context.
+//
+// Environment:
+//   BASE_URL        the site, e.g. http://127.0.0.1:8081 (default http://127.0.0.1:8080)
+//   JOIN_CODE       a school's join code (required)
+//   QUIZ_ANSWERS    optional JSON {"q1":["a"],...}; default: read from
+//                   content/modules/meldcode-kort/module.json ("correct": true)
+//   SCREENSHOT_DIR  default tests/browser/screenshots
+//   CHROMIUM        default /usr/bin/chromium
+//
+// Prints "ok - ..." / "not ok - ..." per check and "N passed, M failed" at the end;
+// exits 1 when a check failed. After a failed step that later steps depend on, the
+// rest is reported as skipped.
+
+import { chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { randomBytes } from 'node:crypto';
+import { quizFromRepo } from './quiz-answers.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repoRoot = resolve(here, '..', '..');
+const BASE_URL = (process.env.BASE_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '');
+const JOIN_CODE = process.env.JOIN_CODE || '';
+const SLUG = 'meldcode-kort';
+const SCREENSHOT_DIR = resolve(process.env.SCREENSHOT_DIR || join(here, 'screenshots'));
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const STEP_TIMEOUT = 15000;
+const SYNC_TIMEOUT = 45000;
+const OFFLINE_TEXT = 'Je bent offline; je voortgang wordt verstuurd zodra er weer verbinding is';
+
+// ---- tiny harness -------------------------------------------------------------------
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+let blockedBy = null;
+
+function describe(err) {
+  const msg = err && err.message ? err.message : String(err);
+  return msg.split('\n').slice(0, 6).join('\n    ');
+}
+
+/**
+ * Runs one check. By default a check needs the flow so far (it is skipped after a
+ * failed blocking check) and blocks the rest when it fails. `needs: false`: runs
+ * regardless and blocks nothing; `blocks: false`: skipped after a blocking failure, but
+ * its own failure does not stop the flow.
+ */
+async function check(name, fn, { needs = true, blocks = needs } = {}) {
+  if (blockedBy && needs) {
+    skipped += 1;
+    console.log(`not ok - ${name} # SKIP (after: ${blockedBy})`);
+    return undefined;
+  }
+  try {
+    const value = await fn();
+    passed += 1;
+    console.log(`ok - ${name}`);
+    return value;
+  } catch (err) {
+    failed += 1;
+    console.log(`not ok - ${name}\n    ${describe(err)}`);
+    if (blocks) blockedBy = name;
+    return undefined;
+  }
+}
+
+function assert(cond, message) {
+  if (!cond) throw new Error(message);
+}
+
+function assertEqual(actual, expected, what) {
+  if (actual !== expected) {
+    throw new Error(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+  }
+}
+
+/** Polls `fn` until it returns a truthy value; fails with `message` after `timeout` ms. */
+async function waitUntil(fn, message, timeout = STEP_TIMEOUT, interval = 200) {
+  const end = Date.now() + timeout;
+  let last;
+  for (;;) {
+    try {
+      last = await fn();
+      if (last) return last;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > end) {
+      const detail = last instanceof Error ? ` (last error: ${last.message})` : '';
+      throw new Error(`${message} (waited ${timeout} ms)${detail}`);
+    }
+    await new Promise((r) => { setTimeout(r, interval); });
+  }
+}
+
+async function textOf(locator) {
+  return ((await locator.textContent({ timeout: STEP_TIMEOUT })) || '').replace(/\s+/g, ' ').trim();
+}
+
+async function waitForText(locator, expected, what) {
+  let seen = '';
+  await waitUntil(async () => {
+    seen = ((await locator.textContent({ timeout: 1000 })) || '').replace(/\s+/g, ' ').trim();
+    return expected instanceof RegExp ? expected.test(seen) : seen.includes(expected);
+  }, `${what}: expected text ${expected} but saw ${JSON.stringify(seen)}`);
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+}
+
+// ---- quiz answers -----------------------------------------------------------------
+
+/**
+ * Right answers, matched to the ids the API sends. From QUIZ_ANSWERS when set, else
+ * from the content file (matched by id, or by text when the file has no ids).
+ */
+function rightAnswers(apiQuiz) {
+  if (process.env.QUIZ_ANSWERS) {
+    const parsed = JSON.parse(process.env.QUIZ_ANSWERS);
+    const out = {};
+    for (const q of apiQuiz.questions) {
+      assert(Array.isArray(parsed[q.id]), `QUIZ_ANSWERS has no answer for question ${q.id}`);
+      out[q.id] = parsed[q.id].map(String);
+    }
+    return out;
+  }
+  const content = quizFromRepo(repoRoot, SLUG);
+  assert(content, `no quiz with "correct": true choices in content/modules/${SLUG}/module.json`);
+  const out = {};
+  for (const [qi, q] of apiQuiz.questions.entries()) {
+    const cq = content.questions.find((c) => c.id === String(q.id))
+      || content.questions.find((c) => c.text === q.text)
+      || content.questions[qi];
+    assert(cq, `question ${q.id} of the API is not in ${content.file}`);
+    out[q.id] = cq.choices.filter((c) => c.correct).map((c) => {
+      const match = q.choices.find((a) => c.id !== null && a.id === c.id)
+        || q.choices.find((a) => a.text === c.text)
+        || q.choices[c.index];
+      assert(match, `right choice ${c.id ?? c.text} of question ${q.id} is not in the API's choices`);
+      return String(match.id);
+    });
+    assert(out[q.id].length > 0, `question ${q.id} has no choice marked "correct": true`);
+  }
+  return out;
+}
+
+/** A wrong answer per question: a wrong choice, or fewer right choices than needed. */
+function wrongAnswers(apiQuiz, right) {
+  const out = {};
+  for (const q of apiQuiz.questions) {
+    const good = new Set(right[q.id]);
+    const bad = q.choices.map((c) => String(c.id)).filter((id) => !good.has(id));
+    if (bad.length) out[q.id] = [bad[0]];
+    else if (good.size > 1) out[q.id] = [[...good][0]];
+    else return null;
+  }
+  return out;
+}
+
+// ---- the test ---------------------------------------------------------------------
+
+async function fillQuiz(page, answers) {
+  for (const [qid, choiceIds] of Object.entries(answers)) {
+    const fieldset = page.locator(`#quiz-questions fieldset[data-question-id=${JSON.stringify(String(qid))}]`);
+    // Reset checkboxes first, then tick the wanted choices through their labels.
+    for (const box of await fieldset.locator('input[type="checkbox"]:checked').all()) {
+      await box.uncheck();
+    }
+    for (const cid of choiceIds) {
+      const input = fieldset.locator(`input[data-choice-id=${JSON.stringify(String(cid))}]`);
+      assertEqual(await input.count(), 1, `choice ${cid} of question ${qid} on the page`);
+      const id = await input.getAttribute('id');
+      await page.locator(`label[for="${id}"]`).click();
+      assert(await input.isChecked(), `choice ${cid} of question ${qid} is checked`);
+    }
+  }
+}
+
+async function main() {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const stamp = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+  const teacher = {
+    name: `Testleerkracht ${stamp}`,
+    email: `leerkracht.${stamp}@school.example`,
+    password: `rustige-ochtend-${randomBytes(4).toString('hex')}-groep7`,
+  };
+  const consoleProblems = [];
+
+  await check('JOIN_CODE is set in the environment', () => {
+    assert(JOIN_CODE, 'set JOIN_CODE to a school join code (see var/run/join-codes.tsv)');
+  });
+
+  await check(`API health at ${BASE_URL}/api/v1/health answers 200 {"status":"ok"}`, async () => {
+    const res = await fetch(`${BASE_URL}/api/v1/health`);
+    assertEqual(res.status, 200, 'health status');
+    const body = await res.json();
+    assertEqual(body.status, 'ok', 'health body status');
+  });
+
+  let browser;
+  try {
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  } catch (err) {
+    failed += 1;
+    console.log(`not ok - launch Chromium (${CHROMIUM})\n    ${describe(err)}`);
+    return;
+  }
+
+  try {
+    const context = await browser.newContext({ locale: 'nl-NL', timezoneId: 'Europe/Amsterdam',
+      viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(STEP_TIMEOUT);
+    const watch = (p, label) => {
+      p.on('console', (msg) => {
+        // A failed fetch (401 on purpose, offline on purpose) is logged by Chromium as
+        // "Failed to load resource"; anything else at error level is a real problem,
+        // e.g. a CSP violation ("Refused to ...") or a script error.
+        if (msg.type() === 'error' && !/Failed to load resource/.test(msg.text())) {
+          consoleProblems.push(`${label} ${p.url()}: ${msg.text()}`);
+        }
+      });
+      p.on('pageerror', (err) => consoleProblems.push(`${label} ${p.url()}: ${err.message}`));
+    };
+    watch(page, 'teacher');
+    const api = async (path) => {
+      const res = await context.request.get(`${BASE_URL}/api/v1${path}`);
+      return { status: res.status(), body: res.status() === 200 ? await res.json() : null };
+    };
+
+    // -- login page --------------------------------------------------------------
+    await check('login page loads in Dutch with labelled fields', async () => {
+      await page.goto(`${BASE_URL}/`);
+      assertEqual(await page.getAttribute('html', 'lang'), 'nl', '<html lang>');
+      const panel = page.locator('#login-panel');
+      await panel.getByLabel('E-mailadres').waitFor();
+      await panel.getByLabel('Wachtwoord').waitFor();
+      await shot(page, '00-login');
+    });
+
+    await check('keyboard: Tab reaches the skip link and the login fields, with a visible focus outline', async () => {
+      await page.goto(`${BASE_URL}/`);
+      await page.keyboard.press('Tab');
+      assertEqual(await page.evaluate(() => document.activeElement.className), 'skip-link', 'first Tab stop');
+      let reached = false;
+      for (let i = 0; i < 12 && !reached; i += 1) {
+        await page.keyboard.press('Tab');
+        reached = await page.evaluate(() => document.activeElement.id === 'login-email');
+      }
+      assert(reached, 'Tab reaches the e-mail field of the login form');
+      const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+      assert(outline !== 'none', `focused field has an outline (outline-style: ${outline})`);
+    }, { needs: false });
+
+    await check('wrong credentials show "E-mailadres of wachtwoord klopt niet"', async () => {
+      await page.fill('#login-email', teacher.email);
+      await page.fill('#login-password', 'dit-is-niet-het-wachtwoord');
+      await page.click('#login-form button[type="submit"]');
+      await waitForText(page.locator('#login-message'), 'E-mailadres of wachtwoord klopt niet',
+        'login error message');
+    }, { needs: false });
+
+    await check('register form refuses a password under 12 characters, in Dutch, next to the field', async () => {
+      await page.click('#show-register');
+      const panel = page.locator('#register-panel');
+      await panel.getByLabel('Naam').fill(teacher.name);
+      await panel.getByLabel('E-mailadres').fill(teacher.email);
+      await panel.getByLabel('Wachtwoord').fill('kort');
+      await panel.getByLabel('Schoolcode').fill(JOIN_CODE);
+      await page.click('#register-form button[type="submit"]');
+      await waitForText(page.locator('#register-password-error'), 'minstens 12 tekens',
+        'password field error');
+      assertEqual(await page.getAttribute('#register-password', 'aria-invalid'), 'true',
+        'aria-invalid on the password field');
+    }, { needs: false });
+
+    await check('register a new teacher with the join code; lands on "Mijn modules" with the name in the header', async () => {
+      if (await page.locator('#register-panel').isHidden()) await page.click('#show-register');
+      const panel = page.locator('#register-panel');
+      await panel.getByLabel('Naam').fill(teacher.name);
+      await panel.getByLabel('E-mailadres').fill(teacher.email);
+      await panel.getByLabel('Wachtwoord').fill(teacher.password);
+      await panel.getByLabel('Schoolcode').fill(JOIN_CODE);
+      await page.click('#register-form button[type="submit"]');
+      try {
+        await page.waitForURL(/\/modules\.html$/, { timeout: STEP_TIMEOUT });
+      } catch (e) {
+        const msgs = await page.locator('#register-panel .message, #register-panel .field-error')
+          .allTextContents();
+        throw new Error(`still on ${page.url()}; messages on the page: ${JSON.stringify(msgs.filter(Boolean))}`);
+      }
+      await waitForText(page.locator('#user-nav'), teacher.name, 'header user name');
+      await page.getByRole('button', { name: 'Uitloggen' }).waitFor();
+    });
+
+    await check('a logged-in user who opens the login page goes straight to "Mijn modules"', async () => {
+      await page.goto(`${BASE_URL}/`);
+      await page.waitForURL(/\/modules\.html$/);
+    }, { needs: false });
+
+    // -- Mijn modules ------------------------------------------------------------
+    const card = page.locator(`li.card[data-slug="${SLUG}"]`);
+    await check(`"Mijn modules" shows ${SLUG} as "Nog niet begonnen" with a progress bar and "Starten"`, async () => {
+      if (!/\/modules\.html$/.test(page.url())) await page.goto(`${BASE_URL}/modules.html`);
+      await card.waitFor();
+      await waitForText(card.locator('.status'), 'Nog niet begonnen', 'module status');
+      assertEqual(await card.locator('progress').count(), 1, 'progress bars in the card');
+      assertEqual(await card.locator('progress').getAttribute('value'), '0', 'progress value');
+      await waitForText(card.locator('.card-actions a'), 'Starten', 'card button');
+      await waitForText(page.locator('#certificate-list'), 'nog geen certificaten', 'empty certificate list');
+    });
+
+    // -- the player --------------------------------------------------------------
+    let mod;
+    await check('"Starten" opens the player at the first section, with a section list and progress', async () => {
+      await card.locator('.card-actions a').click();
+      await page.waitForURL(new RegExp(`/module\\.html\\?slug=${SLUG}$`));
+      const r = await api(`/modules/${SLUG}`);
+      assertEqual(r.status, 200, `GET /api/v1/modules/${SLUG}`);
+      mod = r.body;
+      assert(mod.sections.length >= 3, `the test needs at least 3 sections, the module has ${mod.sections.length}`);
+      assert(mod.quiz && mod.quiz.questions.length > 0, 'the module has quiz questions');
+      await waitForText(page.locator('#module-title'), mod.title, 'module title');
+      await waitForText(page.locator('#section-title'), mod.sections[0].title, 'first section title');
+      assertEqual(await page.locator('#section-list button').count(), mod.sections.length + 1,
+        'buttons in the section list (sections + quiz)');
+      assert(await page.locator('#section-list button[data-quiz]').isDisabled(),
+        'the quiz is locked until all sections are done');
+      assert((await page.locator('#section-body').innerHTML()).trim().length > 0, 'section body has content');
+      await shot(page, '01-player');
+    });
+
+    await check('"Volgende" marks section 1 done on the server and moves to section 2', async () => {
+      await page.click('#next-button');
+      await waitForText(page.locator('#section-title'), mod.sections[1].title, 'second section title');
+      await waitUntil(async () => (await api(`/modules/${SLUG}`)).body.sections[0].done === true,
+        `section ${mod.sections[0].id} is done on the server`);
+      await waitForText(page.locator('#module-progress-text'), `1 van ${mod.sections.length}`, 'progress text');
+    });
+
+    await check('resume: reloading module.html opens at the first unfinished section', async () => {
+      await page.reload();
+      await waitForText(page.locator('#section-title'), mod.sections[1].title, 'section shown after reload');
+      assertEqual(await page.locator(`#section-list button[data-section-id="${mod.sections[0].id}"]`)
+        .getAttribute('data-done'), 'true', 'section 1 marked done in the list');
+      assertEqual(await page.getAttribute('#module-progress', 'value'), '1', 'progress bar value');
+    });
+
+    // -- offline ------------------------------------------------------------------
+    const offlineSection = () => mod.sections[1];
+    await check('offline: "Volgende" keeps going, queues the progress and shows the offline notice', async () => {
+      await context.setOffline(true);
+      await page.click('#next-button');
+      await waitForText(page.locator('#offline-notice'), OFFLINE_TEXT, 'offline notice');
+      await waitForText(page.locator('#section-title'), mod.sections[2].title, 'next section while offline');
+      const queued = await page.evaluate(() => Object.keys(localStorage)
+        .filter((k) => k.startsWith('hgkm.progress-queue'))
+        .map((k) => localStorage.getItem(k)).join(''));
+      assert(queued.includes(offlineSection().id),
+        `localStorage queue holds section ${offlineSection().id}: ${queued}`);
+      assert(!/token|password|session/i.test(queued), 'nothing secret in the queue');
+      await shot(page, '02-player-offline');
+    });
+
+    await check('back online: the queued progress reaches the server and the notice goes away', async () => {
+      await context.setOffline(false);
+      await waitUntil(async () => (await api(`/modules/${SLUG}`)).body.sections[1].done === true,
+        `section ${offlineSection().id} done on the server after reconnecting`, SYNC_TIMEOUT, 500);
+      await waitUntil(async () => !(await textOf(page.locator('#offline-notice'))).includes('offline'),
+        'offline notice hidden after the queue was sent', SYNC_TIMEOUT);
+      await page.reload();
+      assertEqual(await page.locator(`#section-list button[data-section-id="${offlineSection().id}"]`)
+        .getAttribute('data-done'), 'true', 'offline section marked done after reload');
+      await waitForText(page.locator('#section-title'), mod.sections[2].title, 'resumed section after reload');
+    });
+
+    await check('work through every remaining section to the quiz', async () => {
+      for (let i = 2; i < mod.sections.length; i += 1) {
+        await waitForText(page.locator('#section-title'), mod.sections[i].title, `section ${i + 1} title`);
+        await page.click('#next-button');
+      }
+      await page.locator('#quiz-view').waitFor({ state: 'visible' });
+      assertEqual(await page.locator('#quiz-questions fieldset.question').count(),
+        mod.quiz.questions.length, 'questions on the page');
+      assertEqual(await page.locator('#quiz-questions fieldset legend').count(),
+        mod.quiz.questions.length, 'a legend per question');
+      await waitUntil(async () => (await api(`/modules/${SLUG}`)).body.sections.every((s) => s.done),
+        'all sections done on the server');
+      for (const q of mod.quiz.questions) {
+        const type = q.multiple ? 'checkbox' : 'radio';
+        const fs = page.locator(`fieldset[data-question-id=${JSON.stringify(String(q.id))}]`);
+        assertEqual(await fs.locator(`input[type="${type}"]`).count(), q.choices.length,
+          `${type}es for question ${q.id}`);
+      }
+    });
+
+    // -- quiz ----------------------------------------------------------------------
+    let right;
+    await check('right answers are known (QUIZ_ANSWERS or content module.json)', () => {
+      right = rightAnswers(mod.quiz);
+    });
+
+    const wrong = right ? wrongAnswers(mod.quiz, right) : null;
+    await check('a wrong attempt shows "Niet geslaagd", per-question feedback and "Opnieuw proberen"', async () => {
+      assert(wrong, 'could not build a wrong answer for every question');
+      await fillQuiz(page, wrong);
+      await page.click('#quiz-submit');
+      await page.locator('#quiz-result').waitFor({ state: 'visible' });
+      assertEqual(await page.getAttribute('#quiz-result', 'data-passed'), 'false', 'result passed flag');
+      await waitForText(page.locator('#quiz-result'), 'Niet geslaagd', 'fail result');
+      await waitForText(page.locator('#quiz-result'), 'Je score', 'score');
+      assert(await page.locator('#quiz-questions fieldset[data-correct="false"]').count() > 0,
+        'at least one question marked incorrect');
+      await page.getByRole('button', { name: 'Opnieuw proberen' }).click();
+      await page.locator('#quiz-result').waitFor({ state: 'hidden' });
+      assertEqual(await page.locator('#quiz-questions input:checked').count(), 0, 'answers cleared');
+      assertEqual(await page.locator('#quiz-questions .feedback').count(), 0, 'feedback cleared');
+    }, { blocks: false });
+
+    let certCode;
+    await check('the right answers pass: "Geslaagd", every question "Goed" with its explanation, certificate link', async () => {
+      await fillQuiz(page, right);
+      await page.click('#quiz-submit');
+      await page.locator('#quiz-result').waitFor({ state: 'visible' });
+      const resultText = await textOf(page.locator('#quiz-result'));
+      assertEqual(await page.getAttribute('#quiz-result', 'data-passed'), 'true',
+        `result passed flag (result: ${resultText})`);
+      await waitForText(page.locator('#quiz-result'), 'Geslaagd', 'pass result');
+      assertEqual(await page.locator('#quiz-questions fieldset[data-correct="true"]').count(),
+        mod.quiz.questions.length, 'questions marked correct');
+      assertEqual(await page.locator('#quiz-questions .feedback .verdict').count(),
+        mod.quiz.questions.length, 'feedback per question');
+      const href = await page.getAttribute('#certificate-link', 'href');
+      const m = /[?&]code=([^&]+)/.exec(href || '');
+      assert(m, `certificate link with a code: ${href}`);
+      certCode = decodeURIComponent(m[1]);
+      await shot(page, '03-quiz-feedback');
+    });
+
+    // -- certificate ---------------------------------------------------------------
+    let verifyUrl;
+    await check('certificate page shows name, module, dates, "Afdrukken", PDF link and the full verification link', async () => {
+      await page.click('#certificate-link');
+      await page.waitForURL(/\/certificate\.html\?code=/);
+      await waitForText(page.locator('#cert-holder'), teacher.name, 'holder name');
+      await waitForText(page.locator('#cert-module'), mod.title, 'module title');
+      await waitForText(page.locator('#cert-issued'), /^\d{1,2} [a-z]+ \d{4}$/, 'Dutch issue date');
+      await page.getByRole('button', { name: 'Afdrukken' }).waitFor();
+      const pdf = page.getByRole('link', { name: 'Download als PDF' });
+      assertEqual(await pdf.getAttribute('href'), `/api/v1/certificates/${encodeURIComponent(certCode)}/pdf`, 'PDF link');
+      verifyUrl = await textOf(page.locator('#verify-link'));
+      assertEqual(verifyUrl, `${BASE_URL}/verificatie/${certCode}`, 'verification link text');
+      await shot(page, '04-certificate');
+      await page.emulateMedia({ media: 'print' });
+      assert(await page.locator('.site-header').isHidden(), 'header hidden in print');
+      assert(await page.locator('#print-button').isHidden(), 'buttons hidden in print');
+      await shot(page, '04-certificate-print');
+      await page.emulateMedia({ media: 'screen' });
+    });
+
+    await check('"Download als PDF" answers application/pdf', async () => {
+      const res = await context.request.get(`${BASE_URL}/api/v1/certificates/${encodeURIComponent(certCode)}/pdf`);
+      assertEqual(res.status(), 200, 'PDF status');
+      assert((res.headers()['content-type'] || '').startsWith('application/pdf'),
+        `PDF content type: ${res.headers()['content-type']}`);
+      assert((await res.body()).subarray(0, 5).toString('latin1') === '%PDF-', 'body starts with %PDF-');
+    }, { blocks: false });
+
+    await check('"Mijn modules" now shows "Afgerond" with the expiry date, and the certificate', async () => {
+      await page.goto(`${BASE_URL}/modules.html`);
+      await card.waitFor();
+      await waitForText(card.locator('.status-line'), /Afgerond geldig tot \d{1,2} [a-z]+ \d{4}/, 'completed status');
+      assertEqual(await card.locator('progress').getAttribute('value'), String(mod.sections.length), 'full progress bar');
+      await waitForText(card.locator('.card-actions a'), 'Bekijken', 'card button');
+      const item = page.locator(`#certificate-list li[data-code="${certCode}"]`);
+      await item.waitFor();
+      assertEqual(await item.locator('a').getAttribute('href'),
+        `/certificate.html?code=${encodeURIComponent(certCode)}`, 'certificate link');
+      await shot(page, '05-my-modules');
+    }, { blocks: false });
+
+    await check('mobile width (375 px): "Mijn modules" and the player fit without sideways scrolling', async () => {
+      await page.setViewportSize({ width: 375, height: 740 });
+      for (const path of ['/modules.html', `/module.html?slug=${SLUG}`]) {
+        await page.goto(`${BASE_URL}${path}`);
+        await page.locator(path.startsWith('/modules') ? 'li.card' : '#player:not([hidden])').first().waitFor();
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        assert(overflow <= 1, `${path} is ${overflow}px wider than the screen`);
+      }
+      await shot(page, '06-phone-player');
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }, { needs: false });
+
+    // -- public verification, not logged in -----------------------------------------
+    await check('the verification link, opened in a new logged-out browser context, says "Geldig certificaat" with the right name', async () => {
+      const visitor = await browser.newContext({ locale: 'nl-NL', timezoneId: 'Europe/Amsterdam' });
+      try {
+        const me = await visitor.request.get(`${BASE_URL}/api/v1/me`);
+        assertEqual(me.status(), 401, 'the new context is not logged in (GET /me)');
+        const vp = await visitor.newPage();
+        vp.setDefaultTimeout(STEP_TIMEOUT);
+        watch(vp, 'visitor');
+        await vp.goto(verifyUrl);
+        await vp.locator('#verdict').waitFor();
+        assertEqual(await vp.getAttribute('#verdict', 'data-verdict'), 'valid', 'verdict');
+        await waitForText(vp.locator('#verdict h2'), 'Geldig certificaat', 'verdict heading');
+        await waitForText(vp.locator('#verify-holder'), teacher.name, 'holder name');
+        await waitForText(vp.locator('#verify-module'), mod.title, 'module title');
+        await waitForText(vp.locator('#verdict'), /\d{1,2} (januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december) \d{4}/, 'Dutch date');
+        await shot(vp, '07-verification');
+
+        await vp.goto(`${BASE_URL}/verify.html?code=${encodeURIComponent(certCode)}`);
+        await waitForText(vp.locator('#verdict h2'), 'Geldig certificaat', 'verdict via ?code=');
+
+        await vp.goto(`${BASE_URL}/verificatie/${'A'.repeat(26)}`);
+        await waitForText(vp.locator('#verdict h2'), 'Onbekende code', 'verdict for an unknown code');
+      } finally {
+        await visitor.close();
+      }
+    });
+
+    await check('"Uitloggen" ends the session and returns to the login page', async () => {
+      await page.goto(`${BASE_URL}/modules.html`);
+      await page.getByRole('button', { name: 'Uitloggen' }).click();
+      await page.waitForURL(new RegExp(`^${BASE_URL.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/(index\\.html)?(#.*)?$`));
+      assertEqual((await context.request.get(`${BASE_URL}/api/v1/me`)).status(), 401, 'GET /me after logout');
+      await page.goto(`${BASE_URL}/modules.html`);
+      await page.waitForURL(/\/(index\.html)?$/);
+    }, { blocks: false });
+
+    await check('no CSP violations or script errors in the browser console', () => {
+      assert(consoleProblems.length === 0, consoleProblems.join('\n'));
+    }, { needs: false });
+
+    await context.close();
+  } finally {
+    await browser.close();
+  }
+}
+
+try {
+  await main();
+} catch (err) {
+  failed += 1;
+  console.log(`not ok - the test script itself\n    ${describe(err)}`);
+}
+console.log(`# screenshots in ${SCREENSHOT_DIR}`);
+if (skipped) console.log(`# ${skipped} checks were not run after an earlier failure; they count as failed`);
+console.log(`${passed} passed, ${failed + skipped} failed`);
+process.exitCode = failed + skipped > 0 ? 1 : 0;

@@ -1,0 +1,53 @@
+#!/bin/bash
+# make test: builds the sanitizer flavour, brings up a fresh test stack on
+# 127.0.0.1:8081, runs every suite, stops the stack, and ends with one line
+# "N passed, M failed".
+set -u
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+export RESULTS=$ROOT/var/test-results
+. tests/lib.sh
+mkdir -p var
+: >"$RESULTS"
+
+deploy/dev/deps.sh check-test || exit 1
+make -s FLAVOR=asan all build/asan/tests/integration \
+	$(ls tests/unit/test_*.c | sed 's|tests/unit/\(.*\)\.c|build/asan/tests/\1|') || {
+	echo "0 passed, 1 failed"
+	exit 1
+}
+
+step() { printf '\n== %s ==\n' "$*"; }
+
+step "unit tests (ASan, UBSan)"
+tests/run-unit.sh build/asan
+
+step "content check"
+if build/asan/hgkm-content check content; then record content 1 0; else record content 0 1; fi
+
+step "test stack"
+deploy/dev/stack.sh down test
+rm -rf var/test
+trap 'deploy/dev/stack.sh down test' EXIT
+if PG_NOSYNC=1 deploy/dev/stack.sh up test; then
+	step "integration tests (through nginx, real PostgreSQL)"
+	tests/run-integration.sh
+	step "browser tests (headless Chromium)"
+	tests/run-browser.sh
+	# Sanitizer reports of the workers (written at exit or on error).
+	deploy/dev/stack.sh down test
+	trap - EXIT
+	if ls var/test/log/asan.* var/test/log/ubsan.* >/dev/null 2>&1; then
+		cat var/test/log/asan.* var/test/log/ubsan.* 2>/dev/null
+		record sanitizers 0 1
+	else
+		record sanitizers 1 0
+	fi
+else
+	tail -n 30 var/test/log/*.log 2>/dev/null
+	record stack 0 1
+fi
+
+step "summary"
+awk '{printf "%-32s %4d passed %4d failed\n", $1, $2, $3}' "$RESULTS"
+awk '{p+=$2; f+=$3} END {printf "%d passed, %d failed\n", p, f; exit (f > 0)}' "$RESULTS"

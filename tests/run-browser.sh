@@ -1,0 +1,25 @@
+#!/bin/bash
+# Runs the browser test in Debian's headless Chromium against the test stack.
+set -u
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+. "$ROOT/tests/lib.sh"
+cd "$ROOT"
+set -a; . var/test/env; set +a
+JOIN_CODE=$(head -n 1 "$JOIN_CODES" | cut -f 2)
+SCREENSHOT_DIR=$ROOT/var/test/screenshots
+export JOIN_CODE SCREENSHOT_DIR
+mkdir -p "$SCREENSHOT_DIR"
+if [ ! -d tests/browser/node_modules/playwright-core ]; then
+	(cd tests/browser && npm ci --no-audit --no-fund --loglevel=error) || {
+		record browser 0 1
+		exit 0
+	}
+fi
+out=$(node tests/browser/course.test.mjs 2>&1); rc=$?
+printf '%s\n' "$out"
+summary=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1)
+passed=$(printf '%s' "$summary" | cut -d' ' -f1)
+failed=$(printf '%s' "$summary" | cut -d' ' -f3)
+if [ -z "$summary" ]; then passed=0; failed=1; fi
+if [ "$rc" -ne 0 ] && [ "${failed:-0}" -eq 0 ]; then failed=1; fi
+record browser "${passed:-0}" "${failed:-1}"

@@ -1,0 +1,235 @@
+/* Unit tests of token checks (fixed key, clock passed in), passwords and
+ * codes.  Hostile tokens are built by hand, as an attacker would. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "auth.h"
+
+static const unsigned char KEY[] = "0123456789abcdef0123456789abcdef-test";
+#define KEYLEN (sizeof(KEY) - 1)
+#define NOW    1800000000LL
+#define TTL    43200
+
+static struct arena a;
+
+static void b64(const void *in, size_t len, char *out, size_t outlen);
+static char *forge(const char *header, const char *payload, const char *alg);
+
+static void
+b64(const void *in, size_t len, char *out, size_t outlen)
+{
+	sodium_bin2base64(out, outlen, in, len,
+	                  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+/* header.payload.signature with HMAC-SHA256/512 or no signature ("none"). */
+static char *
+forge(const char *header, const char *payload, const char *alg)
+{
+	char          h[1024], p[1024], sig[200] = "", input[2100];
+	unsigned char mac[64];
+
+	b64(header, strlen(header), h, sizeof(h));
+	b64(payload, strlen(payload), p, sizeof(p));
+	snprintf(input, sizeof(input), "%s.%s", h, p);
+	if (strcmp(alg, "HS256") == 0) {
+		crypto_auth_hmacsha256_state st;
+
+		crypto_auth_hmacsha256_init(&st, KEY, KEYLEN);
+		crypto_auth_hmacsha256_update(&st, (unsigned char *)input,
+		                              strlen(input));
+		crypto_auth_hmacsha256_final(&st, mac);
+		b64(mac, 32, sig, sizeof(sig));
+	} else if (strcmp(alg, "HS512") == 0) {
+		crypto_auth_hmacsha512_state st;
+
+		crypto_auth_hmacsha512_init(&st, KEY, KEYLEN);
+		crypto_auth_hmacsha512_update(&st, (unsigned char *)input,
+		                              strlen(input));
+		crypto_auth_hmacsha512_final(&st, mac);
+		b64(mac, 64, sig, sizeof(sig));
+	}
+	return arena_printf(&a, "%s.%s", input, sig);
+}
+
+static int
+setup(void **state)
+{
+	(void)state;
+	assert_int_equal(auth_init(), 0);
+	arena_init(&a, 8192);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	arena_destroy(&a);
+	return 0;
+}
+
+static void
+test_roundtrip(void **state)
+{
+	struct auth_claims c, v;
+	char              *tok;
+
+	(void)state;
+	tok = auth_token_issue(&a, KEY, KEYLEN, 42, NOW, TTL, &c);
+	assert_non_null(tok);
+	assert_int_equal(strlen(c.jti), AUTH_JTI_LEN);
+	assert_int_equal(auth_token_verify(KEY, KEYLEN, tok, NOW + 10, TTL, &v), 0);
+	assert_int_equal(v.user_id, 42);
+	assert_int_equal(v.exp, NOW + TTL);
+	assert_string_equal(v.jti, c.jti);
+	/* Expired one second after exp, and under another key. */
+	assert_int_equal(auth_token_verify(KEY, KEYLEN, tok, NOW + TTL, TTL, &v), -1);
+	assert_int_equal(auth_token_verify((const unsigned char *)
+	                                   "another key of at least 32 bytes!!",
+	                                   34, tok, NOW, TTL, &v), -1);
+	/* A short key is refused outright (libjwt would allow alg none). */
+	assert_int_equal(auth_token_verify(KEY, 16, tok, NOW, TTL, &v), -1);
+}
+
+static void
+test_hostile_tokens(void **state)
+{
+	static const struct {
+		const char *what, *header, *payload, *alg;
+		int         ok;
+	} cases[] = {
+		{"valid", "{\"alg\":\"HS256\",\"typ\":\"JWT\"}",
+		 "{\"sub\":\"7\",\"jti\":\"0123456789abcdef\",\"iat\":1800000000,"
+		 "\"exp\":1800003600}", "HS256", 1},
+		{"alg none", "{\"alg\":\"none\",\"typ\":\"JWT\"}",
+		 "{\"sub\":\"7\",\"jti\":\"0123456789abcdef\",\"iat\":1800000000,"
+		 "\"exp\":1800003600}", "none", 0},
+		{"HS512 same key", "{\"alg\":\"HS512\",\"typ\":\"JWT\"}",
+		 "{\"sub\":\"7\",\"jti\":\"0123456789abcdef\",\"iat\":1800000000,"
+		 "\"exp\":1800003600}", "HS512", 0},
+		{"lower-case alg", "{\"alg\":\"hs256\",\"typ\":\"JWT\"}",
+		 "{\"sub\":\"7\",\"jti\":\"0123456789abcdef\",\"iat\":1800000000,"
+		 "\"exp\":1800003600}", "HS256", 0},
+		{"exp missing", "{\"alg\":\"HS256\",\"typ\":\"JWT\"}",
+		 "{\"sub\":\"7\",\"jti\":\"0123456789abcdef\",\"iat\":1800000000}",
+		 "HS256", 0},
+		{"exp string", "{\"alg\":\"HS256\",\"typ\":\"JWT\"}",
+		 "{\"sub\":\"7\",\"jti\":\"0123456789abcdef\",\"iat\":1800000000,"
+		 "\"exp\":\"1800003600\"}", "HS256", 0},
+		{"exp real", "{\"alg\":\"HS256\",\"typ\":\"JWT\"}",
+		 "{\"sub\":\"7\",\"jti\":\"0123456789abcdef\",\"iat\":1800000000,"
+		 "\"exp\":1800003600.5}", "HS256", 0},
+		{"expired", "{\"alg\":\"HS256\",\"typ\":\"JWT\"}",
+		 "{\"sub\":\"7\",\"jti\":\"0123456789abcdef\",\"iat\":1790000000,"
+		 "\"exp\":1799999999}", "HS256", 0},
+		{"exp too far", "{\"alg\":\"HS256\",\"typ\":\"JWT\"}",
+		 "{\"sub\":\"7\",\"jti\":\"0123456789abcdef\",\"iat\":1800000000,"
+		 "\"exp\":4611686018427387904}", "HS256", 0},
+		{"iat in the future", "{\"alg\":\"HS256\",\"typ\":\"JWT\"}",
+		 "{\"sub\":\"7\",\"jti\":\"0123456789abcdef\",\"iat\":1800009999,"
+		 "\"exp\":1800003600}", "HS256", 0},
+		{"sub not a number", "{\"alg\":\"HS256\",\"typ\":\"JWT\"}",
+		 "{\"sub\":\"7x\",\"jti\":\"0123456789abcdef\",\"iat\":1800000000,"
+		 "\"exp\":1800003600}", "HS256", 0},
+		{"sub integer", "{\"alg\":\"HS256\",\"typ\":\"JWT\"}",
+		 "{\"sub\":7,\"jti\":\"0123456789abcdef\",\"iat\":1800000000,"
+		 "\"exp\":1800003600}", "HS256", 0},
+		{"jti missing", "{\"alg\":\"HS256\",\"typ\":\"JWT\"}",
+		 "{\"sub\":\"7\",\"iat\":1800000000,\"exp\":1800003600}", "HS256", 0},
+	};
+	struct auth_claims c;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *tok = forge(cases[i].header, cases[i].payload, cases[i].alg);
+		int   rc = auth_token_verify(KEY, KEYLEN, tok, NOW, TTL, &c);
+
+		if ((rc == 0) != cases[i].ok)
+			fail_msg("%s: verify gave %d", cases[i].what, rc);
+	}
+}
+
+static void
+test_token_shape(void **state)
+{
+	struct auth_claims c;
+	char               big[AUTH_TOKEN_MAX + 10];
+	char              *tok, *tampered;
+
+	(void)state;
+	tok = auth_token_issue(&a, KEY, KEYLEN, 42, NOW, TTL, &c);
+	/* Tamper with the payload, keep the signature. */
+	tampered = arena_strdup(&a, tok);
+	tampered[strchr(tampered, '.') - tampered + 3] ^= 1;
+	assert_int_equal(auth_token_verify(KEY, KEYLEN, tampered, NOW, TTL, &c), -1);
+	assert_int_equal(auth_token_verify(KEY, KEYLEN, "", NOW, TTL, &c), -1);
+	assert_int_equal(auth_token_verify(KEY, KEYLEN, "a.b", NOW, TTL, &c), -1);
+	assert_int_equal(auth_token_verify(KEY, KEYLEN, "a.b.c.d", NOW, TTL, &c), -1);
+	assert_int_equal(auth_token_verify(KEY, KEYLEN, "a b.c.d", NOW, TTL, &c), -1);
+	assert_int_equal(auth_token_verify(KEY, KEYLEN, NULL, NOW, TTL, &c), -1);
+	memset(big, 'A', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	big[10] = '.';
+	big[20] = '.';
+	assert_int_equal(auth_token_verify(KEY, KEYLEN, big, NOW, TTL, &c), -1);
+	/* "=" padding appended to the signature is refused. */
+	assert_int_equal(auth_token_verify(KEY, KEYLEN,
+	                                   arena_printf(&a, "%s=", tok), NOW, TTL,
+	                                   &c), -1);
+}
+
+static void
+test_passwords(void **state)
+{
+	char hash[crypto_pwhash_STRBYTES];
+
+	(void)state;
+	assert_int_equal(auth_password_hash("correct horse battery", hash), 0);
+	assert_true(strncmp(hash, "$argon2id$", 10) == 0);
+	assert_non_null(strstr(hash, "m=19456,t=2"));
+	assert_true(auth_password_verify(hash, "correct horse battery"));
+	assert_false(auth_password_verify(hash, "correct horse batterx"));
+	assert_null(auth_password_problem("correct horse battery"));
+	assert_non_null(auth_password_problem("short"));
+	assert_non_null(auth_password_problem("elf tekens!"));  /* 11 */
+	assert_null(auth_password_problem("twaalf teken"));     /* 12 */
+	assert_non_null(auth_password_problem("Wachtwoord123"));
+	assert_non_null(auth_password_problem("123456789012"));
+}
+
+static void
+test_codes(void **state)
+{
+	char c1[AUTH_CODE_LEN + 1], c2[AUTH_CODE_LEN + 1];
+
+	(void)state;
+	auth_random_code(c1);
+	auth_random_code(c2);
+	assert_int_equal(strlen(c1), 22);
+	assert_string_not_equal(c1, c2);
+	assert_true(auth_code_valid(c1));
+	assert_false(auth_code_valid("short"));
+	assert_false(auth_code_valid("abcdefghijklmnopqrstu/"));
+	assert_false(auth_code_valid("abcdefghijklmnopqrstu%"));
+	assert_false(auth_code_valid(NULL));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_roundtrip),
+		cmocka_unit_test(test_hostile_tokens),
+		cmocka_unit_test(test_token_shape),
+		cmocka_unit_test(test_passwords),
+		cmocka_unit_test(test_codes),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
