@@ -211,3 +211,13 @@ auth_code_valid(const char *s)
 	}
 	return n >= 22;
 }
+
+void
+auth_join_code(char out[AUTH_JOIN_CODE_LEN + 1])
+{
+	static const char alphabet[] = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+
+	for (int i = 0; i < AUTH_JOIN_CODE_LEN; i++)
+		out[i] = alphabet[randombytes_uniform(sizeof(alphabet) - 1)];
+	out[AUTH_JOIN_CODE_LEN] = '\0';
+}

@@ -62,6 +62,12 @@ const char *auth_password_problem(const char *password);
 /* Fills out[AUTH_CODE_LEN + 1] with a random base64url code. */
 void auth_random_code(char out[AUTH_CODE_LEN + 1]);
 
+#define AUTH_JOIN_CODE_LEN 8
+
+/* Fills out[AUTH_JOIN_CODE_LEN + 1] with a random school join code from an
+ * alphabet without look-alikes (no 0/O, 1/I/L). */
+void auth_join_code(char out[AUTH_JOIN_CODE_LEN + 1]);
+
 /* True when s looks like a code we issue: 22..64 of [A-Za-z0-9_-]. */
 bool auth_code_valid(const char *s);
 

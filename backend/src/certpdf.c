@@ -27,6 +27,8 @@
 #include <hpdf.h>
 #include <qrencode.h>
 
+#include "log.h"
+
 /* A4 landscape, in points. */
 #define PAGE_W 841.89f
 #define PAGE_H 595.28f
@@ -115,6 +117,8 @@ static void fit(const struct face *f, const char *s, const struct box *bx,
 static void draw_line(struct doc *d, const struct face *f, float size,
                       float x, float y, enum align al, const char *s,
                       size_t n);
+static void draw_text(struct doc *d, const struct face *f, float size,
+                      float x, float y, enum align al, const char *s);
 static void draw_block(struct doc *d, const struct face *f, const char *s,
                        const struct block *b, const struct box *bx,
                        enum align al, bool top);
@@ -399,7 +403,8 @@ certpdf_format_date(const char *rfc3339, char *buf, size_t len)
 static int
 load_text(const char *in, char *out, size_t outlen)
 {
-	if (in == NULL || strnlen(in, CERTPDF_FIELD_MAX + 1) > CERTPDF_FIELD_MAX)
+	if (in == NULL ||
+	    strnlen(in, CERTPDF_FIELD_MAX + 1) > CERTPDF_FIELD_MAX)
 		return -1;
 	if (to_cp1252(in, out, outlen) == -1)
 		return -1;
@@ -586,6 +591,13 @@ draw_line(struct doc *d, const struct face *f, float size, float x, float y,
 	HPDF_Page_EndText(d->page);
 }
 
+static void
+draw_text(struct doc *d, const struct face *f, float size, float x, float y,
+          enum align al, const char *s)
+{
+	draw_line(d, f, size, x, y, al, s, strlen(s));
+}
+
 /*
  * Draws a fitted block centred vertically in bx, or with its first line's
  * capitals touching the top of bx when top is set.
@@ -667,14 +679,14 @@ draw_qr(struct doc *d, const QRcode *qr, float x, float y, float size)
 static int
 draw_page(struct doc *d, const struct fields *f, const QRcode *qr)
 {
-	char  line[CERTPDF_FIELD_MAX + 32];
-	float cx = PAGE_W / 2;
-	float qr_size = 116, qr_x = PAGE_W - 52 - qr_size, qr_y = 52;
+	char       line[CERTPDF_FIELD_MAX + 32];
+	float      cx = PAGE_W / 2;
+	float      qr_size = 116, qr_x = PAGE_W - 52 - qr_size, qr_y = 52;
 	struct box name_box = { 90, 352, PAGE_W - 180, 58 };
 	struct box title_box = { 90, 262, PAGE_W - 180, 52 };
 	struct box code_box = { 80, 70, 320, 34 };
 	struct box url_box = { 420, 62, qr_x - 6 - 420, 49 };
-	HPDF_Page p = d->page;
+	HPDF_Page  p = d->page;
 
 	/* Double frame. */
 	HPDF_Page_SetRGBStroke(p, col_ink.r, col_ink.g, col_ink.b);
@@ -686,8 +698,7 @@ draw_page(struct doc *d, const struct fields *f, const QRcode *qr)
 	HPDF_Page_Stroke(p);
 
 	HPDF_Page_SetRGBFill(p, col_ink.r, col_ink.g, col_ink.b);
-	draw_line(d, &d->bold, 46, cx, 478, ALIGN_CENTER, "Certificaat",
-	          strlen("Certificaat"));
+	draw_text(d, &d->bold, 46, cx, 478, ALIGN_CENTER, "Certificaat");
 	HPDF_Page_SetRGBStroke(p, col_accent.r, col_accent.g, col_accent.b);
 	HPDF_Page_SetLineWidth(p, 1.5f);
 	HPDF_Page_MoveTo(p, cx - 60, 458);
@@ -695,22 +706,19 @@ draw_page(struct doc *d, const struct fields *f, const QRcode *qr)
 	HPDF_Page_Stroke(p);
 
 	HPDF_Page_SetRGBFill(p, col_muted.r, col_muted.g, col_muted.b);
-	draw_line(d, &d->regular, 15, cx, 424, ALIGN_CENTER,
-	          "Hierbij verklaren wij dat",
-	          strlen("Hierbij verklaren wij dat"));
+	draw_text(d, &d->regular, 15, cx, 424, ALIGN_CENTER,
+	          "Hierbij verklaren wij dat");
 	HPDF_Page_SetRGBFill(p, col_text.r, col_text.g, col_text.b);
 	draw_field(d, &d->bold, f->name, &name_box, ALIGN_CENTER, false, 32,
 	           22, 11);
 	HPDF_Page_SetRGBFill(p, col_muted.r, col_muted.g, col_muted.b);
-	draw_line(d, &d->regular, 15, cx, 328, ALIGN_CENTER,
-	          "met goed gevolg de module",
-	          strlen("met goed gevolg de module"));
+	draw_text(d, &d->regular, 15, cx, 328, ALIGN_CENTER,
+	          "met goed gevolg de module");
 	HPDF_Page_SetRGBFill(p, col_ink.r, col_ink.g, col_ink.b);
 	draw_field(d, &d->bold, f->title, &title_box, ALIGN_CENTER, false,
 	           22, 16, 9);
 	HPDF_Page_SetRGBFill(p, col_muted.r, col_muted.g, col_muted.b);
-	draw_line(d, &d->regular, 15, cx, 238, ALIGN_CENTER, "heeft afgerond.",
-	          strlen("heeft afgerond."));
+	draw_text(d, &d->regular, 15, cx, 238, ALIGN_CENTER, "heeft afgerond.");
 
 	/* Footer: dates and code on the left, verification on the right. */
 	HPDF_Page_SetRGBStroke(p, col_accent.r, col_accent.g, col_accent.b);
@@ -721,17 +729,16 @@ draw_page(struct doc *d, const struct fields *f, const QRcode *qr)
 
 	HPDF_Page_SetRGBFill(p, col_text.r, col_text.g, col_text.b);
 	snprintf(line, sizeof(line), "Behaald op %s", f->issued);
-	draw_line(d, &d->regular, 12, 80, 136, ALIGN_LEFT, line, strlen(line));
+	draw_text(d, &d->regular, 12, 80, 136, ALIGN_LEFT, line);
 	snprintf(line, sizeof(line), "Geldig tot %s", f->expires);
-	draw_line(d, &d->regular, 12, 80, 116, ALIGN_LEFT, line, strlen(line));
+	draw_text(d, &d->regular, 12, 80, 116, ALIGN_LEFT, line);
 	snprintf(line, sizeof(line), "Certificaatcode: %s", f->code);
 	draw_field(d, &d->regular, line, &code_box, ALIGN_LEFT, true, 11,
 	           11, 6);
 
 	HPDF_Page_SetRGBFill(p, col_muted.r, col_muted.g, col_muted.b);
-	draw_line(d, &d->regular, 10, qr_x - 6, 120, ALIGN_RIGHT,
-	          "Controleer de echtheid van dit certificaat:",
-	          strlen("Controleer de echtheid van dit certificaat:"));
+	draw_text(d, &d->regular, 10, qr_x - 6, 120, ALIGN_RIGHT,
+	          "Controleer de echtheid van dit certificaat:");
 	HPDF_Page_SetRGBFill(p, col_ink.r, col_ink.g, col_ink.b);
 	draw_field(d, &d->regular, f->url, &url_box, ALIGN_RIGHT, true, 9.5f,
 	           8, 5);
@@ -742,23 +749,27 @@ draw_page(struct doc *d, const struct fields *f, const QRcode *qr)
 
 /*
  * Document info.  libhpdf writes these strings as given, and PDF reads them
- * as PDFDocEncoding, which matches Windows-1252 only from 0xA1 up; the
- * bytes in between become '?' rather than the wrong glyph.
+ * as PDFDocEncoding, which matches Windows-1252 only from 0xA1 up; dashes
+ * become '-' and the other bytes below that '?' rather than a wrong glyph.
  */
 static int
 set_info(struct doc *d, const struct fields *f)
 {
-	char       title[CERTPDF_FIELD_MAX + 32];
-	HPDF_Date  date;
-	size_t     i;
+	char                title[CERTPDF_FIELD_MAX + 32];
+	HPDF_Date           date;
+	size_t              i;
 	const struct stamp *t = &f->issued_at;
 
 	snprintf(title, sizeof(title), "Certificaat: %s", f->title);
 	for (i = 0; title[i] != '\0'; i++) {
 		unsigned char ch = (unsigned char)title[i];
 
-		if (ch >= 0x80 && ch <= 0xA0)
-			title[i] = ch == 0xA0 ? ' ' : '?';
+		if (ch == 0x96 || ch == 0x97) /* en and em dash */
+			title[i] = '-';
+		else if (ch == 0xA0)
+			title[i] = ' ';
+		else if (ch >= 0x80 && ch < 0xA0)
+			title[i] = '?';
 	}
 	HPDF_SetInfoAttr(d->pdf, HPDF_INFO_TITLE, title);
 	HPDF_SetInfoAttr(d->pdf, HPDF_INFO_CREATOR, "HGKM leerplatform");
@@ -832,7 +843,7 @@ certpdf_render(const struct certpdf *c, unsigned char **out, size_t *out_len)
 	/* Encode the URL as given, UTF-8, not the converted text. */
 	qr = QRcode_encodeString(c->verify_url, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
 	if (qr == NULL) {
-		fprintf(stderr, "certpdf: no QR code for a %zu-byte URL\n",
+		log_error("certpdf: no QR code for a %zu-byte URL",
 		        strlen(c->verify_url));
 		goto fail;
 	}
@@ -854,7 +865,7 @@ certpdf_render(const struct certpdf *c, unsigned char **out, size_t *out_len)
 
 fail:
 	if (rc == -1 && d.error != HPDF_OK)
-		fprintf(stderr, "certpdf: libhpdf error 0x%04lX detail %lu\n",
+		log_error("certpdf: libhpdf error 0x%04lX detail %lu",
 		        (unsigned long)d.error, (unsigned long)d.detail);
 	if (d.pdf != NULL)
 		HPDF_Free(d.pdf);

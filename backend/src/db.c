@@ -252,3 +252,29 @@ db_int(const PGresult *res, int row, int col)
 {
 	return PQgetisnull(res, row, col) ? 0 : strtoll(PQgetvalue(res, row, col), NULL, 10);
 }
+
+char *
+db_text_array(struct arena *a, const char *const *items, size_t n)
+{
+	size_t len = 3, o = 0;
+	char  *out;
+
+	for (size_t i = 0; i < n; i++)
+		len += 2 * strlen(items[i]) + 3;
+	out = arena_alloc(a, len);
+	out[o++] = '{';
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0)
+			out[o++] = ',';
+		out[o++] = '"';
+		for (const char *p = items[i]; *p != '\0'; p++) {
+			if (*p == '"' || *p == '\\')
+				out[o++] = '\\';
+			out[o++] = *p;
+		}
+		out[o++] = '"';
+	}
+	out[o++] = '}';
+	out[o] = '\0';
+	return out;
+}

@@ -5,6 +5,7 @@
 
 #include <libpq-fe.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "arena.h"
 
@@ -70,6 +71,10 @@ void db_close(struct db *db);
 const char *db_value(const PGresult *res, int row, int col);
 bool        db_is_null(const PGresult *res, int row, int col);
 long long   db_int(const PGresult *res, int row, int col);
+
+/* A PostgreSQL text[] literal of n strings, every element quoted and
+ * escaped, for passing many rows as one bound parameter; arena-owned. */
+char *db_text_array(struct arena *a, const char *const *items, size_t n);
 
 /* Monotonic microseconds, for deadlines and the access log. */
 long long db_now_us(void);

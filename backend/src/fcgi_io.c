@@ -49,7 +49,6 @@ fcgi_read_params(FCGX_Request *fr, struct request *r)
 	r->authorization = param(fr, r, "HTTP_AUTHORIZATION");
 	r->cookie = param(fr, r, "HTTP_COOKIE");
 	r->origin = param(fr, r, "HTTP_ORIGIN");
-	r->host = param(fr, r, "HTTP_HOST");
 	r->remote_addr = param(fr, r, "REMOTE_ADDR");
 	https = FCGX_GetParam("HTTPS", fr->envp);
 	r->https = https != NULL && strcasecmp(https, "on") == 0;

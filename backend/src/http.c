@@ -125,9 +125,15 @@ http_status_text(int status)
 bool
 http_is_json_type(const char *ct)
 {
-	size_t n = strlen("application/json");
+	return http_is_type(ct, "application/json");
+}
 
-	if (ct == NULL || strncasecmp(ct, "application/json", n) != 0)
+bool
+http_is_type(const char *ct, const char *type)
+{
+	size_t n = strlen(type);
+
+	if (ct == NULL || strncasecmp(ct, type, n) != 0)
 		return false;
 	ct += n;
 	while (*ct == ' ' || *ct == '\t')

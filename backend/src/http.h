@@ -45,7 +45,6 @@ struct request {
 	const char *authorization;
 	const char *cookie;
 	const char *origin;
-	const char *host;
 	const char *remote_addr;
 	bool        https;
 	long long   content_length; /* -1 when absent or empty */
@@ -107,6 +106,9 @@ const char *http_status_text(int status);
 
 /* True when `ct` is application/json, optionally with parameters. */
 bool http_is_json_type(const char *ct);
+
+/* True when `ct` is the media type `type`, optionally with parameters. */
+bool http_is_type(const char *ct, const char *type);
 
 /* The value of cookie `name` in a Cookie header, arena-owned, or NULL. */
 const char *http_cookie_get(struct arena *a, const char *header,

@@ -23,6 +23,7 @@ enum {
 	ROUTE_JSON_BODY = 1 << 0, /* body must be a JSON object (415, 400) */
 	ROUTE_NO_BODY   = 1 << 1, /* a body is ignored, never read */
 	ROUTE_NO_DB     = 1 << 2, /* answers without the database */
+	ROUTE_CSV_BODY  = 1 << 3, /* body must be text/csv (415), read raw */
 };
 
 typedef void (*route_handler)(struct request *, struct response *);

@@ -38,21 +38,19 @@ on_term(int sig)
 }
 
 /* A cookie-authenticated change must come from our own pages: SameSite
- * does most of it, the Origin check covers older browsers. */
+ * does most of it, the Origin check covers older browsers.  The origin is
+ * compared with the configured public URL, which carries scheme and port. */
 static bool
 origin_ok(const struct request *r)
 {
-	const char *o = r->origin;
+	const char *base = r->config->public_url;
+	size_t      n = strlen(base);
 
-	if (o == NULL || r->host == NULL)
+	if (r->origin == NULL)
 		return true;
-	if (strncmp(o, "https://", 8) == 0)
-		o += 8;
-	else if (strncmp(o, "http://", 7) == 0)
-		o += 7;
-	else
-		return false;
-	return strcmp(o, r->host) == 0;
+	while (n > 0 && base[n - 1] == '/')
+		n--;
+	return strlen(r->origin) == n && strncmp(r->origin, base, n) == 0;
 }
 
 /* Loads the caller from the token; answers 401, 403 or 503 itself and
@@ -146,6 +144,21 @@ handle(FCGX_Request *fr, struct request *r, struct response *res)
 	}
 	if (route->roles != 0 && authenticate(r, res) < 0)
 		return;
+	if (route->flags & ROUTE_CSV_BODY) {
+		if (!http_is_type(r->content_type, "text/csv")) {
+			http_error(r, res, 415, "unsupported_media_type",
+			           "Stuur een CSV-bestand (Content-Type: text/csv).");
+			return;
+		}
+		st = fcgi_read_body(fr, r, limit);
+		if (st != 0) {
+			http_error(r, res, st, st == 413 ? "payload_too_large"
+			                                 : "bad_request",
+			           st == 413 ? "Het bestand is te groot."
+			                     : "Het verzoek is onvolledig.");
+			return;
+		}
+	}
 	if (route->flags & ROUTE_JSON_BODY) {
 		if (!http_is_json_type(r->content_type)) {
 			http_error(r, res, 415, "unsupported_media_type",

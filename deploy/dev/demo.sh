@@ -34,8 +34,11 @@ INSERT INTO boards (name, number, region_id)
 SELECT 'Stichting Samen Leren (demo)', 'DEMO1', id FROM regions
 WHERE name = 'Regio Heuvelland (demo)'
 ON CONFLICT (number) DO NOTHING;
-INSERT INTO schools (board_id, name, brin, municipality, join_code)
-SELECT b.id, s.name, s.brin, s.municipality, s.code
+INSERT INTO municipalities (name) VALUES ('Heuvelstad'), ('Beekdorp')
+ON CONFLICT DO NOTHING;
+INSERT INTO schools (board_id, name, brin, municipality, municipality_id, join_code)
+SELECT b.id, s.name, s.brin, s.municipality,
+	(SELECT id FROM municipalities m WHERE m.name = s.municipality), s.code
 FROM boards b, (VALUES
 	('Basisschool De Zilvermeeuw (demo)', 'ZZZZ01', 'Heuvelstad', :'code1'),
 	('Kindcentrum Lindehof (demo)', 'ZZZZ02', 'Beekdorp', :'code2'))
@@ -65,3 +68,17 @@ printf '%s' "$sql" | "${RUNAS[@]}" "${PSQL[@]}"
 "${RUNAS[@]}" "${PSQL[@]}" -tA -F $'\t' \
 	-c "SELECT name, join_code FROM schools WHERE brin IN ('ZZZZ01', 'ZZZZ02') ORDER BY brin" \
 	>"$VAR/join-codes.tsv"
+
+# The demo teacher and IB'er are on the roster of the first school.
+"${RUNAS[@]}" "${PSQL[@]}" <<'SQL'
+INSERT INTO staff (school_id, email, name, role, user_id, source)
+SELECT u.school_id, lower(u.email), u.name, u.role, u.id, 'roster'
+FROM users u WHERE u.role IN ('teacher', 'ib')
+AND u.email IN ('leerkracht@demo.example', 'ib@demo.example')
+AND NOT EXISTS (SELECT 1 FROM staff s WHERE s.email = lower(u.email)
+	AND s.school_id = u.school_id AND s.left_at IS NULL);
+UPDATE municipalities SET region_id = (SELECT id FROM regions
+	WHERE name = 'Regio Heuvelland (demo)')
+WHERE region_id IS NULL AND id IN (SELECT municipality_id FROM schools
+	WHERE brin IN ('ZZZZ01', 'ZZZZ02'));
+SQL

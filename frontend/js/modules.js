@@ -3,7 +3,7 @@
 import { get } from './api.js';
 import { ProgressQueue } from './queue.js';
 import {
-  STATUS_LABELS, describeError, el, goToLogin, renderUserNav, replaceChildren,
+  STATUS_LABELS, describeError, el, goToLogin, homeForRole, renderUserNav, replaceChildren,
   requireUser, showPageError, timeEl,
 } from './ui.js';
 
@@ -124,6 +124,14 @@ async function main() {
     user = await requireUser();
   } catch (err) {
     showPageError(document.getElementById('main'), err);
+    return;
+  }
+
+  // Board admins, region viewers and admins take no modules: the login page sends
+  // everyone here, so send them on to their own dashboard.
+  const home = homeForRole(user.role);
+  if (home) {
+    window.location.replace(home);
     return;
   }
 

@@ -124,6 +124,26 @@ export async function currentUser() {
   }
 }
 
+// Pages of the roles that do not take modules themselves. Learners (teacher, ib) and
+// trainers keep "Mijn modules".
+const LEARNER_NAV = [['/modules.html', 'Mijn modules']];
+const ROLE_NAV = {
+  board_admin: [['/board.html', 'Bestuursoverzicht']],
+  region_viewer: [['/region.html', 'Regio-overzicht']],
+  admin: [['/admin.html', 'Beheer'], ['/board.html', 'Bestuursoverzicht'],
+    ['/region.html', 'Regio-overzicht']],
+};
+const ROLE_HOME = {
+  board_admin: '/board.html',
+  region_viewer: '/region.html',
+  admin: '/admin.html',
+};
+
+/** The start page of a role that has its own dashboard, or null (learners, trainers). */
+export function homeForRole(role) {
+  return Object.prototype.hasOwnProperty.call(ROLE_HOME, role) ? ROLE_HOME[role] : null;
+}
+
 /**
  * Fills the header's user area (#user-nav) with the name and an "Uitloggen" button.
  * `beforeLogout` (optional, async) runs first, e.g. to send queued progress.
@@ -155,8 +175,11 @@ export function renderUserNav(user, { beforeLogout } = {}) {
     window.location.replace('/');
   });
   const status = el('span', { class: 'nav-error', role: 'alert', hidden: true });
+  const links = (ROLE_NAV[user.role] || LEARNER_NAV).map(([href, label]) => el('a', {
+    href, class: 'nav-link', 'aria-current': window.location.pathname === href ? 'page' : false,
+  }, label));
   replaceChildren(nav,
-    el('a', { href: '/modules.html', class: 'nav-link' }, 'Mijn modules'),
+    links,
     el('span', { class: 'user-name' },
       el('span', { class: 'visually-hidden' }, 'Ingelogd als '), user.name || user.email || ''),
     button,

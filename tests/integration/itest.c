@@ -27,44 +27,43 @@ struct buf {
 	size_t cap;
 };
 
-static int buf_append(struct buf *b, const char *data, size_t n);
+static int    buf_append(struct buf *b, const char *data, size_t n);
 static size_t body_cb(char *ptr, size_t size, size_t nmemb, void *ud);
 static size_t header_cb(char *ptr, size_t size, size_t nmemb, void *ud);
 static size_t read_cb(char *ptr, size_t size, size_t nmemb, void *ud);
-static char *header_value(const char *headers, const char *name, bool all);
-static void resp_free(void *p);
-static void json_free(void *p);
-static void body_excerpt(const struct itest_resp *r, char *out, size_t cap);
-static bool is_snake_case(const char *s);
-static const char *shape_problem(const struct itest_resp *r,
-				 const char **code);
-static char *read_file(const char *path, size_t *len);
-static char *tsv_field(const char *path, const char *key, size_t key_col,
-		       size_t want_col, size_t *nth);
-static json_t *member(const json_t *obj, const char *key, const char *type,
-		      bool ok);
-static void jwt_release(void *p);
-static void module_load(void);
-static json_t *module_answers(const json_t *questions, bool right);
-static PGresult *db_query(PGconn **conn, const char *sql, const char *p1,
-			  const char *p2);
+static char  *header_value(const char *headers, const char *name, bool all);
+static void   resp_free(void *p);
+static void   json_free(void *p);
+static void   body_excerpt(const struct itest_resp *r, char *out, size_t cap);
+static bool   is_snake_case(const char *s);
+static const char *shape_problem(const struct itest_resp *r, const char **code);
+static char       *read_file(const char *path, size_t *len);
+static char       *tsv_field(const char *path, const char *key, size_t key_col,
+                             size_t want_col, size_t *nth);
+static json_t     *member(const json_t *obj, const char *key, const char *type,
+                          bool ok);
+static void        jwt_release(void *p);
+static void        module_load(void);
+static json_t     *module_answers(const json_t *questions, bool right);
+static PGresult   *db_query(PGconn **conn, const char *sql, const char *p1,
+                            const char *p2);
 
 static pthread_mutex_t keep_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct keep    *keep_list;
 
 /* Process lifetime: loaded once on the main thread, before any worker. */
-static unsigned char *secret;
-static size_t         secret_len;
+static unsigned char      *secret;
+static size_t              secret_len;
 static struct itest_module module;
-static bool           module_loaded;
+static bool                module_loaded;
 
 int
 itest_global_init(void)
 {
 	static const char *const vars[] = {"BASE_URL",        "DATABASE_URL",
-					   "JWT_SECRET_FILE", "DEMO_ACCOUNTS",
-					   "JOIN_CODES",      "CONTENT_DIR"};
-	int rc = 0;
+	                                   "JWT_SECRET_FILE", "DEMO_ACCOUNTS",
+	                                   "JOIN_CODES",      "CONTENT_DIR"};
+	int                      rc = 0;
 
 	if (sodium_init() < 0) {
 		fprintf(stderr, "itest: sodium_init failed\n");
@@ -78,19 +77,21 @@ itest_global_init(void)
 		const char *v = getenv(vars[i]);
 
 		if (v == NULL || *v == '\0') {
-			fprintf(stderr, "itest: %s is not set (source "
-					"var/test/env)\n",
-				vars[i]);
+			fprintf(stderr,
+			        "itest: %s is not set (source "
+			        "var/test/env)\n",
+			        vars[i]);
 			rc = -1;
 		}
 	}
 	if (rc == 0) {
 		secret = (unsigned char *)read_file(getenv("JWT_SECRET_FILE"),
-						    &secret_len);
+		                                    &secret_len);
 		if (secret == NULL) {
-			fprintf(stderr, "itest: cannot read JWT_SECRET_FILE "
-					"%s\n",
-				getenv("JWT_SECRET_FILE"));
+			fprintf(stderr,
+			        "itest: cannot read JWT_SECRET_FILE "
+			        "%s\n",
+			        getenv("JWT_SECRET_FILE"));
 			rc = -1;
 		}
 	}
@@ -336,7 +337,7 @@ itest_perform(const struct itest_req *rq, struct itest_resp *out)
 	if (h == NULL) {
 		free(url);
 		snprintf(out->curl_error, sizeof(out->curl_error),
-			 "curl_easy_init failed");
+		         "curl_easy_init failed");
 		return -1;
 	}
 	curl_easy_setopt(h, CURLOPT_URL, url);
@@ -361,11 +362,11 @@ itest_perform(const struct itest_req *rq, struct itest_resp *out)
 		if (strcmp(method, "POST") != 0)
 			curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
 	} else if (rq->body != NULL || strcmp(method, "POST") == 0 ||
-		   strcmp(method, "PUT") == 0) {
+	           strcmp(method, "PUT") == 0) {
 		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
-				 (curl_off_t)blen);
+		                 (curl_off_t)blen);
 		curl_easy_setopt(h, CURLOPT_POSTFIELDS,
-				 rq->body ? rq->body : "");
+		                 rq->body ? rq->body : "");
 		if (strcmp(method, "POST") != 0)
 			curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
 	} else if (strcmp(method, "HEAD") == 0) {
@@ -393,7 +394,7 @@ itest_perform(const struct itest_req *rq, struct itest_resp *out)
 		line = NULL;
 	}
 	for (size_t i = 0; i < sizeof(rq->headers) / sizeof(rq->headers[0]) &&
-			   rq->headers[i] != NULL;
+	                   rq->headers[i] != NULL;
 	     i++)
 		hdrs = curl_slist_append(hdrs, rq->headers[i]);
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
@@ -402,7 +403,7 @@ itest_perform(const struct itest_req *rq, struct itest_resp *out)
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &out->status);
 	if (cc != CURLE_OK && out->curl_error[0] == '\0')
 		snprintf(out->curl_error, sizeof(out->curl_error), "%s",
-			 curl_easy_strerror(cc));
+		         curl_easy_strerror(cc));
 	if (out->status == 0)
 		rc = -1;
 
@@ -414,7 +415,7 @@ itest_perform(const struct itest_req *rq, struct itest_resp *out)
 	out->allow = header_value(out->headers, "Allow", false);
 	if (out->body != NULL && out->len > 0)
 		out->json = json_loadb(out->body, out->len,
-				       JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
+		                       JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
 
 	curl_slist_free_all(hdrs);
 	curl_easy_cleanup(h);
@@ -457,8 +458,8 @@ itest_do(const struct itest_req *rq)
 	itest_keep(r, resp_free);
 	if (itest_perform(rq, r) != 0)
 		fail_msg("%s: no HTTP response (%s); is the test stack up at "
-			 "BASE_URL?",
-			 r->what, r->curl_error);
+		         "BASE_URL?",
+		         r->what, r->curl_error);
 	return r;
 }
 
@@ -474,10 +475,10 @@ struct itest_resp *
 itest_post_json(const char *path, const char *token, const char *json_text)
 {
 	struct itest_req rq = {.method = "POST",
-			       .path = path,
-			       .bearer = token,
-			       .body = json_text,
-			       .content_type = "application/json"};
+	                       .path = path,
+	                       .bearer = token,
+	                       .body = json_text,
+	                       .content_type = "application/json"};
 
 	return itest_do(&rq);
 }
@@ -486,11 +487,11 @@ struct itest_resp *
 itest_put(const char *path, const char *token, const char *json_text)
 {
 	struct itest_req rq = {.method = "PUT",
-			       .path = path,
-			       .bearer = token,
-			       .body = json_text,
-			       .content_type =
-				       json_text ? "application/json" : NULL};
+	                       .path = path,
+	                       .bearer = token,
+	                       .body = json_text,
+	                       .content_type =
+	                           json_text ? "application/json" : NULL};
 
 	return itest_do(&rq);
 }
@@ -516,7 +517,7 @@ body_excerpt(const struct itest_resp *r, char *out, size_t cap)
 
 void
 itest_expect_status_at(const struct itest_resp *r, long status,
-		       const char *file, int line)
+                       const char *file, int line)
 {
 	char ex[700];
 
@@ -524,15 +525,15 @@ itest_expect_status_at(const struct itest_resp *r, long status,
 		return;
 	body_excerpt(r, ex, sizeof(ex));
 	print_error("%s: expected HTTP %ld, got %ld (Content-Type: %s)\n"
-		    "  body: %s\n",
-		    r->what, status, r->status,
-		    r->content_type ? r->content_type : "-", ex);
+	            "  body: %s\n",
+	            r->what, status, r->status,
+	            r->content_type ? r->content_type : "-", ex);
 	_fail(file, line);
 }
 
 json_t *
-itest_expect_json_at(const struct itest_resp *r, long status,
-		     const char *file, int line)
+itest_expect_json_at(const struct itest_resp *r, long status, const char *file,
+                     int line)
 {
 	char ex[700];
 
@@ -540,8 +541,8 @@ itest_expect_json_at(const struct itest_resp *r, long status,
 	if (r->content_type == NULL ||
 	    strcasecmp(r->content_type, ITEST_CT_JSON) != 0) {
 		print_error("%s: expected Content-Type \"%s\", got \"%s\"\n",
-			    r->what, ITEST_CT_JSON,
-			    r->content_type ? r->content_type : "(none)");
+		            r->what, ITEST_CT_JSON,
+		            r->content_type ? r->content_type : "(none)");
 		_fail(file, line);
 	}
 	if (r->json == NULL) {
@@ -558,8 +559,8 @@ is_snake_case(const char *s)
 	if (!islower((unsigned char)*s))
 		return false;
 	for (; *s; s++)
-		if (!islower((unsigned char)*s) && !isdigit((unsigned char)*s) &&
-		    *s != '_')
+		if (!islower((unsigned char)*s) &&
+		    !isdigit((unsigned char)*s) && *s != '_')
 			return false;
 	return true;
 }
@@ -598,9 +599,9 @@ itest_error_code_at(const struct itest_resp *r, const char *file, int line)
 	if (why != NULL) {
 		body_excerpt(r, ex, sizeof(ex));
 		print_error("%s -> HTTP %ld: error shape broken: %s\n"
-			    "  Content-Type: %s\n  body: %s\n",
-			    r->what, r->status, why,
-			    r->content_type ? r->content_type : "(none)", ex);
+		            "  Content-Type: %s\n  body: %s\n",
+		            r->what, r->status, why,
+		            r->content_type ? r->content_type : "(none)", ex);
 		_fail(file, line);
 		return "";
 	}
@@ -616,30 +617,31 @@ itest_soft_error(const struct itest_resp *r, long status, const char *code)
 	char        msg[160];
 
 	if (status == 0 ? (r->status < 400 || r->status > 499)
-			: r->status != status) {
+	                : r->status != status) {
 		if (status == 0)
 			snprintf(msg, sizeof(msg), "expected a 4xx");
 		else
 			snprintf(msg, sizeof(msg), "expected HTTP %ld", status);
 		why = msg;
 	} else if (why == NULL && code != NULL && strcmp(got, code) != 0) {
-		snprintf(msg, sizeof(msg), "expected error.code \"%s\", got "
-					   "\"%s\"",
-			 code, got);
+		snprintf(msg, sizeof(msg),
+		         "expected error.code \"%s\", got "
+		         "\"%s\"",
+		         code, got);
 		why = msg;
 	}
 	if (why == NULL)
 		return true;
 	body_excerpt(r, ex, sizeof(ex));
 	print_error("  %s -> HTTP %ld (%s): %s\n    body: %.200s\n", r->what,
-		    r->status, r->content_type ? r->content_type : "no type",
-		    why, ex);
+	            r->status, r->content_type ? r->content_type : "no type",
+	            why, ex);
 	return false;
 }
 
 json_t *
-itest_expect_error_at(const struct itest_resp *r, long status,
-		      const char *code, const char *file, int line)
+itest_expect_error_at(const struct itest_resp *r, long status, const char *code,
+                      const char *file, int line)
 {
 	const char *got;
 	char        ex[700];
@@ -649,8 +651,8 @@ itest_expect_error_at(const struct itest_resp *r, long status,
 	if (strcmp(got, code) != 0) {
 		body_excerpt(r, ex, sizeof(ex));
 		print_error("%s -> HTTP %ld: expected error.code \"%s\", got "
-			    "\"%s\"\n  body: %s\n",
-			    r->what, r->status, code, got, ex);
+		            "\"%s\"\n  body: %s\n",
+		            r->what, r->status, code, got, ex);
 		_fail(file, line);
 	}
 	return json_object_get(r->json, "error");
@@ -664,8 +666,8 @@ itest_expect_4xx_at(const struct itest_resp *r, const char *file, int line)
 	if (r->status < 400 || r->status > 499) {
 		body_excerpt(r, ex, sizeof(ex));
 		print_error("%s: expected a 4xx for bad input, got HTTP %ld\n"
-			    "  body: %s\n",
-			    r->what, r->status, ex);
+		            "  body: %s\n",
+		            r->what, r->status, ex);
 		_fail(file, line);
 	}
 	(void)itest_error_code_at(r, file, line);
@@ -688,7 +690,7 @@ member(const json_t *obj, const char *key, const char *type, bool ok)
 		char *txt = json_dumps(obj, JSON_COMPACT | JSON_ENCODE_ANY);
 
 		print_error("member \"%s\" missing or not %s in %.500s\n", key,
-			    type, txt ? txt : "(null)");
+		            type, txt ? txt : "(null)");
 		free(txt);
 		fail();
 	}
@@ -755,13 +757,15 @@ itest_json_has_key(const json_t *v, const char *key)
 	size_t      i;
 
 	if (json_is_object(v)) {
-		json_object_foreach((json_t *)v, k, child) {
+		json_object_foreach((json_t *)v, k, child)
+		{
 			if (strcmp(k, key) == 0 ||
 			    itest_json_has_key(child, key))
 				return true;
 		}
 	} else if (json_is_array(v)) {
-		json_array_foreach(v, i, child) {
+		json_array_foreach(v, i, child)
+		{
 			if (itest_json_has_key(child, key))
 				return true;
 		}
@@ -779,12 +783,14 @@ itest_json_has_text(const json_t *v, const char *needle)
 	if (json_is_string(v))
 		return strstr(json_string_value(v), needle) != NULL;
 	if (json_is_object(v)) {
-		json_object_foreach((json_t *)v, k, child) {
+		json_object_foreach((json_t *)v, k, child)
+		{
 			if (itest_json_has_text(child, needle))
 				return true;
 		}
 	} else if (json_is_array(v)) {
-		json_array_foreach(v, i, child) {
+		json_array_foreach(v, i, child)
+		{
 			if (itest_json_has_text(child, needle))
 				return true;
 		}
@@ -803,7 +809,7 @@ itest_parse_time(const char *s, time_t *out)
 	    (s[10] != 'T' && s[10] != 't') || s[13] != ':' || s[16] != ':')
 		return false;
 	if (sscanf(s, "%4d-%2d-%2d%*1[Tt]%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi,
-		   &se, &n) != 6 ||
+	           &se, &n) != 6 ||
 	    n != 19)
 		return false;
 	p = s + 19;
@@ -838,7 +844,7 @@ itest_expect_time_at(const char *s, const char *file, int line)
 
 	if (!itest_parse_time(s, &t)) {
 		print_error("not an RFC 3339 UTC time: \"%s\"\n",
-			    s ? s : "(null)");
+		            s ? s : "(null)");
 		_fail(file, line);
 	}
 	return t;
@@ -849,9 +855,9 @@ itest_expect_time_at(const char *s, const char *file, int line)
 struct itest_resp *
 itest_login(const char *email, const char *password)
 {
-	json_t *b = json_pack("{s:s, s:s}", "email", email, "password",
-			      password);
-	char   *text;
+	json_t *b =
+	    json_pack("{s:s, s:s}", "email", email, "password", password);
+	char *text;
 
 	assert_non_null(b);
 	itest_keep(b, json_free);
@@ -882,11 +888,11 @@ itest_strong_password(void)
 
 char *
 itest_register_body(const char *email, const char *password, const char *name,
-		    const char *join_code)
+                    const char *join_code)
 {
-	json_t *b = json_pack("{s:s, s:s, s:s, s:s}", "email", email,
-			      "password", password, "name", name, "join_code",
-			      join_code);
+	json_t *b =
+	    json_pack("{s:s, s:s, s:s, s:s}", "email", email, "password",
+	              password, "name", name, "join_code", join_code);
 
 	assert_non_null(b);
 	itest_keep(b, json_free);
@@ -906,19 +912,19 @@ itest_new_teacher(void)
 	assert_non_null(code);
 	snprintf(u->email, sizeof(u->email), "%s", itest_unique_email());
 	snprintf(u->password, sizeof(u->password), "%s",
-		 itest_strong_password());
+	         itest_strong_password());
 	/* A non-ASCII name checks that UTF-8 survives the round trip. */
-	snprintf(u->name, sizeof(u->name), "Inge van Dijk-\xc3\x96zt\xc3\xbcrk %s",
-		 itest_random_hex(3));
-	r = itest_post_json("/api/v1/auth/register", NULL,
-			    itest_register_body(u->email, u->password, u->name,
-						code));
+	snprintf(u->name, sizeof(u->name),
+	         "Inge van Dijk-\xc3\x96zt\xc3\xbcrk %s", itest_random_hex(3));
+	r = itest_post_json(
+	    "/api/v1/auth/register", NULL,
+	    itest_register_body(u->email, u->password, u->name, code));
 	j = itest_expect_json(r, 201);
 	user = itest_jobj(j, "user");
 	u->id = itest_jint(user, "id");
 	sid = json_object_get(user, "school_id");
-	u->school_id = json_is_integer(sid) ? (long)json_integer_value(sid)
-					    : -1;
+	u->school_id =
+	    json_is_integer(sid) ? (long)json_integer_value(sid) : -1;
 	if (strlen(itest_jstr(j, "token")) >= sizeof(u->token))
 		fail_msg("token of %zu bytes", strlen(itest_jstr(j, "token")));
 	snprintf(u->token, sizeof(u->token), "%s", itest_jstr(j, "token"));
@@ -930,10 +936,10 @@ itest_new_teacher(void)
 static char *
 read_file(const char *path, size_t *len)
 {
-	FILE  *f = fopen(path, "rb");
+	FILE      *f = fopen(path, "rb");
 	struct buf b = {0};
-	char   chunk[8192];
-	size_t n;
+	char       chunk[8192];
+	size_t     n;
 
 	if (f == NULL)
 		return NULL;
@@ -958,7 +964,7 @@ read_file(const char *path, size_t *len)
  */
 static char *
 tsv_field(const char *path, const char *key, size_t key_col, size_t want_col,
-	  size_t *nth)
+          size_t *nth)
 {
 	size_t len = 0;
 	char  *text = read_file(path, &len), *save = NULL, *line, *res = NULL;
@@ -987,7 +993,7 @@ tsv_field(const char *path, const char *key, size_t key_col, size_t want_col,
 			if (strcmp(cols[key_col], key) == 0)
 				res = strdup(cols[want_col]);
 		} else if (strcasecmp(cols[want_col], "join_code") != 0 &&
-			   strcasecmp(cols[want_col], "join code") != 0) {
+		           strcasecmp(cols[want_col], "join code") != 0) {
 			if (*nth == 0)
 				res = strdup(cols[want_col]);
 			else
@@ -1003,9 +1009,8 @@ itest_join_code(size_t index)
 {
 	size_t nth = index;
 
-	return itest_keep(tsv_field(itest_env("JOIN_CODES"), NULL, 0, 1,
-				    &nth),
-			  free);
+	return itest_keep(tsv_field(itest_env("JOIN_CODES"), NULL, 0, 1, &nth),
+	                  free);
 }
 
 bool
@@ -1031,12 +1036,15 @@ module_answers(const json_t *questions, bool right)
 	json_t *answers = json_object(), *q, *c;
 	size_t  i, k;
 
-	json_array_foreach(questions, i, q) {
+	json_array_foreach(questions, i, q)
+	{
 		json_t *picked = json_array();
 		bool    multiple = json_is_true(json_object_get(q, "multiple"));
 
-		json_array_foreach(json_object_get(q, "choices"), k, c) {
-			bool correct = json_is_true(json_object_get(c, "correct"));
+		json_array_foreach(json_object_get(q, "choices"), k, c)
+		{
+			bool correct =
+			    json_is_true(json_object_get(c, "correct"));
 
 			if (correct != right)
 				continue;
@@ -1045,8 +1053,8 @@ module_answers(const json_t *questions, bool right)
 			json_array_append(picked, json_object_get(c, "id"));
 		}
 		json_object_set_new(answers,
-				    json_string_value(json_object_get(q, "id")),
-				    picked);
+		                    json_string_value(json_object_get(q, "id")),
+		                    picked);
 	}
 	return json_pack("{s:o}", "answers", answers);
 }
@@ -1054,35 +1062,34 @@ module_answers(const json_t *questions, bool right)
 static void
 module_load(void)
 {
-	const char   *dir = itest_env("CONTENT_DIR");
-	char         *path = itest_fmt("%s/modules/%s/module.json", dir,
-				       ITEST_MODULE);
-	json_error_t  jerr;
-	json_t       *doc = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
-	json_t       *sections, *questions, *s, *body;
-	size_t        i;
+	const char *dir = itest_env("CONTENT_DIR");
+	char *path = itest_fmt("%s/modules/%s/module.json", dir, ITEST_MODULE);
+	json_error_t jerr;
+	json_t      *doc = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+	json_t      *sections, *questions, *s, *body;
+	size_t       i;
 
 	if (doc == NULL)
 		fail_msg("cannot read %s: %s (line %d)", path, jerr.text,
-			 jerr.line);
+		         jerr.line);
 	module.doc = doc;
 	module.title = json_string_value(json_object_get(doc, "title"));
-	module.pass_mark = (long)json_integer_value(
-		json_object_get(doc, "pass_mark"));
-	module.validity_months = (long)json_integer_value(
-		json_object_get(doc, "validity_months"));
-	module.estimated_minutes = (long)json_integer_value(
-		json_object_get(doc, "estimated_minutes"));
+	module.pass_mark =
+	    (long)json_integer_value(json_object_get(doc, "pass_mark"));
+	module.validity_months =
+	    (long)json_integer_value(json_object_get(doc, "validity_months"));
+	module.estimated_minutes =
+	    (long)json_integer_value(json_object_get(doc, "estimated_minutes"));
 	sections = json_object_get(doc, "sections");
 	questions = json_object_get(json_object_get(doc, "quiz"), "questions");
 	if (module.title == NULL || !json_is_array(sections) ||
-	    json_array_size(sections) == 0 ||
-	    json_array_size(sections) > 64 || !json_is_array(questions) ||
-	    json_array_size(questions) == 0)
+	    json_array_size(sections) == 0 || json_array_size(sections) > 64 ||
+	    !json_is_array(questions) || json_array_size(questions) == 0)
 		fail_msg("%s does not have the expected shape", path);
-	json_array_foreach(sections, i, s) {
+	json_array_foreach(sections, i, s)
+	{
 		module.section_ids[i] =
-			json_string_value(json_object_get(s, "id"));
+		    json_string_value(json_object_get(s, "id"));
 		if (module.section_ids[i] == NULL)
 			fail_msg("%s: section %zu has no id", path, i);
 	}
@@ -1113,10 +1120,10 @@ itest_complete_sections(const char *token)
 	const struct itest_module *m = itest_module();
 
 	for (size_t i = 0; i < m->nsections; i++) {
-		struct itest_resp *r = itest_put(
-			itest_fmt("/api/v1/modules/%s/sections/%s",
-				  ITEST_MODULE, m->section_ids[i]),
-			token, NULL);
+		struct itest_resp *r =
+		    itest_put(itest_fmt("/api/v1/modules/%s/sections/%s",
+		                        ITEST_MODULE, m->section_ids[i]),
+		              token, NULL);
 
 		itest_expect_status(r, 204);
 	}
@@ -1136,10 +1143,10 @@ json_t *
 itest_claims(long user_id, long exp_offset)
 {
 	time_t  now = time(NULL);
-	json_t *c = json_pack("{s:s, s:s, s:I, s:I}", "sub",
-			      itest_fmt("%ld", user_id), "jti",
-			      itest_random_hex(16), "iat", (json_int_t)now,
-			      "exp", (json_int_t)(now + exp_offset));
+	json_t *c =
+	    json_pack("{s:s, s:s, s:I, s:I}", "sub", itest_fmt("%ld", user_id),
+	              "jti", itest_random_hex(16), "iat", (json_int_t)now,
+	              "exp", (json_int_t)(now + exp_offset));
 
 	assert_non_null(c);
 	return itest_keep(c, json_free);
@@ -1149,27 +1156,27 @@ char *
 itest_b64url(const void *data, size_t len)
 {
 	size_t cap = sodium_base64_ENCODED_LEN(
-		len, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	char  *out = malloc(cap);
+	    len, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	char *out = malloc(cap);
 
 	assert_non_null(out);
 	sodium_bin2base64(out, cap, data, len,
-			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	                  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	return itest_keep(out, free);
 }
 
 char *
 itest_jwt_raw(const char *header_json, const char *payload_json,
-	      const char *alg_sig)
+              const char *alg_sig)
 {
-	char         *input = itest_fmt(
-		"%s.%s", itest_b64url(header_json, strlen(header_json)),
-		itest_b64url(payload_json, strlen(payload_json)));
-	unsigned char mac[crypto_auth_hmacsha512_BYTES];
-	size_t        maclen = 0;
-	size_t        klen;
+	char *input =
+	    itest_fmt("%s.%s", itest_b64url(header_json, strlen(header_json)),
+	              itest_b64url(payload_json, strlen(payload_json)));
+	unsigned char        mac[crypto_auth_hmacsha512_BYTES];
+	size_t               maclen = 0;
+	size_t               klen;
 	const unsigned char *key = itest_secret(&klen);
-	unsigned char other[32];
+	unsigned char        other[32];
 
 	if (strcmp(alg_sig, "HS256") == 0 ||
 	    strcmp(alg_sig, "HS256-otherkey") == 0) {
@@ -1182,7 +1189,7 @@ itest_jwt_raw(const char *header_json, const char *payload_json,
 		}
 		crypto_auth_hmacsha256_init(&st, key, klen);
 		crypto_auth_hmacsha256_update(&st, (unsigned char *)input,
-					      strlen(input));
+		                              strlen(input));
 		crypto_auth_hmacsha256_final(&st, mac);
 		maclen = crypto_auth_hmacsha256_BYTES;
 	} else if (strcmp(alg_sig, "HS512") == 0) {
@@ -1190,7 +1197,7 @@ itest_jwt_raw(const char *header_json, const char *payload_json,
 
 		crypto_auth_hmacsha512_init(&st, key, klen);
 		crypto_auth_hmacsha512_update(&st, (unsigned char *)input,
-					      strlen(input));
+		                              strlen(input));
 		crypto_auth_hmacsha512_final(&st, mac);
 		maclen = crypto_auth_hmacsha512_BYTES;
 	} else if (strcmp(alg_sig, "none") != 0) {
@@ -1210,9 +1217,9 @@ jwt_release(void *p)
 char *
 itest_jwt_lib(jwt_alg_t alg, const json_t *claims)
 {
-	jwt_t     *j = NULL;
-	char      *tok, *text = itest_dump(claims);
-	size_t     klen;
+	jwt_t               *j = NULL;
+	char                *tok, *text = itest_dump(claims);
+	size_t               klen;
 	const unsigned char *key = itest_secret(&klen);
 
 	assert_int_equal(jwt_new(&j), 0);
@@ -1243,11 +1250,11 @@ itest_jwt_part(const char *token, int part)
 	end = strchr(start, '.');
 	if (end == NULL)
 		end = start + strlen(start);
-	assert_int_equal(sodium_base642bin(raw, sizeof(raw), start,
-					   (size_t)(end - start), NULL,
-					   &rawlen, NULL,
-					   sodium_base64_VARIANT_URLSAFE_NO_PADDING),
-			 0);
+	assert_int_equal(
+	    sodium_base642bin(raw, sizeof(raw), start, (size_t)(end - start),
+	                      NULL, &rawlen, NULL,
+	                      sodium_base64_VARIANT_URLSAFE_NO_PADDING),
+	    0);
 	j = json_loadb((char *)raw, rawlen, 0, NULL);
 	assert_non_null(j);
 	return itest_keep(j, json_free);
@@ -1274,7 +1281,7 @@ db_query(PGconn **conn, const char *sql, const char *p1, const char *p2)
 	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) < 1 ||
 	    PQnfields(res) < 1) {
 		print_error("query failed: %s\n  %s\n", sql,
-			    PQresultErrorMessage(res));
+		            PQresultErrorMessage(res));
 		PQclear(res);
 		PQfinish(*conn);
 		*conn = NULL;
@@ -1282,6 +1289,36 @@ db_query(PGconn **conn, const char *sql, const char *p1, const char *p2)
 		return NULL;
 	}
 	return res;
+}
+
+long
+itest_db_exec(const char *sql, const char *p1, const char *p2)
+{
+	const char *params[2] = {p1, p2};
+	int         n = p1 == NULL ? 0 : (p2 == NULL ? 1 : 2);
+	PGconn     *conn = PQconnectdb(itest_env("DATABASE_URL"));
+	PGresult   *res;
+	long        rows;
+
+	if (PQstatus(conn) != CONNECTION_OK) {
+		print_error("DATABASE_URL: %s\n", PQerrorMessage(conn));
+		PQfinish(conn);
+		fail();
+		return -1;
+	}
+	res = PQexecParams(conn, sql, n, NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		print_error("statement failed: %s\n  %s\n", sql,
+		            PQresultErrorMessage(res));
+		PQclear(res);
+		PQfinish(conn);
+		fail();
+		return -1;
+	}
+	rows = strtol(PQcmdTuples(res), NULL, 10);
+	PQclear(res);
+	PQfinish(conn);
+	return rows;
 }
 
 long

@@ -32,7 +32,7 @@
 #include <cmocka.h>
 
 #define ITEST_CT_JSON "application/json; charset=utf-8"
-#define ITEST_MODULE  "meldcode-kort"
+#define ITEST_MODULE "meldcode-kort"
 
 /* A cmocka test that releases what the test allocated through itest_*(). */
 #define ITEST(fn) cmocka_unit_test_teardown(fn, itest_teardown)
@@ -52,7 +52,7 @@ struct itest_req {
 
 /* One HTTP response.  body is always NUL-terminated (len excludes it). */
 struct itest_resp {
-	long    status;       /* 0 when no response arrived */
+	long    status; /* 0 when no response arrived */
 	char   *body;
 	size_t  len;
 	char   *content_type; /* NULL when absent */
@@ -76,7 +76,7 @@ struct itest_user {
 
 /* The demo module, read from CONTENT_DIR once and kept for the run. */
 struct itest_module {
-	json_t     *doc;            /* module.json */
+	json_t     *doc; /* module.json */
 	const char *title;
 	long        pass_mark;
 	long        validity_months;
@@ -89,7 +89,7 @@ struct itest_module {
 };
 
 /* Process setup (main.c): curl, libsodium, the environment.  0 or -1. */
-int itest_global_init(void);
+int  itest_global_init(void);
 void itest_global_cleanup(void);
 
 /* Per-test teardown: releases everything the test put on the list. */
@@ -115,7 +115,7 @@ char *itest_random_hex(size_t nbytes);
  * releases with itest_resp_release) and returns 0, or -1 when curl failed
  * before any status arrived (out->curl_error says why).
  */
-int itest_perform(const struct itest_req *rq, struct itest_resp *out);
+int  itest_perform(const struct itest_req *rq, struct itest_resp *out);
 void itest_resp_release(struct itest_resp *r);
 
 /* Same, but asserts that an HTTP status arrived; the response is the test's. */
@@ -124,40 +124,40 @@ struct itest_resp *itest_do(const struct itest_req *rq);
 /* Shorthands.  token may be NULL (no Authorization header). */
 struct itest_resp *itest_get(const char *path, const char *token);
 struct itest_resp *itest_post_json(const char *path, const char *token,
-				   const char *json_text);
+                                   const char *json_text);
 struct itest_resp *itest_put(const char *path, const char *token,
-			     const char *json_text);
+                             const char *json_text);
 
 /*
  * Assertions on a response; each failure message shows the request, the
  * status and the start of the body.
  */
-#define itest_expect_status(r, st) \
+#define itest_expect_status(r, st)                                             \
 	itest_expect_status_at((r), (st), __FILE__, __LINE__)
-#define itest_expect_json(r, st) \
+#define itest_expect_json(r, st)                                               \
 	itest_expect_json_at((r), (st), __FILE__, __LINE__)
-#define itest_expect_error(r, st, code) \
+#define itest_expect_error(r, st, code)                                        \
 	itest_expect_error_at((r), (st), (code), __FILE__, __LINE__)
 #define itest_error_code(r) itest_error_code_at((r), __FILE__, __LINE__)
 #define itest_expect_4xx(r) itest_expect_4xx_at((r), __FILE__, __LINE__)
 
 void itest_expect_status_at(const struct itest_resp *r, long status,
-			    const char *file, int line);
+                            const char *file, int line);
 /* Status, Content-Type application/json; charset=utf-8, a parsed body. */
 json_t *itest_expect_json_at(const struct itest_resp *r, long status,
-			     const char *file, int line);
+                             const char *file, int line);
 /*
  * Asserts the JSON content type and the shape {"error":{"code","message"}}
  * (code snake_case, message a non-empty string) and returns the code.
  */
 const char *itest_error_code_at(const struct itest_resp *r, const char *file,
-				int line);
+                                int line);
 /* Status and error code; returns the "error" object (for "fields"). */
 json_t *itest_expect_error_at(const struct itest_resp *r, long status,
-			      const char *code, const char *file, int line);
+                              const char *code, const char *file, int line);
 /* Any 4xx with the error shape: the "never 500 for bad input" check. */
 void itest_expect_4xx_at(const struct itest_resp *r, const char *file,
-			 int line);
+                         int line);
 
 /*
  * For table-driven tests: true when r has the status (0: any 4xx), the error
@@ -165,17 +165,17 @@ void itest_expect_4xx_at(const struct itest_resp *r, const char *file,
  * that a test can report every bad case before it fails.
  */
 bool itest_soft_error(const struct itest_resp *r, long status,
-		      const char *code);
+                      const char *code);
 
 /* Case-insensitive header lookup in r->headers; owned by the test. */
 char *itest_header(const struct itest_resp *r, const char *name);
 
 /* JSON getters that fail the test when the member is missing or mistyped. */
 const char *itest_jstr(const json_t *obj, const char *key);
-long itest_jint(const json_t *obj, const char *key);
-bool itest_jbool(const json_t *obj, const char *key);
-json_t *itest_jobj(const json_t *obj, const char *key);
-json_t *itest_jarr(const json_t *obj, const char *key);
+long        itest_jint(const json_t *obj, const char *key);
+bool        itest_jbool(const json_t *obj, const char *key);
+json_t     *itest_jobj(const json_t *obj, const char *key);
+json_t     *itest_jarr(const json_t *obj, const char *key);
 /* JSON text of v, owned by the test. */
 char *itest_dump(const json_t *v);
 /* true when some object under v has a member named key. */
@@ -198,14 +198,14 @@ char *itest_login_token(const char *email, const char *password);
 struct itest_user *itest_new_teacher(void);
 /* The body for POST /auth/register, built with jansson; owned by the test. */
 char *itest_register_body(const char *email, const char *password,
-			  const char *name, const char *join_code);
+                          const char *name, const char *join_code);
 /* A unique, plausible email and a strong password; owned by the test. */
 char *itest_unique_email(void);
 char *itest_strong_password(void);
 
 /* Lookups in the TSV files; NULL when absent.  Owned by the test. */
 const char *itest_join_code(size_t index);
-bool itest_demo_account(const char *role, char **email, char **password);
+bool        itest_demo_account(const char *role, char **email, char **password);
 
 /* The demo module (loaded on first use, kept for the run). */
 const struct itest_module *itest_module(void);
@@ -219,7 +219,7 @@ json_t *itest_claims(long user_id, long exp_offset);
 /* header.payload.signature by hand: alg_sig is "HS256", "HS512", "none"
  * (empty signature) or "HS256-otherkey". */
 char *itest_jwt_raw(const char *header_json, const char *payload_json,
-		    const char *alg_sig);
+                    const char *alg_sig);
 /* Through libjwt 1.10 (jwt_new, jwt_add_grants_json, jwt_set_alg). */
 char *itest_jwt_lib(jwt_alg_t alg, const json_t *claims);
 /* Part 0 (header) or 1 (payload) of a token, decoded (owned by the test). */
@@ -230,8 +230,12 @@ char *itest_b64url(const void *data, size_t len);
 /* Direct database checks over DATABASE_URL: the first column of the first
  * row of a query with up to two text parameters.  NULL params are skipped
  * (nparams counts). */
-long itest_db_long(const char *sql, const char *p1, const char *p2);
+long  itest_db_long(const char *sql, const char *p1, const char *p2);
 char *itest_db_text(const char *sql, const char *p1, const char *p2);
+
+/* A statement that changes rows (time travel on the test's own rows);
+ * returns the number of rows affected. */
+long itest_db_exec(const char *sql, const char *p1, const char *p2);
 
 /* Groups, one per file; each returns the number of failed tests. */
 int itest_run_auth(void);

@@ -5,6 +5,25 @@
 #include <stdlib.h>
 #include <string.h>
 
+static bool stack_down(void);
+
+/* Fails fast, with one line, when nothing answers at BASE_URL. */
+static bool
+stack_down(void)
+{
+	struct itest_req  rq = {.path = "/api/v1/health"};
+	struct itest_resp r;
+	bool              down = itest_perform(&rq, &r) != 0;
+
+	if (down)
+		fprintf(stderr,
+		        "integration: no answer from %s (%s); start "
+		        "the test stack first\n",
+		        getenv("BASE_URL"), r.curl_error);
+	itest_resp_release(&r);
+	return down;
+}
+
 /*
  * Usage: integration [GLOB]
  * GLOB selects tests by name (cmocka_set_test_filter), e.g. 'test_jwt_*'.
@@ -18,9 +37,9 @@ main(int argc, char **argv)
 		const char *name;
 		int (*run)(void);
 	} groups[] = {
-		{"http", itest_run_http},
-		{"auth", itest_run_auth},
-		{"modules", itest_run_modules},
+	    {"http", itest_run_http},
+	    {"auth", itest_run_auth},
+	    {"modules", itest_run_modules},
 	};
 	int failed = 0;
 
@@ -34,6 +53,10 @@ main(int argc, char **argv)
 		itest_global_cleanup();
 		return 2;
 	}
+	if (stack_down()) {
+		itest_global_cleanup();
+		return 2;
+	}
 	if (argc == 2)
 		cmocka_set_test_filter(argv[1]);
 	for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++) {
@@ -41,7 +64,7 @@ main(int argc, char **argv)
 
 		if (n > 0)
 			fprintf(stderr, "integration: group %s: %d failed\n",
-				groups[i].name, n);
+			        groups[i].name, n);
 		failed += n;
 	}
 	printf("integration: %s (%d failed)\n", failed ? "FAILED" : "OK",

@@ -6,9 +6,9 @@
 #include <string.h>
 #include <strings.h>
 
-#define LOGIN    "/api/v1/auth/login"
+#define LOGIN "/api/v1/auth/login"
 #define REGISTER "/api/v1/auth/register"
-#define MIB      (1024UL * 1024)
+#define MIB (1024UL * 1024)
 
 /* A request that must fail with a given status and code. */
 struct bad {
@@ -19,10 +19,10 @@ struct bad {
 	const char *code;
 };
 
-static bool allow_has(const char *allow, const char *method);
+static bool  allow_has(const char *allow, const char *method);
 static char *padded_login(size_t total);
 static char *nested(size_t depth, bool objects);
-static void expect_bad(const struct bad *b, const char *token);
+static bool  expect_bad(const struct bad *b, const char *token);
 
 static void test_health(void **state);
 static void test_unknown_routes(void **state);
@@ -55,11 +55,12 @@ allow_has(const char *allow, const char *method)
 	return false;
 }
 
-/* A valid login body of exactly `total` bytes (unknown user). */
+/* A login body of exactly `total` bytes: unknown user, an ignored pad. */
 static char *
 padded_login(size_t total)
 {
-	const char *head = "{\"email\":\"nobody@example.nl\",\"password\":\"";
+	const char *head = "{\"email\":\"nobody@example.nl\",\"password\":"
+	                   "\"Zonnebloem-1234\",\"pad\":\"";
 	const char *tail = "\"}";
 	size_t      hl = strlen(head), tl = strlen(tail);
 	char       *b;
@@ -83,7 +84,7 @@ static char *
 nested(size_t depth, bool objects)
 {
 	const char *head = "{\"email\":\"nobody@example.nl\",\"password\":"
-			   "\"Zonnebloem-1234\",\"pad\":";
+	                   "\"Zonnebloem-1234\",\"pad\":";
 	size_t      hl = strlen(head), inner = depth - 1;
 	char       *b = malloc(hl + inner * 6 + 2), *p;
 
@@ -108,21 +109,23 @@ nested(size_t depth, bool objects)
 	return b;
 }
 
-static void
+/* Soft check (see itest_soft_error): true when the request failed as b says. */
+static bool
 expect_bad(const struct bad *b, const char *token)
 {
 	struct itest_req   rq = {.method = "POST",
-				 .path = b->path,
-				 .content_type = "application/json",
-				 .body = b->body,
-				 .body_len = b->len,
-				 .bearer = token};
+	                         .path = b->path,
+	                         .content_type = "application/json",
+	                         .body = b->body,
+	                         .body_len = b->len,
+	                         .bearer = token};
 	struct itest_resp *r = itest_do(&rq);
 
-	if (r->status != b->status || strcmp(itest_error_code(r), b->code) != 0)
-		print_error("body (%zu bytes): %.120s\n",
-			    b->len ? b->len : strlen(b->body), b->body);
-	itest_expect_error(r, b->status, b->code);
+	if (itest_soft_error(r, b->status, b->code))
+		return true;
+	print_error("    request body (%zu bytes): %.120s\n",
+	            b->len ? b->len : strlen(b->body), b->body);
+	return false;
 }
 
 /* Health. */
@@ -147,34 +150,38 @@ static void
 test_unknown_routes(void **state)
 {
 	static const char *const paths[] = {
-		"/api/v1/nope",
-		"/api/v1",
-		"/api/v1/",
-		"/api/",
-		"/api/v2/health",
-		"/api/nope",
-		"/api/v1/healthz",
-		"/api/v1/health/extra",
-		"/api/v1/auth",
-		"/api/v1/auth/nope",
-		"/api/v1/me/nope",
-		"/api/v1/me/certificates/extra",
-		"/api/v1/modules/" ITEST_MODULE "/sections",
-		"/api/v1/modules/" ITEST_MODULE "/sections/a/b",
-		"/api/v1/modules/" ITEST_MODULE "/attempts/1",
-		"/api/v1/certificates/abc/pdf/x",
-		"/api/v1/%2e%2e/%2e%2e/etc/passwd",
+	    "/api/v1/nope",
+	    "/api/v1",
+	    "/api/v1/",
+	    "/api/",
+	    "/api/v2/health",
+	    "/api/nope",
+	    "/api/v1/healthz",
+	    "/api/v1/health/extra",
+	    "/api/v1/auth/nope",
+	    "/api/v1/me/nope",
+	    "/api/v1/me/certificates/extra",
+	    "/api/v1/modules/" ITEST_MODULE "/sections",
+	    "/api/v1/modules/" ITEST_MODULE "/sections/a/b",
+	    "/api/v1/modules/" ITEST_MODULE "/attempts/1",
+	    "/api/v1/certificates/abc/pdf/x",
+	    "/api/v1/%2e%2e/%2e%2e/etc/passwd",
 	};
 	struct itest_user *u = itest_new_teacher();
+	size_t             bad = 0;
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
-		itest_expect_error(itest_get(paths[i], NULL), 404, "not_found");
-		itest_expect_error(itest_get(paths[i], u->token), 404,
-				   "not_found");
+		bad += !itest_soft_error(itest_get(paths[i], NULL), 404,
+		                         "not_found");
+		bad += !itest_soft_error(itest_get(paths[i], u->token), 404,
+		                         "not_found");
 	}
-	itest_expect_error(itest_post_json("/api/v1/nope", NULL, "{}"), 404,
-			   "not_found");
+	bad += !itest_soft_error(itest_post_json("/api/v1/nope", NULL, "{}"),
+	                         404, "not_found");
+	if (bad > 0)
+		fail_msg("%zu unknown-route requests were not 404 not_found",
+		         bad);
 }
 
 static void
@@ -185,25 +192,25 @@ test_wrong_method(void **state)
 		const char *path;
 		const char *allowed;
 	} cases[] = {
-		{"GET", "/api/v1/auth/login", "POST"},
-		{"PUT", "/api/v1/auth/login", "POST"},
-		{"GET", "/api/v1/auth/register", "POST"},
-		{"GET", "/api/v1/auth/logout", "POST"},
-		{"POST", "/api/v1/me", "GET"},
-		{"DELETE", "/api/v1/me", "GET"},
-		{"POST", "/api/v1/health", "GET"},
-		{"PUT", "/api/v1/modules", "GET"},
-		{"DELETE", "/api/v1/modules/" ITEST_MODULE, "GET"},
-		{"POST", "/api/v1/modules/" ITEST_MODULE, "GET"},
-		{"GET", "/api/v1/modules/" ITEST_MODULE "/attempts", "POST"},
-		{"POST", "/api/v1/me/certificates", "GET"},
-		{"POST", "/api/v1/certificates/abcdefghijklmnopqrstuv", "GET"},
-		{"PATCH", "/api/v1/certificates/abcdefghijklmnopqrstuv/pdf",
-		 "GET"},
+	    {"GET", "/api/v1/auth/login", "POST"},
+	    {"PUT", "/api/v1/auth/login", "POST"},
+	    {"GET", "/api/v1/auth/register", "POST"},
+	    {"GET", "/api/v1/auth/logout", "POST"},
+	    {"POST", "/api/v1/me", "GET"},
+	    {"DELETE", "/api/v1/me", "GET"},
+	    {"POST", "/api/v1/health", "GET"},
+	    {"PUT", "/api/v1/modules", "GET"},
+	    {"DELETE", "/api/v1/modules/" ITEST_MODULE, "GET"},
+	    {"POST", "/api/v1/modules/" ITEST_MODULE, "GET"},
+	    {"GET", "/api/v1/modules/" ITEST_MODULE "/attempts", "POST"},
+	    {"POST", "/api/v1/me/certificates", "GET"},
+	    {"POST", "/api/v1/certificates/abcdefghijklmnopqrstuv", "GET"},
+	    {"PATCH", "/api/v1/certificates/abcdefghijklmnopqrstuv/pdf", "GET"},
 	};
 	const struct itest_module *m = itest_module();
-	char *sec = itest_fmt("/api/v1/modules/%s/sections/%s", ITEST_MODULE,
-			      m->section_ids[0]);
+	char  *sec = itest_fmt("/api/v1/modules/%s/sections/%s", ITEST_MODULE,
+	                       m->section_ids[0]);
+	size_t bad = 0;
 
 	(void)state;
 	for (size_t i = 0; i <= sizeof(cases) / sizeof(cases[0]) + 1; i++) {
@@ -221,15 +228,20 @@ test_wrong_method(void **state)
 			allowed = "PUT";
 		}
 		r = itest_do(&rq);
-		itest_expect_error(r, 405, "method_not_allowed");
-		if (r->allow == NULL || !allow_has(r->allow, allowed))
-			fail_msg("%s: Allow header \"%s\" lacks %s", r->what,
-				 r->allow ? r->allow : "(none)", allowed);
-		if (allow_has(r->allow, rq.method))
-			fail_msg("%s: Allow header \"%s\" lists the refused "
-				 "method",
-				 r->what, r->allow);
+		if (!itest_soft_error(r, 405, "method_not_allowed")) {
+			bad++;
+		} else if (r->allow == NULL || !allow_has(r->allow, allowed) ||
+		           allow_has(r->allow, rq.method)) {
+			print_error("  %s: Allow header \"%s\" should list %s "
+			            "and not %s\n",
+			            r->what, r->allow ? r->allow : "(none)",
+			            allowed, rq.method);
+			bad++;
+		}
 	}
+	if (bad > 0)
+		fail_msg("%zu wrong-method requests were not a proper 405",
+		         bad);
 }
 
 /* Bodies. */
@@ -238,220 +250,230 @@ static void
 test_content_type(void **state)
 {
 	static const char *const types[] = {
-		NULL,
-		"text/plain",
-		"text/plain; charset=utf-8",
-		"application/x-www-form-urlencoded",
-		"multipart/form-data; boundary=xyz",
-		"application/jsonp",
-		"application/xml",
+	    NULL,
+	    "text/plain",
+	    "text/plain; charset=utf-8",
+	    "application/x-www-form-urlencoded",
+	    "multipart/form-data; boundary=xyz",
+	    "application/jsonp",
+	    "application/xml",
 	};
 	const struct itest_module *m = itest_module();
 	struct itest_user         *u = itest_new_teacher();
 	const char *login = itest_fmt("{\"email\":\"%s\",\"password\":\"%s\"}",
-				      u->email, u->password);
+	                              u->email, u->password);
 	char       *email = itest_unique_email();
 	const char *reg = itest_register_body(email, itest_strong_password(),
-					      "Kim de Wit", itest_join_code(0));
+	                                      "Kim de Wit", itest_join_code(0));
+
+	size_t bad = 0;
 
 	(void)state;
 	itest_complete_sections(u->token);
 	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
 		struct itest_req rq = {.method = "POST",
-				       .content_type = types[i]};
+		                       .content_type = types[i]};
 
 		rq.path = LOGIN;
 		rq.body = login;
-		itest_expect_error(itest_do(&rq), 415,
-				   "unsupported_media_type");
+		bad += !itest_soft_error(itest_do(&rq), 415,
+		                         "unsupported_media_type");
 		rq.path = REGISTER;
 		rq.body = reg;
-		itest_expect_error(itest_do(&rq), 415,
-				   "unsupported_media_type");
+		bad += !itest_soft_error(itest_do(&rq), 415,
+		                         "unsupported_media_type");
 		rq.path = "/api/v1/modules/" ITEST_MODULE "/attempts";
 		rq.body = m->right_body;
 		rq.bearer = u->token;
-		itest_expect_error(itest_do(&rq), 415,
-				   "unsupported_media_type");
+		bad += !itest_soft_error(itest_do(&rq), 415,
+		                         "unsupported_media_type");
 	}
+	if (bad > 0)
+		fail_msg("%zu requests with a wrong Content-Type were not 415",
+		         bad);
 	/* None of the refused registrations created the account. */
 	assert_int_equal(itest_db_long("SELECT count(*) FROM users WHERE "
-				       "lower(email) = lower($1)",
-				       email, NULL),
-			 0);
+	                               "lower(email) = lower($1)",
+	                               email, NULL),
+	                 0);
 	/* And no refused attempt produced a certificate. */
 	assert_int_equal(itest_db_long("SELECT count(*) FROM certificates "
-				       "WHERE user_id = $1",
-				       itest_fmt("%ld", u->id), NULL),
-			 0);
+	                               "WHERE user_id = $1",
+	                               itest_fmt("%ld", u->id), NULL),
+	                 0);
 }
 
 static void
 test_invalid_json(void **state)
 {
 	static const char *const bodies[] = {
-		"{\"email\":",
-		"{'email':'a@example.nl','password':'x'}",
-		"{\"email\":\"a@example.nl\",\"password\":\"x\"}{",
-		"{\"email\":\"a@example.nl\",\"password\":\"x\"} trailing",
-		"{\"email\":\"a@example.nl\",\"password\":\"x\",}",
-		"{\"email\":\"a\\q\",\"password\":\"x\"}",
-		"{\"email\":\"a\nb\",\"password\":\"x\"}",
-		"{email:\"a@example.nl\"}",
-		"nul",
-		"NaN",
-		"{\"n\":1e99999}",
-		"{\"n\":123456789012345678901234567890}",
-		"{\"email\":\"a@example.nl\",\"password\":\"\\ud800\"}",
-		" ",
+	    "{\"email\":",
+	    "{'email':'a@example.nl','password':'x'}",
+	    "{\"email\":\"a@example.nl\",\"password\":\"x\"}{",
+	    "{\"email\":\"a@example.nl\",\"password\":\"x\"} trailing",
+	    "{\"email\":\"a@example.nl\",\"password\":\"x\",}",
+	    "{\"email\":\"a\\q\",\"password\":\"x\"}",
+	    "{\"email\":\"a\nb\",\"password\":\"x\"}",
+	    "{email:\"a@example.nl\"}",
+	    "nul",
+	    "NaN",
+	    "{\"n\":1e99999}",
+	    "{\"n\":123456789012345678901234567890}",
+	    "{\"email\":\"a@example.nl\",\"password\":\"\\ud800\"}",
+	    " ",
 	};
 	struct itest_user *u = itest_new_teacher();
+	size_t             bad = 0;
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
 		struct bad b = {LOGIN, bodies[i], 0, 400, "invalid_json"};
 
-		expect_bad(&b, NULL);
+		bad += !expect_bad(&b, NULL);
 		b.path = REGISTER;
-		expect_bad(&b, NULL);
+		bad += !expect_bad(&b, NULL);
 		b.path = "/api/v1/modules/" ITEST_MODULE "/attempts";
-		expect_bad(&b, u->token);
+		bad += !expect_bad(&b, u->token);
 	}
 	/* An empty body is not JSON either. */
 	{
 		struct itest_req rq = {.method = "POST",
-				       .path = LOGIN,
-				       .content_type = "application/json"};
+		                       .path = LOGIN,
+		                       .content_type = "application/json"};
 
-		itest_expect_error(itest_do(&rq), 400, "invalid_json");
+		bad += !itest_soft_error(itest_do(&rq), 400, "invalid_json");
 	}
+	if (bad > 0)
+		fail_msg("%zu malformed bodies were not 400 invalid_json", bad);
 }
 
 static void
 test_duplicate_keys(void **state)
 {
 	struct itest_user *u = itest_new_teacher();
-	const char *qid = json_string_value(json_object_get(
-		json_array_get(json_object_get(json_object_get(
-						       itest_module()->doc,
-						       "quiz"),
-					       "questions"),
-			       0),
-		"id"));
-	struct bad cases[] = {
-		{LOGIN,
-		 itest_fmt("{\"email\":\"nobody@example.nl\",\"email\":\"%s\","
-			   "\"password\":\"%s\"}",
-			   u->email, u->password),
-		 0, 400, "invalid_json"},
-		{LOGIN,
-		 itest_fmt("{\"email\":\"%s\",\"password\":\"x\",\"password\":"
-			   "\"%s\"}",
-			   u->email, u->password),
-		 0, 400, "invalid_json"},
-		{REGISTER,
-		 itest_fmt("{\"email\":\"%s\",\"password\":\"%s\",\"name\":"
-			   "\"Kim\",\"join_code\":\"%s\",\"join_code\":\"%s\"}",
-			   itest_unique_email(), itest_strong_password(),
-			   itest_join_code(0), itest_join_code(0)),
-		 0, 400, "invalid_json"},
-		{"/api/v1/modules/" ITEST_MODULE "/attempts",
-		 itest_fmt("{\"answers\":{\"%s\":[\"a\"],\"%s\":[\"b\"]}}", qid,
-			   qid),
-		 0, 400, "invalid_json"},
-		{"/api/v1/modules/" ITEST_MODULE "/attempts",
-		 "{\"answers\":{},\"answers\":{}}", 0, 400, "invalid_json"},
-	};
+	const char        *qid = json_string_value(json_object_get(
+	           json_array_get(
+	               json_object_get(json_object_get(itest_module()->doc, "quiz"),
+	                               "questions"),
+	               0),
+	           "id"));
+	struct bad         cases[] = {
+	            {LOGIN,
+	             itest_fmt("{\"email\":\"nobody@example.nl\",\"email\":\"%s\","
+	                               "\"password\":\"%s\"}",
+	                       u->email, u->password),
+	             0, 400, "invalid_json"},
+	            {LOGIN,
+	             itest_fmt("{\"email\":\"%s\",\"password\":\"x\",\"password\":"
+	                               "\"%s\"}",
+	                       u->email, u->password),
+	             0, 400, "invalid_json"},
+	            {REGISTER,
+	             itest_fmt("{\"email\":\"%s\",\"password\":\"%s\",\"name\":"
+	                               "\"Kim\",\"join_code\":\"%s\",\"join_code\":\"%s\"}",
+	                       itest_unique_email(), itest_strong_password(),
+	                       itest_join_code(0), itest_join_code(0)),
+	             0, 400, "invalid_json"},
+	            {"/api/v1/modules/" ITEST_MODULE "/attempts",
+	             itest_fmt("{\"answers\":{\"%s\":[\"a\"],\"%s\":[\"b\"]}}", qid,
+	                       qid),
+	             0, 400, "invalid_json"},
+	            {"/api/v1/modules/" ITEST_MODULE "/attempts",
+	             "{\"answers\":{},\"answers\":{}}", 0, 400, "invalid_json"},
+        };
+
+	size_t bad = 0;
 
 	(void)state;
 	itest_complete_sections(u->token);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-		expect_bad(&cases[i], u->token);
+		bad += !expect_bad(&cases[i], u->token);
+	if (bad > 0)
+		fail_msg("%zu bodies with duplicate keys were accepted", bad);
 }
 
 static void
 test_nesting_depth(void **state)
 {
-	struct bad b = {.path = LOGIN};
+	const struct bad cases[] = {
+	    /* 32 levels are allowed: the login simply fails. */
+	    {LOGIN, nested(32, false), 0, 401, "invalid_credentials"},
+	    {LOGIN, nested(32, true), 0, 401, "invalid_credentials"},
+	    /* 33 and far beyond are not. */
+	    {LOGIN, nested(33, false), 0, 400, "invalid_json"},
+	    {LOGIN, nested(33, true), 0, 400, "invalid_json"},
+	    {LOGIN, nested(100000, false), 0, 400, "invalid_json"},
+	    {REGISTER, nested(40, true), 0, 400, "invalid_json"},
+	};
+	size_t bad = 0;
 
 	(void)state;
-	/* 32 levels are allowed: the login simply fails. */
-	b.body = nested(32, false);
-	b.status = 401;
-	b.code = "invalid_credentials";
-	expect_bad(&b, NULL);
-	b.body = nested(32, true);
-	expect_bad(&b, NULL);
-	/* 33 and far beyond are not. */
-	b.status = 400;
-	b.code = "invalid_json";
-	b.body = nested(33, false);
-	expect_bad(&b, NULL);
-	b.body = nested(33, true);
-	expect_bad(&b, NULL);
-	b.body = nested(100000, false);
-	expect_bad(&b, NULL);
-	b.path = REGISTER;
-	b.body = nested(40, true);
-	expect_bad(&b, NULL);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		bad += !expect_bad(&cases[i], NULL);
+	if (bad > 0)
+		fail_msg("%zu nesting cases failed", bad);
 }
 
 static void
 test_invalid_utf8(void **state)
 {
 	static const char *const bad[] = {
-		"\xff",         /* never valid */
-		"\xc0\xaf",     /* overlong '/' */
-		"\xed\xa0\x80", /* UTF-16 surrogate */
-		"\xe2\x82",     /* truncated */
-		"\xf8\x88\x80\x80\x80", /* five bytes */
-		"\xf4\x90\x80\x80",     /* above U+10FFFF */
-		"\x80",                 /* lone continuation */
+	    "\xff",                 /* never valid */
+	    "\xc0\xaf",             /* overlong '/' */
+	    "\xed\xa0\x80",         /* UTF-16 surrogate */
+	    "\xe2\x82",             /* truncated */
+	    "\xf8\x88\x80\x80\x80", /* five bytes */
+	    "\xf4\x90\x80\x80",     /* above U+10FFFF */
+	    "\x80",                 /* lone continuation */
 	};
+
+	size_t nbad = 0;
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		struct bad b = {.path = LOGIN,
-				.status = 400,
-				.code = "invalid_json"};
+		struct bad b = {
+		    .path = LOGIN, .status = 400, .code = "invalid_json"};
 
 		b.body = itest_fmt("{\"email\":\"a%s@example.nl\",\"password\":"
-				   "\"Zonnebloem-1234\"}",
-				   bad[i]);
-		expect_bad(&b, NULL);
+		                   "\"Zonnebloem-1234\"}",
+		                   bad[i]);
+		nbad += !expect_bad(&b, NULL);
 		b.body = itest_fmt("{\"email\":\"a@example.nl\",\"password\":"
-				   "\"Zonnebloem-1234\",\"x%s\":1}",
-				   bad[i]);
-		expect_bad(&b, NULL);
+		                   "\"Zonnebloem-1234\",\"x%s\":1}",
+		                   bad[i]);
+		nbad += !expect_bad(&b, NULL);
 		b.path = REGISTER;
-		b.body = itest_fmt("{\"email\":\"%s\",\"password\":\"%s\","
-				   "\"name\":\"Kim%s\",\"join_code\":\"%s\"}",
-				   itest_unique_email(), itest_strong_password(),
-				   bad[i], itest_join_code(0));
-		expect_bad(&b, NULL);
+		b.body =
+		    itest_fmt("{\"email\":\"%s\",\"password\":\"%s\","
+		              "\"name\":\"Kim%s\",\"join_code\":\"%s\"}",
+		              itest_unique_email(), itest_strong_password(),
+		              bad[i], itest_join_code(0));
+		nbad += !expect_bad(&b, NULL);
 	}
 	/* Valid multi-byte text passes the parser (then fails the login). */
 	{
 		struct bad b = {LOGIN,
-				"{\"email\":\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98"
-				"\x80@example.nl\",\"password\":\"Zonnebloem-1"
-				"234\"}",
-				0, 401, "invalid_credentials"};
+		                "{\"email\":\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98"
+		                "\x80@example.nl\",\"password\":\"Zonnebloem-1"
+		                "234\"}",
+		                0, 401, "invalid_credentials"};
 
-		expect_bad(&b, NULL);
+		nbad += !expect_bad(&b, NULL);
 	}
+	if (nbad > 0)
+		fail_msg("%zu UTF-8 cases failed", nbad);
 }
 
 static void
 test_oversize_body(void **state)
 {
-	struct itest_user *u = itest_new_teacher();
-	char              *big = padded_login(2 * MIB);
-	struct itest_req   rq = {.method = "POST",
-				 .content_type = "application/json"};
+	struct itest_user       *u = itest_new_teacher();
+	char                    *big = padded_login(2 * MIB);
+	struct itest_req         rq = {.method = "POST",
+	                               .content_type = "application/json"};
 	static const char *const paths[] = {
-		LOGIN, REGISTER, "/api/v1/modules/" ITEST_MODULE "/attempts",
-		"/api/v1/auth/logout"};
+	    LOGIN, REGISTER, "/api/v1/modules/" ITEST_MODULE "/attempts",
+	    "/api/v1/auth/logout"};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
@@ -492,95 +514,100 @@ test_never_500(void **state)
 		const char *body;
 		bool        auth;
 	} cases[] = {
-		{"POST", LOGIN,
-		 "{\"email\":\"a\\u0000b@example.nl\",\"password\":\"x\"}", 0},
-		{"POST", LOGIN,
-		 itest_fmt("{\"email\":\"%0*d@example.nl\",\"password\":\"x\"}",
-			   100000, 1),
-		 0},
-		{"POST", LOGIN,
-		 itest_fmt("{\"email\":\"a@example.nl\",\"password\":\"%0*d\"}",
-			   200000, 1),
-		 0},
-		{"POST", LOGIN, "{\"email\":\"\",\"password\":\"\"}", 0},
-		{"POST", LOGIN, "{\"email\":-1e308,\"password\":0.0}", 0},
-		{"POST", REGISTER,
-		 itest_register_body(itest_unique_email(),
-				     itest_strong_password(),
-				     itest_fmt("%0*d", 100000, 2),
-				     itest_join_code(0)),
-		 0},
-		{"POST", REGISTER,
-		 itest_register_body(itest_fmt("%0*d@example.nl", 300, 3),
-				     itest_strong_password(), "Kim",
-				     itest_join_code(0)),
-		 0},
-		{"POST", REGISTER,
-		 itest_register_body(itest_unique_email(),
-				     itest_fmt("%0*d", 100000, 4), "Kim",
-				     itest_join_code(0)),
-		 0},
-		{"POST", REGISTER,
-		 itest_register_body(itest_unique_email(),
-				     itest_strong_password(), "",
-				     itest_join_code(0)),
-		 0},
-		{"POST", REGISTER,
-		 itest_register_body(itest_unique_email(),
-				     itest_strong_password(), "Kim",
-				     itest_fmt("%0*d", 5000, 5)),
-		 0},
-		{"POST", REGISTER,
-		 itest_register_body(itest_unique_email(),
-				     itest_strong_password(), "Kim",
-				     "' OR '1'='1"),
-		 0},
-		{"POST", REGISTER,
-		 itest_register_body("a\r\nBcc: x@example.nl",
-				     itest_strong_password(), "Kim",
-				     itest_join_code(0)),
-		 0},
-		{"GET", "/api/v1/modules/%", NULL, 1},
-		{"GET", "/api/v1/modules/%zz", NULL, 1},
-		{"GET", "/api/v1/certificates/%", NULL, 0},
-		{"PUT", "/api/v1/modules/" ITEST_MODULE "/sections/%c0%af", NULL,
-		 1},
-		{"FOO", "/api/v1/health", NULL, 0},
+	    {"POST", LOGIN,
+	     "{\"email\":\"a\\u0000b@example.nl\",\"password\":\"x\"}", 0},
+	    {"POST", LOGIN,
+	     itest_fmt("{\"email\":\"%0*d@example.nl\",\"password\":\"x\"}",
+	               100000, 1),
+	     0},
+	    {"POST", LOGIN,
+	     itest_fmt("{\"email\":\"a@example.nl\",\"password\":\"%0*d\"}",
+	               200000, 1),
+	     0},
+	    {"POST", LOGIN, "{\"email\":\"\",\"password\":\"\"}", 0},
+	    {"POST", LOGIN, "{\"email\":-1e308,\"password\":0.0}", 0},
+	    {"POST", REGISTER,
+	     itest_register_body(itest_unique_email(), itest_strong_password(),
+	                         itest_fmt("%0*d", 100000, 2),
+	                         itest_join_code(0)),
+	     0},
+	    {"POST", REGISTER,
+	     itest_register_body(itest_fmt("%0*d@example.nl", 300, 3),
+	                         itest_strong_password(), "Kim",
+	                         itest_join_code(0)),
+	     0},
+	    {"POST", REGISTER,
+	     itest_register_body(itest_unique_email(),
+	                         itest_fmt("%0*d", 100000, 4), "Kim",
+	                         itest_join_code(0)),
+	     0},
+	    {"POST", REGISTER,
+	     itest_register_body(itest_unique_email(), itest_strong_password(),
+	                         "", itest_join_code(0)),
+	     0},
+	    {"POST", REGISTER,
+	     itest_register_body(itest_unique_email(), itest_strong_password(),
+	                         "Kim", itest_fmt("%0*d", 5000, 5)),
+	     0},
+	    {"POST", REGISTER,
+	     itest_register_body(itest_unique_email(), itest_strong_password(),
+	                         "Kim", "' OR '1'='1"),
+	     0},
+	    {"POST", REGISTER,
+	     itest_register_body("a\r\nBcc: x@example.nl",
+	                         itest_strong_password(), "Kim",
+	                         itest_join_code(0)),
+	     0},
+	    {"PUT", "/api/v1/modules/" ITEST_MODULE "/sections/%c0%af", NULL,
+	     1},
+	    {"FOO", "/api/v1/health", NULL, 0},
 	};
+	size_t bad = 0;
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct itest_req rq = {.method = cases[i].method,
-				       .path = cases[i].path,
-				       .body = cases[i].body,
-				       .content_type = cases[i].body
-							       ? "application/json"
-							       : NULL,
-				       .bearer = cases[i].auth ? u->token : NULL};
+		struct itest_req rq = {
+		    .method = cases[i].method,
+		    .path = cases[i].path,
+		    .body = cases[i].body,
+		    .content_type = cases[i].body ? "application/json" : NULL,
+		    .bearer = cases[i].auth ? u->token : NULL};
 		struct itest_resp *r = itest_do(&rq);
 
-		if (r->status < 400 || r->status > 499)
-			print_error("case %zu: %s %.60s body %.80s\n", i,
-				    cases[i].method, cases[i].path,
-				    cases[i].body ? cases[i].body : "-");
-		itest_expect_4xx(r);
+		if (!itest_soft_error(r, 0, NULL)) {
+			print_error("    case %zu, body %.80s\n", i,
+			            cases[i].body ? cases[i].body : "-");
+			bad++;
+		}
 	}
 	/* The service is still healthy after all that. */
 	itest_expect_json(itest_get("/api/v1/health", NULL), 200);
+	if (bad > 0)
+		fail_msg("%zu bad requests did not get a 4xx error", bad);
 }
 
 /* Errors nginx produces itself must have the error shape too. */
 static void
 test_nginx_errors_are_json(void **state)
 {
-	char            *huge = itest_fmt("Authorization: Bearer %0*d", 12000, 0);
+	char *huge = itest_fmt("Authorization: Bearer %0*d", 12000, 0);
 	struct itest_req rq = {.path = "/api/v1/me", .headers = {huge}};
 
+	size_t bad = 0;
+
 	(void)state;
-	/* A header beyond nginx's buffers: 400 or 431/494 from nginx. */
-	itest_expect_4xx(itest_do(&rq));
-	/* %00 in the path: nginx answers 400 itself. */
-	itest_expect_4xx(itest_get("/api/v1/health%00", NULL));
+	/* A header beyond nginx's buffers: 400 from nginx. */
+	bad += !itest_soft_error(itest_do(&rq), 0, NULL);
+	/* %00 in the path, or a broken escape: nginx answers 400 itself. */
+	bad += !itest_soft_error(itest_get("/api/v1/health%00", NULL), 0, NULL);
+	bad +=
+	    !itest_soft_error(itest_get("/api/v1/modules/%zz", NULL), 0, NULL);
+	/* A location prefix without its slash: no HTML redirect. */
+	bad += !itest_soft_error(itest_get("/api/v1/auth", NULL), 404,
+	                         "not_found");
+	if (bad > 0)
+		fail_msg("%zu nginx answers under /api/ lack the error shape",
+		         bad);
 	/* 413 is covered by test_oversize_body; 502/504 cannot be provoked
 	 * from here without stopping the workers. */
 }
@@ -589,17 +616,17 @@ int
 itest_run_http(void)
 {
 	const struct CMUnitTest tests[] = {
-		ITEST(test_health),
-		ITEST(test_unknown_routes),
-		ITEST(test_wrong_method),
-		ITEST(test_content_type),
-		ITEST(test_invalid_json),
-		ITEST(test_duplicate_keys),
-		ITEST(test_nesting_depth),
-		ITEST(test_invalid_utf8),
-		ITEST(test_oversize_body),
-		ITEST(test_never_500),
-		ITEST(test_nginx_errors_are_json),
+	    ITEST(test_health),
+	    ITEST(test_unknown_routes),
+	    ITEST(test_wrong_method),
+	    ITEST(test_content_type),
+	    ITEST(test_invalid_json),
+	    ITEST(test_duplicate_keys),
+	    ITEST(test_nesting_depth),
+	    ITEST(test_invalid_utf8),
+	    ITEST(test_oversize_body),
+	    ITEST(test_never_500),
+	    ITEST(test_nginx_errors_are_json),
 	};
 
 	return cmocka_run_group_tests_name("http", tests, NULL, NULL);

@@ -7,9 +7,9 @@
 #include <string.h>
 #include <strings.h>
 
-#define MOD_PATH     "/api/v1/modules/" ITEST_MODULE
+#define MOD_PATH "/api/v1/modules/" ITEST_MODULE
 #define ATTEMPT_PATH MOD_PATH "/attempts"
-#define DAY          86400L
+#define DAY 86400L
 
 /* Users and threads of the concurrent double-submit test. */
 #define DOUBLE_USERS 20
@@ -24,16 +24,15 @@ struct submit {
 
 static json_t *find_module(const json_t *list, const char *slug);
 static json_t *my_progress(const char *token);
-static void expect_progress(const char *token, const char *status,
-			    long done);
+static void  expect_progress(const char *token, const char *status, long done);
 static char *section_path(const char *section_id);
 static json_t *attempt(const char *token, const char *body, long status);
-static void expect_code(const char *code);
-static void expect_feedback(const json_t *resp, bool all_correct);
-static void expect_validity(const json_t *cert);
-static long cert_rows(long user_id);
-static void *submit_thread(void *arg);
-static void submits_free(void *p);
+static void    expect_code(const char *code);
+static void    expect_feedback(const json_t *resp, bool all_correct);
+static void    expect_validity(const json_t *cert);
+static long    cert_rows(long user_id);
+static void   *submit_thread(void *arg);
+static void    submits_free(void *p);
 
 static void test_modules_list_fresh(void **state);
 static void test_modules_list_ib(void **state);
@@ -54,6 +53,7 @@ static void test_me_certificates(void **state);
 static void test_certificate_public(void **state);
 static void test_certificate_unknown(void **state);
 static void test_certificate_pdf(void **state);
+static void test_certificate_expired(void **state);
 
 /* Helpers. */
 
@@ -65,10 +65,12 @@ find_module(const json_t *list, const char *slug)
 
 	if (!json_is_array(list))
 		fail_msg("the module list is not an array");
-	json_array_foreach(list, i, m) {
+	json_array_foreach(list, i, m)
+	{
 		json_t *s = json_object_get(m, "slug");
 
-		if (json_is_string(s) && strcmp(json_string_value(s), slug) == 0)
+		if (json_is_string(s) &&
+		    strcmp(json_string_value(s), slug) == 0)
 			return m;
 	}
 	fail_msg("module %s is not in the list: %s", slug, itest_dump(list));
@@ -79,8 +81,8 @@ find_module(const json_t *list, const char *slug)
 static json_t *
 my_progress(const char *token)
 {
-	json_t *list = itest_expect_json(itest_get("/api/v1/modules", token),
-					 200);
+	json_t *list =
+	    itest_expect_json(itest_get("/api/v1/modules", token), 200);
 
 	return itest_jobj(find_module(list, ITEST_MODULE), "progress");
 }
@@ -94,7 +96,7 @@ expect_progress(const char *token, const char *status, long done)
 	if (strcmp(itest_jstr(p, "status"), status) != 0 ||
 	    itest_jint(p, "sections_done") != done)
 		fail_msg("expected status %s with %ld sections done, got %s",
-			 status, done, itest_dump(p));
+		         status, done, itest_dump(p));
 	assert_int_equal(itest_jint(p, "sections_total"), m->nsections);
 }
 
@@ -108,7 +110,7 @@ static json_t *
 attempt(const char *token, const char *body, long status)
 {
 	return itest_expect_json(itest_post_json(ATTEMPT_PATH, token, body),
-				 status);
+	                         status);
 }
 
 static void
@@ -117,11 +119,11 @@ expect_code(const char *code)
 	size_t n = strlen(code);
 
 	if (n < 22 || strspn(code, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-				   "abcdefghijklmnopqrstuvwxyz"
-				   "0123456789_-") != n)
+	                           "abcdefghijklmnopqrstuvwxyz"
+	                           "0123456789_-") != n)
 		fail_msg("certificate code \"%s\" is not >= 22 characters of "
-			 "[A-Za-z0-9_-]",
-			 code);
+		         "[A-Za-z0-9_-]",
+		         code);
 }
 
 /* "feedback": one entry per question, with its explanation. */
@@ -130,17 +132,19 @@ expect_feedback(const json_t *resp, bool all_correct)
 {
 	json_t *fb = itest_jarr(resp, "feedback");
 	json_t *questions = json_object_get(
-		json_object_get(itest_module()->doc, "quiz"), "questions");
+	    json_object_get(itest_module()->doc, "quiz"), "questions");
 	json_t *q;
 	size_t  i;
 
 	assert_int_equal(json_array_size(fb), json_array_size(questions));
-	json_array_foreach(questions, i, q) {
+	json_array_foreach(questions, i, q)
+	{
 		const char *qid = json_string_value(json_object_get(q, "id"));
 		json_t     *e, *found = NULL;
 		size_t      k;
 
-		json_array_foreach(fb, k, e) {
+		json_array_foreach(fb, k, e)
+		{
 			json_t *id = json_object_get(e, "question_id");
 
 			if (json_is_string(id) &&
@@ -149,13 +153,13 @@ expect_feedback(const json_t *resp, bool all_correct)
 		}
 		if (found == NULL)
 			fail_msg("no feedback for question %s: %s", qid,
-				 itest_dump(fb));
+			         itest_dump(fb));
 		if (itest_jbool(found, "correct") != all_correct)
 			fail_msg("feedback for %s says correct=%d: %s", qid,
-				 !all_correct, itest_dump(found));
-		assert_string_equal(itest_jstr(found, "explanation"),
-				    json_string_value(json_object_get(
-					    q, "explanation")));
+			         !all_correct, itest_dump(found));
+		assert_string_equal(
+		    itest_jstr(found, "explanation"),
+		    json_string_value(json_object_get(q, "explanation")));
 	}
 }
 
@@ -169,21 +173,22 @@ expect_validity(const json_t *cert)
 	time_t now = time(NULL);
 
 	if (labs((long)(iss - now)) > 600)
-		fail_msg("issued_at %s is not now", itest_jstr(cert, "issued_at"));
+		fail_msg("issued_at %s is not now",
+		         itest_jstr(cert, "issued_at"));
 	if ((long)(exp - iss) < months * 28 * DAY ||
 	    (long)(exp - iss) > months * 31 * DAY + DAY)
 		fail_msg("expires_at %s is not %ld months after issued_at %s",
-			 itest_jstr(cert, "expires_at"), months,
-			 itest_jstr(cert, "issued_at"));
+		         itest_jstr(cert, "expires_at"), months,
+		         itest_jstr(cert, "issued_at"));
 }
 
 static long
 cert_rows(long user_id)
 {
 	return itest_db_long("SELECT count(*) FROM certificates c JOIN modules "
-			     "m ON m.id = c.module_id WHERE c.user_id = $1 "
-			     "AND m.slug = $2",
-			     itest_fmt("%ld", user_id), ITEST_MODULE);
+	                     "m ON m.id = c.module_id WHERE c.user_id = $1 "
+	                     "AND m.slug = $2",
+	                     itest_fmt("%ld", user_id), ITEST_MODULE);
 }
 
 /* Module list and detail. */
@@ -193,17 +198,18 @@ test_modules_list_fresh(void **state)
 {
 	const struct itest_module *m = itest_module();
 	struct itest_user         *u = itest_new_teacher();
-	json_t *list = itest_expect_json(itest_get("/api/v1/modules", u->token),
-					 200);
+	json_t                    *list =
+	    itest_expect_json(itest_get("/api/v1/modules", u->token), 200);
 	json_t *mod = find_module(list, ITEST_MODULE), *p;
 
 	(void)state;
 	assert_string_equal(itest_jstr(mod, "title"), m->title);
 	(void)itest_jstr(mod, "summary");
 	assert_int_equal(itest_jint(mod, "estimated_minutes"),
-			 m->estimated_minutes);
+	                 m->estimated_minutes);
 	assert_true(itest_jint(mod, "version") >= 1);
-	assert_int_equal(itest_jint(mod, "validity_months"), m->validity_months);
+	assert_int_equal(itest_jint(mod, "validity_months"),
+	                 m->validity_months);
 	p = itest_jobj(mod, "progress");
 	assert_int_equal(itest_jint(p, "sections_done"), 0);
 	assert_int_equal(itest_jint(p, "sections_total"), m->nsections);
@@ -215,15 +221,14 @@ test_modules_list_fresh(void **state)
 static void
 test_modules_list_ib(void **state)
 {
-	char *email, *pw;
+	char   *email, *pw;
 	json_t *list;
 
 	(void)state;
 	if (!itest_demo_account("ib", &email, &pw))
 		fail_msg("DEMO_ACCOUNTS has no ib");
-	list = itest_expect_json(itest_get("/api/v1/modules",
-					   itest_login_token(email, pw)),
-				 200);
+	list = itest_expect_json(
+	    itest_get("/api/v1/modules", itest_login_token(email, pw)), 200);
 	(void)find_module(list, ITEST_MODULE);
 }
 
@@ -234,24 +239,24 @@ test_module_detail(void **state)
 	struct itest_user         *u = itest_new_teacher();
 	json_t *j = itest_expect_json(itest_get(MOD_PATH, u->token), 200);
 	json_t *secs, *quiz, *qs, *q, *s;
-	json_t *doc_qs = json_object_get(json_object_get(m->doc, "quiz"),
-					 "questions");
-	size_t  i;
-	long    version;
+	json_t *doc_qs =
+	    json_object_get(json_object_get(m->doc, "quiz"), "questions");
+	size_t i;
+	long   version;
 
 	(void)state;
 	assert_string_equal(itest_jstr(j, "slug"), ITEST_MODULE);
 	assert_string_equal(itest_jstr(j, "title"), m->title);
 	version = itest_jint(j, "version");
-	assert_int_equal(version,
-			 itest_jint(find_module(itest_get("/api/v1/modules",
-							  u->token)
-							->json,
-						ITEST_MODULE),
-				    "version"));
+	assert_int_equal(
+	    version,
+	    itest_jint(find_module(itest_get("/api/v1/modules", u->token)->json,
+	                           ITEST_MODULE),
+	               "version"));
 	secs = itest_jarr(j, "sections");
 	assert_int_equal(json_array_size(secs), m->nsections);
-	json_array_foreach(secs, i, s) {
+	json_array_foreach(secs, i, s)
+	{
 		const char *html;
 
 		assert_string_equal(itest_jstr(s, "id"), m->section_ids[i]);
@@ -265,24 +270,26 @@ test_module_detail(void **state)
 	assert_int_equal(itest_jint(quiz, "pass_mark"), m->pass_mark);
 	qs = itest_jarr(quiz, "questions");
 	assert_int_equal(json_array_size(qs), json_array_size(doc_qs));
-	json_array_foreach(qs, i, q) {
+	json_array_foreach(qs, i, q)
+	{
 		json_t *dq = json_array_get(doc_qs, i);
 		json_t *ch = itest_jarr(q, "choices");
 		json_t *dch = json_object_get(dq, "choices");
 		json_t *c;
 		size_t  k;
 
-		assert_string_equal(itest_jstr(q, "id"),
-				    json_string_value(json_object_get(dq, "id")));
+		assert_string_equal(
+		    itest_jstr(q, "id"),
+		    json_string_value(json_object_get(dq, "id")));
 		(void)itest_jstr(q, "text");
 		assert_int_equal(itest_jbool(q, "multiple"),
-				 json_is_true(json_object_get(dq, "multiple")));
+		                 json_is_true(json_object_get(dq, "multiple")));
 		assert_int_equal(json_array_size(ch), json_array_size(dch));
-		json_array_foreach(ch, k, c) {
-			assert_string_equal(
-				itest_jstr(c, "id"),
-				json_string_value(json_object_get(
-					json_array_get(dch, k), "id")));
+		json_array_foreach(ch, k, c)
+		{
+			assert_string_equal(itest_jstr(c, "id"),
+			                    json_string_value(json_object_get(
+			                        json_array_get(dch, k), "id")));
 			(void)itest_jstr(c, "text");
 		}
 	}
@@ -294,9 +301,8 @@ test_module_detail_hides_answers(void **state)
 	struct itest_user *u = itest_new_teacher();
 	struct itest_resp *r = itest_get(MOD_PATH, u->token);
 	json_t            *j = itest_expect_json(r, 200);
-	json_t *doc_qs = json_object_get(json_object_get(itest_module()->doc,
-							 "quiz"),
-					 "questions");
+	json_t            *doc_qs = json_object_get(
+	               json_object_get(itest_module()->doc, "quiz"), "questions");
 	json_t *q;
 	size_t  i;
 
@@ -304,21 +310,22 @@ test_module_detail_hides_answers(void **state)
 	if (strstr(r->body, "\"correct\"") != NULL ||
 	    strstr(r->body, "\"explanation\"") != NULL)
 		fail_msg("the module detail carries answers: %.300s",
-			 strstr(r->body, "\"correct\"")
-				 ? strstr(r->body, "\"correct\"")
-				 : strstr(r->body, "\"explanation\""));
+		         strstr(r->body, "\"correct\"")
+		             ? strstr(r->body, "\"correct\"")
+		             : strstr(r->body, "\"explanation\""));
 	assert_false(itest_json_has_key(j, "correct"));
 	assert_false(itest_json_has_key(j, "is_correct"));
 	assert_false(itest_json_has_key(j, "explanation"));
 	assert_false(itest_json_has_key(j, "feedback"));
-	json_array_foreach(doc_qs, i, q) {
-		const char *ex = json_string_value(json_object_get(q,
-								   "explanation"));
+	json_array_foreach(doc_qs, i, q)
+	{
+		const char *ex =
+		    json_string_value(json_object_get(q, "explanation"));
 
 		if (ex != NULL && strlen(ex) > 8 && itest_json_has_text(j, ex))
 			fail_msg("the explanation of question %s is sent "
-				 "before the attempt",
-				 json_string_value(json_object_get(q, "id")));
+			         "before the attempt",
+			         json_string_value(json_object_get(q, "id")));
 	}
 	/* Still hidden once every section is done (the quiz is open). */
 	itest_complete_sections(u->token);
@@ -332,37 +339,34 @@ static void
 test_module_unknown(void **state)
 {
 	static const char *const slugs[] = {
-		"bestaat-niet", "MELDCODE-KORT", "meldcode-kort-", "%27%22",
-		"meldcode%2Dkort%00", "a%C3%A9", "%FF",
+	    "bestaat-niet", "MELDCODE-KORT", "meldcode-kort-", "%27%22",
+	    "a%C3%A9",      "%FF",           "meldcode_kort",
 	};
-	struct itest_user *u = itest_new_teacher();
+	struct itest_user         *u = itest_new_teacher();
 	const struct itest_module *m = itest_module();
+	size_t                     bad = 0;
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(slugs) / sizeof(slugs[0]); i++) {
-		struct itest_resp *r =
-			itest_get(itest_fmt("/api/v1/modules/%s", slugs[i]),
-				  u->token);
+		struct itest_resp *r = itest_get(
+		    itest_fmt("/api/v1/modules/%s", slugs[i]), u->token);
 
-		if (strstr(slugs[i], "%00") != NULL) {
-			/* nginx itself refuses %00; still the error shape. */
-			itest_expect_4xx(r);
-			continue;
-		}
-		itest_expect_error(r, 404, "not_found");
+		bad += !itest_soft_error(r, 404, "not_found");
 		r = itest_put(itest_fmt("/api/v1/modules/%s/sections/%s",
-					slugs[i], m->section_ids[0]),
-			      u->token, NULL);
-		itest_expect_error(r, 404, "not_found");
-		r = itest_post_json(itest_fmt("/api/v1/modules/%s/attempts",
-					      slugs[i]),
-				    u->token, m->right_body);
-		itest_expect_error(r, 404, "not_found");
+		                        slugs[i], m->section_ids[0]),
+		              u->token, NULL);
+		bad += !itest_soft_error(r, 404, "not_found");
+		r = itest_post_json(
+		    itest_fmt("/api/v1/modules/%s/attempts", slugs[i]),
+		    u->token, m->right_body);
+		bad += !itest_soft_error(r, 404, "not_found");
 	}
 	/* A very long slug. */
-	itest_expect_error(itest_get(itest_fmt("/api/v1/modules/%0*d", 3000, 7),
-				     u->token),
-			   404, "not_found");
+	bad += !itest_soft_error(
+	    itest_get(itest_fmt("/api/v1/modules/%0*d", 3000, 7), u->token),
+	    404, "not_found");
+	if (bad > 0)
+		fail_msg("%zu requests for unknown modules were not 404", bad);
 }
 
 static void
@@ -372,15 +376,15 @@ test_modules_unauthenticated(void **state)
 
 	(void)state;
 	itest_expect_error(itest_get("/api/v1/modules", NULL), 401,
-			   "unauthenticated");
+	                   "unauthenticated");
 	itest_expect_error(itest_get(MOD_PATH, NULL), 401, "unauthenticated");
-	itest_expect_error(itest_put(section_path(m->section_ids[0]), NULL,
-				     NULL),
-			   401, "unauthenticated");
+	itest_expect_error(
+	    itest_put(section_path(m->section_ids[0]), NULL, NULL), 401,
+	    "unauthenticated");
 	itest_expect_error(itest_post_json(ATTEMPT_PATH, NULL, m->right_body),
-			   401, "unauthenticated");
+	                   401, "unauthenticated");
 	itest_expect_error(itest_get("/api/v1/me/certificates", NULL), 401,
-			   "unauthenticated");
+	                   "unauthenticated");
 }
 
 /* Progress. */
@@ -401,52 +405,50 @@ test_section_put_idempotent(void **state)
 		assert_int_equal(r->len, 0);
 	}
 	assert_int_equal(itest_db_long("SELECT count(*) FROM section_progress "
-				       "sp JOIN modules m ON m.id = "
-				       "sp.module_id WHERE sp.user_id = $1 "
-				       "AND sp.section_id = $2 AND m.slug = "
-				       "'" ITEST_MODULE "'",
-				       itest_fmt("%ld", u->id), sid),
-			 1);
+	                               "sp JOIN modules m ON m.id = "
+	                               "sp.module_id WHERE sp.user_id = $1 "
+	                               "AND sp.section_id = $2 AND m.slug = "
+	                               "'" ITEST_MODULE "'",
+	                               itest_fmt("%ld", u->id), sid),
+	                 1);
 	assert_int_equal(itest_db_long("SELECT count(*) FROM section_progress "
-				       "WHERE user_id = $1",
-				       itest_fmt("%ld", u->id), NULL),
-			 1);
+	                               "WHERE user_id = $1",
+	                               itest_fmt("%ld", u->id), NULL),
+	                 1);
 	/* The cookie works for writes too. */
 	{
 		struct itest_req rq = {.method = "PUT",
-				       .path = section_path(sid),
-				       .cookie = u->token};
+		                       .path = section_path(sid),
+		                       .cookie = u->token};
 
 		itest_expect_status(itest_do(&rq), 204);
 	}
 	j = itest_expect_json(itest_get(MOD_PATH, u->token), 200);
-	assert_true(itest_jbool(json_array_get(itest_jarr(j, "sections"), 0),
-				"done"));
+	assert_true(
+	    itest_jbool(json_array_get(itest_jarr(j, "sections"), 0), "done"));
 	if (m->nsections > 1)
-		assert_false(itest_jbool(json_array_get(itest_jarr(j,
-								   "sections"),
-							1),
-					 "done"));
+		assert_false(itest_jbool(
+		    json_array_get(itest_jarr(j, "sections"), 1), "done"));
 }
 
 static void
 test_section_unknown(void **state)
 {
 	static const char *const ids[] = {"bestaat-niet", "%27", "A", "..."};
-	struct itest_user *u = itest_new_teacher();
+	struct itest_user       *u = itest_new_teacher();
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
-		itest_expect_error(itest_put(section_path(ids[i]), u->token,
-					     NULL),
-				   404, "not_found");
-	itest_expect_error(itest_put(section_path(itest_fmt("%0*d", 2000, 1)),
-				     u->token, NULL),
-			   404, "not_found");
+		itest_expect_error(
+		    itest_put(section_path(ids[i]), u->token, NULL), 404,
+		    "not_found");
+	itest_expect_error(
+	    itest_put(section_path(itest_fmt("%0*d", 2000, 1)), u->token, NULL),
+	    404, "not_found");
 	assert_int_equal(itest_db_long("SELECT count(*) FROM section_progress "
-				       "WHERE user_id = $1",
-				       itest_fmt("%ld", u->id), NULL),
-			 0);
+	                               "WHERE user_id = $1",
+	                               itest_fmt("%ld", u->id), NULL),
+	                 0);
 }
 
 static void
@@ -458,9 +460,8 @@ test_progress_transitions(void **state)
 
 	(void)state;
 	expect_progress(u->token, "not_started", 0);
-	itest_expect_status(itest_put(section_path(m->section_ids[0]), u->token,
-				      NULL),
-			    204);
+	itest_expect_status(
+	    itest_put(section_path(m->section_ids[0]), u->token, NULL), 204);
 	expect_progress(u->token, "in_progress", 1);
 	itest_complete_sections(u->token);
 	expect_progress(u->token, "in_progress", (long)m->nsections);
@@ -479,7 +480,7 @@ test_progress_transitions(void **state)
 	p = my_progress(u->token);
 	(void)itest_expect_time(itest_jstr(p, "completed_at"));
 	assert_int_equal(itest_expect_time(itest_jstr(p, "expires_at")),
-			 itest_expect_time(itest_jstr(cert, "expires_at")));
+	                 itest_expect_time(itest_jstr(cert, "expires_at")));
 }
 
 /* Attempts. */
@@ -496,15 +497,15 @@ test_attempt_sections_incomplete(void **state)
 	itest_expect_error(r, 409, "sections_incomplete");
 	/* All sections but the last. */
 	for (size_t i = 0; i + 1 < m->nsections; i++)
-		itest_expect_status(itest_put(section_path(m->section_ids[i]),
-					      u->token, NULL),
-				    204);
+		itest_expect_status(
+		    itest_put(section_path(m->section_ids[i]), u->token, NULL),
+		    204);
 	r = itest_post_json(ATTEMPT_PATH, u->token, m->right_body);
 	itest_expect_error(r, 409, "sections_incomplete");
 	assert_int_equal(cert_rows(u->id), 0);
-	expect_progress(u->token, m->nsections > 1 ? "in_progress"
-						   : "not_started",
-			(long)m->nsections - 1);
+	expect_progress(u->token,
+	                m->nsections > 1 ? "in_progress" : "not_started",
+	                (long)m->nsections - 1);
 }
 
 static void
@@ -522,15 +523,15 @@ test_attempt_failing(void **state)
 	assert_non_null(json_object_get(res, "certificate"));
 	assert_true(json_is_number(json_object_get(res, "score")));
 	assert_true(json_number_value(json_object_get(res, "score")) <
-		    (double)m->pass_mark);
+	            (double)m->pass_mark);
 	assert_int_equal(itest_jint(res, "pass_mark"), m->pass_mark);
 	expect_feedback(res, false);
 	assert_int_equal(cert_rows(u->id), 0);
 	/* Nothing to show publicly or under /me. */
-	assert_int_equal(json_array_size(itest_expect_json(
-				 itest_get("/api/v1/me/certificates", u->token),
-				 200)),
-			 0);
+	assert_int_equal(
+	    json_array_size(itest_expect_json(
+	        itest_get("/api/v1/me/certificates", u->token), 200)),
+	    0);
 }
 
 static void
@@ -547,7 +548,7 @@ test_attempt_passing(void **state)
 	assert_true(itest_jbool(res, "passed"));
 	assert_true(json_is_number(json_object_get(res, "score")));
 	assert_true(json_number_value(json_object_get(res, "score")) >=
-		    (double)m->pass_mark);
+	            (double)m->pass_mark);
 	assert_int_equal(itest_jint(res, "pass_mark"), m->pass_mark);
 	cert = itest_jobj(res, "certificate");
 	code = itest_jstr(cert, "code");
@@ -556,9 +557,9 @@ test_attempt_passing(void **state)
 	expect_feedback(res, true);
 	assert_int_equal(cert_rows(u->id), 1);
 	assert_string_equal(itest_db_text("SELECT code FROM certificates WHERE "
-					  "user_id = $1",
-					  itest_fmt("%ld", u->id), NULL),
-			    code);
+	                                  "user_id = $1",
+	                                  itest_fmt("%ld", u->id), NULL),
+	                    code);
 }
 
 static void
@@ -583,7 +584,7 @@ test_attempt_pass_again_same_certificate(void **state)
 	assert_false(itest_jbool(res, "passed"));
 	res = attempt(u->token, m->right_body, 200);
 	assert_string_equal(itest_jstr(itest_jobj(res, "certificate"), "code"),
-			    c1);
+	                    c1);
 	assert_int_equal(cert_rows(u->id), 1);
 	expect_progress(u->token, "completed", (long)m->nsections);
 }
@@ -593,56 +594,73 @@ test_attempt_bad_body(void **state)
 {
 	const struct itest_module *m = itest_module();
 	struct itest_user         *u = itest_new_teacher();
-	const char *qid = json_string_value(json_object_get(
-		json_array_get(json_object_get(json_object_get(m->doc, "quiz"),
-					       "questions"),
-			       0),
-		"id"));
-	const char *strict[] = {
-		"{}",
-		"{\"answers\":[]}",
-		"{\"answers\":null}",
-		"{\"answers\":\"a\"}",
-		itest_fmt("{\"answers\":{\"%s\":\"a\"}}", qid),
-		itest_fmt("{\"answers\":{\"%s\":[1,2]}}", qid),
-		itest_fmt("{\"answers\":{\"%s\":[null]}}", qid),
-		itest_fmt("{\"answers\":{\"%s\":{}}}", qid),
-		"[]",
-		"7",
-	};
+	const char                *qid = json_string_value(json_object_get(
+	                   json_array_get(
+	                       json_object_get(json_object_get(m->doc, "quiz"), "questions"),
+	                       0),
+	                   "id"));
+	const char                *strict[] = {
+	                   "{}",
+	                   "{\"answers\":[]}",
+	                   "{\"answers\":null}",
+	                   "{\"answers\":\"a\"}",
+	                   itest_fmt("{\"answers\":{\"%s\":\"a\"}}", qid),
+	                   itest_fmt("{\"answers\":{\"%s\":[1,2]}}", qid),
+	                   itest_fmt("{\"answers\":{\"%s\":[null]}}", qid),
+	                   itest_fmt("{\"answers\":{\"%s\":{}}}", qid),
+        };
+	/* JSON, but not an object: either 400 code will do. */
+	const char *not_object[] = {"[]", "7", "\"answers\"", "null"};
 	const char *lenient[] = {
-		"{\"answers\":{}}",
-		"{\"answers\":{\"bestaat-niet\":[\"a\"]}}",
-		itest_fmt("{\"answers\":{\"%s\":[\"bestaat-niet\"]}}", qid),
-		itest_fmt("{\"answers\":{\"%s\":[]}}", qid),
-		itest_fmt("{\"answers\":{\"%s\":[\"%0*d\"]}}", qid, 5000, 3),
+	    "{\"answers\":{}}",
+	    "{\"answers\":{\"bestaat-niet\":[\"a\"]}}",
+	    itest_fmt("{\"answers\":{\"%s\":[\"bestaat-niet\"]}}", qid),
+	    itest_fmt("{\"answers\":{\"%s\":[]}}", qid),
+	    itest_fmt("{\"answers\":{\"%s\":[\"%0*d\"]}}", qid, 5000, 3),
 	};
+
+	size_t bad = 0;
 
 	(void)state;
 	itest_complete_sections(u->token);
 	for (size_t i = 0; i < sizeof(strict) / sizeof(strict[0]); i++) {
 		struct itest_resp *r =
-			itest_post_json(ATTEMPT_PATH, u->token, strict[i]);
+		    itest_post_json(ATTEMPT_PATH, u->token, strict[i]);
 
-		if (r->status != 400)
-			print_error("attempt body %s\n", strict[i]);
-		itest_expect_error(r, 400, "validation_failed");
+		if (!itest_soft_error(r, 400, "validation_failed")) {
+			print_error("    attempt body %s\n", strict[i]);
+			bad++;
+		}
+	}
+	for (size_t i = 0; i < sizeof(not_object) / sizeof(not_object[0]);
+	     i++) {
+		struct itest_resp *r =
+		    itest_post_json(ATTEMPT_PATH, u->token, not_object[i]);
+
+		if (!itest_soft_error(r, 400, NULL)) {
+			print_error("    attempt body %s\n", not_object[i]);
+			bad++;
+		}
 	}
 	/* Unknown ids or missing answers: a 400 or a failed attempt. */
 	for (size_t i = 0; i < sizeof(lenient) / sizeof(lenient[0]); i++) {
 		struct itest_resp *r =
-			itest_post_json(ATTEMPT_PATH, u->token, lenient[i]);
+		    itest_post_json(ATTEMPT_PATH, u->token, lenient[i]);
 
 		if (r->status == 200) {
 			json_t *j = itest_expect_json(r, 200);
 
 			if (itest_jbool(j, "passed"))
 				fail_msg("attempt %.80s passed", lenient[i]);
-		} else {
-			itest_expect_error(r, 400, "validation_failed");
+		} else if (!itest_soft_error(r, 400, "validation_failed")) {
+			print_error("    attempt body %.80s\n", lenient[i]);
+			bad++;
 		}
 	}
 	assert_int_equal(cert_rows(u->id), 0);
+	if (bad > 0)
+		fail_msg("%zu bad attempt bodies were not refused properly",
+		         bad);
 }
 
 static void *
@@ -650,10 +668,10 @@ submit_thread(void *arg)
 {
 	struct submit   *s = arg;
 	struct itest_req rq = {.method = "POST",
-			       .path = ATTEMPT_PATH,
-			       .content_type = "application/json",
-			       .body = s->body,
-			       .bearer = s->token};
+	                       .path = ATTEMPT_PATH,
+	                       .content_type = "application/json",
+	                       .body = s->body,
+	                       .bearer = s->token};
 
 	pthread_barrier_wait(s->barrier);
 	s->rc = itest_perform(&rq, &s->resp);
@@ -693,9 +711,8 @@ test_attempt_concurrent_double_submit(void **state)
 	s = calloc(2 * DOUBLE_USERS, sizeof(*s));
 	assert_non_null(s);
 	itest_keep(s, submits_free);
-	assert_int_equal(pthread_barrier_init(&barrier, NULL,
-					      2 * DOUBLE_USERS),
-			 0);
+	assert_int_equal(pthread_barrier_init(&barrier, NULL, 2 * DOUBLE_USERS),
+	                 0);
 	for (size_t i = 0; i < 2 * DOUBLE_USERS; i++) {
 		s[i].token = users[i / 2]->token;
 		s[i].body = m->right_body;
@@ -707,7 +724,7 @@ test_attempt_concurrent_double_submit(void **state)
 	if (started != 2 * DOUBLE_USERS) {
 		/* The barrier would never open: cannot recover; stop here. */
 		fprintf(stderr, "pthread_create failed after %zu threads\n",
-			started);
+		        started);
 		abort();
 	}
 	for (size_t i = 0; i < started; i++)
@@ -723,24 +740,24 @@ test_attempt_concurrent_double_submit(void **state)
 
 			if (s[2 * i + k].rc != 0)
 				fail_msg("user %zu request %zu: no response "
-					 "(%s)",
-					 i, k, r->curl_error);
+				         "(%s)",
+				         i, k, r->curl_error);
 			j = itest_expect_json(r, 200);
 			if (!itest_jbool(j, "passed"))
 				fail_msg("user %zu request %zu did not pass: "
-					 "%s",
-					 i, k, r->body);
-			pair[k] = itest_jstr(itest_jobj(j, "certificate"),
-					     "code");
+				         "%s",
+				         i, k, r->body);
+			pair[k] =
+			    itest_jstr(itest_jobj(j, "certificate"), "code");
 			expect_code(pair[k]);
 		}
 		if (strcmp(pair[0], pair[1]) != 0)
 			fail_msg("user %zu got two certificate codes: %s and "
-				 "%s",
-				 i, pair[0], pair[1]);
+			         "%s",
+			         i, pair[0], pair[1]);
 		if (cert_rows(users[i]->id) != 1)
 			fail_msg("user %zu has %ld certificate rows", i,
-				 cert_rows(users[i]->id));
+			         cert_rows(users[i]->id));
 		codes[i] = pair[0];
 		for (size_t k = 0; k < i; k++)
 			assert_string_not_equal(codes[k], codes[i]);
@@ -759,7 +776,7 @@ test_me_certificates(void **state)
 
 	(void)state;
 	list = itest_expect_json(itest_get("/api/v1/me/certificates", u->token),
-				 200);
+	                         200);
 	assert_true(json_is_array(list));
 	assert_int_equal(json_array_size(list), 0);
 
@@ -769,7 +786,7 @@ test_me_certificates(void **state)
 	(void)attempt(u->token, m->right_body, 200);
 
 	list = itest_expect_json(itest_get("/api/v1/me/certificates", u->token),
-				 200);
+	                         200);
 	assert_int_equal(json_array_size(list), 1);
 	c = json_array_get(list, 0);
 	assert_string_equal(itest_jstr(c, "code"), code);
@@ -778,15 +795,14 @@ test_me_certificates(void **state)
 	assert_true(itest_jbool(c, "valid"));
 	expect_validity(c);
 	assert_int_equal(itest_expect_time(itest_jstr(c, "expires_at")),
-			 itest_expect_time(itest_jstr(itest_jobj(res,
-								 "certificate"),
-						      "expires_at")));
+	                 itest_expect_time(itest_jstr(
+	                     itest_jobj(res, "certificate"), "expires_at")));
 	/* Another user's list stays empty. */
 	assert_int_equal(json_array_size(itest_expect_json(
-				 itest_get("/api/v1/me/certificates",
-					   itest_new_teacher()->token),
-				 200)),
-			 0);
+	                     itest_get("/api/v1/me/certificates",
+	                               itest_new_teacher()->token),
+	                     200)),
+	                 0);
 }
 
 static void
@@ -810,18 +826,18 @@ test_certificate_public(void **state)
 	assert_string_equal(itest_jstr(j, "holder_name"), u->name);
 	assert_string_equal(itest_jstr(j, "module_title"), m->title);
 	assert_int_equal(itest_expect_time(itest_jstr(j, "issued_at")),
-			 itest_expect_time(itest_jstr(cert, "issued_at")));
+	                 itest_expect_time(itest_jstr(cert, "issued_at")));
 	assert_int_equal(itest_expect_time(itest_jstr(j, "expires_at")),
-			 itest_expect_time(itest_jstr(cert, "expires_at")));
+	                 itest_expect_time(itest_jstr(cert, "expires_at")));
 	/* Public means minimal: no email, no account id. */
 	assert_false(itest_json_has_key(j, "email"));
 	assert_null(strstr(r->body, u->email));
 	assert_false(itest_json_has_key(j, "user_id"));
 	/* A logged-in stranger sees the same. */
-	j = itest_expect_json(itest_get(itest_fmt("/api/v1/certificates/%s",
-						  code),
-					itest_new_teacher()->token),
-			      200);
+	j = itest_expect_json(
+	    itest_get(itest_fmt("/api/v1/certificates/%s", code),
+	              itest_new_teacher()->token),
+	    200);
 	assert_string_equal(itest_jstr(j, "holder_name"), u->name);
 }
 
@@ -829,35 +845,38 @@ static void
 test_certificate_unknown(void **state)
 {
 	const char *odd[] = {
-		itest_random_hex(16),
-		itest_b64url(itest_random_hex(12), 24),
-		"abc",
-		"%27%20OR%20%271%27%3D%271",
-		"%3Cscript%3Ealert(1)%3C%2Fscript%3E",
-		"%C3%A9t%C3%A9-%C3%A9t%C3%A9-%C3%A9t%C3%A9-%C3%A9t%C3%A9",
-		"%FF%FE%FD",
-		"%25%25%25",
-		"a%20b",
-		".....",
-		"~!*()$,;=:@",
-		"%22%5C%22%5C",
-		"-------------------------------",
-		itest_fmt("%0*d", 3000, 9),
+	    itest_random_hex(16),
+	    itest_b64url(itest_random_hex(12), 24),
+	    "abc",
+	    "%27%20OR%20%271%27%3D%271",
+	    "%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+	    "%C3%A9t%C3%A9-%C3%A9t%C3%A9-%C3%A9t%C3%A9-%C3%A9t%C3%A9",
+	    "%FF%FE%FD",
+	    "%25%25%25",
+	    "a%20b",
+	    ".....",
+	    "~!*()$,;=:@",
+	    "%22%5C%22%5C",
+	    "-------------------------------",
+	    itest_fmt("%0*d", 3000, 9),
 	};
+
+	size_t bad = 0;
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(odd) / sizeof(odd[0]); i++) {
-		struct itest_resp *r =
-			itest_get(itest_fmt("/api/v1/certificates/%s", odd[i]),
-				  NULL);
+		struct itest_resp *r = itest_get(
+		    itest_fmt("/api/v1/certificates/%s", odd[i]), NULL);
 
-		itest_expect_error(r, 404, "not_found");
+		bad += !itest_soft_error(r, 404, "not_found");
 		r = itest_get(itest_fmt("/api/v1/certificates/%s/pdf", odd[i]),
-			      NULL);
-		itest_expect_error(r, 404, "not_found");
+		              NULL);
+		bad += !itest_soft_error(r, 404, "not_found");
 	}
-	itest_expect_error(itest_get("/api/v1/certificates/", NULL), 404,
-			   "not_found");
+	bad += !itest_soft_error(itest_get("/api/v1/certificates/", NULL), 404,
+	                         "not_found");
+	if (bad > 0)
+		fail_msg("%zu unknown certificate codes were not 404", bad);
 }
 
 static void
@@ -870,44 +889,105 @@ test_certificate_pdf(void **state)
 
 	(void)state;
 	itest_complete_sections(u->token);
-	code = itest_jstr(itest_jobj(attempt(u->token, m->right_body, 200),
-				     "certificate"),
-			  "code");
+	code = itest_jstr(
+	    itest_jobj(attempt(u->token, m->right_body, 200), "certificate"),
+	    "code");
 	r = itest_get(itest_fmt("/api/v1/certificates/%s/pdf", code), NULL);
 	itest_expect_status(r, 200);
 	if (r->content_type == NULL ||
 	    strncasecmp(r->content_type, "application/pdf", 15) != 0)
 		fail_msg("PDF Content-Type is %s",
-			 r->content_type ? r->content_type : "(none)");
+		         r->content_type ? r->content_type : "(none)");
 	if (r->len < 200 || memcmp(r->body, "%PDF-", 5) != 0)
 		fail_msg("not a PDF (%zu bytes): %.20s", r->len, r->body);
 	assert_non_null(memmem(r->body + r->len - (r->len > 64 ? 64 : r->len),
-			       r->len > 64 ? 64 : r->len, "%%EOF", 5));
+	                       r->len > 64 ? 64 : r->len, "%%EOF", 5));
+}
+
+/*
+ * After expiry: status "expired", valid false everywhere, and a new pass
+ * issues a new certificate.  The clock is moved by rewriting this user's own
+ * certificate row over DATABASE_URL.
+ */
+static void
+test_certificate_expired(void **state)
+{
+	const struct itest_module *m = itest_module();
+	struct itest_user         *u = itest_new_teacher();
+	char                      *uid = itest_fmt("%ld", u->id);
+	const char                *c1, *c2;
+	json_t                    *j, *p, *cert;
+	time_t                     now = time(NULL);
+
+	(void)state;
+	itest_complete_sections(u->token);
+	c1 = itest_jstr(
+	    itest_jobj(attempt(u->token, m->right_body, 200), "certificate"),
+	    "code");
+	assert_int_equal(
+	    itest_db_exec("UPDATE certificates SET issued_at = now() - "
+	                  "interval '25 months', expires_at = now() - "
+	                  "interval '1 month' WHERE user_id = $1",
+	                  uid, NULL),
+	    1);
+
+	p = my_progress(u->token);
+	if (strcmp(itest_jstr(p, "status"), "expired") != 0)
+		fail_msg("status after expiry: %s", itest_dump(p));
+	assert_true(itest_expect_time(itest_jstr(p, "expires_at")) < now);
+
+	j = itest_expect_json(itest_get("/api/v1/me/certificates", u->token),
+	                      200);
+	assert_int_equal(json_array_size(j), 1);
+	assert_false(itest_jbool(json_array_get(j, 0), "valid"));
+
+	j = itest_expect_json(
+	    itest_get(itest_fmt("/api/v1/certificates/%s", c1), NULL), 200);
+	assert_false(itest_jbool(j, "valid"));
+	assert_string_equal(itest_jstr(j, "holder_name"), u->name);
+
+	/* A new pass: a new certificate, the old one kept. */
+	j = attempt(u->token, m->right_body, 200);
+	assert_true(itest_jbool(j, "passed"));
+	cert = itest_jobj(j, "certificate");
+	c2 = itest_jstr(cert, "code");
+	expect_code(c2);
+	if (strcmp(c1, c2) == 0)
+		fail_msg("the expired certificate %s was returned again", c1);
+	expect_validity(cert);
+	assert_int_equal(cert_rows(u->id), 2);
+	expect_progress(u->token, "completed", (long)m->nsections);
+	/* And passing once more returns the new one, not a third. */
+	j = attempt(u->token, m->right_body, 200);
+	assert_string_equal(itest_jstr(itest_jobj(j, "certificate"), "code"),
+	                    c2);
+	assert_int_equal(cert_rows(u->id), 2);
 }
 
 int
 itest_run_modules(void)
 {
 	const struct CMUnitTest tests[] = {
-		ITEST(test_modules_list_fresh),
-		ITEST(test_modules_list_ib),
-		ITEST(test_module_detail),
-		ITEST(test_module_detail_hides_answers),
-		ITEST(test_module_unknown),
-		ITEST(test_modules_unauthenticated),
-		ITEST(test_section_put_idempotent),
-		ITEST(test_section_unknown),
-		ITEST(test_progress_transitions),
-		ITEST(test_attempt_sections_incomplete),
-		ITEST(test_attempt_failing),
-		ITEST(test_attempt_passing),
-		ITEST(test_attempt_pass_again_same_certificate),
-		ITEST(test_attempt_bad_body),
-		ITEST(test_attempt_concurrent_double_submit),
-		ITEST(test_me_certificates),
-		ITEST(test_certificate_public),
-		ITEST(test_certificate_unknown),
-		ITEST(test_certificate_pdf),
+	    ITEST(test_modules_list_fresh),
+	    ITEST(test_modules_list_ib),
+	    ITEST(test_module_detail),
+	    ITEST(test_module_detail_hides_answers),
+	    ITEST(test_module_unknown),
+	    ITEST(test_modules_unauthenticated),
+	    ITEST(test_section_put_idempotent),
+	    ITEST(test_section_unknown),
+	    ITEST(test_progress_transitions),
+	    ITEST(test_attempt_sections_incomplete),
+	    ITEST(test_attempt_failing),
+	    ITEST(test_attempt_passing),
+	    ITEST(test_attempt_pass_again_same_certificate),
+	    ITEST(test_attempt_bad_body),
+	    ITEST(test_attempt_concurrent_double_submit),
+	    ITEST(test_me_certificates),
+	    ITEST(test_certificate_public),
+	    ITEST(test_certificate_unknown),
+	    ITEST(test_certificate_pdf),
+	    ITEST(test_certificate_expired),
 	};
 
 	return cmocka_run_group_tests_name("modules", tests, NULL, NULL);

@@ -20,6 +20,20 @@ bool handler_slug_valid(const char *s);
 /* RFC 3339 UTC text of a Unix time, into the arena. */
 const char *handler_rfc3339(struct arena *a, long long t);
 
+/* Parses a positive decimal id from a path segment; false when malformed. */
+bool handler_id(const char *s, long long *out);
+
+/* Whether the caller may act for a board or region: its own board admin or
+ * region viewer, or an admin.  Answers 403 (or 404 for an admin and an
+ * unknown id) itself and returns false otherwise. */
+bool authz_board(struct request *r, struct response *res, long long board_id);
+bool authz_region(struct request *r, struct response *res, long long region_id);
+
+/* Like authz_board for the board of a school; also answers 403 when the
+ * school lies outside `board_id` (pass 0 to take the school's own board). */
+bool authz_school(struct request *r, struct response *res, long long board_id,
+                  long long school_id);
+
 /* auth.c */
 void auth_login(struct request *r, struct response *res);
 void auth_register(struct request *r, struct response *res);
@@ -36,6 +50,32 @@ void modules_attempt(struct request *r, struct response *res);
 void certificates_mine(struct request *r, struct response *res);
 void certificates_verify(struct request *r, struct response *res);
 void certificates_pdf(struct request *r, struct response *res);
+
+/* admin.c */
+void admin_region_create(struct request *r, struct response *res);
+void admin_board_create(struct request *r, struct response *res);
+void admin_school_create(struct request *r, struct response *res);
+void admin_user_create(struct request *r, struct response *res);
+void admin_trainer_board(struct request *r, struct response *res);
+void admin_school_join_code(struct request *r, struct response *res);
+
+/* boards.c */
+void boards_schools(struct request *r, struct response *res);
+void boards_coverage(struct request *r, struct response *res);
+void boards_history(struct request *r, struct response *res);
+void boards_staff(struct request *r, struct response *res);
+void boards_expiring(struct request *r, struct response *res);
+void boards_package(struct request *r, struct response *res);
+
+/* register.c */
+void register_import(struct request *r, struct response *res);
+
+/* roster.c */
+void roster_import(struct request *r, struct response *res);
+
+/* regions.c */
+void regions_coverage(struct request *r, struct response *res);
+void regions_history(struct request *r, struct response *res);
 
 /* health.c */
 void health_get(struct request *r, struct response *res);

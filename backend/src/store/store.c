@@ -6,5 +6,9 @@ const struct db_stmt *const store_all_statements[] = {
 	store_users_stmts,
 	store_modules_stmts,
 	store_certificates_stmts,
+	store_org_stmts,
+	store_coverage_stmts,
+	store_roster_stmts,
+	store_register_stmts,
 	NULL,
 };

@@ -21,6 +21,10 @@ extern const struct db_stmt store_health_stmts[];
 extern const struct db_stmt store_users_stmts[];
 extern const struct db_stmt store_modules_stmts[];
 extern const struct db_stmt store_certificates_stmts[];
+extern const struct db_stmt store_org_stmts[];
+extern const struct db_stmt store_coverage_stmts[];
+extern const struct db_stmt store_roster_stmts[];
+extern const struct db_stmt store_register_stmts[];
 
 /* health.c */
 enum db_status store_health_ping(struct request *r);
@@ -108,5 +112,94 @@ struct certificate_public {
 };
 enum db_status store_certificate_public(struct request *r, const char *code,
                                         struct certificate_public *out);
+
+/* org.c: DB_CONFLICT when a unique name, number, brin or email exists. */
+enum db_status store_region_create(struct request *r, const char *name,
+                                   long long *id);
+enum db_status store_region_exists(struct request *r, long long id);
+enum db_status store_board_exists(struct request *r, long long id);
+enum db_status store_board_create(struct request *r, const char *name,
+                                  const char *number, long long region_id,
+                                  long long *id);
+enum db_status store_school_create(struct request *r, long long board_id,
+                                   const char *name, const char *brin,
+                                   const char *municipality,
+                                   const char *join_code, long long *id);
+enum db_status store_board_schools_json(struct request *r, long long board_id,
+                                        const char **json);
+/* DB_NOT_FOUND when the school does not exist. */
+enum db_status store_school_board(struct request *r, long long school_id,
+                                  long long *board_id);
+enum db_status store_school_set_join_code(struct request *r,
+                                          long long school_id,
+                                          const char *code);
+enum db_status store_user_create(struct request *r, const char *email,
+                                 const char *name, const char *hash,
+                                 const char *role, long long board_id,
+                                 long long region_id, long long *id);
+/* DB_NOT_FOUND when user_id is not a trainer. */
+enum db_status store_trainer_board_link(struct request *r, long long trainer_id,
+                                        long long board_id);
+/* done_on NULL clears the item. */
+enum db_status store_package_set(struct request *r, long long school_id,
+                                 const char *item, const char *done_on);
+
+/* coverage.c: report JSON built by PostgreSQL. */
+enum db_status store_board_coverage_json(struct request *r, long long board_id,
+                                         const char **json);
+enum db_status store_school_staff_json(struct request *r, long long school_id,
+                                       const char **json);
+enum db_status store_school_expiring_json(struct request *r,
+                                          long long school_id,
+                                          const char **json);
+enum db_status store_board_history_json(struct request *r, long long board_id,
+                                        const char **json);
+enum db_status store_region_history_json(struct request *r,
+                                         long long region_id,
+                                         const char **json);
+enum db_status store_region_coverage_json(struct request *r,
+                                          long long region_id,
+                                          const char **json);
+
+/* roster.c */
+struct store_roster_row {
+	const char *email; /* lower case */
+	const char *name;
+	const char *role;  /* teacher or ib */
+	const char *brin;
+};
+struct store_roster_counts {
+	long long created, updated, unchanged, removed;
+};
+/*
+ * Replaces the board's staff list with `rows`, all or nothing.  When some
+ * rows name a school that is not an open school of the board, nothing is
+ * changed and *unknown lists their indexes (arena-owned).
+ */
+enum db_status store_roster_import(struct request *r, long long board_id,
+                                   const struct store_roster_row *rows,
+                                   size_t n, size_t **unknown,
+                                   size_t *nunknown,
+                                   struct store_roster_counts *counts);
+
+/* register.c: DUO's register as parallel arrays of n strings each. */
+struct store_register_input {
+	size_t              n;
+	const char *const  *brins;
+	const char *const  *names;
+	const char *const  *board_numbers;
+	const char *const  *municipalities;
+	const char *const  *municipality_codes;
+	const char *const  *places;
+	const char *const  *rmc_codes;
+	const char *const  *rmc_names;
+};
+struct store_register_counts {
+	long long boards_created, schools_created, schools_updated,
+	    schools_closed;
+};
+enum db_status store_register_import(struct request *r,
+                                     const struct store_register_input *in,
+                                     struct store_register_counts *counts);
 
 #endif

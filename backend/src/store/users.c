@@ -32,11 +32,22 @@ const struct db_stmt store_users_stmts[] = {
 	 " SELECT count(*) FROM register_attempts"
 	 " WHERE addr = $1 AND at > now() - interval '1 hour'",
 	 1},
+	/* A new account is a teacher of the join code's school.  When the
+	 * school's roster already lists the email, the roster's name applies and
+	 * the roster row is linked (with its role) only once the address is
+	 * verified; otherwise the person joins the school's staff at once. */
 	{"user_create_teacher",
-	 "INSERT INTO users (email, name, password_hash, role, school_id,"
-	 " board_id) SELECT $1, $2, $3, 'teacher', s.id, s.board_id"
-	 " FROM schools s WHERE s.id = $4"
-	 " ON CONFLICT ((lower(email))) DO NOTHING RETURNING id",
+	 "WITH s AS (SELECT id, board_id FROM schools WHERE id = $4),"
+	 " roster AS (SELECT st.name FROM staff st WHERE st.school_id = $4"
+	 "   AND st.email = lower($1) AND st.left_at IS NULL),"
+	 " u AS (INSERT INTO users (email, name, password_hash, role, school_id,"
+	 "   board_id) SELECT $1, coalesce((SELECT name FROM roster), $2), $3,"
+	 "   'teacher', s.id, s.board_id FROM s"
+	 "   ON CONFLICT ((lower(email))) DO NOTHING RETURNING id),"
+	 " joined AS (INSERT INTO staff (school_id, email, name, role, user_id,"
+	 "   source) SELECT $4, lower($1), $2, 'teacher', u.id, 'join_code'"
+	 "   FROM u WHERE NOT EXISTS (SELECT 1 FROM roster) RETURNING id)"
+	 " SELECT id FROM u",
 	 4},
 	{"token_revoke",
 	 "INSERT INTO revoked_tokens (jti, expires_at)"

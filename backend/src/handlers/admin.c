@@ -1,0 +1,314 @@
+/* Administration: regions, boards, schools, accounts, trainer-board links
+ * and join codes.  Routes are admin-only except the join code, which a
+ * board admin may rotate for the board's own schools. */
+#include "handlers.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../auth.h"
+#include "../json.h"
+#include "../log.h"
+#include "../store/store.h"
+#include "../validate.h"
+
+static bool brin_valid(const char *s);
+static bool optional_id(const json_t *obj, const char *key, long long *out);
+static void reply_id(struct request *r, struct response *res, long long id);
+
+/* DUO's location code: four characters of BRIN and two digits. */
+static bool
+brin_valid(const char *s)
+{
+	if (s == NULL || strlen(s) != 6)
+		return false;
+	for (int i = 0; i < 6; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (i < 4 ? !(isdigit(c) || isupper(c)) : !isdigit(c))
+			return false;
+	}
+	return true;
+}
+
+/* Reads an optional positive integer id; false when present but invalid. */
+static bool
+optional_id(const json_t *obj, const char *key, long long *out)
+{
+	json_t *v = json_object_get(obj, key);
+
+	*out = 0;
+	if (v == NULL || json_is_null(v))
+		return true;
+	if (!json_is_integer(v) || json_integer_value(v) <= 0)
+		return false;
+	*out = json_integer_value(v);
+	return true;
+}
+
+static void
+reply_id(struct request *r, struct response *res, long long id)
+{
+	json_t *body = json_pack("{s:I}", "id", (json_int_t)id);
+
+	http_json(r, res, 201, body);
+	json_decref(body);
+}
+
+void
+admin_region_create(struct request *r, struct response *res)
+{
+	const char    *name;
+	long long      id;
+	enum db_status st;
+
+	if (json_get_string(r->json, "name", 1, 200, &name) != JSON_FIELD_OK ||
+	    !validate_plain_text(name)) {
+		reply_invalid_field(r, res, "name", "Geef de regio een naam.");
+		return;
+	}
+	st = store_region_create(r, name, &id);
+	if (st != DB_OK) {
+		reply_db_error(r, res, st);
+		return;
+	}
+	reply_id(r, res, id);
+}
+
+void
+admin_board_create(struct request *r, struct response *res)
+{
+	const char    *name, *number = NULL;
+	char           numbuf[24];
+	json_t        *num = json_object_get(r->json, "number");
+	long long      region_id, id;
+	enum db_status st;
+
+	if (json_get_string(r->json, "name", 1, 200, &name) != JSON_FIELD_OK ||
+	    !validate_plain_text(name)) {
+		reply_invalid_field(r, res, "name", "Geef het bestuur een naam.");
+		return;
+	}
+	/* DUO's BEVOEGD GEZAG NUMMER, as a number or as text of digits. */
+	if (json_is_integer(num) && json_integer_value(num) > 0) {
+		snprintf(numbuf, sizeof(numbuf), "%lld",
+		         (long long)json_integer_value(num));
+		number = numbuf;
+	} else if (json_is_string(num) && json_string_length(num) >= 1 &&
+	           json_string_length(num) <= 16) {
+		number = json_string_value(num);
+		for (const char *p = number; *p; p++)
+			if (!isdigit((unsigned char)*p))
+				number = NULL;
+	} else if (num == NULL || json_is_null(num)) {
+		number = NULL;
+		num = NULL;
+	}
+	if (num != NULL && number == NULL) {
+		reply_invalid_field(r, res, "number",
+		                    "Het bestuursnummer bestaat uit cijfers.");
+		return;
+	}
+	if (!optional_id(r->json, "region_id", &region_id)) {
+		reply_invalid_field(r, res, "region_id", "Ongeldige regio.");
+		return;
+	}
+	if (region_id != 0 && (st = store_region_exists(r, region_id)) != DB_OK) {
+		if (st == DB_NOT_FOUND)
+			reply_invalid_field(r, res, "region_id", "Deze regio bestaat niet.");
+		else
+			reply_db_error(r, res, st);
+		return;
+	}
+	st = store_board_create(r, name, number, region_id, &id);
+	if (st != DB_OK) {
+		reply_db_error(r, res, st);
+		return;
+	}
+	reply_id(r, res, id);
+}
+
+void
+admin_school_create(struct request *r, struct response *res)
+{
+	const char    *name, *brin, *municipality;
+	char           code[AUTH_JOIN_CODE_LEN + 1];
+	json_t        *fields = json_object(), *body;
+	long long      board_id, id;
+	enum db_status st;
+
+	if (!optional_id(r->json, "board_id", &board_id) || board_id == 0)
+		json_object_set_new(fields, "board_id", json_string("Kies een bestuur."));
+	if (json_get_string(r->json, "name", 1, 200, &name) != JSON_FIELD_OK ||
+	    !validate_plain_text(name))
+		json_object_set_new(fields, "name", json_string("Geef de school een naam."));
+	if (json_get_string(r->json, "brin", 6, 6, &brin) != JSON_FIELD_OK ||
+	    !brin_valid(brin))
+		json_object_set_new(fields, "brin", json_string(
+		    "Een vestigingscode is vier tekens BRIN en twee cijfers, "
+		    "bijvoorbeeld 32JK00."));
+	if (json_get_string(r->json, "municipality", 1, 200, &municipality) !=
+	        JSON_FIELD_OK || !validate_plain_text(municipality))
+		json_object_set_new(fields, "municipality",
+		                    json_string("Vul de gemeente in."));
+	if (json_object_size(fields) > 0) {
+		http_error_full(r, res, 400, "validation_failed",
+		                "De invoer klopt niet.", fields, NULL);
+		return;
+	}
+	json_decref(fields);
+	st = store_board_exists(r, board_id);
+	if (st == DB_NOT_FOUND) {
+		reply_invalid_field(r, res, "board_id", "Dit bestuur bestaat niet.");
+		return;
+	}
+	auth_join_code(code);
+	if (st == DB_OK)
+		st = store_school_create(r, board_id, name, brin, municipality, code,
+		                         &id);
+	if (st != DB_OK) {
+		reply_db_error(r, res, st);
+		return;
+	}
+	body = json_pack("{s:I, s:s}", "id", (json_int_t)id, "join_code", code);
+	http_json(r, res, 201, body);
+	json_decref(body);
+}
+
+void
+admin_user_create(struct request *r, struct response *res)
+{
+	static const char *const roles[] = {"board_admin", "region_viewer",
+	                                    "trainer", "admin"};
+	const char    *email, *name, *role = NULL, *password, *problem;
+	char           hash[crypto_pwhash_STRBYTES];
+	json_t        *fields = json_object();
+	long long      board_id = 0, region_id = 0, id;
+	enum db_status st;
+	bool           role_ok = false;
+
+	if (json_get_string(r->json, "email", 3, 254, &email) != JSON_FIELD_OK ||
+	    !validate_email(email))
+		json_object_set_new(fields, "email",
+		                    json_string("Vul een geldig e-mailadres in."));
+	if (json_get_string(r->json, "name", 1, 200, &name) != JSON_FIELD_OK ||
+	    !validate_plain_text(name))
+		json_object_set_new(fields, "name", json_string("Vul een naam in."));
+	if (json_get_string(r->json, "role", 1, 32, &role) == JSON_FIELD_OK)
+		for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
+			role_ok |= strcmp(role, roles[i]) == 0;
+	if (!role_ok)
+		json_object_set_new(fields, "role", json_string(
+		    "Kies board_admin, region_viewer, trainer of admin; leerkrachten "
+		    "en IB'ers registreren zich met de schoolcode."));
+	if (json_get_string(r->json, "password", 0, AUTH_PASSWORD_MAX * 4,
+	                    &password) != JSON_FIELD_OK)
+		json_object_set_new(fields, "password", json_string("Kies een wachtwoord."));
+	else if ((problem = auth_password_problem(password)) != NULL)
+		json_object_set_new(fields, "password", json_string(problem));
+	if (!optional_id(r->json, "board_id", &board_id))
+		json_object_set_new(fields, "board_id", json_string("Ongeldig bestuur."));
+	if (!optional_id(r->json, "region_id", &region_id))
+		json_object_set_new(fields, "region_id", json_string("Ongeldige regio."));
+	if (role_ok && strcmp(role, "board_admin") == 0 && board_id == 0)
+		json_object_set_new(fields, "board_id",
+		                    json_string("Een bestuursaccount hoort bij een bestuur."));
+	if (role_ok && strcmp(role, "region_viewer") == 0 && region_id == 0)
+		json_object_set_new(fields, "region_id",
+		                    json_string("Een regio-account hoort bij een regio."));
+	if (json_object_size(fields) > 0) {
+		http_error_full(r, res, 400, "validation_failed",
+		                "De invoer klopt niet.", fields, NULL);
+		return;
+	}
+	json_decref(fields);
+	/* Only the scope that fits the role is kept. */
+	if (strcmp(role, "board_admin") != 0)
+		board_id = 0;
+	if (strcmp(role, "region_viewer") != 0)
+		region_id = 0;
+	if (board_id && (st = store_board_exists(r, board_id)) != DB_OK) {
+		if (st == DB_NOT_FOUND)
+			reply_invalid_field(r, res, "board_id", "Dit bestuur bestaat niet.");
+		else
+			reply_db_error(r, res, st);
+		return;
+	}
+	if (region_id && (st = store_region_exists(r, region_id)) != DB_OK) {
+		if (st == DB_NOT_FOUND)
+			reply_invalid_field(r, res, "region_id", "Deze regio bestaat niet.");
+		else
+			reply_db_error(r, res, st);
+		return;
+	}
+	if (auth_password_hash(password, hash) != 0) {
+		log_error("admin: password hashing failed");
+		return;
+	}
+	st = store_user_create(r, email, name, hash, role, board_id, region_id, &id);
+	sodium_memzero(hash, sizeof(hash));
+	if (st == DB_CONFLICT) {
+		http_error(r, res, 409, "conflict",
+		           "Er bestaat al een account met dit e-mailadres.");
+		return;
+	}
+	if (st != DB_OK) {
+		reply_db_error(r, res, st);
+		return;
+	}
+	reply_id(r, res, id);
+}
+
+void
+admin_trainer_board(struct request *r, struct response *res)
+{
+	long long      trainer_id, board_id;
+	enum db_status st;
+
+	if (!handler_id(r->params[0], &trainer_id)) {
+		http_error(r, res, 404, "not_found", "Deze trainer bestaat niet.");
+		return;
+	}
+	if (!optional_id(r->json, "board_id", &board_id) || board_id == 0) {
+		reply_invalid_field(r, res, "board_id", "Kies een bestuur.");
+		return;
+	}
+	st = store_board_exists(r, board_id);
+	if (st == DB_NOT_FOUND) {
+		reply_invalid_field(r, res, "board_id", "Dit bestuur bestaat niet.");
+		return;
+	}
+	if (st == DB_OK)
+		st = store_trainer_board_link(r, trainer_id, board_id);
+	if (st != DB_OK) {
+		reply_db_error(r, res, st);
+		return;
+	}
+	http_no_content(res);
+}
+
+void
+admin_school_join_code(struct request *r, struct response *res)
+{
+	char           code[AUTH_JOIN_CODE_LEN + 1];
+	long long      school_id;
+	json_t        *body;
+	enum db_status st;
+
+	if (!handler_id(r->params[0], &school_id)) {
+		http_error(r, res, 404, "not_found", "Deze school bestaat niet.");
+		return;
+	}
+	if (!authz_school(r, res, 0, school_id))
+		return;
+	auth_join_code(code);
+	st = store_school_set_join_code(r, school_id, code);
+	if (st != DB_OK) {
+		reply_db_error(r, res, st);
+		return;
+	}
+	body = json_pack("{s:s}", "join_code", code);
+	http_json(r, res, 200, body);
+	json_decref(body);
+}

@@ -1,0 +1,1274 @@
+/* Role-play scenarios: parse, validate and play a scenario document. */
+
+/*
+ * A scenario is one JSON object whose "nodes" form a directed graph: each
+ * choice of a node points at the next node, and a node without choices ends
+ * the conversation.  Validation runs in three passes:
+ *
+ *  1. the top-level fields;
+ *  2. every node and choice, in document order, collecting the edges;
+ *  3. the graph: a walk forward from "start" marks what can be reached, and
+ *     a walk backward from the end nodes marks what can still finish.
+ *
+ * Both walks use an explicit stack sized to the node count, so a long chain
+ * or a deep cycle cannot exhaust the C stack.  Every problem becomes one
+ * error with a JSON pointer (RFC 6901: "~" is written "~0" and "/" is "~1"
+ * in a key) and a Dutch message for the trainer.  The pass goes on after an
+ * error wherever the rest still makes sense, so that one upload shows every
+ * problem.  The graph pass keeps one mistake from cascading: a node whose
+ * choices could not be read, or that has a choice pointing nowhere, counts
+ * as if it could finish, and unreachable nodes are only reported once every
+ * choice points at an existing node.
+ *
+ * Output size stays bounded by the input: a node id longer than
+ * SCENARIO_ID_MAX gets one error and its contents are skipped (otherwise
+ * every error inside it would repeat the long id in its path), and strings
+ * quoted inside messages are cut to DISPLAY_MAX characters.
+ *
+ * jansson only hands out valid UTF-8 from its parser, but a document built
+ * in code (json_string_nocheck) need not be; such bytes are replaced by
+ * U+FFFD in paths and messages so the error list can always be encoded.
+ *
+ * Allocation failure aborts, as everywhere in the worker.
+ */
+#include "scenario.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+
+#define DISPLAY_MAX   40 /* characters of a user string quoted in a message */
+#define SUGGEST_MAX   32 /* longest unknown key we look for a typo in */
+#define ID_BYTES_MAX  256
+#define REPLACEMENT   "\xef\xbf\xbd" /* U+FFFD */
+
+/* Text kinds: a title is one line, the others may span lines. */
+enum {
+	TEXT_LINE,
+	TEXT_MULTILINE,
+};
+
+/* What pass 2 learnt about one node, for the graph pass. */
+struct node_info {
+	const char   *id;
+	const json_t *node;
+	char         *ptr;        /* "/nodes/<escaped id>" */
+	size_t        first_edge; /* into edges[] */
+	size_t        n_edges;
+	bool          is_end;   /* no choices, or an empty array */
+	bool          broken;   /* not an object, choices not a list, long id */
+	bool          dangling; /* a choice whose target is unknown */
+	bool          reached;  /* from start */
+	bool          can_end;  /* some end node is reachable from here */
+};
+
+/* Node ids sorted for lookup by name. */
+struct node_key {
+	const char *id;
+	size_t      index;
+};
+
+struct graph {
+	struct node_info *nodes;
+	size_t            n;
+	struct node_key  *keys; /* sorted by id */
+	size_t           *edges;
+	size_t            n_edges, cap_edges;
+};
+
+static void oom(void) __attribute__((noreturn));
+static void *xmalloc(size_t n, size_t size);
+static void *xrealloc(void *p, size_t n, size_t size);
+static size_t utf8_seq(const unsigned char *p, size_t left);
+static char *ptr_token(const char *key);
+static char *ptr_child(const char *base, const char *key);
+static char *ptr_index(const char *base, size_t i);
+static char *display(const char *s, size_t max_chars);
+static void errs_add(struct scenario_errors *errs, const char *base,
+                     const char *key, int line, int column, const char *fmt,
+                     ...) __attribute__((format(printf, 6, 7)));
+static size_t errs_total(const struct scenario_errors *errs);
+static const char *type_name(const json_t *v);
+static size_t edit_distance(const char *a, const char *b);
+static const char *suggest(const char *key, const char *const *allowed);
+static void check_keys(struct scenario_errors *errs, const json_t *obj,
+                       const char *base, const char *const *allowed);
+static const char *get_text(struct scenario_errors *errs, const json_t *obj,
+                            const char *base, const char *key, size_t max,
+                            int kind);
+static bool get_int(struct scenario_errors *errs, const json_t *obj,
+                    const char *base, const char *key, int min, int max,
+                    bool required);
+static void check_audience(struct scenario_errors *errs, const json_t *doc);
+static int cmp_keys(const void *a, const void *b);
+static struct node_info *graph_find(const struct graph *g, const char *id);
+static void graph_add_edge(struct graph *g, size_t to);
+static void check_choice(struct scenario_errors *errs, struct graph *g,
+                         struct node_info *ni, const json_t *c,
+                         const char *base);
+static void check_node(struct scenario_errors *errs, struct graph *g,
+                       struct node_info *ni);
+static void walk_forward(struct graph *g, size_t start, size_t *stack);
+static void walk_backward(struct graph *g, size_t *stack);
+static void check_graph(struct scenario_errors *errs, struct graph *g,
+                        const struct node_info *start);
+static void graph_free(struct graph *g);
+static const char *parse_reason(const json_error_t *err);
+static int play_fail(struct scenario_play_result *out,
+                     enum scenario_play_status status, size_t step,
+                     const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void jset(json_t *obj, const char *key, json_t *v);
+
+/* Keys allowed in each kind of object; anything else is a typo. */
+static const char *const doc_keys[] = {
+	"title", "summary", "audience", "start", "nodes", NULL,
+};
+static const char *const node_keys[] = {
+	"speaker", "text", "media", "meldcode_step", "choices", "outcome", NULL,
+};
+static const char *const choice_keys[] = {
+	"text", "next", "feedback", "score", NULL,
+};
+
+static void
+oom(void)
+{
+	fputs("scenario: out of memory\n", stderr);
+	abort();
+}
+
+static void *
+xmalloc(size_t n, size_t size)
+{
+	void *p;
+
+	if (size != 0 && n > SIZE_MAX / size)
+		oom();
+	p = malloc(n * size == 0 ? 1 : n * size);
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+static void *
+xrealloc(void *p, size_t n, size_t size)
+{
+	if (size != 0 && n > SIZE_MAX / size)
+		oom();
+	p = realloc(p, n * size == 0 ? 1 : n * size);
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+/* Length of the valid UTF-8 sequence at p (1 to 4), or 0 if it is not. */
+static size_t
+utf8_seq(const unsigned char *p, size_t left)
+{
+	size_t n;
+
+	if (*p < 0x80)
+		n = 1;
+	else if ((*p & 0xE0) == 0xC0)
+		n = 2;
+	else if ((*p & 0xF0) == 0xE0)
+		n = 3;
+	else if ((*p & 0xF8) == 0xF0)
+		n = 4;
+	else
+		return 0;
+	if (n > left || !json_utf8_valid((const char *)p, n))
+		return 0;
+	return n;
+}
+
+/* One reference token: "~" becomes "~0", "/" becomes "~1" (RFC 6901). */
+static char *
+ptr_token(const char *key)
+{
+	const unsigned char *p = (const unsigned char *)key;
+	size_t               left = strlen(key), n, o = 0;
+	char                *out;
+
+	/* Worst case: every byte becomes U+FFFD (3 bytes). */
+	out = xmalloc(left + 1, 3);
+	while (left > 0) {
+		if (*p == '~' || *p == '/') {
+			out[o++] = '~';
+			out[o++] = *p == '~' ? '0' : '1';
+			n = 1;
+		} else if ((n = utf8_seq(p, left)) != 0) {
+			memcpy(out + o, p, n);
+			o += n;
+		} else {
+			memcpy(out + o, REPLACEMENT, 3);
+			o += 3;
+			n = 1;
+		}
+		p += n;
+		left -= n;
+	}
+	out[o] = '\0';
+	return out;
+}
+
+static char *
+ptr_child(const char *base, const char *key)
+{
+	char *tok, *p;
+
+	tok = ptr_token(key);
+	if (asprintf(&p, "%s/%s", base, tok) < 0)
+		oom();
+	free(tok);
+	return p;
+}
+
+static char *
+ptr_index(const char *base, size_t i)
+{
+	char *p;
+
+	if (asprintf(&p, "%s/%zu", base, i) < 0)
+		oom();
+	return p;
+}
+
+/*
+ * A user string fit for quoting in a message: at most max_chars characters
+ * (then "…"), with invalid UTF-8 and control characters shown as U+FFFD.
+ */
+static char *
+display(const char *s, size_t max_chars)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t               left = strlen(s), n, o = 0, chars = 0;
+	char                *out;
+
+	out = xmalloc(4 * max_chars + 4, 1);
+	while (left > 0 && chars < max_chars) {
+		n = utf8_seq(p, left);
+		if (n == 0 || (n == 1 && (*p < 0x20 || *p == 0x7F))) {
+			memcpy(out + o, REPLACEMENT, 3);
+			o += 3;
+			n = n == 0 ? 1 : n;
+		} else {
+			memcpy(out + o, p, n);
+			o += n;
+		}
+		p += n;
+		left -= n;
+		chars++;
+	}
+	if (left > 0) {
+		memcpy(out + o, "\xe2\x80\xa6", 3); /* U+2026 */
+		o += 3;
+	}
+	out[o] = '\0';
+	return out;
+}
+
+void
+scenario_errors_init(struct scenario_errors *errs)
+{
+	errs->items = NULL;
+	errs->count = 0;
+	errs->dropped = 0;
+}
+
+void
+scenario_errors_free(struct scenario_errors *errs)
+{
+	size_t i;
+
+	for (i = 0; i < errs->count; i++) {
+		free(errs->items[i].path);
+		free(errs->items[i].message);
+	}
+	free(errs->items);
+	scenario_errors_init(errs);
+}
+
+/*
+ * Appends an error at base (key NULL) or at base/key (key escaped here).
+ */
+static void
+errs_add(struct scenario_errors *errs, const char *base, const char *key,
+         int line, int column, const char *fmt, ...)
+{
+	va_list                ap;
+	struct scenario_error *e;
+
+	/* Past the cap only count, so a broken upload cannot flood the reply. */
+	if (errs->count >= SCENARIO_ERRORS_MAX) {
+		errs->dropped++;
+		return;
+	}
+	errs->items = xrealloc(errs->items, errs->count + 1, sizeof(*e));
+	e = &errs->items[errs->count];
+	if (key == NULL) {
+		e->path = strdup(base);
+		if (e->path == NULL)
+			oom();
+	} else {
+		e->path = ptr_child(base, key);
+	}
+	va_start(ap, fmt);
+	if (vasprintf(&e->message, fmt, ap) < 0)
+		oom();
+	va_end(ap);
+	e->line = line;
+	e->column = column;
+	errs->count++;
+}
+
+static size_t
+errs_total(const struct scenario_errors *errs)
+{
+	return errs->count + errs->dropped;
+}
+
+/* The JSON type of v, in Dutch, for "nu: ..." in messages. */
+static const char *
+type_name(const json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		return "een object";
+	case JSON_ARRAY:
+		return "een lijst";
+	case JSON_STRING:
+		return "een tekst";
+	case JSON_INTEGER:
+		return "een geheel getal";
+	case JSON_REAL:
+		return "een kommagetal";
+	case JSON_TRUE:
+	case JSON_FALSE:
+		return "true/false";
+	case JSON_NULL:
+		return "null";
+	}
+	return "onbekend";
+}
+
+/* Levenshtein distance, ignoring ASCII case; both at most SUGGEST_MAX. */
+static size_t
+edit_distance(const char *a, const char *b)
+{
+	size_t row[SUGGEST_MAX + 1], la = strlen(a), lb = strlen(b);
+	size_t i, j, diag, up, best;
+
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		diag = row[0];
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			up = row[j];
+			best = diag + (((a[i - 1] | 0x20) == (b[j - 1] | 0x20))
+			                   ? 0
+			                   : 1);
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[lb];
+}
+
+/* The allowed key that `key` is most likely a typo of, or NULL. */
+static const char *
+suggest(const char *key, const char *const *allowed)
+{
+	const char *best = NULL;
+	size_t      d, best_d = 3; /* at most two edits */
+
+	if (strlen(key) > SUGGEST_MAX)
+		return NULL;
+	for (; *allowed != NULL; allowed++) {
+		d = edit_distance(key, *allowed);
+		if (d < best_d) {
+			best_d = d;
+			best = *allowed;
+		}
+	}
+	return best;
+}
+
+static void
+check_keys(struct scenario_errors *errs, const json_t *obj, const char *base,
+           const char *const *allowed)
+{
+	const char        *key, *hint;
+	const char *const *a;
+	json_t            *v;
+	char              *shown;
+
+	json_object_foreach((json_t *)obj, key, v) {
+		for (a = allowed; *a != NULL; a++)
+			if (strcmp(key, *a) == 0)
+				break;
+		if (*a != NULL)
+			continue;
+		shown = display(key, DISPLAY_MAX);
+		hint = suggest(key, allowed);
+		if (hint != NULL)
+			errs_add(errs, base, key, 0, 0,
+			         "Onbekend veld \"%s\". Bedoel je \"%s\"?", shown,
+			         hint);
+		else
+			errs_add(errs, base, key, 0, 0,
+			         "Onbekend veld \"%s\". Dit veld hoort hier niet.",
+			         shown);
+		free(shown);
+	}
+}
+
+/*
+ * Checks required text field obj[key] and returns it, or NULL after
+ * reporting the first problem: missing, not a string, invalid UTF-8 or NUL,
+ * a line break in a one-line field, another control character, blank, or
+ * longer than max characters.
+ */
+static const char *
+get_text(struct scenario_errors *errs, const json_t *obj, const char *base,
+         const char *key, size_t max, int kind)
+{
+	const json_t        *v = json_object_get(obj, key);
+	const unsigned char *p;
+	const char          *s;
+	size_t               len, chars;
+	bool                 blank = true;
+
+	if (v == NULL) {
+		errs_add(errs, base, key, 0, 0, "Het veld \"%s\" ontbreekt.",
+		         key);
+		return NULL;
+	}
+	if (!json_is_string(v)) {
+		errs_add(errs, base, key, 0, 0,
+		         "Moet een tekst zijn (nu: %s).", type_name(v));
+		return NULL;
+	}
+	s = json_string_value(v);
+	len = json_string_length(v);
+	if (!json_utf8_valid(s, len)) {
+		errs_add(errs, base, key, 0, 0,
+		         "Bevat ongeldige UTF-8 of een NUL-teken.");
+		return NULL;
+	}
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (*p == '\n' || *p == '\r') {
+			if (kind == TEXT_LINE) {
+				errs_add(errs, base, key, 0, 0,
+				         "Moet op één regel staan, zonder "
+				         "regeleinde.");
+				return NULL;
+			}
+		} else if ((*p < 0x20 && *p != '\t') || *p == 0x7F) {
+			errs_add(errs, base, key, 0, 0,
+			         "Bevat het stuurteken 0x%02x; dat mag niet.",
+			         *p);
+			return NULL;
+		}
+		if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
+			blank = false;
+	}
+	if (blank) {
+		errs_add(errs, base, key, 0, 0, "Mag niet leeg zijn.");
+		return NULL;
+	}
+	chars = json_utf8_chars(s);
+	if (chars > max) {
+		errs_add(errs, base, key, 0, 0,
+		         "Is %zu tekens lang; de grens is %zu.", chars, max);
+		return NULL;
+	}
+	return s;
+}
+
+/*
+ * Checks integer field obj[key] in [min, max].  Returns true when it is
+ * there and right; false when it is absent (reported only when required)
+ * or wrong (always reported).
+ */
+static bool
+get_int(struct scenario_errors *errs, const json_t *obj, const char *base,
+        const char *key, int min, int max, bool required)
+{
+	const json_t *v = json_object_get(obj, key);
+	json_int_t    n;
+
+	if (v == NULL) {
+		if (required)
+			errs_add(errs, base, key, 0, 0,
+			         "Het veld \"%s\" ontbreekt.", key);
+		return false;
+	}
+	if (!json_is_integer(v)) {
+		errs_add(errs, base, key, 0, 0,
+		         "Moet een geheel getal van %d tot en met %d zijn "
+		         "(nu: %s).",
+		         min, max, type_name(v));
+		return false;
+	}
+	n = json_integer_value(v);
+	if (n < min || n > max) {
+		errs_add(errs, base, key, 0, 0,
+		         "Moet een geheel getal van %d tot en met %d zijn "
+		         "(nu: %lld).",
+		         min, max, (long long)n);
+		return false;
+	}
+	return true;
+}
+
+static void
+check_audience(struct scenario_errors *errs, const json_t *doc)
+{
+	static const char *const roles[] = { "teacher", "ib" };
+	const json_t            *arr = json_object_get(doc, "audience"), *v;
+	size_t                   i, r, seen[2] = { SIZE_MAX, SIZE_MAX };
+	char                    *base;
+
+	if (arr == NULL) {
+		errs_add(errs, "", "audience", 0, 0,
+		         "Het veld \"audience\" ontbreekt.");
+		return;
+	}
+	if (!json_is_array(arr)) {
+		errs_add(errs, "", "audience", 0, 0,
+		         "Moet een lijst zijn, zoals [\"teacher\", \"ib\"] "
+		         "(nu: %s).",
+		         type_name(arr));
+		return;
+	}
+	if (json_array_size(arr) == 0) {
+		errs_add(errs, "", "audience", 0, 0,
+		         "Kies minstens één doelgroep: \"teacher\", \"ib\" of "
+		         "allebei.");
+		return;
+	}
+	json_array_foreach(arr, i, v) {
+		for (r = 0; r < 2; r++)
+			if (json_is_string(v) &&
+			    strcmp(json_string_value(v), roles[r]) == 0)
+				break;
+		base = ptr_index("/audience", i);
+		if (r == 2)
+			errs_add(errs, base, NULL, 0, 0,
+			         "Moet \"teacher\" of \"ib\" zijn.");
+		else if (seen[r] != SIZE_MAX)
+			errs_add(errs, base, NULL, 0, 0,
+			         "\"%s\" staat al op plaats %zu.", roles[r],
+			         seen[r]);
+		else
+			seen[r] = i;
+		free(base);
+	}
+}
+
+static int
+cmp_keys(const void *a, const void *b)
+{
+	return strcmp(((const struct node_key *)a)->id,
+	              ((const struct node_key *)b)->id);
+}
+
+static struct node_info *
+graph_find(const struct graph *g, const char *id)
+{
+	struct node_key  probe = { id, 0 };
+	struct node_key *k;
+
+	if (g->n == 0)
+		return NULL;
+	k = bsearch(&probe, g->keys, g->n, sizeof(*g->keys), cmp_keys);
+	return k == NULL ? NULL : &g->nodes[k->index];
+}
+
+static void
+graph_add_edge(struct graph *g, size_t to)
+{
+	if (g->n_edges == g->cap_edges) {
+		g->cap_edges = g->cap_edges == 0 ? 64 : 2 * g->cap_edges;
+		g->edges = xrealloc(g->edges, g->cap_edges, sizeof(*g->edges));
+	}
+	g->edges[g->n_edges++] = to;
+}
+
+/* One choice of node ni; base is its pointer. */
+static void
+check_choice(struct scenario_errors *errs, struct graph *g,
+             struct node_info *ni, const json_t *c, const char *base)
+{
+	const json_t     *next;
+	struct node_info *to;
+	char             *shown;
+
+	if (!json_is_object(c)) {
+		errs_add(errs, base, NULL, 0, 0,
+		         "Een keuze moet een object zijn met \"text\", "
+		         "\"next\", \"feedback\" en \"score\" (nu: %s).",
+		         type_name(c));
+		ni->dangling = true;
+		return;
+	}
+	check_keys(errs, c, base, choice_keys);
+	get_text(errs, c, base, "text", SCENARIO_TEXT_MAX, TEXT_MULTILINE);
+
+	next = json_object_get(c, "next");
+	to = NULL;
+	if (next == NULL)
+		errs_add(errs, base, "next", 0, 0,
+		         "Het veld \"next\" ontbreekt: naar welk knooppunt "
+		         "leidt deze keuze?");
+	else if (!json_is_string(next))
+		errs_add(errs, base, "next", 0, 0,
+		         "Moet de naam van een knooppunt zijn (nu: %s).",
+		         type_name(next));
+	else if ((to = graph_find(g, json_string_value(next))) == NULL) {
+		shown = display(json_string_value(next), DISPLAY_MAX);
+		errs_add(errs, base, "next", 0, 0,
+		         "Er is geen knooppunt \"%s\".", shown);
+		free(shown);
+	}
+	if (to != NULL)
+		graph_add_edge(g, (size_t)(to - g->nodes));
+	else
+		ni->dangling = true;
+
+	get_text(errs, c, base, "feedback", SCENARIO_TEXT_MAX, TEXT_MULTILINE);
+	get_int(errs, c, base, "score", SCENARIO_SCORE_MIN, SCENARIO_SCORE_MAX,
+	        true);
+}
+
+static void
+check_node(struct scenario_errors *errs, struct graph *g,
+           struct node_info *ni)
+{
+	const json_t *node = ni->node, *media, *choices, *c;
+	size_t        chars, i, n_choices;
+	char         *list, *base;
+
+	chars = json_utf8_chars(ni->id);
+	if (chars > SCENARIO_ID_MAX || strlen(ni->id) > ID_BYTES_MAX) {
+		errs_add(errs, ni->ptr, NULL, 0, 0,
+		         "De naam van dit knooppunt is %zu tekens lang; de "
+		         "grens is %d. De inhoud wordt pas gecontroleerd als "
+		         "de naam klopt.",
+		         chars, SCENARIO_ID_MAX);
+		ni->broken = true;
+		return;
+	}
+	if (!scenario_valid_node_id(ni->id))
+		errs_add(errs, ni->ptr, NULL, 0, 0,
+		         "Ongeldige naam voor een knooppunt: gebruik 1 tot %d "
+		         "letters (a-z, A-Z), cijfers, \"-\" of \"_\".",
+		         SCENARIO_ID_MAX);
+	if (!json_is_object(node)) {
+		errs_add(errs, ni->ptr, NULL, 0, 0,
+		         "Een knooppunt moet een object zijn met \"speaker\", "
+		         "\"text\" en \"choices\" of \"outcome\" (nu: %s).",
+		         type_name(node));
+		ni->broken = true;
+		return;
+	}
+	check_keys(errs, node, ni->ptr, node_keys);
+	get_text(errs, node, ni->ptr, "speaker", SCENARIO_SPEAKER_MAX,
+	         TEXT_LINE);
+	get_text(errs, node, ni->ptr, "text", SCENARIO_TEXT_MAX,
+	         TEXT_MULTILINE);
+
+	media = json_object_get(node, "media");
+	if (media != NULL && !json_is_string(media))
+		errs_add(errs, ni->ptr, "media", 0, 0,
+		         "Moet een media-id zijn (nu: %s).", type_name(media));
+	else if (media != NULL &&
+	         !scenario_valid_media_id(json_string_value(media)))
+		errs_add(errs, ni->ptr, "media", 0, 0,
+		         "Ongeldig media-id: 1 tot %d tekens, letters, cijfers, "
+		         "\".\", \"-\" of \"_\", beginnend met een letter of "
+		         "cijfer. Gebruik het media_id dat je bij het "
+		         "uploaden kreeg.",
+		         SCENARIO_MEDIA_MAX);
+
+	get_int(errs, node, ni->ptr, "meldcode_step", 1,
+	        SCENARIO_MELDCODE_STEPS, false);
+
+	ni->first_edge = g->n_edges;
+	choices = json_object_get(node, "choices");
+	if (choices != NULL && !json_is_array(choices)) {
+		errs_add(errs, ni->ptr, "choices", 0, 0,
+		         "Moet een lijst van keuzes zijn (nu: %s).",
+		         type_name(choices));
+		ni->broken = true;
+		return;
+	}
+	n_choices = choices == NULL ? 0 : json_array_size(choices);
+	if (n_choices > SCENARIO_CHOICES_MAX)
+		errs_add(errs, ni->ptr, "choices", 0, 0,
+		         "Heeft %zu keuzes; het maximum is %d.", n_choices,
+		         SCENARIO_CHOICES_MAX);
+	list = ptr_child(ni->ptr, "choices");
+	json_array_foreach(choices, i, c) {
+		base = ptr_index(list, i);
+		check_choice(errs, g, ni, c, base);
+		free(base);
+	}
+	free(list);
+	ni->n_edges = g->n_edges - ni->first_edge;
+
+	ni->is_end = n_choices == 0;
+	if (ni->is_end)
+		get_text(errs, node, ni->ptr, "outcome", SCENARIO_TEXT_MAX,
+		         TEXT_MULTILINE);
+	else if (json_object_get(node, "outcome") != NULL)
+		errs_add(errs, ni->ptr, "outcome", 0, 0,
+		         "Alleen een eindpunt (een knooppunt zonder keuzes) "
+		         "heeft een \"outcome\". Haal de keuzes of de "
+		         "\"outcome\" weg.");
+}
+
+/* Marks every node reachable from `start` along known edges. */
+static void
+walk_forward(struct graph *g, size_t start, size_t *stack)
+{
+	size_t            top = 0, e, to;
+	struct node_info *ni;
+
+	g->nodes[start].reached = true;
+	stack[top++] = start;
+	while (top > 0) {
+		ni = &g->nodes[stack[--top]];
+		for (e = ni->first_edge; e < ni->first_edge + ni->n_edges;
+		     e++) {
+			to = g->edges[e];
+			if (!g->nodes[to].reached) {
+				g->nodes[to].reached = true;
+				stack[top++] = to;
+			}
+		}
+	}
+}
+
+/*
+ * Marks every node from which an end node can be reached, walking the
+ * edges backwards from the end nodes.  Broken nodes and nodes with an
+ * unknown target count as ends here: their problem is reported already.
+ */
+static void
+walk_backward(struct graph *g, size_t *stack)
+{
+	size_t *in_first, *in_from, top = 0, i, e, k, from;
+
+	/* Incoming edges per node, in compressed rows: in_from[in_first[i]
+	 * .. in_first[i + 1]) are the nodes with an edge to node i. */
+	in_first = xmalloc(g->n + 1, sizeof(*in_first));
+	in_from = xmalloc(g->n_edges, sizeof(*in_from));
+	memset(in_first, 0, (g->n + 1) * sizeof(*in_first));
+	for (e = 0; e < g->n_edges; e++)
+		in_first[g->edges[e] + 1]++;
+	for (i = 0; i < g->n; i++)
+		in_first[i + 1] += in_first[i];
+	for (i = 0; i < g->n; i++) {
+		for (e = g->nodes[i].first_edge;
+		     e < g->nodes[i].first_edge + g->nodes[i].n_edges; e++) {
+			/* in_first[t] is advanced as a cursor, then restored
+			 * below by shifting. */
+			in_from[in_first[g->edges[e]]++] = i;
+		}
+	}
+	for (i = g->n; i > 0; i--)
+		in_first[i] = in_first[i - 1];
+	in_first[0] = 0;
+
+	for (i = 0; i < g->n; i++) {
+		struct node_info *ni = &g->nodes[i];
+
+		if (ni->is_end || ni->broken || ni->dangling) {
+			ni->can_end = true;
+			stack[top++] = i;
+		}
+	}
+	while (top > 0) {
+		i = stack[--top];
+		for (k = in_first[i]; k < in_first[i + 1]; k++) {
+			from = in_from[k];
+			if (!g->nodes[from].can_end) {
+				g->nodes[from].can_end = true;
+				stack[top++] = from;
+			}
+		}
+	}
+	free(in_first);
+	free(in_from);
+}
+
+static void
+check_graph(struct scenario_errors *errs, struct graph *g,
+            const struct node_info *start)
+{
+	size_t           *stack, i;
+	struct node_info *ni;
+
+	/*
+	 * While a choice points nowhere or a node could not be read, the real
+	 * edges are unknown, and "unreachable" would mostly repeat that
+	 * mistake for every node behind it.  So reachability is only judged
+	 * once every choice has a known target.
+	 */
+	for (i = 0; start != NULL && i < g->n; i++)
+		if (g->nodes[i].broken || g->nodes[i].dangling)
+			start = NULL;
+
+	/* Each node is pushed at most once per walk. */
+	stack = xmalloc(g->n, sizeof(*stack));
+	if (start != NULL)
+		walk_forward(g, (size_t)(start - g->nodes), stack);
+	walk_backward(g, stack);
+	free(stack);
+
+	for (i = 0; i < g->n; i++) {
+		ni = &g->nodes[i];
+		if (ni->broken)
+			continue;
+		if (start != NULL && !ni->reached)
+			errs_add(errs, ni->ptr, NULL, 0, 0,
+			         "Dit knooppunt is vanaf het begin (\"start\") "
+			         "niet te bereiken: geen enkele keuze leidt "
+			         "hierheen.");
+		if (!ni->can_end)
+			errs_add(errs, ni->ptr, NULL, 0, 0,
+			         "Vanaf dit knooppunt is geen einde te bereiken: "
+			         "de keuzes blijven rondgaan. Geef minstens "
+			         "één keuze een uitweg naar een eindpunt.");
+	}
+}
+
+static void
+graph_free(struct graph *g)
+{
+	size_t i;
+
+	for (i = 0; i < g->n; i++)
+		free(g->nodes[i].ptr);
+	free(g->nodes);
+	free(g->keys);
+	free(g->edges);
+	memset(g, 0, sizeof(*g));
+}
+
+int
+scenario_validate(const json_t *doc, struct scenario_errors *errs)
+{
+	size_t            before = errs_total(errs), i;
+	const json_t     *nodes, *start, *v;
+	const char       *id;
+	struct graph      g;
+	struct node_info *start_node = NULL;
+	char             *shown;
+
+	memset(&g, 0, sizeof(g));
+	if (!json_is_object(doc)) {
+		errs_add(errs, "", NULL, 0, 0,
+		         "Een scenario moet een JSON-object zijn: { ... }.");
+		return -1;
+	}
+	check_keys(errs, doc, "", doc_keys);
+	get_text(errs, doc, "", "title", SCENARIO_TITLE_MAX, TEXT_LINE);
+	get_text(errs, doc, "", "summary", SCENARIO_TEXT_MAX, TEXT_MULTILINE);
+	check_audience(errs, doc);
+
+	start = json_object_get(doc, "start");
+	if (start == NULL)
+		errs_add(errs, "", "start", 0, 0,
+		         "Het veld \"start\" ontbreekt: met welk knooppunt "
+		         "begint het gesprek?");
+	else if (!json_is_string(start))
+		errs_add(errs, "", "start", 0, 0,
+		         "Moet de naam van een knooppunt zijn (nu: %s).",
+		         type_name(start));
+
+	nodes = json_object_get(doc, "nodes");
+	if (nodes == NULL) {
+		errs_add(errs, "", "nodes", 0, 0,
+		         "Het veld \"nodes\" ontbreekt.");
+		goto out;
+	}
+	if (!json_is_object(nodes)) {
+		errs_add(errs, "", "nodes", 0, 0,
+		         "Moet een object zijn met de knooppunten op naam "
+		         "(nu: %s).",
+		         type_name(nodes));
+		goto out;
+	}
+	g.n = json_object_size(nodes);
+	if (g.n == 0) {
+		errs_add(errs, "", "nodes", 0, 0,
+		         "Er zijn geen knooppunten; een scenario heeft er "
+		         "minstens één nodig.");
+		goto out;
+	}
+	if (g.n > SCENARIO_NODES_MAX)
+		errs_add(errs, "", "nodes", 0, 0,
+		         "Er zijn %zu knooppunten; het maximum is %d.", g.n,
+		         SCENARIO_NODES_MAX);
+
+	/* Pass 1 over the nodes: names, so that "next" can be looked up. */
+	g.nodes = xmalloc(g.n, sizeof(*g.nodes));
+	g.keys = xmalloc(g.n, sizeof(*g.keys));
+	i = 0;
+	json_object_foreach((json_t *)nodes, id, v) {
+		memset(&g.nodes[i], 0, sizeof(g.nodes[i]));
+		g.nodes[i].id = id;
+		g.nodes[i].node = v;
+		g.nodes[i].ptr = ptr_child("/nodes", id);
+		g.keys[i].id = id;
+		g.keys[i].index = i;
+		i++;
+	}
+	qsort(g.keys, g.n, sizeof(*g.keys), cmp_keys);
+
+	if (json_is_string(start)) {
+		start_node = graph_find(&g, json_string_value(start));
+		if (start_node == NULL) {
+			shown = display(json_string_value(start), DISPLAY_MAX);
+			errs_add(errs, "", "start", 0, 0,
+			         "Er is geen knooppunt \"%s\".", shown);
+			free(shown);
+		}
+	}
+
+	/* Pass 2: every node and choice, in document order. */
+	for (i = 0; i < g.n; i++)
+		check_node(errs, &g, &g.nodes[i]);
+
+	/* Pass 3: the graph.  Reachability needs a start that exists. */
+	check_graph(errs, &g, start_node);
+
+out:
+	graph_free(&g);
+	return errs_total(errs) > before ? -1 : 0;
+}
+
+/* A Dutch reason for a jansson parse error. */
+static const char *
+parse_reason(const json_error_t *err)
+{
+	switch (json_error_code(err)) {
+	case json_error_invalid_utf8:
+		return "de tekst is geen geldige UTF-8";
+	case json_error_premature_end_of_input:
+		return "het document houdt te vroeg op (mist er een } of ]?)";
+	case json_error_end_of_input_expected:
+		return "na het einde van het document staat nog tekst";
+	case json_error_duplicate_key:
+		return "een veld staat twee keer in hetzelfde object";
+	case json_error_numeric_overflow:
+		return "een getal is te groot";
+	case json_error_null_character:
+		return "het teken \\u0000 is niet toegestaan";
+	case json_error_stack_overflow:
+		return "het document is te diep genest";
+	default:
+		return NULL;
+	}
+}
+
+int
+scenario_parse(const char *buf, size_t len, json_t **out,
+               struct scenario_errors *errs)
+{
+	json_error_t err;
+	json_t      *v;
+	const char  *why;
+	char        *shown;
+
+	*out = NULL;
+	if (buf == NULL || len == 0) {
+		errs_add(errs, "", NULL, 0, 0, "Het document is leeg.");
+		return -1;
+	}
+	if (len > SCENARIO_BYTES_MAX) {
+		errs_add(errs, "", NULL, 0, 0,
+		         "Het document is %zu bytes; de grens is %d bytes "
+		         "(2 MiB).",
+		         len, SCENARIO_BYTES_MAX);
+		return -1;
+	}
+	v = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &err);
+	if (v == NULL) {
+		why = parse_reason(&err);
+		if (why != NULL) {
+			errs_add(errs, "", NULL, err.line, err.column,
+			         "Geen geldige JSON op regel %d, kolom %d: %s.",
+			         err.line, err.column, why);
+		} else {
+			/* jansson's own English text, which names the
+			 * token it choked on. */
+			shown = display(err.text, JSON_ERROR_TEXT_LENGTH);
+			errs_add(errs, "", NULL, err.line, err.column,
+			         "Geen geldige JSON op regel %d, kolom %d (%s).",
+			         err.line, err.column, shown);
+			free(shown);
+		}
+		return -1;
+	}
+	if (json_depth(v, SCENARIO_DEPTH_MAX + 1) > SCENARIO_DEPTH_MAX) {
+		json_decref(v);
+		errs_add(errs, "", NULL, 0, 0,
+		         "Het document is dieper genest dan %d niveaus.",
+		         SCENARIO_DEPTH_MAX);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static void
+jset(json_t *obj, const char *key, json_t *v)
+{
+	if (v == NULL || json_object_set_new(obj, key, v) != 0)
+		oom();
+}
+
+json_t *
+scenario_errors_json(const struct scenario_errors *errs)
+{
+	json_t *arr, *e;
+	size_t  i;
+	char   *msg;
+
+	arr = json_array();
+	if (arr == NULL)
+		oom();
+	for (i = 0; i < errs->count + (errs->dropped > 0 ? 1 : 0); i++) {
+		e = json_object();
+		if (e == NULL)
+			oom();
+		if (i < errs->count) {
+			jset(e, "path", json_string(errs->items[i].path));
+			jset(e, "message",
+			     json_string(errs->items[i].message));
+			if (errs->items[i].line > 0) {
+				jset(e, "line",
+				     json_integer(errs->items[i].line));
+				jset(e, "column",
+				     json_integer(errs->items[i].column));
+			}
+		} else {
+			if (asprintf(&msg,
+			             "En nog %zu andere fouten, die hier niet "
+			             "worden getoond.",
+			             errs->dropped) < 0)
+				oom();
+			jset(e, "path", json_string(""));
+			jset(e, "message", json_string(msg));
+			free(msg);
+		}
+		if (json_array_append_new(arr, e) != 0)
+			oom();
+	}
+	return arr;
+}
+
+bool
+scenario_valid_node_id(const char *s)
+{
+	size_t n;
+
+	for (n = 0; s[n] != '\0'; n++) {
+		if (n >= SCENARIO_ID_MAX)
+			return false;
+		if (!((s[n] >= 'a' && s[n] <= 'z') ||
+		      (s[n] >= 'A' && s[n] <= 'Z') ||
+		      (s[n] >= '0' && s[n] <= '9') || s[n] == '_' ||
+		      s[n] == '-'))
+			return false;
+	}
+	return n > 0;
+}
+
+bool
+scenario_valid_media_id(const char *s)
+{
+	size_t n;
+	bool   alnum;
+
+	for (n = 0; s[n] != '\0'; n++) {
+		if (n >= SCENARIO_MEDIA_MAX)
+			return false;
+		alnum = (s[n] >= 'a' && s[n] <= 'z') ||
+		        (s[n] >= 'A' && s[n] <= 'Z') ||
+		        (s[n] >= '0' && s[n] <= '9');
+		if (!alnum && (n == 0 || (s[n] != '.' && s[n] != '_' &&
+		                          s[n] != '-')))
+			return false;
+	}
+	return n > 0;
+}
+
+static int
+play_fail(struct scenario_play_result *out, enum scenario_play_status status,
+          size_t step, const char *fmt, ...)
+{
+	va_list ap;
+
+	out->status = status;
+	out->step = step;
+	out->outcome = NULL;
+	va_start(ap, fmt);
+	vsnprintf(out->error, sizeof(out->error), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int
+scenario_play(const json_t *doc, const int *choices, size_t n,
+              struct scenario_play_result *out)
+{
+	const json_t *nodes, *node, *list, *c, *next, *score, *outcome;
+	const char   *id;
+	size_t        i, size;
+	json_int_t    s;
+
+	memset(out, 0, sizeof(*out));
+	out->status = SCENARIO_PLAY_OK;
+	if (n > SCENARIO_PLAY_STEPS_MAX)
+		return play_fail(out, SCENARIO_PLAY_TOO_LONG,
+		                 SCENARIO_PLAY_STEPS_MAX,
+		                 "Te veel keuzes: een poging heeft er hoogstens "
+		                 "%d.",
+		                 SCENARIO_PLAY_STEPS_MAX);
+	nodes = json_object_get(doc, "nodes");
+	id = json_string_value(json_object_get(doc, "start"));
+	if (!json_is_object(nodes) || id == NULL)
+		goto bad_doc;
+
+	out->path = xmalloc(n + 1, sizeof(*out->path));
+	for (i = 0;; i++) {
+		node = json_object_get(nodes, id);
+		if (!json_is_object(node))
+			goto bad_doc;
+		out->path[out->n_path++] = id;
+		list = json_object_get(node, "choices");
+		if (list != NULL && !json_is_array(list))
+			goto bad_doc;
+		size = json_array_size(list);
+		if (size == 0) {
+			if (i < n)
+				return play_fail(
+				    out, SCENARIO_PLAY_PAST_END, i,
+				    "Het gesprek was na %zu keuzes al "
+				    "afgelopen; daarna kun je niet meer "
+				    "kiezen.",
+				    i);
+			outcome = json_object_get(node, "outcome");
+			if (!json_is_string(outcome))
+				goto bad_doc;
+			out->outcome = json_string_value(outcome);
+			return 0;
+		}
+		if (i == n)
+			return play_fail(out, SCENARIO_PLAY_NOT_FINISHED, i,
+			                 "Het gesprek is nog niet afgelopen: na "
+			                 "%zu keuzes is er geen eindpunt "
+			                 "bereikt.",
+			                 i);
+		if (choices[i] < 0 || (size_t)choices[i] >= size)
+			return play_fail(out, SCENARIO_PLAY_BAD_INDEX, i,
+			                 "Bij stap %zu bestaat keuze %d niet; er "
+			                 "zijn %zu keuzes (0 tot en met %zu).",
+			                 i + 1, choices[i], size, size - 1);
+		c = json_array_get(list, (size_t)choices[i]);
+		next = json_object_get(c, "next");
+		score = json_object_get(c, "score");
+		if (!json_is_string(next) || !json_is_integer(score))
+			goto bad_doc;
+		s = json_integer_value(score);
+		if (s < SCENARIO_SCORE_MIN || s > SCENARIO_SCORE_MAX)
+			goto bad_doc;
+		/* At most 1000 steps of +-100: no overflow. */
+		out->score += (int)s;
+		id = json_string_value(next);
+	}
+
+bad_doc:
+	return play_fail(out, SCENARIO_PLAY_BAD_DOC, out->n_path,
+	                 "Dit scenario is niet geldig en kan niet worden "
+	                 "gespeeld.");
+}
+
+void
+scenario_play_result_free(struct scenario_play_result *r)
+{
+	if (r == NULL)
+		return;
+	free(r->path);
+	r->path = NULL;
+	r->n_path = 0;
+}
+
+json_t *
+scenario_play_result_json(const struct scenario_play_result *r)
+{
+	json_t *obj, *path;
+	size_t  i;
+
+	obj = json_object();
+	path = json_array();
+	if (obj == NULL || path == NULL)
+		oom();
+	for (i = 0; i < r->n_path; i++)
+		if (json_array_append_new(path, json_string(r->path[i])) != 0)
+			oom();
+	jset(obj, "score", json_integer(r->score));
+	jset(obj, "outcome",
+	     r->outcome != NULL ? json_string(r->outcome) : json_null());
+	jset(obj, "path", path);
+	return obj;
+}
+
+int
+scenario_choices_from_json(const json_t *arr, int *buf, size_t cap,
+                           size_t *n, const char **problem)
+{
+	size_t        i;
+	const json_t *v;
+	json_int_t    k;
+
+	*n = 0;
+	if (!json_is_array(arr)) {
+		*problem = "\"choices\" moet een lijst met keuzenummers zijn.";
+		return -1;
+	}
+	if (json_array_size(arr) > cap) {
+		*problem = "\"choices\" heeft te veel keuzes.";
+		return -1;
+	}
+	json_array_foreach(arr, i, v) {
+		if (!json_is_integer(v)) {
+			*problem = "Elke keuze moet een geheel getal zijn.";
+			return -1;
+		}
+		k = json_integer_value(v);
+		if (k < 0 || k >= SCENARIO_CHOICES_MAX) {
+			*problem = "Een keuzenummer moet van 0 tot en met 9 "
+			           "zijn.";
+			return -1;
+		}
+		buf[i] = (int)k;
+	}
+	*n = json_array_size(arr);
+	return 0;
+}

@@ -1,0 +1,245 @@
+/* SQL of the board and region reports: coverage per school, staff status,
+ * expiring certificates, region aggregates and coverage over time.
+ *
+ * Counting rules (api.md): `teachers` counts active staff with role teacher
+ * or ib; a person is certified when they hold a valid certificate for every
+ * module required of their role; a school has a certified
+ * aandachtsfunctionaris when one of its IB'ers holds a valid certificate of a
+ * requirement marked `af`. */
+#include "store.h"
+
+/* Active staff of the schools in `sch`, with per-person status at now(). */
+#define STAFF_STATUS_CTE \
+	" req AS (SELECT r.role, m.id AS module_id, r.af FROM requirements r" \
+	"   LEFT JOIN modules m ON m.slug = r.module_slug AND m.active)," \
+	" st AS (SELECT st.school_id, st.role," \
+	"   st.user_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM req" \
+	"     WHERE req.role = st.role AND NOT EXISTS (SELECT 1 FROM certificates c" \
+	"       WHERE c.user_id = st.user_id AND c.module_id = req.module_id" \
+	"       AND c.expires_at > now())) AS certified," \
+	"   st.role = 'ib' AND EXISTS (SELECT 1 FROM req JOIN certificates c" \
+	"     ON c.module_id = req.module_id AND c.user_id = st.user_id" \
+	"     AND c.expires_at > now() WHERE req.af) AS af," \
+	"   (SELECT count(*) FROM certificates c WHERE c.user_id = st.user_id" \
+	"     AND c.expires_at > now()" \
+	"     AND c.expires_at <= now() + interval '90 days') AS expiring" \
+	"   FROM staff st JOIN sch ON sch.id = st.school_id" \
+	"   WHERE st.left_at IS NULL)"
+
+#define PCT(num, den) \
+	"CASE WHEN " den " = 0 THEN 0 ELSE round(100.0 * " num " / " den ", 1) END"
+
+/* Coverage over time: staff present and certified at the end of each of the
+ * last 24 months (now() for the current one).  $1 is the board or region. */
+#define HISTORY_SQL(school_filter) \
+	"WITH req AS (SELECT r.role, m.id AS module_id FROM requirements r" \
+	"   LEFT JOIN modules m ON m.slug = r.module_slug AND m.active)," \
+	" months AS (SELECT least(date_trunc('month', now())" \
+	"   - make_interval(months => g) + interval '1 month'" \
+	"   - interval '1 second', now()) AS t FROM generate_series(0, 23) g)" \
+	" SELECT coalesce(json_agg(json_build_object('month'," \
+	"   to_char(months.t, 'YYYY-MM'), 'teachers', a.n," \
+	"   'teachers_certified', a.c, 'coverage_pct', " PCT("a.c", "a.n") ")" \
+	"   ORDER BY months.t), '[]') FROM months CROSS JOIN LATERAL (" \
+	"   SELECT count(*) AS n, count(*) FILTER (WHERE x.cert) AS c FROM (" \
+	"     SELECT st.user_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM req" \
+	"       WHERE req.role = st.role AND NOT EXISTS (SELECT 1" \
+	"       FROM certificates c WHERE c.user_id = st.user_id" \
+	"       AND c.module_id = req.module_id AND c.issued_at <= months.t" \
+	"       AND c.expires_at > months.t)) AS cert" \
+	"     FROM staff st JOIN schools s ON s.id = st.school_id" \
+	"     LEFT JOIN municipalities mu ON mu.id = s.municipality_id" \
+	"     JOIN boards b ON b.id = s.board_id" \
+	"     WHERE " school_filter " AND st.started_at <= months.t" \
+	"     AND (st.left_at IS NULL OR st.left_at > months.t)) x) a"
+
+const struct db_stmt store_coverage_stmts[] = {
+	{"board_coverage",
+	 "WITH sch AS (SELECT s.id, s.name, s.brin, s.municipality FROM schools s"
+	 "   WHERE s.board_id = $1 AND s.closed_at IS NULL),"
+	 STAFF_STATUS_CTE ","
+	 " rows AS (SELECT sch.id, sch.name, sch.brin, sch.municipality,"
+	 "   count(st.role) AS teachers,"
+	 "   count(*) FILTER (WHERE st.certified) AS teachers_certified,"
+	 "   count(*) FILTER (WHERE st.role = 'ib') AS ib,"
+	 "   count(*) FILTER (WHERE st.role = 'ib' AND st.certified) AS ib_certified,"
+	 "   coalesce(bool_or(st.af), false) AS has_af,"
+	 "   coalesce(sum(st.expiring), 0) AS expiring"
+	 "   FROM sch LEFT JOIN st ON st.school_id = sch.id"
+	 "   GROUP BY sch.id, sch.name, sch.brin, sch.municipality)"
+	 " SELECT json_build_object("
+	 " 'board', (SELECT json_build_object('id', b.id, 'name', b.name)"
+	 "   FROM boards b WHERE b.id = $1),"
+	 " 'as_of', rfc3339(now()),"
+	 " 'totals', (SELECT json_build_object('schools', count(*),"
+	 "   'teachers', coalesce(sum(teachers), 0),"
+	 "   'teachers_certified', coalesce(sum(teachers_certified), 0),"
+	 "   'ib', coalesce(sum(ib), 0), 'ib_certified', coalesce(sum(ib_certified), 0),"
+	 "   'schools_with_af', count(*) FILTER (WHERE has_af),"
+	 "   'expiring_90d', coalesce(sum(expiring), 0),"
+	 "   'coverage_pct', " PCT("coalesce(sum(teachers_certified), 0)",
+	                           "coalesce(sum(teachers), 0)") ") FROM rows),"
+	 " 'schools', (SELECT coalesce(json_agg(json_build_object("
+	 "   'school_id', id, 'name', name, 'brin', brin,"
+	 "   'municipality', municipality, 'teachers', teachers,"
+	 "   'teachers_certified', teachers_certified, 'ib', ib,"
+	 "   'ib_certified', ib_certified, 'has_certified_af', has_af,"
+	 "   'expiring_90d', expiring,"
+	 "   'coverage_pct', " PCT("teachers_certified", "teachers") ","
+	 "   'package', (SELECT json_build_object("
+	 "     'tv_series', max(p.done_on) FILTER (WHERE p.item = 'tv_series'),"
+	 "     'lesson_kit', max(p.done_on) FILTER (WHERE p.item = 'lesson_kit'),"
+	 "     'parent_letter', max(p.done_on) FILTER (WHERE p.item = 'parent_letter'),"
+	 "     'veilig_thuis_contact', max(p.done_on)"
+	 "       FILTER (WHERE p.item = 'veilig_thuis_contact'),"
+	 "     'neighbourhood_team', max(p.done_on)"
+	 "       FILTER (WHERE p.item = 'neighbourhood_team'))"
+	 "     FROM school_package p WHERE p.school_id = rows.id))"
+	 "   ORDER BY name, id), '[]') FROM rows))",
+	 1},
+	{"school_staff",
+	 "WITH req AS (SELECT r.role, r.module_slug FROM requirements r)"
+	 " SELECT coalesce(json_agg(json_build_object('user_id', st.user_id,"
+	 " 'name', st.name, 'email', st.email, 'role', st.role,"
+	 " 'registered', st.user_id IS NOT NULL,"
+	 " 'modules', (SELECT coalesce(json_agg(json_build_object("
+	 "   'slug', m.slug, 'title', m.title,"
+	 "   'status', CASE WHEN c.expires_at > now() THEN 'completed'"
+	 "     WHEN c.expires_at IS NOT NULL THEN 'expired'"
+	 "     WHEN p.done > 0 THEN 'in_progress' ELSE 'not_started' END,"
+	 "   'completed_at', rfc3339(c.issued_at),"
+	 "   'expires_at', rfc3339(c.expires_at),"
+	 "   'expiring_soon', c.expires_at > now()"
+	 "     AND c.expires_at <= now() + interval '90 days')"
+	 "   ORDER BY m.position, m.slug), '[]')"
+	 "   FROM req JOIN modules m ON m.slug = req.module_slug AND m.active"
+	 "   LEFT JOIN LATERAL (SELECT issued_at, expires_at FROM certificates c"
+	 "     WHERE c.user_id = st.user_id AND c.module_id = m.id"
+	 "     ORDER BY c.expires_at DESC LIMIT 1) c ON true"
+	 "   LEFT JOIN LATERAL (SELECT count(*) AS done FROM section_progress sp"
+	 "     WHERE sp.user_id = st.user_id AND sp.module_id = m.id) p ON true"
+	 "   WHERE req.role = st.role))"
+	 " ORDER BY st.name, st.id), '[]')"
+	 " FROM staff st WHERE st.school_id = $1 AND st.left_at IS NULL",
+	 1},
+	{"school_expiring",
+	 "SELECT coalesce(json_agg(json_build_object('user_id', st.user_id,"
+	 " 'name', st.name, 'email', st.email, 'module_slug', m.slug,"
+	 " 'module_title', m.title, 'expires_at', rfc3339(c.expires_at))"
+	 " ORDER BY c.expires_at), '[]')"
+	 " FROM staff st JOIN certificates c ON c.user_id = st.user_id"
+	 " JOIN modules m ON m.id = c.module_id"
+	 " WHERE st.school_id = $1 AND st.left_at IS NULL"
+	 " AND c.expires_at > now() AND c.expires_at <= now() + interval '90 days'",
+	 1},
+	{"board_history", HISTORY_SQL("s.board_id = $1"), 1},
+	{"region_history",
+	 HISTORY_SQL("coalesce(mu.region_id, b.region_id) = $1"), 1},
+	/* Groups of fewer than 5 staff are suppressed: no counts that could
+	 * reveal one person's status. */
+	{"region_coverage",
+	 "WITH sch AS (SELECT s.id, s.board_id, s.municipality_id,"
+	 "   coalesce(mu.name, s.municipality, '?') AS municipality"
+	 "   FROM schools s JOIN boards b ON b.id = s.board_id"
+	 "   LEFT JOIN municipalities mu ON mu.id = s.municipality_id"
+	 "   WHERE s.closed_at IS NULL"
+	 "   AND coalesce(mu.region_id, b.region_id) = $1),"
+	 STAFF_STATUS_CTE ","
+	 " per_school AS (SELECT sch.id, sch.board_id, sch.municipality,"
+	 "   count(st.role) AS n, count(*) FILTER (WHERE st.certified) AS c,"
+	 "   coalesce(bool_or(st.af), false) AS af"
+	 "   FROM sch LEFT JOIN st ON st.school_id = sch.id"
+	 "   GROUP BY sch.id, sch.board_id, sch.municipality),"
+	 " by_mun AS (SELECT municipality AS name, count(*) AS schools,"
+	 "   sum(n) AS n, sum(c) AS c, count(*) FILTER (WHERE af) AS af"
+	 "   FROM per_school GROUP BY municipality),"
+	 " by_board AS (SELECT b.id, b.name, count(*) AS schools, sum(n) AS n,"
+	 "   sum(c) AS c, count(*) FILTER (WHERE af) AS af"
+	 "   FROM per_school p JOIN boards b ON b.id = p.board_id"
+	 "   GROUP BY b.id, b.name)"
+	 " SELECT json_build_object("
+	 " 'region', (SELECT json_build_object('id', r.id, 'name', r.name)"
+	 "   FROM regions r WHERE r.id = $1),"
+	 " 'as_of', rfc3339(now()),"
+	 " 'totals', (SELECT json_build_object('schools', count(*),"
+	 "   'suppressed', coalesce(sum(n), 0) < 5,"
+	 "   'teachers', CASE WHEN coalesce(sum(n), 0) >= 5 THEN sum(n) END,"
+	 "   'teachers_certified', CASE WHEN coalesce(sum(n), 0) >= 5 THEN sum(c) END,"
+	 "   'schools_with_af', CASE WHEN coalesce(sum(n), 0) >= 5"
+	 "     THEN count(*) FILTER (WHERE af) END,"
+	 "   'coverage_pct', CASE WHEN coalesce(sum(n), 0) >= 5"
+	 "     THEN " PCT("sum(c)", "sum(n)") " END) FROM per_school),"
+	 " 'municipalities', (SELECT coalesce(json_agg(json_build_object("
+	 "   'name', name, 'schools', schools, 'suppressed', n < 5,"
+	 "   'teachers', CASE WHEN n >= 5 THEN n END,"
+	 "   'teachers_certified', CASE WHEN n >= 5 THEN c END,"
+	 "   'schools_with_af', CASE WHEN n >= 5 THEN af END,"
+	 "   'coverage_pct', CASE WHEN n >= 5 THEN " PCT("c", "n") " END)"
+	 "   ORDER BY name), '[]') FROM by_mun),"
+	 " 'boards', (SELECT coalesce(json_agg(json_build_object("
+	 "   'board_id', id, 'name', name, 'schools', schools,"
+	 "   'suppressed', n < 5,"
+	 "   'teachers', CASE WHEN n >= 5 THEN n END,"
+	 "   'teachers_certified', CASE WHEN n >= 5 THEN c END,"
+	 "   'schools_with_af', CASE WHEN n >= 5 THEN af END,"
+	 "   'coverage_pct', CASE WHEN n >= 5 THEN " PCT("c", "n") " END)"
+	 "   ORDER BY name, id), '[]') FROM by_board))",
+	 1},
+	{0},
+};
+
+static enum db_status
+one_json(struct request *r, const char *name, long long id, const char **json)
+{
+	char           b[24];
+	const char    *v[1] = {STORE_INT(b, id)};
+	PGresult      *res;
+	enum db_status st = db_exec(r->db, r->arena, name, 1, v, &res);
+
+	if (st != DB_OK)
+		return st;
+	*json = db_value(res, 0, 0);
+	return DB_OK;
+}
+
+enum db_status
+store_board_coverage_json(struct request *r, long long board_id,
+                          const char **json)
+{
+	return one_json(r, "board_coverage", board_id, json);
+}
+
+enum db_status
+store_school_staff_json(struct request *r, long long school_id,
+                        const char **json)
+{
+	return one_json(r, "school_staff", school_id, json);
+}
+
+enum db_status
+store_school_expiring_json(struct request *r, long long school_id,
+                           const char **json)
+{
+	return one_json(r, "school_expiring", school_id, json);
+}
+
+enum db_status
+store_board_history_json(struct request *r, long long board_id,
+                         const char **json)
+{
+	return one_json(r, "board_history", board_id, json);
+}
+
+enum db_status
+store_region_history_json(struct request *r, long long region_id,
+                          const char **json)
+{
+	return one_json(r, "region_history", region_id, json);
+}
+
+enum db_status
+store_region_coverage_json(struct request *r, long long region_id,
+                           const char **json)
+{
+	return one_json(r, "region_coverage", region_id, json);
+}

@@ -1,0 +1,214 @@
+/* SQL of the organisation: regions, boards, schools, accounts, join codes,
+ * trainer-board links and the school package. */
+#include "store.h"
+
+#include <string.h>
+
+const struct db_stmt store_org_stmts[] = {
+	{"region_create",
+	 "INSERT INTO regions (name) VALUES ($1) ON CONFLICT DO NOTHING"
+	 " RETURNING id", 1},
+	{"board_create",
+	 "INSERT INTO boards (name, number, region_id) VALUES ($1, $2, $3)"
+	 " ON CONFLICT DO NOTHING RETURNING id", 3},
+	{"region_exists", "SELECT 1 FROM regions WHERE id = $1", 1},
+	{"board_exists", "SELECT 1 FROM boards WHERE id = $1", 1},
+	{"school_create",
+	 "WITH m AS (INSERT INTO municipalities (name) VALUES ($4)"
+	 "   ON CONFLICT ((lower(name))) DO UPDATE SET name = municipalities.name"
+	 "   RETURNING id)"
+	 " INSERT INTO schools (board_id, name, brin, municipality,"
+	 " municipality_id, join_code) SELECT $1, $2, $3, $4, m.id, $5 FROM m"
+	 " ON CONFLICT DO NOTHING RETURNING id", 5},
+	{"board_schools",
+	 "SELECT coalesce(json_agg(json_build_object('id', s.id, 'name', s.name,"
+	 " 'brin', s.brin, 'municipality', s.municipality,"
+	 " 'join_code', s.join_code, 'closed', s.closed_at IS NOT NULL)"
+	 " ORDER BY s.name, s.id), '[]')"
+	 " FROM schools s WHERE s.board_id = $1", 1},
+	{"school_board", "SELECT board_id FROM schools WHERE id = $1", 1},
+	{"school_join_code",
+	 "UPDATE schools SET join_code = $2 WHERE id = $1 RETURNING join_code", 2},
+	{"user_create",
+	 "INSERT INTO users (email, name, password_hash, role, board_id,"
+	 " region_id, email_verified) VALUES ($1, $2, $3, $4, $5, $6, true)"
+	 " ON CONFLICT ((lower(email))) DO NOTHING RETURNING id", 6},
+	{"trainer_board_link",
+	 "INSERT INTO trainer_boards (trainer_id, board_id)"
+	 " SELECT u.id, $2 FROM users u WHERE u.id = $1 AND u.role = 'trainer'"
+	 " ON CONFLICT DO NOTHING RETURNING trainer_id", 2},
+	{"trainer_is", "SELECT 1 FROM users WHERE id = $1 AND role = 'trainer'", 1},
+	{"package_set",
+	 "INSERT INTO school_package (school_id, item, done_on, ticked_by)"
+	 " VALUES ($1, $2, $3, $4) ON CONFLICT (school_id, item) DO UPDATE"
+	 " SET done_on = EXCLUDED.done_on, ticked_by = EXCLUDED.ticked_by,"
+	 " ticked_at = now()", 4},
+	{"package_clear",
+	 "DELETE FROM school_package WHERE school_id = $1 AND item = $2", 2},
+	{0},
+};
+
+/* Runs a statement that returns one id, or none on a conflict. */
+static enum db_status
+returning_id(struct request *r, const char *name, int n, const char *const *v,
+             long long *id)
+{
+	PGresult      *res;
+	enum db_status st = db_exec(r->db, r->arena, name, n, v, &res);
+
+	if (st != DB_OK)
+		return st;
+	if (PQntuples(res) != 1)
+		return DB_CONFLICT;
+	if (id != NULL)
+		*id = db_int(res, 0, 0);
+	return DB_OK;
+}
+
+static enum db_status
+exists(struct request *r, const char *name, long long id)
+{
+	char           b[24];
+	const char    *v[1] = {STORE_INT(b, id)};
+	PGresult      *res;
+	enum db_status st = db_exec(r->db, r->arena, name, 1, v, &res);
+
+	if (st != DB_OK)
+		return st;
+	return PQntuples(res) == 1 ? DB_OK : DB_NOT_FOUND;
+}
+
+/* Runs a one-parameter statement that returns one id; DB_NOT_FOUND when no
+ * row matches. */
+static enum db_status
+returning_id_or_missing(struct request *r, const char *name, long long key,
+                        long long *id)
+{
+	char           b[24];
+	const char    *v[1] = {STORE_INT(b, key)};
+	PGresult      *res;
+	enum db_status st = db_exec(r->db, r->arena, name, 1, v, &res);
+
+	if (st != DB_OK)
+		return st;
+	if (PQntuples(res) != 1)
+		return DB_NOT_FOUND;
+	*id = db_int(res, 0, 0);
+	return DB_OK;
+}
+
+enum db_status
+store_region_create(struct request *r, const char *name, long long *id)
+{
+	const char *v[1] = {name};
+
+	return returning_id(r, "region_create", 1, v, id);
+}
+
+enum db_status
+store_region_exists(struct request *r, long long id)
+{
+	return exists(r, "region_exists", id);
+}
+
+enum db_status
+store_board_exists(struct request *r, long long id)
+{
+	return exists(r, "board_exists", id);
+}
+
+enum db_status
+store_board_create(struct request *r, const char *name, const char *number,
+                   long long region_id, long long *id)
+{
+	char        rb[24];
+	const char *v[3] = {name, number, region_id ? STORE_INT(rb, region_id)
+	                                            : NULL};
+
+	return returning_id(r, "board_create", 3, v, id);
+}
+
+enum db_status
+store_school_create(struct request *r, long long board_id, const char *name,
+                    const char *brin, const char *municipality,
+                    const char *join_code, long long *id)
+{
+	char        bb[24];
+	const char *v[5] = {STORE_INT(bb, board_id), name, brin, municipality,
+	                    join_code};
+
+	return returning_id(r, "school_create", 5, v, id);
+}
+
+enum db_status
+store_board_schools_json(struct request *r, long long board_id,
+                         const char **json)
+{
+	char           b[24];
+	const char    *v[1] = {STORE_INT(b, board_id)};
+	PGresult      *res;
+	enum db_status st = db_exec(r->db, r->arena, "board_schools", 1, v, &res);
+
+	if (st != DB_OK)
+		return st;
+	*json = db_value(res, 0, 0);
+	return DB_OK;
+}
+
+enum db_status
+store_school_board(struct request *r, long long school_id, long long *board_id)
+{
+	return returning_id_or_missing(r, "school_board", school_id, board_id);
+}
+
+enum db_status
+store_school_set_join_code(struct request *r, long long school_id,
+                           const char *code)
+{
+	char        b[24];
+	const char *v[2] = {STORE_INT(b, school_id), code};
+	enum db_status st = returning_id(r, "school_join_code", 2, v, NULL);
+
+	return st == DB_CONFLICT ? DB_NOT_FOUND : st;
+}
+
+enum db_status
+store_user_create(struct request *r, const char *email, const char *name,
+                  const char *hash, const char *role, long long board_id,
+                  long long region_id, long long *id)
+{
+	char        bb[24], rb[24];
+	const char *v[6] = {email, name, hash, role,
+	                    board_id ? STORE_INT(bb, board_id) : NULL,
+	                    region_id ? STORE_INT(rb, region_id) : NULL};
+
+	return returning_id(r, "user_create", 6, v, id);
+}
+
+enum db_status
+store_trainer_board_link(struct request *r, long long trainer_id,
+                         long long board_id)
+{
+	char           tb[24], bb[24];
+	const char    *v[2] = {STORE_INT(tb, trainer_id), STORE_INT(bb, board_id)};
+	enum db_status st = exists(r, "trainer_is", trainer_id);
+
+	if (st != DB_OK)
+		return st;
+	st = returning_id(r, "trainer_board_link", 2, v, NULL);
+	/* Linking twice is fine: the link exists. */
+	return st == DB_CONFLICT ? DB_OK : st;
+}
+
+enum db_status
+store_package_set(struct request *r, long long school_id, const char *item,
+                  const char *done_on)
+{
+	char        sb[24], ub[24];
+	const char *v[4] = {STORE_INT(sb, school_id), item, done_on,
+	                    STORE_INT(ub, r->user->id)};
+
+	if (done_on == NULL)
+		return db_exec(r->db, r->arena, "package_clear", 2, v, NULL);
+	return db_exec(r->db, r->arena, "package_set", 4, v, NULL);
+}

@@ -1,0 +1,114 @@
+/* SQL of the roster import: one transaction that replaces a board's staff
+ * list, keeping history (people who are not on the new list are marked as
+ * left, never deleted). */
+#include "store.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+const struct db_stmt store_roster_stmts[] = {
+	{"roster_lock",
+	 "SELECT pg_advisory_xact_lock(hashtextextended('roster:' || $1::text, 0))",
+	 1},
+	/* 1-based positions of the rows whose school is not an open school of
+	 * the board. */
+	{"roster_unknown_brins",
+	 "SELECT i.ord FROM unnest($2::text[]) WITH ORDINALITY AS i(brin, ord)"
+	 " WHERE NOT EXISTS (SELECT 1 FROM schools s WHERE s.brin = i.brin"
+	 " AND s.board_id = $1 AND s.closed_at IS NULL) ORDER BY i.ord",
+	 2},
+	{"roster_apply",
+	 "WITH input AS (SELECT i.email, i.name, i.role, s.id AS school_id"
+	 "   FROM unnest($2::text[], $3::text[], $4::text[], $5::text[])"
+	 "   AS i(email, name, role, brin)"
+	 "   JOIN schools s ON s.brin = i.brin AND s.board_id = $1),"
+	 " cur AS (SELECT st.id, st.email, st.school_id, st.name, st.role"
+	 "   FROM staff st JOIN schools s ON s.id = st.school_id"
+	 "   WHERE s.board_id = $1 AND st.left_at IS NULL),"
+	 " gone AS (UPDATE staff SET left_at = now() WHERE id IN (SELECT cur.id"
+	 "   FROM cur LEFT JOIN input i ON i.email = cur.email"
+	 "   AND i.school_id = cur.school_id WHERE i.email IS NULL) RETURNING id),"
+	 " changed AS (UPDATE staff st SET name = i.name, role = i.role"
+	 "   FROM input i, cur WHERE cur.id = st.id AND i.email = cur.email"
+	 "   AND i.school_id = cur.school_id"
+	 "   AND (cur.name <> i.name OR cur.role <> i.role) RETURNING st.id),"
+	 " created AS (INSERT INTO staff (school_id, email, name, role, user_id,"
+	 "   source) SELECT i.school_id, i.email, i.name, i.role,"
+	 "   (SELECT u.id FROM users u WHERE lower(u.email) = i.email"
+	 "     AND u.email_verified AND u.role IN ('teacher', 'ib')), 'roster'"
+	 "   FROM input i WHERE NOT EXISTS (SELECT 1 FROM cur"
+	 "   WHERE cur.email = i.email AND cur.school_id = i.school_id)"
+	 "   RETURNING id),"
+	 /* A verified account follows the roster: its school and role. */
+	 " accounts AS (UPDATE users u SET role = i.role, school_id = i.school_id,"
+	 "   board_id = $1 FROM input i WHERE lower(u.email) = i.email"
+	 "   AND u.email_verified AND u.role IN ('teacher', 'ib')"
+	 "   AND (u.role <> i.role OR u.school_id IS DISTINCT FROM i.school_id)"
+	 "   RETURNING u.id)"
+	 " SELECT (SELECT count(*) FROM created), (SELECT count(*) FROM changed),"
+	 " (SELECT count(*) FROM input) - (SELECT count(*) FROM created)"
+	 "   - (SELECT count(*) FROM changed),"
+	 " (SELECT count(*) FROM gone), (SELECT count(*) FROM accounts)",
+	 5},
+	{0},
+};
+
+enum db_status
+store_roster_import(struct request *r, long long board_id,
+                    const struct store_roster_row *rows, size_t n,
+                    size_t **unknown, size_t *nunknown,
+                    struct store_roster_counts *counts)
+{
+	const char   **emails = arena_alloc(r->arena, (n + 1) * sizeof(char *));
+	const char   **names = arena_alloc(r->arena, (n + 1) * sizeof(char *));
+	const char   **roles = arena_alloc(r->arena, (n + 1) * sizeof(char *));
+	const char   **brins = arena_alloc(r->arena, (n + 1) * sizeof(char *));
+	char           b[24];
+	const char    *v[5];
+	PGresult      *res;
+	enum db_status st;
+
+	*unknown = NULL;
+	*nunknown = 0;
+	memset(counts, 0, sizeof(*counts));
+	for (size_t i = 0; i < n; i++) {
+		emails[i] = rows[i].email;
+		names[i] = rows[i].name;
+		roles[i] = rows[i].role;
+		brins[i] = rows[i].brin;
+	}
+	v[0] = STORE_INT(b, board_id);
+	v[1] = db_text_array(r->arena, emails, n);
+	v[2] = db_text_array(r->arena, names, n);
+	v[3] = db_text_array(r->arena, roles, n);
+	v[4] = db_text_array(r->arena, brins, n);
+	st = db_begin(r->db);
+	if (st == DB_OK)
+		st = db_exec(r->db, r->arena, "roster_lock", 1, v, NULL);
+	if (st == DB_OK) {
+		const char *uv[2] = {v[0], v[4]};
+
+		st = db_exec(r->db, r->arena, "roster_unknown_brins", 2, uv, &res);
+	}
+	if (st == DB_OK && PQntuples(res) > 0) {
+		*nunknown = (size_t)PQntuples(res);
+		*unknown = arena_alloc(r->arena, *nunknown * sizeof(size_t));
+		for (size_t i = 0; i < *nunknown; i++)
+			(*unknown)[i] = (size_t)db_int(res, (int)i, 0) - 1;
+		db_rollback(r->db);
+		return DB_OK;
+	}
+	if (st == DB_OK)
+		st = db_exec(r->db, r->arena, "roster_apply", 5, v, &res);
+	if (st == DB_OK)
+		st = db_commit(r->db);
+	if (st != DB_OK) {
+		db_rollback(r->db);
+		return st;
+	}
+	counts->created = db_int(res, 0, 0);
+	counts->updated = db_int(res, 0, 1);
+	counts->unchanged = db_int(res, 0, 2);
+	counts->removed = db_int(res, 0, 3);
+	return DB_OK;
+}

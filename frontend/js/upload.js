@@ -1,0 +1,191 @@
+// Uploading a CSV file as the raw request body (Content-Type: text/csv), as the roster
+// and school-register endpoints take it, and showing the outcome: a summary, or every
+// line error of a refused file in a "Regel / Probleem" table.
+
+import { ApiError, NetworkError } from './api.js';
+import { describeError, el, replaceChildren } from './ui.js';
+import { formatBytes, formatNumber } from './format.js';
+
+const BASE = '/api/v1';
+
+/**
+ * POSTs `file` (a File or Blob, sent byte for byte) to `path`. Resolves with the JSON
+ * answer; rejects with ApiError (with `body` holding the whole error answer) or
+ * NetworkError, like api() in api.js.
+ */
+export async function uploadCsv(path, file, { timeoutMs = 10 * 60 * 1000 } = {}) {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  let res;
+  try {
+    res = await fetch(BASE + path, {
+      method: 'POST',
+      headers: { Accept: 'application/json', 'Content-Type': 'text/csv' },
+      body: file,
+      credentials: 'same-origin',
+      cache: 'no-store',
+      signal: controller.signal,
+    });
+  } catch (e) {
+    clearTimeout(timer);
+    throw new NetworkError(e && e.name === 'AbortError' ? 'Time-out' : 'Geen verbinding');
+  }
+  let data = null;
+  try {
+    const type = res.headers.get('Content-Type') || '';
+    if (res.status !== 204 && type.includes('application/json')) data = await res.json();
+  } catch (e) {
+    clearTimeout(timer);
+    if (res.ok) throw new NetworkError('Onvolledig antwoord');
+  }
+  clearTimeout(timer);
+  if (!res.ok) {
+    const err = (data && typeof data === 'object' && data.error) || {};
+    throw new ApiError(res.status, err.code, err.message, err.fields, data);
+  }
+  return data;
+}
+
+/** The `errors` list of a refused upload ([{line, message}]), or []. */
+export function lineErrors(err) {
+  const list = err && err.body && err.body.error && err.body.error.errors;
+  return Array.isArray(list) ? list : [];
+}
+
+/** A "Regel / Probleem" table of line errors, sorted by line. */
+export function lineErrorTable(errors, caption = 'Fouten in het bestand') {
+  const sorted = errors.slice().sort((a, b) => (Number(a.line) || 0) - (Number(b.line) || 0));
+  return el('div', { class: 'table-scroll' },
+    el('table', { class: 'data-table error-table' },
+      el('caption', {}, caption),
+      el('thead', {}, el('tr', {},
+        el('th', { scope: 'col', class: 'num' }, 'Regel'),
+        el('th', { scope: 'col' }, 'Probleem'))),
+      el('tbody', {}, sorted.map((e) => el('tr', { 'data-line': e.line ?? '' },
+        el('td', { class: 'num' }, e.line === null || e.line === undefined ? '–' : String(e.line)),
+        el('td', {}, e.message || 'Onbekende fout'))))));
+}
+
+/**
+ * Wires an upload form: a file input (with an optional drop zone around it), a submit
+ * button, a <progress> and a status line, and a result area.
+ *
+ * opts: { form, input, dropzone?, fileName?, progress, status, result, maxBytes,
+ *         path() -> string, what ("De personeelslijst"), successContent(result) -> node,
+ *         onSuccess?(result) }
+ */
+export function setupCsvUpload(opts) {
+  const {
+    form, input, dropzone, fileName, progress, status, result, maxBytes, path, what,
+    successContent, onSuccess,
+  } = opts;
+  const button = form.querySelector('button[type="submit"]');
+  let busy = false;
+
+  const showFileName = () => {
+    const file = input.files && input.files[0];
+    if (fileName) fileName.textContent = file ? `Gekozen: ${file.name} (${formatBytes(file.size)})` : 'Nog geen bestand gekozen.';
+  };
+  input.addEventListener('change', () => {
+    showFileName();
+    replaceChildren(result);
+  });
+  showFileName();
+
+  if (dropzone) {
+    const over = (e) => {
+      e.preventDefault();
+      if (!busy) dropzone.classList.add('is-dragover');
+    };
+    dropzone.addEventListener('dragenter', over);
+    dropzone.addEventListener('dragover', over);
+    dropzone.addEventListener('dragleave', () => dropzone.classList.remove('is-dragover'));
+    dropzone.addEventListener('drop', (e) => {
+      e.preventDefault();
+      dropzone.classList.remove('is-dragover');
+      if (busy || !e.dataTransfer || !e.dataTransfer.files || e.dataTransfer.files.length === 0) return;
+      try {
+        input.files = e.dataTransfer.files;
+      } catch (err) {
+        return;
+      }
+      input.dispatchEvent(new Event('change'));
+    });
+  }
+
+  const fail = (...content) => replaceChildren(result,
+    el('div', { class: 'message message-error', role: 'alert' }, ...content));
+
+  function setBusy(on, file) {
+    busy = on;
+    input.disabled = on;
+    if (button) button.disabled = on;
+    if (on) form.setAttribute('aria-busy', 'true');
+    else form.removeAttribute('aria-busy');
+    progress.hidden = !on;
+    if (on) progress.removeAttribute('value');
+    status.textContent = on
+      ? `${file.name} (${formatBytes(file.size)}) wordt verstuurd en gecontroleerd. Dit kan bij een groot bestand een minuut duren; sluit deze pagina niet.`
+      : '';
+  }
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    if (busy) return;
+    const file = input.files && input.files[0];
+    if (!file) {
+      fail('Kies eerst een CSV-bestand.');
+      input.focus();
+      return;
+    }
+    if (file.size === 0) {
+      fail(`Het bestand ${file.name} is leeg. Er is niets veranderd.`);
+      return;
+    }
+    if (file.size > maxBytes) {
+      fail(`Het bestand ${file.name} is ${formatBytes(file.size)}; het mag hoogstens ${formatBytes(maxBytes)} zijn. Er is niets veranderd.`);
+      return;
+    }
+    replaceChildren(result);
+    setBusy(true, file);
+    try {
+      const answer = await uploadCsv(path(), file);
+      setBusy(false);
+      replaceChildren(result, el('div', { class: 'message message-ok', role: 'status' },
+        successContent(answer || {})));
+      if (onSuccess) onSuccess(answer || {});
+    } catch (err) {
+      setBusy(false);
+      const errors = lineErrors(err);
+      if (err instanceof ApiError && err.status === 400 && errors.length > 0) {
+        const n = errors.length;
+        replaceChildren(result,
+          el('div', { class: 'message message-error', role: 'alert' },
+            el('strong', {}, `${what} is niet verwerkt: er is niets veranderd.`), ' ',
+            n === 1 ? 'Eén regel bevat een fout.' : `${formatNumber(n)} regels bevatten een fout.`,
+            ' Verbeter het bestand en upload het opnieuw.'),
+          lineErrorTable(errors));
+      } else if (err instanceof ApiError && err.status === 400) {
+        fail(el('strong', {}, `${what} is niet verwerkt: er is niets veranderd.`), ' ',
+          err.message || 'Het bestand klopt niet.');
+      } else if (err instanceof ApiError && err.status === 413) {
+        fail(`Het bestand is te groot; het mag hoogstens ${formatBytes(maxBytes)} zijn. Er is niets veranderd.`);
+      } else if (err instanceof ApiError && err.status === 415) {
+        fail('De server neemt dit bestand niet aan als CSV-bestand. Er is niets veranderd.');
+      } else if (err instanceof ApiError && (err.status === 404 || err.status === 405)) {
+        fail('Uploaden kan hier (nog) niet: de server kent dit adres niet. Er is niets veranderd.');
+      } else if (err instanceof NetworkError) {
+        fail('De verbinding viel weg tijdens het uploaden. Misschien is het bestand toch verwerkt: laad de pagina opnieuw om dat te zien, voordat je het nog eens probeert.');
+      } else if (err instanceof ApiError && err.status === 401) {
+        fail('Je bent niet meer ingelogd. Log opnieuw in en upload het bestand nog eens.');
+      } else {
+        fail(`${what} is niet verwerkt. ${describeError(err)}`);
+      }
+      const box = result.querySelector('.message');
+      if (box) {
+        box.setAttribute('tabindex', '-1');
+        box.focus();
+      }
+    }
+  });
+}
