@@ -22,8 +22,12 @@ step() { printf '\n== %s ==\n' "$*"; }
 step "unit tests (ASan, UBSan)"
 tests/run-unit.sh build/asan
 
-step "content check"
-if build/asan/hgkm-content check content; then record content 1 0; else record content 0 1; fi
+step "content check (parse, links, spelling, module rules)"
+out=$(HGKM_CONTENT=build/asan/hgkm-content tests/content-check.sh 2>&1)
+printf '%s\n' "$out"
+counts=$(printf '%s\n' "$out" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' | tail -n 1)
+# shellcheck disable=SC2086
+if [ -n "$counts" ]; then record content $counts; else record content 0 1; fi
 
 step "test stack"
 deploy/dev/stack.sh down test

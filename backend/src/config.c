@@ -39,6 +39,8 @@ static const struct setting settings[] = {
 	S_STR("jwt-secret-file", "HGKM_JWT_SECRET_FILE", jwt_secret_file, "",
 	      "file holding the HS256 secret (at least 32 bytes); "
 	      "HGKM_JWT_SECRET overrides it"),
+	S_STR("media-dir", "HGKM_MEDIA_DIR", media_dir, "var/run/media",
+	      "directory of uploaded scenario media (content-addressed)"),
 	S_STR("public-url", "HGKM_PUBLIC_URL", public_url,
 	      "http://127.0.0.1:8080", "public base URL, for verification links"),
 	S_INT("register-limit", "HGKM_REGISTER_LIMIT", register_limit, "20", 1,

@@ -12,6 +12,7 @@ struct config {
 	char         *socket;
 	char         *database_url;
 	char         *jwt_secret_file;
+	char         *media_dir;
 	char         *public_url;
 	char         *error_log;
 	char         *access_log;

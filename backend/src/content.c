@@ -112,7 +112,7 @@ static int cmp_names(const void *a, const void *b);
 
 static const char *const module_keys[] = {
 	"title", "summary", "audience", "estimated_minutes", "validity_months",
-	"pass_mark", "position", "sections", "quiz", NULL,
+	"pass_mark", "position", "sections", "quiz", "in_person", NULL,
 };
 static const char *const section_keys[] = { "id", "title", "file", NULL };
 static const char *const quiz_keys[] = { "questions", NULL };
@@ -800,8 +800,13 @@ parse_module(struct ctx *c, json_t *root, struct content_module *m)
 	get_int(c, root, "", "validity_months", 1, 240, &m->validity_months);
 	get_int(c, root, "", "pass_mark", 1, 100, &m->pass_mark);
 	get_int(c, root, "", "position", 0, CONTENT_POSITION_MAX, &m->position);
+	/* An in-person module (the aandachtsfunctionaris training) has no quiz:
+	 * its certificate comes from a trainer's attendance record. */
+	if (json_object_get(root, "in_person") != NULL)
+		get_bool(c, root, "", "in_person", &m->in_person);
 	parse_sections(c, root, m);
-	parse_quiz(c, root, m);
+	if (!m->in_person || json_object_get(root, "quiz") != NULL)
+		parse_quiz(c, root, m);
 }
 
 /*
@@ -979,6 +984,8 @@ module_hash(struct content_module *m)
 	hash_int(&st, "estimated_minutes", m->estimated_minutes);
 	hash_int(&st, "validity_months", m->validity_months);
 	hash_int(&st, "pass_mark", m->pass_mark);
+	if (m->in_person)
+		hash_int(&st, "in_person", 1);
 	hash_int(&st, "position", m->position);
 	hash_int(&st, "sections", (long long)m->n_sections);
 	for (i = 0; i < m->n_sections; i++) {

@@ -60,6 +60,7 @@ struct content_module {
 	int                      validity_months;
 	int                      pass_mark;
 	int                      position;
+	bool                     in_person; /* done in person: no quiz */
 	struct content_section  *sections;
 	size_t                   n_sections;
 	struct content_question *questions;

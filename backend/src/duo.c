@@ -29,9 +29,9 @@
 #include <string.h>
 
 #define DUO_MAX_FIELDS 1000 /* fields kept per record; more are counted */
-#define DUO_NAME_MAX   200  /* characters, as schools.name allows */
-#define DUO_BOARD_MAX  10   /* digits of a board number */
-#define DUO_ECHO_MAX   40   /* characters of a bad value quoted back */
+#define DUO_NAME_MAX 200    /* characters, as schools.name allows */
+#define DUO_BOARD_MAX 10    /* digits of a board number */
+#define DUO_ECHO_MAX 40     /* characters of a bad value quoted back */
 #define DUO_BLOCK_SIZE (64 * 1024)
 
 /* The columns we read. */
@@ -57,17 +57,17 @@ enum duo_col {
  * COL_BRIN and COL_VESTNR are read only when VESTIGINGSCODE is absent.
  */
 static const char *const col_names[COL_COUNT][4] = {
-	[COL_CODE] = {"VESTIGINGSCODE"},
-	[COL_BRIN] = {"BRIN NUMMER", "BRINNUMMER", "INSTELLINGSCODE"},
-	[COL_VESTNR] = {"VESTIGINGSNUMMER"},
-	[COL_BOARD] = {"BEVOEGD GEZAG NUMMER", "BEVOEGDGEZAGNUMMER"},
-	[COL_NAME] = {"VESTIGINGSNAAM", "NAAM VESTIGING"},
-	[COL_MUNI] = {"GEMEENTENAAM"},
-	[COL_MUNI_CODE] = {"GEMEENTENUMMER"},
-	[COL_PLACE] = {"PLAATSNAAM"},
-	[COL_RMC_CODE] = {"RMC-REGIO CODE"},
-	[COL_RMC_NAME] = {"RMC-REGIO NAAM"},
-	[COL_PROVINCE] = {"PROVINCIE"},
+    [COL_CODE] = {"VESTIGINGSCODE"},
+    [COL_BRIN] = {"BRIN NUMMER", "BRINNUMMER", "INSTELLINGSCODE"},
+    [COL_VESTNR] = {"VESTIGINGSNUMMER"},
+    [COL_BOARD] = {"BEVOEGD GEZAG NUMMER", "BEVOEGDGEZAGNUMMER"},
+    [COL_NAME] = {"VESTIGINGSNAAM", "NAAM VESTIGING"},
+    [COL_MUNI] = {"GEMEENTENAAM"},
+    [COL_MUNI_CODE] = {"GEMEENTENUMMER"},
+    [COL_PLACE] = {"PLAATSNAAM"},
+    [COL_RMC_CODE] = {"RMC-REGIO CODE"},
+    [COL_RMC_NAME] = {"RMC-REGIO NAAM"},
+    [COL_PROVINCE] = {"PROVINCIE"},
 };
 
 /*
@@ -75,10 +75,10 @@ static const char *const col_names[COL_COUNT][4] = {
  * code page leaves undefined.  0xA0-0xFF equal U+00A0-U+00FF.
  */
 static const uint16_t cp1252_high[32] = {
-	0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
-	0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0,      0x017D, 0,
-	0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
-	0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178,
+    0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+    0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0,      0x017D, 0,
+    0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+    0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178,
 };
 
 /* String storage of a register: a list of bump-allocated blocks. */
@@ -127,36 +127,37 @@ struct duo_parse {
 	size_t               seen_cap, n_seen;
 };
 
-static void *xmalloc(size_t n);
-static void *xrealloc(void *p, size_t n);
-static char *pool_alloc(struct duo_register *reg, size_t n);
+static void       *xmalloc(size_t n);
+static void       *xrealloc(void *p, size_t n);
+static void       *xcalloc(size_t n, size_t size);
+static char       *pool_alloc(struct duo_register *reg, size_t n);
 static const char *pool_strdup(struct duo_register *reg, const char *s);
-static void add_error(struct duo_register *reg, unsigned line,
-                      const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void add_error(struct duo_register *reg, unsigned line, const char *fmt,
+                      ...) __attribute__((format(printf, 3, 4)));
 static size_t utf8_invalid_at(const unsigned char *p, size_t len);
-static int check_utf8_lines(struct duo_register *reg, const unsigned char *p,
-                            size_t len);
-static char *cp1252_to_utf8(struct duo_register *reg, const unsigned char *p,
-                            size_t len, size_t *out_len);
-static void parse_text(struct duo_register *reg, const char *text,
-                       size_t len);
-static void on_field(void *s, size_t len, void *data);
-static void on_record(int c, void *data);
-static void parser_restart(struct duo_parse *st);
-static void header_record(struct duo_parse *st);
-static void data_record(struct duo_parse *st);
-static void header_norm(const char *in, char *out, size_t outsz);
+static int    check_utf8_lines(struct duo_register *reg, const unsigned char *p,
+                               size_t len);
+static char  *cp1252_to_utf8(struct duo_register *reg, const unsigned char *p,
+                             size_t len, size_t *out_len);
+static void  parse_text(struct duo_register *reg, const char *text, size_t len);
+static void  on_field(void *s, size_t len, void *data);
+static void  on_record(int c, void *data);
+static void  parser_restart(struct duo_parse *st);
+static void  header_record(struct duo_parse *st);
+static void  data_record(struct duo_parse *st);
+static void  header_norm(const char *in, char *out, size_t outsz);
 static char *field(struct duo_parse *st, enum duo_col c);
 static char *trim(char *s);
-static bool blank(const char *p, size_t n);
+static bool  blank(const char *p, size_t n);
+static size_t line_len(const char *p, size_t len);
 static size_t first_line(const char *text, size_t len, size_t *n);
-static bool has_control(const char *s);
+static bool   has_control(const char *s);
 static size_t utf8_chars(const char *s);
-static bool all_digits(const char *s);
-static bool valid_code(const char *s);
-static void echo(char *dst, size_t dstsz, const char *s);
-static bool seen_add(struct duo_parse *st, const char *code, unsigned line,
-                     unsigned *first);
+static bool   all_digits(const char *s);
+static bool   valid_code(const char *s);
+static void   echo(char *dst, size_t dstsz, const char *s);
+static bool   seen_add(struct duo_parse *st, const char *code, unsigned line,
+                       unsigned *first);
 
 static void *
 xmalloc(size_t n)
@@ -180,6 +181,19 @@ xrealloc(void *p, size_t n)
 		abort();
 	}
 	return q;
+}
+
+static void *
+xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n, size);
+
+	if (p == NULL) {
+		fprintf(stderr, "duo: out of memory (%zu x %zu bytes)\n", n,
+		        size);
+		abort();
+	}
+	return p;
 }
 
 static char *
@@ -274,32 +288,31 @@ utf8_invalid_at(const unsigned char *p, size_t len)
 	return len;
 }
 
-/* One error per line that holds invalid UTF-8.  Returns -1 if any. */
+/*
+ * One error per line that holds invalid UTF-8.  Returns -1 if any.  No
+ * multi-byte sequence holds CR or LF, so lines can be checked apart.
+ */
 static int
 check_utf8_lines(struct duo_register *reg, const unsigned char *p, size_t len)
 {
-	size_t   pos = 0;
-	unsigned line = 1;
+	unsigned line = 0;
 	int      rc = 0;
 
-	while (pos < len) {
-		size_t               bad = pos + utf8_invalid_at(p + pos, len - pos);
-		const unsigned char *nl;
+	for (size_t pos = 0, n; pos < len; pos += n) {
+		const unsigned char *q = p + pos;
+		size_t               bad;
 
-		if (bad == len)
-			break;
-		for (size_t i = pos; i < bad; i++)
-			line += p[i] == '\n';
-		add_error(reg, line,
-		          "ongeldige UTF-8 (byte 0x%02X), terwijl het bestand "
-		          "met een UTF-8-BOM begint",
-		          p[bad]);
-		rc = -1;
-		nl = memchr(p + bad, '\n', len - bad);
-		if (nl == NULL)
-			break;
-		pos = (size_t)(nl - p) + 1;
+		n = line_len((const char *)q, len - pos);
 		line++;
+		bad = utf8_invalid_at(q, n);
+		if (bad < n) {
+			add_error(reg, line,
+			          "ongeldige UTF-8 (byte 0x%02X), terwijl het "
+			          "bestand "
+			          "met een UTF-8-BOM begint",
+			          q[bad]);
+			rc = -1;
+		}
 	}
 	return rc;
 }
@@ -320,8 +333,9 @@ cp1252_to_utf8(struct duo_register *reg, const unsigned char *p, size_t len,
 	for (size_t i = 0; i < len; i++) {
 		unsigned c = p[i];
 
-		if (c == '\n')
-			line++;
+		if (c == '\n' ||
+		    (c == '\r' && (i + 1 == len || p[i + 1] != '\n')))
+			line++; /* as line_len counts */
 		if (c < 0x80) {
 			need += 1;
 		} else if (c >= 0xA0) {
@@ -383,9 +397,10 @@ duo_parse(const char *buf, size_t len, struct duo_register **out)
 	}
 	if (len >= 2 && ((p[0] == 0xFF && p[1] == 0xFE) ||
 	                 (p[0] == 0xFE && p[1] == 0xFF))) {
-		add_error(reg, 1,
-		          "het bestand is UTF-16; sla het op als CSV in UTF-8 of "
-		          "Windows-1252");
+		add_error(
+		    reg, 1,
+		    "het bestand is UTF-16; sla het op als CSV in UTF-8 of "
+		    "Windows-1252");
 		return -1;
 	}
 	if (len >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF) {
@@ -420,7 +435,6 @@ parse_text(struct duo_register *reg, const char *text, size_t len)
 {
 	struct duo_parse st;
 	const char      *p = text, *end = text + len;
-	const char      *nl;
 	size_t           hlen, hoff = first_line(text, len, &hlen);
 
 	if (len == 0) {
@@ -439,10 +453,13 @@ parse_text(struct duo_register *reg, const char *text, size_t len)
 	while (p < end && !st.stop) {
 		size_t n;
 
-		nl = memchr(p, '\n', (size_t)(end - p));
-		n = nl != NULL ? (size_t)(nl - p) + 1 : (size_t)(end - p);
+		n = line_len(p, (size_t)(end - p));
 		st.line++;
-		if (!st.in_record && !blank(p, n)) {
+		if (!st.in_record) {
+			if (blank(p, n)) {
+				p += n; /* libcsv would skip it too */
+				continue;
+			}
 			st.in_record = true;
 			st.rec_line = st.line;
 		}
@@ -452,10 +469,11 @@ parse_text(struct duo_register *reg, const char *text, size_t len)
 				        csv_strerror(csv_error(&st.csv)));
 				abort();
 			}
-			add_error(reg, st.line,
-			          "aanhalingsteken op een onverwachte plaats (een "
-			          "veld met \" erin moet tussen aanhalingstekens "
-			          "staan, met \"\" voor elke \")");
+			add_error(
+			    reg, st.line,
+			    "aanhalingsteken op een onverwachte plaats (een "
+			    "veld met \" erin moet tussen aanhalingstekens "
+			    "staan, met \"\" voor elke \")");
 			if (!st.header_done)
 				st.stop = true;
 			parser_restart(&st);
@@ -515,8 +533,8 @@ on_field(void *s, size_t len, void *data)
 		return;
 	if (st->n_fields > st->fields_cap) {
 		st->fields_cap = st->fields_cap == 0 ? 64 : st->fields_cap * 2;
-		st->fields = xrealloc(st->fields,
-		                      st->fields_cap * sizeof(*st->fields));
+		st->fields =
+		    xrealloc(st->fields, st->fields_cap * sizeof(*st->fields));
 	}
 	if (st->rec_len + len + 1 > st->rec_cap) {
 		st->rec_cap = (st->rec_len + len + 1) * 2;
@@ -554,8 +572,8 @@ header_record(struct duo_parse *st)
 	char   missing[256] = "";
 	size_t n_missing = 0;
 	bool   dup[COL_COUNT] = {false};
-	size_t kept = st->n_fields < DUO_MAX_FIELDS ? st->n_fields
-	                                            : DUO_MAX_FIELDS;
+	size_t kept =
+	    st->n_fields < DUO_MAX_FIELDS ? st->n_fields : DUO_MAX_FIELDS;
 
 	st->header_done = true;
 	st->header_line = st->rec_line;
@@ -602,7 +620,8 @@ header_record(struct duo_parse *st)
 		n_missing++;
 	}
 	if (n_missing > 0)
-		add_error(st->reg, st->rec_line, "de kopregel mist de kolom%s %s",
+		add_error(st->reg, st->rec_line,
+		          "de kopregel mist de kolom%s %s",
 		          n_missing > 1 ? "men" : "", missing);
 	for (int c = 0; c < COL_COUNT; c++)
 		if (dup[c])
@@ -671,12 +690,13 @@ data_record(struct duo_parse *st)
 	} else if (!valid_code(code)) {
 		char nr[64];
 
-		echo(shown, sizeof(shown), v[st->compose_code ? COL_BRIN
-		                                              : COL_CODE]);
+		echo(shown, sizeof(shown),
+		     v[st->compose_code ? COL_BRIN : COL_CODE]);
 		if (st->compose_code) {
 			echo(nr, sizeof(nr), v[COL_VESTNR]);
 			snprintf(shown + strlen(shown),
-			         sizeof(shown) - strlen(shown), "\" + \"%s", nr);
+			         sizeof(shown) - strlen(shown), "\" + \"%s",
+			         nr);
 		}
 		add_error(reg, line,
 		          "ongeldige vestigingscode \"%s\" (verwacht 4 cijfers "
@@ -697,8 +717,7 @@ data_record(struct duo_parse *st)
 	if (v[COL_NAME][0] == '\0')
 		add_error(reg, line, "vestigingsnaam ontbreekt");
 	else if (utf8_chars(v[COL_NAME]) > DUO_NAME_MAX)
-		add_error(reg, line,
-		          "vestigingsnaam is langer dan %d tekens",
+		add_error(reg, line, "vestigingsnaam is langer dan %d tekens",
 		          DUO_NAME_MAX);
 	if (!all_digits(v[COL_MUNI_CODE]) || strlen(v[COL_MUNI_CODE]) > 8) {
 		echo(shown, sizeof(shown), v[COL_MUNI_CODE]);
@@ -714,8 +733,8 @@ data_record(struct duo_parse *st)
 		return; /* the file is refused: keep no more rows */
 	if (reg->n_rows == st->rows_cap) {
 		st->rows_cap = st->rows_cap == 0 ? 1024 : st->rows_cap * 2;
-		reg->rows = xrealloc(reg->rows,
-		                     st->rows_cap * sizeof(*reg->rows));
+		reg->rows =
+		    xrealloc(reg->rows, st->rows_cap * sizeof(*reg->rows));
 	}
 	{
 		struct duo_row *r = &reg->rows[reg->n_rows++];
@@ -828,6 +847,22 @@ all_digits(const char *s)
 	return true;
 }
 
+/*
+ * Length of the line at p, line break included: LF, CRLF, or a lone CR (as
+ * old Mac exports write), which libcsv also takes as the end of a record.
+ */
+static size_t
+line_len(const char *p, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && p[i] != '\n' && p[i] != '\r')
+		i++;
+	if (i < len && p[i] == '\r' && i + 1 < len && p[i + 1] == '\n')
+		i++;
+	return i < len ? i + 1 : len;
+}
+
 /* Offset and length (*n) of the first line that is not blank. */
 static size_t
 first_line(const char *text, size_t len, size_t *n)
@@ -835,14 +870,13 @@ first_line(const char *text, size_t len, size_t *n)
 	size_t off = 0;
 
 	while (off < len) {
-		const char *nl = memchr(text + off, '\n', len - off);
-		size_t      l = nl != NULL ? (size_t)(nl - text) - off : len - off;
+		size_t l = line_len(text + off, len - off);
 
 		if (!blank(text + off, l)) {
 			*n = l;
 			return off;
 		}
-		off += l + 1;
+		off += l;
 	}
 	*n = 0;
 	return len;
@@ -894,8 +928,7 @@ echo(char *dst, size_t dstsz, const char *s)
  * *first, when it was seen before.
  */
 static bool
-seen_add(struct duo_parse *st, const char *code, unsigned line,
-         unsigned *first)
+seen_add(struct duo_parse *st, const char *code, unsigned line, unsigned *first)
 {
 	uint32_t h = 2166136261u;
 	size_t   i;
@@ -905,8 +938,7 @@ seen_add(struct duo_parse *st, const char *code, unsigned line,
 		struct duo_seen *old = st->seen;
 
 		st->seen_cap = old_cap == 0 ? 8192 : old_cap * 2;
-		st->seen = xmalloc(st->seen_cap * sizeof(*st->seen));
-		memset(st->seen, 0, st->seen_cap * sizeof(*st->seen));
+		st->seen = xcalloc(st->seen_cap, sizeof(*st->seen));
 		st->n_seen = 0;
 		for (size_t k = 0; k < old_cap; k++)
 			if (old[k].code[0] != '\0')

@@ -18,7 +18,7 @@
  * A bad file is refused whole: the result then has errors and no rows.
  */
 
-#define DUO_MAX_BYTES  (20 * 1024 * 1024)
+#define DUO_MAX_BYTES (20 * 1024 * 1024)
 #define DUO_ERRORS_MAX 200 /* further errors are only counted */
 
 enum duo_encoding {
@@ -34,11 +34,11 @@ enum duo_encoding {
  * GEMEENTENUMMER other rows do name).
  */
 struct duo_row {
-	unsigned    line;              /* where the record starts; header = 1 */
-	char        brin[7];           /* VESTIGINGSCODE, ^[0-9A-Z]{4}[0-9]{2}$ */
-	const char *board_number;      /* BEVOEGD GEZAG NUMMER, 1-10 digits */
-	const char *name;              /* VESTIGINGSNAAM, 1-200 characters */
-	const char *municipality;      /* GEMEENTENAAM, as DUO writes it */
+	unsigned    line;         /* where the record starts; header = 1 */
+	char        brin[7];      /* VESTIGINGSCODE, ^[0-9A-Z]{4}[0-9]{2}$ */
+	const char *board_number; /* BEVOEGD GEZAG NUMMER, 1-10 digits */
+	const char *name;         /* VESTIGINGSNAAM, 1-200 characters */
+	const char *municipality; /* GEMEENTENAAM, as DUO writes it */
 	const char *municipality_code; /* GEMEENTENUMMER, digits, e.g. "0060" */
 	const char *place;             /* PLAATSNAAM */
 	const char *rmc_region_code;   /* RMC-REGIO CODE */

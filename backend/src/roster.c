@@ -14,9 +14,9 @@
  * been seen, and dropped at the end if one was.
  *
  * Emails must be ASCII.  validate_email lets other bytes through, but we
- * lower-case ASCII only, and staff.email has CHECK (email = lower(email)),
- * which PostgreSQL evaluates with full Unicode case mapping: "JOSÉ@x.nl"
- * would pass here and fail there.
+ * lower-case ASCII only, while staff.email has CHECK (email = lower(email)),
+ * which PostgreSQL evaluates with full Unicode case mapping: an address
+ * with a capital accented letter would pass here and fail there.
  *
  * Caveat: after a quote error libcsv's state is unknown, so the parser is
  * restarted on the next line; a broken multi-line record can then give a
@@ -36,7 +36,7 @@
 #include "validate.h"
 
 #define ROSTER_MAX_FIELDS 100 /* fields kept per record; more are counted */
-#define ROSTER_ECHO_MAX   40  /* characters of a bad value quoted back */
+#define ROSTER_ECHO_MAX 40    /* characters of a bad value quoted back */
 #define ROSTER_BLOCK_SIZE (64 * 1024)
 
 /* Our columns; the names are the header names (any case). */
@@ -49,10 +49,10 @@ enum roster_col {
 };
 
 static const char *const col_names[COL_COUNT] = {
-	[COL_EMAIL] = "email",
-	[COL_NAME] = "name",
-	[COL_ROLE] = "role",
-	[COL_BRIN] = "brin",
+    [COL_EMAIL] = "email",
+    [COL_NAME] = "name",
+    [COL_ROLE] = "role",
+    [COL_BRIN] = "brin",
 };
 
 /* String storage of a roster: a list of bump-allocated blocks. */
@@ -100,33 +100,35 @@ struct roster_parse {
 	size_t               seen_cap, n_seen;
 };
 
-static void *xmalloc(size_t n);
-static void *xrealloc(void *p, size_t n);
-static char *pool_alloc(struct roster *ros, size_t n);
+static void       *xmalloc(size_t n);
+static void       *xrealloc(void *p, size_t n);
+static void       *xcalloc(size_t n, size_t size);
+static char       *pool_alloc(struct roster *ros, size_t n);
 static const char *pool_strdup(struct roster *ros, const char *s);
-static void add_error(struct roster *ros, unsigned line, const char *fmt,
-                      ...) __attribute__((format(printf, 3, 4)));
-static size_t utf8_invalid_at(const unsigned char *p, size_t len);
-static int check_utf8_lines(struct roster *ros, const unsigned char *p,
-                            size_t len);
-static void parse_text(struct roster *ros, const char *text, size_t len);
-static void parser_restart(struct roster_parse *st);
-static void on_field(void *s, size_t len, void *data);
-static void on_record(int c, void *data);
-static void header_record(struct roster_parse *st);
-static void data_record(struct roster_parse *st);
-static void check_email(struct roster_parse *st, char *email);
+static void add_error(struct roster *ros, unsigned line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static size_t      utf8_invalid_at(const unsigned char *p, size_t len);
+static int         check_utf8_lines(struct roster *ros, const unsigned char *p,
+                                    size_t len);
+static void        parse_text(struct roster *ros, const char *text, size_t len);
+static void        parser_restart(struct roster_parse *st);
+static void        on_field(void *s, size_t len, void *data);
+static void        on_record(int c, void *data);
+static void        header_record(struct roster_parse *st);
+static void        data_record(struct roster_parse *st);
+static void        check_email(struct roster_parse *st, char *email);
 static const char *check_role(struct roster_parse *st, const char *role);
-static void check_name(struct roster_parse *st, const char *name);
-static void check_brin(struct roster_parse *st, char *brin);
-static char *field(struct roster_parse *st, enum roster_col c);
-static char *trim(char *s);
-static bool blank(const char *p, size_t n);
-static size_t first_line(const char *text, size_t len, size_t *n);
-static bool valid_brin(const char *s);
-static void echo(char *dst, size_t dstsz, const char *s);
-static bool seen_add(struct roster_parse *st, const char *email,
-                     unsigned line, unsigned *first);
+static void        check_name(struct roster_parse *st, const char *name);
+static void        check_brin(struct roster_parse *st, char *brin);
+static char       *field(struct roster_parse *st, enum roster_col c);
+static char       *trim(char *s);
+static bool        blank(const char *p, size_t n);
+static size_t      line_len(const char *p, size_t len);
+static size_t      first_line(const char *text, size_t len, size_t *n);
+static bool        valid_brin(const char *s);
+static void        echo(char *dst, size_t dstsz, const char *s);
+static bool seen_add(struct roster_parse *st, const char *email, unsigned line,
+                     unsigned *first);
 
 static void *
 xmalloc(size_t n)
@@ -150,6 +152,19 @@ xrealloc(void *p, size_t n)
 		abort();
 	}
 	return q;
+}
+
+static void *
+xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n, size);
+
+	if (p == NULL) {
+		fprintf(stderr, "roster: out of memory (%zu x %zu bytes)\n", n,
+		        size);
+		abort();
+	}
+	return p;
 }
 
 static char *
@@ -244,32 +259,31 @@ utf8_invalid_at(const unsigned char *p, size_t len)
 	return len;
 }
 
-/* One error per line that holds invalid UTF-8.  Returns -1 if any. */
+/*
+ * One error per line that holds invalid UTF-8.  Returns -1 if any.  No
+ * multi-byte sequence holds CR or LF, so lines can be checked apart.
+ */
 static int
 check_utf8_lines(struct roster *ros, const unsigned char *p, size_t len)
 {
-	size_t   pos = 0;
-	unsigned line = 1;
+	unsigned line = 0;
 	int      rc = 0;
 
-	while (pos < len) {
-		size_t               bad = pos + utf8_invalid_at(p + pos, len - pos);
-		const unsigned char *nl;
+	for (size_t pos = 0, n; pos < len; pos += n) {
+		const unsigned char *q = p + pos;
+		size_t               bad;
 
-		if (bad == len)
-			break;
-		for (size_t i = pos; i < bad; i++)
-			line += p[i] == '\n';
-		add_error(ros, line,
-		          "ongeldige UTF-8 (byte 0x%02X); sla het bestand op als "
-		          "CSV in UTF-8",
-		          p[bad]);
-		rc = -1;
-		nl = memchr(p + bad, '\n', len - bad);
-		if (nl == NULL)
-			break;
-		pos = (size_t)(nl - p) + 1;
+		n = line_len((const char *)q, len - pos);
 		line++;
+		bad = utf8_invalid_at(q, n);
+		if (bad < n) {
+			add_error(
+			    ros, line,
+			    "ongeldige UTF-8 (byte 0x%02X); sla het bestand "
+			    "op als CSV in UTF-8",
+			    q[bad]);
+			rc = -1;
+		}
 	}
 	return rc;
 }
@@ -317,11 +331,11 @@ parse_text(struct roster *ros, const char *text, size_t len)
 {
 	struct roster_parse st;
 	const char         *p = text, *end = text + len;
-	const char         *nl;
 	size_t              hlen, hoff = first_line(text, len, &hlen);
 
 	if (len == 0) {
-		add_error(ros, 1, "het bestand is leeg; de eerste regel moet "
+		add_error(ros, 1,
+		          "het bestand is leeg; de eerste regel moet "
 		          "email,name,role,brin zijn");
 		return;
 	}
@@ -333,10 +347,13 @@ parse_text(struct roster *ros, const char *text, size_t len)
 	while (p < end && !st.stop) {
 		size_t n;
 
-		nl = memchr(p, '\n', (size_t)(end - p));
-		n = nl != NULL ? (size_t)(nl - p) + 1 : (size_t)(end - p);
+		n = line_len(p, (size_t)(end - p));
 		st.line++;
-		if (!st.in_record && !blank(p, n)) {
+		if (!st.in_record) {
+			if (blank(p, n)) {
+				p += n; /* libcsv would skip it too */
+				continue;
+			}
 			st.in_record = true;
 			st.rec_line = st.line;
 		}
@@ -346,10 +363,11 @@ parse_text(struct roster *ros, const char *text, size_t len)
 				        csv_strerror(csv_error(&st.csv)));
 				abort();
 			}
-			add_error(ros, st.line,
-			          "aanhalingsteken op een onverwachte plaats (een "
-			          "veld met \" erin moet tussen aanhalingstekens "
-			          "staan, met \"\" voor elke \")");
+			add_error(
+			    ros, st.line,
+			    "aanhalingsteken op een onverwachte plaats (een "
+			    "veld met \" erin moet tussen aanhalingstekens "
+			    "staan, met \"\" voor elke \")");
 			if (!st.header_done)
 				st.stop = true;
 			parser_restart(&st);
@@ -407,8 +425,8 @@ on_field(void *s, size_t len, void *data)
 		return;
 	if (st->n_fields > st->fields_cap) {
 		st->fields_cap = st->fields_cap == 0 ? 16 : st->fields_cap * 2;
-		st->fields = xrealloc(st->fields,
-		                      st->fields_cap * sizeof(*st->fields));
+		st->fields =
+		    xrealloc(st->fields, st->fields_cap * sizeof(*st->fields));
 	}
 	if (st->rec_len + len + 1 > st->rec_cap) {
 		st->rec_cap = (st->rec_len + len + 1) * 2;
@@ -446,8 +464,8 @@ header_record(struct roster_parse *st)
 	char   missing[64] = "";
 	size_t n_missing = 0;
 	bool   dup[COL_COUNT] = {false};
-	size_t kept = st->n_fields < ROSTER_MAX_FIELDS ? st->n_fields
-	                                               : ROSTER_MAX_FIELDS;
+	size_t kept =
+	    st->n_fields < ROSTER_MAX_FIELDS ? st->n_fields : ROSTER_MAX_FIELDS;
 
 	st->header_done = true;
 	st->n_header = st->n_fields;
@@ -534,8 +552,8 @@ data_record(struct roster_parse *st)
 		return; /* the roster is refused: keep no more rows */
 	if (ros->n_rows == st->rows_cap) {
 		st->rows_cap = st->rows_cap == 0 ? 256 : st->rows_cap * 2;
-		ros->rows = xrealloc(ros->rows,
-		                     st->rows_cap * sizeof(*ros->rows));
+		ros->rows =
+		    xrealloc(ros->rows, st->rows_cap * sizeof(*ros->rows));
 	}
 	r = &ros->rows[ros->n_rows++];
 	r->line = line;
@@ -590,7 +608,9 @@ check_name(struct roster_parse *st, const char *name)
 		return;
 	}
 	for (; *p != '\0'; p++) {
-		unsigned cp = *p;
+		/* Bytes from 0x80 on are parts of characters from U+0080 on,
+		 * and only C2 80 to C2 9F (U+0080-U+009F) are controls. */
+		unsigned cp = *p < 0x80 ? *p : 0x100;
 
 		if (p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F)
 			cp = p[1];
@@ -681,6 +701,22 @@ blank(const char *p, size_t n)
 	return true;
 }
 
+/*
+ * Length of the line at p, line break included: LF, CRLF, or a lone CR (as
+ * old Mac exports write), which libcsv also takes as the end of a record.
+ */
+static size_t
+line_len(const char *p, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && p[i] != '\n' && p[i] != '\r')
+		i++;
+	if (i < len && p[i] == '\r' && i + 1 < len && p[i + 1] == '\n')
+		i++;
+	return i < len ? i + 1 : len;
+}
+
 /* Offset and length (*n) of the first line that is not blank. */
 static size_t
 first_line(const char *text, size_t len, size_t *n)
@@ -688,14 +724,13 @@ first_line(const char *text, size_t len, size_t *n)
 	size_t off = 0;
 
 	while (off < len) {
-		const char *nl = memchr(text + off, '\n', len - off);
-		size_t      l = nl != NULL ? (size_t)(nl - text) - off : len - off;
+		size_t l = line_len(text + off, len - off);
 
 		if (!blank(text + off, l)) {
 			*n = l;
 			return off;
 		}
-		off += l + 1;
+		off += l;
 	}
 	*n = 0;
 	return len;
@@ -759,8 +794,7 @@ seen_add(struct roster_parse *st, const char *email, unsigned line,
 		struct roster_seen *old = st->seen;
 
 		st->seen_cap = old_cap == 0 ? 1024 : old_cap * 2;
-		st->seen = xmalloc(st->seen_cap * sizeof(*st->seen));
-		memset(st->seen, 0, st->seen_cap * sizeof(*st->seen));
+		st->seen = xcalloc(st->seen_cap, sizeof(*st->seen));
 		for (size_t k = 0; k < old_cap; k++) {
 			if (old[k].email == NULL)
 				continue;

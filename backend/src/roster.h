@@ -21,9 +21,9 @@
  * and whoever writes them into a CSV again must guard against formulas.
  */
 
-#define ROSTER_MAX_BYTES  (5 * 1024 * 1024)
-#define ROSTER_MAX_ROWS   50000
-#define ROSTER_NAME_MAX   200 /* characters, as staff.name allows */
+#define ROSTER_MAX_BYTES (5 * 1024 * 1024)
+#define ROSTER_MAX_ROWS 50000
+#define ROSTER_NAME_MAX 200   /* characters, as staff.name allows */
 #define ROSTER_ERRORS_MAX 200 /* further errors are only counted */
 
 struct roster_row {

@@ -24,6 +24,7 @@ enum {
 	ROUTE_NO_BODY   = 1 << 1, /* a body is ignored, never read */
 	ROUTE_NO_DB     = 1 << 2, /* answers without the database */
 	ROUTE_CSV_BODY  = 1 << 3, /* body must be text/csv (415), read raw */
+	ROUTE_RAW_BODY  = 1 << 4, /* body read raw; the handler checks its type */
 };
 
 typedef void (*route_handler)(struct request *, struct response *);

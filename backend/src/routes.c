@@ -59,6 +59,31 @@ const struct route app_routes[] = {
 	 ROLE_BOARD_ADMIN | ROLE_ADMIN, ROUTE_CSV_BODY, 5 * 1024 * 1024},
 	{"PUT", "/api/v1/schools/{}/package/{}", boards_package,
 	 ROLE_BOARD_ADMIN | ROLE_ADMIN, ROUTE_JSON_BODY, 0},
+
+	{"POST", "/api/v1/scenarios", scenarios_create, ROLE_TRAINER,
+	 ROUTE_JSON_BODY, 2 * 1024 * 1024},
+	{"GET", "/api/v1/scenarios", scenarios_list, ROLE_ANY, ROUTE_NO_BODY, 0},
+	{"GET", "/api/v1/scenarios/{}", scenarios_get, ROLE_ANY, ROUTE_NO_BODY, 0},
+	{"PUT", "/api/v1/scenarios/{}", scenarios_update, ROLE_TRAINER,
+	 ROUTE_JSON_BODY, 2 * 1024 * 1024},
+	{"POST", "/api/v1/scenarios/{}/publish", scenarios_publish, ROLE_TRAINER,
+	 ROUTE_NO_BODY, 0},
+	{"POST", "/api/v1/scenarios/{}/attempts", scenarios_attempt, ROLE_ANY,
+	 ROUTE_JSON_BODY, 0},
+	{"GET", "/api/v1/scenarios/{}/stats", scenarios_stats, ROLE_TRAINER,
+	 ROUTE_NO_BODY, 0},
+	{"POST", "/api/v1/scenarios/{}/media", scenarios_media_upload, ROLE_TRAINER,
+	 ROUTE_RAW_BODY, 50 * 1024 * 1024},
+	{"GET", "/api/v1/media/{}", media_get, ROLE_ANY, ROUTE_NO_BODY, 0},
+
+	{"POST", "/api/v1/trainings", trainings_create, ROLE_TRAINER,
+	 ROUTE_JSON_BODY, 0},
+	{"GET", "/api/v1/trainings", trainings_list, ROLE_TRAINER, ROUTE_NO_BODY,
+	 0},
+	{"GET", "/api/v1/trainings/{}", trainings_get, ROLE_TRAINER,
+	 ROUTE_NO_BODY, 0},
+	{"POST", "/api/v1/trainings/{}/attendance", trainings_attendance,
+	 ROLE_TRAINER, ROUTE_RAW_BODY, 0},
 };
 
 const size_t app_routes_count = sizeof(app_routes) / sizeof(app_routes[0]);

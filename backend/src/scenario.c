@@ -991,8 +991,8 @@ scenario_parse(const char *buf, size_t len, json_t **out,
 {
 	json_error_t err;
 	json_t      *v;
-	const char  *why;
-	char        *shown;
+	const char  *why, *near;
+	char        *shown, tok[JSON_ERROR_TEXT_LENGTH];
 
 	*out = NULL;
 	if (buf == NULL || len == 0) {
@@ -1009,7 +1009,22 @@ scenario_parse(const char *buf, size_t len, json_t **out,
 	v = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &err);
 	if (v == NULL) {
 		why = parse_reason(&err);
-		if (why != NULL) {
+		near = strstr(err.text, "near '");
+		if (json_error_code(&err) == json_error_duplicate_key &&
+		    near != NULL && strlen(near) > 7 &&
+		    near[strlen(near) - 1] == '\'') {
+			/* jansson names the key as a JSON string literal:
+			 * near '"title"'. */
+			near += 6;
+			snprintf(tok, sizeof(tok), "%.*s",
+			         (int)(strlen(near) - 1), near);
+			shown = display(tok, DISPLAY_MAX + 2);
+			errs_add(errs, "", NULL, err.line, err.column,
+			         "Geen geldige JSON op regel %d, kolom %d: het "
+			         "veld %s staat twee keer in hetzelfde object.",
+			         err.line, err.column, shown);
+			free(shown);
+		} else if (why != NULL) {
 			errs_add(errs, "", NULL, err.line, err.column,
 			         "Geen geldige JSON op regel %d, kolom %d: %s.",
 			         err.line, err.column, why);
@@ -1166,6 +1181,9 @@ scenario_play(const json_t *doc, const int *choices, size_t n,
 			goto bad_doc;
 		size = json_array_size(list);
 		if (size == 0) {
+			outcome = json_object_get(node, "outcome");
+			if (!json_is_string(outcome))
+				goto bad_doc;
 			if (i < n)
 				return play_fail(
 				    out, SCENARIO_PLAY_PAST_END, i,
@@ -1173,9 +1191,6 @@ scenario_play(const json_t *doc, const int *choices, size_t n,
 				    "afgelopen; daarna kun je niet meer "
 				    "kiezen.",
 				    i);
-			outcome = json_object_get(node, "outcome");
-			if (!json_is_string(outcome))
-				goto bad_doc;
 			out->outcome = json_string_value(outcome);
 			return 0;
 		}

@@ -144,8 +144,9 @@ handle(FCGX_Request *fr, struct request *r, struct response *res)
 	}
 	if (route->roles != 0 && authenticate(r, res) < 0)
 		return;
-	if (route->flags & ROUTE_CSV_BODY) {
-		if (!http_is_type(r->content_type, "text/csv")) {
+	if (route->flags & (ROUTE_CSV_BODY | ROUTE_RAW_BODY)) {
+		if ((route->flags & ROUTE_CSV_BODY) &&
+		    !http_is_type(r->content_type, "text/csv")) {
 			http_error(r, res, 415, "unsupported_media_type",
 			           "Stuur een CSV-bestand (Content-Type: text/csv).");
 			return;

@@ -372,6 +372,7 @@ load_module(PGconn *conn, const struct content_module *m, struct report *r)
 	p[6] = mark;
 	p[7] = position;
 	p[8] = m->hash;
+	p[9] = m->in_person ? "true" : "false";
 	if (PQntuples(res) == 1) {
 		/* The id must outlive the result it came from. */
 		module_id = strdup(PQgetvalue(res, 0, 0));
@@ -386,20 +387,21 @@ load_module(PGconn *conn, const struct content_module *m, struct report *r)
 		               "audience = $4::text[], estimated_minutes = $5, "
 		               "validity_months = $6, pass_mark = $7, "
 		               "position = $8, content_hash = $9, "
+		               "in_person = $10, "
 		               "version = version + 1, active = true, "
 		               "loaded_at = now() "
 		               "WHERE id = $1 RETURNING version",
-		               9, p, PGRES_TUPLES_OK);
+		               10, p, PGRES_TUPLES_OK);
 	} else {
 		PQclear(res);
 		module_id = NULL;
 		res = sql_exec(conn, "inserting the module",
 		               "INSERT INTO modules (slug, title, summary, "
 		               "audience, estimated_minutes, validity_months, "
-		               "pass_mark, position, content_hash, version) "
-		               "VALUES ($1, $2, $3, $4::text[], $5, $6, $7, "
-		               "$8, $9, 1) RETURNING id, version",
-		               9, p, PGRES_TUPLES_OK);
+		               "pass_mark, position, content_hash, in_person, "
+		               "version) VALUES ($1, $2, $3, $4::text[], $5, $6, "
+		               "$7, $8, $9, $10, 1) RETURNING id, version",
+		               10, p, PGRES_TUPLES_OK);
 		if (res != NULL)
 			module_id = strdup(PQgetvalue(res, 0, 0));
 	}

@@ -82,3 +82,11 @@ UPDATE municipalities SET region_id = (SELECT id FROM regions
 WHERE region_id IS NULL AND id IN (SELECT municipality_id FROM schools
 	WHERE brin IN ('ZZZZ01', 'ZZZZ02'));
 SQL
+
+# The demo trainer may record attendance for the demo board's staff.
+"${RUNAS[@]}" "${PSQL[@]}" <<'SQL'
+INSERT INTO trainer_boards (trainer_id, board_id)
+SELECT u.id, b.id FROM users u, boards b
+WHERE u.email = 'trainer@demo.example' AND b.number = 'DEMO1'
+ON CONFLICT DO NOTHING;
+SQL

@@ -57,7 +57,7 @@ prepare_dirs() {
 		useradd --system --no-create-home --home-dir /nonexistent \
 			--shell /usr/sbin/nologin hgkm
 	fi
-	mkdir -p "$VAR"/{run,log,secrets,tmp,mail}
+	mkdir -p "$VAR"/{run,log,secrets,tmp,mail,media}
 	chmod 700 "$VAR/secrets"
 	if [ ! -s "$VAR/secrets/jwt.key" ]; then
 		head -c 48 /dev/urandom | base64 | tr -d '\n/+=' >"$VAR/secrets/jwt.key"
@@ -134,6 +134,7 @@ start_service() {
 		HGKM_DATABASE_URL="host=$VAR/run port=$PG_PORT dbname=$DB user=$APP_ROLE passfile=$VAR/secrets/pgpass"
 		HGKM_JWT_SECRET_FILE="$VAR/secrets/jwt.key"
 		HGKM_SOCKET="$SOCK"
+		HGKM_MEDIA_DIR="$VAR/media"
 		HGKM_ERROR_LOG="$VAR/log/error.log"
 		HGKM_ACCESS_LOG="$VAR/log/access.log"
 		HGKM_PUBLIC_URL="http://127.0.0.1:$HTTP_PORT"

@@ -131,12 +131,14 @@ export function barChart(rows, {
         `${targetLabel} ${formatPct(t)}`)));
   }
 
-  const legend = el('ul', { class: 'chart-legend' },
-    el('li', {}, el('span', { class: 'swatch swatch-ok', 'aria-hidden': 'true' }), 'op of boven het doel'),
-    el('li', {}, el('span', { class: 'swatch swatch-below', 'aria-hidden': 'true' }), 'onder het doel'));
+  let legend = null;
   if (t !== null && t > 0 && t <= 100) {
-    legend.append(el('li', {}, el('span', { class: 'swatch swatch-target', 'aria-hidden': 'true' }),
-      `streepjeslijn: doel (${formatPct(t)})`));
+    legend = el('ul', { class: 'chart-legend' },
+      el('li', {}, el('span', { class: 'swatch swatch-ok', 'aria-hidden': 'true' }), 'op of boven het doel'),
+      el('li', {}, el('span', { class: 'swatch swatch-below', 'aria-hidden': 'true' }),
+        'onder het doel (te weinig gecertificeerd of geen aandachtsfunctionaris)'),
+      el('li', {}, el('span', { class: 'swatch swatch-target', 'aria-hidden': 'true' }),
+        `streepjeslijn: doel van ${formatPct(t)}`));
   }
   return el('figure', { class: 'chart-figure' }, el('div', { class: 'chart-scroll' }, root), legend);
 }

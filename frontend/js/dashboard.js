@@ -16,7 +16,7 @@ export function renderStats(dl, items) {
  * The form in which an admin (or a region viewer without a link) types the number of
  * a board or region; submitting it reloads the page with ?<param>=<id>.
  */
-export function setupPicker(form, input, param, { error = null } = {}) {
+export function setupPicker(form, input, param, { error = null, value = null } = {}) {
   const errorBox = document.getElementById(`${input.id}-error`);
   const showError = (text) => {
     input.setAttribute('aria-invalid', 'true');
@@ -24,6 +24,7 @@ export function setupPicker(form, input, param, { error = null } = {}) {
     errorBox.hidden = false;
   };
   form.hidden = false;
+  if (value !== null && value !== undefined) input.value = String(value);
   if (error) showError(error);
   form.addEventListener('submit', (event) => {
     event.preventDefault();

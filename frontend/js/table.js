@@ -19,13 +19,16 @@ function compareValues(a, b) {
  * columns: [{ key, label, sortValue?(row), cell?(row), numeric?, sortable? (default true),
  *             rowHeader?, className? }]
  * options: { caption, captionHidden, initialSort: { key, dir: 'asc'|'desc' },
- *            rowAttrs?(row), emptyText, onSort?(sortedRows), tableClass, id }
+ *            rowAttrs?(row), emptyText, onSort?(sortedRows), tableClass, id,
+ *            spanRow?(row) -> null | { from: key, content } }
+ * spanRow: for that row, the columns from `from` on are one cell holding `content`
+ * (used for suppressed rows that show no numbers).
  * Returns { element, table, setRows(rows), sortedRows(), sortBy(key, dir) }.
  * Missing values (null) always sort last; ties keep the order of the rows given.
  */
 export function sortableTable(columns, {
   caption, captionHidden = false, initialSort = null, rowAttrs = null,
-  emptyText = 'Geen rijen.', onSort = null, tableClass = '', id = null,
+  emptyText = 'Geen rijen.', onSort = null, tableClass = '', id = null, spanRow = null,
 } = {}) {
   let rows = [];
   let sort = initialSort ? { ...initialSort } : null;
@@ -103,7 +106,13 @@ export function sortableTable(columns, {
     } else {
       replaceChildren(tbody, list.map((row) => {
         const tr = el('tr', rowAttrs ? rowAttrs(row) : {});
-        for (const col of columns) {
+        const span = spanRow ? spanRow(row) : null;
+        const spanFrom = span ? columns.findIndex((c) => c.key === span.from) : -1;
+        for (const [index, col] of columns.entries()) {
+          if (spanFrom >= 0 && index >= spanFrom) {
+            tr.append(el('td', { colspan: columns.length - spanFrom, class: 'span-cell' }, span.content));
+            break;
+          }
           const content = col.cell ? col.cell(row) : row[col.key];
           const attrs = { class: [col.numeric ? 'num' : '', col.className || ''].join(' ').trim() || false };
           if (col.rowHeader) attrs.scope = 'row';

@@ -57,6 +57,10 @@ static const char base_doc[] =
 #define CH "{\"text\":\"t\",\"next\":\"n2\",\"feedback\":\"f\",\"score\":0}"
 /* A node that ends the conversation. */
 #define END "{\"speaker\":\"V\",\"text\":\"Einde.\",\"outcome\":\"Klaar.\"}"
+/* A node with one choice, to end_good. */
+#define VIA                                                                   \
+	"{\"speaker\":\"A\",\"text\":\"t\",\"choices\":[{\"text\":\"t\","    \
+	"\"next\":\"end_good\",\"feedback\":\"f\",\"score\":0}]}"
 
 /* Sets the value at a JSON pointer (json NULL: removes it). */
 struct edit {
@@ -64,7 +68,7 @@ struct edit {
 	const char *json;
 };
 
-#define MAX_EXPECT 4
+#define MAX_EXPECT 6
 
 struct vcase {
 	const char *name;
@@ -211,7 +215,7 @@ static const struct vcase vcases[] = {
 	  { "/nodes/n2" },
 	  { "Een knooppunt moet een object zijn" } },
 	{ "node id with bad characters, escaped in the path",
-	  { { "/nodes/a~1b~0c", END },
+	  { { "/nodes/a~1b~0c", VIA },
 	    { "/nodes/n2/choices/0/next", "\"a/b~c\"" } },
 	  { "/nodes/a~1b~0c" },
 	  { "Ongeldige naam voor een knooppunt" } },
@@ -225,7 +229,7 @@ static const struct vcase vcases[] = {
 	{ "node id 64 characters",
 	  { { "/nodes/"
 	      "n123456789012345678901234567890123456789012345678901234567890123",
-	      END },
+	      VIA },
 	    { "/nodes/n2/choices/0/next",
 	      "\"n12345678901234567890123456789012345678901234567890123456789"
 	      "0123\"" } },
@@ -328,7 +332,7 @@ static const struct vcase vcases[] = {
 	{ "next not a string",
 	  { { "/nodes/n3/choices/1/next", "3" } },
 	  { "/nodes/n3/choices/1/next" },
-	  { "naam van een knooppunt (nu: een geheel getal)" } },
+	  { "naam van een knooppunt zijn (nu: een geheel getal)" } },
 	{ "next unknown, and no unreachable cascade",
 	  { { "/nodes/n3/choices/1/next", "\"end_bda\"" } },
 	  { "/nodes/n3/choices/1/next" },
@@ -438,8 +442,9 @@ static const struct vcase vcases[] = {
 	    { "/nodes/end_bad",
 	      "{\"speaker\":\"A\",\"text\":\"t\",\"choices\":[{\"text\":\"t\","
 	      "\"next\":\"n1\",\"feedback\":\"f\",\"score\":0}]}" } },
-	  { "/nodes/n1", "/nodes/n2", "/nodes/n3", "/nodes/end_good" },
-	  { "geen einde", NULL, NULL, NULL } },
+	  { "/nodes/n1", "/nodes/n2", "/nodes/n3", "/nodes/end_good",
+	    "/nodes/end_bad" },
+	  { "geen einde", NULL, NULL, NULL, "geen einde" } },
 
 	/* Several problems at once, all reported, in document order. */
 	{ "several problems in one upload",
@@ -459,6 +464,8 @@ static void apply_edit(json_t **doc, const struct edit *e);
 static void dump_errors(const struct scenario_errors *errs);
 static json_t *end_node(void);
 static json_t *choice_to(const char *next, int score);
+static json_t *chain_doc(size_t count);
+static char *read_all(const char *path, size_t *len);
 static const char *content_dir(void);
 
 static json_t *
@@ -907,16 +914,16 @@ test_parse(void **state)
 		const char *msg;
 	} bad[] = {
 		{ "{\"title\": \"a\",\n \"title\": \"b\"}", 2, 8,
-		  "regel 2, kolom 8: een veld staat twee keer in hetzelfde "
-		  "object." },
+		  "regel 2, kolom 8: het veld \"title\" staat twee keer in "
+		  "hetzelfde object." },
 		{ "{\"title\": }", 1, 11, "Geen geldige JSON op regel 1" },
-		{ "{\"a\": \"\xff\"}", 1, 8, "geen geldige UTF-8" },
-		{ "{\"a\": \"\xc0\xaf\"}", 1, 8, "geen geldige UTF-8" },
+		{ "{\"a\": \"\xff\"}", 1, 7, "geen geldige UTF-8" },
+		{ "{\"a\": \"\xc0\xaf\"}", 1, 7, "geen geldige UTF-8" },
 		{ "{\"a\": 1", 1, 7, "houdt te vroeg op" },
 		{ "{} x", 1, 4, "nog tekst" },
 		{ "{\"a\": 99999999999999999999}", 1, 26, "te groot" },
 		{ "{\"a\": \"\\u0000\"}", 1, 14, "\\u0000" },
-		{ "1", 1, 1, "Geen geldige JSON" },
+		{ "1", 1, 1, "kolom 1 ('[' or '{' expected near '1')" },
 	};
 	struct scenario_errors errs;
 	json_t                *doc;
@@ -1108,6 +1115,20 @@ test_play(void **state)
 static void
 test_play_limits_and_bad_docs(void **state)
 {
+	static const char *const docs[] = {
+		"{}",
+		"{\"start\": \"x\", \"nodes\": {}}",
+		"{\"start\": 1, \"nodes\": {\"x\": {}}}",
+		"{\"start\": \"x\", \"nodes\": {\"x\": 5}}",
+		"{\"start\": \"x\", \"nodes\": {\"x\": {\"choices\": 5}}}",
+		"{\"start\": \"x\", \"nodes\": {\"x\": {}}}",
+		"{\"start\": \"x\", \"nodes\": {\"x\": {\"choices\": [7]}}}",
+		"{\"start\": \"x\", \"nodes\": {\"x\": {\"choices\": "
+		"[{\"next\": \"y\", \"score\": 1}]}}}",
+		"{\"start\": \"x\", \"nodes\": {\"x\": {\"choices\": "
+		"[{\"next\": \"x\", \"score\": 1000}]}}}",
+	};
+	int                         zero[1] = { 0 };
 	struct scenario_play_result r;
 	json_t                     *doc;
 	int                        *many;
@@ -1138,20 +1159,6 @@ test_play_limits_and_bad_docs(void **state)
 	free(many);
 
 	/* Documents that never passed validation fail cleanly. */
-	static const char *const docs[] = {
-		"{}",
-		"{\"start\": \"x\", \"nodes\": {}}",
-		"{\"start\": 1, \"nodes\": {\"x\": {}}}",
-		"{\"start\": \"x\", \"nodes\": {\"x\": 5}}",
-		"{\"start\": \"x\", \"nodes\": {\"x\": {\"choices\": 5}}}",
-		"{\"start\": \"x\", \"nodes\": {\"x\": {}}}",
-		"{\"start\": \"x\", \"nodes\": {\"x\": {\"choices\": [7]}}}",
-		"{\"start\": \"x\", \"nodes\": {\"x\": {\"choices\": "
-		"[{\"next\": \"y\", \"score\": 1}]}}}",
-		"{\"start\": \"x\", \"nodes\": {\"x\": {\"choices\": "
-		"[{\"next\": \"x\", \"score\": 1000}]}}}",
-	};
-	int zero[1] = { 0 };
 
 	for (i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
 		doc = parse_any(docs[i]);

@@ -21,7 +21,6 @@ static void csv_cell(struct buf *b, const char *s);
 static void csv_value(struct buf *b, json_t *v);
 static bool board_param(struct request *r, struct response *res,
                         long long *board_id);
-static bool date_valid(const char *s);
 static void decref_cb(void *p);
 
 static void
@@ -249,33 +248,6 @@ boards_expiring(struct request *r, struct response *res)
 	http_json_text(r, res, 200, json);
 }
 
-/* YYYY-MM-DD naming a real day, between 2000 and 2100. */
-static bool
-date_valid(const char *s)
-{
-	struct tm tm = {0};
-	int       y, m, d;
-	time_t    t;
-
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return false;
-	for (int i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
-			return false;
-	y = atoi(s);
-	m = atoi(s + 5);
-	d = atoi(s + 8);
-	if (y < 2000 || y > 2100 || m < 1 || m > 12 || d < 1 || d > 31)
-		return false;
-	tm.tm_year = y - 1900;
-	tm.tm_mon = m - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = 12;
-	t = timegm(&tm);
-	gmtime_r(&t, &tm);
-	return tm.tm_mday == d && tm.tm_mon == m - 1;
-}
-
 void
 boards_package(struct request *r, struct response *res)
 {
@@ -300,7 +272,7 @@ boards_package(struct request *r, struct response *res)
 		return;
 	}
 	if (v == NULL || (!json_is_null(v) && !json_is_string(v)) ||
-	    (json_is_string(v) && !date_valid(json_string_value(v)))) {
+	    (json_is_string(v) && !handler_date_valid(json_string_value(v)))) {
 		reply_invalid_field(r, res, "done_on",
 		                    "Geef een datum als JJJJ-MM-DD, of null.");
 		return;

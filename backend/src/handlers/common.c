@@ -1,6 +1,7 @@
 /* Shared replies of the handlers. */
 #include "handlers.h"
 
+#include <ctype.h>
 #include <time.h>
 
 #include "../log.h"
@@ -139,3 +140,31 @@ authz_school(struct request *r, struct response *res, long long board_id,
 	}
 	return authz_board(r, res, actual);
 }
+
+/* YYYY-MM-DD naming a real day, between 2000 and 2100. */
+bool
+handler_date_valid(const char *s)
+{
+	struct tm tm = {0};
+	int       y, m, d;
+	time_t    t;
+
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return false;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
+			return false;
+	y = atoi(s);
+	m = atoi(s + 5);
+	d = atoi(s + 8);
+	if (y < 2000 || y > 2100 || m < 1 || m > 12 || d < 1 || d > 31)
+		return false;
+	tm.tm_year = y - 1900;
+	tm.tm_mon = m - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = 12;
+	t = timegm(&tm);
+	gmtime_r(&t, &tm);
+	return tm.tm_mday == d && tm.tm_mon == m - 1;
+}
+

@@ -17,6 +17,9 @@ void reply_invalid_field(struct request *r, struct response *res,
 /* True when s is a slug or section id: ^[a-z0-9][a-z0-9-]{0,63}$. */
 bool handler_slug_valid(const char *s);
 
+/* True when s is YYYY-MM-DD naming a real day between 2000 and 2100. */
+bool handler_date_valid(const char *s);
+
 /* RFC 3339 UTC text of a Unix time, into the arena. */
 const char *handler_rfc3339(struct arena *a, long long t);
 
@@ -72,6 +75,23 @@ void register_import(struct request *r, struct response *res);
 
 /* roster.c */
 void roster_import(struct request *r, struct response *res);
+
+/* scenarios.c */
+void scenarios_create(struct request *r, struct response *res);
+void scenarios_update(struct request *r, struct response *res);
+void scenarios_publish(struct request *r, struct response *res);
+void scenarios_list(struct request *r, struct response *res);
+void scenarios_get(struct request *r, struct response *res);
+void scenarios_attempt(struct request *r, struct response *res);
+void scenarios_stats(struct request *r, struct response *res);
+void scenarios_media_upload(struct request *r, struct response *res);
+void media_get(struct request *r, struct response *res);
+
+/* trainings.c */
+void trainings_create(struct request *r, struct response *res);
+void trainings_list(struct request *r, struct response *res);
+void trainings_get(struct request *r, struct response *res);
+void trainings_attendance(struct request *r, struct response *res);
 
 /* regions.c */
 void regions_coverage(struct request *r, struct response *res);

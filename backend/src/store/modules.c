@@ -31,7 +31,7 @@ const struct db_stmt store_modules_stmts[] = {
 	 " LEFT JOIN LATERAL (SELECT issued_at, expires_at FROM certificates"
 	 "   WHERE user_id = $1 AND module_id = m.id"
 	 "   ORDER BY expires_at DESC LIMIT 1) c ON true"
-	 " WHERE m.active AND $2 = ANY (m.audience)",
+	 " WHERE m.active AND NOT m.in_person AND $2 = ANY (m.audience)",
 	 2},
 	/* The caller's part of a module page; the content part is cached. */
 	{"module_user_part",
@@ -44,7 +44,8 @@ const struct db_stmt store_modules_stmts[] = {
 	 "   'expires_at', rfc3339(c.expires_at), 'valid', c.expires_at > now())"
 	 "   FROM certificates c WHERE c.user_id = $1 AND c.module_id = m.id"
 	 "   ORDER BY c.expires_at DESC LIMIT 1)"
-	 " FROM modules m WHERE m.slug = $2 AND m.active AND $3 = ANY (m.audience)",
+	 " FROM modules m WHERE m.slug = $2 AND m.active AND NOT m.in_person"
+	 " AND $3 = ANY (m.audience)",
 	 3},
 	/* The same for everyone: sections and quiz without the answers. */
 	{"module_content",
@@ -68,7 +69,7 @@ const struct db_stmt store_modules_stmts[] = {
 	{"section_done",
 	 "WITH s AS (SELECT s.module_id, s.id FROM modules m"
 	 "   JOIN sections s ON s.module_id = m.id AND s.active"
-	 "   WHERE m.slug = $2 AND s.id = $3 AND m.active"
+	 "   WHERE m.slug = $2 AND s.id = $3 AND m.active AND NOT m.in_person"
 	 "   AND $4 = ANY (m.audience)),"
 	 " ins AS (INSERT INTO section_progress (user_id, module_id, section_id)"
 	 "   SELECT $1::bigint, module_id, id FROM s ON CONFLICT DO NOTHING)"
@@ -89,7 +90,8 @@ const struct db_stmt store_modules_stmts[] = {
 	 "     WHERE ch.module_id = q.module_id AND ch.question_id = q.id))"
 	 "   ORDER BY q.position), '[]')"
 	 "   FROM quiz_questions q WHERE q.module_id = m.id AND q.active)"
-	 " FROM modules m WHERE m.slug = $2 AND m.active AND $3 = ANY (m.audience)",
+	 " FROM modules m WHERE m.slug = $2 AND m.active AND NOT m.in_person"
+	 " AND $3 = ANY (m.audience)",
 	 3},
 	{0},
 };

@@ -10,5 +10,7 @@ const struct db_stmt *const store_all_statements[] = {
 	store_coverage_stmts,
 	store_roster_stmts,
 	store_register_stmts,
+	store_scenarios_stmts,
+	store_trainings_stmts,
 	NULL,
 };

@@ -25,6 +25,8 @@ extern const struct db_stmt store_org_stmts[];
 extern const struct db_stmt store_coverage_stmts[];
 extern const struct db_stmt store_roster_stmts[];
 extern const struct db_stmt store_register_stmts[];
+extern const struct db_stmt store_scenarios_stmts[];
+extern const struct db_stmt store_trainings_stmts[];
 
 /* health.c */
 enum db_status store_health_ping(struct request *r);
@@ -201,5 +203,67 @@ struct store_register_counts {
 enum db_status store_register_import(struct request *r,
                                      const struct store_register_input *in,
                                      struct store_register_counts *counts);
+
+/* scenarios.c */
+struct scenario_meta {
+	long long owner_id;
+	int       current_version;
+	int       published_version; /* 0 when never published */
+	bool      published;         /* the current version is published */
+	bool      audience_has_role; /* the published version is for the caller */
+};
+enum db_status store_scenario_create(struct request *r, const char *title,
+                                     const char *audience, const char *doc,
+                                     long long *id);
+enum db_status store_scenario_meta(struct request *r, long long id,
+                                   struct scenario_meta *m);
+enum db_status store_scenario_new_version(struct request *r, long long id,
+                                          const char *title,
+                                          const char *audience,
+                                          const char *doc, int *version);
+enum db_status store_scenario_publish(struct request *r, long long id,
+                                      int *version);
+enum db_status store_scenario_list_json(struct request *r, bool see_all,
+                                        const char **json);
+enum db_status store_scenario_document(struct request *r, long long id,
+                                       int version, const char **doc);
+/* choices and path are PostgreSQL array literals. */
+enum db_status store_scenario_attempt(struct request *r, long long id,
+                                      int version, const char *choices,
+                                      const char *path, int score,
+                                      const char *outcome);
+/* Rows of (node id, choice index, count); arena-owned. */
+enum db_status store_scenario_stats(struct request *r, long long id,
+                                    int version, PGresult **rows,
+                                    long long *attempts);
+enum db_status store_scenario_media_add(struct request *r, long long id,
+                                        const char *media_id,
+                                        const char *mime, size_t size);
+/* DB_NOT_FOUND unless the caller may see a scenario holding the file. */
+enum db_status store_media_visible(struct request *r, const char *media_id,
+                                   bool see_all, const char **mime);
+
+/* trainings.c */
+/* DB_NOT_FOUND when the module slug is unknown. */
+enum db_status store_training_create(struct request *r, const char *title,
+                                     const char *slug, const char *date,
+                                     const char *location, long long *id);
+enum db_status store_training_list_json(struct request *r, const char **json);
+enum db_status store_training_owner(struct request *r, long long id,
+                                    long long *trainer_id,
+                                    long long *module_id);
+enum db_status store_training_get_json(struct request *r, long long id,
+                                       const char **json);
+/*
+ * Records attendance, all or nothing.  When an email is not active staff
+ * with an account at a board linked to the caller, nothing is recorded and
+ * *refused is its index; otherwise *refused is -1 and *issued counts the
+ * certificates newly issued.
+ */
+enum db_status store_attendance_record(struct request *r, long long training_id,
+                                       long long module_id,
+                                       const char *const *emails,
+                                       const bool *passed, size_t n,
+                                       long long *refused, long long *issued);
 
 #endif

@@ -1,0 +1,482 @@
+/* Role-play scenarios: create, new version, publish, list, get, attempts,
+ * statistics, and media files. */
+#include "handlers.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <magic.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../config.h"
+#include "../json.h"
+#include "../log.h"
+#include "../router.h"
+#include "../scenario.h"
+#include "../store/store.h"
+
+#define SCENARIO_MEDIA_MAX_BYTES (50 * 1024 * 1024)
+
+static void decref_cb(void *p);
+static void play_free_cb(void *p);
+
+static void
+decref_cb(void *p)
+{
+	json_decref(p);
+}
+
+static void
+play_free_cb(void *p)
+{
+	scenario_play_result_free(p);
+}
+
+/* Trainers and admins may look at every published scenario. */
+static bool
+sees_all(const struct request *r)
+{
+	return (router_role_bit(r->user->role) & (ROLE_TRAINER | ROLE_ADMIN)) != 0;
+}
+
+/* Validates r->json as a scenario; answers 400 with every error itself.
+ * Fills the title, the audience as an array literal and the canonical text. */
+static bool
+valid_document(struct request *r, struct response *res, const char **title,
+               const char **audience, const char **text)
+{
+	struct scenario_errors errs;
+	const char            *items[2];
+	size_t                 n = 0, i;
+	json_t                *v;
+
+	scenario_errors_init(&errs);
+	if (scenario_validate(r->json, &errs) != 0) {
+		http_error_full(r, res, 400, "validation_failed",
+		                "Het scenario klopt niet; zie de fouten.", NULL,
+		                scenario_errors_json(&errs));
+		scenario_errors_free(&errs);
+		return false;
+	}
+	scenario_errors_free(&errs);
+	*title = json_string_value(json_object_get(r->json, "title"));
+	json_array_foreach(json_object_get(r->json, "audience"), i, v)
+		if (n < 2)
+			items[n++] = json_string_value(v);
+	*audience = db_text_array(r->arena, items, n);
+	*text = json_dump_arena(r->arena, r->json);
+	return true;
+}
+
+/* Loads the scenario of the path; answers 404 itself when the caller may
+ * not know it exists, 403 when `owner_only` and the caller is not its owner. */
+static bool
+load_meta(struct request *r, struct response *res, bool owner_only,
+          long long *id, struct scenario_meta *m)
+{
+	enum db_status st;
+
+	if (!handler_id(r->params[0], id)) {
+		http_error(r, res, 404, "not_found", "Dit scenario bestaat niet.");
+		return false;
+	}
+	st = store_scenario_meta(r, *id, m);
+	if (st != DB_OK) {
+		reply_db_error(r, res, st);
+		return false;
+	}
+	if (m->owner_id == r->user->id)
+		return true;
+	if (owner_only) {
+		if (m->published_version == 0 && !sees_all(r)) {
+			http_error(r, res, 404, "not_found", "Dit scenario bestaat niet.");
+			return false;
+		}
+		http_error(r, res, 403, "forbidden",
+		           "Alleen de maker van dit scenario mag dit doen.");
+		return false;
+	}
+	if (m->published_version == 0 || (!m->audience_has_role && !sees_all(r))) {
+		http_error(r, res, 404, "not_found", "Dit scenario bestaat niet.");
+		return false;
+	}
+	return true;
+}
+
+static void
+reply_version(struct request *r, struct response *res, int status,
+              long long id, int version, const char *state)
+{
+	json_t *body = json_pack("{s:I, s:i, s:s}", "id", (json_int_t)id,
+	                         "version", version, "status", state);
+
+	http_json(r, res, status, body);
+	json_decref(body);
+}
+
+void
+scenarios_create(struct request *r, struct response *res)
+{
+	const char    *title, *audience, *text;
+	long long      id;
+	enum db_status st;
+
+	if (!valid_document(r, res, &title, &audience, &text))
+		return;
+	st = store_scenario_create(r, title, audience, text, &id);
+	if (st != DB_OK) {
+		reply_db_error(r, res, st);
+		return;
+	}
+	reply_version(r, res, 201, id, 1, "draft");
+}
+
+void
+scenarios_update(struct request *r, struct response *res)
+{
+	struct scenario_meta m;
+	const char          *title, *audience, *text;
+	long long            id;
+	int                  version;
+	enum db_status       st;
+
+	if (!load_meta(r, res, true, &id, &m) ||
+	    !valid_document(r, res, &title, &audience, &text))
+		return;
+	st = store_scenario_new_version(r, id, title, audience, text, &version);
+	if (st != DB_OK) {
+		reply_db_error(r, res, st);
+		return;
+	}
+	reply_version(r, res, 200, id, version, "draft");
+}
+
+void
+scenarios_publish(struct request *r, struct response *res)
+{
+	struct scenario_meta m;
+	long long            id;
+	int                  version;
+	enum db_status       st;
+
+	if (!load_meta(r, res, true, &id, &m))
+		return;
+	st = store_scenario_publish(r, id, &version);
+	if (st != DB_OK) {
+		reply_db_error(r, res, st);
+		return;
+	}
+	reply_version(r, res, 200, id, version, "published");
+}
+
+void
+scenarios_list(struct request *r, struct response *res)
+{
+	const char    *json;
+	enum db_status st = store_scenario_list_json(r, sees_all(r), &json);
+
+	if (st != DB_OK) {
+		reply_db_error(r, res, st);
+		return;
+	}
+	http_json_text(r, res, 200, json);
+}
+
+/* The version the caller plays or reads: the owner the current one (or
+ * ?version=N), everyone else the published one. */
+static int
+version_for(struct request *r, const struct scenario_meta *m)
+{
+	const char *q = http_query_get(r->arena, r->query, "version");
+	long long   v;
+
+	if (m->owner_id != r->user->id)
+		return m->published_version;
+	if (q != NULL && handler_id(q, &v) && v <= m->current_version)
+		return (int)v;
+	return m->current_version;
+}
+
+static json_t *
+load_document(struct request *r, struct response *res, long long id,
+              int version)
+{
+	const char    *text;
+	json_t        *doc;
+	enum db_status st = store_scenario_document(r, id, version, &text);
+
+	if (st != DB_OK) {
+		reply_db_error(r, res, st);
+		return NULL;
+	}
+	doc = json_loads(text, 0, NULL);
+	if (doc == NULL) {
+		log_error("scenarios: stored document %lld v%d is not JSON", id,
+		          version);
+		return NULL;
+	}
+	arena_on_reset(r->arena, decref_cb, doc);
+	return doc;
+}
+
+void
+scenarios_get(struct request *r, struct response *res)
+{
+	struct scenario_meta m;
+	long long            id;
+	int                  version;
+	json_t              *doc, *body;
+
+	if (!load_meta(r, res, false, &id, &m))
+		return;
+	version = version_for(r, &m);
+	doc = load_document(r, res, id, version);
+	if (doc == NULL)
+		return;
+	body = json_pack("{s:I, s:i, s:s, s:O}", "id", (json_int_t)id, "version",
+	                 version, "status",
+	                 version == m.published_version ? "published" : "draft",
+	                 "document", doc);
+	http_json(r, res, 200, body);
+	json_decref(body);
+}
+
+void
+scenarios_attempt(struct request *r, struct response *res)
+{
+	struct scenario_meta         m;
+	struct scenario_play_result *play;
+	int                          choices[SCENARIO_PLAY_STEPS_MAX];
+	const char                  *problem, **ids;
+	char                        *ints;
+	size_t                       n, o = 0;
+	long long                    id;
+	int                          version;
+	json_t                      *doc, *body;
+	enum db_status               st;
+
+	if (!load_meta(r, res, false, &id, &m))
+		return;
+	if (scenario_choices_from_json(json_object_get(r->json, "choices"),
+	                               choices, SCENARIO_PLAY_STEPS_MAX, &n,
+	                               &problem) != 0) {
+		reply_invalid_field(r, res, "choices", problem);
+		return;
+	}
+	version = version_for(r, &m);
+	doc = load_document(r, res, id, version);
+	if (doc == NULL)
+		return;
+	play = arena_alloc(r->arena, sizeof(*play));
+	arena_on_reset(r->arena, play_free_cb, play);
+	if (scenario_play(doc, choices, n, play) != 0) {
+		reply_invalid_field(r, res, "choices", play->error);
+		return;
+	}
+	ints = arena_alloc(r->arena, n * 12 + 3);
+	ints[o++] = '{';
+	for (size_t i = 0; i < n; i++)
+		o += (size_t)sprintf(ints + o, "%s%d", i ? "," : "", choices[i]);
+	ints[o++] = '}';
+	ints[o] = '\0';
+	ids = play->path;
+	st = store_scenario_attempt(r, id, version, ints,
+	                            db_text_array(r->arena, ids, play->n_path),
+	                            play->score, play->outcome);
+	if (st != DB_OK) {
+		reply_db_error(r, res, st);
+		return;
+	}
+	body = scenario_play_result_json(play);
+	json_object_set_new(body, "version", json_integer(version));
+	http_json(r, res, 200, body);
+	json_decref(body);
+}
+
+void
+scenarios_stats(struct request *r, struct response *res)
+{
+	struct scenario_meta m;
+	PGresult            *rows;
+	long long            id, attempts;
+	int                  version;
+	json_t              *doc, *nodes, *out, *node, *choice;
+	const char          *nid, *q;
+	long long            v;
+	enum db_status       st;
+
+	if (!load_meta(r, res, true, &id, &m))
+		return;
+	q = http_query_get(r->arena, r->query, "version");
+	version = m.published_version ? m.published_version : m.current_version;
+	if (q != NULL && handler_id(q, &v) && v <= m.current_version)
+		version = (int)v;
+	doc = load_document(r, res, id, version);
+	if (doc == NULL)
+		return;
+	st = store_scenario_stats(r, id, version, &rows, &attempts);
+	if (st != DB_OK) {
+		reply_db_error(r, res, st);
+		return;
+	}
+	out = json_array();
+	json_object_foreach(json_object_get(doc, "nodes"), nid, node) {
+		json_t *choices = json_object_get(node, "choices");
+		json_t *list = json_array();
+		size_t  i;
+
+		if (json_array_size(choices) == 0) {
+			json_decref(list);
+			continue;
+		}
+		json_array_foreach(choices, i, choice) {
+			long long count = 0;
+
+			for (int k = 0; k < PQntuples(rows); k++)
+				if (strcmp(db_value(rows, k, 0), nid) == 0 &&
+				    db_int(rows, k, 1) == (long long)i)
+					count = db_int(rows, k, 2);
+			json_array_append_new(list, json_pack("{s:I, s:O, s:I}",
+			    "index", (json_int_t)i, "text", json_object_get(choice, "text"),
+			    "count", (json_int_t)count));
+		}
+		json_array_append_new(out, json_pack("{s:s, s:O, s:O, s:o}",
+		    "node", nid, "meldcode_step",
+		    json_object_get(node, "meldcode_step")
+		        ? json_object_get(node, "meldcode_step") : json_null(),
+		    "text", json_object_get(node, "text"), "choices", list));
+	}
+	nodes = json_pack("{s:i, s:I, s:o}", "version", version, "attempts",
+	                  (json_int_t)attempts, "nodes", out);
+	http_json(r, res, 200, nodes);
+	json_decref(nodes);
+}
+
+/* The file name extension nginx's mime.types maps back to the type. */
+static const char *
+media_ext(const char *mime)
+{
+	if (strcmp(mime, "image/png") == 0)
+		return "png";
+	if (strcmp(mime, "image/jpeg") == 0)
+		return "jpg";
+	if (strcmp(mime, "audio/mpeg") == 0)
+		return "mp3";
+	if (strcmp(mime, "video/mp4") == 0)
+		return "mp4";
+	return NULL;
+}
+
+/* The type libmagic reads from the bytes; the magic database is loaded once
+ * per worker. */
+static const char *
+sniff(const char *buf, size_t len)
+{
+	static magic_t cookie;
+
+	if (cookie == NULL) {
+		cookie = magic_open(MAGIC_MIME_TYPE | MAGIC_ERROR);
+		if (cookie == NULL || magic_load(cookie, NULL) != 0) {
+			log_error("media: cannot load the magic database");
+			if (cookie != NULL)
+				magic_close(cookie);
+			cookie = NULL;
+			return NULL;
+		}
+	}
+	return magic_buffer(cookie, buf, len);
+}
+
+void
+scenarios_media_upload(struct request *r, struct response *res)
+{
+	struct scenario_meta m;
+	unsigned char        hash[crypto_hash_sha256_BYTES];
+	char                 hex[crypto_hash_sha256_BYTES * 2 + 1];
+	const char          *claimed = NULL, *actual, *ext, *path, *tmp;
+	static const char *const types[] = {"image/png", "image/jpeg",
+	                                    "audio/mpeg", "video/mp4"};
+	long long            id;
+	json_t              *body;
+	enum db_status       st;
+	int                  fd;
+
+	if (!load_meta(r, res, true, &id, &m))
+		return;
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (http_is_type(r->content_type, types[i]))
+			claimed = types[i];
+	if (claimed == NULL) {
+		http_error(r, res, 415, "unsupported_media_type",
+		           "Alleen PNG, JPEG, MP3 of MP4.");
+		return;
+	}
+	if (r->body_len == 0) {
+		reply_invalid_field(r, res, "body", "Het bestand is leeg.");
+		return;
+	}
+	actual = sniff(r->body, r->body_len);
+	if (actual == NULL)
+		return;
+	/* MP3 without an ID3 tag is sometimes named audio/mp3 or
+	 * application/octet-stream by older magic files: only trust exact hits. */
+	if (strcmp(actual, claimed) != 0) {
+		http_error(r, res, 415, "unsupported_media_type",
+		           arena_printf(r->arena, "Dit bestand is geen %s maar %s.",
+		                        claimed, actual));
+		return;
+	}
+	ext = media_ext(claimed);
+	crypto_hash_sha256(hash, (const unsigned char *)r->body, r->body_len);
+	sodium_bin2hex(hex, sizeof(hex), hash, sizeof(hash));
+	path = arena_printf(r->arena, "%s/%s.%s", r->config->media_dir, hex, ext);
+	if (access(path, F_OK) != 0) {
+		tmp = arena_printf(r->arena, "%s/.%s.%d.tmp", r->config->media_dir,
+		                   hex, (int)getpid());
+		fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+		if (fd < 0 || write(fd, r->body, r->body_len) != (ssize_t)r->body_len ||
+		    fsync(fd) != 0 || close(fd) != 0 || rename(tmp, path) != 0) {
+			log_error("media: cannot store %s: %s", path, strerror(errno));
+			if (fd >= 0)
+				unlink(tmp);
+			return;
+		}
+	}
+	st = store_scenario_media_add(r, id, hex, claimed, r->body_len);
+	if (st != DB_OK) {
+		reply_db_error(r, res, st);
+		return;
+	}
+	body = json_pack("{s:s, s:s}", "media_id", hex, "url",
+	                 arena_printf(r->arena, "/api/v1/media/%s", hex));
+	http_json(r, res, 201, body);
+	json_decref(body);
+}
+
+void
+media_get(struct request *r, struct response *res)
+{
+	const char    *id = r->params[0], *mime;
+	enum db_status st;
+
+	if (strlen(id) != 64 || strspn(id, "0123456789abcdef") != 64) {
+		http_error(r, res, 404, "not_found", "Onbekend bestand.");
+		return;
+	}
+	st = store_media_visible(r, id, sees_all(r), &mime);
+	if (st != DB_OK) {
+		reply_db_error(r, res, st);
+		return;
+	}
+	/* nginx sends the file from its internal location; the extension gives
+	 * the type, and nosniff comes with every answer. */
+	res->status = 200;
+	res->content_type = mime;
+	http_header_add(r, res, "X-Accel-Redirect",
+	                arena_printf(r->arena, "/_media/%s.%s", id,
+	                             media_ext(mime)));
+	http_header_add(r, res, "Cache-Control", "private, max-age=3600");
+}

@@ -1,0 +1,238 @@
+/* SQL of role-play scenarios: versions, publication, attempts, statistics,
+ * media records. */
+#include "store.h"
+
+#include <string.h>
+
+const struct db_stmt store_scenarios_stmts[] = {
+	/* $1 owner, $2 title, $3 audience, $4 document */
+	{"scenario_create",
+	 "WITH s AS (INSERT INTO scenarios (owner_id) VALUES ($1) RETURNING id)"
+	 " INSERT INTO scenario_versions (scenario_id, version, title, audience,"
+	 " document) SELECT s.id, 1, $2, $3::text[], $4::jsonb FROM s"
+	 " RETURNING scenario_id",
+	 4},
+	{"scenario_meta",
+	 "SELECT s.owner_id, s.current_version, s.published_version, s.status,"
+	 " (SELECT v.audience FROM scenario_versions v WHERE v.scenario_id = s.id"
+	 "   AND v.version = s.published_version) @> ARRAY[$2::text]"
+	 " FROM scenarios s WHERE s.id = $1",
+	 2},
+	/* $1 id, $2 title, $3 audience, $4 document */
+	{"scenario_new_version",
+	 "WITH s AS (UPDATE scenarios SET current_version = current_version + 1,"
+	 "   status = 'draft', updated_at = now() WHERE id = $1"
+	 "   RETURNING id, current_version)"
+	 " INSERT INTO scenario_versions (scenario_id, version, title, audience,"
+	 " document) SELECT s.id, s.current_version, $2, $3::text[], $4::jsonb"
+	 " FROM s RETURNING version",
+	 4},
+	{"scenario_publish",
+	 "UPDATE scenarios SET published_version = current_version,"
+	 " status = 'published', updated_at = now() WHERE id = $1"
+	 " RETURNING current_version",
+	 1},
+	/* $1 user, $2 role, $3 whether the caller may see every published one */
+	{"scenario_list",
+	 "SELECT coalesce(json_agg(json_build_object('id', s.id,"
+	 " 'title', v.title, 'summary', v.document->>'summary',"
+	 " 'audience', v.audience, 'version', v.version, 'status', s.status,"
+	 " 'published_version', s.published_version,"
+	 " 'owner', s.owner_id = $1, 'updated_at', rfc3339(s.updated_at))"
+	 " ORDER BY s.updated_at DESC, s.id), '[]')"
+	 " FROM scenarios s JOIN scenario_versions v ON v.scenario_id = s.id"
+	 " AND v.version = CASE WHEN s.owner_id = $1 THEN s.current_version"
+	 "   ELSE s.published_version END"
+	 " WHERE s.owner_id = $1 OR (s.published_version IS NOT NULL"
+	 "   AND ($3 OR $2 = ANY (v.audience)))",
+	 3},
+	{"scenario_document",
+	 "SELECT document::text FROM scenario_versions"
+	 " WHERE scenario_id = $1 AND version = $2",
+	 2},
+	{"scenario_attempt",
+	 "INSERT INTO scenario_attempts (scenario_id, version, user_id, choices,"
+	 " path, score, outcome) VALUES ($1, $2, $3, $4::int[], $5::text[], $6, $7)",
+	 7},
+	{"scenario_stats",
+	 "SELECT a.path[k], a.choices[k], count(*)"
+	 " FROM scenario_attempts a, generate_subscripts(a.choices, 1) k"
+	 " WHERE a.scenario_id = $1 AND a.version = $2 GROUP BY 1, 2",
+	 2},
+	{"scenario_attempt_count",
+	 "SELECT count(*) FROM scenario_attempts WHERE scenario_id = $1"
+	 " AND version = $2",
+	 2},
+	{"scenario_media_add",
+	 "INSERT INTO scenario_media (id, scenario_id, mime, size)"
+	 " VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+	 4},
+	/* Whether the caller may see a scenario that holds this media file. */
+	{"media_visible",
+	 "SELECT m.mime FROM scenario_media m JOIN scenarios s"
+	 " ON s.id = m.scenario_id WHERE m.id = $1 AND (s.owner_id = $2"
+	 " OR (s.published_version IS NOT NULL AND ($4 OR EXISTS (SELECT 1"
+	 "   FROM scenario_versions v WHERE v.scenario_id = s.id"
+	 "   AND v.version = s.published_version AND $3 = ANY (v.audience)))))"
+	 " LIMIT 1",
+	 4},
+	{0},
+};
+
+enum db_status
+store_scenario_create(struct request *r, const char *title,
+                      const char *audience, const char *doc, long long *id)
+{
+	char           ob[24];
+	const char    *v[4] = {STORE_INT(ob, r->user->id), title, audience, doc};
+	PGresult      *res;
+	enum db_status st = db_exec(r->db, r->arena, "scenario_create", 4, v, &res);
+
+	if (st == DB_OK)
+		*id = db_int(res, 0, 0);
+	return st;
+}
+
+enum db_status
+store_scenario_meta(struct request *r, long long id, struct scenario_meta *m)
+{
+	char           ib[24];
+	const char    *v[2] = {STORE_INT(ib, id), r->user->role};
+	PGresult      *res;
+	enum db_status st = db_exec(r->db, r->arena, "scenario_meta", 2, v, &res);
+
+	if (st != DB_OK)
+		return st;
+	if (PQntuples(res) != 1)
+		return DB_NOT_FOUND;
+	m->owner_id = db_int(res, 0, 0);
+	m->current_version = (int)db_int(res, 0, 1);
+	m->published_version = (int)db_int(res, 0, 2);
+	m->published = strcmp(db_value(res, 0, 3), "published") == 0;
+	m->audience_has_role = db_value(res, 0, 4)[0] == 't';
+	return DB_OK;
+}
+
+enum db_status
+store_scenario_new_version(struct request *r, long long id, const char *title,
+                           const char *audience, const char *doc, int *version)
+{
+	char           ib[24];
+	const char    *v[4] = {STORE_INT(ib, id), title, audience, doc};
+	PGresult      *res;
+	enum db_status st =
+	    db_exec(r->db, r->arena, "scenario_new_version", 4, v, &res);
+
+	if (st != DB_OK)
+		return st;
+	if (PQntuples(res) != 1)
+		return DB_NOT_FOUND;
+	*version = (int)db_int(res, 0, 0);
+	return DB_OK;
+}
+
+enum db_status
+store_scenario_publish(struct request *r, long long id, int *version)
+{
+	char           ib[24];
+	const char    *v[1] = {STORE_INT(ib, id)};
+	PGresult      *res;
+	enum db_status st = db_exec(r->db, r->arena, "scenario_publish", 1, v, &res);
+
+	if (st != DB_OK)
+		return st;
+	if (PQntuples(res) != 1)
+		return DB_NOT_FOUND;
+	*version = (int)db_int(res, 0, 0);
+	return DB_OK;
+}
+
+enum db_status
+store_scenario_list_json(struct request *r, bool see_all, const char **json)
+{
+	char           ub[24];
+	const char    *v[3] = {STORE_INT(ub, r->user->id), r->user->role,
+	                       see_all ? "true" : "false"};
+	PGresult      *res;
+	enum db_status st = db_exec(r->db, r->arena, "scenario_list", 3, v, &res);
+
+	if (st == DB_OK)
+		*json = db_value(res, 0, 0);
+	return st;
+}
+
+enum db_status
+store_scenario_document(struct request *r, long long id, int version,
+                        const char **doc)
+{
+	char           ib[24], vb[24];
+	const char    *v[2] = {STORE_INT(ib, id), STORE_INT(vb, version)};
+	PGresult      *res;
+	enum db_status st =
+	    db_exec(r->db, r->arena, "scenario_document", 2, v, &res);
+
+	if (st != DB_OK)
+		return st;
+	if (PQntuples(res) != 1)
+		return DB_NOT_FOUND;
+	*doc = db_value(res, 0, 0);
+	return DB_OK;
+}
+
+enum db_status
+store_scenario_attempt(struct request *r, long long id, int version,
+                       const char *choices, const char *path, int score,
+                       const char *outcome)
+{
+	char        ib[24], vb[24], ub[24], sb[24];
+	const char *v[7] = {STORE_INT(ib, id), STORE_INT(vb, version),
+	                    STORE_INT(ub, r->user->id), choices, path,
+	                    STORE_INT(sb, score), outcome};
+
+	return db_exec(r->db, r->arena, "scenario_attempt", 7, v, NULL);
+}
+
+enum db_status
+store_scenario_stats(struct request *r, long long id, int version,
+                     PGresult **rows, long long *attempts)
+{
+	char           ib[24], vb[24];
+	const char    *v[2] = {STORE_INT(ib, id), STORE_INT(vb, version)};
+	PGresult      *res;
+	enum db_status st =
+	    db_exec(r->db, r->arena, "scenario_attempt_count", 2, v, &res);
+
+	if (st != DB_OK)
+		return st;
+	*attempts = db_int(res, 0, 0);
+	return db_exec(r->db, r->arena, "scenario_stats", 2, v, rows);
+}
+
+enum db_status
+store_scenario_media_add(struct request *r, long long id, const char *media_id,
+                         const char *mime, size_t size)
+{
+	char        ib[24], sb[24];
+	const char *v[4] = {media_id, STORE_INT(ib, id), mime,
+	                    STORE_INT(sb, (long long)size)};
+
+	return db_exec(r->db, r->arena, "scenario_media_add", 4, v, NULL);
+}
+
+enum db_status
+store_media_visible(struct request *r, const char *media_id, bool see_all,
+                    const char **mime)
+{
+	char           ub[24];
+	const char    *v[4] = {media_id, STORE_INT(ub, r->user->id), r->user->role,
+	                       see_all ? "true" : "false"};
+	PGresult      *res;
+	enum db_status st = db_exec(r->db, r->arena, "media_visible", 4, v, &res);
+
+	if (st != DB_OK)
+		return st;
+	if (PQntuples(res) != 1)
+		return DB_NOT_FOUND;
+	*mime = db_value(res, 0, 0);
+	return DB_OK;
+}

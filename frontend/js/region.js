@@ -1,0 +1,214 @@
+// region.html: the region dashboard, aggregates only (no names, no e-mail addresses).
+// Totals, tables and bar charts per municipality and per board, and coverage over 24
+// months. Groups of fewer than 5 staff come as "suppressed" and show no numbers.
+// The region: ?region=<id> (the link a region viewer gets, and admins), else the
+// caller's region from GET /me when the API gives one, else the one opened last.
+
+import { ApiError, get, seg } from './api.js';
+import {
+  describeError, el, renderUserNav, replaceChildren, requireUser, showMessage, showPageError,
+} from './ui.js';
+import { barChart, historyTable, lineChart } from './charts.js';
+import { renderStats, setQuery, setupPicker, showNoAccess } from './dashboard.js';
+import { formatDateTime, formatNumber, formatPct, num, parseId } from './format.js';
+import { sortableTable } from './table.js';
+
+export const SUPPRESSED_TEXT = 'minder dan 5 medewerkers — niet getoond';
+
+const $id = (id) => document.getElementById(id);
+const mainEl = $id('main');
+const rememberKey = (userId) => `hgkm.region.${userId}`;
+
+function remembered(userId) {
+  try {
+    return parseId(localStorage.getItem(rememberKey(userId)));
+  } catch (e) {
+    return null;
+  }
+}
+
+function remember(userId, regionId) {
+  try {
+    if (regionId) localStorage.setItem(rememberKey(userId), String(regionId));
+    else localStorage.removeItem(rememberKey(userId));
+  } catch (e) { /* private mode: nothing to remember */ }
+}
+
+const afCell = (r) => `${formatNumber(r.schools_with_af)} van ${formatNumber(r.schools)}`;
+
+function groupTable(nameKey, nameLabel, id, caption) {
+  return sortableTable([
+    { key: nameKey, label: nameLabel, rowHeader: true },
+    { key: 'schools', label: 'Scholen', numeric: true, sortValue: (r) => num(r.schools), cell: (r) => formatNumber(r.schools) },
+    { key: 'teachers', label: 'Medewerkers', numeric: true, sortValue: (r) => num(r.teachers), cell: (r) => formatNumber(r.teachers) },
+    {
+      key: 'teachers_certified', label: 'Gecertificeerd', numeric: true,
+      sortValue: (r) => num(r.teachers_certified), cell: (r) => formatNumber(r.teachers_certified),
+    },
+    {
+      key: 'coverage_pct', label: 'Percentage', numeric: true,
+      sortValue: (r) => num(r.coverage_pct), cell: (r) => formatPct(r.coverage_pct),
+    },
+    {
+      key: 'schools_with_af', label: 'Scholen met gecertificeerde aandachtsfunctionaris', numeric: true,
+      sortValue: (r) => num(r.schools_with_af), cell: afCell,
+    },
+  ], {
+    caption,
+    captionHidden: true,
+    initialSort: { key: nameKey, dir: 'asc' },
+    rowAttrs: (r) => ({ 'data-suppressed': r.suppressed ? 'true' : 'false', class: r.suppressed ? 'is-suppressed' : false }),
+    // A suppressed group shows no numbers at all, not even its number of schools.
+    spanRow: (r) => (r.suppressed ? { from: 'schools', content: SUPPRESSED_TEXT } : null),
+    emptyText: 'Geen gegevens.',
+    id,
+  });
+}
+
+function chartRows(rows, nameKey) {
+  return rows.map((r) => ({
+    label: r[nameKey] || '–',
+    value: r.suppressed ? null : r.coverage_pct,
+    suppressed: Boolean(r.suppressed),
+    detail: r.suppressed ? '' : `${formatNumber(r.teachers_certified)} van ${formatNumber(r.teachers)} gecertificeerd`,
+  }));
+}
+
+function renderGroup(rows, { nameKey, nameLabel, tableBox, chartBox, id, caption, chartTitle, what }) {
+  const table = groupTable(nameKey, nameLabel, id, caption);
+  const list = Array.isArray(rows) ? rows : [];
+  replaceChildren($id(tableBox), table.element);
+  table.setRows(list);
+  const shown = list.filter((r) => !r.suppressed).length;
+  const sorted = list.slice().sort((a, b) => String(a[nameKey] || '').localeCompare(String(b[nameKey] || ''), 'nl'));
+  replaceChildren($id(chartBox), barChart(chartRows(sorted, nameKey), {
+    title: chartTitle,
+    desc: `Staafdiagram per ${what}, 0 tot 100 procent: ${shown} van ${list.length} getoond; `
+      + 'groepen van minder dan 5 medewerkers staan er zonder cijfer in. Dezelfde cijfers staan in de tabel.',
+    suppressedText: SUPPRESSED_TEXT,
+    emptyText: 'Geen gegevens.',
+  }));
+}
+
+function renderTotals(coverage) {
+  const t = coverage.totals || {};
+  if (t.suppressed) {
+    renderStats($id('totals'), [
+      { key: 'schools', label: 'Scholen', value: formatNumber(t.schools) },
+      { key: 'suppressed', label: 'Medewerkers en percentage', value: SUPPRESSED_TEXT },
+    ]);
+    return;
+  }
+  renderStats($id('totals'), [
+    { key: 'schools', label: 'Scholen', value: formatNumber(t.schools) },
+    { key: 'teachers', label: 'Medewerkers (leerkrachten en IB\'ers)', value: formatNumber(t.teachers) },
+    { key: 'teachers_certified', label: 'Gecertificeerd', value: formatNumber(t.teachers_certified) },
+    { key: 'coverage_pct', label: 'Percentage gecertificeerd', value: formatPct(t.coverage_pct) },
+    { key: 'schools_with_af', label: 'Scholen met gecertificeerde aandachtsfunctionaris', value: afCell(t) },
+  ]);
+}
+
+async function loadHistory(regionId) {
+  const box = $id('history-chart');
+  const errorBox = $id('history-error');
+  try {
+    const history = await get(`/regions/${seg(regionId)}/coverage/history`);
+    const list = Array.isArray(history) ? history : [];
+    if (list.length === 0) {
+      replaceChildren(box, el('p', {}, 'Er is nog geen verloop te tonen.'));
+      return;
+    }
+    const last = list[list.length - 1];
+    replaceChildren(box,
+      lineChart(list, {
+        title: 'Percentage gecertificeerd in de regio per maand',
+        desc: `Lijngrafiek over ${list.length} maanden; nu ${formatPct(last.coverage_pct)}. `
+          + 'De cijfers per maand staan ook in de tabel onder de grafiek.',
+      }),
+      historyTable(list));
+  } catch (err) {
+    replaceChildren(box);
+    showMessage(errorBox, `Het verloop kon niet worden geladen. ${describeError(err)}`);
+  }
+}
+
+async function main() {
+  let user;
+  try {
+    user = await requireUser();
+  } catch (err) {
+    showPageError(mainEl, err);
+    return;
+  }
+  renderUserNav(user);
+  const loading = $id('region-loading');
+  if (user.role !== 'region_viewer' && user.role !== 'admin') {
+    showNoAccess(mainEl, user, 'Deze pagina is voor projectleiders van een regio.');
+    return;
+  }
+
+  const params = new URLSearchParams(window.location.search);
+  const fromLink = params.get('region');
+  let regionId = parseId(fromLink);
+  let source = 'link';
+  if (!regionId && !fromLink && user.role === 'region_viewer') {
+    regionId = parseId(user.region && user.region.id);
+    source = 'me';
+    if (!regionId) {
+      regionId = remembered(user.id);
+      source = 'remembered';
+    }
+  }
+  const picker = (error, value = null) => {
+    loading.hidden = true;
+    setupPicker($id('region-picker'), $id('picker-region'), 'region', { error, value });
+  };
+  if (!regionId) {
+    picker(fromLink ? 'Dit is geen geldig nummer.' : null, fromLink);
+    return;
+  }
+
+  let coverage;
+  try {
+    coverage = await get(`/regions/${seg(regionId)}/coverage`);
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) return;
+    if (err instanceof ApiError && (err.status === 403 || err.status === 404)) {
+      if (source === 'remembered') remember(user.id, null);
+      picker(err.status === 404
+        ? `Regio ${regionId} bestaat niet.`
+        : `Je hebt geen toegang tot regio ${regionId}. Controleer de link of het nummer.`, regionId);
+      return;
+    }
+    loading.hidden = true;
+    showPageError(mainEl, err, 'Het regio-overzicht kon niet worden geladen');
+    return;
+  }
+  coverage = coverage || {};
+  if (user.role === 'region_viewer') remember(user.id, regionId);
+  setQuery({ region: regionId });
+
+  const name = (coverage.region && coverage.region.name) || `Regio ${regionId}`;
+  $id('region-title').textContent = name;
+  document.title = `${name} – Regio-overzicht – Leeromgeving huiselijk geweld en kindermishandeling`;
+  const asOf = $id('region-asof');
+  asOf.textContent = `Regio-overzicht, stand van ${formatDateTime(coverage.as_of)}.`;
+  asOf.hidden = false;
+
+  renderTotals(coverage);
+  renderGroup(coverage.municipalities, {
+    nameKey: 'name', nameLabel: 'Gemeente', tableBox: 'municipalities-table', chartBox: 'municipalities-chart',
+    id: 'municipalities', caption: 'Scholen, medewerkers en percentage gecertificeerd per gemeente',
+    chartTitle: 'Percentage gecertificeerd per gemeente', what: 'gemeente',
+  });
+  renderGroup(coverage.boards, {
+    nameKey: 'name', nameLabel: 'Schoolbestuur', tableBox: 'boards-table', chartBox: 'boards-chart',
+    id: 'boards', caption: 'Scholen, medewerkers en percentage gecertificeerd per schoolbestuur',
+    chartTitle: 'Percentage gecertificeerd per schoolbestuur', what: 'schoolbestuur',
+  });
+  loading.hidden = true;
+  $id('region-content').hidden = false;
+  loadHistory(regionId);
+}
+
+main();
