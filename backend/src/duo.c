@@ -646,7 +646,7 @@ data_record(struct duo_parse *st)
 	for (size_t i = 0; i < st->n_fields && i < DUO_MAX_FIELDS; i++)
 		if (*trim(st->rec + st->fields[i].off) != '\0')
 			empty = false;
-	if (empty)
+	if (empty && !st->rec_nul)
 		return; /* a blank record such as ";;;" */
 	st->n_data++;
 	if (st->rec_nul) {

@@ -519,7 +519,7 @@ data_record(struct roster_parse *st)
 	for (size_t i = 0; i < st->n_fields && i < ROSTER_MAX_FIELDS; i++)
 		if (*trim(st->rec + st->fields[i].off) != '\0')
 			empty = false;
-	if (empty)
+	if (empty && !st->rec_nul)
 		return; /* a blank record such as ",,," */
 	if (++st->n_data > ROSTER_MAX_ROWS) {
 		add_error(ros, line,

@@ -41,10 +41,10 @@
 
 #include "json.h"
 
-#define DISPLAY_MAX   40 /* characters of a user string quoted in a message */
-#define SUGGEST_MAX   32 /* longest unknown key we look for a typo in */
-#define ID_BYTES_MAX  256
-#define REPLACEMENT   "\xef\xbf\xbd" /* U+FFFD */
+#define DISPLAY_MAX 40 /* characters of a user string quoted in a message */
+#define SUGGEST_MAX 32 /* longest unknown key we look for a typo in */
+#define ID_BYTES_MAX 256
+#define REPLACEMENT "\xef\xbf\xbd" /* U+FFFD */
 
 /* Text kinds: a title is one line, the others may span lines. */
 enum {
@@ -80,59 +80,59 @@ struct graph {
 	size_t            n_edges, cap_edges;
 };
 
-static void oom(void) __attribute__((noreturn));
-static void *xmalloc(size_t n, size_t size);
-static void *xrealloc(void *p, size_t n, size_t size);
-static size_t utf8_seq(const unsigned char *p, size_t left);
-static char *ptr_token(const char *key);
-static char *ptr_child(const char *base, const char *key);
-static char *ptr_index(const char *base, size_t i);
-static char *display(const char *s, size_t max_chars);
-static void errs_add(struct scenario_errors *errs, const char *base,
-                     const char *key, int line, int column, const char *fmt,
-                     ...) __attribute__((format(printf, 6, 7)));
-static size_t errs_total(const struct scenario_errors *errs);
+static void        oom(void) __attribute__((noreturn));
+static void       *xmalloc(size_t n, size_t size);
+static void       *xrealloc(void *p, size_t n, size_t size);
+static size_t      utf8_seq(const unsigned char *p, size_t left);
+static char       *ptr_token(const char *key);
+static char       *ptr_child(const char *base, const char *key);
+static char       *ptr_index(const char *base, size_t i);
+static char       *display(const char *s, size_t max_chars);
+static void        errs_add(struct scenario_errors *errs, const char *base,
+                            const char *key, int line, int column, const char *fmt,
+                            ...) __attribute__((format(printf, 6, 7)));
+static size_t      errs_total(const struct scenario_errors *errs);
 static const char *type_name(const json_t *v);
-static size_t edit_distance(const char *a, const char *b);
+static size_t      edit_distance(const char *a, const char *b);
 static const char *suggest(const char *key, const char *const *allowed);
-static void check_keys(struct scenario_errors *errs, const json_t *obj,
-                       const char *base, const char *const *allowed);
+static void        check_keys(struct scenario_errors *errs, const json_t *obj,
+                              const char *base, const char *const *allowed);
 static const char *get_text(struct scenario_errors *errs, const json_t *obj,
                             const char *base, const char *key, size_t max,
                             int kind);
-static bool get_int(struct scenario_errors *errs, const json_t *obj,
-                    const char *base, const char *key, int min, int max,
-                    bool required);
+static bool        get_int(struct scenario_errors *errs, const json_t *obj,
+                           const char *base, const char *key, int min, int max,
+                           bool required);
 static void check_audience(struct scenario_errors *errs, const json_t *doc);
-static int cmp_keys(const void *a, const void *b);
+static int  cmp_keys(const void *a, const void *b);
 static struct node_info *graph_find(const struct graph *g, const char *id);
-static void graph_add_edge(struct graph *g, size_t to);
-static void check_choice(struct scenario_errors *errs, struct graph *g,
-                         struct node_info *ni, const json_t *c,
-                         const char *base);
-static void check_node(struct scenario_errors *errs, struct graph *g,
-                       struct node_info *ni);
-static void walk_forward(struct graph *g, size_t start, size_t *stack);
-static void walk_backward(struct graph *g, size_t *stack);
-static void check_graph(struct scenario_errors *errs, struct graph *g,
-                        const struct node_info *start);
-static void graph_free(struct graph *g);
+static void              graph_add_edge(struct graph *g, size_t to);
+static void        check_choice(struct scenario_errors *errs, struct graph *g,
+                                struct node_info *ni, const json_t *c,
+                                const char *base);
+static void        check_node(struct scenario_errors *errs, struct graph *g,
+                              struct node_info *ni);
+static void        walk_forward(struct graph *g, size_t start, size_t *stack);
+static void        walk_backward(struct graph *g, size_t *stack);
+static void        check_graph(struct scenario_errors *errs, struct graph *g,
+                               const struct node_info *start);
+static void        graph_free(struct graph *g);
 static const char *parse_reason(const json_error_t *err);
-static int play_fail(struct scenario_play_result *out,
-                     enum scenario_play_status status, size_t step,
-                     const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+static int         play_fail(struct scenario_play_result *out,
+                             enum scenario_play_status status, size_t step,
+                             const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 static void jset(json_t *obj, const char *key, json_t *v);
 
 /* Keys allowed in each kind of object; anything else is a typo. */
 static const char *const doc_keys[] = {
-	"title", "summary", "audience", "start", "nodes", NULL,
+    "title", "summary", "audience", "start", "nodes", NULL,
 };
 static const char *const node_keys[] = {
-	"speaker", "text", "media", "meldcode_step", "choices", "outcome", NULL,
+    "speaker", "text", "media", "meldcode_step", "choices", "outcome", NULL,
 };
 static const char *const choice_keys[] = {
-	"text", "next", "feedback", "score", NULL,
+    "text", "next", "feedback", "score", NULL,
 };
 
 static void
@@ -304,7 +304,7 @@ errs_add(struct scenario_errors *errs, const char *base, const char *key,
 	va_list                ap;
 	struct scenario_error *e;
 
-	/* Past the cap only count, so a broken upload cannot flood the reply. */
+	/* Past the cap only count: a broken upload cannot flood the reply. */
 	if (errs->count >= SCENARIO_ERRORS_MAX) {
 		errs->dropped++;
 		return;
@@ -371,9 +371,9 @@ edit_distance(const char *a, const char *b)
 		row[0] = i;
 		for (j = 1; j <= lb; j++) {
 			up = row[j];
-			best = diag + (((a[i - 1] | 0x20) == (b[j - 1] | 0x20))
-			                   ? 0
-			                   : 1);
+			best =
+			    diag +
+			    (((a[i - 1] | 0x20) == (b[j - 1] | 0x20)) ? 0 : 1);
 			if (up + 1 < best)
 				best = up + 1;
 			if (row[j - 1] + 1 < best)
@@ -410,10 +410,12 @@ check_keys(struct scenario_errors *errs, const json_t *obj, const char *base,
 {
 	const char        *key, *hint;
 	const char *const *a;
-	json_t            *v;
+	void              *it;
 	char              *shown;
 
-	json_object_foreach((json_t *)obj, key, v) {
+	for (it = json_object_iter((json_t *)obj); it != NULL;
+	     it = json_object_iter_next((json_t *)obj, it)) {
+		key = json_object_iter_key(it);
 		for (a = allowed; *a != NULL; a++)
 			if (strcmp(key, *a) == 0)
 				break;
@@ -423,12 +425,13 @@ check_keys(struct scenario_errors *errs, const json_t *obj, const char *base,
 		hint = suggest(key, allowed);
 		if (hint != NULL)
 			errs_add(errs, base, key, 0, 0,
-			         "Onbekend veld \"%s\". Bedoel je \"%s\"?", shown,
-			         hint);
+			         "Onbekend veld \"%s\". Bedoel je \"%s\"?",
+			         shown, hint);
 		else
-			errs_add(errs, base, key, 0, 0,
-			         "Onbekend veld \"%s\". Dit veld hoort hier niet.",
-			         shown);
+			errs_add(
+			    errs, base, key, 0, 0,
+			    "Onbekend veld \"%s\". Dit veld hoort hier niet.",
+			    shown);
 		free(shown);
 	}
 }
@@ -455,8 +458,8 @@ get_text(struct scenario_errors *errs, const json_t *obj, const char *base,
 		return NULL;
 	}
 	if (!json_is_string(v)) {
-		errs_add(errs, base, key, 0, 0,
-		         "Moet een tekst zijn (nu: %s).", type_name(v));
+		errs_add(errs, base, key, 0, 0, "Moet een tekst zijn (nu: %s).",
+		         type_name(v));
 		return NULL;
 	}
 	s = json_string_value(v);
@@ -535,9 +538,9 @@ get_int(struct scenario_errors *errs, const json_t *obj, const char *base,
 static void
 check_audience(struct scenario_errors *errs, const json_t *doc)
 {
-	static const char *const roles[] = { "teacher", "ib" };
+	static const char *const roles[] = {"teacher", "ib"};
 	const json_t            *arr = json_object_get(doc, "audience"), *v;
-	size_t                   i, r, seen[2] = { SIZE_MAX, SIZE_MAX };
+	size_t                   i, r, seen[2] = {SIZE_MAX, SIZE_MAX};
 	char                    *base;
 
 	if (arr == NULL) {
@@ -558,7 +561,8 @@ check_audience(struct scenario_errors *errs, const json_t *doc)
 		         "allebei.");
 		return;
 	}
-	json_array_foreach(arr, i, v) {
+	for (i = 0; i < json_array_size(arr); i++) {
+		v = json_array_get(arr, i);
 		for (r = 0; r < 2; r++)
 			if (json_is_string(v) &&
 			    strcmp(json_string_value(v), roles[r]) == 0)
@@ -587,7 +591,7 @@ cmp_keys(const void *a, const void *b)
 static struct node_info *
 graph_find(const struct graph *g, const char *id)
 {
-	struct node_key  probe = { id, 0 };
+	struct node_key  probe = {id, 0};
 	struct node_key *k;
 
 	if (g->n == 0)
@@ -653,8 +657,7 @@ check_choice(struct scenario_errors *errs, struct graph *g,
 }
 
 static void
-check_node(struct scenario_errors *errs, struct graph *g,
-           struct node_info *ni)
+check_node(struct scenario_errors *errs, struct graph *g, struct node_info *ni)
 {
 	const json_t *node = ni->node, *media, *choices, *c;
 	size_t        chars, i, n_choices;
@@ -695,12 +698,13 @@ check_node(struct scenario_errors *errs, struct graph *g,
 		         "Moet een media-id zijn (nu: %s).", type_name(media));
 	else if (media != NULL &&
 	         !scenario_valid_media_id(json_string_value(media)))
-		errs_add(errs, ni->ptr, "media", 0, 0,
-		         "Ongeldig media-id: 1 tot %d tekens, letters, cijfers, "
-		         "\".\", \"-\" of \"_\", beginnend met een letter of "
-		         "cijfer. Gebruik het media_id dat je bij het "
-		         "uploaden kreeg.",
-		         SCENARIO_MEDIA_MAX);
+		errs_add(
+		    errs, ni->ptr, "media", 0, 0,
+		    "Ongeldig media-id: 1 tot %d tekens, letters, cijfers, "
+		    "\".\", \"-\" of \"_\", beginnend met een letter of "
+		    "cijfer. Gebruik het media_id dat je bij het "
+		    "uploaden kreeg.",
+		    SCENARIO_MEDIA_MAX);
 
 	get_int(errs, node, ni->ptr, "meldcode_step", 1,
 	        SCENARIO_MELDCODE_STEPS, false);
@@ -720,7 +724,8 @@ check_node(struct scenario_errors *errs, struct graph *g,
 		         "Heeft %zu keuzes; het maximum is %d.", n_choices,
 		         SCENARIO_CHOICES_MAX);
 	list = ptr_child(ni->ptr, "choices");
-	json_array_foreach(choices, i, c) {
+	for (i = 0; i < n_choices; i++) {
+		c = json_array_get(choices, i);
 		base = ptr_index(list, i);
 		check_choice(errs, g, ni, c, base);
 		free(base);
@@ -729,7 +734,12 @@ check_node(struct scenario_errors *errs, struct graph *g,
 	ni->n_edges = g->n_edges - ni->first_edge;
 
 	ni->is_end = n_choices == 0;
-	if (ni->is_end)
+	if (ni->is_end && json_object_get(node, "outcome") == NULL)
+		errs_add(errs, ni->ptr, "outcome", 0, 0,
+		         "Het veld \"outcome\" ontbreekt. Een eindpunt (een "
+		         "knooppunt zonder keuzes) vertelt hoe het gesprek "
+		         "afliep.");
+	else if (ni->is_end)
 		get_text(errs, node, ni->ptr, "outcome", SCENARIO_TEXT_MAX,
 		         TEXT_MULTILINE);
 	else if (json_object_get(node, "outcome") != NULL)
@@ -848,10 +858,11 @@ check_graph(struct scenario_errors *errs, struct graph *g,
 			         "niet te bereiken: geen enkele keuze leidt "
 			         "hierheen.");
 		if (!ni->can_end)
-			errs_add(errs, ni->ptr, NULL, 0, 0,
-			         "Vanaf dit knooppunt is geen einde te bereiken: "
-			         "de keuzes blijven rondgaan. Geef minstens "
-			         "één keuze een uitweg naar een eindpunt.");
+			errs_add(
+			    errs, ni->ptr, NULL, 0, 0,
+			    "Vanaf dit knooppunt is geen einde te bereiken: "
+			    "de keuzes blijven rondgaan. Geef minstens "
+			    "één keuze een uitweg naar een eindpunt.");
 	}
 }
 
@@ -876,6 +887,7 @@ scenario_validate(const json_t *doc, struct scenario_errors *errs)
 	const char       *id;
 	struct graph      g;
 	struct node_info *start_node = NULL;
+	void             *it;
 	char             *shown;
 
 	memset(&g, 0, sizeof(g));
@@ -928,7 +940,10 @@ scenario_validate(const json_t *doc, struct scenario_errors *errs)
 	g.nodes = xmalloc(g.n, sizeof(*g.nodes));
 	g.keys = xmalloc(g.n, sizeof(*g.keys));
 	i = 0;
-	json_object_foreach((json_t *)nodes, id, v) {
+	for (it = json_object_iter((json_t *)nodes); it != NULL;
+	     it = json_object_iter_next((json_t *)nodes, it)) {
+		id = json_object_iter_key(it);
+		v = json_object_iter_value(it);
 		memset(&g.nodes[i], 0, sizeof(g.nodes[i]));
 		g.nodes[i].id = id;
 		g.nodes[i].node = v;
@@ -1032,9 +1047,10 @@ scenario_parse(const char *buf, size_t len, json_t **out,
 			/* jansson's own English text, which names the
 			 * token it choked on. */
 			shown = display(err.text, JSON_ERROR_TEXT_LENGTH);
-			errs_add(errs, "", NULL, err.line, err.column,
-			         "Geen geldige JSON op regel %d, kolom %d (%s).",
-			         err.line, err.column, shown);
+			errs_add(
+			    errs, "", NULL, err.line, err.column,
+			    "Geen geldige JSON op regel %d, kolom %d (%s).",
+			    err.line, err.column, shown);
 			free(shown);
 		}
 		return -1;
@@ -1073,8 +1089,7 @@ scenario_errors_json(const struct scenario_errors *errs)
 			oom();
 		if (i < errs->count) {
 			jset(e, "path", json_string(errs->items[i].path));
-			jset(e, "message",
-			     json_string(errs->items[i].message));
+			jset(e, "message", json_string(errs->items[i].message));
 			if (errs->items[i].line > 0) {
 				jset(e, "line",
 				     json_integer(errs->items[i].line));
@@ -1126,8 +1141,8 @@ scenario_valid_media_id(const char *s)
 		alnum = (s[n] >= 'a' && s[n] <= 'z') ||
 		        (s[n] >= 'A' && s[n] <= 'Z') ||
 		        (s[n] >= '0' && s[n] <= '9');
-		if (!alnum && (n == 0 || (s[n] != '.' && s[n] != '_' &&
-		                          s[n] != '-')))
+		if (!alnum &&
+		    (n == 0 || (s[n] != '.' && s[n] != '_' && s[n] != '-')))
 			return false;
 	}
 	return n > 0;
@@ -1160,11 +1175,11 @@ scenario_play(const json_t *doc, const int *choices, size_t n,
 	memset(out, 0, sizeof(*out));
 	out->status = SCENARIO_PLAY_OK;
 	if (n > SCENARIO_PLAY_STEPS_MAX)
-		return play_fail(out, SCENARIO_PLAY_TOO_LONG,
-		                 SCENARIO_PLAY_STEPS_MAX,
-		                 "Te veel keuzes: een poging heeft er hoogstens "
-		                 "%d.",
-		                 SCENARIO_PLAY_STEPS_MAX);
+		return play_fail(
+		    out, SCENARIO_PLAY_TOO_LONG, SCENARIO_PLAY_STEPS_MAX,
+		    "Te veel keuzes: een poging heeft er hoogstens "
+		    "%d.",
+		    SCENARIO_PLAY_STEPS_MAX);
 	nodes = json_object_get(doc, "nodes");
 	id = json_string_value(json_object_get(doc, "start"));
 	if (!json_is_object(nodes) || id == NULL)
@@ -1195,16 +1210,18 @@ scenario_play(const json_t *doc, const int *choices, size_t n,
 			return 0;
 		}
 		if (i == n)
-			return play_fail(out, SCENARIO_PLAY_NOT_FINISHED, i,
-			                 "Het gesprek is nog niet afgelopen: na "
-			                 "%zu keuzes is er geen eindpunt "
-			                 "bereikt.",
-			                 i);
+			return play_fail(
+			    out, SCENARIO_PLAY_NOT_FINISHED, i,
+			    "Het gesprek is nog niet afgelopen: na "
+			    "%zu keuzes is er geen eindpunt "
+			    "bereikt.",
+			    i);
 		if (choices[i] < 0 || (size_t)choices[i] >= size)
-			return play_fail(out, SCENARIO_PLAY_BAD_INDEX, i,
-			                 "Bij stap %zu bestaat keuze %d niet; er "
-			                 "zijn %zu keuzes (0 tot en met %zu).",
-			                 i + 1, choices[i], size, size - 1);
+			return play_fail(
+			    out, SCENARIO_PLAY_BAD_INDEX, i,
+			    "Bij stap %zu bestaat keuze %d niet; er "
+			    "zijn %zu keuzes (0 tot en met %zu).",
+			    i + 1, choices[i], size, size - 1);
 		c = json_array_get(list, (size_t)choices[i]);
 		next = json_object_get(c, "next");
 		score = json_object_get(c, "score");
@@ -1254,9 +1271,12 @@ scenario_play_result_json(const struct scenario_play_result *r)
 	return obj;
 }
 
+/* The message below names the range. */
+_Static_assert(SCENARIO_CHOICES_MAX == 10, "update the choices message");
+
 int
-scenario_choices_from_json(const json_t *arr, int *buf, size_t cap,
-                           size_t *n, const char **problem)
+scenario_choices_from_json(const json_t *arr, int *buf, size_t cap, size_t *n,
+                           const char **problem)
 {
 	size_t        i;
 	const json_t *v;
@@ -1271,7 +1291,8 @@ scenario_choices_from_json(const json_t *arr, int *buf, size_t cap,
 		*problem = "\"choices\" heeft te veel keuzes.";
 		return -1;
 	}
-	json_array_foreach(arr, i, v) {
+	for (i = 0; i < json_array_size(arr); i++) {
+		v = json_array_get(arr, i);
 		if (!json_is_integer(v)) {
 			*problem = "Elke keuze moet een geheel getal zijn.";
 			return -1;

@@ -10,19 +10,19 @@
  * Limits of the format (docs/scenario-format.md).  Text limits count Unicode
  * code points, not bytes.
  */
-#define SCENARIO_BYTES_MAX      (2 * 1024 * 1024) /* bytes of the JSON text */
-#define SCENARIO_DEPTH_MAX      32  /* JSON nesting, as JSON_MAX_DEPTH */
-#define SCENARIO_NODES_MAX      500
-#define SCENARIO_CHOICES_MAX    10  /* per node */
-#define SCENARIO_TEXT_MAX       4000
-#define SCENARIO_TITLE_MAX      200
-#define SCENARIO_SPEAKER_MAX    100
-#define SCENARIO_ID_MAX         64  /* node ids: [A-Za-z0-9_-]{1,64} */
-#define SCENARIO_MEDIA_MAX      128 /* media ids: [A-Za-z0-9][A-Za-z0-9._-]* */
-#define SCENARIO_SCORE_MIN      (-100)
-#define SCENARIO_SCORE_MAX      100
+#define SCENARIO_BYTES_MAX (2 * 1024 * 1024) /* bytes of the JSON text */
+#define SCENARIO_DEPTH_MAX 32 /* JSON nesting, as JSON_MAX_DEPTH */
+#define SCENARIO_NODES_MAX 500
+#define SCENARIO_CHOICES_MAX 10 /* per node */
+#define SCENARIO_TEXT_MAX 4000
+#define SCENARIO_TITLE_MAX 200
+#define SCENARIO_SPEAKER_MAX 100
+#define SCENARIO_ID_MAX 64     /* node ids: [A-Za-z0-9_-]{1,64} */
+#define SCENARIO_MEDIA_MAX 128 /* media ids: [A-Za-z0-9][A-Za-z0-9._-]* */
+#define SCENARIO_SCORE_MIN (-100)
+#define SCENARIO_SCORE_MAX 100
 #define SCENARIO_MELDCODE_STEPS 5
-#define SCENARIO_ERRORS_MAX     200  /* further errors are only counted */
+#define SCENARIO_ERRORS_MAX 200      /* further errors are only counted */
 #define SCENARIO_PLAY_STEPS_MAX 1000 /* choices in one attempt */
 
 /*
@@ -110,8 +110,8 @@ struct scenario_play_result {
 	const char               *outcome; /* "outcome" of the end node */
 	const char              **path;    /* node ids, start first, end last */
 	size_t                    n_path;
-	size_t                    step;      /* on error: 0-based step at fault */
-	char                      error[160]; /* on error: Dutch, for learners */
+	size_t                    step; /* on error: 0-based step at fault */
+	char error[160];                /* on error: Dutch, for learners */
 };
 
 /*

@@ -90,3 +90,24 @@ SELECT u.id, b.id FROM users u, boards b
 WHERE u.email = 'trainer@demo.example' AND b.number = 'DEMO1'
 ON CONFLICT DO NOTHING;
 SQL
+
+# The example role-plays of content/scenarios/, published by the demo
+# trainer (once: a scenario with the same title is left alone).
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+for f in "$ROOT"/content/scenarios/*.json; do
+	[ -f "$f" ] || continue
+	"${RUNAS[@]}" "${PSQL[@]}" -v doc="$(cat "$f")" <<'SQL'
+WITH d AS (SELECT :'doc'::jsonb AS doc),
+t AS (SELECT id FROM users WHERE email = 'trainer@demo.example'),
+s AS (INSERT INTO scenarios (owner_id, published_version, status)
+	SELECT t.id, 1, 'published' FROM t, d
+	WHERE NOT EXISTS (SELECT 1 FROM scenarios s2 JOIN scenario_versions v
+		ON v.scenario_id = s2.id WHERE s2.owner_id = t.id
+		AND v.title = d.doc->>'title')
+	RETURNING id)
+INSERT INTO scenario_versions (scenario_id, version, title, audience, document)
+SELECT s.id, 1, d.doc->>'title',
+	ARRAY(SELECT jsonb_array_elements_text(d.doc->'audience')), d.doc
+FROM s, d;
+SQL
+done

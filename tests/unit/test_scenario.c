@@ -58,8 +58,8 @@ static const char base_doc[] =
 /* A node that ends the conversation. */
 #define END "{\"speaker\":\"V\",\"text\":\"Einde.\",\"outcome\":\"Klaar.\"}"
 /* A node with one choice, to end_good. */
-#define VIA                                                                   \
-	"{\"speaker\":\"A\",\"text\":\"t\",\"choices\":[{\"text\":\"t\","    \
+#define VIA                                                                    \
+	"{\"speaker\":\"A\",\"text\":\"t\",\"choices\":[{\"text\":\"t\","      \
 	"\"next\":\"end_good\",\"feedback\":\"f\",\"score\":0}]}"
 
 /* Sets the value at a JSON pointer (json NULL: removes it). */
@@ -79,393 +79,377 @@ struct vcase {
 
 /* One case per rule; keep in step with docs/scenario-format.md. */
 static const struct vcase vcases[] = {
-	{ "valid", { { NULL, NULL } }, { NULL }, { NULL } },
-	{ "meldcode_step and media are optional",
-	  { { "/nodes/n1/meldcode_step", NULL }, { "/nodes/n1/media", NULL } },
-	  { NULL },
-	  { NULL } },
-	{ "end node may omit choices or give []",
-	  { { "/nodes/end_good/choices", "[]" } },
-	  { NULL },
-	  { NULL } },
-	{ "cycle with an exit is fine",
-	  { { "/nodes/n3/choices/0/next", "\"n1\"" } },
-	  { NULL },
-	  { NULL } },
-	{ "self-loop with an exit is fine",
-	  { { "/nodes/n3/choices/0/next", "\"n3\"" } },
-	  { NULL },
-	  { NULL } },
-	{ "one end node is a whole scenario",
-	  { { "/nodes", "{\"n1\":" END "}" } },
-	  { NULL },
-	  { NULL } },
+    {"valid", {{NULL, NULL}}, {NULL}, {NULL}},
+    {"meldcode_step and media are optional",
+     {{"/nodes/n1/meldcode_step", NULL}, {"/nodes/n1/media", NULL}},
+     {NULL},
+     {NULL}},
+    {"end node may omit choices or give []",
+     {{"/nodes/end_good/choices", "[]"}},
+     {NULL},
+     {NULL}},
+    {"cycle with an exit is fine",
+     {{"/nodes/n3/choices/0/next", "\"n1\""}},
+     {NULL},
+     {NULL}},
+    {"self-loop with an exit is fine",
+     {{"/nodes/n3/choices/0/next", "\"n3\""}},
+     {NULL},
+     {NULL}},
+    {"one end node is a whole scenario",
+     {{"/nodes", "{\"n1\":" END "}"}},
+     {NULL},
+     {NULL}},
 
-	/* The document. */
-	{ "document not an object",
-	  { { "", "[1, 2]" } },
-	  { "" },
-	  { "moet een JSON-object zijn" } },
-	{ "unknown top-level key",
-	  { { "/titel", "\"x\"" } },
-	  { "/titel" },
-	  { "Onbekend veld \"titel\". Bedoel je \"title\"?" } },
-	{ "unknown key without a near match",
-	  { { "/version", "2" } },
-	  { "/version" },
-	  { "Onbekend veld \"version\". Dit veld hoort hier niet." } },
+    /* The document. */
+    {"document not an object",
+     {{"", "[1, 2]"}},
+     {""},
+     {"moet een JSON-object zijn"}},
+    {"unknown top-level key",
+     {{"/titel", "\"x\""}},
+     {"/titel"},
+     {"Onbekend veld \"titel\". Bedoel je \"title\"?"}},
+    {"unknown key without a near match",
+     {{"/version", "2"}},
+     {"/version"},
+     {"Onbekend veld \"version\". Dit veld hoort hier niet."}},
 
-	/* title and summary. */
-	{ "title missing",
-	  { { "/title", NULL } },
-	  { "/title" },
-	  { "Het veld \"title\" ontbreekt." } },
-	{ "title not a string",
-	  { { "/title", "12" } },
-	  { "/title" },
-	  { "Moet een tekst zijn (nu: een geheel getal)." } },
-	{ "title null",
-	  { { "/title", "null" } },
-	  { "/title" },
-	  { "(nu: null)" } },
-	{ "title with a line break",
-	  { { "/title", "\"een\\ntwee\"" } },
-	  { "/title" },
-	  { "op één regel" } },
-	{ "title blank",
-	  { { "/title", "\" \\t \"" } },
-	  { "/title" },
-	  { "Mag niet leeg zijn." } },
-	{ "summary missing",
-	  { { "/summary", NULL } },
-	  { "/summary" },
-	  { "ontbreekt" } },
-	{ "summary empty",
-	  { { "/summary", "\"\"" } },
-	  { "/summary" },
-	  { "Mag niet leeg zijn." } },
-	{ "summary may span lines",
-	  { { "/summary", "\"een\\r\\ntwee\\n\\tdrie\"" } },
-	  { NULL },
-	  { NULL } },
-	{ "summary with a control character",
-	  { { "/summary", "\"bel\\u0007\"" } },
-	  { "/summary" },
-	  { "stuurteken 0x07" } },
-	{ "DEL is a control character",
-	  { { "/nodes/n1/text", "\"x\\u007f\"" } },
-	  { "/nodes/n1/text" },
-	  { "stuurteken 0x7f" } },
+    /* title and summary. */
+    {"title missing",
+     {{"/title", NULL}},
+     {"/title"},
+     {"Het veld \"title\" ontbreekt."}},
+    {"title not a string",
+     {{"/title", "12"}},
+     {"/title"},
+     {"Moet een tekst zijn (nu: een geheel getal)."}},
+    {"title null", {{"/title", "null"}}, {"/title"}, {"(nu: null)"}},
+    {"title with a line break",
+     {{"/title", "\"een\\ntwee\""}},
+     {"/title"},
+     {"op één regel"}},
+    {"title blank",
+     {{"/title", "\" \\t \""}},
+     {"/title"},
+     {"Mag niet leeg zijn."}},
+    {"summary missing", {{"/summary", NULL}}, {"/summary"}, {"ontbreekt"}},
+    {"summary empty",
+     {{"/summary", "\"\""}},
+     {"/summary"},
+     {"Mag niet leeg zijn."}},
+    {"summary may span lines",
+     {{"/summary", "\"een\\r\\ntwee\\n\\tdrie\""}},
+     {NULL},
+     {NULL}},
+    {"summary with a control character",
+     {{"/summary", "\"bel\\u0007\""}},
+     {"/summary"},
+     {"stuurteken 0x07"}},
+    {"DEL is a control character",
+     {{"/nodes/n1/text", "\"x\\u007f\""}},
+     {"/nodes/n1/text"},
+     {"stuurteken 0x7f"}},
 
-	/* audience. */
-	{ "audience missing",
-	  { { "/audience", NULL } },
-	  { "/audience" },
-	  { "ontbreekt" } },
-	{ "audience not a list",
-	  { { "/audience", "\"teacher\"" } },
-	  { "/audience" },
-	  { "Moet een lijst zijn" } },
-	{ "audience empty",
-	  { { "/audience", "[]" } },
-	  { "/audience" },
-	  { "minstens één doelgroep" } },
-	{ "audience unknown role",
-	  { { "/audience", "[\"teacher\", \"parent\", 3]" } },
-	  { "/audience/1", "/audience/2" },
-	  { "Moet \"teacher\" of \"ib\" zijn.", "\"teacher\" of \"ib\"" } },
-	{ "audience duplicate",
-	  { { "/audience", "[\"ib\", \"teacher\", \"ib\"]" } },
-	  { "/audience/2" },
-	  { "\"ib\" staat al op plaats 0." } },
-	{ "audience one role",
-	  { { "/audience", "[\"ib\"]" } },
-	  { NULL },
-	  { NULL } },
+    /* audience. */
+    {"audience missing", {{"/audience", NULL}}, {"/audience"}, {"ontbreekt"}},
+    {"audience not a list",
+     {{"/audience", "\"teacher\""}},
+     {"/audience"},
+     {"Moet een lijst zijn"}},
+    {"audience empty",
+     {{"/audience", "[]"}},
+     {"/audience"},
+     {"minstens één doelgroep"}},
+    {"audience unknown role",
+     {{"/audience", "[\"teacher\", \"parent\", 3]"}},
+     {"/audience/1", "/audience/2"},
+     {"Moet \"teacher\" of \"ib\" zijn.", "\"teacher\" of \"ib\""}},
+    {"audience duplicate",
+     {{"/audience", "[\"ib\", \"teacher\", \"ib\"]"}},
+     {"/audience/2"},
+     {"\"ib\" staat al op plaats 0."}},
+    {"audience one role", {{"/audience", "[\"ib\"]"}}, {NULL}, {NULL}},
 
-	/* start. */
-	{ "start missing",
-	  { { "/start", NULL } },
-	  { "/start" },
-	  { "Het veld \"start\" ontbreekt" } },
-	{ "start not a string",
-	  { { "/start", "1" } },
-	  { "/start" },
-	  { "naam van een knooppunt" } },
-	{ "start unknown",
-	  { { "/start", "\"begin\"" } },
-	  { "/start" },
-	  { "Er is geen knooppunt \"begin\"." } },
+    /* start. */
+    {"start missing",
+     {{"/start", NULL}},
+     {"/start"},
+     {"Het veld \"start\" ontbreekt"}},
+    {"start not a string",
+     {{"/start", "1"}},
+     {"/start"},
+     {"naam van een knooppunt"}},
+    {"start unknown",
+     {{"/start", "\"begin\""}},
+     {"/start"},
+     {"Er is geen knooppunt \"begin\"."}},
 
-	/* nodes. */
-	{ "nodes missing",
-	  { { "/nodes", NULL } },
-	  { "/nodes" },
-	  { "Het veld \"nodes\" ontbreekt." } },
-	{ "nodes not an object",
-	  { { "/nodes", "[]" } },
-	  { "/nodes" },
-	  { "Moet een object zijn" } },
-	{ "nodes empty",
-	  { { "/nodes", "{}" } },
-	  { "/nodes" },
-	  { "geen knooppunten" } },
-	{ "node not an object",
-	  { { "/nodes/n2", "\"Fijn.\"" } },
-	  { "/nodes/n2" },
-	  { "Een knooppunt moet een object zijn" } },
-	{ "node id with bad characters, escaped in the path",
-	  { { "/nodes/a~1b~0c", VIA },
-	    { "/nodes/n2/choices/0/next", "\"a/b~c\"" } },
-	  { "/nodes/a~1b~0c" },
-	  { "Ongeldige naam voor een knooppunt" } },
-	{ "node id 65 characters: one error, contents skipped",
-	  { { "/nodes/"
-	      "n1234567890123456789012345678901234567890123456789012345678901234",
-	      "{\"x\": 1}" } },
-	  { "/nodes/"
-	    "n1234567890123456789012345678901234567890123456789012345678901234" },
-	  { "is 65 tekens lang; de grens is 64" } },
-	{ "node id 64 characters",
-	  { { "/nodes/"
-	      "n123456789012345678901234567890123456789012345678901234567890123",
-	      VIA },
-	    { "/nodes/n2/choices/0/next",
-	      "\"n12345678901234567890123456789012345678901234567890123456789"
-	      "0123\"" } },
-	  { NULL },
-	  { NULL } },
-	{ "unknown node key and the field it misspells",
-	  { { "/nodes/n1/speakr", "\"Ouder\"" }, { "/nodes/n1/speaker", NULL } },
-	  { "/nodes/n1/speakr", "/nodes/n1/speaker" },
-	  { "Bedoel je \"speaker\"?", "Het veld \"speaker\" ontbreekt." } },
-	{ "unknown key with ~ and / is escaped",
-	  { { "/nodes/n1/a~1~0", "1" } },
-	  { "/nodes/n1/a~1~0" },
-	  { "Onbekend veld \"a/~\"." } },
-	{ "speaker missing",
-	  { { "/nodes/n2/speaker", NULL } },
-	  { "/nodes/n2/speaker" },
-	  { "ontbreekt" } },
-	{ "speaker not a string",
-	  { { "/nodes/n2/speaker", "[\"Ouder\"]" } },
-	  { "/nodes/n2/speaker" },
-	  { "(nu: een lijst)" } },
-	{ "speaker on one line",
-	  { { "/nodes/n2/speaker", "\"Ou\\nder\"" } },
-	  { "/nodes/n2/speaker" },
-	  { "één regel" } },
-	{ "text missing",
-	  { { "/nodes/end_bad/text", NULL } },
-	  { "/nodes/end_bad/text" },
-	  { "Het veld \"text\" ontbreekt." } },
-	{ "text not a string",
-	  { { "/nodes/n1/text", "true" } },
-	  { "/nodes/n1/text" },
-	  { "(nu: true/false)" } },
-	{ "media not a string",
-	  { { "/nodes/n1/media", "42" } },
-	  { "/nodes/n1/media" },
-	  { "Moet een media-id zijn" } },
-	{ "media with a path",
-	  { { "/nodes/n1/media", "\"../etc/passwd\"" } },
-	  { "/nodes/n1/media" },
-	  { "Ongeldig media-id" } },
-	{ "media empty",
-	  { { "/nodes/n1/media", "\"\"" } },
-	  { "/nodes/n1/media" },
-	  { "Ongeldig media-id" } },
-	{ "media with a space",
-	  { { "/nodes/n1/media", "\"a b.png\"" } },
-	  { "/nodes/n1/media" },
-	  { "Ongeldig media-id" } },
-	{ "meldcode_step 0",
-	  { { "/nodes/n1/meldcode_step", "0" } },
-	  { "/nodes/n1/meldcode_step" },
-	  { "van 1 tot en met 5 zijn (nu: 0)" } },
-	{ "meldcode_step 6",
-	  { { "/nodes/n2/meldcode_step", "6" } },
-	  { "/nodes/n2/meldcode_step" },
-	  { "(nu: 6)" } },
-	{ "meldcode_step a string",
-	  { { "/nodes/n1/meldcode_step", "\"2\"" } },
-	  { "/nodes/n1/meldcode_step" },
-	  { "(nu: een tekst)" } },
-	{ "meldcode_step a real",
-	  { { "/nodes/n1/meldcode_step", "2.0" } },
-	  { "/nodes/n1/meldcode_step" },
-	  { "(nu: een kommagetal)" } },
-	{ "meldcode_step 5 on an end node",
-	  { { "/nodes/end_bad/meldcode_step", "5" } },
-	  { NULL },
-	  { NULL } },
+    /* nodes. */
+    {"nodes missing",
+     {{"/nodes", NULL}},
+     {"/nodes"},
+     {"Het veld \"nodes\" ontbreekt."}},
+    {"nodes not an object",
+     {{"/nodes", "[]"}},
+     {"/nodes"},
+     {"Moet een object zijn"}},
+    {"nodes empty", {{"/nodes", "{}"}}, {"/nodes"}, {"geen knooppunten"}},
+    {"node not an object",
+     {{"/nodes/n2", "\"Fijn.\""}},
+     {"/nodes/n2"},
+     {"Een knooppunt moet een object zijn"}},
+    {"node id with bad characters, escaped in the path",
+     {{"/nodes/a~1b~0c", VIA}, {"/nodes/n2/choices/0/next", "\"a/b~c\""}},
+     {"/nodes/a~1b~0c"},
+     {"Ongeldige naam voor een knooppunt"}},
+    {"node id 65 characters: one error, contents skipped",
+     {{"/nodes/"
+       "n1234567890123456789012345678901234567890123456789012345678901234",
+       "{\"x\": 1}"}},
+     {"/nodes/"
+      "n1234567890123456789012345678901234567890123456789012345678901234"},
+     {"is 65 tekens lang; de grens is 64"}},
+    {"node id 64 characters",
+     {{"/nodes/"
+       "n123456789012345678901234567890123456789012345678901234567890123",
+       VIA},
+      {"/nodes/n2/choices/0/next",
+       "\"n12345678901234567890123456789012345678901234567890123456789"
+       "0123\""}},
+     {NULL},
+     {NULL}},
+    {"unknown node key and the field it misspells",
+     {{"/nodes/n1/speakr", "\"Ouder\""}, {"/nodes/n1/speaker", NULL}},
+     {"/nodes/n1/speakr", "/nodes/n1/speaker"},
+     {"Bedoel je \"speaker\"?", "Het veld \"speaker\" ontbreekt."}},
+    {"unknown key with ~ and / is escaped",
+     {{"/nodes/n1/a~1~0", "1"}},
+     {"/nodes/n1/a~1~0"},
+     {"Onbekend veld \"a/~\"."}},
+    {"speaker missing",
+     {{"/nodes/n2/speaker", NULL}},
+     {"/nodes/n2/speaker"},
+     {"ontbreekt"}},
+    {"speaker not a string",
+     {{"/nodes/n2/speaker", "[\"Ouder\"]"}},
+     {"/nodes/n2/speaker"},
+     {"(nu: een lijst)"}},
+    {"speaker on one line",
+     {{"/nodes/n2/speaker", "\"Ou\\nder\""}},
+     {"/nodes/n2/speaker"},
+     {"één regel"}},
+    {"text missing",
+     {{"/nodes/end_bad/text", NULL}},
+     {"/nodes/end_bad/text"},
+     {"Het veld \"text\" ontbreekt."}},
+    {"text not a string",
+     {{"/nodes/n1/text", "true"}},
+     {"/nodes/n1/text"},
+     {"(nu: true/false)"}},
+    {"media not a string",
+     {{"/nodes/n1/media", "42"}},
+     {"/nodes/n1/media"},
+     {"Moet een media-id zijn"}},
+    {"media with a path",
+     {{"/nodes/n1/media", "\"../etc/passwd\""}},
+     {"/nodes/n1/media"},
+     {"Ongeldig media-id"}},
+    {"media empty",
+     {{"/nodes/n1/media", "\"\""}},
+     {"/nodes/n1/media"},
+     {"Ongeldig media-id"}},
+    {"media with a space",
+     {{"/nodes/n1/media", "\"a b.png\""}},
+     {"/nodes/n1/media"},
+     {"Ongeldig media-id"}},
+    {"meldcode_step 0",
+     {{"/nodes/n1/meldcode_step", "0"}},
+     {"/nodes/n1/meldcode_step"},
+     {"van 1 tot en met 5 zijn (nu: 0)"}},
+    {"meldcode_step 6",
+     {{"/nodes/n2/meldcode_step", "6"}},
+     {"/nodes/n2/meldcode_step"},
+     {"(nu: 6)"}},
+    {"meldcode_step a string",
+     {{"/nodes/n1/meldcode_step", "\"2\""}},
+     {"/nodes/n1/meldcode_step"},
+     {"(nu: een tekst)"}},
+    {"meldcode_step a real",
+     {{"/nodes/n1/meldcode_step", "2.0"}},
+     {"/nodes/n1/meldcode_step"},
+     {"(nu: een kommagetal)"}},
+    {"meldcode_step 5 on an end node",
+     {{"/nodes/end_bad/meldcode_step", "5"}},
+     {NULL},
+     {NULL}},
 
-	/* choices. */
-	{ "choices not a list: no cascade",
-	  { { "/nodes/n1/choices", "{\"text\": \"x\"}" } },
-	  { "/nodes/n1/choices" },
-	  { "Moet een lijst van keuzes zijn (nu: een object)." } },
-	{ "eleven choices",
-	  { { "/nodes/n2/choices",
-	      "[" CH "," CH "," CH "," CH "," CH "," CH "," CH "," CH "," CH
-	      "," CH ",{\"text\":\"t\",\"next\":\"end_good\",\"feedback\":"
-	      "\"f\",\"score\":0}]" } },
-	  { "/nodes/n2/choices" },
-	  { "Heeft 11 keuzes; het maximum is 10." } },
-	{ "choice not an object",
-	  { { "/nodes/n3/choices/0", "\"n2\"" } },
-	  { "/nodes/n3/choices/0" },
-	  { "Een keuze moet een object zijn" } },
-	{ "unknown choice key",
-	  { { "/nodes/n1/choices/1/feedbak", "\"x\"" },
-	    { "/nodes/n1/choices/1/feedback", NULL } },
-	  { "/nodes/n1/choices/1/feedbak", "/nodes/n1/choices/1/feedback" },
-	  { "Bedoel je \"feedback\"?", "ontbreekt" } },
-	{ "choice text missing",
-	  { { "/nodes/n1/choices/0/text", NULL } },
-	  { "/nodes/n1/choices/0/text" },
-	  { "Het veld \"text\" ontbreekt." } },
-	{ "next missing",
-	  { { "/nodes/n3/choices/1/next", NULL } },
-	  { "/nodes/n3/choices/1/next" },
-	  { "Het veld \"next\" ontbreekt" } },
-	{ "next not a string",
-	  { { "/nodes/n3/choices/1/next", "3" } },
-	  { "/nodes/n3/choices/1/next" },
-	  { "naam van een knooppunt zijn (nu: een geheel getal)" } },
-	{ "next unknown, and no unreachable cascade",
-	  { { "/nodes/n3/choices/1/next", "\"end_bda\"" } },
-	  { "/nodes/n3/choices/1/next" },
-	  { "Er is geen knooppunt \"end_bda\"." } },
-	{ "next unknown, long name cut in the message",
-	  { { "/nodes/n1/choices/0/next",
-	      "\"abcdefghijabcdefghijabcdefghijabcdefghijXYZ\"" } },
-	  { "/nodes/n1/choices/0/next" },
-	  { "\"abcdefghijabcdefghijabcdefghijabcdefghij\xe2\x80\xa6\"" } },
-	{ "feedback missing",
-	  { { "/nodes/n2/choices/0/feedback", NULL } },
-	  { "/nodes/n2/choices/0/feedback" },
-	  { "ontbreekt" } },
-	{ "feedback blank",
-	  { { "/nodes/n2/choices/0/feedback", "\"\\n\"" } },
-	  { "/nodes/n2/choices/0/feedback" },
-	  { "Mag niet leeg zijn." } },
-	{ "score missing",
-	  { { "/nodes/n2/choices/0/score", NULL } },
-	  { "/nodes/n2/choices/0/score" },
-	  { "Het veld \"score\" ontbreekt." } },
-	{ "score 101",
-	  { { "/nodes/n1/choices/0/score", "101" } },
-	  { "/nodes/n1/choices/0/score" },
-	  { "van -100 tot en met 100 zijn (nu: 101)" } },
-	{ "score -101",
-	  { { "/nodes/n1/choices/1/score", "-101" } },
-	  { "/nodes/n1/choices/1/score" },
-	  { "(nu: -101)" } },
-	{ "score beyond int64 range check",
-	  { { "/nodes/n1/choices/1/score", "9223372036854775807" } },
-	  { "/nodes/n1/choices/1/score" },
-	  { "(nu: 9223372036854775807)" } },
-	{ "score a string",
-	  { { "/nodes/n1/choices/0/score", "\"5\"" } },
-	  { "/nodes/n1/choices/0/score" },
-	  { "(nu: een tekst)" } },
-	{ "score a real",
-	  { { "/nodes/n1/choices/0/score", "1.5" } },
-	  { "/nodes/n1/choices/0/score" },
-	  { "(nu: een kommagetal)" } },
-	{ "score -100 and 100",
-	  { { "/nodes/n1/choices/0/score", "100" },
-	    { "/nodes/n1/choices/1/score", "-100" } },
-	  { NULL },
-	  { NULL } },
+    /* choices. */
+    {"choices not a list: no cascade",
+     {{"/nodes/n1/choices", "{\"text\": \"x\"}"}},
+     {"/nodes/n1/choices"},
+     {"Moet een lijst van keuzes zijn (nu: een object)."}},
+    {"eleven choices",
+     {{"/nodes/n2/choices",
+       "[" CH "," CH "," CH "," CH "," CH "," CH "," CH "," CH "," CH "," CH
+       ",{\"text\":\"t\",\"next\":\"end_good\",\"feedback\":"
+       "\"f\",\"score\":0}]"}},
+     {"/nodes/n2/choices"},
+     {"Heeft 11 keuzes; het maximum is 10."}},
+    {"choice not an object",
+     {{"/nodes/n3/choices/0", "\"n2\""}},
+     {"/nodes/n3/choices/0"},
+     {"Een keuze moet een object zijn"}},
+    {"unknown choice key",
+     {{"/nodes/n1/choices/1/feedbak", "\"x\""},
+      {"/nodes/n1/choices/1/feedback", NULL}},
+     {"/nodes/n1/choices/1/feedbak", "/nodes/n1/choices/1/feedback"},
+     {"Bedoel je \"feedback\"?", "ontbreekt"}},
+    {"choice text missing",
+     {{"/nodes/n1/choices/0/text", NULL}},
+     {"/nodes/n1/choices/0/text"},
+     {"Het veld \"text\" ontbreekt."}},
+    {"next missing",
+     {{"/nodes/n3/choices/1/next", NULL}},
+     {"/nodes/n3/choices/1/next"},
+     {"Het veld \"next\" ontbreekt"}},
+    {"next not a string",
+     {{"/nodes/n3/choices/1/next", "3"}},
+     {"/nodes/n3/choices/1/next"},
+     {"naam van een knooppunt zijn (nu: een geheel getal)"}},
+    {"next unknown, and no unreachable cascade",
+     {{"/nodes/n3/choices/1/next", "\"end_bda\""}},
+     {"/nodes/n3/choices/1/next"},
+     {"Er is geen knooppunt \"end_bda\"."}},
+    {"next unknown, long name cut in the message",
+     {{"/nodes/n1/choices/0/next",
+       "\"abcdefghijabcdefghijabcdefghijabcdefghijXYZ\""}},
+     {"/nodes/n1/choices/0/next"},
+     {"\"abcdefghijabcdefghijabcdefghijabcdefghij\xe2\x80\xa6\""}},
+    {"feedback missing",
+     {{"/nodes/n2/choices/0/feedback", NULL}},
+     {"/nodes/n2/choices/0/feedback"},
+     {"ontbreekt"}},
+    {"feedback blank",
+     {{"/nodes/n2/choices/0/feedback", "\"\\n\""}},
+     {"/nodes/n2/choices/0/feedback"},
+     {"Mag niet leeg zijn."}},
+    {"score missing",
+     {{"/nodes/n2/choices/0/score", NULL}},
+     {"/nodes/n2/choices/0/score"},
+     {"Het veld \"score\" ontbreekt."}},
+    {"score 101",
+     {{"/nodes/n1/choices/0/score", "101"}},
+     {"/nodes/n1/choices/0/score"},
+     {"van -100 tot en met 100 zijn (nu: 101)"}},
+    {"score -101",
+     {{"/nodes/n1/choices/1/score", "-101"}},
+     {"/nodes/n1/choices/1/score"},
+     {"(nu: -101)"}},
+    {"score beyond int64 range check",
+     {{"/nodes/n1/choices/1/score", "9223372036854775807"}},
+     {"/nodes/n1/choices/1/score"},
+     {"(nu: 9223372036854775807)"}},
+    {"score a string",
+     {{"/nodes/n1/choices/0/score", "\"5\""}},
+     {"/nodes/n1/choices/0/score"},
+     {"(nu: een tekst)"}},
+    {"score a real",
+     {{"/nodes/n1/choices/0/score", "1.5"}},
+     {"/nodes/n1/choices/0/score"},
+     {"(nu: een kommagetal)"}},
+    {"score -100 and 100",
+     {{"/nodes/n1/choices/0/score", "100"},
+      {"/nodes/n1/choices/1/score", "-100"}},
+     {NULL},
+     {NULL}},
 
-	/* End nodes and outcome. */
-	{ "end node without outcome",
-	  { { "/nodes/end_good/outcome", NULL } },
-	  { "/nodes/end_good/outcome" },
-	  { "Het veld \"outcome\" ontbreekt." } },
-	{ "end node with [] and no outcome",
-	  { { "/nodes/end_bad/outcome", NULL } },
-	  { "/nodes/end_bad/outcome" },
-	  { "ontbreekt" } },
-	{ "outcome not a string",
-	  { { "/nodes/end_bad/outcome", "{}" } },
-	  { "/nodes/end_bad/outcome" },
-	  { "(nu: een object)" } },
-	{ "outcome on a node with choices",
-	  { { "/nodes/n1/outcome", "\"Klaar.\"" } },
-	  { "/nodes/n1/outcome" },
-	  { "Alleen een eindpunt" } },
+    /* End nodes and outcome. */
+    {"end node without outcome",
+     {{"/nodes/end_good/outcome", NULL}},
+     {"/nodes/end_good/outcome"},
+     {"Het veld \"outcome\" ontbreekt."}},
+    {"end node with [] and no outcome",
+     {{"/nodes/end_bad/outcome", NULL}},
+     {"/nodes/end_bad/outcome"},
+     {"ontbreekt"}},
+    {"outcome not a string",
+     {{"/nodes/end_bad/outcome", "{}"}},
+     {"/nodes/end_bad/outcome"},
+     {"(nu: een object)"}},
+    {"outcome on a node with choices",
+     {{"/nodes/n1/outcome", "\"Klaar.\""}},
+     {"/nodes/n1/outcome"},
+     {"Alleen een eindpunt"}},
 
-	/* The graph. */
-	{ "node unreachable from start",
-	  { { "/nodes/orphan", END } },
-	  { "/nodes/orphan" },
-	  { "niet te bereiken" } },
-	{ "unreachable node with / in its id",
-	  { { "/nodes/a~1b", END } },
-	  { "/nodes/a~1b", "/nodes/a~1b" },
-	  { "Ongeldige naam", "niet te bereiken" } },
-	{ "unreachable pair pointing at each other",
-	  { { "/nodes/x1",
-	      "{\"speaker\":\"A\",\"text\":\"t\",\"choices\":[{\"text\":\"t\","
-	      "\"next\":\"x2\",\"feedback\":\"f\",\"score\":0}]}" },
-	    { "/nodes/x2", END } },
-	  { "/nodes/x1", "/nodes/x2" },
-	  { "niet te bereiken", "niet te bereiken" } },
-	{ "start itself is an end: the rest unreachable",
-	  { { "/start", "\"end_good\"" } },
-	  { "/nodes/n1", "/nodes/n2", "/nodes/n3", "/nodes/end_bad" },
-	  { "niet te bereiken", NULL, NULL, NULL } },
-	{ "self-loop without exit",
-	  { { "/nodes/n3/choices",
-	      "[{\"text\":\"nog eens\",\"next\":\"n3\",\"feedback\":\"f\","
-	      "\"score\":0}]" },
-	    { "/nodes/end_bad", NULL } },
-	  { "/nodes/n3" },
-	  { "geen einde te bereiken" } },
-	{ "cycle of two without exit",
-	  { { "/nodes/n3/choices",
-	      "[{\"text\":\"t\",\"next\":\"loop\",\"feedback\":\"f\","
-	      "\"score\":0}]" },
-	    { "/nodes/loop",
-	      "{\"speaker\":\"A\",\"text\":\"t\",\"choices\":[{\"text\":\"t\","
-	      "\"next\":\"n3\",\"feedback\":\"f\",\"score\":0}]}" },
-	    { "/nodes/end_bad", NULL } },
-	  { "/nodes/n3", "/nodes/loop" },
-	  { "geen einde te bereiken", "geen einde te bereiken" } },
-	{ "no end node at all",
-	  { { "/nodes/end_good",
-	      "{\"speaker\":\"A\",\"text\":\"t\",\"choices\":[{\"text\":\"t\","
-	      "\"next\":\"n1\",\"feedback\":\"f\",\"score\":0}]}" },
-	    { "/nodes/end_bad",
-	      "{\"speaker\":\"A\",\"text\":\"t\",\"choices\":[{\"text\":\"t\","
-	      "\"next\":\"n1\",\"feedback\":\"f\",\"score\":0}]}" } },
-	  { "/nodes/n1", "/nodes/n2", "/nodes/n3", "/nodes/end_good",
-	    "/nodes/end_bad" },
-	  { "geen einde", NULL, NULL, NULL, "geen einde" } },
+    /* The graph. */
+    {"node unreachable from start",
+     {{"/nodes/orphan", END}},
+     {"/nodes/orphan"},
+     {"niet te bereiken"}},
+    {"unreachable node with / in its id",
+     {{"/nodes/a~1b", END}},
+     {"/nodes/a~1b", "/nodes/a~1b"},
+     {"Ongeldige naam", "niet te bereiken"}},
+    {"unreachable pair pointing at each other",
+     {{"/nodes/x1",
+       "{\"speaker\":\"A\",\"text\":\"t\",\"choices\":[{\"text\":\"t\","
+       "\"next\":\"x2\",\"feedback\":\"f\",\"score\":0}]}"},
+      {"/nodes/x2", END}},
+     {"/nodes/x1", "/nodes/x2"},
+     {"niet te bereiken", "niet te bereiken"}},
+    {"start itself is an end: the rest unreachable",
+     {{"/start", "\"end_good\""}},
+     {"/nodes/n1", "/nodes/n2", "/nodes/n3", "/nodes/end_bad"},
+     {"niet te bereiken", NULL, NULL, NULL}},
+    {"self-loop without exit",
+     {{"/nodes/n3/choices",
+       "[{\"text\":\"nog eens\",\"next\":\"n3\",\"feedback\":\"f\","
+       "\"score\":0}]"},
+      {"/nodes/end_bad", NULL}},
+     {"/nodes/n3"},
+     {"geen einde te bereiken"}},
+    {"cycle of two without exit",
+     {{"/nodes/n3/choices",
+       "[{\"text\":\"t\",\"next\":\"loop\",\"feedback\":\"f\","
+       "\"score\":0}]"},
+      {"/nodes/loop",
+       "{\"speaker\":\"A\",\"text\":\"t\",\"choices\":[{\"text\":\"t\","
+       "\"next\":\"n3\",\"feedback\":\"f\",\"score\":0}]}"},
+      {"/nodes/end_bad", NULL}},
+     {"/nodes/n3", "/nodes/loop"},
+     {"geen einde te bereiken", "geen einde te bereiken"}},
+    {"no end node at all",
+     {{"/nodes/end_good",
+       "{\"speaker\":\"A\",\"text\":\"t\",\"choices\":[{\"text\":\"t\","
+       "\"next\":\"n1\",\"feedback\":\"f\",\"score\":0}]}"},
+      {"/nodes/end_bad",
+       "{\"speaker\":\"A\",\"text\":\"t\",\"choices\":[{\"text\":\"t\","
+       "\"next\":\"n1\",\"feedback\":\"f\",\"score\":0}]}"}},
+     {"/nodes/n1", "/nodes/n2", "/nodes/n3", "/nodes/end_good",
+      "/nodes/end_bad"},
+     {"geen einde", NULL, NULL, NULL, "geen einde"}},
 
-	/* Several problems at once, all reported, in document order. */
-	{ "several problems in one upload",
-	  { { "/title", NULL },
-	    { "/nodes/n1/choices/0/next", "\"n9\"" },
-	    { "/nodes/n3/choices/1/score", "500" } },
-	  { "/title", "/nodes/n1/choices/0/next", "/nodes/n3/choices/1/score" },
-	  { "ontbreekt", "\"n9\"", "(nu: 500)" } },
+    /* Several problems at once, all reported, in document order. */
+    {"several problems in one upload",
+     {{"/title", NULL},
+      {"/nodes/n1/choices/0/next", "\"n9\""},
+      {"/nodes/n3/choices/1/score", "500"}},
+     {"/title", "/nodes/n1/choices/0/next", "/nodes/n3/choices/1/score"},
+     {"ontbreekt", "\"n9\"", "(nu: 500)"}},
 };
 
 #define N_VCASES (sizeof(vcases) / sizeof(vcases[0]))
 
-static json_t *load_base(void);
-static json_t *parse_any(const char *text);
-static char *unescape_token(const char *tok, size_t len);
-static void apply_edit(json_t **doc, const struct edit *e);
-static void dump_errors(const struct scenario_errors *errs);
-static json_t *end_node(void);
-static json_t *choice_to(const char *next, int score);
-static json_t *chain_doc(size_t count);
-static char *read_all(const char *path, size_t *len);
+static json_t     *load_base(void);
+static json_t     *parse_any(const char *text);
+static char       *unescape_token(const char *tok, size_t len);
+static void        apply_edit(json_t **doc, const struct edit *e);
+static void        dump_errors(const struct scenario_errors *errs);
+static json_t     *end_node(void);
+static json_t     *choice_to(const char *next, int score);
+static json_t     *chain_doc(size_t count);
+static char       *read_all(const char *path, size_t *len);
 static const char *content_dir(void);
 
 static json_t *
@@ -565,7 +549,8 @@ apply_edit(json_t **doc, const struct edit *e)
 			assert_int_equal(json_object_del(parent, tok), 0);
 		} else {
 			v = parse_any(e->json);
-			assert_int_equal(json_object_set_new(parent, tok, v), 0);
+			assert_int_equal(json_object_set_new(parent, tok, v),
+			                 0);
 		}
 	}
 	free(tok);
@@ -591,8 +576,8 @@ end_node(void)
 static json_t *
 choice_to(const char *next, int score)
 {
-	return json_pack("{s:s, s:s, s:s, s:i}", "text", "Verder", "next",
-	                 next, "feedback", "Uitleg.", "score", score);
+	return json_pack("{s:s, s:s, s:s, s:i}", "text", "Verder", "next", next,
+	                 "feedback", "Uitleg.", "score", score);
 }
 
 static const char *
@@ -635,7 +620,8 @@ test_validate_cases(void **state)
 			     errs.items[j].line == 0;
 		}
 		if (!ok) {
-			print_message("case \"%s\": rc %d, got:\n", c->name, rc);
+			print_message("case \"%s\": rc %d, got:\n", c->name,
+			              rc);
 			dump_errors(&errs);
 			print_message("expected:\n");
 			for (j = 0; j < n_expect; j++)
@@ -659,13 +645,13 @@ test_text_limits(void **state)
 		const char *key;
 		size_t      max;
 	} limits[] = {
-		{ "", "title", SCENARIO_TITLE_MAX },
-		{ "", "summary", SCENARIO_TEXT_MAX },
-		{ "/nodes/n1", "speaker", SCENARIO_SPEAKER_MAX },
-		{ "/nodes/n1", "text", SCENARIO_TEXT_MAX },
-		{ "/nodes/n1/choices/0", "text", SCENARIO_TEXT_MAX },
-		{ "/nodes/n1/choices/0", "feedback", SCENARIO_TEXT_MAX },
-		{ "/nodes/end_good", "outcome", SCENARIO_TEXT_MAX },
+	    {"", "title", SCENARIO_TITLE_MAX},
+	    {"", "summary", SCENARIO_TEXT_MAX},
+	    {"/nodes/n1", "speaker", SCENARIO_SPEAKER_MAX},
+	    {"/nodes/n1", "text", SCENARIO_TEXT_MAX},
+	    {"/nodes/n1/choices/0", "text", SCENARIO_TEXT_MAX},
+	    {"/nodes/n1/choices/0", "feedback", SCENARIO_TEXT_MAX},
+	    {"/nodes/end_good", "outcome", SCENARIO_TEXT_MAX},
 	};
 	struct scenario_errors errs;
 	json_t                *doc, *obj;
@@ -696,8 +682,7 @@ test_text_limits(void **state)
 				                    "choices"),
 				    0);
 			assert_non_null(obj);
-			assert_int_equal(json_object_set_new(obj,
-			                                     limits[i].key,
+			assert_int_equal(json_object_set_new(obj, limits[i].key,
 			                                     json_string(s)),
 			                 0);
 
@@ -718,8 +703,7 @@ test_text_limits(void **state)
 				                     "grens is %zu.",
 				                     len, limits[i].max) > 0);
 				assert_string_equal(errs.items[0].path, path);
-				assert_string_equal(errs.items[0].message,
-				                    msg);
+				assert_string_equal(errs.items[0].message, msg);
 				free(path);
 				free(msg);
 			}
@@ -913,17 +897,17 @@ test_parse(void **state)
 		int         line, column;
 		const char *msg;
 	} bad[] = {
-		{ "{\"title\": \"a\",\n \"title\": \"b\"}", 2, 8,
-		  "regel 2, kolom 8: het veld \"title\" staat twee keer in "
-		  "hetzelfde object." },
-		{ "{\"title\": }", 1, 11, "Geen geldige JSON op regel 1" },
-		{ "{\"a\": \"\xff\"}", 1, 7, "geen geldige UTF-8" },
-		{ "{\"a\": \"\xc0\xaf\"}", 1, 7, "geen geldige UTF-8" },
-		{ "{\"a\": 1", 1, 7, "houdt te vroeg op" },
-		{ "{} x", 1, 4, "nog tekst" },
-		{ "{\"a\": 99999999999999999999}", 1, 26, "te groot" },
-		{ "{\"a\": \"\\u0000\"}", 1, 14, "\\u0000" },
-		{ "1", 1, 1, "kolom 1 ('[' or '{' expected near '1')" },
+	    {"{\"title\": \"a\",\n \"title\": \"b\"}", 2, 8,
+	     "regel 2, kolom 8: het veld \"title\" staat twee keer in "
+	     "hetzelfde object."},
+	    {"{\"title\": }", 1, 11, "Geen geldige JSON op regel 1"},
+	    {"{\"a\": \"\xff\"}", 1, 7, "geen geldige UTF-8"},
+	    {"{\"a\": \"\xc0\xaf\"}", 1, 7, "geen geldige UTF-8"},
+	    {"{\"a\": 1", 1, 7, "houdt te vroeg op"},
+	    {"{} x", 1, 4, "nog tekst"},
+	    {"{\"a\": 99999999999999999999}", 1, 26, "te groot"},
+	    {"{\"a\": \"\\u0000\"}", 1, 14, "\\u0000"},
+	    {"1", 1, 1, "kolom 1 ('[' or '{' expected near '1')"},
 	};
 	struct scenario_errors errs;
 	json_t                *doc;
@@ -957,9 +941,8 @@ test_parse(void **state)
 	}
 
 	/* Line and column go into the JSON error too. */
-	assert_int_equal(scenario_parse(bad[0].text, strlen(bad[0].text), &doc,
-	                                &errs),
-	                 -1);
+	assert_int_equal(
+	    scenario_parse(bad[0].text, strlen(bad[0].text), &doc, &errs), -1);
 	arr = scenario_errors_json(&errs);
 	assert_int_equal(
 	    json_integer_value(json_object_get(json_array_get(arr, 0), "line")),
@@ -1008,8 +991,8 @@ test_parse(void **state)
 	scenario_errors_free(&errs);
 
 	/* No NUL terminator needed: only len bytes are read. */
-	assert_int_equal(scenario_parse(base_doc, strlen(base_doc), &doc, &errs),
-	                 0);
+	assert_int_equal(
+	    scenario_parse(base_doc, strlen(base_doc), &doc, &errs), 0);
 	assert_int_equal(scenario_validate(doc, &errs), 0);
 	json_decref(doc);
 	assert_int_equal(scenario_parse("{}garbage", 2, &doc, &errs), 0);
@@ -1030,29 +1013,105 @@ struct pcase {
 };
 
 static const struct pcase pcases[] = {
-	{ "best path", NULL, { 0, 0 }, 2, SCENARIO_PLAY_OK, 15,
-	  "Goed afgelopen.", { "n1", "n2", "end_good" }, 0 },
-	{ "worst path", NULL, { 1, 1 }, 2, SCENARIO_PLAY_OK, -15,
-	  "Minder goed.", { "n1", "n3", "end_bad" }, 0 },
-	{ "detour", NULL, { 1, 0, 0 }, 3, SCENARIO_PLAY_OK, -5,
-	  "Goed afgelopen.", { "n1", "n3", "n2", "end_good" }, 0 },
-	{ "round the loop twice", "n1", { 1, 0, 1, 0, 0, 0 }, 6,
-	  SCENARIO_PLAY_OK, -5, "Goed afgelopen.",
-	  { "n1", "n3", "n1", "n3", "n1", "n2", "end_good" }, 0 },
-	{ "no choices at all", NULL, { 0 }, 0, SCENARIO_PLAY_NOT_FINISHED, 0,
-	  NULL, { "n1" }, 0 },
-	{ "stops before the end", NULL, { 0 }, 1,
-	  SCENARIO_PLAY_NOT_FINISHED, 0, NULL, { "n1", "n2" }, 1 },
-	{ "index too high", NULL, { 2 }, 1, SCENARIO_PLAY_BAD_INDEX, 0, NULL,
-	  { "n1" }, 0 },
-	{ "index negative", NULL, { -1 }, 1, SCENARIO_PLAY_BAD_INDEX, 0, NULL,
-	  { "n1" }, 0 },
-	{ "index too high later", NULL, { 0, 1 }, 2, SCENARIO_PLAY_BAD_INDEX,
-	  0, NULL, { "n1", "n2" }, 1 },
-	{ "past the end", NULL, { 0, 0, 0 }, 3, SCENARIO_PLAY_PAST_END, 0,
-	  NULL, { "n1", "n2", "end_good" }, 2 },
-	{ "past an end with []", NULL, { 1, 1, 0 }, 3, SCENARIO_PLAY_PAST_END,
-	  0, NULL, { "n1", "n3", "end_bad" }, 2 },
+    {"best path",
+     NULL,
+     {0, 0},
+     2,
+     SCENARIO_PLAY_OK,
+     15,
+     "Goed afgelopen.",
+     {"n1", "n2", "end_good"},
+     0},
+    {"worst path",
+     NULL,
+     {1, 1},
+     2,
+     SCENARIO_PLAY_OK,
+     -15,
+     "Minder goed.",
+     {"n1", "n3", "end_bad"},
+     0},
+    {"detour",
+     NULL,
+     {1, 0, 0},
+     3,
+     SCENARIO_PLAY_OK,
+     -5,
+     "Goed afgelopen.",
+     {"n1", "n3", "n2", "end_good"},
+     0},
+    {"round the loop twice",
+     "n1",
+     {1, 0, 1, 0, 0, 0},
+     6,
+     SCENARIO_PLAY_OK,
+     -5,
+     "Goed afgelopen.",
+     {"n1", "n3", "n1", "n3", "n1", "n2", "end_good"},
+     0},
+    {"no choices at all",
+     NULL,
+     {0},
+     0,
+     SCENARIO_PLAY_NOT_FINISHED,
+     0,
+     NULL,
+     {"n1"},
+     0},
+    {"stops before the end",
+     NULL,
+     {0},
+     1,
+     SCENARIO_PLAY_NOT_FINISHED,
+     0,
+     NULL,
+     {"n1", "n2"},
+     1},
+    {"index too high",
+     NULL,
+     {2},
+     1,
+     SCENARIO_PLAY_BAD_INDEX,
+     0,
+     NULL,
+     {"n1"},
+     0},
+    {"index negative",
+     NULL,
+     {-1},
+     1,
+     SCENARIO_PLAY_BAD_INDEX,
+     0,
+     NULL,
+     {"n1"},
+     0},
+    {"index too high later",
+     NULL,
+     {0, 1},
+     2,
+     SCENARIO_PLAY_BAD_INDEX,
+     0,
+     NULL,
+     {"n1", "n2"},
+     1},
+    {"past the end",
+     NULL,
+     {0, 0, 0},
+     3,
+     SCENARIO_PLAY_PAST_END,
+     0,
+     NULL,
+     {"n1", "n2", "end_good"},
+     2},
+    {"past an end with []",
+     NULL,
+     {1, 1, 0},
+     3,
+     SCENARIO_PLAY_PAST_END,
+     0,
+     NULL,
+     {"n1", "n3", "end_bad"},
+     2},
 };
 
 static void
@@ -1069,8 +1128,8 @@ test_play(void **state)
 		c = &pcases[i];
 		doc = load_base();
 		if (c->loop_next != NULL) {
-			const struct edit e = { "/nodes/n3/choices/0/next",
-				                "\"n1\"" };
+			const struct edit e = {"/nodes/n3/choices/0/next",
+			                       "\"n1\""};
 
 			apply_edit(&doc, &e);
 		}
@@ -1091,12 +1150,12 @@ test_play(void **state)
 			assert_string_equal(r.outcome, c->outcome);
 			assert_string_equal(r.error, "");
 			out = scenario_play_result_json(&r);
-			assert_int_equal(json_integer_value(
-			                     json_object_get(out, "score")),
-			                 c->score);
-			assert_string_equal(json_string_value(json_object_get(
-			                        out, "outcome")),
-			                    c->outcome);
+			assert_int_equal(
+			    json_integer_value(json_object_get(out, "score")),
+			    c->score);
+			assert_string_equal(
+			    json_string_value(json_object_get(out, "outcome")),
+			    c->outcome);
 			assert_int_equal(
 			    json_array_size(json_object_get(out, "path")),
 			    n_path);
@@ -1116,19 +1175,19 @@ static void
 test_play_limits_and_bad_docs(void **state)
 {
 	static const char *const docs[] = {
-		"{}",
-		"{\"start\": \"x\", \"nodes\": {}}",
-		"{\"start\": 1, \"nodes\": {\"x\": {}}}",
-		"{\"start\": \"x\", \"nodes\": {\"x\": 5}}",
-		"{\"start\": \"x\", \"nodes\": {\"x\": {\"choices\": 5}}}",
-		"{\"start\": \"x\", \"nodes\": {\"x\": {}}}",
-		"{\"start\": \"x\", \"nodes\": {\"x\": {\"choices\": [7]}}}",
-		"{\"start\": \"x\", \"nodes\": {\"x\": {\"choices\": "
-		"[{\"next\": \"y\", \"score\": 1}]}}}",
-		"{\"start\": \"x\", \"nodes\": {\"x\": {\"choices\": "
-		"[{\"next\": \"x\", \"score\": 1000}]}}}",
+	    "{}",
+	    "{\"start\": \"x\", \"nodes\": {}}",
+	    "{\"start\": 1, \"nodes\": {\"x\": {}}}",
+	    "{\"start\": \"x\", \"nodes\": {\"x\": 5}}",
+	    "{\"start\": \"x\", \"nodes\": {\"x\": {\"choices\": 5}}}",
+	    "{\"start\": \"x\", \"nodes\": {\"x\": {}}}",
+	    "{\"start\": \"x\", \"nodes\": {\"x\": {\"choices\": [7]}}}",
+	    "{\"start\": \"x\", \"nodes\": {\"x\": {\"choices\": "
+	    "[{\"next\": \"y\", \"score\": 1}]}}}",
+	    "{\"start\": \"x\", \"nodes\": {\"x\": {\"choices\": "
+	    "[{\"next\": \"x\", \"score\": 1000}]}}}",
 	};
-	int                         zero[1] = { 0 };
+	int                         zero[1] = {0};
 	struct scenario_play_result r;
 	json_t                     *doc;
 	int                        *many;
@@ -1180,16 +1239,16 @@ test_choices_from_json(void **state)
 		int         rc;
 		size_t      n;
 	} cases[] = {
-		{ "[]", 0, 0 },
-		{ "[0, 2, 1]", 0, 3 },
-		{ "[9]", 0, 1 },
-		{ "[10]", -1, 0 },
-		{ "[-1]", -1, 0 },
-		{ "[4294967296]", -1, 0 }, /* would be 0 if cast blindly */
-		{ "[1.0]", -1, 0 },
-		{ "[\"1\"]", -1, 0 },
-		{ "{\"0\": 1}", -1, 0 },
-		{ "[0, 0, 0, 0, 0]", -1, 0 }, /* cap is 4 below */
+	    {"[]", 0, 0},
+	    {"[0, 2, 1]", 0, 3},
+	    {"[9]", 0, 1},
+	    {"[10]", -1, 0},
+	    {"[-1]", -1, 0},
+	    {"[4294967296]", -1, 0}, /* would be 0 if cast blindly */
+	    {"[1.0]", -1, 0},
+	    {"[\"1\"]", -1, 0},
+	    {"{\"0\": 1}", -1, 0},
+	    {"[0, 0, 0, 0, 0]", -1, 0}, /* cap is 4 below */
 	};
 	int         buf[4];
 	size_t      i, n;
@@ -1200,9 +1259,9 @@ test_choices_from_json(void **state)
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		v = parse_any(cases[i].json);
 		problem = NULL;
-		assert_int_equal(scenario_choices_from_json(v, buf, 4, &n,
-		                                            &problem),
-		                 cases[i].rc);
+		assert_int_equal(
+		    scenario_choices_from_json(v, buf, 4, &n, &problem),
+		    cases[i].rc);
 		assert_int_equal(n, cases[i].n);
 		if (cases[i].rc != 0)
 			assert_non_null(problem);
@@ -1224,27 +1283,31 @@ test_id_predicates(void **state)
 		const char *s;
 		bool        node, media;
 	} cases[] = {
-		{ "n1", true, true },
-		{ "A_b-9", true, true },
-		{ "_x", true, false },
-		{ "-x", true, false },
-		{ "a.png", false, true },
-		{ "a..b", false, true },
-		{ ".hidden", false, false },
-		{ "", false, false },
-		{ "a b", false, false },
-		{ "a/b", false, false },
-		{ "\xc3\xa9", false, false },
-		{ "0123456789abcdef0123456789abcdef"
-		  "0123456789abcdef0123456789abcdef", true, true }, /* 64 */
-		{ "0123456789abcdef0123456789abcdef"
-		  "0123456789abcdef0123456789abcdef0", false, true }, /* 65 */
-		{ "0123456789abcdef0123456789abcdef0123456789abcdef0123456789"
-		  "abcdef0123456789abcdef0123456789abcdef0123456789abcdef01234"
-		  "56789abcdef", false, true }, /* 128 */
-		{ "0123456789abcdef0123456789abcdef0123456789abcdef0123456789"
-		  "abcdef0123456789abcdef0123456789abcdef0123456789abcdef01234"
-		  "56789abcdefX", false, false }, /* 129 */
+	    {"n1", true, true},
+	    {"A_b-9", true, true},
+	    {"_x", true, false},
+	    {"-x", true, false},
+	    {"a.png", false, true},
+	    {"a..b", false, true},
+	    {".hidden", false, false},
+	    {"", false, false},
+	    {"a b", false, false},
+	    {"a/b", false, false},
+	    {"\xc3\xa9", false, false},
+	    {"0123456789abcdef0123456789abcdef"
+	     "0123456789abcdef0123456789abcdef",
+	     true, true}, /* 64 */
+	    {"0123456789abcdef0123456789abcdef"
+	     "0123456789abcdef0123456789abcdef0",
+	     false, true}, /* 65 */
+	    {"0123456789abcdef0123456789abcdef0123456789abcdef0123456789"
+	     "abcdef0123456789abcdef0123456789abcdef0123456789abcdef01234"
+	     "56789abcdef",
+	     false, true}, /* 128 */
+	    {"0123456789abcdef0123456789abcdef0123456789abcdef0123456789"
+	     "abcdef0123456789abcdef0123456789abcdef0123456789abcdef01234"
+	     "56789abcdefX",
+	     false, false}, /* 129 */
 	};
 	size_t i;
 
@@ -1337,9 +1400,10 @@ test_shipped_scenarios(void **state)
 				break;
 			best_i = 0;
 			best = -1000;
-			json_array_foreach(choices, i, c) {
-				if (json_integer_value(json_object_get(
-				        c, "score")) > best) {
+			for (i = 0; i < json_array_size(choices); i++) {
+				c = json_array_get(choices, i);
+				if (json_integer_value(
+				        json_object_get(c, "score")) > best) {
 					best = json_integer_value(
 					    json_object_get(c, "score"));
 					best_i = i;
@@ -1370,18 +1434,18 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_validate_cases),
-		cmocka_unit_test(test_text_limits),
-		cmocka_unit_test(test_invalid_utf8_in_built_document),
-		cmocka_unit_test(test_node_count_limit),
-		cmocka_unit_test(test_big_graph_iterative),
-		cmocka_unit_test(test_errors_cap_and_json),
-		cmocka_unit_test(test_parse),
-		cmocka_unit_test(test_play),
-		cmocka_unit_test(test_play_limits_and_bad_docs),
-		cmocka_unit_test(test_choices_from_json),
-		cmocka_unit_test(test_id_predicates),
-		cmocka_unit_test(test_shipped_scenarios),
+	    cmocka_unit_test(test_validate_cases),
+	    cmocka_unit_test(test_text_limits),
+	    cmocka_unit_test(test_invalid_utf8_in_built_document),
+	    cmocka_unit_test(test_node_count_limit),
+	    cmocka_unit_test(test_big_graph_iterative),
+	    cmocka_unit_test(test_errors_cap_and_json),
+	    cmocka_unit_test(test_parse),
+	    cmocka_unit_test(test_play),
+	    cmocka_unit_test(test_play_limits_and_bad_docs),
+	    cmocka_unit_test(test_choices_from_json),
+	    cmocka_unit_test(test_id_predicates),
+	    cmocka_unit_test(test_shipped_scenarios),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -33,6 +33,10 @@ register_import(struct request *r, struct response *res)
 			json_array_append_new(errors, json_pack("{s:I, s:s}", "line",
 			    (json_int_t)reg->errors[i].line, "message",
 			    reg->errors[i].message));
+		if (reg->dropped > 0)
+			json_array_append_new(errors, json_pack("{s:i, s:s}", "line", 0,
+			    "message", arena_printf(r->arena, "en nog %zu fouten",
+			                            reg->dropped)));
 		http_error_full(r, res, 400, "validation_failed",
 		                "Het bestand is niet ingelezen: er is niets veranderd.",
 		                NULL, errors);

@@ -45,10 +45,23 @@ roster_import(struct request *r, struct response *res)
 			json_array_append_new(errors, json_pack("{s:I, s:s}", "line",
 			    (json_int_t)ro->errors[i].line, "message",
 			    ro->errors[i].message));
+		if (ro->dropped > 0)
+			json_array_append_new(errors, json_pack("{s:i, s:s}", "line", 0,
+			    "message", arena_printf(r->arena, "en nog %zu fouten",
+			                            ro->dropped)));
 		reply_line_errors(r, res, errors);
 		return;
 	}
 	arena_on_reset(r->arena, free_cb, ro);
+	/* An empty list would mark every member of staff as left: far more
+	 * likely a wrong file than a board without staff. */
+	if (ro->n_rows == 0) {
+		errors = json_array();
+		json_array_append_new(errors, json_pack("{s:i, s:s}", "line", 1,
+		    "message", "het bestand bevat geen medewerkers"));
+		reply_line_errors(r, res, errors);
+		return;
+	}
 	rows = arena_alloc(r->arena, (ro->n_rows + 1) * sizeof(*rows));
 	for (size_t i = 0; i < ro->n_rows; i++) {
 		rows[i].email = ro->rows[i].email;

@@ -1,0 +1,64 @@
+// scenario.html?id=N: plays one role-play (the published version) with the shared
+// player component.
+
+import { ApiError, get, seg } from './api.js';
+import { createScenarioPlayer } from './scenario-player.js';
+import {
+  el, goToLogin, renderUserNav, replaceChildren, requireUser, showPageError,
+} from './ui.js';
+
+const ID_RE = /^[1-9][0-9]{0,17}$/;
+const main = document.getElementById('main');
+const root = document.getElementById('scenario-root');
+const loading = document.getElementById('scenario-loading');
+
+function notFound() {
+  replaceChildren(main,
+    el('h1', {}, 'Rollenspel niet gevonden'),
+    el('p', {}, 'Dit rollenspel bestaat niet of is niet voor jou bedoeld. ',
+      el('a', { href: '/scenarios.html' }, 'Ga naar Rollenspellen'), '.'));
+}
+
+async function load(id) {
+  const res = await get(`/scenarios/${seg(id)}`);
+  return { doc: res && res.document ? res.document : {}, version: res && res.version };
+}
+
+async function start() {
+  const id = new URLSearchParams(window.location.search).get('id') || '';
+  if (!ID_RE.test(id)) {
+    notFound();
+    return;
+  }
+  let user;
+  try {
+    user = await requireUser();
+  } catch (err) {
+    showPageError(main, err);
+    return;
+  }
+  renderUserNav(user);
+
+  let first;
+  try {
+    first = await load(id);
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) { goToLogin(); return; }
+    if (err instanceof ApiError && err.status === 404) { notFound(); return; }
+    showPageError(main, err, 'Het rollenspel kon niet worden geladen');
+    return;
+  }
+  loading.hidden = true;
+  if (typeof first.doc.title === 'string' && first.doc.title) {
+    document.title = `${first.doc.title} – Rollenspel`;
+  }
+  createScenarioPlayer(root, {
+    id,
+    doc: first.doc,
+    version: first.version,
+    headingLevel: 1,
+    reload: () => load(id),
+  });
+}
+
+start();
