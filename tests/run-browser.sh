@@ -15,11 +15,16 @@ if [ ! -d tests/browser/node_modules/playwright-core ]; then
 		exit 0
 	}
 fi
-out=$(node tests/browser/course.test.mjs 2>&1); rc=$?
-printf '%s\n' "$out"
-summary=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1)
-passed=$(printf '%s' "$summary" | cut -d' ' -f1)
-failed=$(printf '%s' "$summary" | cut -d' ' -f3)
-if [ -z "$summary" ]; then passed=0; failed=1; fi
-if [ "$rc" -ne 0 ] && [ "${failed:-0}" -eq 0 ]; then failed=1; fi
-record browser "${passed:-0}" "${failed:-1}"
+# One node script per flow; each prints "N passed, M failed" last.
+for t in course board scenario; do
+	f=tests/browser/$t.test.mjs
+	[ -f "$f" ] || continue
+	out=$(node "$f" 2>&1); rc=$?
+	printf '%s\n' "$out"
+	summary=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1)
+	passed=$(printf '%s' "$summary" | cut -d' ' -f1)
+	failed=$(printf '%s' "$summary" | cut -d' ' -f3)
+	if [ -z "$summary" ]; then passed=0; failed=1; fi
+	if [ "$rc" -ne 0 ] && [ "${failed:-0}" -eq 0 ]; then failed=1; fi
+	record "browser:$t" "${passed:-0}" "${failed:-1}"
+done

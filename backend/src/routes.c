@@ -41,8 +41,11 @@ const struct route app_routes[] = {
 
 	{"POST", "/api/v1/regions", admin_region_create, ROLE_ADMIN,
 	 ROUTE_JSON_BODY, 0},
+	{"GET", "/api/v1/regions", admin_region_list,
+	 ROLE_REGION_VIEWER | ROLE_ADMIN, ROUTE_NO_BODY, 0},
 	{"POST", "/api/v1/boards", admin_board_create, ROLE_ADMIN,
 	 ROUTE_JSON_BODY, 0},
+	{"GET", "/api/v1/boards", admin_board_list, ROLE_ADMIN, ROUTE_NO_BODY, 0},
 	{"POST", "/api/v1/schools", admin_school_create, ROLE_ADMIN,
 	 ROUTE_JSON_BODY, 0},
 	{"GET", "/api/v1/boards/{}/schools", boards_schools,

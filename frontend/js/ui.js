@@ -124,22 +124,24 @@ export async function currentUser() {
   }
 }
 
-// Pages of the roles that do not take modules themselves. Learners (teacher, ib) and
-// trainers keep "Mijn modules".
-const LEARNER_NAV = [['/modules.html', 'Mijn modules']];
+// Pages of the roles that do not take modules themselves. Learners (teacher, ib) keep
+// "Mijn modules" and the role-plays; trainers get the scenario studio and trainings.
+const LEARNER_NAV = [['/modules.html', 'Mijn modules'], ['/scenarios.html', 'Rollenspellen']];
 const ROLE_NAV = {
+  trainer: [['/studio.html', 'Scenariostudio'], ['/trainings.html', 'Trainingen']],
   board_admin: [['/board.html', 'Bestuursoverzicht']],
   region_viewer: [['/region.html', 'Regio-overzicht']],
   admin: [['/admin.html', 'Beheer'], ['/board.html', 'Bestuursoverzicht'],
     ['/region.html', 'Regio-overzicht']],
 };
 const ROLE_HOME = {
+  trainer: '/studio.html',
   board_admin: '/board.html',
   region_viewer: '/region.html',
   admin: '/admin.html',
 };
 
-/** The start page of a role that has its own dashboard, or null (learners, trainers). */
+/** The start page of a role that has its own dashboard, or null (learners). */
 export function homeForRole(role) {
   return Object.prototype.hasOwnProperty.call(ROLE_HOME, role) ? ROLE_HOME[role] : null;
 }

@@ -757,15 +757,13 @@ itest_json_has_key(const json_t *v, const char *key)
 	size_t      i;
 
 	if (json_is_object(v)) {
-		json_object_foreach((json_t *)v, k, child)
-		{
+		json_object_foreach ((json_t *)v, k, child) {
 			if (strcmp(k, key) == 0 ||
 			    itest_json_has_key(child, key))
 				return true;
 		}
 	} else if (json_is_array(v)) {
-		json_array_foreach(v, i, child)
-		{
+		json_array_foreach (v, i, child) {
 			if (itest_json_has_key(child, key))
 				return true;
 		}
@@ -783,14 +781,12 @@ itest_json_has_text(const json_t *v, const char *needle)
 	if (json_is_string(v))
 		return strstr(json_string_value(v), needle) != NULL;
 	if (json_is_object(v)) {
-		json_object_foreach((json_t *)v, k, child)
-		{
+		json_object_foreach ((json_t *)v, k, child) {
 			if (itest_json_has_text(child, needle))
 				return true;
 		}
 	} else if (json_is_array(v)) {
-		json_array_foreach(v, i, child)
-		{
+		json_array_foreach (v, i, child) {
 			if (itest_json_has_text(child, needle))
 				return true;
 		}
@@ -1036,13 +1032,11 @@ module_answers(const json_t *questions, bool right)
 	json_t *answers = json_object(), *q, *c;
 	size_t  i, k;
 
-	json_array_foreach(questions, i, q)
-	{
+	json_array_foreach (questions, i, q) {
 		json_t *picked = json_array();
 		bool    multiple = json_is_true(json_object_get(q, "multiple"));
 
-		json_array_foreach(json_object_get(q, "choices"), k, c)
-		{
+		json_array_foreach (json_object_get(q, "choices"), k, c) {
 			bool correct =
 			    json_is_true(json_object_get(c, "correct"));
 
@@ -1086,8 +1080,7 @@ module_load(void)
 	    json_array_size(sections) == 0 || json_array_size(sections) > 64 ||
 	    !json_is_array(questions) || json_array_size(questions) == 0)
 		fail_msg("%s does not have the expected shape", path);
-	json_array_foreach(sections, i, s)
-	{
+	json_array_foreach (sections, i, s) {
 		module.section_ids[i] =
 		    json_string_value(json_object_get(s, "id"));
 		if (module.section_ids[i] == NULL)

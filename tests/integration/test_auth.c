@@ -25,6 +25,7 @@ static void test_register_bad_join_code(void **state);
 static void test_register_duplicate_email(void **state);
 static void test_register_role_ignored(void **state);
 static void test_register_missing_fields(void **state);
+static void test_register_roster_email(void **state);
 static void test_login_ok(void **state);
 static void test_login_demo_accounts(void **state);
 static void test_login_wrong_password(void **state);
@@ -402,6 +403,49 @@ test_register_missing_fields(void **state)
 
 		(void)itest_jstr(itest_jobj(err, "fields"), "email");
 	}
+}
+
+/*
+ * An email the school's roster lists as an IB'er: the roster's name applies,
+ * but the role stays teacher until the address is verified (api.md).  The
+ * roster line is put in place over DATABASE_URL for a fresh address.
+ */
+static void
+test_register_roster_email(void **state)
+{
+	char       *email = itest_unique_email();
+	const char *code = itest_join_code(0);
+	char       *roster_name;
+	char       *school;
+	json_t     *j, *user;
+
+	(void)state;
+	/* The roster's name is derived from the address in SQL below. */
+	roster_name = itest_fmt("Roos Roster %.*s",
+	                        (int)(strchr(email, '@') - email), email);
+	school = itest_db_text(
+	    "SELECT id::text FROM schools WHERE join_code = $1", code, NULL);
+	assert_non_null(school);
+	assert_int_equal(
+	    itest_db_exec("INSERT INTO staff (school_id, email, name, role, "
+	                  "source) VALUES ($1, lower($2), 'Roos Roster ' || "
+	                  "split_part($2, '@', 1), 'ib', 'roster')",
+	                  school, email),
+	    1);
+	j = itest_expect_json(
+	    itest_post_json("/api/v1/auth/register", NULL,
+	                    itest_register_body(email, itest_strong_password(),
+	                                        "Zelfgekozen Naam", code)),
+	    201);
+	user = itest_jobj(j, "user");
+	assert_string_equal(itest_jstr(user, "name"), roster_name);
+	if (strcmp(itest_jstr(user, "role"), "teacher") != 0)
+		fail_msg("an unverified roster address got role %s at once",
+		         itest_jstr(user, "role"));
+	j = itest_expect_json(itest_get("/api/v1/me", itest_jstr(j, "token")),
+	                      200);
+	assert_string_equal(itest_jstr(j, "role"), "teacher");
+	assert_string_equal(itest_jstr(j, "name"), roster_name);
 }
 
 /* Login. */
@@ -978,6 +1022,7 @@ itest_run_auth(void)
 	    ITEST(test_register_duplicate_email),
 	    ITEST(test_register_role_ignored),
 	    ITEST(test_register_missing_fields),
+	    ITEST(test_register_roster_email),
 	    ITEST(test_login_ok),
 	    ITEST(test_login_demo_accounts),
 	    ITEST(test_login_wrong_password),

@@ -65,8 +65,7 @@ find_module(const json_t *list, const char *slug)
 
 	if (!json_is_array(list))
 		fail_msg("the module list is not an array");
-	json_array_foreach(list, i, m)
-	{
+	json_array_foreach (list, i, m) {
 		json_t *s = json_object_get(m, "slug");
 
 		if (json_is_string(s) &&
@@ -137,14 +136,12 @@ expect_feedback(const json_t *resp, bool all_correct)
 	size_t  i;
 
 	assert_int_equal(json_array_size(fb), json_array_size(questions));
-	json_array_foreach(questions, i, q)
-	{
+	json_array_foreach (questions, i, q) {
 		const char *qid = json_string_value(json_object_get(q, "id"));
 		json_t     *e, *found = NULL;
 		size_t      k;
 
-		json_array_foreach(fb, k, e)
-		{
+		json_array_foreach (fb, k, e) {
 			json_t *id = json_object_get(e, "question_id");
 
 			if (json_is_string(id) &&
@@ -255,8 +252,7 @@ test_module_detail(void **state)
 	               "version"));
 	secs = itest_jarr(j, "sections");
 	assert_int_equal(json_array_size(secs), m->nsections);
-	json_array_foreach(secs, i, s)
-	{
+	json_array_foreach (secs, i, s) {
 		const char *html;
 
 		assert_string_equal(itest_jstr(s, "id"), m->section_ids[i]);
@@ -270,8 +266,7 @@ test_module_detail(void **state)
 	assert_int_equal(itest_jint(quiz, "pass_mark"), m->pass_mark);
 	qs = itest_jarr(quiz, "questions");
 	assert_int_equal(json_array_size(qs), json_array_size(doc_qs));
-	json_array_foreach(qs, i, q)
-	{
+	json_array_foreach (qs, i, q) {
 		json_t *dq = json_array_get(doc_qs, i);
 		json_t *ch = itest_jarr(q, "choices");
 		json_t *dch = json_object_get(dq, "choices");
@@ -285,8 +280,7 @@ test_module_detail(void **state)
 		assert_int_equal(itest_jbool(q, "multiple"),
 		                 json_is_true(json_object_get(dq, "multiple")));
 		assert_int_equal(json_array_size(ch), json_array_size(dch));
-		json_array_foreach(ch, k, c)
-		{
+		json_array_foreach (ch, k, c) {
 			assert_string_equal(itest_jstr(c, "id"),
 			                    json_string_value(json_object_get(
 			                        json_array_get(dch, k), "id")));
@@ -317,8 +311,7 @@ test_module_detail_hides_answers(void **state)
 	assert_false(itest_json_has_key(j, "is_correct"));
 	assert_false(itest_json_has_key(j, "explanation"));
 	assert_false(itest_json_has_key(j, "feedback"));
-	json_array_foreach(doc_qs, i, q)
-	{
+	json_array_foreach (doc_qs, i, q) {
 		const char *ex =
 		    json_string_value(json_object_get(q, "explanation"));
 

@@ -312,3 +312,31 @@ admin_school_join_code(struct request *r, struct response *res)
 	http_json(r, res, 200, body);
 	json_decref(body);
 }
+
+void
+admin_region_list(struct request *r, struct response *res)
+{
+	const char    *json;
+	long long      only = strcmp(r->user->role, "admin") == 0
+	                          ? 0 : r->user->region_id;
+	enum db_status st = store_region_list_json(r, only, &json);
+
+	if (st != DB_OK) {
+		reply_db_error(r, res, st);
+		return;
+	}
+	http_json_text(r, res, 200, json);
+}
+
+void
+admin_board_list(struct request *r, struct response *res)
+{
+	const char    *json;
+	enum db_status st = store_board_list_json(r, &json);
+
+	if (st != DB_OK) {
+		reply_db_error(r, res, st);
+		return;
+	}
+	http_json_text(r, res, 200, json);
+}

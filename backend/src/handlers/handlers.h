@@ -61,6 +61,8 @@ void admin_school_create(struct request *r, struct response *res);
 void admin_user_create(struct request *r, struct response *res);
 void admin_trainer_board(struct request *r, struct response *res);
 void admin_school_join_code(struct request *r, struct response *res);
+void admin_region_list(struct request *r, struct response *res);
+void admin_board_list(struct request *r, struct response *res);
 
 /* boards.c */
 void boards_schools(struct request *r, struct response *res);

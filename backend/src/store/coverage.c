@@ -5,7 +5,8 @@
  * or ib; a person is certified when they hold a valid certificate for every
  * module required of their role; a school has a certified
  * aandachtsfunctionaris when one of its IB'ers holds a valid certificate of a
- * requirement marked `af`. */
+ * requirement marked `af`.  A role without any requirement certifies nobody:
+ * an empty requirements table must not read as 100%. */
 #include "store.h"
 
 /* Active staff of the schools in `sch`, with per-person status at now(). */
@@ -13,7 +14,9 @@
 	" req AS (SELECT r.role, m.id AS module_id, r.af FROM requirements r" \
 	"   LEFT JOIN modules m ON m.slug = r.module_slug AND m.active)," \
 	" st AS (SELECT st.school_id, st.role," \
-	"   st.user_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM req" \
+	"   st.user_id IS NOT NULL" \
+	"   AND EXISTS (SELECT 1 FROM req WHERE req.role = st.role)" \
+	"   AND NOT EXISTS (SELECT 1 FROM req" \
 	"     WHERE req.role = st.role AND NOT EXISTS (SELECT 1 FROM certificates c" \
 	"       WHERE c.user_id = st.user_id AND c.module_id = req.module_id" \
 	"       AND c.expires_at > now())) AS certified," \
@@ -42,7 +45,9 @@
 	"   'teachers_certified', a.c, 'coverage_pct', " PCT("a.c", "a.n") ")" \
 	"   ORDER BY months.t), '[]') FROM months CROSS JOIN LATERAL (" \
 	"   SELECT count(*) AS n, count(*) FILTER (WHERE x.cert) AS c FROM (" \
-	"     SELECT st.user_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM req" \
+	"     SELECT st.user_id IS NOT NULL" \
+	"       AND EXISTS (SELECT 1 FROM req WHERE req.role = st.role)" \
+	"       AND NOT EXISTS (SELECT 1 FROM req" \
 	"       WHERE req.role = st.role AND NOT EXISTS (SELECT 1" \
 	"       FROM certificates c WHERE c.user_id = st.user_id" \
 	"       AND c.module_id = req.module_id AND c.issued_at <= months.t" \
@@ -103,7 +108,7 @@ const struct db_stmt store_coverage_stmts[] = {
 	 " 'name', st.name, 'email', st.email, 'role', st.role,"
 	 " 'registered', st.user_id IS NOT NULL,"
 	 " 'modules', (SELECT coalesce(json_agg(json_build_object("
-	 "   'slug', m.slug, 'title', m.title,"
+	 "   'slug', req.module_slug, 'title', m.title,"
 	 "   'status', CASE WHEN c.expires_at > now() THEN 'completed'"
 	 "     WHEN c.expires_at IS NOT NULL THEN 'expired'"
 	 "     WHEN p.done > 0 THEN 'in_progress' ELSE 'not_started' END,"
@@ -111,8 +116,10 @@ const struct db_stmt store_coverage_stmts[] = {
 	 "   'expires_at', rfc3339(c.expires_at),"
 	 "   'expiring_soon', c.expires_at > now()"
 	 "     AND c.expires_at <= now() + interval '90 days')"
-	 "   ORDER BY m.position, m.slug), '[]')"
-	 "   FROM req JOIN modules m ON m.slug = req.module_slug AND m.active"
+	 "   ORDER BY m.position, req.module_slug), '[]')"
+	 /* A required module that is not loaded still shows, as not started:
+	  * it keeps the person uncertified in the counts too. */
+	 "   FROM req LEFT JOIN modules m ON m.slug = req.module_slug AND m.active"
 	 "   LEFT JOIN LATERAL (SELECT issued_at, expires_at FROM certificates c"
 	 "     WHERE c.user_id = st.user_id AND c.module_id = m.id"
 	 "     ORDER BY c.expires_at DESC LIMIT 1) c ON true"

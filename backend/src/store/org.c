@@ -12,6 +12,19 @@ const struct db_stmt store_org_stmts[] = {
 	 "INSERT INTO boards (name, number, region_id) VALUES ($1, $2, $3)"
 	 " ON CONFLICT DO NOTHING RETURNING id", 3},
 	{"region_exists", "SELECT 1 FROM regions WHERE id = $1", 1},
+	{"region_list",
+	 "SELECT coalesce(json_agg(json_build_object('id', r.id, 'name', r.name,"
+	 " 'code', r.code, 'municipalities', (SELECT count(*) FROM municipalities m"
+	 "   WHERE m.region_id = r.id)) ORDER BY r.name), '[]')"
+	 " FROM regions r WHERE $1::bigint = 0 OR r.id = $1",
+	 1},
+	{"board_list",
+	 "SELECT coalesce(json_agg(json_build_object('id', b.id, 'name', b.name,"
+	 " 'number', b.number, 'region_id', b.region_id,"
+	 " 'schools', (SELECT count(*) FROM schools s WHERE s.board_id = b.id"
+	 "   AND s.closed_at IS NULL)) ORDER BY b.name, b.id), '[]')"
+	 " FROM boards b",
+	 0},
 	{"board_exists", "SELECT 1 FROM boards WHERE id = $1", 1},
 	{"school_create",
 	 "WITH m AS (INSERT INTO municipalities (name) VALUES ($4)"
@@ -211,4 +224,28 @@ store_package_set(struct request *r, long long school_id, const char *item,
 	if (done_on == NULL)
 		return db_exec(r->db, r->arena, "package_clear", 2, v, NULL);
 	return db_exec(r->db, r->arena, "package_set", 4, v, NULL);
+}
+
+enum db_status
+store_region_list_json(struct request *r, long long only, const char **json)
+{
+	char           b[24];
+	const char    *v[1] = {STORE_INT(b, only)};
+	PGresult      *res;
+	enum db_status st = db_exec(r->db, r->arena, "region_list", 1, v, &res);
+
+	if (st == DB_OK)
+		*json = db_value(res, 0, 0);
+	return st;
+}
+
+enum db_status
+store_board_list_json(struct request *r, const char **json)
+{
+	PGresult      *res;
+	enum db_status st = db_exec(r->db, r->arena, "board_list", 0, NULL, &res);
+
+	if (st == DB_OK)
+		*json = db_value(res, 0, 0);
+	return st;
 }

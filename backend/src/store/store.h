@@ -120,6 +120,10 @@ enum db_status store_region_create(struct request *r, const char *name,
                                    long long *id);
 enum db_status store_region_exists(struct request *r, long long id);
 enum db_status store_board_exists(struct request *r, long long id);
+/* Regions as JSON; `only` 0 lists all, else that one region. */
+enum db_status store_region_list_json(struct request *r, long long only,
+                                      const char **json);
+enum db_status store_board_list_json(struct request *r, const char **json);
 enum db_status store_board_create(struct request *r, const char *name,
                                   const char *number, long long region_id,
                                   long long *id);

@@ -60,9 +60,12 @@ const struct db_stmt store_users_stmts[] = {
 	 "   'id', s.id, 'name', s.name, 'brin', s.brin,"
 	 "   'municipality', s.municipality) END,"
 	 " 'board', CASE WHEN b.id IS NULL THEN NULL ELSE json_build_object("
-	 "   'id', b.id, 'name', b.name) END)"
+	 "   'id', b.id, 'name', b.name) END,"
+	 " 'region', CASE WHEN r.id IS NULL THEN NULL ELSE json_build_object("
+	 "   'id', r.id, 'name', r.name) END)"
 	 " FROM users u LEFT JOIN schools s ON s.id = u.school_id"
 	 " LEFT JOIN boards b ON b.id = coalesce(u.board_id, s.board_id)"
+	 " LEFT JOIN regions r ON r.id = u.region_id"
 	 " WHERE u.id = $1",
 	 1},
 	{0},

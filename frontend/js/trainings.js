@@ -1,0 +1,469 @@
+// trainings.html (trainers): in-person training sessions. Create one (title, module,
+// date, location), list one's own sessions, open one to see who attended, and record
+// attendance with pass/fail by e-mail address (rows) or as a CSV file (email,passed).
+
+import { ApiError, NetworkError, get, post, seg } from './api.js';
+import { formatNumber, todayIso } from './format.js';
+import { lineErrorTable, lineErrors, uploadCsv } from './upload.js';
+import {
+  describeError, el, goToLogin, hideMessage, homeForRole, renderUserNav, replaceChildren,
+  requireUser, showMessage, showPageError,
+} from './ui.js';
+
+const $id = (id) => document.getElementById(id);
+const ID_RE = /^[1-9][0-9]{0,17}$/;
+const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const SLUG_RE = /^[a-z0-9][a-z0-9-]{0,63}$/;
+const CSV_MAX_BYTES = 5 * 1024 * 1024;
+const MONTHS = ['januari', 'februari', 'maart', 'april', 'mei', 'juni', 'juli', 'augustus',
+  'september', 'oktober', 'november', 'december'];
+
+const ui = {
+  main: $id('main'),
+  loading: $id('trainings-loading'),
+  page: $id('trainings'),
+  rows: $id('training-rows'),
+  listMessage: $id('list-message'),
+  detail: $id('detail'),
+  detailTitle: $id('detail-title'),
+  detailFacts: $id('detail-facts'),
+  attendance: $id('attendance-root'),
+  attendeeRows: $id('attendee-rows'),
+  addRow: $id('add-row'),
+  attendanceForm: $id('attendance-form'),
+  attendanceSubmit: $id('attendance-submit'),
+  csvForm: $id('csv-form'),
+  csvFile: $id('csv-file'),
+  csvSubmit: $id('csv-submit'),
+  result: $id('record-result'),
+  createForm: $id('create-form'),
+  createMessage: $id('create-message'),
+  title: $id('training-title'),
+  moduleField: $id('module-field'),
+  date: $id('training-date'),
+  location: $id('training-location'),
+  createSubmit: $id('create-submit'),
+};
+
+const state = { trainings: [], selected: null, session: null, modules: [], busy: false, rowSeq: 0 };
+
+/** "22 november 2026" for "2026-11-22" (a calendar date, no time zone involved). */
+function dayText(ymd) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(String(ymd || ''));
+  if (!m || Number(m[2]) < 1 || Number(m[2]) > 12) return String(ymd || 'onbekend');
+  return `${Number(m[3])} ${MONTHS[Number(m[2]) - 1]} ${m[1]}`;
+}
+
+const dayEl = (ymd) => el('time', { datetime: /^\d{4}-\d{2}-\d{2}$/.test(String(ymd || '')) ? ymd : false }, dayText(ymd));
+
+function setUrl(id) {
+  const url = id ? `${window.location.pathname}?id=${encodeURIComponent(id)}` : window.location.pathname;
+  window.history.replaceState(null, '', url);
+}
+
+// ---- list ---------------------------------------------------------------------------
+
+function renderList() {
+  const rows = state.trainings.map((t) => {
+    const open = el('button', { type: 'button', class: 'button button-quiet', 'data-open': String(t.id) },
+      'Openen', el('span', { class: 'visually-hidden' }, `: ${t.title || ''}`));
+    open.addEventListener('click', () => openTraining(t.id, { focus: true }));
+    return el('tr', {
+      'data-training-id': String(t.id),
+      class: String(t.id) === String(state.selected) ? 'is-selected' : false,
+    },
+    el('td', {}, dayEl(t.date)),
+    el('th', { scope: 'row' }, t.title || '(zonder titel)'),
+    el('td', {}, t.module_title || t.module_slug || ''),
+    el('td', {}, t.location || ''),
+    el('td', { class: 'num' }, formatNumber(t.attendees ?? 0)),
+    el('td', { class: 'num' }, formatNumber(t.passed ?? 0)),
+    el('td', {}, open));
+  });
+  if (rows.length === 0) {
+    rows.push(el('tr', { class: 'empty-row' },
+      el('td', { colspan: 7 }, 'Je hebt nog geen trainingen. Maak er hieronder een aan.')));
+  }
+  replaceChildren(ui.rows, rows);
+}
+
+async function loadList() {
+  try {
+    const list = await get('/trainings');
+    state.trainings = (Array.isArray(list) ? list : [])
+      .slice().sort((a, b) => String(b.date || '').localeCompare(String(a.date || '')));
+    hideMessage(ui.listMessage);
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) { goToLogin(); return; }
+    showMessage(ui.listMessage, `Je trainingen konden niet worden geladen. ${describeError(err)}`);
+  }
+  renderList();
+}
+
+// ---- one session ----------------------------------------------------------------------
+
+function renderAttendance(session) {
+  const list = Array.isArray(session.attendance) ? session.attendance : [];
+  if (list.length === 0) {
+    replaceChildren(ui.attendance, el('p', { class: 'hint' }, 'Nog niemand vastgelegd.'));
+    return;
+  }
+  const sorted = list.slice().sort((a, b) => String(a.name || a.email).localeCompare(String(b.name || b.email), 'nl'));
+  replaceChildren(ui.attendance, el('div', { class: 'table-scroll' },
+    el('table', { class: 'data-table', id: 'attendance-table' },
+      el('caption', { class: 'visually-hidden' }, 'Vastgelegde aanwezigen'),
+      el('thead', {}, el('tr', {},
+        el('th', { scope: 'col' }, 'Naam'),
+        el('th', { scope: 'col' }, 'E-mailadres'),
+        el('th', { scope: 'col' }, 'Resultaat'),
+        el('th', { scope: 'col' }, 'Certificaat'))),
+      el('tbody', {}, sorted.map((a) => el('tr', { 'data-email': a.email || '' },
+        el('th', { scope: 'row' }, a.name || '–'),
+        el('td', { class: 'email' }, a.email || ''),
+        el('td', {}, el('span', { class: a.passed ? 'status status-completed' : 'status' },
+          a.passed ? 'Geslaagd' : 'Aanwezig, niet geslaagd')),
+        el('td', {}, a.certificate_code
+          ? el('a', { href: `/verificatie/${encodeURIComponent(a.certificate_code)}` }, 'Controleren',
+            el('span', { class: 'visually-hidden' }, ` (certificaat van ${a.name || a.email})`))
+          : '–')))))));
+}
+
+function renderDetail() {
+  const t = state.session;
+  if (!t) {
+    ui.detail.hidden = true;
+    return;
+  }
+  ui.detail.hidden = false;
+  ui.detail.dataset.trainingId = String(t.id);
+  ui.detailTitle.textContent = t.title || '(zonder titel)';
+  replaceChildren(ui.detailFacts,
+    dayEl(t.date), t.location ? ` · ${t.location}` : '',
+    ` · module: ${t.module_title || t.module_slug || 'onbekend'}`);
+  renderAttendance(t);
+  for (const tr of ui.rows.querySelectorAll('tr[data-training-id]')) {
+    tr.classList.toggle('is-selected', tr.dataset.trainingId === String(t.id));
+  }
+}
+
+async function openTraining(id, { focus = false } = {}) {
+  const changed = String(state.selected) !== String(id);
+  state.selected = id;
+  setUrl(id);
+  if (changed) {
+    replaceChildren(ui.result);
+    resetRows();
+  }
+  try {
+    const session = await get(`/trainings/${seg(id)}`);
+    state.session = { ...(state.trainings.find((t) => String(t.id) === String(id)) || {}), ...session, id };
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) { goToLogin(); return; }
+    state.session = null;
+    renderDetail();
+    showMessage(ui.listMessage, err instanceof ApiError && err.status === 403 && err.message
+      ? err.message : `De training kon niet worden geladen. ${describeError(err)}`);
+    return;
+  }
+  renderDetail();
+  if (focus) {
+    ui.detailTitle.focus({ preventScroll: true });
+    ui.detail.scrollIntoView({ block: 'start' });
+  }
+}
+
+// ---- recording attendance ------------------------------------------------------------------
+
+function attendeeRow(email = '', passed = false) {
+  state.rowSeq += 1;
+  const n = state.rowSeq;
+  const emailInput = el('input', {
+    type: 'email', id: `attendee-email-${n}`, class: 'attendee-email', autocomplete: 'off',
+    spellcheck: 'false', inputmode: 'email', value: email, 'aria-label': `E-mailadres deelnemer ${n}`,
+  });
+  const passedInput = el('input', { type: 'checkbox', id: `attendee-passed-${n}`, class: 'attendee-passed' });
+  passedInput.checked = passed;
+  const remove = el('button', { type: 'button', class: 'button button-quiet' },
+    'Verwijderen', el('span', { class: 'visually-hidden' }, ` (rij ${n})`));
+  const tr = el('tr', { class: 'attendee-row' },
+    el('td', {}, emailInput),
+    el('td', {}, el('span', { class: 'check' }, passedInput,
+      el('label', { for: `attendee-passed-${n}` }, 'geslaagd'))),
+    el('td', {}, remove));
+  remove.addEventListener('click', () => {
+    const next = tr.nextElementSibling || tr.previousElementSibling;
+    tr.remove();
+    if (!ui.attendeeRows.querySelector('tr')) ui.attendeeRows.append(attendeeRow());
+    const target = (next && next.isConnected ? next : ui.attendeeRows.querySelector('tr')).querySelector('input');
+    if (target) target.focus();
+  });
+  // Enter in the last e-mail field adds a row instead of sending the form.
+  emailInput.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && tr === ui.attendeeRows.lastElementChild && emailInput.value.trim()) {
+      e.preventDefault();
+      addRow();
+    }
+  });
+  return tr;
+}
+
+function addRow() {
+  const tr = attendeeRow();
+  ui.attendeeRows.append(tr);
+  tr.querySelector('input').focus();
+}
+
+function resetRows() {
+  replaceChildren(ui.attendeeRows, attendeeRow(), attendeeRow(), attendeeRow());
+}
+
+function showResult(res) {
+  const recorded = Number(res && res.recorded) || 0;
+  const issued = Number(res && res.certificates_issued) || 0;
+  replaceChildren(ui.result, el('div', {
+    class: 'message message-ok', role: 'status', tabindex: '-1', id: 'record-outcome',
+    'data-recorded': String(recorded), 'data-certificates': String(issued),
+  },
+  el('strong', {}, 'Opgeslagen. '),
+  `${formatNumber(recorded)} ${recorded === 1 ? 'deelnemer' : 'deelnemers'} vastgelegd, `,
+  `${formatNumber(issued)} ${issued === 1 ? 'certificaat' : 'certificaten'} uitgereikt.`));
+  $id('record-outcome').focus();
+}
+
+function showFailure(err, what) {
+  let content;
+  if (err instanceof ApiError && err.status === 403) {
+    content = [el('strong', {}, 'Niet opgeslagen: er is niets vastgelegd. '),
+      err.message || 'Je mag de aanwezigheid van deze deelnemers niet vastleggen.'];
+  } else if (err instanceof ApiError && err.status === 400 && lineErrors(err).length > 0) {
+    replaceChildren(ui.result,
+      el('div', { class: 'message message-error', role: 'alert', tabindex: '-1', id: 'record-outcome' },
+        el('strong', {}, `${what} is niet verwerkt: er is niets vastgelegd. `), err.message || ''),
+      lineErrorTable(lineErrors(err)));
+    $id('record-outcome').focus();
+    return;
+  } else if (err instanceof ApiError && err.status === 400) {
+    const fields = err.fields ? Object.values(err.fields).filter((v) => typeof v === 'string') : [];
+    content = [el('strong', {}, 'Niet opgeslagen: er is niets vastgelegd. '),
+      [err.message, ...fields].filter(Boolean).join(' ')];
+  } else if (err instanceof ApiError && err.status === 413) {
+    content = ['Het bestand is te groot.'];
+  } else if (err instanceof NetworkError) {
+    content = ['De verbinding viel weg. Misschien is de aanwezigheid toch opgeslagen: open de training opnieuw om dat te zien, voordat je het nog eens probeert.'];
+  } else {
+    content = [`${what} is niet opgeslagen. ${describeError(err)}`];
+  }
+  replaceChildren(ui.result, el('div', {
+    class: 'message message-error', role: 'alert', tabindex: '-1', id: 'record-outcome',
+  }, content));
+  $id('record-outcome').focus();
+}
+
+async function afterRecording(res) {
+  showResult(res);
+  await loadList();
+  const id = state.selected;
+  try {
+    const session = await get(`/trainings/${seg(id)}`);
+    state.session = { ...(state.trainings.find((t) => String(t.id) === String(id)) || {}), ...session, id };
+    renderDetail();
+  } catch (e) { /* the result message stands; the list shows the counts */ }
+}
+
+async function submitAttendance(event) {
+  event.preventDefault();
+  if (state.busy || !state.selected) return;
+  const attendees = [];
+  const seen = new Set();
+  let firstBad = null;
+  for (const tr of ui.attendeeRows.querySelectorAll('tr')) {
+    const input = tr.querySelector('.attendee-email');
+    const email = input.value.trim();
+    input.removeAttribute('aria-invalid');
+    if (!email) continue;
+    const key = email.toLowerCase();
+    if (!EMAIL_RE.test(email) || seen.has(key)) {
+      input.setAttribute('aria-invalid', 'true');
+      if (!firstBad) firstBad = { input, text: seen.has(key) ? `${email} staat er twee keer in.` : `${email} is geen geldig e-mailadres.` };
+      continue;
+    }
+    seen.add(key);
+    attendees.push({ email, passed: tr.querySelector('.attendee-passed').checked });
+  }
+  if (firstBad) {
+    replaceChildren(ui.result, el('p', { class: 'message message-error', role: 'alert' }, firstBad.text));
+    firstBad.input.focus();
+    return;
+  }
+  if (attendees.length === 0) {
+    replaceChildren(ui.result, el('p', { class: 'message message-error', role: 'alert' },
+      'Vul minstens één e-mailadres in.'));
+    const first = ui.attendeeRows.querySelector('input');
+    if (first) first.focus();
+    return;
+  }
+  state.busy = true;
+  ui.attendanceSubmit.disabled = true;
+  try {
+    const res = await post(`/trainings/${seg(state.selected)}/attendance`, { attendees });
+    resetRows();
+    await afterRecording(res);
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) { goToLogin(); return; }
+    showFailure(err, 'De aanwezigheid');
+  } finally {
+    state.busy = false;
+    ui.attendanceSubmit.disabled = false;
+  }
+}
+
+async function submitCsv(event) {
+  event.preventDefault();
+  if (state.busy || !state.selected) return;
+  const file = ui.csvFile.files && ui.csvFile.files[0];
+  if (!file) {
+    replaceChildren(ui.result, el('p', { class: 'message message-error', role: 'alert' }, 'Kies eerst een CSV-bestand.'));
+    ui.csvFile.focus();
+    return;
+  }
+  if (file.size === 0 || file.size > CSV_MAX_BYTES) {
+    replaceChildren(ui.result, el('p', { class: 'message message-error', role: 'alert' },
+      file.size === 0 ? `${file.name} is leeg.` : `${file.name} is te groot (hoogstens 5 MB).`));
+    return;
+  }
+  state.busy = true;
+  ui.csvSubmit.disabled = true;
+  try {
+    const res = await uploadCsv(`/trainings/${seg(state.selected)}/attendance`, file);
+    ui.csvFile.value = '';
+    await afterRecording(res);
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) { goToLogin(); return; }
+    showFailure(err, 'Het CSV-bestand');
+  } finally {
+    state.busy = false;
+    ui.csvSubmit.disabled = false;
+  }
+}
+
+// ---- creating a session -------------------------------------------------------------
+
+function moduleControl() {
+  const modules = state.modules;
+  if (modules.length > 0) {
+    const select = el('select', { id: 'training-module', name: 'module_slug', required: true },
+      el('option', { value: '' }, 'Kies een module'),
+      modules.map((m) => el('option', { value: m.slug }, m.title || m.slug)));
+    replaceChildren(ui.moduleField, el('label', { for: 'training-module' }, 'Module'), select);
+    return;
+  }
+  replaceChildren(ui.moduleField,
+    el('label', { for: 'training-module' }, 'Module'),
+    el('span', { class: 'hint', id: 'training-module-hint' },
+      'De korte naam (slug) van de module waarvoor deelnemers het certificaat krijgen, bijvoorbeeld af-praktijktraining.'),
+    el('input', {
+      type: 'text', id: 'training-module', name: 'module_slug', required: true, spellcheck: 'false',
+      autocapitalize: 'off', autocomplete: 'off', maxlength: 64, placeholder: 'af-praktijktraining',
+      'aria-describedby': 'training-module-hint',
+    }));
+}
+
+async function loadModules() {
+  try {
+    const list = await get('/modules');
+    state.modules = (Array.isArray(list) ? list : []).filter((m) => m && typeof m.slug === 'string');
+  } catch (err) {
+    state.modules = [];
+  }
+  moduleControl();
+}
+
+async function createTraining(event) {
+  event.preventDefault();
+  if (state.busy) return;
+  hideMessage(ui.createMessage);
+  const moduleInput = $id('training-module');
+  const fields = {
+    title: ui.title.value.trim(),
+    module_slug: moduleInput.value.trim(),
+    date: ui.date.value,
+    location: ui.location.value.trim(),
+  };
+  const inputs = { title: ui.title, module_slug: moduleInput, date: ui.date, location: ui.location };
+  const problems = [];
+  for (const input of Object.values(inputs)) input.removeAttribute('aria-invalid');
+  if (!fields.title) problems.push(['title', 'Vul een titel in.']);
+  if (!SLUG_RE.test(fields.module_slug)) {
+    problems.push(['module_slug', state.modules.length ? 'Kies een module.' : 'Vul de korte naam van de module in, bijvoorbeeld af-praktijktraining (kleine letters, cijfers en streepjes).']);
+  }
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(fields.date)) problems.push(['date', 'Kies een datum.']);
+  if (!fields.location) problems.push(['location', 'Vul een locatie in.']);
+  if (problems.length) {
+    for (const [name] of problems) inputs[name].setAttribute('aria-invalid', 'true');
+    showMessage(ui.createMessage, problems.map(([, text]) => text).join(' '));
+    inputs[problems[0][0]].focus();
+    return;
+  }
+  state.busy = true;
+  ui.createSubmit.disabled = true;
+  try {
+    const res = await post('/trainings', fields);
+    showMessage(ui.createMessage, `De training „${fields.title}” is aangemaakt. Leg hierboven de aanwezigheid vast.`, 'ok');
+    ui.title.value = '';
+    ui.location.value = '';
+    await loadList();
+    if (res && res.id) await openTraining(res.id, { focus: true });
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) { goToLogin(); return; }
+    if (err instanceof ApiError && err.status === 400) {
+      const f = err.fields || {};
+      for (const name of Object.keys(f)) if (inputs[name]) inputs[name].setAttribute('aria-invalid', 'true');
+      const detail = Object.entries(f).map(([name, reason]) => (name === 'module_slug'
+        ? `Module: ${typeof reason === 'string' ? reason : 'onbekende module'}.`
+        : `${typeof reason === 'string' ? reason : `Controleer ${name}.`}`)).join(' ');
+      showMessage(ui.createMessage, `De training is niet aangemaakt. ${err.message || ''} ${detail}`.trim());
+      const first = Object.keys(f).find((name) => inputs[name]);
+      if (first) inputs[first].focus();
+    } else if (err instanceof ApiError && (err.status === 403 || err.status === 404) && err.message) {
+      showMessage(ui.createMessage, `De training is niet aangemaakt. ${err.message}`);
+    } else {
+      showMessage(ui.createMessage, `De training is niet aangemaakt. ${describeError(err)}`);
+    }
+  } finally {
+    state.busy = false;
+    ui.createSubmit.disabled = false;
+  }
+}
+
+// ---- start --------------------------------------------------------------------------
+
+async function start() {
+  let user;
+  try {
+    user = await requireUser();
+  } catch (err) {
+    showPageError(ui.main, err);
+    return;
+  }
+  renderUserNav(user);
+  if (user.role !== 'trainer') {
+    replaceChildren(ui.main,
+      el('h1', {}, 'Trainingen'),
+      el('p', { class: 'message message-error', role: 'alert' }, 'Deze pagina is alleen voor trainers.'),
+      el('p', {}, el('a', { href: homeForRole(user.role) || '/modules.html' }, 'Naar je startpagina')));
+    return;
+  }
+  ui.date.value = todayIso();
+  resetRows();
+  ui.addRow.addEventListener('click', addRow);
+  ui.attendanceForm.addEventListener('submit', submitAttendance);
+  ui.csvForm.addEventListener('submit', submitCsv);
+  ui.createForm.addEventListener('submit', createTraining);
+  await Promise.all([loadList(), loadModules()]);
+  ui.loading.hidden = true;
+  ui.page.hidden = false;
+  const wanted = new URLSearchParams(window.location.search).get('id');
+  if (wanted && ID_RE.test(wanted)) await openTraining(wanted);
+}
+
+start();
