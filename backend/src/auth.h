@@ -25,6 +25,7 @@ struct auth_claims {
 	long long user_id;
 	long long exp;
 	long long iat;
+	long long iat_ms; /* "ims": issued at in milliseconds, for revocation */
 	char      jti[65];
 };
 
@@ -38,6 +39,9 @@ int auth_init(void);
 char *auth_token_issue(struct arena *a, const unsigned char *key,
                        size_t key_len, long long user_id, long long now,
                        int ttl, struct auth_claims *claims);
+
+/* Milliseconds since the epoch, for the "ims" claim. */
+long long auth_now_ms(void);
 
 /*
  * Verifies a token: size and alphabet first (libjwt alloca()s the decoded

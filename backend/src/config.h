@@ -13,6 +13,8 @@ struct config {
 	char         *database_url;
 	char         *jwt_secret_file;
 	char         *media_dir;
+	char         *mail_from;
+	char         *sendmail;
 	char         *public_url;
 	char         *error_log;
 	char         *access_log;

@@ -5,22 +5,17 @@
  * when it is Windows-1252, converted to UTF-8 in a copy.  An encoding error
  * ends the parse there: every later message would be about misread bytes.
  *
- * The UTF-8 text is then fed to libcsv (strict mode) one physical line at a
- * time, so that each record knows the line it starts on even when a quoted
- * field spans lines.  The first record is the header; it maps our columns to
- * field positions.  Every later record is checked on its own, and all bad
- * records are reported, up to DUO_ERRORS_MAX messages.  Duplicate location
- * codes are found with an open-addressing hash of the codes seen so far, so
- * codes of bad records count too.  Rows are kept in the register only while
- * no error has been seen, and dropped at the end if one was.
- *
- * Caveat: after a quote error libcsv's state is unknown, so the parser is
- * restarted on the next line; a broken multi-line record can then give a
- * second error on one of its later lines.
+ * The UTF-8 text is then read with csvin_read (csvin.h), which hands over
+ * each record with the physical line it starts on, also when a quoted field
+ * spans lines, and reports quote errors.  The first record is the header; it
+ * maps our columns to field positions.  Every later record is checked on its
+ * own, and all bad records are reported, up to DUO_ERRORS_MAX messages.
+ * Duplicate location codes are found with a csvin_set of the codes seen so
+ * far, so codes of bad records count too.  Rows are kept in the register only
+ * while no error has been seen, and dropped at the end if one was.
  */
 #include "duo.h"
 
-#include <csv.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -28,10 +23,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
+#include "csvin.h"
+
 #define DUO_MAX_FIELDS 1000 /* fields kept per record; more are counted */
 #define DUO_NAME_MAX 200    /* characters, as schools.name allows */
 #define DUO_BOARD_MAX 10    /* digits of a board number */
-#define DUO_ECHO_MAX 40     /* characters of a bad value quoted back */
 #define DUO_BLOCK_SIZE (64 * 1024)
 
 /* The columns we read. */
@@ -81,146 +78,42 @@ static const uint16_t cp1252_high[32] = {
     0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178,
 };
 
-/* String storage of a register: a list of bump-allocated blocks. */
+/* What backs the strings of a register (private in duo.h). */
 struct duo_block {
-	struct duo_block *next;
-	size_t            used;
-	size_t            size;
-	char              data[];
-};
-
-struct duo_field {
-	size_t off; /* into parse.rec */
-	size_t len;
-};
-
-/* A code seen so far, for duplicates; code[0] == '\0' marks a free slot. */
-struct duo_seen {
-	char     code[7];
-	unsigned line;
+	struct arena strings;
 };
 
 /* State of one duo_parse call. */
 struct duo_parse {
 	struct duo_register *reg;
-	struct csv_parser    csv;
-	unsigned char        delim;
-	unsigned             line;     /* physical line being fed */
-	unsigned             rec_line; /* line the current record starts on */
-	bool                 in_record;
-	bool                 rec_nul;   /* a field of the record holds NUL */
-	bool                 csv_ready; /* csv holds memory to free */
 	bool                 header_done;
 	bool                 stop;
-	char                *rec; /* fields of the record, NUL after each */
-	size_t               rec_len, rec_cap;
-	struct duo_field    *fields;
-	size_t               n_fields; /* counted, may exceed DUO_MAX_FIELDS */
-	size_t               fields_cap;
 	size_t               n_header;
 	unsigned             header_line;
 	int                  col[COL_COUNT]; /* field index, -1 when absent */
 	bool                 compose_code;   /* BRIN + VESTIGINGSNUMMER */
 	size_t               rows_cap;
 	size_t               n_data; /* data records seen, good or bad */
-	struct duo_seen     *seen;
-	size_t               seen_cap, n_seen;
+	struct csvin_set     seen;   /* location codes */
 };
 
-static void       *xmalloc(size_t n);
-static void       *xrealloc(void *p, size_t n);
-static void       *xcalloc(size_t n, size_t size);
-static char       *pool_alloc(struct duo_register *reg, size_t n);
-static const char *pool_strdup(struct duo_register *reg, const char *s);
-static void add_error(struct duo_register *reg, unsigned line, const char *fmt,
-                      ...) __attribute__((format(printf, 3, 4)));
-static size_t utf8_invalid_at(const unsigned char *p, size_t len);
-static int    check_utf8_lines(struct duo_register *reg, const unsigned char *p,
-                               size_t len);
-static char  *cp1252_to_utf8(struct duo_register *reg, const unsigned char *p,
-                             size_t len, size_t *out_len);
+static void  add_error(struct duo_register *reg, unsigned line, const char *fmt,
+                       ...) __attribute__((format(printf, 3, 4)));
+static void  bad_utf8(unsigned line, unsigned char byte, void *data);
+static char *cp1252_to_utf8(struct duo_register *reg, const unsigned char *p,
+                            size_t len, size_t *out_len);
 static void  parse_text(struct duo_register *reg, const char *text, size_t len);
-static void  on_field(void *s, size_t len, void *data);
-static void  on_record(int c, void *data);
-static void  parser_restart(struct duo_parse *st);
-static void  header_record(struct duo_parse *st);
-static void  data_record(struct duo_parse *st);
+static int   on_record(struct csvin_record *rec, void *data);
+static void  on_csv_error(unsigned line, const char *message, void *data);
+static void  header_record(struct duo_parse *st, struct csvin_record *rec);
+static void  data_record(struct duo_parse *st, struct csvin_record *rec);
 static void  header_norm(const char *in, char *out, size_t outsz);
-static char *field(struct duo_parse *st, enum duo_col c);
-static char *trim(char *s);
-static bool  blank(const char *p, size_t n);
-static size_t line_len(const char *p, size_t len);
-static size_t first_line(const char *text, size_t len, size_t *n);
-static bool   has_control(const char *s);
+static char *field(struct duo_parse *st, struct csvin_record *rec,
+                   enum duo_col c);
+static bool  has_control(const char *s);
 static size_t utf8_chars(const char *s);
 static bool   all_digits(const char *s);
 static bool   valid_code(const char *s);
-static void   echo(char *dst, size_t dstsz, const char *s);
-static bool   seen_add(struct duo_parse *st, const char *code, unsigned line,
-                       unsigned *first);
-
-static void *
-xmalloc(size_t n)
-{
-	void *p = malloc(n == 0 ? 1 : n);
-
-	if (p == NULL) {
-		fprintf(stderr, "duo: out of memory (%zu bytes)\n", n);
-		abort();
-	}
-	return p;
-}
-
-static void *
-xrealloc(void *p, size_t n)
-{
-	void *q = realloc(p, n == 0 ? 1 : n);
-
-	if (q == NULL) {
-		fprintf(stderr, "duo: out of memory (%zu bytes)\n", n);
-		abort();
-	}
-	return q;
-}
-
-static void *
-xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n, size);
-
-	if (p == NULL) {
-		fprintf(stderr, "duo: out of memory (%zu x %zu bytes)\n", n,
-		        size);
-		abort();
-	}
-	return p;
-}
-
-static char *
-pool_alloc(struct duo_register *reg, size_t n)
-{
-	struct duo_block *b = reg->pool;
-
-	if (b == NULL || b->size - b->used < n) {
-		size_t size = n > DUO_BLOCK_SIZE ? n : DUO_BLOCK_SIZE;
-
-		b = xmalloc(sizeof(*b) + size);
-		b->next = reg->pool;
-		b->used = 0;
-		b->size = size;
-		reg->pool = b;
-	}
-	b->used += n;
-	return b->data + b->used - n;
-}
-
-static const char *
-pool_strdup(struct duo_register *reg, const char *s)
-{
-	size_t n = strlen(s) + 1;
-
-	return memcpy(pool_alloc(reg, n), s, n);
-}
 
 /* Appends a message; past DUO_ERRORS_MAX the error is only counted. */
 static void
@@ -237,84 +130,22 @@ add_error(struct duo_register *reg, unsigned line, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	if (reg->errors == NULL)
-		reg->errors = xmalloc(DUO_ERRORS_MAX * sizeof(*reg->errors));
+		reg->errors =
+		    csvin_xmalloc(DUO_ERRORS_MAX * sizeof(*reg->errors));
 	reg->errors[reg->n_errors].line = line;
-	reg->errors[reg->n_errors].message = pool_strdup(reg, msg);
+	reg->errors[reg->n_errors].message =
+	    arena_strdup(&reg->pool->strings, msg);
 	reg->n_errors++;
 }
 
-/*
- * Offset of the first byte that does not start a well-formed UTF-8
- * sequence (overlong forms, surrogates and values past U+10FFFF included),
- * or `len` when all of p[0..len) is valid.  NUL is valid here; the field
- * checks refuse it as a control character.
- */
-static size_t
-utf8_invalid_at(const unsigned char *p, size_t len)
+/* The UTF-8 errors of a file that starts with a UTF-8 BOM. */
+static void
+bad_utf8(unsigned line, unsigned char byte, void *data)
 {
-	size_t i = 0;
-
-	while (i < len) {
-		unsigned c = p[i], cp, n;
-
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xC2 && c <= 0xDF) {
-			n = 1;
-			cp = c & 0x1F;
-		} else if (c >= 0xE0 && c <= 0xEF) {
-			n = 2;
-			cp = c & 0x0F;
-		} else if (c >= 0xF0 && c <= 0xF4) {
-			n = 3;
-			cp = c & 0x07;
-		} else {
-			return i;
-		}
-		if (len - i <= n)
-			return i;
-		for (unsigned k = 1; k <= n; k++) {
-			if ((p[i + k] & 0xC0) != 0x80)
-				return i;
-			cp = (cp << 6) | (p[i + k] & 0x3F);
-		}
-		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-		    cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-			return i;
-		i += n + 1;
-	}
-	return len;
-}
-
-/*
- * One error per line that holds invalid UTF-8.  Returns -1 if any.  No
- * multi-byte sequence holds CR or LF, so lines can be checked apart.
- */
-static int
-check_utf8_lines(struct duo_register *reg, const unsigned char *p, size_t len)
-{
-	unsigned line = 0;
-	int      rc = 0;
-
-	for (size_t pos = 0, n; pos < len; pos += n) {
-		const unsigned char *q = p + pos;
-		size_t               bad;
-
-		n = line_len((const char *)q, len - pos);
-		line++;
-		bad = utf8_invalid_at(q, n);
-		if (bad < n) {
-			add_error(reg, line,
-			          "ongeldige UTF-8 (byte 0x%02X), terwijl het "
-			          "bestand "
-			          "met een UTF-8-BOM begint",
-			          q[bad]);
-			rc = -1;
-		}
-	}
-	return rc;
+	add_error(data, line,
+	          "ongeldige UTF-8 (byte 0x%02X), terwijl het bestand met een "
+	          "UTF-8-BOM begint",
+	          byte);
 }
 
 /*
@@ -335,7 +166,7 @@ cp1252_to_utf8(struct duo_register *reg, const unsigned char *p, size_t len,
 
 		if (c == '\n' ||
 		    (c == '\r' && (i + 1 == len || p[i + 1] != '\n')))
-			line++; /* as line_len counts */
+			line++; /* as csvin_line_len counts */
 		if (c < 0x80) {
 			need += 1;
 		} else if (c >= 0xA0) {
@@ -355,7 +186,7 @@ cp1252_to_utf8(struct duo_register *reg, const unsigned char *p, size_t len,
 	if (last_bad != 0)
 		return NULL;
 
-	out = o = xmalloc(need + 1);
+	out = o = csvin_xmalloc(need + 1);
 	for (size_t i = 0; i < len; i++) {
 		unsigned c = p[i];
 
@@ -382,42 +213,48 @@ cp1252_to_utf8(struct duo_register *reg, const unsigned char *p, size_t len,
 int
 duo_parse(const char *buf, size_t len, struct duo_register **out)
 {
-	struct duo_register *reg = xmalloc(sizeof(*reg));
-	const unsigned char *p = (const unsigned char *)buf;
+	struct duo_register *reg = csvin_xmalloc(sizeof(*reg));
+	const char          *p = buf;
 	char                *converted = NULL;
 	size_t               text_len = len;
 
 	memset(reg, 0, sizeof(*reg));
 	*out = reg;
+	reg->pool = csvin_xmalloc(sizeof(*reg->pool));
+	arena_init(&reg->pool->strings, DUO_BLOCK_SIZE);
 	reg->encoding = DUO_ENCODING_UTF8;
 	if (len > DUO_MAX_BYTES) {
 		add_error(reg, 0, "het bestand is groter dan %d MiB",
 		          DUO_MAX_BYTES / (1024 * 1024));
 		return -1;
 	}
-	if (len >= 2 && ((p[0] == 0xFF && p[1] == 0xFE) ||
-	                 (p[0] == 0xFE && p[1] == 0xFF))) {
+	switch (csvin_bom(p, len)) {
+	case CSVIN_BOM_UTF16:
 		add_error(
 		    reg, 1,
 		    "het bestand is UTF-16; sla het op als CSV in UTF-8 of "
 		    "Windows-1252");
 		return -1;
-	}
-	if (len >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF) {
+	case CSVIN_BOM_UTF8:
 		reg->encoding = DUO_ENCODING_UTF8_BOM;
-		p += 3;
-		text_len -= 3;
-		if (check_utf8_lines(reg, p, text_len) != 0)
+		p += CSVIN_UTF8_BOM_LEN;
+		text_len -= CSVIN_UTF8_BOM_LEN;
+		if (csvin_utf8_check_lines(p, text_len, bad_utf8, reg) != 0)
 			return -1;
-	} else if (utf8_invalid_at(p, len) != len) {
+		break;
+	case CSVIN_BOM_NONE:
+		if (csvin_utf8_invalid_at(p, len) == len)
+			break;
 		reg->encoding = DUO_ENCODING_CP1252;
-		converted = cp1252_to_utf8(reg, p, len, &text_len);
+		converted = cp1252_to_utf8(reg, (const unsigned char *)p, len,
+		                           &text_len);
 		if (converted == NULL)
 			return -1;
-		p = (const unsigned char *)converted;
+		p = converted;
+		break;
 	}
 
-	parse_text(reg, (const char *)p, text_len);
+	parse_text(reg, p, text_len);
 	free(converted);
 
 	if (reg->n_errors + reg->dropped > 0) {
@@ -429,13 +266,19 @@ duo_parse(const char *buf, size_t len, struct duo_register **out)
 	return 0;
 }
 
-/* Feeds the UTF-8 text to libcsv line by line; see the note at the top. */
+/* Reads the UTF-8 text record by record; see the note at the top. */
 static void
 parse_text(struct duo_register *reg, const char *text, size_t len)
 {
-	struct duo_parse st;
-	const char      *p = text, *end = text + len;
-	size_t           hlen, hoff = first_line(text, len, &hlen);
+	struct duo_parse    st;
+	struct csvin_reader r = {
+	    /* ';', or ',' when the header line has no ';'. */
+	    .delim = csvin_delim(text, len, ';'),
+	    .max_fields = DUO_MAX_FIELDS,
+	    .record = on_record,
+	    .error = on_csv_error,
+	    .data = &st,
+	};
 
 	if (len == 0) {
 		add_error(reg, 1, "het bestand is leeg");
@@ -443,47 +286,7 @@ parse_text(struct duo_register *reg, const char *text, size_t len)
 	}
 	memset(&st, 0, sizeof(st));
 	st.reg = reg;
-	/* The delimiter is ';', or ',' when the header line has no ';'. */
-	st.delim = ';';
-	if (memchr(text + hoff, ';', hlen) == NULL &&
-	    memchr(text + hoff, ',', hlen) != NULL)
-		st.delim = ',';
-	parser_restart(&st);
-
-	while (p < end && !st.stop) {
-		size_t n;
-
-		n = line_len(p, (size_t)(end - p));
-		st.line++;
-		if (!st.in_record) {
-			if (blank(p, n)) {
-				p += n; /* libcsv would skip it too */
-				continue;
-			}
-			st.in_record = true;
-			st.rec_line = st.line;
-		}
-		if (csv_parse(&st.csv, p, n, on_field, on_record, &st) != n) {
-			if (csv_error(&st.csv) != CSV_EPARSE) {
-				fprintf(stderr, "duo: libcsv: %s\n",
-				        csv_strerror(csv_error(&st.csv)));
-				abort();
-			}
-			add_error(
-			    reg, st.line,
-			    "aanhalingsteken op een onverwachte plaats (een "
-			    "veld met \" erin moet tussen aanhalingstekens "
-			    "staan, met \"\" voor elke \")");
-			if (!st.header_done)
-				st.stop = true;
-			parser_restart(&st);
-		}
-		p += n;
-	}
-	if (!st.stop && csv_fini(&st.csv, on_field, on_record, &st) != 0)
-		add_error(reg, st.rec_line,
-		          "aanhalingsteken wordt niet afgesloten");
-	csv_free(&st.csv);
+	csvin_read(&r, text, len);
 
 	/* An empty register would close every school: refuse it. */
 	if (!st.header_done && reg->n_errors + reg->dropped == 0)
@@ -492,98 +295,45 @@ parse_text(struct duo_register *reg, const char *text, size_t len)
 		add_error(reg, st.header_line,
 		          "het bestand bevat geen vestigingen");
 
-	free(st.rec);
-	free(st.fields);
-	free(st.seen);
+	csvin_set_free(&st.seen);
 }
 
-/* Starts libcsv afresh and forgets the record being read. */
-static void
-parser_restart(struct duo_parse *st)
-{
-	if (st->csv_ready)
-		csv_free(&st->csv);
-	if (csv_init(&st->csv, CSV_STRICT | CSV_STRICT_FINI) != 0) {
-		fprintf(stderr, "duo: csv_init failed\n");
-		abort();
-	}
-	st->csv_ready = true;
-	csv_set_delim(&st->csv, st->delim);
-	st->rec_len = 0;
-	st->n_fields = 0;
-	st->in_record = false;
-	st->rec_nul = false;
-}
-
-static void
-on_field(void *s, size_t len, void *data)
+static int
+on_record(struct csvin_record *rec, void *data)
 {
 	struct duo_parse *st = data;
 
-	if (st->stop)
-		return;
-	if (!st->in_record) {
-		/* A record that began after a lone CR in the same line. */
-		st->in_record = true;
-		st->rec_line = st->line;
-	}
-	if (len > 0 && memchr(s, '\0', len) != NULL)
-		st->rec_nul = true;
-	if (st->n_fields++ >= DUO_MAX_FIELDS)
-		return;
-	if (st->n_fields > st->fields_cap) {
-		st->fields_cap = st->fields_cap == 0 ? 64 : st->fields_cap * 2;
-		st->fields =
-		    xrealloc(st->fields, st->fields_cap * sizeof(*st->fields));
-	}
-	if (st->rec_len + len + 1 > st->rec_cap) {
-		st->rec_cap = (st->rec_len + len + 1) * 2;
-		st->rec = xrealloc(st->rec, st->rec_cap);
-	}
-	if (len > 0)
-		memcpy(st->rec + st->rec_len, s, len);
-	st->rec[st->rec_len + len] = '\0';
-	st->fields[st->n_fields - 1].off = st->rec_len;
-	st->fields[st->n_fields - 1].len = len;
-	st->rec_len += len + 1;
-}
-
-static void
-on_record(int c, void *data)
-{
-	struct duo_parse *st = data;
-
-	(void)c;
-	if (st->stop)
-		return;
 	if (!st->header_done)
-		header_record(st);
+		header_record(st, rec);
 	else
-		data_record(st);
-	st->rec_len = 0;
-	st->n_fields = 0;
-	st->in_record = false;
-	st->rec_nul = false;
+		data_record(st, rec);
+	return st->stop ? -1 : 0;
 }
 
 static void
-header_record(struct duo_parse *st)
+on_csv_error(unsigned line, const char *message, void *data)
+{
+	struct duo_parse *st = data;
+
+	add_error(st->reg, line, "%s", message);
+}
+
+static void
+header_record(struct duo_parse *st, struct csvin_record *rec)
 {
 	char   missing[256] = "";
 	size_t n_missing = 0;
 	bool   dup[COL_COUNT] = {false};
-	size_t kept =
-	    st->n_fields < DUO_MAX_FIELDS ? st->n_fields : DUO_MAX_FIELDS;
 
 	st->header_done = true;
-	st->header_line = st->rec_line;
-	st->n_header = st->n_fields;
+	st->header_line = rec->line;
+	st->n_header = rec->n_fields;
 	for (int c = 0; c < COL_COUNT; c++)
 		st->col[c] = -1;
-	for (size_t i = 0; i < kept; i++) {
+	for (size_t i = 0; i < rec->n_kept; i++) {
 		char have[128], want[128];
 
-		header_norm(st->rec + st->fields[i].off, have, sizeof(have));
+		header_norm(rec->field[i], have, sizeof(have));
 		for (int c = 0; c < COL_COUNT; c++) {
 			for (int a = 0; a < 4 && col_names[c][a] != NULL; a++) {
 				header_norm(col_names[c][a], want,
@@ -620,12 +370,11 @@ header_record(struct duo_parse *st)
 		n_missing++;
 	}
 	if (n_missing > 0)
-		add_error(st->reg, st->rec_line,
-		          "de kopregel mist de kolom%s %s",
+		add_error(st->reg, rec->line, "de kopregel mist de kolom%s %s",
 		          n_missing > 1 ? "men" : "", missing);
 	for (int c = 0; c < COL_COUNT; c++)
 		if (dup[c])
-			add_error(st->reg, st->rec_line,
+			add_error(st->reg, rec->line,
 			          "de kolom %s staat meer dan eens in de "
 			          "kopregel",
 			          col_names[c][0]);
@@ -634,34 +383,30 @@ header_record(struct duo_parse *st)
 }
 
 static void
-data_record(struct duo_parse *st)
+data_record(struct duo_parse *st, struct csvin_record *rec)
 {
 	struct duo_register *reg = st->reg;
-	unsigned             line = st->rec_line;
+	unsigned             line = rec->line;
 	char                 code[16], shown[256];
 	char                *v[COL_COUNT];
 	unsigned             first;
-	bool                 empty = true;
 
-	for (size_t i = 0; i < st->n_fields && i < DUO_MAX_FIELDS; i++)
-		if (*trim(st->rec + st->fields[i].off) != '\0')
-			empty = false;
-	if (empty && !st->rec_nul)
+	if (csvin_record_empty(rec))
 		return; /* a blank record such as ";;;" */
 	st->n_data++;
-	if (st->rec_nul) {
+	if (rec->has_nul) {
 		add_error(reg, line, "NUL-byte in de regel");
 		return;
 	}
-	if (st->n_fields != st->n_header) {
+	if (rec->n_fields != st->n_header) {
 		add_error(reg, line,
 		          "%zu velden verwacht (zoals in de kopregel), %zu "
 		          "gevonden",
-		          st->n_header, st->n_fields);
+		          st->n_header, rec->n_fields);
 		return;
 	}
 	for (int c = 0; c < COL_COUNT; c++) {
-		v[c] = field(st, c);
+		v[c] = field(st, rec, c);
 		if (has_control(v[c]))
 			add_error(reg, line, "stuurteken in kolom %s",
 			          col_names[c][0]);
@@ -690,10 +435,10 @@ data_record(struct duo_parse *st)
 	} else if (!valid_code(code)) {
 		char nr[64];
 
-		echo(shown, sizeof(shown),
-		     v[st->compose_code ? COL_BRIN : COL_CODE]);
+		csvin_echo(shown, sizeof(shown),
+		           v[st->compose_code ? COL_BRIN : COL_CODE]);
 		if (st->compose_code) {
-			echo(nr, sizeof(nr), v[COL_VESTNR]);
+			csvin_echo(nr, sizeof(nr), v[COL_VESTNR]);
 			snprintf(shown + strlen(shown),
 			         sizeof(shown) - strlen(shown), "\" + \"%s",
 			         nr);
@@ -708,7 +453,7 @@ data_record(struct duo_parse *st)
 		add_error(reg, line, "bevoegd-gezagnummer ontbreekt");
 	} else if (!all_digits(v[COL_BOARD]) ||
 	           strlen(v[COL_BOARD]) > DUO_BOARD_MAX) {
-		echo(shown, sizeof(shown), v[COL_BOARD]);
+		csvin_echo(shown, sizeof(shown), v[COL_BOARD]);
 		add_error(reg, line,
 		          "ongeldig bevoegd-gezagnummer \"%s\" (verwacht 1 tot "
 		          "%d cijfers)",
@@ -720,12 +465,12 @@ data_record(struct duo_parse *st)
 		add_error(reg, line, "vestigingsnaam is langer dan %d tekens",
 		          DUO_NAME_MAX);
 	if (!all_digits(v[COL_MUNI_CODE]) || strlen(v[COL_MUNI_CODE]) > 8) {
-		echo(shown, sizeof(shown), v[COL_MUNI_CODE]);
+		csvin_echo(shown, sizeof(shown), v[COL_MUNI_CODE]);
 		add_error(reg, line,
 		          "ongeldig gemeentenummer \"%s\" (verwacht cijfers)",
 		          shown);
 	}
-	if (code[0] != '\0' && !seen_add(st, code, line, &first))
+	if (code[0] != '\0' && !csvin_set_add(&st->seen, code, line, &first))
 		add_error(reg, line, "vestigingscode %s staat ook op regel %u",
 		          code, first);
 
@@ -733,22 +478,23 @@ data_record(struct duo_parse *st)
 		return; /* the file is refused: keep no more rows */
 	if (reg->n_rows == st->rows_cap) {
 		st->rows_cap = st->rows_cap == 0 ? 1024 : st->rows_cap * 2;
-		reg->rows =
-		    xrealloc(reg->rows, st->rows_cap * sizeof(*reg->rows));
+		reg->rows = csvin_xrealloc(reg->rows,
+		                           st->rows_cap * sizeof(*reg->rows));
 	}
 	{
 		struct duo_row *r = &reg->rows[reg->n_rows++];
+		struct arena   *a = &reg->pool->strings;
 
 		r->line = line;
 		memcpy(r->brin, code, 7);
-		r->board_number = pool_strdup(reg, v[COL_BOARD]);
-		r->name = pool_strdup(reg, v[COL_NAME]);
-		r->municipality = pool_strdup(reg, v[COL_MUNI]);
-		r->municipality_code = pool_strdup(reg, v[COL_MUNI_CODE]);
-		r->place = pool_strdup(reg, v[COL_PLACE]);
-		r->rmc_region_code = pool_strdup(reg, v[COL_RMC_CODE]);
-		r->rmc_region_name = pool_strdup(reg, v[COL_RMC_NAME]);
-		r->province = pool_strdup(reg, v[COL_PROVINCE]);
+		r->board_number = arena_strdup(a, v[COL_BOARD]);
+		r->name = arena_strdup(a, v[COL_NAME]);
+		r->municipality = arena_strdup(a, v[COL_MUNI]);
+		r->municipality_code = arena_strdup(a, v[COL_MUNI_CODE]);
+		r->place = arena_strdup(a, v[COL_PLACE]);
+		r->rmc_region_code = arena_strdup(a, v[COL_RMC_CODE]);
+		r->rmc_region_name = arena_strdup(a, v[COL_RMC_NAME]);
+		r->province = arena_strdup(a, v[COL_PROVINCE]);
 	}
 }
 
@@ -776,42 +522,18 @@ header_norm(const char *in, char *out, size_t outsz)
 
 /* The trimmed value of column c in the current record, "" when absent. */
 static char *
-field(struct duo_parse *st, enum duo_col c)
+field(struct duo_parse *st, struct csvin_record *rec, enum duo_col c)
 {
 	static char none[1];
 
 	if (st->col[c] < 0)
 		return none;
-	return trim(st->rec + st->fields[st->col[c]].off);
-}
-
-/* Trims spaces and tabs in place. */
-static char *
-trim(char *s)
-{
-	size_t n;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	n = strlen(s);
-	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-		s[--n] = '\0';
-	return s;
-}
-
-/* Only spaces, tabs, CR and LF: libcsv makes no record of such a line. */
-static bool
-blank(const char *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r' && p[i] != '\n')
-			return false;
-	return true;
+	return csvin_trim(rec->field[st->col[c]]);
 }
 
 /*
  * C0 controls, DEL and C1 controls (U+0080-U+009F).  A NUL inside a field
- * would end the C string early; on_field flags it in rec_nul instead.
+ * would end the C string early; csvin_read flags it in has_nul instead.
  */
 static bool
 has_control(const char *s)
@@ -847,41 +569,6 @@ all_digits(const char *s)
 	return true;
 }
 
-/*
- * Length of the line at p, line break included: LF, CRLF, or a lone CR (as
- * old Mac exports write), which libcsv also takes as the end of a record.
- */
-static size_t
-line_len(const char *p, size_t len)
-{
-	size_t i = 0;
-
-	while (i < len && p[i] != '\n' && p[i] != '\r')
-		i++;
-	if (i < len && p[i] == '\r' && i + 1 < len && p[i + 1] == '\n')
-		i++;
-	return i < len ? i + 1 : len;
-}
-
-/* Offset and length (*n) of the first line that is not blank. */
-static size_t
-first_line(const char *text, size_t len, size_t *n)
-{
-	size_t off = 0;
-
-	while (off < len) {
-		size_t l = line_len(text + off, len - off);
-
-		if (!blank(text + off, l)) {
-			*n = l;
-			return off;
-		}
-		off += l;
-	}
-	*n = 0;
-	return len;
-}
-
 /* ^[0-9A-Z]{4}[0-9]{2}$ */
 static bool
 valid_code(const char *s)
@@ -897,79 +584,14 @@ valid_code(const char *s)
 	return true;
 }
 
-/*
- * A bad value to quote in a message: at most DUO_ECHO_MAX characters, control
- * characters as '?', a trailing "..." when cut.  The text is valid UTF-8.
- */
-static void
-echo(char *dst, size_t dstsz, const char *s)
-{
-	size_t o = 0, chars = 0;
-
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if ((c & 0xC0) != 0x80 && chars++ == DUO_ECHO_MAX) {
-			if (o + 4 < dstsz) {
-				memcpy(dst + o, "...", 3);
-				o += 3;
-			}
-			break;
-		}
-		if (o + 5 >= dstsz)
-			break;
-		dst[o++] = c < 0x20 || c == 0x7F ? '?' : (char)c;
-	}
-	dst[o] = '\0';
-}
-
-/*
- * Records `code` as seen on `line`.  Returns false, with the earlier line in
- * *first, when it was seen before.
- */
-static bool
-seen_add(struct duo_parse *st, const char *code, unsigned line, unsigned *first)
-{
-	uint32_t h = 2166136261u;
-	size_t   i;
-
-	if ((st->n_seen + 1) * 2 > st->seen_cap) {
-		size_t           old_cap = st->seen_cap;
-		struct duo_seen *old = st->seen;
-
-		st->seen_cap = old_cap == 0 ? 8192 : old_cap * 2;
-		st->seen = xcalloc(st->seen_cap, sizeof(*st->seen));
-		st->n_seen = 0;
-		for (size_t k = 0; k < old_cap; k++)
-			if (old[k].code[0] != '\0')
-				seen_add(st, old[k].code, old[k].line, first);
-		free(old);
-	}
-	for (const char *s = code; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	for (i = h & (st->seen_cap - 1); st->seen[i].code[0] != '\0';
-	     i = (i + 1) & (st->seen_cap - 1)) {
-		if (strcmp(st->seen[i].code, code) == 0) {
-			*first = st->seen[i].line;
-			return false;
-		}
-	}
-	memcpy(st->seen[i].code, code, 7);
-	st->seen[i].line = line;
-	st->n_seen++;
-	return true;
-}
-
 void
 duo_register_free(struct duo_register *reg)
 {
-	struct duo_block *b, *next;
-
 	if (reg == NULL)
 		return;
-	for (b = reg->pool; b != NULL; b = next) {
-		next = b->next;
-		free(b);
+	if (reg->pool != NULL) {
+		arena_destroy(&reg->pool->strings);
+		free(reg->pool);
 	}
 	free(reg->rows);
 	free(reg->errors);

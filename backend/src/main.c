@@ -17,6 +17,7 @@
 #include "db.h"
 #include "fcgi_io.h"
 #include "log.h"
+#include "mailer.h"
 #include "worker.h"
 
 #define MASTER_STOP_GRACE_US 10000000LL
@@ -42,6 +43,20 @@ spawn(const struct config *c, int fd)
 	if (pid == 0) {
 		signal(SIGCHLD, SIG_DFL);
 		_exit(worker_run(c, fd));
+	}
+	if (pid < 0)
+		log_error("master: fork failed: %s", strerror(errno));
+	return pid;
+}
+
+static pid_t
+spawn_mailer(const struct config *c, int fd)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		close(fd);
+		_exit(mailer_run(c));
 	}
 	if (pid < 0)
 		log_error("master: fork failed: %s", strerror(errno));
@@ -117,11 +132,13 @@ main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	pids = calloc((size_t)c.workers, sizeof(*pids));
+	/* Slots 0..workers-1 are the workers, the last one the mailer. */
+	pids = calloc((size_t)c.workers + 1, sizeof(*pids));
 	if (pids == NULL)
 		return 2;
 	for (int i = 0; i < c.workers; i++)
 		pids[i] = spawn(&c, fd);
+	pids[c.workers] = spawn_mailer(&c, fd);
 	log_info("master: %d workers on %s", c.workers, c.socket);
 
 	while (!got_term) {
@@ -133,9 +150,9 @@ main(int argc, char **argv)
 				continue;
 			break;
 		}
-		for (i = 0; i < c.workers && pids[i] != pid; i++)
+		for (i = 0; i <= c.workers && pids[i] != pid; i++)
 			;
-		if (i == c.workers)
+		if (i > c.workers)
 			continue;
 		pids[i] = 0;
 		if (got_term)
@@ -150,9 +167,9 @@ main(int argc, char **argv)
 		          (int)pid, WIFSIGNALED(status) ? "signal" : "exit",
 		          WIFSIGNALED(status) ? WTERMSIG(status)
 		                              : WEXITSTATUS(status));
-		pids[i] = spawn(&c, fd);
+		pids[i] = i == c.workers ? spawn_mailer(&c, fd) : spawn(&c, fd);
 	}
-	stop_all(pids, c.workers);
+	stop_all(pids, c.workers + 1);
 	free(pids);
 	close(fd);
 	unlink(c.socket);

@@ -82,7 +82,7 @@ authenticate(struct request *r, struct response *res)
 		return -1;
 	}
 	r->user = arena_alloc(r->arena, sizeof(*r->user));
-	st = store_user_for_token(r, claims.user_id, claims.jti, claims.iat,
+	st = store_user_for_token(r, claims.user_id, claims.jti, claims.iat_ms,
 	                          r->user);
 	if (st == DB_NOT_FOUND) {
 		r->user = NULL;

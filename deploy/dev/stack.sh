@@ -115,6 +115,9 @@ setup_database() {
 	GRANT CONNECT ON DATABASE $DB TO $APP_ROLE;
 	GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO $APP_ROLE;
 	GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO $APP_ROLE;
+	-- The audit log is append-only for the service.
+	REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM $APP_ROLE;
+	REVOKE ALL ON schema_migrations FROM $APP_ROLE;
 	SQL
 }
 
@@ -135,6 +138,8 @@ start_service() {
 		HGKM_JWT_SECRET_FILE="$VAR/secrets/jwt.key"
 		HGKM_SOCKET="$SOCK"
 		HGKM_MEDIA_DIR="$VAR/media"
+		HGKM_SENDMAIL="$ROOT/deploy/dev/sendmail-to-file.sh $VAR/mail"
+		HGKM_MAIL_FROM="HGKM leerplatform (ontwikkeling) <noreply@localhost>"
 		HGKM_ERROR_LOG="$VAR/log/error.log"
 		HGKM_ACCESS_LOG="$VAR/log/access.log"
 		HGKM_PUBLIC_URL="http://127.0.0.1:$HTTP_PORT"
@@ -225,7 +230,8 @@ print_summary() {
 		printf '  %-14s %-26s %s\n' "$role" "$email" "$password"
 	done <"$VAR/demo-accounts.tsv"
 	echo
-	echo "Logs: $VAR/log/   Mail (later): $VAR/mail/   Stoppen: make stop"
+	echo "Logs: $VAR/log/   Verzonden mail (als bestanden): $VAR/mail/"
+	echo "Stoppen: make stop"
 }
 
 case $ACTION in

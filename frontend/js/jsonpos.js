@@ -2,7 +2,7 @@
 // value, its JSON pointer (RFC 6901) and its place in the text, so that an error the
 // server reports for "/nodes/n3/choices/0/next" can be shown on the right line.
 
-const MAX_DEPTH = 64;
+const MAX_DEPTH = 32; // as the server (JSON_MAX_DEPTH)
 
 /** "/nodes/a~1b" for ['nodes', 'a/b']. */
 export function pointerChild(base, key) {
@@ -62,7 +62,9 @@ export function locateJson(text) {
           out += simple[e];
           i += 2;
         } else if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) {
-          out += String.fromCharCode(parseInt(text.slice(i + 2, i + 6), 16));
+          const code = parseInt(text.slice(i + 2, i + 6), 16);
+          if (code === 0) fail('\\u0000 is niet toegestaan in een tekst.');
+          out += String.fromCharCode(code);
           i += 6;
         } else {
           fail('Ongeldige \\-code in een tekst (toegestaan: \\" \\\\ \\/ \\n \\t \\r \\b \\f \\uXXXX).');
@@ -96,6 +98,9 @@ export function locateJson(text) {
             fail(`Hier moet een naam tussen aanhalingstekens komen, maar er staat ${describe(i)}.`);
           }
           const k = parseString();
+          if (Object.prototype.hasOwnProperty.call(value, k.value)) {
+            fail(`De naam "${k.value.slice(0, 40)}" staat twee keer in hetzelfde object.`, k.start);
+          }
           ws();
           if (text[i] !== ':') fail(`Na de naam "${k.value}" moet een dubbele punt komen.`);
           i += 1;

@@ -463,7 +463,7 @@ function renderGutter() {
     const cls = ['gutter-line'];
     if (marked.has(n)) cls.push('gutter-error');
     if (n === state.activeLine) cls.push('gutter-active');
-    parts.push(el('span', { class: cls.join(' '), 'data-line': n }, `${n}\n`));
+    parts.push(el('span', { class: cls.join(' '), 'data-line': n }, String(n)), '\n');
   }
   if (plain) parts.push(plain);
   replaceChildren(ui.gutter, parts);
@@ -477,6 +477,17 @@ function relocateErrors() {
   const starts = lineStarts(text);
   const located = locateJson(text);
   for (const e of state.errors) {
+    if (Number.isInteger(e.srcLine) && e.srcLine >= 1 && e.srcLine <= starts.length) {
+      // A parse error the server found (path ""): it gives the line and column.
+      const lineStart = starts[e.srcLine - 1];
+      const lineEnd = e.srcLine < starts.length ? starts[e.srcLine] - 1 : text.length;
+      const at = Math.min(lineEnd, lineStart + Math.max(0, (e.srcColumn || 1) - 1));
+      e.start = at;
+      e.end = Math.min(lineEnd, at + 1);
+      e.exact = true;
+      e.line = e.srcLine;
+      continue;
+    }
     const place = located.ok ? placeFor(text, located.places, e.path) : null;
     e.start = place ? place.start : null;
     e.end = place ? place.end : null;
@@ -565,6 +576,8 @@ function showServerErrors(err) {
   state.errors = list.map((e) => ({
     path: typeof e.path === 'string' ? e.path : '',
     message: typeof e.message === 'string' ? e.message : 'Onbekende fout',
+    srcLine: Number.isInteger(e.line) ? e.line : null,
+    srcColumn: Number.isInteger(e.column) ? e.column : null,
   }));
   relocateErrors();
   const n = state.errors.length;

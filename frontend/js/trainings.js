@@ -233,8 +233,10 @@ function showResult(res) {
 function showFailure(err, what) {
   let content;
   if (err instanceof ApiError && err.status === 403) {
-    content = [el('strong', {}, 'Niet opgeslagen: er is niets vastgelegd. '),
-      err.message || 'Je mag de aanwezigheid van deze deelnemers niet vastleggen.'];
+    content = err.message
+      ? [el('strong', {}, 'Niet opgeslagen. '), err.message]
+      : [el('strong', {}, 'Niet opgeslagen: er is niets vastgelegd. '),
+        'Je mag de aanwezigheid van deze deelnemers niet vastleggen.'];
   } else if (err instanceof ApiError && err.status === 400 && lineErrors(err).length > 0) {
     replaceChildren(ui.result,
       el('div', { class: 'message message-error', role: 'alert', tabindex: '-1', id: 'record-outcome' },
@@ -418,9 +420,10 @@ async function createTraining(event) {
     if (err instanceof ApiError && err.status === 400) {
       const f = err.fields || {};
       for (const name of Object.keys(f)) if (inputs[name]) inputs[name].setAttribute('aria-invalid', 'true');
-      const detail = Object.entries(f).map(([name, reason]) => (name === 'module_slug'
-        ? `Module: ${typeof reason === 'string' ? reason : 'onbekende module'}.`
-        : `${typeof reason === 'string' ? reason : `Controleer ${name}.`}`)).join(' ');
+      const LABELS = { title: 'Titel', module_slug: 'Module', date: 'Datum', location: 'Locatie' };
+      const sentence = (t) => (/[.!?]$/.test(t) ? t : `${t}.`);
+      const detail = Object.entries(f).map(([name, reason]) => sentence(
+        `${LABELS[name] || name}: ${typeof reason === 'string' && reason ? reason : 'controleer dit veld'}`)).join(' ');
       showMessage(ui.createMessage, `De training is niet aangemaakt. ${err.message || ''} ${detail}`.trim());
       const first = Object.keys(f).find((name) => inputs[name]);
       if (first) inputs[first].focus();

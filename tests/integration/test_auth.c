@@ -527,9 +527,9 @@ test_login_unknown_email(void **state)
 static void
 test_login_bad_body(void **state)
 {
-	static const char *const bodies[] = {
+	const char *bodies[] = {
 	    "{}",
-	    "{\"email\":\"a@example.nl\"}",
+	    itest_fmt("{\"email\":\"%s\"}", itest_unique_email()),
 	    "{\"password\":\"Zonnebloem-123456\"}",
 	    "{\"email\":5,\"password\":true}",
 	    "{\"email\":null,\"password\":null}",
@@ -820,6 +820,14 @@ test_jwt_expired(void **state)
 	expect_rejected(
 	    itest_jwt_lib(JWT_ALG_HS256, itest_claims(u->id, -400L * 86400)),
 	    "exp a year ago");
+	/* Tokens live at most 12 hours: one claiming more is not ours. */
+	expect_rejected(
+	    itest_jwt_lib(JWT_ALG_HS256, itest_claims(u->id, 3650L * 86400)),
+	    "exp in ten years");
+	expect_rejected(
+	    itest_jwt_lib(JWT_ALG_HS256,
+	                  itest_claims(u->id, 4611686018427387904L)),
+	    "exp near 2^62");
 }
 
 static void

@@ -55,12 +55,16 @@ allow_has(const char *allow, const char *method)
 	return false;
 }
 
-/* A login body of exactly `total` bytes: unknown user, an ignored pad. */
+/*
+ * A login body of exactly `total` bytes: a fresh unknown address (so that
+ * no failure counter is shared between runs) and an ignored pad.
+ */
 static char *
 padded_login(size_t total)
 {
-	const char *head = "{\"email\":\"nobody@example.nl\",\"password\":"
-	                   "\"Zonnebloem-1234\",\"pad\":\"";
+	const char *head = itest_fmt("{\"email\":\"%s\",\"password\":"
+	                             "\"Zonnebloem-1234\",\"pad\":\"",
+	                             itest_unique_email());
 	const char *tail = "\"}";
 	size_t      hl = strlen(head), tl = strlen(tail);
 	char       *b;
@@ -78,13 +82,15 @@ padded_login(size_t total)
 
 /*
  * A login body whose nesting depth is `depth`, the outer object counting as
- * 1: {"email":...,"pad":[[...]]} or {...,"pad":{"a":{"a":{}}}}.
+ * 1: {"email":...,"pad":[[...]]} or {...,"pad":{"a":{"a":{}}}}, for a
+ * fresh unknown address.
  */
 static char *
 nested(size_t depth, bool objects)
 {
-	const char *head = "{\"email\":\"nobody@example.nl\",\"password\":"
-	                   "\"Zonnebloem-1234\",\"pad\":";
+	const char *head = itest_fmt("{\"email\":\"%s\",\"password\":"
+	                             "\"Zonnebloem-1234\",\"pad\":",
+	                             itest_unique_email());
 	size_t      hl = strlen(head), inner = depth - 1;
 	char       *b = malloc(hl + inner * 6 + 2), *p;
 
@@ -452,11 +458,13 @@ test_invalid_utf8(void **state)
 	}
 	/* Valid multi-byte text passes the parser (then fails the login). */
 	{
-		struct bad b = {LOGIN,
-		                "{\"email\":\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98"
-		                "\x80@example.nl\",\"password\":\"Zonnebloem-1"
-		                "234\"}",
-		                0, 401, "invalid_credentials"};
+		struct bad b = {
+		    LOGIN,
+		    itest_fmt(
+		        "{\"email\":\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80"
+		        "%s@example.nl\",\"password\":\"Zonnebloem-1234\"}",
+		        itest_random_hex(6)),
+		    0, 401, "invalid_credentials"};
 
 		nbad += !expect_bad(&b, NULL);
 	}
@@ -521,8 +529,8 @@ test_never_500(void **state)
 	               100000, 1),
 	     0},
 	    {"POST", LOGIN,
-	     itest_fmt("{\"email\":\"a@example.nl\",\"password\":\"%0*d\"}",
-	               200000, 1),
+	     itest_fmt("{\"email\":\"%s\",\"password\":\"%0*d\"}",
+	               itest_unique_email(), 200000, 1),
 	     0},
 	    {"POST", LOGIN, "{\"email\":\"\",\"password\":\"\"}", 0},
 	    {"POST", LOGIN, "{\"email\":-1e308,\"password\":0.0}", 0},

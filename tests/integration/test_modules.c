@@ -1,6 +1,7 @@
 /* Integration tests: modules, progress, quiz attempts and certificates. */
 #include "itest.h"
 
+#include <dirent.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,8 @@ struct submit {
 };
 
 static json_t *find_module(const json_t *list, const char *slug);
+static json_t *content_audience(void);
+static void    expect_role_modules(const char *token, const char *role);
 static json_t *my_progress(const char *token);
 static void  expect_progress(const char *token, const char *status, long done);
 static char *section_path(const char *section_id);
@@ -36,6 +39,7 @@ static void    submits_free(void *p);
 
 static void test_modules_list_fresh(void **state);
 static void test_modules_list_ib(void **state);
+static void test_modules_by_role(void **state);
 static void test_module_detail(void **state);
 static void test_module_detail_hides_answers(void **state);
 static void test_module_unknown(void **state);
@@ -188,6 +192,85 @@ cert_rows(long user_id)
 	                     itest_fmt("%ld", user_id), ITEST_MODULE);
 }
 
+/*
+ * {"<slug>":{"audience":[...],"in_person":bool}} for every module under
+ * CONTENT_DIR/modules, owned by the test.
+ */
+static json_t *
+content_audience(void)
+{
+	const char    *dir = itest_fmt("%s/modules", itest_env("CONTENT_DIR"));
+	json_t        *all = itest_keep_json(json_object());
+	DIR           *d = opendir(dir);
+	struct dirent *e;
+
+	if (d == NULL)
+		fail_msg("cannot list %s", dir);
+	while ((e = readdir(d)) != NULL) {
+		json_t *doc;
+
+		if (e->d_name[0] == '.')
+			continue;
+		doc = json_load_file(
+		    itest_fmt("%s/%s/module.json", dir, e->d_name), 0, NULL);
+		if (doc == NULL)
+			continue;
+		json_object_set_new(
+		    all, e->d_name,
+		    json_pack("{s:O, s:b}", "audience",
+		              json_object_get(doc, "audience"), "in_person",
+		              json_is_true(json_object_get(doc, "in_person"))));
+		json_decref(doc);
+	}
+	closedir(d);
+	return all;
+}
+
+/* The list holds every online module of the role's audience, and nothing
+ * outside it. */
+static void
+expect_role_modules(const char *token, const char *role)
+{
+	json_t     *content = content_audience();
+	json_t     *list, *m, *info, *who;
+	const char *slug;
+	size_t      i, k;
+
+	list = itest_expect_json(itest_get("/api/v1/modules", token), 200);
+	json_array_foreach (list, i, m) {
+		bool for_role = false;
+
+		slug = itest_jstr(m, "slug");
+		info = json_object_get(content, slug);
+		if (info == NULL)
+			continue; /* a module loaded from elsewhere */
+		json_array_foreach (json_object_get(info, "audience"), k, who) {
+			if (strcmp(json_string_value(who), role) == 0)
+				for_role = true;
+		}
+		if (!for_role)
+			fail_msg("a %s sees module %s, whose audience is %s",
+			         role, slug,
+			         itest_dump(json_object_get(info, "audience")));
+	}
+	json_object_foreach (content, slug, info) {
+		bool for_role = false, listed = false;
+
+		json_array_foreach (json_object_get(info, "audience"), k, who) {
+			if (strcmp(json_string_value(who), role) == 0)
+				for_role = true;
+		}
+		json_array_foreach (list, i, m) {
+			if (strcmp(itest_jstr(m, "slug"), slug) == 0)
+				listed = true;
+		}
+		if (for_role && !listed &&
+		    !json_is_true(json_object_get(info, "in_person")))
+			fail_msg("module %s is for %s but not in its list",
+			         slug, role);
+	}
+}
+
 /* Module list and detail. */
 
 static void
@@ -227,6 +310,18 @@ test_modules_list_ib(void **state)
 	list = itest_expect_json(
 	    itest_get("/api/v1/modules", itest_login_token(email, pw)), 200);
 	(void)find_module(list, ITEST_MODULE);
+}
+
+static void
+test_modules_by_role(void **state)
+{
+	char *email, *pw;
+
+	(void)state;
+	expect_role_modules(itest_new_teacher()->token, "teacher");
+	if (!itest_demo_account("ib", &email, &pw))
+		fail_msg("DEMO_ACCOUNTS has no ib");
+	expect_role_modules(itest_login_token(email, pw), "ib");
 }
 
 static void
@@ -963,6 +1058,7 @@ itest_run_modules(void)
 	const struct CMUnitTest tests[] = {
 	    ITEST(test_modules_list_fresh),
 	    ITEST(test_modules_list_ib),
+	    ITEST(test_modules_by_role),
 	    ITEST(test_module_detail),
 	    ITEST(test_module_detail_hides_answers),
 	    ITEST(test_module_unknown),

@@ -257,6 +257,8 @@ admin_user_create(struct request *r, struct response *res)
 		reply_db_error(r, res, st);
 		return;
 	}
+	handler_audit(r, "account_create", arena_printf(r->arena, "user:%lld", id),
+	              arena_printf(r->arena, "{\"role\":\"%s\"}", role));
 	reply_id(r, res, id);
 }
 
@@ -285,6 +287,9 @@ admin_trainer_board(struct request *r, struct response *res)
 		reply_db_error(r, res, st);
 		return;
 	}
+	handler_audit(r, "trainer_board_link",
+	              arena_printf(r->arena, "user:%lld", trainer_id),
+	              arena_printf(r->arena, "{\"board_id\":%lld}", board_id));
 	http_no_content(res);
 }
 
@@ -308,6 +313,8 @@ admin_school_join_code(struct request *r, struct response *res)
 		reply_db_error(r, res, st);
 		return;
 	}
+	handler_audit(r, "join_code_rotate",
+	              arena_printf(r->arena, "school:%lld", school_id), NULL);
 	body = json_pack("{s:s}", "join_code", code);
 	http_json(r, res, 200, body);
 	json_decref(body);

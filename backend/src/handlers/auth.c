@@ -75,8 +75,14 @@ auth_login(struct request *r, struct response *res)
 		reply_invalid_field(r, res, "email", "Vul je e-mailadres in.");
 		return;
 	}
-	if (json_get_string(r->json, "password", 1, AUTH_PASSWORD_MAX,
-	                    &password) != JSON_FIELD_OK) {
+	switch (json_get_string(r->json, "password", 1, AUTH_PASSWORD_MAX,
+	                        &password)) {
+	case JSON_FIELD_OK:
+		break;
+	case JSON_FIELD_TOO_LONG:
+		reply_invalid_field(r, res, "password", "Het wachtwoord is te lang.");
+		return;
+	default:
 		reply_invalid_field(r, res, "password", "Vul je wachtwoord in.");
 		return;
 	}
@@ -183,6 +189,10 @@ auth_register(struct request *r, struct response *res)
 		reply_db_error(r, res, st);
 		return;
 	}
+	/* The account works at once as a teacher; a roster role applies only
+	 * once the address is verified through the mailed link. */
+	if (account_send_verification(r, id, email, u.name) != 0)
+		log_error("auth: no verification mail queued for user %lld", id);
 	reply_session(r, res, 201, &u);
 }
 

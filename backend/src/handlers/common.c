@@ -168,3 +168,14 @@ handler_date_valid(const char *s)
 	return tm.tm_mday == d && tm.tm_mon == m - 1;
 }
 
+
+void
+handler_audit(struct request *r, const char *action, const char *target,
+              const char *details)
+{
+	/* The action has happened; a failed audit line must not undo its
+	 * answer, but it is logged so it can be found. */
+	if (store_audit(r, action, target, details) != DB_OK)
+		log_error("audit: could not record %s on %s by user %lld", action,
+		          target, r->user ? r->user->id : 0);
+}

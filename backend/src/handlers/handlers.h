@@ -37,6 +37,10 @@ bool authz_region(struct request *r, struct response *res, long long region_id);
 bool authz_school(struct request *r, struct response *res, long long board_id,
                   long long school_id);
 
+/* Appends an entry to the audit log (board, trainer and admin actions). */
+void handler_audit(struct request *r, const char *action, const char *target,
+                   const char *details);
+
 /* auth.c */
 void auth_login(struct request *r, struct response *res);
 void auth_register(struct request *r, struct response *res);
@@ -94,6 +98,19 @@ void trainings_create(struct request *r, struct response *res);
 void trainings_list(struct request *r, struct response *res);
 void trainings_get(struct request *r, struct response *res);
 void trainings_attendance(struct request *r, struct response *res);
+
+/* account.c */
+/* Queues the mail with a verification link; -1 on a database failure. */
+int  account_send_verification(struct request *r, long long user_id,
+                               const char *email, const char *name);
+void account_verify(struct request *r, struct response *res);
+void account_verify_resend(struct request *r, struct response *res);
+void account_password_change(struct request *r, struct response *res);
+void account_reset_request(struct request *r, struct response *res);
+void account_reset(struct request *r, struct response *res);
+void account_export(struct request *r, struct response *res);
+void account_erase(struct request *r, struct response *res);
+void account_audit(struct request *r, struct response *res);
 
 /* regions.c */
 void regions_coverage(struct request *r, struct response *res);

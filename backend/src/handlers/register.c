@@ -71,6 +71,8 @@ register_import(struct request *r, struct response *res)
 		reply_db_error(r, res, st);
 		return;
 	}
+	handler_audit(r, "school_register_import", "register",
+	              arena_printf(r->arena, "{\"rows\":%zu}", reg->n_rows));
 	body = json_pack("{s:I, s:I, s:I, s:I}",
 	                 "boards_created", (json_int_t)counts.boards_created,
 	                 "schools_created", (json_int_t)counts.schools_created,

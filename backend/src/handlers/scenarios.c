@@ -169,6 +169,9 @@ scenarios_publish(struct request *r, struct response *res)
 		reply_db_error(r, res, st);
 		return;
 	}
+	handler_audit(r, "scenario_publish",
+	              arena_printf(r->arena, "scenario:%lld", id),
+	              arena_printf(r->arena, "{\"version\":%d}", version));
 	reply_version(r, res, 200, id, version, "published");
 }
 

@@ -262,6 +262,9 @@ trainings_attendance(struct request *r, struct response *res)
 		           emails[refused]));
 		return;
 	}
+	handler_audit(r, "attendance", arena_printf(r->arena, "training:%lld", id),
+	              arena_printf(r->arena, "{\"recorded\":%zu,"
+	              "\"certificates_issued\":%lld}", n, issued));
 	body = json_pack("{s:I, s:I}", "recorded", (json_int_t)n,
 	                 "certificates_issued", (json_int_t)issued);
 	http_json(r, res, 200, body);

@@ -12,5 +12,6 @@ const struct db_stmt *const store_all_statements[] = {
 	store_register_stmts,
 	store_scenarios_stmts,
 	store_trainings_stmts,
+	store_accounts_stmts,
 	NULL,
 };

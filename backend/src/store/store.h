@@ -27,6 +27,7 @@ extern const struct db_stmt store_roster_stmts[];
 extern const struct db_stmt store_register_stmts[];
 extern const struct db_stmt store_scenarios_stmts[];
 extern const struct db_stmt store_trainings_stmts[];
+extern const struct db_stmt store_accounts_stmts[];
 
 /* health.c */
 enum db_status store_health_ping(struct request *r);
@@ -36,7 +37,7 @@ enum db_status store_health_ping(struct request *r);
 /* Loads the caller for a verified token: DB_NOT_FOUND when the user is gone,
  * the jti is revoked, or the token predates tokens_valid_after. */
 enum db_status store_user_for_token(struct request *r, long long user_id,
-                                    const char *jti, long long iat,
+                                    const char *jti, long long iat_ms,
                                     struct user *out);
 
 struct login_row {
@@ -269,5 +270,35 @@ enum db_status store_attendance_record(struct request *r, long long training_id,
                                        const char *const *emails,
                                        const bool *passed, size_t n,
                                        long long *refused, long long *issued);
+
+/* accounts.c */
+/* Appends to the audit log; `details` is JSON text or NULL. */
+enum db_status store_audit(struct request *r, const char *action,
+                           const char *target, const char *details);
+/* The 200 entries before id `before` (0: the newest). */
+enum db_status store_audit_list_json(struct request *r, long long before,
+                                     const char **json);
+enum db_status store_mail_queue(struct request *r, const char *to,
+                                const char *subject, const char *body);
+enum db_status store_token_create(struct request *r, const char *hash,
+                                  long long user_id, const char *purpose,
+                                  int seconds);
+/* Marks a valid, unused token used; DB_NOT_FOUND otherwise. */
+enum db_status store_token_use(struct request *r, const char *hash,
+                               const char *purpose, long long *user_id);
+enum db_status store_email_verified(struct request *r, long long user_id);
+enum db_status store_user_contact(struct request *r, long long user_id,
+                                  const char **email, const char **name,
+                                  bool *verified);
+enum db_status store_user_id_by_email(struct request *r, const char *email,
+                                      long long *id, const char **name);
+enum db_status store_user_password_hash(struct request *r, long long user_id,
+                                        const char **hash);
+enum db_status store_user_set_password(struct request *r, long long user_id,
+                                       const char *hash);
+enum db_status store_user_export_json(struct request *r, long long user_id,
+                                      const char **json);
+enum db_status store_user_erase(struct request *r, long long user_id,
+                                const char *old_email);
 
 #endif

@@ -9,7 +9,8 @@ const struct db_stmt store_users_stmts[] = {
 	{"user_for_token",
 	 "SELECT u.id, u.email, u.name, u.role, u.school_id, u.board_id,"
 	 " u.region_id FROM users u"
-	 " WHERE u.id = $1 AND u.tokens_valid_after <= to_timestamp($3)"
+	 " WHERE u.id = $1 AND u.erased_at IS NULL"
+	 " AND u.tokens_valid_after <= to_timestamp($3::bigint / 1000.0)"
 	 " AND NOT EXISTS (SELECT 1 FROM revoked_tokens t WHERE t.jti = $2)",
 	 3},
 	{"user_by_id",
@@ -85,10 +86,10 @@ row_to_user(const PGresult *res, struct user *u)
 
 enum db_status
 store_user_for_token(struct request *r, long long user_id, const char *jti,
-                     long long iat, struct user *out)
+                     long long iat_ms, struct user *out)
 {
 	char           id[24], at[24];
-	const char    *v[3] = {STORE_INT(id, user_id), jti, STORE_INT(at, iat)};
+	const char    *v[3] = {STORE_INT(id, user_id), jti, STORE_INT(at, iat_ms)};
 	PGresult      *res;
 	enum db_status st = db_exec(r->db, r->arena, "user_for_token", 3, v, &res);
 

@@ -1,0 +1,320 @@
+/* Account life: email verification, password change and reset, a person's
+ * own data, erasure by an admin, and the audit log. */
+#include "handlers.h"
+
+#include <ctype.h>
+#include <string.h>
+
+#include "../auth.h"
+#include "../config.h"
+#include "../json.h"
+#include "../log.h"
+#include "../store/store.h"
+#include "../validate.h"
+
+#define VERIFY_TTL (7 * 24 * 3600)
+#define RESET_TTL  3600
+
+/* A random token for a mail link and the SHA-256 hex that is stored. */
+static void
+new_token(char token[65], char hash[65])
+{
+	unsigned char rnd[32], h[crypto_hash_sha256_BYTES];
+
+	randombytes_buf(rnd, sizeof(rnd));
+	sodium_bin2hex(token, 65, rnd, sizeof(rnd));
+	crypto_hash_sha256(h, (const unsigned char *)token, 64);
+	sodium_bin2hex(hash, 65, h, sizeof(h));
+}
+
+/* The stored hash of a token from a request; false when malformed. */
+static bool
+token_hash(const char *token, char hash[65])
+{
+	unsigned char h[crypto_hash_sha256_BYTES];
+
+	if (token == NULL || strlen(token) != 64 ||
+	    strspn(token, "0123456789abcdef") != 64)
+		return false;
+	crypto_hash_sha256(h, (const unsigned char *)token, 64);
+	sodium_bin2hex(hash, 65, h, sizeof(h));
+	return true;
+}
+
+int
+account_send_verification(struct request *r, long long user_id,
+                          const char *email, const char *name)
+{
+	char           token[65], hash[65];
+	enum db_status st;
+
+	new_token(token, hash);
+	st = store_token_create(r, hash, user_id, "verify_email", VERIFY_TTL);
+	if (st == DB_OK)
+		st = store_mail_queue(r, email, "Bevestig je e-mailadres",
+		    arena_printf(r->arena,
+		        "Beste %s,\n\n"
+		        "Je hebt een account gemaakt op de leeromgeving over huiselijk "
+		        "geweld en kindermishandeling. Bevestig je e-mailadres met deze "
+		        "link (een week geldig):\n\n%s/account.html#verify=%s\n\n"
+		        "Heb je dit niet zelf gedaan? Dan kun je deze mail negeren.\n",
+		        name, r->config->public_url, token));
+	return st == DB_OK ? 0 : -1;
+}
+
+void
+account_verify(struct request *r, struct response *res)
+{
+	char           hash[65];
+	long long      user_id;
+	enum db_status st;
+	const char    *token = json_string_value(json_object_get(r->json, "token"));
+
+	if (!token_hash(token, hash)) {
+		reply_invalid_field(r, res, "token", "Deze link klopt niet.");
+		return;
+	}
+	st = store_token_use(r, hash, "verify_email", &user_id);
+	if (st == DB_NOT_FOUND) {
+		reply_invalid_field(r, res, "token",
+		                    "Deze link is verlopen of al gebruikt.");
+		return;
+	}
+	if (st == DB_OK)
+		st = store_email_verified(r, user_id);
+	if (st != DB_OK) {
+		reply_db_error(r, res, st);
+		return;
+	}
+	http_json_text(r, res, 200, "{\"verified\":true}");
+}
+
+void
+account_verify_resend(struct request *r, struct response *res)
+{
+	const char    *email, *name;
+	bool           verified;
+	enum db_status st = store_user_contact(r, r->user->id, &email, &name,
+	                                       &verified);
+
+	if (st != DB_OK) {
+		reply_db_error(r, res, st);
+		return;
+	}
+	if (verified) {
+		http_error(r, res, 409, "conflict", "Je e-mailadres is al bevestigd.");
+		return;
+	}
+	if (account_send_verification(r, r->user->id, email, name) != 0) {
+		reply_db_error(r, res, DB_ERROR);
+		return;
+	}
+	res->status = 202;
+	res->content_type = "application/json; charset=utf-8";
+	res->body = "{\"sent\":true}";
+	res->body_len = strlen(res->body);
+}
+
+void
+account_password_change(struct request *r, struct response *res)
+{
+	const char    *current, *next, *hash, *problem;
+	char           newhash[crypto_pwhash_STRBYTES];
+	enum db_status st;
+
+	if (json_get_string(r->json, "current_password", 1, AUTH_PASSWORD_MAX,
+	                    &current) != JSON_FIELD_OK) {
+		reply_invalid_field(r, res, "current_password",
+		                    "Vul je huidige wachtwoord in.");
+		return;
+	}
+	if (json_get_string(r->json, "new_password", 0, AUTH_PASSWORD_MAX * 4,
+	                    &next) != JSON_FIELD_OK ||
+	    (problem = auth_password_problem(next)) != NULL) {
+		reply_invalid_field(r, res, "new_password",
+		                    next ? auth_password_problem(next)
+		                         : "Kies een nieuw wachtwoord.");
+		return;
+	}
+	st = store_user_password_hash(r, r->user->id, &hash);
+	if (st != DB_OK) {
+		reply_db_error(r, res, st);
+		return;
+	}
+	if (!auth_password_verify(hash, current)) {
+		http_error(r, res, 401, "invalid_credentials",
+		           "Je huidige wachtwoord klopt niet.");
+		return;
+	}
+	if (auth_password_hash(next, newhash) != 0)
+		return;
+	st = store_user_set_password(r, r->user->id, newhash);
+	if (st == DB_OK)
+		st = store_audit(r, "password_change",
+		                 arena_printf(r->arena, "user:%lld", r->user->id), NULL);
+	if (st != DB_OK) {
+		reply_db_error(r, res, st);
+		return;
+	}
+	/* Every session ends, this one too: log in with the new password. */
+	http_header_add(r, res, "Set-Cookie",
+	                r->https ? "__Host-session=; HttpOnly; SameSite=Strict; "
+	                           "Path=/; Max-Age=0; Secure"
+	                         : "session=; HttpOnly; SameSite=Strict; Path=/; "
+	                           "Max-Age=0");
+	http_no_content(res);
+}
+
+void
+account_reset_request(struct request *r, struct response *res)
+{
+	const char    *email, *name;
+	char           token[65], hash[65];
+	long long      id, recent;
+	enum db_status st;
+
+	if (json_get_string(r->json, "email", 3, 254, &email) != JSON_FIELD_OK ||
+	    !validate_email(email)) {
+		reply_invalid_field(r, res, "email", "Vul een geldig e-mailadres in.");
+		return;
+	}
+	st = store_register_attempt(r, arena_printf(r->arena, "reset:%s",
+	                                            r->remote_addr), &recent);
+	if (st == DB_OK && recent > r->config->register_limit) {
+		http_error(r, res, 429, "too_many_requests",
+		           "Te veel aanvragen; probeer het later opnieuw.");
+		return;
+	}
+	if (st == DB_OK)
+		st = store_user_id_by_email(r, email, &id, &name);
+	if (st == DB_OK) {
+		new_token(token, hash);
+		st = store_token_create(r, hash, id, "reset_password", RESET_TTL);
+		if (st == DB_OK)
+			st = store_mail_queue(r, email, "Nieuw wachtwoord instellen",
+			    arena_printf(r->arena,
+			        "Beste %s,\n\nIemand (hopelijk jij) vroeg een nieuw "
+			        "wachtwoord aan voor je account op de leeromgeving. Stel "
+			        "het in met deze link; hij werkt één keer en een uur "
+			        "lang:\n\n%s/account.html#reset=%s\n\nHeb je dit niet "
+			        "zelf gedaan? Dan hoef je niets te doen.\n",
+			        name, r->config->public_url, token));
+	}
+	/* The same answer whether the address is known or not. */
+	if (st != DB_OK && st != DB_NOT_FOUND) {
+		reply_db_error(r, res, st);
+		return;
+	}
+	res->status = 202;
+	res->content_type = "application/json; charset=utf-8";
+	res->body = "{\"sent\":true}";
+	res->body_len = strlen(res->body);
+}
+
+void
+account_reset(struct request *r, struct response *res)
+{
+	const char    *token = json_string_value(json_object_get(r->json, "token"));
+	const char    *password, *problem;
+	char           hash[65], newhash[crypto_pwhash_STRBYTES];
+	long long      user_id;
+	enum db_status st;
+
+	if (!token_hash(token, hash)) {
+		reply_invalid_field(r, res, "token", "Deze link klopt niet.");
+		return;
+	}
+	if (json_get_string(r->json, "password", 0, AUTH_PASSWORD_MAX * 4,
+	                    &password) != JSON_FIELD_OK) {
+		reply_invalid_field(r, res, "password", "Kies een wachtwoord.");
+		return;
+	}
+	if ((problem = auth_password_problem(password)) != NULL) {
+		reply_invalid_field(r, res, "password", problem);
+		return;
+	}
+	if (auth_password_hash(password, newhash) != 0)
+		return;
+	st = db_begin(r->db);
+	if (st == DB_OK)
+		st = store_token_use(r, hash, "reset_password", &user_id);
+	if (st == DB_OK)
+		st = store_user_set_password(r, user_id, newhash);
+	if (st == DB_OK)
+		st = db_commit(r->db);
+	if (st != DB_OK) {
+		db_rollback(r->db);
+		if (st == DB_NOT_FOUND)
+			reply_invalid_field(r, res, "token",
+			                    "Deze link is verlopen of al gebruikt.");
+		else
+			reply_db_error(r, res, st);
+		return;
+	}
+	http_no_content(res);
+}
+
+void
+account_export(struct request *r, struct response *res)
+{
+	const char    *json;
+	enum db_status st = store_user_export_json(r, r->user->id, &json);
+
+	if (st != DB_OK) {
+		reply_db_error(r, res, st);
+		return;
+	}
+	http_json_text(r, res, 200, json);
+	http_header_add(r, res, "Content-Disposition",
+	                "attachment; filename=\"mijn-gegevens.json\"");
+}
+
+void
+account_erase(struct request *r, struct response *res)
+{
+	const char    *email, *name;
+	bool           verified;
+	long long      id;
+	enum db_status st;
+
+	if (!handler_id(r->params[0], &id)) {
+		http_error(r, res, 404, "not_found", "Dit account bestaat niet.");
+		return;
+	}
+	if (id == r->user->id) {
+		http_error(r, res, 409, "conflict",
+		           "Je kunt je eigen beheerdersaccount niet wissen.");
+		return;
+	}
+	st = store_user_contact(r, id, &email, &name, &verified);
+	if (st == DB_OK)
+		st = store_user_erase(r, id, email);
+	if (st == DB_OK)
+		st = store_audit(r, "erase", arena_printf(r->arena, "user:%lld", id),
+		                 NULL);
+	if (st != DB_OK) {
+		reply_db_error(r, res, st);
+		return;
+	}
+	http_no_content(res);
+}
+
+void
+account_audit(struct request *r, struct response *res)
+{
+	const char    *q = http_query_get(r->arena, r->query, "before");
+	const char    *json;
+	long long      before = 0;
+	enum db_status st;
+
+	if (q != NULL && !handler_id(q, &before)) {
+		reply_invalid_field(r, res, "before", "Geef een positief getal.");
+		return;
+	}
+	st = store_audit_list_json(r, before, &json);
+	if (st != DB_OK) {
+		reply_db_error(r, res, st);
+		return;
+	}
+	http_json_text(r, res, 200, json);
+}
