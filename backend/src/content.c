@@ -114,7 +114,8 @@ static const char *const module_keys[] = {
 	"title", "summary", "audience", "estimated_minutes", "validity_months",
 	"pass_mark", "position", "sections", "quiz", "in_person", NULL,
 };
-static const char *const section_keys[] = { "id", "title", "file", NULL };
+static const char *const section_keys[] = { "id", "title", "file", "scenario",
+	                                       NULL };
 static const char *const quiz_keys[] = { "questions", NULL };
 static const char *const question_keys[] = {
 	"id", "text", "multiple", "explanation", "choices", NULL,
@@ -671,6 +672,9 @@ parse_sections(struct ctx *c, json_t *root, struct content_module *m)
 			         "/sections/%zu", c->file, ptr, s->id, j);
 		get_text(c, v, ptr, "title", CONTENT_TITLE_MAX, TEXT_LINE,
 		         &s->title);
+		/* A section that is a role-play: done once played to an end. */
+		if (json_object_get(v, "scenario") != NULL)
+			get_id(c, v, ptr, "scenario", 64, &s->scenario);
 		if (get_text(c, v, ptr, "file", CONTENT_FILE_MAX, TEXT_LINE,
 		             &file) != 0)
 			continue;
@@ -993,6 +997,8 @@ module_hash(struct content_module *m)
 
 		hash_str(&st, "section.id", s->id);
 		hash_str(&st, "section.title", s->title);
+		if (s->scenario != NULL)
+			hash_str(&st, "section.scenario", s->scenario);
 		hash_bytes(&st, "section.markdown", s->markdown,
 		           s->markdown_len);
 	}
@@ -1088,6 +1094,7 @@ content_module_free(struct content_module *m)
 	for (i = 0; i < m->n_sections; i++) {
 		free(m->sections[i].id);
 		free(m->sections[i].title);
+		free(m->sections[i].scenario);
 		free(m->sections[i].file);
 		free(m->sections[i].markdown);
 		free(m->sections[i].html);

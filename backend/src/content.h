@@ -45,6 +45,7 @@ struct content_section {
 	char  *markdown; /* NUL-terminated source */
 	size_t markdown_len;
 	char  *html;     /* rendered by cmark, raw HTML refused */
+	char  *scenario; /* slug of a role-play played in this section, or NULL */
 };
 
 /*

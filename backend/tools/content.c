@@ -258,15 +258,17 @@ write_children(PGconn *conn, const char *module_id,
 		p[2] = pos;
 		p[3] = s->title;
 		p[4] = s->html;
+		p[5] = s->scenario;
 		if (sql_run(conn, "writing a section",
 		            "INSERT INTO sections "
-		            "(module_id, id, position, title, html, active) "
-		            "VALUES ($1, $2, $3, $4, $5, true) "
+		            "(module_id, id, position, title, html, scenario_slug, "
+		            "active) VALUES ($1, $2, $3, $4, $5, $6, true) "
 		            "ON CONFLICT (module_id, id) DO UPDATE SET "
 		            "position = EXCLUDED.position, "
 		            "title = EXCLUDED.title, html = EXCLUDED.html, "
+		            "scenario_slug = EXCLUDED.scenario_slug, "
 		            "active = true",
-		            5, p) != 0)
+		            6, p) != 0)
 			return -1;
 	}
 	if (sql_run(conn, "deactivating questions",

@@ -96,14 +96,19 @@ SQL
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 for f in "$ROOT"/content/scenarios/*.json; do
 	[ -f "$f" ] || continue
-	"${RUNAS[@]}" "${PSQL[@]}" -v doc="$(cat "$f")" <<'SQL'
+	"${RUNAS[@]}" "${PSQL[@]}" -v doc="$(cat "$f")" \
+		-v slug="$(basename "$f" .json)" <<'SQL'
+-- Installs from before slugs existed: name the same scenario.
+UPDATE scenarios s SET slug = :'slug' FROM scenario_versions v, users t
+WHERE v.scenario_id = s.id AND v.version = 1 AND t.id = s.owner_id
+AND t.email = 'trainer@demo.example' AND s.slug IS NULL
+AND v.title = (:'doc'::jsonb)->>'title'
+AND NOT EXISTS (SELECT 1 FROM scenarios x WHERE x.slug = :'slug');
 WITH d AS (SELECT :'doc'::jsonb AS doc),
 t AS (SELECT id FROM users WHERE email = 'trainer@demo.example'),
-s AS (INSERT INTO scenarios (owner_id, published_version, status)
-	SELECT t.id, 1, 'published' FROM t, d
-	WHERE NOT EXISTS (SELECT 1 FROM scenarios s2 JOIN scenario_versions v
-		ON v.scenario_id = s2.id WHERE s2.owner_id = t.id
-		AND v.title = d.doc->>'title')
+s AS (INSERT INTO scenarios (owner_id, published_version, status, slug)
+	SELECT t.id, 1, 'published', :'slug' FROM t, d
+	ON CONFLICT (slug) DO NOTHING
 	RETURNING id)
 INSERT INTO scenario_versions (scenario_id, version, title, audience, document)
 SELECT s.id, 1, d.doc->>'title',

@@ -129,6 +129,17 @@ function showSection(i) {
   // The only server text rendered as HTML: the section body, rendered on the server
   // from the module's own Markdown with raw HTML disabled.
   ui.sectionBody.innerHTML = typeof s.html === 'string' ? s.html : '';
+  // A role-play section is done by playing the scenario to its end there.
+  if (s.scenario && s.scenario.id) {
+    const played = state.done.has(s.id);
+    ui.sectionBody.append(el('p', { class: 'scenario-link' },
+      el('a', { class: 'button', href: `/scenario.html?id=${encodeURIComponent(s.scenario.id)}` },
+        played ? 'Rollenspel opnieuw spelen' : 'Speel het rollenspel'),
+      ' ',
+      el('span', { class: 'muted' }, played
+        ? 'Gespeeld: dit onderdeel is klaar.'
+        : 'Dit onderdeel is klaar zodra je het rollenspel tot het einde hebt gespeeld.')));
+  }
   ui.prev.hidden = i === 0;
   ui.next.textContent = i === n - 1 ? 'Volgende: naar de toets' : 'Volgende';
   document.title = `${s.title} – ${state.module.title}`;
@@ -137,7 +148,7 @@ function showSection(i) {
 function onNext() {
   const s = state.sections[state.current];
   if (!s) return;
-  if (!state.done.has(s.id)) {
+  if (!state.done.has(s.id) && !s.scenario) {
     // Optimistic: done locally at once; the queue sends it now or later.
     state.done.add(s.id);
     state.queue.add(state.slug, s.id).then((r) => {

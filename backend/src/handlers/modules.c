@@ -57,6 +57,12 @@ modules_section_done(struct request *r, struct response *res)
 		return;
 	}
 	st = store_section_done(r, r->params[0], r->params[1]);
+	if (st == DB_CONFLICT) {
+		http_error(r, res, 409, "conflict",
+		           "Dit onderdeel is een rollenspel: het telt als klaar "
+		           "zodra je het tot het einde hebt gespeeld.");
+		return;
+	}
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;

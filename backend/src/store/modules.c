@@ -54,7 +54,9 @@ const struct db_stmt store_modules_stmts[] = {
 	 " 'estimated_minutes', m.estimated_minutes,"
 	 " 'validity_months', m.validity_months,"
 	 " 'sections', (SELECT coalesce(json_agg(json_build_object("
-	 "   'id', s.id, 'title', s.title, 'html', s.html) ORDER BY s.position),"
+	 "   'id', s.id, 'title', s.title, 'html', s.html,"
+	 "   'scenario', (SELECT json_build_object('id', sc.id, 'slug', sc.slug)"
+	 "     FROM scenarios sc WHERE sc.slug = s.scenario_slug)) ORDER BY s.position),"
 	 "   '[]') FROM sections s WHERE s.module_id = m.id AND s.active),"
 	 " 'quiz', json_build_object('pass_mark', m.pass_mark,"
 	 "   'questions', (SELECT coalesce(json_agg(json_build_object("
@@ -67,13 +69,15 @@ const struct db_stmt store_modules_stmts[] = {
 	 " FROM modules m WHERE m.slug = $1 AND m.active",
 	 1},
 	{"section_done",
-	 "WITH s AS (SELECT s.module_id, s.id FROM modules m"
+	 "WITH s AS (SELECT s.module_id, s.id, s.scenario_slug FROM modules m"
 	 "   JOIN sections s ON s.module_id = m.id AND s.active"
 	 "   WHERE m.slug = $2 AND s.id = $3 AND m.active AND NOT m.in_person"
 	 "   AND $4 = ANY (m.audience)),"
 	 " ins AS (INSERT INTO section_progress (user_id, module_id, section_id)"
-	 "   SELECT $1::bigint, module_id, id FROM s ON CONFLICT DO NOTHING)"
-	 " SELECT count(*) FROM s",
+	 "   SELECT $1::bigint, module_id, id FROM s WHERE scenario_slug IS NULL"
+	 "   ON CONFLICT DO NOTHING)"
+	 " SELECT count(*), coalesce(bool_or(scenario_slug IS NOT NULL), false)"
+	 " FROM s",
 	 4},
 	{"quiz_key",
 	 "SELECT m.id, m.version, m.pass_mark, m.validity_months,"
@@ -234,7 +238,10 @@ store_section_done(struct request *r, const char *slug, const char *section_id)
 
 	if (st != DB_OK)
 		return st;
-	return db_int(res, 0, 0) == 1 ? DB_OK : DB_NOT_FOUND;
+	if (db_int(res, 0, 0) != 1)
+		return DB_NOT_FOUND;
+	/* A role-play section is done by playing it, not by saying so. */
+	return db_value(res, 0, 1)[0] == 't' ? DB_CONFLICT : DB_OK;
 }
 
 enum db_status

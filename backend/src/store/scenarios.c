@@ -50,10 +50,18 @@ const struct db_stmt store_scenarios_stmts[] = {
 	 "SELECT document::text FROM scenario_versions"
 	 " WHERE scenario_id = $1 AND version = $2",
 	 2},
+	/* Played to an end: module sections that are this role-play are done. */
 	{"scenario_attempt",
-	 "INSERT INTO scenario_attempts (scenario_id, version, user_id, choices,"
-	 " path, score, outcome) VALUES ($1, $2, $3, $4::int[], $5::text[], $6, $7)",
-	 7},
+	 "WITH a AS (INSERT INTO scenario_attempts (scenario_id, version, user_id,"
+	 "   choices, path, score, outcome)"
+	 "   VALUES ($1, $2, $3, $4::int[], $5::text[], $6, $7) RETURNING id)"
+	 " INSERT INTO section_progress (user_id, module_id, section_id)"
+	 " SELECT $3::bigint, s.module_id, s.id FROM a, sections s"
+	 " JOIN modules m ON m.id = s.module_id AND m.active"
+	 " JOIN scenarios sc ON sc.slug = s.scenario_slug"
+	 " WHERE sc.id = $1 AND s.active AND $8 = ANY (m.audience)"
+	 " ON CONFLICT DO NOTHING",
+	 8},
 	{"scenario_stats",
 	 "SELECT a.path[k], a.choices[k], count(*)"
 	 " FROM scenario_attempts a, generate_subscripts(a.choices, 1) k"
@@ -185,11 +193,11 @@ store_scenario_attempt(struct request *r, long long id, int version,
                        const char *outcome)
 {
 	char        ib[24], vb[24], ub[24], sb[24];
-	const char *v[7] = {STORE_INT(ib, id), STORE_INT(vb, version),
+	const char *v[8] = {STORE_INT(ib, id), STORE_INT(vb, version),
 	                    STORE_INT(ub, r->user->id), choices, path,
-	                    STORE_INT(sb, score), outcome};
+	                    STORE_INT(sb, score), outcome, r->user->role};
 
-	return db_exec(r->db, r->arena, "scenario_attempt", 7, v, NULL);
+	return db_exec(r->db, r->arena, "scenario_attempt", 8, v, NULL);
 }
 
 enum db_status
