@@ -183,6 +183,29 @@ db_exec(struct db *db, struct arena *a, const char *name, int nparams,
 	return DB_OK;
 }
 
+enum db_status
+db_exec_row(struct db *db, struct arena *a, const char *name, int nparams,
+            const char *const *values, PGresult **res)
+{
+	enum db_status st = db_exec(db, a, name, nparams, values, res);
+
+	if (st == DB_OK && PQntuples(*res) < 1)
+		return DB_NOT_FOUND;
+	return st;
+}
+
+enum db_status
+db_exec_value(struct db *db, struct arena *a, const char *name, int nparams,
+              const char *const *values, const char **value)
+{
+	PGresult      *res;
+	enum db_status st = db_exec_row(db, a, name, nparams, values, &res);
+
+	if (st == DB_OK)
+		*value = db_value(res, 0, 0);
+	return st;
+}
+
 static enum db_status
 simple(struct db *db, const char *sql)
 {

@@ -55,6 +55,18 @@ enum db_status db_exec(struct db *db, struct arena *a, const char *name,
                        int nparams, const char *const *values,
                        PGresult **res);
 
+/* Like db_exec for a statement that returns one row: DB_NOT_FOUND when it
+ * returns none. */
+enum db_status db_exec_row(struct db *db, struct arena *a, const char *name,
+                           int nparams, const char *const *values,
+                           PGresult **res);
+
+/* The first cell of the one row a statement returns (such as JSON that
+ * PostgreSQL built), arena-owned; DB_NOT_FOUND when there is no row. */
+enum db_status db_exec_value(struct db *db, struct arena *a, const char *name,
+                             int nparams, const char *const *values,
+                             const char **value);
+
 /* Transaction control for store functions that need one. */
 enum db_status db_begin(struct db *db);
 enum db_status db_commit(struct db *db);

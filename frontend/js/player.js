@@ -133,7 +133,7 @@ function showSection(i) {
   if (s.scenario && s.scenario.id) {
     const played = state.done.has(s.id);
     ui.sectionBody.append(el('p', { class: 'scenario-link' },
-      el('a', { class: 'button', href: `/scenario.html?id=${encodeURIComponent(s.scenario.id)}` },
+      el('a', { class: 'button', href: `/scenario.html?id=${encodeURIComponent(s.scenario.id)}&module=${encodeURIComponent(state.slug)}` },
         played ? 'Rollenspel opnieuw spelen' : 'Speel het rollenspel'),
       ' ',
       el('span', { class: 'muted' }, played

@@ -118,12 +118,8 @@ store_audit_list_json(struct request *r, long long before, const char **json)
 {
 	char           b[24];
 	const char    *v[1] = {STORE_INT(b, before)};
-	PGresult      *res;
-	enum db_status st = db_exec(r->db, r->arena, "audit_list", 1, v, &res);
-
-	if (st == DB_OK)
-		*json = db_value(res, 0, 0);
-	return st;
+	return db_exec_value(r->db, r->arena, "audit_list", 1, v,
+	                     json);
 }
 
 enum db_status
@@ -152,12 +148,10 @@ store_token_use(struct request *r, const char *hash, const char *purpose,
 {
 	const char    *v[2] = {hash, purpose};
 	PGresult      *res;
-	enum db_status st = db_exec(r->db, r->arena, "token_use", 2, v, &res);
+	enum db_status st = db_exec_row(r->db, r->arena, "token_use", 2, v, &res);
 
 	if (st != DB_OK)
 		return st;
-	if (PQntuples(res) != 1)
-		return DB_NOT_FOUND;
 	*user_id = db_int(res, 0, 0);
 	return DB_OK;
 }
@@ -178,12 +172,10 @@ store_user_contact(struct request *r, long long user_id, const char **email,
 	char           ub[24];
 	const char    *v[1] = {STORE_INT(ub, user_id)};
 	PGresult      *res;
-	enum db_status st = db_exec(r->db, r->arena, "user_email_of", 1, v, &res);
+	enum db_status st = db_exec_row(r->db, r->arena, "user_email_of", 1, v, &res);
 
 	if (st != DB_OK)
 		return st;
-	if (PQntuples(res) != 1)
-		return DB_NOT_FOUND;
 	*email = db_value(res, 0, 0);
 	*name = db_value(res, 0, 1);
 	*verified = db_value(res, 0, 2)[0] == 't';
@@ -196,12 +188,10 @@ store_user_id_by_email(struct request *r, const char *email, long long *id,
 {
 	const char    *v[1] = {email};
 	PGresult      *res;
-	enum db_status st = db_exec(r->db, r->arena, "user_id_by_email", 1, v, &res);
+	enum db_status st = db_exec_row(r->db, r->arena, "user_id_by_email", 1, v, &res);
 
 	if (st != DB_OK)
 		return st;
-	if (PQntuples(res) != 1)
-		return DB_NOT_FOUND;
 	*id = db_int(res, 0, 0);
 	*name = db_value(res, 0, 1);
 	return DB_OK;
@@ -213,16 +203,8 @@ store_user_password_hash(struct request *r, long long user_id,
 {
 	char           ub[24];
 	const char    *v[1] = {STORE_INT(ub, user_id)};
-	PGresult      *res;
-	enum db_status st =
-	    db_exec(r->db, r->arena, "user_password_hash", 1, v, &res);
-
-	if (st != DB_OK)
-		return st;
-	if (PQntuples(res) != 1)
-		return DB_NOT_FOUND;
-	*hash = db_value(res, 0, 0);
-	return DB_OK;
+	return db_exec_value(r->db, r->arena, "user_password_hash", 1, v,
+	                     hash);
 }
 
 enum db_status
@@ -239,12 +221,8 @@ store_user_export_json(struct request *r, long long user_id, const char **json)
 {
 	char           ub[24];
 	const char    *v[1] = {STORE_INT(ub, user_id)};
-	PGresult      *res;
-	enum db_status st = db_exec(r->db, r->arena, "user_export", 1, v, &res);
-
-	if (st == DB_OK)
-		*json = db_value(res, 0, 0);
-	return st;
+	return db_exec_value(r->db, r->arena, "user_export", 1, v,
+	                     json);
 }
 
 enum db_status

@@ -97,13 +97,8 @@ store_my_certificates_json(struct request *r, const char **json)
 {
 	char           id[24];
 	const char    *v[1] = {STORE_INT(id, r->user->id)};
-	PGresult      *res;
-	enum db_status st = db_exec(r->db, r->arena, "my_certificates", 1, v, &res);
-
-	if (st != DB_OK)
-		return st;
-	*json = db_value(res, 0, 0);
-	return DB_OK;
+	return db_exec_value(r->db, r->arena, "my_certificates", 1, v,
+	                     json);
 }
 
 enum db_status
@@ -113,12 +108,10 @@ store_certificate_public(struct request *r, const char *code,
 	const char    *v[1] = {code};
 	PGresult      *res;
 	enum db_status st =
-	    db_exec(r->db, r->arena, "certificate_public", 1, v, &res);
+	    db_exec_row(r->db, r->arena, "certificate_public", 1, v, &res);
 
 	if (st != DB_OK)
 		return st;
-	if (PQntuples(res) != 1)
-		return DB_NOT_FOUND;
 	out->holder_name = db_value(res, 0, 1);
 	out->module_title = db_value(res, 0, 2);
 	out->issued_at = db_value(res, 0, 3);

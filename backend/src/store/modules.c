@@ -105,13 +105,8 @@ store_modules_list_json(struct request *r, const char **json)
 {
 	char           id[24];
 	const char    *v[2] = {STORE_INT(id, r->user->id), r->user->role};
-	PGresult      *res;
-	enum db_status st = db_exec(r->db, r->arena, "modules_list", 2, v, &res);
-
-	if (st != DB_OK)
-		return st;
-	*json = db_value(res, 0, 0);
-	return DB_OK;
+	return db_exec_value(r->db, r->arena, "modules_list", 2, v,
+	                     json);
 }
 
 /*
@@ -250,12 +245,10 @@ store_quiz_key(struct request *r, const char *slug, struct quiz_key *out)
 	char           id[24];
 	const char    *v[3] = {STORE_INT(id, r->user->id), slug, r->user->role};
 	PGresult      *res;
-	enum db_status st = db_exec(r->db, r->arena, "quiz_key", 3, v, &res);
+	enum db_status st = db_exec_row(r->db, r->arena, "quiz_key", 3, v, &res);
 
 	if (st != DB_OK)
 		return st;
-	if (PQntuples(res) != 1)
-		return DB_NOT_FOUND;
 	out->module_id = db_int(res, 0, 0);
 	out->version = (int)db_int(res, 0, 1);
 	out->pass_mark = (int)db_int(res, 0, 2);

@@ -159,13 +159,8 @@ store_board_schools_json(struct request *r, long long board_id,
 {
 	char           b[24];
 	const char    *v[1] = {STORE_INT(b, board_id)};
-	PGresult      *res;
-	enum db_status st = db_exec(r->db, r->arena, "board_schools", 1, v, &res);
-
-	if (st != DB_OK)
-		return st;
-	*json = db_value(res, 0, 0);
-	return DB_OK;
+	return db_exec_value(r->db, r->arena, "board_schools", 1, v,
+	                     json);
 }
 
 enum db_status
@@ -231,21 +226,13 @@ store_region_list_json(struct request *r, long long only, const char **json)
 {
 	char           b[24];
 	const char    *v[1] = {STORE_INT(b, only)};
-	PGresult      *res;
-	enum db_status st = db_exec(r->db, r->arena, "region_list", 1, v, &res);
-
-	if (st == DB_OK)
-		*json = db_value(res, 0, 0);
-	return st;
+	return db_exec_value(r->db, r->arena, "region_list", 1, v,
+	                     json);
 }
 
 enum db_status
 store_board_list_json(struct request *r, const char **json)
 {
-	PGresult      *res;
-	enum db_status st = db_exec(r->db, r->arena, "board_list", 0, NULL, &res);
-
-	if (st == DB_OK)
-		*json = db_value(res, 0, 0);
-	return st;
+	return db_exec_value(r->db, r->arena, "board_list", 0, NULL,
+	                     json);
 }

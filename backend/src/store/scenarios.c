@@ -107,12 +107,10 @@ store_scenario_meta(struct request *r, long long id, struct scenario_meta *m)
 	char           ib[24];
 	const char    *v[2] = {STORE_INT(ib, id), r->user->role};
 	PGresult      *res;
-	enum db_status st = db_exec(r->db, r->arena, "scenario_meta", 2, v, &res);
+	enum db_status st = db_exec_row(r->db, r->arena, "scenario_meta", 2, v, &res);
 
 	if (st != DB_OK)
 		return st;
-	if (PQntuples(res) != 1)
-		return DB_NOT_FOUND;
 	m->owner_id = db_int(res, 0, 0);
 	m->current_version = (int)db_int(res, 0, 1);
 	m->published_version = (int)db_int(res, 0, 2);
@@ -129,12 +127,10 @@ store_scenario_new_version(struct request *r, long long id, const char *title,
 	const char    *v[4] = {STORE_INT(ib, id), title, audience, doc};
 	PGresult      *res;
 	enum db_status st =
-	    db_exec(r->db, r->arena, "scenario_new_version", 4, v, &res);
+	    db_exec_row(r->db, r->arena, "scenario_new_version", 4, v, &res);
 
 	if (st != DB_OK)
 		return st;
-	if (PQntuples(res) != 1)
-		return DB_NOT_FOUND;
 	*version = (int)db_int(res, 0, 0);
 	return DB_OK;
 }
@@ -145,12 +141,10 @@ store_scenario_publish(struct request *r, long long id, int *version)
 	char           ib[24];
 	const char    *v[1] = {STORE_INT(ib, id)};
 	PGresult      *res;
-	enum db_status st = db_exec(r->db, r->arena, "scenario_publish", 1, v, &res);
+	enum db_status st = db_exec_row(r->db, r->arena, "scenario_publish", 1, v, &res);
 
 	if (st != DB_OK)
 		return st;
-	if (PQntuples(res) != 1)
-		return DB_NOT_FOUND;
 	*version = (int)db_int(res, 0, 0);
 	return DB_OK;
 }
@@ -161,12 +155,8 @@ store_scenario_list_json(struct request *r, bool see_all, const char **json)
 	char           ub[24];
 	const char    *v[3] = {STORE_INT(ub, r->user->id), r->user->role,
 	                       see_all ? "true" : "false"};
-	PGresult      *res;
-	enum db_status st = db_exec(r->db, r->arena, "scenario_list", 3, v, &res);
-
-	if (st == DB_OK)
-		*json = db_value(res, 0, 0);
-	return st;
+	return db_exec_value(r->db, r->arena, "scenario_list", 3, v,
+	                     json);
 }
 
 enum db_status
@@ -175,16 +165,8 @@ store_scenario_document(struct request *r, long long id, int version,
 {
 	char           ib[24], vb[24];
 	const char    *v[2] = {STORE_INT(ib, id), STORE_INT(vb, version)};
-	PGresult      *res;
-	enum db_status st =
-	    db_exec(r->db, r->arena, "scenario_document", 2, v, &res);
-
-	if (st != DB_OK)
-		return st;
-	if (PQntuples(res) != 1)
-		return DB_NOT_FOUND;
-	*doc = db_value(res, 0, 0);
-	return DB_OK;
+	return db_exec_value(r->db, r->arena, "scenario_document", 2, v,
+	                     doc);
 }
 
 enum db_status
@@ -234,13 +216,6 @@ store_media_visible(struct request *r, const char *media_id, bool see_all,
 	char           ub[24];
 	const char    *v[4] = {media_id, STORE_INT(ub, r->user->id), r->user->role,
 	                       see_all ? "true" : "false"};
-	PGresult      *res;
-	enum db_status st = db_exec(r->db, r->arena, "media_visible", 4, v, &res);
-
-	if (st != DB_OK)
-		return st;
-	if (PQntuples(res) != 1)
-		return DB_NOT_FOUND;
-	*mime = db_value(res, 0, 0);
-	return DB_OK;
+	return db_exec_value(r->db, r->arena, "media_visible", 4, v,
+	                     mime);
 }

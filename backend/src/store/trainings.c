@@ -86,12 +86,10 @@ store_training_create(struct request *r, const char *title, const char *slug,
 	const char    *v[5] = {STORE_INT(tb, r->user->id), title, slug, date,
 	                       location};
 	PGresult      *res;
-	enum db_status st = db_exec(r->db, r->arena, "training_create", 5, v, &res);
+	enum db_status st = db_exec_row(r->db, r->arena, "training_create", 5, v, &res);
 
 	if (st != DB_OK)
 		return st;
-	if (PQntuples(res) != 1)
-		return DB_NOT_FOUND;
 	*id = db_int(res, 0, 0);
 	return DB_OK;
 }
@@ -101,12 +99,8 @@ store_training_list_json(struct request *r, const char **json)
 {
 	char           tb[24];
 	const char    *v[1] = {STORE_INT(tb, r->user->id)};
-	PGresult      *res;
-	enum db_status st = db_exec(r->db, r->arena, "training_list", 1, v, &res);
-
-	if (st == DB_OK)
-		*json = db_value(res, 0, 0);
-	return st;
+	return db_exec_value(r->db, r->arena, "training_list", 1, v,
+	                     json);
 }
 
 enum db_status
@@ -116,12 +110,10 @@ store_training_owner(struct request *r, long long id, long long *trainer_id,
 	char           ib[24];
 	const char    *v[1] = {STORE_INT(ib, id)};
 	PGresult      *res;
-	enum db_status st = db_exec(r->db, r->arena, "training_owner", 1, v, &res);
+	enum db_status st = db_exec_row(r->db, r->arena, "training_owner", 1, v, &res);
 
 	if (st != DB_OK)
 		return st;
-	if (PQntuples(res) != 1)
-		return DB_NOT_FOUND;
 	*trainer_id = db_int(res, 0, 0);
 	*module_id = db_int(res, 0, 1);
 	return DB_OK;
@@ -132,15 +124,8 @@ store_training_get_json(struct request *r, long long id, const char **json)
 {
 	char           ib[24];
 	const char    *v[1] = {STORE_INT(ib, id)};
-	PGresult      *res;
-	enum db_status st = db_exec(r->db, r->arena, "training_get", 1, v, &res);
-
-	if (st != DB_OK)
-		return st;
-	if (PQntuples(res) != 1)
-		return DB_NOT_FOUND;
-	*json = db_value(res, 0, 0);
-	return DB_OK;
+	return db_exec_value(r->db, r->arena, "training_get", 1, v,
+	                     json);
 }
 
 enum db_status

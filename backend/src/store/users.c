@@ -91,12 +91,10 @@ store_user_for_token(struct request *r, long long user_id, const char *jti,
 	char           id[24], at[24];
 	const char    *v[3] = {STORE_INT(id, user_id), jti, STORE_INT(at, iat_ms)};
 	PGresult      *res;
-	enum db_status st = db_exec(r->db, r->arena, "user_for_token", 3, v, &res);
+	enum db_status st = db_exec_row(r->db, r->arena, "user_for_token", 3, v, &res);
 
 	if (st != DB_OK)
 		return st;
-	if (PQntuples(res) != 1)
-		return DB_NOT_FOUND;
 	row_to_user(res, out);
 	return DB_OK;
 }
@@ -107,12 +105,10 @@ store_user_by_id(struct request *r, long long user_id, struct user *out)
 	char           id[24];
 	const char    *v[1] = {STORE_INT(id, user_id)};
 	PGresult      *res;
-	enum db_status st = db_exec(r->db, r->arena, "user_by_id", 1, v, &res);
+	enum db_status st = db_exec_row(r->db, r->arena, "user_by_id", 1, v, &res);
 
 	if (st != DB_OK)
 		return st;
-	if (PQntuples(res) != 1)
-		return DB_NOT_FOUND;
 	row_to_user(res, out);
 	return DB_OK;
 }
@@ -149,12 +145,10 @@ store_school_by_join_code(struct request *r, const char *code,
 	const char    *v[1] = {code};
 	PGresult      *res;
 	enum db_status st =
-	    db_exec(r->db, r->arena, "school_by_join_code", 1, v, &res);
+	    db_exec_row(r->db, r->arena, "school_by_join_code", 1, v, &res);
 
 	if (st != DB_OK)
 		return st;
-	if (PQntuples(res) != 1)
-		return DB_NOT_FOUND;
 	*school_id = db_int(res, 0, 0);
 	*board_id = db_int(res, 0, 1);
 	return DB_OK;
@@ -207,13 +201,6 @@ store_user_me_json(struct request *r, long long user_id, const char **json)
 {
 	char           id[24];
 	const char    *v[1] = {STORE_INT(id, user_id)};
-	PGresult      *res;
-	enum db_status st = db_exec(r->db, r->arena, "user_me", 1, v, &res);
-
-	if (st != DB_OK)
-		return st;
-	if (PQntuples(res) != 1)
-		return DB_NOT_FOUND;
-	*json = db_value(res, 0, 0);
-	return DB_OK;
+	return db_exec_value(r->db, r->arena, "user_me", 1, v,
+	                     json);
 }
