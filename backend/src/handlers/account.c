@@ -109,10 +109,7 @@ account_verify_resend(struct request *r, struct response *res)
 		reply_db_error(r, res, DB_ERROR);
 		return;
 	}
-	res->status = 202;
-	res->content_type = "application/json; charset=utf-8";
-	res->body = "{\"sent\":true}";
-	res->body_len = strlen(res->body);
+	http_json_text(r, res, 202, "{\"sent\":true}");
 }
 
 void
@@ -157,11 +154,7 @@ account_password_change(struct request *r, struct response *res)
 		return;
 	}
 	/* Every session ends, this one too: log in with the new password. */
-	http_header_add(r, res, "Set-Cookie",
-	                r->https ? "__Host-session=; HttpOnly; SameSite=Strict; "
-	                           "Path=/; Max-Age=0; Secure"
-	                         : "session=; HttpOnly; SameSite=Strict; Path=/; "
-	                           "Max-Age=0");
+	clear_session_cookie(r, res);
 	http_no_content(res);
 }
 
@@ -205,10 +198,7 @@ account_reset_request(struct request *r, struct response *res)
 		reply_db_error(r, res, st);
 		return;
 	}
-	res->status = 202;
-	res->content_type = "application/json; charset=utf-8";
-	res->body = "{\"sent\":true}";
-	res->body_len = strlen(res->body);
+	http_json_text(r, res, 202, "{\"sent\":true}");
 }
 
 void
@@ -260,11 +250,7 @@ account_export(struct request *r, struct response *res)
 	const char    *json;
 	enum db_status st = store_user_export_json(r, r->user->id, &json);
 
-	if (st != DB_OK) {
-		reply_db_error(r, res, st);
-		return;
-	}
-	http_json_text(r, res, 200, json);
+	reply_json_result(r, res, st, json);
 	http_header_add(r, res, "Content-Disposition",
 	                "attachment; filename=\"mijn-gegevens.json\"");
 }
@@ -312,9 +298,5 @@ account_audit(struct request *r, struct response *res)
 		return;
 	}
 	st = store_audit_list_json(r, before, &json);
-	if (st != DB_OK) {
-		reply_db_error(r, res, st);
-		return;
-	}
-	http_json_text(r, res, 200, json);
+	reply_json_result(r, res, st, json);
 }

@@ -152,12 +152,8 @@ admin_school_create(struct request *r, struct response *res)
 	        JSON_FIELD_OK || !validate_plain_text(municipality))
 		json_object_set_new(fields, "municipality",
 		                    json_string("Vul de gemeente in."));
-	if (json_object_size(fields) > 0) {
-		http_error_full(r, res, 400, "validation_failed",
-		                "De invoer klopt niet.", fields, NULL);
+	if (reply_fields(r, res, fields))
 		return;
-	}
-	json_decref(fields);
 	st = store_board_exists(r, board_id);
 	if (st == DB_NOT_FOUND) {
 		reply_invalid_field(r, res, "board_id", "Dit bestuur bestaat niet.");
@@ -217,12 +213,8 @@ admin_user_create(struct request *r, struct response *res)
 	if (role_ok && strcmp(role, "region_viewer") == 0 && region_id == 0)
 		json_object_set_new(fields, "region_id",
 		                    json_string("Een regio-account hoort bij een regio."));
-	if (json_object_size(fields) > 0) {
-		http_error_full(r, res, 400, "validation_failed",
-		                "De invoer klopt niet.", fields, NULL);
+	if (reply_fields(r, res, fields))
 		return;
-	}
-	json_decref(fields);
 	/* Only the scope that fits the role is kept. */
 	if (strcmp(role, "board_admin") != 0)
 		board_id = 0;
@@ -328,11 +320,7 @@ admin_region_list(struct request *r, struct response *res)
 	                          ? 0 : r->user->region_id;
 	enum db_status st = store_region_list_json(r, only, &json);
 
-	if (st != DB_OK) {
-		reply_db_error(r, res, st);
-		return;
-	}
-	http_json_text(r, res, 200, json);
+	reply_json_result(r, res, st, json);
 }
 
 void
@@ -341,9 +329,5 @@ admin_board_list(struct request *r, struct response *res)
 	const char    *json;
 	enum db_status st = store_board_list_json(r, &json);
 
-	if (st != DB_OK) {
-		reply_db_error(r, res, st);
-		return;
-	}
-	http_json_text(r, res, 200, json);
+	reply_json_result(r, res, st, json);
 }

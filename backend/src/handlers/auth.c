@@ -156,12 +156,8 @@ auth_register(struct request *r, struct response *res)
 	    JSON_FIELD_OK)
 		json_object_set_new(fields, "join_code",
 		                    json_string("Vul de schoolcode in."));
-	if (json_object_size(fields) > 0) {
-		http_error_full(r, res, 400, "validation_failed",
-		                "De invoer klopt niet.", fields, NULL);
+	if (reply_fields(r, res, fields))
 		return;
-	}
-	json_decref(fields);
 	st = store_school_by_join_code(r, join_code, &school_id, &board_id);
 	if (st == DB_NOT_FOUND) {
 		reply_invalid_field(r, res, "join_code",
@@ -205,11 +201,7 @@ auth_logout(struct request *r, struct response *res)
 		reply_db_error(r, res, st);
 		return;
 	}
-	http_header_add(r, res, "Set-Cookie",
-	                r->https ? "__Host-session=; HttpOnly; SameSite=Strict; "
-	                           "Path=/; Max-Age=0; Secure"
-	                         : "session=; HttpOnly; SameSite=Strict; Path=/; "
-	                           "Max-Age=0");
+	clear_session_cookie(r, res);
 	http_no_content(res);
 }
 
@@ -219,9 +211,5 @@ auth_me(struct request *r, struct response *res)
 	const char    *json;
 	enum db_status st = store_user_me_json(r, r->user->id, &json);
 
-	if (st != DB_OK) {
-		reply_db_error(r, res, st);
-		return;
-	}
-	http_json_text(r, res, 200, json);
+	reply_json_result(r, res, st, json);
 }

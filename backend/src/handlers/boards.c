@@ -106,11 +106,7 @@ boards_schools(struct request *r, struct response *res)
 	if (!board_param(r, res, &board_id))
 		return;
 	st = store_board_schools_json(r, board_id, &json);
-	if (st != DB_OK) {
-		reply_db_error(r, res, st);
-		return;
-	}
-	http_json_text(r, res, 200, json);
+	reply_json_result(r, res, st, json);
 }
 
 void
@@ -192,11 +188,7 @@ boards_history(struct request *r, struct response *res)
 	if (!board_param(r, res, &board_id))
 		return;
 	st = store_board_history_json(r, board_id, &json);
-	if (st != DB_OK) {
-		reply_db_error(r, res, st);
-		return;
-	}
-	http_json_text(r, res, 200, json);
+	reply_json_result(r, res, st, json);
 }
 
 /* /boards/{board}/schools/{school}/...: both ids checked against the caller. */
@@ -224,11 +216,7 @@ boards_staff(struct request *r, struct response *res)
 	if (!school_param(r, res, &school_id))
 		return;
 	st = store_school_staff_json(r, school_id, &json);
-	if (st != DB_OK) {
-		reply_db_error(r, res, st);
-		return;
-	}
-	http_json_text(r, res, 200, json);
+	reply_json_result(r, res, st, json);
 }
 
 void
@@ -241,11 +229,7 @@ boards_expiring(struct request *r, struct response *res)
 	if (!school_param(r, res, &school_id))
 		return;
 	st = store_school_expiring_json(r, school_id, &json);
-	if (st != DB_OK) {
-		reply_db_error(r, res, st);
-		return;
-	}
-	http_json_text(r, res, 200, json);
+	reply_json_result(r, res, st, json);
 }
 
 void

@@ -18,11 +18,7 @@ certificates_mine(struct request *r, struct response *res)
 	const char    *json;
 	enum db_status st = store_my_certificates_json(r, &json);
 
-	if (st != DB_OK) {
-		reply_db_error(r, res, st);
-		return;
-	}
-	http_json_text(r, res, 200, json);
+	reply_json_result(r, res, st, json);
 }
 
 /* Looks up a public certificate; answers 404 or 503 itself on failure. */

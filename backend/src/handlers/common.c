@@ -33,6 +33,38 @@ reply_db_error(struct request *r, struct response *res, enum db_status st)
 }
 
 void
+reply_json_result(struct request *r, struct response *res, enum db_status st,
+                  const char *json)
+{
+	if (st != DB_OK)
+		reply_db_error(r, res, st);
+	else
+		http_json_text(r, res, 200, json);
+}
+
+bool
+reply_fields(struct request *r, struct response *res, json_t *fields)
+{
+	if (json_object_size(fields) == 0) {
+		json_decref(fields);
+		return false;
+	}
+	http_error_full(r, res, 400, "validation_failed", "De invoer klopt niet.",
+	                fields, NULL);
+	return true;
+}
+
+void
+clear_session_cookie(struct request *r, struct response *res)
+{
+	http_header_add(r, res, "Set-Cookie",
+	                r->https ? "__Host-session=; HttpOnly; SameSite=Strict; "
+	                           "Path=/; Max-Age=0; Secure"
+	                         : "session=; HttpOnly; SameSite=Strict; Path=/; "
+	                           "Max-Age=0");
+}
+
+void
 reply_invalid_field(struct request *r, struct response *res, const char *field,
                     const char *reason)
 {

@@ -10,6 +10,17 @@
 /* Answers the error that matches a failed store call: 404, 409, 503, 500. */
 void reply_db_error(struct request *r, struct response *res, enum db_status st);
 
+/* Answers 200 with JSON text from the store, or the error of a failed call. */
+void reply_json_result(struct request *r, struct response *res,
+                       enum db_status st, const char *json);
+
+/* Answers 400 validation_failed with every entry of `fields` and returns
+ * true; false (and nothing sent) when it is empty.  Takes `fields`. */
+bool reply_fields(struct request *r, struct response *res, json_t *fields);
+
+/* Ends the session cookie in the browser. */
+void clear_session_cookie(struct request *r, struct response *res);
+
 /* Answers 400 validation_failed with one field and its reason. */
 void reply_invalid_field(struct request *r, struct response *res,
                          const char *field, const char *reason);

@@ -22,11 +22,7 @@ modules_list(struct request *r, struct response *res)
 	const char    *json;
 	enum db_status st = store_modules_list_json(r, &json);
 
-	if (st != DB_OK) {
-		reply_db_error(r, res, st);
-		return;
-	}
-	http_json_text(r, res, 200, json);
+	reply_json_result(r, res, st, json);
 }
 
 void

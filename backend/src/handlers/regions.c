@@ -23,11 +23,7 @@ regions_coverage(struct request *r, struct response *res)
 	if (!region_param(r, res, &region_id))
 		return;
 	st = store_region_coverage_json(r, region_id, &json);
-	if (st != DB_OK) {
-		reply_db_error(r, res, st);
-		return;
-	}
-	http_json_text(r, res, 200, json);
+	reply_json_result(r, res, st, json);
 }
 
 void
@@ -40,9 +36,5 @@ regions_history(struct request *r, struct response *res)
 	if (!region_param(r, res, &region_id))
 		return;
 	st = store_region_history_json(r, region_id, &json);
-	if (st != DB_OK) {
-		reply_db_error(r, res, st);
-		return;
-	}
-	http_json_text(r, res, 200, json);
+	reply_json_result(r, res, st, json);
 }

@@ -181,11 +181,7 @@ scenarios_list(struct request *r, struct response *res)
 	const char    *json;
 	enum db_status st = store_scenario_list_json(r, sees_all(r), &json);
 
-	if (st != DB_OK) {
-		reply_db_error(r, res, st);
-		return;
-	}
-	http_json_text(r, res, 200, json);
+	reply_json_result(r, res, st, json);
 }
 
 /* The version the caller plays or reads: the owner the current one (or

@@ -32,12 +32,8 @@ trainings_create(struct request *r, struct response *res)
 	if (json_get_string(r->json, "location", 1, 200, &location) != JSON_FIELD_OK ||
 	    !validate_plain_text(location))
 		json_object_set_new(fields, "location", json_string("Vul de locatie in."));
-	if (json_object_size(fields) > 0) {
-		http_error_full(r, res, 400, "validation_failed",
-		                "De invoer klopt niet.", fields, NULL);
+	if (reply_fields(r, res, fields))
 		return;
-	}
-	json_decref(fields);
 	st = store_training_create(r, title, slug, date, location, &id);
 	if (st == DB_NOT_FOUND) {
 		reply_invalid_field(r, res, "module_slug", "Deze module bestaat niet.");
@@ -58,11 +54,7 @@ trainings_list(struct request *r, struct response *res)
 	const char    *json;
 	enum db_status st = store_training_list_json(r, &json);
 
-	if (st != DB_OK) {
-		reply_db_error(r, res, st);
-		return;
-	}
-	http_json_text(r, res, 200, json);
+	reply_json_result(r, res, st, json);
 }
 
 /* The training of the path, which only its trainer may see or change. */
@@ -100,11 +92,7 @@ trainings_get(struct request *r, struct response *res)
 	if (!own_training(r, res, &id, &module_id))
 		return;
 	st = store_training_get_json(r, id, &json);
-	if (st != DB_OK) {
-		reply_db_error(r, res, st);
-		return;
-	}
-	http_json_text(r, res, 200, json);
+	reply_json_result(r, res, st, json);
 }
 
 static bool
