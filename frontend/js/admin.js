@@ -1,8 +1,9 @@
 // admin.html: the platform operator's forms. Create a region, a board, a school (shows
 // the new join code) and an account; link a trainer to a board; import DUO's school
-// register. Server field errors (`error.fields`, Dutch) appear next to their fields.
+// register; read the audit log and erase a person. Server field errors
+// (`error.fields`, Dutch) appear next to their fields.
 
-import { ApiError, post, seg } from './api.js';
+import { ApiError, get, post, seg } from './api.js';
 import {
   describeError, el, renderUserNav, replaceChildren, requireUser, showPageError,
 } from './ui.js';
@@ -91,9 +92,10 @@ const values = (form) => Object.fromEntries([...new FormData(form).entries()]
 /**
  * Wires one form. `check(v, err)` validates in the browser (err(name, text)); `request(v)`
  * gives { path, body }; `success(answer, v)` gives the content of the success message;
- * `conflict` / `notFound` (optional) give [field, text] for a 409 / 404.
+ * `conflict` / `notFound` (optional) give [field, text] for a 409 / 404; `confirmText(v)`
+ * (optional) is asked with window.confirm first, and nothing is sent when it is declined.
  */
-function setupForm(form, { check, request, success, conflict, notFound, after }) {
+function setupForm(form, { check, request, success, conflict, notFound, after, confirmText }) {
   const button = form.querySelector('button[type="submit"]');
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -104,6 +106,7 @@ function setupForm(form, { check, request, success, conflict, notFound, after })
       focusFirstInvalid(form);
       return;
     }
+    if (confirmText && !window.confirm(confirmText(v))) return;
     const { path, body } = request(v);
     button.disabled = true;
     form.setAttribute('aria-busy', 'true');
@@ -320,6 +323,153 @@ function setupRegisterUpload() {
   });
 }
 
+// ---- audit log ---------------------------------------------------------------------
+
+const AUDIT_LABELS = {
+  roster_import: 'Personeelslijst ingelezen',
+  join_code_rotate: 'Schoolcode vernieuwd',
+  scenario_publish: 'Scenario gepubliceerd',
+  attendance: 'Aanwezigheid geregistreerd',
+  account_create: 'Account aangemaakt',
+  trainer_board_link: 'Trainer aan bestuur gekoppeld',
+  package_item: 'Preventiepakket bijgewerkt',
+  school_register_import: 'DUO-register ingelezen',
+  password_change: 'Wachtwoord gewijzigd',
+  erase: 'Persoon gewist',
+};
+
+const TARGET_LABELS = {
+  user: 'account',
+  school: 'school',
+  board: 'bestuur',
+  region: 'regio',
+  training: 'training',
+  scenario: 'scenario',
+  register: 'DUO-register',
+};
+
+const two = (n) => String(n).padStart(2, '0');
+
+/** "22-11-2026 23:28" (Dutch time) for an RFC 3339 time; the input when unreadable. */
+function formatDateTime(iso) {
+  const d = new Date(iso);
+  if (!iso || Number.isNaN(d.getTime())) return String(iso || '');
+  try {
+    const parts = new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'Europe/Amsterdam', year: 'numeric', month: 'numeric', day: 'numeric',
+      hour: 'numeric', minute: 'numeric', hourCycle: 'h23',
+    }).formatToParts(d);
+    const p = (t) => Number(parts.find((x) => x.type === t).value);
+    return `${two(p('day'))}-${two(p('month'))}-${p('year')} ${two(p('hour') % 24)}:${two(p('minute'))}`;
+  } catch (e) {
+    return d.toISOString().slice(0, 16).replace('T', ' ');
+  }
+}
+
+/** "account 94" for "user:94"; other targets as they are. */
+function targetText(target) {
+  const m = /^([a-z_]+):(.*)$/.exec(String(target ?? ''));
+  if (m && TARGET_LABELS[m[1]]) return `${TARGET_LABELS[m[1]]} ${m[2]}`;
+  return String(target ?? '');
+}
+
+/** Compact text for the details object: "key: value, key: value"; "–" when empty. */
+function detailsText(details) {
+  if (details === null || details === undefined || details === '') return '–';
+  if (typeof details !== 'object') return String(details);
+  const entries = Array.isArray(details) ? [['', details]] : Object.entries(details);
+  if (!entries.length) return '–';
+  return entries.map(([k, v]) => {
+    const value = v !== null && typeof v === 'object' ? JSON.stringify(v) : String(v);
+    return k ? `${k}: ${value}` : value;
+  }).join(', ');
+}
+
+function auditRow(a) {
+  const details = detailsText(a.details);
+  const short = details.length > 240 ? `${details.slice(0, 239)}…` : details;
+  const actor = a.actor || (a.actor_id === null || a.actor_id === undefined ? 'systeem' : `account ${a.actor_id}`);
+  return el('tr', { 'data-id': String(a.id), 'data-action': String(a.action || '') },
+    el('td', { class: 'audit-time' }, el('time', { datetime: a.at || false }, formatDateTime(a.at))),
+    el('td', { class: 'email' }, actor,
+      a.actor_id !== null && a.actor_id !== undefined ? el('span', { class: 'meta' }, ` (${a.actor_id})`) : null),
+    el('td', {}, AUDIT_LABELS[a.action] || String(a.action || '')),
+    el('td', { class: 'audit-target' }, targetText(a.target)),
+    el('td', { class: 'audit-details', title: short !== details ? details : false }, short));
+}
+
+/** The audit table: newest first; "Oudere" asks for the page before the oldest row. */
+function setupAuditLog() {
+  const rows = $id('audit-rows');
+  const scroll = $id('audit-scroll');
+  const status = $id('audit-status');
+  const errorBox = $id('audit-error');
+  const older = $id('audit-older');
+  const refresh = $id('audit-refresh');
+  let oldest = null;
+  let busy = false;
+
+  const load = async (before) => {
+    if (busy) return;
+    busy = true;
+    older.disabled = true;
+    refresh.disabled = true;
+    errorBox.hidden = true;
+    status.className = 'loading';
+    status.textContent = before ? 'Oudere regels worden geladen…' : 'Het auditlog wordt geladen…';
+    try {
+      const list = await get(before ? `/audit?before=${encodeURIComponent(before)}` : '/audit');
+      const items = Array.isArray(list) ? list : [];
+      if (!before) replaceChildren(rows);
+      for (const a of items) rows.append(auditRow(a));
+      const ids = items.map((a) => Number(a.id)).filter((n) => Number.isFinite(n));
+      if (ids.length) oldest = Math.min(...ids);
+      const shown = rows.querySelectorAll('tr[data-id]').length;
+      scroll.hidden = shown === 0;
+      if (!before && !items.length) {
+        status.textContent = 'Er staat nog niets in het auditlog.';
+      } else if (before && !items.length) {
+        status.textContent = `Er zijn geen oudere regels. ${formatNumber(shown)} regels getoond.`;
+      } else {
+        status.textContent = `${formatNumber(shown)} regels getoond, de nieuwste eerst.`;
+      }
+      status.className = 'meta';
+      older.hidden = !items.length || oldest === null || oldest <= 1;
+    } catch (err) {
+      status.textContent = '';
+      errorBox.textContent = err instanceof ApiError && err.status === 401
+        ? 'Je bent niet meer ingelogd. Log opnieuw in.'
+        : `Het auditlog kon niet worden geladen. ${describeError(err)}`;
+      errorBox.hidden = false;
+    } finally {
+      busy = false;
+      older.disabled = false;
+      refresh.disabled = false;
+    }
+  };
+
+  older.addEventListener('click', () => { if (oldest !== null) load(oldest); });
+  refresh.addEventListener('click', () => { oldest = null; load(null); });
+  load(null);
+  return () => { oldest = null; load(null); };
+}
+
+function setupEraseForm(reloadAudit) {
+  const form = $id('erase-form');
+  setupForm(form, {
+    check: (v, err) => { idField(v, err, 'user_id', { what: 'gebruikersnummer' }); },
+    confirmText: (v) => `Weet je zeker dat je account ${parseId(v.user_id)} wilt wissen? Naam en e-mailadres worden verwijderd en het account kan niet meer inloggen. Dit kan niet ongedaan worden gemaakt.`,
+    request: (v) => ({ path: `/users/${seg(parseId(v.user_id))}/erase`, body: undefined }),
+    success: (a, v) => {
+      formMessage(form).setAttribute('data-id', String(parseId(v.user_id)));
+      return `Account ${parseId(v.user_id)} is gewist: naam en e-mailadres zijn verwijderd. De aantallen in de overzichten blijven kloppen.`;
+    },
+    notFound: () => ['user_id', 'Er is geen account met dit gebruikersnummer, of het is al gewist.'],
+    conflict: (err) => ['user_id', err.message || 'Dit account kan niet worden gewist.'],
+    after: reloadAudit,
+  });
+}
+
 async function main() {
   let user;
   try {
@@ -339,6 +489,8 @@ async function main() {
   setupUserForm();
   setupTrainerForm();
   setupRegisterUpload();
+  const reloadAudit = setupAuditLog();
+  setupEraseForm(reloadAudit);
   $id('admin-loading').hidden = true;
   $id('admin-content').hidden = false;
 }

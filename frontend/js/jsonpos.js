@@ -95,6 +95,8 @@ export function locateJson(text) {
         for (;;) {
           ws();
           if (text[i] !== '"') {
+            if (text[i] === '}' && value && Object.keys(value).length > 0) fail('Na het laatste veld mag geen komma staan.');
+            if (text[i] === "'") fail('JSON gebruikt dubbele aanhalingstekens ("), geen enkele.');
             fail(`Hier moet een naam tussen aanhalingstekens komen, maar er staat ${describe(i)}.`);
           }
           const k = parseString();
@@ -122,6 +124,8 @@ export function locateJson(text) {
         i += 1;
       } else {
         for (let index = 0; ; index += 1) {
+          ws();
+          if (index > 0 && text[i] === ']') fail('Na het laatste element mag geen komma staan.');
           value.push(parseValue(pointerChild(pointer, index), depth + 1, null));
           ws();
           if (text[i] === ',') { i += 1; continue; }
@@ -204,9 +208,12 @@ export function placeFor(text, places, pointer) {
   const start = place.keyStart !== undefined ? place.keyStart : place.start;
   let end = place.end;
   if (place.container) {
-    // A whole node can be long: select only its first line ("n3": {).
+    // A whole node can be long: select only its first line ("n3": {). An array element
+    // (a choice) has no name on that line, so it is selected whole when it is short.
     const eol = text.indexOf('\n', start);
-    end = Math.min(place.end, eol === -1 ? text.length : eol);
+    const firstLineEnd = Math.min(place.end, eol === -1 ? text.length : eol);
+    const lines = text.slice(start, place.end).split('\n').length;
+    end = place.keyStart === undefined && lines <= 12 ? place.end : firstLineEnd;
   }
   return { start, end, exact, pointer: p };
 }

@@ -40,6 +40,28 @@ for (const b of document.querySelectorAll('[data-show]')) {
 }
 if (window.location.hash === '#registreren') show('register', { focus: false });
 
+// ---- a message from another page (?melding=<key>; fixed texts only) ---------------
+
+const NOTICES = {
+  'wachtwoord-gewijzigd': 'Je wachtwoord is gewijzigd en je bent overal uitgelogd. Log in met je nieuwe wachtwoord.',
+  'wachtwoord-ingesteld': 'Je nieuwe wachtwoord is opgeslagen. Log ermee in.',
+};
+{
+  const params = new URLSearchParams(window.location.search);
+  const key = params.get('melding');
+  if (key !== null) {
+    if (Object.prototype.hasOwnProperty.call(NOTICES, key)) {
+      const notice = document.getElementById('login-notice');
+      notice.textContent = NOTICES[key];
+      notice.hidden = false;
+      show('login', { focus: false });
+    }
+    params.delete('melding');
+    const qs = params.toString();
+    window.history.replaceState(null, '', window.location.pathname + (qs ? `?${qs}` : '') + window.location.hash);
+  }
+}
+
 // ---- field errors ---------------------------------------------------------------
 
 function fieldInput(form, name) {

@@ -8,6 +8,7 @@ import {
 } from './ui.js';
 
 const ID_RE = /^[1-9][0-9]{0,17}$/;
+const SLUG_RE = /^[a-z0-9][a-z0-9-]{0,63}$/;
 const main = document.getElementById('main');
 const root = document.getElementById('scenario-root');
 const loading = document.getElementById('scenario-loading');
@@ -25,7 +26,16 @@ async function load(id) {
 }
 
 async function start() {
-  const id = new URLSearchParams(window.location.search).get('id') || '';
+  const params = new URLSearchParams(window.location.search);
+  const id = params.get('id') || '';
+  // Opened from a module section (scenario.html?id=N&module=<slug>): lead back there.
+  const moduleSlug = SLUG_RE.test(params.get('module') || '') ? params.get('module') : null;
+  const moduleHref = moduleSlug ? `/module.html?slug=${encodeURIComponent(moduleSlug)}` : null;
+  if (moduleHref) {
+    const back = document.getElementById('back-link');
+    back.href = moduleHref;
+    back.textContent = 'Terug naar de module';
+  }
   if (!ID_RE.test(id)) {
     notFound();
     return;
@@ -58,6 +68,13 @@ async function start() {
     version: first.version,
     headingLevel: 1,
     reload: () => load(id),
+    onFinish: () => {
+      if (!moduleHref) return;
+      const actions = root.querySelector('.scenario-end .actions');
+      if (actions && !actions.querySelector('.module-back')) {
+        actions.append(el('a', { class: 'button module-back', href: moduleHref }, 'Verder met de module'));
+      }
+    },
   });
 }
 

@@ -85,6 +85,8 @@ const state = {
   lineCount: 0,
 };
 
+let inputTimer = null;
+
 const statusLabel = (s) => (s === 'published' ? 'Gepubliceerd' : 'Concept');
 
 // ---- list -----------------------------------------------------------------------
@@ -559,7 +561,7 @@ function clearErrors() {
 function showSyntaxError(located) {
   const starts = lineStarts(ui.input.value);
   const { line, column } = lineAt(starts, located.offset);
-  state.syntax = { message: located.message, offset: located.offset, line };
+  state.syntax = { message: located.message, offset: located.offset, line, text: ui.input.value };
   const jump = el('button', { type: 'button', class: 'link-button error-path' }, `regel ${line}, kolom ${column}`);
   jump.addEventListener('click', jumpToSyntax);
   ui.errorList.hidden = false;
@@ -609,6 +611,7 @@ function showServerErrors(err) {
 async function save(event) {
   if (event) event.preventDefault();
   if (state.busy) return;
+  clearTimeout(inputTimer);
   hideMessage(ui.editorMessage);
   clearErrors();
   const text = ui.input.value;
@@ -765,12 +768,11 @@ async function loadFile(file) {
   }
 }
 
-let inputTimer = null;
 function onInput() {
   clearTimeout(inputTimer);
   inputTimer = setTimeout(() => {
     relocateErrors();
-    if (state.syntax) {
+    if (state.syntax && state.syntax.text !== ui.input.value) {
       // The mark of a syntax error is only right until the text changes.
       state.syntax = null;
     }

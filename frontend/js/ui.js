@@ -180,8 +180,15 @@ export function renderUserNav(user, { beforeLogout } = {}) {
   const links = (ROLE_NAV[user.role] || LEARNER_NAV).map(([href, label]) => el('a', {
     href, class: 'nav-link', 'aria-current': window.location.pathname === href ? 'page' : false,
   }, label));
+  // Every logged-in user: their own account page. A class of its own (not nav-link),
+  // so that the role links stay a list of the role's pages.
+  const account = el('a', {
+    href: '/account.html', class: 'account-link',
+    'aria-current': window.location.pathname === '/account.html' ? 'page' : false,
+  }, 'Mijn account');
   replaceChildren(nav,
     links,
+    account,
     el('span', { class: 'user-name' },
       el('span', { class: 'visually-hidden' }, 'Ingelogd als '), user.name || user.email || ''),
     button,

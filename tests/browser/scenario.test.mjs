@@ -13,10 +13,13 @@
 //   undefined); focus moves to the feedback after each choice; the outcome and the score
 //   come from the server; "Opnieuw spelen" starts over.
 //   trainer again: the choice statistics count the teacher's choices, grouped under the
-//   Meldcode steps; trainings.html offers a module field.
+//   Meldcode steps. trainings.html: creates a session for af-praktijktraining, an address
+//   outside the trainer's boards is refused (403, nothing recorded), and the demo
+//   teacher is recorded as present, not passed (so no certificate is issued).
 //
 // The test adds to the stack one scenario owned by the demo trainer (a unique title, two
-// versions), one image, and the demo teacher's attempt. The trainer's preview is only
+// versions), one image, the demo teacher's attempt, and one training session with the
+// demo teacher present (not passed). The trainer's preview is only
 // opened, not played, so the statistics hold the teacher's choices alone.
 //
 // Environment:
@@ -43,6 +46,7 @@ const DEMO_ACCOUNTS = process.env.DEMO_ACCOUNTS || join(repoRoot, 'var', 'run', 
 const SCREENSHOT_DIR = resolve(process.env.SCREENSHOT_DIR || join(here, 'screenshots'));
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const STEP_TIMEOUT = 15000;
+const TRAINING_MODULE = 'af-praktijktraining';
 
 const SCRIPT_TEXT = '<script>window.__pwned=1</script>';
 const IMG_TEXT = '<img src=x onerror="window.__pwned=2">';
@@ -445,7 +449,7 @@ async function main() {
       assert(overflow <= 1, `scenario.html is ${overflow}px wider than the screen`);
       await shot(player, 'scenario-04-player-phone');
       await player.setViewportSize({ width: 1280, height: 900 });
-    }, { needs: false });
+    }, { blocks: false });
 
     // -- trainer: statistics ------------------------------------------------------------------
     await check('the studio\'s statistics count the teacher\'s choices under the Meldcode steps', async () => {
@@ -466,17 +470,45 @@ async function main() {
       await waitForText(gesprek.locator('tr[data-choice="0"] td').first(), IMG_TEXT, 'choice text as text');
       assertEqual(await studio.locator('.stats-group[data-step="overig"]').count(), 0, 'no "Overig" group (every node with choices has a step)');
       await shot(studio, 'scenario-05-studio-stats');
-    }, { needs: false });
+    }, { blocks: false });
 
-    await check('trainings.html: the trainer can open it and gets a module field and the attendance form', async () => {
+    await check('trainings.html: a session is created (module by slug when the module list is empty) and opened', async () => {
       await studio.goto(`${BASE_URL}/trainings.html`);
       await studio.locator('#trainings').waitFor({ state: 'visible' });
-      await studio.locator('#training-module').waitFor();
-      await studio.getByLabel('Titel').waitFor();
-      await studio.getByLabel('Datum').waitFor();
-      await studio.getByLabel('Locatie').waitFor();
+      await studio.getByLabel('Titel').fill(`Browsertest-training ${stamp}`);
+      const moduleField = studio.locator('#training-module');
+      if (await moduleField.evaluate((n) => n.tagName === 'SELECT')) {
+        await moduleField.selectOption(TRAINING_MODULE);
+      } else {
+        await waitForText(studio.locator('#module-field .hint'), 'bijvoorbeeld af-praktijktraining', 'slug hint');
+        await moduleField.fill(TRAINING_MODULE);
+      }
+      await studio.getByLabel('Datum').fill('2026-12-01');
+      await studio.getByLabel('Locatie').fill('Heuvelstad');
+      await studio.getByRole('button', { name: 'Training aanmaken' }).click();
+      await waitForText(studio.locator('#create-message'), 'is aangemaakt', 'create message');
+      await studio.locator('#detail').waitFor({ state: 'visible' });
+      await waitForText(studio.locator('#detail-title'), `Browsertest-training ${stamp}`, 'session title');
+      await waitForText(studio.locator('#training-rows'), `Browsertest-training ${stamp}`, 'session in the list');
+    }, { blocks: false });
+
+    await check('attendance: an e-mail outside the trainer\'s boards is refused with the server\'s 403 message; the demo teacher is recorded (not passed)', async () => {
+      assert(await studio.locator('#detail').isVisible(), 'a session is open');
+      const rows = studio.locator('#attendee-rows tr');
+      await rows.nth(0).locator('.attendee-email').fill(`niemand.${stamp}@example.invalid`);
+      await rows.nth(0).locator('.attendee-passed').check();
+      await studio.getByRole('button', { name: 'Aanwezigheid opslaan' }).click();
+      await waitForText(studio.locator('#record-outcome'), 'Niet opgeslagen', '403 message');
+      await waitForText(studio.locator('#record-outcome'), `niemand.${stamp}@example.invalid`, 'the server names the address');
+      await waitForText(studio.locator('#attendance-root'), 'Nog niemand vastgelegd', 'nothing recorded');
+      await rows.nth(0).locator('.attendee-email').fill(accounts.teacher.email);
+      await rows.nth(0).locator('.attendee-passed').uncheck();
+      await studio.getByRole('button', { name: 'Aanwezigheid opslaan' }).click();
+      await waitForText(studio.locator('#record-outcome'), '1 deelnemer vastgelegd, 0 certificaten uitgereikt', 'result');
+      const row = studio.locator(`#attendance-table tr[data-email="${accounts.teacher.email}"]`);
+      await waitForText(row, 'Aanwezig, niet geslaagd', 'attendance row');
       await shot(studio, 'scenario-06-trainings');
-    }, { needs: false });
+    }, { blocks: false });
 
     await check('no CSP violations or script errors in the browser console', () => {
       assert(consoleProblems.length === 0, consoleProblems.join('\n'));
