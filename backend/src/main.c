@@ -12,6 +12,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#ifdef __SANITIZE_ADDRESS__
+#include <sanitizer/lsan_interface.h>
+#endif
+
 #include "auth.h"
 #include "config.h"
 #include "db.h"
@@ -26,6 +30,7 @@ static volatile sig_atomic_t got_term;
 
 static void on_term(int sig);
 static pid_t spawn(const struct config *c, int fd);
+static void child_exit(int status) __attribute__((noreturn));
 static void stop_all(pid_t *pids, int n);
 
 static void
@@ -35,6 +40,17 @@ on_term(int sig)
 	got_term = 1;
 }
 
+/* A child ends with _exit (the parent's atexit handlers and stdio buffers
+ * are not its own), so under LeakSanitizer it checks for leaks itself. */
+static void
+child_exit(int status)
+{
+#ifdef __SANITIZE_ADDRESS__
+	__lsan_do_leak_check();
+#endif
+	_exit(status);
+}
+
 static pid_t
 spawn(const struct config *c, int fd)
 {
@@ -42,7 +58,7 @@ spawn(const struct config *c, int fd)
 
 	if (pid == 0) {
 		signal(SIGCHLD, SIG_DFL);
-		_exit(worker_run(c, fd));
+		child_exit(worker_run(c, fd));
 	}
 	if (pid < 0)
 		log_error("master: fork failed: %s", strerror(errno));
@@ -56,7 +72,7 @@ spawn_mailer(const struct config *c, int fd)
 
 	if (pid == 0) {
 		close(fd);
-		_exit(mailer_run(c));
+		child_exit(mailer_run(c));
 	}
 	if (pid < 0)
 		log_error("master: fork failed: %s", strerror(errno));
