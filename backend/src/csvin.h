@@ -71,9 +71,11 @@ struct csvin_record {
 	size_t   n_kept;  /* entries in field[]: n_fields, at most max_fields */
 	bool     has_nul; /* a field holds NUL; field[] then stops there */
 	/*
-	 * NUL-terminated field values, unquoted but not trimmed.  The callback
-	 * may change them in place (csvin_trim); they belong to the reader and
-	 * are gone when the callback returns.
+	 * NUL-terminated field values as libcsv gives them: unquoted, with
+	 * the spaces and tabs around an unquoted field dropped but those
+	 * inside quotes kept.  The callback may change them in place
+	 * (csvin_trim); they belong to the reader and are gone when the
+	 * callback returns.
 	 */
 	char **field;
 };

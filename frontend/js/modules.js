@@ -35,6 +35,10 @@ function moduleCard(m) {
     el('span', { class: `status status-${status}` }, STATUS_LABELS[status]));
   if (status === 'completed' && p.expires_at) {
     statusLine.append(' geldig tot ', timeEl(p.expires_at));
+    // In its last 90 days a certificate can be renewed by passing again.
+    if (p.expiring_soon) {
+      statusLine.append(' ', el('span', { class: 'badge badge-warn' }, 'verloopt binnenkort'));
+    }
   } else if (status === 'expired' && p.expires_at) {
     statusLine.append(' sinds ', timeEl(p.expires_at));
   }
@@ -57,8 +61,8 @@ function moduleCard(m) {
         `${done} van ${total} onderdelen klaar`)),
     statusLine,
     el('div', { class: 'card-actions' },
-      el('a', { class: status === 'completed' ? 'button' : 'button button-primary', href },
-        ACTIONS[status],
+      el('a', { class: status === 'completed' && !p.expiring_soon ? 'button' : 'button button-primary', href },
+        status === 'completed' && p.expiring_soon ? 'Vernieuwen' : ACTIONS[status],
         el('span', { class: 'visually-hidden' }, `: ${m.title || m.slug}`))));
 }
 

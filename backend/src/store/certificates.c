@@ -18,8 +18,11 @@ const struct db_stmt store_certificates_stmts[] = {
 	 "WITH a AS (INSERT INTO quiz_attempts (user_id, module_id,"
 	 "   module_version, score, passed, answers)"
 	 "   VALUES ($1, $2, $3, $4, $5, $6) RETURNING id),"
+	 /* A certificate in its last 90 days does not count: passing then
+	  * renews it (the learner sees "verloopt binnenkort"). */
 	 " valid AS (SELECT code, issued_at, expires_at FROM certificates"
-	 "   WHERE user_id = $1 AND module_id = $2 AND expires_at > now()"
+	 "   WHERE user_id = $1 AND module_id = $2"
+	 "   AND expires_at > now() + interval '90 days'"
 	 "   ORDER BY expires_at DESC LIMIT 1),"
 	 " ins AS (INSERT INTO certificates (code, user_id, module_id,"
 	 "   module_version, expires_at, attempt_id)"
