@@ -241,5 +241,11 @@ long itest_db_exec(const char *sql, const char *p1, const char *p2);
 int itest_run_auth(void);
 int itest_run_modules(void);
 int itest_run_http(void);
+int itest_run_admin(void);
+int itest_run_roster(void);
+int itest_run_boards(void);
+int itest_run_scenarios(void);
+int itest_run_trainings(void);
+int itest_run_register(void);
 
 #endif

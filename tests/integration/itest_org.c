@@ -9,7 +9,8 @@
 #include <libpq-fe.h>
 #include <sodium.h>
 
-static char *demo_login(const char *role);
+static char     *demo_login(const char *role);
+static char     *path_to_end(const json_t *doc);
 static PGresult *db_run(PGconn **conn, const char *sql, int n,
                         const char *const *params, ExecStatusType want);
 
@@ -20,8 +21,9 @@ struct demo_token {
 };
 
 static struct demo_token demo_tokens[] = {
-    {"teacher", NULL},     {"ib", NULL},            {"trainer", NULL},
-    {"board_admin", NULL}, {"region_viewer", NULL}, {"admin", NULL},
+    {"teacher", NULL},       {"ib", NULL},
+    {"trainer", NULL},       {"board_admin", NULL},
+    {"region_viewer", NULL}, {"admin", NULL},
 };
 
 static char *
@@ -106,10 +108,9 @@ org_board(long region_id)
 {
 	/* Board numbers are unique; DUO's have at most 5 digits. */
 	char   *number = itest_fmt("9%08u", randombytes_uniform(100000000));
-	json_t *body = itest_keep_json(
-	    json_pack("{s:s, s:s}", "name",
-	              itest_fmt("IT-bestuur %s", itest_random_hex(6)), "number",
-	              number));
+	json_t *body = itest_keep_json(json_pack(
+	    "{s:s, s:s}", "name",
+	    itest_fmt("IT-bestuur %s", itest_random_hex(6)), "number", number));
 	json_t *j;
 
 	if (region_id > 0)
@@ -130,8 +131,7 @@ org_school(long board_id, const char *name, const char *municipality)
 	itest_keep(s, free);
 	s->board_id = board_id;
 	snprintf(s->name, sizeof(s->name), "%s",
-	         name ? name
-	              : itest_fmt("IT-school %s", itest_random_hex(6)));
+	         name ? name : itest_fmt("IT-school %s", itest_random_hex(6)));
 	snprintf(s->municipality, sizeof(s->municipality), "%s",
 	         municipality
 	             ? municipality
@@ -141,10 +141,10 @@ org_school(long board_id, const char *name, const char *municipality)
 		json_t *body;
 
 		snprintf(s->brin, sizeof(s->brin), "%s", org_unique_brin());
-		body = itest_keep_json(json_pack(
-		    "{s:I, s:s, s:s, s:s}", "board_id", (json_int_t)board_id,
-		    "name", s->name, "brin", s->brin, "municipality",
-		    s->municipality));
+		body = itest_keep_json(
+		    json_pack("{s:I, s:s, s:s, s:s}", "board_id",
+		              (json_int_t)board_id, "name", s->name, "brin",
+		              s->brin, "municipality", s->municipality));
 		r = itest_post_json("/api/v1/schools", org_admin(),
 		                    itest_dump(body));
 		if (r->status != 409)
@@ -172,8 +172,8 @@ org_account(const char *role, long board_id, long region_id)
 	snprintf(u->name, sizeof(u->name), "IT %s %s", role,
 	         itest_random_hex(3));
 	body = itest_keep_json(json_pack("{s:s, s:s, s:s, s:s}", "email",
-	                                 u->email, "name", u->name, "role", role,
-	                                 "password", u->password));
+	                                 u->email, "name", u->name, "role",
+	                                 role, "password", u->password));
 	if (board_id > 0)
 		json_object_set_new(body, "board_id", json_integer(board_id));
 	if (region_id > 0)
@@ -229,9 +229,9 @@ void
 org_link_trainer(long trainer_id, long board_id)
 {
 	itest_expect_status(
-	    itest_post_json(itest_fmt("/api/v1/trainers/%ld/boards", trainer_id),
-	                    org_admin(),
-	                    itest_fmt("{\"board_id\":%ld}", board_id)),
+	    itest_post_json(
+	        itest_fmt("/api/v1/trainers/%ld/boards", trainer_id),
+	        org_admin(), itest_fmt("{\"board_id\":%ld}", board_id)),
 	    204);
 }
 
@@ -254,26 +254,94 @@ org_send(const char *method, const char *path, const char *token,
 struct itest_resp *
 org_roster(const char *token, long board_id, const char *csv)
 {
-	return org_send("POST", itest_fmt("/api/v1/boards/%ld/roster", board_id),
-	                token, "text/csv", csv, strlen(csv));
+	return org_send("POST",
+	                itest_fmt("/api/v1/boards/%ld/roster", board_id), token,
+	                "text/csv", csv, strlen(csv));
+}
+
+/* {"choices":[...]} that walks a scenario document from start to an end
+ * node (breadth first, so the shortest way). */
+static char *
+path_to_end(const json_t *doc)
+{
+	json_t     *nodes = json_object_get(doc, "nodes");
+	json_t     *prev = itest_keep_json(json_object());
+	json_t     *queue = itest_keep_json(json_array());
+	json_t     *choices = itest_keep_json(json_array());
+	const char *start = json_string_value(json_object_get(doc, "start"));
+	const char *end = NULL;
+
+	assert_non_null(start);
+	json_object_set_new(prev, start, json_null());
+	json_array_append_new(queue, json_string(start));
+	for (size_t head = 0; head < json_array_size(queue) && end == NULL;
+	     head++) {
+		const char *id = json_string_value(json_array_get(queue, head));
+		json_t     *list =
+		    json_object_get(json_object_get(nodes, id), "choices");
+		json_t *c;
+		size_t  i;
+
+		if (json_array_size(list) == 0) {
+			end = id;
+			break;
+		}
+		json_array_foreach (list, i, c) {
+			const char *next =
+			    json_string_value(json_object_get(c, "next"));
+
+			if (next == NULL || json_object_get(prev, next) != NULL)
+				continue;
+			json_object_set_new(prev, next,
+			                    json_pack("{s:s, s:I}", "from", id,
+			                              "index", (json_int_t)i));
+			json_array_append_new(queue, json_string(next));
+		}
+	}
+	if (end == NULL)
+		fail_msg("no end node in %s", itest_dump(doc));
+	for (json_t *step = json_object_get(prev, end); json_is_object(step);
+	     step = json_object_get(
+	         prev, json_string_value(json_object_get(step, "from"))))
+		json_array_insert(choices, 0, json_object_get(step, "index"));
+	return itest_fmt("{\"choices\":%s}", itest_dump(choices));
 }
 
 const char *
 org_pass_module(const char *token, const char *slug)
 {
-	char *path = itest_fmt("%s/modules/%s/module.json",
-	                       itest_env("CONTENT_DIR"), slug);
-	json_error_t       jerr;
-	json_t            *doc = itest_keep_json(json_load_file(path, 0, &jerr));
-	json_t            *answers, *q, *c, *s, *j;
-	size_t             i, k;
+	char        *path = itest_fmt("%s/modules/%s/module.json",
+	                              itest_env("CONTENT_DIR"), slug);
+	json_error_t jerr;
+	json_t      *doc = itest_keep_json(json_load_file(path, 0, &jerr));
+	json_t      *answers, *q, *c, *s, *j, *sc;
+	size_t       i, k;
 	struct itest_resp *r;
 
 	if (doc == NULL)
 		fail_msg("cannot read %s: %s", path, jerr.text);
-	json_array_foreach (json_object_get(doc, "sections"), i, s) {
+	/* Sections as the service lists them: a role-play section is done
+	 * by playing its scenario to an end, the others by a PUT. */
+	j = itest_expect_json(
+	    itest_get(itest_fmt("/api/v1/modules/%s", slug), token), 200);
+	json_array_foreach (itest_jarr(j, "sections"), i, s) {
+		sc = json_object_get(s, "scenario");
+		if (json_is_object(sc)) {
+			long    id = itest_jint(sc, "id");
+			json_t *sd = itest_expect_json(
+			    itest_get(itest_fmt("/api/v1/scenarios/%ld", id),
+			              token),
+			    200);
+
+			itest_expect_json(
+			    itest_post_json(
+			        itest_fmt("/api/v1/scenarios/%ld/attempts", id),
+			        token, path_to_end(itest_jobj(sd, "document"))),
+			    200);
+			continue;
+		}
 		r = itest_put(itest_fmt("/api/v1/modules/%s/sections/%s", slug,
-		                        json_string_value(json_object_get(s, "id"))),
+		                        itest_jstr(s, "id")),
 		              token, NULL);
 		itest_expect_status(r, 204);
 	}
@@ -292,9 +360,9 @@ org_pass_module(const char *token, const char *slug)
 		                    picked);
 	}
 	j = itest_expect_json(
-	    itest_post_json(
-	        itest_fmt("/api/v1/modules/%s/attempts", slug), token,
-	        itest_fmt("{\"answers\":%s}", itest_dump(answers))),
+	    itest_post_json(itest_fmt("/api/v1/modules/%s/attempts", slug),
+	                    token,
+	                    itest_fmt("{\"answers\":%s}", itest_dump(answers))),
 	    200);
 	if (!itest_jbool(j, "passed"))
 		fail_msg("the right answers of %s did not pass: %s", slug,
@@ -310,13 +378,12 @@ org_insert_certificate(long user_id, const char *slug, const char *issued_ago,
 	                    itest_random_hex(16), issued_ago, expires_in};
 
 	assert_int_equal(
-	    org_db_exec(
-	        "INSERT INTO certificates (code, user_id, module_id,"
-	        " module_version, issued_at, expires_at)"
-	        " SELECT $3, $1::bigint, m.id, m.version,"
-	        " now() - $4::interval, now() + $5::interval"
-	        " FROM modules m WHERE m.slug = $2",
-	        5, p),
+	    org_db_exec("INSERT INTO certificates (code, user_id, module_id,"
+	                " module_version, issued_at, expires_at)"
+	                " SELECT $3, $1::bigint, m.id, m.version,"
+	                " now() - $4::interval, now() + $5::interval"
+	                " FROM modules m WHERE m.slug = $2",
+	                5, p),
 	    1);
 }
 
@@ -391,12 +458,12 @@ org_staff_snapshot(long board_id)
 {
 	const char *p[1] = {itest_fmt("%ld", board_id)};
 	char       *v = org_db_text(
-            "SELECT coalesce(string_agg(concat_ws('|', st.id, st.school_id,"
-	          " st.email, st.name, st.role, st.user_id, st.source,"
-	          " st.started_at, st.left_at), E'\\n' ORDER BY st.id), '')"
-	          " FROM staff st JOIN schools s ON s.id = st.school_id"
-	          " WHERE s.board_id = $1",
-            1, p);
+	          "SELECT coalesce(string_agg(concat_ws('|', st.id, st.school_id,"
+	                " st.email, st.name, st.role, st.user_id, st.source,"
+	                " st.started_at, st.left_at), E'\\n' ORDER BY st.id), '')"
+	                " FROM staff st JOIN schools s ON s.id = st.school_id"
+	                " WHERE s.board_id = $1",
+	          1, p);
 
 	return v ? v : itest_fmt("%s", "");
 }

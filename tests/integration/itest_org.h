@@ -38,15 +38,14 @@ char *org_tag(void);
 char *org_unique_brin(void);
 
 /* POST /api/v1/regions, /boards, /schools as the admin; assert 201. */
-long org_region(const char *name);
-long org_board(long region_id); /* region_id 0: none */
+long               org_region(const char *name);
+long               org_board(long region_id); /* region_id 0: none */
 struct org_school *org_school(long board_id, const char *name,
                               const char *municipality);
 
 /* POST /api/v1/users as the admin (board_id, region_id 0: none), then a
  * login; the user's token is filled in. */
-struct itest_user *org_account(const char *role, long board_id,
-                               long region_id);
+struct itest_user *org_account(const char *role, long board_id, long region_id);
 
 /* POST /api/v1/auth/register with a school's join code; asserts 201. */
 struct itest_user *org_register(const char *join_code, const char *name);
@@ -66,7 +65,8 @@ struct itest_resp *org_send(const char *method, const char *path,
 struct itest_resp *org_roster(const char *token, long board_id,
                               const char *csv);
 
-/* Passes a module through the API: every section marked done, then the
+/* Passes a module through the API: every section done (a role-play one by
+ * playing its scenario to an end, shortest way), then the
  * right answers from CONTENT_DIR/modules/<slug>/module.json (choices with
  * "correct": true).  Returns the certificate code. */
 const char *org_pass_module(const char *token, const char *slug);

@@ -40,6 +40,12 @@ main(int argc, char **argv)
 	    {"http", itest_run_http},
 	    {"auth", itest_run_auth},
 	    {"modules", itest_run_modules},
+	    {"admin", itest_run_admin},
+	    {"roster", itest_run_roster},
+	    {"boards", itest_run_boards},
+	    {"scenarios", itest_run_scenarios},
+	    {"trainings", itest_run_trainings},
+	    {"register", itest_run_register},
 	};
 	int failed = 0;
 

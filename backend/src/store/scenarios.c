@@ -36,7 +36,8 @@ const struct db_stmt store_scenarios_stmts[] = {
 	{"scenario_list",
 	 "SELECT coalesce(json_agg(json_build_object('id', s.id,"
 	 " 'title', v.title, 'summary', v.document->>'summary',"
-	 " 'audience', v.audience, 'version', v.version, 'status', s.status,"
+	 " 'audience', v.audience, 'version', v.version,"
+	 " 'status', CASE WHEN s.owner_id = $1 THEN s.status ELSE 'published' END,"
 	 " 'published_version', s.published_version,"
 	 " 'owner', s.owner_id = $1, 'updated_at', rfc3339(s.updated_at))"
 	 " ORDER BY s.updated_at DESC, s.id), '[]')"

@@ -1,0 +1,533 @@
+/* Integration tests: in-person trainings, attendance (JSON and CSV), the
+ * certificates a pass issues, and who may record what. */
+#include "itest_org.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define AF_MODULE "af-praktijktraining"
+
+/*
+ * A fresh board with one school: an IB'er and a teacher with accounts, a
+ * person on the roster without one, the board's admin, and a trainer whom
+ * the admin linked to the board.
+ */
+struct tr_fx {
+	long               board;
+	struct org_school *s;
+	struct itest_user *ba, *trainer, *ib, *t;
+	const char        *no_account;
+};
+
+static void               tr_fixture(struct tr_fx *fx);
+static long               new_training(const char *token, const char *title);
+static const char        *attendance_path(long id);
+static struct itest_resp *attend_json(const char *token, long id,
+                                      const char *attendees);
+static void expect_recorded(const struct itest_resp *r, long recorded,
+                            long issued);
+static long af_certs(long user_id);
+static long attendance_rows(long training);
+static bool has_af(const struct tr_fx *fx);
+
+static void test_training_create_and_list(void **state);
+static void test_training_attendance_json(void **state);
+static void test_training_attendance_csv(void **state);
+static void test_training_attendee_outside_boards(void **state);
+static void test_training_other_trainer(void **state);
+
+static void
+tr_fixture(struct tr_fx *fx)
+{
+	memset(fx, 0, sizeof(*fx));
+	fx->board = org_board(0);
+	fx->s = org_school(fx->board, NULL, NULL);
+	fx->ba = org_account("board_admin", fx->board, 0);
+	fx->trainer = org_account("trainer", 0, 0);
+	org_link_trainer(fx->trainer->id, fx->board);
+	fx->ib = org_register(fx->s->join_code, NULL);
+	fx->t = org_register(fx->s->join_code, NULL);
+	fx->no_account = itest_fmt("geen-account-%s@example.nl", org_tag());
+	/* The roster's role applies to a verified address. */
+	org_verify_email(fx->ib->id);
+	itest_expect_json(
+	    org_roster(fx->ba->token, fx->board,
+	               itest_fmt("email,name,role,brin\n%s,%s,ib,%s\n"
+	                         "%s,%s,teacher,%s\n%s,Zonder Account,"
+	                         "teacher,%s\n",
+	                         fx->ib->email, fx->ib->name, fx->s->brin,
+	                         fx->t->email, fx->t->name, fx->s->brin,
+	                         fx->no_account, fx->s->brin)),
+	    200);
+}
+
+static long
+new_training(const char *token, const char *title)
+{
+	json_t *body = itest_keep_json(json_pack(
+	    "{s:s, s:s, s:s, s:s}", "title", title, "module_slug", AF_MODULE,
+	    "date", "2026-03-14", "location", "Utrecht, zaal 2"));
+
+	return itest_jint(
+	    itest_expect_json(
+	        itest_post_json("/api/v1/trainings", token, itest_dump(body)),
+	        201),
+	    "id");
+}
+
+static const char *
+attendance_path(long id)
+{
+	return itest_fmt("/api/v1/trainings/%ld/attendance", id);
+}
+
+static struct itest_resp *
+attend_json(const char *token, long id, const char *attendees)
+{
+	return itest_post_json(attendance_path(id), token,
+	                       itest_fmt("{\"attendees\":%s}", attendees));
+}
+
+static void
+expect_recorded(const struct itest_resp *r, long recorded, long issued)
+{
+	json_t *j = itest_expect_json(r, 200);
+
+	if (itest_jint(j, "recorded") != recorded ||
+	    itest_jint(j, "certificates_issued") != issued)
+		fail_msg("attendance: expected recorded %ld, "
+		         "certificates_issued %ld; got %s",
+		         recorded, issued, r->body);
+}
+
+static long
+af_certs(long user_id)
+{
+	return org_db_long("SELECT count(*) FROM certificates c JOIN modules m"
+	                   " ON m.id = c.module_id WHERE c.user_id = $1"
+	                   " AND m.slug = '" AF_MODULE "'",
+	                   1, (const char *[]){itest_fmt("%ld", user_id)});
+}
+
+static long
+attendance_rows(long training)
+{
+	return org_db_long("SELECT count(*) FROM training_attendance"
+	                   " WHERE training_id = $1",
+	                   1, (const char *[]){itest_fmt("%ld", training)});
+}
+
+/* has_certified_af of the fixture's school in its board's coverage. */
+static bool
+has_af(const struct tr_fx *fx)
+{
+	json_t *cov = itest_expect_json(
+	    itest_get(itest_fmt("/api/v1/boards/%ld/coverage", fx->board),
+	              fx->ba->token),
+	    200);
+	json_t *row =
+	    org_find_by_id(itest_jarr(cov, "schools"), "school_id", fx->s->id);
+	bool af = itest_jbool(row, "has_certified_af");
+
+	if (itest_jint(itest_jobj(cov, "totals"), "schools_with_af") !=
+	    (af ? 1 : 0))
+		fail_msg("schools_with_af disagrees with the school: %s",
+		         itest_dump(cov));
+	return af;
+}
+
+/* Tests. */
+
+static void
+test_training_create_and_list(void **state)
+{
+	struct itest_user *tr = org_account("trainer", 0, 0);
+	struct itest_user *other = org_account("trainer", 0, 0);
+	const char        *title = itest_fmt("IT training %s", org_tag());
+	const char        *p = "/api/v1/trainings";
+	long               id = new_training(tr->token, title);
+	json_t            *list, *e, *j;
+	static const struct {
+		const char *body;
+		const char *field;
+	} bad[] = {
+	    {"{\"title\":\"T\",\"module_slug\":\"bestaat-niet\","
+	     "\"date\":\"2026-03-14\",\"location\":\"L\"}",
+	     "module_slug"},
+	    {"{\"title\":\"T\",\"module_slug\":\"Geen Slug!\","
+	     "\"date\":\"2026-03-14\",\"location\":\"L\"}",
+	     "module_slug"},
+	    {"{\"title\":\"T\",\"module_slug\":\"" AF_MODULE "\","
+	     "\"date\":\"2026-13-01\",\"location\":\"L\"}",
+	     "date"},
+	    {"{\"title\":\"T\",\"module_slug\":\"" AF_MODULE "\","
+	     "\"date\":\"14-03-2026\",\"location\":\"L\"}",
+	     "date"},
+	    {"{\"module_slug\":\"" AF_MODULE "\","
+	     "\"date\":\"2026-03-14\",\"location\":\"L\"}",
+	     "title"},
+	    {"{\"title\":\"T\",\"module_slug\":\"" AF_MODULE "\","
+	     "\"date\":\"2026-03-14\"}",
+	     "location"},
+	};
+
+	(void)state;
+	assert_string_equal(
+	    org_db_text("SELECT concat_ws('|', t.trainer_id, t.title,"
+	                " m.slug, t.held_on, t.location) FROM trainings t"
+	                " JOIN modules m ON m.id = t.module_id WHERE t.id = $1",
+	                1, (const char *[]){itest_fmt("%ld", id)}),
+	    itest_fmt("%ld|%s|" AF_MODULE "|2026-03-14|Utrecht, zaal 2", tr->id,
+	              title));
+	list = itest_expect_json(itest_get(p, tr->token), 200);
+	e = org_find_by_id(list, "id", id);
+	assert_string_equal(itest_jstr(e, "title"), title);
+	assert_string_equal(itest_jstr(e, "module_slug"), AF_MODULE);
+	(void)itest_jstr(e, "module_title");
+	assert_string_equal(itest_jstr(e, "date"), "2026-03-14");
+	assert_string_equal(itest_jstr(e, "location"), "Utrecht, zaal 2");
+	assert_int_equal(itest_jint(e, "attendees"), 0);
+	assert_int_equal(itest_jint(e, "passed"), 0);
+	j = itest_expect_json(itest_get(itest_fmt("%s/%ld", p, id), tr->token),
+	                      200);
+	assert_int_equal(itest_jint(j, "id"), id);
+	assert_int_equal(json_array_size(itest_jarr(j, "attendance")), 0);
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		json_t *err = itest_expect_error(
+		    itest_post_json(p, tr->token, bad[i].body), 400,
+		    "validation_failed");
+
+		if (json_object_get(json_object_get(err, "fields"),
+		                    bad[i].field) == NULL)
+			fail_msg("no fields.%s for %s", bad[i].field,
+			         bad[i].body);
+	}
+	assert_int_equal(
+	    org_db_long("SELECT count(*) FROM trainings"
+	                " WHERE trainer_id = $1",
+	                1, (const char *[]){itest_fmt("%ld", tr->id)}),
+	    1);
+	/* Learners and board admins do not run trainings. */
+	itest_expect_error(
+	    itest_post_json(p, org_demo_token("teacher"),
+	                    "{\"title\":\"T\",\"module_slug\":\"" AF_MODULE
+	                    "\",\"date\":\"2026-03-14\",\"location\":\"L\"}"),
+	    403, "forbidden");
+	itest_expect_error(itest_get(p, org_demo_token("board_admin")), 403,
+	                   "forbidden");
+	/* Another trainer neither lists nor reads it. */
+	list = itest_expect_json(itest_get(p, other->token), 200);
+	if (itest_json_has_text(list, title))
+		fail_msg("another trainer's list shows the session: %s",
+		         itest_dump(list));
+	itest_expect_error(itest_get(itest_fmt("%s/%ld", p, id), other->token),
+	                   403, "forbidden");
+	itest_expect_error(itest_get("/api/v1/trainings/999999999", tr->token),
+	                   404, "not_found");
+}
+
+/*
+ * The IB'er passes, the teacher does not: one certificate, issued by the
+ * trainer, once, also when the attendance is recorded again or at a second
+ * session; and the school now has a certified aandachtsfunctionaris.
+ */
+static void
+test_training_attendance_json(void **state)
+{
+	struct tr_fx fx;
+	long         id, id2;
+	const char  *code, *who;
+	json_t      *j, *a, *e;
+	size_t       i;
+	time_t       exp, now = time(NULL);
+
+	(void)state;
+	tr_fixture(&fx);
+	id = new_training(fx.trainer->token, "Praktijkdag");
+	assert_false(has_af(&fx));
+	who = itest_fmt("[{\"email\":\"%s\",\"passed\":true},"
+	                "{\"email\":\"%s\",\"passed\":false}]",
+	                fx.ib->email, fx.t->email);
+	expect_recorded(attend_json(fx.trainer->token, id, who), 2, 1);
+	assert_int_equal(af_certs(fx.ib->id), 1);
+	assert_int_equal(af_certs(fx.t->id), 0);
+	/* The certificate keeps who issued it. */
+	assert_int_equal(
+	    org_db_long("SELECT c.issued_by FROM certificates c JOIN modules m"
+	                " ON m.id = c.module_id WHERE c.user_id = $1"
+	                " AND m.slug = '" AF_MODULE "'",
+	                1, (const char *[]){itest_fmt("%ld", fx.ib->id)}),
+	    fx.trainer->id);
+	code = org_db_text("SELECT c.code FROM certificates c JOIN modules m"
+	                   " ON m.id = c.module_id WHERE c.user_id = $1"
+	                   " AND m.slug = '" AF_MODULE "'",
+	                   1, (const char *[]){itest_fmt("%ld", fx.ib->id)});
+	assert_int_equal(attendance_rows(id), 2);
+
+	/* Recorded again: no second certificate. */
+	expect_recorded(attend_json(fx.trainer->token, id, who), 2, 0);
+	assert_int_equal(af_certs(fx.ib->id), 1);
+	assert_int_equal(attendance_rows(id), 2);
+
+	/* The session shows who attended, with the certificate. */
+	j = itest_expect_json(itest_get(itest_fmt("/api/v1/trainings/%ld", id),
+	                                fx.trainer->token),
+	                      200);
+	a = itest_jarr(j, "attendance");
+	assert_int_equal(json_array_size(a), 2);
+	json_array_foreach (a, i, e) {
+		long uid = itest_jint(e, "user_id");
+
+		if (uid == fx.ib->id) {
+			assert_true(itest_jbool(e, "passed"));
+			assert_string_equal(itest_jstr(e, "certificate_code"),
+			                    code);
+			assert_string_equal(itest_jstr(e, "email"),
+			                    fx.ib->email);
+		} else if (uid == fx.t->id) {
+			assert_false(itest_jbool(e, "passed"));
+			assert_true(json_is_null(
+			    json_object_get(e, "certificate_code")));
+		} else {
+			fail_msg("stranger in the attendance: %s",
+			         itest_dump(e));
+		}
+	}
+	e = org_find_by_id(
+	    itest_expect_json(itest_get("/api/v1/trainings", fx.trainer->token),
+	                      200),
+	    "id", id);
+	assert_int_equal(itest_jint(e, "attendees"), 2);
+	assert_int_equal(itest_jint(e, "passed"), 1);
+
+	/* The IB'er holds it: her certificates, the public check. */
+	j = itest_expect_json(
+	    itest_get("/api/v1/me/certificates", fx.ib->token), 200);
+	e = NULL;
+	json_array_foreach (j, i, a)
+		if (strcmp(itest_jstr(a, "code"), code) == 0)
+			e = a;
+	if (e == NULL)
+		fail_msg("the certificate is not in her list: %s",
+		         itest_dump(j));
+	assert_string_equal(itest_jstr(e, "module_slug"), AF_MODULE);
+	assert_true(itest_jbool(e, "valid"));
+	exp = itest_expect_time(itest_jstr(e, "expires_at"));
+	if (exp < now + 35L * 30 * 86400 || exp > now + 37L * 31 * 86400)
+		fail_msg("expires_at %s is not 36 months ahead",
+		         itest_jstr(e, "expires_at"));
+	j = itest_expect_json(
+	    itest_get(itest_fmt("/api/v1/certificates/%s", code), NULL), 200);
+	assert_true(itest_jbool(j, "valid"));
+	assert_string_equal(itest_jstr(j, "holder_name"), fx.ib->name);
+
+	/* Her school now has a certified aandachtsfunctionaris. */
+	assert_true(has_af(&fx));
+
+	/* A second session while the certificate is valid: the same one. */
+	id2 = new_training(fx.trainer->token, "Terugkomdag");
+	expect_recorded(
+	    attend_json(fx.trainer->token, id2,
+	                itest_fmt("[{\"email\":\"%s\",\"passed\":true}]",
+	                          fx.ib->email)),
+	    1, 0);
+	assert_int_equal(af_certs(fx.ib->id), 1);
+	j = itest_expect_json(itest_get(itest_fmt("/api/v1/trainings/%ld", id2),
+	                                fx.trainer->token),
+	                      200);
+	assert_string_equal(
+	    itest_jstr(json_array_get(itest_jarr(j, "attendance"), 0),
+	               "certificate_code"),
+	    code);
+	/* Bad bodies. */
+	itest_expect_error(attend_json(fx.trainer->token, id, "[]"), 400,
+	                   "validation_failed");
+	itest_expect_error(
+	    attend_json(fx.trainer->token, id,
+	                itest_fmt("[{\"email\":\"%s\",\"passed\":\"ja\"}]",
+	                          fx.ib->email)),
+	    400, "validation_failed");
+	itest_expect_error(
+	    itest_post_json(attendance_path(id), fx.trainer->token, "{\"at"),
+	    400, "invalid_json");
+}
+
+/* CSV: the teacher passes and the IB'er not (a teacher's certificate makes
+ * no aandachtsfunctionaris), then the IB'er passes at a second session. */
+static void
+test_training_attendance_csv(void **state)
+{
+	struct tr_fx fx;
+	long         id, id2, id3;
+	char        *upper;
+	const char  *csv;
+	json_t      *err, *e;
+	size_t       i;
+	bool         line3 = false;
+
+	(void)state;
+	tr_fixture(&fx);
+	id = new_training(fx.trainer->token, "CSV-dag");
+	upper = itest_fmt("%s", fx.t->email);
+	for (char *p = upper; *p; p++)
+		if (*p >= 'a' && *p <= 'z')
+			*p = (char)(*p - 'a' + 'A');
+	csv = itest_fmt("email,passed\r\n%s,ja\r\n%s,nee\r\n", upper,
+	                fx.ib->email);
+	expect_recorded(org_send("POST", attendance_path(id), fx.trainer->token,
+	                         "text/csv", csv, strlen(csv)),
+	                2, 1);
+	assert_int_equal(af_certs(fx.t->id), 1);
+	assert_int_equal(af_certs(fx.ib->id), 0);
+	assert_false(has_af(&fx));
+
+	/* ';', a BOM, LF, 1/0. */
+	id2 = new_training(fx.trainer->token, "CSV-dag 2");
+	csv = itest_fmt("\xEF\xBB\xBF"
+	                "email;passed\n%s;1\n%s;0\n",
+	                fx.ib->email, fx.t->email);
+	expect_recorded(org_send("POST", attendance_path(id2),
+	                         fx.trainer->token, "text/csv", csv,
+	                         strlen(csv)),
+	                2, 1);
+	assert_int_equal(af_certs(fx.ib->id), 1);
+	assert_true(has_af(&fx));
+
+	/* A bad line: 400 naming it, nothing recorded. */
+	id3 = new_training(fx.trainer->token, "CSV-dag 3");
+	csv = itest_fmt("email,passed\n%s,ja\n%s,misschien\n", fx.ib->email,
+	                fx.t->email);
+	err = itest_expect_error(org_send("POST", attendance_path(id3),
+	                                  fx.trainer->token, "text/csv", csv,
+	                                  strlen(csv)),
+	                         400, "validation_failed");
+	json_array_foreach (json_object_get(err, "errors"), i, e)
+		if (json_integer_value(json_object_get(e, "line")) == 3)
+			line3 = true;
+	if (!line3)
+		fail_msg("no error on line 3: %s", itest_dump(err));
+	assert_int_equal(attendance_rows(id3), 0);
+	/* A header only. */
+	itest_expect_error(org_send("POST", attendance_path(id3),
+	                            fx.trainer->token, "text/csv",
+	                            "email,passed\n", 13),
+	                   400, "validation_failed");
+	/* Neither JSON nor CSV. */
+	itest_expect_error(org_send("POST", attendance_path(id3),
+	                            fx.trainer->token, "text/plain", csv,
+	                            strlen(csv)),
+	                   415, "unsupported_media_type");
+	assert_int_equal(attendance_rows(id3), 0);
+}
+
+/* Anyone not active staff with an account at a linked board: 403 and
+ * nothing recorded, not even for the others on the list. */
+static void
+test_training_attendee_outside_boards(void **state)
+{
+	struct tr_fx       fx;
+	struct itest_user *outsider = itest_new_teacher(); /* demo board */
+	struct itest_user *unlinked = org_account("trainer", 0, 0);
+	long               id, id_unlinked;
+	const char        *cases[4];
+
+	(void)state;
+	tr_fixture(&fx);
+	id = new_training(fx.trainer->token, "Grenzen");
+	cases[0] = outsider->email;
+	cases[1] = fx.no_account;
+	cases[2] = itest_unique_email(); /* nobody */
+	cases[3] = NULL;
+	for (size_t i = 0; cases[i] != NULL; i++) {
+		itest_expect_error(
+		    attend_json(fx.trainer->token, id,
+		                itest_fmt("[{\"email\":\"%s\",\"passed\":true},"
+		                          "{\"email\":\"%s\",\"passed\":true}]",
+		                          fx.ib->email, cases[i])),
+		    403, "forbidden");
+		assert_int_equal(attendance_rows(id), 0);
+		assert_int_equal(af_certs(fx.ib->id), 0);
+	}
+	assert_int_equal(af_certs(outsider->id), 0);
+	/* Someone who left the school (no longer on the roster). */
+	itest_expect_json(
+	    org_roster(fx.ba->token, fx.board,
+	               itest_fmt("email,name,role,brin\n%s,%s,ib,%s\n",
+	                         fx.ib->email, fx.ib->name, fx.s->brin)),
+	    200);
+	itest_expect_error(
+	    attend_json(
+	        fx.trainer->token, id,
+	        itest_fmt("[{\"email\":\"%s\",\"passed\":true}]", fx.t->email)),
+	    403, "forbidden");
+	assert_int_equal(af_certs(fx.t->id), 0);
+	/* A trainer without a link to the board. */
+	id_unlinked = new_training(unlinked->token, "Zonder koppeling");
+	itest_expect_error(
+	    attend_json(unlinked->token, id_unlinked,
+	                itest_fmt("[{\"email\":\"%s\",\"passed\":true}]",
+	                          fx.ib->email)),
+	    403, "forbidden");
+	assert_int_equal(attendance_rows(id_unlinked), 0);
+	assert_int_equal(attendance_rows(id), 0);
+	assert_false(has_af(&fx));
+	/* The IB'er alone is fine: the refusals were about the others. */
+	expect_recorded(
+	    attend_json(fx.trainer->token, id,
+	                itest_fmt("[{\"email\":\"%s\",\"passed\":true}]",
+	                          fx.ib->email)),
+	    1, 1);
+	assert_true(has_af(&fx));
+}
+
+/* Only the trainer who created the session records its attendance. */
+static void
+test_training_other_trainer(void **state)
+{
+	struct tr_fx       fx;
+	struct itest_user *other = org_account("trainer", 0, 0);
+	long               id;
+	const char        *who, *csv;
+
+	(void)state;
+	tr_fixture(&fx);
+	/* Linked to the same board: still not this session's trainer. */
+	org_link_trainer(other->id, fx.board);
+	id = new_training(fx.trainer->token, "Van een ander");
+	who = itest_fmt("[{\"email\":\"%s\",\"passed\":true}]", fx.ib->email);
+	itest_expect_error(attend_json(other->token, id, who), 403,
+	                   "forbidden");
+	itest_expect_error(attend_json(org_demo_token("trainer"), id, who), 403,
+	                   "forbidden");
+	csv = itest_fmt("email,passed\n%s,ja\n", fx.ib->email);
+	itest_expect_error(org_send("POST", attendance_path(id), other->token,
+	                            "text/csv", csv, strlen(csv)),
+	                   403, "forbidden");
+	/* Not a trainer at all. */
+	itest_expect_error(attend_json(fx.ba->token, id, who), 403,
+	                   "forbidden");
+	itest_expect_error(attend_json(fx.ib->token, id, who), 403,
+	                   "forbidden");
+	assert_int_equal(attendance_rows(id), 0);
+	assert_int_equal(af_certs(fx.ib->id), 0);
+	assert_false(has_af(&fx));
+	itest_expect_error(attend_json(fx.trainer->token, 999999999, who), 404,
+	                   "not_found");
+}
+
+int
+itest_run_trainings(void)
+{
+	const struct CMUnitTest tests[] = {
+	    ITEST(test_training_create_and_list),
+	    ITEST(test_training_attendance_json),
+	    ITEST(test_training_attendance_csv),
+	    ITEST(test_training_attendee_outside_boards),
+	    ITEST(test_training_other_trainer),
+	};
+
+	return cmocka_run_group_tests_name("trainings", tests, NULL, NULL);
+}
