@@ -12,6 +12,8 @@
 
 #include "log.h"
 
+#include <sodium.h>
+
 enum setting_type { SETTING_INT, SETTING_STRING };
 
 struct setting {
@@ -92,6 +94,8 @@ set_value(struct config *c, const struct setting *s, const char *value,
 		        origin);
 		return -1;
 	}
+	/* A later source (environment, option) replaces an earlier one. */
+	free(*(char **)(void *)field);
 	*(char **)(void *)field = strdup(value);
 	if (*(char **)(void *)field == NULL)
 		return -1;
@@ -191,6 +195,19 @@ config_load(struct config *c, int argc, char **argv)
 			c->workers = 256;
 	}
 	return load_secret(c);
+}
+
+void
+config_free(struct config *c)
+{
+	for (size_t i = 0; i < NSETTINGS; i++)
+		if (settings[i].type == SETTING_STRING) {
+			char **field = (char **)(void *)((char *)c + settings[i].offset);
+
+			free(*field);
+			*field = NULL;
+		}
+	sodium_memzero(c->jwt_key, sizeof(c->jwt_key));
 }
 
 void

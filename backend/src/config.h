@@ -33,6 +33,9 @@ struct config {
  */
 int config_load(struct config *c, int argc, char **argv);
 
+/* Frees the strings config_load set. */
+void config_free(struct config *c);
+
 /* Writes the effective settings to the error log, secrets masked. */
 void config_log(const struct config *c);
 

@@ -28,6 +28,10 @@
 
 static volatile sig_atomic_t got_term;
 
+/* The children, process-lifetime: slots 0..workers-1 are the workers, the
+ * last one the mailer. */
+static pid_t *children;
+
 static void on_term(int sig);
 static pid_t spawn(const struct config *c, int fd);
 static void child_exit(int status) __attribute__((noreturn));
@@ -116,7 +120,6 @@ main(int argc, char **argv)
 {
 	struct config    c;
 	struct sigaction sa;
-	pid_t           *pids;
 	int              fd, status, rc = 0;
 
 	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
@@ -148,13 +151,12 @@ main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	/* Slots 0..workers-1 are the workers, the last one the mailer. */
-	pids = calloc((size_t)c.workers + 1, sizeof(*pids));
-	if (pids == NULL)
+	children = calloc((size_t)c.workers + 1, sizeof(*children));
+	if (children == NULL)
 		return 2;
 	for (int i = 0; i < c.workers; i++)
-		pids[i] = spawn(&c, fd);
-	pids[c.workers] = spawn_mailer(&c, fd);
+		children[i] = spawn(&c, fd);
+	children[c.workers] = spawn_mailer(&c, fd);
 	log_info("master: %d workers on %s", c.workers, c.socket);
 
 	while (!got_term) {
@@ -166,11 +168,11 @@ main(int argc, char **argv)
 				continue;
 			break;
 		}
-		for (i = 0; i <= c.workers && pids[i] != pid; i++)
+		for (i = 0; i <= c.workers && children[i] != pid; i++)
 			;
 		if (i > c.workers)
 			continue;
-		pids[i] = 0;
+		children[i] = 0;
 		if (got_term)
 			break;
 		if (WIFEXITED(status) && WEXITSTATUS(status) == WORKER_EXIT_FATAL) {
@@ -183,12 +185,13 @@ main(int argc, char **argv)
 		          (int)pid, WIFSIGNALED(status) ? "signal" : "exit",
 		          WIFSIGNALED(status) ? WTERMSIG(status)
 		                              : WEXITSTATUS(status));
-		pids[i] = i == c.workers ? spawn_mailer(&c, fd) : spawn(&c, fd);
+		children[i] = i == c.workers ? spawn_mailer(&c, fd) : spawn(&c, fd);
 	}
-	stop_all(pids, c.workers + 1);
-	free(pids);
+	stop_all(children, c.workers + 1);
+	free(children);
 	close(fd);
 	unlink(c.socket);
 	log_info("master: stopped");
+	config_free(&c);
 	return rc;
 }
