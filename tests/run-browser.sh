@@ -16,7 +16,7 @@ if [ ! -d tests/browser/node_modules/playwright-core ]; then
 	}
 fi
 # One node script per flow; each prints "N passed, M failed" last.
-for t in course board scenario; do
+for t in course board scenario account; do
 	f=tests/browser/$t.test.mjs
 	[ -f "$f" ] || continue
 	out=$(node "$f" 2>&1); rc=$?
