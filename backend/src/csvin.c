@@ -1,17 +1,16 @@
 /* CSV input: UTF-8 checks, a line-counting libcsv reader, a duplicate set. */
 
 /*
- * How the reader works.  libcsv only hands over fields and record ends, not
+ * How the reader works.  libcsv hands over fields and record ends but not
  * where they were in the text, so the text is fed one physical line at a
- * time and the reader counts lines itself: a record starts on the line being
- * fed when its first field arrives, or when a line that is not blank starts
- * while no record is open.  Field values are gathered, NUL-terminated, in one
- * growing buffer, with their offsets (the buffer moves when it grows); the
- * field pointers are set just before the record callback runs.
+ * time and the reader counts lines itself: a record starts on the first
+ * line that is not blank after the previous record ended.  A blank line
+ * outside a record is not fed at all: libcsv would make no record of it, and
+ * the reader would take its line as the start of the next record.
  *
- * Caveat: libcsv treats CR and LF as record ends outside quotes, but makes no
- * record of a line that holds only spaces, tabs and line breaks.  The reader
- * skips such lines itself, so that it does not open a record on them.
+ * Field values are gathered, NUL-terminated, in one growing buffer with their
+ * offsets (the buffer moves when it grows); the field pointers are set just
+ * before the record callback runs.
  */
 #include "csvin.h"
 
@@ -38,8 +37,8 @@ struct csvin_state {
 	bool                       in_record;
 	char                      *buf; /* field values, NUL after each */
 	size_t                     buf_len, buf_cap;
-	size_t *off; /* where each kept field starts in buf */
-	size_t  off_cap;
+	size_t                    *off; /* kept fields' offsets in buf */
+	size_t                     off_cap;
 };
 
 static void   oom(size_t n) __attribute__((noreturn));

@@ -59,8 +59,9 @@ int csvin_utf8_check_lines(const char *p, size_t len,
 size_t csvin_line_len(const char *p, size_t len);
 
 /*
- * The delimiter that the first line which is not blank uses: ';' when it
- * holds one, else ',' when it holds one, else `fallback`.
+ * The delimiter of the first line that is not blank (only spaces, tabs and
+ * line breaks): ';' when it holds one, else ',' when it holds one, else
+ * `fallback`.
  */
 unsigned char csvin_delim(const char *text, size_t len, unsigned char fallback);
 
@@ -108,8 +109,10 @@ struct csvin_reader {
  * still open at the end of the text is an error on the line of the record
  * it belongs to.
  *
- * Returns 0 when the whole text was read, -1 when record() stopped the
- * reading or the header had a quote error.  Allocation failure aborts.
+ * Neither callback is called again once reading has stopped.  Returns 0
+ * when the whole text was read, -1 when record() stopped the reading or the
+ * header had a quote error.  The text need not be NUL-terminated.
+ * Allocation failure aborts.
  */
 int csvin_read(const struct csvin_reader *r, const char *text, size_t len);
 
@@ -121,8 +124,10 @@ char *csvin_trim(char *s);
 
 /*
  * Writes a bad value `s` (valid UTF-8) to quote back in a message:
- * NUL-terminated, at most CSVIN_ECHO_MAX characters and dstsz - 1 bytes,
- * control characters as '?', a trailing "..." when cut.
+ * NUL-terminated, at most CSVIN_ECHO_MAX characters, control characters as
+ * '?', a trailing "..." when cut.  Caveat: a dst of fewer than
+ * 4 * CSVIN_ECHO_MAX + 4 bytes bounds the bytes instead, and that cut can
+ * fall inside a character, leaving invalid UTF-8.
  */
 void csvin_echo(char *dst, size_t dstsz, const char *s);
 

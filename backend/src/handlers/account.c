@@ -214,6 +214,17 @@ account_reset(struct request *r, struct response *res)
 		reply_invalid_field(r, res, "token", "Deze link klopt niet.");
 		return;
 	}
+	/* A dead link is said first: no use choosing a password for it. */
+	st = store_token_valid(r, hash, "reset_password");
+	if (st == DB_NOT_FOUND) {
+		reply_invalid_field(r, res, "token",
+		                    "Deze link is verlopen of al gebruikt.");
+		return;
+	}
+	if (st != DB_OK) {
+		reply_db_error(r, res, st);
+		return;
+	}
 	if (json_get_string(r->json, "password", 0, AUTH_PASSWORD_MAX * 4,
 	                    &password) != JSON_FIELD_OK) {
 		reply_invalid_field(r, res, "password", "Kies een wachtwoord.");
@@ -241,6 +252,8 @@ account_reset(struct request *r, struct response *res)
 			reply_db_error(r, res, st);
 		return;
 	}
+	handler_audit(r, "password_reset",
+	              arena_printf(r->arena, "user:%lld", user_id), NULL);
 	http_no_content(res);
 }
 

@@ -37,6 +37,9 @@ const struct db_stmt store_accounts_stmts[] = {
 	 "   RETURNING s.role, s.name)"
 	 " UPDATE users x SET role = st.role, name = st.name FROM st"
 	 " WHERE x.id = $1 AND x.role IN ('teacher', 'ib')", 1},
+	{"token_valid",
+	 "SELECT user_id FROM account_tokens WHERE token_hash = $1"
+	 " AND purpose = $2 AND used_at IS NULL AND expires_at > now()", 2},
 	{"user_email_of",
 	 "SELECT email, name, email_verified FROM users"
 	 " WHERE id = $1 AND erased_at IS NULL", 1},
@@ -154,6 +157,15 @@ store_token_use(struct request *r, const char *hash, const char *purpose,
 		return st;
 	*user_id = db_int(res, 0, 0);
 	return DB_OK;
+}
+
+enum db_status
+store_token_valid(struct request *r, const char *hash, const char *purpose)
+{
+	const char *v[2] = {hash, purpose};
+	PGresult   *res;
+
+	return db_exec_row(r->db, r->arena, "token_valid", 2, v, &res);
 }
 
 enum db_status

@@ -286,6 +286,9 @@ enum db_status store_token_create(struct request *r, const char *hash,
 /* Marks a valid, unused token used; DB_NOT_FOUND otherwise. */
 enum db_status store_token_use(struct request *r, const char *hash,
                                const char *purpose, long long *user_id);
+/* Whether a token is valid now, without using it. */
+enum db_status store_token_valid(struct request *r, const char *hash,
+                                 const char *purpose);
 enum db_status store_email_verified(struct request *r, long long user_id);
 enum db_status store_user_contact(struct request *r, long long user_id,
                                   const char **email, const char **name,
