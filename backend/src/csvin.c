@@ -358,8 +358,14 @@ csvin_echo(char *dst, size_t dstsz, const char *s)
 			}
 			break;
 		}
-		if (o + 5 >= dstsz)
-			break;
+		/* Stop before a character that would not fit whole: a cut one
+		 * would make the message invalid UTF-8. */
+		if ((c & 0xC0) != 0x80) {
+			size_t need = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+
+			if (o + need + 4 >= dstsz)
+				break;
+		}
 		dst[o++] = c < 0x20 || c == 0x7F ? '?' : (char)c;
 	}
 	dst[o] = '\0';

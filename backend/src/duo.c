@@ -25,6 +25,7 @@
 
 #include "arena.h"
 #include "csvin.h"
+#include "validate.h"
 
 #define DUO_MAX_FIELDS 1000 /* fields kept per record; more are counted */
 #define DUO_NAME_MAX 200    /* characters, as schools.name allows */
@@ -113,7 +114,6 @@ static char *field(struct duo_parse *st, struct csvin_record *rec,
 static bool  has_control(const char *s);
 static size_t utf8_chars(const char *s);
 static bool   all_digits(const char *s);
-static bool   valid_code(const char *s);
 
 /* Appends a message; past DUO_ERRORS_MAX the error is only counted. */
 static void
@@ -432,7 +432,7 @@ data_record(struct duo_parse *st, struct csvin_record *rec)
 			*s = (char)(*s - 'a' + 'A');
 	if (code[0] == '\0' && !st->compose_code) {
 		add_error(reg, line, "vestigingscode ontbreekt");
-	} else if (!valid_code(code)) {
+	} else if (!validate_brin(code)) {
 		char nr[64];
 
 		csvin_echo(shown, sizeof(shown),
@@ -566,21 +566,6 @@ all_digits(const char *s)
 	for (; *s != '\0'; s++)
 		if (*s < '0' || *s > '9')
 			return false;
-	return true;
-}
-
-/* ^[0-9A-Z]{4}[0-9]{2}$ */
-static bool
-valid_code(const char *s)
-{
-	if (strlen(s) != 6)
-		return false;
-	for (int i = 0; i < 6; i++) {
-		bool digit = s[i] >= '0' && s[i] <= '9';
-
-		if (!digit && (i >= 4 || s[i] < 'A' || s[i] > 'Z'))
-			return false;
-	}
 	return true;
 }
 

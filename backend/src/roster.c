@@ -82,7 +82,6 @@ static void        check_name(struct roster_parse *st, const char *name);
 static void        check_brin(struct roster_parse *st, char *brin);
 static char       *field(struct roster_parse *st, struct csvin_record *rec,
                          enum roster_col c);
-static bool        valid_brin(const char *s);
 
 /* Appends a message; past ROSTER_ERRORS_MAX the error is only counted. */
 static void
@@ -408,7 +407,7 @@ check_brin(struct roster_parse *st, char *brin)
 		add_error(st->ros, st->rec_line, "BRIN-code ontbreekt");
 		return;
 	}
-	if (valid_brin(brin))
+	if (validate_brin(brin))
 		return;
 	csvin_echo(shown, sizeof(shown), brin);
 	add_error(st->ros, st->rec_line,
@@ -422,21 +421,6 @@ static char *
 field(struct roster_parse *st, struct csvin_record *rec, enum roster_col c)
 {
 	return csvin_trim(rec->field[st->col[c]]);
-}
-
-/* ^[0-9A-Z]{4}[0-9]{2}$ */
-static bool
-valid_brin(const char *s)
-{
-	if (strlen(s) != 6)
-		return false;
-	for (int i = 0; i < 6; i++) {
-		bool digit = s[i] >= '0' && s[i] <= '9';
-
-		if (!digit && (i >= 4 || s[i] < 'A' || s[i] > 'Z'))
-			return false;
-	}
-	return true;
 }
 
 void

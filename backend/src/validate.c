@@ -42,3 +42,18 @@ validate_plain_text(const char *s)
 	}
 	return true;
 }
+
+bool
+validate_brin(const char *s)
+{
+	if (s == NULL || strlen(s) != 6)
+		return false;
+	for (int i = 0; i < 6; i++) {
+		char c = s[i];
+		bool digit = c >= '0' && c <= '9', upper = c >= 'A' && c <= 'Z';
+
+		if (i < 4 ? !(digit || upper) : !digit)
+			return false;
+	}
+	return true;
+}

@@ -13,24 +13,8 @@
 #include "../store/store.h"
 #include "../validate.h"
 
-static bool brin_valid(const char *s);
 static bool optional_id(const json_t *obj, const char *key, long long *out);
 static void reply_id(struct request *r, struct response *res, long long id);
-
-/* DUO's location code: four characters of BRIN and two digits. */
-static bool
-brin_valid(const char *s)
-{
-	if (s == NULL || strlen(s) != 6)
-		return false;
-	for (int i = 0; i < 6; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (i < 4 ? !(isdigit(c) || isupper(c)) : !isdigit(c))
-			return false;
-	}
-	return true;
-}
 
 /* Reads an optional positive integer id; false when present but invalid. */
 static bool
@@ -144,7 +128,7 @@ admin_school_create(struct request *r, struct response *res)
 	    !validate_plain_text(name))
 		json_object_set_new(fields, "name", json_string("Geef de school een naam."));
 	if (json_get_string(r->json, "brin", 6, 6, &brin) != JSON_FIELD_OK ||
-	    !brin_valid(brin))
+	    !validate_brin(brin))
 		json_object_set_new(fields, "brin", json_string(
 		    "Een vestigingscode is vier tekens BRIN en twee cijfers, "
 		    "bijvoorbeeld 32JK00."));
