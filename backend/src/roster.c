@@ -64,6 +64,7 @@ struct roster_parse {
 	size_t           n_header;
 	int              col[COL_COUNT]; /* field index, -1 when absent */
 	size_t           rows_cap;
+	size_t           brins_cap;
 	size_t           n_data; /* data records seen, good or bad */
 	struct csvin_set seen;   /* valid emails */
 };
@@ -407,8 +408,19 @@ check_brin(struct roster_parse *st, char *brin)
 		add_error(st->ros, st->rec_line, "BRIN-code ontbreekt");
 		return;
 	}
-	if (validate_brin(brin))
+	if (validate_brin(brin)) {
+		struct roster *ros = st->ros;
+
+		if (ros->n_brins == st->brins_cap) {
+			st->brins_cap = st->brins_cap == 0 ? 256 : st->brins_cap * 2;
+			ros->brins = csvin_xrealloc(ros->brins,
+			                            st->brins_cap * sizeof(*ros->brins));
+		}
+		ros->brins[ros->n_brins].line = st->rec_line;
+		memcpy(ros->brins[ros->n_brins].brin, brin, 7);
+		ros->n_brins++;
 		return;
+	}
 	csvin_echo(shown, sizeof(shown), brin);
 	add_error(st->ros, st->rec_line,
 	          "ongeldige BRIN-code \"%s\" (verwacht 4 cijfers of "
@@ -433,6 +445,7 @@ roster_free(struct roster *r)
 		free(r->pool);
 	}
 	free(r->rows);
+	free(r->brins);
 	free(r->errors);
 	free(r);
 }

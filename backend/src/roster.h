@@ -48,6 +48,14 @@ struct roster_error {
 
 struct roster_block;
 
+/* A well-formed BRIN code and the line it is on, kept for every record even
+ * when the roster has errors, so that the caller can also report the lines
+ * whose school is not the board's in the same answer. */
+struct roster_brin {
+	unsigned line;
+	char     brin[7];
+};
+
 /*
  * The outcome of roster_parse: either rows (n_errors == 0) or errors (rows
  * NULL, n_rows 0), never both.  Rows and errors come in line order.  Every
@@ -60,6 +68,8 @@ struct roster {
 	struct roster_error *errors;
 	size_t               n_errors; /* at most ROSTER_ERRORS_MAX */
 	size_t               dropped;  /* errors beyond ROSTER_ERRORS_MAX */
+	struct roster_brin  *brins;    /* every well-formed BRIN, in line order */
+	size_t               n_brins;
 	struct roster_block *pool;     /* private: backs the strings */
 };
 

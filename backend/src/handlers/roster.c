@@ -2,6 +2,8 @@
  * all or nothing, with every bad line reported. */
 #include "handlers.h"
 
+#include <stdlib.h>
+
 #include "../roster.h"
 #include "../store/store.h"
 
@@ -21,6 +23,63 @@ reply_line_errors(struct request *r, struct response *res, json_t *errors)
 	                errors);
 }
 
+/* Adds {"line","message"} entries for the codes of the roster that are not
+ * an open school of the board: checked against both the path's board and
+ * each row's school, also when other lines are bad. */
+static enum db_status
+brin_errors(struct request *r, long long board_id, const struct roster *ro,
+            json_t *errors)
+{
+	const char   **codes = arena_alloc(r->arena,
+	                                   (ro->n_brins + 1) * sizeof(char *));
+	size_t        *unknown, nunknown;
+	enum db_status st;
+
+	if (ro->n_brins == 0)
+		return DB_OK;
+	for (size_t i = 0; i < ro->n_brins; i++)
+		codes[i] = ro->brins[i].brin;
+	st = store_roster_unknown_brins(r, board_id, codes, ro->n_brins,
+	                                &unknown, &nunknown);
+	for (size_t i = 0; st == DB_OK && i < nunknown && i < 200; i++) {
+		const struct roster_brin *b = &ro->brins[unknown[i]];
+
+		json_array_append_new(errors, json_pack("{s:I, s:s}", "line",
+		    (json_int_t)b->line, "message", arena_printf(r->arena,
+		    "Vestigingscode %s is geen school van dit bestuur.", b->brin)));
+	}
+	return st;
+}
+
+static int
+by_line(const void *a, const void *b)
+{
+	json_int_t x = json_integer_value(json_object_get(*(json_t *const *)a,
+	                                                  "line"));
+	json_int_t y = json_integer_value(json_object_get(*(json_t *const *)b,
+	                                                  "line"));
+
+	return (x > y) - (x < y);
+}
+
+/* The errors in line order, for people reading them top to bottom. */
+static json_t *
+sorted(json_t *errors)
+{
+	size_t   n = json_array_size(errors);
+	json_t **items = malloc((n + 1) * sizeof(*items));
+	json_t  *out = json_array();
+
+	for (size_t i = 0; i < n; i++)
+		items[i] = json_array_get(errors, i);
+	qsort(items, n, sizeof(*items), by_line);
+	for (size_t i = 0; i < n; i++)
+		json_array_append(out, items[i]);
+	free(items);
+	json_decref(errors);
+	return out;
+}
+
 void
 roster_import(struct request *r, struct response *res)
 {
@@ -31,6 +90,7 @@ roster_import(struct request *r, struct response *res)
 	long long                   board_id;
 	json_t                     *errors, *body;
 	enum db_status              st;
+	int                         bad;
 
 	if (!handler_id(r->params[0], &board_id)) {
 		http_error(r, res, 404, "not_found", "Dit bestuur bestaat niet.");
@@ -38,30 +98,32 @@ roster_import(struct request *r, struct response *res)
 	}
 	if (!authz_board(r, res, board_id))
 		return;
-	if (roster_parse(r->body ? r->body : "", r->body_len, &ro) != 0) {
-		arena_on_reset(r->arena, free_cb, ro);
-		errors = json_array();
-		for (size_t i = 0; i < ro->n_errors; i++)
-			json_array_append_new(errors, json_pack("{s:I, s:s}", "line",
-			    (json_int_t)ro->errors[i].line, "message",
-			    ro->errors[i].message));
-		if (ro->dropped > 0)
-			json_array_append_new(errors, json_pack("{s:i, s:s}", "line", 0,
-			    "message", arena_printf(r->arena, "en nog %zu fouten",
-			                            ro->dropped)));
-		reply_line_errors(r, res, errors);
+	bad = roster_parse(r->body ? r->body : "", r->body_len, &ro);
+	arena_on_reset(r->arena, free_cb, ro);
+	errors = json_array();
+	for (size_t i = 0; i < ro->n_errors; i++)
+		json_array_append_new(errors, json_pack("{s:I, s:s}", "line",
+		    (json_int_t)ro->errors[i].line, "message", ro->errors[i].message));
+	st = brin_errors(r, board_id, ro, errors);
+	if (st != DB_OK) {
+		json_decref(errors);
+		reply_db_error(r, res, st);
 		return;
 	}
-	arena_on_reset(r->arena, free_cb, ro);
+	if (ro->dropped > 0)
+		json_array_append_new(errors, json_pack("{s:i, s:s}", "line", 0,
+		    "message", arena_printf(r->arena, "en nog %zu fouten",
+		                            ro->dropped)));
 	/* An empty list would mark every member of staff as left: far more
 	 * likely a wrong file than a board without staff. */
-	if (ro->n_rows == 0) {
-		errors = json_array();
+	if (bad == 0 && ro->n_rows == 0)
 		json_array_append_new(errors, json_pack("{s:i, s:s}", "line", 1,
 		    "message", "het bestand bevat geen medewerkers"));
-		reply_line_errors(r, res, errors);
+	if (json_array_size(errors) > 0) {
+		reply_line_errors(r, res, sorted(errors));
 		return;
 	}
+	json_decref(errors);
 	rows = arena_alloc(r->arena, (ro->n_rows + 1) * sizeof(*rows));
 	for (size_t i = 0; i < ro->n_rows; i++) {
 		rows[i].email = ro->rows[i].email;
@@ -76,16 +138,13 @@ roster_import(struct request *r, struct response *res)
 		return;
 	}
 	if (nunknown > 0) {
-		/* Checked against both the path's board and each row's school. */
+		/* A school closed between the check and the lock. */
 		errors = json_array();
-		for (size_t i = 0; i < nunknown && i < 200; i++) {
-			const struct roster_row *row = &ro->rows[unknown[i]];
-
+		for (size_t i = 0; i < nunknown && i < 200; i++)
 			json_array_append_new(errors, json_pack("{s:I, s:s}", "line",
-			    (json_int_t)row->line, "message",
+			    (json_int_t)ro->rows[unknown[i]].line, "message",
 			    arena_printf(r->arena, "Vestigingscode %s is geen school "
-			                 "van dit bestuur.", row->brin)));
-		}
+			                 "van dit bestuur.", ro->rows[unknown[i]].brin)));
 		reply_line_errors(r, res, errors);
 		return;
 	}

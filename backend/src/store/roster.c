@@ -54,6 +54,29 @@ const struct db_stmt store_roster_stmts[] = {
 };
 
 enum db_status
+store_roster_unknown_brins(struct request *r, long long board_id,
+                           const char *const *brins, size_t n,
+                           size_t **unknown, size_t *nunknown)
+{
+	char           b[24];
+	const char    *v[2] = {STORE_INT(b, board_id),
+	                       db_text_array(r->arena, brins, n)};
+	PGresult      *res;
+	enum db_status st =
+	    db_exec(r->db, r->arena, "roster_unknown_brins", 2, v, &res);
+
+	*unknown = NULL;
+	*nunknown = 0;
+	if (st != DB_OK || PQntuples(res) == 0)
+		return st;
+	*nunknown = (size_t)PQntuples(res);
+	*unknown = arena_alloc(r->arena, *nunknown * sizeof(size_t));
+	for (size_t i = 0; i < *nunknown; i++)
+		(*unknown)[i] = (size_t)db_int(res, (int)i, 0) - 1;
+	return DB_OK;
+}
+
+enum db_status
 store_roster_import(struct request *r, long long board_id,
                     const struct store_roster_row *rows, size_t n,
                     size_t **unknown, size_t *nunknown,

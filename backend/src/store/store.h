@@ -183,6 +183,11 @@ struct store_roster_counts {
  * rows name a school that is not an open school of the board, nothing is
  * changed and *unknown lists their indexes (arena-owned).
  */
+/* Indexes (arena-owned) of the codes that are not an open school of the
+ * board. */
+enum db_status store_roster_unknown_brins(struct request *r, long long board_id,
+                                          const char *const *brins, size_t n,
+                                          size_t **unknown, size_t *nunknown);
 enum db_status store_roster_import(struct request *r, long long board_id,
                                    const struct store_roster_row *rows,
                                    size_t n, size_t **unknown,
