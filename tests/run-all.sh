@@ -36,6 +36,17 @@ trap 'deploy/dev/stack.sh down test' EXIT
 if PG_NOSYNC=1 deploy/dev/stack.sh up test; then
 	step "integration tests (through nginx, real PostgreSQL)"
 	tests/run-integration.sh
+	run_counted() {  # <name> <cmd...>: for scripts ending in "N passed, M failed"
+		local name=$1 out counts; shift
+		out=$("$@" 2>&1); printf '%s\n' "$out"
+		counts=$(printf '%s\n' "$out" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' | tail -n 1)
+		# shellcheck disable=SC2086
+		if [ -n "$counts" ]; then record "$name" $counts; else record "$name" 0 1; fi
+	}
+	step "fault tests (PostgreSQL stop, worker kill, nginx reload, exactly once, interrupted roster)"
+	FAULT_WAIT=30 run_counted faults timeout 900 tests/fault/faults.sh
+	step "backup and restore into a fresh cluster"
+	FAULT_WAIT=30 run_counted backup timeout 300 tests/fault/backup-restore.sh
 	step "browser tests (headless Chromium)"
 	tests/run-browser.sh
 	# Sanitizer reports of the workers (written at exit or on error).

@@ -68,7 +68,9 @@ connect_with_deadline(struct db *db)
 	db->conn = c;
 	return DB_OK;
 fail:
-	log_error("db: cannot connect: %s", PQerrorMessage(c));
+	/* Once per outage, not once per retry. */
+	if (db->last_failure_us == 0)
+		log_error("db: cannot connect: %s", PQerrorMessage(c));
 	PQfinish(c);
 	return DB_UNAVAILABLE;
 }
@@ -150,6 +152,10 @@ map_failure(struct db *db, PGresult *r, const char *what)
 		st = DB_UNAVAILABLE;
 	} else if (state != NULL && strcmp(state, "23505") == 0) {
 		st = DB_CONFLICT;
+	} else if (state != NULL && strcmp(state, "57014") == 0) {
+		/* Statement timeout: the database is too busy, not the input bad. */
+		log_error("db: %s: statement timeout", what);
+		st = DB_UNAVAILABLE;
 	} else {
 		log_error("db: %s failed: %s%s", what, state ? state : "",
 		          r ? PQresultErrorMessage(r) : PQerrorMessage(db->conn));
@@ -227,6 +233,12 @@ db_begin(struct db *db)
 }
 
 enum db_status
+db_allow_long_statements(struct db *db)
+{
+	return simple(db, "SET LOCAL statement_timeout = '60s'");
+}
+
+enum db_status
 db_commit(struct db *db)
 {
 	return simple(db, "COMMIT");
@@ -242,7 +254,8 @@ db_rollback(struct db *db)
 void
 db_end_request(struct db *db)
 {
-	if (db->conn == NULL)
+	/* A lost connection has no transaction to roll back. */
+	if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK)
 		return;
 	if (PQtransactionStatus(db->conn) != PQTRANS_IDLE) {
 		log_error("db: a transaction was left open; rolling back");

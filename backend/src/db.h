@@ -70,6 +70,10 @@ enum db_status db_exec_value(struct db *db, struct arena *a, const char *name,
 /* Transaction control for store functions that need one. */
 enum db_status db_begin(struct db *db);
 enum db_status db_commit(struct db *db);
+
+/* Inside a transaction: lets its statements run up to 60 s (bulk imports
+ * of up to 50,000 rows) instead of the service's statement timeout. */
+enum db_status db_allow_long_statements(struct db *db);
 void           db_rollback(struct db *db);
 
 /* Called after each request: rolls back anything a failed handler left open. */

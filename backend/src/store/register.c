@@ -100,6 +100,8 @@ store_register_import(struct request *r, const struct store_register_input *in,
 
 	st = db_begin(r->db);
 	if (st == DB_OK)
+		st = db_allow_long_statements(r->db);
+	if (st == DB_OK)
 		st = db_exec(r->db, a, "register_lock", 0, NULL, NULL);
 	if (st == DB_OK)
 		st = db_exec(r->db, a, "register_regions", 2, regions, NULL);

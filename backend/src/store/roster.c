@@ -36,8 +36,11 @@ const struct db_stmt store_roster_stmts[] = {
 	 "   source) SELECT i.school_id, i.email, i.name, i.role,"
 	 "   (SELECT u.id FROM users u WHERE lower(u.email) = i.email"
 	 "     AND u.email_verified AND u.role IN ('teacher', 'ib')), 'roster'"
-	 "   FROM input i WHERE NOT EXISTS (SELECT 1 FROM cur"
-	 "   WHERE cur.email = i.email AND cur.school_id = i.school_id)"
+	 /* Against staff itself, so that staff_open_idx serves it whatever
+	  * the estimates of the CTE. */
+	 "   FROM input i WHERE NOT EXISTS (SELECT 1 FROM staff x"
+	 "   WHERE x.email = i.email AND x.school_id = i.school_id"
+	 "   AND x.left_at IS NULL)"
 	 "   RETURNING id),"
 	 /* A verified account follows the roster: its school and role. */
 	 " accounts AS (UPDATE users u SET role = i.role, school_id = i.school_id,"
@@ -106,6 +109,8 @@ store_roster_import(struct request *r, long long board_id,
 	v[3] = db_text_array(r->arena, roles, n);
 	v[4] = db_text_array(r->arena, brins, n);
 	st = db_begin(r->db);
+	if (st == DB_OK)
+		st = db_allow_long_statements(r->db);
 	if (st == DB_OK)
 		st = db_exec(r->db, r->arena, "roster_lock", 1, v, NULL);
 	if (st == DB_OK) {
