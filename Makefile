@@ -4,7 +4,8 @@
 #   make run        set up and start the development stack on 127.0.0.1:8080
 #   make stop       stop everything `make run` or `make test` started
 #   make test       unit, integration and browser tests against a fresh test stack
-#   make bench      see docs/ (issue 6)
+#   make bench      baselines, the national dataset and the speed targets
+#   make fuzz       every libFuzzer target for FUZZ_SECONDS (default 300)
 
 FLAVOR  ?= release
 B       := build/$(FLAVOR)
@@ -37,7 +38,7 @@ UNIT    := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test_*.c
 ITEST_SRC := $(wildcard tests/integration/*.c)
 
 .PHONY: all run stop test test-unit test-integration test-browser test-content \
-        bench format format-check lint clean deps
+        bench fuzz fuzz-ci format format-check lint clean deps
 all: $(B)/hgkm-fcgi $(TOOLS)
 
 $(B)/obj/%.o: %.c
@@ -70,6 +71,7 @@ run: deps
 stop:
 	deploy/dev/stack.sh down run
 	deploy/dev/stack.sh down test
+	deploy/dev/stack.sh down bench
 
 deps:
 	@deploy/dev/deps.sh check
@@ -89,6 +91,19 @@ test-browser:
 
 test-content: $(B)/hgkm-content
 	$(B)/hgkm-content check content
+
+# Speed against baselines measured in the same run (docs/capacity.md).
+bench: deps
+	bench/run.sh
+
+# libFuzzer targets under ASan/UBSan, FUZZ_SECONDS each (tests/fuzz/).
+FUZZ_SECONDS ?= 300
+fuzz:
+	tests/fuzz/run.sh $(FUZZ_SECONDS)
+
+# Short run for CI and make test: seeds and regressions, then 10 s a target.
+fuzz-ci:
+	tests/fuzz/run.sh 10
 
 format:
 	clang-format -i $(wildcard backend/src/*.[ch] backend/src/*/*.[ch] backend/tools/*.c tests/unit/*.c tests/integration/*.[ch])

@@ -29,6 +29,15 @@ counts=$(printf '%s\n' "$out" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$
 # shellcheck disable=SC2086
 if [ -n "$counts" ]; then record content $counts; else record content 0 1; fi
 
+step "fuzzing (libFuzzer, ASan+UBSan): seeds, regressions, then 10 s a target"
+out=$(tests/fuzz/run.sh 10 2>&1); rc=$?
+printf '%s\n' "$out"
+fz_ok=$(printf '%s\n' "$out" | grep -cE '^[a-z]+ +ok ')
+fz_all=$(printf '%s\n' "$out" | grep -cE '^[a-z]+ +[^ ]+ +execs=')
+fz_bad=$((fz_all - fz_ok))
+if [ "$rc" -ne 0 ] && [ "$fz_bad" -eq 0 ]; then fz_bad=1; fi
+record fuzz "$fz_ok" "$fz_bad"
+
 step "test stack"
 deploy/dev/stack.sh down test
 rm -rf var/test

@@ -291,7 +291,8 @@ parse_text(struct duo_register *reg, const char *text, size_t len)
 	/* An empty register would close every school: refuse it. */
 	if (!st.header_done && reg->n_errors + reg->dropped == 0)
 		add_error(reg, 1, "het bestand is leeg");
-	else if (!st.stop && st.header_done && st.n_data == 0)
+	else if (!st.stop && st.header_done && st.n_data == 0 &&
+	         reg->n_errors + reg->dropped == 0)
 		add_error(reg, st.header_line,
 		          "het bestand bevat geen vestigingen");
 

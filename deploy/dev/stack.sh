@@ -3,7 +3,9 @@
 # demo data, the FastCGI service and nginx, all under var/<instance>/.
 #   stack.sh up run     development stack on 127.0.0.1:8080 (release build)
 #   stack.sh up test    test stack on 127.0.0.1:8081 (sanitizer build)
-#   stack.sh down run|test
+#   stack.sh up bench   benchmark stack on 127.0.0.1:8082 (release build;
+#                       bench/run.sh loads the national dataset into it)
+#   stack.sh down run|test|bench
 #   stack.sh restart-service run|test
 # PostgreSQL refuses to run as root, so as root everything runs as the
 # unprivileged system user "hgkm".
@@ -17,6 +19,8 @@ run)  HTTP_PORT=${HGKM_HTTP_PORT:-8080}; PG_PORT=54380; FLAVOR=release
       AUTH_RATE=10r/s; REGISTER_LIMIT=30; WORKERS=${HGKM_WORKERS:-0} ;;
 test) HTTP_PORT=${HGKM_TEST_HTTP_PORT:-8081}; PG_PORT=54381; FLAVOR=asan
       AUTH_RATE=1000r/s; REGISTER_LIMIT=100000; WORKERS=${HGKM_WORKERS:-4} ;;
+bench) HTTP_PORT=${HGKM_BENCH_HTTP_PORT:-8082}; PG_PORT=54382; FLAVOR=release
+      AUTH_RATE=10r/s; REGISTER_LIMIT=30; WORKERS=${HGKM_WORKERS:-0} ;;
 *)    echo "unknown instance $INST" >&2; exit 2 ;;
 esac
 
@@ -80,6 +84,8 @@ start_postgres() {
 		# Only the unix socket in var/; no TCP at all.
 		local all $SVC_USER peer
 		local all $APP_ROLE scram-sha-256
+		# A streaming replica on the same machine (docs/capacity.md).
+		local replication $SVC_USER peer
 		HBA
 		{
 			echo "listen_addresses = ''"
@@ -91,6 +97,12 @@ start_postgres() {
 				# Tests need no durability across a power cut.
 				echo "fsync = off"
 				echo "synchronous_commit = off"
+			fi
+			if [ "$INST" = bench ]; then
+				# Durable like production; room for the dataset's bulk
+				# load without a checkpoint every few seconds.
+				echo "max_wal_size = 8GB"
+				echo "checkpoint_timeout = 15min"
 			fi
 		} >>"$VAR/pg/postgresql.conf"
 	fi

@@ -51,6 +51,9 @@ $(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
+# Objects are kept: make would otherwise delete them as intermediates.
+.SECONDARY:
+
 .SECONDEXPANSION:
 $(B)/fuzz_%: $(B)/obj/tests/fuzz/fuzz_%.o $$(call obj,$$(call srcs_of,$$*))
 	$(CC) $(FUZZ_FLAGS) -o $@ $^ $(LDLIBS)

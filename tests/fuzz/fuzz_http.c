@@ -198,7 +198,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_query(in, "format");
 	check_query(in, "before");
 	klen = strcspn(in, "=&");
-	if (klen < sizeof(key)) {
+	if (klen > 0 && klen < sizeof(key)) {
 		memcpy(key, in, klen);
 		key[klen] = '\0';
 		check_query(in, key);
@@ -216,8 +216,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* "Bearer" in any case, then blanks, then a non-empty rest. */
 	tok = http_bearer_token(&arena, in);
-	if (strncasecmp(in, "Bearer ", 7) != 0 || in[7 + strspn(in + 7, " ")] ==
-	                                              '\0') {
+	if (strncasecmp(in, "Bearer ", 7) != 0 ||
+	    in[7 + strspn(in + 7, " ")] == '\0') {
 		FUZZ_CHECK(tok == NULL, "bearer token \"%s\" from \"%s\"", tok,
 		           in);
 	} else {
@@ -245,9 +245,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (http_is_json_type(in)) {
 		const char *rest = in + 16;
 
-		FUZZ_CHECK(strncasecmp(in, "application/json", 16) == 0 &&
-		               rest[strspn(rest, " \t")] == '\0' ||
-		               rest[strspn(rest, " \t")] == ';',
+		FUZZ_CHECK(strncasecmp(in, "application/json", 16) == 0,
+		           "\"%s\" taken for JSON", in);
+		rest += strspn(rest, " \t");
+		FUZZ_CHECK(*rest == '\0' || *rest == ';',
 		           "\"%s\" taken for JSON", in);
 	}
 
