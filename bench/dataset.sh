@@ -21,7 +21,7 @@
 #
 # The stack of the instance must be up (deploy/dev/stack.sh up <instance>).
 # Generated accounts are p<8 digits>@bench.invalid, all with the password
-# "bench-wachtwoord-<seed>".  Writes var/bench/dataset-<inst>-<db>.stamp.
+# "bench-wachtwoord-<seed>".  Writes var/benchmark/dataset-<inst>-<db>.stamp.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)

@@ -3,7 +3,9 @@
 # Sourced with ROOT set to the repository.
 
 PGBIN=/usr/lib/postgresql/15/bin
-BENCH_VAR=$ROOT/var/bench
+# The benchmark's own files (its sockets, nginx, logs, results, dataset
+# stamps); not var/bench, which is the `bench` stack instance's.
+BENCH_VAR=$ROOT/var/benchmark
 BENCH_BIN=$ROOT/build/bench
 
 # inst_setup <instance>: sets INST, VAR, PG_PORT, DB, RUNAS, SVC_USER.

@@ -23,9 +23,16 @@
 --   af         = an IB'er holds a valid certificate of a requirement marked
 --                af  <=>  af_until > now();
 --   expiring   = the person's certificates with now() < expires_at <=
---                now() + 90 days, counted from cert_expiries (only
+--                now() + 90 days, counted from cert_expiries (sorted; only
 --                certificates still valid when the row was refreshed are
---                kept: one that had expired then cannot expire again).
+--                kept: one that had expired then cannot expire again) as
+--                width_bucket(now() + 90 days, a) - width_bucket(now(), a),
+--                a binary search instead of a subquery per person.
+--
+-- Measured (bench/, a copy of the 10x database, one client, pgbench -M
+-- prepared, this shared 2-core machine): board report of the largest board
+-- median 43 ms / p99 64 ms now, 8.9 ms / 19.6 ms with this migration and
+-- the diff; the same JSON for every board and region compared.
 
 ALTER TABLE staff
 	ADD COLUMN cert_until timestamptz,
@@ -103,7 +110,13 @@ CREATE TRIGGER modules_status_update AFTER UPDATE ON modules FOR EACH ROW
 CREATE TRIGGER modules_status_insert AFTER INSERT ON modules FOR EACH ROW
 	EXECUTE FUNCTION staff_status_refresh_all();
 
--- Backfill.
+-- The reports read a school's open stays from this index alone.
+CREATE INDEX staff_status_idx ON staff (school_id)
+	INCLUDE (role, user_id, cert_until, af_until, cert_expiries)
+	WHERE left_at IS NULL;
+
+-- Backfill.  It rewrites every stay: run VACUUM (FULL) staff (or pg_repack)
+-- afterwards so that a school's stays are together again.
 UPDATE staff st SET (cert_until, af_until, cert_expiries) =
 	(SELECT s.cert_until, s.af_until, s.cert_expiries
 	 FROM staff_status_of(st.user_id, st.role) s)

@@ -28,7 +28,7 @@
 # nginx made from deploy/dev/nginx.conf.in on BENCH_PORT.  The stack of the
 # instance itself is brought up with deploy/dev/stack.sh (PostgreSQL, schema,
 # content, demo data); the national dataset is loaded by bench/dataset.sh.
-# Results and logs: var/bench/results/<time>/.
+# Results and logs: var/benchmark/results/<time>/; one run at a time.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -60,10 +60,15 @@ START_S=$(date +%s)
 step() { printf '[bench %4ds] %s\n' "$(($(date +%s) - START_S))" "$*" >&2; }
 
 # ------------------------------------------------------------ set-up
+mkdir -p "$BENCH_VAR"
+# Held on fd 9, which nothing started from here may keep (9>&-): a service
+# that outlives the run would hold the lock for ever.
+exec 9>"$BENCH_VAR/lock"
+flock -n 9 || die "bench: another bench/run.sh is running (var/benchmark/lock)"
 step "building (make FLAVOR=release all) and bringing up the $INST stack"
 make -s FLAVOR=release all >&2
 build_bench_tools
-deploy/dev/stack.sh up "$INST" >"$BENCH_VAR.stack.log" 2>&1 ||
+deploy/dev/stack.sh up "$INST" >"$BENCH_VAR.stack.log" 2>&1 9>&- ||
 	{ cat "$BENCH_VAR.stack.log" >&2; die "bench: the $INST stack did not come up"; }
 mkdir -p "$RES" "$RUN" "$BLOG" "$BENCH_VAR/tmp" "$BENCH_VAR/www"
 mv "$BENCH_VAR.stack.log" "$RES/stack.log"
@@ -97,6 +102,8 @@ cleanup() {
 		kill -KILL -- "-$p" 2>/dev/null
 	done
 	[ -n "${RESET_FROM:-}" ] && reset_progress
+	# Bearer tokens (valid 12 h) do not outlive the run.
+	rm -f "$BENCH_VAR"/tmp/*tokens "$BENCH_VAR"/tmp/admin-token
 	exit "$rc"
 }
 trap cleanup EXIT
@@ -105,7 +112,7 @@ trap 'exit 130' INT TERM
 DBURL="host=$VAR/run port=$PG_PORT dbname=$DB user=hgkm_app passfile=$VAR/secrets/pgpass"
 start_bg() { # start_bg <log> <command...>: as the service user, own session
 	local logf=$1; shift
-	setsid "${RUNAS[@]}" "$@" >>"$logf" 2>&1 </dev/null &
+	setsid "${RUNAS[@]}" "$@" >>"$logf" 2>&1 </dev/null 9>&- &
 	PIDS+=($!)
 }
 wait_sock() {
@@ -158,7 +165,7 @@ sed -e "s|@ROOT@|$ROOT|g" -e "s|@VAR@|$BENCH_VAR|g" -e "s|@PORT@|$PORT|g" \
 	}
 	{ print }' >"$NGINX_CONF"
 nginx -q -t -c "$NGINX_CONF" -p "$BENCH_VAR" -e "$BLOG/nginx-error.log"
-nginx -c "$NGINX_CONF" -p "$BENCH_VAR" -e "$BLOG/nginx-error.log"
+nginx -c "$NGINX_CONF" -p "$BENCH_VAR" -e "$BLOG/nginx-error.log" 9>&-
 for _ in $(seq 100); do curl -fsS "$BASE/api/v1/health" >/dev/null 2>&1 && break; sleep 0.1; done
 curl -fsS "$BASE/api/v1/health" >/dev/null || die "bench: no answer on $BASE"
 for u in /bench/static.json /bench/hello /bench/select; do
@@ -273,16 +280,21 @@ PROFILE=${BENCH_PROFILE:-$([ "$QUICK" = 1 ] && echo 0 || echo 1)}
 profile() {
 	[ "$PROFILE" = 1 ] && command -v perf >/dev/null || return 0
 	local name=$1 data=$W/perf-$1.data out=$RES/profile-$1.txt
-	perf record -q -a -e cpu-clock -F 499 -g -o "$data" -- sleep "$DUR" 2>/dev/null &
+	perf record -q -a -e cpu-clock -F 199 --call-graph dwarf,8192 -o "$data" -- sleep "$DUR" 2>/dev/null &
 	local pp=$!
 	sleep 0.2
 	wrk_once "profile:$name" "$2" "$3" "${4:-}"
 	wait "$pp" || true
 	{
-		echo "# $name: perf record -a -e cpu-clock -F 499 -g, ${DUR}s, wrk -t$THREADS -c${4:-$CONNS}"
+		echo "# $name: perf record -a -e cpu-clock -F 199 --call-graph dwarf, ${DUR}s, wrk -t$THREADS -c${4:-$CONNS}"
 		echo "# CPU share per program (all CPUs; idle is not sampled):"
 		perf report -i "$data" --no-children --sort comm --stdio -g none 2>/dev/null |
 			grep -v '^#' | grep -v '^$' | head -15 || true
+		echo
+		echo "# hgkm-fcgi, inclusive (children) share of all samples, service functions:"
+		perf report -i "$data" --children --comms hgkm-fcgi --sort sym --stdio -g none 2>/dev/null |
+			grep -v '^#' | grep -E '\] (worker_run|handle|authenticate|auth_|store_|http_json|json_dumps|json_loads|json_copy|db_exec|PQexecPrepared|fcgi_send|fcgi_read|FCGX_Accept_r|log_access|modules_|reply_|jwt_decode|crypto_pwhash)' |
+			head -25 || true
 		for c in hgkm-fcgi postgres nginx; do
 			echo
 			echo "# hottest functions in $c (share of all samples):"
@@ -310,6 +322,9 @@ mark_writes
 profile module-get module_get.lua /api/v1/modules/x
 profile modules-list modules_list.lua /api/v1/modules
 profile mixed mixed.lua /api/v1/modules
+reset_progress; RESET_FROM=""
+mark_writes
+profile section-put section_put.lua /api/v1/modules/x
 reset_progress; RESET_FROM=""
 figure login login.lua /api/v1/auth/login
 # Logins that wrk gave up on may still be hashing: let them end.
@@ -413,8 +428,11 @@ mixed_rps=$(fig mixed); mixed_rps=${mixed_rps:-0}
 mem_s=$(awk -v n="$MEM_REQ" -v r="$mixed_rps" -v m="$MEM_MAX" 'BEGIN {
 	s = r > 0 ? n / r * 1.05 : m; if (s > m) s = m; if (s < 5) s = 5; printf "%d", s }')
 step "memory: ${mem_s}s of mixed load with logins (aiming at $MEM_REQ requests)"
-rss_all >"$RES/rss-before"
 mark_writes
+# Every worker warm (its module cache filled) before the first reading.
+wrk -t"$THREADS" -c"$CONNS" -d3s -s "$ROOT/bench/lua/mixed.lua" "$BASE/api/v1/modules" >/dev/null 2>&1 || true
+sleep 1
+rss_all >"$RES/rss-before"
 (
 	wrk -t1 -c2 -d"${mem_s}s" --timeout 10s -s "$ROOT/bench/lua/login.lua" \
 		"$BASE/api/v1/auth/login" >"$W/mem-login.out" 2>&1
@@ -430,6 +448,7 @@ while kill -0 "$mpid" 2>/dev/null; do
 	echo "$(date +%s) $s" >>"$RES/rss-samples"
 done
 wait "$mpid" || true; wait "$lpid" || true
+sleep 2 # logins that wrk gave up on may still be hashing
 reset_progress; RESET_FROM=""
 mem_reqs=$(( $(sed -n 's/^BENCH requests=\([0-9]*\).*/\1/p' "$W/mem-mixed.out") +
 	$(sed -n 's/^BENCH requests=\([0-9]*\).*/\1/p' "$W/mem-login.out") ))
@@ -442,12 +461,21 @@ first=$(sed -n "$(( nsamp / 10 + 1 ))p" "$RES/rss-samples" | cut -d' ' -f2-)
 last=$(tail -1 "$RES/rss-samples" | cut -d' ' -f2-)
 max_rss=$(cut -d' ' -f2- "$RES/rss-samples" | tr ' ' '\n' | sort -n | tail -1)
 rss_after=$(rss_all | tr '\n' ' ')
-growth=$(awk -v a="$first" -v b="$last" 'BEGIN { n = split(a, x, " "); split(b, y, " ");
-	m = 0; for (i = 1; i <= n; i++) if (y[i] - x[i] > m) m = y[i] - x[i]; print m }')
+# Growth, per worker: its smallest reading in the last fifth of the run
+# against its smallest in the first fifth (a single reading may catch a
+# worker in the middle of an argon2id hash, 19 MiB that it gives back).
+growth=$(cut -d' ' -f2- "$RES/rss-samples" | awk '{ for (i = 1; i <= NF; i++) v[NR, i] = $i; if (NF > nf) nf = NF }
+	END { q = int(NR / 5); if (q < 1) q = 1; m = 0
+		for (i = 1; i <= nf; i++) { a = b = 1e12
+			for (r = 1; r <= q; r++) if (v[r, i] != "" && v[r, i] < a) a = v[r, i]
+			for (r = NR - q + 1; r <= NR; r++) if (v[r, i] != "" && v[r, i] < b) b = v[r, i]
+			if (b - a > m) m = b - a }
+		print m }')
 {
 	echo "memory-requests $mem_reqs logins $mem_logins errors $mem_err"
 	echo "memory-max-rss-kib $max_rss"
 	echo "memory-growth-kib $growth"
+	echo "rss-before $(tr '\n' ' ' <"$RES/rss-before")"
 	echo "rss-first $first"
 	echo "rss-last $last"
 	echo "rss-after $rss_after"
