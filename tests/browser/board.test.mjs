@@ -599,6 +599,7 @@ async function main() {
     }, { blocks: false });
 
     const regionName = `Testregio ${stamp}`;
+    let newBoardId;
     await check('admin creates a region through the form; the success message gives its number', async () => {
       await ap.fill('#region-name', regionName);
       await ap.click('#region-form button[type="submit"]');
@@ -618,12 +619,39 @@ async function main() {
       await ap.click('#board-form button[type="submit"]');
       await waitForText(ap.locator('#board-message'), 'is aangemaakt', 'board success message');
       const id = await ap.getAttribute('#board-message', 'data-id');
+      newBoardId = id;
       const r = await admin.api(`/boards/${id}/coverage`);
       assertEqual(r.status, 200, 'GET the new board');
       assertEqual(r.body.board.name, boardName, 'name of the new board');
       assertEqual(r.body.schools.length, 0, 'the new board has no schools');
       await shot(ap, '22-admin-created');
     }, { blocks: false });
+
+    await check('XSS probe: a school and a teacher whose names carry <img onerror> and <script> are shown as text on board.html; no script runs', async () => {
+      assert(newBoardId, 'the board made by the previous check');
+      const imgName = `<img src=x onerror="window.__xss='school'">School ${stamp}`;
+      const scriptName = `<script>window.__xss='naam'</script><img src=x onerror="window.__xss='naam'">Jan ${stamp}`;
+      const brin = `X${String(Math.floor(Math.random() * 1e5)).padStart(5, '0')}`.slice(0, 6);
+      const res = await admin.context.request.post(`${BASE_URL}/api/v1/schools`, {
+        data: { board_id: Number(newBoardId), name: imgName, brin, municipality: '<b>Testgemeente</b>' } });
+      assertEqual(res.status(), 201, `POST /schools: ${await res.text()}`);
+      const { id: schoolId, join_code: joinCode } = await res.json();
+      const reg = await fetch(`${BASE_URL}/api/v1/auth/register`, {
+        method: 'POST', headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ email: `xss-${stamp}@voorbeeld.invalid`, password: `Xss-wachtwoord-${stamp}`, name: scriptName, join_code: joinCode }) });
+      assertEqual(reg.status, 201, `register with the school's code: ${await reg.text()}`);
+      await ap.goto(`${BASE_URL}/board.html?board=${newBoardId}`);
+      const row = ap.locator(`#schools tbody tr[data-school-id="${schoolId}"]`);
+      await row.waitFor();
+      assert((await textOf(row)).includes(squash(imgName)), `school name shown as text: ${await textOf(row)}`);
+      await ap.click(`#schools [data-open-school="${schoolId}"]`);
+      await ap.locator('#school-detail:not([hidden])').waitFor();
+      await waitForText(ap.locator('#detail-title'), squash(imgName), 'school heading as text');
+      await waitForText(ap.locator('#staff-table tbody'), squash(scriptName), 'teacher name as text');
+      await shot(ap, '24-xss-probe');
+      assertEqual(await ap.evaluate(() => window.__xss), undefined, 'no injected script ran');
+      assertEqual(await ap.locator('#main img[src="x"], #main script, #main b').count(), 0, 'no element made from a name');
+    }, { needs: false });
 
     await check('admin opens the demo board on board.html?board=<id> and sees its schools', async () => {
       assert(boardId && coverage, 'the demo board from the board admin part');

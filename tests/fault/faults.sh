@@ -9,11 +9,13 @@
 #      same moment (default 500 users: 1,000 requests, 200 at a time;
 #      FAULT_USERS=1000 for the full 2,000, about 90 s more on 2 cores):
 #      exactly one certificate per user;
-#   e. a roster import interrupted half-way changes nothing.
+#   e. a roster import interrupted half-way changes nothing;
+#   g. sendmail failing: the mail stays in the outbox, is retried and
+#      delivered once sendmail works again, exactly once.
 # Loopback only; every step is bounded in time; it stops everything it
 # started (PostgreSQL is started again even when the script is interrupted).
 #
-#   tests/fault/faults.sh [a b c d e f]   default: a to e
+#   tests/fault/faults.sh [a b c d e f g]   default: a to e and g
 # (f, on request only: a 10,000-person roster, then 25,000 new people, must
 # each import within the statement timeout; load-sensitive, see
 # docs/security.md §5)
@@ -26,7 +28,7 @@ set -u
 . "$(dirname "$0")/common.sh"
 
 USERS=${FAULT_USERS:-500}
-ONLY=" ${*:-a b c d e} "
+ONLY=" ${*:-a b c d e g} "
 want() { [[ $ONLY == *" $1 "* ]]; }
 
 fault_init faults
@@ -525,6 +527,59 @@ fcgi_roster() {
 }
 
 # ---------------------------------------------------------------------------
+# g. sendmail fails: the verification mail of a new account waits in the
+# outbox, is retried, and arrives once (deploy/dev/sendmail-to-file.sh
+# refuses mail while var/test/mail/.fail exists).
+MAIL_FAIL_SWITCH=$VAR/mail/.fail
+mail_switch_off() { rm -f "$MAIL_FAIL_SWITCH"; }
+FAULT_CLEANUPS+=(mail_switch_off)
+
+# outbox_state <email>: "<rows> <attempts> <sent> <has error>" of its mails.
+outbox_state() {
+	# psql substitutes :'r' in what it reads, not in -c.
+	psql_app -F ' ' -v r="$1" <<-'SQL'
+	SELECT count(*), coalesce(max(attempts), 0), count(sent_at), count(last_error)
+	FROM mail_outbox WHERE recipient = :'r';
+	SQL
+}
+mail_files_for() { grep -lF "$1" "$VAR"/mail/*.eml 2>/dev/null | wc -l; }
+
+test_mail_retry() {
+	local email="fault-$RUN_ID-mail@storing.example" st t0 failed=0 sent=0
+	note "g. sendmail failing, then working again"
+	touch "$MAIL_FAIL_SWITCH"
+	register_user "$email" "$JOIN_CODE" >/dev/null ||
+		{ notok "g: registering $email"; mail_switch_off; return; }
+	# The mailer runs every 2 s: wait for a failed try (at most 15 s).
+	t0=$(now_ms)
+	while [ $(($(now_ms) - t0)) -lt 15000 ]; do
+		st=$(outbox_state "$email")
+		read -r _ att _ err <<<"$st"
+		[ "${att:-0}" -ge 1 ] && [ "${err:-0}" -ge 1 ] && { failed=1; break; }
+		sleep 0.3
+	done
+	st=$(outbox_state "$email")
+	expect "$failed" = 1 -- "g: a refused mail is counted as a try with its error, not sent (outbox: $st)"
+	expect "$(mail_files_for "$email")" = 0 -- "g: nothing delivered while sendmail fails"
+	expect "$(cut -d' ' -f3 <<<"$st")" = 0 -- "g: the mail is not marked sent"
+	mail_switch_off
+	# The retry is due 30 s later; bring it forward rather than wait.
+	psql_app -v r="$email" >/dev/null <<-'SQL'
+	UPDATE mail_outbox SET next_try = now() WHERE recipient = :'r' AND sent_at IS NULL;
+	SQL
+	t0=$(now_ms)
+	while [ $(($(now_ms) - t0)) -lt 15000 ]; do
+		[ "$(mail_files_for "$email")" -ge 1 ] && { sent=1; break; }
+		sleep 0.3
+	done
+	sleep 0.5
+	st=$(outbox_state "$email")
+	expect "$sent" = 1 -- "g: delivered once sendmail works again ($(( ($(now_ms) - t0) )) ms after the retry was due)"
+	expect "$(cut -d' ' -f1,3 <<<"$st")" = "1 1" -- "g: one outbox row, marked sent (outbox: $st)"
+	expect "$(mail_files_for "$email")" = 1 -- "g: exactly one mail delivered"
+}
+
+# ---------------------------------------------------------------------------
 # A learner of our own for the loads (any role can read the modules), in
 # the test's own school when the demo admin can make one.
 if ensure_fault_school; then
@@ -541,6 +596,7 @@ want c && test_nginx_reload
 want d && test_exactly_once
 want e && test_roster_interrupted
 want f && test_roster_large
+want g && test_mail_retry
 
 # The loads sent thousands of tokens: none may show up in a log (ASVS 7.1.1).
 leaks=$(grep -lE 'eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}' "$VAR"/log/*.log "$VAR"/log/service.out 2>/dev/null)

@@ -247,5 +247,6 @@ int itest_run_boards(void);
 int itest_run_scenarios(void);
 int itest_run_trainings(void);
 int itest_run_register(void);
+int itest_run_security(void);
 
 #endif

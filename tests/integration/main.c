@@ -46,6 +46,7 @@ main(int argc, char **argv)
 	    {"scenarios", itest_run_scenarios},
 	    {"trainings", itest_run_trainings},
 	    {"register", itest_run_register},
+	    {"security", itest_run_security},
 	};
 	int failed = 0;
 
