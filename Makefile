@@ -6,6 +6,8 @@
 #   make test       unit, integration and browser tests against a fresh test stack
 #   make bench      baselines, the national dataset and the speed targets
 #   make fuzz       every libFuzzer target for FUZZ_SECONDS (default 300)
+#   make valgrind   the integration suite against the service under valgrind,
+#                   then a leak check of every one of its processes
 
 FLAVOR  ?= release
 B       := build/$(FLAVOR)
@@ -38,7 +40,7 @@ UNIT    := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test_*.c
 ITEST_SRC := $(wildcard tests/integration/*.c)
 
 .PHONY: all run stop test test-unit test-integration test-browser test-content \
-        bench fuzz fuzz-ci format format-check lint clean deps
+        bench fuzz fuzz-ci valgrind format format-check lint clean deps
 all: $(B)/hgkm-fcgi $(TOOLS)
 
 $(B)/obj/%.o: %.c
@@ -72,6 +74,7 @@ stop:
 	deploy/dev/stack.sh down run
 	deploy/dev/stack.sh down test
 	deploy/dev/stack.sh down bench
+	deploy/dev/stack.sh down check
 
 deps:
 	@deploy/dev/deps.sh check
@@ -104,6 +107,11 @@ fuzz:
 # Short run for CI and make test: seeds and regressions, then 10 s a target.
 fuzz-ci:
 	tests/fuzz/run.sh 10
+
+# Its own stack instance (var/check, 127.0.0.1:8085); VALGRIND_TESTS picks
+# integration tests by name (default: all).
+valgrind: deps
+	tests/valgrind/run.sh $(VALGRIND_TESTS)
 
 format:
 	clang-format -i $(wildcard backend/src/*.[ch] backend/src/*/*.[ch] backend/tools/*.c tests/unit/*.c tests/integration/*.[ch])

@@ -5,7 +5,11 @@
 #   stack.sh up test    test stack on 127.0.0.1:8081 (sanitizer build)
 #   stack.sh up bench   benchmark stack on 127.0.0.1:8082 (release build;
 #                       bench/run.sh loads the national dataset into it)
-#   stack.sh down run|test|bench
+#   stack.sh up check   like test, but the release build on 127.0.0.1:8085,
+#                       for tests/valgrind/run.sh; HGKM_SERVICE_WRAPPER
+#                       (e.g. "valgrind --leak-check=full") runs the
+#                       service under that command
+#   stack.sh down run|test|bench|check
 #   stack.sh restart-service run|test
 # PostgreSQL refuses to run as root, so as root everything runs as the
 # unprivileged system user "hgkm".
@@ -21,6 +25,8 @@ test) HTTP_PORT=${HGKM_TEST_HTTP_PORT:-8081}; PG_PORT=54381; FLAVOR=asan
       AUTH_RATE=1000r/s; REGISTER_LIMIT=100000; WORKERS=${HGKM_WORKERS:-4} ;;
 bench) HTTP_PORT=${HGKM_BENCH_HTTP_PORT:-8082}; PG_PORT=54382; FLAVOR=release
       AUTH_RATE=10r/s; REGISTER_LIMIT=30; WORKERS=${HGKM_WORKERS:-0} ;;
+check) HTTP_PORT=${HGKM_CHECK_HTTP_PORT:-8085}; PG_PORT=54385; FLAVOR=release
+      AUTH_RATE=1000r/s; REGISTER_LIMIT=100000; WORKERS=${HGKM_WORKERS:-2} ;;
 *)    echo "unknown instance $INST" >&2; exit 2 ;;
 esac
 
@@ -93,7 +99,7 @@ start_postgres() {
 			echo "port = $PG_PORT"
 			echo "max_connections = 200"
 			echo "password_encryption = 'scram-sha-256'"
-			if [ "$INST" = test ]; then
+			if [ "$INST" = test ] || [ "$INST" = check ]; then
 				# Tests need no durability across a power cut.
 				echo "fsync = off"
 				echo "synchronous_commit = off"
@@ -163,10 +169,12 @@ start_service() {
 	printf '*:*:*:%s:%s\n' "$APP_ROLE" "$(cat "$VAR/secrets/db.password")" >"$VAR/secrets/pgpass"
 	chmod 600 "$VAR/secrets/pgpass"
 	[ "$(id -u)" -eq 0 ] && chown hgkm:hgkm "$VAR/secrets/pgpass"
-	setsid "${RUNAS[@]}" env "${envs[@]}" "$BIN/hgkm-fcgi" \
+	# shellcheck disable=SC2086 # the wrapper is a command with its options
+	setsid "${RUNAS[@]}" env "${envs[@]}" ${HGKM_SERVICE_WRAPPER:-} "$BIN/hgkm-fcgi" \
 		>>"$VAR/log/service.out" 2>&1 </dev/null &
 	echo $! >"$VAR/run/hgkm.pid"
-	if ! wait_for 100 test -S "$SOCK"; then
+	# Under a wrapper such as valgrind the start is many times slower.
+	if ! wait_for "$([ -n "${HGKM_SERVICE_WRAPPER:-}" ] && echo 1200 || echo 100)" test -S "$SOCK"; then
 		log "The service did not start; see $VAR/log/error.log and service.out:"
 		tail -n 20 "$VAR/log/service.out" "$VAR/log/error.log" >&2 || true
 		exit 1
