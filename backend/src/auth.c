@@ -15,7 +15,6 @@
 
 #include "json.h"
 
-static bool token_shape_ok(const char *t);
 static int claim_int(json_t *payload, const char *name, long long *out);
 
 /* Passwords people pick when told "at least 12 characters".  Compared
@@ -88,23 +87,39 @@ out:
 	return out;
 }
 
-static bool
-token_shape_ok(const char *t)
+/*
+ * Checked before libjwt sees a token.  libjwt 1.10 decodes each segment
+ * into malloc(padded length): an empty segment gets malloc(0), and both its
+ * base64 decoder and jwt_decode then write a byte past it (found by valgrind
+ * under `make valgrind`; ASan cannot see inside the library).  A very long
+ * segment overflows its alloca().  So: three non-empty base64url segments,
+ * bounded in all, and the 43 characters of an HS256 signature.
+ */
+bool
+auth_token_shape_ok(const char *t)
 {
+	size_t seg_len[3] = {0, 0, 0};
 	size_t len = 0;
-	int    dots = 0;
+	int    seg = 0;
 
+	if (t == NULL)
+		return false;
 	for (; t[len] != '\0'; len++) {
 		unsigned char c = (unsigned char)t[len];
 
 		if (len >= AUTH_TOKEN_MAX)
 			return false;
-		if (c == '.')
-			dots++;
-		else if (!isalnum(c) && c != '-' && c != '_')
+		if (c == '.') {
+			if (++seg > 2)
+				return false;
+		} else if (isalnum(c) || c == '-' || c == '_') {
+			seg_len[seg]++;
+		} else {
 			return false;
+		}
 	}
-	return len > 0 && dots == 2;
+	return seg == 2 && seg_len[0] > 0 && seg_len[1] > 0 &&
+	       seg_len[2] == AUTH_HS256_SIG_CHARS;
 }
 
 /* Reads a claim that must be a JSON integer (not a string, not a real). */
@@ -131,7 +146,7 @@ auth_token_verify(const unsigned char *key, size_t key_len, const char *token,
 	int         rc = -1;
 
 	memset(claims, 0, sizeof(*claims));
-	if (token == NULL || key_len < 32 || !token_shape_ok(token))
+	if (token == NULL || key_len < 32 || !auth_token_shape_ok(token))
 		return -1;
 	if (jwt_decode(&j, token, key, (int)key_len) != 0 || j == NULL)
 		goto out;

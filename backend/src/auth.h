@@ -10,6 +10,7 @@
 #include "arena.h"
 
 #define AUTH_TOKEN_MAX   4096
+#define AUTH_HS256_SIG_CHARS 43 /* base64url of 32 bytes, no padding */
 #define AUTH_JTI_LEN     32   /* hex characters */
 #define AUTH_CODE_LEN    22   /* base64url of 128 random bits */
 #define AUTH_PASSWORD_MIN 12
@@ -28,6 +29,11 @@ struct auth_claims {
 	long long iat_ms; /* "ims": issued at in milliseconds, for revocation */
 	char      jti[65];
 };
+
+/* true when a token has the shape of one of ours (three non-empty
+ * base64url segments, an HS256-sized signature, at most AUTH_TOKEN_MAX);
+ * nothing else may reach libjwt 1.10 (see auth.c). */
+bool auth_token_shape_ok(const char *t);
 
 /* Calls sodium_init(); -1 when libsodium cannot start. */
 int auth_init(void);

@@ -178,6 +178,34 @@ test_token_shape(void **state)
 	big[10] = '.';
 	big[20] = '.';
 	assert_int_equal(auth_token_verify(KEY, KEYLEN, big, NOW, TTL, &c), -1);
+	/* Empty segments (libjwt 1.10 writes past a malloc(0) for them) and
+	 * signatures of another length never reach libjwt. */
+	{
+		const char *sig = strrchr(tok, '.') + 1;
+		const char *pay = strchr(tok, '.') + 1;
+		size_t      hlen = (size_t)(pay - 1 - tok);
+		size_t      plen = (size_t)(sig - 1 - pay);
+
+		assert_true(auth_token_shape_ok(tok));
+		assert_int_equal(strlen(sig), AUTH_HS256_SIG_CHARS);
+		assert_false(auth_token_shape_ok(
+		    arena_printf(&a, ".%.*s.%s", (int)plen, pay, sig)));
+		assert_false(auth_token_shape_ok(
+		    arena_printf(&a, "%.*s..%s", (int)hlen, tok, sig)));
+		assert_false(auth_token_shape_ok(
+		    arena_printf(&a, "%.*s.%.*s.", (int)hlen, tok, (int)plen, pay)));
+		assert_false(auth_token_shape_ok(arena_printf(
+		    &a, "%.*s.%.*s.%.42s", (int)hlen, tok, (int)plen, pay, sig)));
+		assert_false(auth_token_shape_ok(arena_printf(
+		    &a, "%.*s.%.*s.%sA", (int)hlen, tok, (int)plen, pay, sig)));
+		assert_false(auth_token_shape_ok(".."));
+		assert_false(auth_token_shape_ok(NULL));
+		assert_int_equal(auth_token_verify(KEY, KEYLEN,
+		                                   arena_printf(&a, "%.*s..%s",
+		                                                (int)hlen, tok, sig),
+		                                   NOW, TTL, &c),
+		                 -1);
+	}
 	/* "=" padding appended to the signature is refused. */
 	assert_int_equal(auth_token_verify(KEY, KEYLEN,
 	                                   arena_printf(&a, "%s=", tok), NOW, TTL,
