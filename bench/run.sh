@@ -21,6 +21,8 @@
 #   BENCH_MEM_SECONDS   at most this long (150; quick: 20)
 #   BENCH_ONLY=memory   only the memory run (for a long one: with
 #                       BENCH_MEM_SECONDS=700, about a million requests here)
+#   BENCH_ONLY=reports  only the board and region reports (and the 10x
+#                       check when BENCH_X10 allows it), no memory run
 #
 # What it starts, all on loopback and stopped on exit: the service
 # (build/release/hgkm-fcgi) on its own socket with the instance's database
@@ -306,7 +308,9 @@ profile() {
 }
 
 ONLY=${BENCH_ONLY:-}
+case $ONLY in ""|memory|reports) ;; *) die "bench: BENCH_ONLY is memory or reports" ;; esac
 if [ "$ONLY" != memory ]; then
+if [ "$ONLY" != reports ]; then
 step "baselines: $RUNS × ${DUR}s each, wrk -t$THREADS -c$CONNS, $WORKERS workers"
 figure static plain.lua /bench/static.json
 figure fcgi-hello plain.lua /bench/hello
@@ -348,6 +352,7 @@ echo "mixed+login $rps $p50 $p99 $err" >>"$RES/figures"
 read -r rps p50 p99 err < <(median_of login-side)
 echo "login-side $rps $p50 $p99 $err" >>"$RES/figures"
 step "mixed with logins: $(fig mixed+login) req/s, p99 $(fig mixed+login 4) ms; logins $(fig login-side) /s"
+fi # BENCH_ONLY=reports
 
 # ------------------------------------------------------------ reports
 ADMIN_TOKEN=$(cat "$W/admin-token")
@@ -418,6 +423,23 @@ if [ "$X10" = 1 ]; then
 fi
 
 fi # BENCH_ONLY
+
+if [ "$ONLY" = reports ]; then
+	{
+		printf 'bench reports (%s, %s): %d cores, %d workers, one client, %d × %ss, median; load average %s\n' \
+			"$(date -u +%FT%TZ)" "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo ?)" \
+			"$(nproc)" "$WORKERS" "$RUNS" "$DUR" "$(cut -d' ' -f1-3 /proc/loadavg)"
+		echo "board report, $BOARD_SCHOOLS locations: median $(fig board-report 3) ms, p99 $(fig board-report 4) ms (target p99 <= 10 ms)"
+		echo "region report, $REGION_NAME: median $(fig region-report 3) ms, p99 $(fig region-report 4) ms (target median <= 150 ms)"
+		if [ "$X10" = 1 ]; then
+			echo "board SQL (pgbench -M prepared -c 1): 1x median $(fig board-sql-1x) ms p99 $(fig board-sql-1x 3) ms; 10x median $(fig board-sql-10x) ms p99 $(fig board-sql-10x 3) ms"
+		fi
+		echo "Errors (non-2xx, timeouts) per figure: $(awk '$5 > 0 { printf "%s=%s ", $1, $5 }' "$RES/figures")"
+		echo "Logs, wrk output: $RES"
+	} | tee "$RES/table.md"
+	step "done"
+	exit 0
+fi
 
 # ------------------------------------------------------------- memory
 # Each worker's resident memory from /proc, sampled during a long mixed load
