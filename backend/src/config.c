@@ -49,6 +49,10 @@ static const struct setting settings[] = {
 	      "http://127.0.0.1:8080", "public base URL, for verification links"),
 	S_INT("register-limit", "HGKM_REGISTER_LIMIT", register_limit, "20", 1,
 	      1000000, "registrations per client address per hour"),
+	S_STR("reports-database-url", "HGKM_REPORTS_DATABASE_URL",
+	      reports_database_url, "",
+	      "libpq connection string for the board and region reports "
+	      "(a streaming replica); empty: the database-url connection"),
 	S_STR("sendmail", "HGKM_SENDMAIL", sendmail, "/usr/sbin/sendmail -t -i",
 	      "sendmail-compatible command that reads one mail on stdin"),
 	S_STR("socket", "HGKM_SOCKET", socket, "var/run/run/hgkm.sock",
@@ -219,7 +223,7 @@ config_log(const struct config *c)
 		if (settings[i].type == SETTING_INT)
 			log_info("config %s = %d", settings[i].key,
 			         *(const int *)(const void *)field);
-		else if (strcmp(settings[i].key, "database-url") == 0)
+		else if (strstr(settings[i].key, "database-url") != NULL)
 			log_info("config %s = %s", settings[i].key,
 			         strstr(*(char *const *)(const void *)field, "password")
 			             ? "(set, contains a password: masked)"

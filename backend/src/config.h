@@ -11,6 +11,7 @@ struct config {
 	int           workers;           /* 0 until resolved: 4 per core */
 	char         *socket;
 	char         *database_url;
+	char         *reports_database_url; /* "" = use database_url */
 	char         *jwt_secret_file;
 	char         *media_dir;
 	char         *mail_from;

@@ -152,6 +152,11 @@ map_failure(struct db *db, PGresult *r, const char *what)
 		st = DB_UNAVAILABLE;
 	} else if (state != NULL && strcmp(state, "23505") == 0) {
 		st = DB_CONFLICT;
+	} else if (state != NULL && strcmp(state, "40001") == 0) {
+		/* Serialization failure; on a hot standby also a query cancelled
+		 * by a conflict with recovery: worth a retry, not a bug. */
+		log_error("db: %s: %s", what, PQresultErrorMessage(r));
+		st = DB_UNAVAILABLE;
 	} else if (state != NULL && strcmp(state, "57014") == 0) {
 		/* Statement timeout: the database is too busy, not the input bad. */
 		log_error("db: %s: statement timeout", what);

@@ -9,6 +9,8 @@
  * an empty requirements table must not read as 100%. */
 #include "store.h"
 
+#include "../config.h"
+
 /* Active staff of the schools in `sch`, with per-person status at now(),
  * read from the row itself (an index-only scan of staff_status_idx):
  * cert_until, af_until and the sorted cert_expiries are kept by the
@@ -53,50 +55,103 @@
 	"     WHERE " school_filter " AND st.started_at <= months.t" \
 	"     AND (st.left_at IS NULL OR st.left_at > months.t)) x) a"
 
+/* The board report: per school and in total.  $1 is the board. */
+#define BOARD_COVERAGE_SQL \
+	 "WITH sch AS (SELECT s.id, s.name, s.brin, s.municipality FROM schools s" \
+	 "   WHERE s.board_id = $1 AND s.closed_at IS NULL)," \
+	 STAFF_STATUS_CTE "," \
+	 " rows AS (SELECT sch.id, sch.name, sch.brin, sch.municipality," \
+	 "   count(st.role) AS teachers," \
+	 "   count(*) FILTER (WHERE st.certified) AS teachers_certified," \
+	 "   count(*) FILTER (WHERE st.role = 'ib') AS ib," \
+	 "   count(*) FILTER (WHERE st.role = 'ib' AND st.certified) AS ib_certified," \
+	 "   coalesce(bool_or(st.af), false) AS has_af," \
+	 "   coalesce(sum(st.expiring), 0) AS expiring" \
+	 "   FROM sch LEFT JOIN st ON st.school_id = sch.id" \
+	 "   GROUP BY sch.id, sch.name, sch.brin, sch.municipality)" \
+	 " SELECT json_build_object(" \
+	 " 'board', (SELECT json_build_object('id', b.id, 'name', b.name)" \
+	 "   FROM boards b WHERE b.id = $1)," \
+	 " 'as_of', rfc3339(now())," \
+	 " 'totals', (SELECT json_build_object('schools', count(*)," \
+	 "   'teachers', coalesce(sum(teachers), 0)," \
+	 "   'teachers_certified', coalesce(sum(teachers_certified), 0)," \
+	 "   'ib', coalesce(sum(ib), 0), 'ib_certified', coalesce(sum(ib_certified), 0)," \
+	 "   'schools_with_af', count(*) FILTER (WHERE has_af)," \
+	 "   'expiring_90d', coalesce(sum(expiring), 0)," \
+	 "   'coverage_pct', " PCT("coalesce(sum(teachers_certified), 0)", \
+	                           "coalesce(sum(teachers), 0)") ") FROM rows)," \
+	 " 'schools', (SELECT coalesce(json_agg(json_build_object(" \
+	 "   'school_id', id, 'name', name, 'brin', brin," \
+	 "   'municipality', municipality, 'teachers', teachers," \
+	 "   'teachers_certified', teachers_certified, 'ib', ib," \
+	 "   'ib_certified', ib_certified, 'has_certified_af', has_af," \
+	 "   'expiring_90d', expiring," \
+	 "   'coverage_pct', " PCT("teachers_certified", "teachers") "," \
+	 "   'package', (SELECT json_build_object(" \
+	 "     'tv_series', max(p.done_on) FILTER (WHERE p.item = 'tv_series')," \
+	 "     'lesson_kit', max(p.done_on) FILTER (WHERE p.item = 'lesson_kit')," \
+	 "     'parent_letter', max(p.done_on) FILTER (WHERE p.item = 'parent_letter')," \
+	 "     'veilig_thuis_contact', max(p.done_on)" \
+	 "       FILTER (WHERE p.item = 'veilig_thuis_contact')," \
+	 "     'neighbourhood_team', max(p.done_on)" \
+	 "       FILTER (WHERE p.item = 'neighbourhood_team'))" \
+	 "     FROM school_package p WHERE p.school_id = rows.id))" \
+	 "   ORDER BY name, id), '[]') FROM rows))"
+
+/* The region report: per municipality and board, never names.  Groups of
+ * fewer than 5 staff are suppressed: no counts that could reveal one
+ * person's status.  $1 is the region. */
+#define REGION_COVERAGE_SQL \
+	 "WITH sch AS (SELECT s.id, s.board_id, s.municipality_id," \
+	 "   coalesce(mu.name, s.municipality, '?') AS municipality" \
+	 "   FROM schools s JOIN boards b ON b.id = s.board_id" \
+	 "   LEFT JOIN municipalities mu ON mu.id = s.municipality_id" \
+	 "   WHERE s.closed_at IS NULL" \
+	 "   AND coalesce(mu.region_id, b.region_id) = $1)," \
+	 STAFF_STATUS_CTE "," \
+	 " per_school AS (SELECT sch.id, sch.board_id, sch.municipality," \
+	 "   count(st.role) AS n, count(*) FILTER (WHERE st.certified) AS c," \
+	 "   coalesce(bool_or(st.af), false) AS af" \
+	 "   FROM sch LEFT JOIN st ON st.school_id = sch.id" \
+	 "   GROUP BY sch.id, sch.board_id, sch.municipality)," \
+	 " by_mun AS (SELECT municipality AS name, count(*) AS schools," \
+	 "   sum(n) AS n, sum(c) AS c, count(*) FILTER (WHERE af) AS af" \
+	 "   FROM per_school GROUP BY municipality)," \
+	 " by_board AS (SELECT b.id, b.name, count(*) AS schools, sum(n) AS n," \
+	 "   sum(c) AS c, count(*) FILTER (WHERE af) AS af" \
+	 "   FROM per_school p JOIN boards b ON b.id = p.board_id" \
+	 "   GROUP BY b.id, b.name)" \
+	 " SELECT json_build_object(" \
+	 " 'region', (SELECT json_build_object('id', r.id, 'name', r.name)" \
+	 "   FROM regions r WHERE r.id = $1)," \
+	 " 'as_of', rfc3339(now())," \
+	 " 'totals', (SELECT json_build_object('schools', count(*)," \
+	 "   'suppressed', coalesce(sum(n), 0) < 5," \
+	 "   'teachers', CASE WHEN coalesce(sum(n), 0) >= 5 THEN sum(n) END," \
+	 "   'teachers_certified', CASE WHEN coalesce(sum(n), 0) >= 5 THEN sum(c) END," \
+	 "   'schools_with_af', CASE WHEN coalesce(sum(n), 0) >= 5" \
+	 "     THEN count(*) FILTER (WHERE af) END," \
+	 "   'coverage_pct', CASE WHEN coalesce(sum(n), 0) >= 5" \
+	 "     THEN " PCT("sum(c)", "sum(n)") " END) FROM per_school)," \
+	 " 'municipalities', (SELECT coalesce(json_agg(json_build_object(" \
+	 "   'name', name, 'schools', schools, 'suppressed', n < 5," \
+	 "   'teachers', CASE WHEN n >= 5 THEN n END," \
+	 "   'teachers_certified', CASE WHEN n >= 5 THEN c END," \
+	 "   'schools_with_af', CASE WHEN n >= 5 THEN af END," \
+	 "   'coverage_pct', CASE WHEN n >= 5 THEN " PCT("c", "n") " END)" \
+	 "   ORDER BY name), '[]') FROM by_mun)," \
+	 " 'boards', (SELECT coalesce(json_agg(json_build_object(" \
+	 "   'board_id', id, 'name', name, 'schools', schools," \
+	 "   'suppressed', n < 5," \
+	 "   'teachers', CASE WHEN n >= 5 THEN n END," \
+	 "   'teachers_certified', CASE WHEN n >= 5 THEN c END," \
+	 "   'schools_with_af', CASE WHEN n >= 5 THEN af END," \
+	 "   'coverage_pct', CASE WHEN n >= 5 THEN " PCT("c", "n") " END)" \
+	 "   ORDER BY name, id), '[]') FROM by_board))"
+
 const struct db_stmt store_coverage_stmts[] = {
-	{"board_coverage",
-	 "WITH sch AS (SELECT s.id, s.name, s.brin, s.municipality FROM schools s"
-	 "   WHERE s.board_id = $1 AND s.closed_at IS NULL),"
-	 STAFF_STATUS_CTE ","
-	 " rows AS (SELECT sch.id, sch.name, sch.brin, sch.municipality,"
-	 "   count(st.role) AS teachers,"
-	 "   count(*) FILTER (WHERE st.certified) AS teachers_certified,"
-	 "   count(*) FILTER (WHERE st.role = 'ib') AS ib,"
-	 "   count(*) FILTER (WHERE st.role = 'ib' AND st.certified) AS ib_certified,"
-	 "   coalesce(bool_or(st.af), false) AS has_af,"
-	 "   coalesce(sum(st.expiring), 0) AS expiring"
-	 "   FROM sch LEFT JOIN st ON st.school_id = sch.id"
-	 "   GROUP BY sch.id, sch.name, sch.brin, sch.municipality)"
-	 " SELECT json_build_object("
-	 " 'board', (SELECT json_build_object('id', b.id, 'name', b.name)"
-	 "   FROM boards b WHERE b.id = $1),"
-	 " 'as_of', rfc3339(now()),"
-	 " 'totals', (SELECT json_build_object('schools', count(*),"
-	 "   'teachers', coalesce(sum(teachers), 0),"
-	 "   'teachers_certified', coalesce(sum(teachers_certified), 0),"
-	 "   'ib', coalesce(sum(ib), 0), 'ib_certified', coalesce(sum(ib_certified), 0),"
-	 "   'schools_with_af', count(*) FILTER (WHERE has_af),"
-	 "   'expiring_90d', coalesce(sum(expiring), 0),"
-	 "   'coverage_pct', " PCT("coalesce(sum(teachers_certified), 0)",
-	                           "coalesce(sum(teachers), 0)") ") FROM rows),"
-	 " 'schools', (SELECT coalesce(json_agg(json_build_object("
-	 "   'school_id', id, 'name', name, 'brin', brin,"
-	 "   'municipality', municipality, 'teachers', teachers,"
-	 "   'teachers_certified', teachers_certified, 'ib', ib,"
-	 "   'ib_certified', ib_certified, 'has_certified_af', has_af,"
-	 "   'expiring_90d', expiring,"
-	 "   'coverage_pct', " PCT("teachers_certified", "teachers") ","
-	 "   'package', (SELECT json_build_object("
-	 "     'tv_series', max(p.done_on) FILTER (WHERE p.item = 'tv_series'),"
-	 "     'lesson_kit', max(p.done_on) FILTER (WHERE p.item = 'lesson_kit'),"
-	 "     'parent_letter', max(p.done_on) FILTER (WHERE p.item = 'parent_letter'),"
-	 "     'veilig_thuis_contact', max(p.done_on)"
-	 "       FILTER (WHERE p.item = 'veilig_thuis_contact'),"
-	 "     'neighbourhood_team', max(p.done_on)"
-	 "       FILTER (WHERE p.item = 'neighbourhood_team'))"
-	 "     FROM school_package p WHERE p.school_id = rows.id))"
-	 "   ORDER BY name, id), '[]') FROM rows))",
-	 1},
+	{"board_coverage", BOARD_COVERAGE_SQL, 1},
 	{"school_staff",
 	 "WITH req AS (SELECT r.role, r.module_slug FROM requirements r)"
 	 " SELECT coalesce(json_agg(json_build_object('user_id', st.user_id,"
@@ -137,66 +192,52 @@ const struct db_stmt store_coverage_stmts[] = {
 	{"board_history", HISTORY_SQL("s.board_id = $1"), 1},
 	{"region_history",
 	 HISTORY_SQL("coalesce(mu.region_id, b.region_id) = $1"), 1},
-	/* Groups of fewer than 5 staff are suppressed: no counts that could
-	 * reveal one person's status. */
-	{"region_coverage",
-	 "WITH sch AS (SELECT s.id, s.board_id, s.municipality_id,"
-	 "   coalesce(mu.name, s.municipality, '?') AS municipality"
-	 "   FROM schools s JOIN boards b ON b.id = s.board_id"
-	 "   LEFT JOIN municipalities mu ON mu.id = s.municipality_id"
-	 "   WHERE s.closed_at IS NULL"
-	 "   AND coalesce(mu.region_id, b.region_id) = $1),"
-	 STAFF_STATUS_CTE ","
-	 " per_school AS (SELECT sch.id, sch.board_id, sch.municipality,"
-	 "   count(st.role) AS n, count(*) FILTER (WHERE st.certified) AS c,"
-	 "   coalesce(bool_or(st.af), false) AS af"
-	 "   FROM sch LEFT JOIN st ON st.school_id = sch.id"
-	 "   GROUP BY sch.id, sch.board_id, sch.municipality),"
-	 " by_mun AS (SELECT municipality AS name, count(*) AS schools,"
-	 "   sum(n) AS n, sum(c) AS c, count(*) FILTER (WHERE af) AS af"
-	 "   FROM per_school GROUP BY municipality),"
-	 " by_board AS (SELECT b.id, b.name, count(*) AS schools, sum(n) AS n,"
-	 "   sum(c) AS c, count(*) FILTER (WHERE af) AS af"
-	 "   FROM per_school p JOIN boards b ON b.id = p.board_id"
-	 "   GROUP BY b.id, b.name)"
-	 " SELECT json_build_object("
-	 " 'region', (SELECT json_build_object('id', r.id, 'name', r.name)"
-	 "   FROM regions r WHERE r.id = $1),"
-	 " 'as_of', rfc3339(now()),"
-	 " 'totals', (SELECT json_build_object('schools', count(*),"
-	 "   'suppressed', coalesce(sum(n), 0) < 5,"
-	 "   'teachers', CASE WHEN coalesce(sum(n), 0) >= 5 THEN sum(n) END,"
-	 "   'teachers_certified', CASE WHEN coalesce(sum(n), 0) >= 5 THEN sum(c) END,"
-	 "   'schools_with_af', CASE WHEN coalesce(sum(n), 0) >= 5"
-	 "     THEN count(*) FILTER (WHERE af) END,"
-	 "   'coverage_pct', CASE WHEN coalesce(sum(n), 0) >= 5"
-	 "     THEN " PCT("sum(c)", "sum(n)") " END) FROM per_school),"
-	 " 'municipalities', (SELECT coalesce(json_agg(json_build_object("
-	 "   'name', name, 'schools', schools, 'suppressed', n < 5,"
-	 "   'teachers', CASE WHEN n >= 5 THEN n END,"
-	 "   'teachers_certified', CASE WHEN n >= 5 THEN c END,"
-	 "   'schools_with_af', CASE WHEN n >= 5 THEN af END,"
-	 "   'coverage_pct', CASE WHEN n >= 5 THEN " PCT("c", "n") " END)"
-	 "   ORDER BY name), '[]') FROM by_mun),"
-	 " 'boards', (SELECT coalesce(json_agg(json_build_object("
-	 "   'board_id', id, 'name', name, 'schools', schools,"
-	 "   'suppressed', n < 5,"
-	 "   'teachers', CASE WHEN n >= 5 THEN n END,"
-	 "   'teachers_certified', CASE WHEN n >= 5 THEN c END,"
-	 "   'schools_with_af', CASE WHEN n >= 5 THEN af END,"
-	 "   'coverage_pct', CASE WHEN n >= 5 THEN " PCT("c", "n") " END)"
-	 "   ORDER BY name, id), '[]') FROM by_board))",
-	 1},
+	{"region_coverage", REGION_COVERAGE_SQL, 1},
 	{0},
 };
 
+/* The statements the reports connection prepares: only SELECTs, which a
+ * hot standby can prepare and run. */
+static const struct db_stmt reports_stmts[] = {
+	{"board_coverage", BOARD_COVERAGE_SQL, 1},
+	{"region_coverage", REGION_COVERAGE_SQL, 1},
+	{0},
+};
+static const struct db_stmt *const reports_tables[] = {reports_stmts, NULL};
+
+/*
+ * The connection for the board and region reports: with
+ * reports-database-url set (a streaming replica), a second connection of
+ * this worker, opened on the first report and kept, with the same deadline,
+ * retry pause and 503 as the main one (db_ensure); otherwise the main one.
+ * The token and role checks before a report, and everything that writes,
+ * stay on the main connection.  NULL with *st set when it is down.
+ */
+static struct db *
+reports_db(struct request *r, enum db_status *st)
+{
+	static struct db reports;
+	static bool      ready;
+	const char      *url = r->config ? r->config->reports_database_url : NULL;
+
+	if (url == NULL || url[0] == '\0')
+		return r->db;
+	if (!ready) {
+		db_init(&reports, url, reports_tables, r->config->statement_timeout);
+		ready = true;
+	}
+	*st = db_ensure(&reports);
+	return *st == DB_OK ? &reports : NULL;
+}
+
 static enum db_status
-one_json(struct request *r, const char *name, long long id, const char **json)
+one_json_on(struct db *db, struct request *r, const char *name, long long id,
+            const char **json)
 {
 	char           b[24];
 	const char    *v[1] = {STORE_INT(b, id)};
 	PGresult      *res;
-	enum db_status st = db_exec(r->db, r->arena, name, 1, v, &res);
+	enum db_status st = db_exec(db, r->arena, name, 1, v, &res);
 
 	if (st != DB_OK)
 		return st;
@@ -204,11 +245,29 @@ one_json(struct request *r, const char *name, long long id, const char **json)
 	return DB_OK;
 }
 
+static enum db_status
+one_json(struct request *r, const char *name, long long id, const char **json)
+{
+	return one_json_on(r->db, r, name, id, json);
+}
+
+static enum db_status
+report_json(struct request *r, const char *name, long long id,
+            const char **json)
+{
+	enum db_status st = DB_OK;
+	struct db     *db = reports_db(r, &st);
+
+	if (db == NULL)
+		return st;
+	return one_json_on(db, r, name, id, json);
+}
+
 enum db_status
 store_board_coverage_json(struct request *r, long long board_id,
                           const char **json)
 {
-	return one_json(r, "board_coverage", board_id, json);
+	return report_json(r, "board_coverage", board_id, json);
 }
 
 enum db_status
@@ -243,5 +302,5 @@ enum db_status
 store_region_coverage_json(struct request *r, long long region_id,
                            const char **json)
 {
-	return one_json(r, "region_coverage", region_id, json);
+	return report_json(r, "region_coverage", region_id, json);
 }
