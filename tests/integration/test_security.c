@@ -26,6 +26,9 @@ static double login_ms(const char *email, const char *password);
 static int    cmp_double(const void *a, const void *b);
 static double median(double *v, size_t n);
 static long   sections_done(long user_id);
+static struct itest_resp *mark_done(const struct itest_user *u,
+                                    const char *section, bool by_cookie,
+                                    const char *origin_header);
 
 static void test_headers_on_every_answer(void **state);
 static void test_pages_without_inline_code(void **state);
@@ -179,6 +182,20 @@ sections_done(long user_id)
 	                     itest_fmt("%ld", user_id), NULL);
 }
 
+/* PUT section done with the session as cookie or bearer and an Origin. */
+static struct itest_resp *
+mark_done(const struct itest_user *u, const char *section, bool by_cookie,
+          const char *origin_header)
+{
+	struct itest_req rq = {.method = "PUT",
+	                       .path = itest_fmt(SECTION_PATH "%s", section),
+	                       .cookie = by_cookie ? u->token : NULL,
+	                       .bearer = by_cookie ? NULL : u->token,
+	                       .headers = {origin_header, NULL}};
+
+	return itest_do(&rq);
+}
+
 /* Tests. */
 
 /* H1-H4: security headers on pages, files, API answers and every kind of
@@ -318,75 +335,40 @@ test_origin_check(void **state)
 	struct itest_user         *u = itest_new_teacher();
 	const struct itest_module *m = itest_module();
 	const char *own = itest_fmt("Origin: %s", itest_env("BASE_URL"));
-	struct itest_resp *r;
+	const char *foreign = "Origin: https://kwaadwillend.example";
 
 	(void)state;
 	assert_true(m->nsections >= 3);
+	itest_expect_error(mark_done(u, m->section_ids[0], true, foreign), 403,
+	                   "forbidden");
+	assert_int_equal(sections_done(u->id), 0);
+	/* Same host, other port: another origin. */
+	itest_expect_error(mark_done(u, m->section_ids[0], true,
+	                             "Origin: http://127.0.0.1:1"),
+	                   403, "forbidden");
+	assert_int_equal(sections_done(u->id), 0);
+	itest_expect_status(mark_done(u, m->section_ids[0], true, own), 204);
+	assert_int_equal(sections_done(u->id), 1);
+	/* A bearer token is not sent by a foreign page on its own. */
+	itest_expect_status(mark_done(u, m->section_ids[1], false, foreign),
+	                    204);
+	assert_int_equal(sections_done(u->id), 2);
+	/* A GET with a foreign Origin reads, it changes nothing. */
 	{
-		struct itest_req rq = {
-		    .method = "PUT",
-		    .path = itest_fmt(SECTION_PATH "%s", m->section_ids[0]),
-		    .cookie = u->token,
-		    .headers = {"Origin: https://kwaadwillend.example", NULL}};
+		struct itest_req rq = {.path = "/api/v1/me",
+		                       .cookie = u->token,
+		                       .headers = {foreign, NULL}};
 
-		r = itest_do(&rq);
-		itest_expect_error(r, 403, "forbidden");
-		assert_int_equal(sections_done(u->id), 0);
+		itest_expect_json(itest_do(&rq), 200);
 	}
+	/* Logout by cookie from a foreign page does not end the session. */
 	{
-		/* Same host, other port: another origin. */
-		struct itest_req rq = {
-		    .method = "PUT",
-		    .path = itest_fmt(SECTION_PATH "%s", m->section_ids[0]),
-		    .cookie = u->token,
-		    .headers = {"Origin: http://127.0.0.1:1", NULL}};
+		struct itest_req rq = {.method = "POST",
+		                       .path = "/api/v1/auth/logout",
+		                       .cookie = u->token,
+		                       .headers = {foreign, NULL}};
 
-		r = itest_do(&rq);
-		itest_expect_error(r, 403, "forbidden");
-		assert_int_equal(sections_done(u->id), 0);
-	}
-	{
-		struct itest_req rq = {
-		    .method = "PUT",
-		    .path = itest_fmt(SECTION_PATH "%s", m->section_ids[0]),
-		    .cookie = u->token,
-		    .headers = {own, NULL}};
-
-		r = itest_do(&rq);
-		itest_expect_status(r, 204);
-		assert_int_equal(sections_done(u->id), 1);
-	}
-	{
-		struct itest_req rq = {
-		    .method = "PUT",
-		    .path = itest_fmt(SECTION_PATH "%s", m->section_ids[1]),
-		    .bearer = u->token,
-		    .headers = {"Origin: https://kwaadwillend.example", NULL}};
-
-		r = itest_do(&rq);
-		itest_expect_status(r, 204);
-		assert_int_equal(sections_done(u->id), 2);
-	}
-	{
-		/* A GET with a foreign Origin reads, it changes nothing. */
-		struct itest_req rq = {
-		    .path = "/api/v1/me",
-		    .cookie = u->token,
-		    .headers = {"Origin: https://kwaadwillend.example", NULL}};
-
-		r = itest_do(&rq);
-		itest_expect_json(r, 200);
-	}
-	{
-		/* Logout by cookie from a foreign page does not end the session. */
-		struct itest_req rq = {
-		    .method = "POST",
-		    .path = "/api/v1/auth/logout",
-		    .cookie = u->token,
-		    .headers = {"Origin: https://kwaadwillend.example", NULL}};
-
-		r = itest_do(&rq);
-		itest_expect_error(r, 403, "forbidden");
+		itest_expect_error(itest_do(&rq), 403, "forbidden");
 		itest_expect_json(itest_get("/api/v1/me", u->token), 200);
 	}
 }
