@@ -24,13 +24,21 @@
 #include "validate.h"
 
 #define MAILER_INTERVAL 2 /* seconds between rounds */
+/* Rows claimed per transaction; a full batch is followed at once by the
+ * next, up to MAIL_BATCHES_MAX per round, so that a backlog (a study day's
+ * registrations) drains at the speed of sendmail, not 20 per round. */
+#define MAIL_BATCH 20
+#define MAIL_BATCHES_MAX 50
+#define STR_(x) #x
+#define STR(x) STR_(x)
 
 static volatile sig_atomic_t stopping;
 
 static const struct db_stmt mailer_stmts[] = {
 	{"mail_claim",
 	 "SELECT id, recipient, subject, body FROM mail_outbox"
-	 " WHERE sent_at IS NULL AND next_try <= now() ORDER BY id LIMIT 20"
+	 " WHERE sent_at IS NULL AND next_try <= now() ORDER BY id"
+	 " LIMIT " STR(MAIL_BATCH)
 	 " FOR UPDATE SKIP LOCKED", 0},
 	{"mail_sent",
 	 "UPDATE mail_outbox SET sent_at = now(), attempts = attempts + 1,"
@@ -90,18 +98,22 @@ send_one(const struct config *c, const char *to, const char *subject,
 	           ? 0 : -1;
 }
 
-static void
+/* Sends one batch of due mail; returns the number of rows claimed, or -1
+ * when the database failed. */
+static int
 send_due(const struct config *c, struct db *db, struct arena *a)
 {
 	PGresult *rows;
+	int       n;
 
 	if (db_begin(db) != DB_OK)
-		return;
+		return -1;
 	if (db_exec(db, a, "mail_claim", 0, NULL, &rows) != DB_OK) {
 		db_rollback(db);
-		return;
+		return -1;
 	}
-	for (int i = 0; i < PQntuples(rows); i++) {
+	n = PQntuples(rows);
+	for (int i = 0; i < n; i++) {
 		const char *id[2] = {db_value(rows, i, 0), "sendmail failed"};
 
 		if (send_one(c, db_value(rows, i, 1), db_value(rows, i, 2),
@@ -113,8 +125,11 @@ send_due(const struct config *c, struct db *db, struct arena *a)
 			db_exec(db, a, "mail_failed", 2, id, NULL);
 		}
 	}
-	if (db_commit(db) != DB_OK)
+	if (db_commit(db) != DB_OK) {
 		db_rollback(db);
+		return -1;
+	}
+	return n;
 }
 
 /* The digest of one board: coverage per school from the board report, and
@@ -220,7 +235,13 @@ mailer_run(const struct config *c)
 	while (!stopping) {
 		if (db_ensure(&db) == DB_OK) {
 			queue_digest(c, &db, &a);
-			send_due(c, &db, &a);
+			for (int b = 0; b < MAIL_BATCHES_MAX && !stopping; b++) {
+				int n = send_due(c, &db, &a);
+
+				arena_reset(&a);
+				if (n < MAIL_BATCH)
+					break;
+			}
 			db_end_request(&db);
 		}
 		arena_reset(&a);

@@ -10,7 +10,7 @@ libfcgi-dev libpq-dev libjansson-dev libjwt-dev libsodium-dev libcmark-dev
 libcsv-dev libmagic-dev libhpdf-dev libqrencode-dev"
 TEST_PKGS="libcmocka-dev libcurl4-openssl-dev libfcgi-bin clang libclang-rt-14-dev
 chromium nodejs npm
-hunspell hunspell-nl poppler-utils"
+hunspell hunspell-nl poppler-utils valgrind"
 
 want="$RUN_PKGS"
 [ "${1:-check}" = "check-test" ] && want="$RUN_PKGS $TEST_PKGS"
