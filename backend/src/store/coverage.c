@@ -60,15 +60,22 @@
 	 "WITH sch AS (SELECT s.id, s.name, s.brin, s.municipality FROM schools s" \
 	 "   WHERE s.board_id = $1 AND s.closed_at IS NULL)," \
 	 STAFF_STATUS_CTE "," \
-	 " rows AS (SELECT sch.id, sch.name, sch.brin, sch.municipality," \
-	 "   count(st.role) AS teachers," \
+	 " per AS (SELECT st.school_id, count(*) AS teachers," \
 	 "   count(*) FILTER (WHERE st.certified) AS teachers_certified," \
 	 "   count(*) FILTER (WHERE st.role = 'ib') AS ib," \
 	 "   count(*) FILTER (WHERE st.role = 'ib' AND st.certified) AS ib_certified," \
-	 "   coalesce(bool_or(st.af), false) AS has_af," \
-	 "   coalesce(sum(st.expiring), 0) AS expiring" \
-	 "   FROM sch LEFT JOIN st ON st.school_id = sch.id" \
-	 "   GROUP BY sch.id, sch.name, sch.brin, sch.municipality)" \
+	 "   bool_or(st.af) AS has_af, sum(st.expiring) AS expiring" \
+	 "   FROM st GROUP BY st.school_id)," \
+	 /* Grouped by school id before the join: no sort of every stay by \
+	  * the schools' names (half of the statement's time). */ \
+	 " rows AS (SELECT sch.id, sch.name, sch.brin, sch.municipality," \
+	 "   coalesce(per.teachers, 0) AS teachers," \
+	 "   coalesce(per.teachers_certified, 0) AS teachers_certified," \
+	 "   coalesce(per.ib, 0) AS ib," \
+	 "   coalesce(per.ib_certified, 0) AS ib_certified," \
+	 "   coalesce(per.has_af, false) AS has_af," \
+	 "   coalesce(per.expiring, 0) AS expiring" \
+	 "   FROM sch LEFT JOIN per ON per.school_id = sch.id)" \
 	 " SELECT json_build_object(" \
 	 " 'board', (SELECT json_build_object('id', b.id, 'name', b.name)" \
 	 "   FROM boards b WHERE b.id = $1)," \
