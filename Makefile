@@ -96,7 +96,8 @@ test-content: $(B)/hgkm-content
 	$(B)/hgkm-content check content
 
 # Speed against baselines measured in the same run (docs/capacity.md).
-bench: deps
+bench:
+	@deploy/dev/deps.sh check-bench
 	bench/run.sh
 
 # libFuzzer targets under ASan/UBSan, FUZZ_SECONDS each (tests/fuzz/).

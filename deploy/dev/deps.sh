@@ -2,6 +2,7 @@
 # Checks (and as root installs) the Debian packages the project needs.
 #   deps.sh check        packages for building and running (make run)
 #   deps.sh check-test   the above plus what the tests need (make test)
+#   deps.sh check-bench  the service's packages plus wrk (make bench)
 set -eu
 
 RUN_PKGS="gcc make pkg-config util-linux curl ca-certificates
@@ -14,6 +15,8 @@ hunspell hunspell-nl poppler-utils valgrind"
 
 want="$RUN_PKGS"
 [ "${1:-check}" = "check-test" ] && want="$RUN_PKGS $TEST_PKGS"
+# make bench: wrk drives the load (perf, for the profiles, is optional).
+[ "${1:-check}" = "check-bench" ] && want="$RUN_PKGS wrk"
 
 missing=""
 for p in $want; do

@@ -127,8 +127,13 @@ else
 	tail -n 20 "$R/log/postgresql.log" | sed 's/^/# /'
 	notok "the replica did not start"; summary; exit 1
 fi
-expect "$(psql_su -c "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'")" -ge 1 \
-	-- "the primary streams to it (pg_stat_replication)"
+# The walreceiver connects a moment after the start returns.
+streaming() { [ "$(psql_su -c "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'")" -ge 1 ]; }
+if wait_until 100 streaming; then
+	ok "the primary streams to it (pg_stat_replication)"
+else
+	notok "the primary streams to it (pg_stat_replication: $(psql_su -c "SELECT state FROM pg_stat_replication"))"
+fi
 
 # ---------------------------------------------------------------------------
 # 2. A second service with the reports on the replica, and its nginx.

@@ -220,21 +220,30 @@ static const struct db_stmt *const reports_tables[] = {reports_stmts, NULL};
  * The token and role checks before a report, and everything that writes,
  * stay on the main connection.  NULL with *st set when it is down.
  */
+static struct db reports;
+static bool      reports_ready;
+
 static struct db *
 reports_db(struct request *r, enum db_status *st)
 {
-	static struct db reports;
-	static bool      ready;
-	const char      *url = r->config ? r->config->reports_database_url : NULL;
+	const char *url = r->config ? r->config->reports_database_url : NULL;
 
 	if (url == NULL || url[0] == '\0')
 		return r->db;
-	if (!ready) {
+	if (!reports_ready) {
 		db_init(&reports, url, reports_tables, r->config->statement_timeout);
-		ready = true;
+		reports_ready = true;
 	}
 	*st = db_ensure(&reports);
 	return *st == DB_OK ? &reports : NULL;
+}
+
+void
+store_coverage_close(void)
+{
+	if (reports_ready)
+		db_close(&reports);
+	reports_ready = false;
 }
 
 static enum db_status

@@ -152,6 +152,8 @@ enum db_status store_package_set(struct request *r, long long school_id,
                                  const char *item, const char *done_on);
 
 /* coverage.c: report JSON built by PostgreSQL. */
+/* Closes the worker's reports connection, if it opened one (at exit). */
+void store_coverage_close(void);
 enum db_status store_board_coverage_json(struct request *r, long long board_id,
                                          const char **json);
 enum db_status store_school_staff_json(struct request *r, long long school_id,
