@@ -5,6 +5,12 @@
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
+# One make test at a time: the suites share the test stack.  flock -o holds
+# the lock itself, so the servers started below do not inherit it.
+if [ -z "${HGKM_TEST_LOCKED:-}" ]; then
+	mkdir -p var
+	HGKM_TEST_LOCKED=1 exec flock -o -w 3600 var/test.lock "$ROOT/tests/run-all.sh" "$@"
+fi
 export RESULTS=$ROOT/var/test-results
 . tests/lib.sh
 mkdir -p var
