@@ -237,6 +237,7 @@ worker_run(const struct config *c, int listen_fd)
 	FCGX_Free(&fr, 1);
 	arena_destroy(&arena);
 	store_coverage_close();
+	store_modules_close();
 	db_close(&db);
 	return 0;
 }

@@ -28,7 +28,7 @@ modules_list(struct request *r, struct response *res)
 void
 modules_get(struct request *r, struct response *res)
 {
-	json_t        *page;
+	const char    *page;
 	enum db_status st;
 
 	if (!handler_slug_valid(r->params[0])) {
@@ -40,7 +40,7 @@ modules_get(struct request *r, struct response *res)
 		reply_db_error(r, res, st);
 		return;
 	}
-	http_json(r, res, 200, page);
+	http_json_text(r, res, 200, page);
 }
 
 void

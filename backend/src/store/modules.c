@@ -5,6 +5,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../log.h"
+#include "../module_page.h"
+
 /* $1 user id, $2 role */
 #define STATUS_SQL \
 	"CASE WHEN c.expires_at > now() THEN 'completed'" \
@@ -113,21 +116,24 @@ store_modules_list_json(struct request *r, const char **json)
 
 /*
  * Module content changes only when hgkm-content loads a new version, so each
- * worker keeps the parsed content of the modules it has served, keyed by
- * slug and version; a request then costs one light query for the caller's
- * own progress.  Worker-lifetime memory, bounded by MODULE_CACHE_SIZE.
+ * worker keeps the page of each module it has served as pre-rendered JSON
+ * text (module_page.h), keyed by slug and version; a request then costs one
+ * light query for the caller's own progress and joins the text.  The cache
+ * belongs to the worker: bounded by MODULE_CACHE_SIZE, freed by
+ * store_modules_close() at exit.
  */
 #define MODULE_CACHE_SIZE 32
 
 struct module_cache_entry {
-	char    slug[65];
-	int     version;
-	json_t *content;
+	char               slug[65];
+	int                version;
+	bool               used;
+	struct module_page page;
 };
 
 static struct module_cache_entry module_cache[MODULE_CACHE_SIZE];
 
-static json_t *
+static const struct module_page *
 module_cache_get(struct request *r, const char *slug, int version,
                  enum db_status *st)
 {
@@ -135,14 +141,15 @@ module_cache_get(struct request *r, const char *slug, int version,
 	const char                *v[1] = {slug};
 	PGresult                  *res;
 	json_t                    *content;
+	struct module_page         page;
 	size_t                     i;
+	int                        rc;
 
 	for (i = 0; i < MODULE_CACHE_SIZE; i++) {
-		if (module_cache[i].content != NULL &&
-		    strcmp(module_cache[i].slug, slug) == 0) {
+		if (module_cache[i].used && strcmp(module_cache[i].slug, slug) == 0) {
 			e = &module_cache[i];
 			if (e->version == version)
-				return e->content;
+				return &e->page;
 			break;
 		}
 	}
@@ -154,21 +161,36 @@ module_cache_get(struct request *r, const char *slug, int version,
 		return NULL;
 	}
 	content = json_loads(db_value(res, 0, 1), 0, NULL);
-	if (content == NULL) {
+	rc = content == NULL ? -1 : module_page_build(&page, content);
+	json_decref(content);
+	if (rc != 0) {
+		log_error("modules: the content of %s is not a module page", slug);
 		*st = DB_ERROR;
 		return NULL;
 	}
 	if (e == NULL) {
-		for (i = 0; i < MODULE_CACHE_SIZE && module_cache[i].content; i++)
+		for (i = 0; i < MODULE_CACHE_SIZE && module_cache[i].used; i++)
 			;
 		/* Full: a deployment with more modules than this recycles. */
 		e = &module_cache[i < MODULE_CACHE_SIZE ? i : 0];
 	}
-	json_decref(e->content);
+	module_page_free(&e->page);
 	snprintf(e->slug, sizeof(e->slug), "%s", slug);
 	e->version = (int)db_int(res, 0, 0);
-	e->content = content;
-	return content;
+	e->used = true;
+	e->page = page;
+	return &e->page;
+}
+
+void
+store_modules_close(void)
+{
+	size_t i;
+
+	for (i = 0; i < MODULE_CACHE_SIZE; i++) {
+		module_page_free(&module_cache[i].page);
+		module_cache[i].used = false;
+	}
 }
 
 static void
@@ -178,50 +200,35 @@ decref_cb(void *p)
 }
 
 enum db_status
-store_module_detail(struct request *r, const char *slug, json_t **out)
+store_module_detail(struct request *r, const char *slug, const char **json)
 {
-	char           id[24];
-	const char    *v[3] = {STORE_INT(id, r->user->id), slug, r->user->role};
-	PGresult      *res;
-	json_t        *content, *done, *page, *sections, *sec;
+	char                      id[24];
+	const char               *v[3] = {STORE_INT(id, r->user->id), slug,
+	                                  r->user->role};
+	PGresult                 *res;
+	const struct module_page *page;
+	json_t                   *done, *cert = NULL;
 	enum db_status st = db_exec(r->db, r->arena, "module_user_part", 3, v, &res);
-	size_t         i;
 
 	if (st != DB_OK)
 		return st;
 	if (PQntuples(res) != 1)
 		return DB_NOT_FOUND;
-	content = module_cache_get(r, slug, (int)db_int(res, 0, 0), &st);
-	if (content == NULL)
+	page = module_cache_get(r, slug, (int)db_int(res, 0, 0), &st);
+	if (page == NULL)
 		return st;
 	done = json_loads(db_value(res, 0, 1), 0, NULL);
 	if (done == NULL)
 		return DB_ERROR;
 	arena_on_reset(r->arena, decref_cb, done);
-	/* Shallow copies: the page shares the cached strings. */
-	page = json_copy(content);
-	arena_on_reset(r->arena, decref_cb, page);
-	sections = json_array();
-	json_array_foreach(json_object_get(content, "sections"), i, sec) {
-		json_t     *s = json_copy(sec);
-		const char *sid = json_string_value(json_object_get(sec, "id"));
-		bool        is_done = false;
-		size_t      j;
-		json_t     *d;
-
-		json_array_foreach(done, j, d)
-			if (sid && strcmp(json_string_value(d), sid) == 0)
-				is_done = true;
-		json_object_set_new(s, "done", json_boolean(is_done));
-		json_array_append_new(sections, s);
+	if (!db_is_null(res, 0, 2)) {
+		cert = json_loads(db_value(res, 0, 2), 0, NULL);
+		if (cert == NULL)
+			return DB_ERROR;
+		arena_on_reset(r->arena, decref_cb, cert);
 	}
-	json_object_set_new(page, "sections", sections);
-	json_object_set_new(page, "certificate",
-	                    db_is_null(res, 0, 2)
-	                        ? json_null()
-	                        : json_loads(db_value(res, 0, 2), 0, NULL));
-	*out = page;
-	return DB_OK;
+	*json = module_page_render(r->arena, page, done, cert);
+	return *json != NULL ? DB_OK : DB_ERROR;
 }
 
 enum db_status

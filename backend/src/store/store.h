@@ -70,10 +70,12 @@ enum db_status store_user_me_json(struct request *r, long long user_id,
 
 /* modules.c */
 enum db_status store_modules_list_json(struct request *r, const char **json);
-/* The module page for the caller: cached content plus own progress; the
- * result is owned by the arena. */
+/* The module page for the caller as JSON text, owned by the arena: the
+ * worker's pre-rendered content with the caller's own progress joined in. */
 enum db_status store_module_detail(struct request *r, const char *slug,
-                                   json_t **out);
+                                   const char **json);
+/* Frees the worker's cache of module pages (at exit). */
+void store_modules_close(void);
 /* DB_NOT_FOUND when the module or section is unknown for the caller. */
 enum db_status store_section_done(struct request *r, const char *slug,
                                   const char *section_id);

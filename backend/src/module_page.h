@@ -1,0 +1,61 @@
+/*
+ * A module page as pre-rendered JSON text.  The content of a module version
+ * (title, sections, quiz) is the same for every caller; only each section's
+ * "done" flag and the caller's certificate differ.  So the page is rendered
+ * once into text pieces, and a request only joins them:
+ *
+ *   head                  {"slug":...,"validity_months":12,"sections":[
+ *   sections[0].text      {"id":"a","title":...,"scenario":null,"done":
+ *                         true}  or  false}
+ *   ","  sections[1].text ...
+ *   tail                  ],"quiz":{...},"certificate":
+ *                         the certificate object or null, then }
+ *
+ * The result has the same bytes as json_dumps(JSON_COMPACT) of the page
+ * built with jansson: the content's members in their order, "done" last in
+ * each section, "certificate" last in the page.
+ */
+#ifndef MODULE_PAGE_H
+#define MODULE_PAGE_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "arena.h"
+
+struct module_page_section {
+	char  *id;   /* NULL when the section has no string "id" */
+	char  *text; /* the section's members and `"done":` */
+	size_t len;
+};
+
+struct module_page {
+	char                       *head;
+	size_t                      head_len;
+	struct module_page_section *sections;
+	size_t                      nsections;
+	char                       *tail;
+	size_t                      tail_len;
+};
+
+/*
+ * Renders the pieces of `content` (an object whose "sections" is an array
+ * of objects, as the statement module_content builds it).  The pieces are
+ * malloc'ed and owned by *p until module_page_free().  Returns 0, or -1
+ * when the content has another shape or memory ran out (*p is then empty).
+ */
+int module_page_build(struct module_page *p, const json_t *content);
+
+/*
+ * The page for one caller, owned by the arena: `done` is an array of the
+ * ids of the caller's finished sections, `certificate` the caller's
+ * certificate object or NULL for none.  NULL when `certificate` cannot be
+ * dumped (a server bug).
+ */
+char *module_page_render(struct arena *a, const struct module_page *p,
+                         const json_t *done, const json_t *certificate);
+
+/* Frees the pieces and empties *p; an empty *p may be freed again. */
+void module_page_free(struct module_page *p);
+
+#endif
