@@ -12,6 +12,9 @@
 #   BENCH_WORKERS   FastCGI workers of the service and the baselines
 #                   (default: the service's own default, 4 per core)
 #   BENCH_PORT      nginx port of the benchmark (8083)
+#   BENCH_SERVICE   the hgkm-fcgi binary to measure (build/release/hgkm-fcgi;
+#                   another, e.g. an older commit's build, for a comparison
+#                   on the same machine state)
 #   BENCH_SEED      dataset seed (42)
 #   BENCH_X10       the 10x board-report check: auto (default) runs it when
 #                   the 10x database exists (bench/dataset.sh --db hgkm_x10
@@ -133,7 +136,7 @@ start_bg "$BLOG/service.out" env \
 	HGKM_SOCKET="$RUN/hgkm.sock" HGKM_MEDIA_DIR="$VAR/media" \
 	HGKM_ERROR_LOG="$BLOG/error.log" HGKM_ACCESS_LOG="$BLOG/access.log" \
 	HGKM_PUBLIC_URL="$BASE" HGKM_REGISTER_LIMIT=100000 \
-	HGKM_WORKERS="$WORKERS" build/release/hgkm-fcgi
+	HGKM_WORKERS="$WORKERS" "${BENCH_SERVICE:-build/release/hgkm-fcgi}"
 SERVICE_PID=${PIDS[-1]}
 start_bg "$BLOG/baseline.out" "$BENCH_BIN/fcgi_baseline" hello "$RUN/hello.sock" "$WORKERS"
 # fcgi-select reads the generated accounts by id (one contiguous range).
@@ -324,6 +327,7 @@ if [ "$ONLY" = modules ]; then
 		printf 'bench modules (%s, %s): %d cores, %d workers, wrk -t%d -c%d, %d × %ss, median; load average %s\n' \
 			"$(date -u +%FT%TZ)" "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo ?)" \
 			"$(nproc)" "$WORKERS" "$THREADS" "$CONNS" "$RUNS" "$DUR" "$(cut -d' ' -f1-3 /proc/loadavg)"
+		[ -n "${BENCH_SERVICE:-}" ] && echo "service: $BENCH_SERVICE"
 		echo "runs (req/s): $(for f in fcgi-hello fcgi-select module-get modules-list; do
 			printf '%s' "$f"; grep "^$f BENCH " "$RES/runs" | while read -r _ _ rest; do printf ' %.0f' "$(kv "x $rest" rps)"; done; printf '; '; done)"
 		echo "fcgi-hello $(fig fcgi-hello)/s, fcgi-select $(fig fcgi-select)/s"

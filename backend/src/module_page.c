@@ -31,9 +31,10 @@ static int
 build_section(struct module_page_section *s, const json_t *sec)
 {
 	const json_t *id = json_object_get(sec, "id");
-	const char   *done = json_object_size(sec) > 0 ? ",\"done\":" : "\"done\":";
-	char         *dump;
-	size_t        n;
+	const char   *done =
+            json_object_size(sec) > 0 ? ",\"done\":" : "\"done\":";
+	char  *dump;
+	size_t n;
 
 	if (!json_is_object(sec) || json_object_get(sec, "done") != NULL)
 		return -1;
@@ -85,7 +86,8 @@ module_page_build(struct module_page *p, const json_t *content)
 		}
 	}
 	for (i = 0; i < p->nsections && rc == 0; i++)
-		rc = build_section(&p->sections[i], json_array_get(sections, i));
+		rc =
+		    build_section(&p->sections[i], json_array_get(sections, i));
 
 	/* The members before "sections" go to the head, those after to the
 	 * tail, in the object's order (the order json_dumps writes). */
@@ -96,7 +98,7 @@ module_page_build(struct module_page *p, const json_t *content)
 	}
 	if (fputc('{', f) == EOF)
 		rc = -1;
-	json_object_foreach((json_t *)content, key, value) {
+	json_object_foreach ((json_t *)content, key, value) {
 		if (rc != 0)
 			break;
 		if (!first && fputc(',', f) == EOF)
@@ -153,7 +155,7 @@ module_page_render(struct arena *a, const struct module_page *p,
 		bool                              is_done = false;
 		json_t                           *d;
 
-		json_array_foreach(done, j, d) {
+		json_array_foreach (done, j, d) {
 			const char *v = json_string_value(d);
 
 			if (s->id != NULL && v != NULL && strcmp(v, s->id) == 0)

@@ -18,18 +18,19 @@ static char *
 page_with_jansson(const json_t *content, const json_t *done,
                   const json_t *certificate)
 {
-	json_t *page = json_copy((json_t *)content), *sections = json_array(), *sec;
-	size_t  i;
-	char   *s;
+	json_t *page = json_copy((json_t *)content), *sections = json_array(),
+	       *sec;
+	size_t i;
+	char  *s;
 
-	json_array_foreach(json_object_get(content, "sections"), i, sec) {
+	json_array_foreach (json_object_get(content, "sections"), i, sec) {
 		json_t     *c = json_copy(sec);
 		const char *sid = json_string_value(json_object_get(sec, "id"));
 		bool        is_done = false;
 		size_t      j;
 		json_t     *d;
 
-		json_array_foreach(done, j, d)
+		json_array_foreach (done, j, d)
 			if (sid && strcmp(json_string_value(d), sid) == 0)
 				is_done = true;
 		json_object_set_new(c, "done", json_boolean(is_done));
@@ -37,7 +38,8 @@ page_with_jansson(const json_t *content, const json_t *done,
 	}
 	json_object_set_new(page, "sections", sections);
 	json_object_set_new(page, "certificate",
-	                    certificate ? json_deep_copy(certificate) : json_null());
+	                    certificate ? json_deep_copy(certificate)
+	                                : json_null());
 	s = json_dumps(page, JSON_COMPACT | JSON_ENCODE_ANY);
 	json_decref(page);
 	return s;
@@ -54,42 +56,45 @@ load(const char *text)
 
 /* Contents in the shape of the statement module_content, and odd ones. */
 static const char *const contents[] = {
-	"{\"slug\":\"signalen\",\"title\":\"Signalen herkennen\","
-	"\"summary\":\"Wat zie je \\u00e9n wat doe je? \\\"Quotes\\\", \\\\, "
-	"\\n, \\t, \\u0001, \\ud83d\\ude00 en </script>\",\"version\":3,"
-	"\"estimated_minutes\":45,\"validity_months\":24,"
-	"\"sections\":[{\"id\":\"intro\",\"title\":\"Inleiding\","
-	"\"html\":\"<p>Hallo &amp; welkom</p>\\n<p>\\\"done\\\":true}</p>\","
-	"\"scenario\":null},{\"id\":\"gesprek\",\"title\":\"Het gesprek\","
-	"\"html\":\"<p>Oefen</p>\",\"scenario\":{\"id\":7,\"slug\":\"gesprek-1\"}},"
-	"{\"id\":\"meldcode\",\"title\":\"De meldcode\",\"html\":\"\","
-	"\"scenario\":null}],"
-	"\"quiz\":{\"pass_mark\":80,\"questions\":[{\"id\":\"q1\",\"text\":\"Wat?\","
-	"\"multiple\":false,\"choices\":[{\"id\":\"a\",\"text\":\"Dit\"},"
-	"{\"id\":\"b\",\"text\":\"Dat\"}]},{\"id\":\"q2\",\"text\":\"En?\","
-	"\"multiple\":true,\"choices\":null}]}}",
-	/* No sections, no quiz questions. */
-	"{\"slug\":\"leeg\",\"title\":\"Leeg\",\"summary\":null,\"version\":1,"
-	"\"estimated_minutes\":0,\"validity_months\":null,\"sections\":[],"
-	"\"quiz\":{\"pass_mark\":0,\"questions\":[]}}",
-	/* "sections" first, and last; reals, a section without id, an empty
-	 * section object. */
-	"{\"sections\":[{\"id\":\"a\",\"x\":1.5}],\"y\":-2.25e-7,\"z\":[true,false]}",
-	"{\"a\":1,\"sections\":[{\"title\":\"no id\"},{},{\"id\":\"b\"},{\"id\":5}]}",
+    "{\"slug\":\"signalen\",\"title\":\"Signalen herkennen\","
+    "\"summary\":\"Wat zie je \\u00e9n wat doe je? \\\"Quotes\\\", \\\\, "
+    "\\n, \\t, \\u0001, \\ud83d\\ude00 en </script>\",\"version\":3,"
+    "\"estimated_minutes\":45,\"validity_months\":24,"
+    "\"sections\":[{\"id\":\"intro\",\"title\":\"Inleiding\","
+    "\"html\":\"<p>Hallo &amp; welkom</p>\\n<p>\\\"done\\\":true}</p>\","
+    "\"scenario\":null},{\"id\":\"gesprek\",\"title\":\"Het gesprek\","
+    "\"html\":\"<p>Oefen</p>\",\"scenario\":{\"id\":7,\"slug\":\"gesprek-1\"}},"
+    "{\"id\":\"meldcode\",\"title\":\"De meldcode\",\"html\":\"\","
+    "\"scenario\":null}],"
+    "\"quiz\":{\"pass_mark\":80,\"questions\":[{\"id\":\"q1\",\"text\":\"Wat?"
+    "\","
+    "\"multiple\":false,\"choices\":[{\"id\":\"a\",\"text\":\"Dit\"},"
+    "{\"id\":\"b\",\"text\":\"Dat\"}]},{\"id\":\"q2\",\"text\":\"En?\","
+    "\"multiple\":true,\"choices\":null}]}}",
+    /* No sections, no quiz questions. */
+    "{\"slug\":\"leeg\",\"title\":\"Leeg\",\"summary\":null,\"version\":1,"
+    "\"estimated_minutes\":0,\"validity_months\":null,\"sections\":[],"
+    "\"quiz\":{\"pass_mark\":0,\"questions\":[]}}",
+    /* "sections" first, and last; reals, a section without id, an empty
+     * section object. */
+    "{\"sections\":[{\"id\":\"a\",\"x\":1.5}],\"y\":-2.25e-7,\"z\":[true,false]"
+    "}",
+    "{\"a\":1,\"sections\":[{\"title\":\"no "
+    "id\"},{},{\"id\":\"b\"},{\"id\":5}]}",
 };
 
 static const char *const dones[] = {
-	"[]",
-	"[\"intro\"]",
-	"[\"meldcode\",\"intro\",\"gesprek\"]",
-	"[\"onbekend\",\"gesprek\",\"a\",\"b\"]",
+    "[]",
+    "[\"intro\"]",
+    "[\"meldcode\",\"intro\",\"gesprek\"]",
+    "[\"onbekend\",\"gesprek\",\"a\",\"b\"]",
 };
 
 static const char *const certificates[] = {
-	NULL,
-	"{\"code\" : \"Ab-_0123456789abcdefgh\", \"issued_at\" : "
-	"\"2026-01-02T03:04:05Z\", \"expires_at\" : \"2028-01-02T03:04:05Z\", "
-	"\"valid\" : true}",
+    NULL,
+    "{\"code\" : \"Ab-_0123456789abcdefgh\", \"issued_at\" : "
+    "\"2026-01-02T03:04:05Z\", \"expires_at\" : \"2028-01-02T03:04:05Z\", "
+    "\"valid\" : true}",
 };
 
 static void
@@ -108,10 +113,16 @@ test_same_bytes(void **state)
 		for (d = 0; d < sizeof(dones) / sizeof(dones[0]); d++) {
 			json_t *done = load(dones[d]);
 
-			for (k = 0; k < sizeof(certificates) / sizeof(certificates[0]); k++) {
-				json_t *cert = certificates[k] ? load(certificates[k]) : NULL;
-				char   *want = page_with_jansson(content, done, cert);
-				char   *got = module_page_render(&a, &page, done, cert);
+			for (k = 0;
+			     k < sizeof(certificates) / sizeof(certificates[0]);
+			     k++) {
+				json_t *cert = certificates[k]
+				                   ? load(certificates[k])
+				                   : NULL;
+				char   *want =
+				    page_with_jansson(content, done, cert);
+				char *got =
+				    module_page_render(&a, &page, done, cert);
 				json_t *parsed;
 
 				assert_non_null(want);
@@ -138,15 +149,16 @@ test_done_flags(void **state)
 {
 	struct arena       a;
 	struct module_page page;
-	json_t            *content = load(contents[0]), *done = load("[\"gesprek\"]");
-	char              *got;
+	json_t *content = load(contents[0]), *done = load("[\"gesprek\"]");
+	char   *got;
 
 	(void)state;
 	arena_init(&a, 1024);
 	assert_int_equal(module_page_build(&page, content), 0);
 	assert_int_equal(page.nsections, 3);
 	got = module_page_render(&a, &page, done, NULL);
-	assert_non_null(strstr(got, "\"scenario\":null,\"done\":false},{\"id\":\"gesprek\""));
+	assert_non_null(strstr(
+	    got, "\"scenario\":null,\"done\":false},{\"id\":\"gesprek\""));
 	assert_non_null(strstr(got, "\"slug\":\"gesprek-1\"},\"done\":true}"));
 	assert_non_null(strstr(got, "},\"certificate\":null}"));
 	/* No done list at all: nothing is done. */
@@ -162,12 +174,12 @@ static void
 test_other_shapes(void **state)
 {
 	static const char *const bad[] = {
-		"[]",
-		"{\"slug\":\"x\"}",                               /* no sections */
-		"{\"sections\":{}}",                              /* not an array */
-		"{\"sections\":[1]}",                             /* not an object */
-		"{\"sections\":[{\"id\":\"a\",\"done\":true}]}",  /* has "done" */
-		"{\"sections\":[],\"certificate\":null}",         /* has "certificate" */
+	    "[]",
+	    "{\"slug\":\"x\"}",                              /* no sections */
+	    "{\"sections\":{}}",                             /* not an array */
+	    "{\"sections\":[1]}",                            /* not an object */
+	    "{\"sections\":[{\"id\":\"a\",\"done\":true}]}", /* has "done" */
+	    "{\"sections\":[],\"certificate\":null}", /* has "certificate" */
 	};
 	size_t i;
 
@@ -188,9 +200,9 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_same_bytes),
-		cmocka_unit_test(test_done_flags),
-		cmocka_unit_test(test_other_shapes),
+	    cmocka_unit_test(test_same_bytes),
+	    cmocka_unit_test(test_done_flags),
+	    cmocka_unit_test(test_other_shapes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
