@@ -222,6 +222,9 @@ quote_key(const char *key, char *buf, size_t size)
 		buf[i] = odd ? '?' : (char)ch;
 	}
 	if (key[i] != '\0') {
+		/* Cut before a character, never inside one (keys are UTF-8). */
+		while (i > 0 && ((unsigned char)key[i] & 0xC0) == 0x80)
+			i--;
 		memcpy(buf + i, "...", 3);
 		i += 3;
 	}

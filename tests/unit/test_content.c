@@ -44,6 +44,9 @@ static const struct broken_case broken_cases[] = {
 	/* Keys. */
 	{ "unknown-key-top", 1,
 	  { "module.json: /: unknown key \"titel\"", NULL } },
+	/* A long key is cut before a character, not inside one. */
+	{ "unknown-key-long-multibyte", 1,
+	  { "unknown key \"x\xc3\xa9", "\xc3\xa9...\"" } },
 	{ "unknown-key-question", 2,
 	  { "/quiz/questions/0: unknown key \"multple\"",
 	    "/quiz/questions/0: missing key \"multiple\"" } },
