@@ -88,9 +88,11 @@ report_of() {
 	printf '%s\n' "${out%$'\n'*}" | jq -r '.schools[0].name + " | " + (.totals | tostring)'
 }
 # replay_caught_up: the replica has replayed everything the primary wrote.
+# The insert position, not the write position: the test cluster runs with
+# synchronous_commit = off, so a commit record may not be written yet.
 replay_caught_up() {
 	local lsn
-	lsn=$(psql_su -c "SELECT pg_current_wal_lsn()") || return 1
+	lsn=$(psql_su -c "SELECT pg_current_wal_insert_lsn()") || return 1
 	[ "$(psql_replica -c "SELECT pg_last_wal_replay_lsn() >= '$lsn'::pg_lsn" 2>/dev/null)" = t ]
 }
 wait_until() { # wait_until <tenths> <command...>
