@@ -2,7 +2,7 @@
 -- to date by triggers, so that the board and region reports read staff rows
 -- only (an index-only scan of staff_status_idx) instead of probing
 -- `certificates` three times per person.  docs/capacity.md, "Reports":
--- board report of the largest board 39 -> 8 ms, region 167 -> 48 ms.
+-- board report of the largest board 39 -> 4 ms, region 205 -> 18 ms.
 --
 -- Semantics are those of backend/src/store/coverage.c at time now():
 --   certified  = every module required of the role has a certificate with
@@ -130,7 +130,7 @@ END $$;
 
 -- What is required changed (an admin edits requirements; hgkm-content
 -- loads, renames, retires or brings back a module whose slug is required):
--- every stay again.  Rare, one statement: ~40 s per 250,000 staff.
+-- every stay again.  Rare, one statement: ~25 s per 250,000 staff.
 -- Statement-level, so that a content load refreshes once, not per module.
 CREATE FUNCTION requirements_status() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

@@ -24,6 +24,13 @@ make -s FLAVOR=asan all build/asan/tests/integration \
 }
 
 step() { printf '\n== %s ==\n' "$*"; }
+run_counted() {  # <name> <cmd...>: for scripts ending in "N passed, M failed"
+	local name=$1 out counts; shift
+	out=$("$@" 2>&1); printf '%s\n' "$out"
+	counts=$(printf '%s\n' "$out" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' | tail -n 1)
+	# shellcheck disable=SC2086
+	if [ -n "$counts" ]; then record "$name" $counts; else record "$name" 0 1; fi
+}
 
 step "unit tests (ASan, UBSan)"
 tests/run-unit.sh build/asan
@@ -51,13 +58,6 @@ trap 'deploy/dev/stack.sh down test' EXIT
 if PG_NOSYNC=1 deploy/dev/stack.sh up test; then
 	step "integration tests (through nginx, real PostgreSQL)"
 	tests/run-integration.sh
-	run_counted() {  # <name> <cmd...>: for scripts ending in "N passed, M failed"
-		local name=$1 out counts; shift
-		out=$("$@" 2>&1); printf '%s\n' "$out"
-		counts=$(printf '%s\n' "$out" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' | tail -n 1)
-		# shellcheck disable=SC2086
-		if [ -n "$counts" ]; then record "$name" $counts; else record "$name" 0 1; fi
-	}
 	step "fault tests (PostgreSQL stop, worker kill, nginx reload, exactly once, interrupted roster)"
 	FAULT_WAIT=30 run_counted faults timeout 900 tests/fault/faults.sh
 	step "backup and restore into a fresh cluster"
@@ -81,11 +81,7 @@ fi
 
 # Its own stack (var/check, release build): valgrind cannot run ASan code.
 step "valgrind: the integration suite against the service under valgrind, then a leak check"
-out=$(timeout 900 tests/valgrind/run.sh 2>&1)
-printf '%s\n' "$out" | grep -v '^# \[  PASSED  \] 0 test'
-counts=$(printf '%s\n' "$out" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' | tail -n 1)
-# shellcheck disable=SC2086
-if [ -n "$counts" ]; then record valgrind $counts; else record valgrind 0 1; fi
+run_counted valgrind timeout 900 tests/valgrind/run.sh
 
 step "summary"
 awk '{printf "%-32s %4d passed %4d failed\n", $1, $2, $3}' "$RESULTS"

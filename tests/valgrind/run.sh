@@ -61,7 +61,7 @@ done
 export ASAN_OPTIONS=detect_leaks=1
 start=$(date +%s)
 out=$(build/asan/tests/integration ${GLOB:+"$GLOB"} 2>&1); rc=$?
-printf '%s\n' "$out" | grep -E '^\[  (FAILED|PASSED)  \]|^integration:' | sed 's/^/# /'
+printf '%s\n' "$out" | grep -E '^\[  (FAILED|PASSED)  \] [1-9]|^integration:' | sed 's/^/# /'
 if [ "$rc" -eq 0 ]; then
 	ok "integration suite against the service under valgrind ($(($(date +%s) - start)) s)"
 else
