@@ -17,8 +17,8 @@ validate_email(const char *s)
 	for (const char *p = s; *p != '\0'; p++) {
 		unsigned char c = (unsigned char)*p;
 
-		if (c <= 0x20 || c == 0x7f || c == '<' || c == '>' || c == '"' ||
-		    c == ',' || c == ';' || c == '\\')
+		if (c <= 0x20 || c == 0x7f || c == '<' || c == '>' ||
+		    c == '"' || c == ',' || c == ';' || c == '\\')
 			return false;
 	}
 	at = strchr(s, '@');

@@ -47,17 +47,19 @@ reply_session(struct request *r, struct response *res, int status,
 		log_error("auth: cannot issue a token for user %lld", u->id);
 		return; /* no response: the worker answers 500 */
 	}
-	cookie = arena_printf(r->arena, "%s=%s; HttpOnly; SameSite=Strict; "
+	cookie = arena_printf(r->arena,
+	                      "%s=%s; HttpOnly; SameSite=Strict; "
 	                      "Path=/; Max-Age=%d%s",
 	                      r->https ? "__Host-session" : "session", token,
 	                      r->config->token_ttl, r->https ? "; Secure" : "");
 	http_header_add(r, res, "Set-Cookie", cookie);
-	body = json_pack("{s:s, s:s, s:{s:I, s:s, s:s, s:s, s:o, s:o}}",
-	    "token", token, "expires_at", handler_rfc3339(r->arena, claims.exp),
-	    "user", "id", (json_int_t)u->id, "email", u->email, "name", u->name,
-	    "role", u->role,
-	    "school_id", u->school_id ? json_integer(u->school_id) : json_null(),
-	    "board_id", u->board_id ? json_integer(u->board_id) : json_null());
+	body = json_pack(
+	    "{s:s, s:s, s:{s:I, s:s, s:s, s:s, s:o, s:o}}", "token", token,
+	    "expires_at", handler_rfc3339(r->arena, claims.exp), "user", "id",
+	    (json_int_t)u->id, "email", u->email, "name", u->name, "role",
+	    u->role, "school_id",
+	    u->school_id ? json_integer(u->school_id) : json_null(), "board_id",
+	    u->board_id ? json_integer(u->board_id) : json_null());
 	http_json(r, res, status, body);
 	json_decref(body);
 }
@@ -71,7 +73,8 @@ auth_login(struct request *r, struct response *res)
 	enum db_status   st;
 	bool             ok;
 
-	if (json_get_string(r->json, "email", 1, 254, &email) != JSON_FIELD_OK) {
+	if (json_get_string(r->json, "email", 1, 254, &email) !=
+	    JSON_FIELD_OK) {
 		reply_invalid_field(r, res, "email", "Vul je e-mailadres in.");
 		return;
 	}
@@ -80,10 +83,12 @@ auth_login(struct request *r, struct response *res)
 	case JSON_FIELD_OK:
 		break;
 	case JSON_FIELD_TOO_LONG:
-		reply_invalid_field(r, res, "password", "Het wachtwoord is te lang.");
+		reply_invalid_field(r, res, "password",
+		                    "Het wachtwoord is te lang.");
 		return;
 	default:
-		reply_invalid_field(r, res, "password", "Vul je wachtwoord in.");
+		reply_invalid_field(r, res, "password",
+		                    "Vul je wachtwoord in.");
 		return;
 	}
 	st = store_user_login_lookup(r, email, &row);
@@ -92,8 +97,9 @@ auth_login(struct request *r, struct response *res)
 		return;
 	}
 	if (row.recent_failures >= LOGIN_MAX_FAILURES) {
-		http_error(r, res, 429, "too_many_requests",
-		           "Te veel mislukte pogingen; probeer het later opnieuw.");
+		http_error(
+		    r, res, 429, "too_many_requests",
+		    "Te veel mislukte pogingen; probeer het later opnieuw.");
 		return;
 	}
 	hash = row.password_hash != NULL ? row.password_hash : dummy_hash();
@@ -120,11 +126,11 @@ auth_login(struct request *r, struct response *res)
 void
 auth_register(struct request *r, struct response *res)
 {
-	const char *email, *password, *name, *join_code, *problem;
-	char        hash[crypto_pwhash_STRBYTES];
-	json_t     *fields = json_object();
-	long long   school_id, board_id, id, recent;
-	struct user u;
+	const char    *email, *password, *name, *join_code, *problem;
+	char           hash[crypto_pwhash_STRBYTES];
+	json_t        *fields = json_object();
+	long long      school_id, board_id, id, recent;
+	struct user    u;
 	enum db_status st;
 
 	st = store_register_attempt(r, r->remote_addr, &recent);
@@ -135,17 +141,21 @@ auth_register(struct request *r, struct response *res)
 	}
 	if (recent > r->config->register_limit) {
 		json_decref(fields);
-		http_error(r, res, 429, "too_many_requests",
-		           "Te veel registraties vanaf dit adres; probeer het later.");
+		http_error(
+		    r, res, 429, "too_many_requests",
+		    "Te veel registraties vanaf dit adres; probeer het later.");
 		return;
 	}
-	if (json_get_string(r->json, "email", 3, 254, &email) != JSON_FIELD_OK ||
+	if (json_get_string(r->json, "email", 3, 254, &email) !=
+	        JSON_FIELD_OK ||
 	    !validate_email(email))
-		json_object_set_new(fields, "email",
-		                    json_string("Vul een geldig e-mailadres in."));
+		json_object_set_new(
+		    fields, "email",
+		    json_string("Vul een geldig e-mailadres in."));
 	if (json_get_string(r->json, "name", 1, 200, &name) != JSON_FIELD_OK ||
 	    !validate_plain_text(name))
-		json_object_set_new(fields, "name", json_string("Vul je naam in."));
+		json_object_set_new(fields, "name",
+		                    json_string("Vul je naam in."));
 	if (json_get_string(r->json, "password", 0, AUTH_PASSWORD_MAX * 4,
 	                    &password) != JSON_FIELD_OK)
 		json_object_set_new(fields, "password",
@@ -188,7 +198,8 @@ auth_register(struct request *r, struct response *res)
 	/* The account works at once as a teacher; a roster role applies only
 	 * once the address is verified through the mailed link. */
 	if (account_send_verification(r, id, email, u.name) != 0)
-		log_error("auth: no verification mail queued for user %lld", id);
+		log_error("auth: no verification mail queued for user %lld",
+		          id);
 	reply_session(r, res, 201, &u);
 }
 

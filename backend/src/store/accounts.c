@@ -4,105 +4,116 @@
 #include "store.h"
 
 const struct db_stmt store_accounts_stmts[] = {
-	{"audit_add",
-	 "INSERT INTO audit_log (actor_id, action, target, details)"
-	 " VALUES ($1, $2, $3, coalesce($4, '{}')::jsonb)", 4},
-	{"audit_list",
-	 "SELECT coalesce(json_agg(json_build_object('id', a.id,"
-	 " 'at', rfc3339(a.at), 'actor_id', a.actor_id, 'actor', u.email,"
-	 " 'action', a.action, 'target', a.target, 'details', a.details)"
-	 " ORDER BY a.id DESC), '[]') FROM (SELECT * FROM audit_log"
-	 " WHERE $1::bigint = 0 OR id < $1 ORDER BY id DESC LIMIT 200) a"
-	 " LEFT JOIN users u ON u.id = a.actor_id", 1},
-	{"mail_queue",
-	 "INSERT INTO mail_outbox (recipient, subject, body) VALUES ($1, $2, $3)",
-	 3},
-	/* $1 hash, $2 user, $3 purpose, $4 lifetime in seconds */
-	{"token_create",
-	 "INSERT INTO account_tokens (token_hash, user_id, purpose, expires_at)"
-	 " VALUES ($1, $2, $3, now() + make_interval(secs => $4::int))", 4},
-	/* Uses a token once; returns its user while it is valid. */
-	{"token_use",
-	 "UPDATE account_tokens SET used_at = now() WHERE token_hash = $1"
-	 " AND purpose = $2 AND used_at IS NULL AND expires_at > now()"
-	 " RETURNING user_id", 2},
-	/* A verified address takes its place on the school's roster: the
-	 * roster's role and name apply from now on. */
-	{"email_verified",
-	 "WITH u AS (UPDATE users SET email_verified = true WHERE id = $1"
-	 "   RETURNING id, email, school_id),"
-	 " st AS (UPDATE staff s SET user_id = u.id FROM u"
-	 "   WHERE s.email = lower(u.email) AND s.school_id = u.school_id"
-	 "   AND s.left_at IS NULL AND s.user_id IS NULL"
-	 "   RETURNING s.role, s.name)"
-	 " UPDATE users x SET role = st.role, name = st.name FROM st"
-	 " WHERE x.id = $1 AND x.role IN ('teacher', 'ib')", 1},
-	{"token_valid",
-	 "SELECT user_id FROM account_tokens WHERE token_hash = $1"
-	 " AND purpose = $2 AND used_at IS NULL AND expires_at > now()", 2},
-	{"user_email_of",
-	 "SELECT email, name, email_verified FROM users"
-	 " WHERE id = $1 AND erased_at IS NULL", 1},
-	{"user_id_by_email",
-	 "SELECT id, name FROM users WHERE lower(email) = lower($1)"
-	 " AND erased_at IS NULL", 1},
-	{"user_password_hash",
-	 "SELECT password_hash FROM users WHERE id = $1", 1},
-	/* A new password ends every session issued before it. */
-	{"user_set_password",
-	 "UPDATE users SET password_hash = $2,"
-	 " tokens_valid_after = now() WHERE id = $1", 2},
-	{"user_export",
-	 "SELECT json_build_object("
-	 " 'account', (SELECT json_build_object('id', u.id, 'email', u.email,"
-	 "   'name', u.name, 'role', u.role, 'school_id', u.school_id,"
-	 "   'board_id', u.board_id, 'region_id', u.region_id,"
-	 "   'email_verified', u.email_verified,"
-	 "   'created_at', rfc3339(u.created_at)) FROM users u WHERE u.id = $1),"
-	 " 'staff', (SELECT coalesce(json_agg(json_build_object('school',"
-	 "   s.name, 'role', st.role, 'name', st.name, 'email', st.email,"
-	 "   'started_at', rfc3339(st.started_at), 'left_at', rfc3339(st.left_at))"
-	 "   ORDER BY st.started_at), '[]') FROM staff st"
-	 "   JOIN schools s ON s.id = st.school_id WHERE st.user_id = $1),"
-	 " 'section_progress', (SELECT coalesce(json_agg(json_build_object("
-	 "   'module', m.slug, 'section', p.section_id,"
-	 "   'done_at', rfc3339(p.done_at)) ORDER BY p.done_at), '[]')"
-	 "   FROM section_progress p JOIN modules m ON m.id = p.module_id"
-	 "   WHERE p.user_id = $1),"
-	 " 'quiz_attempts', (SELECT coalesce(json_agg(json_build_object("
-	 "   'module', m.slug, 'version', a.module_version, 'score', a.score,"
-	 "   'passed', a.passed, 'answers', a.answers,"
-	 "   'at', rfc3339(a.created_at)) ORDER BY a.id), '[]')"
-	 "   FROM quiz_attempts a JOIN modules m ON m.id = a.module_id"
-	 "   WHERE a.user_id = $1),"
-	 " 'certificates', (SELECT coalesce(json_agg(json_build_object("
-	 "   'code', c.code, 'module', m.slug, 'issued_at', rfc3339(c.issued_at),"
-	 "   'expires_at', rfc3339(c.expires_at)) ORDER BY c.id), '[]')"
-	 "   FROM certificates c JOIN modules m ON m.id = c.module_id"
-	 "   WHERE c.user_id = $1),"
-	 " 'scenario_attempts', (SELECT coalesce(json_agg(json_build_object("
-	 "   'scenario_id', a.scenario_id, 'version', a.version,"
-	 "   'choices', a.choices, 'score', a.score, 'outcome', a.outcome,"
-	 "   'at', rfc3339(a.created_at)) ORDER BY a.id), '[]')"
-	 "   FROM scenario_attempts a WHERE a.user_id = $1),"
-	 " 'trainings', (SELECT coalesce(json_agg(json_build_object("
-	 "   'title', t.title, 'date', t.held_on, 'passed', ta.passed)), '[]')"
-	 "   FROM training_attendance ta JOIN trainings t ON t.id = ta.training_id"
-	 "   WHERE ta.user_id = $1))", 1},
-	/* Name and email go; the rows stay so that counts of the past stay
-	 * right.  The password can never match again. */
-	{"user_erase",
-	 "WITH u AS (UPDATE users SET name = 'Verwijderde gebruiker',"
-	 "   email = 'verwijderd-' || id || '@verwijderd.invalid',"
-	 "   password_hash = '!', erased_at = now(),"
-	 "   tokens_valid_after = 'infinity'"
-	 "   WHERE id = $1 AND erased_at IS NULL RETURNING id, $2::text AS old)"
-	 " , st AS (UPDATE staff s SET name = 'Verwijderd',"
-	 "   email = 'verwijderd-' || s.id || '@verwijderd.invalid'"
-	 "   FROM u WHERE s.user_id = u.id OR s.email = lower(u.old) RETURNING s.id)"
-	 " , tok AS (DELETE FROM account_tokens t USING u WHERE t.user_id = u.id)"
-	 " SELECT (SELECT count(*) FROM u), (SELECT count(*) FROM st)", 2},
-	{0},
+    {"audit_add",
+     "INSERT INTO audit_log (actor_id, action, target, details)"
+     " VALUES ($1, $2, $3, coalesce($4, '{}')::jsonb)",
+     4},
+    {"audit_list",
+     "SELECT coalesce(json_agg(json_build_object('id', a.id,"
+     " 'at', rfc3339(a.at), 'actor_id', a.actor_id, 'actor', u.email,"
+     " 'action', a.action, 'target', a.target, 'details', a.details)"
+     " ORDER BY a.id DESC), '[]') FROM (SELECT * FROM audit_log"
+     " WHERE $1::bigint = 0 OR id < $1 ORDER BY id DESC LIMIT 200) a"
+     " LEFT JOIN users u ON u.id = a.actor_id",
+     1},
+    {"mail_queue",
+     "INSERT INTO mail_outbox (recipient, subject, body) VALUES ($1, $2, $3)",
+     3},
+    /* $1 hash, $2 user, $3 purpose, $4 lifetime in seconds */
+    {"token_create",
+     "INSERT INTO account_tokens (token_hash, user_id, purpose, expires_at)"
+     " VALUES ($1, $2, $3, now() + make_interval(secs => $4::int))",
+     4},
+    /* Uses a token once; returns its user while it is valid. */
+    {"token_use",
+     "UPDATE account_tokens SET used_at = now() WHERE token_hash = $1"
+     " AND purpose = $2 AND used_at IS NULL AND expires_at > now()"
+     " RETURNING user_id",
+     2},
+    /* A verified address takes its place on the school's roster: the
+     * roster's role and name apply from now on. */
+    {"email_verified",
+     "WITH u AS (UPDATE users SET email_verified = true WHERE id = $1"
+     "   RETURNING id, email, school_id),"
+     " st AS (UPDATE staff s SET user_id = u.id FROM u"
+     "   WHERE s.email = lower(u.email) AND s.school_id = u.school_id"
+     "   AND s.left_at IS NULL AND s.user_id IS NULL"
+     "   RETURNING s.role, s.name)"
+     " UPDATE users x SET role = st.role, name = st.name FROM st"
+     " WHERE x.id = $1 AND x.role IN ('teacher', 'ib')",
+     1},
+    {"token_valid",
+     "SELECT user_id FROM account_tokens WHERE token_hash = $1"
+     " AND purpose = $2 AND used_at IS NULL AND expires_at > now()",
+     2},
+    {"user_email_of",
+     "SELECT email, name, email_verified FROM users"
+     " WHERE id = $1 AND erased_at IS NULL",
+     1},
+    {"user_id_by_email",
+     "SELECT id, name FROM users WHERE lower(email) = lower($1)"
+     " AND erased_at IS NULL",
+     1},
+    {"user_password_hash", "SELECT password_hash FROM users WHERE id = $1", 1},
+    /* A new password ends every session issued before it. */
+    {"user_set_password",
+     "UPDATE users SET password_hash = $2,"
+     " tokens_valid_after = now() WHERE id = $1",
+     2},
+    {"user_export",
+     "SELECT json_build_object("
+     " 'account', (SELECT json_build_object('id', u.id, 'email', u.email,"
+     "   'name', u.name, 'role', u.role, 'school_id', u.school_id,"
+     "   'board_id', u.board_id, 'region_id', u.region_id,"
+     "   'email_verified', u.email_verified,"
+     "   'created_at', rfc3339(u.created_at)) FROM users u WHERE u.id = $1),"
+     " 'staff', (SELECT coalesce(json_agg(json_build_object('school',"
+     "   s.name, 'role', st.role, 'name', st.name, 'email', st.email,"
+     "   'started_at', rfc3339(st.started_at), 'left_at', rfc3339(st.left_at))"
+     "   ORDER BY st.started_at), '[]') FROM staff st"
+     "   JOIN schools s ON s.id = st.school_id WHERE st.user_id = $1),"
+     " 'section_progress', (SELECT coalesce(json_agg(json_build_object("
+     "   'module', m.slug, 'section', p.section_id,"
+     "   'done_at', rfc3339(p.done_at)) ORDER BY p.done_at), '[]')"
+     "   FROM section_progress p JOIN modules m ON m.id = p.module_id"
+     "   WHERE p.user_id = $1),"
+     " 'quiz_attempts', (SELECT coalesce(json_agg(json_build_object("
+     "   'module', m.slug, 'version', a.module_version, 'score', a.score,"
+     "   'passed', a.passed, 'answers', a.answers,"
+     "   'at', rfc3339(a.created_at)) ORDER BY a.id), '[]')"
+     "   FROM quiz_attempts a JOIN modules m ON m.id = a.module_id"
+     "   WHERE a.user_id = $1),"
+     " 'certificates', (SELECT coalesce(json_agg(json_build_object("
+     "   'code', c.code, 'module', m.slug, 'issued_at', rfc3339(c.issued_at),"
+     "   'expires_at', rfc3339(c.expires_at)) ORDER BY c.id), '[]')"
+     "   FROM certificates c JOIN modules m ON m.id = c.module_id"
+     "   WHERE c.user_id = $1),"
+     " 'scenario_attempts', (SELECT coalesce(json_agg(json_build_object("
+     "   'scenario_id', a.scenario_id, 'version', a.version,"
+     "   'choices', a.choices, 'score', a.score, 'outcome', a.outcome,"
+     "   'at', rfc3339(a.created_at)) ORDER BY a.id), '[]')"
+     "   FROM scenario_attempts a WHERE a.user_id = $1),"
+     " 'trainings', (SELECT coalesce(json_agg(json_build_object("
+     "   'title', t.title, 'date', t.held_on, 'passed', ta.passed)), '[]')"
+     "   FROM training_attendance ta JOIN trainings t ON t.id = ta.training_id"
+     "   WHERE ta.user_id = $1))",
+     1},
+    /* Name and email go; the rows stay so that counts of the past stay
+     * right.  The password can never match again. */
+    {"user_erase",
+     "WITH u AS (UPDATE users SET name = 'Verwijderde gebruiker',"
+     "   email = 'verwijderd-' || id || '@verwijderd.invalid',"
+     "   password_hash = '!', erased_at = now(),"
+     "   tokens_valid_after = 'infinity'"
+     "   WHERE id = $1 AND erased_at IS NULL RETURNING id, $2::text AS old)"
+     " , st AS (UPDATE staff s SET name = 'Verwijderd',"
+     "   email = 'verwijderd-' || s.id || '@verwijderd.invalid'"
+     "   FROM u WHERE s.user_id = u.id OR s.email = lower(u.old) RETURNING "
+     "s.id)"
+     " , tok AS (DELETE FROM account_tokens t USING u WHERE t.user_id = u.id)"
+     " SELECT (SELECT count(*) FROM u), (SELECT count(*) FROM st)",
+     2},
+    {0},
 };
 
 enum db_status
@@ -119,10 +130,9 @@ store_audit(struct request *r, const char *action, const char *target,
 enum db_status
 store_audit_list_json(struct request *r, long long before, const char **json)
 {
-	char           b[24];
-	const char    *v[1] = {STORE_INT(b, before)};
-	return db_exec_value(r->db, r->arena, "audit_list", 1, v,
-	                     json);
+	char        b[24];
+	const char *v[1] = {STORE_INT(b, before)};
+	return db_exec_value(r->db, r->arena, "audit_list", 1, v, json);
 }
 
 enum db_status
@@ -151,7 +161,8 @@ store_token_use(struct request *r, const char *hash, const char *purpose,
 {
 	const char    *v[2] = {hash, purpose};
 	PGresult      *res;
-	enum db_status st = db_exec_row(r->db, r->arena, "token_use", 2, v, &res);
+	enum db_status st =
+	    db_exec_row(r->db, r->arena, "token_use", 2, v, &res);
 
 	if (st != DB_OK)
 		return st;
@@ -184,7 +195,8 @@ store_user_contact(struct request *r, long long user_id, const char **email,
 	char           ub[24];
 	const char    *v[1] = {STORE_INT(ub, user_id)};
 	PGresult      *res;
-	enum db_status st = db_exec_row(r->db, r->arena, "user_email_of", 1, v, &res);
+	enum db_status st =
+	    db_exec_row(r->db, r->arena, "user_email_of", 1, v, &res);
 
 	if (st != DB_OK)
 		return st;
@@ -200,7 +212,8 @@ store_user_id_by_email(struct request *r, const char *email, long long *id,
 {
 	const char    *v[1] = {email};
 	PGresult      *res;
-	enum db_status st = db_exec_row(r->db, r->arena, "user_id_by_email", 1, v, &res);
+	enum db_status st =
+	    db_exec_row(r->db, r->arena, "user_id_by_email", 1, v, &res);
 
 	if (st != DB_OK)
 		return st;
@@ -213,10 +226,9 @@ enum db_status
 store_user_password_hash(struct request *r, long long user_id,
                          const char **hash)
 {
-	char           ub[24];
-	const char    *v[1] = {STORE_INT(ub, user_id)};
-	return db_exec_value(r->db, r->arena, "user_password_hash", 1, v,
-	                     hash);
+	char        ub[24];
+	const char *v[1] = {STORE_INT(ub, user_id)};
+	return db_exec_value(r->db, r->arena, "user_password_hash", 1, v, hash);
 }
 
 enum db_status
@@ -231,10 +243,9 @@ store_user_set_password(struct request *r, long long user_id, const char *hash)
 enum db_status
 store_user_export_json(struct request *r, long long user_id, const char **json)
 {
-	char           ub[24];
-	const char    *v[1] = {STORE_INT(ub, user_id)};
-	return db_exec_value(r->db, r->arena, "user_export", 1, v,
-	                     json);
+	char        ub[24];
+	const char *v[1] = {STORE_INT(ub, user_id)};
+	return db_exec_value(r->db, r->arena, "user_export", 1, v, json);
 }
 
 enum db_status
