@@ -48,7 +48,8 @@ bool authz_region(struct request *r, struct response *res, long long region_id);
 bool authz_school(struct request *r, struct response *res, long long board_id,
                   long long school_id);
 
-/* Appends an entry to the audit log (board, trainer and admin actions). */
+/* Names the audit line of this write (action, target, JSON details); the
+ * worker writes it once the write has succeeded (worker.c:audit_write). */
 void handler_audit(struct request *r, const char *action, const char *target,
                    const char *details);
 

@@ -123,8 +123,11 @@ store_audit(struct request *r, const char *action, const char *target,
 	char        ab[24];
 	const char *v[4] = {r->user ? STORE_INT(ab, r->user->id) : NULL, action,
 	                    target, details};
+	enum db_status st = db_exec(r->db, r->arena, "audit_add", 4, v, NULL);
 
-	return db_exec(r->db, r->arena, "audit_add", 4, v, NULL);
+	if (st == DB_OK)
+		r->audit.recorded = true;
+	return st;
 }
 
 enum db_status
