@@ -56,7 +56,7 @@ struct work {
 	int                nv;        /* boards, then municipalities */
 	int               *adj_start; /* nv + 1 */
 	int               *adj;       /* cell indexes, 2 per cell */
-	int               *queue, *seen;
+	int               *queue, *phase, *seen;
 	int                stamp;
 	bool              *witnessed; /* per vertex and counter; + total */
 };
@@ -122,38 +122,61 @@ cell_allows(const struct sup_cell *c, const struct move *m, int s)
 /*
  * Is there an alternating path from `start` (sign s on the cells taken from
  * start's side) to another group that, like start, hides every counter the
- * move changes?  A group in between gains and loses one, so it is unchanged;
- * an end on the other side changes the total, which must then hide them too.
- * A breadth-first search finds a simple path, so no cell is used twice.
+ * move changes?  A group in between gains and loses one, so it is unchanged.
+ * An end on the other side changes the total by s: allowed when the total
+ * hides those counters too, else a second path, from a hidden group on
+ * start's side to a hidden one on the other side with sign -s, must undo
+ * that change (phase 1).  The search visits every group at most once, so
+ * the paths share no cell; it may miss a move (then more is hidden), never
+ * accept a wrong one.
  */
 static bool
 path_from(struct work *w, int start, const struct move *m, int s)
 {
 	struct sup_region *r = w->r;
 	bool               total_ok = all_hidden(&r->total, m->changes);
+	bool               start_board = start < r->nboards, jumped = false;
 	int                head = 0, tail = 0;
-	bool               start_board = start < r->nboards;
 
 	w->stamp++;
 	w->seen[start] = w->stamp;
-	w->queue[tail++] = start;
+	w->queue[tail] = start;
+	w->phase[tail++] = 0;
 	while (head < tail) {
-		int  v = w->queue[head++];
+		int  v = w->queue[head], ph = w->phase[head++];
 		bool v_start_side = (v < r->nboards) == start_board;
-		int  sign = v_start_side ? s : -s;
+		int  sign = (v_start_side ? s : -s) * (ph ? -1 : 1);
 
 		for (int i = w->adj_start[v]; i < w->adj_start[v + 1]; i++) {
 			const struct sup_cell *c = &r->cells[w->adj[i]];
-			int to = v < r->nboards ? r->nboards + c->municipality
-			                        : c->board;
+			int  to = v < r->nboards ? r->nboards + c->municipality
+			                         : c->board;
+			bool to_start_side, end;
 
 			if (w->seen[to] == w->stamp || !cell_allows(c, m, sign))
 				continue;
-			if (all_hidden(vertex_group(w, to), m->changes) &&
-			    ((to < r->nboards) == start_board || total_ok))
+			to_start_side = (to < r->nboards) == start_board;
+			end = all_hidden(vertex_group(w, to), m->changes);
+			if (end && (ph == 0 ? to_start_side || total_ok
+			                    : !to_start_side))
 				return true;
 			w->seen[to] = w->stamp;
-			w->queue[tail++] = to;
+			w->queue[tail] = to;
+			w->phase[tail++] = ph;
+			if (ph == 1 || !end || to_start_side || jumped)
+				continue;
+			/* Phase 1 may start at any unvisited hidden group on
+			 * start's side. */
+			jumped = true;
+			for (int u = start_board ? 0 : r->nboards;
+			     u < (start_board ? r->nboards : w->nv); u++)
+				if (w->seen[u] != w->stamp &&
+				    all_hidden(vertex_group(w, u),
+				               m->changes)) {
+					w->seen[u] = w->stamp;
+					w->queue[tail] = u;
+					w->phase[tail++] = 1;
+				}
 		}
 	}
 	return false;
@@ -289,10 +312,12 @@ work_init(struct work *w, struct sup_region *r)
 	w->adj_start = calloc((size_t)w->nv + 1, sizeof(int));
 	w->adj = calloc((size_t)r->ncells * 2 + 1, sizeof(int));
 	w->queue = calloc((size_t)w->nv + 1, sizeof(int));
+	w->phase = calloc((size_t)w->nv + 1, sizeof(int));
 	w->seen = calloc((size_t)w->nv + 1, sizeof(int));
 	w->witnessed =
 	    calloc(((size_t)w->nv + 1) * SUP_NCOUNTERS, sizeof(bool));
-	if (!w->adj_start || !w->adj || !w->queue || !w->seen || !w->witnessed)
+	if (!w->adj_start || !w->adj || !w->queue || !w->phase || !w->seen ||
+	    !w->witnessed)
 		return false;
 	for (int i = 0; i < r->ncells; i++) {
 		w->adj_start[r->cells[i].board + 1]++;
@@ -318,6 +343,7 @@ work_free(struct work *w)
 	free(w->adj_start);
 	free(w->adj);
 	free(w->queue);
+	free(w->phase);
 	free(w->seen);
 	free(w->witnessed);
 }

@@ -391,6 +391,30 @@ test_two_boards_one_municipality(void **state)
 		assert_true(boards[0].hidden[k] || r.total.hidden[k]);
 }
 
+/* P (6) and Q (2), each in a municipality of its own: hiding P and both
+ * municipalities protects Q, and the region total of 8 may still show (a
+ * person moved from Q to P changes no shown figure). */
+static void
+test_total_stays_when_rows_hide_each_other(void **state)
+{
+	struct sup_cell cells[] = {
+	    {0, 0, 1, 6, 1, 0},
+	    {1, 1, 1, 2, 1, 0},
+	};
+	struct sup_group  boards[2], muns[2];
+	struct sup_region r = {2, 2, 2, cells, boards, muns, {0}};
+
+	(void)state;
+	assert_int_equal(suppress_region(&r), 0);
+	assert_true(boards[0].hidden[SUP_STAFF]);
+	assert_true(boards[1].hidden[SUP_STAFF]);
+	assert_true(muns[0].hidden[SUP_STAFF]);
+	assert_true(muns[1].hidden[SUP_STAFF]);
+	assert_false(r.total.hidden[SUP_STAFF]);
+	assert_int_equal(r.total.staff, 8);
+	assert_true(r.total.hidden[SUP_CERTIFIED]); /* 2 of 8 */
+}
+
 /* A big board, and two small ones whose sum is below the threshold: the
  * remainder of the small ones (total - big) would show 3 people. */
 static void
@@ -494,6 +518,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_two_boards_one_municipality),
+	    cmocka_unit_test(test_total_stays_when_rows_hide_each_other),
 	    cmocka_unit_test(test_remainder_of_small_rows_is_hidden),
 	    cmocka_unit_test(test_certified_all_or_none),
 	    cmocka_unit_test(test_month),

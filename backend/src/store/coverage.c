@@ -129,13 +129,13 @@
 	 "   coalesce(bool_or(st.af), false) AS af" \
 	 "   FROM sch LEFT JOIN st ON st.school_id = sch.id" \
 	 "   GROUP BY sch.id, sch.board_id, sch.municipality)," \
-	 " cells AS (SELECT p.board_id, b.name AS board, p.municipality," \
+	 " cells AS (SELECT b.id AS board_id, b.name AS board, p.municipality," \
 	 "   count(*) AS schools, sum(p.n) AS staff, sum(p.c) AS certified," \
 	 "   count(*) FILTER (WHERE p.af) AS af," \
 	 "   dense_rank() OVER (ORDER BY b.name, b.id) AS b," \
 	 "   dense_rank() OVER (ORDER BY p.municipality) AS m" \
 	 "   FROM per_school p JOIN boards b ON b.id = p.board_id" \
-	 "   GROUP BY p.board_id, b.name, p.municipality)" \
+	 "   GROUP BY b.id, b.name, p.municipality)" \
 	 " SELECT json_build_object(" \
 	 " 'region', (SELECT json_build_object('id', r.id, 'name', r.name)" \
 	 "   FROM regions r WHERE r.id = $1)," \
