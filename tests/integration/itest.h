@@ -248,5 +248,6 @@ int itest_run_scenarios(void);
 int itest_run_trainings(void);
 int itest_run_register(void);
 int itest_run_security(void);
+int itest_run_region_privacy(void);
 
 #endif
