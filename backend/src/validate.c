@@ -43,10 +43,10 @@ email_canonical(const char *s, char out[EMAIL_MAX + 1])
 
 		if (c <= 0x20 || c == 0x7f || c == '<' || c == '>' || c == '"' ||
 		    c == ',' || c == ';' || c == '\\')
-			return EMAIL_INVALID;
+			goto invalid;
 		if (c == '@') {
 			if (at != NULL)
-				return EMAIL_INVALID;
+				goto invalid;
 			at = s + i;
 		}
 		out[i] = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
