@@ -9,17 +9,17 @@
 #include "itest.h"
 #include "itest_org.h"
 
-#define LOGIN         "/api/v1/auth/login"
-#define REGISTER      "/api/v1/auth/register"
+#define LOGIN "/api/v1/auth/login"
+#define REGISTER "/api/v1/auth/register"
 #define RESET_REQUEST "/api/v1/auth/reset-request"
-#define RESET         "/api/v1/auth/reset"
+#define RESET "/api/v1/auth/reset"
 #define RESET_SUBJECT "Nieuw wachtwoord instellen"
-#define WRONG         "Verkeerd-wachtwoord-1"
+#define WRONG "Verkeerd-wachtwoord-1"
 
 /* U+0130 (capital I with dot) and U+212A (Kelvin sign): PostgreSQL's
  * lower() under a UTF-8 locale folds them to 'i' and 'k'. */
 #define DOTTED_I "\xc4\xb0"
-#define KELVIN   "\xe2\x84\xaa"
+#define KELVIN "\xe2\x84\xaa"
 
 static void test_lookalike_addresses_refused(void **state);
 static void test_canonical_column_constraints(void **state);
@@ -39,7 +39,8 @@ static char *
 other_client(void)
 {
 	return itest_fmt("127.%u.%u.%u", 1 + randombytes_uniform(250),
-	                 randombytes_uniform(256), 1 + randombytes_uniform(250));
+	                 randombytes_uniform(256),
+	                 1 + randombytes_uniform(250));
 }
 
 static struct itest_resp *
@@ -183,12 +184,12 @@ test_lookalike_addresses_refused(void **state)
 	char              *tag = itest_random_hex(4);
 	struct itest_user *kim =
 	    register_as(itest_fmt("kim.%s@gmail-test.nl", tag));
-	const char *const  lookalikes[] = {
-        itest_fmt("k" DOTTED_I "m.%s@gmail-test.nl", tag),
-        itest_fmt(KELVIN "im.%s@gmail-test.nl", tag),
-        itest_fmt("kim.%s@gma" DOTTED_I "l-test.nl", tag),
-        itest_fmt("kim.%s@\xef\xbd\x87mail-test.nl", tag), /* fullwidth g */
-    };
+	const char *const lookalikes[] = {
+	    itest_fmt("k" DOTTED_I "m.%s@gmail-test.nl", tag),
+	    itest_fmt(KELVIN "im.%s@gmail-test.nl", tag),
+	    itest_fmt("kim.%s@gma" DOTTED_I "l-test.nl", tag),
+	    itest_fmt("kim.%s@\xef\xbd\x87mail-test.nl", tag), /* fullwidth g */
+	};
 	char *id = itest_fmt("%ld", kim->id);
 
 	(void)state;
@@ -197,14 +198,18 @@ test_lookalike_addresses_refused(void **state)
 		const char *a = lookalikes[i];
 		json_t     *err;
 
-		err = itest_expect_error(reset_request(a), 400, "validation_failed");
-		assert_non_null(json_object_get(itest_jobj(err, "fields"), "email"));
+		err = itest_expect_error(reset_request(a), 400,
+		                         "validation_failed");
+		assert_non_null(
+		    json_object_get(itest_jobj(err, "fields"), "email"));
 		err = itest_expect_error(
-		    itest_post_json(REGISTER, NULL,
-		                    itest_register_body(a, itest_strong_password(),
-		                                        "Nep Kim", itest_join_code(0))),
+		    itest_post_json(
+		        REGISTER, NULL,
+		        itest_register_body(a, itest_strong_password(),
+		                            "Nep Kim", itest_join_code(0))),
 		    400, "validation_failed");
-		assert_non_null(json_object_get(itest_jobj(err, "fields"), "email"));
+		assert_non_null(
+		    json_object_get(itest_jobj(err, "fields"), "email"));
 		itest_expect_error(login_from(NULL, a, kim->password), 400,
 		                   "validation_failed");
 		assert_int_equal(
@@ -234,11 +239,11 @@ test_canonical_column_constraints(void **state)
 	char              *tag = itest_random_hex(4);
 	struct itest_user *kim =
 	    register_as(itest_fmt("Kim.Jansen.%s@School.NL", tag));
-	char *canonical = itest_fmt("kim.jansen.%s@school.nl", tag);
-	char *id = itest_fmt("%ld", kim->id);
-	const char *insert =
-	    "INSERT INTO users (email, email_canonical, name, password_hash, role)"
-	    " VALUES ($1, $1, 'X', '!', 'teacher')";
+	char       *canonical = itest_fmt("kim.jansen.%s@school.nl", tag);
+	char       *id = itest_fmt("%ld", kim->id);
+	const char *insert = "INSERT INTO users (email, email_canonical, name, "
+	                     "password_hash, role)"
+	                     " VALUES ($1, $1, 'X', '!', 'teacher')";
 
 	(void)state;
 	assert_string_equal(
@@ -259,12 +264,12 @@ test_canonical_column_constraints(void **state)
 	/* Straight into the table: a duplicate canonical form, an upper-case
 	 * one and a non-ASCII one are refused by the database itself. */
 	assert_string_equal(sqlstate_of(insert, canonical), "23505");
+	assert_string_equal(sqlstate_of(insert, itest_fmt("X%s@school.nl",
+	                                                  itest_random_hex(4))),
+	                    "23514");
 	assert_string_equal(
-	    sqlstate_of(insert, itest_fmt("X%s@school.nl", itest_random_hex(4))),
-	    "23514");
-	assert_string_equal(
-	    sqlstate_of(insert,
-	                itest_fmt("k" DOTTED_I "m%s@school.nl", itest_random_hex(4))),
+	    sqlstate_of(insert, itest_fmt("k" DOTTED_I "m%s@school.nl",
+	                                  itest_random_hex(4))),
 	    "23514");
 }
 
@@ -326,8 +331,9 @@ test_login_delay_per_client(void **state)
 
 		itest_expect_error(r, 429, "too_many_requests");
 		if (retry_after(r) != expected)
-			fail_msg("after %d failures: Retry-After %ld, expected %ld", i,
-			         retry_after(r), expected);
+			fail_msg(
+			    "after %d failures: Retry-After %ld, expected %ld",
+			    i, retry_after(r), expected);
 		/* A try during the delay is not counted. */
 		itest_expect_error(login_from(a, u->email, WRONG), 429,
 		                   "too_many_requests");
@@ -348,8 +354,9 @@ test_login_delay_per_client(void **state)
 	age_failures(a, 33);
 	itest_expect_json(login_from(a, u->email, u->password), 200);
 	assert_int_equal(
-	    itest_db_long("SELECT count(*) FROM login_failures WHERE client = $1",
-	                  a, NULL),
+	    itest_db_long(
+	        "SELECT count(*) FROM login_failures WHERE client = $1", a,
+	        NULL),
 	    0);
 }
 
@@ -374,8 +381,8 @@ test_login_delay_per_client_cap(void **state)
 	                  c, NULL),
 	    97);
 	for (int i = 0; i < 3; i++)
-		itest_expect_error(login_from(c, itest_unique_email(), WRONG), 401,
-		                   "invalid_credentials");
+		itest_expect_error(login_from(c, itest_unique_email(), WRONG),
+		                   401, "invalid_credentials");
 	r = login_from(c, u->email, u->password);
 	itest_expect_error(r, 429, "too_many_requests");
 	assert_int_equal(retry_after(r), 1);
@@ -490,11 +497,12 @@ test_erase_complete(void **state)
 	p[1] = itest_fmt("- Erase school, %s: Meldcode (verloopt 01-01-2030)",
 	                 v->name);
 	p[2] = id;
-	assert_int_equal(org_db_exec("INSERT INTO mail_outbox (recipient,"
-	                             " subject, body, user_ids) VALUES ($1,"
-	                             " 'Maandoverzicht', $2, ARRAY[$3::bigint])",
-	                             3, p),
-	                 1);
+	assert_int_equal(
+	    org_db_exec("INSERT INTO mail_outbox (recipient,"
+	                " subject, body, user_ids) VALUES ($1,"
+	                " 'Maandoverzicht', $2, ARRAY[$3::bigint])",
+	                3, p),
+	    1);
 	p[1] = itest_fmt("Vraag van %s over de training.", v->email);
 	assert_int_equal(org_db_exec("INSERT INTO mail_outbox (recipient,"
 	                             " subject, body) VALUES ($1, 'Vraag', $2)",
@@ -518,11 +526,12 @@ test_erase_complete(void **state)
 	    204);
 
 	/* Nothing holds the address or the name any more. */
-	assert_int_equal(itest_db_long("SELECT count(*) FROM mail_outbox WHERE"
-	                               " strpos(lower(recipient || ' ' || body),"
-	                               " $1) > 0 OR strpos(body, $2) > 0",
-	                               canonical, v->name),
-	                 0);
+	assert_int_equal(
+	    itest_db_long("SELECT count(*) FROM mail_outbox WHERE"
+	                  " strpos(lower(recipient || ' ' || body),"
+	                  " $1) > 0 OR strpos(body, $2) > 0",
+	                  canonical, v->name),
+	    0);
 	assert_int_equal(failures_of(canonical), 0);
 	assert_int_equal(itest_db_long("SELECT count(*) FROM account_tokens"
 	                               " WHERE user_id = $1",
@@ -538,9 +547,10 @@ test_erase_complete(void **state)
 	                 0);
 	/* The digest still names the rest, and the mail still exists. */
 	assert_int_equal(
-	    itest_db_long("SELECT count(*) FROM mail_outbox WHERE recipient = $1"
-	                  " AND body LIKE '%Verwijderde gebruiker%'",
-	                  p[0], NULL),
+	    itest_db_long(
+	        "SELECT count(*) FROM mail_outbox WHERE recipient = $1"
+	        " AND body LIKE '%Verwijderde gebruiker%'",
+	        p[0], NULL),
 	    1);
 	/* Unsent mail to the person is never sent. */
 	assert_int_equal(
@@ -558,16 +568,16 @@ test_erase_complete(void **state)
 	itest_expect_error(
 	    itest_post_json(REGISTER, NULL,
 	                    itest_register_body(placeholder,
-	                                        itest_strong_password(), "Iemand",
-	                                        itest_join_code(0))),
+	                                        itest_strong_password(),
+	                                        "Iemand", itest_join_code(0))),
 	    400, "validation_failed");
 	itest_expect_error(
-	    itest_post_json(REGISTER, NULL,
-	                    itest_register_body(
-	                        itest_fmt("x-%s@sub.verwijderd.invalid",
-	                                  itest_random_hex(3)),
-	                        itest_strong_password(), "Iemand",
-	                        itest_join_code(0))),
+	    itest_post_json(
+	        REGISTER, NULL,
+	        itest_register_body(itest_fmt("x-%s@sub.verwijderd.invalid",
+	                                      itest_random_hex(3)),
+	                            itest_strong_password(), "Iemand",
+	                            itest_join_code(0))),
 	    400, "validation_failed");
 	/* The session ended; the counts of the board did not change. */
 	itest_expect_status(itest_get("/api/v1/me", v->token), 401);
@@ -600,5 +610,6 @@ itest_run_account_privacy(void)
 	    ITEST(test_erase_complete),
 	};
 
-	return cmocka_run_group_tests_name("account_privacy", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("account_privacy", tests, NULL,
+	                                   NULL);
 }

@@ -32,9 +32,10 @@ check_cases(const struct email_case *cases, size_t n)
 		if (ok && validate_email(cases[i].in) != (got == EMAIL_OK))
 			ok = false;
 		if (!ok) {
-			print_error("case %zu \"%s\": got %d \"%s\", want %d \"%s\"\n",
-			            i, cases[i].in, (int)got, out, (int)cases[i].want,
-			            cases[i].canonical ? cases[i].canonical : "");
+			print_error(
+			    "case %zu \"%s\": got %d \"%s\", want %d \"%s\"\n",
+			    i, cases[i].in, (int)got, out, (int)cases[i].want,
+			    cases[i].canonical ? cases[i].canonical : "");
 			bad++;
 		}
 	}
@@ -50,7 +51,8 @@ test_email_case_folding(void **state)
 	    {"kim@gmail.com", EMAIL_OK, "kim@gmail.com"},
 	    {"Kim.Jansen@School.NL", EMAIL_OK, "kim.jansen@school.nl"},
 	    {"KIM+TAG@EXAMPLE.NL", EMAIL_OK, "kim+tag@example.nl"},
-	    {"a_b-c.d'e@sub-1.example.nl", EMAIL_OK, "a_b-c.d'e@sub-1.example.nl"},
+	    {"a_b-c.d'e@sub-1.example.nl", EMAIL_OK,
+	     "a_b-c.d'e@sub-1.example.nl"},
 	    /* IDN domains in their ASCII (xn--) form. */
 	    {"info@xn--bcher-kva.nl", EMAIL_OK, "info@xn--bcher-kva.nl"},
 	    {"info@XN--BCHER-KVA.NL", EMAIL_OK, "info@xn--bcher-kva.nl"},
@@ -66,13 +68,17 @@ static void
 test_email_not_ascii(void **state)
 {
 	static const struct email_case cases[] = {
-	    {"kim@gma\xc4\xb0l.com", EMAIL_NOT_ASCII, NULL},  /* U+0130 */
-	    {"\xc4\xb0nge@school.nl", EMAIL_NOT_ASCII, NULL}, /* U+0130 */
+	    {"kim@gma\xc4\xb0l.com", EMAIL_NOT_ASCII, NULL},     /* U+0130 */
+	    {"\xc4\xb0nge@school.nl", EMAIL_NOT_ASCII, NULL},    /* U+0130 */
 	    {"\xe2\x84\xaaim@school.nl", EMAIL_NOT_ASCII, NULL}, /* Kelvin */
-	    {"kim@\xef\xbd\x87mail.com", EMAIL_NOT_ASCII, NULL}, /* fullwidth g */
-	    {"kim@b\xc3\xbc" "cher.nl", EMAIL_NOT_ASCII, NULL}, /* IDN, not xn-- */
+	    {"kim@\xef\xbd\x87mail.com", EMAIL_NOT_ASCII,
+	     NULL}, /* fullwidth g */
+	    {"kim@b\xc3\xbc"
+	     "cher.nl",
+	     EMAIL_NOT_ASCII, NULL}, /* IDN, not xn-- */
 	    {"jos\xc3\xa9@school.nl", EMAIL_NOT_ASCII, NULL},
-	    {"kim@school.nl\xc2\xa0", EMAIL_NOT_ASCII, NULL}, /* no-break space */
+	    {"kim@school.nl\xc2\xa0", EMAIL_NOT_ASCII,
+	     NULL}, /* no-break space */
 	    {"\xff@school.nl", EMAIL_NOT_ASCII, NULL},
 	    /* Outside ASCII wins over any other problem. */
 	    {"\xc4\xb0", EMAIL_NOT_ASCII, NULL},
@@ -173,11 +179,11 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_email_case_folding),
-		cmocka_unit_test(test_email_not_ascii),
-		cmocka_unit_test(test_email_shape),
-		cmocka_unit_test(test_email_length),
-		cmocka_unit_test(test_email_reserved),
+	    cmocka_unit_test(test_email_case_folding),
+	    cmocka_unit_test(test_email_not_ascii),
+	    cmocka_unit_test(test_email_shape),
+	    cmocka_unit_test(test_email_length),
+	    cmocka_unit_test(test_email_reserved),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
