@@ -35,36 +35,41 @@
 static volatile sig_atomic_t stopping;
 
 static const struct db_stmt mailer_stmts[] = {
-	{"mail_claim",
-	 "SELECT id, recipient, subject, body FROM mail_outbox"
-	 " WHERE sent_at IS NULL AND next_try <= now() ORDER BY id"
-	 " LIMIT " STR(MAIL_BATCH)
-	 " FOR UPDATE SKIP LOCKED", 0},
-	{"mail_sent",
-	 "UPDATE mail_outbox SET sent_at = now(), attempts = attempts + 1,"
-	 " last_error = NULL WHERE id = $1", 1},
-	{"mail_failed",
-	 "UPDATE mail_outbox SET attempts = attempts + 1, last_error = $2,"
-	 " next_try = now() + make_interval(secs => least(3600,"
-	 " 30 * power(2, attempts)::int)) WHERE id = $1", 2},
-	/* Claims this month's digest; no row when it was queued already. */
-	{"digest_claim",
-	 "INSERT INTO digest_runs (month) VALUES (date_trunc('month', now())::date)"
-	 " ON CONFLICT DO NOTHING RETURNING month", 0},
-	{"digest_admins",
-	 "SELECT u.email, u.name, u.board_id, u.id FROM users u"
-	 " WHERE u.role = 'board_admin' AND u.erased_at IS NULL"
-	 " AND u.board_id IS NOT NULL ORDER BY u.id", 0},
-	{"digest_expiring",
-	 "SELECT s.name, st.name, m.title, to_char(c.expires_at, 'DD-MM-YYYY'),"
-	 " st.user_id"
-	 " FROM staff st JOIN schools s ON s.id = st.school_id"
-	 " JOIN certificates c ON c.user_id = st.user_id"
-	 " JOIN modules m ON m.id = c.module_id"
-	 " WHERE s.board_id = $1 AND st.left_at IS NULL"
-	 " AND c.expires_at > now() AND c.expires_at <= now() + interval '90 days'"
-	 " ORDER BY c.expires_at LIMIT 100", 1},
-	{0},
+    {"mail_claim",
+     "SELECT id, recipient, subject, body FROM mail_outbox"
+     " WHERE sent_at IS NULL AND next_try <= now() ORDER BY id"
+     " LIMIT " STR(MAIL_BATCH) " FOR UPDATE SKIP LOCKED",
+     0},
+    {"mail_sent",
+     "UPDATE mail_outbox SET sent_at = now(), attempts = attempts + 1,"
+     " last_error = NULL WHERE id = $1",
+     1},
+    {"mail_failed",
+     "UPDATE mail_outbox SET attempts = attempts + 1, last_error = $2,"
+     " next_try = now() + make_interval(secs => least(3600,"
+     " 30 * power(2, attempts)::int)) WHERE id = $1",
+     2},
+    /* Claims this month's digest; no row when it was queued already. */
+    {"digest_claim",
+     "INSERT INTO digest_runs (month) VALUES (date_trunc('month', now())::date)"
+     " ON CONFLICT DO NOTHING RETURNING month",
+     0},
+    {"digest_admins",
+     "SELECT u.email, u.name, u.board_id, u.id FROM users u"
+     " WHERE u.role = 'board_admin' AND u.erased_at IS NULL"
+     " AND u.board_id IS NOT NULL ORDER BY u.id",
+     0},
+    {"digest_expiring",
+     "SELECT s.name, st.name, m.title, to_char(c.expires_at, 'DD-MM-YYYY'),"
+     " st.user_id"
+     " FROM staff st JOIN schools s ON s.id = st.school_id"
+     " JOIN certificates c ON c.user_id = st.user_id"
+     " JOIN modules m ON m.id = c.module_id"
+     " WHERE s.board_id = $1 AND st.left_at IS NULL"
+     " AND c.expires_at > now() AND c.expires_at <= now() + interval '90 days'"
+     " ORDER BY c.expires_at LIMIT 100",
+     1},
+    {0},
 };
 
 static void
@@ -90,13 +95,16 @@ send_one(const struct config *c, const char *to, const char *subject,
 	p = popen(c->sendmail, "w");
 	if (p == NULL)
 		return -1;
-	fprintf(p, "From: %s\nTo: <%s>\nSubject: =?UTF-8?B?%s?=\n"
+	fprintf(p,
+	        "From: %s\nTo: <%s>\nSubject: =?UTF-8?B?%s?=\n"
 	        "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n"
-	        "Content-Transfer-Encoding: 8bit\n\n", c->mail_from, to, enc);
+	        "Content-Transfer-Encoding: 8bit\n\n",
+	        c->mail_from, to, enc);
 	fputs(body, p);
 	status = pclose(p);
 	return status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0
-	           ? 0 : -1;
+	           ? 0
+	           : -1;
 }
 
 /* Sends one batch of due mail; returns the number of rows claimed, or -1
@@ -121,7 +129,8 @@ send_due(const struct config *c, struct db *db, struct arena *a)
 		             db_value(rows, i, 3)) == 0)
 			db_exec(db, a, "mail_sent", 1, id, NULL);
 		else {
-			log_error("mailer: mail %s to its recipient failed; will retry",
+			log_error("mailer: mail %s to its recipient failed; "
+			          "will retry",
 			          id[0]);
 			db_exec(db, a, "mail_failed", 2, id, NULL);
 		}
@@ -138,8 +147,8 @@ send_due(const struct config *c, struct db *db, struct arena *a)
  * it names, after the admin's own id, as a bigint[] literal (for erase). */
 static char *
 digest_body(struct db *db, struct arena *a, const char *name,
-            const char *board_id, const char *admin_id,
-            const char *public_url, const char **people)
+            const char *board_id, const char *admin_id, const char *public_url,
+            const char **people)
 {
 	const char *v[1] = {board_id};
 	PGresult   *res, *exp;
@@ -153,34 +162,45 @@ digest_body(struct db *db, struct arena *a, const char *name,
 	doc = json_loads(db_value(res, 0, 0), 0, NULL);
 	if (doc == NULL)
 		return NULL;
-	body = arena_printf(a, "Beste %s,\n\nHier is het maandoverzicht van %s.\n\n"
-	    "Dekking: %.1f%% van de medewerkers heeft alle verplichte modules.\n"
-	    "Scholen met een gecertificeerde aandachtsfunctionaris: %lld van %lld."
-	    "\n\nPer school (gecertificeerd / medewerkers):\n", name,
-	    json_string_value(json_object_get(json_object_get(doc, "board"), "name")),
+	body = arena_printf(
+	    a,
+	    "Beste %s,\n\nHier is het maandoverzicht van %s.\n\n"
+	    "Dekking: %.1f%% van de medewerkers heeft alle verplichte "
+	    "modules.\n"
+	    "Scholen met een gecertificeerde aandachtsfunctionaris: %lld van "
+	    "%lld."
+	    "\n\nPer school (gecertificeerd / medewerkers):\n",
+	    name,
+	    json_string_value(
+	        json_object_get(json_object_get(doc, "board"), "name")),
 	    json_number_value(json_object_get(json_object_get(doc, "totals"),
 	                                      "coverage_pct")),
 	    (long long)json_integer_value(json_object_get(
 	        json_object_get(doc, "totals"), "schools_with_af")),
-	    (long long)json_integer_value(json_object_get(
-	        json_object_get(doc, "totals"), "schools")));
-	json_array_foreach(json_object_get(doc, "schools"), i, row)
-		body = arena_printf(a, "%s- %s: %lld / %lld%s\n", body,
+	    (long long)json_integer_value(
+	        json_object_get(json_object_get(doc, "totals"), "schools")));
+	json_array_foreach (json_object_get(doc, "schools"), i, row)
+		body = arena_printf(
+		    a, "%s- %s: %lld / %lld%s\n", body,
 		    json_string_value(json_object_get(row, "name")),
-		    (long long)json_integer_value(json_object_get(row,
-		        "teachers_certified")),
-		    (long long)json_integer_value(json_object_get(row, "teachers")),
+		    (long long)json_integer_value(
+		        json_object_get(row, "teachers_certified")),
+		    (long long)json_integer_value(
+		        json_object_get(row, "teachers")),
 		    json_is_true(json_object_get(row, "has_certified_af"))
-		        ? "" : " (geen gecertificeerde aandachtsfunctionaris)");
+		        ? ""
+		        : " (geen gecertificeerde aandachtsfunctionaris)");
 	json_decref(doc);
-	body = arena_printf(a, "%s\nCertificaten die binnen 90 dagen verlopen: %d\n",
-	                    body, PQntuples(exp));
+	body = arena_printf(
+	    a, "%s\nCertificaten die binnen 90 dagen verlopen: %d\n", body,
+	    PQntuples(exp));
 	*people = arena_printf(a, "{%s", admin_id);
 	for (int k = 0; k < PQntuples(exp); k++) {
 		body = arena_printf(a, "%s- %s, %s: %s (verloopt %s)\n", body,
 		                    db_value(exp, k, 0), db_value(exp, k, 1),
 		                    db_value(exp, k, 2), db_value(exp, k, 3));
-		*people = arena_printf(a, "%s,%s", *people, db_value(exp, k, 4));
+		*people =
+		    arena_printf(a, "%s,%s", *people, db_value(exp, k, 4));
 	}
 	*people = arena_printf(a, "%s}", *people);
 	return arena_printf(a, "%s\nHet volledige overzicht: %s/board.html\n",
@@ -206,11 +226,13 @@ queue_digest(const struct config *c, struct db *db, struct arena *a)
 	for (int i = 0; i < PQntuples(admins); i++) {
 		const char *people = NULL;
 		char       *body = digest_body(
-		    db, a, db_value(admins, i, 1), db_value(admins, i, 2),
-		    db_value(admins, i, 3), c->public_url, &people);
-		const char *v[4] = {db_value(admins, i, 0),
-		                    "Maandoverzicht training huiselijk geweld en "
-		                    "kindermishandeling", body, people};
+		          db, a, db_value(admins, i, 1), db_value(admins, i, 2),
+		          db_value(admins, i, 3), c->public_url, &people);
+		const char *v[4] = {
+		    db_value(admins, i, 0),
+		    "Maandoverzicht training huiselijk geweld en "
+		    "kindermishandeling",
+		    body, people};
 
 		if (body == NULL ||
 		    db_exec(db, a, "mail_queue", 4, v, NULL) != DB_OK) {
@@ -229,7 +251,10 @@ int
 mailer_run(const struct config *c)
 {
 	static const struct db_stmt *const tables[] = {
-		mailer_stmts, store_coverage_stmts, store_accounts_stmts, NULL,
+	    mailer_stmts,
+	    store_coverage_stmts,
+	    store_accounts_stmts,
+	    NULL,
 	};
 	struct sigaction sa;
 	struct arena     a;
@@ -245,7 +270,8 @@ mailer_run(const struct config *c)
 	while (!stopping) {
 		if (db_ensure(&db) == DB_OK) {
 			queue_digest(c, &db, &a);
-			for (int b = 0; b < MAIL_BATCHES_MAX && !stopping; b++) {
+			for (int b = 0; b < MAIL_BATCHES_MAX && !stopping;
+			     b++) {
 				int n = send_due(c, &db, &a);
 
 				arena_reset(&a);

@@ -417,9 +417,10 @@ check_brin(struct roster_parse *st, char *brin)
 		struct roster *ros = st->ros;
 
 		if (ros->n_brins == st->brins_cap) {
-			st->brins_cap = st->brins_cap == 0 ? 256 : st->brins_cap * 2;
-			ros->brins = csvin_xrealloc(ros->brins,
-			                            st->brins_cap * sizeof(*ros->brins));
+			st->brins_cap =
+			    st->brins_cap == 0 ? 256 : st->brins_cap * 2;
+			ros->brins = csvin_xrealloc(
+			    ros->brins, st->brins_cap * sizeof(*ros->brins));
 		}
 		ros->brins[ros->n_brins].line = st->rec_line;
 		memcpy(ros->brins[ros->n_brins].brin, brin, 7);

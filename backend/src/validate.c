@@ -10,8 +10,8 @@ domain_label_ok(const char *p, size_t n)
 		return false;
 	for (size_t i = 0; i < n; i++) {
 		char c = p[i];
-
-		bool ldh = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+		bool ldh = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		           c == '-';
 
 		if (!ldh)
 			return false;
@@ -41,8 +41,8 @@ email_canonical(const char *s, char out[EMAIL_MAX + 1])
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 
-		if (c <= 0x20 || c == 0x7f || c == '<' || c == '>' || c == '"' ||
-		    c == ',' || c == ';' || c == '\\')
+		if (c <= 0x20 || c == 0x7f || c == '<' || c == '>' ||
+		    c == '"' || c == ',' || c == ';' || c == '\\')
 			goto invalid;
 		if (c == '@') {
 			if (at != NULL)
@@ -88,9 +88,10 @@ email_problem(enum email_check c)
 	case EMAIL_OK:
 		return NULL;
 	case EMAIL_NOT_ASCII:
-		return "Dit e-mailadres bevat tekens buiten ASCII (zoals İ of é). "
-		       "Gebruik alleen gewone letters, cijfers en leestekens; een "
-		       "domein met bijzondere tekens in de xn--vorm.";
+		return "Dit e-mailadres bevat tekens buiten ASCII (zoals İ of "
+		       "é). Gebruik alleen gewone letters, cijfers en "
+		       "leestekens; een domein met bijzondere tekens in de "
+		       "xn--vorm.";
 	case EMAIL_RESERVED:
 		return "Dit e-mailadres kan niet worden gebruikt.";
 	case EMAIL_INVALID:

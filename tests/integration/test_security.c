@@ -17,11 +17,11 @@
 
 #define SECTION_PATH "/api/v1/modules/" ITEST_MODULE "/sections/"
 
-static void  close_dir(void *d);
-static void  finish_conn(void *conn);
-static void  expect_page_headers(const struct itest_resp *r);
-static bool  has_inline_code(const char *html, char *why, size_t whylen);
-static char *sqlstate_of(PGconn *conn, const char *sql);
+static void   close_dir(void *d);
+static void   finish_conn(void *conn);
+static void   expect_page_headers(const struct itest_resp *r);
+static bool   has_inline_code(const char *html, char *why, size_t whylen);
+static char  *sqlstate_of(PGconn *conn, const char *sql);
 static double login_ms(const char *email, const char *password);
 static int    cmp_double(const void *a, const void *b);
 static double median(double *v, size_t n);
@@ -241,7 +241,8 @@ test_headers_on_every_answer(void **state)
 
 			if (cc == NULL || strstr(cc, "no-store") == NULL)
 				fail_msg("%s (%ld): Cache-Control is %s",
-				         r->what, r->status, cc ? cc : "absent");
+				         r->what, r->status,
+				         cc ? cc : "absent");
 		}
 	}
 
@@ -301,8 +302,8 @@ test_pages_without_inline_code(void **state)
 		itest_expect_status(r, 200);
 		expect_page_headers(r);
 		if (has_inline_code(r->body, why, sizeof(why))) {
-			print_error("%s: code the CSP blocks: %s\n",
-			            e->d_name, why);
+			print_error("%s: code the CSP blocks: %s\n", e->d_name,
+			            why);
 			bad = true;
 		}
 		pages++;
@@ -343,9 +344,9 @@ test_origin_check(void **state)
 	                   "forbidden");
 	assert_int_equal(sections_done(u->id), 0);
 	/* Same host, other port: another origin. */
-	itest_expect_error(mark_done(u, m->section_ids[0], true,
-	                             "Origin: http://127.0.0.1:1"),
-	                   403, "forbidden");
+	itest_expect_error(
+	    mark_done(u, m->section_ids[0], true, "Origin: http://127.0.0.1:1"),
+	    403, "forbidden");
 	assert_int_equal(sections_done(u->id), 0);
 	itest_expect_status(mark_done(u, m->section_ids[0], true, own), 204);
 	assert_int_equal(sections_done(u->id), 1);
@@ -397,9 +398,8 @@ test_other_learner_invisible(void **state)
 	assert_false(itest_json_has_text(j, code));
 	assert_false(itest_json_has_text(j, a->email));
 	assert_true(itest_json_has_text(j, b->email));
-	j = itest_expect_json(itest_get("/api/v1/modules/" ITEST_MODULE,
-	                                b->token),
-	                      200);
+	j = itest_expect_json(
+	    itest_get("/api/v1/modules/" ITEST_MODULE, b->token), 200);
 	assert_false(itest_json_has_text(j, code));
 	j = itest_expect_json(itest_get("/api/v1/modules", b->token), 200);
 	assert_false(itest_json_has_text(j, code));
@@ -454,7 +454,8 @@ test_database_role_rights(void **state)
 	/* At least one entry, so that UPDATE and DELETE have a row to hit. */
 	sch = org_school(org_board(0), NULL, NULL);
 	itest_expect_status(
-	    org_send("POST", itest_fmt("/api/v1/schools/%ld/join-code", sch->id),
+	    org_send("POST",
+	             itest_fmt("/api/v1/schools/%ld/join-code", sch->id),
 	             org_admin(), NULL, NULL, 0),
 	    200);
 	entries = itest_db_long("SELECT count(*) FROM audit_log", NULL, NULL);

@@ -13,7 +13,7 @@
 #include "../validate.h"
 
 #define VERIFY_TTL (7 * 24 * 3600)
-#define RESET_TTL  3600
+#define RESET_TTL 3600
 
 /* A random token for a mail link and the SHA-256 hex that is stored. */
 static void
@@ -51,14 +51,19 @@ account_send_verification(struct request *r, long long user_id,
 	new_token(token, hash);
 	st = store_token_create(r, hash, user_id, "verify_email", VERIFY_TTL);
 	if (st == DB_OK)
-		st = store_mail_queue(r, email, user_id, "Bevestig je e-mailadres",
+		st = store_mail_queue(
+		    r, email, user_id, "Bevestig je e-mailadres",
 		    arena_printf(r->arena,
-		        "Beste %s,\n\n"
-		        "Je hebt een account gemaakt op de leeromgeving over huiselijk "
-		        "geweld en kindermishandeling. Bevestig je e-mailadres met deze "
-		        "link (een week geldig):\n\n%s/account.html#verify=%s\n\n"
-		        "Heb je dit niet zelf gedaan? Dan kun je deze mail negeren.\n",
-		        name, r->config->public_url, token));
+		                 "Beste %s,\n\n"
+		                 "Je hebt een account gemaakt op de "
+		                 "leeromgeving over huiselijk "
+		                 "geweld en kindermishandeling. Bevestig je "
+		                 "e-mailadres met deze "
+		                 "link (een week "
+		                 "geldig):\n\n%s/account.html#verify=%s\n\n"
+		                 "Heb je dit niet zelf gedaan? Dan kun je deze "
+		                 "mail negeren.\n",
+		                 name, r->config->public_url, token));
 	return st == DB_OK ? 0 : -1;
 }
 
@@ -68,7 +73,8 @@ account_verify(struct request *r, struct response *res)
 	char           hash[65];
 	long long      user_id;
 	enum db_status st;
-	const char    *token = json_string_value(json_object_get(r->json, "token"));
+	const char    *token =
+	    json_string_value(json_object_get(r->json, "token"));
 
 	if (!token_hash(token, hash)) {
 		reply_invalid_field(r, res, "token", "Deze link klopt niet.");
@@ -94,15 +100,16 @@ account_verify_resend(struct request *r, struct response *res)
 {
 	const char    *email, *name;
 	bool           verified;
-	enum db_status st = store_user_contact(r, r->user->id, &email, &name,
-	                                       &verified);
+	enum db_status st =
+	    store_user_contact(r, r->user->id, &email, &name, &verified);
 
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;
 	}
 	if (verified) {
-		http_error(r, res, 409, "conflict", "Je e-mailadres is al bevestigd.");
+		http_error(r, res, 409, "conflict",
+		           "Je e-mailadres is al bevestigd.");
 		return;
 	}
 	if (account_send_verification(r, r->user->id, email, name) != 0) {
@@ -147,8 +154,9 @@ account_password_change(struct request *r, struct response *res)
 		return;
 	st = store_user_set_password(r, r->user->id, newhash);
 	if (st == DB_OK)
-		st = store_audit(r, "password_change",
-		                 arena_printf(r->arena, "user:%lld", r->user->id), NULL);
+		st = store_audit(
+		    r, "password_change",
+		    arena_printf(r->arena, "user:%lld", r->user->id), NULL);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;
@@ -174,8 +182,8 @@ account_reset_request(struct request *r, struct response *res)
 		reply_invalid_field(r, res, "email", email_problem(ec));
 		return;
 	}
-	st = store_register_attempt(r, arena_printf(r->arena, "reset:%s",
-	                                            r->remote_addr), &recent);
+	st = store_register_attempt(
+	    r, arena_printf(r->arena, "reset:%s", r->remote_addr), &recent);
 	if (st == DB_OK && recent > r->config->register_limit) {
 		http_error(r, res, 429, "too_many_requests",
 		           "Te veel aanvragen; probeer het later opnieuw.");
@@ -185,15 +193,22 @@ account_reset_request(struct request *r, struct response *res)
 		st = store_user_id_by_email(r, canonical, &id, &stored, &name);
 	if (st == DB_OK) {
 		new_token(token, hash);
-		st = store_token_create(r, hash, id, "reset_password", RESET_TTL);
+		st = store_token_create(r, hash, id, "reset_password",
+		                        RESET_TTL);
 		/* To the account's own address, never to what was typed. */
 		if (st == DB_OK)
-			st = store_mail_queue(r, stored, id, "Nieuw wachtwoord instellen",
-			    arena_printf(r->arena,
-			        "Beste %s,\n\nIemand (hopelijk jij) vroeg een nieuw "
-			        "wachtwoord aan voor je account op de leeromgeving. Stel "
-			        "het in met deze link; hij werkt één keer en een uur "
-			        "lang:\n\n%s/account.html#reset=%s\n\nHeb je dit niet "
+			st = store_mail_queue(
+			    r, stored, id, "Nieuw wachtwoord instellen",
+			    arena_printf(
+			        r->arena,
+			        "Beste %s,\n\nIemand (hopelijk jij) vroeg een "
+			        "nieuw "
+			        "wachtwoord aan voor je account op de "
+			        "leeromgeving. Stel "
+			        "het in met deze link; hij werkt één keer en "
+			        "een uur "
+			        "lang:\n\n%s/account.html#reset=%s\n\nHeb je "
+			        "dit niet "
 			        "zelf gedaan? Dan hoef je niets te doen.\n",
 			        name, r->config->public_url, token));
 	}
@@ -208,7 +223,8 @@ account_reset_request(struct request *r, struct response *res)
 void
 account_reset(struct request *r, struct response *res)
 {
-	const char    *token = json_string_value(json_object_get(r->json, "token"));
+	const char *token =
+	    json_string_value(json_object_get(r->json, "token"));
 	const char    *password, *problem;
 	char           hash[65], newhash[crypto_pwhash_STRBYTES];
 	long long      user_id;
@@ -250,8 +266,9 @@ account_reset(struct request *r, struct response *res)
 	if (st != DB_OK) {
 		db_rollback(r->db);
 		if (st == DB_NOT_FOUND)
-			reply_invalid_field(r, res, "token",
-			                    "Deze link is verlopen of al gebruikt.");
+			reply_invalid_field(
+			    r, res, "token",
+			    "Deze link is verlopen of al gebruikt.");
 		else
 			reply_db_error(r, res, st);
 		return;
@@ -279,7 +296,8 @@ account_erase(struct request *r, struct response *res)
 	enum db_status st;
 
 	if (!handler_id(r->params[0], &id)) {
-		http_error(r, res, 404, "not_found", "Dit account bestaat niet.");
+		http_error(r, res, 404, "not_found",
+		           "Dit account bestaat niet.");
 		return;
 	}
 	if (id == r->user->id) {
@@ -289,8 +307,8 @@ account_erase(struct request *r, struct response *res)
 	}
 	st = store_user_erase(r, id);
 	if (st == DB_OK)
-		st = store_audit(r, "erase", arena_printf(r->arena, "user:%lld", id),
-		                 NULL);
+		st = store_audit(r, "erase",
+		                 arena_printf(r->arena, "user:%lld", id), NULL);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;
@@ -307,7 +325,8 @@ account_audit(struct request *r, struct response *res)
 	enum db_status st;
 
 	if (q != NULL && !handler_id(q, &before)) {
-		reply_invalid_field(r, res, "before", "Geef een positief getal.");
+		reply_invalid_field(r, res, "before",
+		                    "Geef een positief getal.");
 		return;
 	}
 	st = store_audit_list_json(r, before, &json);

@@ -71,7 +71,8 @@ admin_board_create(struct request *r, struct response *res)
 
 	if (json_get_string(r->json, "name", 1, 200, &name) != JSON_FIELD_OK ||
 	    !validate_plain_text(name)) {
-		reply_invalid_field(r, res, "name", "Geef het bestuur een naam.");
+		reply_invalid_field(r, res, "name",
+		                    "Geef het bestuur een naam.");
 		return;
 	}
 	/* DUO's BEVOEGD GEZAG NUMMER, as a number or as text of digits. */
@@ -98,9 +99,11 @@ admin_board_create(struct request *r, struct response *res)
 		reply_invalid_field(r, res, "region_id", "Ongeldige regio.");
 		return;
 	}
-	if (region_id != 0 && (st = store_region_exists(r, region_id)) != DB_OK) {
+	if (region_id != 0 &&
+	    (st = store_region_exists(r, region_id)) != DB_OK) {
 		if (st == DB_NOT_FOUND)
-			reply_invalid_field(r, res, "region_id", "Deze regio bestaat niet.");
+			reply_invalid_field(r, res, "region_id",
+			                    "Deze regio bestaat niet.");
 		else
 			reply_db_error(r, res, st);
 		return;
@@ -123,30 +126,35 @@ admin_school_create(struct request *r, struct response *res)
 	enum db_status st;
 
 	if (!optional_id(r->json, "board_id", &board_id) || board_id == 0)
-		json_object_set_new(fields, "board_id", json_string("Kies een bestuur."));
+		json_object_set_new(fields, "board_id",
+		                    json_string("Kies een bestuur."));
 	if (json_get_string(r->json, "name", 1, 200, &name) != JSON_FIELD_OK ||
 	    !validate_plain_text(name))
-		json_object_set_new(fields, "name", json_string("Geef de school een naam."));
+		json_object_set_new(fields, "name",
+		                    json_string("Geef de school een naam."));
 	if (json_get_string(r->json, "brin", 6, 6, &brin) != JSON_FIELD_OK ||
 	    !validate_brin(brin))
-		json_object_set_new(fields, "brin", json_string(
-		    "Een vestigingscode is vier tekens BRIN en twee cijfers, "
-		    "bijvoorbeeld 32JK00."));
+		json_object_set_new(fields, "brin",
+		                    json_string("Een vestigingscode is vier "
+		                                "tekens BRIN en twee cijfers, "
+		                                "bijvoorbeeld 32JK00."));
 	if (json_get_string(r->json, "municipality", 1, 200, &municipality) !=
-	        JSON_FIELD_OK || !validate_plain_text(municipality))
+	        JSON_FIELD_OK ||
+	    !validate_plain_text(municipality))
 		json_object_set_new(fields, "municipality",
 		                    json_string("Vul de gemeente in."));
 	if (reply_fields(r, res, fields))
 		return;
 	st = store_board_exists(r, board_id);
 	if (st == DB_NOT_FOUND) {
-		reply_invalid_field(r, res, "board_id", "Dit bestuur bestaat niet.");
+		reply_invalid_field(r, res, "board_id",
+		                    "Dit bestuur bestaat niet.");
 		return;
 	}
 	auth_join_code(code);
 	if (st == DB_OK)
-		st = store_school_create(r, board_id, name, brin, municipality, code,
-		                         &id);
+		st = store_school_create(r, board_id, name, brin, municipality,
+		                         code, &id);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;
@@ -177,29 +185,38 @@ admin_user_create(struct request *r, struct response *res)
 		                    json_string(email_problem(ec)));
 	if (json_get_string(r->json, "name", 1, 200, &name) != JSON_FIELD_OK ||
 	    !validate_plain_text(name))
-		json_object_set_new(fields, "name", json_string("Vul een naam in."));
+		json_object_set_new(fields, "name",
+		                    json_string("Vul een naam in."));
 	if (json_get_string(r->json, "role", 1, 32, &role) == JSON_FIELD_OK)
 		for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
 			role_ok |= strcmp(role, roles[i]) == 0;
 	if (!role_ok)
-		json_object_set_new(fields, "role", json_string(
-		    "Kies board_admin, region_viewer, trainer of admin; leerkrachten "
-		    "en IB'ers registreren zich met de schoolcode."));
+		json_object_set_new(
+		    fields, "role",
+		    json_string(
+		        "Kies board_admin, region_viewer, trainer of admin; "
+		        "leerkrachten "
+		        "en IB'ers registreren zich met de schoolcode."));
 	if (json_get_string(r->json, "password", 0, AUTH_PASSWORD_MAX * 4,
 	                    &password) != JSON_FIELD_OK)
-		json_object_set_new(fields, "password", json_string("Kies een wachtwoord."));
+		json_object_set_new(fields, "password",
+		                    json_string("Kies een wachtwoord."));
 	else if ((problem = auth_password_problem(password)) != NULL)
 		json_object_set_new(fields, "password", json_string(problem));
 	if (!optional_id(r->json, "board_id", &board_id))
-		json_object_set_new(fields, "board_id", json_string("Ongeldig bestuur."));
-	if (!optional_id(r->json, "region_id", &region_id))
-		json_object_set_new(fields, "region_id", json_string("Ongeldige regio."));
-	if (role_ok && strcmp(role, "board_admin") == 0 && board_id == 0)
 		json_object_set_new(fields, "board_id",
-		                    json_string("Een bestuursaccount hoort bij een bestuur."));
-	if (role_ok && strcmp(role, "region_viewer") == 0 && region_id == 0)
+		                    json_string("Ongeldig bestuur."));
+	if (!optional_id(r->json, "region_id", &region_id))
 		json_object_set_new(fields, "region_id",
-		                    json_string("Een regio-account hoort bij een regio."));
+		                    json_string("Ongeldige regio."));
+	if (role_ok && strcmp(role, "board_admin") == 0 && board_id == 0)
+		json_object_set_new(
+		    fields, "board_id",
+		    json_string("Een bestuursaccount hoort bij een bestuur."));
+	if (role_ok && strcmp(role, "region_viewer") == 0 && region_id == 0)
+		json_object_set_new(
+		    fields, "region_id",
+		    json_string("Een regio-account hoort bij een regio."));
 	if (reply_fields(r, res, fields))
 		return;
 	/* Only the scope that fits the role is kept. */
@@ -209,14 +226,16 @@ admin_user_create(struct request *r, struct response *res)
 		region_id = 0;
 	if (board_id && (st = store_board_exists(r, board_id)) != DB_OK) {
 		if (st == DB_NOT_FOUND)
-			reply_invalid_field(r, res, "board_id", "Dit bestuur bestaat niet.");
+			reply_invalid_field(r, res, "board_id",
+			                    "Dit bestuur bestaat niet.");
 		else
 			reply_db_error(r, res, st);
 		return;
 	}
 	if (region_id && (st = store_region_exists(r, region_id)) != DB_OK) {
 		if (st == DB_NOT_FOUND)
-			reply_invalid_field(r, res, "region_id", "Deze regio bestaat niet.");
+			reply_invalid_field(r, res, "region_id",
+			                    "Deze regio bestaat niet.");
 		else
 			reply_db_error(r, res, st);
 		return;
@@ -237,7 +256,8 @@ admin_user_create(struct request *r, struct response *res)
 		reply_db_error(r, res, st);
 		return;
 	}
-	handler_audit(r, "account_create", arena_printf(r->arena, "user:%lld", id),
+	handler_audit(r, "account_create",
+	              arena_printf(r->arena, "user:%lld", id),
 	              arena_printf(r->arena, "{\"role\":\"%s\"}", role));
 	reply_id(r, res, id);
 }
@@ -249,7 +269,8 @@ admin_trainer_board(struct request *r, struct response *res)
 	enum db_status st;
 
 	if (!handler_id(r->params[0], &trainer_id)) {
-		http_error(r, res, 404, "not_found", "Deze trainer bestaat niet.");
+		http_error(r, res, 404, "not_found",
+		           "Deze trainer bestaat niet.");
 		return;
 	}
 	if (!optional_id(r->json, "board_id", &board_id) || board_id == 0) {
@@ -258,7 +279,8 @@ admin_trainer_board(struct request *r, struct response *res)
 	}
 	st = store_board_exists(r, board_id);
 	if (st == DB_NOT_FOUND) {
-		reply_invalid_field(r, res, "board_id", "Dit bestuur bestaat niet.");
+		reply_invalid_field(r, res, "board_id",
+		                    "Dit bestuur bestaat niet.");
 		return;
 	}
 	if (st == DB_OK)
@@ -282,7 +304,8 @@ admin_school_join_code(struct request *r, struct response *res)
 	enum db_status st;
 
 	if (!handler_id(r->params[0], &school_id)) {
-		http_error(r, res, 404, "not_found", "Deze school bestaat niet.");
+		http_error(r, res, 404, "not_found",
+		           "Deze school bestaat niet.");
 		return;
 	}
 	if (!authz_school(r, res, 0, school_id))
@@ -303,9 +326,9 @@ admin_school_join_code(struct request *r, struct response *res)
 void
 admin_region_list(struct request *r, struct response *res)
 {
-	const char    *json;
-	long long      only = strcmp(r->user->role, "admin") == 0
-	                          ? 0 : r->user->region_id;
+	const char *json;
+	long long   only =
+            strcmp(r->user->role, "admin") == 0 ? 0 : r->user->region_id;
 	enum db_status st = store_region_list_json(r, only, &json);
 
 	reply_json_result(r, res, st, json);

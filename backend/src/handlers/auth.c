@@ -23,9 +23,9 @@
  * the same delay for that client.  A try during the delay gets 429 with
  * Retry-After and is not counted; the worker never sleeps.
  */
-#define LOGIN_FREE_PER_PAIR   5
+#define LOGIN_FREE_PER_PAIR 5
 #define LOGIN_FREE_PER_CLIENT 100
-#define LOGIN_DELAY_MAX       900
+#define LOGIN_DELAY_MAX 900
 
 static void reply_session(struct request *r, struct response *res, int status,
                           const struct user *u);
@@ -44,7 +44,7 @@ login_wait(long long failures, double age, long long free)
 	if (failures < free)
 		return 0;
 	delay = failures - free >= 10 ? LOGIN_DELAY_MAX
-	                               : (double)(1L << (failures - free));
+	                              : (double)(1L << (failures - free));
 	if (delay > LOGIN_DELAY_MAX)
 		delay = LOGIN_DELAY_MAX;
 	left = delay - age;
@@ -102,17 +102,19 @@ reply_session(struct request *r, struct response *res, int status,
 		log_error("auth: cannot issue a token for user %lld", u->id);
 		return; /* no response: the worker answers 500 */
 	}
-	cookie = arena_printf(r->arena, "%s=%s; HttpOnly; SameSite=Strict; "
+	cookie = arena_printf(r->arena,
+	                      "%s=%s; HttpOnly; SameSite=Strict; "
 	                      "Path=/; Max-Age=%d%s",
 	                      r->https ? "__Host-session" : "session", token,
 	                      r->config->token_ttl, r->https ? "; Secure" : "");
 	http_header_add(r, res, "Set-Cookie", cookie);
-	body = json_pack("{s:s, s:s, s:{s:I, s:s, s:s, s:s, s:o, s:o}}",
-	    "token", token, "expires_at", handler_rfc3339(r->arena, claims.exp),
-	    "user", "id", (json_int_t)u->id, "email", u->email, "name", u->name,
-	    "role", u->role,
-	    "school_id", u->school_id ? json_integer(u->school_id) : json_null(),
-	    "board_id", u->board_id ? json_integer(u->board_id) : json_null());
+	body = json_pack(
+	    "{s:s, s:s, s:{s:I, s:s, s:s, s:s, s:o, s:o}}", "token", token,
+	    "expires_at", handler_rfc3339(r->arena, claims.exp), "user", "id",
+	    (json_int_t)u->id, "email", u->email, "name", u->name, "role",
+	    u->role, "school_id",
+	    u->school_id ? json_integer(u->school_id) : json_null(), "board_id",
+	    u->board_id ? json_integer(u->board_id) : json_null());
 	http_json(r, res, status, body);
 	json_decref(body);
 }
@@ -143,10 +145,12 @@ auth_login(struct request *r, struct response *res)
 	case JSON_FIELD_OK:
 		break;
 	case JSON_FIELD_TOO_LONG:
-		reply_invalid_field(r, res, "password", "Het wachtwoord is te lang.");
+		reply_invalid_field(r, res, "password",
+		                    "Het wachtwoord is te lang.");
 		return;
 	default:
-		reply_invalid_field(r, res, "password", "Vul je wachtwoord in.");
+		reply_invalid_field(r, res, "password",
+		                    "Vul je wachtwoord in.");
 		return;
 	}
 	st = store_user_login_lookup(r, canonical, client, &row);
@@ -164,11 +168,12 @@ auth_login(struct request *r, struct response *res)
 	if (wait > 0) {
 		http_header_add(r, res, "Retry-After",
 		                arena_printf(r->arena, "%ld", wait));
-		http_error(r, res, 429, "too_many_requests",
-		           arena_printf(r->arena,
-		                        "Te veel mislukte pogingen; probeer het "
-		                        "over %ld seconde%s opnieuw.",
-		                        wait, wait == 1 ? "" : "n"));
+		http_error(
+		    r, res, 429, "too_many_requests",
+		    arena_printf(r->arena,
+		                 "Te veel mislukte pogingen; probeer het "
+		                 "over %ld seconde%s opnieuw.",
+		                 wait, wait == 1 ? "" : "n"));
 		return;
 	}
 	hash = row.password_hash != NULL ? row.password_hash : dummy_hash();
@@ -216,8 +221,9 @@ auth_register(struct request *r, struct response *res)
 	}
 	if (recent > r->config->register_limit) {
 		json_decref(fields);
-		http_error(r, res, 429, "too_many_requests",
-		           "Te veel registraties vanaf dit adres; probeer het later.");
+		http_error(
+		    r, res, 429, "too_many_requests",
+		    "Te veel registraties vanaf dit adres; probeer het later.");
 		return;
 	}
 	if (json_get_string(r->json, "email", 3, EMAIL_MAX, &email) ==
@@ -228,7 +234,8 @@ auth_register(struct request *r, struct response *res)
 		                    json_string(email_problem(ec)));
 	if (json_get_string(r->json, "name", 1, 200, &name) != JSON_FIELD_OK ||
 	    !validate_plain_text(name))
-		json_object_set_new(fields, "name", json_string("Vul je naam in."));
+		json_object_set_new(fields, "name",
+		                    json_string("Vul je naam in."));
 	if (json_get_string(r->json, "password", 0, AUTH_PASSWORD_MAX * 4,
 	                    &password) != JSON_FIELD_OK)
 		json_object_set_new(fields, "password",
@@ -272,7 +279,8 @@ auth_register(struct request *r, struct response *res)
 	/* The account works at once as a teacher; a roster role applies only
 	 * once the address is verified through the mailed link. */
 	if (account_send_verification(r, id, u.email, u.name) != 0)
-		log_error("auth: no verification mail queued for user %lld", id);
+		log_error("auth: no verification mail queued for user %lld",
+		          id);
 	reply_session(r, res, 201, &u);
 }
 

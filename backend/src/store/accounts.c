@@ -6,142 +6,152 @@
 #include "../validate.h"
 
 const struct db_stmt store_accounts_stmts[] = {
-	{"audit_add",
-	 "INSERT INTO audit_log (actor_id, action, target, details)"
-	 " VALUES ($1, $2, $3, coalesce($4, '{}')::jsonb)", 4},
-	{"audit_list",
-	 "SELECT coalesce(json_agg(json_build_object('id', a.id,"
-	 " 'at', rfc3339(a.at), 'actor_id', a.actor_id, 'actor', u.email,"
-	 " 'action', a.action, 'target', a.target, 'details', a.details)"
-	 " ORDER BY a.id DESC), '[]') FROM (SELECT * FROM audit_log"
-	 " WHERE $1::bigint = 0 OR id < $1 ORDER BY id DESC LIMIT 200) a"
-	 " LEFT JOIN users u ON u.id = a.actor_id", 1},
-	/* $4: the accounts the mail is to or about, as a bigint[] literal. */
-	{"mail_queue",
-	 "INSERT INTO mail_outbox (recipient, subject, body, user_ids)"
-	 " VALUES ($1, $2, $3, coalesce($4, '{}')::bigint[])",
-	 4},
-	/* $1 hash, $2 user, $3 purpose, $4 lifetime in seconds */
-	{"token_create",
-	 "INSERT INTO account_tokens (token_hash, user_id, purpose, expires_at)"
-	 " VALUES ($1, $2, $3, now() + make_interval(secs => $4::int))", 4},
-	/* Uses a token once; returns its user while it is valid. */
-	{"token_use",
-	 "UPDATE account_tokens SET used_at = now() WHERE token_hash = $1"
-	 " AND purpose = $2 AND used_at IS NULL AND expires_at > now()"
-	 " RETURNING user_id", 2},
-	/* A verified address takes its place on the school's roster: the
-	 * roster's role and name apply from now on. */
-	{"email_verified",
-	 "WITH u AS (UPDATE users SET email_verified = true WHERE id = $1"
-	 "   RETURNING id, email_canonical, school_id),"
-	 " st AS (UPDATE staff s SET user_id = u.id FROM u"
-	 "   WHERE s.email = u.email_canonical AND s.school_id = u.school_id"
-	 "   AND s.left_at IS NULL AND s.user_id IS NULL"
-	 "   RETURNING s.role, s.name)"
-	 " UPDATE users x SET role = st.role, name = st.name FROM st"
-	 " WHERE x.id = $1 AND x.role IN ('teacher', 'ib')", 1},
-	{"token_valid",
-	 "SELECT user_id FROM account_tokens WHERE token_hash = $1"
-	 " AND purpose = $2 AND used_at IS NULL AND expires_at > now()", 2},
-	{"user_email_of",
-	 "SELECT email, name, email_verified FROM users"
-	 " WHERE id = $1 AND erased_at IS NULL", 1},
-	/* $1 canonical (validate.c); mail goes to the stored address. */
-	{"user_id_by_email",
-	 "SELECT id, name, email FROM users WHERE email_canonical = $1"
-	 " AND erased_at IS NULL", 1},
-	{"user_password_hash",
-	 "SELECT password_hash FROM users WHERE id = $1", 1},
-	/* A new password ends every session issued before it and every reset
-	 * link not used yet (verification links stay: they prove the address,
-	 * not the password), and clears the failed logins of the address. */
-	{"user_set_password",
-	 "WITH u AS (UPDATE users SET password_hash = $2,"
-	 "   tokens_valid_after = now() WHERE id = $1"
-	 "   RETURNING email_canonical),"
-	 " links AS (UPDATE account_tokens SET used_at = now()"
-	 "   WHERE user_id = $1 AND purpose = 'reset_password'"
-	 "   AND used_at IS NULL),"
-	 " failures AS (DELETE FROM login_failures f USING u"
-	 "   WHERE f.email = u.email_canonical)"
-	 " SELECT count(*) FROM u", 2},
-	{"user_export",
-	 "SELECT json_build_object("
-	 " 'account', (SELECT json_build_object('id', u.id, 'email', u.email,"
-	 "   'name', u.name, 'role', u.role, 'school_id', u.school_id,"
-	 "   'board_id', u.board_id, 'region_id', u.region_id,"
-	 "   'email_verified', u.email_verified,"
-	 "   'created_at', rfc3339(u.created_at)) FROM users u WHERE u.id = $1),"
-	 " 'staff', (SELECT coalesce(json_agg(json_build_object('school',"
-	 "   s.name, 'role', st.role, 'name', st.name, 'email', st.email,"
-	 "   'started_at', rfc3339(st.started_at), 'left_at', rfc3339(st.left_at))"
-	 "   ORDER BY st.started_at), '[]') FROM staff st"
-	 "   JOIN schools s ON s.id = st.school_id WHERE st.user_id = $1),"
-	 " 'section_progress', (SELECT coalesce(json_agg(json_build_object("
-	 "   'module', m.slug, 'section', p.section_id,"
-	 "   'done_at', rfc3339(p.done_at)) ORDER BY p.done_at), '[]')"
-	 "   FROM section_progress p JOIN modules m ON m.id = p.module_id"
-	 "   WHERE p.user_id = $1),"
-	 " 'quiz_attempts', (SELECT coalesce(json_agg(json_build_object("
-	 "   'module', m.slug, 'version', a.module_version, 'score', a.score,"
-	 "   'passed', a.passed, 'answers', a.answers,"
-	 "   'at', rfc3339(a.created_at)) ORDER BY a.id), '[]')"
-	 "   FROM quiz_attempts a JOIN modules m ON m.id = a.module_id"
-	 "   WHERE a.user_id = $1),"
-	 " 'certificates', (SELECT coalesce(json_agg(json_build_object("
-	 "   'code', c.code, 'module', m.slug, 'issued_at', rfc3339(c.issued_at),"
-	 "   'expires_at', rfc3339(c.expires_at)) ORDER BY c.id), '[]')"
-	 "   FROM certificates c JOIN modules m ON m.id = c.module_id"
-	 "   WHERE c.user_id = $1),"
-	 " 'scenario_attempts', (SELECT coalesce(json_agg(json_build_object("
-	 "   'scenario_id', a.scenario_id, 'version', a.version,"
-	 "   'choices', a.choices, 'score', a.score, 'outcome', a.outcome,"
-	 "   'at', rfc3339(a.created_at)) ORDER BY a.id), '[]')"
-	 "   FROM scenario_attempts a WHERE a.user_id = $1),"
-	 " 'trainings', (SELECT coalesce(json_agg(json_build_object("
-	 "   'title', t.title, 'date', t.held_on, 'passed', ta.passed)), '[]')"
-	 "   FROM training_attendance ta JOIN trainings t ON t.id = ta.training_id"
-	 "   WHERE ta.user_id = $1))", 1},
-	/* Name and email go; the rows stay so that counts of the past stay
-	 * right.  The password can never match again.  Placeholders are under
-	 * EMAIL_ERASED_DOMAIN, which no input may use, with a random part, so
-	 * that no other row can make the erase fail.  Mail to the person is
-	 * emptied (and never sent, if it was not yet); mail about them loses
-	 * their name and address.  Tokens and failed logins go. */
-	{"user_erase",
-	 "WITH old AS (SELECT id, email, email_canonical, name FROM users"
-	 "   WHERE id = $1 AND erased_at IS NULL FOR UPDATE),"
-	 " p AS (SELECT old.*, 'verwijderd-' || old.id || '-'"
-	 "   || replace(gen_random_uuid()::text, '-', '')"
-	 "   || '@" EMAIL_ERASED_DOMAIN "' AS addr FROM old),"
-	 " u AS (UPDATE users x SET name = 'Verwijderde gebruiker',"
-	 "   email = p.addr, email_canonical = p.addr,"
-	 "   password_hash = '!', erased_at = now(),"
-	 "   tokens_valid_after = 'infinity' FROM p WHERE x.id = p.id"
-	 "   RETURNING x.id),"
-	 " st AS (UPDATE staff s SET name = 'Verwijderd',"
-	 "   email = 'verwijderd-s' || s.id || '-'"
-	 "   || replace(gen_random_uuid()::text, '-', '')"
-	 "   || '@" EMAIL_ERASED_DOMAIN "'"
-	 "   FROM p WHERE s.user_id = p.id OR s.email = p.email_canonical"
-	 "   RETURNING s.id),"
-	 " tok AS (DELETE FROM account_tokens t USING p WHERE t.user_id = p.id),"
-	 " fail AS (DELETE FROM login_failures f USING p"
-	 "   WHERE f.email = p.email_canonical),"
-	 " mail_to AS (UPDATE mail_outbox m SET recipient = p.addr,"
-	 "   body = '(gewist)', next_try = 'infinity',"
-	 "   last_error = CASE WHEN m.sent_at IS NULL"
-	 "     THEN 'gewist voor verzending' ELSE m.last_error END"
-	 "   FROM p WHERE lower(m.recipient COLLATE \"C\") = p.email_canonical),"
-	 " mail_about AS (UPDATE mail_outbox m SET body = replace(replace("
-	 "   replace(m.body, p.name, 'Verwijderde gebruiker'), p.email, p.addr),"
-	 "   p.email_canonical, p.addr)"
-	 "   FROM p WHERE lower(m.recipient COLLATE \"C\") <> p.email_canonical"
-	 "   AND (p.id = ANY (m.user_ids)"
-	 "   OR strpos(lower(m.body COLLATE \"C\"), p.email_canonical) > 0))"
-	 " SELECT (SELECT count(*) FROM u), (SELECT count(*) FROM st)", 1},
-	{0},
+    {"audit_add",
+     "INSERT INTO audit_log (actor_id, action, target, details)"
+     " VALUES ($1, $2, $3, coalesce($4, '{}')::jsonb)",
+     4},
+    {"audit_list",
+     "SELECT coalesce(json_agg(json_build_object('id', a.id,"
+     " 'at', rfc3339(a.at), 'actor_id', a.actor_id, 'actor', u.email,"
+     " 'action', a.action, 'target', a.target, 'details', a.details)"
+     " ORDER BY a.id DESC), '[]') FROM (SELECT * FROM audit_log"
+     " WHERE $1::bigint = 0 OR id < $1 ORDER BY id DESC LIMIT 200) a"
+     " LEFT JOIN users u ON u.id = a.actor_id",
+     1},
+    /* $4: the accounts the mail is to or about, as a bigint[] literal. */
+    {"mail_queue",
+     "INSERT INTO mail_outbox (recipient, subject, body, user_ids)"
+     " VALUES ($1, $2, $3, coalesce($4, '{}')::bigint[])",
+     4},
+    /* $1 hash, $2 user, $3 purpose, $4 lifetime in seconds */
+    {"token_create",
+     "INSERT INTO account_tokens (token_hash, user_id, purpose, expires_at)"
+     " VALUES ($1, $2, $3, now() + make_interval(secs => $4::int))",
+     4},
+    /* Uses a token once; returns its user while it is valid. */
+    {"token_use",
+     "UPDATE account_tokens SET used_at = now() WHERE token_hash = $1"
+     " AND purpose = $2 AND used_at IS NULL AND expires_at > now()"
+     " RETURNING user_id",
+     2},
+    /* A verified address takes its place on the school's roster: the
+     * roster's role and name apply from now on. */
+    {"email_verified",
+     "WITH u AS (UPDATE users SET email_verified = true WHERE id = $1"
+     "   RETURNING id, email_canonical, school_id),"
+     " st AS (UPDATE staff s SET user_id = u.id FROM u"
+     "   WHERE s.email = u.email_canonical AND s.school_id = u.school_id"
+     "   AND s.left_at IS NULL AND s.user_id IS NULL"
+     "   RETURNING s.role, s.name)"
+     " UPDATE users x SET role = st.role, name = st.name FROM st"
+     " WHERE x.id = $1 AND x.role IN ('teacher', 'ib')",
+     1},
+    {"token_valid",
+     "SELECT user_id FROM account_tokens WHERE token_hash = $1"
+     " AND purpose = $2 AND used_at IS NULL AND expires_at > now()",
+     2},
+    {"user_email_of",
+     "SELECT email, name, email_verified FROM users"
+     " WHERE id = $1 AND erased_at IS NULL",
+     1},
+    /* $1 canonical (validate.c); mail goes to the stored address. */
+    {"user_id_by_email",
+     "SELECT id, name, email FROM users WHERE email_canonical = $1"
+     " AND erased_at IS NULL",
+     1},
+    {"user_password_hash", "SELECT password_hash FROM users WHERE id = $1", 1},
+    /* A new password ends every session issued before it and every reset
+     * link not used yet (verification links stay: they prove the address,
+     * not the password), and clears the failed logins of the address. */
+    {"user_set_password",
+     "WITH u AS (UPDATE users SET password_hash = $2,"
+     "   tokens_valid_after = now() WHERE id = $1"
+     "   RETURNING email_canonical),"
+     " links AS (UPDATE account_tokens SET used_at = now()"
+     "   WHERE user_id = $1 AND purpose = 'reset_password'"
+     "   AND used_at IS NULL),"
+     " failures AS (DELETE FROM login_failures f USING u"
+     "   WHERE f.email = u.email_canonical)"
+     " SELECT count(*) FROM u",
+     2},
+    {"user_export",
+     "SELECT json_build_object("
+     " 'account', (SELECT json_build_object('id', u.id, 'email', u.email,"
+     "   'name', u.name, 'role', u.role, 'school_id', u.school_id,"
+     "   'board_id', u.board_id, 'region_id', u.region_id,"
+     "   'email_verified', u.email_verified,"
+     "   'created_at', rfc3339(u.created_at)) FROM users u WHERE u.id = $1),"
+     " 'staff', (SELECT coalesce(json_agg(json_build_object('school',"
+     "   s.name, 'role', st.role, 'name', st.name, 'email', st.email,"
+     "   'started_at', rfc3339(st.started_at), 'left_at', rfc3339(st.left_at))"
+     "   ORDER BY st.started_at), '[]') FROM staff st"
+     "   JOIN schools s ON s.id = st.school_id WHERE st.user_id = $1),"
+     " 'section_progress', (SELECT coalesce(json_agg(json_build_object("
+     "   'module', m.slug, 'section', p.section_id,"
+     "   'done_at', rfc3339(p.done_at)) ORDER BY p.done_at), '[]')"
+     "   FROM section_progress p JOIN modules m ON m.id = p.module_id"
+     "   WHERE p.user_id = $1),"
+     " 'quiz_attempts', (SELECT coalesce(json_agg(json_build_object("
+     "   'module', m.slug, 'version', a.module_version, 'score', a.score,"
+     "   'passed', a.passed, 'answers', a.answers,"
+     "   'at', rfc3339(a.created_at)) ORDER BY a.id), '[]')"
+     "   FROM quiz_attempts a JOIN modules m ON m.id = a.module_id"
+     "   WHERE a.user_id = $1),"
+     " 'certificates', (SELECT coalesce(json_agg(json_build_object("
+     "   'code', c.code, 'module', m.slug, 'issued_at', rfc3339(c.issued_at),"
+     "   'expires_at', rfc3339(c.expires_at)) ORDER BY c.id), '[]')"
+     "   FROM certificates c JOIN modules m ON m.id = c.module_id"
+     "   WHERE c.user_id = $1),"
+     " 'scenario_attempts', (SELECT coalesce(json_agg(json_build_object("
+     "   'scenario_id', a.scenario_id, 'version', a.version,"
+     "   'choices', a.choices, 'score', a.score, 'outcome', a.outcome,"
+     "   'at', rfc3339(a.created_at)) ORDER BY a.id), '[]')"
+     "   FROM scenario_attempts a WHERE a.user_id = $1),"
+     " 'trainings', (SELECT coalesce(json_agg(json_build_object("
+     "   'title', t.title, 'date', t.held_on, 'passed', ta.passed)), '[]')"
+     "   FROM training_attendance ta JOIN trainings t ON t.id = ta.training_id"
+     "   WHERE ta.user_id = $1))",
+     1},
+    /* Name and email go; the rows stay so that counts of the past stay
+     * right.  The password can never match again.  Placeholders are under
+     * EMAIL_ERASED_DOMAIN, which no input may use, with a random part, so
+     * that no other row can make the erase fail.  Mail to the person is
+     * emptied (and never sent, if it was not yet); mail about them loses
+     * their name and address.  Tokens and failed logins go. */
+    {"user_erase",
+     "WITH old AS (SELECT id, email, email_canonical, name FROM users"
+     "   WHERE id = $1 AND erased_at IS NULL FOR UPDATE),"
+     " p AS (SELECT old.*, 'verwijderd-' || old.id || '-'"
+     "   || replace(gen_random_uuid()::text, '-', '')"
+     "   || '@" EMAIL_ERASED_DOMAIN "' AS addr FROM old),"
+     " u AS (UPDATE users x SET name = 'Verwijderde gebruiker',"
+     "   email = p.addr, email_canonical = p.addr,"
+     "   password_hash = '!', erased_at = now(),"
+     "   tokens_valid_after = 'infinity' FROM p WHERE x.id = p.id"
+     "   RETURNING x.id),"
+     " st AS (UPDATE staff s SET name = 'Verwijderd',"
+     "   email = 'verwijderd-s' || s.id || '-'"
+     "   || replace(gen_random_uuid()::text, '-', '')"
+     "   || '@" EMAIL_ERASED_DOMAIN "'"
+     "   FROM p WHERE s.user_id = p.id OR s.email = p.email_canonical"
+     "   RETURNING s.id),"
+     " tok AS (DELETE FROM account_tokens t USING p WHERE t.user_id = p.id),"
+     " fail AS (DELETE FROM login_failures f USING p"
+     "   WHERE f.email = p.email_canonical),"
+     " mail_to AS (UPDATE mail_outbox m SET recipient = p.addr,"
+     "   body = '(gewist)', next_try = 'infinity',"
+     "   last_error = CASE WHEN m.sent_at IS NULL"
+     "     THEN 'gewist voor verzending' ELSE m.last_error END"
+     "   FROM p WHERE lower(m.recipient COLLATE \"C\") = p.email_canonical),"
+     " mail_about AS (UPDATE mail_outbox m SET body = replace(replace("
+     "   replace(m.body, p.name, 'Verwijderde gebruiker'), p.email, p.addr),"
+     "   p.email_canonical, p.addr)"
+     "   FROM p WHERE lower(m.recipient COLLATE \"C\") <> p.email_canonical"
+     "   AND (p.id = ANY (m.user_ids)"
+     "   OR strpos(lower(m.body COLLATE \"C\"), p.email_canonical) > 0))"
+     " SELECT (SELECT count(*) FROM u), (SELECT count(*) FROM st)",
+     1},
+    {0},
 };
 
 enum db_status
@@ -158,20 +168,18 @@ store_audit(struct request *r, const char *action, const char *target,
 enum db_status
 store_audit_list_json(struct request *r, long long before, const char **json)
 {
-	char           b[24];
-	const char    *v[1] = {STORE_INT(b, before)};
-	return db_exec_value(r->db, r->arena, "audit_list", 1, v,
-	                     json);
+	char        b[24];
+	const char *v[1] = {STORE_INT(b, before)};
+	return db_exec_value(r->db, r->arena, "audit_list", 1, v, json);
 }
 
 enum db_status
 store_mail_queue(struct request *r, const char *to, long long about_user,
                  const char *subject, const char *body)
 {
-	const char *v[4] = {to, subject, body,
-	                    about_user ? arena_printf(r->arena, "{%lld}",
-	                                              about_user)
-	                               : NULL};
+	const char *v[4] = {
+	    to, subject, body,
+	    about_user ? arena_printf(r->arena, "{%lld}", about_user) : NULL};
 
 	return db_exec(r->db, r->arena, "mail_queue", 4, v, NULL);
 }
@@ -193,7 +201,8 @@ store_token_use(struct request *r, const char *hash, const char *purpose,
 {
 	const char    *v[2] = {hash, purpose};
 	PGresult      *res;
-	enum db_status st = db_exec_row(r->db, r->arena, "token_use", 2, v, &res);
+	enum db_status st =
+	    db_exec_row(r->db, r->arena, "token_use", 2, v, &res);
 
 	if (st != DB_OK)
 		return st;
@@ -226,7 +235,8 @@ store_user_contact(struct request *r, long long user_id, const char **email,
 	char           ub[24];
 	const char    *v[1] = {STORE_INT(ub, user_id)};
 	PGresult      *res;
-	enum db_status st = db_exec_row(r->db, r->arena, "user_email_of", 1, v, &res);
+	enum db_status st =
+	    db_exec_row(r->db, r->arena, "user_email_of", 1, v, &res);
 
 	if (st != DB_OK)
 		return st;
@@ -242,7 +252,8 @@ store_user_id_by_email(struct request *r, const char *canonical, long long *id,
 {
 	const char    *v[1] = {canonical};
 	PGresult      *res;
-	enum db_status st = db_exec_row(r->db, r->arena, "user_id_by_email", 1, v, &res);
+	enum db_status st =
+	    db_exec_row(r->db, r->arena, "user_id_by_email", 1, v, &res);
 
 	if (st != DB_OK)
 		return st;
@@ -256,10 +267,9 @@ enum db_status
 store_user_password_hash(struct request *r, long long user_id,
                          const char **hash)
 {
-	char           ub[24];
-	const char    *v[1] = {STORE_INT(ub, user_id)};
-	return db_exec_value(r->db, r->arena, "user_password_hash", 1, v,
-	                     hash);
+	char        ub[24];
+	const char *v[1] = {STORE_INT(ub, user_id)};
+	return db_exec_value(r->db, r->arena, "user_password_hash", 1, v, hash);
 }
 
 enum db_status
@@ -279,10 +289,9 @@ store_user_set_password(struct request *r, long long user_id, const char *hash)
 enum db_status
 store_user_export_json(struct request *r, long long user_id, const char **json)
 {
-	char           ub[24];
-	const char    *v[1] = {STORE_INT(ub, user_id)};
-	return db_exec_value(r->db, r->arena, "user_export", 1, v,
-	                     json);
+	char        ub[24];
+	const char *v[1] = {STORE_INT(ub, user_id)};
+	return db_exec_value(r->db, r->arena, "user_export", 1, v, json);
 }
 
 enum db_status

@@ -5,61 +5,68 @@
 #include <string.h>
 
 const struct db_stmt store_org_stmts[] = {
-	{"region_create",
-	 "INSERT INTO regions (name) VALUES ($1) ON CONFLICT DO NOTHING"
-	 " RETURNING id", 1},
-	{"board_create",
-	 "INSERT INTO boards (name, number, region_id) VALUES ($1, $2, $3)"
-	 " ON CONFLICT DO NOTHING RETURNING id", 3},
-	{"region_exists", "SELECT 1 FROM regions WHERE id = $1", 1},
-	{"region_list",
-	 "SELECT coalesce(json_agg(json_build_object('id', r.id, 'name', r.name,"
-	 " 'code', r.code, 'municipalities', (SELECT count(*) FROM municipalities m"
-	 "   WHERE m.region_id = r.id)) ORDER BY r.name), '[]')"
-	 " FROM regions r WHERE $1::bigint = 0 OR r.id = $1",
-	 1},
-	{"board_list",
-	 "SELECT coalesce(json_agg(json_build_object('id', b.id, 'name', b.name,"
-	 " 'number', b.number, 'region_id', b.region_id,"
-	 " 'schools', (SELECT count(*) FROM schools s WHERE s.board_id = b.id"
-	 "   AND s.closed_at IS NULL)) ORDER BY b.name, b.id), '[]')"
-	 " FROM boards b",
-	 0},
-	{"board_exists", "SELECT 1 FROM boards WHERE id = $1", 1},
-	{"school_create",
-	 "WITH m AS (INSERT INTO municipalities (name) VALUES ($4)"
-	 "   ON CONFLICT ((lower(name))) DO UPDATE SET name = municipalities.name"
-	 "   RETURNING id)"
-	 " INSERT INTO schools (board_id, name, brin, municipality,"
-	 " municipality_id, join_code) SELECT $1, $2, $3, $4, m.id, $5 FROM m"
-	 " ON CONFLICT DO NOTHING RETURNING id", 5},
-	{"board_schools",
-	 "SELECT coalesce(json_agg(json_build_object('id', s.id, 'name', s.name,"
-	 " 'brin', s.brin, 'municipality', s.municipality,"
-	 " 'join_code', s.join_code, 'closed', s.closed_at IS NOT NULL)"
-	 " ORDER BY s.name, s.id), '[]')"
-	 " FROM schools s WHERE s.board_id = $1", 1},
-	{"school_board", "SELECT board_id FROM schools WHERE id = $1", 1},
-	{"school_join_code",
-	 "UPDATE schools SET join_code = $2 WHERE id = $1 RETURNING join_code", 2},
-	{"user_create",
-	 "INSERT INTO users (email, name, password_hash, role, board_id,"
-	 " region_id, email_verified, email_canonical)"
-	 " VALUES ($1, $2, $3, $4, $5, $6, true, $7)"
-	 " ON CONFLICT (email_canonical) DO NOTHING RETURNING id", 7},
-	{"trainer_board_link",
-	 "INSERT INTO trainer_boards (trainer_id, board_id)"
-	 " SELECT u.id, $2 FROM users u WHERE u.id = $1 AND u.role = 'trainer'"
-	 " ON CONFLICT DO NOTHING RETURNING trainer_id", 2},
-	{"trainer_is", "SELECT 1 FROM users WHERE id = $1 AND role = 'trainer'", 1},
-	{"package_set",
-	 "INSERT INTO school_package (school_id, item, done_on, ticked_by)"
-	 " VALUES ($1, $2, $3, $4) ON CONFLICT (school_id, item) DO UPDATE"
-	 " SET done_on = EXCLUDED.done_on, ticked_by = EXCLUDED.ticked_by,"
-	 " ticked_at = now()", 4},
-	{"package_clear",
-	 "DELETE FROM school_package WHERE school_id = $1 AND item = $2", 2},
-	{0},
+    {"region_create",
+     "INSERT INTO regions (name) VALUES ($1) ON CONFLICT DO NOTHING"
+     " RETURNING id",
+     1},
+    {"board_create",
+     "INSERT INTO boards (name, number, region_id) VALUES ($1, $2, $3)"
+     " ON CONFLICT DO NOTHING RETURNING id",
+     3},
+    {"region_exists", "SELECT 1 FROM regions WHERE id = $1", 1},
+    {"region_list",
+     "SELECT coalesce(json_agg(json_build_object('id', r.id, 'name', r.name,"
+     " 'code', r.code, 'municipalities', (SELECT count(*) FROM municipalities m"
+     "   WHERE m.region_id = r.id)) ORDER BY r.name), '[]')"
+     " FROM regions r WHERE $1::bigint = 0 OR r.id = $1",
+     1},
+    {"board_list",
+     "SELECT coalesce(json_agg(json_build_object('id', b.id, 'name', b.name,"
+     " 'number', b.number, 'region_id', b.region_id,"
+     " 'schools', (SELECT count(*) FROM schools s WHERE s.board_id = b.id"
+     "   AND s.closed_at IS NULL)) ORDER BY b.name, b.id), '[]')"
+     " FROM boards b",
+     0},
+    {"board_exists", "SELECT 1 FROM boards WHERE id = $1", 1},
+    {"school_create",
+     "WITH m AS (INSERT INTO municipalities (name) VALUES ($4)"
+     "   ON CONFLICT ((lower(name))) DO UPDATE SET name = municipalities.name"
+     "   RETURNING id)"
+     " INSERT INTO schools (board_id, name, brin, municipality,"
+     " municipality_id, join_code) SELECT $1, $2, $3, $4, m.id, $5 FROM m"
+     " ON CONFLICT DO NOTHING RETURNING id",
+     5},
+    {"board_schools",
+     "SELECT coalesce(json_agg(json_build_object('id', s.id, 'name', s.name,"
+     " 'brin', s.brin, 'municipality', s.municipality,"
+     " 'join_code', s.join_code, 'closed', s.closed_at IS NOT NULL)"
+     " ORDER BY s.name, s.id), '[]')"
+     " FROM schools s WHERE s.board_id = $1",
+     1},
+    {"school_board", "SELECT board_id FROM schools WHERE id = $1", 1},
+    {"school_join_code",
+     "UPDATE schools SET join_code = $2 WHERE id = $1 RETURNING join_code", 2},
+    {"user_create",
+     "INSERT INTO users (email, name, password_hash, role, board_id,"
+     " region_id, email_verified, email_canonical)"
+     " VALUES ($1, $2, $3, $4, $5, $6, true, $7)"
+     " ON CONFLICT (email_canonical) DO NOTHING RETURNING id",
+     7},
+    {"trainer_board_link",
+     "INSERT INTO trainer_boards (trainer_id, board_id)"
+     " SELECT u.id, $2 FROM users u WHERE u.id = $1 AND u.role = 'trainer'"
+     " ON CONFLICT DO NOTHING RETURNING trainer_id",
+     2},
+    {"trainer_is", "SELECT 1 FROM users WHERE id = $1 AND role = 'trainer'", 1},
+    {"package_set",
+     "INSERT INTO school_package (school_id, item, done_on, ticked_by)"
+     " VALUES ($1, $2, $3, $4) ON CONFLICT (school_id, item) DO UPDATE"
+     " SET done_on = EXCLUDED.done_on, ticked_by = EXCLUDED.ticked_by,"
+     " ticked_at = now()",
+     4},
+    {"package_clear",
+     "DELETE FROM school_package WHERE school_id = $1 AND item = $2", 2},
+    {0},
 };
 
 /* Runs a statement that returns one id, or none on a conflict. */
@@ -136,8 +143,8 @@ store_board_create(struct request *r, const char *name, const char *number,
                    long long region_id, long long *id)
 {
 	char        rb[24];
-	const char *v[3] = {name, number, region_id ? STORE_INT(rb, region_id)
-	                                            : NULL};
+	const char *v[3] = {name, number,
+	                    region_id ? STORE_INT(rb, region_id) : NULL};
 
 	return returning_id(r, "board_create", 3, v, id);
 }
@@ -158,10 +165,9 @@ enum db_status
 store_board_schools_json(struct request *r, long long board_id,
                          const char **json)
 {
-	char           b[24];
-	const char    *v[1] = {STORE_INT(b, board_id)};
-	return db_exec_value(r->db, r->arena, "board_schools", 1, v,
-	                     json);
+	char        b[24];
+	const char *v[1] = {STORE_INT(b, board_id)};
+	return db_exec_value(r->db, r->arena, "board_schools", 1, v, json);
 }
 
 enum db_status
@@ -174,8 +180,8 @@ enum db_status
 store_school_set_join_code(struct request *r, long long school_id,
                            const char *code)
 {
-	char        b[24];
-	const char *v[2] = {STORE_INT(b, school_id), code};
+	char           b[24];
+	const char    *v[2] = {STORE_INT(b, school_id), code};
 	enum db_status st = returning_id(r, "school_join_code", 2, v, NULL);
 
 	return st == DB_CONFLICT ? DB_NOT_FOUND : st;
@@ -202,8 +208,8 @@ enum db_status
 store_trainer_board_link(struct request *r, long long trainer_id,
                          long long board_id)
 {
-	char           tb[24], bb[24];
-	const char    *v[2] = {STORE_INT(tb, trainer_id), STORE_INT(bb, board_id)};
+	char        tb[24], bb[24];
+	const char *v[2] = {STORE_INT(tb, trainer_id), STORE_INT(bb, board_id)};
 	enum db_status st = exists(r, "trainer_is", trainer_id);
 
 	if (st != DB_OK)
@@ -229,15 +235,13 @@ store_package_set(struct request *r, long long school_id, const char *item,
 enum db_status
 store_region_list_json(struct request *r, long long only, const char **json)
 {
-	char           b[24];
-	const char    *v[1] = {STORE_INT(b, only)};
-	return db_exec_value(r->db, r->arena, "region_list", 1, v,
-	                     json);
+	char        b[24];
+	const char *v[1] = {STORE_INT(b, only)};
+	return db_exec_value(r->db, r->arena, "region_list", 1, v, json);
 }
 
 enum db_status
 store_board_list_json(struct request *r, const char **json)
 {
-	return db_exec_value(r->db, r->arena, "board_list", 0, NULL,
-	                     json);
+	return db_exec_value(r->db, r->arena, "board_list", 0, NULL, json);
 }

@@ -7,59 +7,59 @@
 #include <string.h>
 
 const struct db_stmt store_roster_stmts[] = {
-	{"roster_lock",
-	 "SELECT pg_advisory_xact_lock(hashtextextended('roster:' || $1::text, 0))",
-	 1},
-	/* 1-based positions of the rows whose school is not an open school of
-	 * the board. */
-	{"roster_unknown_brins",
-	 "SELECT i.ord FROM unnest($2::text[]) WITH ORDINALITY AS i(brin, ord)"
-	 " WHERE NOT EXISTS (SELECT 1 FROM schools s WHERE s.brin = i.brin"
-	 " AND s.board_id = $1 AND s.closed_at IS NULL) ORDER BY i.ord",
-	 2},
-	{"roster_apply",
-	 "WITH input AS (SELECT i.email, i.name, i.role, s.id AS school_id"
-	 "   FROM unnest($2::text[], $3::text[], $4::text[], $5::text[])"
-	 "   AS i(email, name, role, brin)"
-	 "   JOIN schools s ON s.brin = i.brin AND s.board_id = $1),"
-	 " cur AS (SELECT st.id, st.email, st.school_id, st.name, st.role"
-	 "   FROM staff st JOIN schools s ON s.id = st.school_id"
-	 "   WHERE s.board_id = $1 AND st.left_at IS NULL),"
-	 " gone AS (UPDATE staff SET left_at = now() WHERE id IN (SELECT cur.id"
-	 "   FROM cur LEFT JOIN input i ON i.email = cur.email"
-	 "   AND i.school_id = cur.school_id WHERE i.email IS NULL) RETURNING id),"
-	 " changed AS (UPDATE staff st SET name = i.name, role = i.role"
-	 "   FROM input i, cur WHERE cur.id = st.id AND i.email = cur.email"
-	 "   AND i.school_id = cur.school_id"
-	 "   AND (cur.name <> i.name OR cur.role <> i.role) RETURNING st.id),"
-	 " created AS (INSERT INTO staff (school_id, email, name, role, user_id,"
-	 "   source) SELECT i.school_id, i.email, i.name, i.role,"
-	 "   (SELECT u.id FROM users u WHERE u.email_canonical = i.email"
-	 "     AND u.email_verified AND u.role IN ('teacher', 'ib')), 'roster'"
-	 /* Against staff itself, so that staff_open_idx serves it whatever
-	  * the estimates of the CTE. */
-	 "   FROM input i WHERE NOT EXISTS (SELECT 1 FROM staff x"
-	 "   WHERE x.email = i.email AND x.school_id = i.school_id"
-	 "   AND x.left_at IS NULL)"
-	 "   RETURNING id),"
-	 /* A verified account follows the roster: its school and role. */
-	 " accounts AS (UPDATE users u SET role = i.role, school_id = i.school_id,"
-	 "   board_id = $1 FROM input i WHERE u.email_canonical = i.email"
-	 "   AND u.email_verified AND u.role IN ('teacher', 'ib')"
-	 "   AND (u.role <> i.role OR u.school_id IS DISTINCT FROM i.school_id)"
-	 "   RETURNING u.id)"
-	 " SELECT (SELECT count(*) FROM created), (SELECT count(*) FROM changed),"
-	 " (SELECT count(*) FROM input) - (SELECT count(*) FROM created)"
-	 "   - (SELECT count(*) FROM changed),"
-	 " (SELECT count(*) FROM gone), (SELECT count(*) FROM accounts)",
-	 5},
-	{0},
+    {"roster_lock",
+     "SELECT pg_advisory_xact_lock(hashtextextended('roster:' || $1::text, 0))",
+     1},
+    /* 1-based positions of the rows whose school is not an open school of
+     * the board. */
+    {"roster_unknown_brins",
+     "SELECT i.ord FROM unnest($2::text[]) WITH ORDINALITY AS i(brin, ord)"
+     " WHERE NOT EXISTS (SELECT 1 FROM schools s WHERE s.brin = i.brin"
+     " AND s.board_id = $1 AND s.closed_at IS NULL) ORDER BY i.ord",
+     2},
+    {"roster_apply",
+     "WITH input AS (SELECT i.email, i.name, i.role, s.id AS school_id"
+     "   FROM unnest($2::text[], $3::text[], $4::text[], $5::text[])"
+     "   AS i(email, name, role, brin)"
+     "   JOIN schools s ON s.brin = i.brin AND s.board_id = $1),"
+     " cur AS (SELECT st.id, st.email, st.school_id, st.name, st.role"
+     "   FROM staff st JOIN schools s ON s.id = st.school_id"
+     "   WHERE s.board_id = $1 AND st.left_at IS NULL),"
+     " gone AS (UPDATE staff SET left_at = now() WHERE id IN (SELECT cur.id"
+     "   FROM cur LEFT JOIN input i ON i.email = cur.email"
+     "   AND i.school_id = cur.school_id WHERE i.email IS NULL) RETURNING id),"
+     " changed AS (UPDATE staff st SET name = i.name, role = i.role"
+     "   FROM input i, cur WHERE cur.id = st.id AND i.email = cur.email"
+     "   AND i.school_id = cur.school_id"
+     "   AND (cur.name <> i.name OR cur.role <> i.role) RETURNING st.id),"
+     " created AS (INSERT INTO staff (school_id, email, name, role, user_id,"
+     "   source) SELECT i.school_id, i.email, i.name, i.role,"
+     "   (SELECT u.id FROM users u WHERE u.email_canonical = i.email"
+     "     AND u.email_verified AND u.role IN ('teacher', 'ib')), 'roster'"
+     /* Against staff itself, so that staff_open_idx serves it whatever
+      * the estimates of the CTE. */
+     "   FROM input i WHERE NOT EXISTS (SELECT 1 FROM staff x"
+     "   WHERE x.email = i.email AND x.school_id = i.school_id"
+     "   AND x.left_at IS NULL)"
+     "   RETURNING id),"
+     /* A verified account follows the roster: its school and role. */
+     " accounts AS (UPDATE users u SET role = i.role, school_id = i.school_id,"
+     "   board_id = $1 FROM input i WHERE u.email_canonical = i.email"
+     "   AND u.email_verified AND u.role IN ('teacher', 'ib')"
+     "   AND (u.role <> i.role OR u.school_id IS DISTINCT FROM i.school_id)"
+     "   RETURNING u.id)"
+     " SELECT (SELECT count(*) FROM created), (SELECT count(*) FROM changed),"
+     " (SELECT count(*) FROM input) - (SELECT count(*) FROM created)"
+     "   - (SELECT count(*) FROM changed),"
+     " (SELECT count(*) FROM gone), (SELECT count(*) FROM accounts)",
+     5},
+    {0},
 };
 
 enum db_status
 store_roster_unknown_brins(struct request *r, long long board_id,
-                           const char *const *brins, size_t n,
-                           size_t **unknown, size_t *nunknown)
+                           const char *const *brins, size_t n, size_t **unknown,
+                           size_t *nunknown)
 {
 	char           b[24];
 	const char    *v[2] = {STORE_INT(b, board_id),
@@ -116,7 +116,8 @@ store_roster_import(struct request *r, long long board_id,
 	if (st == DB_OK) {
 		const char *uv[2] = {v[0], v[4]};
 
-		st = db_exec(r->db, r->arena, "roster_unknown_brins", 2, uv, &res);
+		st = db_exec(r->db, r->arena, "roster_unknown_brins", 2, uv,
+		             &res);
 	}
 	if (st == DB_OK && PQntuples(res) > 0) {
 		*nunknown = (size_t)PQntuples(res);

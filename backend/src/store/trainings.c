@@ -5,77 +5,81 @@
 #include "../auth.h"
 
 const struct db_stmt store_trainings_stmts[] = {
-	/* $1 trainer, $2 title, $3 module slug, $4 date, $5 location */
-	{"training_create",
-	 "INSERT INTO trainings (trainer_id, title, module_id, held_on, location)"
-	 " SELECT $1, $2, m.id, $4::date, $5 FROM modules m"
-	 " WHERE m.slug = $3 AND m.active RETURNING id",
-	 5},
-	{"training_list",
-	 "SELECT coalesce(json_agg(json_build_object('id', t.id, 'title', t.title,"
-	 " 'module_slug', m.slug, 'module_title', m.title, 'date', t.held_on,"
-	 " 'location', t.location,"
-	 " 'attendees', (SELECT count(*) FROM training_attendance a"
-	 "   WHERE a.training_id = t.id),"
-	 " 'passed', (SELECT count(*) FROM training_attendance a"
-	 "   WHERE a.training_id = t.id AND a.passed))"
-	 " ORDER BY t.held_on DESC, t.id DESC), '[]')"
-	 " FROM trainings t JOIN modules m ON m.id = t.module_id"
-	 " WHERE t.trainer_id = $1",
-	 1},
-	{"training_owner",
-	 "SELECT trainer_id, module_id FROM trainings WHERE id = $1", 1},
-	{"training_get",
-	 "SELECT json_build_object('id', t.id, 'title', t.title,"
-	 " 'module_slug', m.slug, 'module_title', m.title, 'date', t.held_on,"
-	 " 'location', t.location,"
-	 " 'attendance', (SELECT coalesce(json_agg(json_build_object("
-	 "   'user_id', u.id, 'name', u.name, 'email', u.email,"
-	 "   'passed', a.passed, 'certificate_code', c.code) ORDER BY u.name), '[]')"
-	 "   FROM training_attendance a JOIN users u ON u.id = a.user_id"
-	 "   LEFT JOIN certificates c ON c.id = a.certificate_id"
-	 "   WHERE a.training_id = t.id))"
-	 " FROM trainings t JOIN modules m ON m.id = t.module_id WHERE t.id = $1",
-	 1},
-	{"training_lock",
-	 "SELECT pg_advisory_xact_lock(hashtextextended('training:' || $1::text, 0))",
-	 1},
-	/* The account of each email, when it belongs to active staff of a board
-	 * linked to the trainer; NULL otherwise. $1 trainer, $2 emails */
-	{"training_attendees",
-	 "SELECT (SELECT u.id FROM users u WHERE u.email_canonical = i.email"
-	 "   AND EXISTS (SELECT 1 FROM staff st"
-	 "   JOIN schools s ON s.id = st.school_id"
-	 "   JOIN trainer_boards tb ON tb.board_id = s.board_id"
-	 "   AND tb.trainer_id = $1"
-	 "   WHERE st.left_at IS NULL AND st.email = i.email))"
-	 " FROM unnest($2::text[]) WITH ORDINALITY AS i(email, ord) ORDER BY ord",
-	 2},
-	/* Same lock key as quiz attempts, so a pass here and a pass online
-	 * cannot both issue a certificate. */
-	{"certificate_lock",
-	 "SELECT pg_advisory_xact_lock(hashtextextended($1::text || ':' || $2::text, 0))",
-	 2},
-	/* $1 user, $2 module, $3 new code, $4 trainer, $5 training, $6 passed */
-	{"attendance_record",
-	 "WITH valid AS (SELECT id FROM certificates WHERE user_id = $1"
-	 "   AND module_id = $2 AND expires_at > now()"
-	 "   ORDER BY expires_at DESC LIMIT 1),"
-	 " ins AS (INSERT INTO certificates (code, user_id, module_id,"
-	 "   module_version, expires_at, issued_by)"
-	 "   SELECT $3, $1::bigint, m.id, m.version,"
-	 "   now() + make_interval(months => m.validity_months), $4::bigint"
-	 "   FROM modules m WHERE m.id = $2 AND $6::boolean"
-	 "   AND NOT EXISTS (SELECT 1 FROM valid) RETURNING id)"
-	 " INSERT INTO training_attendance (training_id, user_id, passed,"
-	 "   certificate_id) VALUES ($5, $1, $6, CASE WHEN $6::boolean THEN"
-	 "   coalesce((SELECT id FROM ins), (SELECT id FROM valid)) END)"
-	 " ON CONFLICT (training_id, user_id) DO UPDATE SET passed = EXCLUDED.passed,"
-	 "   certificate_id = coalesce(EXCLUDED.certificate_id,"
-	 "   training_attendance.certificate_id), recorded_at = now()"
-	 " RETURNING (SELECT count(*) FROM ins)",
-	 6},
-	{0},
+    /* $1 trainer, $2 title, $3 module slug, $4 date, $5 location */
+    {"training_create",
+     "INSERT INTO trainings (trainer_id, title, module_id, held_on, location)"
+     " SELECT $1, $2, m.id, $4::date, $5 FROM modules m"
+     " WHERE m.slug = $3 AND m.active RETURNING id",
+     5},
+    {"training_list",
+     "SELECT coalesce(json_agg(json_build_object('id', t.id, 'title', t.title,"
+     " 'module_slug', m.slug, 'module_title', m.title, 'date', t.held_on,"
+     " 'location', t.location,"
+     " 'attendees', (SELECT count(*) FROM training_attendance a"
+     "   WHERE a.training_id = t.id),"
+     " 'passed', (SELECT count(*) FROM training_attendance a"
+     "   WHERE a.training_id = t.id AND a.passed))"
+     " ORDER BY t.held_on DESC, t.id DESC), '[]')"
+     " FROM trainings t JOIN modules m ON m.id = t.module_id"
+     " WHERE t.trainer_id = $1",
+     1},
+    {"training_owner",
+     "SELECT trainer_id, module_id FROM trainings WHERE id = $1", 1},
+    {"training_get",
+     "SELECT json_build_object('id', t.id, 'title', t.title,"
+     " 'module_slug', m.slug, 'module_title', m.title, 'date', t.held_on,"
+     " 'location', t.location,"
+     " 'attendance', (SELECT coalesce(json_agg(json_build_object("
+     "   'user_id', u.id, 'name', u.name, 'email', u.email,"
+     "   'passed', a.passed, 'certificate_code', c.code) ORDER BY u.name), "
+     "'[]')"
+     "   FROM training_attendance a JOIN users u ON u.id = a.user_id"
+     "   LEFT JOIN certificates c ON c.id = a.certificate_id"
+     "   WHERE a.training_id = t.id))"
+     " FROM trainings t JOIN modules m ON m.id = t.module_id WHERE t.id = $1",
+     1},
+    {"training_lock",
+     "SELECT pg_advisory_xact_lock(hashtextextended('training:' || $1::text, "
+     "0))",
+     1},
+    /* The account of each email, when it belongs to active staff of a board
+     * linked to the trainer; NULL otherwise. $1 trainer, $2 emails */
+    {"training_attendees",
+     "SELECT (SELECT u.id FROM users u WHERE u.email_canonical = i.email"
+     "   AND EXISTS (SELECT 1 FROM staff st"
+     "   JOIN schools s ON s.id = st.school_id"
+     "   JOIN trainer_boards tb ON tb.board_id = s.board_id"
+     "   AND tb.trainer_id = $1"
+     "   WHERE st.left_at IS NULL AND st.email = i.email))"
+     " FROM unnest($2::text[]) WITH ORDINALITY AS i(email, ord) ORDER BY ord",
+     2},
+    /* Same lock key as quiz attempts, so a pass here and a pass online
+     * cannot both issue a certificate. */
+    {"certificate_lock",
+     "SELECT pg_advisory_xact_lock(hashtextextended($1::text || ':' || "
+     "$2::text, 0))",
+     2},
+    /* $1 user, $2 module, $3 new code, $4 trainer, $5 training, $6 passed */
+    {"attendance_record",
+     "WITH valid AS (SELECT id FROM certificates WHERE user_id = $1"
+     "   AND module_id = $2 AND expires_at > now()"
+     "   ORDER BY expires_at DESC LIMIT 1),"
+     " ins AS (INSERT INTO certificates (code, user_id, module_id,"
+     "   module_version, expires_at, issued_by)"
+     "   SELECT $3, $1::bigint, m.id, m.version,"
+     "   now() + make_interval(months => m.validity_months), $4::bigint"
+     "   FROM modules m WHERE m.id = $2 AND $6::boolean"
+     "   AND NOT EXISTS (SELECT 1 FROM valid) RETURNING id)"
+     " INSERT INTO training_attendance (training_id, user_id, passed,"
+     "   certificate_id) VALUES ($5, $1, $6, CASE WHEN $6::boolean THEN"
+     "   coalesce((SELECT id FROM ins), (SELECT id FROM valid)) END)"
+     " ON CONFLICT (training_id, user_id) DO UPDATE SET passed = "
+     "EXCLUDED.passed,"
+     "   certificate_id = coalesce(EXCLUDED.certificate_id,"
+     "   training_attendance.certificate_id), recorded_at = now()"
+     " RETURNING (SELECT count(*) FROM ins)",
+     6},
+    {0},
 };
 
 enum db_status
@@ -86,7 +90,8 @@ store_training_create(struct request *r, const char *title, const char *slug,
 	const char    *v[5] = {STORE_INT(tb, r->user->id), title, slug, date,
 	                       location};
 	PGresult      *res;
-	enum db_status st = db_exec_row(r->db, r->arena, "training_create", 5, v, &res);
+	enum db_status st =
+	    db_exec_row(r->db, r->arena, "training_create", 5, v, &res);
 
 	if (st != DB_OK)
 		return st;
@@ -97,10 +102,9 @@ store_training_create(struct request *r, const char *title, const char *slug,
 enum db_status
 store_training_list_json(struct request *r, const char **json)
 {
-	char           tb[24];
-	const char    *v[1] = {STORE_INT(tb, r->user->id)};
-	return db_exec_value(r->db, r->arena, "training_list", 1, v,
-	                     json);
+	char        tb[24];
+	const char *v[1] = {STORE_INT(tb, r->user->id)};
+	return db_exec_value(r->db, r->arena, "training_list", 1, v, json);
 }
 
 enum db_status
@@ -110,7 +114,8 @@ store_training_owner(struct request *r, long long id, long long *trainer_id,
 	char           ib[24];
 	const char    *v[1] = {STORE_INT(ib, id)};
 	PGresult      *res;
-	enum db_status st = db_exec_row(r->db, r->arena, "training_owner", 1, v, &res);
+	enum db_status st =
+	    db_exec_row(r->db, r->arena, "training_owner", 1, v, &res);
 
 	if (st != DB_OK)
 		return st;
@@ -122,10 +127,9 @@ store_training_owner(struct request *r, long long id, long long *trainer_id,
 enum db_status
 store_training_get_json(struct request *r, long long id, const char **json)
 {
-	char           ib[24];
-	const char    *v[1] = {STORE_INT(ib, id)};
-	return db_exec_value(r->db, r->arena, "training_get", 1, v,
-	                     json);
+	char        ib[24];
+	const char *v[1] = {STORE_INT(ib, id)};
+	return db_exec_value(r->db, r->arena, "training_get", 1, v, json);
 }
 
 enum db_status
@@ -148,7 +152,8 @@ store_attendance_record(struct request *r, long long training_id,
 	if (st == DB_OK)
 		st = db_exec(r->db, r->arena, "training_lock", 1, lv, NULL);
 	if (st == DB_OK)
-		st = db_exec(r->db, r->arena, "training_attendees", 2, av, &users);
+		st = db_exec(r->db, r->arena, "training_attendees", 2, av,
+		             &users);
 	for (size_t i = 0; st == DB_OK && i < n; i++) {
 		if (db_is_null(users, (int)i, 0)) {
 			*refused = (long long)i;
@@ -172,7 +177,8 @@ store_attendance_record(struct request *r, long long training_id,
 		v[5] = passed[i] ? "true" : "false";
 		st = db_exec(r->db, r->arena, "certificate_lock", 2, kv, NULL);
 		if (st == DB_OK)
-			st = db_exec(r->db, r->arena, "attendance_record", 6, v, &res);
+			st = db_exec(r->db, r->arena, "attendance_record", 6, v,
+			             &res);
 		if (st == DB_OK)
 			*issued += db_int(res, 0, 0);
 	}
