@@ -22,12 +22,12 @@ struct arena_block {
 
 struct arena_cleanup {
 	struct arena_cleanup *next;
-	void (*fn)(void *);
-	void *ptr;
+	void                (*fn)(void *);
+	void                 *ptr;
 };
 
 static struct arena_block *block_new(size_t size);
-static void                oom(size_t n) __attribute__((noreturn));
+static void oom(size_t n) __attribute__((noreturn));
 
 static void
 oom(size_t n)
@@ -74,8 +74,7 @@ arena_alloc(struct arena *a, size_t n)
 		oom(n);
 	off = (b->used + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
 	if (off > b->size || b->size - off < n) {
-		/* Grow geometrically, but give a big request a block of its
-		 * own. */
+		/* Grow geometrically, but give a big request a block of its own. */
 		want = a->first->size;
 		while (want < n)
 			want *= 2;

@@ -8,10 +8,10 @@ struct arena_block;
 struct arena_cleanup;
 
 struct arena {
-	struct arena_block   *first; /* kept across resets */
+	struct arena_block   *first;   /* kept across resets */
 	struct arena_block   *current;
 	struct arena_cleanup *cleanups;
-	size_t                total; /* bytes handed out since the last reset */
+	size_t                total;   /* bytes handed out since the last reset */
 };
 
 /* Prepares an arena whose first block holds `size` bytes. Aborts on OOM. */
@@ -29,7 +29,7 @@ void *arena_alloc(struct arena *a, size_t n);
 char *arena_strdup(struct arena *a, const char *s);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_printf(struct arena *a, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+	__attribute__((format(printf, 2, 3)));
 
 /*
  * Registers fn(ptr) to run at the next reset, before the memory goes, in

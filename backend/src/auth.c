@@ -20,18 +20,18 @@ static int claim_int(json_t *payload, const char *name, long long *out);
 /* Passwords people pick when told "at least 12 characters".  Compared
  * case-insensitively. */
 static const char *const common_passwords[] = {
-    "123456789012",     "1234567890123", "12345678901234", "123456789abc",
-    "000000000000",     "111111111111",  "aaaaaaaaaaaa",   "abcdefghijkl",
-    "abcdefgh1234",     "qwertyuiopas",  "qwertyuiop12",   "qwerty123456",
-    "1qaz2wsx3edc",     "password1234",  "password123!",   "passwordpassword",
-    "wachtwoord12",     "wachtwoord123", "wachtwoord1234", "wachtwoord!!",
-    "welkomwelkom",     "welkom123456",  "welkom12345!",   "zomer2024zomer",
-    "iloveyou1234",     "letmein12345",  "administrator",  "changeme1234",
-    "leerkracht12",     "leerkracht123", "basisschool1",   "basisschool12",
-    "basisschool123",   "onderwijs123",  "school123456",   "schooljaar12",
-    "voetbal12345",     "ajax12345678",  "feyenoord123",   "nederland123",
-    "trustno1trustno1", "monkeymonkey",  "sunshine1234",   "princess1234",
-    "dragon123456",     "football1234",  "baseball1234",   "superman1234",
+	"123456789012", "1234567890123", "12345678901234", "123456789abc",
+	"000000000000", "111111111111", "aaaaaaaaaaaa", "abcdefghijkl",
+	"abcdefgh1234", "qwertyuiopas", "qwertyuiop12", "qwerty123456",
+	"1qaz2wsx3edc", "password1234", "password123!", "passwordpassword",
+	"wachtwoord12", "wachtwoord123", "wachtwoord1234", "wachtwoord!!",
+	"welkomwelkom", "welkom123456", "welkom12345!", "zomer2024zomer",
+	"iloveyou1234", "letmein12345", "administrator", "changeme1234",
+	"leerkracht12", "leerkracht123", "basisschool1", "basisschool12",
+	"basisschool123", "onderwijs123", "school123456", "schooljaar12",
+	"voetbal12345", "ajax12345678", "feyenoord123", "nederland123",
+	"trustno1trustno1", "monkeymonkey", "sunshine1234", "princess1234",
+	"dragon123456", "football1234", "baseball1234", "superman1234",
 };
 
 long long
@@ -193,8 +193,8 @@ out:
 int
 auth_password_hash(const char *password, char out[crypto_pwhash_STRBYTES])
 {
-	return crypto_pwhash_str(out, password, strlen(password),
-	                         AUTH_PWHASH_OPS, AUTH_PWHASH_MEM);
+	return crypto_pwhash_str(out, password, strlen(password), AUTH_PWHASH_OPS,
+	                         AUTH_PWHASH_MEM);
 }
 
 bool
@@ -212,8 +212,8 @@ auth_password_problem(const char *password)
 		return "Het wachtwoord moet minstens 12 tekens lang zijn.";
 	if (strlen(password) > AUTH_PASSWORD_MAX)
 		return "Het wachtwoord is te lang.";
-	for (size_t i = 0;
-	     i < sizeof(common_passwords) / sizeof(common_passwords[0]); i++)
+	for (size_t i = 0; i < sizeof(common_passwords) / sizeof(common_passwords[0]);
+	     i++)
 		if (strcasecmp(password, common_passwords[i]) == 0)
 			return "Dit wachtwoord is te bekend; kies een ander.";
 	return NULL;

@@ -9,13 +9,13 @@
 
 #include "arena.h"
 
-#define AUTH_TOKEN_MAX 4096
+#define AUTH_TOKEN_MAX   4096
 #define AUTH_HS256_SIG_CHARS 43 /* base64url of 32 bytes, no padding */
-#define AUTH_JTI_LEN 32         /* hex characters */
-#define AUTH_CODE_LEN 22        /* base64url of 128 random bits */
+#define AUTH_JTI_LEN     32   /* hex characters */
+#define AUTH_CODE_LEN    22   /* base64url of 128 random bits */
 #define AUTH_PASSWORD_MIN 12
 #define AUTH_PASSWORD_MAX 1024
-#define AUTH_CLOCK_SKEW 60
+#define AUTH_CLOCK_SKEW  60
 
 /* argon2id with 19 MiB and 2 passes: OWASP's floor and api.md's, and small
  * enough that a worker stays under 32 MiB while it hashes. */

@@ -33,11 +33,11 @@
 #define PAGE_W 841.89f
 #define PAGE_H 595.28f
 
-#define QR_QUIET 4         /* white modules around the symbol (ISO 18004) */
-#define BLOCK_LINES_MAX 32 /* more than any box on the page can hold */
-#define LEADING 1.2f       /* line distance as a multiple of the size */
-#define CAP_HEIGHT 0.72f   /* Helvetica cap height, in em */
-#define DATE_MAX 32        /* "30 september 2026" and then some */
+#define QR_QUIET        4     /* white modules around the symbol (ISO 18004) */
+#define BLOCK_LINES_MAX 32    /* more than any box on the page can hold */
+#define LEADING         1.2f  /* line distance as a multiple of the size */
+#define CAP_HEIGHT      0.72f /* Helvetica cap height, in em */
+#define DATE_MAX        32    /* "30 september 2026" and then some */
 
 enum align {
 	ALIGN_LEFT,
@@ -68,7 +68,7 @@ struct block {
 	float       size;
 	size_t      nlines;
 	struct line lines[BLOCK_LINES_MAX];
-	bool        cut;                         /* last line is in tail */
+	bool        cut;                        /* last line is in tail */
 	char        tail[CERTPDF_FIELD_MAX + 2]; /* room for the ellipsis */
 };
 
@@ -98,26 +98,27 @@ struct doc {
 	HPDF_STATUS detail;
 };
 
-static void   on_error(HPDF_STATUS error_no, HPDF_STATUS detail_no,
-                       void *user_data);
-static int    utf8_next(const unsigned char **pp, uint32_t *cp);
-static int    to_cp1252(const char *in, char *out, size_t outlen);
-static int    digits(const char *s, int n, int *v);
-static int    parse_stamp(const char *s, struct stamp *t);
-static int    load_text(const char *in, char *out, size_t outlen);
-static int    load_fields(const struct certpdf *c, struct fields *f);
-static int    face_load(struct doc *d, struct face *f, const char *name);
-static float  text_width(const struct face *f, float size, const char *s,
-                         size_t n);
+static void on_error(HPDF_STATUS error_no, HPDF_STATUS detail_no,
+                     void *user_data);
+static int  utf8_next(const unsigned char **pp, uint32_t *cp);
+static int  to_cp1252(const char *in, char *out, size_t outlen);
+static int  digits(const char *s, int n, int *v);
+static int  parse_stamp(const char *s, struct stamp *t);
+static int  load_text(const char *in, char *out, size_t outlen);
+static int  load_fields(const struct certpdf *c, struct fields *f);
+static int  face_load(struct doc *d, struct face *f, const char *name);
+static float text_width(const struct face *f, float size, const char *s,
+                        size_t n);
 static size_t wrap(const struct face *f, const char *s, size_t n, float size,
                    float maxw, struct line *lines, size_t max);
-static void   fit(const struct face *f, const char *s, const struct box *bx,
-                  float max_size, float single_min, float min_size,
-                  struct block *b);
-static void draw_line(struct doc *d, const struct face *f, float size, float x,
-                      float y, enum align al, const char *s, size_t n);
-static void draw_text(struct doc *d, const struct face *f, float size, float x,
-                      float y, enum align al, const char *s);
+static void fit(const struct face *f, const char *s, const struct box *bx,
+                float max_size, float single_min, float min_size,
+                struct block *b);
+static void draw_line(struct doc *d, const struct face *f, float size,
+                      float x, float y, enum align al, const char *s,
+                      size_t n);
+static void draw_text(struct doc *d, const struct face *f, float size,
+                      float x, float y, enum align al, const char *s);
 static void draw_block(struct doc *d, const struct face *f, const char *s,
                        const struct block *b, const struct box *bx,
                        enum align al, bool top);
@@ -126,13 +127,14 @@ static void draw_field(struct doc *d, const struct face *f, const char *s,
                        float max_size, float single_min, float min_size);
 static void draw_qr(struct doc *d, const QRcode *qr, float x, float y,
                     float size);
-static int  draw_page(struct doc *d, const struct fields *f, const QRcode *qr);
+static int  draw_page(struct doc *d, const struct fields *f,
+                      const QRcode *qr);
 static int  set_info(struct doc *d, const struct fields *f);
 static int  save(struct doc *d, unsigned char **out, size_t *out_len);
 
 static const char *const month_names[12] = {
-    "januari", "februari", "maart",     "april",   "mei",      "juni",
-    "juli",    "augustus", "september", "oktober", "november", "december",
+	"januari", "februari", "maart",     "april",   "mei",      "juni",
+	"juli",    "augustus", "september", "oktober", "november", "december",
 };
 
 /* The code points Windows-1252 puts in 0x80-0x9F, where Latin-1 has none. */
@@ -140,13 +142,13 @@ static const struct {
 	uint16_t      cp;
 	unsigned char byte;
 } cp1252_extra[] = {
-    {0x20AC, 0x80}, {0x201A, 0x82}, {0x0192, 0x83}, {0x201E, 0x84},
-    {0x2026, 0x85}, {0x2020, 0x86}, {0x2021, 0x87}, {0x02C6, 0x88},
-    {0x2030, 0x89}, {0x0160, 0x8A}, {0x2039, 0x8B}, {0x0152, 0x8C},
-    {0x017D, 0x8E}, {0x2018, 0x91}, {0x2019, 0x92}, {0x201C, 0x93},
-    {0x201D, 0x94}, {0x2022, 0x95}, {0x2013, 0x96}, {0x2014, 0x97},
-    {0x02DC, 0x98}, {0x2122, 0x99}, {0x0161, 0x9A}, {0x203A, 0x9B},
-    {0x0153, 0x9C}, {0x017E, 0x9E}, {0x0178, 0x9F},
+	{ 0x20AC, 0x80 }, { 0x201A, 0x82 }, { 0x0192, 0x83 }, { 0x201E, 0x84 },
+	{ 0x2026, 0x85 }, { 0x2020, 0x86 }, { 0x2021, 0x87 }, { 0x02C6, 0x88 },
+	{ 0x2030, 0x89 }, { 0x0160, 0x8A }, { 0x2039, 0x8B }, { 0x0152, 0x8C },
+	{ 0x017D, 0x8E }, { 0x2018, 0x91 }, { 0x2019, 0x92 }, { 0x201C, 0x93 },
+	{ 0x201D, 0x94 }, { 0x2022, 0x95 }, { 0x2013, 0x96 }, { 0x2014, 0x97 },
+	{ 0x02DC, 0x98 }, { 0x2122, 0x99 }, { 0x0161, 0x9A }, { 0x203A, 0x9B },
+	{ 0x0153, 0x9C }, { 0x017E, 0x9E }, { 0x0178, 0x9F },
 };
 
 /*
@@ -158,24 +160,24 @@ static const struct {
 	const char *base;
 	const char *composed;
 } cp1252_compose[] = {
-    {0x0300, "AEIOUaeiou", "\xC0\xC8\xCC\xD2\xD9\xE0\xE8\xEC\xF2\xF9"},
-    {0x0301, "AEIOUYaeiouy",
-     "\xC1\xC9\xCD\xD3\xDA\xDD\xE1\xE9\xED\xF3\xFA\xFD"},
-    {0x0302, "AEIOUaeiou", "\xC2\xCA\xCE\xD4\xDB\xE2\xEA\xEE\xF4\xFB"},
-    {0x0303, "ANOano", "\xC3\xD1\xD5\xE3\xF1\xF5"},
-    {0x0308, "AEIOUYaeiouy",
-     "\xC4\xCB\xCF\xD6\xDC\x9F\xE4\xEB\xEF\xF6\xFC\xFF"},
-    {0x030A, "Aa", "\xC5\xE5"},
-    {0x030C, "SZsz", "\x8A\x8E\x9A\x9E"},
-    {0x0327, "Cc", "\xC7\xE7"},
+	{ 0x0300, "AEIOUaeiou", "\xC0\xC8\xCC\xD2\xD9\xE0\xE8\xEC\xF2\xF9" },
+	{ 0x0301, "AEIOUYaeiouy",
+	  "\xC1\xC9\xCD\xD3\xDA\xDD\xE1\xE9\xED\xF3\xFA\xFD" },
+	{ 0x0302, "AEIOUaeiou", "\xC2\xCA\xCE\xD4\xDB\xE2\xEA\xEE\xF4\xFB" },
+	{ 0x0303, "ANOano", "\xC3\xD1\xD5\xE3\xF1\xF5" },
+	{ 0x0308, "AEIOUYaeiouy",
+	  "\xC4\xCB\xCF\xD6\xDC\x9F\xE4\xEB\xEF\xF6\xFC\xFF" },
+	{ 0x030A, "Aa", "\xC5\xE5" },
+	{ 0x030C, "SZsz", "\x8A\x8E\x9A\x9E" },
+	{ 0x0327, "Cc", "\xC7\xE7" },
 };
 
 /* Dark teal for frame and heading, near black for the name and dates, grey
  * for the running text, a muted gold for the rules. */
-static const struct rgb col_ink = {0.09f, 0.27f, 0.36f};
-static const struct rgb col_text = {0.12f, 0.12f, 0.12f};
-static const struct rgb col_muted = {0.36f, 0.36f, 0.36f};
-static const struct rgb col_accent = {0.78f, 0.60f, 0.24f};
+static const struct rgb col_ink = { 0.09f, 0.27f, 0.36f };
+static const struct rgb col_text = { 0.12f, 0.12f, 0.12f };
+static const struct rgb col_muted = { 0.36f, 0.36f, 0.36f };
+static const struct rgb col_accent = { 0.78f, 0.60f, 0.24f };
 
 static void
 on_error(HPDF_STATUS error_no, HPDF_STATUS detail_no, void *user_data)
@@ -264,7 +266,7 @@ to_cp1252(const char *in, char *out, size_t outlen)
 				if (hit != NULL) {
 					k = (size_t)(hit - b);
 					out[n - 1] =
-					    cp1252_compose[i].composed[k];
+					        cp1252_compose[i].composed[k];
 					composable = false;
 				}
 				break;
@@ -286,8 +288,8 @@ to_cp1252(const char *in, char *out, size_t outlen)
 			byte = (int)cp;
 		} else {
 			byte = '?';
-			for (i = 0;
-			     i < sizeof(cp1252_extra) / sizeof(cp1252_extra[0]);
+			for (i = 0; i < sizeof(cp1252_extra) /
+			                    sizeof(cp1252_extra[0]);
 			     i++) {
 				if (cp1252_extra[i].cp == cp) {
 					byte = cp1252_extra[i].byte;
@@ -323,8 +325,8 @@ digits(const char *s, int n, int *v)
 static int
 parse_stamp(const char *s, struct stamp *t)
 {
-	static const int mdays[12] = {31, 28, 31, 30, 31, 30,
-	                              31, 31, 30, 31, 30, 31};
+	static const int mdays[12] = { 31, 28, 31, 30, 31, 30,
+		                       31, 31, 30, 31, 30, 31 };
 	const char      *p;
 	int              dim;
 	bool             leap;
@@ -519,8 +521,8 @@ wrap(const struct face *f, const char *s, size_t n, float size, float maxw,
  * that fits the height, else min_size cut with an ellipsis.
  */
 static void
-fit(const struct face *f, const char *s, const struct box *bx, float max_size,
-    float single_min, float min_size, struct block *b)
+fit(const struct face *f, const char *s, const struct box *bx,
+    float max_size, float single_min, float min_size, struct block *b)
 {
 	size_t n = strlen(s), need, room, k;
 	float  size, limit;
@@ -602,7 +604,8 @@ draw_text(struct doc *d, const struct face *f, float size, float x, float y,
  */
 static void
 draw_block(struct doc *d, const struct face *f, const char *s,
-           const struct block *b, const struct box *bx, enum align al, bool top)
+           const struct block *b, const struct box *bx, enum align al,
+           bool top)
 {
 	float  lead = b->size * LEADING;
 	float  height = (float)(b->nlines - 1) * lead + b->size * CAP_HEIGHT;
@@ -664,9 +667,10 @@ draw_qr(struct doc *d, const QRcode *qr, float x, float y, float size)
 			start = col;
 			while (col < w && (r[col] & 1))
 				col++;
-			HPDF_Page_Rectangle(
-			    d->page, x + (float)(QR_QUIET + start) * m, bottom,
-			    (float)(col - start) * m, m);
+			HPDF_Page_Rectangle(d->page,
+			                    x + (float)(QR_QUIET + start) * m,
+			                    bottom, (float)(col - start) * m,
+			                    m);
 		}
 	}
 	HPDF_Page_Fill(d->page);
@@ -678,10 +682,10 @@ draw_page(struct doc *d, const struct fields *f, const QRcode *qr)
 	char       line[CERTPDF_FIELD_MAX + 32];
 	float      cx = PAGE_W / 2;
 	float      qr_size = 116, qr_x = PAGE_W - 52 - qr_size, qr_y = 52;
-	struct box name_box = {90, 352, PAGE_W - 180, 58};
-	struct box title_box = {90, 262, PAGE_W - 180, 52};
-	struct box code_box = {80, 70, 320, 34};
-	struct box url_box = {420, 62, qr_x - 6 - 420, 49};
+	struct box name_box = { 90, 352, PAGE_W - 180, 58 };
+	struct box title_box = { 90, 262, PAGE_W - 180, 52 };
+	struct box code_box = { 80, 70, 320, 34 };
+	struct box url_box = { 420, 62, qr_x - 6 - 420, 49 };
 	HPDF_Page  p = d->page;
 
 	/* Double frame. */
@@ -705,14 +709,14 @@ draw_page(struct doc *d, const struct fields *f, const QRcode *qr)
 	draw_text(d, &d->regular, 15, cx, 424, ALIGN_CENTER,
 	          "Hierbij verklaren wij dat");
 	HPDF_Page_SetRGBFill(p, col_text.r, col_text.g, col_text.b);
-	draw_field(d, &d->bold, f->name, &name_box, ALIGN_CENTER, false, 32, 22,
-	           11);
+	draw_field(d, &d->bold, f->name, &name_box, ALIGN_CENTER, false, 32,
+	           22, 11);
 	HPDF_Page_SetRGBFill(p, col_muted.r, col_muted.g, col_muted.b);
 	draw_text(d, &d->regular, 15, cx, 328, ALIGN_CENTER,
 	          "met goed gevolg de module");
 	HPDF_Page_SetRGBFill(p, col_ink.r, col_ink.g, col_ink.b);
-	draw_field(d, &d->bold, f->title, &title_box, ALIGN_CENTER, false, 22,
-	           16, 9);
+	draw_field(d, &d->bold, f->title, &title_box, ALIGN_CENTER, false,
+	           22, 16, 9);
 	HPDF_Page_SetRGBFill(p, col_muted.r, col_muted.g, col_muted.b);
 	draw_text(d, &d->regular, 15, cx, 238, ALIGN_CENTER, "heeft afgerond.");
 
@@ -729,15 +733,15 @@ draw_page(struct doc *d, const struct fields *f, const QRcode *qr)
 	snprintf(line, sizeof(line), "Geldig tot %s", f->expires);
 	draw_text(d, &d->regular, 12, 80, 116, ALIGN_LEFT, line);
 	snprintf(line, sizeof(line), "Certificaatcode: %s", f->code);
-	draw_field(d, &d->regular, line, &code_box, ALIGN_LEFT, true, 11, 11,
-	           6);
+	draw_field(d, &d->regular, line, &code_box, ALIGN_LEFT, true, 11,
+	           11, 6);
 
 	HPDF_Page_SetRGBFill(p, col_muted.r, col_muted.g, col_muted.b);
 	draw_text(d, &d->regular, 10, qr_x - 6, 120, ALIGN_RIGHT,
 	          "Controleer de echtheid van dit certificaat:");
 	HPDF_Page_SetRGBFill(p, col_ink.r, col_ink.g, col_ink.b);
-	draw_field(d, &d->regular, f->url, &url_box, ALIGN_RIGHT, true, 9.5f, 8,
-	           5);
+	draw_field(d, &d->regular, f->url, &url_box, ALIGN_RIGHT, true, 9.5f,
+	           8, 5);
 
 	draw_qr(d, qr, qr_x, qr_y, qr_size);
 	return d->error == HPDF_OK ? 0 : -1;
@@ -840,7 +844,7 @@ certpdf_render(const struct certpdf *c, unsigned char **out, size_t *out_len)
 	qr = QRcode_encodeString(c->verify_url, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
 	if (qr == NULL) {
 		log_error("certpdf: no QR code for a %zu-byte URL",
-		          strlen(c->verify_url));
+		        strlen(c->verify_url));
 		goto fail;
 	}
 
@@ -862,7 +866,7 @@ certpdf_render(const struct certpdf *c, unsigned char **out, size_t *out_len)
 fail:
 	if (rc == -1 && d.error != HPDF_OK)
 		log_error("certpdf: libhpdf error 0x%04lX detail %lu",
-		          (unsigned long)d.error, (unsigned long)d.detail);
+		        (unsigned long)d.error, (unsigned long)d.detail);
 	if (d.pdf != NULL)
 		HPDF_Free(d.pdf);
 	if (qr != NULL)

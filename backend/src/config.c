@@ -26,47 +26,43 @@ struct setting {
 	const char       *help;
 };
 
-#define S_INT(k, e, f, d, lo, hi, h)                                           \
-	{                                                                      \
-		k, e, SETTING_INT, offsetof(struct config, f), d, lo, hi, h    \
-	}
-#define S_STR(k, e, f, d, h)                                                   \
-	{                                                                      \
-		k, e, SETTING_STRING, offsetof(struct config, f), d, 0, 0, h   \
-	}
+#define S_INT(k, e, f, d, lo, hi, h) \
+	{k, e, SETTING_INT, offsetof(struct config, f), d, lo, hi, h}
+#define S_STR(k, e, f, d, h) \
+	{k, e, SETTING_STRING, offsetof(struct config, f), d, 0, 0, h}
 
 static const struct setting settings[] = {
-    S_STR("access-log", "HGKM_ACCESS_LOG", access_log, "-",
-          "access log file, - for stderr"),
-    S_STR("database-url", "HGKM_DATABASE_URL", database_url, "",
-          "libpq connection string"),
-    S_STR("error-log", "HGKM_ERROR_LOG", error_log, "-",
-          "error log file, - for stderr"),
-    S_STR("jwt-secret-file", "HGKM_JWT_SECRET_FILE", jwt_secret_file, "",
-          "file holding the HS256 secret (at least 32 bytes); "
-          "HGKM_JWT_SECRET overrides it"),
-    S_STR("mail-from", "HGKM_MAIL_FROM", mail_from,
-          "HGKM leerplatform <noreply@localhost>", "From: of mail we send"),
-    S_STR("media-dir", "HGKM_MEDIA_DIR", media_dir, "var/run/media",
-          "directory of uploaded scenario media (content-addressed)"),
-    S_STR("public-url", "HGKM_PUBLIC_URL", public_url, "http://127.0.0.1:8080",
-          "public base URL, for verification links"),
-    S_INT("register-limit", "HGKM_REGISTER_LIMIT", register_limit, "20", 1,
-          1000000, "registrations per client address per hour"),
-    S_STR("reports-database-url", "HGKM_REPORTS_DATABASE_URL",
-          reports_database_url, "",
-          "libpq connection string for the board and region reports "
-          "(a streaming replica); empty: the database-url connection"),
-    S_STR("sendmail", "HGKM_SENDMAIL", sendmail, "/usr/sbin/sendmail -t -i",
-          "sendmail-compatible command that reads one mail on stdin"),
-    S_STR("socket", "HGKM_SOCKET", socket, "var/run/run/hgkm.sock",
-          "unix socket that nginx talks FastCGI to"),
-    S_INT("statement-timeout", "HGKM_STATEMENT_TIMEOUT", statement_timeout,
-          "5000", 100, 600000, "database statement timeout, milliseconds"),
-    S_INT("token-ttl", "HGKM_TOKEN_TTL", token_ttl, "43200", 60, 43200,
-          "token lifetime, seconds (at most 12 hours)"),
-    S_INT("workers", "HGKM_WORKERS", workers, "0", 0, 256,
-          "FastCGI worker processes; 0 means four per core"),
+	S_STR("access-log", "HGKM_ACCESS_LOG", access_log, "-",
+	      "access log file, - for stderr"),
+	S_STR("database-url", "HGKM_DATABASE_URL", database_url, "",
+	      "libpq connection string"),
+	S_STR("error-log", "HGKM_ERROR_LOG", error_log, "-",
+	      "error log file, - for stderr"),
+	S_STR("jwt-secret-file", "HGKM_JWT_SECRET_FILE", jwt_secret_file, "",
+	      "file holding the HS256 secret (at least 32 bytes); "
+	      "HGKM_JWT_SECRET overrides it"),
+	S_STR("mail-from", "HGKM_MAIL_FROM", mail_from,
+	      "HGKM leerplatform <noreply@localhost>", "From: of mail we send"),
+	S_STR("media-dir", "HGKM_MEDIA_DIR", media_dir, "var/run/media",
+	      "directory of uploaded scenario media (content-addressed)"),
+	S_STR("public-url", "HGKM_PUBLIC_URL", public_url,
+	      "http://127.0.0.1:8080", "public base URL, for verification links"),
+	S_INT("register-limit", "HGKM_REGISTER_LIMIT", register_limit, "20", 1,
+	      1000000, "registrations per client address per hour"),
+	S_STR("reports-database-url", "HGKM_REPORTS_DATABASE_URL",
+	      reports_database_url, "",
+	      "libpq connection string for the board and region reports "
+	      "(a streaming replica); empty: the database-url connection"),
+	S_STR("sendmail", "HGKM_SENDMAIL", sendmail, "/usr/sbin/sendmail -t -i",
+	      "sendmail-compatible command that reads one mail on stdin"),
+	S_STR("socket", "HGKM_SOCKET", socket, "var/run/run/hgkm.sock",
+	      "unix socket that nginx talks FastCGI to"),
+	S_INT("statement-timeout", "HGKM_STATEMENT_TIMEOUT", statement_timeout,
+	      "5000", 100, 600000, "database statement timeout, milliseconds"),
+	S_INT("token-ttl", "HGKM_TOKEN_TTL", token_ttl, "43200", 60, 43200,
+	      "token lifetime, seconds (at most 12 hours)"),
+	S_INT("workers", "HGKM_WORKERS", workers, "0", 0, 256,
+	      "FastCGI worker processes; 0 means four per core"),
 };
 
 #define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
@@ -90,8 +86,7 @@ set_value(struct config *c, const struct setting *s, const char *value,
 		if (errno != 0 || end == value || *end != '\0' || v < s->min ||
 		    v > s->max) {
 			fprintf(stderr,
-			        "config: bad value for %s (%s): \"%s\" (want "
-			        "%ld..%ld)\n",
+			        "config: bad value for %s (%s): \"%s\" (want %ld..%ld)\n",
 			        s->key, origin, value, s->min, s->max);
 			return -1;
 		}
@@ -99,8 +94,8 @@ set_value(struct config *c, const struct setting *s, const char *value,
 		return 0;
 	}
 	if (strlen(value) > 4096) {
-		fprintf(stderr, "config: value for %s (%s) is too long\n",
-		        s->key, origin);
+		fprintf(stderr, "config: value for %s (%s) is too long\n", s->key,
+		        origin);
 		return -1;
 	}
 	/* A later source (environment, option) replaces an earlier one. */
@@ -127,16 +122,14 @@ load_secret(struct config *c)
 	} else if (c->jwt_secret_file[0] != '\0') {
 		fd = open(c->jwt_secret_file, O_RDONLY | O_CLOEXEC);
 		if (fd < 0) {
-			fprintf(stderr,
-			        "config: cannot open jwt-secret-file %s: %s\n",
+			fprintf(stderr, "config: cannot open jwt-secret-file %s: %s\n",
 			        c->jwt_secret_file, strerror(errno));
 			return -1;
 		}
 		n = read(fd, c->jwt_key, sizeof(c->jwt_key));
 		close(fd);
 		if (n < 0) {
-			fprintf(stderr,
-			        "config: cannot read jwt-secret-file %s\n",
+			fprintf(stderr, "config: cannot read jwt-secret-file %s\n",
 			        c->jwt_secret_file);
 			return -1;
 		}
@@ -147,15 +140,13 @@ load_secret(struct config *c)
 	/* libjwt 1.10 accepts alg "none" whenever the key is empty, and HS256
 	 * wants at least 256 bits: refuse to start without a real secret. */
 	if (c->jwt_key_len < CONFIG_JWT_MIN) {
-		fprintf(stderr,
-		        "config: the JWT secret must be at least %d bytes "
+		fprintf(stderr, "config: the JWT secret must be at least %d bytes "
 		        "(HGKM_JWT_SECRET or jwt-secret-file), got %zu\n",
 		        CONFIG_JWT_MIN, c->jwt_key_len);
 		return -1;
 	}
 	if (c->jwt_key_len > CONFIG_JWT_MAX) {
-		fprintf(stderr,
-		        "config: the JWT secret must be at most %d bytes\n",
+		fprintf(stderr, "config: the JWT secret must be at most %d bytes\n",
 		        CONFIG_JWT_MAX);
 		return -1;
 	}
@@ -175,16 +166,14 @@ config_load(struct config *c, int argc, char **argv)
 	for (i = 0; i < NSETTINGS; i++) {
 		const char *v = getenv(settings[i].env);
 
-		if (v != NULL &&
-		    set_value(c, &settings[i], v, settings[i].env) < 0)
+		if (v != NULL && set_value(c, &settings[i], v, settings[i].env) < 0)
 			return -1;
 	}
 	for (a = 1; a < argc; a++) {
 		const char *arg = argv[a];
 
 		if (strncmp(arg, "--", 2) != 0) {
-			fprintf(stderr, "config: unexpected argument \"%s\"\n",
-			        arg);
+			fprintf(stderr, "config: unexpected argument \"%s\"\n", arg);
 			return -1;
 		}
 		for (i = 0; i < NSETTINGS; i++)
@@ -195,8 +184,7 @@ config_load(struct config *c, int argc, char **argv)
 			return -1;
 		}
 		if (a + 1 >= argc) {
-			fprintf(stderr, "config: option %s needs a value\n",
-			        arg);
+			fprintf(stderr, "config: option %s needs a value\n", arg);
 			return -1;
 		}
 		if (set_value(c, &settings[i], argv[++a], arg) < 0)
@@ -218,8 +206,7 @@ config_free(struct config *c)
 {
 	for (size_t i = 0; i < NSETTINGS; i++)
 		if (settings[i].type == SETTING_STRING) {
-			char **field =
-			    (char **)(void *)((char *)c + settings[i].offset);
+			char **field = (char **)(void *)((char *)c + settings[i].offset);
 
 			free(*field);
 			*field = NULL;
@@ -238,8 +225,7 @@ config_log(const struct config *c)
 			         *(const int *)(const void *)field);
 		else if (strstr(settings[i].key, "database-url") != NULL)
 			log_info("config %s = %s", settings[i].key,
-			         strstr(*(char *const *)(const void *)field,
-			                "password")
+			         strstr(*(char *const *)(const void *)field, "password")
 			             ? "(set, contains a password: masked)"
 			             : *(char *const *)(const void *)field);
 		else

@@ -8,7 +8,7 @@
 #define CONFIG_JWT_MAX 512
 
 struct config {
-	int           workers; /* 0 until resolved: 4 per core */
+	int           workers;           /* 0 until resolved: 4 per core */
 	char         *socket;
 	char         *database_url;
 	char         *reports_database_url; /* "" = use database_url */
@@ -19,8 +19,8 @@ struct config {
 	char         *public_url;
 	char         *error_log;
 	char         *access_log;
-	int           register_limit; /* registrations per address per hour */
-	int           token_ttl;      /* seconds, at most 12 hours */
+	int           register_limit;    /* registrations per address per hour */
+	int           token_ttl;         /* seconds, at most 12 hours */
 	int           statement_timeout; /* milliseconds */
 	unsigned char jwt_key[CONFIG_JWT_MAX];
 	size_t        jwt_key_len;

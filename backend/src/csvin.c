@@ -361,10 +361,7 @@ csvin_echo(char *dst, size_t dstsz, const char *s)
 		/* Stop before a character that would not fit whole: a cut one
 		 * would make the message invalid UTF-8. */
 		if ((c & 0xC0) != 0x80) {
-			size_t need = c < 0x80   ? 1
-			              : c < 0xE0 ? 2
-			              : c < 0xF0 ? 3
-			                         : 4;
+			size_t need = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
 
 			if (o + need + 4 >= dstsz)
 				break;

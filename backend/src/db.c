@@ -14,12 +14,13 @@
 #include "log.h"
 
 #define DB_CONNECT_DEADLINE_US 1000000LL
-#define DB_RETRY_INTERVAL_US 250000LL
+#define DB_RETRY_INTERVAL_US   250000LL
 
 static enum db_status connect_with_deadline(struct db *db);
 static enum db_status prepare_all(struct db *db);
-static enum db_status map_failure(struct db *db, PGresult *r, const char *what);
-static void           clear_cb(void *p);
+static enum db_status map_failure(struct db *db, PGresult *r,
+                                  const char *what);
+static void clear_cb(void *p);
 
 long long
 db_now_us(void)
@@ -31,8 +32,8 @@ db_now_us(void)
 }
 
 void
-db_init(struct db *db, const char *conninfo,
-        const struct db_stmt *const *tables, int statement_timeout)
+db_init(struct db *db, const char *conninfo, const struct db_stmt *const *tables,
+        int statement_timeout)
 {
 	memset(db, 0, sizeof(*db));
 	db->conninfo = conninfo;
@@ -44,7 +45,7 @@ db_init(struct db *db, const char *conninfo,
 static enum db_status
 connect_with_deadline(struct db *db)
 {
-	long long deadline = db_now_us() + DB_CONNECT_DEADLINE_US;
+	long long                 deadline = db_now_us() + DB_CONNECT_DEADLINE_US;
 	PostgresPollingStatusType st = PGRES_POLLING_WRITING;
 	PGconn                   *c = PQconnectStart(db->conninfo);
 
@@ -90,8 +91,7 @@ prepare_all(struct db *db)
 	PQclear(r);
 	for (const struct db_stmt *const *t = db->tables; *t != NULL; t++) {
 		for (const struct db_stmt *s = *t; s->name != NULL; s++) {
-			r = PQprepare(db->conn, s->name, s->sql, s->nparams,
-			              NULL);
+			r = PQprepare(db->conn, s->name, s->sql, s->nparams, NULL);
 			if (PQresultStatus(r) != PGRES_COMMAND_OK)
 				return map_failure(db, r, s->name);
 			PQclear(r);
@@ -141,32 +141,29 @@ clear_cb(void *p)
 static enum db_status
 map_failure(struct db *db, PGresult *r, const char *what)
 {
-	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	const char    *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
 	enum db_status st;
 
 	if (db->conn == NULL || PQstatus(db->conn) == CONNECTION_BAD ||
-	    (state != NULL &&
-	     (strncmp(state, "08", 2) == 0 || strncmp(state, "57P", 3) == 0))) {
+	    (state != NULL && (strncmp(state, "08", 2) == 0 ||
+	                       strncmp(state, "57P", 3) == 0))) {
 		log_error("db: %s: connection lost: %s", what,
 		          PQerrorMessage(db->conn));
 		st = DB_UNAVAILABLE;
 	} else if (state != NULL && strcmp(state, "23505") == 0) {
 		st = DB_CONFLICT;
 	} else if (state != NULL && strcmp(state, "40001") == 0) {
-		/* Serialization failure; on a hot standby also a query
-		 * cancelled by a conflict with recovery: worth a retry, not a
-		 * bug. */
+		/* Serialization failure; on a hot standby also a query cancelled
+		 * by a conflict with recovery: worth a retry, not a bug. */
 		log_error("db: %s: %s", what, PQresultErrorMessage(r));
 		st = DB_UNAVAILABLE;
 	} else if (state != NULL && strcmp(state, "57014") == 0) {
-		/* Statement timeout: the database is too busy, not the input
-		 * bad. */
+		/* Statement timeout: the database is too busy, not the input bad. */
 		log_error("db: %s: statement timeout", what);
 		st = DB_UNAVAILABLE;
 	} else {
 		log_error("db: %s failed: %s%s", what, state ? state : "",
-		          r ? PQresultErrorMessage(r)
-		            : PQerrorMessage(db->conn));
+		          r ? PQresultErrorMessage(r) : PQerrorMessage(db->conn));
 		st = DB_ERROR;
 	}
 	PQclear(r);
@@ -294,9 +291,7 @@ db_is_null(const PGresult *res, int row, int col)
 long long
 db_int(const PGresult *res, int row, int col)
 {
-	return PQgetisnull(res, row, col)
-	           ? 0
-	           : strtoll(PQgetvalue(res, row, col), NULL, 10);
+	return PQgetisnull(res, row, col) ? 0 : strtoll(PQgetvalue(res, row, col), NULL, 10);
 }
 
 char *

@@ -52,7 +52,8 @@ enum db_status db_ensure(struct db *db);
  * Errors are logged here, once; callers only map the status.
  */
 enum db_status db_exec(struct db *db, struct arena *a, const char *name,
-                       int nparams, const char *const *values, PGresult **res);
+                       int nparams, const char *const *values,
+                       PGresult **res);
 
 /* Like db_exec for a statement that returns one row: DB_NOT_FOUND when it
  * returns none. */

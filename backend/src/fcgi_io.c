@@ -52,8 +52,8 @@ fcgi_read_params(FCGX_Request *fr, struct request *r)
 	r->remote_addr = param(fr, r, "REMOTE_ADDR");
 	https = FCGX_GetParam("HTTPS", fr->envp);
 	r->https = https != NULL && strcasecmp(https, "on") == 0;
-	r->content_length = http_parse_content_length(
-	    FCGX_GetParam("CONTENT_LENGTH", fr->envp));
+	r->content_length =
+	    http_parse_content_length(FCGX_GetParam("CONTENT_LENGTH", fr->envp));
 	if (r->method == NULL)
 		r->method = "GET";
 	if (r->path == NULL)
@@ -108,8 +108,7 @@ fcgi_send(FCGX_Request *fr, const struct request *r, const struct response *res)
 	                 http_status_text(res->status)) < 0)
 		return -1;
 	if (res->content_type != NULL)
-		FCGX_FPrintF(fr->out, "Content-Type: %s\r\n",
-		             res->content_type);
+		FCGX_FPrintF(fr->out, "Content-Type: %s\r\n", res->content_type);
 	for (int i = 0; i < res->nheaders; i++) {
 		FCGX_FPrintF(fr->out, "%s: %s\r\n", res->headers[i].name,
 		             res->headers[i].value);

@@ -104,36 +104,21 @@ const char *
 http_status_text(int status)
 {
 	switch (status) {
-	case 200:
-		return "OK";
-	case 201:
-		return "Created";
-	case 204:
-		return "No Content";
-	case 400:
-		return "Bad Request";
-	case 401:
-		return "Unauthorized";
-	case 403:
-		return "Forbidden";
-	case 404:
-		return "Not Found";
-	case 405:
-		return "Method Not Allowed";
-	case 409:
-		return "Conflict";
-	case 413:
-		return "Payload Too Large";
-	case 415:
-		return "Unsupported Media Type";
-	case 429:
-		return "Too Many Requests";
-	case 500:
-		return "Internal Server Error";
-	case 503:
-		return "Service Unavailable";
-	default:
-		return "Unknown";
+	case 200: return "OK";
+	case 201: return "Created";
+	case 204: return "No Content";
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 409: return "Conflict";
+	case 413: return "Payload Too Large";
+	case 415: return "Unsupported Media Type";
+	case 429: return "Too Many Requests";
+	case 500: return "Internal Server Error";
+	case 503: return "Service Unavailable";
+	default:  return "Unknown";
 	}
 }
 
@@ -175,8 +160,7 @@ http_cookie_get(struct arena *a, const char *header, const char *name)
 			const char *v = p + nlen + 1;
 			size_t      vlen = (size_t)(end - v);
 
-			while (vlen > 0 &&
-			       (v[vlen - 1] == ' ' || v[vlen - 1] == '\t'))
+			while (vlen > 0 && (v[vlen - 1] == ' ' || v[vlen - 1] == '\t'))
 				vlen--;
 			if (vlen >= 2 && v[0] == '"' && v[vlen - 1] == '"') {
 				v++;
@@ -243,8 +227,7 @@ http_query_get(struct arena *a, const char *query, const char *name)
 						return NULL;
 					hi = hexval(v[1]);
 					lo = hexval(v[2]);
-					if (hi < 0 || lo < 0 ||
-					    (hi == 0 && lo == 0))
+					if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
 						return NULL;
 					out[o++] = (char)(hi * 16 + lo);
 					v += 2;

@@ -8,9 +8,9 @@
 
 #include "arena.h"
 
-#define HTTP_MAX_HEADERS 8
-#define HTTP_MAX_PARAMS 4
-#define HTTP_BODY_LIMIT (1024 * 1024) /* default for JSON endpoints */
+#define HTTP_MAX_HEADERS   8
+#define HTTP_MAX_PARAMS    4
+#define HTTP_BODY_LIMIT    (1024 * 1024) /* default for JSON endpoints */
 
 struct db;
 struct config;
@@ -39,9 +39,9 @@ struct request {
 	const struct route  *route;
 
 	const char *method;
-	const char *path;         /* DOCUMENT_URI: normalised by nginx */
-	const char *query;        /* may be "" */
-	const char *content_type; /* NULL when absent */
+	const char *path;           /* DOCUMENT_URI: normalised by nginx */
+	const char *query;          /* may be "" */
+	const char *content_type;   /* NULL when absent */
 	const char *authorization;
 	const char *cookie;
 	const char *origin;
@@ -49,16 +49,16 @@ struct request {
 	bool        https;
 	long long   content_length; /* -1 when absent or empty */
 
-	const char *body; /* NUL-terminated; NULL when none */
+	const char *body;           /* NUL-terminated; NULL when none */
 	size_t      body_len;
 
 	const char *params[HTTP_MAX_PARAMS]; /* {} captures of the route */
 	int         nparams;
 
-	json_t      *json; /* parsed body of JSON routes, arena-owned */
-	struct user *user; /* NULL on public routes */
-	const char  *token_jti;
-	long long    token_exp;
+	json_t     *json;           /* parsed body of JSON routes, arena-owned */
+	struct user *user;          /* NULL on public routes */
+	const char *token_jti;
+	long long   token_exp;
 };
 
 struct http_header {
@@ -67,7 +67,7 @@ struct http_header {
 };
 
 struct response {
-	int                status; /* 0 until a handler answers */
+	int                status;  /* 0 until a handler answers */
 	const char        *content_type;
 	const char        *body;
 	size_t             body_len;

@@ -25,7 +25,7 @@ json_depth(const json_t *v, int limit)
 	if (limit <= 0)
 		return 1;
 	if (json_is_array(v)) {
-		json_array_foreach (v, i, child) {
+		json_array_foreach(v, i, child) {
 			d = json_depth(child, limit - 1);
 			if (d > max)
 				max = d;
@@ -33,7 +33,7 @@ json_depth(const json_t *v, int limit)
 				break;
 		}
 	} else if (json_is_object(v)) {
-		json_object_foreach ((json_t *)v, k, child) {
+		json_object_foreach((json_t *)v, k, child) {
 			d = json_depth(child, limit - 1);
 			if (d > max)
 				max = d;

@@ -34,8 +34,8 @@ enum json_field {
  * Reads string field `key` of `obj` into *out (borrowed from obj).  Length
  * is counted in UTF-8 characters and must lie in [min, max].
  */
-enum json_field json_get_string(const json_t *obj, const char *key, size_t min,
-                                size_t max, const char **out);
+enum json_field json_get_string(const json_t *obj, const char *key,
+                                size_t min, size_t max, const char **out);
 
 /* The number of UTF-8 characters of a valid UTF-8 string. */
 size_t json_utf8_chars(const char *s);

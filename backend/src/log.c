@@ -17,10 +17,10 @@
 static int error_fd = STDERR_FILENO;
 static int access_fd = STDERR_FILENO;
 
-static int    open_log(const char *path, int *fd);
+static int open_log(const char *path, int *fd);
 static size_t stamp(char *buf, size_t len);
-static void   vlog(const char *level, const char *fmt, va_list ap)
-    __attribute__((format(printf, 2, 0)));
+static void vlog(const char *level, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 
 static int
 open_log(const char *path, int *fd)
@@ -71,8 +71,7 @@ vlog(const char *level, const char *fmt, va_list ap)
 		n += (size_t)m;
 	m = vsnprintf(line + n, sizeof(line) - n, fmt, ap);
 	if (m > 0)
-		n += (size_t)m < sizeof(line) - n ? (size_t)m
-		                                  : sizeof(line) - n - 1;
+		n += (size_t)m < sizeof(line) - n ? (size_t)m : sizeof(line) - n - 1;
 	if (n >= sizeof(line) - 1)
 		n = sizeof(line) - 2;
 	line[n++] = '\n';
@@ -108,21 +107,19 @@ log_access(const char *method, const char *path, int status, long long micros,
 	char   line[LOG_LINE], safe[512];
 	size_t n, o = 0;
 
-	for (const char *p = path ? path : "-";
-	     *p != '\0' && o < sizeof(safe) - 5; p++) {
+	for (const char *p = path ? path : "-"; *p != '\0' && o < sizeof(safe) - 5;
+	     p++) {
 		unsigned char c = (unsigned char)*p;
 
 		if (c < 0x20 || c == 0x7f || c == ' ' || c == '"')
-			o += (size_t)snprintf(safe + o, sizeof(safe) - o,
-			                      "%%%02X", c);
+			o += (size_t)snprintf(safe + o, sizeof(safe) - o, "%%%02X", c);
 		else
 			safe[o++] = (char)c;
 	}
 	safe[o] = '\0';
 	n = stamp(line, sizeof(line));
-	n += (size_t)snprintf(
-	    line + n, sizeof(line) - n, "%s %s %d %lldus user=%lld\n",
-	    method ? method : "-", safe, status, micros, user_id);
+	n += (size_t)snprintf(line + n, sizeof(line) - n, "%s %s %d %lldus user=%lld\n",
+	                      method ? method : "-", safe, status, micros, user_id);
 	if (n >= sizeof(line))
 		n = sizeof(line) - 1;
 	if (write(access_fd, line, n) < 0) {

@@ -32,10 +32,10 @@ static volatile sig_atomic_t got_term;
  * last one the mailer. */
 static pid_t *children;
 
-static void  on_term(int sig);
+static void on_term(int sig);
 static pid_t spawn(const struct config *c, int fd);
-static void  child_exit(int status) __attribute__((noreturn));
-static void  stop_all(pid_t *pids, int n);
+static void child_exit(int status) __attribute__((noreturn));
+static void stop_all(pid_t *pids, int n);
 
 static void
 on_term(int sig)
@@ -175,12 +175,9 @@ main(int argc, char **argv)
 		children[i] = 0;
 		if (got_term)
 			break;
-		if (WIFEXITED(status) &&
-		    WEXITSTATUS(status) == WORKER_EXIT_FATAL) {
-			log_error(
-			    "master: worker %d cannot run with this database; "
-			    "stopping",
-			    (int)pid);
+		if (WIFEXITED(status) && WEXITSTATUS(status) == WORKER_EXIT_FATAL) {
+			log_error("master: worker %d cannot run with this database; "
+			          "stopping", (int)pid);
 			rc = 1;
 			break;
 		}
@@ -188,8 +185,7 @@ main(int argc, char **argv)
 		          (int)pid, WIFSIGNALED(status) ? "signal" : "exit",
 		          WIFSIGNALED(status) ? WTERMSIG(status)
 		                              : WEXITSTATUS(status));
-		children[i] =
-		    i == c.workers ? spawn_mailer(&c, fd) : spawn(&c, fd);
+		children[i] = i == c.workers ? spawn_mailer(&c, fd) : spawn(&c, fd);
 	}
 	stop_all(children, c.workers + 1);
 	free(children);

@@ -68,9 +68,9 @@ struct roster {
 	struct roster_error *errors;
 	size_t               n_errors; /* at most ROSTER_ERRORS_MAX */
 	size_t               dropped;  /* errors beyond ROSTER_ERRORS_MAX */
-	struct roster_brin  *brins; /* every well-formed BRIN, in line order */
+	struct roster_brin  *brins;    /* every well-formed BRIN, in line order */
 	size_t               n_brins;
-	struct roster_block *pool; /* private: backs the strings */
+	struct roster_block *pool;     /* private: backs the strings */
 };
 
 /*

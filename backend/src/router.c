@@ -3,8 +3,8 @@
 
 #include <string.h>
 
-static int match_pattern(struct arena *a, const char *pattern, const char *path,
-                         const char **params, int *nparams);
+static int match_pattern(struct arena *a, const char *pattern,
+                         const char *path, const char **params, int *nparams);
 
 /* Returns 1 on a match, filling the captures; 0 otherwise. */
 static int
@@ -24,8 +24,7 @@ match_pattern(struct arena *a, const char *pattern, const char *path,
 			    n >= HTTP_MAX_PARAMS)
 				return 0;
 			if (params != NULL)
-				params[n] =
-				    arena_strndup(a, s, (size_t)(end - s));
+				params[n] = arena_strndup(a, s, (size_t)(end - s));
 			n++;
 			s = end;
 			p += 2;
@@ -57,15 +56,13 @@ router_match(const struct route *routes, size_t n, struct arena *a,
 		if (!match_pattern(a, routes[i].pattern, path, NULL, NULL))
 			continue;
 		if (strcmp(routes[i].method, method) == 0) {
-			match_pattern(a, routes[i].pattern, path, params,
-			              nparams);
+			match_pattern(a, routes[i].pattern, path, params, nparams);
 			*found = &routes[i];
 			return ROUTER_FOUND;
 		}
 		path_matched = 1;
 		if (strstr(methods, routes[i].method) == NULL &&
-		    strlen(methods) + strlen(routes[i].method) + 3 <
-		        sizeof(methods)) {
+		    strlen(methods) + strlen(routes[i].method) + 3 < sizeof(methods)) {
 			if (methods[0] != '\0')
 				strcat(methods, ", ");
 			strcat(methods, routes[i].method);
@@ -85,12 +82,12 @@ router_role_bit(const char *role)
 		const char *name;
 		unsigned    bit;
 	} roles[] = {
-	    {"teacher", ROLE_TEACHER},
-	    {"ib", ROLE_IB},
-	    {"trainer", ROLE_TRAINER},
-	    {"board_admin", ROLE_BOARD_ADMIN},
-	    {"region_viewer", ROLE_REGION_VIEWER},
-	    {"admin", ROLE_ADMIN},
+		{"teacher", ROLE_TEACHER},
+		{"ib", ROLE_IB},
+		{"trainer", ROLE_TRAINER},
+		{"board_admin", ROLE_BOARD_ADMIN},
+		{"region_viewer", ROLE_REGION_VIEWER},
+		{"admin", ROLE_ADMIN},
 	};
 
 	if (role == NULL)

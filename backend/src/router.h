@@ -8,33 +8,32 @@
 
 /* Roles as bits, so that a route lists who may call it. */
 enum {
-	ROLE_TEACHER = 1 << 0,
-	ROLE_IB = 1 << 1,
-	ROLE_TRAINER = 1 << 2,
-	ROLE_BOARD_ADMIN = 1 << 3,
+	ROLE_TEACHER       = 1 << 0,
+	ROLE_IB            = 1 << 1,
+	ROLE_TRAINER       = 1 << 2,
+	ROLE_BOARD_ADMIN   = 1 << 3,
 	ROLE_REGION_VIEWER = 1 << 4,
-	ROLE_ADMIN = 1 << 5,
-	ROLE_ANY = (1 << 6) - 1,
-	ROLE_LEARNER = ROLE_TEACHER | ROLE_IB,
+	ROLE_ADMIN         = 1 << 5,
+	ROLE_ANY           = (1 << 6) - 1,
+	ROLE_LEARNER       = ROLE_TEACHER | ROLE_IB,
 };
 
 /* Route flags. */
 enum {
 	ROUTE_JSON_BODY = 1 << 0, /* body must be a JSON object (415, 400) */
-	ROUTE_NO_BODY = 1 << 1,   /* a body is ignored, never read */
-	ROUTE_NO_DB = 1 << 2,     /* answers without the database */
-	ROUTE_CSV_BODY = 1 << 3,  /* body must be text/csv (415), read raw */
-	ROUTE_RAW_BODY =
-	    1 << 4, /* body read raw; the handler checks its type */
+	ROUTE_NO_BODY   = 1 << 1, /* a body is ignored, never read */
+	ROUTE_NO_DB     = 1 << 2, /* answers without the database */
+	ROUTE_CSV_BODY  = 1 << 3, /* body must be text/csv (415), read raw */
+	ROUTE_RAW_BODY  = 1 << 4, /* body read raw; the handler checks its type */
 };
 
 typedef void (*route_handler)(struct request *, struct response *);
 
 struct route {
 	const char   *method;
-	const char   *pattern; /* "/api/v1/modules/{}"; {} is one segment */
+	const char   *pattern;    /* "/api/v1/modules/{}"; {} is one segment */
 	route_handler handler;
-	unsigned      roles; /* 0: public; else the roles allowed */
+	unsigned      roles;      /* 0: public; else the roles allowed */
 	unsigned      flags;
 	size_t        body_limit; /* 0: HTTP_BODY_LIMIT */
 };

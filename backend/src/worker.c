@@ -25,7 +25,7 @@ static volatile sig_atomic_t stopping;
 
 static void on_term(int sig);
 static void handle(FCGX_Request *fr, struct request *r, struct response *res);
-static int  authenticate(struct request *r, struct response *res);
+static int authenticate(struct request *r, struct response *res);
 static bool origin_ok(const struct request *r);
 
 static void
@@ -65,9 +65,8 @@ authenticate(struct request *r, struct response *res)
 
 	token = http_bearer_token(r->arena, r->authorization);
 	if (token == NULL) {
-		token =
-		    http_cookie_get(r->arena, r->cookie,
-		                    r->https ? "__Host-session" : "session");
+		token = http_cookie_get(r->arena, r->cookie,
+		                        r->https ? "__Host-session" : "session");
 		from_cookie = token != NULL;
 	}
 	if (token == NULL ||
@@ -116,8 +115,7 @@ handle(FCGX_Request *fr, struct request *r, struct response *res)
 	switch (router_match(app_routes, app_routes_count, r->arena, r->method,
 	                     r->path, &route, r->params, &r->nparams, &allow)) {
 	case ROUTER_NOT_FOUND:
-		http_error(r, res, 404, "not_found",
-		           "Deze pagina bestaat niet.");
+		http_error(r, res, 404, "not_found", "Deze pagina bestaat niet.");
 		return;
 	case ROUTER_METHOD_NOT_ALLOWED:
 		http_header_add(r, res, "Allow", allow);
@@ -130,8 +128,7 @@ handle(FCGX_Request *fr, struct request *r, struct response *res)
 	r->route = route;
 	limit = route->body_limit ? route->body_limit : HTTP_BODY_LIMIT;
 	if (r->content_length == -2) {
-		http_error(r, res, 400, "bad_request",
-		           "Ongeldige Content-Length.");
+		http_error(r, res, 400, "bad_request", "Ongeldige Content-Length.");
 		return;
 	}
 	if ((route->flags & ROUTE_NO_BODY) == 0 &&
@@ -150,16 +147,14 @@ handle(FCGX_Request *fr, struct request *r, struct response *res)
 	if (route->flags & (ROUTE_CSV_BODY | ROUTE_RAW_BODY)) {
 		if ((route->flags & ROUTE_CSV_BODY) &&
 		    !http_is_type(r->content_type, "text/csv")) {
-			http_error(
-			    r, res, 415, "unsupported_media_type",
-			    "Stuur een CSV-bestand (Content-Type: text/csv).");
+			http_error(r, res, 415, "unsupported_media_type",
+			           "Stuur een CSV-bestand (Content-Type: text/csv).");
 			return;
 		}
 		st = fcgi_read_body(fr, r, limit);
 		if (st != 0) {
-			http_error(r, res, st,
-			           st == 413 ? "payload_too_large"
-			                     : "bad_request",
+			http_error(r, res, st, st == 413 ? "payload_too_large"
+			                                 : "bad_request",
 			           st == 413 ? "Het bestand is te groot."
 			                     : "Het verzoek is onvolledig.");
 			return;
@@ -167,26 +162,22 @@ handle(FCGX_Request *fr, struct request *r, struct response *res)
 	}
 	if (route->flags & ROUTE_JSON_BODY) {
 		if (!http_is_json_type(r->content_type)) {
-			http_error(
-			    r, res, 415, "unsupported_media_type",
-			    "Stuur JSON (Content-Type: application/json).");
+			http_error(r, res, 415, "unsupported_media_type",
+			           "Stuur JSON (Content-Type: application/json).");
 			return;
 		}
 		st = fcgi_read_body(fr, r, limit);
 		if (st != 0) {
-			http_error(r, res, st,
-			           st == 413 ? "payload_too_large"
-			                     : "bad_request",
+			http_error(r, res, st, st == 413 ? "payload_too_large"
+			                                 : "bad_request",
 			           st == 413 ? "Het verzoek is te groot."
 			                     : "Het verzoek is onvolledig.");
 			return;
 		}
-		r->json =
-		    json_parse_object(r->arena, r->body, r->body_len, &why);
+		r->json = json_parse_object(r->arena, r->body, r->body_len, &why);
 		if (r->json == NULL) {
-			http_error(
-			    r, res, 400, "invalid_json",
-			    arena_printf(r->arena, "Ongeldige JSON: %s", why));
+			http_error(r, res, 400, "invalid_json",
+			           arena_printf(r->arena, "Ongeldige JSON: %s", why));
 			return;
 		}
 	}
@@ -209,13 +200,11 @@ worker_run(const struct config *c, int listen_fd)
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	db_init(&db, c->database_url, store_all_statements,
-	        c->statement_timeout);
+	db_init(&db, c->database_url, store_all_statements, c->statement_timeout);
 	st = db_ensure(&db);
 	if (st == DB_ERROR) {
-		log_error(
-		    "worker: the database schema does not fit this build; "
-		    "apply the migrations in sql/");
+		log_error("worker: the database schema does not fit this build; "
+		          "apply the migrations in sql/");
 		return WORKER_EXIT_FATAL;
 	}
 	if (FCGX_InitRequest(&fr, listen_fd, 0) != 0)
@@ -233,8 +222,7 @@ worker_run(const struct config *c, int listen_fd)
 		r.config = c;
 		handle(&fr, &r, &res);
 		if (res.status == 0) {
-			/* A handler without an answer is a bug; it logged why.
-			 */
+			/* A handler without an answer is a bug; it logged why. */
 			memset(&res, 0, sizeof(res));
 			http_error(&r, &res, 500, "internal",
 			           "Er ging iets mis aan onze kant.");

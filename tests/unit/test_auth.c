@@ -12,12 +12,12 @@
 
 static const unsigned char KEY[] = "0123456789abcdef0123456789abcdef-test";
 #define KEYLEN (sizeof(KEY) - 1)
-#define NOW 1800000000LL
-#define TTL 43200
+#define NOW    1800000000LL
+#define TTL    43200
 
 static struct arena a;
 
-static void  b64(const void *in, size_t len, char *out, size_t outlen);
+static void b64(const void *in, size_t len, char *out, size_t outlen);
 static char *forge(const char *header, const char *payload, const char *alg);
 
 static void
@@ -84,19 +84,15 @@ test_roundtrip(void **state)
 	tok = auth_token_issue(&a, KEY, KEYLEN, 42, NOW, TTL, &c);
 	assert_non_null(tok);
 	assert_int_equal(strlen(c.jti), AUTH_JTI_LEN);
-	assert_int_equal(auth_token_verify(KEY, KEYLEN, tok, NOW + 10, TTL, &v),
-	                 0);
+	assert_int_equal(auth_token_verify(KEY, KEYLEN, tok, NOW + 10, TTL, &v), 0);
 	assert_int_equal(v.user_id, 42);
 	assert_int_equal(v.exp, NOW + TTL);
 	assert_string_equal(v.jti, c.jti);
 	/* Expired one second after exp, and under another key. */
-	assert_int_equal(
-	    auth_token_verify(KEY, KEYLEN, tok, NOW + TTL, TTL, &v), -1);
-	assert_int_equal(
-	    auth_token_verify(
-	        (const unsigned char *)"another key of at least 32 bytes!!", 34,
-	        tok, NOW, TTL, &v),
-	    -1);
+	assert_int_equal(auth_token_verify(KEY, KEYLEN, tok, NOW + TTL, TTL, &v), -1);
+	assert_int_equal(auth_token_verify((const unsigned char *)
+	                                   "another key of at least 32 bytes!!",
+	                                   34, tok, NOW, TTL, &v), -1);
 	/* A short key is refused outright (libjwt would allow alg none). */
 	assert_int_equal(auth_token_verify(KEY, 16, tok, NOW, TTL, &v), -1);
 }
@@ -108,64 +104,51 @@ test_hostile_tokens(void **state)
 		const char *what, *header, *payload, *alg;
 		int         ok;
 	} cases[] = {
-	    {"valid", "{\"alg\":\"HS256\",\"typ\":\"JWT\"}",
-	     "{\"sub\":\"7\",\"jti\":\"0123456789abcdef\",\"iat\":1800000000,"
-	     "\"exp\":1800003600}",
-	     "HS256", 1},
-	    {"alg none", "{\"alg\":\"none\",\"typ\":\"JWT\"}",
-	     "{\"sub\":\"7\",\"jti\":\"0123456789abcdef\",\"iat\":1800000000,"
-	     "\"exp\":1800003600}",
-	     "none", 0},
-	    {"HS512 same key", "{\"alg\":\"HS512\",\"typ\":\"JWT\"}",
-	     "{\"sub\":\"7\",\"jti\":\"0123456789abcdef\",\"iat\":1800000000,"
-	     "\"exp\":1800003600}",
-	     "HS512", 0},
-	    {"lower-case alg", "{\"alg\":\"hs256\",\"typ\":\"JWT\"}",
-	     "{\"sub\":\"7\",\"jti\":\"0123456789abcdef\",\"iat\":1800000000,"
-	     "\"exp\":1800003600}",
-	     "HS256", 0},
-	    {"exp missing", "{\"alg\":\"HS256\",\"typ\":\"JWT\"}",
-	     "{\"sub\":\"7\",\"jti\":\"0123456789abcdef\",\"iat\":1800000000}",
-	     "HS256", 0},
-	    {"exp string", "{\"alg\":\"HS256\",\"typ\":\"JWT\"}",
-	     "{\"sub\":\"7\",\"jti\":\"0123456789abcdef\",\"iat\":1800000000,"
-	     "\"exp\":\"1800003600\"}",
-	     "HS256", 0},
-	    {"exp real", "{\"alg\":\"HS256\",\"typ\":\"JWT\"}",
-	     "{\"sub\":\"7\",\"jti\":\"0123456789abcdef\",\"iat\":1800000000,"
-	     "\"exp\":1800003600.5}",
-	     "HS256", 0},
-	    {"expired", "{\"alg\":\"HS256\",\"typ\":\"JWT\"}",
-	     "{\"sub\":\"7\",\"jti\":\"0123456789abcdef\",\"iat\":1790000000,"
-	     "\"exp\":1799999999}",
-	     "HS256", 0},
-	    {"exp too far", "{\"alg\":\"HS256\",\"typ\":\"JWT\"}",
-	     "{\"sub\":\"7\",\"jti\":\"0123456789abcdef\",\"iat\":1800000000,"
-	     "\"exp\":4611686018427387904}",
-	     "HS256", 0},
-	    {"iat in the future", "{\"alg\":\"HS256\",\"typ\":\"JWT\"}",
-	     "{\"sub\":\"7\",\"jti\":\"0123456789abcdef\",\"iat\":1800009999,"
-	     "\"exp\":1800003600}",
-	     "HS256", 0},
-	    {"sub not a number", "{\"alg\":\"HS256\",\"typ\":\"JWT\"}",
-	     "{\"sub\":\"7x\",\"jti\":\"0123456789abcdef\",\"iat\":1800000000,"
-	     "\"exp\":1800003600}",
-	     "HS256", 0},
-	    {"sub integer", "{\"alg\":\"HS256\",\"typ\":\"JWT\"}",
-	     "{\"sub\":7,\"jti\":\"0123456789abcdef\",\"iat\":1800000000,"
-	     "\"exp\":1800003600}",
-	     "HS256", 0},
-	    {"jti missing", "{\"alg\":\"HS256\",\"typ\":\"JWT\"}",
-	     "{\"sub\":\"7\",\"iat\":1800000000,\"exp\":1800003600}", "HS256",
-	     0},
+		{"valid", "{\"alg\":\"HS256\",\"typ\":\"JWT\"}",
+		 "{\"sub\":\"7\",\"jti\":\"0123456789abcdef\",\"iat\":1800000000,"
+		 "\"exp\":1800003600}", "HS256", 1},
+		{"alg none", "{\"alg\":\"none\",\"typ\":\"JWT\"}",
+		 "{\"sub\":\"7\",\"jti\":\"0123456789abcdef\",\"iat\":1800000000,"
+		 "\"exp\":1800003600}", "none", 0},
+		{"HS512 same key", "{\"alg\":\"HS512\",\"typ\":\"JWT\"}",
+		 "{\"sub\":\"7\",\"jti\":\"0123456789abcdef\",\"iat\":1800000000,"
+		 "\"exp\":1800003600}", "HS512", 0},
+		{"lower-case alg", "{\"alg\":\"hs256\",\"typ\":\"JWT\"}",
+		 "{\"sub\":\"7\",\"jti\":\"0123456789abcdef\",\"iat\":1800000000,"
+		 "\"exp\":1800003600}", "HS256", 0},
+		{"exp missing", "{\"alg\":\"HS256\",\"typ\":\"JWT\"}",
+		 "{\"sub\":\"7\",\"jti\":\"0123456789abcdef\",\"iat\":1800000000}",
+		 "HS256", 0},
+		{"exp string", "{\"alg\":\"HS256\",\"typ\":\"JWT\"}",
+		 "{\"sub\":\"7\",\"jti\":\"0123456789abcdef\",\"iat\":1800000000,"
+		 "\"exp\":\"1800003600\"}", "HS256", 0},
+		{"exp real", "{\"alg\":\"HS256\",\"typ\":\"JWT\"}",
+		 "{\"sub\":\"7\",\"jti\":\"0123456789abcdef\",\"iat\":1800000000,"
+		 "\"exp\":1800003600.5}", "HS256", 0},
+		{"expired", "{\"alg\":\"HS256\",\"typ\":\"JWT\"}",
+		 "{\"sub\":\"7\",\"jti\":\"0123456789abcdef\",\"iat\":1790000000,"
+		 "\"exp\":1799999999}", "HS256", 0},
+		{"exp too far", "{\"alg\":\"HS256\",\"typ\":\"JWT\"}",
+		 "{\"sub\":\"7\",\"jti\":\"0123456789abcdef\",\"iat\":1800000000,"
+		 "\"exp\":4611686018427387904}", "HS256", 0},
+		{"iat in the future", "{\"alg\":\"HS256\",\"typ\":\"JWT\"}",
+		 "{\"sub\":\"7\",\"jti\":\"0123456789abcdef\",\"iat\":1800009999,"
+		 "\"exp\":1800003600}", "HS256", 0},
+		{"sub not a number", "{\"alg\":\"HS256\",\"typ\":\"JWT\"}",
+		 "{\"sub\":\"7x\",\"jti\":\"0123456789abcdef\",\"iat\":1800000000,"
+		 "\"exp\":1800003600}", "HS256", 0},
+		{"sub integer", "{\"alg\":\"HS256\",\"typ\":\"JWT\"}",
+		 "{\"sub\":7,\"jti\":\"0123456789abcdef\",\"iat\":1800000000,"
+		 "\"exp\":1800003600}", "HS256", 0},
+		{"jti missing", "{\"alg\":\"HS256\",\"typ\":\"JWT\"}",
+		 "{\"sub\":\"7\",\"iat\":1800000000,\"exp\":1800003600}", "HS256", 0},
 	};
 	struct auth_claims c;
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		char *tok =
-		    forge(cases[i].header, cases[i].payload, cases[i].alg);
-		int rc = auth_token_verify(KEY, KEYLEN, tok, NOW, TTL, &c);
+		char *tok = forge(cases[i].header, cases[i].payload, cases[i].alg);
+		int   rc = auth_token_verify(KEY, KEYLEN, tok, NOW, TTL, &c);
 
 		if ((rc == 0) != cases[i].ok)
 			fail_msg("%s: verify gave %d", cases[i].what, rc);
@@ -184,17 +167,12 @@ test_token_shape(void **state)
 	/* Tamper with the payload, keep the signature. */
 	tampered = arena_strdup(&a, tok);
 	tampered[strchr(tampered, '.') - tampered + 3] ^= 1;
-	assert_int_equal(auth_token_verify(KEY, KEYLEN, tampered, NOW, TTL, &c),
-	                 -1);
+	assert_int_equal(auth_token_verify(KEY, KEYLEN, tampered, NOW, TTL, &c), -1);
 	assert_int_equal(auth_token_verify(KEY, KEYLEN, "", NOW, TTL, &c), -1);
-	assert_int_equal(auth_token_verify(KEY, KEYLEN, "a.b", NOW, TTL, &c),
-	                 -1);
-	assert_int_equal(
-	    auth_token_verify(KEY, KEYLEN, "a.b.c.d", NOW, TTL, &c), -1);
-	assert_int_equal(
-	    auth_token_verify(KEY, KEYLEN, "a b.c.d", NOW, TTL, &c), -1);
-	assert_int_equal(auth_token_verify(KEY, KEYLEN, NULL, NOW, TTL, &c),
-	                 -1);
+	assert_int_equal(auth_token_verify(KEY, KEYLEN, "a.b", NOW, TTL, &c), -1);
+	assert_int_equal(auth_token_verify(KEY, KEYLEN, "a.b.c.d", NOW, TTL, &c), -1);
+	assert_int_equal(auth_token_verify(KEY, KEYLEN, "a b.c.d", NOW, TTL, &c), -1);
+	assert_int_equal(auth_token_verify(KEY, KEYLEN, NULL, NOW, TTL, &c), -1);
 	memset(big, 'A', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
 	big[10] = '.';
@@ -214,27 +192,24 @@ test_token_shape(void **state)
 		    arena_printf(&a, ".%.*s.%s", (int)plen, pay, sig)));
 		assert_false(auth_token_shape_ok(
 		    arena_printf(&a, "%.*s..%s", (int)hlen, tok, sig)));
-		assert_false(auth_token_shape_ok(arena_printf(
-		    &a, "%.*s.%.*s.", (int)hlen, tok, (int)plen, pay)));
 		assert_false(auth_token_shape_ok(
-		    arena_printf(&a, "%.*s.%.*s.%.42s", (int)hlen, tok,
-		                 (int)plen, pay, sig)));
+		    arena_printf(&a, "%.*s.%.*s.", (int)hlen, tok, (int)plen, pay)));
+		assert_false(auth_token_shape_ok(arena_printf(
+		    &a, "%.*s.%.*s.%.42s", (int)hlen, tok, (int)plen, pay, sig)));
 		assert_false(auth_token_shape_ok(arena_printf(
 		    &a, "%.*s.%.*s.%sA", (int)hlen, tok, (int)plen, pay, sig)));
 		assert_false(auth_token_shape_ok(".."));
 		assert_false(auth_token_shape_ok(NULL));
-		assert_int_equal(
-		    auth_token_verify(
-		        KEY, KEYLEN,
-		        arena_printf(&a, "%.*s..%s", (int)hlen, tok, sig), NOW,
-		        TTL, &c),
-		    -1);
+		assert_int_equal(auth_token_verify(KEY, KEYLEN,
+		                                   arena_printf(&a, "%.*s..%s",
+		                                                (int)hlen, tok, sig),
+		                                   NOW, TTL, &c),
+		                 -1);
 	}
 	/* "=" padding appended to the signature is refused. */
 	assert_int_equal(auth_token_verify(KEY, KEYLEN,
-	                                   arena_printf(&a, "%s=", tok), NOW,
-	                                   TTL, &c),
-	                 -1);
+	                                   arena_printf(&a, "%s=", tok), NOW, TTL,
+	                                   &c), -1);
 }
 
 static void
@@ -250,8 +225,8 @@ test_passwords(void **state)
 	assert_false(auth_password_verify(hash, "correct horse batterx"));
 	assert_null(auth_password_problem("correct horse battery"));
 	assert_non_null(auth_password_problem("short"));
-	assert_non_null(auth_password_problem("elf tekens!")); /* 11 */
-	assert_null(auth_password_problem("twaalf teken"));    /* 12 */
+	assert_non_null(auth_password_problem("elf tekens!"));  /* 11 */
+	assert_null(auth_password_problem("twaalf teken"));     /* 12 */
 	assert_non_null(auth_password_problem("Wachtwoord123"));
 	assert_non_null(auth_password_problem("123456789012"));
 }
@@ -277,11 +252,11 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_roundtrip),
-	    cmocka_unit_test(test_hostile_tokens),
-	    cmocka_unit_test(test_token_shape),
-	    cmocka_unit_test(test_passwords),
-	    cmocka_unit_test(test_codes),
+		cmocka_unit_test(test_roundtrip),
+		cmocka_unit_test(test_hostile_tokens),
+		cmocka_unit_test(test_token_shape),
+		cmocka_unit_test(test_passwords),
+		cmocka_unit_test(test_codes),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -23,15 +23,15 @@ struct word {
 };
 
 static const struct certpdf sample = {
-    .holder_name = "Chlo\xc3\xab van Dijk-S\xc3\xa9n\xc3\xa9"
-                   "chal",
-    .module_title = "Huiselijk geweld en kindermishandeling: "
-                    "co\xc3\xb6rdinatie en na\xc3\xafve "
-                    "vragen",
-    .issued_at = "2026-11-22T10:00:00Z",
-    .expires_at = "2028-11-22T10:00:00Z",
-    .code = "HGKM-7Q4X-9K2M",
-    .verify_url = "http://127.0.0.1:8080/verificatie/HGKM-7Q4X-9K2M",
+	.holder_name = "Chlo\xc3\xab van Dijk-S\xc3\xa9n\xc3\xa9"
+	               "chal",
+	.module_title = "Huiselijk geweld en kindermishandeling: "
+	                "co\xc3\xb6rdinatie en na\xc3\xafve "
+	                "vragen",
+	.issued_at = "2026-11-22T10:00:00Z",
+	.expires_at = "2028-11-22T10:00:00Z",
+	.code = "HGKM-7Q4X-9K2M",
+	.verify_url = "http://127.0.0.1:8080/verificatie/HGKM-7Q4X-9K2M",
 };
 
 static unsigned char *
@@ -130,8 +130,8 @@ pdf_text(const unsigned char *pdf, size_t n, const char *opts)
 	assert_int_equal(write(fd, pdf, n), (ssize_t)n);
 	close(fd);
 
-	snprintf(cmd, sizeof(cmd), "pdftotext -q -enc UTF-8 %s %s - 2>&1", opts,
-	         path);
+	snprintf(cmd, sizeof(cmd), "pdftotext -q -enc UTF-8 %s %s - 2>&1",
+	         opts, path);
 	p = popen(cmd, "r");
 	assert_non_null(p);
 	for (;;) {
@@ -263,8 +263,7 @@ test_render_charset(void **state)
 	c.holder_name = "Zoe\xcc\x88 Ble\xcc\x81ri\xcc\x88ot";
 	/* Euro and curly quotes are in Windows-1252; L-stroke, CJK are not. */
 	c.module_title = "\xe2\x82\xac 5 \xe2\x80\x98toets\xe2\x80\x99 "
-	                 "\xc5\x81"
-	                 "odz \xe4\xb8\xad";
+	                 "\xc5\x81" "odz \xe4\xb8\xad";
 	pdf = render(&c, &len);
 	check_structure(pdf, len);
 	text = pdf_text(pdf, len, "");
@@ -370,36 +369,35 @@ test_render_rejects(void **state)
 		enum field  field;
 		const char *value;
 	} bad[] = {
-	    {F_NAME, NULL},
-	    {F_TITLE, NULL},
-	    {F_ISSUED, NULL},
-	    {F_EXPIRES, NULL},
-	    {F_CODE, NULL},
-	    {F_URL, NULL},
-	    {F_NAME, ""},
-	    {F_TITLE, ""},
-	    {F_CODE, ""},
-	    {F_URL, ""},
-	    {F_NAME, "   "},
-	    {F_NAME, "\t\n"},
-	    {F_NAME, "\xc2\xad\xe2\x80\x8b"}, /* soft hyphen, ZWSP */
-	    {F_NAME, "Jo\xc3\x28"
-	             "st"},                     /* bad continuation */
-	    {F_NAME, "Joost \xc0\xaf"},         /* overlong '/' */
-	    {F_NAME, "Joost \xed\xa0\x80"},     /* surrogate */
-	    {F_NAME, "Joost \xf4\x90\x80\x80"}, /* above U+10FFFF */
-	    {F_NAME, "Joost \xe2\x82"},         /* truncated */
-	    {F_NAME, "Joost \x80"},             /* lone continuation */
-	    {F_NAME, "Joost \xff"},
-	    {F_TITLE, "Module \xc3"},
-	    {F_CODE, "HGKM-\xfe"},
-	    {F_URL, "http://x/\xe0\x80\x80"},
-	    {F_ISSUED, "22-11-2026"},
-	    {F_ISSUED, "2026-02-30T10:00:00Z"},
-	    {F_EXPIRES, "2028-11-22"},
-	    {F_EXPIRES, "2028-11-22T10:00:00"},
+		{ F_NAME, NULL },
+		{ F_TITLE, NULL },
+		{ F_ISSUED, NULL },
+		{ F_EXPIRES, NULL },
+		{ F_CODE, NULL },
+		{ F_URL, NULL },
+		{ F_NAME, "" },
+		{ F_TITLE, "" },
+		{ F_CODE, "" },
+		{ F_URL, "" },
+		{ F_NAME, "   " },
+		{ F_NAME, "\t\n" },
+		{ F_NAME, "\xc2\xad\xe2\x80\x8b" }, /* soft hyphen, ZWSP */
+		{ F_NAME, "Jo\xc3\x28" "st" },         /* bad continuation */
+		{ F_NAME, "Joost \xc0\xaf" },           /* overlong '/' */
+		{ F_NAME, "Joost \xed\xa0\x80" },       /* surrogate */
+		{ F_NAME, "Joost \xf4\x90\x80\x80" },   /* above U+10FFFF */
+		{ F_NAME, "Joost \xe2\x82" },           /* truncated */
+		{ F_NAME, "Joost \x80" },               /* lone continuation */
+		{ F_NAME, "Joost \xff" },
+		{ F_TITLE, "Module \xc3" },
+		{ F_CODE, "HGKM-\xfe" },
+		{ F_URL, "http://x/\xe0\x80\x80" },
+		{ F_ISSUED, "22-11-2026" },
+		{ F_ISSUED, "2026-02-30T10:00:00Z" },
+		{ F_EXPIRES, "2028-11-22" },
+		{ F_EXPIRES, "2028-11-22T10:00:00" },
 	};
-	const enum field textual[] = {F_NAME, F_TITLE, F_CODE, F_URL};
+	const enum field textual[] = { F_NAME, F_TITLE, F_CODE, F_URL };
 	struct certpdf   c;
 	unsigned char   *pdf;
 	size_t           len, i;
@@ -440,49 +438,49 @@ test_format_date(void **state)
 		const char *in;
 		const char *want; /* NULL: must be refused */
 	} cases[] = {
-	    {"2026-11-22T10:00:00Z", "22 november 2026"},
-	    {"2026-01-01T00:00:00Z", "1 januari 2026"},
-	    {"2026-02-09T12:00:00Z", "9 februari 2026"},
-	    {"2026-03-31T23:59:59Z", "31 maart 2026"},
-	    {"2026-04-30T08:00:00Z", "30 april 2026"},
-	    {"2026-05-05T08:00:00Z", "5 mei 2026"},
-	    {"2026-06-15T08:00:00Z", "15 juni 2026"},
-	    {"2026-07-15T08:00:00Z", "15 juli 2026"},
-	    {"2026-08-15T08:00:00Z", "15 augustus 2026"},
-	    {"2026-09-30T08:00:00Z", "30 september 2026"},
-	    {"2026-10-31T08:00:00Z", "31 oktober 2026"},
-	    {"2026-12-31T23:59:60Z", "31 december 2026"}, /* leap sec. */
-	    {"2024-02-29T10:00:00Z", "29 februari 2024"},
-	    {"2000-02-29T10:00:00Z", "29 februari 2000"},
-	    {"2026-11-22T10:00:00.123456Z", "22 november 2026"},
-	    {"2026-11-22t10:00:00z", "22 november 2026"},
-	    {"2026-11-22 10:00:00Z", "22 november 2026"},
-	    {"2026-11-22T23:30:00+01:00", "22 november 2026"},
-	    {"2026-11-22T00:30:00-05:00", "22 november 2026"},
-	    {"", NULL},
-	    {"2026-11-22", NULL},
-	    {"2026-11-22T10:00Z", NULL},
-	    {"2026-11-22T10:00:00", NULL},
-	    {"2026-11-22T10:00:00Zjunk", NULL},
-	    {"2026-11-22T10:00:00.Z", NULL},
-	    {"2026-11-22T10:00:00+0100", NULL},
-	    {"2026-11-22T10:00:00+1:00", NULL},
-	    {"2026-11-22T10:00:00+24:00", NULL},
-	    {"2026-11-22X10:00:00Z", NULL},
-	    {"2026-13-01T10:00:00Z", NULL},
-	    {"2026-00-01T10:00:00Z", NULL},
-	    {"2026-11-00T10:00:00Z", NULL},
-	    {"2026-11-31T10:00:00Z", NULL},
-	    {"2026-02-29T10:00:00Z", NULL},
-	    {"1900-02-29T10:00:00Z", NULL},
-	    {"2026-11-22T24:00:00Z", NULL},
-	    {"2026-11-22T10:60:00Z", NULL},
-	    {"2026-11-22T10:00:61Z", NULL},
-	    {"26-11-22T10:00:00Z", NULL},
-	    {"2026-1-22T10:00:00Z", NULL},
-	    {"+2026-11-22T10:00:00Z", NULL},
-	    {" 2026-11-22T10:00:00Z", NULL},
-	    {"2026-11-22T1a:00:00Z", NULL},
+		{ "2026-11-22T10:00:00Z", "22 november 2026" },
+		{ "2026-01-01T00:00:00Z", "1 januari 2026" },
+		{ "2026-02-09T12:00:00Z", "9 februari 2026" },
+		{ "2026-03-31T23:59:59Z", "31 maart 2026" },
+		{ "2026-04-30T08:00:00Z", "30 april 2026" },
+		{ "2026-05-05T08:00:00Z", "5 mei 2026" },
+		{ "2026-06-15T08:00:00Z", "15 juni 2026" },
+		{ "2026-07-15T08:00:00Z", "15 juli 2026" },
+		{ "2026-08-15T08:00:00Z", "15 augustus 2026" },
+		{ "2026-09-30T08:00:00Z", "30 september 2026" },
+		{ "2026-10-31T08:00:00Z", "31 oktober 2026" },
+		{ "2026-12-31T23:59:60Z", "31 december 2026" }, /* leap sec. */
+		{ "2024-02-29T10:00:00Z", "29 februari 2024" },
+		{ "2000-02-29T10:00:00Z", "29 februari 2000" },
+		{ "2026-11-22T10:00:00.123456Z", "22 november 2026" },
+		{ "2026-11-22t10:00:00z", "22 november 2026" },
+		{ "2026-11-22 10:00:00Z", "22 november 2026" },
+		{ "2026-11-22T23:30:00+01:00", "22 november 2026" },
+		{ "2026-11-22T00:30:00-05:00", "22 november 2026" },
+		{ "", NULL },
+		{ "2026-11-22", NULL },
+		{ "2026-11-22T10:00Z", NULL },
+		{ "2026-11-22T10:00:00", NULL },
+		{ "2026-11-22T10:00:00Zjunk", NULL },
+		{ "2026-11-22T10:00:00.Z", NULL },
+		{ "2026-11-22T10:00:00+0100", NULL },
+		{ "2026-11-22T10:00:00+1:00", NULL },
+		{ "2026-11-22T10:00:00+24:00", NULL },
+		{ "2026-11-22X10:00:00Z", NULL },
+		{ "2026-13-01T10:00:00Z", NULL },
+		{ "2026-00-01T10:00:00Z", NULL },
+		{ "2026-11-00T10:00:00Z", NULL },
+		{ "2026-11-31T10:00:00Z", NULL },
+		{ "2026-02-29T10:00:00Z", NULL },
+		{ "1900-02-29T10:00:00Z", NULL },
+		{ "2026-11-22T24:00:00Z", NULL },
+		{ "2026-11-22T10:60:00Z", NULL },
+		{ "2026-11-22T10:00:61Z", NULL },
+		{ "26-11-22T10:00:00Z", NULL },
+		{ "2026-1-22T10:00:00Z", NULL },
+		{ "+2026-11-22T10:00:00Z", NULL },
+		{ " 2026-11-22T10:00:00Z", NULL },
+		{ "2026-11-22T1a:00:00Z", NULL },
 	};
 	char   buf[64];
 	size_t i;
@@ -524,11 +522,11 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_render_valid),
-	    cmocka_unit_test(test_render_charset),
-	    cmocka_unit_test(test_render_long),
-	    cmocka_unit_test(test_render_rejects),
-	    cmocka_unit_test(test_format_date),
+		cmocka_unit_test(test_render_valid),
+		cmocka_unit_test(test_render_charset),
+		cmocka_unit_test(test_render_long),
+		cmocka_unit_test(test_render_rejects),
+		cmocka_unit_test(test_format_date),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

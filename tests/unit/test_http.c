@@ -33,22 +33,21 @@ test_cookie(void **state)
 	static const struct {
 		const char *header, *name, *want;
 	} cases[] = {
-	    {"session=abc", "session", "abc"},
-	    {"a=1; session=abc; b=2", "session", "abc"},
-	    {"a=1;session=abc", "session", "abc"},
-	    {"xsession=abc", "session", NULL},
-	    {"session_x=abc", "session", NULL},
-	    {"session=\"q\"", "session", "q"},
-	    {"session=", "session", NULL},
-	    {"", "session", NULL},
-	    {"__Host-session=t; session=u", "__Host-session", "t"},
-	    {"__Host-session=t; session=u", "session", "u"},
+		{"session=abc", "session", "abc"},
+		{"a=1; session=abc; b=2", "session", "abc"},
+		{"a=1;session=abc", "session", "abc"},
+		{"xsession=abc", "session", NULL},
+		{"session_x=abc", "session", NULL},
+		{"session=\"q\"", "session", "q"},
+		{"session=", "session", NULL},
+		{"", "session", NULL},
+		{"__Host-session=t; session=u", "__Host-session", "t"},
+		{"__Host-session=t; session=u", "session", "u"},
 	};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		const char *got =
-		    http_cookie_get(&a, cases[i].header, cases[i].name);
+		const char *got = http_cookie_get(&a, cases[i].header, cases[i].name);
 
 		if (cases[i].want == NULL)
 			assert_null(got);
@@ -110,8 +109,7 @@ test_content_length(void **state)
 	assert_int_equal(http_parse_content_length("-1"), -2);
 	assert_int_equal(http_parse_content_length("12abc"), -2);
 	assert_int_equal(http_parse_content_length(" 12"), -2);
-	assert_int_equal(http_parse_content_length("99999999999999999999999"),
-	                 -2);
+	assert_int_equal(http_parse_content_length("99999999999999999999999"), -2);
 }
 
 static void
@@ -126,21 +124,19 @@ test_error_shape(void **state)
 	memset(&res, 0, sizeof(res));
 	r.arena = &a;
 	json_object_set_new(fields, "email", json_string("bad"));
-	http_error_full(&r, &res, 400, "validation_failed", "Fout \"x\"",
-	                fields, NULL);
+	http_error_full(&r, &res, 400, "validation_failed", "Fout \"x\"", fields,
+	                NULL);
 	assert_int_equal(res.status, 400);
-	assert_string_equal(res.content_type,
-	                    "application/json; charset=utf-8");
+	assert_string_equal(res.content_type, "application/json; charset=utf-8");
 	v = json_loadb(res.body, res.body_len, 0, NULL);
 	assert_non_null(v);
 	assert_string_equal(json_string_value(json_object_get(
 	                        json_object_get(v, "error"), "code")),
 	                    "validation_failed");
-	assert_string_equal(
-	    json_string_value(json_object_get(
-	        json_object_get(json_object_get(v, "error"), "fields"),
-	        "email")),
-	    "bad");
+	assert_string_equal(json_string_value(json_object_get(
+	                        json_object_get(json_object_get(v, "error"),
+	                                        "fields"), "email")),
+	                    "bad");
 	json_decref(v);
 }
 
@@ -154,8 +150,7 @@ test_header_injection(void **state)
 	memset(&r, 0, sizeof(r));
 	memset(&res, 0, sizeof(res));
 	r.arena = &a;
-	assert_int_equal(http_header_add(&r, &res, "X-A", "a\r\nSet-Cookie: x"),
-	                 0);
+	assert_int_equal(http_header_add(&r, &res, "X-A", "a\r\nSet-Cookie: x"), 0);
 	assert_null(strchr(res.headers[0].value, '\n'));
 	assert_null(strchr(res.headers[0].value, '\r'));
 	for (int i = 1; i < HTTP_MAX_HEADERS; i++)
@@ -167,13 +162,13 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_cookie),
-	    cmocka_unit_test(test_bearer),
-	    cmocka_unit_test(test_query),
-	    cmocka_unit_test(test_json_type),
-	    cmocka_unit_test(test_content_length),
-	    cmocka_unit_test(test_error_shape),
-	    cmocka_unit_test(test_header_injection),
+		cmocka_unit_test(test_cookie),
+		cmocka_unit_test(test_bearer),
+		cmocka_unit_test(test_query),
+		cmocka_unit_test(test_json_type),
+		cmocka_unit_test(test_content_length),
+		cmocka_unit_test(test_error_shape),
+		cmocka_unit_test(test_header_injection),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -33,20 +33,20 @@ test_parse_object(void **state)
 		const char *body;
 		int         ok;
 	} cases[] = {
-	    {"{\"a\":1}", 1},
-	    {"{}", 1},
-	    {"{\"a\":1,\"a\":2}", 0}, /* duplicate key */
-	    {"[1]", 0},               /* not an object */
-	    {"1", 0},
-	    {"{\"a\":\"\\u0000\"}", 0}, /* NUL */
-	    {"{\"a\":\"\\ud800\"}", 0}, /* lone surrogate */
-	    {"{\"a\":1} x", 0},
-	    {"{\"a\":", 0},
-	    {"\xef\xbb\xbf{}", 0},       /* BOM */
-	    {"{\"a\":\"\xc0\xaf\"}", 0}, /* overlong UTF-8 */
-	    {"{\"a\":\"\xff\"}", 0},
-	    {"{\"a\":NaN}", 0},
-	    {"{\"a\":99999999999999999999999}", 0},
+		{"{\"a\":1}", 1},
+		{"{}", 1},
+		{"{\"a\":1,\"a\":2}", 0},    /* duplicate key */
+		{"[1]", 0},                  /* not an object */
+		{"1", 0},
+		{"{\"a\":\"\\u0000\"}", 0},  /* NUL */
+		{"{\"a\":\"\\ud800\"}", 0},  /* lone surrogate */
+		{"{\"a\":1} x", 0},
+		{"{\"a\":", 0},
+		{"\xef\xbb\xbf{}", 0},       /* BOM */
+		{"{\"a\":\"\xc0\xaf\"}", 0}, /* overlong UTF-8 */
+		{"{\"a\":\"\xff\"}", 0},
+		{"{\"a\":NaN}", 0},
+		{"{\"a\":99999999999999999999999}", 0},
 	};
 	struct arena a;
 	const char  *why;
@@ -58,8 +58,7 @@ test_parse_object(void **state)
 		                              strlen(cases[i].body), &why);
 
 		if ((v != NULL) != cases[i].ok)
-			fail_msg("case %zu (%s): parsed=%d", i, cases[i].body,
-			         v != NULL);
+			fail_msg("case %zu (%s): parsed=%d", i, cases[i].body, v != NULL);
 	}
 	assert_null(json_parse_object(&a, "", 0, &why));
 	assert_null(json_parse_object(&a, NULL, 0, &why));
@@ -71,8 +70,8 @@ test_depth_limit(void **state)
 {
 	struct arena a;
 	const char  *why;
-	char *ok = nested(JSON_MAX_DEPTH), *deep = nested(JSON_MAX_DEPTH + 1);
-	char *very = nested(3000);
+	char        *ok = nested(JSON_MAX_DEPTH), *deep = nested(JSON_MAX_DEPTH + 1);
+	char        *very = nested(3000);
 
 	(void)state;
 	arena_init(&a, 1024);
@@ -88,21 +87,18 @@ test_depth_limit(void **state)
 static void
 test_get_string(void **state)
 {
-	json_t *o = json_pack("{s:s, s:i, s:s, s:n}", "name", "Zoë", "n", 5,
-	                      "long", "abcdef", "null");
+	json_t     *o = json_pack("{s:s, s:i, s:s, s:n}", "name", "Zoë",
+	                          "n", 5, "long", "abcdef", "null");
 	const char *s;
 
 	(void)state;
 	assert_int_equal(json_get_string(o, "name", 1, 3, &s), JSON_FIELD_OK);
 	assert_string_equal(s, "Zoë");
-	assert_int_equal(json_get_string(o, "n", 1, 10, &s),
-	                 JSON_FIELD_WRONG_TYPE);
+	assert_int_equal(json_get_string(o, "n", 1, 10, &s), JSON_FIELD_WRONG_TYPE);
 	assert_int_equal(json_get_string(o, "missing", 1, 10, &s),
 	                 JSON_FIELD_MISSING);
-	assert_int_equal(json_get_string(o, "null", 1, 10, &s),
-	                 JSON_FIELD_MISSING);
-	assert_int_equal(json_get_string(o, "long", 1, 5, &s),
-	                 JSON_FIELD_TOO_LONG);
+	assert_int_equal(json_get_string(o, "null", 1, 10, &s), JSON_FIELD_MISSING);
+	assert_int_equal(json_get_string(o, "long", 1, 5, &s), JSON_FIELD_TOO_LONG);
 	assert_int_equal(json_get_string(o, "long", 7, 10, &s),
 	                 JSON_FIELD_TOO_SHORT);
 	json_decref(o);
@@ -117,7 +113,7 @@ test_utf8(void **state)
 	assert_true(json_utf8_valid("\xf0\x9f\x98\x80", 4));
 	assert_false(json_utf8_valid("\xc3", 1));
 	assert_false(json_utf8_valid("\xc0\xaf", 2));
-	assert_false(json_utf8_valid("\xed\xa0\x80", 3));     /* surrogate */
+	assert_false(json_utf8_valid("\xed\xa0\x80", 3)); /* surrogate */
 	assert_false(json_utf8_valid("\xf4\x90\x80\x80", 4)); /* > U+10FFFF */
 	assert_false(json_utf8_valid("a\0b", 3));
 	assert_int_equal(json_utf8_chars("Zo\xc3\xab"), 3);
@@ -127,10 +123,10 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_parse_object),
-	    cmocka_unit_test(test_depth_limit),
-	    cmocka_unit_test(test_get_string),
-	    cmocka_unit_test(test_utf8),
+		cmocka_unit_test(test_parse_object),
+		cmocka_unit_test(test_depth_limit),
+		cmocka_unit_test(test_get_string),
+		cmocka_unit_test(test_utf8),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

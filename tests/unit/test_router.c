@@ -18,37 +18,37 @@ dummy(struct request *r, struct response *res)
 }
 
 static const struct route table[] = {
-    {"GET", "/api/v1/modules", dummy, ROLE_ANY, 0, 0},
-    {"GET", "/api/v1/modules/{}", dummy, ROLE_ANY, 0, 0},
-    {"PUT", "/api/v1/modules/{}/sections/{}", dummy, ROLE_ANY, 0, 0},
-    {"POST", "/api/v1/modules/{}/attempts", dummy, ROLE_ANY, 0, 0},
-    {"DELETE", "/api/v1/modules/{}/sections/{}", dummy, ROLE_ANY, 0, 0},
+	{"GET", "/api/v1/modules", dummy, ROLE_ANY, 0, 0},
+	{"GET", "/api/v1/modules/{}", dummy, ROLE_ANY, 0, 0},
+	{"PUT", "/api/v1/modules/{}/sections/{}", dummy, ROLE_ANY, 0, 0},
+	{"POST", "/api/v1/modules/{}/attempts", dummy, ROLE_ANY, 0, 0},
+	{"DELETE", "/api/v1/modules/{}/sections/{}", dummy, ROLE_ANY, 0, 0},
 };
 
 struct case_ {
 	const char        *method, *path;
 	enum router_result want;
-	int                route; /* index in table when found */
+	int                route;       /* index in table when found */
 	const char        *p0, *p1;
 	const char        *allow;
 };
 
 static const struct case_ cases[] = {
-    {"GET", "/api/v1/modules", ROUTER_FOUND, 0, NULL, NULL, NULL},
-    {"GET", "/api/v1/modules/x", ROUTER_FOUND, 1, "x", NULL, NULL},
-    {"PUT", "/api/v1/modules/m/sections/s1", ROUTER_FOUND, 2, "m", "s1", NULL},
-    {"POST", "/api/v1/modules/m/attempts", ROUTER_FOUND, 3, "m", NULL, NULL},
-    {"GET", "/api/v1/modules/", ROUTER_NOT_FOUND, 0, NULL, NULL, NULL},
-    {"GET", "/api/v1/modules/a/b", ROUTER_NOT_FOUND, 0, NULL, NULL, NULL},
-    {"GET", "/api/v1/modulesx", ROUTER_NOT_FOUND, 0, NULL, NULL, NULL},
-    {"GET", "/api/v1", ROUTER_NOT_FOUND, 0, NULL, NULL, NULL},
-    {"GET", "", ROUTER_NOT_FOUND, 0, NULL, NULL, NULL},
-    {"GET", "/api/v1/modules/m/sections/s1", ROUTER_METHOD_NOT_ALLOWED, 0, NULL,
-     NULL, "PUT, DELETE"},
-    {"DELETE", "/api/v1/modules", ROUTER_METHOD_NOT_ALLOWED, 0, NULL, NULL,
-     "GET"},
-    {"GET", "/api/v1/modules//sections/s", ROUTER_NOT_FOUND, 0, NULL, NULL,
-     NULL},
+	{"GET", "/api/v1/modules", ROUTER_FOUND, 0, NULL, NULL, NULL},
+	{"GET", "/api/v1/modules/x", ROUTER_FOUND, 1, "x", NULL, NULL},
+	{"PUT", "/api/v1/modules/m/sections/s1", ROUTER_FOUND, 2, "m", "s1", NULL},
+	{"POST", "/api/v1/modules/m/attempts", ROUTER_FOUND, 3, "m", NULL, NULL},
+	{"GET", "/api/v1/modules/", ROUTER_NOT_FOUND, 0, NULL, NULL, NULL},
+	{"GET", "/api/v1/modules/a/b", ROUTER_NOT_FOUND, 0, NULL, NULL, NULL},
+	{"GET", "/api/v1/modulesx", ROUTER_NOT_FOUND, 0, NULL, NULL, NULL},
+	{"GET", "/api/v1", ROUTER_NOT_FOUND, 0, NULL, NULL, NULL},
+	{"GET", "", ROUTER_NOT_FOUND, 0, NULL, NULL, NULL},
+	{"GET", "/api/v1/modules/m/sections/s1", ROUTER_METHOD_NOT_ALLOWED, 0,
+	 NULL, NULL, "PUT, DELETE"},
+	{"DELETE", "/api/v1/modules", ROUTER_METHOD_NOT_ALLOWED, 0, NULL, NULL,
+	 "GET"},
+	{"GET", "/api/v1/modules//sections/s", ROUTER_NOT_FOUND, 0, NULL, NULL,
+	 NULL},
 };
 
 static void
@@ -67,11 +67,10 @@ test_match_table(void **state)
 		enum router_result  got;
 
 		got = router_match(table, sizeof(table) / sizeof(table[0]), &a,
-		                   c->method, c->path, &found, params, &n,
-		                   &allow);
+		                   c->method, c->path, &found, params, &n, &allow);
 		if (got != c->want)
-			fail_msg("case %zu (%s %s): got %d want %d", i,
-			         c->method, c->path, got, c->want);
+			fail_msg("case %zu (%s %s): got %d want %d", i, c->method,
+			         c->path, got, c->want);
 		if (got == ROUTER_FOUND) {
 			assert_ptr_equal(found, &table[c->route]);
 			if (c->p0)
@@ -99,13 +98,13 @@ test_segment_limit(void **state)
 	strcpy(path, "/api/v1/modules/");
 	memset(path + strlen(path), 'a', ROUTER_MAX_SEGMENT + 1);
 	path[16 + ROUTER_MAX_SEGMENT + 1] = '\0';
-	assert_int_equal(
-	    router_match(table, 5, &a, "GET", path, &found, params, &n, NULL),
-	    ROUTER_NOT_FOUND);
+	assert_int_equal(router_match(table, 5, &a, "GET", path, &found, params,
+	                              &n, NULL),
+	                 ROUTER_NOT_FOUND);
 	path[16 + ROUTER_MAX_SEGMENT] = '\0';
-	assert_int_equal(
-	    router_match(table, 5, &a, "GET", path, &found, params, &n, NULL),
-	    ROUTER_FOUND);
+	assert_int_equal(router_match(table, 5, &a, "GET", path, &found, params,
+	                              &n, NULL),
+	                 ROUTER_FOUND);
 	arena_destroy(&a);
 }
 
@@ -132,8 +131,7 @@ test_app_table(void **state)
 		assert_non_null(app_routes[i].handler);
 		assert_true(strncmp(app_routes[i].pattern, "/api/v1/", 8) == 0);
 		for (size_t j = 0; j < i; j++)
-			if (strcmp(app_routes[i].pattern,
-			           app_routes[j].pattern) == 0)
+			if (strcmp(app_routes[i].pattern, app_routes[j].pattern) == 0)
 				assert_string_not_equal(app_routes[i].method,
 				                        app_routes[j].method);
 	}
@@ -143,10 +141,10 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_match_table),
-	    cmocka_unit_test(test_segment_limit),
-	    cmocka_unit_test(test_role_bits),
-	    cmocka_unit_test(test_app_table),
+		cmocka_unit_test(test_match_table),
+		cmocka_unit_test(test_segment_limit),
+		cmocka_unit_test(test_role_bits),
+		cmocka_unit_test(test_app_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -75,8 +75,7 @@ csv_value(struct buf *b, json_t *v)
 	if (json_is_string(v))
 		csv_cell(b, json_string_value(v));
 	else if (json_is_integer(v))
-		snprintf(num, sizeof(num), "%lld",
-		         (long long)json_integer_value(v)),
+		snprintf(num, sizeof(num), "%lld", (long long)json_integer_value(v)),
 		    buf_add(b, num, strlen(num));
 	else if (json_is_real(v))
 		snprintf(num, sizeof(num), "%.1f", json_real_value(v)),
@@ -91,8 +90,7 @@ static bool
 board_param(struct request *r, struct response *res, long long *board_id)
 {
 	if (!handler_id(r->params[0], board_id)) {
-		http_error(r, res, 404, "not_found",
-		           "Dit bestuur bestaat niet.");
+		http_error(r, res, 404, "not_found", "Dit bestuur bestaat niet.");
 		return false;
 	}
 	return authz_board(r, res, *board_id);
@@ -115,15 +113,13 @@ void
 boards_coverage(struct request *r, struct response *res)
 {
 	static const char *const cols[] = {
-	    "school_id",    "name",         "brin",
-	    "municipality", "teachers",     "teachers_certified",
-	    "ib",           "ib_certified", "has_certified_af",
-	    "expiring_90d", "coverage_pct",
+		"school_id", "name", "brin", "municipality", "teachers",
+		"teachers_certified", "ib", "ib_certified", "has_certified_af",
+		"expiring_90d", "coverage_pct",
 	};
 	static const char *const items[] = {
-	    "tv_series",          "lesson_kit",
-	    "parent_letter",      "veilig_thuis_contact",
-	    "neighbourhood_team",
+		"tv_series", "lesson_kit", "parent_letter", "veilig_thuis_contact",
+		"neighbourhood_team",
 	};
 	long long      board_id;
 	const char    *json, *format;
@@ -161,7 +157,7 @@ boards_coverage(struct request *r, struct response *res)
 		buf_add(&b, items[k], strlen(items[k]));
 	}
 	buf_add(&b, "\r\n", 2);
-	json_array_foreach (json_object_get(doc, "schools"), i, row) {
+	json_array_foreach(json_object_get(doc, "schools"), i, row) {
 		json_t *pkg = json_object_get(row, "package");
 
 		for (k = 0; k < sizeof(cols) / sizeof(cols[0]); k++) {
@@ -177,11 +173,9 @@ boards_coverage(struct request *r, struct response *res)
 	}
 	http_body(r, res, 200, "text/csv; charset=utf-8", b.data, b.len);
 	free(b.data);
-	http_header_add(
-	    r, res, "Content-Disposition",
-	    arena_printf(r->arena,
-	                 "attachment; filename=\"dekking-bestuur-%lld.csv\"",
-	                 board_id));
+	http_header_add(r, res, "Content-Disposition", arena_printf(r->arena,
+	                "attachment; filename=\"dekking-bestuur-%lld.csv\"",
+	                board_id));
 }
 
 void
@@ -205,8 +199,7 @@ school_param(struct request *r, struct response *res, long long *school_id)
 
 	if (!handler_id(r->params[0], &board_id) ||
 	    !handler_id(r->params[1], school_id)) {
-		http_error(r, res, 404, "not_found",
-		           "Deze school bestaat niet.");
+		http_error(r, res, 404, "not_found", "Deze school bestaat niet.");
 		return false;
 	}
 	return authz_board(r, res, board_id) &&
@@ -243,9 +236,8 @@ void
 boards_package(struct request *r, struct response *res)
 {
 	static const char *const items[] = {
-	    "tv_series",          "lesson_kit",
-	    "parent_letter",      "veilig_thuis_contact",
-	    "neighbourhood_team",
+		"tv_series", "lesson_kit", "parent_letter", "veilig_thuis_contact",
+		"neighbourhood_team",
 	};
 	const char    *item = r->params[1], *done_on = NULL;
 	json_t        *v = json_object_get(r->json, "done_on");
@@ -254,15 +246,13 @@ boards_package(struct request *r, struct response *res)
 	enum db_status st;
 
 	if (!handler_id(r->params[0], &school_id)) {
-		http_error(r, res, 404, "not_found",
-		           "Deze school bestaat niet.");
+		http_error(r, res, 404, "not_found", "Deze school bestaat niet.");
 		return;
 	}
 	for (size_t i = 0; i < sizeof(items) / sizeof(items[0]); i++)
 		known |= strcmp(item, items[i]) == 0;
 	if (!known) {
-		http_error(r, res, 404, "not_found",
-		           "Onbekend onderdeel van het pakket.");
+		http_error(r, res, 404, "not_found", "Onbekend onderdeel van het pakket.");
 		return;
 	}
 	if (v == NULL || (!json_is_null(v) && !json_is_string(v)) ||
@@ -280,12 +270,9 @@ boards_package(struct request *r, struct response *res)
 		reply_db_error(r, res, st);
 		return;
 	}
-	handler_audit(
-	    r, "package_item", arena_printf(r->arena, "school:%lld", school_id),
-	    arena_printf(r->arena,
-	                 "{\"item\":\"%s\","
-	                 "\"done_on\":%s%s%s}",
-	                 item, done_on ? "\"" : "", done_on ? done_on : "null",
-	                 done_on ? "\"" : ""));
+	handler_audit(r, "package_item", arena_printf(r->arena, "school:%lld",
+	              school_id), arena_printf(r->arena, "{\"item\":\"%s\","
+	              "\"done_on\":%s%s%s}", item, done_on ? "\"" : "",
+	              done_on ? done_on : "null", done_on ? "\"" : ""));
 	http_no_content(res);
 }

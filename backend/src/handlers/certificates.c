@@ -29,14 +29,12 @@ load_public(struct request *r, struct response *res,
 	enum db_status st;
 
 	if (!auth_code_valid(r->params[0])) {
-		http_error(r, res, 404, "not_found",
-		           "Onbekende certificaatcode.");
+		http_error(r, res, 404, "not_found", "Onbekende certificaatcode.");
 		return -1;
 	}
 	st = store_certificate_public(r, r->params[0], c);
 	if (st == DB_NOT_FOUND) {
-		http_error(r, res, 404, "not_found",
-		           "Onbekende certificaatcode.");
+		http_error(r, res, 404, "not_found", "Onbekende certificaatcode.");
 		return -1;
 	}
 	if (st != DB_OK) {
@@ -82,8 +80,7 @@ certificates_pdf(struct request *r, struct response *res)
 	pdf.verify_url = arena_printf(r->arena, "%s/verificatie/%s",
 	                              r->config->public_url, r->params[0]);
 	if (certpdf_render(&pdf, &out, &len) != 0) {
-		log_error(
-		    "certificates: cannot render the PDF of a certificate");
+		log_error("certificates: cannot render the PDF of a certificate");
 		return;
 	}
 	http_body(r, res, 200, "application/pdf", out, len);

@@ -27,8 +27,7 @@ reply_db_error(struct request *r, struct response *res, enum db_status st)
 		break;
 	default:
 		/* db.c has logged the detail. */
-		http_error(r, res, 500, "internal",
-		           "Er ging iets mis aan onze kant.");
+		http_error(r, res, 500, "internal", "Er ging iets mis aan onze kant.");
 		break;
 	}
 }
@@ -50,8 +49,8 @@ reply_fields(struct request *r, struct response *res, json_t *fields)
 		json_decref(fields);
 		return false;
 	}
-	http_error_full(r, res, 400, "validation_failed",
-	                "De invoer klopt niet.", fields, NULL);
+	http_error_full(r, res, 400, "validation_failed", "De invoer klopt niet.",
+	                fields, NULL);
 	return true;
 }
 
@@ -59,11 +58,10 @@ void
 clear_session_cookie(struct request *r, struct response *res)
 {
 	http_header_add(r, res, "Set-Cookie",
-	                r->https
-	                    ? "__Host-session=; HttpOnly; SameSite=Strict; "
-	                      "Path=/; Max-Age=0; Secure"
-	                    : "session=; HttpOnly; SameSite=Strict; Path=/; "
-	                      "Max-Age=0");
+	                r->https ? "__Host-session=; HttpOnly; SameSite=Strict; "
+	                           "Path=/; Max-Age=0; Secure"
+	                         : "session=; HttpOnly; SameSite=Strict; Path=/; "
+	                           "Max-Age=0");
 }
 
 void
@@ -82,14 +80,13 @@ handler_slug_valid(const char *s)
 {
 	size_t n = 0;
 
-	if (s == NULL ||
-	    !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= '0' && s[0] <= '9')))
+	if (s == NULL || !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= '0' && s[0] <= '9')))
 		return false;
 	for (; s[n] != '\0'; n++) {
 		char c = s[n];
 
-		if (n >= 64 || !((c >= 'a' && c <= 'z') ||
-		                 (c >= '0' && c <= '9') || c == '-'))
+		if (n >= 64 || !((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		                 c == '-'))
 			return false;
 	}
 	return true;
@@ -135,16 +132,15 @@ authz_scope(struct request *r, struct response *res, long long id,
 	}
 	if (bit == role && own == id)
 		return true;
-	http_error(r, res, 403, "forbidden",
-	           "Dit valt buiten jouw organisatie.");
+	http_error(r, res, 403, "forbidden", "Dit valt buiten jouw organisatie.");
 	return false;
 }
 
 bool
 authz_board(struct request *r, struct response *res, long long board_id)
 {
-	return authz_scope(r, res, board_id, ROLE_BOARD_ADMIN,
-	                   r->user->board_id, store_board_exists);
+	return authz_scope(r, res, board_id, ROLE_BOARD_ADMIN, r->user->board_id,
+	                   store_board_exists);
 }
 
 bool
@@ -161,14 +157,11 @@ authz_school(struct request *r, struct response *res, long long board_id,
 	long long      actual;
 	enum db_status st = store_school_board(r, school_id, &actual);
 
-	if (st == DB_NOT_FOUND &&
-	    router_role_bit(r->user->role) == ROLE_ADMIN) {
-		http_error(r, res, 404, "not_found",
-		           "Deze school bestaat niet.");
+	if (st == DB_NOT_FOUND && router_role_bit(r->user->role) == ROLE_ADMIN) {
+		http_error(r, res, 404, "not_found", "Deze school bestaat niet.");
 		return false;
 	}
-	if (st == DB_NOT_FOUND ||
-	    (st == DB_OK && board_id && actual != board_id)) {
+	if (st == DB_NOT_FOUND || (st == DB_OK && board_id && actual != board_id)) {
 		http_error(r, res, 403, "forbidden",
 		           "Dit valt buiten jouw organisatie.");
 		return false;
@@ -207,6 +200,7 @@ handler_date_valid(const char *s)
 	return tm.tm_mday == d && tm.tm_mon == m - 1;
 }
 
+
 void
 handler_audit(struct request *r, const char *action, const char *target,
               const char *details)
@@ -214,6 +208,6 @@ handler_audit(struct request *r, const char *action, const char *target,
 	/* The action has happened; a failed audit line must not undo its
 	 * answer, but it is logged so it can be found. */
 	if (store_audit(r, action, target, details) != DB_OK)
-		log_error("audit: could not record %s on %s by user %lld",
-		          action, target, r->user ? r->user->id : 0);
+		log_error("audit: could not record %s on %s by user %lld", action,
+		          target, r->user ? r->user->id : 0);
 }

@@ -11,8 +11,7 @@ health_get(struct request *r, struct response *res)
 	if (st == DB_OK)
 		st = store_health_ping(r);
 	if (st == DB_OK) {
-		http_json_text(r, res, 200,
-		               "{\"status\":\"ok\",\"db\":\"ok\"}");
+		http_json_text(r, res, 200, "{\"status\":\"ok\",\"db\":\"ok\"}");
 		return;
 	}
 	/* Both the health shape and the error shape, for any client. */

@@ -32,8 +32,7 @@ modules_get(struct request *r, struct response *res)
 	enum db_status st;
 
 	if (!handler_slug_valid(r->params[0])) {
-		http_error(r, res, 404, "not_found",
-		           "Deze module bestaat niet.");
+		http_error(r, res, 404, "not_found", "Deze module bestaat niet.");
 		return;
 	}
 	st = store_module_detail(r, r->params[0], &page);
@@ -49,18 +48,15 @@ modules_section_done(struct request *r, struct response *res)
 {
 	enum db_status st;
 
-	if (!handler_slug_valid(r->params[0]) ||
-	    !handler_slug_valid(r->params[1])) {
-		http_error(r, res, 404, "not_found",
-		           "Dit onderdeel bestaat niet.");
+	if (!handler_slug_valid(r->params[0]) || !handler_slug_valid(r->params[1])) {
+		http_error(r, res, 404, "not_found", "Dit onderdeel bestaat niet.");
 		return;
 	}
 	st = store_section_done(r, r->params[0], r->params[1]);
 	if (st == DB_CONFLICT) {
-		http_error(
-		    r, res, 409, "conflict",
-		    "Dit onderdeel is een rollenspel: het telt als klaar "
-		    "zodra je het tot het einde hebt gespeeld.");
+		http_error(r, res, 409, "conflict",
+		           "Dit onderdeel is een rollenspel: het telt als klaar "
+		           "zodra je het tot het einde hebt gespeeld.");
 		return;
 	}
 	if (st != DB_OK) {
@@ -82,15 +78,13 @@ modules_attempt(struct request *r, struct response *res)
 	bool               passed;
 
 	if (!handler_slug_valid(r->params[0])) {
-		http_error(r, res, 404, "not_found",
-		           "Deze module bestaat niet.");
+		http_error(r, res, 404, "not_found", "Deze module bestaat niet.");
 		return;
 	}
 	answers = json_object_get(r->json, "answers");
 	if (!json_is_object(answers)) {
-		reply_invalid_field(
-		    r, res, "answers",
-		    "Verwacht een object met de antwoorden per vraag.");
+		reply_invalid_field(r, res, "answers",
+		                    "Verwacht een object met de antwoorden per vraag.");
 		return;
 	}
 	st = store_quiz_key(r, r->params[0], &key);
@@ -122,14 +116,15 @@ modules_attempt(struct request *r, struct response *res)
 		reply_db_error(r, res, st);
 		return;
 	}
-	body = json_pack(
-	    "{s:i, s:i, s:b, s:o, s:O}", "score", result.score, "pass_mark",
-	    key.pass_mark, "passed", passed, "certificate",
-	    cert.code == NULL
-	        ? json_null()
-	        : json_pack("{s:s, s:s, s:s}", "code", cert.code, "issued_at",
-	                    cert.issued_at, "expires_at", cert.expires_at),
-	    "feedback", result.feedback);
+	body = json_pack("{s:i, s:i, s:b, s:o, s:O}", "score", result.score,
+	                 "pass_mark", key.pass_mark, "passed", passed,
+	                 "certificate",
+	                 cert.code == NULL
+	                     ? json_null()
+	                     : json_pack("{s:s, s:s, s:s}", "code", cert.code,
+	                                 "issued_at", cert.issued_at,
+	                                 "expires_at", cert.expires_at),
+	                 "feedback", result.feedback);
 	http_json(r, res, 200, body);
 	json_decref(body);
 }

@@ -7,8 +7,7 @@ static bool
 region_param(struct request *r, struct response *res, long long *region_id)
 {
 	if (!handler_id(r->params[0], region_id)) {
-		http_error(r, res, 404, "not_found",
-		           "Deze regio bestaat niet.");
+		http_error(r, res, 404, "not_found", "Deze regio bestaat niet.");
 		return false;
 	}
 	return authz_region(r, res, *region_id);

@@ -30,28 +30,21 @@ register_import(struct request *r, struct response *res)
 		arena_on_reset(r->arena, free_cb, reg);
 		errors = json_array();
 		for (size_t i = 0; i < reg->n_errors; i++)
-			json_array_append_new(
-			    errors,
-			    json_pack("{s:I, s:s}", "line",
-			              (json_int_t)reg->errors[i].line,
-			              "message", reg->errors[i].message));
+			json_array_append_new(errors, json_pack("{s:I, s:s}", "line",
+			    (json_int_t)reg->errors[i].line, "message",
+			    reg->errors[i].message));
 		if (reg->dropped > 0)
-			json_array_append_new(
-			    errors,
-			    json_pack("{s:i, s:s}", "line", 0, "message",
-			              arena_printf(r->arena,
-			                           "en nog %zu fouten",
-			                           reg->dropped)));
-		http_error_full(
-		    r, res, 400, "validation_failed",
-		    "Het bestand is niet ingelezen: er is niets veranderd.",
-		    NULL, errors);
+			json_array_append_new(errors, json_pack("{s:i, s:s}", "line", 0,
+			    "message", arena_printf(r->arena, "en nog %zu fouten",
+			                            reg->dropped)));
+		http_error_full(r, res, 400, "validation_failed",
+		                "Het bestand is niet ingelezen: er is niets veranderd.",
+		                NULL, errors);
 		return;
 	}
 	arena_on_reset(r->arena, free_cb, reg);
 	for (int c = 0; c < 8; c++)
-		cols[c] =
-		    arena_alloc(r->arena, (reg->n_rows + 1) * sizeof(char *));
+		cols[c] = arena_alloc(r->arena, (reg->n_rows + 1) * sizeof(char *));
 	for (size_t i = 0; i < reg->n_rows; i++) {
 		const struct duo_row *row = &reg->rows[i];
 
@@ -80,11 +73,11 @@ register_import(struct request *r, struct response *res)
 	}
 	handler_audit(r, "school_register_import", "register",
 	              arena_printf(r->arena, "{\"rows\":%zu}", reg->n_rows));
-	body = json_pack("{s:I, s:I, s:I, s:I}", "boards_created",
-	                 (json_int_t)counts.boards_created, "schools_created",
-	                 (json_int_t)counts.schools_created, "schools_updated",
-	                 (json_int_t)counts.schools_updated, "schools_closed",
-	                 (json_int_t)counts.schools_closed);
+	body = json_pack("{s:I, s:I, s:I, s:I}",
+	                 "boards_created", (json_int_t)counts.boards_created,
+	                 "schools_created", (json_int_t)counts.schools_created,
+	                 "schools_updated", (json_int_t)counts.schools_updated,
+	                 "schools_closed", (json_int_t)counts.schools_closed);
 	http_json(r, res, 200, body);
 	json_decref(body);
 }

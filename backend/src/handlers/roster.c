@@ -19,8 +19,8 @@ static void
 reply_line_errors(struct request *r, struct response *res, json_t *errors)
 {
 	http_error_full(r, res, 400, "validation_failed",
-	                "De lijst is niet ingelezen: er is niets veranderd.",
-	                NULL, errors);
+	                "De lijst is niet ingelezen: er is niets veranderd.", NULL,
+	                errors);
 }
 
 /* Adds {"line","message"} entries for the codes of the roster that are not
@@ -30,8 +30,8 @@ static enum db_status
 brin_errors(struct request *r, long long board_id, const struct roster *ro,
             json_t *errors)
 {
-	const char **codes =
-	    arena_alloc(r->arena, (ro->n_brins + 1) * sizeof(char *));
+	const char   **codes = arena_alloc(r->arena,
+	                                   (ro->n_brins + 1) * sizeof(char *));
 	size_t        *unknown, nunknown;
 	enum db_status st;
 
@@ -44,14 +44,9 @@ brin_errors(struct request *r, long long board_id, const struct roster *ro,
 	for (size_t i = 0; st == DB_OK && i < nunknown && i < 200; i++) {
 		const struct roster_brin *b = &ro->brins[unknown[i]];
 
-		json_array_append_new(
-		    errors,
-		    json_pack(
-		        "{s:I, s:s}", "line", (json_int_t)b->line, "message",
-		        arena_printf(
-		            r->arena,
-		            "Vestigingscode %s is geen school van dit bestuur.",
-		            b->brin)));
+		json_array_append_new(errors, json_pack("{s:I, s:s}", "line",
+		    (json_int_t)b->line, "message", arena_printf(r->arena,
+		    "Vestigingscode %s is geen school van dit bestuur.", b->brin)));
 	}
 	return st;
 }
@@ -59,10 +54,10 @@ brin_errors(struct request *r, long long board_id, const struct roster *ro,
 static int
 by_line(const void *a, const void *b)
 {
-	json_int_t x =
-	    json_integer_value(json_object_get(*(json_t *const *)a, "line"));
-	json_int_t y =
-	    json_integer_value(json_object_get(*(json_t *const *)b, "line"));
+	json_int_t x = json_integer_value(json_object_get(*(json_t *const *)a,
+	                                                  "line"));
+	json_int_t y = json_integer_value(json_object_get(*(json_t *const *)b,
+	                                                  "line"));
 
 	return (x > y) - (x < y);
 }
@@ -88,18 +83,17 @@ sorted(json_t *errors)
 void
 roster_import(struct request *r, struct response *res)
 {
-	struct roster             *ro = NULL;
-	struct store_roster_row   *rows;
-	struct store_roster_counts counts;
-	size_t                    *unknown, nunknown;
-	long long                  board_id;
-	json_t                    *errors, *body;
-	enum db_status             st;
-	int                        bad;
+	struct roster              *ro = NULL;
+	struct store_roster_row    *rows;
+	struct store_roster_counts  counts;
+	size_t                     *unknown, nunknown;
+	long long                   board_id;
+	json_t                     *errors, *body;
+	enum db_status              st;
+	int                         bad;
 
 	if (!handler_id(r->params[0], &board_id)) {
-		http_error(r, res, 404, "not_found",
-		           "Dit bestuur bestaat niet.");
+		http_error(r, res, 404, "not_found", "Dit bestuur bestaat niet.");
 		return;
 	}
 	if (!authz_board(r, res, board_id))
@@ -108,10 +102,8 @@ roster_import(struct request *r, struct response *res)
 	arena_on_reset(r->arena, free_cb, ro);
 	errors = json_array();
 	for (size_t i = 0; i < ro->n_errors; i++)
-		json_array_append_new(
-		    errors, json_pack("{s:I, s:s}", "line",
-		                      (json_int_t)ro->errors[i].line, "message",
-		                      ro->errors[i].message));
+		json_array_append_new(errors, json_pack("{s:I, s:s}", "line",
+		    (json_int_t)ro->errors[i].line, "message", ro->errors[i].message));
 	st = brin_errors(r, board_id, ro, errors);
 	if (st != DB_OK) {
 		json_decref(errors);
@@ -119,17 +111,14 @@ roster_import(struct request *r, struct response *res)
 		return;
 	}
 	if (ro->dropped > 0)
-		json_array_append_new(
-		    errors,
-		    json_pack("{s:i, s:s}", "line", 0, "message",
-		              arena_printf(r->arena, "en nog %zu fouten",
-		                           ro->dropped)));
+		json_array_append_new(errors, json_pack("{s:i, s:s}", "line", 0,
+		    "message", arena_printf(r->arena, "en nog %zu fouten",
+		                            ro->dropped)));
 	/* An empty list would mark every member of staff as left: far more
 	 * likely a wrong file than a board without staff. */
 	if (bad == 0 && ro->n_rows == 0)
-		json_array_append_new(
-		    errors, json_pack("{s:i, s:s}", "line", 1, "message",
-		                      "het bestand bevat geen medewerkers"));
+		json_array_append_new(errors, json_pack("{s:i, s:s}", "line", 1,
+		    "message", "het bestand bevat geen medewerkers"));
 	if (json_array_size(errors) > 0) {
 		reply_line_errors(r, res, sorted(errors));
 		return;
@@ -152,27 +141,18 @@ roster_import(struct request *r, struct response *res)
 		/* A school closed between the check and the lock. */
 		errors = json_array();
 		for (size_t i = 0; i < nunknown && i < 200; i++)
-			json_array_append_new(
-			    errors,
-			    json_pack(
-			        "{s:I, s:s}", "line",
-			        (json_int_t)ro->rows[unknown[i]].line,
-			        "message",
-			        arena_printf(r->arena,
-			                     "Vestigingscode %s is geen school "
-			                     "van dit bestuur.",
-			                     ro->rows[unknown[i]].brin)));
+			json_array_append_new(errors, json_pack("{s:I, s:s}", "line",
+			    (json_int_t)ro->rows[unknown[i]].line, "message",
+			    arena_printf(r->arena, "Vestigingscode %s is geen school "
+			                 "van dit bestuur.", ro->rows[unknown[i]].brin)));
 		reply_line_errors(r, res, errors);
 		return;
 	}
-	handler_audit(
-	    r, "roster_import", arena_printf(r->arena, "board:%lld", board_id),
-	    arena_printf(
-	        r->arena,
-	        "{\"created\":%lld,"
-	        "\"updated\":%lld,\"unchanged\":%lld,\"removed\":%lld}",
-	        counts.created, counts.updated, counts.unchanged,
-	        counts.removed));
+	handler_audit(r, "roster_import", arena_printf(r->arena, "board:%lld",
+	              board_id), arena_printf(r->arena, "{\"created\":%lld,"
+	              "\"updated\":%lld,\"unchanged\":%lld,\"removed\":%lld}",
+	              counts.created, counts.updated, counts.unchanged,
+	              counts.removed));
 	body = json_pack("{s:I, s:I, s:I, s:I}", "created",
 	                 (json_int_t)counts.created, "updated",
 	                 (json_int_t)counts.updated, "unchanged",

@@ -39,8 +39,7 @@ play_free_cb(void *p)
 static bool
 sees_all(const struct request *r)
 {
-	return (router_role_bit(r->user->role) & (ROLE_TRAINER | ROLE_ADMIN)) !=
-	       0;
+	return (router_role_bit(r->user->role) & (ROLE_TRAINER | ROLE_ADMIN)) != 0;
 }
 
 /* Validates r->json as a scenario; answers 400 with every error itself.
@@ -64,7 +63,7 @@ valid_document(struct request *r, struct response *res, const char **title,
 	}
 	scenario_errors_free(&errs);
 	*title = json_string_value(json_object_get(r->json, "title"));
-	json_array_foreach (json_object_get(r->json, "audience"), i, v)
+	json_array_foreach(json_object_get(r->json, "audience"), i, v)
 		if (n < 2)
 			items[n++] = json_string_value(v);
 	*audience = db_text_array(r->arena, items, n);
@@ -81,8 +80,7 @@ load_meta(struct request *r, struct response *res, bool owner_only,
 	enum db_status st;
 
 	if (!handler_id(r->params[0], id)) {
-		http_error(r, res, 404, "not_found",
-		           "Dit scenario bestaat niet.");
+		http_error(r, res, 404, "not_found", "Dit scenario bestaat niet.");
 		return false;
 	}
 	st = store_scenario_meta(r, *id, m);
@@ -94,26 +92,23 @@ load_meta(struct request *r, struct response *res, bool owner_only,
 		return true;
 	if (owner_only) {
 		if (m->published_version == 0 && !sees_all(r)) {
-			http_error(r, res, 404, "not_found",
-			           "Dit scenario bestaat niet.");
+			http_error(r, res, 404, "not_found", "Dit scenario bestaat niet.");
 			return false;
 		}
 		http_error(r, res, 403, "forbidden",
 		           "Alleen de maker van dit scenario mag dit doen.");
 		return false;
 	}
-	if (m->published_version == 0 ||
-	    (!m->audience_has_role && !sees_all(r))) {
-		http_error(r, res, 404, "not_found",
-		           "Dit scenario bestaat niet.");
+	if (m->published_version == 0 || (!m->audience_has_role && !sees_all(r))) {
+		http_error(r, res, 404, "not_found", "Dit scenario bestaat niet.");
 		return false;
 	}
 	return true;
 }
 
 static void
-reply_version(struct request *r, struct response *res, int status, long long id,
-              int version, const char *state)
+reply_version(struct request *r, struct response *res, int status,
+              long long id, int version, const char *state)
 {
 	json_t *body = json_pack("{s:I, s:i, s:s}", "id", (json_int_t)id,
 	                         "version", version, "status", state);
@@ -240,8 +235,8 @@ scenarios_get(struct request *r, struct response *res)
 	doc = load_document(r, res, id, version);
 	if (doc == NULL)
 		return;
-	body = json_pack("{s:I, s:i, s:s, s:O}", "id", (json_int_t)id,
-	                 "version", version, "status",
+	body = json_pack("{s:I, s:i, s:s, s:O}", "id", (json_int_t)id, "version",
+	                 version, "status",
 	                 version == m.published_version ? "published" : "draft",
 	                 "document", doc);
 	http_json(r, res, 200, body);
@@ -283,8 +278,7 @@ scenarios_attempt(struct request *r, struct response *res)
 	ints = arena_alloc(r->arena, n * 12 + 3);
 	ints[o++] = '{';
 	for (size_t i = 0; i < n; i++)
-		o +=
-		    (size_t)sprintf(ints + o, "%s%d", i ? "," : "", choices[i]);
+		o += (size_t)sprintf(ints + o, "%s%d", i ? "," : "", choices[i]);
 	ints[o++] = '}';
 	ints[o] = '\0';
 	ids = play->path;
@@ -328,7 +322,7 @@ scenarios_stats(struct request *r, struct response *res)
 		return;
 	}
 	out = json_array();
-	json_object_foreach (json_object_get(doc, "nodes"), nid, node) {
+	json_object_foreach(json_object_get(doc, "nodes"), nid, node) {
 		json_t *choices = json_object_get(node, "choices");
 		json_t *list = json_array();
 		size_t  i;
@@ -337,27 +331,22 @@ scenarios_stats(struct request *r, struct response *res)
 			json_decref(list);
 			continue;
 		}
-		json_array_foreach (choices, i, choice) {
+		json_array_foreach(choices, i, choice) {
 			long long count = 0;
 
 			for (int k = 0; k < PQntuples(rows); k++)
 				if (strcmp(db_value(rows, k, 0), nid) == 0 &&
 				    db_int(rows, k, 1) == (long long)i)
 					count = db_int(rows, k, 2);
-			json_array_append_new(
-			    list,
-			    json_pack("{s:I, s:O, s:I}", "index", (json_int_t)i,
-			              "text", json_object_get(choice, "text"),
-			              "count", (json_int_t)count));
+			json_array_append_new(list, json_pack("{s:I, s:O, s:I}",
+			    "index", (json_int_t)i, "text", json_object_get(choice, "text"),
+			    "count", (json_int_t)count));
 		}
-		json_array_append_new(
-		    out, json_pack("{s:s, s:O, s:O, s:o}", "node", nid,
-		                   "meldcode_step",
-		                   json_object_get(node, "meldcode_step")
-		                       ? json_object_get(node, "meldcode_step")
-		                       : json_null(),
-		                   "text", json_object_get(node, "text"),
-		                   "choices", list));
+		json_array_append_new(out, json_pack("{s:s, s:O, s:O, s:o}",
+		    "node", nid, "meldcode_step",
+		    json_object_get(node, "meldcode_step")
+		        ? json_object_get(node, "meldcode_step") : json_null(),
+		    "text", json_object_get(node, "text"), "choices", list));
 	}
 	nodes = json_pack("{s:i, s:I, s:o}", "version", version, "attempts",
 	                  (json_int_t)attempts, "nodes", out);
@@ -403,16 +392,16 @@ sniff(const char *buf, size_t len)
 void
 scenarios_media_upload(struct request *r, struct response *res)
 {
-	struct scenario_meta     m;
-	unsigned char            hash[crypto_hash_sha256_BYTES];
-	char                     hex[crypto_hash_sha256_BYTES * 2 + 1];
-	const char              *claimed = NULL, *actual, *ext, *path, *tmp;
+	struct scenario_meta m;
+	unsigned char        hash[crypto_hash_sha256_BYTES];
+	char                 hex[crypto_hash_sha256_BYTES * 2 + 1];
+	const char          *claimed = NULL, *actual, *ext, *path, *tmp;
 	static const char *const types[] = {"image/png", "image/jpeg",
 	                                    "audio/mpeg", "video/mp4"};
-	long long                id;
-	json_t                  *body;
-	enum db_status           st;
-	int                      fd;
+	long long            id;
+	json_t              *body;
+	enum db_status       st;
+	int                  fd;
 
 	if (!load_meta(r, res, true, &id, &m))
 		return;
@@ -432,30 +421,24 @@ scenarios_media_upload(struct request *r, struct response *res)
 	if (actual == NULL)
 		return;
 	/* MP3 without an ID3 tag is sometimes named audio/mp3 or
-	 * application/octet-stream by older magic files: only trust exact hits.
-	 */
+	 * application/octet-stream by older magic files: only trust exact hits. */
 	if (strcmp(actual, claimed) != 0) {
 		http_error(r, res, 415, "unsupported_media_type",
-		           arena_printf(r->arena,
-		                        "Dit bestand is geen %s maar %s.",
+		           arena_printf(r->arena, "Dit bestand is geen %s maar %s.",
 		                        claimed, actual));
 		return;
 	}
 	ext = media_ext(claimed);
 	crypto_hash_sha256(hash, (const unsigned char *)r->body, r->body_len);
 	sodium_bin2hex(hex, sizeof(hex), hash, sizeof(hash));
-	path =
-	    arena_printf(r->arena, "%s/%s.%s", r->config->media_dir, hex, ext);
+	path = arena_printf(r->arena, "%s/%s.%s", r->config->media_dir, hex, ext);
 	if (access(path, F_OK) != 0) {
-		tmp = arena_printf(r->arena, "%s/.%s.%d.tmp",
-		                   r->config->media_dir, hex, (int)getpid());
+		tmp = arena_printf(r->arena, "%s/.%s.%d.tmp", r->config->media_dir,
+		                   hex, (int)getpid());
 		fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
-		if (fd < 0 ||
-		    write(fd, r->body, r->body_len) != (ssize_t)r->body_len ||
-		    fsync(fd) != 0 || close(fd) != 0 ||
-		    rename(tmp, path) != 0) {
-			log_error("media: cannot store %s: %s", path,
-			          strerror(errno));
+		if (fd < 0 || write(fd, r->body, r->body_len) != (ssize_t)r->body_len ||
+		    fsync(fd) != 0 || close(fd) != 0 || rename(tmp, path) != 0) {
+			log_error("media: cannot store %s: %s", path, strerror(errno));
 			if (fd >= 0)
 				unlink(tmp);
 			return;
@@ -491,8 +474,8 @@ media_get(struct request *r, struct response *res)
 	 * the type, and nosniff comes with every answer. */
 	res->status = 200;
 	res->content_type = mime;
-	http_header_add(
-	    r, res, "X-Accel-Redirect",
-	    arena_printf(r->arena, "/_media/%s.%s", id, media_ext(mime)));
+	http_header_add(r, res, "X-Accel-Redirect",
+	                arena_printf(r->arena, "/_media/%s.%s", id,
+	                             media_ext(mime)));
 	http_header_add(r, res, "Cache-Control", "private, max-age=3600");
 }

@@ -20,32 +20,23 @@ trainings_create(struct request *r, struct response *res)
 	long long      id;
 	enum db_status st;
 
-	if (json_get_string(r->json, "title", 1, 200, &title) !=
-	        JSON_FIELD_OK ||
+	if (json_get_string(r->json, "title", 1, 200, &title) != JSON_FIELD_OK ||
 	    !validate_plain_text(title))
-		json_object_set_new(fields, "title",
-		                    json_string("Geef de training een titel."));
-	if (json_get_string(r->json, "module_slug", 1, 64, &slug) !=
-	        JSON_FIELD_OK ||
+		json_object_set_new(fields, "title", json_string("Geef de training een titel."));
+	if (json_get_string(r->json, "module_slug", 1, 64, &slug) != JSON_FIELD_OK ||
 	    !handler_slug_valid(slug))
-		json_object_set_new(fields, "module_slug",
-		                    json_string("Kies een module."));
+		json_object_set_new(fields, "module_slug", json_string("Kies een module."));
 	if (json_get_string(r->json, "date", 10, 10, &date) != JSON_FIELD_OK ||
 	    !handler_date_valid(date))
-		json_object_set_new(
-		    fields, "date",
-		    json_string("Geef een datum als JJJJ-MM-DD."));
-	if (json_get_string(r->json, "location", 1, 200, &location) !=
-	        JSON_FIELD_OK ||
+		json_object_set_new(fields, "date", json_string("Geef een datum als JJJJ-MM-DD."));
+	if (json_get_string(r->json, "location", 1, 200, &location) != JSON_FIELD_OK ||
 	    !validate_plain_text(location))
-		json_object_set_new(fields, "location",
-		                    json_string("Vul de locatie in."));
+		json_object_set_new(fields, "location", json_string("Vul de locatie in."));
 	if (reply_fields(r, res, fields))
 		return;
 	st = store_training_create(r, title, slug, date, location, &id);
 	if (st == DB_NOT_FOUND) {
-		reply_invalid_field(r, res, "module_slug",
-		                    "Deze module bestaat niet.");
+		reply_invalid_field(r, res, "module_slug", "Deze module bestaat niet.");
 		return;
 	}
 	if (st != DB_OK) {
@@ -75,8 +66,7 @@ own_training(struct request *r, struct response *res, long long *id,
 	enum db_status st;
 
 	if (!handler_id(r->params[0], id)) {
-		http_error(r, res, 404, "not_found",
-		           "Deze training bestaat niet.");
+		http_error(r, res, 404, "not_found", "Deze training bestaat niet.");
 		return false;
 	}
 	st = store_training_owner(r, *id, &trainer_id, module_id);
@@ -109,8 +99,7 @@ static bool
 parse_passed(const char *s, bool *out)
 {
 	static const char *const yes[] = {"ja", "true", "1", "yes", "geslaagd"};
-	static const char *const no[] = {"nee", "false", "0", "no",
-	                                 "niet geslaagd"};
+	static const char *const no[] = {"nee", "false", "0", "no", "niet geslaagd"};
 
 	for (size_t i = 0; i < 5; i++) {
 		if (strcasecmp(s, yes[i]) == 0)
@@ -129,8 +118,7 @@ static int
 parse_csv(struct request *r, struct response *res, const char **emails,
           bool *passed, size_t *n)
 {
-	char *text =
-	    arena_strndup(r->arena, r->body ? r->body : "", r->body_len);
+	char    *text = arena_strndup(r->arena, r->body ? r->body : "", r->body_len);
 	char    *line, *save = NULL;
 	unsigned lineno = 0;
 	json_t  *errors = json_array();
@@ -140,7 +128,7 @@ parse_csv(struct request *r, struct response *res, const char **emails,
 		text += 3;
 	for (line = strtok_r(text, "\n", &save); line != NULL;
 	     line = strtok_r(NULL, "\n", &save)) {
-		char  *sep, *email, *flag;
+		char *sep, *email, *flag;
 		size_t len;
 
 		lineno++;
@@ -151,11 +139,8 @@ parse_csv(struct request *r, struct response *res, const char **emails,
 			continue; /* the header, or a blank line */
 		sep = strpbrk(line, ",;");
 		if (sep == NULL) {
-			json_array_append_new(
-			    errors,
-			    json_pack("{s:i, s:s}", "line", lineno, "message",
-			              "verwacht e-mail en geslaagd, gescheiden "
-			              "door een komma"));
+			json_array_append_new(errors, json_pack("{s:i, s:s}", "line",
+			    lineno, "message", "verwacht e-mail en geslaagd, gescheiden door een komma"));
 			continue;
 		}
 		*sep = '\0';
@@ -165,30 +150,23 @@ parse_csv(struct request *r, struct response *res, const char **emails,
 			*p = (char)tolower((unsigned char)*p);
 		while (*flag == ' ' || *flag == '"')
 			flag++;
-		for (char *e = flag + strlen(flag);
-		     e > flag && (e[-1] == ' ' || e[-1] == '"');)
+		for (char *e = flag + strlen(flag); e > flag && (e[-1] == ' ' || e[-1] == '"');)
 			*--e = '\0';
 		if (!validate_email(email) || *n >= ATTENDEES_MAX ||
 		    !parse_passed(flag, &passed[*n])) {
-			json_array_append_new(
-			    errors,
-			    json_pack(
-			        "{s:i, s:s}", "line", lineno, "message",
-			        "ongeldig e-mailadres of geslaagd (ja/nee)"));
+			json_array_append_new(errors, json_pack("{s:i, s:s}", "line",
+			    lineno, "message", "ongeldig e-mailadres of geslaagd (ja/nee)"));
 			continue;
 		}
 		emails[(*n)++] = email;
 	}
 	if (json_array_size(errors) > 0 || *n == 0) {
 		if (json_array_size(errors) == 0)
-			json_array_append_new(
-			    errors,
-			    json_pack("{s:i, s:s}", "line", 1, "message",
-			              "geen deelnemers in het bestand"));
-		http_error_full(
-		    r, res, 400, "validation_failed",
-		    "De lijst is niet ingelezen: er is niets veranderd.", NULL,
-		    errors);
+			json_array_append_new(errors, json_pack("{s:i, s:s}", "line", 1,
+			    "message", "geen deelnemers in het bestand"));
+		http_error_full(r, res, 400, "validation_failed",
+		                "De lijst is niet ingelezen: er is niets veranderd.",
+		                NULL, errors);
 		return -1;
 	}
 	json_decref(errors);
@@ -217,20 +195,14 @@ parse_json(struct request *r, struct response *res, const char **emails,
 		return -1;
 	}
 	*n = 0;
-	json_array_foreach (list, i, a) {
-		const char *email =
-		    json_string_value(json_object_get(a, "email"));
-		json_t *p = json_object_get(a, "passed");
+	json_array_foreach(list, i, a) {
+		const char *email = json_string_value(json_object_get(a, "email"));
+		json_t     *p = json_object_get(a, "passed");
 
-		if (email == NULL || !validate_email(email) ||
-		    !json_is_boolean(p)) {
-			reply_invalid_field(
-			    r, res, "attendees",
-			    arena_printf(r->arena,
-			                 "Deelnemer %zu heeft geen geldig "
-			                 "e-mailadres of geen "
-			                 "passed (true/false).",
-			                 i + 1));
+		if (email == NULL || !validate_email(email) || !json_is_boolean(p)) {
+			reply_invalid_field(r, res, "attendees", arena_printf(r->arena,
+			    "Deelnemer %zu heeft geen geldig e-mailadres of geen "
+			    "passed (true/false).", i + 1));
 			return -1;
 		}
 		emails[*n] = arena_strdup(r->arena, email);
@@ -244,12 +216,11 @@ parse_json(struct request *r, struct response *res, const char **emails,
 void
 trainings_attendance(struct request *r, struct response *res)
 {
-	const char **emails =
-	    arena_alloc(r->arena, ATTENDEES_MAX * sizeof(char *));
-	bool     *passed = arena_alloc(r->arena, ATTENDEES_MAX * sizeof(bool));
-	long long id, module_id, refused, issued;
-	size_t    n = 0;
-	json_t   *body;
+	const char   **emails = arena_alloc(r->arena, ATTENDEES_MAX * sizeof(char *));
+	bool          *passed = arena_alloc(r->arena, ATTENDEES_MAX * sizeof(bool));
+	long long      id, module_id, refused, issued;
+	size_t         n = 0;
+	json_t        *body;
 	enum db_status st;
 	int            rc;
 
@@ -273,21 +244,15 @@ trainings_attendance(struct request *r, struct response *res)
 		return;
 	}
 	if (refused >= 0) {
-		http_error(
-		    r, res, 403, "forbidden",
-		    arena_printf(
-		        r->arena,
-		        "%s is geen medewerker met een account bij een bestuur "
-		        "waarvoor je bent aangewezen; er is niets vastgelegd.",
-		        emails[refused]));
+		http_error(r, res, 403, "forbidden", arena_printf(r->arena,
+		           "%s is geen medewerker met een account bij een bestuur "
+		           "waarvoor je bent aangewezen; er is niets vastgelegd.",
+		           emails[refused]));
 		return;
 	}
-	handler_audit(r, "attendance",
-	              arena_printf(r->arena, "training:%lld", id),
-	              arena_printf(r->arena,
-	                           "{\"recorded\":%zu,"
-	                           "\"certificates_issued\":%lld}",
-	                           n, issued));
+	handler_audit(r, "attendance", arena_printf(r->arena, "training:%lld", id),
+	              arena_printf(r->arena, "{\"recorded\":%zu,"
+	              "\"certificates_issued\":%lld}", n, issued));
 	body = json_pack("{s:I, s:I}", "recorded", (json_int_t)n,
 	                 "certificates_issued", (json_int_t)issued);
 	http_json(r, res, 200, body);

@@ -7,50 +7,48 @@
 #include "../auth.h"
 
 const struct db_stmt store_certificates_stmts[] = {
-    /* Serialises attempts of one person on one module, so that two identical
-     * passing attempts sent at once issue one certificate. */
-    {"attempt_lock",
-     "SELECT pg_advisory_xact_lock(hashtextextended($1::text || ':' || "
-     "$2::text, 0))",
-     2},
-    /* Runs after the lock, so its snapshot sees the other's commit.
-     * $1 user, $2 module, $3 version, $4 score, $5 passed, $6 answers,
-     * $7 new code, $8 validity months */
-    {"attempt_record",
-     "WITH a AS (INSERT INTO quiz_attempts (user_id, module_id,"
-     "   module_version, score, passed, answers)"
-     "   VALUES ($1, $2, $3, $4, $5, $6) RETURNING id),"
-     /* A certificate in its last 90 days does not count: passing then
-      * renews it (the learner sees "verloopt binnenkort"). */
-     " valid AS (SELECT code, issued_at, expires_at FROM certificates"
-     "   WHERE user_id = $1 AND module_id = $2"
-     "   AND expires_at > now() + interval '90 days'"
-     "   ORDER BY expires_at DESC LIMIT 1),"
-     " ins AS (INSERT INTO certificates (code, user_id, module_id,"
-     "   module_version, expires_at, attempt_id)"
-     "   SELECT $7, $1::bigint, $2::bigint, $3::int,"
-     "   now() + make_interval(months => $8::int), a.id"
-     "   FROM a WHERE $5 AND NOT EXISTS (SELECT 1 FROM valid)"
-     "   RETURNING code, issued_at, expires_at)"
-     " SELECT code, rfc3339(issued_at), rfc3339(expires_at) FROM ins"
-     " UNION ALL SELECT code, rfc3339(issued_at), rfc3339(expires_at)"
-     " FROM valid WHERE $5",
-     8},
-    {"my_certificates",
-     "SELECT coalesce(json_agg(json_build_object('code', c.code,"
-     " 'module_slug', m.slug, 'module_title', m.title,"
-     " 'issued_at', rfc3339(c.issued_at), 'expires_at', rfc3339(c.expires_at),"
-     " 'valid', c.expires_at > now()) ORDER BY c.issued_at DESC), '[]')"
-     " FROM certificates c JOIN modules m ON m.id = c.module_id"
-     " WHERE c.user_id = $1",
-     1},
-    {"certificate_public",
-     "SELECT c.expires_at > now(), u.name, m.title, rfc3339(c.issued_at),"
-     " rfc3339(c.expires_at)"
-     " FROM certificates c JOIN users u ON u.id = c.user_id"
-     " JOIN modules m ON m.id = c.module_id WHERE c.code = $1",
-     1},
-    {0},
+	/* Serialises attempts of one person on one module, so that two identical
+	 * passing attempts sent at once issue one certificate. */
+	{"attempt_lock",
+	 "SELECT pg_advisory_xact_lock(hashtextextended($1::text || ':' || $2::text, 0))", 2},
+	/* Runs after the lock, so its snapshot sees the other's commit.
+	 * $1 user, $2 module, $3 version, $4 score, $5 passed, $6 answers,
+	 * $7 new code, $8 validity months */
+	{"attempt_record",
+	 "WITH a AS (INSERT INTO quiz_attempts (user_id, module_id,"
+	 "   module_version, score, passed, answers)"
+	 "   VALUES ($1, $2, $3, $4, $5, $6) RETURNING id),"
+	 /* A certificate in its last 90 days does not count: passing then
+	  * renews it (the learner sees "verloopt binnenkort"). */
+	 " valid AS (SELECT code, issued_at, expires_at FROM certificates"
+	 "   WHERE user_id = $1 AND module_id = $2"
+	 "   AND expires_at > now() + interval '90 days'"
+	 "   ORDER BY expires_at DESC LIMIT 1),"
+	 " ins AS (INSERT INTO certificates (code, user_id, module_id,"
+	 "   module_version, expires_at, attempt_id)"
+	 "   SELECT $7, $1::bigint, $2::bigint, $3::int,"
+	 "   now() + make_interval(months => $8::int), a.id"
+	 "   FROM a WHERE $5 AND NOT EXISTS (SELECT 1 FROM valid)"
+	 "   RETURNING code, issued_at, expires_at)"
+	 " SELECT code, rfc3339(issued_at), rfc3339(expires_at) FROM ins"
+	 " UNION ALL SELECT code, rfc3339(issued_at), rfc3339(expires_at)"
+	 " FROM valid WHERE $5",
+	 8},
+	{"my_certificates",
+	 "SELECT coalesce(json_agg(json_build_object('code', c.code,"
+	 " 'module_slug', m.slug, 'module_title', m.title,"
+	 " 'issued_at', rfc3339(c.issued_at), 'expires_at', rfc3339(c.expires_at),"
+	 " 'valid', c.expires_at > now()) ORDER BY c.issued_at DESC), '[]')"
+	 " FROM certificates c JOIN modules m ON m.id = c.module_id"
+	 " WHERE c.user_id = $1",
+	 1},
+	{"certificate_public",
+	 "SELECT c.expires_at > now(), u.name, m.title, rfc3339(c.issued_at),"
+	 " rfc3339(c.expires_at)"
+	 " FROM certificates c JOIN users u ON u.id = c.user_id"
+	 " JOIN modules m ON m.id = c.module_id WHERE c.code = $1",
+	 1},
+	{0},
 };
 
 enum db_status
@@ -100,9 +98,10 @@ store_attempt_record(struct request *r, const struct quiz_key *k, int score,
 enum db_status
 store_my_certificates_json(struct request *r, const char **json)
 {
-	char        id[24];
-	const char *v[1] = {STORE_INT(id, r->user->id)};
-	return db_exec_value(r->db, r->arena, "my_certificates", 1, v, json);
+	char           id[24];
+	const char    *v[1] = {STORE_INT(id, r->user->id)};
+	return db_exec_value(r->db, r->arena, "my_certificates", 1, v,
+	                     json);
 }
 
 enum db_status

@@ -17,268 +17,198 @@
  * triggers of sql/007_staff_status.sql, whose header shows how they match
  * the counting rules above.  width_bucket(t, a) counts the elements of a
  * that are <= t. */
-#define STAFF_STATUS_CTE                                                       \
-	" st AS (SELECT st.school_id, st.role,"                                \
-	"   coalesce(st.cert_until > now(), false) AS certified,"              \
-	"   coalesce(st.af_until > now(), false) AS af,"                       \
-	"   width_bucket(now() + interval '90 days', st.cert_expiries)"        \
-	"   - width_bucket(now(), st.cert_expiries) AS expiring"               \
-	"   FROM staff st JOIN sch ON sch.id = st.school_id"                   \
+#define STAFF_STATUS_CTE \
+	" st AS (SELECT st.school_id, st.role," \
+	"   coalesce(st.cert_until > now(), false) AS certified," \
+	"   coalesce(st.af_until > now(), false) AS af," \
+	"   width_bucket(now() + interval '90 days', st.cert_expiries)" \
+	"   - width_bucket(now(), st.cert_expiries) AS expiring" \
+	"   FROM staff st JOIN sch ON sch.id = st.school_id" \
 	"   WHERE st.left_at IS NULL)"
 
-#define PCT(num, den)                                                          \
-	"CASE WHEN " den " = 0 THEN 0 ELSE round(100.0 * " num " / " den       \
-	", 1) END"
+#define PCT(num, den) \
+	"CASE WHEN " den " = 0 THEN 0 ELSE round(100.0 * " num " / " den ", 1) END"
 
 /* Coverage over time: staff present and certified at the end of each of the
  * last 24 months (now() for the current one).  $1 is the board or region. */
-#define HISTORY_SQL(school_filter)                                             \
-	"WITH req AS (SELECT r.role, m.id AS module_id FROM requirements r"    \
-	"   LEFT JOIN modules m ON m.slug = r.module_slug AND m.active),"      \
-	" months AS (SELECT least(date_trunc('month', now())"                  \
-	"   - make_interval(months => g) + interval '1 month'"                 \
+#define HISTORY_SQL(school_filter) \
+	"WITH req AS (SELECT r.role, m.id AS module_id FROM requirements r" \
+	"   LEFT JOIN modules m ON m.slug = r.module_slug AND m.active)," \
+	" months AS (SELECT least(date_trunc('month', now())" \
+	"   - make_interval(months => g) + interval '1 month'" \
 	"   - interval '1 second', now()) AS t FROM generate_series(0, 23) g)" \
-	" SELECT coalesce(json_agg(json_build_object('month',"                 \
-	"   to_char(months.t, 'YYYY-MM'), 'teachers', a.n,"                    \
-	"   'teachers_certified', a.c, 'coverage_pct', " PCT(                  \
-	    "a.c",                                                             \
-	    "a.n") ")"                                                         \
-	           "   ORDER BY months.t), '[]') FROM months CROSS JOIN "      \
-	           "LATERAL ("                                                 \
-	           "   SELECT count(*) AS n, count(*) FILTER (WHERE x.cert) "  \
-	           "AS c FROM ("                                               \
-	           "     SELECT st.user_id IS NOT NULL"                        \
-	           "       AND EXISTS (SELECT 1 FROM req WHERE req.role = "    \
-	           "st.role)"                                                  \
-	           "       AND NOT EXISTS (SELECT 1 FROM req"                  \
-	           "       WHERE req.role = st.role AND NOT EXISTS (SELECT 1"  \
-	           "       FROM certificates c WHERE c.user_id = st.user_id"   \
-	           "       AND c.module_id = req.module_id AND c.issued_at "   \
-	           "<= months.t"                                               \
-	           "       AND c.expires_at > months.t)) AS cert"              \
-	           "     FROM staff st JOIN schools s ON s.id = st.school_id"  \
-	           "     LEFT JOIN municipalities mu ON mu.id = "              \
-	           "s.municipality_id"                                         \
-	           "     JOIN boards b ON b.id = s.board_id"                   \
-	           "     WHERE " school_filter                                 \
-	           " AND st.started_at <= months.t"                            \
-	           "     AND (st.left_at IS NULL OR st.left_at > months.t)) "  \
-	           "x) a"
+	" SELECT coalesce(json_agg(json_build_object('month'," \
+	"   to_char(months.t, 'YYYY-MM'), 'teachers', a.n," \
+	"   'teachers_certified', a.c, 'coverage_pct', " PCT("a.c", "a.n") ")" \
+	"   ORDER BY months.t), '[]') FROM months CROSS JOIN LATERAL (" \
+	"   SELECT count(*) AS n, count(*) FILTER (WHERE x.cert) AS c FROM (" \
+	"     SELECT st.user_id IS NOT NULL" \
+	"       AND EXISTS (SELECT 1 FROM req WHERE req.role = st.role)" \
+	"       AND NOT EXISTS (SELECT 1 FROM req" \
+	"       WHERE req.role = st.role AND NOT EXISTS (SELECT 1" \
+	"       FROM certificates c WHERE c.user_id = st.user_id" \
+	"       AND c.module_id = req.module_id AND c.issued_at <= months.t" \
+	"       AND c.expires_at > months.t)) AS cert" \
+	"     FROM staff st JOIN schools s ON s.id = st.school_id" \
+	"     LEFT JOIN municipalities mu ON mu.id = s.municipality_id" \
+	"     JOIN boards b ON b.id = s.board_id" \
+	"     WHERE " school_filter " AND st.started_at <= months.t" \
+	"     AND (st.left_at IS NULL OR st.left_at > months.t)) x) a"
 
 /* The board report: per school and in total.  $1 is the board. */
-#define BOARD_COVERAGE_SQL                                                     \
-	"WITH sch AS (SELECT s.id, s.name, s.brin, s.municipality FROM "       \
-	"schools s"                                                            \
-	"   WHERE s.board_id = $1 AND s.closed_at IS NULL)," STAFF_STATUS_CTE  \
-	","                                                                    \
-	" per AS (SELECT st.school_id, count(*) AS teachers,"                  \
-	"   count(*) FILTER (WHERE st.certified) AS teachers_certified,"       \
-	"   count(*) FILTER (WHERE st.role = 'ib') AS ib,"                     \
-	"   count(*) FILTER (WHERE st.role = 'ib' AND st.certified) AS "       \
-	"ib_certified,"                                                        \
-	"   bool_or(st.af) AS has_af, sum(st.expiring) AS expiring"            \
-	"   FROM st GROUP BY st.school_id)," /* Grouped by school id before    \
-	                                      * the join: no sort of every     \
-	                                      * stay by the schools' names     \
-	                                      * (half of the statement's       \
-	                                      * time). */                      \
-	" rows AS (SELECT sch.id, sch.name, sch.brin, sch.municipality,"       \
-	"   coalesce(per.teachers, 0) AS teachers,"                            \
-	"   coalesce(per.teachers_certified, 0) AS teachers_certified,"        \
-	"   coalesce(per.ib, 0) AS ib,"                                        \
-	"   coalesce(per.ib_certified, 0) AS ib_certified,"                    \
-	"   coalesce(per.has_af, false) AS has_af,"                            \
-	"   coalesce(per.expiring, 0) AS expiring"                             \
-	"   FROM sch LEFT JOIN per ON per.school_id = sch.id)"                 \
-	" SELECT json_build_object("                                           \
-	" 'board', (SELECT json_build_object('id', b.id, 'name', b.name)"      \
-	"   FROM boards b WHERE b.id = $1),"                                   \
-	" 'as_of', rfc3339(now()),"                                            \
-	" 'totals', (SELECT json_build_object('schools', count(*),"            \
-	"   'teachers', coalesce(sum(teachers), 0),"                           \
-	"   'teachers_certified', coalesce(sum(teachers_certified), 0),"       \
-	"   'ib', coalesce(sum(ib), 0), 'ib_certified', "                      \
-	"coalesce(sum(ib_certified), 0),"                                      \
-	"   'schools_with_af', count(*) FILTER (WHERE has_af),"                \
-	"   'expiring_90d', coalesce(sum(expiring), 0),"                       \
-	"   'coverage_pct', " PCT(                                             \
-	    "coalesce(sum(teachers_certified), 0)",                            \
-	    "coalesce(sum(teachers), 0)") ") FROM rows),"                      \
-	                                  " 'schools', (SELECT "               \
-	                                  "coalesce(json_agg(json_build_"      \
-	                                  "object("                            \
-	                                  "   'school_id', id, 'name', name, " \
-	                                  "'brin', brin,"                      \
-	                                  "   'municipality', municipality, "  \
-	                                  "'teachers', teachers,"              \
-	                                  "   'teachers_certified', "          \
-	                                  "teachers_certified, 'ib', ib,"      \
-	                                  "   'ib_certified', ib_certified, "  \
-	                                  "'has_certified_af', has_af,"        \
-	                                  "   'expiring_90d', expiring,"       \
-	                                  "   'coverage_pct', " PCT(           \
-	                                      "teachers_certified",            \
-	                                      "teachers") ","                  \
-	                                                  "   'package', "     \
-	                                                  "(SELECT "           \
-	                                                  "json_build_object(" \
-	                                                  "     'tv_series', " \
-	                                                  "max(p.done_on) "    \
-	                                                  "FILTER (WHERE "     \
-	                                                  "p.item = "          \
-	                                                  "'tv_series'),"      \
-	                                                  "     "              \
-	                                                  "'lesson_kit', "     \
-	                                                  "max(p.done_on) "    \
-	                                                  "FILTER (WHERE "     \
-	                                                  "p.item = "          \
-	                                                  "'lesson_kit'),"     \
-	                                                  "     "              \
-	                                                  "'parent_letter', "  \
-	                                                  "max(p.done_on) "    \
-	                                                  "FILTER (WHERE "     \
-	                                                  "p.item = "          \
-	                                                  "'parent_letter'),"  \
-	                                                  "     "              \
-	                                                  "'veilig_thuis_"     \
-	                                                  "contact', "         \
-	                                                  "max(p.done_on)"     \
-	                                                  "       FILTER "     \
-	                                                  "(WHERE p.item = "   \
-	                                                  "'veilig_thuis_"     \
-	                                                  "contact'),"         \
-	                                                  "     "              \
-	                                                  "'neighbourhood_"    \
-	                                                  "team', "            \
-	                                                  "max(p.done_on)"     \
-	                                                  "       FILTER "     \
-	                                                  "(WHERE p.item = "   \
-	                                                  "'neighbourhood_"    \
-	                                                  "team'))"            \
-	                                                  "     FROM "         \
-	                                                  "school_package p "  \
-	                                                  "WHERE p.school_id " \
-	                                                  "= rows.id))"        \
-	                                                  "   ORDER BY name, " \
-	                                                  "id), '[]') FROM "   \
-	                                                  "rows))"
+#define BOARD_COVERAGE_SQL \
+	 "WITH sch AS (SELECT s.id, s.name, s.brin, s.municipality FROM schools s" \
+	 "   WHERE s.board_id = $1 AND s.closed_at IS NULL)," \
+	 STAFF_STATUS_CTE "," \
+	 " per AS (SELECT st.school_id, count(*) AS teachers," \
+	 "   count(*) FILTER (WHERE st.certified) AS teachers_certified," \
+	 "   count(*) FILTER (WHERE st.role = 'ib') AS ib," \
+	 "   count(*) FILTER (WHERE st.role = 'ib' AND st.certified) AS ib_certified," \
+	 "   bool_or(st.af) AS has_af, sum(st.expiring) AS expiring" \
+	 "   FROM st GROUP BY st.school_id)," \
+	 /* Grouped by school id before the join: no sort of every stay by \
+	  * the schools' names (half of the statement's time). */ \
+	 " rows AS (SELECT sch.id, sch.name, sch.brin, sch.municipality," \
+	 "   coalesce(per.teachers, 0) AS teachers," \
+	 "   coalesce(per.teachers_certified, 0) AS teachers_certified," \
+	 "   coalesce(per.ib, 0) AS ib," \
+	 "   coalesce(per.ib_certified, 0) AS ib_certified," \
+	 "   coalesce(per.has_af, false) AS has_af," \
+	 "   coalesce(per.expiring, 0) AS expiring" \
+	 "   FROM sch LEFT JOIN per ON per.school_id = sch.id)" \
+	 " SELECT json_build_object(" \
+	 " 'board', (SELECT json_build_object('id', b.id, 'name', b.name)" \
+	 "   FROM boards b WHERE b.id = $1)," \
+	 " 'as_of', rfc3339(now())," \
+	 " 'totals', (SELECT json_build_object('schools', count(*)," \
+	 "   'teachers', coalesce(sum(teachers), 0)," \
+	 "   'teachers_certified', coalesce(sum(teachers_certified), 0)," \
+	 "   'ib', coalesce(sum(ib), 0), 'ib_certified', coalesce(sum(ib_certified), 0)," \
+	 "   'schools_with_af', count(*) FILTER (WHERE has_af)," \
+	 "   'expiring_90d', coalesce(sum(expiring), 0)," \
+	 "   'coverage_pct', " PCT("coalesce(sum(teachers_certified), 0)", \
+	                           "coalesce(sum(teachers), 0)") ") FROM rows)," \
+	 " 'schools', (SELECT coalesce(json_agg(json_build_object(" \
+	 "   'school_id', id, 'name', name, 'brin', brin," \
+	 "   'municipality', municipality, 'teachers', teachers," \
+	 "   'teachers_certified', teachers_certified, 'ib', ib," \
+	 "   'ib_certified', ib_certified, 'has_certified_af', has_af," \
+	 "   'expiring_90d', expiring," \
+	 "   'coverage_pct', " PCT("teachers_certified", "teachers") "," \
+	 "   'package', (SELECT json_build_object(" \
+	 "     'tv_series', max(p.done_on) FILTER (WHERE p.item = 'tv_series')," \
+	 "     'lesson_kit', max(p.done_on) FILTER (WHERE p.item = 'lesson_kit')," \
+	 "     'parent_letter', max(p.done_on) FILTER (WHERE p.item = 'parent_letter')," \
+	 "     'veilig_thuis_contact', max(p.done_on)" \
+	 "       FILTER (WHERE p.item = 'veilig_thuis_contact')," \
+	 "     'neighbourhood_team', max(p.done_on)" \
+	 "       FILTER (WHERE p.item = 'neighbourhood_team'))" \
+	 "     FROM school_package p WHERE p.school_id = rows.id))" \
+	 "   ORDER BY name, id), '[]') FROM rows))"
 
 /* The region report: per municipality and board, never names.  Groups of
  * fewer than 5 staff are suppressed: no counts that could reveal one
  * person's status.  $1 is the region. */
-#define REGION_COVERAGE_SQL                                                    \
-	"WITH sch AS (SELECT s.id, s.board_id, s.municipality_id,"             \
-	"   coalesce(mu.name, s.municipality, '?') AS municipality"            \
-	"   FROM schools s JOIN boards b ON b.id = s.board_id"                 \
-	"   LEFT JOIN municipalities mu ON mu.id = s.municipality_id"          \
-	"   WHERE s.closed_at IS NULL"                                         \
-	"   AND coalesce(mu.region_id, b.region_id) = $1)," STAFF_STATUS_CTE   \
-	","                                                                    \
-	" per_school AS (SELECT sch.id, sch.board_id, sch.municipality,"       \
-	"   count(st.role) AS n, count(*) FILTER (WHERE st.certified) AS c,"   \
-	"   coalesce(bool_or(st.af), false) AS af"                             \
-	"   FROM sch LEFT JOIN st ON st.school_id = sch.id"                    \
-	"   GROUP BY sch.id, sch.board_id, sch.municipality),"                 \
-	" by_mun AS (SELECT municipality AS name, count(*) AS schools,"        \
-	"   sum(n) AS n, sum(c) AS c, count(*) FILTER (WHERE af) AS af"        \
-	"   FROM per_school GROUP BY municipality),"                           \
-	" by_board AS (SELECT b.id, b.name, count(*) AS schools, sum(n) AS n," \
-	"   sum(c) AS c, count(*) FILTER (WHERE af) AS af"                     \
-	"   FROM per_school p JOIN boards b ON b.id = p.board_id"              \
-	"   GROUP BY b.id, b.name)"                                            \
-	" SELECT json_build_object("                                           \
-	" 'region', (SELECT json_build_object('id', r.id, 'name', r.name)"     \
-	"   FROM regions r WHERE r.id = $1),"                                  \
-	" 'as_of', rfc3339(now()),"                                            \
-	" 'totals', (SELECT json_build_object('schools', count(*),"            \
-	"   'suppressed', coalesce(sum(n), 0) < 5,"                            \
-	"   'teachers', CASE WHEN coalesce(sum(n), 0) >= 5 THEN sum(n) END,"   \
-	"   'teachers_certified', CASE WHEN coalesce(sum(n), 0) >= 5 THEN "    \
-	"sum(c) END,"                                                          \
-	"   'schools_with_af', CASE WHEN coalesce(sum(n), 0) >= 5"             \
-	"     THEN count(*) FILTER (WHERE af) END,"                            \
-	"   'coverage_pct', CASE WHEN coalesce(sum(n), 0) >= 5"                \
-	"     THEN " PCT(                                                      \
-	    "sum(c)",                                                          \
-	    "sum(n)") " END) FROM per_school),"                                \
-	              " 'municipalities', (SELECT "                            \
-	              "coalesce(json_agg(json_build_object("                   \
-	              "   'name', name, 'schools', schools, 'suppressed', n "  \
-	              "< 5,"                                                   \
-	              "   'teachers', CASE WHEN n >= 5 THEN n END,"            \
-	              "   'teachers_certified', CASE WHEN n >= 5 THEN c END,"  \
-	              "   'schools_with_af', CASE WHEN n >= 5 THEN af END,"    \
-	              "   'coverage_pct', CASE WHEN n >= 5 THEN " PCT(         \
-	                  "c",                                                 \
-	                  "n") " END)"                                         \
-	                       "   ORDER BY name), '[]') FROM by_mun),"        \
-	                       " 'boards', (SELECT "                           \
-	                       "coalesce(json_agg(json_build_object("          \
-	                       "   'board_id', id, 'name', name, 'schools', "  \
-	                       "schools,"                                      \
-	                       "   'suppressed', n < 5,"                       \
-	                       "   'teachers', CASE WHEN n >= 5 THEN n END,"   \
-	                       "   'teachers_certified', CASE WHEN n >= 5 "    \
-	                       "THEN c END,"                                   \
-	                       "   'schools_with_af', CASE WHEN n >= 5 THEN "  \
-	                       "af END,"                                       \
-	                       "   'coverage_pct', CASE WHEN n >= 5 "          \
-	                       "THEN " PCT("c", "n") " END)"                   \
-	                                             "   ORDER BY name, id), " \
-	                                             "'[]') FROM by_board))"
+#define REGION_COVERAGE_SQL \
+	 "WITH sch AS (SELECT s.id, s.board_id, s.municipality_id," \
+	 "   coalesce(mu.name, s.municipality, '?') AS municipality" \
+	 "   FROM schools s JOIN boards b ON b.id = s.board_id" \
+	 "   LEFT JOIN municipalities mu ON mu.id = s.municipality_id" \
+	 "   WHERE s.closed_at IS NULL" \
+	 "   AND coalesce(mu.region_id, b.region_id) = $1)," \
+	 STAFF_STATUS_CTE "," \
+	 " per_school AS (SELECT sch.id, sch.board_id, sch.municipality," \
+	 "   count(st.role) AS n, count(*) FILTER (WHERE st.certified) AS c," \
+	 "   coalesce(bool_or(st.af), false) AS af" \
+	 "   FROM sch LEFT JOIN st ON st.school_id = sch.id" \
+	 "   GROUP BY sch.id, sch.board_id, sch.municipality)," \
+	 " by_mun AS (SELECT municipality AS name, count(*) AS schools," \
+	 "   sum(n) AS n, sum(c) AS c, count(*) FILTER (WHERE af) AS af" \
+	 "   FROM per_school GROUP BY municipality)," \
+	 " by_board AS (SELECT b.id, b.name, count(*) AS schools, sum(n) AS n," \
+	 "   sum(c) AS c, count(*) FILTER (WHERE af) AS af" \
+	 "   FROM per_school p JOIN boards b ON b.id = p.board_id" \
+	 "   GROUP BY b.id, b.name)" \
+	 " SELECT json_build_object(" \
+	 " 'region', (SELECT json_build_object('id', r.id, 'name', r.name)" \
+	 "   FROM regions r WHERE r.id = $1)," \
+	 " 'as_of', rfc3339(now())," \
+	 " 'totals', (SELECT json_build_object('schools', count(*)," \
+	 "   'suppressed', coalesce(sum(n), 0) < 5," \
+	 "   'teachers', CASE WHEN coalesce(sum(n), 0) >= 5 THEN sum(n) END," \
+	 "   'teachers_certified', CASE WHEN coalesce(sum(n), 0) >= 5 THEN sum(c) END," \
+	 "   'schools_with_af', CASE WHEN coalesce(sum(n), 0) >= 5" \
+	 "     THEN count(*) FILTER (WHERE af) END," \
+	 "   'coverage_pct', CASE WHEN coalesce(sum(n), 0) >= 5" \
+	 "     THEN " PCT("sum(c)", "sum(n)") " END) FROM per_school)," \
+	 " 'municipalities', (SELECT coalesce(json_agg(json_build_object(" \
+	 "   'name', name, 'schools', schools, 'suppressed', n < 5," \
+	 "   'teachers', CASE WHEN n >= 5 THEN n END," \
+	 "   'teachers_certified', CASE WHEN n >= 5 THEN c END," \
+	 "   'schools_with_af', CASE WHEN n >= 5 THEN af END," \
+	 "   'coverage_pct', CASE WHEN n >= 5 THEN " PCT("c", "n") " END)" \
+	 "   ORDER BY name), '[]') FROM by_mun)," \
+	 " 'boards', (SELECT coalesce(json_agg(json_build_object(" \
+	 "   'board_id', id, 'name', name, 'schools', schools," \
+	 "   'suppressed', n < 5," \
+	 "   'teachers', CASE WHEN n >= 5 THEN n END," \
+	 "   'teachers_certified', CASE WHEN n >= 5 THEN c END," \
+	 "   'schools_with_af', CASE WHEN n >= 5 THEN af END," \
+	 "   'coverage_pct', CASE WHEN n >= 5 THEN " PCT("c", "n") " END)" \
+	 "   ORDER BY name, id), '[]') FROM by_board))"
 
 const struct db_stmt store_coverage_stmts[] = {
-    {"board_coverage", BOARD_COVERAGE_SQL, 1},
-    {"school_staff",
-     "WITH req AS (SELECT r.role, r.module_slug FROM requirements r)"
-     " SELECT coalesce(json_agg(json_build_object('user_id', st.user_id,"
-     " 'name', st.name, 'email', st.email, 'role', st.role,"
-     " 'registered', st.user_id IS NOT NULL,"
-     " 'modules', (SELECT coalesce(json_agg(json_build_object("
-     "   'slug', req.module_slug, 'title', m.title,"
-     "   'status', CASE WHEN c.expires_at > now() THEN 'completed'"
-     "     WHEN c.expires_at IS NOT NULL THEN 'expired'"
-     "     WHEN p.done > 0 THEN 'in_progress' ELSE 'not_started' END,"
-     "   'completed_at', rfc3339(c.issued_at),"
-     "   'expires_at', rfc3339(c.expires_at),"
-     "   'expiring_soon', c.expires_at > now()"
-     "     AND c.expires_at <= now() + interval '90 days')"
-     "   ORDER BY m.position, req.module_slug), '[]')"
-     /* A required module that is not loaded still shows, as not started:
-      * it keeps the person uncertified in the counts too. */
-     "   FROM req LEFT JOIN modules m ON m.slug = req.module_slug AND m.active"
-     "   LEFT JOIN LATERAL (SELECT issued_at, expires_at FROM certificates c"
-     "     WHERE c.user_id = st.user_id AND c.module_id = m.id"
-     "     ORDER BY c.expires_at DESC LIMIT 1) c ON true"
-     "   LEFT JOIN LATERAL (SELECT count(*) AS done FROM section_progress sp"
-     "     WHERE sp.user_id = st.user_id AND sp.module_id = m.id) p ON true"
-     "   WHERE req.role = st.role))"
-     " ORDER BY st.name, st.id), '[]')"
-     " FROM staff st WHERE st.school_id = $1 AND st.left_at IS NULL",
-     1},
-    {"school_expiring",
-     "SELECT coalesce(json_agg(json_build_object('user_id', st.user_id,"
-     " 'name', st.name, 'email', st.email, 'module_slug', m.slug,"
-     " 'module_title', m.title, 'expires_at', rfc3339(c.expires_at))"
-     " ORDER BY c.expires_at), '[]')"
-     " FROM staff st JOIN certificates c ON c.user_id = st.user_id"
-     " JOIN modules m ON m.id = c.module_id"
-     " WHERE st.school_id = $1 AND st.left_at IS NULL"
-     " AND c.expires_at > now() AND c.expires_at <= now() + interval '90 days'",
-     1},
-    {"board_history", HISTORY_SQL("s.board_id = $1"), 1},
-    {"region_history", HISTORY_SQL("coalesce(mu.region_id, b.region_id) = $1"),
-     1},
-    {"region_coverage", REGION_COVERAGE_SQL, 1},
-    {0},
+	{"board_coverage", BOARD_COVERAGE_SQL, 1},
+	{"school_staff",
+	 "WITH req AS (SELECT r.role, r.module_slug FROM requirements r)"
+	 " SELECT coalesce(json_agg(json_build_object('user_id', st.user_id,"
+	 " 'name', st.name, 'email', st.email, 'role', st.role,"
+	 " 'registered', st.user_id IS NOT NULL,"
+	 " 'modules', (SELECT coalesce(json_agg(json_build_object("
+	 "   'slug', req.module_slug, 'title', m.title,"
+	 "   'status', CASE WHEN c.expires_at > now() THEN 'completed'"
+	 "     WHEN c.expires_at IS NOT NULL THEN 'expired'"
+	 "     WHEN p.done > 0 THEN 'in_progress' ELSE 'not_started' END,"
+	 "   'completed_at', rfc3339(c.issued_at),"
+	 "   'expires_at', rfc3339(c.expires_at),"
+	 "   'expiring_soon', c.expires_at > now()"
+	 "     AND c.expires_at <= now() + interval '90 days')"
+	 "   ORDER BY m.position, req.module_slug), '[]')"
+	 /* A required module that is not loaded still shows, as not started:
+	  * it keeps the person uncertified in the counts too. */
+	 "   FROM req LEFT JOIN modules m ON m.slug = req.module_slug AND m.active"
+	 "   LEFT JOIN LATERAL (SELECT issued_at, expires_at FROM certificates c"
+	 "     WHERE c.user_id = st.user_id AND c.module_id = m.id"
+	 "     ORDER BY c.expires_at DESC LIMIT 1) c ON true"
+	 "   LEFT JOIN LATERAL (SELECT count(*) AS done FROM section_progress sp"
+	 "     WHERE sp.user_id = st.user_id AND sp.module_id = m.id) p ON true"
+	 "   WHERE req.role = st.role))"
+	 " ORDER BY st.name, st.id), '[]')"
+	 " FROM staff st WHERE st.school_id = $1 AND st.left_at IS NULL",
+	 1},
+	{"school_expiring",
+	 "SELECT coalesce(json_agg(json_build_object('user_id', st.user_id,"
+	 " 'name', st.name, 'email', st.email, 'module_slug', m.slug,"
+	 " 'module_title', m.title, 'expires_at', rfc3339(c.expires_at))"
+	 " ORDER BY c.expires_at), '[]')"
+	 " FROM staff st JOIN certificates c ON c.user_id = st.user_id"
+	 " JOIN modules m ON m.id = c.module_id"
+	 " WHERE st.school_id = $1 AND st.left_at IS NULL"
+	 " AND c.expires_at > now() AND c.expires_at <= now() + interval '90 days'",
+	 1},
+	{"board_history", HISTORY_SQL("s.board_id = $1"), 1},
+	{"region_history",
+	 HISTORY_SQL("coalesce(mu.region_id, b.region_id) = $1"), 1},
+	{"region_coverage", REGION_COVERAGE_SQL, 1},
+	{0},
 };
 
 /* The statements the reports connection prepares: only SELECTs, which a
  * hot standby can prepare and run. */
 static const struct db_stmt reports_stmts[] = {
-    {"board_coverage", BOARD_COVERAGE_SQL, 1},
-    {"region_coverage", REGION_COVERAGE_SQL, 1},
-    {0},
+	{"board_coverage", BOARD_COVERAGE_SQL, 1},
+	{"region_coverage", REGION_COVERAGE_SQL, 1},
+	{0},
 };
 static const struct db_stmt *const reports_tables[] = {reports_stmts, NULL};
 
@@ -301,8 +231,7 @@ reports_db(struct request *r, enum db_status *st)
 	if (url == NULL || url[0] == '\0')
 		return r->db;
 	if (!reports_ready) {
-		db_init(&reports, url, reports_tables,
-		        r->config->statement_timeout);
+		db_init(&reports, url, reports_tables, r->config->statement_timeout);
 		reports_ready = true;
 	}
 	*st = db_ensure(&reports);

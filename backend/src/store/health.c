@@ -2,8 +2,8 @@
 #include "store.h"
 
 const struct db_stmt store_health_stmts[] = {
-    {"health_ping", "SELECT 1", 0},
-    {0},
+	{"health_ping", "SELECT 1", 0},
+	{0},
 };
 
 enum db_status

@@ -15,138 +15,113 @@
  * that calls it (base_yyparse in the profile of GET /modules).  The same
  * text, and NULL for NULL.
  */
-#define RFC3339(t)                                                             \
-	"to_char((" t ") AT TIME ZONE 'UTC', "                                 \
-	"'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+#define RFC3339(t) \
+	"to_char((" t ") AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 
 /* $1 user id, $2 role */
-#define STATUS_SQL                                                             \
-	"CASE WHEN c.expires_at > now() THEN 'completed'"                      \
-	" WHEN c.expires_at IS NOT NULL THEN 'expired'"                        \
+#define STATUS_SQL \
+	"CASE WHEN c.expires_at > now() THEN 'completed'" \
+	" WHEN c.expires_at IS NOT NULL THEN 'expired'" \
 	" WHEN p.done > 0 THEN 'in_progress' ELSE 'not_started' END"
 
 const struct db_stmt store_modules_stmts[] = {
-    {"modules_list",
-     "SELECT coalesce(json_agg(json_build_object("
-     " 'slug', m.slug, 'title', m.title, 'summary', m.summary,"
-     " 'estimated_minutes', m.estimated_minutes, 'version', m.version,"
-     " 'validity_months', m.validity_months,"
-     " 'progress', json_build_object('sections_done', p.done,"
-     "   'sections_total', p.total, 'status', " STATUS_SQL ","
-     "   'completed_at', " RFC3339(
-         "c.issued_at") ","
-                        "   'expires_at', " RFC3339(
-                            "c.expires_at") ","
-                                            "   'expiring_soon', c.expires_at "
-                                            "> now()"
-                                            "     AND c.expires_at <= now() + "
-                                            "interval '90 days'))"
-                                            " ORDER BY m.position, m.slug), "
-                                            "'[]')"
-                                            " FROM modules m"
-                                            " CROSS JOIN LATERAL (SELECT "
-                                            "count(*) AS total,"
-                                            "   count(sp.user_id) AS done FROM "
-                                            "sections s"
-                                            "   LEFT JOIN section_progress sp "
-                                            "ON sp.user_id = $1"
-                                            "   AND sp.module_id = s.module_id "
-                                            "AND sp.section_id = s.id"
-                                            "   WHERE s.module_id = m.id AND "
-                                            "s.active) p"
-                                            " LEFT JOIN LATERAL (SELECT "
-                                            "issued_at, expires_at FROM "
-                                            "certificates"
-                                            "   WHERE user_id = $1 AND "
-                                            "module_id = m.id"
-                                            "   ORDER BY expires_at DESC LIMIT "
-                                            "1) c ON true"
-                                            " WHERE m.active AND NOT "
-                                            "m.in_person AND $2 = ANY "
-                                            "(m.audience)",
-     2},
-    /* The caller's part of a module page; the content part is cached. */
-    {"module_user_part",
-     "SELECT m.version,"
-     " (SELECT coalesce(json_agg(sp.section_id), '[]')"
-     "   FROM section_progress sp WHERE sp.user_id = $1"
-     "   AND sp.module_id = m.id),"
-     " (SELECT json_build_object('code', c.code,"
-     "   'issued_at', " RFC3339(
-         "c.issued_at") ","
-                        "   'expires_at', " RFC3339(
-                            "c.expires_at") ", 'valid', c.expires_at > now())"
-                                            "   FROM certificates c WHERE "
-                                            "c.user_id = $1 AND c.module_id = "
-                                            "m.id"
-                                            "   ORDER BY c.expires_at DESC "
-                                            "LIMIT 1)"
-                                            " FROM modules m WHERE m.slug = $2 "
-                                            "AND m.active AND NOT m.in_person"
-                                            " AND $3 = ANY (m.audience)",
-     3},
-    /* The same for everyone: sections and quiz without the answers. */
-    {"module_content",
-     "SELECT m.version, json_build_object('slug', m.slug, 'title', m.title,"
-     " 'summary', m.summary, 'version', m.version,"
-     " 'estimated_minutes', m.estimated_minutes,"
-     " 'validity_months', m.validity_months,"
-     " 'sections', (SELECT coalesce(json_agg(json_build_object("
-     "   'id', s.id, 'title', s.title, 'html', s.html,"
-     "   'scenario', (SELECT json_build_object('id', sc.id, 'slug', sc.slug)"
-     "     FROM scenarios sc WHERE sc.slug = s.scenario_slug)) ORDER BY "
-     "s.position),"
-     "   '[]') FROM sections s WHERE s.module_id = m.id AND s.active),"
-     " 'quiz', json_build_object('pass_mark', m.pass_mark,"
-     "   'questions', (SELECT coalesce(json_agg(json_build_object("
-     "     'id', q.id, 'text', q.text, 'multiple', q.multiple,"
-     "     'choices', (SELECT json_agg(json_build_object('id', ch.id,"
-     "       'text', ch.text) ORDER BY ch.position) FROM quiz_choices ch"
-     "       WHERE ch.module_id = q.module_id AND ch.question_id = q.id))"
-     "     ORDER BY q.position), '[]')"
-     "     FROM quiz_questions q WHERE q.module_id = m.id AND q.active)))"
-     " FROM modules m WHERE m.slug = $1 AND m.active",
-     1},
-    {"section_done",
-     "WITH s AS (SELECT s.module_id, s.id, s.scenario_slug FROM modules m"
-     "   JOIN sections s ON s.module_id = m.id AND s.active"
-     "   WHERE m.slug = $2 AND s.id = $3 AND m.active AND NOT m.in_person"
-     "   AND $4 = ANY (m.audience)),"
-     " ins AS (INSERT INTO section_progress (user_id, module_id, section_id)"
-     "   SELECT $1::bigint, module_id, id FROM s WHERE scenario_slug IS NULL"
-     "   ON CONFLICT DO NOTHING)"
-     " SELECT count(*), coalesce(bool_or(scenario_slug IS NOT NULL), false)"
-     " FROM s",
-     4},
-    {"quiz_key",
-     "SELECT m.id, m.version, m.pass_mark, m.validity_months,"
-     " (SELECT count(*) FROM sections s WHERE s.module_id = m.id AND s.active"
-     "   AND NOT EXISTS (SELECT 1 FROM section_progress sp"
-     "   WHERE sp.user_id = $1 AND sp.module_id = s.module_id"
-     "   AND sp.section_id = s.id)),"
-     " (SELECT coalesce(json_agg(json_build_object('id', q.id,"
-     "   'multiple', q.multiple, 'explanation', q.explanation,"
-     "   'correct', (SELECT coalesce(json_agg(ch.id), '[]') FROM quiz_choices "
-     "ch"
-     "     WHERE ch.module_id = q.module_id AND ch.question_id = q.id"
-     "     AND ch.correct),"
-     "   'choices', (SELECT coalesce(json_agg(ch.id), '[]') FROM quiz_choices "
-     "ch"
-     "     WHERE ch.module_id = q.module_id AND ch.question_id = q.id))"
-     "   ORDER BY q.position), '[]')"
-     "   FROM quiz_questions q WHERE q.module_id = m.id AND q.active)"
-     " FROM modules m WHERE m.slug = $2 AND m.active AND NOT m.in_person"
-     " AND $3 = ANY (m.audience)",
-     3},
-    {0},
+	{"modules_list",
+	 "SELECT coalesce(json_agg(json_build_object("
+	 " 'slug', m.slug, 'title', m.title, 'summary', m.summary,"
+	 " 'estimated_minutes', m.estimated_minutes, 'version', m.version,"
+	 " 'validity_months', m.validity_months,"
+	 " 'progress', json_build_object('sections_done', p.done,"
+	 "   'sections_total', p.total, 'status', " STATUS_SQL ","
+	 "   'completed_at', " RFC3339("c.issued_at") ","
+	 "   'expires_at', " RFC3339("c.expires_at") ","
+	 "   'expiring_soon', c.expires_at > now()"
+	 "     AND c.expires_at <= now() + interval '90 days'))"
+	 " ORDER BY m.position, m.slug), '[]')"
+	 " FROM modules m"
+	 " CROSS JOIN LATERAL (SELECT count(*) AS total,"
+	 "   count(sp.user_id) AS done FROM sections s"
+	 "   LEFT JOIN section_progress sp ON sp.user_id = $1"
+	 "   AND sp.module_id = s.module_id AND sp.section_id = s.id"
+	 "   WHERE s.module_id = m.id AND s.active) p"
+	 " LEFT JOIN LATERAL (SELECT issued_at, expires_at FROM certificates"
+	 "   WHERE user_id = $1 AND module_id = m.id"
+	 "   ORDER BY expires_at DESC LIMIT 1) c ON true"
+	 " WHERE m.active AND NOT m.in_person AND $2 = ANY (m.audience)",
+	 2},
+	/* The caller's part of a module page; the content part is cached. */
+	{"module_user_part",
+	 "SELECT m.version,"
+	 " (SELECT coalesce(json_agg(sp.section_id), '[]')"
+	 "   FROM section_progress sp WHERE sp.user_id = $1"
+	 "   AND sp.module_id = m.id),"
+	 " (SELECT json_build_object('code', c.code,"
+	 "   'issued_at', " RFC3339("c.issued_at") ","
+	 "   'expires_at', " RFC3339("c.expires_at") ", 'valid', c.expires_at > now())"
+	 "   FROM certificates c WHERE c.user_id = $1 AND c.module_id = m.id"
+	 "   ORDER BY c.expires_at DESC LIMIT 1)"
+	 " FROM modules m WHERE m.slug = $2 AND m.active AND NOT m.in_person"
+	 " AND $3 = ANY (m.audience)",
+	 3},
+	/* The same for everyone: sections and quiz without the answers. */
+	{"module_content",
+	 "SELECT m.version, json_build_object('slug', m.slug, 'title', m.title,"
+	 " 'summary', m.summary, 'version', m.version,"
+	 " 'estimated_minutes', m.estimated_minutes,"
+	 " 'validity_months', m.validity_months,"
+	 " 'sections', (SELECT coalesce(json_agg(json_build_object("
+	 "   'id', s.id, 'title', s.title, 'html', s.html,"
+	 "   'scenario', (SELECT json_build_object('id', sc.id, 'slug', sc.slug)"
+	 "     FROM scenarios sc WHERE sc.slug = s.scenario_slug)) ORDER BY s.position),"
+	 "   '[]') FROM sections s WHERE s.module_id = m.id AND s.active),"
+	 " 'quiz', json_build_object('pass_mark', m.pass_mark,"
+	 "   'questions', (SELECT coalesce(json_agg(json_build_object("
+	 "     'id', q.id, 'text', q.text, 'multiple', q.multiple,"
+	 "     'choices', (SELECT json_agg(json_build_object('id', ch.id,"
+	 "       'text', ch.text) ORDER BY ch.position) FROM quiz_choices ch"
+	 "       WHERE ch.module_id = q.module_id AND ch.question_id = q.id))"
+	 "     ORDER BY q.position), '[]')"
+	 "     FROM quiz_questions q WHERE q.module_id = m.id AND q.active)))"
+	 " FROM modules m WHERE m.slug = $1 AND m.active",
+	 1},
+	{"section_done",
+	 "WITH s AS (SELECT s.module_id, s.id, s.scenario_slug FROM modules m"
+	 "   JOIN sections s ON s.module_id = m.id AND s.active"
+	 "   WHERE m.slug = $2 AND s.id = $3 AND m.active AND NOT m.in_person"
+	 "   AND $4 = ANY (m.audience)),"
+	 " ins AS (INSERT INTO section_progress (user_id, module_id, section_id)"
+	 "   SELECT $1::bigint, module_id, id FROM s WHERE scenario_slug IS NULL"
+	 "   ON CONFLICT DO NOTHING)"
+	 " SELECT count(*), coalesce(bool_or(scenario_slug IS NOT NULL), false)"
+	 " FROM s",
+	 4},
+	{"quiz_key",
+	 "SELECT m.id, m.version, m.pass_mark, m.validity_months,"
+	 " (SELECT count(*) FROM sections s WHERE s.module_id = m.id AND s.active"
+	 "   AND NOT EXISTS (SELECT 1 FROM section_progress sp"
+	 "   WHERE sp.user_id = $1 AND sp.module_id = s.module_id"
+	 "   AND sp.section_id = s.id)),"
+	 " (SELECT coalesce(json_agg(json_build_object('id', q.id,"
+	 "   'multiple', q.multiple, 'explanation', q.explanation,"
+	 "   'correct', (SELECT coalesce(json_agg(ch.id), '[]') FROM quiz_choices ch"
+	 "     WHERE ch.module_id = q.module_id AND ch.question_id = q.id"
+	 "     AND ch.correct),"
+	 "   'choices', (SELECT coalesce(json_agg(ch.id), '[]') FROM quiz_choices ch"
+	 "     WHERE ch.module_id = q.module_id AND ch.question_id = q.id))"
+	 "   ORDER BY q.position), '[]')"
+	 "   FROM quiz_questions q WHERE q.module_id = m.id AND q.active)"
+	 " FROM modules m WHERE m.slug = $2 AND m.active AND NOT m.in_person"
+	 " AND $3 = ANY (m.audience)",
+	 3},
+	{0},
 };
 
 enum db_status
 store_modules_list_json(struct request *r, const char **json)
 {
-	char        id[24];
-	const char *v[2] = {STORE_INT(id, r->user->id), r->user->role};
-	return db_exec_value(r->db, r->arena, "modules_list", 2, v, json);
+	char           id[24];
+	const char    *v[2] = {STORE_INT(id, r->user->id), r->user->role};
+	return db_exec_value(r->db, r->arena, "modules_list", 2, v,
+	                     json);
 }
 
 /*
@@ -181,8 +156,7 @@ module_cache_get(struct request *r, const char *slug, int version,
 	int                        rc;
 
 	for (i = 0; i < MODULE_CACHE_SIZE; i++) {
-		if (module_cache[i].used &&
-		    strcmp(module_cache[i].slug, slug) == 0) {
+		if (module_cache[i].used && strcmp(module_cache[i].slug, slug) == 0) {
 			e = &module_cache[i];
 			if (e->version == version)
 				return &e->page;
@@ -200,8 +174,7 @@ module_cache_get(struct request *r, const char *slug, int version,
 	rc = content == NULL ? -1 : module_page_build(&page, content);
 	json_decref(content);
 	if (rc != 0) {
-		log_error("modules: the content of %s is not a module page",
-		          slug);
+		log_error("modules: the content of %s is not a module page", slug);
 		*st = DB_ERROR;
 		return NULL;
 	}
@@ -239,13 +212,13 @@ decref_cb(void *p)
 enum db_status
 store_module_detail(struct request *r, const char *slug, const char **json)
 {
-	char        id[24];
-	const char *v[3] = {STORE_INT(id, r->user->id), slug, r->user->role};
-	PGresult   *res;
+	char                      id[24];
+	const char               *v[3] = {STORE_INT(id, r->user->id), slug,
+	                                  r->user->role};
+	PGresult                 *res;
 	const struct module_page *page;
 	json_t                   *done, *cert = NULL;
-	enum db_status            st =
-	    db_exec(r->db, r->arena, "module_user_part", 3, v, &res);
+	enum db_status st = db_exec(r->db, r->arena, "module_user_part", 3, v, &res);
 
 	if (st != DB_OK)
 		return st;
@@ -275,8 +248,7 @@ store_section_done(struct request *r, const char *slug, const char *section_id)
 	const char    *v[4] = {STORE_INT(id, r->user->id), slug, section_id,
 	                       r->user->role};
 	PGresult      *res;
-	enum db_status st =
-	    db_exec(r->db, r->arena, "section_done", 4, v, &res);
+	enum db_status st = db_exec(r->db, r->arena, "section_done", 4, v, &res);
 
 	if (st != DB_OK)
 		return st;
@@ -292,8 +264,7 @@ store_quiz_key(struct request *r, const char *slug, struct quiz_key *out)
 	char           id[24];
 	const char    *v[3] = {STORE_INT(id, r->user->id), slug, r->user->role};
 	PGresult      *res;
-	enum db_status st =
-	    db_exec_row(r->db, r->arena, "quiz_key", 3, v, &res);
+	enum db_status st = db_exec_row(r->db, r->arena, "quiz_key", 3, v, &res);
 
 	if (st != DB_OK)
 		return st;

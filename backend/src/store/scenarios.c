@@ -5,98 +5,97 @@
 #include <string.h>
 
 const struct db_stmt store_scenarios_stmts[] = {
-    /* $1 owner, $2 title, $3 audience, $4 document */
-    {"scenario_create",
-     "WITH s AS (INSERT INTO scenarios (owner_id) VALUES ($1) RETURNING id)"
-     " INSERT INTO scenario_versions (scenario_id, version, title, audience,"
-     " document) SELECT s.id, 1, $2, $3::text[], $4::jsonb FROM s"
-     " RETURNING scenario_id",
-     4},
-    {"scenario_meta",
-     "SELECT s.owner_id, s.current_version, s.published_version, s.status,"
-     " (SELECT v.audience FROM scenario_versions v WHERE v.scenario_id = s.id"
-     "   AND v.version = s.published_version) @> ARRAY[$2::text]"
-     " FROM scenarios s WHERE s.id = $1",
-     2},
-    /* $1 id, $2 title, $3 audience, $4 document */
-    {"scenario_new_version",
-     "WITH s AS (UPDATE scenarios SET current_version = current_version + 1,"
-     "   status = 'draft', updated_at = now() WHERE id = $1"
-     "   RETURNING id, current_version)"
-     " INSERT INTO scenario_versions (scenario_id, version, title, audience,"
-     " document) SELECT s.id, s.current_version, $2, $3::text[], $4::jsonb"
-     " FROM s RETURNING version",
-     4},
-    {"scenario_publish",
-     "UPDATE scenarios SET published_version = current_version,"
-     " status = 'published', updated_at = now() WHERE id = $1"
-     " RETURNING current_version",
-     1},
-    /* $1 user, $2 role, $3 whether the caller may see every published one */
-    {"scenario_list",
-     "SELECT coalesce(json_agg(json_build_object('id', s.id,"
-     " 'title', v.title, 'summary', v.document->>'summary',"
-     " 'audience', v.audience, 'version', v.version,"
-     " 'status', CASE WHEN s.owner_id = $1 THEN s.status ELSE 'published' END,"
-     " 'published_version', s.published_version,"
-     " 'owner', s.owner_id = $1, 'updated_at', rfc3339(s.updated_at))"
-     " ORDER BY s.updated_at DESC, s.id), '[]')"
-     " FROM scenarios s JOIN scenario_versions v ON v.scenario_id = s.id"
-     " AND v.version = CASE WHEN s.owner_id = $1 THEN s.current_version"
-     "   ELSE s.published_version END"
-     " WHERE s.owner_id = $1 OR (s.published_version IS NOT NULL"
-     "   AND ($3 OR $2 = ANY (v.audience)))",
-     3},
-    {"scenario_document",
-     "SELECT document::text FROM scenario_versions"
-     " WHERE scenario_id = $1 AND version = $2",
-     2},
-    /* Played to an end: module sections that are this role-play are done. */
-    {"scenario_attempt",
-     "WITH a AS (INSERT INTO scenario_attempts (scenario_id, version, user_id,"
-     "   choices, path, score, outcome)"
-     "   VALUES ($1, $2, $3, $4::int[], $5::text[], $6, $7) RETURNING id)"
-     " INSERT INTO section_progress (user_id, module_id, section_id)"
-     " SELECT $3::bigint, s.module_id, s.id FROM a, sections s"
-     " JOIN modules m ON m.id = s.module_id AND m.active"
-     " JOIN scenarios sc ON sc.slug = s.scenario_slug"
-     " WHERE sc.id = $1 AND s.active AND $8 = ANY (m.audience)"
-     " ON CONFLICT DO NOTHING",
-     8},
-    {"scenario_stats",
-     "SELECT a.path[k], a.choices[k], count(*)"
-     " FROM scenario_attempts a, generate_subscripts(a.choices, 1) k"
-     " WHERE a.scenario_id = $1 AND a.version = $2 GROUP BY 1, 2",
-     2},
-    {"scenario_attempt_count",
-     "SELECT count(*) FROM scenario_attempts WHERE scenario_id = $1"
-     " AND version = $2",
-     2},
-    {"scenario_media_add",
-     "INSERT INTO scenario_media (id, scenario_id, mime, size)"
-     " VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-     4},
-    /* Whether the caller may see a scenario that holds this media file. */
-    {"media_visible",
-     "SELECT m.mime FROM scenario_media m JOIN scenarios s"
-     " ON s.id = m.scenario_id WHERE m.id = $1 AND (s.owner_id = $2"
-     " OR (s.published_version IS NOT NULL AND ($4 OR EXISTS (SELECT 1"
-     "   FROM scenario_versions v WHERE v.scenario_id = s.id"
-     "   AND v.version = s.published_version AND $3 = ANY (v.audience)))))"
-     " LIMIT 1",
-     4},
-    {0},
+	/* $1 owner, $2 title, $3 audience, $4 document */
+	{"scenario_create",
+	 "WITH s AS (INSERT INTO scenarios (owner_id) VALUES ($1) RETURNING id)"
+	 " INSERT INTO scenario_versions (scenario_id, version, title, audience,"
+	 " document) SELECT s.id, 1, $2, $3::text[], $4::jsonb FROM s"
+	 " RETURNING scenario_id",
+	 4},
+	{"scenario_meta",
+	 "SELECT s.owner_id, s.current_version, s.published_version, s.status,"
+	 " (SELECT v.audience FROM scenario_versions v WHERE v.scenario_id = s.id"
+	 "   AND v.version = s.published_version) @> ARRAY[$2::text]"
+	 " FROM scenarios s WHERE s.id = $1",
+	 2},
+	/* $1 id, $2 title, $3 audience, $4 document */
+	{"scenario_new_version",
+	 "WITH s AS (UPDATE scenarios SET current_version = current_version + 1,"
+	 "   status = 'draft', updated_at = now() WHERE id = $1"
+	 "   RETURNING id, current_version)"
+	 " INSERT INTO scenario_versions (scenario_id, version, title, audience,"
+	 " document) SELECT s.id, s.current_version, $2, $3::text[], $4::jsonb"
+	 " FROM s RETURNING version",
+	 4},
+	{"scenario_publish",
+	 "UPDATE scenarios SET published_version = current_version,"
+	 " status = 'published', updated_at = now() WHERE id = $1"
+	 " RETURNING current_version",
+	 1},
+	/* $1 user, $2 role, $3 whether the caller may see every published one */
+	{"scenario_list",
+	 "SELECT coalesce(json_agg(json_build_object('id', s.id,"
+	 " 'title', v.title, 'summary', v.document->>'summary',"
+	 " 'audience', v.audience, 'version', v.version,"
+	 " 'status', CASE WHEN s.owner_id = $1 THEN s.status ELSE 'published' END,"
+	 " 'published_version', s.published_version,"
+	 " 'owner', s.owner_id = $1, 'updated_at', rfc3339(s.updated_at))"
+	 " ORDER BY s.updated_at DESC, s.id), '[]')"
+	 " FROM scenarios s JOIN scenario_versions v ON v.scenario_id = s.id"
+	 " AND v.version = CASE WHEN s.owner_id = $1 THEN s.current_version"
+	 "   ELSE s.published_version END"
+	 " WHERE s.owner_id = $1 OR (s.published_version IS NOT NULL"
+	 "   AND ($3 OR $2 = ANY (v.audience)))",
+	 3},
+	{"scenario_document",
+	 "SELECT document::text FROM scenario_versions"
+	 " WHERE scenario_id = $1 AND version = $2",
+	 2},
+	/* Played to an end: module sections that are this role-play are done. */
+	{"scenario_attempt",
+	 "WITH a AS (INSERT INTO scenario_attempts (scenario_id, version, user_id,"
+	 "   choices, path, score, outcome)"
+	 "   VALUES ($1, $2, $3, $4::int[], $5::text[], $6, $7) RETURNING id)"
+	 " INSERT INTO section_progress (user_id, module_id, section_id)"
+	 " SELECT $3::bigint, s.module_id, s.id FROM a, sections s"
+	 " JOIN modules m ON m.id = s.module_id AND m.active"
+	 " JOIN scenarios sc ON sc.slug = s.scenario_slug"
+	 " WHERE sc.id = $1 AND s.active AND $8 = ANY (m.audience)"
+	 " ON CONFLICT DO NOTHING",
+	 8},
+	{"scenario_stats",
+	 "SELECT a.path[k], a.choices[k], count(*)"
+	 " FROM scenario_attempts a, generate_subscripts(a.choices, 1) k"
+	 " WHERE a.scenario_id = $1 AND a.version = $2 GROUP BY 1, 2",
+	 2},
+	{"scenario_attempt_count",
+	 "SELECT count(*) FROM scenario_attempts WHERE scenario_id = $1"
+	 " AND version = $2",
+	 2},
+	{"scenario_media_add",
+	 "INSERT INTO scenario_media (id, scenario_id, mime, size)"
+	 " VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+	 4},
+	/* Whether the caller may see a scenario that holds this media file. */
+	{"media_visible",
+	 "SELECT m.mime FROM scenario_media m JOIN scenarios s"
+	 " ON s.id = m.scenario_id WHERE m.id = $1 AND (s.owner_id = $2"
+	 " OR (s.published_version IS NOT NULL AND ($4 OR EXISTS (SELECT 1"
+	 "   FROM scenario_versions v WHERE v.scenario_id = s.id"
+	 "   AND v.version = s.published_version AND $3 = ANY (v.audience)))))"
+	 " LIMIT 1",
+	 4},
+	{0},
 };
 
 enum db_status
 store_scenario_create(struct request *r, const char *title,
                       const char *audience, const char *doc, long long *id)
 {
-	char        ob[24];
-	const char *v[4] = {STORE_INT(ob, r->user->id), title, audience, doc};
-	PGresult   *res;
-	enum db_status st =
-	    db_exec(r->db, r->arena, "scenario_create", 4, v, &res);
+	char           ob[24];
+	const char    *v[4] = {STORE_INT(ob, r->user->id), title, audience, doc};
+	PGresult      *res;
+	enum db_status st = db_exec(r->db, r->arena, "scenario_create", 4, v, &res);
 
 	if (st == DB_OK)
 		*id = db_int(res, 0, 0);
@@ -109,8 +108,7 @@ store_scenario_meta(struct request *r, long long id, struct scenario_meta *m)
 	char           ib[24];
 	const char    *v[2] = {STORE_INT(ib, id), r->user->role};
 	PGresult      *res;
-	enum db_status st =
-	    db_exec_row(r->db, r->arena, "scenario_meta", 2, v, &res);
+	enum db_status st = db_exec_row(r->db, r->arena, "scenario_meta", 2, v, &res);
 
 	if (st != DB_OK)
 		return st;
@@ -144,8 +142,7 @@ store_scenario_publish(struct request *r, long long id, int *version)
 	char           ib[24];
 	const char    *v[1] = {STORE_INT(ib, id)};
 	PGresult      *res;
-	enum db_status st =
-	    db_exec_row(r->db, r->arena, "scenario_publish", 1, v, &res);
+	enum db_status st = db_exec_row(r->db, r->arena, "scenario_publish", 1, v, &res);
 
 	if (st != DB_OK)
 		return st;
@@ -156,19 +153,21 @@ store_scenario_publish(struct request *r, long long id, int *version)
 enum db_status
 store_scenario_list_json(struct request *r, bool see_all, const char **json)
 {
-	char        ub[24];
-	const char *v[3] = {STORE_INT(ub, r->user->id), r->user->role,
-	                    see_all ? "true" : "false"};
-	return db_exec_value(r->db, r->arena, "scenario_list", 3, v, json);
+	char           ub[24];
+	const char    *v[3] = {STORE_INT(ub, r->user->id), r->user->role,
+	                       see_all ? "true" : "false"};
+	return db_exec_value(r->db, r->arena, "scenario_list", 3, v,
+	                     json);
 }
 
 enum db_status
 store_scenario_document(struct request *r, long long id, int version,
                         const char **doc)
 {
-	char        ib[24], vb[24];
-	const char *v[2] = {STORE_INT(ib, id), STORE_INT(vb, version)};
-	return db_exec_value(r->db, r->arena, "scenario_document", 2, v, doc);
+	char           ib[24], vb[24];
+	const char    *v[2] = {STORE_INT(ib, id), STORE_INT(vb, version)};
+	return db_exec_value(r->db, r->arena, "scenario_document", 2, v,
+	                     doc);
 }
 
 enum db_status
@@ -177,14 +176,9 @@ store_scenario_attempt(struct request *r, long long id, int version,
                        const char *outcome)
 {
 	char        ib[24], vb[24], ub[24], sb[24];
-	const char *v[8] = {STORE_INT(ib, id),
-	                    STORE_INT(vb, version),
-	                    STORE_INT(ub, r->user->id),
-	                    choices,
-	                    path,
-	                    STORE_INT(sb, score),
-	                    outcome,
-	                    r->user->role};
+	const char *v[8] = {STORE_INT(ib, id), STORE_INT(vb, version),
+	                    STORE_INT(ub, r->user->id), choices, path,
+	                    STORE_INT(sb, score), outcome, r->user->role};
 
 	return db_exec(r->db, r->arena, "scenario_attempt", 8, v, NULL);
 }
@@ -220,8 +214,9 @@ enum db_status
 store_media_visible(struct request *r, const char *media_id, bool see_all,
                     const char **mime)
 {
-	char        ub[24];
-	const char *v[4] = {media_id, STORE_INT(ub, r->user->id), r->user->role,
-	                    see_all ? "true" : "false"};
-	return db_exec_value(r->db, r->arena, "media_visible", 4, v, mime);
+	char           ub[24];
+	const char    *v[4] = {media_id, STORE_INT(ub, r->user->id), r->user->role,
+	                       see_all ? "true" : "false"};
+	return db_exec_value(r->db, r->arena, "media_visible", 4, v,
+	                     mime);
 }
