@@ -27,6 +27,7 @@ static void test_reset_mail_to_stored_address(void **state);
 static void test_login_delay_per_client(void **state);
 static void test_login_delay_per_client_cap(void **state);
 static void test_reset_clears_login_failures(void **state);
+static void test_login_failures_pruned(void **state);
 static void test_reset_links_end_on_password_change(void **state);
 static void test_reset_links_end_on_reset(void **state);
 static void test_erase_complete(void **state);
@@ -412,6 +413,31 @@ test_reset_clears_login_failures(void **state)
 	itest_expect_json(login_from(a, u->email, password), 200);
 }
 
+/* A failed login is kept only for the 15-minute window: each new failure
+ * deletes the oldest rows that have left it, so an address someone once
+ * mistyped does not stay in the table. */
+static void
+test_login_failures_pruned(void **state)
+{
+	char *old = itest_unique_email(), *recent = itest_unique_email();
+
+	(void)state;
+	/* Older than any other row (the oldest go first), and one still in
+	 * the window. */
+	assert_int_equal(
+	    itest_db_exec(
+	        "INSERT INTO login_failures (email, client, at)"
+	        " VALUES ($1, '192.0.2.1', now() - interval '100 years'),"
+	        " ($1, '192.0.2.1', now() - interval '99 years'),"
+	        " ($2, '192.0.2.1', now() - interval '10 minutes')",
+	        old, recent),
+	    3);
+	itest_expect_status(
+	    login_from(other_client(), itest_unique_email(), WRONG), 401);
+	assert_int_equal(failures_of(old), 0);
+	assert_int_equal(failures_of(recent), 1);
+}
+
 /* Point 7: reset links end. */
 
 /* A reset link sent earlier no longer works once the password has been
@@ -605,6 +631,7 @@ itest_run_account_privacy(void)
 	    ITEST(test_login_delay_per_client),
 	    ITEST(test_login_delay_per_client_cap),
 	    ITEST(test_reset_clears_login_failures),
+	    ITEST(test_login_failures_pruned),
 	    ITEST(test_reset_links_end_on_password_change),
 	    ITEST(test_reset_links_end_on_reset),
 	    ITEST(test_erase_complete),

@@ -35,7 +35,7 @@ const struct db_stmt store_users_stmts[] = {
     {"user_login_failed",
      "WITH old AS (DELETE FROM login_failures WHERE ctid = ANY (ARRAY("
      "   SELECT ctid FROM login_failures"
-     "   WHERE at < now() - interval '15 minutes' LIMIT 100)))"
+     "   WHERE at < now() - interval '15 minutes' ORDER BY at LIMIT 100)))"
      " INSERT INTO login_failures (email, client) VALUES ($1, $2)",
      2},
     {"user_login_succeeded",
