@@ -47,6 +47,7 @@ main(int argc, char **argv)
 	    {"trainings", itest_run_trainings},
 	    {"register", itest_run_register},
 	    {"security", itest_run_security},
+	    {"account_privacy", itest_run_account_privacy},
 	};
 	int failed = 0;
 
