@@ -431,6 +431,19 @@ async function main() {
       await waitForText(r.page.locator('#forgot-done'), NEUTRAL_TEXT, 'neutral answer');
     }, { blocks: false });
 
+    await check('a look-alike address (dotted capital I) is refused in Dutch, by the page and by the server (a non-ASCII domain the email field itself turns into its xn-- form)', async () => {
+      await r.page.locator('#forgot-form').getByLabel('E-mailadres').fill('k\u0130m@gmail.com');
+      await r.page.click('#forgot-form button[type="submit"]');
+      await waitForText(r.page.locator('#forgot-email-error'), 'tekens die we niet kunnen gebruiken', 'field error');
+      const answer = await r.page.evaluate(async () => {
+        const res = await fetch('/api/v1/auth/reset-request', { method: 'POST',
+          headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: 'kim@gma\u0130l.com' }) });
+        return { status: res.status, body: await res.json() };
+      });
+      assert(answer.status === 400, `server status ${answer.status}`);
+      assert(/buiten ASCII/.test(answer.body.error.fields.email), `server text: ${answer.body.error.fields.email}`);
+    }, { blocks: false });
+
     await check('the teacher\'s address gets the same neutral answer, and a mail with a reset link', async () => {
       await r.page.goto(`${BASE_URL}/account.html`);
       await r.page.locator('#forgot-view:not([hidden])').waitFor();

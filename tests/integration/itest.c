@@ -350,6 +350,9 @@ itest_perform(const struct itest_req *rq, struct itest_resp *out)
 	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, header_cb);
 	curl_easy_setopt(h, CURLOPT_HEADERDATA, &head);
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, out->curl_error);
+	if (rq->source != NULL)
+		curl_easy_setopt(h, CURLOPT_INTERFACE,
+		                 rq->source); /* any 127/8 address is local */
 
 	blen = rq->body ? (rq->body_len ? rq->body_len : strlen(rq->body)) : 0;
 	if (rq->body != NULL && rq->chunked) {

@@ -48,6 +48,8 @@ struct itest_req {
 	const char *cookie;       /* Cookie: session=<cookie> */
 	const char *headers[6];   /* extra raw header lines, NULL-terminated */
 	bool        chunked;      /* send the body with Transfer-Encoding */
+	const char *source;       /* local address to connect from, e.g.
+	                             127.1.2.3: another client to nginx */
 };
 
 /* One HTTP response.  body is always NUL-terminated (len excludes it). */
@@ -249,5 +251,6 @@ int itest_run_trainings(void);
 int itest_run_register(void);
 int itest_run_security(void);
 int itest_run_region_privacy(void);
+int itest_run_account_privacy(void);
 
 #endif

@@ -48,6 +48,7 @@ main(int argc, char **argv)
 	    {"register", itest_run_register},
 	    {"security", itest_run_security},
 	    {"region_privacy", itest_run_region_privacy},
+	    {"account_privacy", itest_run_account_privacy},
 	};
 	int failed = 0;
 

@@ -493,7 +493,8 @@ test_database_role_rights(void **state)
  * which addresses have an account.  Not a speed check: only the ratio of
  * the two medians counts.  Without the dummy hash the unknown address
  * answers some 50 times sooner; the bounds are wide enough for a loaded
- * machine.  Five tries each stay under the limit of ten per address.
+ * machine.  Five tries each stay within the five free failures per
+ * address and client (handlers/auth.c).
  */
 static void
 test_login_work_equal(void **state)

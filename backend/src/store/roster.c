@@ -34,7 +34,7 @@ const struct db_stmt store_roster_stmts[] = {
      "   AND (cur.name <> i.name OR cur.role <> i.role) RETURNING st.id),"
      " created AS (INSERT INTO staff (school_id, email, name, role, user_id,"
      "   source) SELECT i.school_id, i.email, i.name, i.role,"
-     "   (SELECT u.id FROM users u WHERE lower(u.email) = i.email"
+     "   (SELECT u.id FROM users u WHERE u.email_canonical = i.email"
      "     AND u.email_verified AND u.role IN ('teacher', 'ib')), 'roster'"
      /* Against staff itself, so that staff_open_idx serves it whatever
       * the estimates of the CTE. */
@@ -44,7 +44,7 @@ const struct db_stmt store_roster_stmts[] = {
      "   RETURNING id),"
      /* A verified account follows the roster: its school and role. */
      " accounts AS (UPDATE users u SET role = i.role, school_id = i.school_id,"
-     "   board_id = $1 FROM input i WHERE lower(u.email) = i.email"
+     "   board_id = $1 FROM input i WHERE u.email_canonical = i.email"
      "   AND u.email_verified AND u.role IN ('teacher', 'ib')"
      "   AND (u.role <> i.role OR u.school_id IS DISTINCT FROM i.school_id)"
      "   RETURNING u.id)"

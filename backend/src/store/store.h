@@ -40,14 +40,25 @@ enum db_status store_user_for_token(struct request *r, long long user_id,
                                     const char *jti, long long iat_ms,
                                     struct user *out);
 
+/* Login: the account of a canonical address and the client's recent
+ * failures (for this address, and for any), each with the seconds since the
+ * last one. */
 struct login_row {
 	long long   user_id; /* 0 when the email is unknown */
 	const char *password_hash;
-	long long   recent_failures;
+	long long   pair_failures;
+	double      pair_age;
+	long long   client_failures;
+	double      client_age;
 };
-enum db_status store_user_login_lookup(struct request *r, const char *email,
+enum db_status store_user_login_lookup(struct request *r, const char *canonical,
+                                       const char       *client,
                                        struct login_row *out);
-enum db_status store_user_login_failed(struct request *r, const char *email);
+enum db_status store_user_login_failed(struct request *r, const char *canonical,
+                                       const char *client);
+enum db_status store_user_login_succeeded(struct request *r,
+                                          const char     *canonical,
+                                          const char     *client);
 enum db_status store_user_by_id(struct request *r, long long id,
                                 struct user *out);
 
@@ -60,6 +71,7 @@ enum db_status store_register_attempt(struct request *r, const char *addr,
                                       long long *recent);
 /* DB_CONFLICT when the email exists. */
 enum db_status store_user_create_teacher(struct request *r, const char *email,
+                                         const char *canonical,
                                          const char *name, const char *hash,
                                          long long school_id, long long *id);
 enum db_status store_token_revoke(struct request *r, const char *jti,
@@ -142,9 +154,10 @@ enum db_status store_school_set_join_code(struct request *r,
                                           long long       school_id,
                                           const char     *code);
 enum db_status store_user_create(struct request *r, const char *email,
-                                 const char *name, const char *hash,
-                                 const char *role, long long board_id,
-                                 long long region_id, long long *id);
+                                 const char *canonical, const char *name,
+                                 const char *hash, const char *role,
+                                 long long board_id, long long region_id,
+                                 long long *id);
 /* DB_NOT_FOUND when user_id is not a trainer. */
 enum db_status store_trainer_board_link(struct request *r, long long trainer_id,
                                         long long board_id);
@@ -284,8 +297,11 @@ enum db_status store_audit(struct request *r, const char *action,
 /* The 200 entries before id `before` (0: the newest). */
 enum db_status store_audit_list_json(struct request *r, long long before,
                                      const char **json);
+/* Queues a mail to `to` (the stored address of an account), naming the
+ * account it is for (0: none), so that erase can find it. */
 enum db_status store_mail_queue(struct request *r, const char *to,
-                                const char *subject, const char *body);
+                                long long about_user, const char *subject,
+                                const char *body);
 enum db_status store_token_create(struct request *r, const char *hash,
                                   long long user_id, const char *purpose,
                                   int seconds);
@@ -299,15 +315,16 @@ enum db_status store_email_verified(struct request *r, long long user_id);
 enum db_status store_user_contact(struct request *r, long long user_id,
                                   const char **email, const char **name,
                                   bool *verified);
-enum db_status store_user_id_by_email(struct request *r, const char *email,
-                                      long long *id, const char **name);
+/* The live account of a canonical address, with its stored address. */
+enum db_status store_user_id_by_email(struct request *r, const char *canonical,
+                                      long long *id, const char **email,
+                                      const char **name);
 enum db_status store_user_password_hash(struct request *r, long long user_id,
                                         const char **hash);
 enum db_status store_user_set_password(struct request *r, long long user_id,
                                        const char *hash);
 enum db_status store_user_export_json(struct request *r, long long user_id,
                                       const char **json);
-enum db_status store_user_erase(struct request *r, long long user_id,
-                                const char *old_email);
+enum db_status store_user_erase(struct request *r, long long user_id);
 
 #endif

@@ -45,7 +45,7 @@ const struct db_stmt store_trainings_stmts[] = {
     /* The account of each email, when it belongs to active staff of a board
      * linked to the trainer; NULL otherwise. $1 trainer, $2 emails */
     {"training_attendees",
-     "SELECT (SELECT u.id FROM users u WHERE lower(u.email) = i.email"
+     "SELECT (SELECT u.id FROM users u WHERE u.email_canonical = i.email"
      "   AND EXISTS (SELECT 1 FROM staff st"
      "   JOIN schools s ON s.id = st.school_id"
      "   JOIN trainer_boards tb ON tb.board_id = s.board_id"
