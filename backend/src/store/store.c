@@ -13,5 +13,6 @@ const struct db_stmt *const store_all_statements[] = {
 	store_scenarios_stmts,
 	store_trainings_stmts,
 	store_accounts_stmts,
+	store_invitations_stmts,
 	NULL,
 };
