@@ -148,11 +148,11 @@ async function answerInvitation(inv, accept, item) {
 function invitationItem(inv) {
   const accept = el('button', { type: 'button', class: 'button button-primary' }, 'Accepteren');
   const decline = el('button', { type: 'button', class: 'button' }, 'Weigeren');
-  const item = el('li', { class: 'card', 'data-invitation-id': String(inv.id) },
+  const item = el('li', { 'data-invitation-id': String(inv.id) },
     el('p', {}, el('strong', {}, `${inv.board.name} heeft je op de personeelslijst gezet`),
       ` van ${inv.school.name}, als ${ROLE_TEXT[inv.role] || inv.role}.`),
     el('p', {}, `Werk je ook voor dit bestuur, bijvoorbeeld als invalkracht of als IB'er voor twee besturen? Kies dan Accepteren: wat je hier hebt gedaan telt dan ook mee voor ${inv.board.name}. Je account blijft bij je eigen school. Werk je daar niet, kies dan Weigeren.`),
-    el('p', { class: 'actions' }, accept, ' ', decline));
+    el('div', { class: 'actions' }, accept, decline));
   accept.addEventListener('click', () => answerInvitation(inv, true, item));
   decline.addEventListener('click', () => answerInvitation(inv, false, item));
   return item;

@@ -168,6 +168,7 @@ const struct db_stmt store_coverage_stmts[] = {
 	 " 'link', CASE WHEN st.user_id IS NOT NULL THEN 'linked'"
 	 "   ELSE coalesce((SELECT CASE i.status WHEN 'pending' THEN 'invited'"
 	 "     WHEN 'declined' THEN 'declined' END FROM staff_invitations i"
+	 "     JOIN users iu ON iu.id = i.user_id AND iu.erased_at IS NULL"
 	 "     WHERE i.staff_id = st.id), 'none') END,"
 	 " 'modules', (SELECT coalesce(json_agg(json_build_object("
 	 "   'slug', req.module_slug, 'title', m.title,"
