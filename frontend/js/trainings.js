@@ -432,7 +432,8 @@ async function createTraining(event) {
     if (res && res.id) await openTraining(res.id, { focus: true });
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) { goToLogin(); return; }
-    if (err instanceof ApiError && err.status === 400) {
+    // 422: the module is done online, with a quiz (module_not_in_person).
+    if (err instanceof ApiError && (err.status === 400 || err.status === 422)) {
       const f = err.fields || {};
       for (const name of Object.keys(f)) if (inputs[name]) inputs[name].setAttribute('aria-invalid', 'true');
       const LABELS = { title: 'Titel', module_slug: 'Module', date: 'Datum', location: 'Locatie' };
