@@ -7,9 +7,9 @@
 #include "../auth.h"
 
 const struct db_stmt store_trainings_stmts[] = {
-	/* $1 trainer, $2 title, $3 module slug, $4 date, $5 location */
-	/* Only for a module done in person: an online module has a quiz, and
-	 * a trainer must not hand out its certificate without one. */
+	/* $1 trainer, $2 title, $3 module slug, $4 date, $5 location.  Only for
+	 * a module done in person: an online module has a quiz, and a trainer
+	 * must not hand out its certificate without one. */
 	{"training_create",
 	 "INSERT INTO trainings (trainer_id, title, module_id, held_on, location)"
 	 " SELECT $1, $2, m.id, $4::date, $5 FROM modules m"
