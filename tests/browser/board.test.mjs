@@ -406,6 +406,10 @@ async function main() {
           assert(text.includes(p.name), `name ${p.name} in the staff row`);
           const role = { teacher: 'Leerkracht', ib: 'Intern begeleider' }[p.role];
           assert(text.includes(role), `Dutch role "${role}" for ${p.email}: ${text}`);
+          // An account of another board is only invited until its owner accepts.
+          const account = { invited: 'Uitgenodigd', declined: 'Uitnodiging geweigerd' }[p.link]
+            || (p.registered ? 'Aangemaakt' : 'Nog geen account');
+          assert(text.includes(account), `account "${account}" (link ${p.link}) for ${p.email}: ${text}`);
           for (const m of p.modules) {
             const status = await textOf(row.locator(`li[data-slug="${m.slug}"] .status`));
             assert(STATUS_LABELS.includes(status), `Dutch status for ${m.slug}: ${status}`);
@@ -546,11 +550,12 @@ async function main() {
       const message = await textOf(page.locator('#roster-result .message'));
       assert(await page.locator('#roster-summary').count() === 1, `a summary (message: ${message})`);
       const n = async (key) => Number(await textOf(page.locator(`#roster-summary li[data-key="${key}"] strong`)));
-      for (const [key, label] of [['created', 'Nieuw'], ['updated', 'Gewijzigd'], ['unchanged', 'Ongewijzigd'], ['removed', 'Niet meer op de lijst']]) {
+      for (const [key, label] of [['created', 'Nieuw'], ['updated', 'Gewijzigd'], ['unchanged', 'Ongewijzigd'], ['removed', 'Niet meer op de lijst'], ['invited', 'Uitgenodigd']]) {
         await waitForText(page.locator(`#roster-summary li[data-key="${key}"]`), label, `label for ${key}`);
       }
       assertEqual(await n('created'), 0, 'created');
       assertEqual(await n('removed'), 0, 'removed');
+      assertEqual(await n('invited'), 0, 'invited');
       assertEqual((await n('unchanged')) + (await n('updated')), rosterLines.length, 'unchanged + updated');
       await shot(page, '15-roster-accepted');
       const after = await staffSnapshot();

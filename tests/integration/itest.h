@@ -248,6 +248,7 @@ int itest_run_roster(void);
 int itest_run_boards(void);
 int itest_run_scenarios(void);
 int itest_run_trainings(void);
+int itest_run_linking(void);
 int itest_run_register(void);
 int itest_run_security(void);
 int itest_run_region_privacy(void);

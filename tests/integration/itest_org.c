@@ -226,6 +226,23 @@ org_verify_email(long user_id)
 }
 
 void
+org_verify_by_mail(const char *email)
+{
+	const char *token =
+	    org_db_text("SELECT substring(body from 'verify=([0-9a-f]{64})')"
+	                " FROM mail_outbox WHERE lower(recipient) = lower($1)"
+	                " AND body LIKE '%#verify=%' ORDER BY id DESC LIMIT 1",
+	                1, (const char *[]){email});
+
+	if (token == NULL)
+		fail_msg("no verification mail for %s", email);
+	itest_expect_json(
+	    itest_post_json("/api/v1/auth/verify", NULL,
+	                    itest_fmt("{\"token\":\"%s\"}", token)),
+	    200);
+}
+
+void
 org_link_trainer(long trainer_id, long board_id)
 {
 	itest_expect_status(

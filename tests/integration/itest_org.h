@@ -54,6 +54,11 @@ struct itest_user *org_register(const char *join_code, const char *name);
  * tests set the flag directly (DATABASE_URL) instead of reading the mail. */
 void org_verify_email(long user_id);
 
+/* Verifies the address the way its owner does: the link of the latest
+ * verification mail queued for `email`, posted to /api/v1/auth/verify (so
+ * that what verification sets off runs too). */
+void org_verify_by_mail(const char *email);
+
 /* POST /api/v1/trainers/{id}/boards as the admin; asserts 204. */
 void org_link_trainer(long trainer_id, long board_id);
 

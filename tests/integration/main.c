@@ -45,6 +45,7 @@ main(int argc, char **argv)
 	    {"boards", itest_run_boards},
 	    {"scenarios", itest_run_scenarios},
 	    {"trainings", itest_run_trainings},
+	    {"linking", itest_run_linking},
 	    {"register", itest_run_register},
 	    {"security", itest_run_security},
 	    {"region_privacy", itest_run_region_privacy},

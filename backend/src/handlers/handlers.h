@@ -124,6 +124,11 @@ void account_export(struct request *r, struct response *res);
 void account_erase(struct request *r, struct response *res);
 void account_audit(struct request *r, struct response *res);
 
+/* invitations.c */
+void invitations_mine(struct request *r, struct response *res);
+void invitations_accept(struct request *r, struct response *res);
+void invitations_decline(struct request *r, struct response *res);
+
 /* regions.c */
 void regions_coverage(struct request *r, struct response *res);
 void regions_history(struct request *r, struct response *res);

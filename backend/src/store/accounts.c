@@ -225,10 +225,13 @@ store_token_valid(struct request *r, const char *hash, const char *purpose)
 enum db_status
 store_email_verified(struct request *r, long long user_id)
 {
-	char        ub[24];
-	const char *v[1] = {STORE_INT(ub, user_id)};
+	char           ub[24];
+	const char    *v[1] = {STORE_INT(ub, user_id)};
+	enum db_status st =
+	    db_exec(r->db, r->arena, "email_verified", 1, v, NULL);
 
-	return db_exec(r->db, r->arena, "email_verified", 1, v, NULL);
+	/* Stays elsewhere at the account's board link; other boards ask. */
+	return st == DB_OK ? store_staff_link_verified(r, user_id) : st;
 }
 
 enum db_status

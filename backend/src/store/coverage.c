@@ -210,6 +210,12 @@ const struct db_stmt store_coverage_stmts[] = {
      " SELECT coalesce(json_agg(json_build_object('user_id', st.user_id,"
      " 'name', st.name, 'email', st.email, 'role', st.role,"
      " 'registered', st.user_id IS NOT NULL,"
+     /* An account of another board on this roster: asked, or refused. */
+     " 'link', CASE WHEN st.user_id IS NOT NULL THEN 'linked'"
+     "   ELSE coalesce((SELECT CASE i.status WHEN 'pending' THEN 'invited'"
+     "     WHEN 'declined' THEN 'declined' END FROM staff_invitations i"
+     "     JOIN users iu ON iu.id = i.user_id AND iu.erased_at IS NULL"
+     "     WHERE i.staff_id = st.id), 'none') END,"
      " 'modules', (SELECT coalesce(json_agg(json_build_object("
      "   'slug', req.module_slug, 'title', m.title,"
      "   'status', CASE WHEN c.expires_at > now() THEN 'completed'"

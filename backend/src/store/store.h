@@ -28,6 +28,7 @@ extern const struct db_stmt store_register_stmts[];
 extern const struct db_stmt store_scenarios_stmts[];
 extern const struct db_stmt store_trainings_stmts[];
 extern const struct db_stmt store_accounts_stmts[];
+extern const struct db_stmt store_invitations_stmts[];
 
 /* health.c */
 enum db_status store_health_ping(struct request *r);
@@ -192,6 +193,7 @@ struct store_roster_row {
 };
 struct store_roster_counts {
 	long long created, updated, unchanged, removed;
+	long long invited; /* owners of another board's account asked */
 };
 /*
  * Replaces the board's staff list with `rows`, all or nothing.  When some
@@ -268,7 +270,8 @@ enum db_status store_media_visible(struct request *r, const char *media_id,
                                    bool see_all, const char **mime);
 
 /* trainings.c */
-/* DB_NOT_FOUND when the module slug is unknown. */
+/* DB_NOT_FOUND when the module slug is unknown; DB_CONFLICT when the module
+ * is not done in person (it has a quiz instead). */
 enum db_status store_training_create(struct request *r, const char *title,
                                      const char *slug, const char *date,
                                      const char *location, long long *id);
@@ -278,17 +281,42 @@ enum db_status store_training_owner(struct request *r, long long id,
                                     long long *module_id);
 enum db_status store_training_get_json(struct request *r, long long id,
                                        const char **json);
+struct store_attendance_counts {
+	long long issued;  /* certificates newly issued */
+	long long pending; /* attendees stored against their stays, waiting
+	                    * for a verified account */
+};
 /*
- * Records attendance, all or nothing.  When an email is not active staff
- * with an account at a board linked to the caller, nothing is recorded and
- * *refused is its index; otherwise *refused is -1 and *issued counts the
- * certificates newly issued.
+ * Records attendance, all or nothing.  When an email is not an active stay
+ * at a board linked to the caller, nothing is recorded and *refused is its
+ * index; otherwise *refused is -1.  An attendee whose stay has a verified
+ * account gets the attendance (and, passed, the certificate) at once; any
+ * other is stored against the stays (training_credits) until then.
  */
 enum db_status store_attendance_record(struct request *r, long long training_id,
                                        long long          module_id,
                                        const char *const *emails,
                                        const bool *passed, size_t n,
-                                       long long *refused, long long *issued);
+                                       long long                      *refused,
+                                       struct store_attendance_counts *counts);
+
+/* invitations.c */
+/* The caller's invitations waiting for an answer, as JSON text. */
+enum db_status store_invitations_mine_json(struct request *r,
+                                           const char    **json);
+/*
+ * Accepts (links the stay to the caller, then turns the stay's training
+ * credits into certificates, *issued of them) or declines an invitation of
+ * the caller.  DB_NOT_FOUND when it is not the caller's; DB_CONFLICT when it
+ * was answered already or its stay has ended or has a person.
+ */
+enum db_status store_invitation_answer(struct request *r, long long id,
+                                       bool accept, long long *staff_id,
+                                       long long *issued);
+/* After an address is verified: links its open stays at the account's own
+ * board, invites the owner to those of other boards (mail), and applies the
+ * training credits of its stays. */
+enum db_status store_staff_link_verified(struct request *r, long long user_id);
 
 /* accounts.c */
 /* Appends to the audit log; `details` is JSON text or NULL. */
