@@ -466,6 +466,42 @@ test_linking_training_credit_on_accept(void **state)
 	    1);
 }
 
+/*
+ * Erasing an account withdraws its open invitations: otherwise the row
+ * could still be linked to the erased account, and the invitation kept
+ * the link between the person and the other board.
+ */
+static void
+test_linking_erase_drops_invitation(void **state)
+{
+	struct link_fx     fx;
+	struct itest_user *q;
+
+	(void)state;
+	link_fixture(&fx);
+	q = b_teacher(&fx);
+	expect_invited(
+	    roster_ok(
+	        fx.ba_a->token, fx.board_a,
+	        itest_fmt("email,name,role,brin\n%s,Q Invaller,teacher,%s\n",
+	                  q->email, fx.sa->brin)),
+	    1);
+	assert_int_equal(
+	    org_db_long("SELECT count(*) FROM staff_invitations"
+	                " WHERE user_id = $1 AND status = 'pending'",
+	                1, (const char *[]){itest_fmt("%ld", q->id)}),
+	    1);
+	itest_expect_status(
+	    org_send("POST", itest_fmt("/api/v1/users/%ld/erase", q->id),
+	             org_admin(), "application/json", "{}", 2),
+	    204);
+	assert_int_equal(
+	    org_db_long("SELECT count(*) FROM staff_invitations"
+	                " WHERE user_id = $1 AND status = 'pending'",
+	                1, (const char *[]){itest_fmt("%ld", q->id)}),
+	    0);
+}
+
 int
 itest_run_linking(void)
 {
@@ -475,6 +511,7 @@ itest_run_linking(void)
 	    ITEST(test_linking_on_verify),
 	    ITEST(test_linking_same_board_and_no_school),
 	    ITEST(test_linking_training_credit_on_accept),
+	    ITEST(test_linking_erase_drops_invitation),
 	};
 
 	return cmocka_run_group_tests_name("linking", tests, NULL, NULL);

@@ -136,6 +136,9 @@ const struct db_stmt store_accounts_stmts[] = {
      "   FROM p WHERE s.user_id = p.id OR s.email = p.email_canonical"
      "   RETURNING s.id),"
      " tok AS (DELETE FROM account_tokens t USING p WHERE t.user_id = p.id),"
+     /* An open invitation would link the erased account later. */
+     " inv AS (DELETE FROM staff_invitations i USING p"
+     "   WHERE i.user_id = p.id AND i.status = 'pending'),"
      " fail AS (DELETE FROM login_failures f USING p"
      "   WHERE f.email = p.email_canonical),"
      " mail_to AS (UPDATE mail_outbox m SET recipient = p.addr,"
