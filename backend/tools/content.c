@@ -231,6 +231,32 @@ audience_array(unsigned audience)
 }
 
 /*
+ * The text[] literal of an objective's section ids (malloc'ed, or NULL when
+ * memory ran out).  Section ids are [a-z0-9-], so they need no quoting.
+ */
+static char *
+section_array(const struct content_objective *o)
+{
+	size_t i, n = 3;
+	char  *out;
+
+	for (i = 0; i < o->n_sections; i++)
+		n += strlen(o->sections[i]) + 1;
+	if ((out = malloc(n)) == NULL) {
+		fputs("hgkm-content: out of memory\n", stderr);
+		return NULL;
+	}
+	strcpy(out, "{");
+	for (i = 0; i < o->n_sections; i++) {
+		if (i > 0)
+			strcat(out, ",");
+		strcat(out, o->sections[i]);
+	}
+	strcat(out, "}");
+	return out;
+}
+
+/*
  * Writes the sections and quiz of a new or changed module.  Everything is
  * marked inactive first and the upserts turn the current rows active again,
  * so rows that left the content stay behind inactive.  Choices have no
@@ -271,6 +297,39 @@ write_children(PGconn *conn, const char *module_id,
 		            6, p) != 0)
 			return -1;
 	}
+	if (sql_run(conn, "deactivating objectives",
+	            "UPDATE quiz_objectives SET active = false "
+	            "WHERE module_id = $1 AND active",
+	            1, p) != 0)
+		return -1;
+	for (i = 0; i < m->n_objectives; i++) {
+		const struct content_objective *o = &m->objectives[i];
+		char                            draw[16], *secs;
+		int                             rc;
+
+		snprintf(pos, sizeof(pos), "%zu", i + 1);
+		snprintf(draw, sizeof(draw), "%d", o->draw);
+		if ((secs = section_array(o)) == NULL)
+			return -1;
+		p[1] = o->id;
+		p[2] = pos;
+		p[3] = o->title;
+		p[4] = secs;
+		p[5] = draw;
+		rc = sql_run(conn, "writing an objective",
+		             "INSERT INTO quiz_objectives "
+		             "(module_id, id, position, title, sections, draw, "
+		             "active) VALUES ($1, $2, $3, $4, $5::text[], $6, "
+		             "true) ON CONFLICT (module_id, id) DO UPDATE SET "
+		             "position = EXCLUDED.position, "
+		             "title = EXCLUDED.title, "
+		             "sections = EXCLUDED.sections, "
+		             "draw = EXCLUDED.draw, active = true",
+		             6, p);
+		free(secs);
+		if (rc != 0)
+			return -1;
+	}
 	if (sql_run(conn, "deactivating questions",
 	            "UPDATE quiz_questions SET active = false "
 	            "WHERE module_id = $1 AND active",
@@ -285,17 +344,19 @@ write_children(PGconn *conn, const char *module_id,
 		p[3] = q->text;
 		p[4] = q->multiple ? "true" : "false";
 		p[5] = q->explanation;
+		p[6] = q->objective;
 		if (sql_run(conn, "writing a question",
 		            "INSERT INTO quiz_questions "
 		            "(module_id, id, position, text, multiple, "
-		            "explanation, active) "
-		            "VALUES ($1, $2, $3, $4, $5, $6, true) "
+		            "explanation, objective_id, active) "
+		            "VALUES ($1, $2, $3, $4, $5, $6, $7, true) "
 		            "ON CONFLICT (module_id, id) DO UPDATE SET "
 		            "position = EXCLUDED.position, "
 		            "text = EXCLUDED.text, "
 		            "multiple = EXCLUDED.multiple, "
-		            "explanation = EXCLUDED.explanation, active = true",
-		            6, p) != 0)
+		            "explanation = EXCLUDED.explanation, "
+		            "objective_id = EXCLUDED.objective_id, active = true",
+		            7, p) != 0)
 			return -1;
 		if (sql_run(conn, "replacing choices",
 		            "DELETE FROM quiz_choices "
