@@ -10,6 +10,7 @@ static const json_t *find_question(const json_t *key, const char *id);
 static void count_objective(json_t *objectives, const char *id, bool right);
 static void shuffle(size_t *idx, size_t n, quiz_uniform_fn uniform);
 static json_t *draw_question(const json_t *q, quiz_uniform_fn uniform);
+static bool listed(const json_t *ids, const json_t *q);
 
 static bool
 in_array(const json_t *arr, const char *s)
@@ -209,8 +210,17 @@ draw_question(const json_t *q, quiz_uniform_fn uniform)
 	return entry;
 }
 
+/* True when the question's id is one of the strings in `ids`. */
+static bool
+listed(const json_t *ids, const json_t *q)
+{
+	const char *id = json_string_value(json_object_get(q, "id"));
+
+	return id != NULL && json_is_array(ids) && in_array(ids, id);
+}
+
 json_t *
-quiz_draw(const json_t *bank, quiz_uniform_fn uniform)
+quiz_draw(const json_t *bank, const json_t *avoid, quiz_uniform_fn uniform)
 {
 	const json_t *objectives = json_object_get(bank, "objectives");
 	const json_t *questions = json_object_get(bank, "questions");
@@ -228,13 +238,27 @@ quiz_draw(const json_t *bank, quiz_uniform_fn uniform)
 		const char *oid = json_string_value(json_object_get(o, "id"));
 		json_int_t  want = json_integer_value(json_object_get(o, "draw"));
 
-		/* The bank of this objective, then its first `want` after a
-		 * shuffle. */
-		for (n = 0, j = 0; j < nq; j++) {
-			const char *qo = json_string_value(json_object_get(
-			    json_array_get(questions, j), "objective"));
+		size_t fresh;
 
-			if (oid != NULL && qo != NULL && strcmp(oid, qo) == 0)
+		/* The bank of this objective, the questions to avoid last;
+		 * each part shuffled; then its first `want`. */
+		for (n = 0, j = 0; j < nq; j++) {
+			const json_t *bq = json_array_get(questions, j);
+			const char   *qo =
+			    json_string_value(json_object_get(bq, "objective"));
+
+			if (oid != NULL && qo != NULL && strcmp(oid, qo) == 0 &&
+			    !listed(avoid, bq))
+				idx[n++] = j;
+		}
+		fresh = n;
+		for (j = 0; j < nq; j++) {
+			const json_t *bq = json_array_get(questions, j);
+			const char   *qo =
+			    json_string_value(json_object_get(bq, "objective"));
+
+			if (oid != NULL && qo != NULL && strcmp(oid, qo) == 0 &&
+			    listed(avoid, bq))
 				idx[n++] = j;
 		}
 		if (want < 1 || (size_t)want > n) {
@@ -242,7 +266,8 @@ quiz_draw(const json_t *bank, quiz_uniform_fn uniform)
 			json_decref(picked);
 			return NULL;
 		}
-		shuffle(idx, n, uniform);
+		shuffle(idx, fresh, uniform);
+		shuffle(idx + fresh, n - fresh, uniform);
 		for (k = 0; k < (size_t)want; k++)
 			json_array_append(picked, json_array_get(questions, idx[k]));
 	}

@@ -29,13 +29,17 @@ typedef uint32_t (*quiz_uniform_fn)(uint32_t upper);
  * "questions":[{"id","objective","text","multiple","explanation",
  * "choices":[{"id","text","correct"}]}]}): per objective `draw` questions
  * at random, all of them in random order, each with its choices in random
- * order.  Returns the draw, an array of key entries in the order shown
+ * order.  Questions whose ids are in `avoid` (an array of strings, or NULL;
+ * the learner's previous draw) are drawn only when an objective has too
+ * few others, so that with a bank of twice the draw a retake shows other
+ * questions.  Returns the draw, an array of key entries in the order shown
  * ({"id","objective","text","multiple","explanation","choices":[ids],
  * "choice_texts":[texts],"correct":[ids]}) that quiz_score() grades, or
  * NULL when the bank is malformed or an objective has fewer questions than
  * it draws.  The caller decrefs.
  */
-json_t *quiz_draw(const json_t *bank, quiz_uniform_fn uniform);
+json_t *quiz_draw(const json_t *bank, const json_t *avoid,
+                  quiz_uniform_fn uniform);
 
 /*
  * What the learner sees of a draw: [{"id","text","multiple",

@@ -145,6 +145,13 @@ const struct db_stmt store_modules_stmts[] = {
 	 " FROM last HAVING count(*) = 2 AND NOT bool_or(passed)"
 	 " AND max(submitted_at) + interval '" QUIZ_PAUSE "' > now()",
 	 2},
+	/* The question ids of the learner's previous draw, to draw others. */
+	{"quiz_last_draw",
+	 "SELECT coalesce((SELECT jsonb_agg(q->'id') FROM jsonb_array_elements("
+	 "   a.draw) q), '[]') FROM quiz_attempts a"
+	 " WHERE a.user_id = $1 AND a.module_id = $2 AND a.draw IS NOT NULL"
+	 " ORDER BY a.id DESC LIMIT 1",
+	 2},
 	{"quiz_open_insert",
 	 "INSERT INTO quiz_attempts (user_id, module_id, module_version, state,"
 	 " draw, expires_at) VALUES ($1, $2, $3, 'open', $4,"
@@ -342,7 +349,7 @@ store_quiz_start(struct request *r, const char *slug, struct quiz_start *out)
 	char           uid[24], mid[24], ver[24];
 	const char    *v[4] = {STORE_INT(uid, r->user->id), slug, r->user->role};
 	PGresult      *res;
-	json_t        *bank, *draw;
+	json_t        *bank, *draw, *avoid;
 	enum db_status st;
 
 	memset(out, 0, sizeof(*out));
@@ -383,10 +390,16 @@ store_quiz_start(struct request *r, const char *slug, struct quiz_start *out)
 		st = db_commit(r->db);
 		goto done;
 	}
+	if (st == DB_OK)
+		st = db_exec(r->db, r->arena, "quiz_last_draw", 2, v, &res);
 	if (st == DB_OK) {
+		avoid = PQntuples(res) == 1 ? json_loads(db_value(res, 0, 0), 0,
+		                                         NULL)
+		                            : NULL;
 		bank = json_loads(out->bank_json, 0, NULL);
-		draw = bank != NULL ? quiz_draw(bank, uniform) : NULL;
+		draw = bank != NULL ? quiz_draw(bank, avoid, uniform) : NULL;
 		json_decref(bank);
+		json_decref(avoid);
 		if (draw == NULL) {
 			log_error("modules: no draw from the bank of %s", slug);
 			st = DB_ERROR;
