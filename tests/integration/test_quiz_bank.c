@@ -12,7 +12,7 @@
 #include <string.h>
 #include <time.h>
 
-#define QUIZ_PATH    "/api/v1/modules/" ITEST_MODULE "/quiz"
+#define QUIZ_PATH "/api/v1/modules/" ITEST_MODULE "/quiz"
 #define ATTEMPT_PATH "/api/v1/modules/" ITEST_MODULE "/attempts"
 
 static void test_quiz_resume_same_draw(void **state);
@@ -110,8 +110,10 @@ log10_sequences(void)
 		total += d;
 	}
 	json_array_foreach (qs, k, q)
-		if (json_array_size(json_object_get(q, "choices")) < min_choices)
-			min_choices = json_array_size(json_object_get(q, "choices"));
+		if (json_array_size(json_object_get(q, "choices")) <
+		    min_choices)
+			min_choices =
+			    json_array_size(json_object_get(q, "choices"));
 	lg += lgamma(total + 1.0) + (double)total * lgamma(min_choices + 1.0);
 	return lg / log(10.0);
 }
@@ -131,15 +133,17 @@ test_quiz_resume_same_draw(void **state)
 	(void)itest_expect_time(itest_jstr(a, "expires_at"));
 	b = itest_expect_json(itest_post_json(QUIZ_PATH, u->token, NULL), 200);
 	assert_true(itest_jbool(b, "resumed"));
-	assert_int_equal(itest_jint(a, "attempt_id"), itest_jint(b, "attempt_id"));
+	assert_int_equal(itest_jint(a, "attempt_id"),
+	                 itest_jint(b, "attempt_id"));
 	assert_string_equal(sequence(a), sequence(b));
 	/* What is shown carries no key. */
 	assert_false(itest_json_has_key(a, "correct"));
 	assert_false(itest_json_has_key(a, "explanation"));
 	assert_int_equal(
-	    itest_db_long("SELECT count(*) FROM quiz_attempts WHERE user_id = $1"
-	                  " AND state = 'open'",
-	                  itest_fmt("%ld", u->id), NULL),
+	    itest_db_long(
+	        "SELECT count(*) FROM quiz_attempts WHERE user_id = $1"
+	        " AND state = 'open'",
+	        itest_fmt("%ld", u->id), NULL),
 	    1);
 }
 
@@ -164,9 +168,10 @@ test_quiz_retake_draws_anew(void **state)
 		         "for a robust test",
 		         ITEST_MODULE, log10_sequences());
 	a = itest_quiz_start(u->token, ITEST_MODULE);
-	itest_expect_json(itest_post_json(ATTEMPT_PATH, u->token,
-	                                  itest_quiz_body(ITEST_MODULE, a, false)),
-	                  200);
+	itest_expect_json(
+	    itest_post_json(ATTEMPT_PATH, u->token,
+	                    itest_quiz_body(ITEST_MODULE, a, false)),
+	    200);
 	b = itest_expect_json(itest_post_json(QUIZ_PATH, u->token, NULL), 201);
 	assert_int_not_equal(itest_jint(a, "attempt_id"),
 	                     itest_jint(b, "attempt_id"));
@@ -221,8 +226,9 @@ test_quiz_not_drawn(void **state)
 	    400, "not_drawn");
 	/* Another learner's attempt does not exist for this one. */
 	itest_expect_error(
-	    itest_post_json(ATTEMPT_PATH, itest_new_teacher()->token,
-	                    itest_fmt("{\"attempt_id\":%s,\"answers\":{}}", aid)),
+	    itest_post_json(
+	        ATTEMPT_PATH, itest_new_teacher()->token,
+	        itest_fmt("{\"attempt_id\":%s,\"answers\":{}}", aid)),
 	    404, "not_found");
 	assert_string_equal(
 	    itest_db_text("SELECT state FROM quiz_attempts WHERE id = $1", aid,
@@ -295,9 +301,10 @@ test_quiz_expired(void **state)
 	                  "interval '1 minute' WHERE id = $1",
 	                  aid, NULL),
 	    1);
-	itest_expect_error(itest_post_json(ATTEMPT_PATH, u->token,
-	                                   itest_quiz_body(ITEST_MODULE, a, true)),
-	                   409, "attempt_expired");
+	itest_expect_error(
+	    itest_post_json(ATTEMPT_PATH, u->token,
+	                    itest_quiz_body(ITEST_MODULE, a, true)),
+	    409, "attempt_expired");
 	assert_int_equal(itest_db_long("SELECT count(*) FROM certificates "
 	                               "WHERE user_id = $1",
 	                               itest_fmt("%ld", u->id), NULL),
@@ -344,7 +351,8 @@ test_quiz_pause_after_two_failures(void **state)
 
 	r = itest_post_json(QUIZ_PATH, u->token, NULL);
 	err = itest_expect_error(r, 429, "quiz_paused");
-	assert_int_equal(itest_expect_time(itest_jstr(err, "retry_after")), next);
+	assert_int_equal(itest_expect_time(itest_jstr(err, "retry_after")),
+	                 next);
 	/* What to reread: objectives that went wrong, with their sections. */
 	n = 0;
 	json_array_foreach (itest_jarr(err, "reread"), i, o) {
@@ -371,10 +379,11 @@ test_quiz_pause_after_two_failures(void **state)
 	                 2);
 	/* 31 minutes later. */
 	assert_int_equal(
-	    itest_db_exec("UPDATE quiz_attempts SET created_at = created_at - "
-	                  "interval '31 minutes', submitted_at = submitted_at - "
-	                  "interval '31 minutes' WHERE user_id = $1",
-	                  uid, NULL),
+	    itest_db_exec(
+	        "UPDATE quiz_attempts SET created_at = created_at - "
+	        "interval '31 minutes', submitted_at = submitted_at - "
+	        "interval '31 minutes' WHERE user_id = $1",
+	        uid, NULL),
 	    2);
 	itest_expect_json(itest_post_json(QUIZ_PATH, u->token, NULL), 201);
 }
@@ -421,8 +430,8 @@ test_quiz_objective_rule(void **state)
 	struct itest_user *u = learner();
 	json_t            *a = itest_quiz_start(u->token, ITEST_MODULE);
 	const char        *aid = itest_fmt("%ld", itest_jint(a, "attempt_id"));
-	json_t *bank = json_object_get(json_object_get(itest_module()->doc, "quiz"),
-	                               "questions");
+	json_t            *bank = json_object_get(
+	               json_object_get(itest_module()->doc, "quiz"), "questions");
 	json_t *draw = itest_keep_json(json_array());
 	json_t *answers = json_object(), *q, *c, *res;
 	size_t  i, k, n = json_array_size(bank);
@@ -439,15 +448,18 @@ test_quiz_objective_rule(void **state)
 		bool    alone = i == n - 1;
 
 		json_array_foreach (json_object_get(q, "choices"), k, c) {
-			bool right = json_is_true(json_object_get(c, "correct"));
+			bool right =
+			    json_is_true(json_object_get(c, "correct"));
 
 			json_array_append(ids, json_object_get(c, "id"));
 			json_array_append(texts, json_object_get(c, "text"));
 			if (right)
-				json_array_append(correct, json_object_get(c, "id"));
+				json_array_append(correct,
+				                  json_object_get(c, "id"));
 			if (right != alone &&
 			    !(alone && json_array_size(picked) > 0))
-				json_array_append(picked, json_object_get(c, "id"));
+				json_array_append(picked,
+				                  json_object_get(c, "id"));
 		}
 		json_array_append_new(
 		    draw,
@@ -467,11 +479,11 @@ test_quiz_objective_rule(void **state)
 	                               aid, itest_dump(draw)),
 	                 1);
 	res = itest_expect_json(
-	    itest_post_json(ATTEMPT_PATH, u->token,
-	                    itest_dump(itest_keep_json(json_pack(
-	                        "{s:O, s:o}", "attempt_id",
-	                        json_object_get(a, "attempt_id"), "answers",
-	                        answers)))),
+	    itest_post_json(
+	        ATTEMPT_PATH, u->token,
+	        itest_dump(itest_keep_json(json_pack(
+	            "{s:O, s:o}", "attempt_id",
+	            json_object_get(a, "attempt_id"), "answers", answers)))),
 	    200);
 	assert_true(itest_jint(res, "score") >= pass);
 	assert_false(itest_jbool(res, "passed"));
