@@ -370,6 +370,16 @@ test_quiz_pause_after_two_failures(void **state)
 		}
 	}
 	assert_true(n > 0);
+	/* The module page says so too. */
+	assert_int_equal(
+	    itest_expect_time(itest_jstr(
+	        itest_jobj(
+	            itest_expect_json(
+	                itest_get("/api/v1/modules/" ITEST_MODULE, u->token),
+	                200),
+	            "quiz_state"),
+	        "paused_until")),
+	    next);
 	/* Still paused a moment later; no attempt was created. */
 	itest_expect_error(itest_post_json(QUIZ_PATH, u->token, NULL), 429,
 	                   "quiz_paused");
@@ -385,6 +395,12 @@ test_quiz_pause_after_two_failures(void **state)
 	        "interval '31 minutes' WHERE user_id = $1",
 	        uid, NULL),
 	    2);
+	assert_true(json_is_null(json_object_get(
+	    itest_jobj(
+	        itest_expect_json(
+	            itest_get("/api/v1/modules/" ITEST_MODULE, u->token), 200),
+	        "quiz_state"),
+	    "paused_until")));
 	itest_expect_json(itest_post_json(QUIZ_PATH, u->token, NULL), 201);
 }
 

@@ -62,7 +62,18 @@ const struct db_stmt store_modules_stmts[] = {
 	 "   'issued_at', " RFC3339("c.issued_at") ","
 	 "   'expires_at', " RFC3339("c.expires_at") ", 'valid', c.expires_at > now())"
 	 "   FROM certificates c WHERE c.user_id = $1 AND c.module_id = m.id"
-	 "   ORDER BY c.expires_at DESC LIMIT 1)"
+	 "   ORDER BY c.expires_at DESC LIMIT 1),"
+	 /* The caller's quiz: until when it is paused, and the open attempt. */
+	 " json_build_object('paused_until', (WITH last AS (SELECT passed,"
+	 "   submitted_at FROM quiz_attempts WHERE user_id = $1"
+	 "   AND module_id = m.id AND state = 'submitted'"
+	 "   ORDER BY submitted_at DESC LIMIT 2)"
+	 "   SELECT " RFC3339("max(submitted_at) + interval '" QUIZ_PAUSE "'")
+	 "   FROM last HAVING count(*) = 2 AND NOT bool_or(passed)"
+	 "   AND max(submitted_at) + interval '" QUIZ_PAUSE "' > now()),"
+	 " 'open_attempt_expires_at', (SELECT " RFC3339("expires_at")
+	 "   FROM quiz_attempts WHERE user_id = $1 AND module_id = m.id"
+	 "   AND state = 'open' AND expires_at > now()))"
 	 " FROM modules m WHERE m.slug = $2 AND m.active AND NOT m.in_person"
 	 " AND $3 = ANY (m.audience)",
 	 3},
@@ -264,6 +275,10 @@ store_module_detail(struct request *r, const char *slug, const char **json)
 	PGresult                 *res;
 	const struct module_page *page;
 	json_t                   *done, *cert = NULL;
+	const char               *quiz;
+	json_t                   *state;
+	char                     *rendered, *out;
+	size_t                    len;
 	enum db_status st = db_exec(r->db, r->arena, "module_user_part", 3, v, &res);
 
 	if (st != DB_OK)
@@ -283,8 +298,21 @@ store_module_detail(struct request *r, const char *slug, const char **json)
 			return DB_ERROR;
 		arena_on_reset(r->arena, decref_cb, cert);
 	}
-	*json = module_page_render(r->arena, page, done, cert);
-	return *json != NULL ? DB_OK : DB_ERROR;
+	rendered = module_page_render(r->arena, page, done, cert);
+	if (rendered == NULL)
+		return DB_ERROR;
+	/* The caller's quiz state goes last, after the certificate. */
+	state = json_loads(db_value(res, 0, 3), 0, NULL);
+	if (state == NULL)
+		return DB_ERROR;
+	arena_on_reset(r->arena, decref_cb, state);
+	quiz = json_dump_arena(r->arena, state);
+	len = strlen(rendered);
+	out = arena_alloc(r->arena, len + strlen(quiz) + 16);
+	memcpy(out, rendered, len - 1);
+	sprintf(out + len - 1, ",\"quiz_state\":%s}", quiz);
+	*json = out;
+	return DB_OK;
 }
 
 enum db_status
