@@ -524,7 +524,8 @@ async function noteEarlierCertificate() {
     const certs = await get('/me/certificates');
     const cert = (certs || []).find((c) => c.module_slug === state.slug && c.valid);
     if (!cert) return;
-    ui.quizIntro.append(' ', el('span', {}, 'Je hebt deze module al afgerond. ',
+    // Its own paragraph: the intro is rewritten when the quiz is set up.
+    ui.quizIntro.after(el('p', { id: 'earlier-certificate' }, 'Je hebt deze module al afgerond. ',
       el('a', { href: `/certificate.html?code=${encodeURIComponent(cert.code)}` },
         'Bekijk je certificaat'), '.'));
   } catch (e) { /* only a convenience */ }
