@@ -566,6 +566,52 @@ async function main() {
       }
     });
 
+    await check('two failed attempts in a row: the quiz pauses, says from when it opens again and links the sections to reread', async () => {
+      const other = await browser.newContext({ locale: 'nl-NL', timezoneId: 'Europe/Amsterdam' });
+      try {
+        const req = other.request;
+        let r = await req.post(`${BASE_URL}/api/v1/auth/register`, {
+          data: { email: `pauze.${stamp}@school.example`, name: `Pauze ${stamp}`,
+            password: teacher.password, join_code: JOIN_CODE },
+        });
+        assertEqual(r.status(), 201, 'register a second teacher');
+        for (const s of mod.sections) {
+          r = await req.put(`${BASE_URL}/api/v1/modules/${SLUG}/sections/${s.id}`);
+          assertEqual(r.status(), 204, `section ${s.id} done`);
+        }
+        // Two wrong attempts, built from the drawn questions and module.json.
+        const bank = quizFromRepo(repoRoot, SLUG);
+        for (let k = 0; k < 2; k += 1) {
+          r = await req.post(`${BASE_URL}/api/v1/modules/${SLUG}/quiz`);
+          assertEqual(r.status(), 201, `quiz start ${k + 1}`);
+          const attempt = await r.json();
+          const answers = {};
+          for (const q of attempt.questions) {
+            const cq = bank.questions.find((c) => c.id === q.id);
+            const bad = cq.choices.find((c) => !c.correct);
+            answers[q.id] = bad ? [bad.id] : [];
+          }
+          r = await req.post(`${BASE_URL}/api/v1/modules/${SLUG}/attempts`,
+            { data: { attempt_id: attempt.attempt_id, answers } });
+          assertEqual(r.status(), 200, `attempt ${k + 1}`);
+          assertEqual((await r.json()).passed, false, `attempt ${k + 1} failed`);
+        }
+        const p2 = await other.newPage();
+        await p2.goto(`${BASE_URL}/module.html?slug=${SLUG}`);
+        await waitForText(p2.locator('#pause-message'), /vanaf \d{2}:\d{2} uur/i, 'pause message with the time');
+        assertEqual(await p2.locator('#quiz-questions fieldset').count(), 0, 'no questions during the pause');
+        const reread = p2.locator('#reread-list button[data-reread]');
+        assert(await reread.count() > 0, 'sections to reread');
+        const sid = await reread.first().getAttribute('data-reread');
+        await shot(p2, '03-quiz-paused');
+        await reread.first().click();
+        const section = mod.sections.find((s) => s.id === sid);
+        await waitForText(p2.locator('#section-title'), section.title, 'the linked section opens');
+      } finally {
+        await other.close();
+      }
+    }, { blocks: false });
+
     await check('"Uitloggen" ends the session and returns to the login page', async () => {
       await page.goto(`${BASE_URL}/modules.html`);
       await page.getByRole('button', { name: 'Uitloggen' }).click();
