@@ -145,6 +145,7 @@ modules_quiz_start(struct request *r, struct response *res)
 	}
 	bank = json_loads(qs.bank_json, 0, NULL);
 	if (bank == NULL) {
+		log_error("modules: the quiz bank of %s is not JSON", r->params[0]);
 		reply_db_error(r, res, DB_ERROR);
 		return;
 	}
@@ -247,6 +248,7 @@ modules_attempt(struct request *r, struct response *res)
 	}
 	draw = json_loads(a.draw_json, 0, NULL);
 	if (draw == NULL) {
+		log_error("modules: the draw of attempt %lld is not JSON", a.id);
 		reply_db_error(r, res, DB_ERROR);
 		return;
 	}
