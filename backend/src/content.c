@@ -31,14 +31,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define CONTENT_ID_MAX       32 /* question and choice ids */
-#define CONTENT_TITLE_MAX    200
-#define CONTENT_SUMMARY_MAX  1000
-#define CONTENT_TEXT_MAX     2000
-#define CONTENT_EXPLAIN_MAX  4000
+#define CONTENT_ID_MAX 32 /* question and choice ids */
+#define CONTENT_TITLE_MAX 200
+#define CONTENT_SUMMARY_MAX 1000
+#define CONTENT_TEXT_MAX 2000
+#define CONTENT_EXPLAIN_MAX 4000
 #define CONTENT_POSITION_MAX 100000
-#define CONTENT_FILE_MAX     128
-#define CONTENT_CMARK_OPTS   (CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8)
+#define CONTENT_FILE_MAX 128
+#define CONTENT_CMARK_OPTS (CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8)
 
 /* Where errors go while one file is being checked. */
 struct ctx {
@@ -52,57 +52,56 @@ enum {
 	TEXT_MULTILINE,
 };
 
-static void oom(void) __attribute__((noreturn));
+static void  oom(void) __attribute__((noreturn));
 static void *xcalloc(size_t n, size_t size);
 static char *xstrdup(const char *s);
 static char *path_join(const char *dir, const char *name);
-static void errs_add(struct content_errors *errs, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static size_t errs_total(const struct content_errors *errs);
-static void quote_key(const char *key, char *buf, size_t size);
-static bool utf8_next(const unsigned char *s, size_t len, size_t *i);
-static bool valid_id(const char *s, size_t max);
-static bool valid_md_name(const char *s);
-static size_t line_of(const char *s, size_t off);
-static int read_file(const char *path, size_t max, char **buf, size_t *len,
-                     struct content_errors *errs);
-static void check_keys(struct ctx *c, json_t *obj, const char *ptr,
-                       const char *const *allowed);
+static void  errs_add(struct content_errors *errs, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static size_t  errs_total(const struct content_errors *errs);
+static void    quote_key(const char *key, char *buf, size_t size);
+static bool    utf8_next(const unsigned char *s, size_t len, size_t *i);
+static bool    valid_id(const char *s, size_t max);
+static bool    valid_md_name(const char *s);
+static size_t  line_of(const char *s, size_t off);
+static int     read_file(const char *path, size_t max, char **buf, size_t *len,
+                         struct content_errors *errs);
+static void    check_keys(struct ctx *c, json_t *obj, const char *ptr,
+                          const char *const *allowed);
 static json_t *get_field(struct ctx *c, json_t *obj, const char *ptr,
                          const char *key);
-static int get_text(struct ctx *c, json_t *obj, const char *ptr,
-                    const char *key, size_t max, int kind, char **out);
-static int get_id(struct ctx *c, json_t *obj, const char *ptr,
-                  const char *key, size_t max, char **out);
-static int get_int(struct ctx *c, json_t *obj, const char *ptr,
-                   const char *key, int min, int max, int *out);
+static int     get_text(struct ctx *c, json_t *obj, const char *ptr,
+                        const char *key, size_t max, int kind, char **out);
+static int get_id(struct ctx *c, json_t *obj, const char *ptr, const char *key,
+                  size_t max, char **out);
+static int get_int(struct ctx *c, json_t *obj, const char *ptr, const char *key,
+                   int min, int max, int *out);
 static int get_bool(struct ctx *c, json_t *obj, const char *ptr,
                     const char *key, bool *out);
 static json_t *get_array(struct ctx *c, json_t *obj, const char *ptr,
                          const char *key, size_t min, size_t max);
-static size_t section_with_id(const struct content_module *m, size_t n,
-                              const char *id);
-static size_t section_with_file(const struct content_module *m, size_t n,
-                                const char *file);
-static size_t question_with_id(const struct content_module *m, size_t n,
+static size_t  section_with_id(const struct content_module *m, size_t n,
                                const char *id);
-static size_t choice_with_id(const struct content_question *q, size_t n,
-                             const char *id);
-static void parse_audience(struct ctx *c, json_t *root,
-                           struct content_module *m);
-static void parse_sections(struct ctx *c, json_t *root,
-                           struct content_module *m);
-static void parse_choices(struct ctx *c, json_t *q, const char *ptr,
-                          struct content_question *qu, bool multiple_ok);
-static void parse_quiz(struct ctx *c, json_t *root, struct content_module *m);
-static void parse_objectives(struct ctx *c, json_t *root,
-                             struct content_module *m);
+static size_t  section_with_file(const struct content_module *m, size_t n,
+                                 const char *file);
+static size_t  question_with_id(const struct content_module *m, size_t n,
+                                const char *id);
+static size_t  choice_with_id(const struct content_question *q, size_t n,
+                              const char *id);
+static void    parse_audience(struct ctx *c, json_t *root,
+                              struct content_module *m);
+static void    parse_sections(struct ctx *c, json_t *root,
+                              struct content_module *m);
+static void    parse_choices(struct ctx *c, json_t *q, const char *ptr,
+                             struct content_question *qu, bool multiple_ok);
+static void   parse_quiz(struct ctx *c, json_t *root, struct content_module *m);
+static void   parse_objectives(struct ctx *c, json_t *root,
+                               struct content_module *m);
 static size_t objective_with_id(const struct content_module *m, size_t n,
                                 const char *id);
-static void check_banks(struct ctx *c, const struct content_module *m);
+static void   check_banks(struct ctx *c, const struct content_module *m);
 static size_t text_chars(const char *s);
-static void parse_module(struct ctx *c, json_t *root,
-                         struct content_module *m);
+static void parse_module(struct ctx *c, json_t *root, struct content_module *m);
 static void load_markdown(const char *dir, struct content_section *s,
                           struct content_errors *errs);
 static void check_stray_files(const char *dir, const struct content_module *m,
@@ -114,22 +113,31 @@ static void hash_str(crypto_hash_sha256_state *st, const char *tag,
 static void hash_int(crypto_hash_sha256_state *st, const char *tag,
                      long long v);
 static void module_hash(struct content_module *m);
-static int cmp_names(const void *a, const void *b);
+static int  cmp_names(const void *a, const void *b);
 
 static const char *const module_keys[] = {
-	"title", "summary", "audience", "estimated_minutes", "validity_months",
-	"pass_mark", "position", "sections", "quiz", "in_person", "objectives",
-	NULL,
+    "title",
+    "summary",
+    "audience",
+    "estimated_minutes",
+    "validity_months",
+    "pass_mark",
+    "position",
+    "sections",
+    "quiz",
+    "in_person",
+    "objectives",
+    NULL,
 };
-static const char *const objective_keys[] = { "id", "title", "sections",
-	                                     "draw", NULL };
-static const char *const section_keys[] = { "id", "title", "file", "scenario",
-	                                       NULL };
-static const char *const quiz_keys[] = { "questions", NULL };
+static const char *const objective_keys[] = {"id", "title", "sections", "draw",
+                                             NULL};
+static const char *const section_keys[] = {"id", "title", "file", "scenario",
+                                           NULL};
+static const char *const quiz_keys[] = {"questions", NULL};
 static const char *const question_keys[] = {
-	"id", "objective", "text", "multiple", "explanation", "choices", NULL,
+    "id", "objective", "text", "multiple", "explanation", "choices", NULL,
 };
-static const char *const choice_keys[] = { "id", "text", "correct", NULL };
+static const char *const choice_keys[] = {"id", "text", "correct", NULL};
 
 static void
 oom(void)
@@ -412,7 +420,7 @@ check_keys(struct ctx *c, json_t *obj, const char *ptr,
 	size_t      i;
 	char        q[72];
 
-	json_object_foreach(obj, key, v) {
+	json_object_foreach (obj, key, v) {
 		for (i = 0; allowed[i] != NULL; i++)
 			if (strcmp(key, allowed[i]) == 0)
 				break;
@@ -467,8 +475,10 @@ get_text(struct ctx *c, json_t *obj, const char *ptr, const char *key,
 			chars++;
 		if (s[i] < 0x20 && s[i] != '\t' &&
 		    !(s[i] == '\n' && kind == TEXT_MULTILINE)) {
-			errs_add(c->errs, "%s: %s/%s: control character 0x%02x "
-			         "is not allowed", c->file, ptr, key, s[i]);
+			errs_add(c->errs,
+			         "%s: %s/%s: control character 0x%02x "
+			         "is not allowed",
+			         c->file, ptr, key, s[i]);
 			return -1;
 		}
 		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n')
@@ -480,8 +490,10 @@ get_text(struct ctx *c, json_t *obj, const char *ptr, const char *key,
 		return -1;
 	}
 	if (chars > max) {
-		errs_add(c->errs, "%s: %s/%s: is %zu characters, the limit "
-		         "is %zu", c->file, ptr, key, chars, max);
+		errs_add(c->errs,
+		         "%s: %s/%s: is %zu characters, the limit "
+		         "is %zu",
+		         c->file, ptr, key, chars, max);
 		return -1;
 	}
 	*out = xstrdup((const char *)s);
@@ -489,8 +501,8 @@ get_text(struct ctx *c, json_t *obj, const char *ptr, const char *key,
 }
 
 static int
-get_id(struct ctx *c, json_t *obj, const char *ptr, const char *key,
-       size_t max, char **out)
+get_id(struct ctx *c, json_t *obj, const char *ptr, const char *key, size_t max,
+       char **out)
 {
 	json_t *v;
 
@@ -498,9 +510,10 @@ get_id(struct ctx *c, json_t *obj, const char *ptr, const char *key,
 	if ((v = get_field(c, obj, ptr, key)) == NULL)
 		return -1;
 	if (!json_is_string(v) || !valid_id(json_string_value(v), max)) {
-		errs_add(c->errs, "%s: %s/%s: must be a string matching "
-		         "^[a-z0-9][a-z0-9-]{0,%zu}$", c->file, ptr, key,
-		         max - 1);
+		errs_add(c->errs,
+		         "%s: %s/%s: must be a string matching "
+		         "^[a-z0-9][a-z0-9-]{0,%zu}$",
+		         c->file, ptr, key, max - 1);
 		return -1;
 	}
 	*out = xstrdup(json_string_value(v));
@@ -508,8 +521,8 @@ get_id(struct ctx *c, json_t *obj, const char *ptr, const char *key,
 }
 
 static int
-get_int(struct ctx *c, json_t *obj, const char *ptr, const char *key,
-        int min, int max, int *out)
+get_int(struct ctx *c, json_t *obj, const char *ptr, const char *key, int min,
+        int max, int *out)
 {
 	json_t    *v;
 	json_int_t n;
@@ -569,8 +582,10 @@ get_array(struct ctx *c, json_t *obj, const char *ptr, const char *key,
 	}
 	n = json_array_size(v);
 	if (n < min || n > max)
-		errs_add(c->errs, "%s: %s/%s: needs %zu to %zu entries, "
-		         "has %zu", c->file, ptr, key, min, max, n);
+		errs_add(c->errs,
+		         "%s: %s/%s: needs %zu to %zu entries, "
+		         "has %zu",
+		         c->file, ptr, key, min, max, n);
 	return v;
 }
 
@@ -630,13 +645,13 @@ choice_with_id(const struct content_question *q, size_t n, const char *id)
 static void
 parse_audience(struct ctx *c, json_t *root, struct content_module *m)
 {
-	json_t *arr, *v;
-	size_t  i;
+	json_t  *arr, *v;
+	size_t   i;
 	unsigned bit;
 
 	if ((arr = get_array(c, root, "", "audience", 1, 2)) == NULL)
 		return;
-	json_array_foreach(arr, i, v) {
+	json_array_foreach (arr, i, v) {
 		const char *s = json_string_value(v);
 
 		if (s != NULL && strcmp(s, "teacher") == 0)
@@ -644,13 +659,17 @@ parse_audience(struct ctx *c, json_t *root, struct content_module *m)
 		else if (s != NULL && strcmp(s, "ib") == 0)
 			bit = CONTENT_AUDIENCE_IB;
 		else {
-			errs_add(c->errs, "%s: /audience/%zu: must be "
-			         "\"teacher\" or \"ib\"", c->file, i);
+			errs_add(c->errs,
+			         "%s: /audience/%zu: must be "
+			         "\"teacher\" or \"ib\"",
+			         c->file, i);
 			continue;
 		}
 		if (m->audience & bit)
-			errs_add(c->errs, "%s: /audience/%zu: \"%s\" is listed "
-			         "twice", c->file, i, s);
+			errs_add(c->errs,
+			         "%s: /audience/%zu: \"%s\" is listed "
+			         "twice",
+			         c->file, i, s);
 		m->audience |= bit;
 	}
 }
@@ -667,7 +686,7 @@ parse_sections(struct ctx *c, json_t *root, struct content_module *m)
 		return;
 	m->n_sections = json_array_size(arr);
 	m->sections = xcalloc(m->n_sections, sizeof(*m->sections));
-	json_array_foreach(arr, i, v) {
+	json_array_foreach (arr, i, v) {
 		struct content_section *s = &m->sections[i];
 		char                   *file;
 
@@ -680,8 +699,10 @@ parse_sections(struct ctx *c, json_t *root, struct content_module *m)
 		check_keys(c, v, ptr, section_keys);
 		if (get_id(c, v, ptr, "id", 64, &s->id) == 0 &&
 		    (j = section_with_id(m, i, s->id)) < i)
-			errs_add(c->errs, "%s: %s/id: \"%s\" is also the id of "
-			         "/sections/%zu", c->file, ptr, s->id, j);
+			errs_add(c->errs,
+			         "%s: %s/id: \"%s\" is also the id of "
+			         "/sections/%zu",
+			         c->file, ptr, s->id, j);
 		get_text(c, v, ptr, "title", CONTENT_TITLE_MAX, TEXT_LINE,
 		         &s->title);
 		/* A section that is a role-play: done once played to an end. */
@@ -691,18 +712,21 @@ parse_sections(struct ctx *c, json_t *root, struct content_module *m)
 		             &file) != 0)
 			continue;
 		if (!valid_md_name(file)) {
-			errs_add(c->errs, "%s: %s/file: must be a plain file "
+			errs_add(c->errs,
+			         "%s: %s/file: must be a plain file "
 			         "name in the module directory ending in .md "
 			         "(letters, digits, '-', '_', '.'; no '/' or "
-			         "'..')", c->file, ptr);
+			         "'..')",
+			         c->file, ptr);
 			free(file);
 			continue;
 		}
 		s->file = file;
 		if ((j = section_with_file(m, i, file)) < i)
-			errs_add(c->errs, "%s: %s/file: \"%s\" is also the "
-			         "file of /sections/%zu", c->file, ptr, file,
-			         j);
+			errs_add(c->errs,
+			         "%s: %s/file: \"%s\" is also the "
+			         "file of /sections/%zu",
+			         c->file, ptr, file, j);
 	}
 }
 
@@ -723,7 +747,7 @@ parse_choices(struct ctx *c, json_t *q, const char *ptr,
 	qu->choices = xcalloc(qu->n_choices, sizeof(*qu->choices));
 	correct = 0;
 	all_ok = true;
-	json_array_foreach(arr, i, v) {
+	json_array_foreach (arr, i, v) {
 		struct content_choice *ch = &qu->choices[i];
 
 		snprintf(cptr, sizeof(cptr), "%s/choices/%zu", ptr, i);
@@ -736,8 +760,10 @@ parse_choices(struct ctx *c, json_t *q, const char *ptr,
 		check_keys(c, v, cptr, choice_keys);
 		if (get_id(c, v, cptr, "id", CONTENT_ID_MAX, &ch->id) == 0 &&
 		    (j = choice_with_id(qu, i, ch->id)) < i)
-			errs_add(c->errs, "%s: %s/id: \"%s\" is also the id of "
-			         "choice %zu", c->file, cptr, ch->id, j);
+			errs_add(c->errs,
+			         "%s: %s/id: \"%s\" is also the id of "
+			         "choice %zu",
+			         c->file, cptr, ch->id, j);
 		get_text(c, v, cptr, "text", CONTENT_TEXT_MAX, TEXT_MULTILINE,
 		         &ch->text);
 		if (get_bool(c, v, cptr, "correct", &ch->correct) != 0)
@@ -749,12 +775,15 @@ parse_choices(struct ctx *c, json_t *q, const char *ptr,
 	if (!all_ok || !multiple_ok)
 		return;
 	if (!qu->multiple && correct != 1)
-		errs_add(c->errs, "%s: %s/choices: a single-answer question "
+		errs_add(c->errs,
+		         "%s: %s/choices: a single-answer question "
 		         "needs exactly one correct choice, it has %zu",
 		         c->file, ptr, correct);
 	else if (qu->multiple && correct == 0)
-		errs_add(c->errs, "%s: %s/choices: a multiple-answer question "
-		         "needs at least one correct choice", c->file, ptr);
+		errs_add(c->errs,
+		         "%s: %s/choices: a multiple-answer question "
+		         "needs at least one correct choice",
+		         c->file, ptr);
 }
 
 static void
@@ -771,13 +800,13 @@ parse_quiz(struct ctx *c, json_t *root, struct content_module *m)
 		return;
 	}
 	check_keys(c, quiz, "/quiz", quiz_keys);
-	arr = get_array(c, quiz, "/quiz", "questions", 1,
-	                CONTENT_MAX_QUESTIONS);
+	arr =
+	    get_array(c, quiz, "/quiz", "questions", 1, CONTENT_MAX_QUESTIONS);
 	if (arr == NULL)
 		return;
 	m->n_questions = json_array_size(arr);
 	m->questions = xcalloc(m->n_questions, sizeof(*m->questions));
-	json_array_foreach(arr, i, v) {
+	json_array_foreach (arr, i, v) {
 		struct content_question *qu = &m->questions[i];
 		bool                     multiple_ok;
 
@@ -790,20 +819,22 @@ parse_quiz(struct ctx *c, json_t *root, struct content_module *m)
 		check_keys(c, v, ptr, question_keys);
 		if (get_id(c, v, ptr, "id", CONTENT_ID_MAX, &qu->id) == 0 &&
 		    (j = question_with_id(m, i, qu->id)) < i)
-			errs_add(c->errs, "%s: %s/id: \"%s\" is also the id of "
-			         "/quiz/questions/%zu", c->file, ptr, qu->id,
-			         j);
+			errs_add(c->errs,
+			         "%s: %s/id: \"%s\" is also the id of "
+			         "/quiz/questions/%zu",
+			         c->file, ptr, qu->id, j);
 		if (get_id(c, v, ptr, "objective", 64, &qu->objective) == 0 &&
 		    m->n_objectives > 0 &&
 		    objective_with_id(m, m->n_objectives, qu->objective) ==
 		        m->n_objectives)
-			errs_add(c->errs, "%s: %s/objective: \"%s\" is not an "
+			errs_add(c->errs,
+			         "%s: %s/objective: \"%s\" is not an "
 			         "objective of this module (/objectives)",
 			         c->file, ptr, qu->objective);
 		get_text(c, v, ptr, "text", CONTENT_TEXT_MAX, TEXT_MULTILINE,
 		         &qu->text);
 		multiple_ok =
-			get_bool(c, v, ptr, "multiple", &qu->multiple) == 0;
+		    get_bool(c, v, ptr, "multiple", &qu->multiple) == 0;
 		get_text(c, v, ptr, "explanation", CONTENT_EXPLAIN_MAX,
 		         TEXT_MULTILINE, &qu->explanation);
 		parse_choices(c, v, ptr, qu, multiple_ok);
@@ -1116,8 +1147,10 @@ load_markdown(const char *dir, struct content_section *s,
 	for (i = 0; i < len;) {
 		if (u[i] < 0x20 && u[i] != '\t' && u[i] != '\n' &&
 		    u[i] != '\r' && u[i] != '\f') {
-			errs_add(errs, "%s:%zu: control character 0x%02x is "
-			         "not allowed", path, line_of(md, i), u[i]);
+			errs_add(errs,
+			         "%s:%zu: control character 0x%02x is "
+			         "not allowed",
+			         path, line_of(md, i), u[i]);
 			goto out;
 		}
 		if (u[i] > ' ')
@@ -1160,8 +1193,10 @@ load_markdown(const char *dir, struct content_section *s,
 		if (line == last_line)
 			continue;
 		last_line = line;
-		errs_add(errs, "%s:%d: raw HTML is not allowed, write Markdown "
-		         "instead", path, line);
+		errs_add(errs,
+		         "%s:%d: raw HTML is not allowed, write Markdown "
+		         "instead",
+		         path, line);
 	}
 	cmark_iter_free(it);
 	/*
@@ -1205,8 +1240,10 @@ check_stray_files(const char *dir, const struct content_module *m,
 			    strcmp(m->sections[i].file, de->d_name) == 0)
 				break;
 		if (i == m->n_sections)
-			errs_add(errs, "%s/%s: not listed in module.json "
-			         "/sections", dir, de->d_name);
+			errs_add(errs,
+			         "%s/%s: not listed in module.json "
+			         "/sections",
+			         dir, de->d_name);
 	}
 	closedir(d);
 }
@@ -1332,8 +1369,10 @@ content_module_load(const char *dir, struct content_module **out,
 	base = base != NULL ? base + 1 : trimmed;
 	m->slug = xstrdup(base);
 	if (!content_valid_slug(m->slug))
-		errs_add(errs, "%s: directory name is not a valid module slug "
-		         "(^[a-z0-9][a-z0-9-]{0,63}$)", trimmed);
+		errs_add(errs,
+		         "%s: directory name is not a valid module slug "
+		         "(^[a-z0-9][a-z0-9-]{0,63}$)",
+		         trimmed);
 
 	json_path = path_join(trimmed, "module.json");
 	c.file = json_path;
@@ -1447,7 +1486,8 @@ content_list_modules(const char *modules_dir, struct content_list *out,
 			continue;
 		}
 		if (!content_valid_slug(de->d_name)) {
-			errs_add(errs, "%s: directory name is not a valid "
+			errs_add(errs,
+			         "%s: directory name is not a valid "
 			         "module slug (^[a-z0-9][a-z0-9-]{0,63}$)",
 			         path);
 			free(path);

@@ -9,20 +9,20 @@
  * Limits of the format (docs/content-format.md).  Text limits count Unicode
  * code points, not bytes.
  */
-#define CONTENT_MD_MAX        (64 * 1024) /* bytes; cmark 0.30 is quadratic */
-#define CONTENT_JSON_MAX      (4 * 1024 * 1024) /* bytes of module.json */
-#define CONTENT_MAX_SECTIONS  50
+#define CONTENT_MD_MAX (64 * 1024)         /* bytes; cmark 0.30 is quadratic */
+#define CONTENT_JSON_MAX (4 * 1024 * 1024) /* bytes of module.json */
+#define CONTENT_MAX_SECTIONS 50
 #define CONTENT_MAX_QUESTIONS 50
-#define CONTENT_MIN_CHOICES   2
-#define CONTENT_MAX_CHOICES   10
+#define CONTENT_MIN_CHOICES 2
+#define CONTENT_MAX_CHOICES 10
 #define CONTENT_MAX_OBJECTIVES 10
-#define CONTENT_MAX_DRAW       10 /* questions one attempt draws per objective */
-#define CONTENT_ERRORS_MAX    200 /* further messages are only counted */
+#define CONTENT_MAX_DRAW 10    /* questions one attempt draws per objective */
+#define CONTENT_ERRORS_MAX 200 /* further messages are only counted */
 
 /* Audience bits; the order is the order used in the database array. */
 enum {
 	CONTENT_AUDIENCE_TEACHER = 1 << 0,
-	CONTENT_AUDIENCE_IB      = 1 << 1,
+	CONTENT_AUDIENCE_IB = 1 << 1,
 };
 
 struct content_choice {
@@ -57,8 +57,9 @@ struct content_section {
 	char  *file;     /* plain file name inside the module directory */
 	char  *markdown; /* NUL-terminated source */
 	size_t markdown_len;
-	char  *html;     /* rendered by cmark, raw HTML refused */
-	char  *scenario; /* slug of a role-play played in this section, or NULL */
+	char  *html; /* rendered by cmark, raw HTML refused */
+	char
+	    *scenario; /* slug of a role-play played in this section, or NULL */
 };
 
 /*
@@ -90,15 +91,15 @@ struct content_module {
  * pointer of the field or the line.  The list owns the strings.
  */
 struct content_errors {
-	char  **msgs;
-	size_t  count;
-	size_t  dropped; /* messages not kept beyond CONTENT_ERRORS_MAX */
+	char **msgs;
+	size_t count;
+	size_t dropped; /* messages not kept beyond CONTENT_ERRORS_MAX */
 };
 
 /* Sorted module directory names (slugs); the list owns the strings. */
 struct content_list {
-	char  **names;
-	size_t  count;
+	char **names;
+	size_t count;
 };
 
 void content_errors_init(struct content_errors *errs);

@@ -5,12 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool in_array(const json_t *arr, const char *s);
+static bool          in_array(const json_t *arr, const char *s);
 static const json_t *find_question(const json_t *key, const char *id);
-static void count_objective(json_t *objectives, const char *id, bool right);
-static void shuffle(size_t *idx, size_t n, quiz_uniform_fn uniform);
+static void    count_objective(json_t *objectives, const char *id, bool right);
+static void    shuffle(size_t *idx, size_t n, quiz_uniform_fn uniform);
 static json_t *draw_question(const json_t *q, quiz_uniform_fn uniform);
-static bool listed(const json_t *ids, const json_t *q);
+static bool    listed(const json_t *ids, const json_t *q);
 
 static bool
 in_array(const json_t *arr, const char *s)
@@ -18,7 +18,7 @@ in_array(const json_t *arr, const char *s)
 	size_t  i;
 	json_t *v;
 
-	json_array_foreach(arr, i, v) {
+	json_array_foreach (arr, i, v) {
 		const char *t = json_string_value(v);
 
 		if (t != NULL && strcmp(t, s) == 0)
@@ -33,7 +33,7 @@ find_question(const json_t *key, const char *id)
 	size_t  i;
 	json_t *q;
 
-	json_array_foreach(key, i, q) {
+	json_array_foreach (key, i, q) {
 		const char *qid = json_string_value(json_object_get(q, "id"));
 
 		if (qid != NULL && strcmp(qid, id) == 0)
@@ -60,7 +60,7 @@ quiz_score(const json_t *key, const json_t *answers, struct quiz_result *out,
 		return -1;
 	}
 	/* Validate everything before scoring anything. */
-	json_object_foreach((json_t *)answers, qid, chosen) {
+	json_object_foreach ((json_t *)answers, qid, chosen) {
 		const json_t *question = find_question(key, qid);
 		json_t       *c;
 
@@ -78,54 +78,61 @@ quiz_score(const json_t *key, const json_t *answers, struct quiz_result *out,
 			*problem = "bij deze vraag past maar één antwoord";
 			return -1;
 		}
-		json_array_foreach(chosen, j, c) {
+		json_array_foreach (chosen, j, c) {
 			const char *cid = json_string_value(c);
 
 			if (cid == NULL) {
 				*problem = "een keuze is een tekst";
 				return -1;
 			}
-			if (!in_array(json_object_get(question, "choices"), cid)) {
-				*problem = "deze keuze hoort niet bij deze vraag";
+			if (!in_array(json_object_get(question, "choices"),
+			              cid)) {
+				*problem =
+				    "deze keuze hoort niet bij deze vraag";
 				out->not_drawn = true;
 				return -1;
 			}
 			for (size_t k = 0; k < j; k++)
-				if (strcmp(cid, json_string_value(
-				                    json_array_get(chosen, k))) == 0) {
-					*problem = "een keuze komt twee keer voor";
+				if (strcmp(cid,
+				           json_string_value(json_array_get(
+				               chosen, k))) == 0) {
+					*problem =
+					    "een keuze komt twee keer voor";
 					return -1;
 				}
 		}
 	}
 	out->feedback = json_array();
 	out->objectives = json_array();
-	json_array_foreach(key, i, q) {
+	json_array_foreach (key, i, q) {
 		const char   *id = json_string_value(json_object_get(q, "id"));
 		const json_t *right = json_object_get(q, "correct");
 		const json_t *given = json_object_get(answers, id);
 		bool          ok = false;
 		json_t       *c;
 
-		if (given != NULL && json_array_size(given) == json_array_size(right)) {
+		if (given != NULL &&
+		    json_array_size(given) == json_array_size(right)) {
 			ok = true;
-			json_array_foreach(given, j, c)
+			json_array_foreach (given, j, c)
 				if (!in_array(right, json_string_value(c)))
 					ok = false;
 		}
 		out->total++;
 		if (ok)
 			out->correct++;
-		count_objective(out->objectives,
-		                json_string_value(json_object_get(q, "objective")),
-		                ok);
-		json_array_append_new(out->feedback,
-		    json_pack("{s:s, s:b, s:O}", "question_id", id, "correct", ok,
-		              "explanation", json_object_get(q, "explanation")));
+		count_objective(
+		    out->objectives,
+		    json_string_value(json_object_get(q, "objective")), ok);
+		json_array_append_new(
+		    out->feedback,
+		    json_pack("{s:s, s:b, s:O}", "question_id", id, "correct",
+		              ok, "explanation",
+		              json_object_get(q, "explanation")));
 	}
 	out->score = out->correct * 100 / out->total;
 	out->every_objective_right = true;
-	json_array_foreach(out->objectives, i, q)
+	json_array_foreach (out->objectives, i, q)
 		if (json_integer_value(json_object_get(q, "right")) == 0)
 			out->every_objective_right = false;
 	return 0;
@@ -146,20 +153,25 @@ count_objective(json_t *objectives, const char *id, bool right)
 
 	if (id == NULL)
 		return;
-	json_array_foreach(objectives, i, o) {
-		if (strcmp(json_string_value(json_object_get(o, "id")), id) != 0)
+	json_array_foreach (objectives, i, o) {
+		if (strcmp(json_string_value(json_object_get(o, "id")), id) !=
+		    0)
 			continue;
-		json_object_set_new(o, "drawn",
-		    json_integer(json_integer_value(json_object_get(o, "drawn")) + 1));
+		json_object_set_new(
+		    o, "drawn",
+		    json_integer(
+		        json_integer_value(json_object_get(o, "drawn")) + 1));
 		if (right)
-			json_object_set_new(o, "right",
+			json_object_set_new(
+			    o, "right",
 			    json_integer(json_integer_value(
-			        json_object_get(o, "right")) + 1));
+			                     json_object_get(o, "right")) +
+			                 1));
 		return;
 	}
-	json_array_append_new(objectives, json_pack("{s:s, s:i, s:i}", "id", id,
-	                                            "right", right ? 1 : 0,
-	                                            "drawn", 1));
+	json_array_append_new(objectives,
+	                      json_pack("{s:s, s:i, s:i}", "id", id, "right",
+	                                right ? 1 : 0, "drawn", 1));
 }
 
 /* Fisher-Yates on the first n entries of an index array. */
@@ -227,16 +239,17 @@ quiz_draw(const json_t *bank, const json_t *avoid, quiz_uniform_fn uniform)
 	json_t       *picked, *draw, *o, *q, *entry;
 	size_t        nq = json_array_size(questions), i, j, k, n, *idx;
 
-	if (!json_is_array(objectives) || !json_is_array(questions) || nq == 0 ||
-	    json_array_size(objectives) == 0)
+	if (!json_is_array(objectives) || !json_is_array(questions) ||
+	    nq == 0 || json_array_size(objectives) == 0)
 		return NULL;
 	idx = calloc(nq, sizeof(*idx));
 	if (idx == NULL)
 		return NULL;
 	picked = json_array();
-	json_array_foreach((json_t *)objectives, i, o) {
+	json_array_foreach ((json_t *)objectives, i, o) {
 		const char *oid = json_string_value(json_object_get(o, "id"));
-		json_int_t  want = json_integer_value(json_object_get(o, "draw"));
+		json_int_t  want =
+		    json_integer_value(json_object_get(o, "draw"));
 
 		size_t fresh;
 
@@ -269,7 +282,8 @@ quiz_draw(const json_t *bank, const json_t *avoid, quiz_uniform_fn uniform)
 		shuffle(idx, fresh, uniform);
 		shuffle(idx + fresh, n - fresh, uniform);
 		for (k = 0; k < (size_t)want; k++)
-			json_array_append(picked, json_array_get(questions, idx[k]));
+			json_array_append(picked,
+			                  json_array_get(questions, idx[k]));
 	}
 	free(idx);
 	/* The drawn questions of all objectives, mixed. */
@@ -307,7 +321,7 @@ quiz_draw_public(const json_t *draw)
 	if (!json_is_array(draw))
 		return NULL;
 	out = json_array();
-	json_array_foreach((json_t *)draw, i, q) {
+	json_array_foreach ((json_t *)draw, i, q) {
 		const json_t *ids = json_object_get(q, "choices");
 		const json_t *texts = json_object_get(q, "choice_texts");
 
@@ -317,13 +331,16 @@ quiz_draw_public(const json_t *draw)
 		}
 		choices = json_array();
 		for (j = 0; j < json_array_size(ids); j++)
-			json_array_append_new(choices,
-			    json_pack("{s:O, s:O}", "id", json_array_get(ids, j),
-			              "text", json_array_get(texts, j)));
-		json_array_append_new(out,
-		    json_pack("{s:O, s:O, s:O, s:o}", "id", json_object_get(q, "id"),
-		              "text", json_object_get(q, "text"), "multiple",
-		              json_object_get(q, "multiple"), "choices", choices));
+			json_array_append_new(
+			    choices, json_pack("{s:O, s:O}", "id",
+			                       json_array_get(ids, j), "text",
+			                       json_array_get(texts, j)));
+		json_array_append_new(
+		    out, json_pack("{s:O, s:O, s:O, s:o}", "id",
+		                   json_object_get(q, "id"), "text",
+		                   json_object_get(q, "text"), "multiple",
+		                   json_object_get(q, "multiple"), "choices",
+		                   choices));
 	}
 	return out;
 }

@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 struct quiz_result {
-	int     score;    /* 0..100, floor of 100 * correct / total */
+	int     score; /* 0..100, floor of 100 * correct / total */
 	int     correct;
 	int     total;
 	json_t *feedback; /* [{"question_id","correct","explanation"}], caller

@@ -18,8 +18,8 @@
 
 #include "content.h"
 
-#define CONTENT_EXIT_OK    0
-#define CONTENT_EXIT_FAIL  1
+#define CONTENT_EXIT_OK 0
+#define CONTENT_EXIT_FAIL 1
 #define CONTENT_EXIT_USAGE 2
 
 /* The loaded catalogue: every module of content/modules, in slug order. */
@@ -30,31 +30,31 @@ struct catalogue {
 
 /* Report lines, printed only once the transaction has committed. */
 struct report {
-	char  **lines;
-	size_t  count;
+	char **lines;
+	size_t count;
 };
 
 static void usage(void);
 static void print_errors(const struct content_errors *errs);
-static int catalogue_load(const char *content_dir, struct catalogue *cat);
+static int  catalogue_load(const char *content_dir, struct catalogue *cat);
 static void catalogue_free(struct catalogue *cat);
 static void report_add(struct report *r, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void report_free(struct report *r);
+    __attribute__((format(printf, 2, 3)));
+static void      report_free(struct report *r);
 static PGresult *sql_exec(PGconn *conn, const char *what, const char *sql,
                           int n, const char *const *params,
                           ExecStatusType want);
-static int sql_run(PGconn *conn, const char *what, const char *sql, int n,
-                   const char *const *params);
+static int       sql_run(PGconn *conn, const char *what, const char *sql, int n,
+                         const char *const *params);
 static const char *audience_array(unsigned audience);
-static int write_children(PGconn *conn, const char *module_id,
-                          const struct content_module *m);
-static int load_module(PGconn *conn, const struct content_module *m,
-                       struct report *r);
-static int deactivate_missing(PGconn *conn, const struct catalogue *cat,
-                              struct report *r);
-static int cmd_check(const char *content_dir);
-static int cmd_load(const char *content_dir);
+static int         write_children(PGconn *conn, const char *module_id,
+                                  const struct content_module *m);
+static int         load_module(PGconn *conn, const struct content_module *m,
+                               struct report *r);
+static int         deactivate_missing(PGconn *conn, const struct catalogue *cat,
+                                      struct report *r);
+static int         cmd_check(const char *content_dir);
+static int         cmd_load(const char *content_dir);
 
 static void
 usage(void)
@@ -158,9 +158,9 @@ report_add(struct report *r, const char *fmt, ...)
 	if (vasprintf(&line, fmt, ap) < 0)
 		line = NULL;
 	va_end(ap);
-	grown = line != NULL ? realloc(r->lines, (r->count + 1) *
-	                                                   sizeof(*grown))
-	                     : NULL;
+	grown = line != NULL
+	            ? realloc(r->lines, (r->count + 1) * sizeof(*grown))
+	            : NULL;
 	if (grown == NULL) {
 		fputs("hgkm-content: out of memory\n", stderr);
 		abort();
@@ -285,16 +285,17 @@ write_children(PGconn *conn, const char *module_id,
 		p[3] = s->title;
 		p[4] = s->html;
 		p[5] = s->scenario;
-		if (sql_run(conn, "writing a section",
-		            "INSERT INTO sections "
-		            "(module_id, id, position, title, html, scenario_slug, "
-		            "active) VALUES ($1, $2, $3, $4, $5, $6, true) "
-		            "ON CONFLICT (module_id, id) DO UPDATE SET "
-		            "position = EXCLUDED.position, "
-		            "title = EXCLUDED.title, html = EXCLUDED.html, "
-		            "scenario_slug = EXCLUDED.scenario_slug, "
-		            "active = true",
-		            6, p) != 0)
+		if (sql_run(
+		        conn, "writing a section",
+		        "INSERT INTO sections "
+		        "(module_id, id, position, title, html, scenario_slug, "
+		        "active) VALUES ($1, $2, $3, $4, $5, $6, true) "
+		        "ON CONFLICT (module_id, id) DO UPDATE SET "
+		        "position = EXCLUDED.position, "
+		        "title = EXCLUDED.title, html = EXCLUDED.html, "
+		        "scenario_slug = EXCLUDED.scenario_slug, "
+		        "active = true",
+		        6, p) != 0)
 			return -1;
 	}
 	if (sql_run(conn, "deactivating objectives",
@@ -345,18 +346,19 @@ write_children(PGconn *conn, const char *module_id,
 		p[4] = q->multiple ? "true" : "false";
 		p[5] = q->explanation;
 		p[6] = q->objective;
-		if (sql_run(conn, "writing a question",
-		            "INSERT INTO quiz_questions "
-		            "(module_id, id, position, text, multiple, "
-		            "explanation, objective_id, active) "
-		            "VALUES ($1, $2, $3, $4, $5, $6, $7, true) "
-		            "ON CONFLICT (module_id, id) DO UPDATE SET "
-		            "position = EXCLUDED.position, "
-		            "text = EXCLUDED.text, "
-		            "multiple = EXCLUDED.multiple, "
-		            "explanation = EXCLUDED.explanation, "
-		            "objective_id = EXCLUDED.objective_id, active = true",
-		            7, p) != 0)
+		if (sql_run(
+		        conn, "writing a question",
+		        "INSERT INTO quiz_questions "
+		        "(module_id, id, position, text, multiple, "
+		        "explanation, objective_id, active) "
+		        "VALUES ($1, $2, $3, $4, $5, $6, $7, true) "
+		        "ON CONFLICT (module_id, id) DO UPDATE SET "
+		        "position = EXCLUDED.position, "
+		        "text = EXCLUDED.text, "
+		        "multiple = EXCLUDED.multiple, "
+		        "explanation = EXCLUDED.explanation, "
+		        "objective_id = EXCLUDED.objective_id, active = true",
+		        7, p) != 0)
 			return -1;
 		if (sql_run(conn, "replacing choices",
 		            "DELETE FROM quiz_choices "
@@ -458,13 +460,14 @@ load_module(PGconn *conn, const struct content_module *m, struct report *r)
 	} else {
 		PQclear(res);
 		module_id = NULL;
-		res = sql_exec(conn, "inserting the module",
-		               "INSERT INTO modules (slug, title, summary, "
-		               "audience, estimated_minutes, validity_months, "
-		               "pass_mark, position, content_hash, in_person, "
-		               "version) VALUES ($1, $2, $3, $4::text[], $5, $6, "
-		               "$7, $8, $9, $10, 1) RETURNING id, version",
-		               10, p, PGRES_TUPLES_OK);
+		res =
+		    sql_exec(conn, "inserting the module",
+		             "INSERT INTO modules (slug, title, summary, "
+		             "audience, estimated_minutes, validity_months, "
+		             "pass_mark, position, content_hash, in_person, "
+		             "version) VALUES ($1, $2, $3, $4::text[], $5, $6, "
+		             "$7, $8, $9, $10, 1) RETURNING id, version",
+		             10, p, PGRES_TUPLES_OK);
 		if (res != NULL)
 			module_id = strdup(PQgetvalue(res, 0, 0));
 	}
@@ -492,8 +495,7 @@ load_module(PGconn *conn, const struct content_module *m, struct report *r)
 
 /* Modules whose directory is gone stay in the database, inactive. */
 static int
-deactivate_missing(PGconn *conn, const struct catalogue *cat,
-                   struct report *r)
+deactivate_missing(PGconn *conn, const struct catalogue *cat, struct report *r)
 {
 	const char *p[1];
 	PGresult   *res;
@@ -590,7 +592,7 @@ static int
 cmd_load(const char *content_dir)
 {
 	struct catalogue cat;
-	struct report    r = { NULL, 0 };
+	struct report    r = {NULL, 0};
 	const char      *conninfo;
 	PGconn          *conn;
 	PGresult        *res;

@@ -1102,8 +1102,8 @@ module_load(void)
 json_t *
 itest_module_json(const char *slug)
 {
-	char *path = itest_fmt("%s/modules/%s/module.json",
-	                       itest_env("CONTENT_DIR"), slug);
+	char        *path = itest_fmt("%s/modules/%s/module.json",
+	                              itest_env("CONTENT_DIR"), slug);
 	json_error_t jerr;
 	json_t      *doc = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
 
@@ -1129,13 +1129,15 @@ char *
 itest_quiz_body(const char *slug, const json_t *started, bool right)
 {
 	json_t *doc = itest_module_json(slug);
-	json_t *bank = json_object_get(json_object_get(doc, "quiz"), "questions");
+	json_t *bank =
+	    json_object_get(json_object_get(doc, "quiz"), "questions");
 	json_t *answers = json_object(), *shown, *q, *b, *c, *body;
 	size_t  i, k, n;
 
 	json_array_foreach (json_object_get(started, "questions"), i, shown) {
-		const char *qid = json_string_value(json_object_get(shown, "id"));
-		json_t     *picked = json_array();
+		const char *qid =
+		    json_string_value(json_object_get(shown, "id"));
+		json_t *picked = json_array();
 
 		json_array_foreach (bank, k, b)
 			if (strcmp(json_string_value(json_object_get(b, "id")),

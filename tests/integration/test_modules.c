@@ -381,18 +381,22 @@ test_module_detail(void **state)
 	/* Quiz meta only: the questions come with a started attempt. */
 	assert_null(json_object_get(quiz, "questions"));
 	qs = itest_jarr(quiz, "objectives");
-	assert_int_equal(json_array_size(qs),
-	                 json_array_size(json_object_get(m->doc, "objectives")));
+	assert_int_equal(json_array_size(qs), json_array_size(json_object_get(
+	                                          m->doc, "objectives")));
 	n = 0;
 	json_array_foreach (qs, i, q) {
-		json_t *dq = json_array_get(json_object_get(m->doc, "objectives"), i);
+		json_t *dq =
+		    json_array_get(json_object_get(m->doc, "objectives"), i);
 
-		assert_string_equal(itest_jstr(q, "id"),
-		                    json_string_value(json_object_get(dq, "id")));
-		assert_string_equal(itest_jstr(q, "title"),
-		                    json_string_value(json_object_get(dq, "title")));
-		assert_int_equal(json_array_size(itest_jarr(q, "sections")),
-		                 json_array_size(json_object_get(dq, "sections")));
+		assert_string_equal(
+		    itest_jstr(q, "id"),
+		    json_string_value(json_object_get(dq, "id")));
+		assert_string_equal(
+		    itest_jstr(q, "title"),
+		    json_string_value(json_object_get(dq, "title")));
+		assert_int_equal(
+		    json_array_size(itest_jarr(q, "sections")),
+		    json_array_size(json_object_get(dq, "sections")));
 		n += json_integer_value(json_object_get(dq, "draw"));
 	}
 	assert_int_equal(itest_jint(quiz, "questions_per_attempt"), n);
@@ -424,7 +428,8 @@ test_module_detail_hides_answers(void **state)
 	json_array_foreach (doc_qs, i, q) {
 		const char *ex =
 		    json_string_value(json_object_get(q, "explanation"));
-		const char *text = json_string_value(json_object_get(q, "text"));
+		const char *text =
+		    json_string_value(json_object_get(q, "text"));
 
 		/* Not even the questions: the whole bank would be an answer
 		 * sheet's input. */
@@ -816,12 +821,12 @@ submits_free(void *p)
 static void
 test_attempt_concurrent_double_submit(void **state)
 {
-	struct itest_user         *users[DOUBLE_USERS];
-	struct submit             *s;
-	pthread_t                  th[2 * DOUBLE_USERS];
-	pthread_barrier_t          barrier;
-	size_t                     started = 0;
-	const char                *codes[DOUBLE_USERS];
+	struct itest_user *users[DOUBLE_USERS];
+	struct submit     *s;
+	pthread_t          th[2 * DOUBLE_USERS];
+	pthread_barrier_t  barrier;
+	size_t             started = 0;
+	const char        *codes[DOUBLE_USERS];
 
 	(void)state;
 	for (size_t i = 0; i < DOUBLE_USERS; i++) {
@@ -1005,15 +1010,14 @@ test_certificate_unknown(void **state)
 static void
 test_certificate_pdf(void **state)
 {
-	struct itest_user         *u = itest_new_teacher();
-	const char                *code;
-	struct itest_resp         *r;
+	struct itest_user *u = itest_new_teacher();
+	const char        *code;
+	struct itest_resp *r;
 
 	(void)state;
 	itest_complete_sections(u->token);
-	code = itest_jstr(
-	    itest_jobj(attempt_right(u->token), "certificate"),
-	    "code");
+	code = itest_jstr(itest_jobj(attempt_right(u->token), "certificate"),
+	                  "code");
 	r = itest_get(itest_fmt("/api/v1/certificates/%s/pdf", code), NULL);
 	itest_expect_status(r, 200);
 	if (r->content_type == NULL ||
@@ -1043,9 +1047,8 @@ test_certificate_expired(void **state)
 
 	(void)state;
 	itest_complete_sections(u->token);
-	c1 = itest_jstr(
-	    itest_jobj(attempt_right(u->token), "certificate"),
-	    "code");
+	c1 = itest_jstr(itest_jobj(attempt_right(u->token), "certificate"),
+	                "code");
 	assert_int_equal(
 	    itest_db_exec("UPDATE certificates SET issued_at = now() - "
 	                  "interval '25 months', expires_at = now() - "

@@ -32,193 +32,213 @@ struct broken_case {
 
 /* Keep in step with the directories under tests/unit/data/content/modules/. */
 static const struct broken_case broken_cases[] = {
-	/* JSON syntax: file and line. */
-	{ "dup-key", 1,
-	  { "dup-key/module.json:11:", "duplicate object key" } },
-	{ "syntax-error", 1,
-	  { "syntax-error/module.json:11:", NULL } },
-	{ "not-object", 1,
-	  { "module.json: /: must be an object", NULL } },
-	{ "no-module-json", 1,
-	  { "no-module-json/module.json: file not found", NULL } },
-	/* Keys. */
-	{ "unknown-key-top", 1,
-	  { "module.json: /: unknown key \"titel\"", NULL } },
-	/* A long key is cut before a character, not inside one. */
-	{ "unknown-key-long-multibyte", 1,
-	  { "unknown key \"x\xc3\xa9", "\xc3\xa9...\"" } },
-	{ "unknown-key-question", 2,
-	  { "/quiz/questions/0: unknown key \"multple\"",
-	    "/quiz/questions/0: missing key \"multiple\"" } },
-	{ "unknown-key-choice", 1,
-	  { "/quiz/questions/1/choices/2: unknown key \"corect\"", NULL } },
-	{ "missing-key", 1,
-	  { "module.json: /: missing key \"summary\"", NULL } },
-	{ "quiz-no-questions", 1,
-	  { "/quiz: missing key \"questions\"", NULL } },
-	/* Types and ranges. */
-	{ "pass-mark-string", 1,
-	  { "module.json: /pass_mark: must be an integer", NULL } },
-	{ "pass-mark-real", 1,
-	  { "/pass_mark: must be an integer", NULL } },
-	{ "pass-mark-range", 1,
-	  { "/pass_mark: must be between 1 and 100", NULL } },
-	{ "minutes-range", 1,
-	  { "/estimated_minutes: must be between 1 and 600", NULL } },
-	{ "validity-range", 1,
-	  { "/validity_months: must be between 1 and 240", NULL } },
-	{ "position-range", 1,
-	  { "/position: must be between 0 and", NULL } },
-	{ "multiple-not-bool", 1,
-	  { "/quiz/questions/0/multiple: must be true or false", NULL } },
-	{ "title-not-string", 1,
-	  { "/title: must be a string", NULL } },
-	/* Audience. */
-	{ "audience-empty", 1,
-	  { "/audience: needs 1 to 2 entries, has 0", NULL } },
-	{ "audience-unknown", 1,
-	  { "/audience/1: must be \"teacher\" or \"ib\"", NULL } },
-	{ "audience-dup", 1,
-	  { "/audience/1: \"ib\" is listed twice", NULL } },
-	/* Sections. */
-	{ "no-sections", 1,
-	  { "/sections: needs 1 to 50 entries, has 0", NULL } },
-	{ "section-id-bad", 1,
-	  { "/sections/0/id: must be a string matching "
-	    "^[a-z0-9][a-z0-9-]{0,63}$",
-	    NULL } },
-	{ "section-id-dup", 1,
-	  { "/sections/1/id: \"intro\" is also the id of /sections/0", NULL } },
-	{ "section-entry-not-object", 1,
-	  { "/sections/1: must be an object", NULL } },
-	{ "section-file-dotdot", 1,
-	  { "/sections/0/file: must be a plain file name", NULL } },
-	{ "section-file-not-md", 1,
-	  { "/sections/0/file: must be a plain file name", NULL } },
-	{ "section-file-dup", 1,
-	  { "/sections/1/file: \"01-intro.md\" is also the file of /sections/0",
-	    NULL } },
-	{ "section-file-missing", 1,
-	  { "section-file-missing/02-verder.md: file not found", NULL } },
-	{ "stray-md", 1,
-	  { "stray-md/03-extra.md: not listed in module.json", NULL } },
-	/* Quiz. */
-	{ "no-questions", 1,
-	  { "/quiz/questions: needs 1 to 50 entries, has 0", NULL } },
-	{ "one-choice", 1,
-	  { "/quiz/questions/0/choices: needs 2 to 10 entries, has 1", NULL } },
-	{ "eleven-choices", 1,
-	  { "/quiz/questions/1/choices: needs 2 to 10 entries, has 11",
-	    NULL } },
-	{ "single-two-correct", 1,
-	  { "module.json: /quiz/questions/0/choices: a single-answer question "
-	    "needs exactly one correct choice, it has 2",
-	    NULL } },
-	{ "single-none-correct", 1,
-	  { "/quiz/questions/0/choices: a single-answer question needs "
-	    "exactly one correct choice, it has 0",
-	    NULL } },
-	{ "multiple-none-correct", 1,
-	  { "/quiz/questions/1/choices: a multiple-answer question needs at "
-	    "least one correct choice",
-	    NULL } },
-	{ "question-id-bad", 1,
-	  { "/quiz/questions/0/id: must be a string matching "
-	    "^[a-z0-9][a-z0-9-]{0,31}$",
-	    NULL } },
-	{ "question-id-long", 1,
-	  { "/quiz/questions/0/id: must be a string", NULL } },
-	{ "question-id-dup", 1,
-	  { "/quiz/questions/1/id: \"q1\" is also the id of /quiz/questions/0",
-	    NULL } },
-	{ "choice-id-dup", 1,
-	  { "/quiz/questions/1/choices/1/id: \"a\" is also the id of choice 0",
-	    NULL } },
-	/* Texts. */
-	{ "text-blank", 1,
-	  { "/quiz/questions/0/text: must not be empty", NULL } },
-	{ "title-too-long", 1,
-	  { "/title: is 201 characters, the limit is 200", NULL } },
-	{ "title-newline", 1,
-	  { "/title: control character 0x0a is not allowed", NULL } },
-	{ "summary-too-long", 1,
-	  { "/summary: is 1001 characters, the limit is 1000", NULL } },
-	{ "choice-text-too-long", 1,
-	  { "/quiz/questions/0/choices/0/text: is 2001 characters", NULL } },
-	{ "explanation-too-long", 1,
-	  { "/quiz/questions/0/explanation: is 4001 characters, the limit is "
-	    "4000",
-	    NULL } },
-	/* Markdown: file and line. */
-	{ "raw-html-block", 1,
-	  { "raw-html-block/01-intro.md:5: raw HTML is not allowed", NULL } },
-	{ "raw-html-inline", 1,
-	  { "raw-html-inline/02-verder.md:3: raw HTML is not allowed", NULL } },
-	{ "md-empty", 1,
-	  { "md-empty/01-intro.md: file is empty", NULL } },
-	{ "md-bad-utf8", 1,
-	  { "md-bad-utf8/01-intro.md:2: invalid UTF-8", NULL } },
-	{ "md-overlong-utf8", 1,
-	  { "md-overlong-utf8/01-intro.md:1: invalid UTF-8", NULL } },
-	{ "md-control-char", 1,
-	  { "md-control-char/01-intro.md:3: control character 0x01", NULL } },
-	{ "md-nul", 1,
-	  { "md-nul/01-intro.md:1: control character 0x00", NULL } },
-	/* Learning objectives and question banks (issue 12). */
-	{ "objectives-missing", 1,
-	  { "module.json: /: missing key \"objectives\"", NULL } },
-	{ "objectives-too-many", 1,
-	  { "/objectives: needs 1 to 10 entries, has 11", NULL } },
-	{ "objectives-without-quiz", 1,
-	  { "/objectives: only a module with a quiz has learning objectives",
-	    NULL } },
-	{ "objective-id-bad", 3,
-	  { "/objectives/0/id: must be a string matching",
-	    "/quiz/questions/0/objective: \"kennis\" is not an objective" } },
-	{ "objective-id-dup", 1,
-	  { "/objectives/1/id: \"kennis\" is also the id of /objectives/0",
-	    NULL } },
-	{ "objective-title-newline", 1,
-	  { "/objectives/0/title: control character 0x0a", NULL } },
-	{ "objective-section-unknown", 1,
-	  { "/objectives/0/sections/1: must be the id of a section of this "
-	    "module",
-	    NULL } },
-	{ "objective-section-dup", 1,
-	  { "/objectives/0/sections/1: \"intro\" is listed twice", NULL } },
-	{ "objective-draw-range", 1,
-	  { "/objectives/0/draw: must be between 1 and 10", NULL } },
-	{ "objective-draw-zero", 1,
-	  { "/objectives/0/draw: must be between 1 and 10", NULL } },
-	{ "objective-bank-small", 1,
-	  { "/objectives/0: \"kennis\" has 2 questions, needs at least 4 "
-	    "(twice its draw of 2",
-	    NULL } },
-	{ "objective-no-questions", 1,
-	  { "/objectives/1: \"leeg\" has 0 questions, needs at least 2",
-	    NULL } },
-	{ "question-objective-missing", 1,
-	  { "/quiz/questions/1: missing key \"objective\"", NULL } },
-	{ "question-objective-unknown", 2,
-	  { "/quiz/questions/1/objective: \"onbekend\" is not an objective of "
-	    "this module",
-	    "/objectives/0: \"kennis\" has 1 question, needs at least 2" } },
+    /* JSON syntax: file and line. */
+    {"dup-key", 1, {"dup-key/module.json:11:", "duplicate object key"}},
+    {"syntax-error", 1, {"syntax-error/module.json:11:", NULL}},
+    {"not-object", 1, {"module.json: /: must be an object", NULL}},
+    {"no-module-json", 1, {"no-module-json/module.json: file not found", NULL}},
+    /* Keys. */
+    {"unknown-key-top", 1, {"module.json: /: unknown key \"titel\"", NULL}},
+    /* A long key is cut before a character, not inside one. */
+    {"unknown-key-long-multibyte",
+     1,
+     {"unknown key \"x\xc3\xa9", "\xc3\xa9...\""}},
+    {"unknown-key-question",
+     2,
+     {"/quiz/questions/0: unknown key \"multple\"",
+      "/quiz/questions/0: missing key \"multiple\""}},
+    {"unknown-key-choice",
+     1,
+     {"/quiz/questions/1/choices/2: unknown key \"corect\"", NULL}},
+    {"missing-key", 1, {"module.json: /: missing key \"summary\"", NULL}},
+    {"quiz-no-questions", 1, {"/quiz: missing key \"questions\"", NULL}},
+    /* Types and ranges. */
+    {"pass-mark-string",
+     1,
+     {"module.json: /pass_mark: must be an integer", NULL}},
+    {"pass-mark-real", 1, {"/pass_mark: must be an integer", NULL}},
+    {"pass-mark-range", 1, {"/pass_mark: must be between 1 and 100", NULL}},
+    {"minutes-range",
+     1,
+     {"/estimated_minutes: must be between 1 and 600", NULL}},
+    {"validity-range",
+     1,
+     {"/validity_months: must be between 1 and 240", NULL}},
+    {"position-range", 1, {"/position: must be between 0 and", NULL}},
+    {"multiple-not-bool",
+     1,
+     {"/quiz/questions/0/multiple: must be true or false", NULL}},
+    {"title-not-string", 1, {"/title: must be a string", NULL}},
+    /* Audience. */
+    {"audience-empty", 1, {"/audience: needs 1 to 2 entries, has 0", NULL}},
+    {"audience-unknown",
+     1,
+     {"/audience/1: must be \"teacher\" or \"ib\"", NULL}},
+    {"audience-dup", 1, {"/audience/1: \"ib\" is listed twice", NULL}},
+    /* Sections. */
+    {"no-sections", 1, {"/sections: needs 1 to 50 entries, has 0", NULL}},
+    {"section-id-bad",
+     1,
+     {"/sections/0/id: must be a string matching "
+      "^[a-z0-9][a-z0-9-]{0,63}$",
+      NULL}},
+    {"section-id-dup",
+     1,
+     {"/sections/1/id: \"intro\" is also the id of /sections/0", NULL}},
+    {"section-entry-not-object", 1, {"/sections/1: must be an object", NULL}},
+    {"section-file-dotdot",
+     1,
+     {"/sections/0/file: must be a plain file name", NULL}},
+    {"section-file-not-md",
+     1,
+     {"/sections/0/file: must be a plain file name", NULL}},
+    {"section-file-dup",
+     1,
+     {"/sections/1/file: \"01-intro.md\" is also the file of /sections/0",
+      NULL}},
+    {"section-file-missing",
+     1,
+     {"section-file-missing/02-verder.md: file not found", NULL}},
+    {"stray-md", 1, {"stray-md/03-extra.md: not listed in module.json", NULL}},
+    /* Quiz. */
+    {"no-questions",
+     1,
+     {"/quiz/questions: needs 1 to 50 entries, has 0", NULL}},
+    {"one-choice",
+     1,
+     {"/quiz/questions/0/choices: needs 2 to 10 entries, has 1", NULL}},
+    {"eleven-choices",
+     1,
+     {"/quiz/questions/1/choices: needs 2 to 10 entries, has 11", NULL}},
+    {"single-two-correct",
+     1,
+     {"module.json: /quiz/questions/0/choices: a single-answer question "
+      "needs exactly one correct choice, it has 2",
+      NULL}},
+    {"single-none-correct",
+     1,
+     {"/quiz/questions/0/choices: a single-answer question needs "
+      "exactly one correct choice, it has 0",
+      NULL}},
+    {"multiple-none-correct",
+     1,
+     {"/quiz/questions/1/choices: a multiple-answer question needs at "
+      "least one correct choice",
+      NULL}},
+    {"question-id-bad",
+     1,
+     {"/quiz/questions/0/id: must be a string matching "
+      "^[a-z0-9][a-z0-9-]{0,31}$",
+      NULL}},
+    {"question-id-long", 1, {"/quiz/questions/0/id: must be a string", NULL}},
+    {"question-id-dup",
+     1,
+     {"/quiz/questions/1/id: \"q1\" is also the id of /quiz/questions/0",
+      NULL}},
+    {"choice-id-dup",
+     1,
+     {"/quiz/questions/1/choices/1/id: \"a\" is also the id of choice 0",
+      NULL}},
+    /* Texts. */
+    {"text-blank", 1, {"/quiz/questions/0/text: must not be empty", NULL}},
+    {"title-too-long",
+     1,
+     {"/title: is 201 characters, the limit is 200", NULL}},
+    {"title-newline",
+     1,
+     {"/title: control character 0x0a is not allowed", NULL}},
+    {"summary-too-long",
+     1,
+     {"/summary: is 1001 characters, the limit is 1000", NULL}},
+    {"choice-text-too-long",
+     1,
+     {"/quiz/questions/0/choices/0/text: is 2001 characters", NULL}},
+    {"explanation-too-long",
+     1,
+     {"/quiz/questions/0/explanation: is 4001 characters, the limit is "
+      "4000",
+      NULL}},
+    /* Markdown: file and line. */
+    {"raw-html-block",
+     1,
+     {"raw-html-block/01-intro.md:5: raw HTML is not allowed", NULL}},
+    {"raw-html-inline",
+     1,
+     {"raw-html-inline/02-verder.md:3: raw HTML is not allowed", NULL}},
+    {"md-empty", 1, {"md-empty/01-intro.md: file is empty", NULL}},
+    {"md-bad-utf8", 1, {"md-bad-utf8/01-intro.md:2: invalid UTF-8", NULL}},
+    {"md-overlong-utf8",
+     1,
+     {"md-overlong-utf8/01-intro.md:1: invalid UTF-8", NULL}},
+    {"md-control-char",
+     1,
+     {"md-control-char/01-intro.md:3: control character 0x01", NULL}},
+    {"md-nul", 1, {"md-nul/01-intro.md:1: control character 0x00", NULL}},
+    /* Learning objectives and question banks (issue 12). */
+    {"objectives-missing",
+     1,
+     {"module.json: /: missing key \"objectives\"", NULL}},
+    {"objectives-too-many",
+     1,
+     {"/objectives: needs 1 to 10 entries, has 11", NULL}},
+    {"objectives-without-quiz",
+     1,
+     {"/objectives: only a module with a quiz has learning objectives", NULL}},
+    {"objective-id-bad",
+     3,
+     {"/objectives/0/id: must be a string matching",
+      "/quiz/questions/0/objective: \"kennis\" is not an objective"}},
+    {"objective-id-dup",
+     1,
+     {"/objectives/1/id: \"kennis\" is also the id of /objectives/0", NULL}},
+    {"objective-title-newline",
+     1,
+     {"/objectives/0/title: control character 0x0a", NULL}},
+    {"objective-section-unknown",
+     1,
+     {"/objectives/0/sections/1: must be the id of a section of this "
+      "module",
+      NULL}},
+    {"objective-section-dup",
+     1,
+     {"/objectives/0/sections/1: \"intro\" is listed twice", NULL}},
+    {"objective-draw-range",
+     1,
+     {"/objectives/0/draw: must be between 1 and 10", NULL}},
+    {"objective-draw-zero",
+     1,
+     {"/objectives/0/draw: must be between 1 and 10", NULL}},
+    {"objective-bank-small",
+     1,
+     {"/objectives/0: \"kennis\" has 2 questions, needs at least 4 "
+      "(twice its draw of 2",
+      NULL}},
+    {"objective-no-questions",
+     1,
+     {"/objectives/1: \"leeg\" has 0 questions, needs at least 2", NULL}},
+    {"question-objective-missing",
+     1,
+     {"/quiz/questions/1: missing key \"objective\"", NULL}},
+    {"question-objective-unknown",
+     2,
+     {"/quiz/questions/1/objective: \"onbekend\" is not an objective of "
+      "this module",
+      "/objectives/0: \"kennis\" has 1 question, needs at least 2"}},
 };
 
 #define N_BROKEN (sizeof(broken_cases) / sizeof(broken_cases[0]))
 
 static const char *data_dir(void);
-static char *fixture(const char *rel);
+static char       *fixture(const char *rel);
 static bool has_error(const struct content_errors *errs, const char *needle);
 static void dump_errors(const struct content_errors *errs);
 static struct content_module *load_ok(const char *dir);
-static void write_file(const char *path, const char *data, size_t len);
-static void copy_file(const char *src, const char *dst);
+static void  write_file(const char *path, const char *data, size_t len);
+static void  copy_file(const char *src, const char *dst);
 static char *temp_good_copy(char **moddir);
-static void replace_in_file(const char *path, const char *from,
-                            const char *to);
-static int rm_entry(const char *path, const struct stat *st, int flag,
-                    struct FTW *ftw);
+static void replace_in_file(const char *path, const char *from, const char *to);
+static int  rm_entry(const char *path, const struct stat *st, int flag,
+                     struct FTW *ftw);
 static void rm_tree(char *root);
 
 static const char *
@@ -318,10 +338,12 @@ static char *
 temp_good_copy(char **moddir)
 {
 	static const char *const files[] = {
-		"module.json", "01-intro.md", "02-verder.md",
+	    "module.json",
+	    "01-intro.md",
+	    "02-verder.md",
 	};
-	char   *root, *src, *dst, *good;
-	size_t  i;
+	char  *root, *src, *dst, *good;
+	size_t i;
 
 	root = strdup("/tmp/test-content-XXXXXX");
 	assert_non_null(root);
@@ -541,8 +563,8 @@ test_title_limit_counts_characters(void **state)
 static void
 test_hash_stable(void **state)
 {
-	static const char      changed[] =
-		"Tweede deel met `code` en een &amp; entiteit!\n";
+	static const char changed[] =
+	    "Tweede deel met `code` en een &amp; entiteit!\n";
 	struct content_module *a, *b, *c;
 	char                  *dir, *root, *moddir, *path;
 
@@ -590,25 +612,26 @@ test_hash_covers_every_field(void **state)
 	static const struct {
 		const char *from, *to;
 	} edits[] = {
-		{ "\"Goede testmodule\"", "\"Goede testmodule 2\"" },
-		{ "om de parser mee", "om de lezer mee" },
-		{ "\"teacher\",\n  \"ib\"", "\"ib\"" },
-		{ "\"estimated_minutes\": 20", "\"estimated_minutes\": 21" },
-		{ "\"validity_months\": 24", "\"validity_months\": 12" },
-		{ "\"pass_mark\": 70", "\"pass_mark\": 80" },
-		{ "\"position\": 3", "\"position\": 4" },
-		{ "\"id\": \"verder\"", "\"id\": \"verderop\"" },
-		{ "de stof van de module\"", "de stof van de module goed\"" },
-		{ "\"sections\": [\n    \"intro\"", "\"sections\": [\n    \"verder\"" },
-		{ "\"title\": \"Inleiding\"", "\"title\": \"Begin\"" },
-		{ "\"id\": \"q1\"", "\"id\": \"vraag-1\"" },
-		{ "\"Eerste vraag?\"", "\"Eerste vraag!\"" },
-		{ "\"multiple\": false", "\"multiple\": true" },
-		{ "\"Omdat a klopt.\"", "\"Omdat a juist is.\"" },
-		{ "\"id\": \"c\"", "\"id\": \"d\"" },
-		{ "\"text\": \"Drie\"", "\"text\": \"Vier\"" },
-		{ "\"text\": \"Drie\",\n      \"correct\": false",
-		  "\"text\": \"Drie\",\n      \"correct\": true" },
+	    {"\"Goede testmodule\"", "\"Goede testmodule 2\""},
+	    {"om de parser mee", "om de lezer mee"},
+	    {"\"teacher\",\n  \"ib\"", "\"ib\""},
+	    {"\"estimated_minutes\": 20", "\"estimated_minutes\": 21"},
+	    {"\"validity_months\": 24", "\"validity_months\": 12"},
+	    {"\"pass_mark\": 70", "\"pass_mark\": 80"},
+	    {"\"position\": 3", "\"position\": 4"},
+	    {"\"id\": \"verder\"", "\"id\": \"verderop\""},
+	    {"de stof van de module\"", "de stof van de module goed\""},
+	    {"\"sections\": [\n    \"intro\"",
+	     "\"sections\": [\n    \"verder\""},
+	    {"\"title\": \"Inleiding\"", "\"title\": \"Begin\""},
+	    {"\"id\": \"q1\"", "\"id\": \"vraag-1\""},
+	    {"\"Eerste vraag?\"", "\"Eerste vraag!\""},
+	    {"\"multiple\": false", "\"multiple\": true"},
+	    {"\"Omdat a klopt.\"", "\"Omdat a juist is.\""},
+	    {"\"id\": \"c\"", "\"id\": \"d\""},
+	    {"\"text\": \"Drie\"", "\"text\": \"Vier\""},
+	    {"\"text\": \"Drie\",\n      \"correct\": false",
+	     "\"text\": \"Drie\",\n      \"correct\": true"},
 	};
 	enum { N_EDITS = sizeof(edits) / sizeof(edits[0]) };
 	struct content_module *good, *m;
@@ -938,22 +961,24 @@ test_valid_slug(void **state)
 		const char *s;
 		bool        ok;
 	} cases[] = {
-		{ "a", true },
-		{ "0", true },
-		{ "meldcode-kort", true },
-		{ "a-", true },
-		{ "12345678901234567890123456789012"
-		  "34567890123456789012345678901234", true }, /* 64 */
-		{ "", false },
-		{ "-a", false },
-		{ "A", false },
-		{ "a_b", false },
-		{ "a b", false },
-		{ "a/b", false },
-		{ "..", false },
-		{ "\xc3\xa9", false },
-		{ "12345678901234567890123456789012"
-		  "345678901234567890123456789012345", false }, /* 65 */
+	    {"a", true},
+	    {"0", true},
+	    {"meldcode-kort", true},
+	    {"a-", true},
+	    {"12345678901234567890123456789012"
+	     "34567890123456789012345678901234",
+	     true}, /* 64 */
+	    {"", false},
+	    {"-a", false},
+	    {"A", false},
+	    {"a_b", false},
+	    {"a b", false},
+	    {"a/b", false},
+	    {"..", false},
+	    {"\xc3\xa9", false},
+	    {"12345678901234567890123456789012"
+	     "345678901234567890123456789012345",
+	     false}, /* 65 */
 	};
 	size_t i;
 
@@ -969,23 +994,23 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_good_module),
-		cmocka_unit_test(test_broken_modules),
-		cmocka_unit_test(test_fixtures_all_listed),
-		cmocka_unit_test(test_title_limit_counts_characters),
-		cmocka_unit_test(test_hash_stable),
-		cmocka_unit_test(test_hash_covers_every_field),
-		cmocka_unit_test(test_hash_ignores_file_names),
-		cmocka_unit_test(test_balance_figures),
-		cmocka_unit_test(test_balance_rules),
-		cmocka_unit_test(test_objectives_parsed),
-		cmocka_unit_test(test_markdown_size_cap),
-		cmocka_unit_test(test_symlink_refused),
-		cmocka_unit_test(test_errors_accumulate),
-		cmocka_unit_test(test_errors_cap),
-		cmocka_unit_test(test_list_modules),
-		cmocka_unit_test(test_bad_slug_directory),
-		cmocka_unit_test(test_valid_slug),
+	    cmocka_unit_test(test_good_module),
+	    cmocka_unit_test(test_broken_modules),
+	    cmocka_unit_test(test_fixtures_all_listed),
+	    cmocka_unit_test(test_title_limit_counts_characters),
+	    cmocka_unit_test(test_hash_stable),
+	    cmocka_unit_test(test_hash_covers_every_field),
+	    cmocka_unit_test(test_hash_ignores_file_names),
+	    cmocka_unit_test(test_balance_figures),
+	    cmocka_unit_test(test_balance_rules),
+	    cmocka_unit_test(test_objectives_parsed),
+	    cmocka_unit_test(test_markdown_size_cap),
+	    cmocka_unit_test(test_symlink_refused),
+	    cmocka_unit_test(test_errors_accumulate),
+	    cmocka_unit_test(test_errors_cap),
+	    cmocka_unit_test(test_list_modules),
+	    cmocka_unit_test(test_bad_slug_directory),
+	    cmocka_unit_test(test_valid_slug),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

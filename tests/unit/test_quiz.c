@@ -25,19 +25,20 @@ test_scores(void **state)
 		int         score;
 		int         ok;
 	} cases[] = {
-		{"{\"q1\":[\"a\"],\"q2\":[\"a\",\"c\"],\"q3\":[\"b\"]}", 100, 1},
-		{"{\"q1\":[\"a\"],\"q2\":[\"c\",\"a\"],\"q3\":[\"b\"]}", 100, 1},
-		{"{\"q1\":[\"a\"],\"q2\":[\"a\"],\"q3\":[\"b\"]}", 66, 1},
-		{"{\"q1\":[\"a\"],\"q2\":[\"a\",\"b\",\"c\"],\"q3\":[\"b\"]}", 66, 1},
-		{"{\"q1\":[\"a\"]}", 33, 1},
-		{"{}", 0, 1},
-		{"{\"q1\":[]}", 0, 1},
-		{"{\"q9\":[\"a\"]}", 0, 0},                 /* unknown question */
-		{"{\"q1\":[\"z\"]}", 0, 0},                 /* unknown choice */
-		{"{\"q1\":[\"a\",\"b\"]}", 0, 0},           /* single answer */
-		{"{\"q2\":[\"a\",\"a\"]}", 0, 0},           /* repeated choice */
-		{"{\"q1\":\"a\"}", 0, 0},                   /* not a list */
-		{"{\"q1\":[1]}", 0, 0},                     /* not a string */
+	    {"{\"q1\":[\"a\"],\"q2\":[\"a\",\"c\"],\"q3\":[\"b\"]}", 100, 1},
+	    {"{\"q1\":[\"a\"],\"q2\":[\"c\",\"a\"],\"q3\":[\"b\"]}", 100, 1},
+	    {"{\"q1\":[\"a\"],\"q2\":[\"a\"],\"q3\":[\"b\"]}", 66, 1},
+	    {"{\"q1\":[\"a\"],\"q2\":[\"a\",\"b\",\"c\"],\"q3\":[\"b\"]}", 66,
+	     1},
+	    {"{\"q1\":[\"a\"]}", 33, 1},
+	    {"{}", 0, 1},
+	    {"{\"q1\":[]}", 0, 1},
+	    {"{\"q9\":[\"a\"]}", 0, 0},       /* unknown question */
+	    {"{\"q1\":[\"z\"]}", 0, 0},       /* unknown choice */
+	    {"{\"q1\":[\"a\",\"b\"]}", 0, 0}, /* single answer */
+	    {"{\"q2\":[\"a\",\"a\"]}", 0, 0}, /* repeated choice */
+	    {"{\"q1\":\"a\"}", 0, 0},         /* not a list */
+	    {"{\"q1\":[1]}", 0, 0},           /* not a string */
 	};
 	json_t *key = json_loads(KEY, 0, NULL);
 
@@ -50,11 +51,12 @@ test_scores(void **state)
 		int                rc = quiz_score(key, ans, &r, &problem);
 
 		if ((rc == 0) != cases[i].ok)
-			fail_msg("case %zu (%s): rc %d", i, cases[i].answers, rc);
+			fail_msg("case %zu (%s): rc %d", i, cases[i].answers,
+			         rc);
 		if (rc == 0) {
 			if (r.score != cases[i].score)
-				fail_msg("case %zu: score %d want %d", i, r.score,
-				         cases[i].score);
+				fail_msg("case %zu: score %d want %d", i,
+				         r.score, cases[i].score);
 			assert_int_equal(r.total, 3);
 			assert_int_equal(json_array_size(r.feedback), 3);
 			json_decref(r.feedback);
@@ -70,8 +72,8 @@ test_scores(void **state)
 static void
 test_feedback(void **state)
 {
-	json_t            *key = json_loads(KEY, 0, NULL);
-	json_t            *ans = json_loads("{\"q1\":[\"b\"],\"q3\":[\"b\"]}", 0, NULL);
+	json_t *key = json_loads(KEY, 0, NULL);
+	json_t *ans = json_loads("{\"q1\":[\"b\"],\"q3\":[\"b\"]}", 0, NULL);
 	struct quiz_result r;
 	const char        *problem;
 	json_t            *f;
@@ -79,13 +81,13 @@ test_feedback(void **state)
 	(void)state;
 	assert_int_equal(quiz_score(key, ans, &r, &problem), 0);
 	f = json_array_get(r.feedback, 0);
-	assert_string_equal(json_string_value(json_object_get(f, "question_id")),
-	                    "q1");
+	assert_string_equal(
+	    json_string_value(json_object_get(f, "question_id")), "q1");
 	assert_true(json_is_false(json_object_get(f, "correct")));
-	assert_string_equal(json_string_value(json_object_get(f, "explanation")),
-	                    "e1");
-	assert_true(json_is_true(json_object_get(json_array_get(r.feedback, 2),
-	                                         "correct")));
+	assert_string_equal(
+	    json_string_value(json_object_get(f, "explanation")), "e1");
+	assert_true(json_is_true(
+	    json_object_get(json_array_get(r.feedback, 2), "correct")));
 	assert_int_equal(r.correct, 1);
 	json_decref(r.feedback);
 	json_decref(r.objectives);
@@ -153,7 +155,8 @@ bank_question(const json_t *bank, const char *id)
 	size_t  i;
 
 	json_array_foreach (json_object_get(bank, "questions"), i, q)
-		if (strcmp(json_string_value(json_object_get(q, "id")), id) == 0)
+		if (strcmp(json_string_value(json_object_get(q, "id")), id) ==
+		    0)
 			return q;
 	return NULL;
 }
@@ -175,7 +178,8 @@ test_draw_shape(void **state)
 		assert_non_null(draw);
 		assert_int_equal(json_array_size(draw), 3);
 		json_array_foreach (draw, i, q) {
-			const char   *id = json_string_value(json_object_get(q, "id"));
+			const char *id =
+			    json_string_value(json_object_get(q, "id"));
 			const json_t *bq = bank_question(bank, id);
 			json_t       *ids = json_object_get(q, "choices");
 			json_t       *c;
@@ -186,34 +190,43 @@ test_draw_shape(void **state)
 				assert_string_not_equal(
 				    id, json_string_value(json_object_get(
 				            json_array_get(draw, k), "id")));
-			if (strcmp(json_string_value(json_object_get(q, "objective")),
+			if (strcmp(json_string_value(
+			               json_object_get(q, "objective")),
 			           "o1") == 0)
 				o1++;
 			else
 				o2++;
 			if (i == 0 && id[1] >= '5')
 				first_o2++;
-			/* The choices: a permutation of the bank's, the key with
-			 * them, the texts in the same order. */
-			assert_int_equal(json_array_size(ids),
-			                 json_array_size(json_object_get(bq, "choices")));
-			json_array_foreach (json_object_get(bq, "choices"), k, c) {
+			/* The choices: a permutation of the bank's, the key
+			 * with them, the texts in the same order. */
+			assert_int_equal(
+			    json_array_size(ids),
+			    json_array_size(json_object_get(bq, "choices")));
+			json_array_foreach (json_object_get(bq, "choices"), k,
+			                    c) {
 				size_t j;
 				bool   found = false;
 
 				for (j = 0; j < json_array_size(ids); j++)
-					if (json_equal(json_array_get(ids, j),
-					               json_object_get(c, "id"))) {
+					if (json_equal(
+					        json_array_get(ids, j),
+					        json_object_get(c, "id"))) {
 						found = true;
 						assert_true(json_equal(
-						    json_array_get(json_object_get(q, "choice_texts"), j),
-						    json_object_get(c, "text")));
+						    json_array_get(
+						        json_object_get(
+						            q, "choice_texts"),
+						        j),
+						    json_object_get(c,
+						                    "text")));
 					}
 				assert_true(found);
 			}
 			json_array_foreach (json_object_get(q, "correct"), k, c)
 				assert_true(json_is_string(c));
-			if (strcmp(json_string_value(json_array_get(ids, 0)), "b") == 0)
+			if (strcmp(json_string_value(json_array_get(ids, 0)),
+			           "b") == 0)
 				first_choice_b++;
 		}
 		assert_int_equal(o1, 2);
@@ -246,11 +259,15 @@ test_draw_avoids_previous(void **state)
 		assert_non_null(next);
 		assert_int_equal(json_array_size(next), 3);
 		json_array_foreach (next, i, q)
-			if (json_equal(json_object_get(q, "id"), json_array_get(avoid, 0)) ||
-			    json_equal(json_object_get(q, "id"), json_array_get(avoid, 1)) ||
-			    json_equal(json_object_get(q, "id"), json_array_get(avoid, 2)))
+			if (json_equal(json_object_get(q, "id"),
+			               json_array_get(avoid, 0)) ||
+			    json_equal(json_object_get(q, "id"),
+			               json_array_get(avoid, 1)) ||
+			    json_equal(json_object_get(q, "id"),
+			               json_array_get(avoid, 2)))
 				fail_msg("run %d drew %s again", run,
-				         json_string_value(json_object_get(q, "id")));
+				         json_string_value(
+				             json_object_get(q, "id")));
 		json_decref(avoid);
 		json_decref(prev);
 		prev = next;
@@ -278,7 +295,8 @@ test_draw_public(void **state)
 	                       json_object_get(json_array_get(draw, 1), "id")));
 	assert_string_equal(
 	    json_string_value(json_object_get(
-	        json_array_get(json_object_get(json_array_get(pub, 0), "choices"), 0),
+	        json_array_get(
+	            json_object_get(json_array_get(pub, 0), "choices"), 0),
 	        "id")),
 	    json_string_value(json_array_get(
 	        json_object_get(json_array_get(draw, 0), "choices"), 0)));
@@ -295,8 +313,9 @@ test_draw_bank_too_small(void **state)
 	json_t *bank = json_loads(BANK, 0, NULL);
 
 	(void)state;
-	json_object_set_new(json_array_get(json_object_get(bank, "objectives"), 1),
-	                    "draw", json_integer(3));
+	json_object_set_new(
+	    json_array_get(json_object_get(bank, "objectives"), 1), "draw",
+	    json_integer(3));
 	assert_null(quiz_draw(bank, NULL, test_uniform));
 	json_decref(bank);
 }
@@ -307,13 +326,21 @@ test_objective_rule(void **state)
 {
 	json_t *key = json_loads(
 	    "[{\"id\":\"q1\",\"objective\":\"o1\",\"multiple\":false,"
-	    "  \"explanation\":\"e\",\"correct\":[\"a\"],\"choices\":[\"a\",\"b\"]},"
+	    "  "
+	    "\"explanation\":\"e\",\"correct\":[\"a\"],\"choices\":[\"a\","
+	    "\"b\"]},"
 	    " {\"id\":\"q2\",\"objective\":\"o1\",\"multiple\":false,"
-	    "  \"explanation\":\"e\",\"correct\":[\"a\"],\"choices\":[\"a\",\"b\"]},"
+	    "  "
+	    "\"explanation\":\"e\",\"correct\":[\"a\"],\"choices\":[\"a\","
+	    "\"b\"]},"
 	    " {\"id\":\"q3\",\"objective\":\"o1\",\"multiple\":false,"
-	    "  \"explanation\":\"e\",\"correct\":[\"a\"],\"choices\":[\"a\",\"b\"]},"
+	    "  "
+	    "\"explanation\":\"e\",\"correct\":[\"a\"],\"choices\":[\"a\","
+	    "\"b\"]},"
 	    " {\"id\":\"q4\",\"objective\":\"o2\",\"multiple\":false,"
-	    "  \"explanation\":\"e\",\"correct\":[\"a\"],\"choices\":[\"a\",\"b\"]}]",
+	    "  "
+	    "\"explanation\":\"e\",\"correct\":[\"a\"],\"choices\":[\"a\","
+	    "\"b\"]}]",
 	    0, NULL);
 	json_t *ans = json_loads(
 	    "{\"q1\":[\"a\"],\"q2\":[\"a\"],\"q3\":[\"a\"],\"q4\":[\"b\"]}", 0,
@@ -366,14 +393,14 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_scores),
-		cmocka_unit_test(test_feedback),
-		cmocka_unit_test(test_empty_key),
-		cmocka_unit_test(test_draw_shape),
-		cmocka_unit_test(test_draw_avoids_previous),
-		cmocka_unit_test(test_draw_public),
-		cmocka_unit_test(test_draw_bank_too_small),
-		cmocka_unit_test(test_objective_rule),
+	    cmocka_unit_test(test_scores),
+	    cmocka_unit_test(test_feedback),
+	    cmocka_unit_test(test_empty_key),
+	    cmocka_unit_test(test_draw_shape),
+	    cmocka_unit_test(test_draw_avoids_previous),
+	    cmocka_unit_test(test_draw_public),
+	    cmocka_unit_test(test_draw_bank_too_small),
+	    cmocka_unit_test(test_objective_rule),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -33,7 +33,8 @@ modules_get(struct request *r, struct response *res)
 	enum db_status st;
 
 	if (!handler_slug_valid(r->params[0])) {
-		http_error(r, res, 404, "not_found", "Deze module bestaat niet.");
+		http_error(r, res, 404, "not_found",
+		           "Deze module bestaat niet.");
 		return;
 	}
 	st = store_module_detail(r, r->params[0], &page);
@@ -49,15 +50,18 @@ modules_section_done(struct request *r, struct response *res)
 {
 	enum db_status st;
 
-	if (!handler_slug_valid(r->params[0]) || !handler_slug_valid(r->params[1])) {
-		http_error(r, res, 404, "not_found", "Dit onderdeel bestaat niet.");
+	if (!handler_slug_valid(r->params[0]) ||
+	    !handler_slug_valid(r->params[1])) {
+		http_error(r, res, 404, "not_found",
+		           "Dit onderdeel bestaat niet.");
 		return;
 	}
 	st = store_section_done(r, r->params[0], r->params[1]);
 	if (st == DB_CONFLICT) {
-		http_error(r, res, 409, "conflict",
-		           "Dit onderdeel is een rollenspel: het telt als klaar "
-		           "zodra je het tot het einde hebt gespeeld.");
+		http_error(
+		    r, res, 409, "conflict",
+		    "Dit onderdeel is een rollenspel: het telt als klaar "
+		    "zodra je het tot het einde hebt gespeeld.");
 		return;
 	}
 	if (st != DB_OK) {
@@ -78,23 +82,27 @@ objectives_report(const json_t *grading, const json_t *meta, bool wrong_only)
 	json_t *out = json_array(), *g, *m;
 	size_t  i, j;
 
-	json_array_foreach(json_object_get(grading, "objectives"), i, g) {
+	json_array_foreach (json_object_get(grading, "objectives"), i, g) {
 		const char *id = json_string_value(json_object_get(g, "id"));
-		json_int_t  right = json_integer_value(json_object_get(g, "right"));
-		json_int_t  drawn = json_integer_value(json_object_get(g, "drawn"));
+		json_int_t  right =
+		    json_integer_value(json_object_get(g, "right"));
+		json_int_t drawn =
+		    json_integer_value(json_object_get(g, "drawn"));
 
 		if (id == NULL || (wrong_only && right >= drawn))
 			continue;
-		json_array_foreach(meta, j, m) {
-			const char *mid = json_string_value(json_object_get(m, "id"));
+		json_array_foreach (meta, j, m) {
+			const char *mid =
+			    json_string_value(json_object_get(m, "id"));
 
 			if (mid == NULL || strcmp(mid, id) != 0)
 				continue;
-			json_array_append_new(out,
-			    json_pack("{s:s, s:O, s:I, s:I, s:O}", "id", id, "title",
-			              json_object_get(m, "title"), "right", right,
-			              "drawn", drawn, "sections",
-			              json_object_get(m, "sections")));
+			json_array_append_new(
+			    out, json_pack("{s:s, s:O, s:I, s:I, s:O}", "id",
+			                   id, "title",
+			                   json_object_get(m, "title"), "right",
+			                   right, "drawn", drawn, "sections",
+			                   json_object_get(m, "sections")));
 			break;
 		}
 	}
@@ -111,7 +119,8 @@ reply_paused(struct request *r, struct response *res,
 	                      : NULL;
 	json_t *reread = objectives_report(grading, meta, true);
 	json_t *body = json_pack(
-	    "{s:{s:s, s:s, s:s, s:o}}", "error", "code", "quiz_paused", "message",
+	    "{s:{s:s, s:s, s:s, s:o}}", "error", "code", "quiz_paused",
+	    "message",
 	    "Je hebt de toets twee keer achter elkaar niet gehaald. Lees de "
 	    "onderdelen hieronder nog eens; daarna kun je de toets opnieuw "
 	    "maken.",
@@ -130,7 +139,8 @@ modules_quiz_start(struct request *r, struct response *res)
 	enum db_status    st;
 
 	if (!handler_slug_valid(r->params[0])) {
-		http_error(r, res, 404, "not_found", "Deze module bestaat niet.");
+		http_error(r, res, 404, "not_found",
+		           "Deze module bestaat niet.");
 		return;
 	}
 	st = store_quiz_start(r, r->params[0], &qs);
@@ -145,7 +155,8 @@ modules_quiz_start(struct request *r, struct response *res)
 	}
 	bank = json_loads(qs.bank_json, 0, NULL);
 	if (bank == NULL) {
-		log_error("modules: the quiz bank of %s is not JSON", r->params[0]);
+		log_error("modules: the quiz bank of %s is not JSON",
+		          r->params[0]);
 		reply_db_error(r, res, DB_ERROR);
 		return;
 	}
@@ -182,8 +193,9 @@ reply_graded(struct request *r, struct response *res,
 	json_t *questions = json_array(), *f, *body;
 	size_t  i;
 
-	json_array_foreach(json_object_get(grading, "feedback"), i, f)
-		json_array_append_new(questions,
+	json_array_foreach (json_object_get(grading, "feedback"), i, f)
+		json_array_append_new(
+		    questions,
 		    json_pack("{s:O, s:O, s:O}", "id",
 		              json_object_get(f, "question_id"), "right",
 		              json_object_get(f, "correct"), "explanation",
@@ -192,18 +204,19 @@ reply_graded(struct request *r, struct response *res,
 	    "{s:I, s:i, s:i, s:b, s:o, s:o, s:o, s:o}", "attempt_id",
 	    (json_int_t)a->id, "score", sub->score, "pass_mark", a->pass_mark,
 	    "passed", sub->passed, "certificate",
-	    cert->code == NULL ? json_null()
-	                       : json_pack("{s:s, s:s, s:s}", "code", cert->code,
-	                                   "issued_at", cert->issued_at,
-	                                   "expires_at", cert->expires_at),
+	    cert->code == NULL
+	        ? json_null()
+	        : json_pack("{s:s, s:s, s:s}", "code", cert->code, "issued_at",
+	                    cert->issued_at, "expires_at", cert->expires_at),
 	    "objectives", objectives_report(grading, meta, false), "questions",
-	    questions,
-	    "next_attempt_at",
-	    next_attempt_at != NULL ? json_string(next_attempt_at) : json_null());
+	    questions, "next_attempt_at",
+	    next_attempt_at != NULL ? json_string(next_attempt_at)
+	                            : json_null());
 	json_decref(grading);
 	json_decref(meta);
 	if (body == NULL) {
-		log_error("modules: attempt %lld has no readable grading", a->id);
+		log_error("modules: attempt %lld has no readable grading",
+		          a->id);
 		reply_db_error(r, res, DB_ERROR);
 		return;
 	}
@@ -225,7 +238,8 @@ modules_attempt(struct request *r, struct response *res)
 	bool                  passed;
 
 	if (!handler_slug_valid(r->params[0])) {
-		http_error(r, res, 404, "not_found", "Deze module bestaat niet.");
+		http_error(r, res, 404, "not_found",
+		           "Deze module bestaat niet.");
 		return;
 	}
 	id = json_object_get(r->json, "attempt_id");
@@ -237,18 +251,21 @@ modules_attempt(struct request *r, struct response *res)
 	}
 	answers = json_object_get(r->json, "answers");
 	if (!json_is_object(answers)) {
-		reply_invalid_field(r, res, "answers",
-		                    "Verwacht een object met de antwoorden per vraag.");
+		reply_invalid_field(
+		    r, res, "answers",
+		    "Verwacht een object met de antwoorden per vraag.");
 		return;
 	}
-	st = store_quiz_attempt_get(r, r->params[0], json_integer_value(id), &a);
+	st =
+	    store_quiz_attempt_get(r, r->params[0], json_integer_value(id), &a);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;
 	}
 	draw = json_loads(a.draw_json, 0, NULL);
 	if (draw == NULL) {
-		log_error("modules: the draw of attempt %lld is not JSON", a.id);
+		log_error("modules: the draw of attempt %lld is not JSON",
+		          a.id);
 		reply_db_error(r, res, DB_ERROR);
 		return;
 	}
@@ -256,9 +273,10 @@ modules_attempt(struct request *r, struct response *res)
 	/* Graded against exactly what was shown: the stored draw. */
 	if (quiz_score(draw, answers, &result, &problem) != 0) {
 		if (result.not_drawn)
-			http_error(r, res, 400, "not_drawn",
-			           "Dit antwoord hoort niet bij de vragen van deze "
-			           "poging.");
+			http_error(
+			    r, res, 400, "not_drawn",
+			    "Dit antwoord hoort niet bij de vragen van deze "
+			    "poging.");
 		else
 			reply_invalid_field(r, res, "answers", problem);
 		return;

@@ -7,73 +7,75 @@
 #include "../auth.h"
 
 const struct db_stmt store_certificates_stmts[] = {
-	/* Serialises attempts of one person on one module, so that two identical
-	 * passing attempts sent at once issue one certificate. */
-	{"attempt_lock",
-	 "SELECT pg_advisory_xact_lock(hashtextextended($1::text || ':' || $2::text, 0))", 2},
-	{"quiz_attempt_get",
-	 "SELECT a.id, m.id, a.module_version, m.pass_mark, m.validity_months,"
-	 " a.state = 'open' AND a.expires_at > now(),"
-	 " a.state = 'expired' OR (a.state = 'open' AND a.expires_at <= now()),"
-	 " a.draw,"
-	 " (SELECT coalesce(json_agg(json_build_object('id', o.id,"
-	 "   'title', o.title, 'sections', o.sections) ORDER BY o.position),"
-	 "   '[]') FROM quiz_objectives o WHERE o.module_id = m.id)"
-	 " FROM quiz_attempts a JOIN modules m ON m.id = a.module_id"
-	 " WHERE a.id = $1 AND a.user_id = $2 AND m.slug = $3"
-	 " AND a.draw IS NOT NULL",
-	 3},
-	/* Runs after the lock, so its snapshot sees the other's commit. */
-	{"quiz_attempt_state",
-	 "SELECT state, expires_at > now(), score, passed, grading"
-	 " FROM quiz_attempts WHERE id = $1 FOR UPDATE",
-	 1},
-	/* $1 attempt, $2 score, $3 passed, $4 answers, $5 grading */
-	{"quiz_attempt_grade",
-	 "UPDATE quiz_attempts SET state = 'submitted', score = $2, passed = $3,"
-	 " answers = $4, grading = $5, submitted_at = now() WHERE id = $1",
-	 5},
-	/* $1 user, $2 module, $3 version, $4 passed, $5 new code,
-	 * $6 validity months, $7 attempt */
-	{"attempt_certify",
-	 /* A certificate in its last 90 days does not count: passing then
-	  * renews it (the learner sees "verloopt binnenkort"). */
-	 "WITH valid AS (SELECT code, issued_at, expires_at FROM certificates"
-	 "   WHERE user_id = $1 AND module_id = $2"
-	 "   AND expires_at > now() + interval '90 days'"
-	 "   ORDER BY expires_at DESC LIMIT 1),"
-	 " ins AS (INSERT INTO certificates (code, user_id, module_id,"
-	 "   module_version, expires_at, attempt_id)"
-	 "   SELECT $5, $1::bigint, $2::bigint, $3::int,"
-	 "   now() + make_interval(months => $6::int), $7::bigint"
-	 "   WHERE $4 AND NOT EXISTS (SELECT 1 FROM valid)"
-	 "   RETURNING code, issued_at, expires_at)"
-	 " SELECT code, rfc3339(issued_at), rfc3339(expires_at) FROM ins"
-	 " UNION ALL SELECT code, rfc3339(issued_at), rfc3339(expires_at)"
-	 " FROM valid WHERE $4",
-	 7},
-	/* The certificate a passed attempt gave (or the valid one it found). */
-	{"attempt_certificate",
-	 "SELECT code, rfc3339(issued_at), rfc3339(expires_at) FROM certificates"
-	 " WHERE user_id = $1 AND module_id = $2"
-	 " AND (attempt_id = $3 OR expires_at > now())"
-	 " ORDER BY attempt_id = $3 DESC NULLS LAST, expires_at DESC LIMIT 1",
-	 3},
-	{"my_certificates",
-	 "SELECT coalesce(json_agg(json_build_object('code', c.code,"
-	 " 'module_slug', m.slug, 'module_title', m.title,"
-	 " 'issued_at', rfc3339(c.issued_at), 'expires_at', rfc3339(c.expires_at),"
-	 " 'valid', c.expires_at > now()) ORDER BY c.issued_at DESC), '[]')"
-	 " FROM certificates c JOIN modules m ON m.id = c.module_id"
-	 " WHERE c.user_id = $1",
-	 1},
-	{"certificate_public",
-	 "SELECT c.expires_at > now(), u.name, m.title, rfc3339(c.issued_at),"
-	 " rfc3339(c.expires_at)"
-	 " FROM certificates c JOIN users u ON u.id = c.user_id"
-	 " JOIN modules m ON m.id = c.module_id WHERE c.code = $1",
-	 1},
-	{0},
+    /* Serialises attempts of one person on one module, so that two identical
+     * passing attempts sent at once issue one certificate. */
+    {"attempt_lock",
+     "SELECT pg_advisory_xact_lock(hashtextextended($1::text || ':' || "
+     "$2::text, 0))",
+     2},
+    {"quiz_attempt_get",
+     "SELECT a.id, m.id, a.module_version, m.pass_mark, m.validity_months,"
+     " a.state = 'open' AND a.expires_at > now(),"
+     " a.state = 'expired' OR (a.state = 'open' AND a.expires_at <= now()),"
+     " a.draw,"
+     " (SELECT coalesce(json_agg(json_build_object('id', o.id,"
+     "   'title', o.title, 'sections', o.sections) ORDER BY o.position),"
+     "   '[]') FROM quiz_objectives o WHERE o.module_id = m.id)"
+     " FROM quiz_attempts a JOIN modules m ON m.id = a.module_id"
+     " WHERE a.id = $1 AND a.user_id = $2 AND m.slug = $3"
+     " AND a.draw IS NOT NULL",
+     3},
+    /* Runs after the lock, so its snapshot sees the other's commit. */
+    {"quiz_attempt_state",
+     "SELECT state, expires_at > now(), score, passed, grading"
+     " FROM quiz_attempts WHERE id = $1 FOR UPDATE",
+     1},
+    /* $1 attempt, $2 score, $3 passed, $4 answers, $5 grading */
+    {"quiz_attempt_grade",
+     "UPDATE quiz_attempts SET state = 'submitted', score = $2, passed = $3,"
+     " answers = $4, grading = $5, submitted_at = now() WHERE id = $1",
+     5},
+    /* $1 user, $2 module, $3 version, $4 passed, $5 new code,
+     * $6 validity months, $7 attempt */
+    {"attempt_certify",
+     /* A certificate in its last 90 days does not count: passing then
+      * renews it (the learner sees "verloopt binnenkort"). */
+     "WITH valid AS (SELECT code, issued_at, expires_at FROM certificates"
+     "   WHERE user_id = $1 AND module_id = $2"
+     "   AND expires_at > now() + interval '90 days'"
+     "   ORDER BY expires_at DESC LIMIT 1),"
+     " ins AS (INSERT INTO certificates (code, user_id, module_id,"
+     "   module_version, expires_at, attempt_id)"
+     "   SELECT $5, $1::bigint, $2::bigint, $3::int,"
+     "   now() + make_interval(months => $6::int), $7::bigint"
+     "   WHERE $4 AND NOT EXISTS (SELECT 1 FROM valid)"
+     "   RETURNING code, issued_at, expires_at)"
+     " SELECT code, rfc3339(issued_at), rfc3339(expires_at) FROM ins"
+     " UNION ALL SELECT code, rfc3339(issued_at), rfc3339(expires_at)"
+     " FROM valid WHERE $4",
+     7},
+    /* The certificate a passed attempt gave (or the valid one it found). */
+    {"attempt_certificate",
+     "SELECT code, rfc3339(issued_at), rfc3339(expires_at) FROM certificates"
+     " WHERE user_id = $1 AND module_id = $2"
+     " AND (attempt_id = $3 OR expires_at > now())"
+     " ORDER BY attempt_id = $3 DESC NULLS LAST, expires_at DESC LIMIT 1",
+     3},
+    {"my_certificates",
+     "SELECT coalesce(json_agg(json_build_object('code', c.code,"
+     " 'module_slug', m.slug, 'module_title', m.title,"
+     " 'issued_at', rfc3339(c.issued_at), 'expires_at', rfc3339(c.expires_at),"
+     " 'valid', c.expires_at > now()) ORDER BY c.issued_at DESC), '[]')"
+     " FROM certificates c JOIN modules m ON m.id = c.module_id"
+     " WHERE c.user_id = $1",
+     1},
+    {"certificate_public",
+     "SELECT c.expires_at > now(), u.name, m.title, rfc3339(c.issued_at),"
+     " rfc3339(c.expires_at)"
+     " FROM certificates c JOIN users u ON u.id = c.user_id"
+     " JOIN modules m ON m.id = c.module_id WHERE c.code = $1",
+     1},
+    {0},
 };
 
 enum db_status
@@ -142,7 +144,8 @@ store_quiz_submit(struct request *r, const struct quiz_attempt *a, int score,
 	if (st != DB_OK)
 		goto out;
 	if (strcmp(db_value(res, 0, 0), "submitted") == 0) {
-		/* Graded before, perhaps a moment ago by the same submission. */
+		/* Graded before, perhaps a moment ago by the same submission.
+		 */
 		out->replayed = true;
 		out->score = (int)db_int(res, 0, 2);
 		out->passed = db_value(res, 0, 3)[0] == 't';
@@ -151,8 +154,8 @@ store_quiz_submit(struct request *r, const struct quiz_attempt *a, int score,
 			v[0] = uid;
 			v[1] = mid;
 			v[2] = aid;
-			st = db_exec(r->db, r->arena, "attempt_certificate", 3, v,
-			             &res);
+			st = db_exec(r->db, r->arena, "attempt_certificate", 3,
+			             v, &res);
 			if (st == DB_OK)
 				cert_from(res, cert);
 		}
@@ -197,10 +200,9 @@ out:
 enum db_status
 store_my_certificates_json(struct request *r, const char **json)
 {
-	char           id[24];
-	const char    *v[1] = {STORE_INT(id, r->user->id)};
-	return db_exec_value(r->db, r->arena, "my_certificates", 1, v,
-	                     json);
+	char        id[24];
+	const char *v[1] = {STORE_INT(id, r->user->id)};
+	return db_exec_value(r->db, r->arena, "my_certificates", 1, v, json);
 }
 
 enum db_status

@@ -19,166 +19,239 @@
  * that calls it (base_yyparse in the profile of GET /modules).  The same
  * text, and NULL for NULL.
  */
-#define RFC3339(t) \
-	"to_char((" t ") AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+#define RFC3339(t)                                                             \
+	"to_char((" t ") AT TIME ZONE 'UTC', "                                 \
+	"'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 
 /* $1 user id, $2 role */
-#define STATUS_SQL \
-	"CASE WHEN c.expires_at > now() THEN 'completed'" \
-	" WHEN c.expires_at IS NOT NULL THEN 'expired'" \
+#define STATUS_SQL                                                             \
+	"CASE WHEN c.expires_at > now() THEN 'completed'"                      \
+	" WHEN c.expires_at IS NOT NULL THEN 'expired'"                        \
 	" WHEN p.done > 0 THEN 'in_progress' ELSE 'not_started' END"
 
 const struct db_stmt store_modules_stmts[] = {
-	{"modules_list",
-	 "SELECT coalesce(json_agg(json_build_object("
-	 " 'slug', m.slug, 'title', m.title, 'summary', m.summary,"
-	 " 'estimated_minutes', m.estimated_minutes, 'version', m.version,"
-	 " 'validity_months', m.validity_months,"
-	 " 'progress', json_build_object('sections_done', p.done,"
-	 "   'sections_total', p.total, 'status', " STATUS_SQL ","
-	 "   'completed_at', " RFC3339("c.issued_at") ","
-	 "   'expires_at', " RFC3339("c.expires_at") ","
-	 "   'expiring_soon', c.expires_at > now()"
-	 "     AND c.expires_at <= now() + interval '90 days'))"
-	 " ORDER BY m.position, m.slug), '[]')"
-	 " FROM modules m"
-	 " CROSS JOIN LATERAL (SELECT count(*) AS total,"
-	 "   count(sp.user_id) AS done FROM sections s"
-	 "   LEFT JOIN section_progress sp ON sp.user_id = $1"
-	 "   AND sp.module_id = s.module_id AND sp.section_id = s.id"
-	 "   WHERE s.module_id = m.id AND s.active) p"
-	 " LEFT JOIN LATERAL (SELECT issued_at, expires_at FROM certificates"
-	 "   WHERE user_id = $1 AND module_id = m.id"
-	 "   ORDER BY expires_at DESC LIMIT 1) c ON true"
-	 " WHERE m.active AND NOT m.in_person AND $2 = ANY (m.audience)",
-	 2},
-	/* The caller's part of a module page; the content part is cached. */
-	{"module_user_part",
-	 "SELECT m.version,"
-	 " (SELECT coalesce(json_agg(sp.section_id), '[]')"
-	 "   FROM section_progress sp WHERE sp.user_id = $1"
-	 "   AND sp.module_id = m.id),"
-	 " (SELECT json_build_object('code', c.code,"
-	 "   'issued_at', " RFC3339("c.issued_at") ","
-	 "   'expires_at', " RFC3339("c.expires_at") ", 'valid', c.expires_at > now())"
-	 "   FROM certificates c WHERE c.user_id = $1 AND c.module_id = m.id"
-	 "   ORDER BY c.expires_at DESC LIMIT 1),"
-	 /* The caller's quiz: until when it is paused, and the open attempt. */
-	 " json_build_object('paused_until', (WITH last AS (SELECT passed,"
-	 "   submitted_at FROM quiz_attempts WHERE user_id = $1"
-	 "   AND module_id = m.id AND state = 'submitted'"
-	 "   ORDER BY submitted_at DESC LIMIT 2)"
-	 "   SELECT " RFC3339("max(submitted_at) + interval '" QUIZ_PAUSE "'")
-	 "   FROM last HAVING count(*) = 2 AND NOT bool_or(passed)"
-	 "   AND max(submitted_at) + interval '" QUIZ_PAUSE "' > now()),"
-	 " 'open_attempt_expires_at', (SELECT " RFC3339("expires_at")
-	 "   FROM quiz_attempts WHERE user_id = $1 AND module_id = m.id"
-	 "   AND state = 'open' AND expires_at > now()))"
-	 " FROM modules m WHERE m.slug = $2 AND m.active AND NOT m.in_person"
-	 " AND $3 = ANY (m.audience)",
-	 3},
-	/* The same for everyone: sections and quiz without the answers. */
-	{"module_content",
-	 "SELECT m.version, json_build_object('slug', m.slug, 'title', m.title,"
-	 " 'summary', m.summary, 'version', m.version,"
-	 " 'estimated_minutes', m.estimated_minutes,"
-	 " 'validity_months', m.validity_months,"
-	 " 'sections', (SELECT coalesce(json_agg(json_build_object("
-	 "   'id', s.id, 'title', s.title, 'html', s.html,"
-	 "   'scenario', (SELECT json_build_object('id', sc.id, 'slug', sc.slug)"
-	 "     FROM scenarios sc WHERE sc.slug = s.scenario_slug)) ORDER BY s.position),"
-	 "   '[]') FROM sections s WHERE s.module_id = m.id AND s.active),"
-	 /* No questions: the page would be an answer sheet's input.  The
-	  * quiz is started with POST .../quiz, which draws. */
-	 " 'quiz', json_build_object('pass_mark', m.pass_mark,"
-	 "   'questions_per_attempt', (SELECT coalesce(sum(o.draw), 0)"
-	 "     FROM quiz_objectives o WHERE o.module_id = m.id AND o.active),"
-	 "   'attempt_valid', '" QUIZ_ATTEMPT_TTL "',"
-	 "   'pause_after_two_failures', '" QUIZ_PAUSE "',"
-	 "   'objectives', (SELECT coalesce(json_agg(json_build_object("
-	 "     'id', o.id, 'title', o.title, 'sections', o.sections)"
-	 "     ORDER BY o.position), '[]')"
-	 "     FROM quiz_objectives o WHERE o.module_id = m.id AND o.active)))"
-	 " FROM modules m WHERE m.slug = $1 AND m.active",
-	 1},
-	{"section_done",
-	 "WITH s AS (SELECT s.module_id, s.id, s.scenario_slug FROM modules m"
-	 "   JOIN sections s ON s.module_id = m.id AND s.active"
-	 "   WHERE m.slug = $2 AND s.id = $3 AND m.active AND NOT m.in_person"
-	 "   AND $4 = ANY (m.audience)),"
-	 " ins AS (INSERT INTO section_progress (user_id, module_id, section_id)"
-	 "   SELECT $1::bigint, module_id, id FROM s WHERE scenario_slug IS NULL"
-	 "   ON CONFLICT DO NOTHING)"
-	 " SELECT count(*), coalesce(bool_or(scenario_slug IS NOT NULL), false)"
-	 " FROM s",
-	 4},
-	/* The bank a draw is made from, with its answer key: never sent. */
-	{"quiz_bank",
-	 "SELECT m.id, m.version, m.pass_mark,"
-	 " (SELECT count(*) FROM sections s WHERE s.module_id = m.id AND s.active"
-	 "   AND NOT EXISTS (SELECT 1 FROM section_progress sp"
-	 "   WHERE sp.user_id = $1 AND sp.module_id = s.module_id"
-	 "   AND sp.section_id = s.id)),"
-	 " json_build_object('objectives', (SELECT coalesce(json_agg("
-	 "   json_build_object('id', o.id, 'title', o.title, 'draw', o.draw,"
-	 "   'sections', o.sections) ORDER BY o.position), '[]')"
-	 "   FROM quiz_objectives o WHERE o.module_id = m.id AND o.active),"
-	 " 'questions', (SELECT coalesce(json_agg(json_build_object('id', q.id,"
-	 "   'objective', q.objective_id, 'text', q.text,"
-	 "   'multiple', q.multiple, 'explanation', q.explanation,"
-	 "   'choices', (SELECT json_agg(json_build_object('id', ch.id,"
-	 "     'text', ch.text, 'correct', ch.correct) ORDER BY ch.position)"
-	 "     FROM quiz_choices ch WHERE ch.module_id = q.module_id"
-	 "     AND ch.question_id = q.id)) ORDER BY q.position), '[]')"
-	 "   FROM quiz_questions q WHERE q.module_id = m.id AND q.active))"
-	 " FROM modules m WHERE m.slug = $2 AND m.active AND NOT m.in_person"
-	 " AND $3 = ANY (m.audience)",
-	 3},
-	/* An open attempt of an older module version, or past its time, is
-	 * no longer open. $1 user, $2 module, $3 version */
-	{"quiz_open_close",
-	 "UPDATE quiz_attempts SET state = 'expired'"
-	 " WHERE user_id = $1 AND module_id = $2 AND state = 'open'"
-	 " AND (expires_at <= now() OR module_version <> $3)",
-	 3},
-	{"quiz_open_get",
-	 "SELECT id, " RFC3339("expires_at") ", draw FROM quiz_attempts"
-	 " WHERE user_id = $1 AND module_id = $2 AND state = 'open'",
-	 2},
-	/* Two failures in a row: the next start waits QUIZ_PAUSE after the
-	 * second.  Returns when it opens and the grading of the last one. */
-	{"quiz_pause",
-	 "WITH last AS (SELECT passed, submitted_at, grading FROM quiz_attempts"
-	 "   WHERE user_id = $1 AND module_id = $2 AND state = 'submitted'"
-	 "   ORDER BY submitted_at DESC LIMIT 2)"
-	 " SELECT " RFC3339("max(submitted_at) + interval '" QUIZ_PAUSE "'") ","
-	 " (SELECT grading FROM last ORDER BY submitted_at DESC LIMIT 1)"
-	 " FROM last HAVING count(*) = 2 AND NOT bool_or(passed)"
-	 " AND max(submitted_at) + interval '" QUIZ_PAUSE "' > now()",
-	 2},
-	/* The question ids of the learner's previous draw, to draw others. */
-	{"quiz_last_draw",
-	 "SELECT coalesce((SELECT jsonb_agg(q->'id') FROM jsonb_array_elements("
-	 "   a.draw) q), '[]') FROM quiz_attempts a"
-	 " WHERE a.user_id = $1 AND a.module_id = $2 AND a.draw IS NOT NULL"
-	 " ORDER BY a.id DESC LIMIT 1",
-	 2},
-	{"quiz_open_insert",
-	 "INSERT INTO quiz_attempts (user_id, module_id, module_version, state,"
-	 " draw, expires_at) VALUES ($1, $2, $3, 'open', $4,"
-	 " now() + interval '" QUIZ_ATTEMPT_TTL "')"
-	 " RETURNING id, " RFC3339("expires_at"),
-	 4},
-	{0},
+    {"modules_list",
+     "SELECT coalesce(json_agg(json_build_object("
+     " 'slug', m.slug, 'title', m.title, 'summary', m.summary,"
+     " 'estimated_minutes', m.estimated_minutes, 'version', m.version,"
+     " 'validity_months', m.validity_months,"
+     " 'progress', json_build_object('sections_done', p.done,"
+     "   'sections_total', p.total, 'status', " STATUS_SQL ","
+     "   'completed_at', " RFC3339(
+         "c.issued_at") ","
+                        "   'expires_at', " RFC3339(
+                            "c.expires_at") ","
+                                            "   'expiring_soon', c.expires_at "
+                                            "> now()"
+                                            "     AND c.expires_at <= now() + "
+                                            "interval '90 days'))"
+                                            " ORDER BY m.position, m.slug), "
+                                            "'[]')"
+                                            " FROM modules m"
+                                            " CROSS JOIN LATERAL (SELECT "
+                                            "count(*) AS total,"
+                                            "   count(sp.user_id) AS done FROM "
+                                            "sections s"
+                                            "   LEFT JOIN section_progress sp "
+                                            "ON sp.user_id = $1"
+                                            "   AND sp.module_id = s.module_id "
+                                            "AND sp.section_id = s.id"
+                                            "   WHERE s.module_id = m.id AND "
+                                            "s.active) p"
+                                            " LEFT JOIN LATERAL (SELECT "
+                                            "issued_at, expires_at FROM "
+                                            "certificates"
+                                            "   WHERE user_id = $1 AND "
+                                            "module_id = m.id"
+                                            "   ORDER BY expires_at DESC LIMIT "
+                                            "1) c ON true"
+                                            " WHERE m.active AND NOT "
+                                            "m.in_person AND $2 = ANY "
+                                            "(m.audience)",
+     2},
+    /* The caller's part of a module page; the content part is cached. */
+    {"module_user_part",
+     "SELECT m.version,"
+     " (SELECT coalesce(json_agg(sp.section_id), '[]')"
+     "   FROM section_progress sp WHERE sp.user_id = $1"
+     "   AND sp.module_id = m.id),"
+     " (SELECT json_build_object('code', c.code,"
+     "   'issued_at', " RFC3339(
+         "c.issued_at") ","
+                        "   'expires_at', " RFC3339(
+                            "c.expires_at") ", 'valid', c.expires_at > now())"
+                                            "   FROM certificates c WHERE "
+                                            "c.user_id = $1 AND c.module_id = "
+                                            "m.id"
+                                            "   ORDER BY c.expires_at DESC "
+                                            "LIMIT 1),"
+                                            /* The caller's quiz: until when it
+                                               is paused, and the open attempt.
+                                             */
+                                            " json_build_object('paused_until',"
+                                            " (WITH last AS (SELECT passed,"
+                                            "   submitted_at FROM "
+                                            "quiz_attempts WHERE user_id = $1"
+                                            "   AND module_id = m.id AND state "
+                                            "= 'submitted'"
+                                            "   ORDER BY submitted_at DESC "
+                                            "LIMIT 2)"
+                                            "   SELECT " RFC3339(
+                                                "max(submitted_at) + interval "
+                                                "'" QUIZ_PAUSE
+                                                "'") "   FROM last HAVING "
+                                                     "count(*) = 2 AND NOT "
+                                                     "bool_or(passed)"
+                                                     "   AND max(submitted_at) "
+                                                     "+ interval '" QUIZ_PAUSE
+                                                     "' > now()),"
+                                                     " 'open_attempt_expires_"
+                                                     "at', (SELECT " RFC3339(
+                                                         "expires_at") "   "
+                                                                       "FROM "
+                                                                       "quiz_"
+                                                                       "attempt"
+                                                                       "s "
+                                                                       "WHERE "
+                                                                       "user_"
+                                                                       "id = "
+                                                                       "$1 AND "
+                                                                       "module_"
+                                                                       "id = "
+                                                                       "m.id"
+                                                                       "   AND "
+                                                                       "state "
+                                                                       "= "
+                                                                       "'open' "
+                                                                       "AND "
+                                                                       "expires"
+                                                                       "_at > "
+                                                                       "now()))"
+                                                                       " FROM "
+                                                                       "modules"
+                                                                       " m "
+                                                                       "WHERE "
+                                                                       "m.slug "
+                                                                       "= $2 "
+                                                                       "AND "
+                                                                       "m."
+                                                                       "active "
+                                                                       "AND "
+                                                                       "NOT "
+                                                                       "m.in_"
+                                                                       "person"
+                                                                       " AND "
+                                                                       "$3 = "
+                                                                       "ANY "
+                                                                       "(m."
+                                                                       "audienc"
+                                                                       "e)",
+     3},
+    /* The same for everyone: sections and quiz without the answers. */
+    {"module_content",
+     "SELECT m.version, json_build_object('slug', m.slug, 'title', m.title,"
+     " 'summary', m.summary, 'version', m.version,"
+     " 'estimated_minutes', m.estimated_minutes,"
+     " 'validity_months', m.validity_months,"
+     " 'sections', (SELECT coalesce(json_agg(json_build_object("
+     "   'id', s.id, 'title', s.title, 'html', s.html,"
+     "   'scenario', (SELECT json_build_object('id', sc.id, 'slug', sc.slug)"
+     "     FROM scenarios sc WHERE sc.slug = s.scenario_slug)) ORDER BY "
+     "s.position),"
+     "   '[]') FROM sections s WHERE s.module_id = m.id AND s.active),"
+     /* No questions: the page would be an answer sheet's input.  The
+      * quiz is started with POST .../quiz, which draws. */
+     " 'quiz', json_build_object('pass_mark', m.pass_mark,"
+     "   'questions_per_attempt', (SELECT coalesce(sum(o.draw), 0)"
+     "     FROM quiz_objectives o WHERE o.module_id = m.id AND o.active),"
+     "   'attempt_valid', '" QUIZ_ATTEMPT_TTL "',"
+     "   'pause_after_two_failures', '" QUIZ_PAUSE "',"
+     "   'objectives', (SELECT coalesce(json_agg(json_build_object("
+     "     'id', o.id, 'title', o.title, 'sections', o.sections)"
+     "     ORDER BY o.position), '[]')"
+     "     FROM quiz_objectives o WHERE o.module_id = m.id AND o.active)))"
+     " FROM modules m WHERE m.slug = $1 AND m.active",
+     1},
+    {"section_done",
+     "WITH s AS (SELECT s.module_id, s.id, s.scenario_slug FROM modules m"
+     "   JOIN sections s ON s.module_id = m.id AND s.active"
+     "   WHERE m.slug = $2 AND s.id = $3 AND m.active AND NOT m.in_person"
+     "   AND $4 = ANY (m.audience)),"
+     " ins AS (INSERT INTO section_progress (user_id, module_id, section_id)"
+     "   SELECT $1::bigint, module_id, id FROM s WHERE scenario_slug IS NULL"
+     "   ON CONFLICT DO NOTHING)"
+     " SELECT count(*), coalesce(bool_or(scenario_slug IS NOT NULL), false)"
+     " FROM s",
+     4},
+    /* The bank a draw is made from, with its answer key: never sent. */
+    {"quiz_bank",
+     "SELECT m.id, m.version, m.pass_mark,"
+     " (SELECT count(*) FROM sections s WHERE s.module_id = m.id AND s.active"
+     "   AND NOT EXISTS (SELECT 1 FROM section_progress sp"
+     "   WHERE sp.user_id = $1 AND sp.module_id = s.module_id"
+     "   AND sp.section_id = s.id)),"
+     " json_build_object('objectives', (SELECT coalesce(json_agg("
+     "   json_build_object('id', o.id, 'title', o.title, 'draw', o.draw,"
+     "   'sections', o.sections) ORDER BY o.position), '[]')"
+     "   FROM quiz_objectives o WHERE o.module_id = m.id AND o.active),"
+     " 'questions', (SELECT coalesce(json_agg(json_build_object('id', q.id,"
+     "   'objective', q.objective_id, 'text', q.text,"
+     "   'multiple', q.multiple, 'explanation', q.explanation,"
+     "   'choices', (SELECT json_agg(json_build_object('id', ch.id,"
+     "     'text', ch.text, 'correct', ch.correct) ORDER BY ch.position)"
+     "     FROM quiz_choices ch WHERE ch.module_id = q.module_id"
+     "     AND ch.question_id = q.id)) ORDER BY q.position), '[]')"
+     "   FROM quiz_questions q WHERE q.module_id = m.id AND q.active))"
+     " FROM modules m WHERE m.slug = $2 AND m.active AND NOT m.in_person"
+     " AND $3 = ANY (m.audience)",
+     3},
+    /* An open attempt of an older module version, or past its time, is
+     * no longer open. $1 user, $2 module, $3 version */
+    {"quiz_open_close",
+     "UPDATE quiz_attempts SET state = 'expired'"
+     " WHERE user_id = $1 AND module_id = $2 AND state = 'open'"
+     " AND (expires_at <= now() OR module_version <> $3)",
+     3},
+    {"quiz_open_get",
+     "SELECT id, " RFC3339("expires_at") ", draw FROM quiz_attempts"
+                                         " WHERE user_id = $1 AND module_id = "
+                                         "$2 AND state = 'open'",
+     2},
+    /* Two failures in a row: the next start waits QUIZ_PAUSE after the
+     * second.  Returns when it opens and the grading of the last one. */
+    {"quiz_pause",
+     "WITH last AS (SELECT passed, submitted_at, grading FROM quiz_attempts"
+     "   WHERE user_id = $1 AND module_id = $2 AND state = 'submitted'"
+     "   ORDER BY submitted_at DESC LIMIT 2)"
+     " SELECT " RFC3339(
+         "max(submitted_at) + interval '" QUIZ_PAUSE
+         "'") ","
+              " (SELECT grading FROM last ORDER BY submitted_at DESC LIMIT 1)"
+              " FROM last HAVING count(*) = 2 AND NOT bool_or(passed)"
+              " AND max(submitted_at) + interval '" QUIZ_PAUSE "' > now()",
+     2},
+    /* The question ids of the learner's previous draw, to draw others. */
+    {"quiz_last_draw",
+     "SELECT coalesce((SELECT jsonb_agg(q->'id') FROM jsonb_array_elements("
+     "   a.draw) q), '[]') FROM quiz_attempts a"
+     " WHERE a.user_id = $1 AND a.module_id = $2 AND a.draw IS NOT NULL"
+     " ORDER BY a.id DESC LIMIT 1",
+     2},
+    {"quiz_open_insert",
+     "INSERT INTO quiz_attempts (user_id, module_id, module_version, state,"
+     " draw, expires_at) VALUES ($1, $2, $3, 'open', $4,"
+     " now() + interval '" QUIZ_ATTEMPT_TTL "')"
+     " RETURNING id, " RFC3339("expires_at"),
+     4},
+    {0},
 };
 
 enum db_status
 store_modules_list_json(struct request *r, const char **json)
 {
-	char           id[24];
-	const char    *v[2] = {STORE_INT(id, r->user->id), r->user->role};
-	return db_exec_value(r->db, r->arena, "modules_list", 2, v,
-	                     json);
+	char        id[24];
+	const char *v[2] = {STORE_INT(id, r->user->id), r->user->role};
+	return db_exec_value(r->db, r->arena, "modules_list", 2, v, json);
 }
 
 /*
@@ -213,7 +286,8 @@ module_cache_get(struct request *r, const char *slug, int version,
 	int                        rc;
 
 	for (i = 0; i < MODULE_CACHE_SIZE; i++) {
-		if (module_cache[i].used && strcmp(module_cache[i].slug, slug) == 0) {
+		if (module_cache[i].used &&
+		    strcmp(module_cache[i].slug, slug) == 0) {
 			e = &module_cache[i];
 			if (e->version == version)
 				return &e->page;
@@ -231,7 +305,8 @@ module_cache_get(struct request *r, const char *slug, int version,
 	rc = content == NULL ? -1 : module_page_build(&page, content);
 	json_decref(content);
 	if (rc != 0) {
-		log_error("modules: the content of %s is not a module page", slug);
+		log_error("modules: the content of %s is not a module page",
+		          slug);
 		*st = DB_ERROR;
 		return NULL;
 	}
@@ -269,17 +344,17 @@ decref_cb(void *p)
 enum db_status
 store_module_detail(struct request *r, const char *slug, const char **json)
 {
-	char                      id[24];
-	const char               *v[3] = {STORE_INT(id, r->user->id), slug,
-	                                  r->user->role};
-	PGresult                 *res;
+	char        id[24];
+	const char *v[3] = {STORE_INT(id, r->user->id), slug, r->user->role};
+	PGresult   *res;
 	const struct module_page *page;
 	json_t                   *done, *cert = NULL;
 	const char               *quiz;
 	json_t                   *state;
 	char                     *rendered, *out;
 	size_t                    len;
-	enum db_status st = db_exec(r->db, r->arena, "module_user_part", 3, v, &res);
+	enum db_status            st =
+	    db_exec(r->db, r->arena, "module_user_part", 3, v, &res);
 
 	if (st != DB_OK)
 		return st;
@@ -322,7 +397,8 @@ store_section_done(struct request *r, const char *slug, const char *section_id)
 	const char    *v[4] = {STORE_INT(id, r->user->id), slug, section_id,
 	                       r->user->role};
 	PGresult      *res;
-	enum db_status st = db_exec(r->db, r->arena, "section_done", 4, v, &res);
+	enum db_status st =
+	    db_exec(r->db, r->arena, "section_done", 4, v, &res);
 
 	if (st != DB_OK)
 		return st;
@@ -355,8 +431,7 @@ quiz_pause_get(struct request *r, const char *uid, const char *mid,
 }
 
 enum db_status
-store_quiz_pause(struct request *r, long long module_id,
-                 struct quiz_start *out)
+store_quiz_pause(struct request *r, long long module_id, struct quiz_start *out)
 {
 	char uid[24], mid[24];
 
@@ -374,10 +449,10 @@ store_quiz_pause(struct request *r, long long module_id,
 enum db_status
 store_quiz_start(struct request *r, const char *slug, struct quiz_start *out)
 {
-	char           uid[24], mid[24], ver[24];
-	const char    *v[4] = {STORE_INT(uid, r->user->id), slug, r->user->role};
-	PGresult      *res;
-	json_t        *bank, *draw, *avoid;
+	char        uid[24], mid[24], ver[24];
+	const char *v[4] = {STORE_INT(uid, r->user->id), slug, r->user->role};
+	PGresult   *res;
+	json_t     *bank, *draw, *avoid;
 	enum db_status st;
 
 	memset(out, 0, sizeof(*out));
@@ -421,9 +496,9 @@ store_quiz_start(struct request *r, const char *slug, struct quiz_start *out)
 	if (st == DB_OK)
 		st = db_exec(r->db, r->arena, "quiz_last_draw", 2, v, &res);
 	if (st == DB_OK) {
-		avoid = PQntuples(res) == 1 ? json_loads(db_value(res, 0, 0), 0,
-		                                         NULL)
-		                            : NULL;
+		avoid = PQntuples(res) == 1
+		            ? json_loads(db_value(res, 0, 0), 0, NULL)
+		            : NULL;
 		bank = json_loads(out->bank_json, 0, NULL);
 		draw = bank != NULL ? quiz_draw(bank, avoid, uniform) : NULL;
 		json_decref(bank);

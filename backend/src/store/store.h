@@ -11,7 +11,7 @@
 #include "../http.h"
 
 /* Formats an integer parameter into a caller buffer and yields the buffer. */
-#define STORE_INT(buf, v) \
+#define STORE_INT(buf, v)                                                      \
 	(snprintf((buf), sizeof(buf), "%lld", (long long)(v)), (buf))
 
 /* Every statement table, NULL-terminated, prepared by db_ensure(). */
@@ -41,7 +41,7 @@ enum db_status store_user_for_token(struct request *r, long long user_id,
                                     struct user *out);
 
 struct login_row {
-	long long   user_id;       /* 0 when the email is unknown */
+	long long   user_id; /* 0 when the email is unknown */
 	const char *password_hash;
 	long long   recent_failures;
 };
@@ -83,13 +83,13 @@ enum db_status store_section_done(struct request *r, const char *slug,
 /* How long a started attempt stays open, and the pause after two failures
  * in a row (PostgreSQL intervals; docs/api.md, "The quiz"). */
 #define QUIZ_ATTEMPT_TTL "3 hours"
-#define QUIZ_PAUSE       "30 minutes"
+#define QUIZ_PAUSE "30 minutes"
 
 struct quiz_start {
 	long long   module_id;
 	int         pass_mark;
 	int         sections_missing; /* > 0: nothing else is set */
-	const char *bank_json;        /* objectives and questions, with the key */
+	const char *bank_json; /* objectives and questions, with the key */
 	/* When paused: the time it opens again and the last attempt's grading
 	 * (or NULL); attempt_id is then 0. */
 	const char *retry_after;
@@ -130,7 +130,7 @@ struct quiz_attempt {
 };
 /* DB_NOT_FOUND unless the attempt is the caller's, on module `slug`. */
 enum db_status store_quiz_attempt_get(struct request *r, const char *slug,
-                                      long long attempt_id,
+                                      long long            attempt_id,
                                       struct quiz_attempt *out);
 
 struct quiz_submitted {
@@ -148,14 +148,13 @@ struct quiz_submitted {
  * submission twice, even at once, gives one certificate.  cert->code is
  * NULL when none applies.
  */
-enum db_status store_quiz_submit(struct request *r,
+enum db_status store_quiz_submit(struct request            *r,
                                  const struct quiz_attempt *a, int score,
                                  bool passed, const char *answers_json,
-                                 const char *grading_json,
+                                 const char            *grading_json,
                                  struct quiz_submitted *out,
-                                 struct certificate *cert);
-enum db_status store_my_certificates_json(struct request *r,
-                                          const char **json);
+                                 struct certificate    *cert);
+enum db_status store_my_certificates_json(struct request *r, const char **json);
 struct certificate_public {
 	bool        valid;
 	const char *holder_name;
@@ -188,8 +187,8 @@ enum db_status store_board_schools_json(struct request *r, long long board_id,
 enum db_status store_school_board(struct request *r, long long school_id,
                                   long long *board_id);
 enum db_status store_school_set_join_code(struct request *r,
-                                          long long school_id,
-                                          const char *code);
+                                          long long       school_id,
+                                          const char     *code);
 enum db_status store_user_create(struct request *r, const char *email,
                                  const char *name, const char *hash,
                                  const char *role, long long board_id,
@@ -203,28 +202,27 @@ enum db_status store_package_set(struct request *r, long long school_id,
 
 /* coverage.c: report JSON built by PostgreSQL. */
 /* Closes the worker's reports connection, if it opened one (at exit). */
-void store_coverage_close(void);
+void           store_coverage_close(void);
 enum db_status store_board_coverage_json(struct request *r, long long board_id,
                                          const char **json);
 enum db_status store_school_staff_json(struct request *r, long long school_id,
                                        const char **json);
 enum db_status store_school_expiring_json(struct request *r,
-                                          long long school_id,
-                                          const char **json);
+                                          long long       school_id,
+                                          const char    **json);
 enum db_status store_board_history_json(struct request *r, long long board_id,
                                         const char **json);
-enum db_status store_region_history_json(struct request *r,
-                                         long long region_id,
+enum db_status store_region_history_json(struct request *r, long long region_id,
                                          const char **json);
 enum db_status store_region_coverage_json(struct request *r,
-                                          long long region_id,
-                                          const char **json);
+                                          long long       region_id,
+                                          const char    **json);
 
 /* roster.c */
 struct store_roster_row {
 	const char *email; /* lower case */
 	const char *name;
-	const char *role;  /* teacher or ib */
+	const char *role; /* teacher or ib */
 	const char *brin;
 };
 struct store_roster_counts {
@@ -242,29 +240,28 @@ enum db_status store_roster_unknown_brins(struct request *r, long long board_id,
                                           size_t **unknown, size_t *nunknown);
 enum db_status store_roster_import(struct request *r, long long board_id,
                                    const struct store_roster_row *rows,
-                                   size_t n, size_t **unknown,
-                                   size_t *nunknown,
+                                   size_t n, size_t **unknown, size_t *nunknown,
                                    struct store_roster_counts *counts);
 
 /* register.c: DUO's register as parallel arrays of n strings each. */
 struct store_register_input {
-	size_t              n;
-	const char *const  *brins;
-	const char *const  *names;
-	const char *const  *board_numbers;
-	const char *const  *municipalities;
-	const char *const  *municipality_codes;
-	const char *const  *places;
-	const char *const  *rmc_codes;
-	const char *const  *rmc_names;
+	size_t             n;
+	const char *const *brins;
+	const char *const *names;
+	const char *const *board_numbers;
+	const char *const *municipalities;
+	const char *const *municipality_codes;
+	const char *const *places;
+	const char *const *rmc_codes;
+	const char *const *rmc_names;
 };
 struct store_register_counts {
 	long long boards_created, schools_created, schools_updated,
 	    schools_closed;
 };
-enum db_status store_register_import(struct request *r,
+enum db_status store_register_import(struct request                    *r,
                                      const struct store_register_input *in,
-                                     struct store_register_counts *counts);
+                                     struct store_register_counts      *counts);
 
 /* scenarios.c */
 struct scenario_meta {
@@ -272,7 +269,7 @@ struct scenario_meta {
 	int       current_version;
 	int       published_version; /* 0 when never published */
 	bool      published;         /* the current version is published */
-	bool      audience_has_role; /* the published version is for the caller */
+	bool audience_has_role; /* the published version is for the caller */
 };
 enum db_status store_scenario_create(struct request *r, const char *title,
                                      const char *audience, const char *doc,
@@ -281,8 +278,8 @@ enum db_status store_scenario_meta(struct request *r, long long id,
                                    struct scenario_meta *m);
 enum db_status store_scenario_new_version(struct request *r, long long id,
                                           const char *title,
-                                          const char *audience,
-                                          const char *doc, int *version);
+                                          const char *audience, const char *doc,
+                                          int *version);
 enum db_status store_scenario_publish(struct request *r, long long id,
                                       int *version);
 enum db_status store_scenario_list_json(struct request *r, bool see_all,
@@ -299,8 +296,8 @@ enum db_status store_scenario_stats(struct request *r, long long id,
                                     int version, PGresult **rows,
                                     long long *attempts);
 enum db_status store_scenario_media_add(struct request *r, long long id,
-                                        const char *media_id,
-                                        const char *mime, size_t size);
+                                        const char *media_id, const char *mime,
+                                        size_t size);
 /* DB_NOT_FOUND unless the caller may see a scenario holding the file. */
 enum db_status store_media_visible(struct request *r, const char *media_id,
                                    bool see_all, const char **mime);
@@ -323,7 +320,7 @@ enum db_status store_training_get_json(struct request *r, long long id,
  * certificates newly issued.
  */
 enum db_status store_attendance_record(struct request *r, long long training_id,
-                                       long long module_id,
+                                       long long          module_id,
                                        const char *const *emails,
                                        const bool *passed, size_t n,
                                        long long *refused, long long *issued);
