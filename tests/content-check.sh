@@ -234,6 +234,9 @@ def texts():
         for i, s in enumerate(m.get('sections') or []):
             if get(s, 'title'):
                 yield '%s /sections/%d/title' % (jpath, i), get(s, 'title')
+        for i, o in enumerate(m.get('objectives') or []):
+            if get(o, 'title'):
+                yield '%s /objectives/%d/title' % (jpath, i), get(o, 'title')
         quiz = m.get('quiz') if isinstance(m.get('quiz'), dict) else {}
         for i, q in enumerate(quiz.get('questions') or []):
             for key in ('text', 'explanation'):

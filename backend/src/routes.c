@@ -39,6 +39,8 @@ const struct route app_routes[] = {
      * write; its row records who and when. */
     {"PUT", "/api/v1/modules/{}/sections/{}", modules_section_done, ROLE_ANY,
      ROUTE_NO_BODY | ROUTE_NO_AUDIT, 0},
+    {"POST", "/api/v1/modules/{}/quiz", modules_quiz_start, ROLE_ANY,
+     ROUTE_NO_BODY, 0},
     {"POST", "/api/v1/modules/{}/attempts", modules_attempt, ROLE_ANY,
      ROUTE_JSON_BODY, 0},
 

@@ -331,8 +331,8 @@ org_pass_module(const char *token, const char *slug)
 	                              itest_env("CONTENT_DIR"), slug);
 	json_error_t jerr;
 	json_t      *doc = itest_keep_json(json_load_file(path, 0, &jerr));
-	json_t      *answers, *q, *c, *s, *j, *sc;
-	size_t       i, k;
+	json_t      *s, *j, *sc;
+	size_t       i;
 	struct itest_resp *r;
 
 	if (doc == NULL)
@@ -362,24 +362,9 @@ org_pass_module(const char *token, const char *slug)
 		              token, NULL);
 		itest_expect_status(r, 204);
 	}
-	answers = itest_keep_json(json_object());
-	json_array_foreach (
-	    json_object_get(json_object_get(doc, "quiz"), "questions"), i, q) {
-		json_t *picked = json_array();
-
-		json_array_foreach (json_object_get(q, "choices"), k, c) {
-			if (json_is_true(json_object_get(c, "correct")))
-				json_array_append(picked,
-				                  json_object_get(c, "id"));
-		}
-		json_object_set_new(answers,
-		                    json_string_value(json_object_get(q, "id")),
-		                    picked);
-	}
 	j = itest_expect_json(
 	    itest_post_json(itest_fmt("/api/v1/modules/%s/attempts", slug),
-	                    token,
-	                    itest_fmt("{\"answers\":%s}", itest_dump(answers))),
+	                    token, itest_quiz_answers(token, slug, true)),
 	    200);
 	if (!itest_jbool(j, "passed"))
 		fail_msg("the right answers of %s did not pass: %s", slug,

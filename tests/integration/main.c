@@ -40,6 +40,7 @@ main(int argc, char **argv)
 	    {"http", itest_run_http},
 	    {"auth", itest_run_auth},
 	    {"modules", itest_run_modules},
+	    {"quiz_bank", itest_run_quiz_bank},
 	    {"admin", itest_run_admin},
 	    {"roster", itest_run_roster},
 	    {"boards", itest_run_boards},

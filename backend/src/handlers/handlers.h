@@ -63,6 +63,7 @@ void auth_me(struct request *r, struct response *res);
 void modules_list(struct request *r, struct response *res);
 void modules_get(struct request *r, struct response *res);
 void modules_section_done(struct request *r, struct response *res);
+void modules_quiz_start(struct request *r, struct response *res);
 void modules_attempt(struct request *r, struct response *res);
 
 /* certificates.c */

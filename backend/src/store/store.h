@@ -93,16 +93,35 @@ void store_modules_close(void);
 enum db_status store_section_done(struct request *r, const char *slug,
                                   const char *section_id);
 
-struct quiz_key {
+/* How long a started attempt stays open, and the pause after two failures
+ * in a row (PostgreSQL intervals; docs/api.md, "The quiz"). */
+#define QUIZ_ATTEMPT_TTL "3 hours"
+#define QUIZ_PAUSE "30 minutes"
+
+struct quiz_start {
 	long long   module_id;
-	int         version;
 	int         pass_mark;
-	int         validity_months;
-	int         sections_missing;
-	const char *key_json; /* see quiz.h */
+	int         sections_missing; /* > 0: nothing else is set */
+	const char *bank_json; /* objectives and questions, with the key */
+	/* When paused: the time it opens again and the last attempt's grading
+	 * (or NULL); attempt_id is then 0. */
+	const char *retry_after;
+	const char *last_grading;
+	long long   attempt_id;
+	const char *expires_at;
+	const char *draw_json; /* quiz.h, quiz_draw() */
+	bool        resumed;   /* the open attempt, not a new draw */
 };
-enum db_status store_quiz_key(struct request *r, const char *slug,
-                              struct quiz_key *out);
+/*
+ * Starts the caller's quiz on a module: returns the open attempt, or the
+ * pause, or a new draw stored as an open attempt.  DB_NOT_FOUND when the
+ * module has no quiz for the caller.
+ */
+enum db_status store_quiz_start(struct request *r, const char *slug,
+                                struct quiz_start *out);
+/* Only the pause part of store_quiz_start (after a failed submission). */
+enum db_status store_quiz_pause(struct request *r, long long module_id,
+                                struct quiz_start *out);
 
 /* certificates.c */
 struct certificate {
@@ -110,15 +129,44 @@ struct certificate {
 	const char *issued_at;
 	const char *expires_at;
 };
+/* A started attempt, as the submission needs it. */
+struct quiz_attempt {
+	long long   id;
+	long long   module_id;
+	int         version;
+	int         pass_mark;
+	int         validity_months;
+	bool        open;    /* state open and not past its time */
+	bool        expired; /* open but past its time, or expired */
+	const char *draw_json;
+	const char *objectives_json; /* [{"id","title","sections"}] */
+};
+/* DB_NOT_FOUND unless the attempt is the caller's, on module `slug`. */
+enum db_status store_quiz_attempt_get(struct request *r, const char *slug,
+                                      long long            attempt_id,
+                                      struct quiz_attempt *out);
+
+struct quiz_submitted {
+	bool        expired;  /* nothing recorded: the attempt ran out */
+	bool        replayed; /* graded before: the stored result */
+	int         score;
+	bool        passed;
+	const char *grading_json;
+};
 /*
- * Records an attempt and, when it passed, the completion: under a per-user,
- * per-module lock, a still valid certificate is returned as it is, else a
- * new one is issued.  *cert->code is NULL when none applies.
+ * Records the grading of an open attempt and, when it passed, the
+ * completion, under a per-user, per-module lock: a still valid certificate
+ * is returned as it is, else a new one is issued.  An attempt graded
+ * before gives its stored result and certificate again, so the same
+ * submission twice, even at once, gives one certificate.  cert->code is
+ * NULL when none applies.
  */
-enum db_status store_attempt_record(struct request *r, const struct quiz_key *k,
-                                    int score, bool passed,
-                                    const char         *answers_json,
-                                    struct certificate *cert);
+enum db_status store_quiz_submit(struct request            *r,
+                                 const struct quiz_attempt *a, int score,
+                                 bool passed, const char *answers_json,
+                                 const char            *grading_json,
+                                 struct quiz_submitted *out,
+                                 struct certificate    *cert);
 enum db_status store_my_certificates_json(struct request *r, const char **json);
 struct certificate_public {
 	bool        valid;
