@@ -46,12 +46,10 @@ WORDS=$CONTENT/words.txt
 # certificate comes from attendance) are exempt from the size rules of (d).
 EXEMPT="meldcode-kort af-praktijktraining"
 # The course of issues 5 and 12: slug and audience (as in module.json).
-# Issue 12 also adds online-en-seksueel:teacher,ib and
-# lessen-in-de-klas:teacher,ib (helper E2's branch): add them here when that
-# branch is merged.
 COURSE="signalen-herkennen:teacher,ib meldcode-vijf-stappen:teacher,ib
 het-gesprek:teacher,ib samenwerken:teacher,ib handle-with-care:teacher,ib
-aandachtsfunctionaris:ib wet-en-privacy:teacher,ib"
+aandachtsfunctionaris:ib wet-en-privacy:teacher,ib
+online-en-seksueel:teacher,ib lessen-in-de-klas:teacher,ib"
 
 passed=0
 failed=0

@@ -9,15 +9,17 @@
 #include <strings.h>
 #include <time.h>
 
-/* What each role must hold (sql/003_requirements.sql, 012). */
+/* What each role must hold (sql/003_requirements.sql, 012 and 013). */
 static const char *const teacher_req[] = {
     "signalen-herkennen", "meldcode-vijf-stappen", "het-gesprek",
     "samenwerken",        "handle-with-care",      "wet-en-privacy",
+    "online-en-seksueel", "lessen-in-de-klas",
 };
 static const char *const ib_req[] = {
-    "signalen-herkennen",  "meldcode-vijf-stappen", "het-gesprek",
-    "samenwerken",         "handle-with-care",      "aandachtsfunctionaris",
-    "af-praktijktraining", "wet-en-privacy",
+    "signalen-herkennen",    "meldcode-vijf-stappen", "het-gesprek",
+    "samenwerken",           "handle-with-care",      "wet-en-privacy",
+    "online-en-seksueel",    "lessen-in-de-klas",     "aandachtsfunctionaris",
+    "af-praktijktraining",
 };
 #define N_TEACHER_REQ (sizeof(teacher_req) / sizeof(teacher_req[0]))
 #define N_IB_REQ (sizeof(ib_req) / sizeof(ib_req[0]))
