@@ -465,11 +465,48 @@ deactivate_missing(PGconn *conn, const struct catalogue *cat, struct report *r)
 	return rc;
 }
 
+/*
+ * The balance table: per module with a quiz, what a guesser sees.  Returns
+ * the number of broken balance rules (their messages go to stderr).
+ */
+static size_t
+print_balance(const char *content_dir, const struct catalogue *cat)
+{
+	struct content_errors  errs;
+	struct content_balance b;
+	size_t                 i, broken = 0;
+	char                  *path;
+
+	content_errors_init(&errs);
+	printf("%-24s %5s %6s %10s %9s %16s %5s\n", "module", "bank", "drawn",
+	       "objectives", "longest%", "longest-learner", "pass");
+	for (i = 0; i < cat->count; i++) {
+		const struct content_module *m = cat->mods[i];
+
+		if (m->n_questions == 0)
+			continue;
+		content_balance(m, &b);
+		printf("%-24s %5zu %6zu %10zu %8.0f%% %16.1f %5d\n", m->slug,
+		       b.bank, b.drawn, b.objectives, b.longest_right_pct,
+		       b.longest_learner_score, m->pass_mark);
+		if (asprintf(&path, "%s/modules/%s/module.json", content_dir,
+		             m->slug) < 0) {
+			fputs("hgkm-content: out of memory\n", stderr);
+			abort();
+		}
+		broken += content_balance_check(m, path, &errs);
+		free(path);
+	}
+	print_errors(&errs);
+	content_errors_free(&errs);
+	return broken;
+}
+
 static int
 cmd_check(const char *content_dir)
 {
 	struct catalogue cat;
-	size_t           i;
+	size_t           i, broken;
 
 	if (catalogue_load(content_dir, &cat) != 0)
 		return CONTENT_EXIT_FAIL;
@@ -477,7 +514,15 @@ cmd_check(const char *content_dir)
 		printf("%s: ok (%zu sections, %zu questions, hash %.12s)\n",
 		       cat.mods[i]->slug, cat.mods[i]->n_sections,
 		       cat.mods[i]->n_questions, cat.mods[i]->hash);
+	broken = print_balance(content_dir, &cat);
 	catalogue_free(&cat);
+	if (broken > 0 && CONTENT_BALANCE_RULES_ENFORCED) {
+		fprintf(stderr,
+		        "hgkm-content: %zu balance rule%s broken "
+		        "(CONTENT_BALANCE_RULES_ENFORCED)\n",
+		        broken, broken == 1 ? "" : "s");
+		return CONTENT_EXIT_FAIL;
+	}
 	return CONTENT_EXIT_OK;
 }
 
