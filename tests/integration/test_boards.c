@@ -9,14 +9,16 @@
 #include <strings.h>
 #include <time.h>
 
-/* What each role must hold (sql/003_requirements.sql). */
+/* What each role must hold (sql/003_requirements.sql, 012 and 013). */
 static const char *const teacher_req[] = {
     "signalen-herkennen", "meldcode-vijf-stappen", "het-gesprek",
-    "samenwerken",        "handle-with-care",
+    "samenwerken",        "handle-with-care",      "wet-en-privacy",
+    "online-en-seksueel", "lessen-in-de-klas",
 };
 static const char *const ib_req[] = {
     "signalen-herkennen",  "meldcode-vijf-stappen", "het-gesprek",
-    "samenwerken",         "handle-with-care",      "aandachtsfunctionaris",
+    "samenwerken",         "handle-with-care",      "wet-en-privacy",
+    "online-en-seksueel",  "lessen-in-de-klas",     "aandachtsfunctionaris",
     "af-praktijktraining",
 };
 #define N_TEACHER_REQ (sizeof(teacher_req) / sizeof(teacher_req[0]))
@@ -27,7 +29,7 @@ static const char *const ib_req[] = {
  *   A: t1 (account, every module passed), t2 (account, every module, one
  *      expiring in 30 days), t3 (on the roster, no account), i1 (IB'er with
  *      an account, every IB module including the af one);
- *   B (its name starts with "="): t4 (account, 4 of 5 modules and one
+ *   B (its name starts with "="): t4 (account, every module but one, which
  *      expired), t5 (roster only), t6 (account, every module).
  * Expected: A 3 of 4 certified (75.0), B 1 of 3 (33.3), totals 4 of 7
  * (57.1); A has a certified aandachtsfunctionaris; one certificate expires
