@@ -389,6 +389,26 @@ org_insert_certificate(long user_id, const char *slug, const char *issued_ago,
 	    1);
 }
 
+void
+org_certify_role(long user_id, const char *role, const char *issued_ago,
+                 const char *expires_in)
+{
+	const char *p[5] = {itest_fmt("%ld", user_id), role, issued_ago,
+	                    expires_in};
+
+	assert_true(
+	    org_db_exec(
+	        "INSERT INTO certificates (code, user_id, module_id,"
+	        " module_version, issued_at, expires_at)"
+	        " SELECT replace(gen_random_uuid()::text, '-', ''), $1::bigint,"
+	        " m.id, m.version, now() - $3::interval,"
+	        " now() + $4::interval"
+	        " FROM requirements r JOIN modules m"
+	        " ON m.slug = r.module_slug AND m.active"
+	        " WHERE r.role = $2",
+	        4, p) > 0);
+}
+
 /* Database. */
 
 static PGresult *

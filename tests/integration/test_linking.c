@@ -16,11 +16,6 @@ struct link_fx {
 	struct itest_user *ba_a, *ba_b;
 };
 
-static const char *const teacher_modules[] = {
-    "signalen-herkennen", "meldcode-vijf-stappen", "het-gesprek",
-    "samenwerken",        "handle-with-care",
-};
-
 static void
 link_fixture(struct link_fx *fx)
 {
@@ -161,9 +156,7 @@ test_linking_other_board_accept(void **state)
 	(void)state;
 	link_fixture(&fx);
 	p = b_teacher(&fx);
-	for (size_t i = 0; i < 5; i++)
-		org_insert_certificate(p->id, teacher_modules[i], "1 day",
-		                       "2 years");
+	org_certify_role(p->id, "teacher", "1 day", "2 years");
 	assert_int_equal(certified_teachers(fx.ba_b->token, fx.board_b), 1);
 	place = account_place(p->id);
 	own = itest_fmt("eigen-%s@example.nl", org_tag());

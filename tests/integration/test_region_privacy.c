@@ -9,12 +9,6 @@ static void test_region_hidden_board_cannot_be_subtracted(void **state);
 static void test_region_percentages_only_beside_counts(void **state);
 static void test_region_history_of_two_staff_hides_counts(void **state);
 
-static const char *const teacher_req[] = {
-    "signalen-herkennen", "meldcode-vijf-stappen", "het-gesprek",
-    "samenwerken",        "handle-with-care",
-};
-#define N_TEACHER_REQ (sizeof(teacher_req) / sizeof(teacher_req[0]))
-
 static const char *const counters[] = {"teachers", "teachers_certified",
                                        "schools_with_af"};
 #define N_COUNTERS (sizeof(counters) / sizeof(counters[0]))
@@ -33,9 +27,8 @@ staff_school(const char *board_admin_token, long board,
 		if (i < certified) {
 			struct itest_user *u = org_register(s->join_code, NULL);
 
-			for (size_t k = 0; k < N_TEACHER_REQ; k++)
-				org_insert_certificate(u->id, teacher_req[k],
-				                       "1 minute", "2 years");
+			org_certify_role(u->id, "teacher", "1 minute",
+			                 "2 years");
 			email = u->email;
 			name = u->name;
 		} else {
