@@ -153,14 +153,12 @@ account_password_change(struct request *r, struct response *res)
 	if (auth_password_hash(next, newhash) != 0)
 		return;
 	st = store_user_set_password(r, r->user->id, newhash);
-	if (st == DB_OK)
-		st = store_audit(
-		    r, "password_change",
-		    arena_printf(r->arena, "user:%lld", r->user->id), NULL);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;
 	}
+	handler_audit(r, "password_change",
+	              arena_printf(r->arena, "user:%lld", r->user->id), NULL);
 	/* Every session ends, this one too: log in with the new password. */
 	clear_session_cookie(r, res);
 	http_no_content(res);
@@ -306,13 +304,12 @@ account_erase(struct request *r, struct response *res)
 		return;
 	}
 	st = store_user_erase(r, id);
-	if (st == DB_OK)
-		st = store_audit(r, "erase",
-		                 arena_printf(r->arena, "user:%lld", id), NULL);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;
 	}
+	handler_audit(r, "erase", arena_printf(r->arena, "user:%lld", id),
+	              NULL);
 	http_no_content(res);
 }
 

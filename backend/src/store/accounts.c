@@ -146,9 +146,14 @@ const struct db_stmt store_accounts_stmts[] = {
      "   last_error = CASE WHEN m.sent_at IS NULL"
      "     THEN 'gewist voor verzending' ELSE m.last_error END"
      "   FROM p WHERE lower(m.recipient COLLATE \"C\") = p.email_canonical),"
-     " mail_about AS (UPDATE mail_outbox m SET body = replace(replace("
-     "   replace(m.body, p.name, 'Verwijderde gebruiker'), p.email, p.addr),"
-     "   p.email_canonical, p.addr)"
+     /* A mail that names the person by id (a digest) is emptied: it may
+      * spell the name as a roster did, and a replace of the name alone
+      * would also change other names that contain it. */
+     " mail_about AS (UPDATE mail_outbox m SET body = CASE"
+     "   WHEN p.id = ANY (m.user_ids) THEN '(inhoud gewist: het bericht"
+     " noemde een persoon die is gewist)'"
+     "   ELSE replace(replace(replace(m.body, p.name, 'Verwijderde gebruiker'),"
+     "   p.email, p.addr), p.email_canonical, p.addr) END"
      "   FROM p WHERE lower(m.recipient COLLATE \"C\") <> p.email_canonical"
      "   AND (p.id = ANY (m.user_ids)"
      "   OR strpos(lower(m.body COLLATE \"C\"), p.email_canonical) > 0))"
@@ -164,11 +169,7 @@ store_audit(struct request *r, const char *action, const char *target,
 	char        ab[24];
 	const char *v[4] = {r->user ? STORE_INT(ab, r->user->id) : NULL, action,
 	                    target, details};
-	enum db_status st = db_exec(r->db, r->arena, "audit_add", 4, v, NULL);
-
-	if (st == DB_OK)
-		r->audit.recorded = true;
-	return st;
+	return db_exec(r->db, r->arena, "audit_add", 4, v, NULL);
 }
 
 enum db_status
