@@ -227,15 +227,28 @@ store_token_valid(struct request *r, const char *hash, const char *purpose)
 }
 
 enum db_status
-store_email_verified(struct request *r, long long user_id)
+store_email_verify(struct request *r, const char *hash)
 {
 	char           ub[24];
-	const char    *v[1] = {STORE_INT(ub, user_id)};
-	enum db_status st =
-	    db_exec(r->db, r->arena, "email_verified", 1, v, NULL);
+	long long      user_id;
+	const char    *v[1];
+	enum db_status st = db_begin(r->db);
 
+	/* One transaction: a link used but its stays not linked (a timeout,
+	 * a deadlock with a roster import) could never be tried again. */
+	if (st == DB_OK)
+		st = store_token_use(r, hash, "verify_email", &user_id);
+	v[0] = STORE_INT(ub, st == DB_OK ? user_id : 0);
+	if (st == DB_OK)
+		st = db_exec(r->db, r->arena, "email_verified", 1, v, NULL);
 	/* Stays elsewhere at the account's board link; other boards ask. */
-	return st == DB_OK ? store_staff_link_verified(r, user_id) : st;
+	if (st == DB_OK)
+		st = store_staff_link_verified(r, user_id);
+	if (st == DB_OK)
+		st = db_commit(r->db);
+	if (st != DB_OK)
+		db_rollback(r->db);
+	return st;
 }
 
 enum db_status
