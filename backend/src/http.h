@@ -60,15 +60,13 @@ struct request {
 	const char  *token_jti;
 	long long    token_exp;
 
-	/* What the audit line of a write says (worker.c writes it, once, after
-	 * the answer): a handler may name the action, target and details
-	 * (handler_audit); `recorded` is set when the line was already written
-	 * inside the handler's own transaction (store_audit). */
+	/* What the audit line of a write says: a handler may name the action,
+	 * target and details (handler_audit); worker.c:audit_write writes the
+	 * line, once, after a successful answer. */
 	struct {
 		const char *action;
 		const char *target;
 		const char *details;
-		bool        recorded;
 	} audit;
 };
 

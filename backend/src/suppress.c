@@ -106,6 +106,10 @@ primary(struct sup_group *g)
 	if (g->certified < SUPPRESS_MIN ||
 	    g->staff - g->certified < SUPPRESS_MIN)
 		hide(g, SUP_CERTIFIED);
+	/* "None" or "all" of the schools: most schools have one IB'er, so it
+	 * tells that person's status (a board of one school, say). */
+	if (g->af == 0 || g->af >= g->schools)
+		hide(g, SUP_AF);
 }
 
 /* Can cell c take the move m with sign s and stay within its bounds? */

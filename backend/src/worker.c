@@ -208,7 +208,7 @@ audit_write(struct request *r, const struct response *res)
 	const char         *action, *target;
 
 	if (route == NULL || res->status < 200 || res->status > 299 ||
-	    r->audit.recorded || strcmp(route->method, "GET") == 0 ||
+	    strcmp(route->method, "GET") == 0 ||
 	    strcmp(route->method, "HEAD") == 0 ||
 	    (route->flags & (ROUTE_NO_AUDIT | ROUTE_NO_DB)))
 		return;

@@ -138,7 +138,7 @@ function renderAttendance(session) {
         el('td', {}, a.certificate_code
           ? el('a', { href: `/verificatie/${encodeURIComponent(a.certificate_code)}` }, 'Controleren',
             el('span', { class: 'visually-hidden' }, ` (certificaat van ${a.name || a.email})`))
-          : '–'))))))), pendingList(session));
+          : '–')))))), pendingList(session));
 }
 
 function renderDetail() {

@@ -41,6 +41,7 @@ static void test_oversize_body(void **state);
 static void test_never_500(void **state);
 static void test_nginx_errors_are_json(void **state);
 static void test_nginx_timeout_no_html(void **state);
+static void test_nginx_raw_errors_are_json(void **state);
 
 /* Helpers. */
 
@@ -611,9 +612,11 @@ test_nginx_errors_are_json(void **state)
 		long        status;
 		const char *code;
 	} own[] = {
-	    {405, "method_not_allowed"}, {429, "too_many_requests"},
-	    {500, "internal"},           {502, "bad_gateway"},
-	    {503, "unavailable"},        {504, "gateway_timeout"},
+	    {403, "forbidden"},         {405, "method_not_allowed"},
+	    {411, "length_required"},   {416, "range_not_satisfiable"},
+	    {429, "too_many_requests"}, {500, "internal"},
+	    {502, "bad_gateway"},       {503, "unavailable"},
+	    {504, "gateway_timeout"},
 	};
 	char *huge = itest_fmt("Authorization: Bearer %0*d", 12000, 0);
 	struct itest_req rq = {.path = "/api/v1/me", .headers = {huge}};
@@ -665,27 +668,20 @@ test_nginx_errors_are_json(void **state)
 }
 
 /*
- * A body that stops half-way: nginx gives up after client_body_timeout
- * (10 s on the test stack) with a 408, and closes the connection without
- * an answer.  Whatever it sends, it is never its HTML error page.
+ * Sends raw bytes to nginx (what libcurl will not send) and reads until
+ * nginx closes the connection or 30 s pass; `got` is NUL-terminated.
  */
 static void
-test_nginx_timeout_no_html(void **state)
+raw_exchange(const char *request, char *got, size_t cap)
 {
 	const char        *base = itest_env("BASE_URL");
 	const char        *colon = strrchr(base, ':');
-	const char        *head = "POST /api/v1/auth/login HTTP/1.1\r\n"
-	                          "Host: 127.0.0.1\r\n"
-	                          "Content-Type: application/json\r\n"
-	                          "Content-Length: 100\r\n\r\n{";
 	struct sockaddr_in sa = {.sin_family = AF_INET};
 	struct timeval     tv = {.tv_sec = 30};
-	char               got[4096];
-	size_t             n = 0;
+	size_t             n = 0, len = strlen(request);
 	ssize_t            k;
 	int                fd;
 
-	(void)state;
 	assert_non_null(colon);
 	sa.sin_port = htons((uint16_t)atoi(colon + 1));
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -693,18 +689,67 @@ test_nginx_timeout_no_html(void **state)
 	assert_true(fd >= 0);
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
-	    write(fd, head, strlen(head)) != (ssize_t)strlen(head)) {
+	    write(fd, request, len) != (ssize_t)len) {
 		close(fd);
 		fail_msg("could not send the request to %s", base);
 	}
-	while (n < sizeof(got) - 1 &&
-	       (k = read(fd, got + n, sizeof(got) - 1 - n)) > 0)
+	while (n < cap - 1 && (k = read(fd, got + n, cap - 1 - n)) > 0)
 		n += (size_t)k;
 	got[n] = '\0';
 	close(fd);
-	if (n > 0 &&
+}
+
+/*
+ * A body that stops half-way: nginx gives up after client_body_timeout
+ * (10 s on the test stack) with a 408, and closes the connection without
+ * an answer.  Whatever it sends, it is never its HTML error page.
+ */
+static void
+test_nginx_timeout_no_html(void **state)
+{
+	char got[4096];
+
+	(void)state;
+	raw_exchange("POST /api/v1/auth/login HTTP/1.1\r\n"
+	             "Host: 127.0.0.1\r\n"
+	             "Content-Type: application/json\r\n"
+	             "Content-Length: 100\r\n\r\n{",
+	             got, sizeof(got));
+	if (got[0] != '\0' &&
 	    (strstr(got, "<html") != NULL || strstr(got, "\"error\"") == NULL))
 		fail_msg("a timed-out API request got: %.300s", got);
+}
+
+/*
+ * What only a raw client can send: a transfer coding nginx does not
+ * implement (501) and an HTTP version it does not speak (505).  Both are
+ * answered under /api/ in the error shape, not as nginx's HTML page.
+ */
+static void
+test_nginx_raw_errors_are_json(void **state)
+{
+	static const struct {
+		const char *request, *status, *code;
+	} cases[] = {
+	    {"POST /api/v1/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+	     "Transfer-Encoding: gzip\r\nConnection: close\r\n\r\n",
+	     " 501 ", "\"not_implemented\""},
+	    {"GET /api/v1/health HTTP/2.0\r\nHost: 127.0.0.1\r\n"
+	     "Connection: close\r\n\r\n",
+	     " 505 ", "\"http_version_not_supported\""},
+	};
+	char got[4096];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		raw_exchange(cases[i].request, got, sizeof(got));
+		if (strncmp(got, "HTTP/1.1", 8) != 0 ||
+		    strstr(got, cases[i].status) == NULL ||
+		    strstr(got, "application/json") == NULL ||
+		    strstr(got, cases[i].code) == NULL)
+			fail_msg("expected%sas JSON %s, got: %.300s",
+			         cases[i].status, cases[i].code, got);
+	}
 }
 
 int
@@ -723,6 +768,7 @@ itest_run_http(void)
 	    ITEST(test_never_500),
 	    ITEST(test_nginx_errors_are_json),
 	    ITEST(test_nginx_timeout_no_html),
+	    ITEST(test_nginx_raw_errors_are_json),
 	};
 
 	return cmocka_run_group_tests_name("http", tests, NULL, NULL);

@@ -290,6 +290,18 @@ test_linking_other_board_decline(void **state)
 	assert_int_equal(json_array_size(my_invitations(q->token)), 0);
 	assert_int_equal(staff_user(fx.sa->id, q->email), 0);
 	assert_string_equal(account_place(q->id), place);
+
+	/* Taken off the roster and listed again (a new stay): the answer
+	 * holds for the board, so no new invitation and no new mail. */
+	roster_ok(fx.ba_a->token, fx.board_a,
+	          itest_fmt("email,name,role,brin\nander-%s@example.nl,Ander,"
+	                    "teacher,%s\n",
+	                    org_tag(), fx.sa->brin));
+	expect_invited(roster_ok(fx.ba_a->token, fx.board_a, csv), 0);
+	assert_int_equal(invitation_mails(q->id, fx.board_a), 1);
+	assert_int_equal(json_array_size(my_invitations(q->token)), 0);
+	e = staff_entry(fx.ba_a->token, fx.board_a, fx.sa->id, q->email);
+	assert_string_equal(itest_jstr(e, "link"), "declined");
 }
 
 /*

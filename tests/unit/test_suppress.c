@@ -458,6 +458,29 @@ test_certified_all_or_none(void **state)
 	assert_true(boards[3].hidden[SUP_CERTIFIED]);
 }
 
+/* A board of one school shows no AF figure: 0 or 1 would be its IB'er's
+ * status.  Neither does a group where every school or none has one. */
+static void
+test_af_none_or_all(void **state)
+{
+	struct sup_cell cells[] = {
+	    {0, 0, 1, 20, 10, 1}, /* one school, with a certified AF */
+	    {1, 0, 1, 20, 10, 0}, /* one school, without */
+	    {2, 0, 3, 30, 15, 3}, /* all three */
+	    {3, 0, 4, 40, 20, 2}, /* two of four */
+	};
+	struct sup_group  boards[4], muns[1];
+	struct sup_region r = {4, 1, 4, cells, boards, muns, {0}};
+
+	(void)state;
+	assert_int_equal(suppress_region(&r), 0);
+	assert_true(boards[0].hidden[SUP_AF]);
+	assert_true(boards[1].hidden[SUP_AF]);
+	assert_true(boards[2].hidden[SUP_AF]);
+	for (int b = 0; b < 4; b++)
+		assert_false(boards[b].hidden[SUP_STAFF]);
+}
+
 static void
 test_month(void **state)
 {
@@ -521,6 +544,7 @@ main(void)
 	    cmocka_unit_test(test_total_stays_when_rows_hide_each_other),
 	    cmocka_unit_test(test_remainder_of_small_rows_is_hidden),
 	    cmocka_unit_test(test_certified_all_or_none),
+	    cmocka_unit_test(test_af_none_or_all),
 	    cmocka_unit_test(test_month),
 	    cmocka_unit_test(test_report_json),
 	    cmocka_unit_test(test_solver_finds_the_old_leak),

@@ -71,7 +71,6 @@ void
 account_verify(struct request *r, struct response *res)
 {
 	char           hash[65];
-	long long      user_id;
 	enum db_status st;
 	const char    *token =
 	    json_string_value(json_object_get(r->json, "token"));
@@ -80,14 +79,12 @@ account_verify(struct request *r, struct response *res)
 		reply_invalid_field(r, res, "token", "Deze link klopt niet.");
 		return;
 	}
-	st = store_token_use(r, hash, "verify_email", &user_id);
+	st = store_email_verify(r, hash);
 	if (st == DB_NOT_FOUND) {
 		reply_invalid_field(r, res, "token",
 		                    "Deze link is verlopen of al gebruikt.");
 		return;
 	}
-	if (st == DB_OK)
-		st = store_email_verified(r, user_id);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;
@@ -153,14 +150,12 @@ account_password_change(struct request *r, struct response *res)
 	if (auth_password_hash(next, newhash) != 0)
 		return;
 	st = store_user_set_password(r, r->user->id, newhash);
-	if (st == DB_OK)
-		st = store_audit(
-		    r, "password_change",
-		    arena_printf(r->arena, "user:%lld", r->user->id), NULL);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;
 	}
+	handler_audit(r, "password_change",
+	              arena_printf(r->arena, "user:%lld", r->user->id), NULL);
 	/* Every session ends, this one too: log in with the new password. */
 	clear_session_cookie(r, res);
 	http_no_content(res);
@@ -306,13 +301,12 @@ account_erase(struct request *r, struct response *res)
 		return;
 	}
 	st = store_user_erase(r, id);
-	if (st == DB_OK)
-		st = store_audit(r, "erase",
-		                 arena_printf(r->arena, "user:%lld", id), NULL);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;
 	}
+	handler_audit(r, "erase", arena_printf(r->arena, "user:%lld", id),
+	              NULL);
 	http_no_content(res);
 }
 

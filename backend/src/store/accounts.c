@@ -146,9 +146,14 @@ const struct db_stmt store_accounts_stmts[] = {
      "   last_error = CASE WHEN m.sent_at IS NULL"
      "     THEN 'gewist voor verzending' ELSE m.last_error END"
      "   FROM p WHERE lower(m.recipient COLLATE \"C\") = p.email_canonical),"
-     " mail_about AS (UPDATE mail_outbox m SET body = replace(replace("
-     "   replace(m.body, p.name, 'Verwijderde gebruiker'), p.email, p.addr),"
-     "   p.email_canonical, p.addr)"
+     /* A mail that names the person by id (a digest) is emptied: it may
+      * spell the name as a roster did, and a replace of the name alone
+      * would also change other names that contain it. */
+     " mail_about AS (UPDATE mail_outbox m SET body = CASE"
+     "   WHEN p.id = ANY (m.user_ids) THEN '(inhoud gewist: het bericht"
+     " noemde een persoon die is gewist)'"
+     "   ELSE replace(replace(replace(m.body, p.name, 'Verwijderde gebruiker'),"
+     "   p.email, p.addr), p.email_canonical, p.addr) END"
      "   FROM p WHERE lower(m.recipient COLLATE \"C\") <> p.email_canonical"
      "   AND (p.id = ANY (m.user_ids)"
      "   OR strpos(lower(m.body COLLATE \"C\"), p.email_canonical) > 0))"
@@ -164,11 +169,7 @@ store_audit(struct request *r, const char *action, const char *target,
 	char        ab[24];
 	const char *v[4] = {r->user ? STORE_INT(ab, r->user->id) : NULL, action,
 	                    target, details};
-	enum db_status st = db_exec(r->db, r->arena, "audit_add", 4, v, NULL);
-
-	if (st == DB_OK)
-		r->audit.recorded = true;
-	return st;
+	return db_exec(r->db, r->arena, "audit_add", 4, v, NULL);
 }
 
 enum db_status
@@ -226,15 +227,28 @@ store_token_valid(struct request *r, const char *hash, const char *purpose)
 }
 
 enum db_status
-store_email_verified(struct request *r, long long user_id)
+store_email_verify(struct request *r, const char *hash)
 {
 	char           ub[24];
-	const char    *v[1] = {STORE_INT(ub, user_id)};
-	enum db_status st =
-	    db_exec(r->db, r->arena, "email_verified", 1, v, NULL);
+	long long      user_id;
+	const char    *v[1];
+	enum db_status st = db_begin(r->db);
 
+	/* One transaction: a link used but its stays not linked (a timeout,
+	 * a deadlock with a roster import) could never be tried again. */
+	if (st == DB_OK)
+		st = store_token_use(r, hash, "verify_email", &user_id);
+	v[0] = STORE_INT(ub, st == DB_OK ? user_id : 0);
+	if (st == DB_OK)
+		st = db_exec(r->db, r->arena, "email_verified", 1, v, NULL);
 	/* Stays elsewhere at the account's board link; other boards ask. */
-	return st == DB_OK ? store_staff_link_verified(r, user_id) : st;
+	if (st == DB_OK)
+		st = store_staff_link_verified(r, user_id);
+	if (st == DB_OK)
+		st = db_commit(r->db);
+	if (st != DB_OK)
+		db_rollback(r->db);
+	return st;
 }
 
 enum db_status

@@ -387,7 +387,10 @@ enum db_status store_token_use(struct request *r, const char *hash,
 /* Whether a token is valid now, without using it. */
 enum db_status store_token_valid(struct request *r, const char *hash,
                                  const char *purpose);
-enum db_status store_email_verified(struct request *r, long long user_id);
+/* Uses a verification link and verifies its account's address, linking
+ * its stays (store/invitations.c), all in one transaction; DB_NOT_FOUND
+ * for a link that is unknown, used or expired. */
+enum db_status store_email_verify(struct request *r, const char *hash);
 enum db_status store_user_contact(struct request *r, long long user_id,
                                   const char **email, const char **name,
                                   bool *verified);
