@@ -117,7 +117,7 @@ const struct db_stmt store_accounts_stmts[] = {
      * EMAIL_ERASED_DOMAIN, which no input may use, with a random part, so
      * that no other row can make the erase fail.  Mail to the person is
      * emptied (and never sent, if it was not yet); mail about them loses
-     * their name and address.  Tokens and failed logins go. */
+     * their name and address.  Tokens, failed logins and login devices go. */
     {"user_erase",
      "WITH old AS (SELECT id, email, email_canonical, name FROM users"
      "   WHERE id = $1 AND erased_at IS NULL FOR UPDATE),"
@@ -141,6 +141,7 @@ const struct db_stmt store_accounts_stmts[] = {
      "   WHERE i.user_id = p.id AND i.status = 'pending'),"
      " fail AS (DELETE FROM login_failures f USING p"
      "   WHERE f.email = p.email_canonical),"
+     " dev AS (DELETE FROM login_devices d USING p WHERE d.user_id = p.id),"
      " mail_to AS (UPDATE mail_outbox m SET recipient = p.addr,"
      "   body = '(gewist)', next_try = 'infinity',"
      "   last_error = CASE WHEN m.sent_at IS NULL"
