@@ -726,7 +726,8 @@ test_login_delay_per_address(void **state)
 /*
  * A login sets a device cookie: HttpOnly, SameSite=Strict, Path=/, 180
  * days, 64 hex characters (256 bits); the database holds only its SHA-256
- * with the account.  The account keeps at most 20 devices, the newest.
+ * with the account, and the person's export lists the devices.  The
+ * account keeps at most 20 devices, the newest.
  */
 static void
 test_device_cookie_issued(void **state)
@@ -735,7 +736,8 @@ test_device_cookie_issued(void **state)
 	char *client = other_client(), *id = itest_fmt("%ld", u->id);
 	struct itest_resp *r =
 	    login_device(client, u->email, u->password, NULL);
-	char *d, *first;
+	char   *d, *first;
+	json_t *j;
 
 	(void)state;
 	itest_expect_json(r, 200);
@@ -760,6 +762,17 @@ test_device_cookie_issued(void **state)
 	                               " WHERE cookie_hash = $1",
 	                               d, NULL),
 	                 0);
+	/* The person's export lists the devices (registration made one, this
+	 * login another), never a hash. */
+	j = itest_expect_json(
+	    itest_get("/api/v1/me/export", itest_jstr(r->json, "token")), 200);
+	assert_int_equal(json_array_size(itest_jarr(j, "login_devices")), 2);
+	(void)itest_expect_time(itest_jstr(
+	    json_array_get(itest_jarr(j, "login_devices"), 1), "first_login"));
+	assert_false(itest_json_has_text(
+	    j, itest_db_text("SELECT cookie_hash FROM login_devices"
+	                     " WHERE user_id = $1 ORDER BY id DESC LIMIT 1",
+	                     id, NULL)));
 	/* A login on the known device makes no new one. */
 	r = login_device(client, u->email, u->password, d);
 	itest_expect_json(r, 200);

@@ -110,7 +110,12 @@ const struct db_stmt store_accounts_stmts[] = {
      " 'trainings', (SELECT coalesce(json_agg(json_build_object("
      "   'title', t.title, 'date', t.held_on, 'passed', ta.passed)), '[]')"
      "   FROM training_attendance ta JOIN trainings t ON t.id = ta.training_id"
-     "   WHERE ta.user_id = $1))",
+     "   WHERE ta.user_id = $1),"
+     /* The browsers where the person logged in; never the cookie's hash. */
+     " 'login_devices', (SELECT coalesce(json_agg(json_build_object("
+     "   'first_login', rfc3339(d.created_at),"
+     "   'expires_at', rfc3339(d.expires_at)) ORDER BY d.id), '[]')"
+     "   FROM login_devices d WHERE d.user_id = $1))",
      1},
     /* Name and email go; the rows stay so that counts of the past stay
      * right.  The password can never match again.  Placeholders are under
