@@ -11,11 +11,95 @@
 #include "../store/store.h"
 #include "../validate.h"
 
-#define LOGIN_MAX_FAILURES 10
+/*
+ * Failed logins slow down; they never lock an account.
+ *
+ * A browser where the account once logged in (or registered, or reset its
+ * password) holds a device cookie for it (OWASP's "device cookies").  A try
+ * with a valid device cookie of the account is judged only by that
+ * device's own failures: LOGIN_FREE_PER_DEVICE, then the growing delay.
+ * No one else's failures count there, so no one can slow the owner down on
+ * a known device.
+ *
+ * Every other try is counted in a 15-minute window per (address, client),
+ * per client network, and per address across all clients: after
+ * LOGIN_FREE_PER_PAIR failures of one address from one client, the next
+ * try from that client must wait 1 s after the last failure, then 2, 4, ...
+ * s, at most LOGIN_DELAY_MAX; LOGIN_FREE_PER_CLIENT failures from one
+ * client network across all addresses (credential stuffing), or
+ * LOGIN_FREE_PER_ADDRESS failures of one address from all clients together
+ * (guessing from many machines), start the same delay for every such try.
+ * The owner on a new device can always reset the password, which gives
+ * that browser a device cookie.  A try during the delay gets 429 with
+ * Retry-After and is not counted; the worker never sleeps.
+ */
+#define LOGIN_FREE_PER_PAIR 5
+#define LOGIN_FREE_PER_CLIENT 100
+#define LOGIN_FREE_PER_ADDRESS 20
+#define LOGIN_FREE_PER_DEVICE 5
+#define LOGIN_DELAY_MAX 900
+#define DEVICE_DAYS 180
+#define DEVICES_PER_ACCOUNT 20
 
 static void reply_session(struct request *r, struct response *res, int status,
                           const struct user *u);
 static const char *dummy_hash(void);
+static long        login_wait(long long failures, double age, long long free);
+static const char *device_cookie_name(const struct request *r);
+
+/* Whole seconds still to wait after `failures` failures, the last `age`
+ * seconds ago; 0 when a try may go ahead. */
+static long
+login_wait(long long failures, double age, long long free)
+{
+	double delay, left;
+	long   wait;
+
+	if (failures < free)
+		return 0;
+	delay = failures - free >= 10 ? LOGIN_DELAY_MAX
+	                              : (double)(1L << (failures - free));
+	if (delay > LOGIN_DELAY_MAX)
+		delay = LOGIN_DELAY_MAX;
+	left = delay - age;
+	if (left <= 0)
+		return 0;
+	wait = (long)left;
+	return (double)wait < left ? wait + 1 : wait;
+}
+
+/* Over HTTPS the __Host- prefix: the browser takes the cookie only with
+ * Secure, Path=/ and no Domain, so no sibling host can plant or shadow
+ * one.  Path=/ for that reason, although only /api/v1/auth/ reads it. */
+static const char *
+device_cookie_name(const struct request *r)
+{
+	return r->https ? "__Host-hgkm_device" : "hgkm_device";
+}
+
+int
+auth_device_issue(struct request *r, struct response *res, long long user_id)
+{
+	char           secret[65], hash[65];
+	enum db_status st;
+
+	auth_secret_new(secret, hash);
+	st = store_login_device_add(r, user_id, hash, DEVICE_DAYS,
+	                            DEVICES_PER_ACCOUNT);
+	if (st != DB_OK) {
+		sodium_memzero(secret, sizeof(secret));
+		return -1;
+	}
+	http_header_add(
+	    r, res, "Set-Cookie",
+	    arena_printf(r->arena,
+	                 "%s=%s; HttpOnly; SameSite=Strict; Path=/; "
+	                 "Max-Age=%d%s",
+	                 device_cookie_name(r), secret, DEVICE_DAYS * 86400,
+	                 r->https ? "; Secure" : ""));
+	sodium_memzero(secret, sizeof(secret));
+	return 0;
+}
 
 /* A hash to verify against when the email is unknown, so that unknown and
  * known emails take the same time.  Computed once per worker. */
@@ -67,15 +151,23 @@ reply_session(struct request *r, struct response *res, int status,
 void
 auth_login(struct request *r, struct response *res)
 {
-	const char      *email, *password, *hash;
+	const char      *email, *password, *hash, *device;
+	char             canonical[EMAIL_MAX + 1], device_hash[65];
+	char             client[AUTH_CLIENT_KEY_MAX], net[AUTH_CLIENT_KEY_MAX];
 	struct login_row row;
 	struct user      u;
 	enum db_status   st;
+	enum email_check ec;
+	long             wait, other;
 	bool             ok;
 
-	if (json_get_string(r->json, "email", 1, 254, &email) !=
+	if (json_get_string(r->json, "email", 1, EMAIL_MAX, &email) !=
 	    JSON_FIELD_OK) {
 		reply_invalid_field(r, res, "email", "Vul je e-mailadres in.");
+		return;
+	}
+	if ((ec = email_canonical(email, canonical)) != EMAIL_OK) {
+		reply_invalid_field(r, res, "email", email_problem(ec));
 		return;
 	}
 	switch (json_get_string(r->json, "password", 1, AUTH_PASSWORD_MAX,
@@ -91,22 +183,52 @@ auth_login(struct request *r, struct response *res)
 		                    "Vul je wachtwoord in.");
 		return;
 	}
-	st = store_user_login_lookup(r, email, &row);
+	auth_client_keys(r->remote_addr, client, net);
+	/* A cookie of the wrong shape is no cookie. */
+	device = http_cookie_get(r->arena, r->cookie, device_cookie_name(r));
+	st = store_user_login_lookup(
+	    r, canonical, client, net,
+	    auth_secret_hash(device, device_hash) ? device_hash : NULL, &row);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;
 	}
-	if (row.recent_failures >= LOGIN_MAX_FAILURES) {
+	/* Checked before the password, so a guess during the delay tells
+	 * nothing. */
+	if (row.device_id != 0) {
+		wait = login_wait(row.device_failures, row.device_age,
+		                  LOGIN_FREE_PER_DEVICE);
+	} else {
+		wait = login_wait(row.pair_failures, row.pair_age,
+		                  LOGIN_FREE_PER_PAIR);
+		other = login_wait(row.client_failures, row.client_age,
+		                   LOGIN_FREE_PER_CLIENT);
+		if (other > wait)
+			wait = other;
+		other = login_wait(row.address_failures, row.address_age,
+		                   LOGIN_FREE_PER_ADDRESS);
+		if (other > wait)
+			wait = other;
+	}
+	if (wait > 0) {
+		http_header_add(r, res, "Retry-After",
+		                arena_printf(r->arena, "%ld", wait));
 		http_error(
 		    r, res, 429, "too_many_requests",
-		    "Te veel mislukte pogingen; probeer het later opnieuw.");
+		    arena_printf(r->arena,
+		                 "Te veel mislukte pogingen; probeer het "
+		                 "over %ld seconde%s opnieuw, of vraag een "
+		                 "nieuw wachtwoord aan.",
+		                 wait, wait == 1 ? "" : "n"));
 		return;
 	}
 	hash = row.password_hash != NULL ? row.password_hash : dummy_hash();
 	ok = hash != NULL && auth_password_verify(hash, password) &&
 	     row.user_id != 0;
 	if (!ok) {
-		st = store_user_login_failed(r, email);
+		st = row.device_id != 0
+		         ? store_login_device_failed(r, row.device_id)
+		         : store_user_login_failed(r, canonical, client, net);
 		if (st != DB_OK) {
 			reply_db_error(r, res, st);
 			return;
@@ -115,23 +237,32 @@ auth_login(struct request *r, struct response *res)
 		           "E-mailadres of wachtwoord klopt niet.");
 		return;
 	}
-	st = store_user_by_id(r, row.user_id, &u);
+	if (row.device_id != 0 && row.device_failures > 0)
+		st = store_login_device_succeeded(r, row.device_id);
+	else if (row.device_id == 0 && row.pair_failures > 0)
+		st = store_user_login_succeeded(r, canonical, client);
+	if (st == DB_OK)
+		st = store_user_by_id(r, row.user_id, &u);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;
 	}
+	/* This browser is now a known device of the account. */
+	if (row.device_id == 0 && auth_device_issue(r, res, u.id) != 0)
+		log_error("auth: no device cookie for user %lld", u.id);
 	reply_session(r, res, 200, &u);
 }
 
 void
 auth_register(struct request *r, struct response *res)
 {
-	const char    *email, *password, *name, *join_code, *problem;
-	char           hash[crypto_pwhash_STRBYTES];
-	json_t        *fields = json_object();
-	long long      school_id, board_id, id, recent;
-	struct user    u;
-	enum db_status st;
+	const char      *email, *password, *name, *join_code, *problem;
+	char             hash[crypto_pwhash_STRBYTES], canonical[EMAIL_MAX + 1];
+	json_t          *fields = json_object();
+	long long        school_id, board_id, id, recent;
+	struct user      u;
+	enum db_status   st;
+	enum email_check ec = EMAIL_INVALID;
 
 	st = store_register_attempt(r, r->remote_addr, &recent);
 	if (st != DB_OK) {
@@ -146,12 +277,12 @@ auth_register(struct request *r, struct response *res)
 		    "Te veel registraties vanaf dit adres; probeer het later.");
 		return;
 	}
-	if (json_get_string(r->json, "email", 3, 254, &email) !=
-	        JSON_FIELD_OK ||
-	    !validate_email(email))
-		json_object_set_new(
-		    fields, "email",
-		    json_string("Vul een geldig e-mailadres in."));
+	if (json_get_string(r->json, "email", 3, EMAIL_MAX, &email) ==
+	    JSON_FIELD_OK)
+		ec = email_canonical(email, canonical);
+	if (ec != EMAIL_OK)
+		json_object_set_new(fields, "email",
+		                    json_string(email_problem(ec)));
 	if (json_get_string(r->json, "name", 1, 200, &name) != JSON_FIELD_OK ||
 	    !validate_plain_text(name))
 		json_object_set_new(fields, "name",
@@ -182,7 +313,8 @@ auth_register(struct request *r, struct response *res)
 		log_error("auth: password hashing failed (out of memory?)");
 		return;
 	}
-	st = store_user_create_teacher(r, email, name, hash, school_id, &id);
+	st = store_user_create_teacher(r, email, canonical, name, hash,
+	                               school_id, &id);
 	sodium_memzero(hash, sizeof(hash));
 	if (st == DB_CONFLICT) {
 		http_error(r, res, 409, "conflict",
@@ -197,9 +329,11 @@ auth_register(struct request *r, struct response *res)
 	}
 	/* The account works at once as a teacher; a roster role applies only
 	 * once the address is verified through the mailed link. */
-	if (account_send_verification(r, id, email, u.name) != 0)
+	if (account_send_verification(r, id, u.email, u.name) != 0)
 		log_error("auth: no verification mail queued for user %lld",
 		          id);
+	if (auth_device_issue(r, res, id) != 0)
+		log_error("auth: no device cookie for user %lld", id);
 	reply_session(r, res, 201, &u);
 }
 
