@@ -5,9 +5,11 @@
  */
 #include "auth.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <jansson.h>
 #include <jwt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -253,4 +255,60 @@ auth_join_code(char out[AUTH_JOIN_CODE_LEN + 1])
 	for (int i = 0; i < AUTH_JOIN_CODE_LEN; i++)
 		out[i] = alphabet[randombytes_uniform(sizeof(alphabet) - 1)];
 	out[AUTH_JOIN_CODE_LEN] = '\0';
+}
+
+void
+auth_secret_new(char secret[65], char hash[65])
+{
+	unsigned char rnd[32], h[crypto_hash_sha256_BYTES];
+
+	randombytes_buf(rnd, sizeof(rnd));
+	sodium_bin2hex(secret, 65, rnd, sizeof(rnd));
+	crypto_hash_sha256(h, (const unsigned char *)secret, 64);
+	sodium_bin2hex(hash, 65, h, sizeof(h));
+	sodium_memzero(rnd, sizeof(rnd));
+}
+
+bool
+auth_secret_hash(const char *secret, char hash[65])
+{
+	unsigned char h[crypto_hash_sha256_BYTES];
+
+	if (secret == NULL || strlen(secret) != 64 ||
+	    strspn(secret, "0123456789abcdef") != 64)
+		return false;
+	crypto_hash_sha256(h, (const unsigned char *)secret, 64);
+	sodium_bin2hex(hash, 65, h, sizeof(h));
+	return true;
+}
+
+void
+auth_client_keys(const char *remote, char pair[AUTH_CLIENT_KEY_MAX],
+                 char net[AUTH_CLIENT_KEY_MAX])
+{
+	struct in6_addr a6;
+	char            text[INET6_ADDRSTRLEN];
+
+	if (remote == NULL)
+		remote = "";
+	if (strchr(remote, ':') == NULL ||
+	    inet_pton(AF_INET6, remote, &a6) != 1) {
+		snprintf(pair, AUTH_CLIENT_KEY_MAX, "%.*s",
+		         AUTH_CLIENT_KEY_MAX - 1, remote);
+		snprintf(net, AUTH_CLIENT_KEY_MAX, "%s", pair);
+		return;
+	}
+	/* Else every IPv4 client of a dual-stack listener would be ::/64. */
+	if (IN6_IS_ADDR_V4MAPPED(&a6) &&
+	    inet_ntop(AF_INET, a6.s6_addr + 12, text, sizeof(text)) != NULL) {
+		snprintf(pair, AUTH_CLIENT_KEY_MAX, "%s", text);
+		snprintf(net, AUTH_CLIENT_KEY_MAX, "%s", text);
+		return;
+	}
+	memset(a6.s6_addr + 8, 0, 8);
+	inet_ntop(AF_INET6, &a6, text, sizeof(text));
+	snprintf(pair, AUTH_CLIENT_KEY_MAX, "%s/64", text);
+	memset(a6.s6_addr + 6, 0, 2);
+	inet_ntop(AF_INET6, &a6, text, sizeof(text));
+	snprintf(net, AUTH_CLIENT_KEY_MAX, "%s/48", text);
 }

@@ -81,4 +81,30 @@ void auth_join_code(char out[AUTH_JOIN_CODE_LEN + 1]);
 /* True when s looks like a code we issue: 22..64 of [A-Za-z0-9_-]. */
 bool auth_code_valid(const char *s);
 
+/* A secret for a mail link or a device cookie: 256 random bits as 64
+ * lower-case hex characters, and the SHA-256 hex of that text, which is
+ * all that is stored. */
+void auth_secret_new(char secret[65], char hash[65]);
+
+/* The stored hash of a secret from a request; false when it does not have
+ * the shape of one (64 lower-case hex characters). */
+bool auth_secret_hash(const char *secret, char hash[65]);
+
+/* Room for a client key: an IPv6 text address and "/64". */
+#define AUTH_CLIENT_KEY_MAX 64
+
+/*
+ * The keys of a client address as nginx saw it ($remote_addr), for the
+ * login delays.  `pair` keys the per-(account, client) counter: an IPv4
+ * address as it is, an IPv6 address as its /64 ("2001:db8:1:2::/64"), as
+ * one host usually holds the whole prefix.  `net` keys the per-client cap:
+ * the IPv4 address, or the IPv6 /48, one site's usual allocation, so that
+ * a host that cycles through its /64s or a site's many /64s share one cap.
+ * An IPv4-mapped IPv6 address (::ffff:a.b.c.d, from a dual-stack listener)
+ * is the IPv4 address.  Text that is no address is used as it is (cut to
+ * fit).
+ */
+void auth_client_keys(const char *remote, char pair[AUTH_CLIENT_KEY_MAX],
+                      char net[AUTH_CLIENT_KEY_MAX]);
+
 #endif

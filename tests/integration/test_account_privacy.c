@@ -31,6 +31,13 @@ static void test_login_failures_pruned(void **state);
 static void test_reset_links_end_on_password_change(void **state);
 static void test_reset_links_end_on_reset(void **state);
 static void test_erase_complete(void **state);
+static void test_login_delay_per_address(void **state);
+static void test_device_cookie_issued(void **state);
+static void test_device_exempt_from_others(void **state);
+static void test_device_forged_is_none(void **state);
+static void test_device_of_other_account(void **state);
+static void test_device_failures_own_delay(void **state);
+static void test_device_reset_and_change(void **state);
 
 /* Helpers. */
 
@@ -64,6 +71,63 @@ login_from(const char *client, const char *email, const char *password)
 	    json_pack("{s:s, s:s}", "email", email, "password", password));
 
 	return post_from(client, LOGIN, itest_dump(b));
+}
+
+/* A login that sends a device cookie (none when device is NULL). */
+static struct itest_resp *
+login_device(const char *client, const char *email, const char *password,
+             const char *device)
+{
+	json_t *b = itest_keep_json(
+	    json_pack("{s:s, s:s}", "email", email, "password", password));
+	struct itest_req rq = {
+	    .method = "POST",
+	    .path = LOGIN,
+	    .content_type = "application/json",
+	    .body = itest_dump(b),
+	    .headers = {device ? itest_fmt("Cookie: hgkm_device=%s", device)
+	                       : NULL},
+	    .source = client ? itest_fmt("host!%s", client) : NULL};
+
+	return itest_do(&rq);
+}
+
+/* The device cookie a response sets, or NULL. */
+static char *
+device_cookie(const struct itest_resp *r)
+{
+	const char *at =
+	    r->set_cookie ? strstr(r->set_cookie, "hgkm_device=") : NULL;
+
+	if (at == NULL)
+		return NULL;
+	at += strlen("hgkm_device=");
+	return itest_fmt("%.*s", (int)strcspn(at, ";\n"), at);
+}
+
+/* Logs in with the right password from `client`, without a device
+ * cookie, and returns the device cookie the answer sets. */
+static char *
+new_device(const char *client, const struct itest_user *u)
+{
+	struct itest_resp *r =
+	    login_device(client, u->email, u->password, NULL);
+	char *d;
+
+	itest_expect_json(r, 200);
+	d = device_cookie(r);
+	assert_non_null(d);
+	return d;
+}
+
+/* `n` failed logins of the address, each from a client of its own and
+ * without a device cookie: no pair and no client reaches its own limit. */
+static void
+fail_from_many(const char *email, int n)
+{
+	for (int i = 0; i < n; i++)
+		itest_expect_error(login_from(other_client(), email, WRONG),
+		                   401, "invalid_credentials");
 }
 
 static struct itest_resp *
@@ -376,8 +440,8 @@ test_login_delay_per_client_cap(void **state)
 
 	(void)state;
 	assert_int_equal(
-	    itest_db_exec("INSERT INTO login_failures (email, client)"
-	                  " SELECT 'stuffed-' || g || '@example.nl', $1"
+	    itest_db_exec("INSERT INTO login_failures (email, client, net)"
+	                  " SELECT 'stuffed-' || g || '@example.nl', $1, $1"
 	                  " FROM generate_series(1, 97) g",
 	                  c, NULL),
 	    97);
@@ -519,6 +583,10 @@ test_erase_complete(void **state)
 	 * a mail to someone else that quotes their address. */
 	itest_expect_status(reset_request(v->email), 202);
 	itest_expect_status(login_from(client, v->email, WRONG), 401);
+	(void)new_device(client, v);
+	assert_true(itest_db_long("SELECT count(*) FROM login_devices"
+	                          " WHERE user_id = $1",
+	                          id, NULL) >= 1);
 	p[0] = itest_fmt("admin-%s@example.nl", itest_random_hex(4));
 	/* The roster's spelling of the name, not the account's. */
 	p[1] = itest_fmt("- Erase school, %s (roster): Meldcode (verloopt "
@@ -561,6 +629,10 @@ test_erase_complete(void **state)
 	                  canonical, v->name),
 	    0);
 	assert_int_equal(failures_of(canonical), 0);
+	assert_int_equal(itest_db_long("SELECT count(*) FROM login_devices"
+	                               " WHERE user_id = $1",
+	                               id, NULL),
+	                 0);
 	assert_int_equal(itest_db_long("SELECT count(*) FROM account_tokens"
 	                               " WHERE user_id = $1",
 	                               id, NULL),
@@ -625,6 +697,292 @@ test_erase_complete(void **state)
 	itest_db_exec("DELETE FROM users WHERE email = $1", old_form, NULL);
 }
 
+/* Device cookies and the per-address counter (issue 11, second round). */
+
+/*
+ * Guessing from many machines: 20 failures of one address, each from
+ * another client (no pair and no client near its own limit), start the
+ * delay for every try without a device cookie, from any client, even with
+ * the right password.  Before, only pairs and clients were counted, so
+ * each new client had 5 free tries: a 21st client logged in.
+ */
+static void
+test_login_delay_per_address(void **state)
+{
+	struct itest_user *u = itest_new_teacher(), *w;
+	struct itest_resp *r;
+
+	(void)state;
+	fail_from_many(u->email, 20);
+	r = login_from(other_client(), u->email, u->password);
+	itest_expect_error(r, 429, "too_many_requests");
+	assert_int_equal(retry_after(r), 1);
+	/* A try during the delay is not counted. */
+	itest_expect_error(login_from(other_client(), u->email, WRONG), 429,
+	                   "too_many_requests");
+	assert_int_equal(failures_of(u->email), 20);
+	/* Another address is not affected. */
+	w = itest_new_teacher();
+	itest_expect_json(login_from(other_client(), w->email, w->password),
+	                  200);
+}
+
+/*
+ * A login sets a device cookie: HttpOnly, SameSite=Strict, Path=/, 180
+ * days, 64 hex characters (256 bits); the database holds only its SHA-256
+ * with the account, and the person's export lists the devices.  The
+ * account keeps at most 20 devices, the newest.
+ */
+static void
+test_device_cookie_issued(void **state)
+{
+	struct itest_user *u = itest_new_teacher();
+	char *client = other_client(), *id = itest_fmt("%ld", u->id);
+	struct itest_resp *r =
+	    login_device(client, u->email, u->password, NULL);
+	char   *d, *first;
+	json_t *j;
+
+	(void)state;
+	itest_expect_json(r, 200);
+	d = device_cookie(r);
+	assert_non_null(d);
+	assert_int_equal(strlen(d), 64);
+	assert_int_equal(strspn(d, "0123456789abcdef"), 64);
+	assert_non_null(
+	    strstr(r->set_cookie, itest_fmt("hgkm_device=%s; HttpOnly; "
+	                                    "SameSite=Strict; Path=/; "
+	                                    "Max-Age=15552000",
+	                                    d)));
+	assert_int_equal(
+	    itest_db_long(
+	        "SELECT count(*) FROM login_devices WHERE user_id = $1"
+	        " AND cookie_hash = encode(sha256(convert_to($2,"
+	        " 'UTF8')), 'hex')"
+	        " AND expires_at > now() + interval '179 days'",
+	        id, d),
+	    1);
+	assert_int_equal(itest_db_long("SELECT count(*) FROM login_devices"
+	                               " WHERE cookie_hash = $1",
+	                               d, NULL),
+	                 0);
+	/* The person's export lists the devices (registration made one, this
+	 * login another), never a hash. */
+	j = itest_expect_json(
+	    itest_get("/api/v1/me/export", itest_jstr(r->json, "token")), 200);
+	assert_int_equal(json_array_size(itest_jarr(j, "login_devices")), 2);
+	(void)itest_expect_time(itest_jstr(
+	    json_array_get(itest_jarr(j, "login_devices"), 1), "first_login"));
+	assert_false(itest_json_has_text(
+	    j, itest_db_text("SELECT cookie_hash FROM login_devices"
+	                     " WHERE user_id = $1 ORDER BY id DESC LIMIT 1",
+	                     id, NULL)));
+	/* A login on the known device makes no new one. */
+	r = login_device(client, u->email, u->password, d);
+	itest_expect_json(r, 200);
+	assert_null(device_cookie(r));
+	/* 25 more devices: the newest 20 stay, the first is gone. */
+	first = d;
+	for (int i = 0; i < 25; i++)
+		d = new_device(client, u);
+	assert_int_equal(itest_db_long("SELECT count(*) FROM login_devices"
+	                               " WHERE user_id = $1",
+	                               id, NULL),
+	                 20);
+	fail_from_many(u->email, 20);
+	itest_expect_json(login_device(client, u->email, u->password, d), 200);
+	itest_expect_error(login_device(client, u->email, u->password, first),
+	                   429, "too_many_requests");
+}
+
+/*
+ * The owner on a known device is judged by that device alone: after 20
+ * failures of the address from 20 clients and 100 from the owner's own
+ * client address (their school's one IPv4 address), a try without the
+ * cookie from there waits, the owner with it logs in at once.  Before,
+ * there were no device cookies: the owner waited with everyone else.
+ */
+static void
+test_device_exempt_from_others(void **state)
+{
+	struct itest_user *u = itest_new_teacher();
+	char              *school = other_client(), *d = new_device(school, u);
+
+	(void)state;
+	fail_from_many(u->email, 20);
+	assert_int_equal(
+	    itest_db_exec("INSERT INTO login_failures (email, client, net)"
+	                  " SELECT $2, $1, $1 FROM generate_series(1, 100)",
+	                  school, u->email),
+	    100);
+	itest_expect_error(login_from(school, u->email, u->password), 429,
+	                   "too_many_requests");
+	itest_expect_json(login_device(school, u->email, u->password, d), 200);
+	/* The colleague's failures are not cleared by the owner's login. */
+	assert_int_equal(failures_of(u->email), 120);
+}
+
+/* A cookie the server never issued, or of the wrong shape, is no cookie:
+ * under the per-address delay it gets 429 like a try without one. */
+static void
+test_device_forged_is_none(void **state)
+{
+	struct itest_user *u = itest_new_teacher();
+	const char        *forged[] = {itest_random_hex(32), "abc",
+	                               itest_fmt("%064d", 0),
+	                               itest_fmt("%sZ", itest_random_hex(32))};
+
+	(void)state;
+	(void)new_device(other_client(), u);
+	fail_from_many(u->email, 20);
+	for (size_t i = 0; i < sizeof(forged) / sizeof(forged[0]); i++)
+		itest_expect_error(login_device(other_client(), u->email,
+		                                u->password, forged[i]),
+		                   429, "too_many_requests");
+	/* The cookie's hash is stored, not the cookie: a stored hash sent as
+	 * a cookie is no device either. */
+	itest_expect_error(
+	    login_device(other_client(), u->email, u->password,
+	                 itest_db_text("SELECT cookie_hash FROM login_devices"
+	                               " WHERE user_id = $1 LIMIT 1",
+	                               itest_fmt("%ld", u->id), NULL)),
+	    429, "too_many_requests");
+}
+
+/*
+ * A device cookie belongs to one account: the attacker's own device cookie
+ * gives no exemption for the victim's address, and a wrong password with
+ * it counts as a try without a cookie (against the address).
+ */
+static void
+test_device_of_other_account(void **state)
+{
+	struct itest_user *victim = itest_new_teacher();
+	struct itest_user *attacker = itest_new_teacher();
+	char              *client = other_client();
+	char              *d = new_device(client, attacker);
+
+	(void)state;
+	fail_from_many(victim->email, 19);
+	itest_expect_error(login_device(client, victim->email, WRONG, d), 401,
+	                   "invalid_credentials");
+	assert_int_equal(failures_of(victim->email), 20);
+	itest_expect_error(
+	    login_device(client, victim->email, victim->password, d), 429,
+	    "too_many_requests");
+	/* The attacker's own account is untouched. */
+	itest_expect_json(
+	    login_device(client, attacker->email, attacker->password, d), 200);
+}
+
+/*
+ * Failures with a valid device cookie count against that device only:
+ * after 5, that device waits (1 s, then 2 ...); the same account's other
+ * device in the same browser's place (same client) and a try without a
+ * cookie from there go ahead, and nothing is added to the per-address
+ * counters.  Once the delay has passed, the right password clears the
+ * device's count.
+ */
+static void
+test_device_failures_own_delay(void **state)
+{
+	struct itest_user *u = itest_new_teacher();
+	char              *client = other_client();
+	char *d1 = new_device(client, u), *d2 = new_device(client, u);
+	char *h1;
+	struct itest_resp *r;
+
+	(void)state;
+	for (int i = 0; i < 5; i++)
+		itest_expect_error(login_device(client, u->email, WRONG, d1),
+		                   401, "invalid_credentials");
+	r = login_device(client, u->email, u->password, d1);
+	itest_expect_error(r, 429, "too_many_requests");
+	assert_int_equal(retry_after(r), 1);
+	itest_expect_error(login_device(client, u->email, WRONG, d1), 429,
+	                   "too_many_requests");
+	assert_int_equal(failures_of(u->email), 0);
+	itest_expect_json(login_device(client, u->email, u->password, d2), 200);
+	itest_expect_json(login_from(client, u->email, u->password), 200);
+	/* The delay grows: one more failure after it, then 2 s. */
+	h1 = itest_db_text("SELECT encode(sha256(convert_to($1, 'UTF8')),"
+	                   " 'hex')",
+	                   d1, NULL);
+	assert_int_equal(itest_db_exec("UPDATE login_devices SET failed_at ="
+	                               " failed_at - interval '2 seconds'"
+	                               " WHERE cookie_hash = $1",
+	                               h1, NULL),
+	                 1);
+	itest_expect_error(login_device(client, u->email, WRONG, d1), 401,
+	                   "invalid_credentials");
+	assert_int_equal(
+	    retry_after(login_device(client, u->email, u->password, d1)), 2);
+	assert_int_equal(itest_db_exec("UPDATE login_devices SET failed_at ="
+	                               " failed_at - interval '3 seconds'"
+	                               " WHERE cookie_hash = $1",
+	                               h1, NULL),
+	                 1);
+	itest_expect_json(login_device(client, u->email, u->password, d1), 200);
+	assert_int_equal(itest_db_long("SELECT failures FROM login_devices"
+	                               " WHERE cookie_hash = $1",
+	                               h1, NULL),
+	                 0);
+}
+
+/*
+ * A reset drops every device of the account (someone who knew the old
+ * password may have made them) and makes the browser that used the link
+ * a known device: the owner on a new device, locked out by the per-address
+ * delay, resets and logs in at once although the guessing goes on.  A
+ * change of password by the owner keeps the devices.
+ */
+static void
+test_device_reset_and_change(void **state)
+{
+	struct itest_user *u = itest_new_teacher();
+	char              *old = new_device(other_client(), u);
+	char              *password = itest_strong_password(), *d;
+	const char        *token;
+	struct itest_resp *r;
+	json_t            *b;
+
+	(void)state;
+	fail_from_many(u->email, 20);
+	itest_expect_error(login_from(other_client(), u->email, u->password),
+	                   429, "too_many_requests");
+	itest_expect_status(reset_request(u->email), 202);
+	r = reset_with(last_reset_token(u->id), password);
+	itest_expect_status(r, 204);
+	d = device_cookie(r);
+	assert_non_null(d);
+	assert_int_equal(itest_db_long("SELECT count(*) FROM login_devices"
+	                               " WHERE user_id = $1",
+	                               itest_fmt("%ld", u->id), NULL),
+	                 1);
+	fail_from_many(u->email, 20);
+	itest_expect_error(login_from(other_client(), u->email, password), 429,
+	                   "too_many_requests");
+	itest_expect_error(
+	    login_device(other_client(), u->email, password, old), 429,
+	    "too_many_requests");
+	token = itest_jstr(
+	    itest_expect_json(
+	        login_device(other_client(), u->email, password, d), 200),
+	    "token");
+	/* A change by the owner keeps the device (and, as before, clears the
+	 * failures of the address). */
+	b = itest_keep_json(json_pack("{s:s, s:s}", "current_password",
+	                              password, "new_password", u->password));
+	itest_expect_status(
+	    itest_post_json("/api/v1/auth/password", token, itest_dump(b)),
+	    204);
+	fail_from_many(u->email, 20);
+	itest_expect_error(login_from(other_client(), u->email, u->password),
+	                   429, "too_many_requests");
+	itest_expect_json(
+	    login_device(other_client(), u->email, u->password, d), 200);
+}
+
 int
 itest_run_account_privacy(void)
 {
@@ -639,6 +997,13 @@ itest_run_account_privacy(void)
 	    ITEST(test_reset_links_end_on_password_change),
 	    ITEST(test_reset_links_end_on_reset),
 	    ITEST(test_erase_complete),
+	    ITEST(test_login_delay_per_address),
+	    ITEST(test_device_cookie_issued),
+	    ITEST(test_device_exempt_from_others),
+	    ITEST(test_device_forged_is_none),
+	    ITEST(test_device_of_other_account),
+	    ITEST(test_device_failures_own_delay),
+	    ITEST(test_device_reset_and_change),
 	};
 
 	return cmocka_run_group_tests_name("account_privacy", tests, NULL,

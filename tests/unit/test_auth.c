@@ -273,6 +273,71 @@ test_codes(void **state)
 	assert_false(auth_code_valid(NULL));
 }
 
+/* The keys of the login delays (handlers/auth.c): an IPv4-mapped IPv6
+ * address is its IPv4 address; IPv6 is its /64 for the pair and its /48
+ * for the per-client cap. */
+static void
+test_client_keys(void **state)
+{
+	char pair[AUTH_CLIENT_KEY_MAX], net[AUTH_CLIENT_KEY_MAX];
+
+	(void)state;
+	auth_client_keys("192.0.2.7", pair, net);
+	assert_string_equal(pair, "192.0.2.7");
+	assert_string_equal(net, "192.0.2.7");
+	/* Before, every client of a dual-stack listener was "::/64". */
+	auth_client_keys("::ffff:192.0.2.7", pair, net);
+	assert_string_equal(pair, "192.0.2.7");
+	assert_string_equal(net, "192.0.2.7");
+	auth_client_keys("::FFFF:198.51.100.1", pair, net);
+	assert_string_equal(pair, "198.51.100.1");
+	auth_client_keys("2001:db8:1:2:3:4:5:6", pair, net);
+	assert_string_equal(pair, "2001:db8:1:2::/64");
+	assert_string_equal(net, "2001:db8:1::/48");
+	auth_client_keys("2001:db8:1:ffff::1", pair, net);
+	assert_string_equal(pair, "2001:db8:1:ffff::/64");
+	assert_string_equal(net, "2001:db8:1::/48");
+	auth_client_keys("2001:db8:aaaa:bbbb:cccc::", pair, net);
+	assert_string_equal(net, "2001:db8:aaaa::/48");
+	auth_client_keys("::1", pair, net);
+	assert_string_equal(pair, "::/64");
+	assert_string_equal(net, "::/48");
+	/* Not an address: used as it is. */
+	auth_client_keys("unix:", pair, net);
+	assert_string_equal(pair, "unix:");
+	assert_string_equal(net, "unix:");
+	auth_client_keys(NULL, pair, net);
+	assert_string_equal(pair, "");
+}
+
+/* A secret is 64 lower-case hex characters; only its hash is kept. */
+static void
+test_secrets(void **state)
+{
+	char s1[65], h1[65], s2[65], h2[65], again[65];
+
+	(void)state;
+	auth_secret_new(s1, h1);
+	auth_secret_new(s2, h2);
+	assert_int_equal(strlen(s1), 64);
+	assert_int_equal(strspn(s1, "0123456789abcdef"), 64);
+	assert_string_not_equal(s1, s2);
+	assert_string_not_equal(s1, h1);
+	assert_true(auth_secret_hash(s1, again));
+	assert_string_equal(again, h1);
+	assert_false(auth_secret_hash(NULL, again));
+	assert_false(auth_secret_hash("abc", again));
+	s2[0] = 'G';
+	assert_false(auth_secret_hash(s2, again));
+	/* The SHA-256 of 64 "0": a fixed value, so the hash is SHA-256. */
+	assert_true(auth_secret_hash(
+	    "0000000000000000000000000000000000000000000000000000000000000000",
+	    again));
+	assert_string_equal(
+	    again,
+	    "60e05bd1b195af2f94112fa7197a5c88289058840ce7c6df9693756bc6250f55");
+}
+
 int
 main(void)
 {
@@ -282,6 +347,8 @@ main(void)
 	    cmocka_unit_test(test_token_shape),
 	    cmocka_unit_test(test_passwords),
 	    cmocka_unit_test(test_codes),
+	    cmocka_unit_test(test_client_keys),
+	    cmocka_unit_test(test_secrets),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

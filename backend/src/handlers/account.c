@@ -15,32 +15,6 @@
 #define VERIFY_TTL (7 * 24 * 3600)
 #define RESET_TTL 3600
 
-/* A random token for a mail link and the SHA-256 hex that is stored. */
-static void
-new_token(char token[65], char hash[65])
-{
-	unsigned char rnd[32], h[crypto_hash_sha256_BYTES];
-
-	randombytes_buf(rnd, sizeof(rnd));
-	sodium_bin2hex(token, 65, rnd, sizeof(rnd));
-	crypto_hash_sha256(h, (const unsigned char *)token, 64);
-	sodium_bin2hex(hash, 65, h, sizeof(h));
-}
-
-/* The stored hash of a token from a request; false when malformed. */
-static bool
-token_hash(const char *token, char hash[65])
-{
-	unsigned char h[crypto_hash_sha256_BYTES];
-
-	if (token == NULL || strlen(token) != 64 ||
-	    strspn(token, "0123456789abcdef") != 64)
-		return false;
-	crypto_hash_sha256(h, (const unsigned char *)token, 64);
-	sodium_bin2hex(hash, 65, h, sizeof(h));
-	return true;
-}
-
 int
 account_send_verification(struct request *r, long long user_id,
                           const char *email, const char *name)
@@ -48,7 +22,7 @@ account_send_verification(struct request *r, long long user_id,
 	char           token[65], hash[65];
 	enum db_status st;
 
-	new_token(token, hash);
+	auth_secret_new(token, hash);
 	st = store_token_create(r, hash, user_id, "verify_email", VERIFY_TTL);
 	if (st == DB_OK)
 		st = store_mail_queue(
@@ -75,7 +49,7 @@ account_verify(struct request *r, struct response *res)
 	const char    *token =
 	    json_string_value(json_object_get(r->json, "token"));
 
-	if (!token_hash(token, hash)) {
+	if (!auth_secret_hash(token, hash)) {
 		reply_invalid_field(r, res, "token", "Deze link klopt niet.");
 		return;
 	}
@@ -187,7 +161,7 @@ account_reset_request(struct request *r, struct response *res)
 	if (st == DB_OK)
 		st = store_user_id_by_email(r, canonical, &id, &stored, &name);
 	if (st == DB_OK) {
-		new_token(token, hash);
+		auth_secret_new(token, hash);
 		st = store_token_create(r, hash, id, "reset_password",
 		                        RESET_TTL);
 		/* To the account's own address, never to what was typed. */
@@ -225,7 +199,7 @@ account_reset(struct request *r, struct response *res)
 	long long      user_id;
 	enum db_status st;
 
-	if (!token_hash(token, hash)) {
+	if (!auth_secret_hash(token, hash)) {
 		reply_invalid_field(r, res, "token", "Deze link klopt niet.");
 		return;
 	}
@@ -256,6 +230,10 @@ account_reset(struct request *r, struct response *res)
 		st = store_token_use(r, hash, "reset_password", &user_id);
 	if (st == DB_OK)
 		st = store_user_set_password(r, user_id, newhash);
+	/* Whoever held the old password may have made devices; the browser
+	 * that proved the mailbox becomes the one known device. */
+	if (st == DB_OK)
+		st = store_login_devices_drop(r, user_id);
 	if (st == DB_OK)
 		st = db_commit(r->db);
 	if (st != DB_OK) {
@@ -270,6 +248,8 @@ account_reset(struct request *r, struct response *res)
 	}
 	handler_audit(r, "password_reset",
 	              arena_printf(r->arena, "user:%lld", user_id), NULL);
+	if (auth_device_issue(r, res, user_id) != 0)
+		log_error("account: no device cookie for user %lld", user_id);
 	http_no_content(res);
 }
 

@@ -1,7 +1,6 @@
 /* Login, registration, logout and /me. */
 #include "handlers.h"
 
-#include <arpa/inet.h>
 #include <string.h>
 #include <time.h>
 
@@ -13,25 +12,40 @@
 #include "../validate.h"
 
 /*
- * Failed logins slow down; they never lock an account.  They are counted in
- * a 15-minute window per (canonical address, client) and per client.  After
- * LOGIN_FREE_PER_PAIR failures of one address from one client, the next try
- * from that client must wait 1 s after the last failure, then 2, 4, ... s, at
- * most LOGIN_DELAY_MAX; the same address from another client is not
- * affected, so no one can lock the owner out.  LOGIN_FREE_PER_CLIENT
- * failures from one client across all addresses (credential stuffing) start
- * the same delay for that client.  A try during the delay gets 429 with
+ * Failed logins slow down; they never lock an account.
+ *
+ * A browser where the account once logged in (or registered, or reset its
+ * password) holds a device cookie for it (OWASP's "device cookies").  A try
+ * with a valid device cookie of the account is judged only by that
+ * device's own failures: LOGIN_FREE_PER_DEVICE, then the growing delay.
+ * No one else's failures count there, so no one can slow the owner down on
+ * a known device.
+ *
+ * Every other try is counted in a 15-minute window per (address, client),
+ * per client network, and per address across all clients: after
+ * LOGIN_FREE_PER_PAIR failures of one address from one client, the next
+ * try from that client must wait 1 s after the last failure, then 2, 4, ...
+ * s, at most LOGIN_DELAY_MAX; LOGIN_FREE_PER_CLIENT failures from one
+ * client network across all addresses (credential stuffing), or
+ * LOGIN_FREE_PER_ADDRESS failures of one address from all clients together
+ * (guessing from many machines), start the same delay for every such try.
+ * The owner on a new device can always reset the password, which gives
+ * that browser a device cookie.  A try during the delay gets 429 with
  * Retry-After and is not counted; the worker never sleeps.
  */
 #define LOGIN_FREE_PER_PAIR 5
 #define LOGIN_FREE_PER_CLIENT 100
+#define LOGIN_FREE_PER_ADDRESS 20
+#define LOGIN_FREE_PER_DEVICE 5
 #define LOGIN_DELAY_MAX 900
+#define DEVICE_DAYS 180
+#define DEVICES_PER_ACCOUNT 20
 
 static void reply_session(struct request *r, struct response *res, int status,
                           const struct user *u);
 static const char *dummy_hash(void);
 static long        login_wait(long long failures, double age, long long free);
-static const char *client_key(struct request *r);
+static const char *device_cookie_name(const struct request *r);
 
 /* Whole seconds still to wait after `failures` failures, the last `age`
  * seconds ago; 0 when a try may go ahead. */
@@ -54,22 +68,37 @@ login_wait(long long failures, double age, long long free)
 	return (double)wait < left ? wait + 1 : wait;
 }
 
-/* The client as nginx saw it ($remote_addr; no forwarded header is
- * trusted).  An IPv6 client is its /64: one host usually holds the whole
- * prefix. */
+/* Over HTTPS the __Host- prefix: the browser takes the cookie only with
+ * Secure, Path=/ and no Domain, so no sibling host can plant or shadow
+ * one.  Path=/ for that reason, although only /api/v1/auth/ reads it. */
 static const char *
-client_key(struct request *r)
+device_cookie_name(const struct request *r)
 {
-	struct in6_addr a6;
-	char            text[INET6_ADDRSTRLEN];
+	return r->https ? "__Host-hgkm_device" : "hgkm_device";
+}
 
-	if (strchr(r->remote_addr, ':') == NULL ||
-	    inet_pton(AF_INET6, r->remote_addr, &a6) != 1)
-		return r->remote_addr;
-	memset(a6.s6_addr + 8, 0, 8);
-	if (inet_ntop(AF_INET6, &a6, text, sizeof(text)) == NULL)
-		return r->remote_addr;
-	return arena_printf(r->arena, "%s/64", text);
+int
+auth_device_issue(struct request *r, struct response *res, long long user_id)
+{
+	char           secret[65], hash[65];
+	enum db_status st;
+
+	auth_secret_new(secret, hash);
+	st = store_login_device_add(r, user_id, hash, DEVICE_DAYS,
+	                            DEVICES_PER_ACCOUNT);
+	if (st != DB_OK) {
+		sodium_memzero(secret, sizeof(secret));
+		return -1;
+	}
+	http_header_add(
+	    r, res, "Set-Cookie",
+	    arena_printf(r->arena,
+	                 "%s=%s; HttpOnly; SameSite=Strict; Path=/; "
+	                 "Max-Age=%d%s",
+	                 device_cookie_name(r), secret, DEVICE_DAYS * 86400,
+	                 r->https ? "; Secure" : ""));
+	sodium_memzero(secret, sizeof(secret));
+	return 0;
 }
 
 /* A hash to verify against when the email is unknown, so that unknown and
@@ -122,13 +151,14 @@ reply_session(struct request *r, struct response *res, int status,
 void
 auth_login(struct request *r, struct response *res)
 {
-	const char      *email, *password, *hash, *client = client_key(r);
-	char             canonical[EMAIL_MAX + 1];
+	const char      *email, *password, *hash, *device;
+	char             canonical[EMAIL_MAX + 1], device_hash[65];
+	char             client[AUTH_CLIENT_KEY_MAX], net[AUTH_CLIENT_KEY_MAX];
 	struct login_row row;
 	struct user      u;
 	enum db_status   st;
 	enum email_check ec;
-	long             wait, client_wait;
+	long             wait, other;
 	bool             ok;
 
 	if (json_get_string(r->json, "email", 1, EMAIL_MAX, &email) !=
@@ -153,18 +183,33 @@ auth_login(struct request *r, struct response *res)
 		                    "Vul je wachtwoord in.");
 		return;
 	}
-	st = store_user_login_lookup(r, canonical, client, &row);
+	auth_client_keys(r->remote_addr, client, net);
+	/* A cookie of the wrong shape is no cookie. */
+	device = http_cookie_get(r->arena, r->cookie, device_cookie_name(r));
+	st = store_user_login_lookup(
+	    r, canonical, client, net,
+	    auth_secret_hash(device, device_hash) ? device_hash : NULL, &row);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;
 	}
 	/* Checked before the password, so a guess during the delay tells
 	 * nothing. */
-	wait = login_wait(row.pair_failures, row.pair_age, LOGIN_FREE_PER_PAIR);
-	client_wait = login_wait(row.client_failures, row.client_age,
-	                         LOGIN_FREE_PER_CLIENT);
-	if (client_wait > wait)
-		wait = client_wait;
+	if (row.device_id != 0) {
+		wait = login_wait(row.device_failures, row.device_age,
+		                  LOGIN_FREE_PER_DEVICE);
+	} else {
+		wait = login_wait(row.pair_failures, row.pair_age,
+		                  LOGIN_FREE_PER_PAIR);
+		other = login_wait(row.client_failures, row.client_age,
+		                   LOGIN_FREE_PER_CLIENT);
+		if (other > wait)
+			wait = other;
+		other = login_wait(row.address_failures, row.address_age,
+		                   LOGIN_FREE_PER_ADDRESS);
+		if (other > wait)
+			wait = other;
+	}
 	if (wait > 0) {
 		http_header_add(r, res, "Retry-After",
 		                arena_printf(r->arena, "%ld", wait));
@@ -172,7 +217,8 @@ auth_login(struct request *r, struct response *res)
 		    r, res, 429, "too_many_requests",
 		    arena_printf(r->arena,
 		                 "Te veel mislukte pogingen; probeer het "
-		                 "over %ld seconde%s opnieuw.",
+		                 "over %ld seconde%s opnieuw, of vraag een "
+		                 "nieuw wachtwoord aan.",
 		                 wait, wait == 1 ? "" : "n"));
 		return;
 	}
@@ -180,7 +226,9 @@ auth_login(struct request *r, struct response *res)
 	ok = hash != NULL && auth_password_verify(hash, password) &&
 	     row.user_id != 0;
 	if (!ok) {
-		st = store_user_login_failed(r, canonical, client);
+		st = row.device_id != 0
+		         ? store_login_device_failed(r, row.device_id)
+		         : store_user_login_failed(r, canonical, client, net);
 		if (st != DB_OK) {
 			reply_db_error(r, res, st);
 			return;
@@ -189,16 +237,19 @@ auth_login(struct request *r, struct response *res)
 		           "E-mailadres of wachtwoord klopt niet.");
 		return;
 	}
-	if (row.pair_failures > 0 &&
-	    (st = store_user_login_succeeded(r, canonical, client)) != DB_OK) {
-		reply_db_error(r, res, st);
-		return;
-	}
-	st = store_user_by_id(r, row.user_id, &u);
+	if (row.device_id != 0 && row.device_failures > 0)
+		st = store_login_device_succeeded(r, row.device_id);
+	else if (row.device_id == 0 && row.pair_failures > 0)
+		st = store_user_login_succeeded(r, canonical, client);
+	if (st == DB_OK)
+		st = store_user_by_id(r, row.user_id, &u);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;
 	}
+	/* This browser is now a known device of the account. */
+	if (row.device_id == 0 && auth_device_issue(r, res, u.id) != 0)
+		log_error("auth: no device cookie for user %lld", u.id);
 	reply_session(r, res, 200, &u);
 }
 
@@ -281,6 +332,8 @@ auth_register(struct request *r, struct response *res)
 	if (account_send_verification(r, id, u.email, u.name) != 0)
 		log_error("auth: no verification mail queued for user %lld",
 		          id);
+	if (auth_device_issue(r, res, id) != 0)
+		log_error("auth: no device cookie for user %lld", id);
 	reply_session(r, res, 201, &u);
 }
 

@@ -54,6 +54,10 @@ void handler_audit(struct request *r, const char *action, const char *target,
                    const char *details);
 
 /* auth.c */
+/* Makes this browser a known device of the account: a new device row and
+ * its cookie on the response.  -1 on a database failure (logged). */
+int  auth_device_issue(struct request *r, struct response *res,
+                       long long user_id);
 void auth_login(struct request *r, struct response *res);
 void auth_register(struct request *r, struct response *res);
 void auth_logout(struct request *r, struct response *res);

@@ -110,14 +110,19 @@ const struct db_stmt store_accounts_stmts[] = {
      " 'trainings', (SELECT coalesce(json_agg(json_build_object("
      "   'title', t.title, 'date', t.held_on, 'passed', ta.passed)), '[]')"
      "   FROM training_attendance ta JOIN trainings t ON t.id = ta.training_id"
-     "   WHERE ta.user_id = $1))",
+     "   WHERE ta.user_id = $1),"
+     /* The browsers where the person logged in; never the cookie's hash. */
+     " 'login_devices', (SELECT coalesce(json_agg(json_build_object("
+     "   'first_login', rfc3339(d.created_at),"
+     "   'expires_at', rfc3339(d.expires_at)) ORDER BY d.id), '[]')"
+     "   FROM login_devices d WHERE d.user_id = $1))",
      1},
     /* Name and email go; the rows stay so that counts of the past stay
      * right.  The password can never match again.  Placeholders are under
      * EMAIL_ERASED_DOMAIN, which no input may use, with a random part, so
      * that no other row can make the erase fail.  Mail to the person is
      * emptied (and never sent, if it was not yet); mail about them loses
-     * their name and address.  Tokens and failed logins go. */
+     * their name and address.  Tokens, failed logins and login devices go. */
     {"user_erase",
      "WITH old AS (SELECT id, email, email_canonical, name FROM users"
      "   WHERE id = $1 AND erased_at IS NULL FOR UPDATE),"
@@ -141,6 +146,7 @@ const struct db_stmt store_accounts_stmts[] = {
      "   WHERE i.user_id = p.id AND i.status = 'pending'),"
      " fail AS (DELETE FROM login_failures f USING p"
      "   WHERE f.email = p.email_canonical),"
+     " dev AS (DELETE FROM login_devices d USING p WHERE d.user_id = p.id),"
      " mail_to AS (UPDATE mail_outbox m SET recipient = p.addr,"
      "   body = '(gewist)', next_try = 'infinity',"
      "   last_error = CASE WHEN m.sent_at IS NULL"

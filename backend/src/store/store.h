@@ -41,9 +41,11 @@ enum db_status store_user_for_token(struct request *r, long long user_id,
                                     const char *jti, long long iat_ms,
                                     struct user *out);
 
-/* Login: the account of a canonical address and the client's recent
- * failures (for this address, and for any), each with the seconds since the
- * last one. */
+/* Login: the account of a canonical address, the recent failures without
+ * a device cookie (of this client for this address, of this client's
+ * network for any address, and of anyone for this address), each with the
+ * seconds since the last one, and the account's device of the cookie hash
+ * (NULL: none) with its own recent failures. */
 struct login_row {
 	long long   user_id; /* 0 when the email is unknown */
 	const char *password_hash;
@@ -51,15 +53,32 @@ struct login_row {
 	double      pair_age;
 	long long   client_failures;
 	double      client_age;
+	long long   address_failures;
+	double      address_age;
+	long long device_id; /* 0 when no valid device cookie of the account */
+	long long device_failures;
+	double    device_age;
 };
 enum db_status store_user_login_lookup(struct request *r, const char *canonical,
-                                       const char       *client,
+                                       const char *client, const char *net,
+                                       const char       *device_hash,
                                        struct login_row *out);
 enum db_status store_user_login_failed(struct request *r, const char *canonical,
-                                       const char *client);
+                                       const char *client, const char *net);
 enum db_status store_user_login_succeeded(struct request *r,
                                           const char     *canonical,
                                           const char     *client);
+/* Device cookies: a failure or a success on a known device; a new device
+ * of an account (valid `days`, the account keeping its newest `keep`);
+ * every device of an account gone (password reset). */
+enum db_status store_login_device_failed(struct request *r,
+                                         long long       device_id);
+enum db_status store_login_device_succeeded(struct request *r,
+                                            long long       device_id);
+enum db_status store_login_device_add(struct request *r, long long user_id,
+                                      const char *cookie_hash, int days,
+                                      int keep);
+enum db_status store_login_devices_drop(struct request *r, long long user_id);
 enum db_status store_user_by_id(struct request *r, long long id,
                                 struct user *out);
 

@@ -17,29 +17,63 @@ const struct db_stmt store_users_stmts[] = {
      "SELECT u.id, u.email, u.name, u.role, u.school_id, u.board_id,"
      " u.region_id FROM users u WHERE u.id = $1",
      1},
-    /* The account of a canonical address ($1) and the recent failed
-     * logins from the client ($2): for this address, and for any; each
-     * with the seconds since the last one. */
+    /* The account of a canonical address ($1), the recent failed logins
+     * without a device cookie for it (from the client's pair key $2, from
+     * anywhere, and from the client's network $3 for any address), each
+     * with the seconds since the last one, and the account's device of
+     * cookie hash $4 with its own recent failures. */
     {"user_login_lookup",
-     "SELECT u.id, u.password_hash, f.pair_n,"
-     " coalesce(extract(epoch FROM now() - f.pair_last), 0), f.client_n,"
-     " coalesce(extract(epoch FROM now() - f.client_last), 0)"
-     " FROM (SELECT count(*) FILTER (WHERE email = $1) AS pair_n,"
-     "   max(at) FILTER (WHERE email = $1) AS pair_last,"
-     "   count(*) AS client_n, max(at) AS client_last FROM login_failures"
-     "   WHERE client = $2 AND at > now() - interval '15 minutes') f"
-     " LEFT JOIN users u ON u.email_canonical = $1",
-     2},
+     "SELECT u.id, u.password_hash, a.pair_n,"
+     " coalesce(extract(epoch FROM now() - a.pair_last), 0), c.net_n,"
+     " coalesce(extract(epoch FROM now() - c.net_last), 0), a.all_n,"
+     " coalesce(extract(epoch FROM now() - a.all_last), 0), d.id,"
+     " CASE WHEN d.failed_at > now() - interval '15 minutes'"
+     "   THEN d.failures ELSE 0 END,"
+     " coalesce(extract(epoch FROM now() - d.failed_at), 0)"
+     " FROM (SELECT count(*) FILTER (WHERE client = $2) AS pair_n,"
+     "   max(at) FILTER (WHERE client = $2) AS pair_last,"
+     "   count(*) AS all_n, max(at) AS all_last FROM login_failures"
+     "   WHERE email = $1 AND at > now() - interval '15 minutes') a"
+     " CROSS JOIN (SELECT count(*) AS net_n, max(at) AS net_last"
+     "   FROM login_failures"
+     "   WHERE net = $3 AND at > now() - interval '15 minutes') c"
+     " LEFT JOIN users u ON u.email_canonical = $1"
+     " LEFT JOIN login_devices d ON d.user_id = u.id"
+     "   AND d.cookie_hash = $4 AND d.expires_at > now()",
+     4},
     /* Records a failure and prunes a bounded number of rows that have
      * left the window, so that no address is kept longer than needed. */
     {"user_login_failed",
      "WITH old AS (DELETE FROM login_failures WHERE ctid = ANY (ARRAY("
      "   SELECT ctid FROM login_failures"
      "   WHERE at < now() - interval '15 minutes' ORDER BY at LIMIT 100)))"
-     " INSERT INTO login_failures (email, client) VALUES ($1, $2)",
-     2},
+     " INSERT INTO login_failures (email, client, net) VALUES ($1, $2, $3)",
+     3},
     {"user_login_succeeded",
      "DELETE FROM login_failures WHERE email = $1 AND client = $2", 2},
+    /* A failure on a known device restarts its count once the last one
+     * has left the 15-minute window. */
+    {"login_device_failed",
+     "UPDATE login_devices SET failed_at = now(), failures = CASE"
+     " WHEN failed_at > now() - interval '15 minutes' THEN failures + 1"
+     " ELSE 1 END WHERE id = $1",
+     1},
+    {"login_device_succeeded",
+     "UPDATE login_devices SET failures = 0, failed_at = NULL WHERE id = $1",
+     1},
+    /* A new device of account $1 (cookie hash $2, $3 days); the account
+     * keeps its newest $4 devices, and a bounded number of expired rows of
+     * any account go. */
+    {"login_device_add",
+     "WITH old AS (DELETE FROM login_devices d WHERE d.id IN ("
+     "   SELECT id FROM login_devices WHERE user_id = $1"
+     "   ORDER BY id DESC OFFSET $4::int - 1)"
+     "   OR d.id = ANY (ARRAY(SELECT id FROM login_devices"
+     "   WHERE expires_at <= now() LIMIT 100)))"
+     " INSERT INTO login_devices (user_id, cookie_hash, expires_at)"
+     " VALUES ($1, $2, now() + make_interval(days => $3::int))",
+     4},
+    {"login_devices_drop", "DELETE FROM login_devices WHERE user_id = $1", 1},
     {"school_by_join_code",
      "SELECT id, board_id FROM schools"
      " WHERE join_code = upper($1) AND closed_at IS NULL",
@@ -135,12 +169,13 @@ store_user_by_id(struct request *r, long long user_id, struct user *out)
 
 enum db_status
 store_user_login_lookup(struct request *r, const char *canonical,
-                        const char *client, struct login_row *out)
+                        const char *client, const char *net,
+                        const char *device_hash, struct login_row *out)
 {
-	const char    *v[2] = {canonical, client};
+	const char    *v[4] = {canonical, client, net, device_hash};
 	PGresult      *res;
 	enum db_status st =
-	    db_exec(r->db, r->arena, "user_login_lookup", 2, v, &res);
+	    db_exec(r->db, r->arena, "user_login_lookup", 4, v, &res);
 
 	if (st != DB_OK)
 		return st;
@@ -150,16 +185,21 @@ store_user_login_lookup(struct request *r, const char *canonical,
 	out->pair_age = strtod(db_value(res, 0, 3), NULL);
 	out->client_failures = db_int(res, 0, 4);
 	out->client_age = strtod(db_value(res, 0, 5), NULL);
+	out->address_failures = db_int(res, 0, 6);
+	out->address_age = strtod(db_value(res, 0, 7), NULL);
+	out->device_id = db_int(res, 0, 8);
+	out->device_failures = db_int(res, 0, 9);
+	out->device_age = strtod(db_value(res, 0, 10), NULL);
 	return DB_OK;
 }
 
 enum db_status
 store_user_login_failed(struct request *r, const char *canonical,
-                        const char *client)
+                        const char *client, const char *net)
 {
-	const char *v[2] = {canonical, client};
+	const char *v[3] = {canonical, client, net};
 
-	return db_exec(r->db, r->arena, "user_login_failed", 2, v, NULL);
+	return db_exec(r->db, r->arena, "user_login_failed", 3, v, NULL);
 }
 
 enum db_status
@@ -169,6 +209,44 @@ store_user_login_succeeded(struct request *r, const char *canonical,
 	const char *v[2] = {canonical, client};
 
 	return db_exec(r->db, r->arena, "user_login_succeeded", 2, v, NULL);
+}
+
+enum db_status
+store_login_device_failed(struct request *r, long long device_id)
+{
+	char        id[24];
+	const char *v[1] = {STORE_INT(id, device_id)};
+
+	return db_exec(r->db, r->arena, "login_device_failed", 1, v, NULL);
+}
+
+enum db_status
+store_login_device_succeeded(struct request *r, long long device_id)
+{
+	char        id[24];
+	const char *v[1] = {STORE_INT(id, device_id)};
+
+	return db_exec(r->db, r->arena, "login_device_succeeded", 1, v, NULL);
+}
+
+enum db_status
+store_login_device_add(struct request *r, long long user_id,
+                       const char *cookie_hash, int days, int keep)
+{
+	char        id[24], d[24], k[24];
+	const char *v[4] = {STORE_INT(id, user_id), cookie_hash,
+	                    STORE_INT(d, days), STORE_INT(k, keep)};
+
+	return db_exec(r->db, r->arena, "login_device_add", 4, v, NULL);
+}
+
+enum db_status
+store_login_devices_drop(struct request *r, long long user_id)
+{
+	char        id[24];
+	const char *v[1] = {STORE_INT(id, user_id)};
+
+	return db_exec(r->db, r->arena, "login_devices_drop", 1, v, NULL);
 }
 
 enum db_status
