@@ -18,8 +18,8 @@
 #       - external http(s) and mailto links are allowed and listed;
 #       - other schemes (javascript:, file:, data:, ...) are refused.
 #   (c) spelling: the Markdown text of every module section (code left out)
-#       and the titles, summaries, questions, choices and explanations of
-#       every module.json pass `hunspell -d nl_NL -p content/words.txt`.
+#       and the titles, summaries, questions, choices, explanations and
+#       criteria of every module.json pass `hunspell -d nl_NL -p content/words.txt`.
 #       content/words.txt is the project word list: one word per line, only
 #       real terms and proper names that the Dutch dictionary lacks.  It is
 #       itself checked: sorted, no duplicates, every entry used in the text,
@@ -240,6 +240,9 @@ def texts():
         for i, o in enumerate(m.get('objectives') or []):
             if get(o, 'title'):
                 yield '%s /objectives/%d/title' % (jpath, i), get(o, 'title')
+        for i, c in enumerate(m.get('criteria') or []):
+            if get(c, 'text'):
+                yield '%s /criteria/%d/text' % (jpath, i), get(c, 'text')
         quiz = m.get('quiz') if isinstance(m.get('quiz'), dict) else {}
         for i, q in enumerate(quiz.get('questions') or []):
             for key in ('text', 'explanation'):
