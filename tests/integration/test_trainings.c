@@ -607,6 +607,17 @@ test_training_criteria_judged(void **state)
 	    0, NULL);
 	assert_string_equal(judgement(id, fx.ib->id), one);
 
+	/* Her own data export holds the judgement too. */
+	j = itest_jarr(itest_expect_json(
+	                   itest_get("/api/v1/me/export", fx.ib->token), 200),
+	               "trainings");
+	e = json_array_get(j, 0);
+	assert_int_equal(json_array_size(j), 1);
+	assert_false(itest_jbool(e, "passed"));
+	assert_false(itest_jbool(itest_jobj(e, "criteria"), "wegen"));
+	assert_true(itest_jbool(itest_jobj(e, "criteria"), "overleg"));
+	(void)itest_expect_time(itest_jstr(e, "judged_at"));
+
 	/* Presence again without a judgement keeps the judgement. */
 	expect_recorded(
 	    attend_json(fx.trainer->token, id,
