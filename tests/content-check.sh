@@ -29,7 +29,8 @@
 #       sections, an estimate of 15-40 minutes and a question bank of 12-60
 #       questions (an attempt draws from it per objective, issue 12);
 #       positions are unique; the course modules exist with the right
-#       audience.
+#       audience; the criteria of an in-person module stand word for word
+#       in its sections (what the trainer judges is what attendees read).
 #
 # Prints "ok - ..." / "not ok - ..." per check and "N passed, M failed" at the
 # end; exits 1 when a check failed.  Needs bash, python3, hunspell with a
@@ -321,6 +322,29 @@ def rules(exempt, course):
         if not 12 <= len(qs) <= 60:
             errs.append('question bank needs 12 to 60 questions')
         print(('NO %s: %s' % (desc, '; '.join(errs))) if errs else 'OK ' + desc)
+    # The criteria a trainer judges are those the attendees read: each text
+    # stands word for word in a section (emphasis and line breaks aside).
+    for slug, m in sorted(mods.items()):
+        crit = m.get('criteria') if isinstance(m.get('criteria'), list) else []
+        if not m.get('in_person') or not crit:
+            continue
+        prose = ''
+        for s in m.get('sections') or []:
+            f = s.get('file') if isinstance(s, dict) else None
+            if isinstance(f, str):
+                try:
+                    prose += ' ' + open(os.path.join(MODULES, slug, f),
+                                        encoding='utf-8').read()
+                except OSError:
+                    pass
+        flat = lambda t: ' '.join(t.replace('**', '').replace('*', '').split())
+        prose = flat(prose)
+        missing = [c.get('id') for c in crit if isinstance(c, dict)
+                   and flat(str(c.get('text', ''))) not in prose]
+        print(('NO %s: criteria not word for word in a section: %s'
+               % (slug, ', '.join(map(str, missing)))) if missing
+              else 'OK %s: its %d criteria stand word for word in its sections'
+              % (slug, len(crit)))
     pos = {}
     for slug, m in mods.items():
         pos.setdefault(m.get('position'), []).append(slug)
