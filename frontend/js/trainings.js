@@ -237,12 +237,17 @@ async function openTraining(id, { focus = false } = {}) {
 
 // ---- recording attendance ------------------------------------------------------------------
 
-/** Shows a row's result: it follows from the ticks, as the server decides it. */
-function updateRowStatus(tr) {
+/**
+ * Keeps a row's judgement consistent and shows its result, which follows from the
+ * ticks as the server decides it. A new row is "nog niet beoordeeld" (present only);
+ * ticking a criterion judges the row, and "nog niet beoordeeld" clears the ticks.
+ */
+function updateRowStatus(tr, changed = null) {
   const boxes = [...tr.querySelectorAll('.attendee-criterion')];
   const unjudged = tr.querySelector('.attendee-unjudged');
-  const notYet = !unjudged || unjudged.checked;
-  for (const box of boxes) box.disabled = notYet;
+  if (changed && changed.classList.contains('attendee-criterion') && changed.checked) unjudged.checked = false;
+  if (changed === unjudged && unjudged.checked) for (const box of boxes) box.checked = false;
+  const notYet = unjudged.checked;
   const met = boxes.filter((b) => b.checked).length;
   const passed = !notYet && boxes.length > 0 && met === boxes.length;
   const status = tr.querySelector('.attendee-status');
@@ -261,7 +266,7 @@ function attendeeRow(email = '') {
     spellcheck: 'false', inputmode: 'email', value: email, 'aria-label': `E-mailadres deelnemer ${n}`,
   });
   const unjudged = el('input', { type: 'checkbox', id: `attendee-unjudged-${n}`, class: 'attendee-unjudged' });
-  unjudged.checked = criteria.length === 0;
+  unjudged.checked = true;
   unjudged.disabled = criteria.length === 0;
   const boxes = criteria.map((c, i) => el('span', { class: 'check' },
     el('input', {
@@ -282,7 +287,7 @@ function attendeeRow(email = '') {
     el('td', {}, judgement),
     el('td', {}, status),
     el('td', {}, remove));
-  judgement.addEventListener('change', () => updateRowStatus(tr));
+  judgement.addEventListener('change', (e) => updateRowStatus(tr, e.target));
   updateRowStatus(tr);
   remove.addEventListener('click', () => {
     const next = tr.nextElementSibling || tr.previousElementSibling;

@@ -523,7 +523,11 @@ async function main() {
       await waitForText(studio.locator('#criteria-list li').first(), 'Opening van het gesprek', 'first criterion');
       const row = studio.locator('#attendee-rows tr').nth(0);
       assertEqual(await row.locator('.attendee-criterion').count(), 6, 'a checkbox per criterion');
-      await waitForText(row.locator('.attendee-status'), 'Niet geslaagd (0 van 6)', 'nothing ticked');
+      await waitForText(row.locator('.attendee-status'), 'Alleen aanwezig', 'a new row is not judged');
+      assert(await row.locator('.attendee-unjudged').isChecked(), '"nog niet beoordeeld" ticked');
+      await row.getByLabel(/^1\. Opening van het gesprek/).check();
+      assert(!(await row.locator('.attendee-unjudged').isChecked()), 'a tick judges the row');
+      await waitForText(row.locator('.attendee-status'), 'Niet geslaagd (1 van 6)', 'one ticked');
       for (const box of await row.locator('.attendee-criterion').all()) await box.check();
       await waitForText(row.locator('.attendee-status'), 'Geslaagd', 'all six ticked');
       assertEqual(await row.locator('.attendee-status').getAttribute('data-passed'), 'true', 'passed');
@@ -531,9 +535,8 @@ async function main() {
       await waitForText(row.locator('.attendee-status'), 'Niet geslaagd (5 van 6)', 'one unticked');
       await row.locator('.attendee-unjudged').check();
       await waitForText(row.locator('.attendee-status'), 'Alleen aanwezig', 'not judged');
-      assert(await row.locator('.attendee-criterion').first().isDisabled(), 'criteria disabled while not judged');
-      await row.locator('.attendee-unjudged').uncheck();
-      await row.getByLabel(/^6\. Wegen en beslissen/).check();
+      assertEqual(await row.locator('.attendee-criterion:checked').count(), 0, '"nog niet beoordeeld" clears the ticks');
+      for (const box of await row.locator('.attendee-criterion').all()) await box.check();
       await waitForText(row.locator('.attendee-status'), 'Geslaagd', 'all six ticked again');
     }, { blocks: false });
 
