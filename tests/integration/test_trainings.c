@@ -648,6 +648,16 @@ test_training_criteria_judged(void **state)
 	assert_true(json_is_null(json_object_get(e, "judged_by")));
 	assert_int_equal(af_certs(fx.t->id), 0);
 	assert_true(has_af(&fx));
+	/* One audit line per recording that went through, none for the eight
+	 * refused; the line counts the passes. */
+	assert_string_equal(
+	    org_db_text("SELECT string_agg(details->>'passed', ',' ORDER BY id)"
+	                " FROM audit_log WHERE action = 'attendance'"
+	                " AND target = $1 AND actor_id = $2",
+	                2,
+	                (const char *[]){itest_fmt("training:%ld", id),
+	                                 itest_fmt("%ld", fx.trainer->id)}),
+	    "0,0,1");
 }
 
 /* Anyone not on the active roster of a linked board: 403 and nothing
