@@ -801,6 +801,18 @@ af_issue(long user_id)
 	    1, (const char *[]){itest_fmt("%ld", user_id)});
 }
 
+/* The waiting credit of a training: "passed|criteria judged|judged_by". */
+static const char *
+credit_of(long training)
+{
+	return org_db_text(
+	    "SELECT concat_ws('|', passed::text, CASE WHEN criteria IS NOT NULL"
+	    " THEN (SELECT count(*) FROM jsonb_object_keys(criteria))::text"
+	    " ELSE '' END, coalesce(judged_by::text, '')) FROM training_credits"
+	    " WHERE training_id = $1",
+	    1, (const char *[]){itest_fmt("%ld", training)});
+}
+
 /*
  * Someone who registered with the school's join code but has not verified
  * the address: attendance is matched by the roster row, not the address,
@@ -819,12 +831,24 @@ test_training_unverified_account(void **state)
 	tr_fixture(&fx);
 	u = org_register(fx.s->join_code, NULL); /* not verified */
 	id = new_training(fx.trainer->token, "Nog niet bevestigd");
+	/* Present first, judged later; present again keeps the pass. */
+	expect_recorded(
+	    attend_json(fx.trainer->token, id,
+	                itest_fmt("[{\"email\":\"%s\"}]", u->email)),
+	    1, 0);
+	assert_string_equal(credit_of(id), "false||");
 	r = attend_json(
 	    fx.trainer->token, id,
 	    itest_fmt("[{\"email\":\"%s\",\"passed\":true," AF_ALL_MET "}]",
 	              u->email));
 	expect_recorded(r, 1, 0);
 	assert_int_equal(itest_jint(r->json, "pending"), 1);
+	expect_recorded(
+	    attend_json(fx.trainer->token, id,
+	                itest_fmt("[{\"email\":\"%s\"}]", u->email)),
+	    1, 0);
+	assert_string_equal(credit_of(id),
+	                    itest_fmt("true|6|%ld", fx.trainer->id));
 	assert_int_equal(af_certs(u->id), 0);
 	assert_int_equal(attendance_rows(id), 0);
 	j = itest_expect_json(itest_get(itest_fmt("/api/v1/trainings/%ld", id),
