@@ -59,6 +59,17 @@ struct request {
 	struct user *user; /* NULL on public routes */
 	const char  *token_jti;
 	long long    token_exp;
+
+	/* What the audit line of a write says (worker.c writes it, once, after
+	 * the answer): a handler may name the action, target and details
+	 * (handler_audit); `recorded` is set when the line was already written
+	 * inside the handler's own transaction (store_audit). */
+	struct {
+		const char *action;
+		const char *target;
+		const char *details;
+		bool        recorded;
+	} audit;
 };
 
 struct http_header {

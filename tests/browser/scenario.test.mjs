@@ -13,13 +13,15 @@
 //   undefined); focus moves to the feedback after each choice; the outcome and the score
 //   come from the server; "Opnieuw spelen" starts over.
 //   trainer again: the choice statistics count the teacher's choices, grouped under the
-//   Meldcode steps. trainings.html: creates a session for af-praktijktraining, an address
-//   outside the trainer's boards is refused (403, nothing recorded), and the demo
-//   teacher is recorded as present, not passed (so no certificate is issued).
+//   Meldcode steps. trainings.html: creates a session for af-praktijktraining, shows its
+//   six criteria with a checkbox each per attendee ("geslaagd" only with all six ticked),
+//   an address outside the trainer's boards is refused (403, nothing recorded), and the
+//   demo teacher is recorded with five of six criteria met: present, not passed (so no
+//   certificate is issued), and the judgement shows in the attendance table.
 //
 // The test adds to the stack one scenario owned by the demo trainer (a unique title, two
 // versions), one image, the demo teacher's attempt, and one training session with the
-// demo teacher present (not passed). The trainer's preview is only
+// demo teacher present (judged, not passed). The trainer's preview is only
 // opened, not played, so the statistics hold the teacher's choices alone.
 //
 // Environment:
@@ -417,7 +419,9 @@ async function main() {
     });
 
     await check('the last choice leads to the outcome and the server\'s score; nothing ran', async () => {
-      await player.keyboard.press('Enter'); // the focused first choice
+      // The choices are shuffled: focus the one with original index 0.
+      await root.locator('.choice-button[data-index="0"]').focus();
+      await player.keyboard.press('Enter');
       const end = root.locator('.scenario-end');
       await end.waitFor({ state: 'visible' });
       await waitForText(end.locator('.scenario-outcome'), OUTCOME_TEXT, 'outcome as text');
@@ -438,6 +442,27 @@ async function main() {
       assert(await root.locator('.scenario-end').isHidden(), 'outcome hidden');
       assert(await root.locator('h1.scenario-title').evaluate((n) => document.activeElement === n), 'focus on the title');
       assertEqual(await root.locator('.choice-button').count(), 2, 'choices again');
+    }, { blocks: false });
+
+    await check('a later play shows the choices in another order; each button keeps its original index', async () => {
+      const order = async () => {
+        await waitUntil(async () => (await root.locator('.choice-group .choice-button').count()) === 2,
+          'two choice buttons');
+        return root.locator('.choice-group .choice-button').evaluateAll((bs) => bs.map((b) => b.dataset.index).join(','));
+      };
+      const first = await order();
+      assertEqual(first.split(',').sort().join(','), '0,1', 'the original indexes of the first node');
+      // Two choices: the same order comes back with chance 1/2 per play, so
+      // up to 30 plays (page loads, which record nothing) make a false
+      // failure a one-in-a-billion event.
+      let other = first;
+      for (let i = 0; i < 30 && other === first; i += 1) {
+        await player.reload();
+        other = await order();
+      }
+      assert(other !== first, `the choices kept the order ${first} in 30 plays`);
+      const best = root.locator('.choice-button[data-index="0"]');
+      await waitForText(best, 'Groet haar vriendelijk', 'index 0 is still the same choice');
     }, { blocks: false });
 
     await check('phone width (375 px): the player fits without sideways scrolling', async () => {
@@ -492,21 +517,46 @@ async function main() {
       await waitForText(studio.locator('#training-rows'), `Browsertest-training ${stamp}`, 'session in the list');
     }, { blocks: false });
 
-    await check('attendance: an e-mail outside the trainer\'s boards is refused with the server\'s 403 message; the demo teacher is recorded (not passed)', async () => {
+    await check('attendance: the module\'s six criteria are listed and ticked per attendee; "geslaagd" follows from all six ticked', async () => {
+      assert(await studio.locator('#detail').isVisible(), 'a session is open');
+      assertEqual(await studio.locator('#criteria-list li').count(), 6, 'criteria listed');
+      await waitForText(studio.locator('#criteria-list li').first(), 'Opening van het gesprek', 'first criterion');
+      const row = studio.locator('#attendee-rows tr').nth(0);
+      assertEqual(await row.locator('.attendee-criterion').count(), 6, 'a checkbox per criterion');
+      await waitForText(row.locator('.attendee-status'), 'Alleen aanwezig', 'a new row is not judged');
+      assert(await row.locator('.attendee-unjudged').isChecked(), '"nog niet beoordeeld" ticked');
+      await row.getByLabel(/^1\. Opening van het gesprek/).check();
+      assert(!(await row.locator('.attendee-unjudged').isChecked()), 'a tick judges the row');
+      await waitForText(row.locator('.attendee-status'), 'Niet geslaagd (1 van 6)', 'one ticked');
+      for (const box of await row.locator('.attendee-criterion').all()) await box.check();
+      await waitForText(row.locator('.attendee-status'), 'Geslaagd', 'all six ticked');
+      assertEqual(await row.locator('.attendee-status').getAttribute('data-passed'), 'true', 'passed');
+      await row.getByLabel(/^6\. Wegen en beslissen/).uncheck();
+      await waitForText(row.locator('.attendee-status'), 'Niet geslaagd (5 van 6)', 'one unticked');
+      await row.locator('.attendee-unjudged').check();
+      await waitForText(row.locator('.attendee-status'), 'Alleen aanwezig', 'not judged');
+      assertEqual(await row.locator('.attendee-criterion:checked').count(), 0, '"nog niet beoordeeld" clears the ticks');
+      for (const box of await row.locator('.attendee-criterion').all()) await box.check();
+      await waitForText(row.locator('.attendee-status'), 'Geslaagd', 'all six ticked again');
+    }, { blocks: false });
+
+    await check('attendance: an e-mail outside the trainer\'s boards is refused with the server\'s 403 message; the demo teacher is recorded with five of six criteria (not passed)', async () => {
       assert(await studio.locator('#detail').isVisible(), 'a session is open');
       const rows = studio.locator('#attendee-rows tr');
       await rows.nth(0).locator('.attendee-email').fill(`niemand.${stamp}@example.invalid`);
-      await rows.nth(0).locator('.attendee-passed').check();
+      for (const box of await rows.nth(0).locator('.attendee-criterion').all()) await box.check();
       await studio.getByRole('button', { name: 'Aanwezigheid opslaan' }).click();
       await waitForText(studio.locator('#record-outcome'), 'Niet opgeslagen', '403 message');
       await waitForText(studio.locator('#record-outcome'), `niemand.${stamp}@example.invalid`, 'the server names the address');
       await waitForText(studio.locator('#attendance-root'), 'Nog niemand vastgelegd', 'nothing recorded');
       await rows.nth(0).locator('.attendee-email').fill(accounts.teacher.email);
-      await rows.nth(0).locator('.attendee-passed').uncheck();
+      await rows.nth(0).getByLabel(/^6\. Wegen en beslissen/).uncheck();
+      await waitForText(rows.nth(0).locator('.attendee-status'), 'Niet geslaagd (5 van 6)', 'five of six');
       await studio.getByRole('button', { name: 'Aanwezigheid opslaan' }).click();
       await waitForText(studio.locator('#record-outcome'), '1 deelnemer vastgelegd, 0 certificaten uitgereikt', 'result');
       const row = studio.locator(`#attendance-table tr[data-email="${accounts.teacher.email}"]`);
       await waitForText(row, 'Aanwezig, niet geslaagd', 'attendance row');
+      await waitForText(row.locator('.judgement'), '5 van 6 criteria behaald; niet (of nog niet) behaald: Wegen en beslissen', 'the judgement from the server');
       await shot(studio, 'scenario-06-trainings');
     }, { blocks: false });
 

@@ -54,6 +54,11 @@ struct itest_user *org_register(const char *join_code, const char *name);
  * tests set the flag directly (DATABASE_URL) instead of reading the mail. */
 void org_verify_email(long user_id);
 
+/* Verifies the address the way its owner does: the link of the latest
+ * verification mail queued for `email`, posted to /api/v1/auth/verify (so
+ * that what verification sets off runs too). */
+void org_verify_by_mail(const char *email);
+
 /* POST /api/v1/trainers/{id}/boards as the admin; asserts 204. */
 void org_link_trainer(long trainer_id, long board_id);
 
@@ -78,6 +83,11 @@ const char *org_pass_module(const char *token, const char *slug);
 void org_insert_certificate(long user_id, const char *slug,
                             const char *issued_ago, const char *expires_in);
 
+/* The same for every module the role must hold (the requirements table),
+ * so that a test certifies a person whatever the course requires. */
+void org_certify_role(long user_id, const char *role, const char *issued_ago,
+                      const char *expires_in);
+
 /* Database access with up to 8 text parameters (NULL: SQL NULL). */
 long  org_db_exec(const char *sql, int n, const char *const *params);
 char *org_db_text(const char *sql, int n, const char *const *params);
@@ -97,5 +107,18 @@ json_t *org_find_by_id(const json_t *list, const char *key, long id);
 double org_jnum(const json_t *obj, const char *key);
 /* coverage_pct: the number, which must have at most one decimal. */
 void org_expect_pct(const json_t *obj, const char *key, double expected);
+
+/*
+ * A judgement of af-praktijktraining's six criteria (its module.json) for
+ * an attendee in JSON: every criterion met (a pass), or one not met.
+ */
+#define AF_ALL_MET                                                             \
+	"\"criteria\":{\"opening\":true,\"luisteren\":true,"                   \
+	"\"veiligheid\":true,\"gesprek-kind\":true,\"overleg\":true,"          \
+	"\"wegen\":true}"
+#define AF_ONE_NOT_MET                                                         \
+	"\"criteria\":{\"opening\":true,\"luisteren\":true,"                   \
+	"\"veiligheid\":true,\"gesprek-kind\":true,\"overleg\":true,"          \
+	"\"wegen\":false}"
 
 #endif

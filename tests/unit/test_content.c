@@ -174,6 +174,92 @@ static const struct broken_case broken_cases[] = {
      1,
      {"md-control-char/01-intro.md:3: control character 0x01", NULL}},
     {"md-nul", 1, {"md-nul/01-intro.md:1: control character 0x00", NULL}},
+    /* Learning objectives and question banks (issue 12). */
+    {"objectives-missing",
+     1,
+     {"module.json: /: missing key \"objectives\"", NULL}},
+    {"objectives-too-many",
+     1,
+     {"/objectives: needs 1 to 10 entries, has 11", NULL}},
+    {"objectives-without-quiz",
+     1,
+     {"/objectives: only a module with a quiz has learning objectives", NULL}},
+    {"objective-id-bad",
+     3,
+     {"/objectives/0/id: must be a string matching",
+      "/quiz/questions/0/objective: \"kennis\" is not an objective"}},
+    {"objective-id-dup",
+     1,
+     {"/objectives/1/id: \"kennis\" is also the id of /objectives/0", NULL}},
+    {"objective-title-newline",
+     1,
+     {"/objectives/0/title: control character 0x0a", NULL}},
+    {"objective-section-unknown",
+     1,
+     {"/objectives/0/sections/1: must be the id of a section of this "
+      "module",
+      NULL}},
+    {"objective-section-dup",
+     1,
+     {"/objectives/0/sections/1: \"intro\" is listed twice", NULL}},
+    {"objective-draw-range",
+     1,
+     {"/objectives/0/draw: must be between 1 and 10", NULL}},
+    {"objective-draw-zero",
+     1,
+     {"/objectives/0/draw: must be between 1 and 10", NULL}},
+    {"objective-bank-small",
+     1,
+     {"/objectives/0: \"kennis\" has 2 questions, needs at least 4 "
+      "(twice its draw of 2",
+      NULL}},
+    {"objective-no-questions",
+     1,
+     {"/objectives/1: \"leeg\" has 0 questions, needs at least 2", NULL}},
+    {"question-objective-missing",
+     1,
+     {"/quiz/questions/1: missing key \"objective\"", NULL}},
+    {"question-objective-unknown",
+     2,
+     {"/quiz/questions/1/objective: \"onbekend\" is not an objective of "
+      "this module",
+      "/objectives/0: \"kennis\" has 1 question, needs at least 2"}},
+    /* Criteria of an in-person module (issue 12, point 5). */
+    {"criteria-missing", 1, {"module.json: /: missing key \"criteria\"", NULL}},
+    {"criteria-not-in-person",
+     1,
+     {"/criteria: only an in-person module (\"in_person\": true) has "
+      "criteria",
+      NULL}},
+    {"criteria-empty", 1, {"/criteria: needs 1 to 12 entries, has 0", NULL}},
+    {"criteria-too-many",
+     1,
+     {"/criteria: needs 1 to 12 entries, has 13", NULL}},
+    {"criteria-not-array",
+     1,
+     {"module.json: /criteria: must be an array", NULL}},
+    {"criterion-not-object", 1, {"/criteria/1: must be an object", NULL}},
+    {"criterion-id-bad",
+     1,
+     {"/criteria/1/id: must be a string matching "
+      "^[a-z0-9][a-z0-9-]{0,31}$",
+      NULL}},
+    {"criterion-id-long",
+     1,
+     {"/criteria/1/id: must be a string matching "
+      "^[a-z0-9][a-z0-9-]{0,31}$",
+      NULL}},
+    {"criterion-id-dup",
+     1,
+     {"/criteria/1/id: \"opening\" is also the id of /criteria/0", NULL}},
+    {"criterion-text-too-long",
+     1,
+     {"/criteria/1/text: is 301 characters, the limit is 300", NULL}},
+    {"criterion-text-newline",
+     1,
+     {"/criteria/1/text: control character 0x0a is not allowed", NULL}},
+    {"criterion-text-missing", 1, {"/criteria/1: missing key \"text\"", NULL}},
+    {"criterion-unknown-key", 1, {"/criteria/1: unknown key \"titel\"", NULL}},
 };
 
 #define N_BROKEN (sizeof(broken_cases) / sizeof(broken_cases[0]))
@@ -458,7 +544,16 @@ test_broken_modules(void **state)
 	}
 }
 
-/* Every fixture directory is either the good one or in broken_cases[]. */
+/* The fixtures that must load cleanly. */
+static bool
+valid_fixture(const char *name)
+{
+	return strcmp(name, "good") == 0 ||
+	       strcmp(name, "title-200-multibyte") == 0 ||
+	       strcmp(name, "in-person-good") == 0;
+}
+
+/* Every fixture directory is either a valid one or in broken_cases[]. */
 static void
 test_fixtures_all_listed(void **state)
 {
@@ -481,15 +576,13 @@ test_fixtures_all_listed(void **state)
 				break;
 		if (k < N_BROKEN)
 			continue;
-		if (strcmp(name, "good") != 0 &&
-		    strcmp(name, "title-200-multibyte") != 0)
+		if (!valid_fixture(name))
 			print_message("fixture %s is not in broken_cases[]\n",
 			              name);
-		assert_true(strcmp(name, "good") == 0 ||
-		            strcmp(name, "title-200-multibyte") == 0);
+		assert_true(valid_fixture(name));
 		valid++;
 	}
-	assert_int_equal(valid, 2);
+	assert_int_equal(valid, 3);
 	assert_int_equal(list.count, valid + N_BROKEN);
 	content_list_free(&list);
 	content_errors_free(&errs);
@@ -569,7 +662,10 @@ test_hash_covers_every_field(void **state)
 	    {"\"validity_months\": 24", "\"validity_months\": 12"},
 	    {"\"pass_mark\": 70", "\"pass_mark\": 80"},
 	    {"\"position\": 3", "\"position\": 4"},
-	    {"\"id\": \"intro\"", "\"id\": \"inleiding\""},
+	    {"\"id\": \"verder\"", "\"id\": \"verderop\""},
+	    {"de stof van de module\"", "de stof van de module goed\""},
+	    {"\"sections\": [\n    \"intro\"",
+	     "\"sections\": [\n    \"verder\""},
 	    {"\"title\": \"Inleiding\"", "\"title\": \"Begin\""},
 	    {"\"id\": \"q1\"", "\"id\": \"vraag-1\""},
 	    {"\"Eerste vraag?\"", "\"Eerste vraag!\""},
@@ -607,6 +703,155 @@ test_hash_covers_every_field(void **state)
 		free(moddir);
 		rm_tree(root);
 	}
+	content_module_free(good);
+}
+
+/* Loads content/balance/<name>, which must pass the format rules. */
+static struct content_module *
+load_balance(const char *name)
+{
+	struct content_module *m;
+	char                  *rel, *dir;
+
+	assert_true(asprintf(&rel, "balance/%s", name) > 0);
+	dir = fixture(rel);
+	m = load_ok(dir);
+	free(dir);
+	free(rel);
+	return m;
+}
+
+/* The figures hgkm-content check prints, on ties and multiple answers. */
+static void
+test_balance_figures(void **state)
+{
+	struct content_balance b;
+	struct content_module *m;
+
+	(void)state;
+	m = load_balance("ties");
+	content_balance(m, &b);
+	assert_int_equal(b.bank, 6);
+	assert_int_equal(b.drawn, 3);
+	assert_int_equal(b.objectives, 2);
+	/* q1 (a tie), q2 (two right ones) and q3 (the one right one). */
+	assert_int_equal(b.longest_right, 3);
+	assert_true(b.longest_right_pct > 49.99 && b.longest_right_pct < 50.01);
+	/* (1 x (1/2 + 0) / 2 + 2 x (1 + 0 + 0 + 0) / 4) / 3 = 25 % */
+	assert_true(b.longest_learner_score > 24.99 &&
+	            b.longest_learner_score < 25.01);
+	content_module_free(m);
+}
+
+/* Each balance rule fails on its own fixture and only there. */
+static void
+test_balance_rules(void **state)
+{
+	struct content_errors  errs;
+	struct content_module *m;
+
+	(void)state;
+	content_errors_init(&errs);
+
+	m = load_balance("ok"); /* 2 of 5 (40 %) is still allowed */
+	assert_int_equal(content_balance_check(m, "ok", &errs), 0);
+	assert_int_equal(errs.count, 0);
+	content_module_free(m);
+
+	m = load_balance("longest");
+	assert_int_equal(content_balance_check(m, "longest", &errs), 1);
+	assert_true(has_error(&errs, "longest: balance: in 3 of 5 questions "
+	                             "(60%) a right choice is the longest"));
+	content_module_free(m);
+	content_errors_free(&errs);
+
+	/* 6 of 16 longest-right, but weighted by the draws it scores 75. */
+	m = load_balance("learner");
+	assert_int_equal(content_balance_check(m, "learner", &errs), 1);
+	assert_true(has_error(&errs, "learner: balance: a learner who always "
+	                             "ticks the longest choice scores 75.0"));
+	content_module_free(m);
+	content_errors_free(&errs);
+	assert_int_equal(CONTENT_BALANCE_RULES_ENFORCED, 1);
+}
+
+/* The objectives and each question's objective are parsed as written. */
+static void
+test_objectives_parsed(void **state)
+{
+	struct content_module *m;
+
+	(void)state;
+	m = load_balance("ties");
+	assert_int_equal(m->n_objectives, 2);
+	assert_string_equal(m->objectives[0].id, "o1");
+	assert_string_equal(m->objectives[0].title, "Doel o1");
+	assert_int_equal(m->objectives[1].draw, 2);
+	assert_int_equal(m->objectives[1].n_sections, 1);
+	assert_string_equal(m->objectives[1].sections[0], "intro");
+	assert_string_equal(m->questions[0].objective, "o1");
+	assert_string_equal(m->questions[5].objective, "o2");
+	content_module_free(m);
+}
+
+/*
+ * An in-person module's criteria are parsed as written and are part of the
+ * hash (a changed id or text is a new module version).
+ */
+static void
+test_criteria_parsed(void **state)
+{
+	static const struct {
+		const char *from, *to;
+	} edits[] = {
+	    {"\"id\": \"luisteren\"", "\"id\": \"luisteren-2\""},
+	    {"Je luistert en vat samen.", "Je luistert en vat kort samen."},
+	};
+	struct content_module *m, *e, *good;
+	char                  *dir, *root, *moddir, *json, *src, *dst;
+	size_t                 i, f;
+
+	(void)state;
+	dir = fixture("modules/in-person-good");
+	m = load_ok(dir);
+	assert_true(m->in_person);
+	assert_int_equal(m->n_questions, 0);
+	assert_int_equal(m->n_criteria, 2);
+	assert_string_equal(m->criteria[0].id, "opening");
+	assert_string_equal(m->criteria[0].text,
+	                    "Je opent het gesprek met een ik-boodschap.");
+	assert_string_equal(m->criteria[1].id, "luisteren");
+	assert_string_equal(m->criteria[1].text, "Je luistert en vat samen.");
+	for (i = 0; i < sizeof(edits) / sizeof(edits[0]); i++) {
+		root = temp_good_copy(&moddir);
+		for (f = 0; f < 3; f++) {
+			static const char *const files[] = {
+			    "module.json", "01-intro.md", "02-verder.md"};
+
+			assert_true(asprintf(&src, "%s/%s", dir, files[f]) > 0);
+			assert_true(asprintf(&dst, "%s/%s", moddir, files[f]) >
+			            0);
+			copy_file(src, dst);
+			free(src);
+			free(dst);
+		}
+		assert_true(asprintf(&json, "%s/module.json", moddir) > 0);
+		replace_in_file(json, edits[i].from, edits[i].to);
+		e = load_ok(moddir);
+		assert_string_not_equal(e->hash, m->hash);
+		content_module_free(e);
+		free(json);
+		free(moddir);
+		rm_tree(root);
+	}
+	free(dir);
+	content_module_free(m);
+	/* A module with a quiz has none. */
+	dir = fixture("modules/good");
+	good = load_ok(dir);
+	free(dir);
+	assert_int_equal(good->n_criteria, 0);
+	assert_null(good->criteria);
 	content_module_free(good);
 }
 
@@ -860,6 +1105,10 @@ main(void)
 	    cmocka_unit_test(test_hash_stable),
 	    cmocka_unit_test(test_hash_covers_every_field),
 	    cmocka_unit_test(test_hash_ignores_file_names),
+	    cmocka_unit_test(test_balance_figures),
+	    cmocka_unit_test(test_balance_rules),
+	    cmocka_unit_test(test_objectives_parsed),
+	    cmocka_unit_test(test_criteria_parsed),
 	    cmocka_unit_test(test_markdown_size_cap),
 	    cmocka_unit_test(test_symlink_refused),
 	    cmocka_unit_test(test_errors_accumulate),

@@ -52,7 +52,7 @@ account_send_verification(struct request *r, long long user_id,
 	st = store_token_create(r, hash, user_id, "verify_email", VERIFY_TTL);
 	if (st == DB_OK)
 		st = store_mail_queue(
-		    r, email, "Bevestig je e-mailadres",
+		    r, email, user_id, "Bevestig je e-mailadres",
 		    arena_printf(r->arena,
 		                 "Beste %s,\n\n"
 		                 "Je hebt een account gemaakt op de "
@@ -169,16 +169,17 @@ account_password_change(struct request *r, struct response *res)
 void
 account_reset_request(struct request *r, struct response *res)
 {
-	const char    *email, *name;
-	char           token[65], hash[65];
-	long long      id, recent;
-	enum db_status st;
+	const char      *email, *stored, *name;
+	char             token[65], hash[65], canonical[EMAIL_MAX + 1];
+	long long        id, recent;
+	enum db_status   st;
+	enum email_check ec = EMAIL_INVALID;
 
-	if (json_get_string(r->json, "email", 3, 254, &email) !=
-	        JSON_FIELD_OK ||
-	    !validate_email(email)) {
-		reply_invalid_field(r, res, "email",
-		                    "Vul een geldig e-mailadres in.");
+	if (json_get_string(r->json, "email", 3, EMAIL_MAX, &email) ==
+	    JSON_FIELD_OK)
+		ec = email_canonical(email, canonical);
+	if (ec != EMAIL_OK) {
+		reply_invalid_field(r, res, "email", email_problem(ec));
 		return;
 	}
 	st = store_register_attempt(
@@ -189,14 +190,15 @@ account_reset_request(struct request *r, struct response *res)
 		return;
 	}
 	if (st == DB_OK)
-		st = store_user_id_by_email(r, email, &id, &name);
+		st = store_user_id_by_email(r, canonical, &id, &stored, &name);
 	if (st == DB_OK) {
 		new_token(token, hash);
 		st = store_token_create(r, hash, id, "reset_password",
 		                        RESET_TTL);
+		/* To the account's own address, never to what was typed. */
 		if (st == DB_OK)
 			st = store_mail_queue(
-			    r, email, "Nieuw wachtwoord instellen",
+			    r, stored, id, "Nieuw wachtwoord instellen",
 			    arena_printf(
 			        r->arena,
 			        "Beste %s,\n\nIemand (hopelijk jij) vroeg een "
@@ -290,8 +292,6 @@ account_export(struct request *r, struct response *res)
 void
 account_erase(struct request *r, struct response *res)
 {
-	const char    *email, *name;
-	bool           verified;
 	long long      id;
 	enum db_status st;
 
@@ -305,9 +305,7 @@ account_erase(struct request *r, struct response *res)
 		           "Je kunt je eigen beheerdersaccount niet wissen.");
 		return;
 	}
-	st = store_user_contact(r, id, &email, &name, &verified);
-	if (st == DB_OK)
-		st = store_user_erase(r, id, email);
+	st = store_user_erase(r, id);
 	if (st == DB_OK)
 		st = store_audit(r, "erase",
 		                 arena_printf(r->arena, "user:%lld", id), NULL);
