@@ -18,8 +18,8 @@
 #       - external http(s) and mailto links are allowed and listed;
 #       - other schemes (javascript:, file:, data:, ...) are refused.
 #   (c) spelling: the Markdown text of every module section (code left out)
-#       and the titles, summaries, questions, choices and explanations of
-#       every module.json pass `hunspell -d nl_NL -p content/words.txt`.
+#       and the titles, summaries, questions, choices, explanations and
+#       criteria of every module.json pass `hunspell -d nl_NL -p content/words.txt`.
 #       content/words.txt is the project word list: one word per line, only
 #       real terms and proper names that the Dutch dictionary lacks.  It is
 #       itself checked: sorted, no duplicates, every entry used in the text,
@@ -29,7 +29,8 @@
 #       sections, an estimate of 15-40 minutes and a question bank of at least 12
 #       questions (an attempt draws from it per objective, issue 12);
 #       positions are unique; the course modules exist with the right
-#       audience.
+#       audience; the criteria of an in-person module stand word for word
+#       in its sections (what the trainer judges is what attendees read).
 #
 # Prints "ok - ..." / "not ok - ..." per check and "N passed, M failed" at the
 # end; exits 1 when a check failed.  Needs bash, python3, hunspell with a
@@ -240,6 +241,9 @@ def texts():
         for i, o in enumerate(m.get('objectives') or []):
             if get(o, 'title'):
                 yield '%s /objectives/%d/title' % (jpath, i), get(o, 'title')
+        for i, c in enumerate(m.get('criteria') or []):
+            if get(c, 'text'):
+                yield '%s /criteria/%d/text' % (jpath, i), get(c, 'text')
         quiz = m.get('quiz') if isinstance(m.get('quiz'), dict) else {}
         for i, q in enumerate(quiz.get('questions') or []):
             for key in ('text', 'explanation'):
@@ -319,6 +323,29 @@ def rules(exempt, course):
         if len(qs) < 12:
             errs.append('question bank needs at least 12 questions')
         print(('NO %s: %s' % (desc, '; '.join(errs))) if errs else 'OK ' + desc)
+    # The criteria a trainer judges are those the attendees read: each text
+    # stands word for word in a section (emphasis and line breaks aside).
+    for slug, m in sorted(mods.items()):
+        crit = m.get('criteria') if isinstance(m.get('criteria'), list) else []
+        if not m.get('in_person') or not crit:
+            continue
+        prose = ''
+        for s in m.get('sections') or []:
+            f = s.get('file') if isinstance(s, dict) else None
+            if isinstance(f, str):
+                try:
+                    prose += ' ' + open(os.path.join(MODULES, slug, f),
+                                        encoding='utf-8').read()
+                except OSError:
+                    pass
+        flat = lambda t: ' '.join(t.replace('**', '').replace('*', '').split())
+        prose = flat(prose)
+        missing = [c.get('id') for c in crit if isinstance(c, dict)
+                   and flat(str(c.get('text', ''))) not in prose]
+        print(('NO %s: criteria not word for word in a section: %s'
+               % (slug, ', '.join(map(str, missing)))) if missing
+              else 'OK %s: its %d criteria stand word for word in its sections'
+              % (slug, len(crit)))
     pos = {}
     for slug, m in mods.items():
         pos.setdefault(m.get('position'), []).append(slug)

@@ -100,6 +100,8 @@ static void   parse_objectives(struct ctx *c, json_t *root,
 static size_t objective_with_id(const struct content_module *m, size_t n,
                                 const char *id);
 static void   check_banks(struct ctx *c, const struct content_module *m);
+static void   parse_criteria(struct ctx *c, json_t *root,
+                             struct content_module *m);
 static size_t text_chars(const char *s);
 static void parse_module(struct ctx *c, json_t *root, struct content_module *m);
 static void load_markdown(const char *dir, struct content_section *s,
@@ -127,8 +129,10 @@ static const char *const module_keys[] = {
     "quiz",
     "in_person",
     "objectives",
+    "criteria",
     NULL,
 };
+static const char *const criterion_keys[] = {"id", "text", NULL};
 static const char *const objective_keys[] = {"id", "title", "sections", "draw",
                                              NULL};
 static const char *const section_keys[] = {"id", "title", "file", "scenario",
@@ -869,6 +873,55 @@ parse_module(struct ctx *c, json_t *root, struct content_module *m)
 		         "has learning objectives",
 		         c->file);
 	}
+	/* A trainer passes an attendee on these criteria only. */
+	if (m->in_person)
+		parse_criteria(c, root, m);
+	else if (json_object_get(root, "criteria") != NULL)
+		errs_add(c->errs,
+		         "%s: /criteria: only an in-person module "
+		         "(\"in_person\": true) has criteria",
+		         c->file);
+}
+
+/* The criteria a trainer judges per attendee: 1 to CONTENT_MAX_CRITERIA,
+ * each a unique short id and one line of text. */
+static void
+parse_criteria(struct ctx *c, json_t *root, struct content_module *m)
+{
+	json_t *arr, *v;
+	size_t  i, j;
+	char    ptr[64];
+
+	arr = get_array(c, root, "", "criteria", 1, CONTENT_MAX_CRITERIA);
+	if (arr == NULL || json_array_size(arr) == 0)
+		return;
+	m->n_criteria = json_array_size(arr);
+	m->criteria = xcalloc(m->n_criteria, sizeof(*m->criteria));
+	json_array_foreach (arr, i, v) {
+		struct content_criterion *cr = &m->criteria[i];
+
+		snprintf(ptr, sizeof(ptr), "/criteria/%zu", i);
+		if (!json_is_object(v)) {
+			errs_add(c->errs, "%s: %s: must be an object", c->file,
+			         ptr);
+			continue;
+		}
+		check_keys(c, v, ptr, criterion_keys);
+		if (get_id(c, v, ptr, "id", CONTENT_CRITERION_ID_MAX,
+		           &cr->id) == 0) {
+			for (j = 0; j < i; j++)
+				if (m->criteria[j].id != NULL &&
+				    strcmp(m->criteria[j].id, cr->id) == 0)
+					break;
+			if (j < i)
+				errs_add(c->errs,
+				         "%s: %s/id: \"%s\" is also the id "
+				         "of /criteria/%zu",
+				         c->file, ptr, cr->id, j);
+		}
+		get_text(c, v, ptr, "text", CONTENT_CRITERION_TEXT_MAX,
+		         TEXT_LINE, &cr->text);
+	}
 }
 
 static size_t
@@ -1341,6 +1394,13 @@ module_hash(struct content_module *m)
 			hash_int(&st, "choice.correct", q->choices[j].correct);
 		}
 	}
+	/* Only when there are criteria, so modules without keep their hash. */
+	if (m->n_criteria > 0)
+		hash_int(&st, "criteria", (long long)m->n_criteria);
+	for (i = 0; i < m->n_criteria; i++) {
+		hash_str(&st, "criterion.id", m->criteria[i].id);
+		hash_str(&st, "criterion.text", m->criteria[i].text);
+	}
 	crypto_hash_sha256_final(&st, out);
 	sodium_bin2hex(m->hash, sizeof(m->hash), out, sizeof(out));
 }
@@ -1448,6 +1508,11 @@ content_module_free(struct content_module *m)
 		free(m->objectives[i].title);
 	}
 	free(m->objectives);
+	for (i = 0; i < m->n_criteria; i++) {
+		free(m->criteria[i].id);
+		free(m->criteria[i].text);
+	}
+	free(m->criteria);
 	free(m->slug);
 	free(m->title);
 	free(m->summary);

@@ -16,7 +16,10 @@
 #define CONTENT_MIN_CHOICES 2
 #define CONTENT_MAX_CHOICES 10
 #define CONTENT_MAX_OBJECTIVES 10
-#define CONTENT_MAX_DRAW 10    /* questions one attempt draws per objective */
+#define CONTENT_MAX_DRAW 10 /* questions one attempt draws per objective */
+#define CONTENT_MAX_CRITERIA 12
+#define CONTENT_CRITERION_ID_MAX 32
+#define CONTENT_CRITERION_TEXT_MAX 300
 #define CONTENT_ERRORS_MAX 200 /* further messages are only counted */
 
 /* Audience bits; the order is the order used in the database array. */
@@ -51,6 +54,12 @@ struct content_objective {
 	int    draw;
 };
 
+/* What a trainer judges per attendee of an in-person module. */
+struct content_criterion {
+	char *id;
+	char *text; /* one line */
+};
+
 struct content_section {
 	char  *id;
 	char  *title;
@@ -83,7 +92,10 @@ struct content_module {
 	size_t n_objectives;
 	struct content_question *questions;
 	size_t                   n_questions;
-	char                     hash[65]; /* hex sha256, see below */
+	/* Only and always for an in_person module (1..CONTENT_MAX_CRITERIA). */
+	struct content_criterion *criteria;
+	size_t                    n_criteria;
+	char                      hash[65]; /* hex sha256, see below */
 };
 
 /*

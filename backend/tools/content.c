@@ -9,6 +9,7 @@
  * id, and rows that disappeared are marked inactive rather than deleted,
  * because progress and attempts point at them.
  */
+#include <jansson.h>
 #include <libpq-fe.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -388,6 +389,53 @@ write_children(PGconn *conn, const char *module_id,
 	return 0;
 }
 
+/*
+ * Keeps the criteria of an in-person module under its new version: an
+ * attendee's judgement names the version, so older texts stay readable.
+ */
+static int
+write_criteria(PGconn *conn, const char *module_id, int version,
+               const struct content_module *m)
+{
+	json_t     *arr;
+	char       *text, ver[16];
+	const char *p[3];
+	size_t      i;
+	int         rc;
+
+	if (m->n_criteria == 0)
+		return 0;
+	if ((arr = json_array()) == NULL)
+		goto oom;
+	for (i = 0; i < m->n_criteria; i++)
+		if (json_array_append_new(
+		        arr, json_pack("{s:s, s:s}", "id", m->criteria[i].id,
+		                       "text", m->criteria[i].text)) != 0) {
+			json_decref(arr);
+			goto oom;
+		}
+	text = json_dumps(arr, JSON_COMPACT);
+	json_decref(arr);
+	if (text == NULL)
+		goto oom;
+	snprintf(ver, sizeof(ver), "%d", version);
+	p[0] = module_id;
+	p[1] = ver;
+	p[2] = text;
+	rc = sql_run(conn, "writing the criteria",
+	             "INSERT INTO module_criteria "
+	             "(module_id, module_version, criteria) "
+	             "VALUES ($1, $2, $3::jsonb) "
+	             "ON CONFLICT (module_id, module_version) DO UPDATE SET "
+	             "criteria = EXCLUDED.criteria",
+	             3, p);
+	free(text);
+	return rc;
+oom:
+	fputs("hgkm-content: out of memory\n", stderr);
+	return -1;
+}
+
 /* Inserts, updates or leaves alone one module, and says which. */
 static int
 load_module(PGconn *conn, const struct content_module *m, struct report *r)
@@ -483,6 +531,8 @@ load_module(PGconn *conn, const struct content_module *m, struct report *r)
 	version = atoi(PQgetvalue(res, 0, PQnfields(res) - 1));
 	PQclear(res);
 	rc = write_children(conn, module_id, m);
+	if (rc == 0)
+		rc = write_criteria(conn, module_id, version, m);
 	free(module_id);
 	if (rc != 0)
 		return -1;

@@ -1,6 +1,9 @@
 // trainings.html (trainers): in-person training sessions. Create one (title, module,
-// date, location), list one's own sessions, open one to see who attended, and record
-// attendance with pass/fail by e-mail address (rows) or as a CSV file (email,passed).
+// date, location), list one's own sessions, open one to see who attended and how each
+// was judged, and record attendance by e-mail address (rows) with a tick per criterion
+// of the module (the session's GET lists them): "geslaagd" follows from every criterion
+// ticked, and the server checks the same. A row can also be "nog niet beoordeeld"
+// (present only). A CSV file (email[,passed]) records presence only.
 
 import { ApiError, NetworkError, get, post, seg } from './api.js';
 import { formatNumber, todayIso } from './format.js';
@@ -28,6 +31,7 @@ const ui = {
   detailTitle: $id('detail-title'),
   detailFacts: $id('detail-facts'),
   attendance: $id('attendance-root'),
+  criteria: $id('criteria-root'),
   attendeeRows: $id('attendee-rows'),
   addRow: $id('add-row'),
   attendanceForm: $id('attendance-form'),
@@ -45,7 +49,10 @@ const ui = {
   createSubmit: $id('create-submit'),
 };
 
-const state = { trainings: [], selected: null, session: null, modules: [], busy: false, rowSeq: 0 };
+const state = {
+  trainings: [], selected: null, session: null, modules: [], busy: false, rowSeq: 0, sentRows: [],
+};
+const CRITERION_ID_RE = /^[a-z0-9][a-z0-9-]{0,31}$/;
 
 /** "22 november 2026" for "2026-11-22" (a calendar date, no time zone involved). */
 function dayText(ymd) {
@@ -59,6 +66,46 @@ const dayEl = (ymd) => el('time', { datetime: /^\d{4}-\d{2}-\d{2}$/.test(String(
 function setUrl(id) {
   const url = id ? `${window.location.pathname}?id=${encodeURIComponent(id)}` : window.location.pathname;
   window.history.replaceState(null, '', url);
+}
+
+// ---- criteria -----------------------------------------------------------------------
+
+/** The criteria of the open session's module: [{id, text}] as the server sent them. */
+function sessionCriteria() {
+  const list = state.session && Array.isArray(state.session.criteria) ? state.session.criteria : [];
+  return list.filter((c) => c && CRITERION_ID_RE.test(String(c.id)) && typeof c.text === 'string');
+}
+
+/** "Opening van het gesprek" for "Opening van het gesprek. Je opent …". */
+function shortLabel(text) {
+  const end = text.indexOf('. ');
+  return end > 0 && end <= 60 ? text.slice(0, end) : text;
+}
+
+/** One attendee's judgement as a short Dutch text ("5 van 6 criteria behaald: …"). */
+function judgementText(a, criteria) {
+  const judged = a && a.criteria && typeof a.criteria === 'object' ? a.criteria : null;
+  if (!judged) return 'Nog niet beoordeeld';
+  const ids = Object.keys(judged);
+  const met = ids.filter((id) => judged[id] === true).length;
+  const missing = criteria.filter((c) => judged[c.id] !== true).map((c) => shortLabel(c.text));
+  const total = criteria.length || ids.length;
+  let text = `${formatNumber(met)} van ${formatNumber(total)} criteria behaald`;
+  if (missing.length && missing.length < total) text += `; niet (of nog niet) behaald: ${missing.join(', ')}`;
+  return text;
+}
+
+function renderCriteria() {
+  const criteria = sessionCriteria();
+  if (criteria.length === 0) {
+    replaceChildren(ui.criteria, el('p', { class: 'message', role: 'status' },
+      'Deze module heeft geen criteria. Je kunt alleen aanwezigheid vastleggen; slagen kan niet.'));
+    return;
+  }
+  replaceChildren(ui.criteria,
+    el('h4', { id: 'criteria-title' }, 'De criteria van deze training'),
+    el('ol', { id: 'criteria-list', class: 'criteria-list' },
+      criteria.map((c) => el('li', { 'data-criterion': c.id }, c.text))));
 }
 
 // ---- list ---------------------------------------------------------------------------
@@ -110,7 +157,8 @@ function pendingList(session) {
     el('h4', {}, 'Wachten op een account'),
     el('p', { class: 'hint' }, 'Deze deelnemers staan op de personeelslijst, maar hebben nog geen bevestigd account bij dat bestuur. Het certificaat (met de datum van de training) volgt vanzelf zodra ze een account hebben en hun e-mailadres bevestigen.'),
     el('ul', { id: 'pending-list' }, pending.map((p) => el('li', { 'data-email': p.email || '' },
-      `${p.name || p.email} (${p.email}): ${p.passed ? 'geslaagd' : 'aanwezig, niet geslaagd'}`))),
+      `${p.name || p.email} (${p.email}): ${p.passed ? 'geslaagd' : 'aanwezig, niet geslaagd'}`,
+      ` (${judgementText(p, sessionCriteria()).toLowerCase()})`))),
   ];
 }
 
@@ -129,12 +177,14 @@ function renderAttendance(session) {
         el('th', { scope: 'col' }, 'Naam'),
         el('th', { scope: 'col' }, 'E-mailadres'),
         el('th', { scope: 'col' }, 'Resultaat'),
+        el('th', { scope: 'col' }, 'Beoordeling'),
         el('th', { scope: 'col' }, 'Certificaat'))),
       el('tbody', {}, sorted.map((a) => el('tr', { 'data-email': a.email || '' },
         el('th', { scope: 'row' }, a.name || '–'),
         el('td', { class: 'email' }, a.email || ''),
         el('td', {}, el('span', { class: a.passed ? 'status status-completed' : 'status' },
           a.passed ? 'Geslaagd' : 'Aanwezig, niet geslaagd')),
+        el('td', { class: 'judgement' }, judgementText(a, sessionCriteria())),
         el('td', {}, a.certificate_code
           ? el('a', { href: `/verificatie/${encodeURIComponent(a.certificate_code)}` }, 'Controleren',
             el('span', { class: 'visually-hidden' }, ` (certificaat van ${a.name || a.email})`))
@@ -153,6 +203,7 @@ function renderDetail() {
   replaceChildren(ui.detailFacts,
     dayEl(t.date), t.location ? ` · ${t.location}` : '',
     ` · module: ${t.module_title || t.module_slug || 'onbekend'}`);
+  renderCriteria();
   renderAttendance(t);
   for (const tr of ui.rows.querySelectorAll('tr[data-training-id]')) {
     tr.classList.toggle('is-selected', tr.dataset.trainingId === String(t.id));
@@ -163,13 +214,12 @@ async function openTraining(id, { focus = false } = {}) {
   const changed = String(state.selected) !== String(id);
   state.selected = id;
   setUrl(id);
-  if (changed) {
-    replaceChildren(ui.result);
-    resetRows();
-  }
+  if (changed) replaceChildren(ui.result);
   try {
     const session = await get(`/trainings/${seg(id)}`);
     state.session = { ...(state.trainings.find((t) => String(t.id) === String(id)) || {}), ...session, id };
+    // The rows carry a checkbox per criterion of this session's module.
+    if (changed) resetRows();
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) { goToLogin(); return; }
     state.session = null;
@@ -187,22 +237,58 @@ async function openTraining(id, { focus = false } = {}) {
 
 // ---- recording attendance ------------------------------------------------------------------
 
-function attendeeRow(email = '', passed = false) {
+/**
+ * Keeps a row's judgement consistent and shows its result, which follows from the
+ * ticks as the server decides it. A new row is "nog niet beoordeeld" (present only);
+ * ticking a criterion judges the row, and "nog niet beoordeeld" clears the ticks.
+ */
+function updateRowStatus(tr, changed = null) {
+  const boxes = [...tr.querySelectorAll('.attendee-criterion')];
+  const unjudged = tr.querySelector('.attendee-unjudged');
+  if (changed && changed.classList.contains('attendee-criterion') && changed.checked) unjudged.checked = false;
+  if (changed === unjudged && unjudged.checked) for (const box of boxes) box.checked = false;
+  const notYet = unjudged.checked;
+  const met = boxes.filter((b) => b.checked).length;
+  const passed = !notYet && boxes.length > 0 && met === boxes.length;
+  const status = tr.querySelector('.attendee-status');
+  status.dataset.passed = String(passed);
+  status.className = passed ? 'attendee-status status status-completed' : 'attendee-status status';
+  status.textContent = notYet ? 'Alleen aanwezig'
+    : passed ? 'Geslaagd' : `Niet geslaagd (${formatNumber(met)} van ${formatNumber(boxes.length)})`;
+}
+
+function attendeeRow(email = '') {
   state.rowSeq += 1;
   const n = state.rowSeq;
+  const criteria = sessionCriteria();
   const emailInput = el('input', {
     type: 'email', id: `attendee-email-${n}`, class: 'attendee-email', autocomplete: 'off',
     spellcheck: 'false', inputmode: 'email', value: email, 'aria-label': `E-mailadres deelnemer ${n}`,
   });
-  const passedInput = el('input', { type: 'checkbox', id: `attendee-passed-${n}`, class: 'attendee-passed' });
-  passedInput.checked = passed;
+  const unjudged = el('input', { type: 'checkbox', id: `attendee-unjudged-${n}`, class: 'attendee-unjudged' });
+  unjudged.checked = true;
+  unjudged.disabled = criteria.length === 0;
+  const boxes = criteria.map((c, i) => el('span', { class: 'check' },
+    el('input', {
+      type: 'checkbox', id: `attendee-${n}-criterion-${i}`, class: 'attendee-criterion', 'data-criterion': c.id,
+    }),
+    el('label', { for: `attendee-${n}-criterion-${i}`, title: c.text },
+      `${i + 1}. ${shortLabel(c.text)}`, el('span', { class: 'visually-hidden' }, ` (deelnemer ${n})`))));
+  const judgement = el('fieldset', { class: 'criteria-set' },
+    el('legend', { class: 'visually-hidden' }, `Criteria behaald door deelnemer ${n}`),
+    boxes,
+    el('span', { class: 'check' }, unjudged,
+      el('label', { for: `attendee-unjudged-${n}` }, 'nog niet beoordeeld (alleen aanwezig)')));
+  const status = el('span', { class: 'attendee-status status', 'aria-live': 'polite' });
   const remove = el('button', { type: 'button', class: 'button button-quiet' },
     'Verwijderen', el('span', { class: 'visually-hidden' }, ` (rij ${n})`));
   const tr = el('tr', { class: 'attendee-row' },
     el('td', {}, emailInput),
-    el('td', {}, el('span', { class: 'check' }, passedInput,
-      el('label', { for: `attendee-passed-${n}` }, 'geslaagd'))),
+    el('td', {}, judgement),
+    el('td', {}, status),
     el('td', {}, remove));
+  judgement.addEventListener('change', (e) => updateRowStatus(tr, e.target));
+  updateRowStatus(tr);
   remove.addEventListener('click', () => {
     const next = tr.nextElementSibling || tr.previousElementSibling;
     tr.remove();
@@ -261,6 +347,12 @@ function showFailure(err, what) {
     return;
   } else if (err instanceof ApiError && err.status === 400) {
     const fields = err.fields ? Object.values(err.fields).filter((v) => typeof v === 'string') : [];
+    // "attendees[2].criteria.x": mark the row the server names.
+    for (const key of Object.keys(err.fields || {})) {
+      const m = /^attendees\[(\d+)\]/.exec(key);
+      const tr = m && state.sentRows[Number(m[1])];
+      if (tr && tr.isConnected) tr.querySelector('.attendee-email').setAttribute('aria-invalid', 'true');
+    }
     content = [el('strong', {}, 'Niet opgeslagen: er is niets vastgelegd. '),
       [err.message, ...fields].filter(Boolean).join(' ')];
   } else if (err instanceof ApiError && err.status === 413) {
@@ -293,6 +385,7 @@ async function submitAttendance(event) {
   const attendees = [];
   const seen = new Set();
   let firstBad = null;
+  const sentRows = [];
   for (const tr of ui.attendeeRows.querySelectorAll('tr')) {
     const input = tr.querySelector('.attendee-email');
     const email = input.value.trim();
@@ -305,7 +398,14 @@ async function submitAttendance(event) {
       continue;
     }
     seen.add(key);
-    attendees.push({ email, passed: tr.querySelector('.attendee-passed').checked });
+    sentRows.push(tr);
+    if (tr.querySelector('.attendee-unjudged').checked) {
+      attendees.push({ email }); // present, not judged yet
+      continue;
+    }
+    const criteria = {};
+    for (const box of tr.querySelectorAll('.attendee-criterion')) criteria[box.dataset.criterion] = box.checked;
+    attendees.push({ email, criteria, passed: Object.values(criteria).every(Boolean) });
   }
   if (firstBad) {
     replaceChildren(ui.result, el('p', { class: 'message message-error', role: 'alert' }, firstBad.text));
@@ -319,6 +419,7 @@ async function submitAttendance(event) {
     if (first) first.focus();
     return;
   }
+  state.sentRows = sentRows;
   state.busy = true;
   ui.attendanceSubmit.disabled = true;
   try {

@@ -13,13 +13,15 @@
 //   undefined); focus moves to the feedback after each choice; the outcome and the score
 //   come from the server; "Opnieuw spelen" starts over.
 //   trainer again: the choice statistics count the teacher's choices, grouped under the
-//   Meldcode steps. trainings.html: creates a session for af-praktijktraining, an address
-//   outside the trainer's boards is refused (403, nothing recorded), and the demo
-//   teacher is recorded as present, not passed (so no certificate is issued).
+//   Meldcode steps. trainings.html: creates a session for af-praktijktraining, shows its
+//   six criteria with a checkbox each per attendee ("geslaagd" only with all six ticked),
+//   an address outside the trainer's boards is refused (403, nothing recorded), and the
+//   demo teacher is recorded with five of six criteria met: present, not passed (so no
+//   certificate is issued), and the judgement shows in the attendance table.
 //
 // The test adds to the stack one scenario owned by the demo trainer (a unique title, two
 // versions), one image, the demo teacher's attempt, and one training session with the
-// demo teacher present (not passed). The trainer's preview is only
+// demo teacher present (judged, not passed). The trainer's preview is only
 // opened, not played, so the statistics hold the teacher's choices alone.
 //
 // Environment:
@@ -515,21 +517,46 @@ async function main() {
       await waitForText(studio.locator('#training-rows'), `Browsertest-training ${stamp}`, 'session in the list');
     }, { blocks: false });
 
-    await check('attendance: an e-mail outside the trainer\'s boards is refused with the server\'s 403 message; the demo teacher is recorded (not passed)', async () => {
+    await check('attendance: the module\'s six criteria are listed and ticked per attendee; "geslaagd" follows from all six ticked', async () => {
+      assert(await studio.locator('#detail').isVisible(), 'a session is open');
+      assertEqual(await studio.locator('#criteria-list li').count(), 6, 'criteria listed');
+      await waitForText(studio.locator('#criteria-list li').first(), 'Opening van het gesprek', 'first criterion');
+      const row = studio.locator('#attendee-rows tr').nth(0);
+      assertEqual(await row.locator('.attendee-criterion').count(), 6, 'a checkbox per criterion');
+      await waitForText(row.locator('.attendee-status'), 'Alleen aanwezig', 'a new row is not judged');
+      assert(await row.locator('.attendee-unjudged').isChecked(), '"nog niet beoordeeld" ticked');
+      await row.getByLabel(/^1\. Opening van het gesprek/).check();
+      assert(!(await row.locator('.attendee-unjudged').isChecked()), 'a tick judges the row');
+      await waitForText(row.locator('.attendee-status'), 'Niet geslaagd (1 van 6)', 'one ticked');
+      for (const box of await row.locator('.attendee-criterion').all()) await box.check();
+      await waitForText(row.locator('.attendee-status'), 'Geslaagd', 'all six ticked');
+      assertEqual(await row.locator('.attendee-status').getAttribute('data-passed'), 'true', 'passed');
+      await row.getByLabel(/^6\. Wegen en beslissen/).uncheck();
+      await waitForText(row.locator('.attendee-status'), 'Niet geslaagd (5 van 6)', 'one unticked');
+      await row.locator('.attendee-unjudged').check();
+      await waitForText(row.locator('.attendee-status'), 'Alleen aanwezig', 'not judged');
+      assertEqual(await row.locator('.attendee-criterion:checked').count(), 0, '"nog niet beoordeeld" clears the ticks');
+      for (const box of await row.locator('.attendee-criterion').all()) await box.check();
+      await waitForText(row.locator('.attendee-status'), 'Geslaagd', 'all six ticked again');
+    }, { blocks: false });
+
+    await check('attendance: an e-mail outside the trainer\'s boards is refused with the server\'s 403 message; the demo teacher is recorded with five of six criteria (not passed)', async () => {
       assert(await studio.locator('#detail').isVisible(), 'a session is open');
       const rows = studio.locator('#attendee-rows tr');
       await rows.nth(0).locator('.attendee-email').fill(`niemand.${stamp}@example.invalid`);
-      await rows.nth(0).locator('.attendee-passed').check();
+      for (const box of await rows.nth(0).locator('.attendee-criterion').all()) await box.check();
       await studio.getByRole('button', { name: 'Aanwezigheid opslaan' }).click();
       await waitForText(studio.locator('#record-outcome'), 'Niet opgeslagen', '403 message');
       await waitForText(studio.locator('#record-outcome'), `niemand.${stamp}@example.invalid`, 'the server names the address');
       await waitForText(studio.locator('#attendance-root'), 'Nog niemand vastgelegd', 'nothing recorded');
       await rows.nth(0).locator('.attendee-email').fill(accounts.teacher.email);
-      await rows.nth(0).locator('.attendee-passed').uncheck();
+      await rows.nth(0).getByLabel(/^6\. Wegen en beslissen/).uncheck();
+      await waitForText(rows.nth(0).locator('.attendee-status'), 'Niet geslaagd (5 van 6)', 'five of six');
       await studio.getByRole('button', { name: 'Aanwezigheid opslaan' }).click();
       await waitForText(studio.locator('#record-outcome'), '1 deelnemer vastgelegd, 0 certificaten uitgereikt', 'result');
       const row = studio.locator(`#attendance-table tr[data-email="${accounts.teacher.email}"]`);
       await waitForText(row, 'Aanwezig, niet geslaagd', 'attendance row');
+      await waitForText(row.locator('.judgement'), '5 van 6 criteria behaald; niet (of nog niet) behaald: Wegen en beslissen', 'the judgement from the server');
       await shot(studio, 'scenario-06-trainings');
     }, { blocks: false });
 

@@ -200,6 +200,21 @@ check_module(const struct content_module *m)
 		FUZZ_CHECK(q->multiple ? right >= 1 : right == 1,
 		           "question %s: %zu correct", q->id, right);
 	}
+	/* Criteria: always and only for an in-person module. */
+	FUZZ_CHECK(m->in_person ? m->n_criteria >= 1 &&
+	                              m->n_criteria <= CONTENT_MAX_CRITERIA
+	                        : m->n_criteria == 0,
+	           "%zu criteria", m->n_criteria);
+	for (size_t i = 0; i < m->n_criteria; i++) {
+		FUZZ_CHECK(id_ok(m->criteria[i].id, 32) &&
+		               m->criteria[i].text != NULL &&
+		               strchr(m->criteria[i].text, '\n') == NULL,
+		           "criterion %zu", i);
+		for (size_t j = 0; j < i; j++)
+			FUZZ_CHECK(strcmp(m->criteria[j].id,
+			                  m->criteria[i].id) != 0,
+			           "criterion id %s twice", m->criteria[i].id);
+	}
 	FUZZ_CHECK(strlen(m->hash) == 64 &&
 	               strspn(m->hash, "0123456789abcdef") == 64,
 	           "hash %s", m->hash);

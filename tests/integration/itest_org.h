@@ -108,4 +108,17 @@ double org_jnum(const json_t *obj, const char *key);
 /* coverage_pct: the number, which must have at most one decimal. */
 void org_expect_pct(const json_t *obj, const char *key, double expected);
 
+/*
+ * A judgement of af-praktijktraining's six criteria (its module.json) for
+ * an attendee in JSON: every criterion met (a pass), or one not met.
+ */
+#define AF_ALL_MET                                                             \
+	"\"criteria\":{\"opening\":true,\"luisteren\":true,"                   \
+	"\"veiligheid\":true,\"gesprek-kind\":true,\"overleg\":true,"          \
+	"\"wegen\":true}"
+#define AF_ONE_NOT_MET                                                         \
+	"\"criteria\":{\"opening\":true,\"luisteren\":true,"                   \
+	"\"veiligheid\":true,\"gesprek-kind\":true,\"overleg\":true,"          \
+	"\"wegen\":false}"
+
 #endif

@@ -430,9 +430,9 @@ test_linking_training_credit_on_accept(void **state)
 	    itest_post_json(
 	        itest_fmt("/api/v1/trainings/%ld/attendance", training),
 	        trainer->token,
-	        itest_fmt(
-	            "{\"attendees\":[{\"email\":\"%s\",\"passed\":true}]}",
-	            r->email)),
+	        itest_fmt("{\"attendees\":[{\"email\":\"%s\",\"passed\":"
+	                  "true," AF_ALL_MET "}]}",
+	                  r->email)),
 	    200);
 	assert_int_equal(itest_jint(j, "certificates_issued"), 0);
 	assert_int_equal(itest_jint(j, "pending"), 1);

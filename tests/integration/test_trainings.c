@@ -35,6 +35,7 @@ static bool has_af(const struct tr_fx *fx);
 static void test_training_create_and_list(void **state);
 static void test_training_attendance_json(void **state);
 static void test_training_attendance_csv(void **state);
+static void test_training_criteria_judged(void **state);
 static void test_training_attendee_outside_boards(void **state);
 static void test_training_other_trainer(void **state);
 static void test_training_online_module_refused(void **state);
@@ -253,9 +254,10 @@ test_training_attendance_json(void **state)
 	tr_fixture(&fx);
 	id = new_training(fx.trainer->token, "Praktijkdag");
 	assert_false(has_af(&fx));
-	who = itest_fmt("[{\"email\":\"%s\",\"passed\":true},"
-	                "{\"email\":\"%s\",\"passed\":false}]",
-	                fx.ib->email, fx.t->email);
+	who =
+	    itest_fmt("[{\"email\":\"%s\",\"passed\":true," AF_ALL_MET "},"
+	              "{\"email\":\"%s\",\"passed\":false," AF_ONE_NOT_MET "}]",
+	              fx.ib->email, fx.t->email);
 	expect_recorded(attend_json(fx.trainer->token, id, who), 2, 1);
 	assert_int_equal(af_certs(fx.ib->id), 1);
 	assert_int_equal(af_certs(fx.t->id), 0);
@@ -335,9 +337,10 @@ test_training_attendance_json(void **state)
 	/* A second session while the certificate is valid: the same one. */
 	id2 = new_training(fx.trainer->token, "Terugkomdag");
 	expect_recorded(
-	    attend_json(fx.trainer->token, id2,
-	                itest_fmt("[{\"email\":\"%s\",\"passed\":true}]",
-	                          fx.ib->email)),
+	    attend_json(
+	        fx.trainer->token, id2,
+	        itest_fmt("[{\"email\":\"%s\",\"passed\":true," AF_ALL_MET "}]",
+	                  fx.ib->email)),
 	    1, 0);
 	assert_int_equal(af_certs(fx.ib->id), 1);
 	j = itest_expect_json(itest_get(itest_fmt("/api/v1/trainings/%ld", id2),
@@ -360,8 +363,11 @@ test_training_attendance_json(void **state)
 	    400, "invalid_json");
 }
 
-/* CSV: the teacher passes and the IB'er not (a teacher's certificate makes
- * no aandachtsfunctionaris), then the IB'er passes at a second session. */
+/*
+ * CSV records presence only: a file has no criteria, so "passed" may be
+ * empty or no, and a yes is refused with its line (a pass needs every
+ * criterion judged).  A later judgement in JSON passes the attendee.
+ */
 static void
 test_training_attendance_csv(void **state)
 {
@@ -380,41 +386,65 @@ test_training_attendance_csv(void **state)
 	for (char *p = upper; *p; p++)
 		if (*p >= 'a' && *p <= 'z')
 			*p = (char)(*p - 'a' + 'A');
-	csv = itest_fmt("email,passed\r\n%s,ja\r\n%s,nee\r\n", upper,
-	                fx.ib->email);
+	csv =
+	    itest_fmt("email,passed\r\n%s,nee\r\n%s,\r\n", upper, fx.ib->email);
 	expect_recorded(org_send("POST", attendance_path(id), fx.trainer->token,
 	                         "text/csv", csv, strlen(csv)),
-	                2, 1);
-	assert_int_equal(af_certs(fx.t->id), 1);
+	                2, 0);
+	assert_int_equal(attendance_rows(id), 2);
+	assert_int_equal(af_certs(fx.t->id), 0);
 	assert_int_equal(af_certs(fx.ib->id), 0);
-	assert_false(has_af(&fx));
+	/* Present, not judged. */
+	assert_int_equal(
+	    org_db_long("SELECT count(*) FROM training_attendance WHERE"
+	                " training_id = $1 AND NOT passed AND criteria IS NULL"
+	                " AND judged_by IS NULL",
+	                1, (const char *[]){itest_fmt("%ld", id)}),
+	    2);
 
-	/* ';', a BOM, LF, 1/0. */
+	/* ';', a BOM, LF, 0, and an email column alone. */
 	id2 = new_training(fx.trainer->token, "CSV-dag 2");
 	csv = itest_fmt("\xEF\xBB\xBF"
-	                "email;passed\n%s;1\n%s;0\n",
+	                "email\n%s\n%s;0\n",
 	                fx.ib->email, fx.t->email);
 	expect_recorded(org_send("POST", attendance_path(id2),
 	                         fx.trainer->token, "text/csv", csv,
 	                         strlen(csv)),
-	                2, 1);
+	                2, 0);
+	assert_false(has_af(&fx));
+	/* The judgement comes later, in JSON: now she passes. */
+	expect_recorded(
+	    attend_json(
+	        fx.trainer->token, id2,
+	        itest_fmt("[{\"email\":\"%s\"," AF_ALL_MET "}]", fx.ib->email)),
+	    1, 1);
 	assert_int_equal(af_certs(fx.ib->id), 1);
 	assert_true(has_af(&fx));
 
-	/* A bad line: 400 naming it, nothing recorded. */
+	/* A pass in a file (yes, ja, 1): 400 naming the line, nothing
+	 * recorded, also not for the good lines. */
 	id3 = new_training(fx.trainer->token, "CSV-dag 3");
-	csv = itest_fmt("email,passed\n%s,ja\n%s,misschien\n", fx.ib->email,
+	csv = itest_fmt("email,passed\n%s,nee\n%s,ja\n", fx.ib->email,
 	                fx.t->email);
 	err = itest_expect_error(org_send("POST", attendance_path(id3),
 	                                  fx.trainer->token, "text/csv", csv,
 	                                  strlen(csv)),
 	                         400, "validation_failed");
 	json_array_foreach (json_object_get(err, "errors"), i, e)
-		if (json_integer_value(json_object_get(e, "line")) == 3)
+		if (json_integer_value(json_object_get(e, "line")) == 3 &&
+		    strstr(json_string_value(json_object_get(e, "message")),
+		           "criteria") != NULL)
 			line3 = true;
 	if (!line3)
-		fail_msg("no error on line 3: %s", itest_dump(err));
+		fail_msg("no criteria error on line 3: %s", itest_dump(err));
 	assert_int_equal(attendance_rows(id3), 0);
+	assert_int_equal(af_certs(fx.t->id), 0);
+	/* A value that is neither. */
+	csv = itest_fmt("email,passed\n%s,misschien\n", fx.t->email);
+	itest_expect_error(org_send("POST", attendance_path(id3),
+	                            fx.trainer->token, "text/csv", csv,
+	                            strlen(csv)),
+	                   400, "validation_failed");
 	/* A header only. */
 	itest_expect_error(org_send("POST", attendance_path(id3),
 	                            fx.trainer->token, "text/csv",
@@ -426,6 +456,208 @@ test_training_attendance_csv(void **state)
 	                            strlen(csv)),
 	                   415, "unsupported_media_type");
 	assert_int_equal(attendance_rows(id3), 0);
+}
+
+/* The stored judgement of a user at a training, as text ("" when none). */
+static const char *
+judgement(long training, long user_id)
+{
+	return org_db_text(
+	    "SELECT coalesce(concat_ws('|', passed::text, criteria::text,"
+	    " judged_by, (judged_at IS NOT NULL)::text), '')"
+	    " FROM training_attendance"
+	    " WHERE training_id = $1 AND user_id = $2",
+	    2,
+	    (const char *[]){itest_fmt("%ld", training),
+	                     itest_fmt("%ld", user_id)});
+}
+
+/* The attendee of a session's GET with this user id. */
+static json_t *
+session_attendee(const struct tr_fx *fx, long training, long user_id)
+{
+	json_t *j = itest_expect_json(
+	    itest_get(itest_fmt("/api/v1/trainings/%ld", training),
+	              fx->trainer->token),
+	    200);
+
+	return org_find_by_id(itest_jarr(j, "attendance"), "user_id", user_id);
+}
+
+/*
+ * The criteria decide a pass (issue 12, point 5): all met gives the
+ * certificate; one not met records the attendee without one; a "passed"
+ * that disagrees with the criteria, an unknown criterion, a value that is
+ * not a boolean, or a pass without a judgement is 400 with the field, and
+ * nothing is recorded.  The judgement is stored with who judged and when,
+ * and GET returns it next to the module's criteria.
+ */
+static void
+test_training_criteria_judged(void **state)
+{
+	struct tr_fx             fx;
+	long                     id;
+	json_t                  *j, *crit, *e, *err;
+	const char              *all, *one;
+	size_t                   i;
+	static const char *const ids[] = {"opening",    "luisteren",
+	                                  "veiligheid", "gesprek-kind",
+	                                  "overleg",    "wegen"};
+	static const struct {
+		const char *rest; /* the attendee's fields after the email */
+		const char *field;
+	} bad[] = {
+	    /* passed true with a criterion not met */
+	    {"\"passed\":true," AF_ONE_NOT_MET, "attendees[0].passed"},
+	    /* passed true without a judgement (an old client) */
+	    {"\"passed\":true", "attendees[0].passed"},
+	    /* passed true with only some criteria judged */
+	    {"\"passed\":true,\"criteria\":{\"opening\":true}",
+	     "attendees[0].passed"},
+	    /* passed false with every criterion met */
+	    {"\"passed\":false," AF_ALL_MET, "attendees[0].passed"},
+	    /* an unknown criterion, even next to all six met */
+	    {"\"criteria\":{\"opening\":true,\"luisteren\":true,"
+	     "\"veiligheid\":true,\"gesprek-kind\":true,\"overleg\":true,"
+	     "\"wegen\":true,\"charisma\":true}",
+	     "attendees[0].criteria.charisma"},
+	    /* a value that is not true or false */
+	    {"\"criteria\":{\"opening\":\"ja\"}",
+	     "attendees[0].criteria.opening"},
+	    {"\"criteria\":[\"opening\"]", "attendees[0].criteria"},
+	};
+
+	(void)state;
+	tr_fixture(&fx);
+	id = new_training(fx.trainer->token, "Criteria");
+
+	/* The session shows the module's six criteria, as in module.json. */
+	j = itest_expect_json(itest_get(itest_fmt("/api/v1/trainings/%ld", id),
+	                                fx.trainer->token),
+	                      200);
+	crit = itest_jarr(j, "criteria");
+	assert_int_equal(json_array_size(crit), 6);
+	json_array_foreach (crit, i, e) {
+		assert_string_equal(itest_jstr(e, "id"), ids[i]);
+		(void)itest_jstr(e, "text");
+	}
+	assert_memory_equal(itest_jstr(json_array_get(crit, 0), "text"),
+	                    "Opening van het gesprek. Je opent", 33);
+
+	/* Refused bodies: 400 with the field, nothing recorded. */
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err = itest_expect_error(
+		    attend_json(fx.trainer->token, id,
+		                itest_fmt("[{\"email\":\"%s\",%s}]",
+		                          fx.ib->email, bad[i].rest)),
+		    400, "validation_failed");
+		if (json_object_get(json_object_get(err, "fields"),
+		                    bad[i].field) == NULL)
+			fail_msg("case %zu: no fields.%s: %s", i, bad[i].field,
+			         itest_dump(err));
+	}
+	/* The second attendee's problem is named by its index; the first,
+	 * good one is not recorded either. */
+	err = itest_expect_error(
+	    attend_json(fx.trainer->token, id,
+	                itest_fmt("[{\"email\":\"%s\"," AF_ALL_MET "},"
+	                          "{\"email\":\"%s\",\"passed\":true}]",
+	                          fx.ib->email, fx.t->email)),
+	    400, "validation_failed");
+	if (json_object_get(json_object_get(err, "fields"),
+	                    "attendees[1].passed") == NULL)
+		fail_msg("no fields.attendees[1].passed: %s", itest_dump(err));
+	assert_int_equal(attendance_rows(id), 0);
+	assert_int_equal(af_certs(fx.ib->id), 0);
+
+	/* One criterion not met: recorded, not passed, no certificate. */
+	expect_recorded(
+	    attend_json(fx.trainer->token, id,
+	                itest_fmt("[{\"email\":\"%s\"," AF_ONE_NOT_MET "}]",
+	                          fx.ib->email)),
+	    1, 0);
+	assert_int_equal(af_certs(fx.ib->id), 0);
+	one = judgement(id, fx.ib->id);
+	assert_string_equal(
+	    one, itest_fmt("false|{\"wegen\": false, \"opening\": true, "
+	                   "\"overleg\": true, \"luisteren\": true, "
+	                   "\"veiligheid\": true, \"gesprek-kind\": true}|"
+	                   "%ld|true",
+	                   fx.trainer->id));
+	e = session_attendee(&fx, id, fx.ib->id);
+	assert_false(itest_jbool(e, "passed"));
+	assert_false(itest_jbool(itest_jobj(e, "criteria"), "wegen"));
+	assert_true(itest_jbool(itest_jobj(e, "criteria"), "opening"));
+	assert_int_equal(itest_jint(e, "judged_by"), fx.trainer->id);
+	(void)itest_expect_time(itest_jstr(e, "judged_at"));
+	assert_int_equal(itest_jint(e, "criteria_version"),
+	                 org_db_long("SELECT version FROM modules WHERE slug ="
+	                             " '" AF_MODULE "'",
+	                             0, NULL));
+	assert_false(has_af(&fx));
+
+	/* Below the service, the database refuses a pass next to a
+	 * criterion not met (an error other than the check fails the test). */
+	org_db_exec(
+	    itest_fmt("DO $$ BEGIN UPDATE training_attendance SET passed ="
+	              " true WHERE training_id = %ld; RAISE EXCEPTION"
+	              " 'a pass with a criterion not met was stored';"
+	              " EXCEPTION WHEN check_violation THEN NULL; END $$",
+	              id),
+	    0, NULL);
+	assert_string_equal(judgement(id, fx.ib->id), one);
+
+	/* Her own data export holds the judgement too. */
+	j = itest_jarr(itest_expect_json(
+	                   itest_get("/api/v1/me/export", fx.ib->token), 200),
+	               "trainings");
+	e = json_array_get(j, 0);
+	assert_int_equal(json_array_size(j), 1);
+	assert_false(itest_jbool(e, "passed"));
+	assert_false(itest_jbool(itest_jobj(e, "criteria"), "wegen"));
+	assert_true(itest_jbool(itest_jobj(e, "criteria"), "overleg"));
+	(void)itest_expect_time(itest_jstr(e, "judged_at"));
+
+	/* Presence again without a judgement keeps the judgement. */
+	expect_recorded(
+	    attend_json(fx.trainer->token, id,
+	                itest_fmt("[{\"email\":\"%s\"}]", fx.ib->email)),
+	    1, 0);
+	assert_string_equal(judgement(id, fx.ib->id), one);
+
+	/* Judged again, all met (passed may be left out): the certificate. */
+	expect_recorded(
+	    attend_json(fx.trainer->token, id,
+	                itest_fmt("[{\"email\":\"%s\"," AF_ALL_MET "},"
+	                          "{\"email\":\"%s\"}]",
+	                          fx.ib->email, fx.t->email)),
+	    2, 1);
+	assert_int_equal(af_certs(fx.ib->id), 1);
+	all = judgement(id, fx.ib->id);
+	assert_memory_equal(all, "true|{", 6);
+	assert_null(strstr(all, "false"));
+	e = session_attendee(&fx, id, fx.ib->id);
+	assert_true(itest_jbool(e, "passed"));
+	(void)itest_jstr(e, "certificate_code");
+	for (i = 0; i < 6; i++)
+		assert_true(itest_jbool(itest_jobj(e, "criteria"), ids[i]));
+	/* The teacher: present, not judged. */
+	e = session_attendee(&fx, id, fx.t->id);
+	assert_false(itest_jbool(e, "passed"));
+	assert_true(json_is_null(json_object_get(e, "criteria")));
+	assert_true(json_is_null(json_object_get(e, "judged_by")));
+	assert_int_equal(af_certs(fx.t->id), 0);
+	assert_true(has_af(&fx));
+	/* One audit line per recording that went through, none for the eight
+	 * refused; the line counts the passes. */
+	assert_string_equal(
+	    org_db_text("SELECT string_agg(details->>'passed', ',' ORDER BY id)"
+	                " FROM audit_log WHERE action = 'attendance'"
+	                " AND target = $1 AND actor_id = $2",
+	                2,
+	                (const char *[]){itest_fmt("training:%ld", id),
+	                                 itest_fmt("%ld", fx.trainer->id)}),
+	    "0,0,1");
 }
 
 /* Anyone not on the active roster of a linked board: 403 and nothing
@@ -448,10 +680,14 @@ test_training_attendee_outside_boards(void **state)
 	cases[2] = NULL;
 	for (size_t i = 0; cases[i] != NULL; i++) {
 		itest_expect_error(
-		    attend_json(fx.trainer->token, id,
-		                itest_fmt("[{\"email\":\"%s\",\"passed\":true},"
-		                          "{\"email\":\"%s\",\"passed\":true}]",
-		                          fx.ib->email, cases[i])),
+		    attend_json(
+		        fx.trainer->token, id,
+		        itest_fmt(
+		            "[{\"email\":\"%s\",\"passed\":true," AF_ALL_MET
+		            "},"
+		            "{\"email\":\"%s\",\"passed\":true," AF_ALL_MET
+		            "}]",
+		            fx.ib->email, cases[i])),
 		    403, "forbidden");
 		assert_int_equal(attendance_rows(id), 0);
 		assert_int_equal(af_certs(fx.ib->id), 0);
@@ -466,24 +702,27 @@ test_training_attendee_outside_boards(void **state)
 	itest_expect_error(
 	    attend_json(
 	        fx.trainer->token, id,
-	        itest_fmt("[{\"email\":\"%s\",\"passed\":true}]", fx.t->email)),
+	        itest_fmt("[{\"email\":\"%s\",\"passed\":true," AF_ALL_MET "}]",
+	                  fx.t->email)),
 	    403, "forbidden");
 	assert_int_equal(af_certs(fx.t->id), 0);
 	/* A trainer without a link to the board. */
 	id_unlinked = new_training(unlinked->token, "Zonder koppeling");
 	itest_expect_error(
-	    attend_json(unlinked->token, id_unlinked,
-	                itest_fmt("[{\"email\":\"%s\",\"passed\":true}]",
-	                          fx.ib->email)),
+	    attend_json(
+	        unlinked->token, id_unlinked,
+	        itest_fmt("[{\"email\":\"%s\",\"passed\":true," AF_ALL_MET "}]",
+	                  fx.ib->email)),
 	    403, "forbidden");
 	assert_int_equal(attendance_rows(id_unlinked), 0);
 	assert_int_equal(attendance_rows(id), 0);
 	assert_false(has_af(&fx));
 	/* The IB'er alone is fine: the refusals were about the others. */
 	expect_recorded(
-	    attend_json(fx.trainer->token, id,
-	                itest_fmt("[{\"email\":\"%s\",\"passed\":true}]",
-	                          fx.ib->email)),
+	    attend_json(
+	        fx.trainer->token, id,
+	        itest_fmt("[{\"email\":\"%s\",\"passed\":true," AF_ALL_MET "}]",
+	                  fx.ib->email)),
 	    1, 1);
 	assert_true(has_af(&fx));
 }
@@ -502,7 +741,8 @@ test_training_other_trainer(void **state)
 	/* Linked to the same board: still not this session's trainer. */
 	org_link_trainer(other->id, fx.board);
 	id = new_training(fx.trainer->token, "Van een ander");
-	who = itest_fmt("[{\"email\":\"%s\",\"passed\":true}]", fx.ib->email);
+	who = itest_fmt("[{\"email\":\"%s\",\"passed\":true," AF_ALL_MET "}]",
+	                fx.ib->email);
 	itest_expect_error(attend_json(other->token, id, who), 403,
 	                   "forbidden");
 	itest_expect_error(attend_json(org_demo_token("trainer"), id, who), 403,
@@ -561,6 +801,18 @@ af_issue(long user_id)
 	    1, (const char *[]){itest_fmt("%ld", user_id)});
 }
 
+/* The waiting credit of a training: "passed|criteria judged|judged_by". */
+static const char *
+credit_of(long training)
+{
+	return org_db_text(
+	    "SELECT concat_ws('|', passed::text, CASE WHEN criteria IS NOT NULL"
+	    " THEN (SELECT count(*) FROM jsonb_object_keys(criteria))::text"
+	    " ELSE '' END, coalesce(judged_by::text, '')) FROM training_credits"
+	    " WHERE training_id = $1",
+	    1, (const char *[]){itest_fmt("%ld", training)});
+}
+
 /*
  * Someone who registered with the school's join code but has not verified
  * the address: attendance is matched by the roster row, not the address,
@@ -579,11 +831,24 @@ test_training_unverified_account(void **state)
 	tr_fixture(&fx);
 	u = org_register(fx.s->join_code, NULL); /* not verified */
 	id = new_training(fx.trainer->token, "Nog niet bevestigd");
+	/* Present first, judged later; present again keeps the pass. */
+	expect_recorded(
+	    attend_json(fx.trainer->token, id,
+	                itest_fmt("[{\"email\":\"%s\"}]", u->email)),
+	    1, 0);
+	assert_string_equal(credit_of(id), "false||");
 	r = attend_json(
 	    fx.trainer->token, id,
-	    itest_fmt("[{\"email\":\"%s\",\"passed\":true}]", u->email));
+	    itest_fmt("[{\"email\":\"%s\",\"passed\":true," AF_ALL_MET "}]",
+	              u->email));
 	expect_recorded(r, 1, 0);
 	assert_int_equal(itest_jint(r->json, "pending"), 1);
+	expect_recorded(
+	    attend_json(fx.trainer->token, id,
+	                itest_fmt("[{\"email\":\"%s\"}]", u->email)),
+	    1, 0);
+	assert_string_equal(credit_of(id),
+	                    itest_fmt("true|6|%ld", fx.trainer->id));
 	assert_int_equal(af_certs(u->id), 0);
 	assert_int_equal(attendance_rows(id), 0);
 	j = itest_expect_json(itest_get(itest_fmt("/api/v1/trainings/%ld", id),
@@ -607,7 +872,8 @@ test_training_unverified_account(void **state)
 	expect_recorded(
 	    attend_json(
 	        fx.trainer->token, id,
-	        itest_fmt("[{\"email\":\"%s\",\"passed\":true}]", u->email)),
+	        itest_fmt("[{\"email\":\"%s\",\"passed\":true," AF_ALL_MET "}]",
+	                  u->email)),
 	    1, 0);
 	assert_int_equal(af_certs(u->id), 1);
 	assert_int_equal(attendance_rows(id), 1);
@@ -642,7 +908,8 @@ test_training_roster_person_registers_later(void **state)
 	id = new_training(fx.trainer->token, "Eerst de training");
 	r = attend_json(
 	    fx.trainer->token, id,
-	    itest_fmt("[{\"email\":\"%s\",\"passed\":true}]", email));
+	    itest_fmt("[{\"email\":\"%s\",\"passed\":true," AF_ALL_MET "}]",
+	              email));
 	expect_recorded(r, 1, 0);
 	assert_int_equal(itest_jint(r->json, "pending"), 1);
 	assert_false(has_af(&fx));
@@ -651,6 +918,25 @@ test_training_roster_person_registers_later(void **state)
 	                      200),
 	    "id", id);
 	assert_int_equal(itest_jint(e, "pending"), 1);
+	/* The judgement waits with the credit, and the session shows it. */
+	j = itest_expect_json(itest_get(itest_fmt("/api/v1/trainings/%ld", id),
+	                                fx.trainer->token),
+	                      200);
+	e = json_array_get(itest_jarr(j, "pending"), 0);
+	assert_string_equal(itest_jstr(e, "email"), email);
+	assert_true(itest_jbool(e, "passed"));
+	assert_true(itest_jbool(itest_jobj(e, "criteria"), "gesprek-kind"));
+	assert_int_equal(json_object_size(itest_jobj(e, "criteria")), 6);
+	assert_int_equal(itest_jint(e, "judged_by"), fx.trainer->id);
+	assert_int_equal(
+	    org_db_long("SELECT count(*) FROM training_credits WHERE"
+	                " training_id = $1 AND passed AND judged_by = $2"
+	                " AND judged_at IS NOT NULL AND criteria->>'wegen' ="
+	                " 'true' AND criteria_version IS NOT NULL",
+	                2,
+	                (const char *[]){itest_fmt("%ld", id),
+	                                 itest_fmt("%ld", fx.trainer->id)}),
+	    1);
 
 	/* The account comes later. */
 	password = itest_strong_password();
@@ -667,6 +953,14 @@ test_training_roster_person_registers_later(void **state)
 	assert_string_equal(af_issue(uid),
 	                    itest_fmt("%ld|2026-03-14", fx.trainer->id));
 	assert_true(has_af(&fx));
+	/* The judgement went with the credit into her attendance. */
+	assert_string_equal(
+	    judgement(id, uid),
+	    itest_fmt("true|{\"wegen\": true, \"opening\": true, "
+	              "\"overleg\": true, \"luisteren\": true, "
+	              "\"veiligheid\": true, \"gesprek-kind\": true}|"
+	              "%ld|true",
+	              fx.trainer->id));
 	/* Hers, with the training day. */
 	j = itest_expect_json(itest_get("/api/v1/me/certificates",
 	                                itest_login_token(email, password)),
@@ -696,6 +990,7 @@ itest_run_trainings(void)
 	    ITEST(test_training_create_and_list),
 	    ITEST(test_training_attendance_json),
 	    ITEST(test_training_attendance_csv),
+	    ITEST(test_training_criteria_judged),
 	    ITEST(test_training_attendee_outside_boards),
 	    ITEST(test_training_other_trainer),
 	    ITEST(test_training_online_module_refused),

@@ -224,6 +224,42 @@ static const struct broken_case broken_cases[] = {
      {"/quiz/questions/1/objective: \"onbekend\" is not an objective of "
       "this module",
       "/objectives/0: \"kennis\" has 1 question, needs at least 2"}},
+    /* Criteria of an in-person module (issue 12, point 5). */
+    {"criteria-missing", 1, {"module.json: /: missing key \"criteria\"", NULL}},
+    {"criteria-not-in-person",
+     1,
+     {"/criteria: only an in-person module (\"in_person\": true) has "
+      "criteria",
+      NULL}},
+    {"criteria-empty", 1, {"/criteria: needs 1 to 12 entries, has 0", NULL}},
+    {"criteria-too-many",
+     1,
+     {"/criteria: needs 1 to 12 entries, has 13", NULL}},
+    {"criteria-not-array",
+     1,
+     {"module.json: /criteria: must be an array", NULL}},
+    {"criterion-not-object", 1, {"/criteria/1: must be an object", NULL}},
+    {"criterion-id-bad",
+     1,
+     {"/criteria/1/id: must be a string matching "
+      "^[a-z0-9][a-z0-9-]{0,31}$",
+      NULL}},
+    {"criterion-id-long",
+     1,
+     {"/criteria/1/id: must be a string matching "
+      "^[a-z0-9][a-z0-9-]{0,31}$",
+      NULL}},
+    {"criterion-id-dup",
+     1,
+     {"/criteria/1/id: \"opening\" is also the id of /criteria/0", NULL}},
+    {"criterion-text-too-long",
+     1,
+     {"/criteria/1/text: is 301 characters, the limit is 300", NULL}},
+    {"criterion-text-newline",
+     1,
+     {"/criteria/1/text: control character 0x0a is not allowed", NULL}},
+    {"criterion-text-missing", 1, {"/criteria/1: missing key \"text\"", NULL}},
+    {"criterion-unknown-key", 1, {"/criteria/1: unknown key \"titel\"", NULL}},
 };
 
 #define N_BROKEN (sizeof(broken_cases) / sizeof(broken_cases[0]))
@@ -508,7 +544,16 @@ test_broken_modules(void **state)
 	}
 }
 
-/* Every fixture directory is either the good one or in broken_cases[]. */
+/* The fixtures that must load cleanly. */
+static bool
+valid_fixture(const char *name)
+{
+	return strcmp(name, "good") == 0 ||
+	       strcmp(name, "title-200-multibyte") == 0 ||
+	       strcmp(name, "in-person-good") == 0;
+}
+
+/* Every fixture directory is either a valid one or in broken_cases[]. */
 static void
 test_fixtures_all_listed(void **state)
 {
@@ -531,15 +576,13 @@ test_fixtures_all_listed(void **state)
 				break;
 		if (k < N_BROKEN)
 			continue;
-		if (strcmp(name, "good") != 0 &&
-		    strcmp(name, "title-200-multibyte") != 0)
+		if (!valid_fixture(name))
 			print_message("fixture %s is not in broken_cases[]\n",
 			              name);
-		assert_true(strcmp(name, "good") == 0 ||
-		            strcmp(name, "title-200-multibyte") == 0);
+		assert_true(valid_fixture(name));
 		valid++;
 	}
-	assert_int_equal(valid, 2);
+	assert_int_equal(valid, 3);
 	assert_int_equal(list.count, valid + N_BROKEN);
 	content_list_free(&list);
 	content_errors_free(&errs);
@@ -749,6 +792,67 @@ test_objectives_parsed(void **state)
 	assert_string_equal(m->questions[0].objective, "o1");
 	assert_string_equal(m->questions[5].objective, "o2");
 	content_module_free(m);
+}
+
+/*
+ * An in-person module's criteria are parsed as written and are part of the
+ * hash (a changed id or text is a new module version).
+ */
+static void
+test_criteria_parsed(void **state)
+{
+	static const struct {
+		const char *from, *to;
+	} edits[] = {
+	    {"\"id\": \"luisteren\"", "\"id\": \"luisteren-2\""},
+	    {"Je luistert en vat samen.", "Je luistert en vat kort samen."},
+	};
+	struct content_module *m, *e, *good;
+	char                  *dir, *root, *moddir, *json, *src, *dst;
+	size_t                 i, f;
+
+	(void)state;
+	dir = fixture("modules/in-person-good");
+	m = load_ok(dir);
+	assert_true(m->in_person);
+	assert_int_equal(m->n_questions, 0);
+	assert_int_equal(m->n_criteria, 2);
+	assert_string_equal(m->criteria[0].id, "opening");
+	assert_string_equal(m->criteria[0].text,
+	                    "Je opent het gesprek met een ik-boodschap.");
+	assert_string_equal(m->criteria[1].id, "luisteren");
+	assert_string_equal(m->criteria[1].text, "Je luistert en vat samen.");
+	for (i = 0; i < sizeof(edits) / sizeof(edits[0]); i++) {
+		root = temp_good_copy(&moddir);
+		for (f = 0; f < 3; f++) {
+			static const char *const files[] = {
+			    "module.json", "01-intro.md", "02-verder.md"};
+
+			assert_true(asprintf(&src, "%s/%s", dir, files[f]) > 0);
+			assert_true(asprintf(&dst, "%s/%s", moddir, files[f]) >
+			            0);
+			copy_file(src, dst);
+			free(src);
+			free(dst);
+		}
+		assert_true(asprintf(&json, "%s/module.json", moddir) > 0);
+		replace_in_file(json, edits[i].from, edits[i].to);
+		e = load_ok(moddir);
+		assert_string_not_equal(e->hash, m->hash);
+		content_module_free(e);
+		free(json);
+		free(moddir);
+		rm_tree(root);
+	}
+	free(dir);
+	content_module_free(m);
+	/* A module with a quiz has none. */
+	dir = fixture("modules/good");
+	good = load_ok(dir);
+	free(dir);
+	assert_int_equal(good->n_criteria, 0);
+	assert_null(good->criteria);
+	content_module_free(good);
 }
 
 /* File names are not content: renaming a section file keeps the hash. */
@@ -1004,6 +1108,7 @@ main(void)
 	    cmocka_unit_test(test_balance_figures),
 	    cmocka_unit_test(test_balance_rules),
 	    cmocka_unit_test(test_objectives_parsed),
+	    cmocka_unit_test(test_criteria_parsed),
 	    cmocka_unit_test(test_markdown_size_cap),
 	    cmocka_unit_test(test_symlink_refused),
 	    cmocka_unit_test(test_errors_accumulate),

@@ -116,6 +116,13 @@ trainings_get(struct request *r, struct response *res)
 	reply_json_result(r, res, st, json);
 }
 
+/* What a trainer can judge: the criteria ids of the training's module. */
+struct judging {
+	const char **ids;
+	size_t       n;
+	int          version;
+};
+
 static bool
 parse_passed(const char *s, bool *out)
 {
@@ -134,11 +141,16 @@ parse_passed(const char *s, bool *out)
 	return false;
 }
 
-/* Reads "email,passed" lines (',' or ';', a header line first) into the
- * arrays; on a bad line answers 400 with its number and returns -1. */
+/*
+ * Reads "email[,passed]" lines (',' or ';', a header line first) into the
+ * attendees; on a bad line answers 400 with its number and returns -1.  A
+ * file has no criteria, so it records presence only: "passed" may be empty
+ * or no, and a yes is refused (a pass needs every criterion judged, in the
+ * form or as JSON).
+ */
 static int
-parse_csv(struct request *r, struct response *res, const char **emails,
-          bool *passed, size_t *n)
+parse_csv(struct request *r, struct response *res, struct store_attendee *att,
+          size_t *n)
 {
 	char *text =
 	    arena_strndup(r->arena, r->body ? r->body : "", r->body_len);
@@ -151,8 +163,9 @@ parse_csv(struct request *r, struct response *res, const char **emails,
 		text += 3;
 	for (line = strtok_r(text, "\n", &save); line != NULL;
 	     line = strtok_r(NULL, "\n", &save)) {
-		char  *sep, *email, *flag;
+		char  *sep, *email, *flag = NULL;
 		size_t len;
+		bool   passed = false;
 
 		lineno++;
 		len = strlen(line);
@@ -161,34 +174,43 @@ parse_csv(struct request *r, struct response *res, const char **emails,
 		if (lineno == 1 || len == 0)
 			continue; /* the header, or a blank line */
 		sep = strpbrk(line, ",;");
-		if (sep == NULL) {
+		if (sep != NULL) {
+			*sep = '\0';
+			flag = sep + 1;
+			while (*flag == ' ' || *flag == '"')
+				flag++;
+			for (char *e = flag + strlen(flag);
+			     e > flag && (e[-1] == ' ' || e[-1] == '"');)
+				*--e = '\0';
+		}
+		email = line;
+		for (char *p = email; *p; p++)
+			*p = (char)tolower((unsigned char)*p);
+		if (!validate_email(email) || *n >= ATTENDEES_MAX ||
+		    (flag != NULL && *flag != '\0' &&
+		     !parse_passed(flag, &passed))) {
 			json_array_append_new(
 			    errors,
 			    json_pack("{s:i, s:s}", "line", lineno, "message",
-			              "verwacht e-mail en geslaagd, gescheiden "
-			              "door een komma"));
+			              "ongeldig e-mailadres, of geslaagd is "
+			              "niet leeg of nee"));
 			continue;
 		}
-		*sep = '\0';
-		email = line;
-		flag = sep + 1;
-		for (char *p = email; *p; p++)
-			*p = (char)tolower((unsigned char)*p);
-		while (*flag == ' ' || *flag == '"')
-			flag++;
-		for (char *e = flag + strlen(flag);
-		     e > flag && (e[-1] == ' ' || e[-1] == '"');)
-			*--e = '\0';
-		if (!validate_email(email) || *n >= ATTENDEES_MAX ||
-		    !parse_passed(flag, &passed[*n])) {
+		if (passed) {
 			json_array_append_new(
 			    errors,
 			    json_pack(
 			        "{s:i, s:s}", "line", lineno, "message",
-			        "ongeldig e-mailadres of geslaagd (ja/nee)"));
+			        "een CSV-bestand legt alleen aanwezigheid "
+			        "vast: geslaagd kan alleen met een "
+			        "beoordeling van alle criteria (in het "
+			        "formulier)"));
 			continue;
 		}
-		emails[(*n)++] = email;
+		att[*n].email = email;
+		att[*n].passed = false;
+		att[*n].criteria = NULL;
+		(*n)++;
 	}
 	if (json_array_size(errors) > 0 || *n == 0) {
 		if (json_array_size(errors) == 0)
@@ -206,9 +228,110 @@ parse_csv(struct request *r, struct response *res, const char **emails,
 	return 0;
 }
 
+static bool
+criterion_known(const struct judging *jd, const char *id)
+{
+	for (size_t i = 0; i < jd->n; i++)
+		if (strcmp(jd->ids[i], id) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * One attendee's judgement: criteria (id -> true/false, ids of the module)
+ * and passed (optional).  Passed is true exactly when every criterion is
+ * judged and met; a passed that says otherwise is refused.  Without
+ * criteria the attendee is recorded as present, not passed.  Answers 400
+ * naming the field and returns false on a bad judgement.
+ */
+static bool
+parse_judgement(struct request *r, struct response *res,
+                const struct judging *jd, size_t i, json_t *a,
+                struct store_attendee *out)
+{
+	json_t     *crit = json_object_get(a, "criteria");
+	json_t     *p = json_object_get(a, "passed"), *v;
+	const char *key;
+	size_t      met = 0;
+	bool        all_met;
+
+	if (p != NULL && !json_is_boolean(p)) {
+		reply_invalid_field(
+		    r, res, arena_printf(r->arena, "attendees[%zu].passed", i),
+		    arena_printf(r->arena,
+		                 "Deelnemer %zu: geslaagd is true of false.",
+		                 i + 1));
+		return false;
+	}
+	if (crit != NULL && !json_is_object(crit)) {
+		reply_invalid_field(
+		    r, res,
+		    arena_printf(r->arena, "attendees[%zu].criteria", i),
+		    arena_printf(r->arena,
+		                 "Deelnemer %zu: geef de criteria als "
+		                 "{\"criterium\": true of false}.",
+		                 i + 1));
+		return false;
+	}
+	json_object_foreach (crit, key, v) {
+		/* An id we do not know is named only when it looks like one. */
+		bool shaped = strlen(key) <= 32 && handler_slug_valid(key);
+		const char *field =
+		    shaped
+		        ? arena_printf(r->arena, "attendees[%zu].criteria.%s",
+		                       i, key)
+		        : arena_printf(r->arena, "attendees[%zu].criteria", i);
+
+		if (!criterion_known(jd, key)) {
+			reply_invalid_field(
+			    r, res, field,
+			    arena_printf(r->arena,
+			                 "Deelnemer %zu: %s%s%s is geen "
+			                 "criterium van deze module.",
+			                 i + 1, shaped ? "\"" : "",
+			                 shaped ? key : "dit",
+			                 shaped ? "\"" : ""));
+			return false;
+		}
+		if (!json_is_boolean(v)) {
+			reply_invalid_field(
+			    r, res, field,
+			    arena_printf(
+			        r->arena,
+			        "Deelnemer %zu: criterium \"%s\" is "
+			        "true (behaald) of false (niet behaald).",
+			        i + 1, key));
+			return false;
+		}
+		met += json_is_true(v);
+	}
+	/* Keys are unique and known, so n met means all n are judged true. */
+	all_met = crit != NULL && jd->n > 0 && met == jd->n;
+	if (p != NULL && json_is_true(p) != all_met) {
+		const char *why =
+		    json_is_true(p)
+		        ? (json_object_size(crit) == 0
+		               ? "is niet geslaagd zonder beoordeling: "
+		                 "beoordeel eerst alle criteria"
+		               : "is niet geslaagd: niet alle criteria zijn "
+		                 "beoordeeld en behaald")
+		        : "heeft alle criteria behaald en is dus geslaagd";
+
+		reply_invalid_field(
+		    r, res, arena_printf(r->arena, "attendees[%zu].passed", i),
+		    arena_printf(r->arena, "Deelnemer %zu (%s) %s.", i + 1,
+		                 out->email, why));
+		return false;
+	}
+	out->passed = all_met;
+	out->criteria =
+	    json_object_size(crit) > 0 ? json_dump_arena(r->arena, crit) : NULL;
+	return true;
+}
+
 static int
-parse_json(struct request *r, struct response *res, const char **emails,
-           bool *passed, size_t *n)
+parse_json(struct request *r, struct response *res, const struct judging *jd,
+           struct store_attendee *att, size_t *n)
 {
 	const char *why;
 	json_t     *doc, *list, *a;
@@ -231,23 +354,25 @@ parse_json(struct request *r, struct response *res, const char **emails,
 	json_array_foreach (list, i, a) {
 		const char *email =
 		    json_string_value(json_object_get(a, "email"));
-		json_t *p = json_object_get(a, "passed");
+		char *lower;
 
-		if (email == NULL || !validate_email(email) ||
-		    !json_is_boolean(p)) {
+		if (email == NULL || !validate_email(email)) {
 			reply_invalid_field(
-			    r, res, "attendees",
+			    r, res,
+			    arena_printf(r->arena, "attendees[%zu].email", i),
 			    arena_printf(r->arena,
 			                 "Deelnemer %zu heeft geen geldig "
-			                 "e-mailadres of geen "
-			                 "passed (true/false).",
+			                 "e-mailadres.",
 			                 i + 1));
 			return -1;
 		}
-		emails[*n] = arena_strdup(r->arena, email);
-		for (char *c = (char *)emails[*n]; *c; c++)
+		lower = arena_strdup(r->arena, email);
+		for (char *c = lower; *c; c++)
 			*c = (char)tolower((unsigned char)*c);
-		passed[(*n)++] = json_is_true(p);
+		att[*n].email = lower;
+		if (!parse_judgement(r, res, jd, i, a, &att[*n]))
+			return -1;
+		(*n)++;
 	}
 	return 0;
 }
@@ -255,22 +380,27 @@ parse_json(struct request *r, struct response *res, const char **emails,
 void
 trainings_attendance(struct request *r, struct response *res)
 {
-	const char **emails =
-	    arena_alloc(r->arena, ATTENDEES_MAX * sizeof(char *));
-	bool     *passed = arena_alloc(r->arena, ATTENDEES_MAX * sizeof(bool));
-	long long id, module_id, refused;
+	struct store_attendee *att =
+	    arena_alloc(r->arena, ATTENDEES_MAX * sizeof(*att));
+	struct judging                 jd = {0};
+	long long                      id, module_id, refused;
 	struct store_attendance_counts counts;
-	size_t                         n = 0;
+	size_t                         n = 0, passed = 0;
 	json_t                        *body;
 	enum db_status                 st;
 	int                            rc;
 
 	if (!own_training(r, res, &id, &module_id))
 		return;
+	st = store_training_criteria(r, module_id, &jd.version, &jd.ids, &jd.n);
+	if (st != DB_OK) {
+		reply_db_error(r, res, st);
+		return;
+	}
 	if (http_is_json_type(r->content_type))
-		rc = parse_json(r, res, emails, passed, &n);
+		rc = parse_json(r, res, &jd, att, &n);
 	else if (http_is_type(r->content_type, "text/csv"))
-		rc = parse_csv(r, res, emails, passed, &n);
+		rc = parse_csv(r, res, att, &n);
 	else {
 		http_error(r, res, 415, "unsupported_media_type",
 		           "Stuur JSON of CSV (email,passed).");
@@ -278,7 +408,7 @@ trainings_attendance(struct request *r, struct response *res)
 	}
 	if (rc != 0)
 		return;
-	st = store_attendance_record(r, id, module_id, emails, passed, n,
+	st = store_attendance_record(r, id, module_id, jd.version, att, n,
 	                             &refused, &counts);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
@@ -291,15 +421,17 @@ trainings_attendance(struct request *r, struct response *res)
 		        r->arena,
 		        "%s staat niet op de personeelslijst van een bestuur "
 		        "waarvoor je bent aangewezen; er is niets vastgelegd.",
-		        emails[refused]));
+		        att[refused].email));
 		return;
 	}
+	for (size_t i = 0; i < n; i++)
+		passed += att[i].passed;
 	handler_audit(
 	    r, "attendance", arena_printf(r->arena, "training:%lld", id),
 	    arena_printf(r->arena,
-	                 "{\"recorded\":%zu,"
+	                 "{\"recorded\":%zu,\"passed\":%zu,"
 	                 "\"certificates_issued\":%lld,\"pending\":%lld}",
-	                 n, counts.issued, counts.pending));
+	                 n, passed, counts.issued, counts.pending));
 	body = json_pack("{s:I, s:I, s:I}", "recorded", (json_int_t)n,
 	                 "certificates_issued", (json_int_t)counts.issued,
 	                 "pending", (json_int_t)counts.pending);

@@ -108,7 +108,9 @@ const struct db_stmt store_accounts_stmts[] = {
      "   'at', rfc3339(a.created_at)) ORDER BY a.id), '[]')"
      "   FROM scenario_attempts a WHERE a.user_id = $1),"
      " 'trainings', (SELECT coalesce(json_agg(json_build_object("
-     "   'title', t.title, 'date', t.held_on, 'passed', ta.passed)), '[]')"
+     "   'title', t.title, 'date', t.held_on, 'passed', ta.passed,"
+     "   'criteria', ta.criteria, 'judged_at', rfc3339(ta.judged_at))),"
+     " '[]')"
      "   FROM training_attendance ta JOIN trainings t ON t.id = ta.training_id"
      "   WHERE ta.user_id = $1),"
      /* The browsers where the person logged in; never the cookie's hash. */

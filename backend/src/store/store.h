@@ -348,23 +348,36 @@ enum db_status store_training_owner(struct request *r, long long id,
                                     long long *module_id);
 enum db_status store_training_get_json(struct request *r, long long id,
                                        const char **json);
+/* The criteria ids of the module's current version, in content order, and
+ * that version (none for a module without criteria). */
+enum db_status store_training_criteria(struct request *r, long long module_id,
+                                       int *version, const char ***ids,
+                                       size_t *n);
 struct store_attendance_counts {
 	long long issued;  /* certificates newly issued */
 	long long pending; /* attendees stored against their stays, waiting
 	                    * for a verified account */
+};
+/* One attendee to record: passed only with every criterion met. */
+struct store_attendee {
+	const char *email;
+	bool        passed;
+	const char *criteria; /* JSON object id -> bool, or NULL: not judged */
 };
 /*
  * Records attendance, all or nothing.  When an email is not an active stay
  * at a board linked to the caller, nothing is recorded and *refused is its
  * index; otherwise *refused is -1.  An attendee whose stay has a verified
  * account gets the attendance (and, passed, the certificate) at once; any
- * other is stored against the stays (training_credits) until then.
+ * other is stored against the stays (training_credits) until then.  A
+ * judgement (criteria, against criteria_version, by the caller, now)
+ * replaces an earlier one; an attendee without one keeps an earlier result.
  */
 enum db_status store_attendance_record(struct request *r, long long training_id,
-                                       long long          module_id,
-                                       const char *const *emails,
-                                       const bool *passed, size_t n,
-                                       long long                      *refused,
+                                       long long module_id,
+                                       int       criteria_version,
+                                       const struct store_attendee *attendees,
+                                       size_t n, long long *refused,
                                        struct store_attendance_counts *counts);
 
 /* invitations.c */
