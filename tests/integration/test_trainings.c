@@ -39,6 +39,7 @@ static void test_training_criteria_judged(void **state);
 static void test_training_attendee_outside_boards(void **state);
 static void test_training_other_trainer(void **state);
 static void test_training_online_module_refused(void **state);
+static void test_training_attendance_only_when_held(void **state);
 static void test_training_unverified_account(void **state);
 static void test_training_roster_person_registers_later(void **state);
 
@@ -788,6 +789,48 @@ test_training_online_module_refused(void **state)
 	    0);
 }
 
+/*
+ * Attendance certifies only for an in-person module whose day has come: a
+ * training dated in the future (its certificate would run from then), or
+ * one made for an online module before that was refused, records nothing.
+ */
+static void
+test_training_attendance_only_when_held(void **state)
+{
+	struct tr_fx fx;
+	long         future, online;
+	const char  *who;
+
+	(void)state;
+	tr_fixture(&fx);
+	who = itest_fmt("[{\"email\":\"%s\",\"passed\":true," AF_ALL_MET "}]",
+	                fx.ib->email);
+	future = itest_jint(
+	    itest_expect_json(
+	        itest_post_json(
+	            "/api/v1/trainings", fx.trainer->token,
+	            "{\"title\":\"Later\",\"module_slug\":\"" AF_MODULE
+	            "\",\"date\":\"2099-06-01\",\"location\":\"Utrecht\"}"),
+	        201),
+	    "id");
+	itest_expect_error(attend_json(fx.trainer->token, future, who), 409,
+	                   "training_not_held");
+	assert_int_equal(attendance_rows(future), 0);
+	/* As a training made before the in-person rule would be. */
+	online = org_db_long(
+	    "INSERT INTO trainings (trainer_id, title, module_id, held_on,"
+	    " location) SELECT $1, 'Oud', m.id, '2026-03-14', 'Online'"
+	    " FROM modules m WHERE m.slug = 'signalen-herkennen' RETURNING id",
+	    1, (const char *[]){itest_fmt("%ld", fx.trainer->id)});
+	itest_expect_error(
+	    attend_json(fx.trainer->token, online,
+	                itest_fmt("[{\"email\":\"%s\",\"passed\":false}]",
+	                          fx.ib->email)),
+	    409, "module_not_in_person");
+	assert_int_equal(attendance_rows(online), 0);
+	assert_int_equal(af_certs(fx.ib->id), 0);
+}
+
 /* The certificate of a training, as `issued_by|YYYY-MM-DD` (UTC date). */
 static const char *
 af_issue(long user_id)
@@ -994,6 +1037,7 @@ itest_run_trainings(void)
 	    ITEST(test_training_attendee_outside_boards),
 	    ITEST(test_training_other_trainer),
 	    ITEST(test_training_online_module_refused),
+	    ITEST(test_training_attendance_only_when_held),
 	    ITEST(test_training_unverified_account),
 	    ITEST(test_training_roster_person_registers_later),
 	};

@@ -386,12 +386,32 @@ trainings_attendance(struct request *r, struct response *res)
 	long long                      id, module_id, refused;
 	struct store_attendance_counts counts;
 	size_t                         n = 0, passed = 0;
+	bool                           in_person, held;
 	json_t                        *body;
 	enum db_status                 st;
 	int                            rc;
 
 	if (!own_training(r, res, &id, &module_id))
 		return;
+	/* A training made before the in-person rule, for an online module,
+	 * certifies nobody; nor does one that has not been held yet. */
+	st = store_training_recordable(r, id, &in_person, &held);
+	if (st != DB_OK) {
+		reply_db_error(r, res, st);
+		return;
+	}
+	if (!in_person) {
+		http_error(r, res, 409, "module_not_in_person",
+		           "Deze sessie hoort bij een online module; "
+		           "aanwezigheid telt daar niet.");
+		return;
+	}
+	if (!held) {
+		http_error(r, res, 409, "training_not_held",
+		           "Deze training is nog niet gegeven. Leg de "
+		           "aanwezigheid vast op of na de trainingsdag.");
+		return;
+	}
 	st = store_training_criteria(r, module_id, &jd.version, &jd.ids, &jd.n);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);

@@ -346,6 +346,10 @@ enum db_status store_training_list_json(struct request *r, const char **json);
 enum db_status store_training_owner(struct request *r, long long id,
                                     long long *trainer_id,
                                     long long *module_id);
+/* Whether attendance of training `id` may be recorded: its module is an
+ * active in-person one (*in_person) and its day has come (*held). */
+enum db_status store_training_recordable(struct request *r, long long id,
+                                         bool *in_person, bool *held);
 enum db_status store_training_get_json(struct request *r, long long id,
                                        const char **json);
 /* The criteria ids of the module's current version, in content order, and

@@ -33,6 +33,13 @@ const struct db_stmt store_trainings_stmts[] = {
      1},
     {"training_owner",
      "SELECT trainer_id, module_id FROM trainings WHERE id = $1", 1},
+    /* Whether attendance may be recorded: the module is (still) an
+     * in-person one, and the day has come (in the Netherlands). */
+    {"training_recordable",
+     "SELECT m.in_person AND m.active,"
+     " t.held_on <= (now() AT TIME ZONE 'Europe/Amsterdam')::date"
+     " FROM trainings t JOIN modules m ON m.id = t.module_id WHERE t.id = $1",
+     1},
     {"training_get",
      "SELECT json_build_object('id', t.id, 'title', t.title,"
      " 'module_slug', m.slug, 'module_title', m.title, 'date', t.held_on,"
@@ -207,6 +214,23 @@ store_training_owner(struct request *r, long long id, long long *trainer_id,
 		return st;
 	*trainer_id = db_int(res, 0, 0);
 	*module_id = db_int(res, 0, 1);
+	return DB_OK;
+}
+
+enum db_status
+store_training_recordable(struct request *r, long long id, bool *in_person,
+                          bool *held)
+{
+	char           ib[24];
+	const char    *v[1] = {STORE_INT(ib, id)};
+	PGresult      *res;
+	enum db_status st =
+	    db_exec_row(r->db, r->arena, "training_recordable", 1, v, &res);
+
+	if (st != DB_OK)
+		return st;
+	*in_person = db_value(res, 0, 0)[0] == 't';
+	*held = db_value(res, 0, 1)[0] == 't';
 	return DB_OK;
 }
 
