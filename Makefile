@@ -61,6 +61,9 @@ $(B)/tests/%: $(B)/obj/tests/unit/%.o $(B)/libapp.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDOPT) -o $@ $^ $(LDLIBS) $(TLDLIBS)
 
+# The suppression property test solves integer programs (GLPK).
+$(B)/tests/test_suppress: TLDLIBS += -lglpk
+
 $(B)/tests/integration: $(ITEST_SRC:%.c=$(B)/obj/%.o) $(B)/libapp.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDOPT) -o $@ $^ $(LDLIBS) $(TLDLIBS)

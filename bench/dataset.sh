@@ -136,7 +136,7 @@ else
 		-c "DROP DATABASE IF EXISTS $TARGET_DB" -c "CREATE DATABASE $TARGET_DB"
 	"${RUNAS[@]}" "$ROOT/deploy/migrate.sh" -h "$VAR/run" -p "$PG_PORT" -d "$TARGET_DB" 2>/dev/null
 	tables=(regions municipalities boards schools scenarios scenario_versions
-		modules sections quiz_questions quiz_choices requirements)
+		modules sections quiz_questions quiz_choices quiz_objectives requirements)
 	existing=()
 	for t in "${tables[@]}"; do
 		if [ -n "$(psql_val "$TARGET_DB" "SELECT 1 FROM pg_tables WHERE schemaname = 'public' AND tablename = '$t'")" ]; then

@@ -168,9 +168,10 @@ BEGIN
 	END LOOP;
 END $$;
 
-INSERT INTO users (id, email, name, password_hash, role, school_id, board_id,
-	email_verified, created_at)
+INSERT INTO users (id, email, email_canonical, name, password_hash, role,
+	school_id, board_id, email_verified, created_at)
 SELECT uid, 'p' || lpad(pidx::text, 8, '0') || '@bench.invalid',
+	'p' || lpad(pidx::text, 8, '0') || '@bench.invalid',
 	'Medewerker ' || pidx,
 	:'pwhash', role, school_id, board_id, true, started
 FROM person ORDER BY uid;

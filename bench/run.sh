@@ -156,6 +156,7 @@ user_line=""
 sed -e "s|@ROOT@|$ROOT|g" -e "s|@VAR@|$BENCH_VAR|g" -e "s|@PORT@|$PORT|g" \
 	-e "s|@SOCKET@|$RUN/hgkm.sock|g" -e "s|@USER_LINE@|$user_line|g" \
 	-e "s|@AUTH_RATE@|1000r/s|g" -e "s|zone=auth burst=20 |zone=auth burst=1000 |" \
+	-e "s|@TEST_LOCATIONS@||g" \
 	deploy/dev/nginx.conf.in |
 	awk -v run="$RUN" -v root="$ROOT" -v www="$BENCH_VAR/www" '
 	/location \/api\/ \{/ && !done {

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Content checks for content/ (issue 5).  Run from anywhere; works on the repo
+# Content checks for content/ (issues 5 and 12).  Run from anywhere; works on the repo
 # this script lives in.
 #
 #   tests/content-check.sh
@@ -24,10 +24,12 @@
 #       real terms and proper names that the Dutch dictionary lacks.  It is
 #       itself checked: sorted, no duplicates, every entry used in the text,
 #       and no entry that the dictionary already accepts.
-#   (d) module rules of issue 5: every module except the demo module
-#       meldcode-kort has 4-8 sections, an estimate of 15-40 minutes and a
-#       quiz of 8-12 questions; positions are unique; the six course modules
-#       exist with the right audience.
+#   (d) module rules of issues 5 and 12: every module except the demo
+#       module meldcode-kort (and the in-person af-praktijktraining) has 4-8
+#       sections, an estimate of 15-40 minutes and a question bank of 12-60
+#       questions (an attempt draws from it per objective, issue 12);
+#       positions are unique; the course modules exist with the right
+#       audience.
 #
 # Prints "ok - ..." / "not ok - ..." per check and "N passed, M failed" at the
 # end; exits 1 when a check failed.  Needs bash, python3, hunspell with a
@@ -43,10 +45,11 @@ WORDS=$CONTENT/words.txt
 # The demo module and the in-person training (no online course: its
 # certificate comes from attendance) are exempt from the size rules of (d).
 EXEMPT="meldcode-kort af-praktijktraining"
-# The course of issue 5: slug and audience (as in module.json).
+# The course of issues 5 and 12: slug and audience (as in module.json).
 COURSE="signalen-herkennen:teacher,ib meldcode-vijf-stappen:teacher,ib
 het-gesprek:teacher,ib samenwerken:teacher,ib handle-with-care:teacher,ib
-aandachtsfunctionaris:ib"
+aandachtsfunctionaris:ib wet-en-privacy:teacher,ib
+online-en-seksueel:teacher,ib lessen-in-de-klas:teacher,ib"
 
 passed=0
 failed=0
@@ -234,6 +237,9 @@ def texts():
         for i, s in enumerate(m.get('sections') or []):
             if get(s, 'title'):
                 yield '%s /sections/%d/title' % (jpath, i), get(s, 'title')
+        for i, o in enumerate(m.get('objectives') or []):
+            if get(o, 'title'):
+                yield '%s /objectives/%d/title' % (jpath, i), get(o, 'title')
         quiz = m.get('quiz') if isinstance(m.get('quiz'), dict) else {}
         for i, q in enumerate(quiz.get('questions') or []):
             for key in ('text', 'explanation'):
@@ -309,8 +315,8 @@ def rules(exempt, course):
             errs.append('needs 4 to 8 sections')
         if not (isinstance(mins, int) and 15 <= mins <= 40):
             errs.append('estimated_minutes must be 15 to 40')
-        if not 8 <= len(qs) <= 12:
-            errs.append('quiz needs 8 to 12 questions')
+        if not 12 <= len(qs) <= 60:
+            errs.append('question bank needs 12 to 60 questions')
         print(('NO %s: %s' % (desc, '; '.join(errs))) if errs else 'OK ' + desc)
     pos = {}
     for slug, m in mods.items():
@@ -331,8 +337,8 @@ def rules(exempt, course):
             errs.append('%s has audience %s, expected %s' % (
                 slug, json.dumps(mods[slug].get('audience')), json.dumps(want)))
     n = len(course.split())
-    print(('NO course modules of issue 5: ' + '; '.join(errs)) if errs
-          else 'OK the %d course modules of issue 5 exist with the right audience' % n)
+    print(('NO course modules of issues 5 and 12: ' + '; '.join(errs)) if errs
+          else 'OK the %d course modules of issues 5 and 12 exist with the right audience' % n)
 
 
 if __name__ == '__main__':
@@ -421,7 +427,7 @@ else
 	fi
 fi
 
-# ---- (d) module rules of issue 5 ------------------------------------------
+# ---- (d) module rules of issues 5 and 12 ---------------------------------
 if out=$(helper rules "$EXEMPT" "$COURSE" 2>&1); then
 	while IFS= read -r line; do
 		case $line in

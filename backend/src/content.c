@@ -94,7 +94,13 @@ static void    parse_sections(struct ctx *c, json_t *root,
                               struct content_module *m);
 static void    parse_choices(struct ctx *c, json_t *q, const char *ptr,
                              struct content_question *qu, bool multiple_ok);
-static void parse_quiz(struct ctx *c, json_t *root, struct content_module *m);
+static void   parse_quiz(struct ctx *c, json_t *root, struct content_module *m);
+static void   parse_objectives(struct ctx *c, json_t *root,
+                               struct content_module *m);
+static size_t objective_with_id(const struct content_module *m, size_t n,
+                                const char *id);
+static void   check_banks(struct ctx *c, const struct content_module *m);
+static size_t text_chars(const char *s);
 static void parse_module(struct ctx *c, json_t *root, struct content_module *m);
 static void load_markdown(const char *dir, struct content_section *s,
                           struct content_errors *errs);
@@ -120,13 +126,16 @@ static const char *const module_keys[] = {
     "sections",
     "quiz",
     "in_person",
+    "objectives",
     NULL,
 };
+static const char *const objective_keys[] = {"id", "title", "sections", "draw",
+                                             NULL};
 static const char *const section_keys[] = {"id", "title", "file", "scenario",
                                            NULL};
 static const char *const quiz_keys[] = {"questions", NULL};
 static const char *const question_keys[] = {
-    "id", "text", "multiple", "explanation", "choices", NULL,
+    "id", "objective", "text", "multiple", "explanation", "choices", NULL,
 };
 static const char *const choice_keys[] = {"id", "text", "correct", NULL};
 
@@ -814,6 +823,14 @@ parse_quiz(struct ctx *c, json_t *root, struct content_module *m)
 			         "%s: %s/id: \"%s\" is also the id of "
 			         "/quiz/questions/%zu",
 			         c->file, ptr, qu->id, j);
+		if (get_id(c, v, ptr, "objective", 64, &qu->objective) == 0 &&
+		    m->n_objectives > 0 &&
+		    objective_with_id(m, m->n_objectives, qu->objective) ==
+		        m->n_objectives)
+			errs_add(c->errs,
+			         "%s: %s/objective: \"%s\" is not an "
+			         "objective of this module (/objectives)",
+			         c->file, ptr, qu->objective);
 		get_text(c, v, ptr, "text", CONTENT_TEXT_MAX, TEXT_MULTILINE,
 		         &qu->text);
 		multiple_ok =
@@ -842,8 +859,264 @@ parse_module(struct ctx *c, json_t *root, struct content_module *m)
 	if (json_object_get(root, "in_person") != NULL)
 		get_bool(c, root, "", "in_person", &m->in_person);
 	parse_sections(c, root, m);
-	if (!m->in_person || json_object_get(root, "quiz") != NULL)
+	if (!m->in_person || json_object_get(root, "quiz") != NULL) {
+		parse_objectives(c, root, m);
 		parse_quiz(c, root, m);
+		check_banks(c, m);
+	} else if (json_object_get(root, "objectives") != NULL) {
+		errs_add(c->errs,
+		         "%s: /objectives: only a module with a quiz "
+		         "has learning objectives",
+		         c->file);
+	}
+}
+
+static size_t
+objective_with_id(const struct content_module *m, size_t n, const char *id)
+{
+	size_t j;
+
+	for (j = 0; j < n; j++)
+		if (m->objectives[j].id != NULL &&
+		    strcmp(m->objectives[j].id, id) == 0)
+			break;
+	return j;
+}
+
+/*
+ * The learning objectives: each names the sections that teach it (the
+ * pointer a learner gets after failing its questions) and how many of its
+ * questions an attempt draws.  Runs after parse_sections.
+ */
+static void
+parse_objectives(struct ctx *c, json_t *root, struct content_module *m)
+{
+	json_t *arr, *v, *secs, *sv;
+	size_t  i, j, k;
+	bool    sections_ok;
+	char    ptr[64];
+
+	arr = get_array(c, root, "", "objectives", 1, CONTENT_MAX_OBJECTIVES);
+	if (arr == NULL)
+		return;
+	m->n_objectives = json_array_size(arr);
+	if (m->n_objectives == 0)
+		return;
+	m->objectives = xcalloc(m->n_objectives, sizeof(*m->objectives));
+	/* Section references are checked only against sound sections: a
+	 * broken section list was reported already. */
+	sections_ok = m->n_sections > 0;
+	for (k = 0; k < m->n_sections; k++)
+		if (m->sections[k].id == NULL)
+			sections_ok = false;
+	json_array_foreach (arr, i, v) {
+		struct content_objective *o = &m->objectives[i];
+
+		snprintf(ptr, sizeof(ptr), "/objectives/%zu", i);
+		if (!json_is_object(v)) {
+			errs_add(c->errs, "%s: %s: must be an object", c->file,
+			         ptr);
+			continue;
+		}
+		check_keys(c, v, ptr, objective_keys);
+		if (get_id(c, v, ptr, "id", 64, &o->id) == 0 &&
+		    (j = objective_with_id(m, i, o->id)) < i)
+			errs_add(c->errs,
+			         "%s: %s/id: \"%s\" is also the id of "
+			         "/objectives/%zu",
+			         c->file, ptr, o->id, j);
+		get_text(c, v, ptr, "title", CONTENT_TITLE_MAX, TEXT_LINE,
+		         &o->title);
+		get_int(c, v, ptr, "draw", 1, CONTENT_MAX_DRAW, &o->draw);
+		secs =
+		    get_array(c, v, ptr, "sections", 1, CONTENT_MAX_SECTIONS);
+		if (secs == NULL || json_array_size(secs) == 0)
+			continue;
+		o->sections =
+		    xcalloc(json_array_size(secs), sizeof(*o->sections));
+		json_array_foreach (secs, j, sv) {
+			const char *sid = json_string_value(sv);
+
+			if (sid == NULL ||
+			    (sections_ok &&
+			     section_with_id(m, m->n_sections, sid) ==
+			         m->n_sections)) {
+				errs_add(c->errs,
+				         "%s: %s/sections/%zu: must be "
+				         "the id of a section of this module",
+				         c->file, ptr, j);
+				continue;
+			}
+			for (k = 0; k < o->n_sections; k++)
+				if (strcmp(o->sections[k], sid) == 0)
+					break;
+			if (k < o->n_sections) {
+				errs_add(c->errs,
+				         "%s: %s/sections/%zu: \"%s\" "
+				         "is listed twice",
+				         c->file, ptr, j, sid);
+				continue;
+			}
+			o->sections[o->n_sections++] = xstrdup(sid);
+		}
+	}
+}
+
+/*
+ * Each objective's bank holds at least twice what an attempt draws from it
+ * (and at least two questions), so that a retake can show other questions.
+ * Skipped when the objectives or questions themselves were broken: that was
+ * reported already.
+ */
+static void
+check_banks(struct ctx *c, const struct content_module *m)
+{
+	size_t i, j, n, need;
+
+	if (m->n_objectives == 0 || m->n_objectives > CONTENT_MAX_OBJECTIVES ||
+	    m->n_questions == 0)
+		return;
+	for (i = 0; i < m->n_questions; i++)
+		if (m->questions[i].objective == NULL)
+			return;
+	for (i = 0; i < m->n_objectives; i++) {
+		const struct content_objective *o = &m->objectives[i];
+
+		if (o->id == NULL || o->draw == 0)
+			continue;
+		n = 0;
+		for (j = 0; j < m->n_questions; j++)
+			if (strcmp(m->questions[j].objective, o->id) == 0)
+				n++;
+		need = 2 * (size_t)o->draw;
+		if (need < 2)
+			need = 2;
+		if (n < need)
+			errs_add(c->errs,
+			         "%s: /objectives/%zu: \"%s\" has %zu "
+			         "question%s, needs at least %zu (twice its "
+			         "draw of %d, and at least 2)",
+			         c->file, i, o->id, n, n == 1 ? "" : "s", need,
+			         o->draw);
+	}
+}
+
+/* Unicode code points of a valid UTF-8 string. */
+static size_t
+text_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+/*
+ * P(right) of a learner who ticks only the longest choice (uniformly among
+ * ties): right only when the ticked set is exactly the correct set.
+ */
+static double
+longest_pick_right(const struct content_question *q)
+{
+	size_t i, len, longest = 0, tied = 0, tied_correct = 0, correct = 0;
+
+	for (i = 0; i < q->n_choices; i++) {
+		len = text_chars(q->choices[i].text);
+		if (len > longest)
+			longest = len;
+		if (q->choices[i].correct)
+			correct++;
+	}
+	for (i = 0; i < q->n_choices; i++)
+		if (text_chars(q->choices[i].text) == longest) {
+			tied++;
+			if (q->choices[i].correct)
+				tied_correct++;
+		}
+	if (tied == 0 || correct != 1)
+		return 0.0;
+	return (double)tied_correct / (double)tied;
+}
+
+/* A correct choice is at least as long as every wrong one. */
+static bool
+longest_is_right(const struct content_question *q)
+{
+	size_t i, len, longest_right = 0, longest_wrong = 0;
+
+	for (i = 0; i < q->n_choices; i++) {
+		len = text_chars(q->choices[i].text);
+		if (q->choices[i].correct && len > longest_right)
+			longest_right = len;
+		if (!q->choices[i].correct && len > longest_wrong)
+			longest_wrong = len;
+	}
+	return longest_right >= longest_wrong;
+}
+
+void
+content_balance(const struct content_module *m, struct content_balance *out)
+{
+	double weighted = 0.0;
+	size_t i, j, n, draws = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->bank = m->n_questions;
+	out->objectives = m->n_objectives;
+	for (j = 0; j < m->n_questions; j++)
+		if (longest_is_right(&m->questions[j]))
+			out->longest_right++;
+	if (m->n_questions > 0)
+		out->longest_right_pct =
+		    100.0 * (double)out->longest_right / (double)m->n_questions;
+	for (i = 0; i < m->n_objectives; i++) {
+		const struct content_objective *o = &m->objectives[i];
+		double                          sum = 0.0;
+
+		n = 0;
+		for (j = 0; j < m->n_questions; j++)
+			if (strcmp(m->questions[j].objective, o->id) == 0) {
+				sum += longest_pick_right(&m->questions[j]);
+				n++;
+			}
+		draws += (size_t)o->draw;
+		if (n > 0)
+			weighted += (double)o->draw * sum / (double)n;
+	}
+	out->drawn = draws;
+	if (draws > 0)
+		out->longest_learner_score = 100.0 * weighted / (double)draws;
+}
+
+size_t
+content_balance_check(const struct content_module *m, const char *json_path,
+                      struct content_errors *errs)
+{
+	struct content_balance b;
+	size_t                 n = 0;
+
+	if (m->n_questions == 0)
+		return 0;
+	content_balance(m, &b);
+	if (b.longest_right_pct > CONTENT_LONGEST_RIGHT_MAX_PCT) {
+		errs_add(errs,
+		         "%s: balance: in %zu of %zu questions (%.0f%%) a "
+		         "right choice is the longest, at most %d%% may be",
+		         json_path, b.longest_right, b.bank,
+		         b.longest_right_pct, CONTENT_LONGEST_RIGHT_MAX_PCT);
+		n++;
+	}
+	if (b.longest_learner_score >= (double)m->pass_mark) {
+		errs_add(errs,
+		         "%s: balance: a learner who always ticks the "
+		         "longest choice scores %.1f on average, the pass mark "
+		         "is %d: it must be below",
+		         json_path, b.longest_learner_score, m->pass_mark);
+		n++;
+	}
+	return n;
 }
 
 /*
@@ -1019,7 +1292,7 @@ module_hash(struct content_module *m)
 
 	crypto_hash_sha256_init(&st);
 	/* Bump the format tag whenever the serialisation changes. */
-	hash_str(&st, "format", "hgkm-content/1");
+	hash_str(&st, "format", "hgkm-content/2");
 	hash_str(&st, "slug", m->slug);
 	hash_str(&st, "title", m->title);
 	hash_str(&st, "summary", m->summary);
@@ -1041,11 +1314,23 @@ module_hash(struct content_module *m)
 		hash_bytes(&st, "section.markdown", s->markdown,
 		           s->markdown_len);
 	}
+	hash_int(&st, "objectives", (long long)m->n_objectives);
+	for (i = 0; i < m->n_objectives; i++) {
+		const struct content_objective *o = &m->objectives[i];
+
+		hash_str(&st, "objective.id", o->id);
+		hash_str(&st, "objective.title", o->title);
+		hash_int(&st, "objective.draw", o->draw);
+		hash_int(&st, "objective.sections", (long long)o->n_sections);
+		for (j = 0; j < o->n_sections; j++)
+			hash_str(&st, "objective.section", o->sections[j]);
+	}
 	hash_int(&st, "questions", (long long)m->n_questions);
 	for (i = 0; i < m->n_questions; i++) {
 		const struct content_question *q = &m->questions[i];
 
 		hash_str(&st, "question.id", q->id);
+		hash_str(&st, "question.objective", q->objective);
 		hash_str(&st, "question.text", q->text);
 		hash_int(&st, "question.multiple", q->multiple);
 		hash_str(&st, "question.explanation", q->explanation);
@@ -1150,10 +1435,19 @@ content_module_free(struct content_module *m)
 		}
 		free(q->choices);
 		free(q->id);
+		free(q->objective);
 		free(q->text);
 		free(q->explanation);
 	}
 	free(m->questions);
+	for (i = 0; i < m->n_objectives; i++) {
+		for (j = 0; j < m->objectives[i].n_sections; j++)
+			free(m->objectives[i].sections[j]);
+		free(m->objectives[i].sections);
+		free(m->objectives[i].id);
+		free(m->objectives[i].title);
+	}
+	free(m->objectives);
 	free(m->slug);
 	free(m->title);
 	free(m->summary);

@@ -15,6 +15,8 @@
 #define CONTENT_MAX_QUESTIONS 50
 #define CONTENT_MIN_CHOICES 2
 #define CONTENT_MAX_CHOICES 10
+#define CONTENT_MAX_OBJECTIVES 10
+#define CONTENT_MAX_DRAW 10    /* questions one attempt draws per objective */
 #define CONTENT_ERRORS_MAX 200 /* further messages are only counted */
 
 /* Audience bits; the order is the order used in the database array. */
@@ -30,12 +32,23 @@ struct content_choice {
 };
 
 struct content_question {
-	char                  *id;
-	char                  *text;
-	char                  *explanation;
-	bool                   multiple;
+	char *id;
+	char *objective; /* id of one of the module's objectives */
+	char *text;
+	char *explanation;
+	bool  multiple;
 	struct content_choice *choices;
 	size_t                 n_choices;
+};
+
+/* A learning objective: the questions that test it form its bank, of which
+ * every attempt draws `draw`; `sections` teach it. */
+struct content_objective {
+	char  *id;
+	char  *title;
+	char **sections; /* section ids of the module */
+	size_t n_sections;
+	int    draw;
 };
 
 struct content_section {
@@ -54,17 +67,20 @@ struct content_section {
  * by the module and released by content_module_free().
  */
 struct content_module {
-	char                    *slug;
-	char                    *title;
-	char                    *summary;
-	unsigned                 audience; /* CONTENT_AUDIENCE_*, never 0 */
-	int                      estimated_minutes;
-	int                      validity_months;
-	int                      pass_mark;
-	int                      position;
-	bool                     in_person; /* done in person: no quiz */
-	struct content_section  *sections;
-	size_t                   n_sections;
+	char                   *slug;
+	char                   *title;
+	char                   *summary;
+	unsigned                audience; /* CONTENT_AUDIENCE_*, never 0 */
+	int                     estimated_minutes;
+	int                     validity_months;
+	int                     pass_mark;
+	int                     position;
+	bool                    in_person; /* done in person: no quiz */
+	struct content_section *sections;
+	size_t                  n_sections;
+	struct content_objective
+	      *objectives; /* none for a module without quiz */
+	size_t n_objectives;
 	struct content_question *questions;
 	size_t                   n_questions;
 	char                     hash[65]; /* hex sha256, see below */
@@ -121,6 +137,39 @@ int content_list_modules(const char *modules_dir, struct content_list *out,
                          struct content_errors *errs);
 
 void content_list_free(struct content_list *list);
+
+/*
+ * The balance rules of a question bank (docs/content-format.md, "Balance").
+ * hgkm-content check fails on a module that breaks them while this switch
+ * is on (off: it only reports them).  load runs no balance check at all, so
+ * a stack can still start on unbalanced content: run check before load.
+ */
+#define CONTENT_BALANCE_RULES_ENFORCED 1
+#define CONTENT_LONGEST_RIGHT_MAX_PCT 40
+
+/* What a module's bank looks like to a guesser; see content_balance(). */
+struct content_balance {
+	size_t bank;  /* questions in the bank */
+	size_t drawn; /* questions one attempt draws (sum of draws) */
+	size_t objectives;
+	size_t longest_right; /* questions whose right choice is the longest */
+	double longest_right_pct;
+	/* expected score (0..100) of a learner who always ticks only the
+	 * longest choice, on a random draw */
+	double longest_learner_score;
+};
+
+/* Computes the balance figures of a parsed module with a quiz. */
+void content_balance(const struct content_module *m,
+                     struct content_balance      *out);
+
+/*
+ * Appends one message per broken balance rule of `m` to `errs` (file
+ * `json_path`, usually <dir>/module.json).  Returns the number appended.
+ */
+size_t content_balance_check(const struct content_module *m,
+                             const char                  *json_path,
+                             struct content_errors       *errs);
 
 /* True when s is a valid slug or section id: ^[a-z0-9][a-z0-9-]{0,63}$. */
 bool content_valid_slug(const char *s);

@@ -59,6 +59,15 @@ struct request {
 	struct user *user; /* NULL on public routes */
 	const char  *token_jti;
 	long long    token_exp;
+
+	/* What the audit line of a write says: a handler may name the action,
+	 * target and details (handler_audit); worker.c:audit_write writes the
+	 * line, once, after a successful answer. */
+	struct {
+		const char *action;
+		const char *target;
+		const char *details;
+	} audit;
 };
 
 struct http_header {

@@ -55,12 +55,13 @@ static const struct db_stmt mailer_stmts[] = {
      " ON CONFLICT DO NOTHING RETURNING month",
      0},
     {"digest_admins",
-     "SELECT u.email, u.name, u.board_id FROM users u"
+     "SELECT u.email, u.name, u.board_id, u.id FROM users u"
      " WHERE u.role = 'board_admin' AND u.erased_at IS NULL"
      " AND u.board_id IS NOT NULL ORDER BY u.id",
      0},
     {"digest_expiring",
-     "SELECT s.name, st.name, m.title, to_char(c.expires_at, 'DD-MM-YYYY')"
+     "SELECT s.name, st.name, m.title, to_char(c.expires_at, 'DD-MM-YYYY'),"
+     " st.user_id"
      " FROM staff st JOIN schools s ON s.id = st.school_id"
      " JOIN certificates c ON c.user_id = st.user_id"
      " JOIN modules m ON m.id = c.module_id"
@@ -142,10 +143,12 @@ send_due(const struct config *c, struct db *db, struct arena *a)
 }
 
 /* The digest of one board: coverage per school from the board report, and
- * the certificates that expire within 90 days. */
+ * the certificates that expire within 90 days.  *people gets the accounts
+ * it names, after the admin's own id, as a bigint[] literal (for erase). */
 static char *
 digest_body(struct db *db, struct arena *a, const char *name,
-            const char *board_id, const char *public_url)
+            const char *board_id, const char *admin_id, const char *public_url,
+            const char **people)
 {
 	const char *v[1] = {board_id};
 	PGresult   *res, *exp;
@@ -191,10 +194,15 @@ digest_body(struct db *db, struct arena *a, const char *name,
 	body = arena_printf(
 	    a, "%s\nCertificaten die binnen 90 dagen verlopen: %d\n", body,
 	    PQntuples(exp));
-	for (int k = 0; k < PQntuples(exp); k++)
+	*people = arena_printf(a, "{%s", admin_id);
+	for (int k = 0; k < PQntuples(exp); k++) {
 		body = arena_printf(a, "%s- %s, %s: %s (verloopt %s)\n", body,
 		                    db_value(exp, k, 0), db_value(exp, k, 1),
 		                    db_value(exp, k, 2), db_value(exp, k, 3));
+		*people =
+		    arena_printf(a, "%s,%s", *people, db_value(exp, k, 4));
+	}
+	*people = arena_printf(a, "%s}", *people);
 	return arena_printf(a, "%s\nHet volledige overzicht: %s/board.html\n",
 	                    body, public_url);
 }
@@ -216,16 +224,18 @@ queue_digest(const struct config *c, struct db *db, struct arena *a)
 		return;
 	}
 	for (int i = 0; i < PQntuples(admins); i++) {
-		char       *body = digest_body(db, a, db_value(admins, i, 1),
-		                               db_value(admins, i, 2), c->public_url);
-		const char *v[3] = {
+		const char *people = NULL;
+		char       *body = digest_body(
+		          db, a, db_value(admins, i, 1), db_value(admins, i, 2),
+		          db_value(admins, i, 3), c->public_url, &people);
+		const char *v[4] = {
 		    db_value(admins, i, 0),
 		    "Maandoverzicht training huiselijk geweld en "
 		    "kindermishandeling",
-		    body};
+		    body, people};
 
 		if (body == NULL ||
-		    db_exec(db, a, "mail_queue", 3, v, NULL) != DB_OK) {
+		    db_exec(db, a, "mail_queue", 4, v, NULL) != DB_OK) {
 			db_rollback(db);
 			return;
 		}

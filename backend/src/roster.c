@@ -13,10 +13,11 @@
  * of otherwise bad records count too.  Rows are kept only while no error has
  * been seen, and dropped at the end if one was.
  *
- * Emails must be ASCII.  validate_email lets other bytes through, but we
- * lower-case ASCII only, while staff.email has CHECK (email = lower(email)),
- * which PostgreSQL evaluates with full Unicode case mapping: an address
- * with a capital accented letter would pass here and fail there.
+ * Emails are kept in their canonical form (validate.c:email_canonical):
+ * ASCII only, lower-cased by our code, the form users.email_canonical holds,
+ * so that a roster line meets an account only under exactly the same
+ * address.  PostgreSQL's lower() would fold look-alikes (U+0130, the
+ * Kelvin sign) into ASCII letters.
  */
 #include "roster.h"
 
@@ -310,29 +311,33 @@ data_record(struct roster_parse *st, struct csvin_record *rec)
 	memcpy(r->brin, brin, 7);
 }
 
-/* Lower-cases `email` in place and checks it, duplicates included. */
+/* Puts `email` in its canonical form in place and checks it, duplicates
+ * included. */
 static void
 check_email(struct roster_parse *st, char *email)
 {
-	char     shown[256];
-	unsigned first;
-	bool     ascii = true;
+	char             shown[256], canonical[EMAIL_MAX + 1];
+	unsigned         first;
+	enum email_check ec = email_canonical(email, canonical);
 
-	for (char *s = email; *s != '\0'; s++) {
-		if (*s >= 'A' && *s <= 'Z')
-			*s = (char)(*s - 'A' + 'a');
-		else if ((unsigned char)*s >= 0x80)
-			ascii = false;
-	}
+	if (ec == EMAIL_OK)
+		memcpy(email, canonical, strlen(canonical) + 1); /* same size */
+	else /* shown lower-cased, as the valid ones are kept */
+		for (char *s = email; *s != '\0'; s++)
+			if (*s >= 'A' && *s <= 'Z')
+				*s = (char)(*s - 'A' + 'a');
 	csvin_echo(shown, sizeof(shown), email);
 	if (*email == '\0')
 		add_error(st->ros, st->rec_line, "e-mailadres ontbreekt");
-	else if (!ascii)
+	else if (ec == EMAIL_NOT_ASCII)
 		add_error(st->ros, st->rec_line,
 		          "e-mailadres \"%s\" bevat tekens buiten ASCII; die "
 		          "worden niet ondersteund",
 		          shown);
-	else if (!validate_email(email))
+	else if (ec == EMAIL_RESERVED)
+		add_error(st->ros, st->rec_line,
+		          "e-mailadres \"%s\" kan niet worden gebruikt", shown);
+	else if (ec != EMAIL_OK)
 		add_error(st->ros, st->rec_line, "ongeldig e-mailadres \"%s\"",
 		          shown);
 	else if (!csvin_set_add(&st->seen, email, st->rec_line, &first))

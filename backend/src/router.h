@@ -26,6 +26,7 @@ enum {
 	ROUTE_CSV_BODY = 1 << 3,  /* body must be text/csv (415), read raw */
 	ROUTE_RAW_BODY =
 	    1 << 4, /* body read raw; the handler checks its type */
+	ROUTE_NO_AUDIT = 1 << 5, /* a write that is not audited (say why) */
 };
 
 typedef void (*route_handler)(struct request *, struct response *);

@@ -7,7 +7,10 @@
 const struct route app_routes[] = {
     {"GET", "/api/v1/health", health_get, 0, ROUTE_NO_BODY | ROUTE_NO_DB, 0},
 
-    {"POST", "/api/v1/auth/login", auth_login, 0, ROUTE_JSON_BODY, 0},
+    /* Not audited: a login changes nothing of anyone's data (failures are
+     * counted in login_failures, every request is in the access log). */
+    {"POST", "/api/v1/auth/login", auth_login, 0,
+     ROUTE_JSON_BODY | ROUTE_NO_AUDIT, 0},
     {"POST", "/api/v1/auth/register", auth_register, 0, ROUTE_JSON_BODY, 0},
     {"POST", "/api/v1/auth/logout", auth_logout, ROLE_ANY, ROUTE_NO_BODY, 0},
     {"GET", "/api/v1/me", auth_me, ROLE_ANY, ROUTE_NO_BODY, 0},
@@ -20,13 +23,23 @@ const struct route app_routes[] = {
      ROUTE_JSON_BODY, 0},
     {"POST", "/api/v1/auth/reset", account_reset, 0, ROUTE_JSON_BODY, 0},
     {"GET", "/api/v1/me/export", account_export, ROLE_ANY, ROUTE_NO_BODY, 0},
+    {"GET", "/api/v1/me/invitations", invitations_mine, ROLE_LEARNER,
+     ROUTE_NO_BODY, 0},
+    {"POST", "/api/v1/me/invitations/{}/accept", invitations_accept,
+     ROLE_LEARNER, ROUTE_NO_BODY, 0},
+    {"POST", "/api/v1/me/invitations/{}/decline", invitations_decline,
+     ROLE_LEARNER, ROUTE_NO_BODY, 0},
     {"POST", "/api/v1/users/{}/erase", account_erase, ROLE_ADMIN, ROUTE_NO_BODY,
      0},
     {"GET", "/api/v1/audit", account_audit, ROLE_ADMIN, ROUTE_NO_BODY, 0},
 
     {"GET", "/api/v1/modules", modules_list, ROLE_ANY, ROUTE_NO_BODY, 0},
     {"GET", "/api/v1/modules/{}", modules_get, ROLE_ANY, ROUTE_NO_BODY, 0},
+    /* Not audited: a learner's own reading progress, the most frequent
+     * write; its row records who and when. */
     {"PUT", "/api/v1/modules/{}/sections/{}", modules_section_done, ROLE_ANY,
+     ROUTE_NO_BODY | ROUTE_NO_AUDIT, 0},
+    {"POST", "/api/v1/modules/{}/quiz", modules_quiz_start, ROLE_ANY,
      ROUTE_NO_BODY, 0},
     {"POST", "/api/v1/modules/{}/attempts", modules_attempt, ROLE_ANY,
      ROUTE_JSON_BODY, 0},

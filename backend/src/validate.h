@@ -4,8 +4,33 @@
 
 #include <stdbool.h>
 
-/* A plausible email address: at most 254 bytes, one '@', a non-empty local
- * part, a domain with a dot, no spaces or control characters. */
+#define EMAIL_MAX 254
+#define EMAIL_LOCAL_MAX 64
+/* Erase writes placeholder addresses under this domain (RFC 2606 reserves
+ * .invalid); no input may use it, so no one can take a placeholder. */
+#define EMAIL_ERASED_DOMAIN "verwijderd.invalid"
+
+enum email_check {
+	EMAIL_OK,
+	EMAIL_INVALID,   /* not the shape of an address, or too long */
+	EMAIL_NOT_ASCII, /* a byte outside ASCII: IDN domains only as xn-- */
+	EMAIL_RESERVED,  /* the domain of erased accounts */
+};
+
+/*
+ * The one canonical form of an email address, used for every comparison:
+ * ASCII only, lower-cased by this code (never by a locale), at most 254
+ * bytes with a local part of at most 64, one '@', no spaces, control
+ * characters or <>",;\ and a domain of at least two dot-separated labels of
+ * letters, digits and inner hyphens (1 to 63 bytes each).  On EMAIL_OK
+ * writes the canonical form to out; otherwise out is the empty string.
+ */
+enum email_check email_canonical(const char *s, char out[EMAIL_MAX + 1]);
+
+/* Dutch text for people about a refused address. */
+const char *email_problem(enum email_check c);
+
+/* email_canonical(s) == EMAIL_OK. */
 bool validate_email(const char *s);
 
 /* DUO's location code: four characters of BRIN (digits or capitals) and

@@ -26,6 +26,7 @@ static volatile sig_atomic_t stopping;
 static void on_term(int sig);
 static void handle(FCGX_Request *fr, struct request *r, struct response *res);
 static int  authenticate(struct request *r, struct response *res);
+static void audit_write(struct request *r, const struct response *res);
 static bool origin_ok(const struct request *r);
 
 static void
@@ -193,6 +194,35 @@ handle(FCGX_Request *fr, struct request *r, struct response *res)
 	route->handler(r, res);
 }
 
+/*
+ * The one place where writes are audited: every successful request of a
+ * route that changes something (not GET or HEAD, not ROUTE_NO_AUDIT) gets
+ * one line, named by its handler (handler_audit) or else by its method and
+ * route.  Written after the answer has gone out, so it costs the caller
+ * nothing; a failure is logged, never turned into an error after the fact.
+ */
+static void
+audit_write(struct request *r, const struct response *res)
+{
+	const struct route *route = r->route;
+	const char         *action, *target;
+
+	if (route == NULL || res->status < 200 || res->status > 299 ||
+	    strcmp(route->method, "GET") == 0 ||
+	    strcmp(route->method, "HEAD") == 0 ||
+	    (route->flags & (ROUTE_NO_AUDIT | ROUTE_NO_DB)))
+		return;
+	action = r->audit.action != NULL
+	             ? r->audit.action
+	             : arena_printf(r->arena, "%s %s", route->method,
+	                            route->pattern);
+	target = r->audit.target != NULL ? r->audit.target : r->path;
+	if (store_audit(r, action, target,
+	                r->audit.details ? r->audit.details : "{}") != DB_OK)
+		log_error("audit: could not record %s on %s by user %lld",
+		          action, target, r->user ? r->user->id : 0);
+}
+
 int
 worker_run(const struct config *c, int listen_fd)
 {
@@ -241,6 +271,7 @@ worker_run(const struct config *c, int listen_fd)
 		}
 		fcgi_send(&fr, &r, &res);
 		FCGX_Finish_r(&fr);
+		audit_write(&r, &res);
 		log_access(r.method, r.path, res.status, db_now_us() - start,
 		           r.user ? r.user->id : 0);
 		db_end_request(&db);

@@ -231,6 +231,32 @@ audience_array(unsigned audience)
 }
 
 /*
+ * The text[] literal of an objective's section ids (malloc'ed, or NULL when
+ * memory ran out).  Section ids are [a-z0-9-], so they need no quoting.
+ */
+static char *
+section_array(const struct content_objective *o)
+{
+	size_t i, n = 3;
+	char  *out;
+
+	for (i = 0; i < o->n_sections; i++)
+		n += strlen(o->sections[i]) + 1;
+	if ((out = malloc(n)) == NULL) {
+		fputs("hgkm-content: out of memory\n", stderr);
+		return NULL;
+	}
+	strcpy(out, "{");
+	for (i = 0; i < o->n_sections; i++) {
+		if (i > 0)
+			strcat(out, ",");
+		strcat(out, o->sections[i]);
+	}
+	strcat(out, "}");
+	return out;
+}
+
+/*
  * Writes the sections and quiz of a new or changed module.  Everything is
  * marked inactive first and the upserts turn the current rows active again,
  * so rows that left the content stay behind inactive.  Choices have no
@@ -272,6 +298,39 @@ write_children(PGconn *conn, const char *module_id,
 		        6, p) != 0)
 			return -1;
 	}
+	if (sql_run(conn, "deactivating objectives",
+	            "UPDATE quiz_objectives SET active = false "
+	            "WHERE module_id = $1 AND active",
+	            1, p) != 0)
+		return -1;
+	for (i = 0; i < m->n_objectives; i++) {
+		const struct content_objective *o = &m->objectives[i];
+		char                            draw[16], *secs;
+		int                             rc;
+
+		snprintf(pos, sizeof(pos), "%zu", i + 1);
+		snprintf(draw, sizeof(draw), "%d", o->draw);
+		if ((secs = section_array(o)) == NULL)
+			return -1;
+		p[1] = o->id;
+		p[2] = pos;
+		p[3] = o->title;
+		p[4] = secs;
+		p[5] = draw;
+		rc = sql_run(conn, "writing an objective",
+		             "INSERT INTO quiz_objectives "
+		             "(module_id, id, position, title, sections, draw, "
+		             "active) VALUES ($1, $2, $3, $4, $5::text[], $6, "
+		             "true) ON CONFLICT (module_id, id) DO UPDATE SET "
+		             "position = EXCLUDED.position, "
+		             "title = EXCLUDED.title, "
+		             "sections = EXCLUDED.sections, "
+		             "draw = EXCLUDED.draw, active = true",
+		             6, p);
+		free(secs);
+		if (rc != 0)
+			return -1;
+	}
 	if (sql_run(conn, "deactivating questions",
 	            "UPDATE quiz_questions SET active = false "
 	            "WHERE module_id = $1 AND active",
@@ -286,17 +345,20 @@ write_children(PGconn *conn, const char *module_id,
 		p[3] = q->text;
 		p[4] = q->multiple ? "true" : "false";
 		p[5] = q->explanation;
-		if (sql_run(conn, "writing a question",
-		            "INSERT INTO quiz_questions "
-		            "(module_id, id, position, text, multiple, "
-		            "explanation, active) "
-		            "VALUES ($1, $2, $3, $4, $5, $6, true) "
-		            "ON CONFLICT (module_id, id) DO UPDATE SET "
-		            "position = EXCLUDED.position, "
-		            "text = EXCLUDED.text, "
-		            "multiple = EXCLUDED.multiple, "
-		            "explanation = EXCLUDED.explanation, active = true",
-		            6, p) != 0)
+		p[6] = q->objective;
+		if (sql_run(
+		        conn, "writing a question",
+		        "INSERT INTO quiz_questions "
+		        "(module_id, id, position, text, multiple, "
+		        "explanation, objective_id, active) "
+		        "VALUES ($1, $2, $3, $4, $5, $6, $7, true) "
+		        "ON CONFLICT (module_id, id) DO UPDATE SET "
+		        "position = EXCLUDED.position, "
+		        "text = EXCLUDED.text, "
+		        "multiple = EXCLUDED.multiple, "
+		        "explanation = EXCLUDED.explanation, "
+		        "objective_id = EXCLUDED.objective_id, active = true",
+		        7, p) != 0)
 			return -1;
 		if (sql_run(conn, "replacing choices",
 		            "DELETE FROM quiz_choices "
@@ -465,11 +527,48 @@ deactivate_missing(PGconn *conn, const struct catalogue *cat, struct report *r)
 	return rc;
 }
 
+/*
+ * The balance table: per module with a quiz, what a guesser sees.  Returns
+ * the number of broken balance rules (their messages go to stderr).
+ */
+static size_t
+print_balance(const char *content_dir, const struct catalogue *cat)
+{
+	struct content_errors  errs;
+	struct content_balance b;
+	size_t                 i, broken = 0;
+	char                  *path;
+
+	content_errors_init(&errs);
+	printf("%-24s %5s %6s %10s %9s %16s %5s\n", "module", "bank", "drawn",
+	       "objectives", "longest%", "longest-learner", "pass");
+	for (i = 0; i < cat->count; i++) {
+		const struct content_module *m = cat->mods[i];
+
+		if (m->n_questions == 0)
+			continue;
+		content_balance(m, &b);
+		printf("%-24s %5zu %6zu %10zu %8.0f%% %16.1f %5d\n", m->slug,
+		       b.bank, b.drawn, b.objectives, b.longest_right_pct,
+		       b.longest_learner_score, m->pass_mark);
+		if (asprintf(&path, "%s/modules/%s/module.json", content_dir,
+		             m->slug) < 0) {
+			fputs("hgkm-content: out of memory\n", stderr);
+			abort();
+		}
+		broken += content_balance_check(m, path, &errs);
+		free(path);
+	}
+	print_errors(&errs);
+	content_errors_free(&errs);
+	return broken;
+}
+
 static int
 cmd_check(const char *content_dir)
 {
 	struct catalogue cat;
-	size_t           i;
+	size_t           i, broken;
 
 	if (catalogue_load(content_dir, &cat) != 0)
 		return CONTENT_EXIT_FAIL;
@@ -477,7 +576,15 @@ cmd_check(const char *content_dir)
 		printf("%s: ok (%zu sections, %zu questions, hash %.12s)\n",
 		       cat.mods[i]->slug, cat.mods[i]->n_sections,
 		       cat.mods[i]->n_questions, cat.mods[i]->hash);
+	broken = print_balance(content_dir, &cat);
 	catalogue_free(&cat);
+	if (broken > 0 && CONTENT_BALANCE_RULES_ENFORCED) {
+		fprintf(stderr,
+		        "hgkm-content: %zu balance rule%s broken "
+		        "(CONTENT_BALANCE_RULES_ENFORCED)\n",
+		        broken, broken == 1 ? "" : "s");
+		return CONTENT_EXIT_FAIL;
+	}
 	return CONTENT_EXIT_OK;
 }
 

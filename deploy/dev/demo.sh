@@ -53,13 +53,13 @@ i=0
 sql=""
 while IFS=$'\t' read -r role email password; do
 	hash=$(printf '%s\n' "$password" | "$BIN/hgkm-pwhash")
-	sql+="INSERT INTO users (email, name, password_hash, role, school_id, board_id, region_id, email_verified)
-SELECT '$email', '${names[$i]}', '$hash', '$role',
+	sql+="INSERT INTO users (email, email_canonical, name, password_hash, role, school_id, board_id, region_id, email_verified)
+SELECT '$email', lower('$email' COLLATE \"C\"), '${names[$i]}', '$hash', '$role',
 	CASE WHEN '$role' IN ('teacher', 'ib') THEN (SELECT id FROM schools WHERE brin = 'ZZZZ01') END,
 	CASE WHEN '$role' IN ('teacher', 'ib', 'board_admin') THEN (SELECT id FROM boards WHERE number = 'DEMO1') END,
 	CASE WHEN '$role' = 'region_viewer' THEN (SELECT id FROM regions WHERE name = 'Regio Heuvelland (demo)') END,
 	true
-ON CONFLICT ((lower(email))) DO UPDATE SET password_hash = EXCLUDED.password_hash;
+ON CONFLICT (email_canonical) DO UPDATE SET password_hash = EXCLUDED.password_hash;
 "
 	i=$((i + 1))
 done <"$ACCOUNTS"
@@ -72,10 +72,10 @@ printf '%s' "$sql" | "${RUNAS[@]}" "${PSQL[@]}"
 # The demo teacher and IB'er are on the roster of the first school.
 "${RUNAS[@]}" "${PSQL[@]}" <<'SQL'
 INSERT INTO staff (school_id, email, name, role, user_id, source)
-SELECT u.school_id, lower(u.email), u.name, u.role, u.id, 'roster'
+SELECT u.school_id, u.email_canonical, u.name, u.role, u.id, 'roster'
 FROM users u WHERE u.role IN ('teacher', 'ib')
 AND u.email IN ('leerkracht@demo.example', 'ib@demo.example')
-AND NOT EXISTS (SELECT 1 FROM staff s WHERE s.email = lower(u.email)
+AND NOT EXISTS (SELECT 1 FROM staff s WHERE s.email = u.email_canonical
 	AND s.school_id = u.school_id AND s.left_at IS NULL);
 UPDATE municipalities SET region_id = (SELECT id FROM regions
 	WHERE name = 'Regio Heuvelland (demo)')

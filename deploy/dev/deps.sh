@@ -9,7 +9,7 @@ RUN_PKGS="gcc make pkg-config util-linux curl ca-certificates
 postgresql-15 postgresql-client-15 nginx
 libfcgi-dev libpq-dev libjansson-dev libjwt-dev libsodium-dev libcmark-dev
 libcsv-dev libmagic-dev libhpdf-dev libqrencode-dev"
-TEST_PKGS="libcmocka-dev libcurl4-openssl-dev libfcgi-bin clang libclang-rt-14-dev
+TEST_PKGS="libcmocka-dev libcurl4-openssl-dev libglpk-dev libfcgi-bin clang libclang-rt-14-dev
 chromium nodejs npm
 hunspell hunspell-nl poppler-utils valgrind"
 

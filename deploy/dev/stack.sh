@@ -195,9 +195,18 @@ start_nginx() {
 	local user_line=""
 	[ "$(id -u)" -eq 0 ] && user_line="user hgkm hgkm;"
 	mkdir -p "$VAR/tmp"
+	# Test stacks get URLs where nginx answers its own errors (for the
+	# error-shape test); the development and bench stacks do not.
+	local test_locations=""
+	case $INST in
+	test | check) test_locations="include $VAR/nginx-test-errors.conf;"
+		sed -e "s|@VAR@|$VAR|g" "$ROOT/deploy/dev/nginx-test-errors.conf" \
+			>"$VAR/nginx-test-errors.conf" ;;
+	esac
 	sed -e "s|@ROOT@|$ROOT|g" -e "s|@VAR@|$VAR|g" -e "s|@PORT@|$HTTP_PORT|g" \
 		-e "s|@SOCKET@|$SOCK|g" -e "s|@USER_LINE@|$user_line|g" \
 		-e "s|@AUTH_RATE@|$AUTH_RATE|g" \
+		-e "s|@TEST_LOCATIONS@|$test_locations|g" \
 		"$ROOT/deploy/dev/nginx.conf.in" >"$VAR/nginx.conf"
 	if alive "$VAR/run/nginx.pid"; then
 		nginx -q -t -c "$VAR/nginx.conf" -p "$VAR" -e "$VAR/log/nginx-error.log"

@@ -292,6 +292,12 @@ function runForgot({ focus = false } = {}) {
     clearErrors(form, box);
     hideMessage(done);
     const email = fieldInput(form, 'email').value.trim();
+    if (/[^\x00-\x7f]/.test(email)) {
+      // The server takes ASCII addresses only (look-alikes such as İ).
+      setFieldError(form, 'email', 'Dit e-mailadres bevat tekens die we niet kunnen gebruiken (zoals é of İ). Gebruik alleen gewone letters, cijfers en leestekens.');
+      focusFirstInvalid(form);
+      return;
+    }
     if (!EMAIL_RE.test(email)) {
       setFieldError(form, 'email', 'Vul een geldig e-mailadres in, zoals naam@school.nl.');
       focusFirstInvalid(form);

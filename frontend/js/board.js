@@ -257,6 +257,16 @@ function moduleItem(m) {
   return li;
 }
 
+// An account of another board's school is only linked once its owner accepts.
+const LINK_LABELS = {
+  invited: 'Uitgenodigd (wacht op antwoord)',
+  declined: 'Uitnodiging geweigerd',
+};
+function accountLabel(p) {
+  if (LINK_LABELS[p.link]) return LINK_LABELS[p.link];
+  return p.registered === false ? 'Nog geen account' : 'Aangemaakt';
+}
+
 const completedCount = (p) => (p.modules || []).filter((m) => m.status === 'completed').length;
 const isComplete = (p) => (p.modules || []).every((m) => m.status === 'completed');
 
@@ -264,10 +274,7 @@ const staffTable = sortableTable([
   { key: 'name', label: 'Naam', rowHeader: true },
   { key: 'email', label: 'E-mailadres', className: 'email' },
   { key: 'role', label: 'Rol', sortValue: (p) => ROLE_LABELS[p.role] || p.role, cell: (p) => ROLE_LABELS[p.role] || p.role },
-  {
-    key: 'registered', label: 'Account', sortValue: (p) => Boolean(p.registered),
-    cell: (p) => (p.registered === false ? 'Nog geen account' : 'Aangemaakt'),
-  },
+  { key: 'registered', label: 'Account', sortValue: accountLabel, cell: accountLabel },
   {
     key: 'modules', label: 'Modules', sortValue: completedCount,
     cell: (p) => {
@@ -541,7 +548,8 @@ function rosterSummary(r) {
       item('created', 'Nieuw op de lijst'),
       item('updated', 'Gewijzigd'),
       item('unchanged', 'Ongewijzigd'),
-      item('removed', 'Niet meer op de lijst (telt niet meer mee)')),
+      item('removed', 'Niet meer op de lijst (telt niet meer mee)'),
+      item('invited', 'Uitgenodigd (account bij een ander bestuur)')),
   ];
 }
 

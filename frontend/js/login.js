@@ -7,6 +7,18 @@ import { currentUser, describeError } from './ui.js';
 const AFTER_LOGIN = '/modules.html';
 const MIN_PASSWORD = 12;
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+// The server takes ASCII addresses only (look-alike letters such as İ could
+// otherwise pass for an existing address); a domain with accents in its
+// xn-- form.
+const NON_ASCII_RE = /[^\x00-\x7f]/;
+const NON_ASCII_TEXT = 'Dit e-mailadres bevat tekens die we niet kunnen gebruiken (zoals é of İ). Gebruik alleen gewone letters, cijfers en leestekens.';
+
+/** The Dutch problem with an address typed into a form, or null. */
+function emailProblem(email) {
+  if (NON_ASCII_RE.test(email)) return NON_ASCII_TEXT;
+  if (!EMAIL_RE.test(email)) return 'Vul een geldig e-mailadres in, zoals naam@school.nl.';
+  return null;
+}
 
 const panels = {
   login: document.getElementById('login-panel'),
@@ -150,7 +162,8 @@ function showServerFields(form, messageBox, fields) {
 
 function commonError(err) {
   if (err instanceof ApiError && err.status === 429) {
-    return 'Te veel pogingen, probeer het over een kwartier opnieuw.';
+    // The service says how long to wait ("probeer het over 4 seconden opnieuw").
+    return isDutchSentence(err.message) ? err.message : 'Te veel pogingen. Wacht even en probeer het dan opnieuw.';
   }
   if (err instanceof NetworkError) {
     return 'Er is geen verbinding met de server. Controleer je internetverbinding en probeer het opnieuw.';
@@ -180,7 +193,7 @@ loginForm.addEventListener('submit', (event) => {
   clearErrors(loginForm, loginMessage);
   const email = fieldInput(loginForm, 'email').value.trim();
   const password = fieldInput(loginForm, 'password').value;
-  if (!EMAIL_RE.test(email)) setFieldError(loginForm, 'email', 'Vul een geldig e-mailadres in, zoals naam@school.nl.');
+  if (emailProblem(email)) setFieldError(loginForm, 'email', emailProblem(email));
   if (!password) setFieldError(loginForm, 'password', 'Vul je wachtwoord in.');
   if (loginForm.querySelector('[aria-invalid="true"]')) {
     focusFirstInvalid(loginForm);
@@ -218,7 +231,7 @@ registerForm.addEventListener('submit', (event) => {
   const password = fieldInput(registerForm, 'password').value;
   const joinCode = fieldInput(registerForm, 'join_code').value.trim();
   if (!name) setFieldError(registerForm, 'name', 'Vul je naam in.');
-  if (!EMAIL_RE.test(email)) setFieldError(registerForm, 'email', 'Vul een geldig e-mailadres in, zoals naam@school.nl.');
+  if (emailProblem(email)) setFieldError(registerForm, 'email', emailProblem(email));
   if ([...password].length < MIN_PASSWORD) {
     setFieldError(registerForm, 'password', `Kies een wachtwoord van minstens ${MIN_PASSWORD} tekens.`);
   }

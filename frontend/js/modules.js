@@ -1,10 +1,10 @@
 // modules.html ("Mijn modules"): the caller's modules with progress, and certificates.
 
-import { get } from './api.js';
+import { get, post, seg } from './api.js';
 import { ProgressQueue } from './queue.js';
 import {
   STATUS_LABELS, describeError, el, goToLogin, homeForRole, renderUserNav, replaceChildren,
-  requireUser, showPageError, timeEl,
+  requireUser, showMessage, showPageError, timeEl,
 } from './ui.js';
 
 const OFFLINE_TEXT = 'Je bent offline; je voortgang wordt verstuurd zodra er weer verbinding is.';
@@ -120,6 +120,56 @@ async function loadCertificates() {
   }
 }
 
+// ---- invitations: another board put this person on its staff list ----------------
+
+const invSection = document.getElementById('invitations');
+const invList = document.getElementById('invitation-list');
+const invMessage = document.getElementById('invitations-message');
+const ROLE_TEXT = { teacher: 'leerkracht', ib: 'intern begeleider' };
+
+async function answerInvitation(inv, accept, item) {
+  for (const b of item.querySelectorAll('button')) b.disabled = true;
+  try {
+    const res = await post(`/me/invitations/${seg(inv.id)}/${accept ? 'accept' : 'decline'}`);
+    item.remove();
+    showMessage(invMessage, accept
+      ? `Geaccepteerd: je telt nu ook mee voor ${inv.board.name}. Je account blijft bij je eigen school.`
+      : `Geweigerd: ${inv.board.name} ziet dat je niet bij hen hoort. Er is niets veranderd.`, 'ok');
+    if (accept && res && res.certificates_issued > 0) loadCertificates();
+  } catch (err) {
+    if (err && err.status === 401) return goToLogin();
+    for (const b of item.querySelectorAll('button')) b.disabled = false;
+    showMessage(invMessage, `Dat is niet gelukt. ${describeError(err)}`);
+  }
+  if (!invList.children.length) invList.hidden = true;
+  return undefined;
+}
+
+function invitationItem(inv) {
+  const accept = el('button', { type: 'button', class: 'button button-primary' }, 'Accepteren');
+  const decline = el('button', { type: 'button', class: 'button' }, 'Weigeren');
+  const item = el('li', { 'data-invitation-id': String(inv.id) },
+    el('p', {}, el('strong', {}, `${inv.board.name} heeft je op de personeelslijst gezet`),
+      ` van ${inv.school.name}, als ${ROLE_TEXT[inv.role] || inv.role}.`),
+    el('p', {}, `Werk je ook voor dit bestuur, bijvoorbeeld als invalkracht of als IB'er voor twee besturen? Kies dan Accepteren: wat je hier hebt gedaan telt dan ook mee voor ${inv.board.name}. Je account blijft bij je eigen school. Werk je daar niet, kies dan Weigeren.`),
+    el('div', { class: 'actions' }, accept, decline));
+  accept.addEventListener('click', () => answerInvitation(inv, true, item));
+  decline.addEventListener('click', () => answerInvitation(inv, false, item));
+  return item;
+}
+
+async function loadInvitations() {
+  try {
+    const list = await get('/me/invitations');
+    if (!Array.isArray(list) || list.length === 0) return;
+    replaceChildren(invList, list.map(invitationItem));
+    invSection.hidden = false;
+  } catch (err) {
+    if (err && err.status === 401) goToLogin();
+    // Without the notice the rest of the page still works; it returns on the next visit.
+  }
+}
+
 const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
 
 async function main() {
@@ -155,7 +205,7 @@ async function main() {
   // Send progress queued on an earlier visit first, so the bars include it; do not
   // keep the page waiting long for it on a bad connection.
   await Promise.race([queue.start(), sleep(3000)]);
-  await Promise.all([loadModules(), loadCertificates()]);
+  await Promise.all([loadModules(), loadCertificates(), loadInvitations()]);
 }
 
 main();

@@ -47,6 +47,8 @@ const state = {
   current: 0,          // index into sections; sections.length means the quiz
   queue: null,
   quizRendered: false,
+  quizLoading: false,
+  attempt: null,       // the started attempt: {attempt_id, questions, ...}
   submitting: false,
   syncedTimer: null,
 };
@@ -192,15 +194,111 @@ function questionFieldset(q, qi) {
     choices);
 }
 
-function renderQuiz() {
-  const quiz = state.module.quiz || { questions: [] };
-  const questions = quiz.questions || [];
+function clockTime(iso) {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  return d.toLocaleTimeString('nl-NL', { hour: '2-digit', minute: '2-digit' });
+}
+
+function sectionIndex(id) {
+  return state.sections.findIndex((s) => s.id === id);
+}
+
+/** Links to the sections of objectives that went wrong ("Lees nog eens"). */
+function rereadList(objectives) {
+  const items = (objectives || []).map((o) => {
+    const links = (o.sections || []).map((sid) => {
+      const i = sectionIndex(sid);
+      if (i < 0) return null;
+      const b = el('button', { type: 'button', class: 'link-button', 'data-reread': sid },
+        state.sections[i].title);
+      b.addEventListener('click', () => go(i));
+      return el('li', {}, b);
+    }).filter(Boolean);
+    return el('li', { 'data-objective-id': o.id }, o.title || o.id,
+      links.length ? el('ul', {}, links) : null);
+  });
+  return items.length ? el('ul', { class: 'reread', id: 'reread-list' }, items) : null;
+}
+
+/** The sections to reread after a wrong answer ([{id, title}]), as links. */
+function rereadLinks(sections) {
+  return (Array.isArray(sections) ? sections : []).map((sec) => {
+    const i = sectionIndex(sec.id);
+    if (i < 0) return null;
+    const b = el('button', { type: 'button', class: 'link-button', 'data-reread': sec.id },
+      sec.title || state.sections[i].title);
+    b.addEventListener('click', () => go(i));
+    return el('li', {}, b);
+  }).filter(Boolean);
+}
+
+function renderQuestions(attempt) {
+  const questions = attempt.questions || [];
   replaceChildren(ui.quizQuestions, questions.map(questionFieldset));
-  ui.quizIntro.textContent = questions.length
-    ? `${questions.length} ${questions.length === 1 ? 'vraag' : 'vragen'}. Je slaagt met een score van ${quiz.pass_mark}% of hoger. Je kunt de toets zo vaak maken als je wilt.`
-    : 'Deze module heeft geen toetsvragen.';
+  ui.quizIntro.textContent = `${questions.length} ${questions.length === 1 ? 'vraag' : 'vragen'}, `
+    + 'in willekeurige volgorde. Bij een nieuwe poging krijg je eerst vragen die je nog niet hebt gehad. Je slaagt met een score van '
+    + `${attempt.pass_mark}% of hoger en minstens één goed antwoord per leerdoel. `
+    + `Deze poging loopt tot ${clockTime(attempt.expires_at)} uur.`;
   ui.quizSubmit.hidden = questions.length === 0;
+  ui.quizForm.dataset.attemptId = String(attempt.attempt_id);
+  setQuizLocked(false);
+}
+
+function showPaused(error) {
+  state.attempt = null;
+  replaceChildren(ui.quizQuestions);
+  ui.quizSubmit.hidden = true;
+  ui.quizIntro.textContent = '';
+  ui.quizResult.className = 'result result-failed';
+  ui.quizResult.dataset.paused = 'true';
+  replaceChildren(ui.quizResult,
+    el('h3', {}, 'Even pauze'),
+    el('p', { id: 'pause-message' },
+      `Je hebt de toets twee keer achter elkaar niet gehaald. Vanaf ${clockTime(error.retry_after)} uur kun je de toets opnieuw maken. Lees eerst deze onderdelen nog eens:`),
+    rereadList(error.reread));
+  ui.quizResult.hidden = false;
+}
+
+/** Starts an attempt (or gets the open one back) and shows its questions. */
+async function startQuiz() {
+  if (state.quizLoading) return;
+  state.quizLoading = true;
+  clearFeedback();
+  hideMessage(ui.quizMessage);
+  ui.quizResult.hidden = true;
+  delete ui.quizResult.dataset.paused;
+  replaceChildren(ui.quizResult);
+  ui.quizIntro.textContent = 'De toets wordt klaargezet…';
+  try {
+    // All progress must be on the server before the quiz opens.
+    const flushed = await state.queue.flush();
+    if (flushed.state === 'auth') return goToLogin();
+    const attempt = await post(`/modules/${seg(state.slug)}/quiz`);
+    state.attempt = attempt;
+    renderQuestions(attempt);
+  } catch (err) {
+    state.attempt = null;
+    ui.quizIntro.textContent = '';
+    ui.quizSubmit.hidden = true;
+    if (err instanceof ApiError && err.status === 401) return goToLogin();
+    if (err instanceof ApiError && err.code === 'quiz_paused') {
+      showPaused(err.body && err.body.error ? err.body.error : {});
+      return;
+    }
+    if (err instanceof ApiError && err.code === 'sections_incomplete') {
+      showMessage(ui.quizMessage, 'Nog niet alle onderdelen zijn afgerond. Rond ze eerst af; daarna kun je de toets maken.');
+      return;
+    }
+    showMessage(ui.quizMessage, `De toets kon niet worden klaargezet. ${describeError(err)}`);
+  } finally {
+    state.quizLoading = false;
+  }
+}
+
+function renderQuiz() {
   state.quizRendered = true;
+  startQuiz();
 }
 
 function showQuiz() {
@@ -256,41 +354,48 @@ function showResult(res) {
     links.append(el('a', { class: 'button', href: '/modules.html' }, 'Terug naar Mijn modules'));
     parts.push(links);
   } else {
-    parts.push(el('p', {}, 'Lees de toelichting bij de vragen hieronder en probeer het daarna opnieuw.'));
-    const retry = el('button', { type: 'button', class: 'button button-primary', id: 'retry-button' },
-      'Opnieuw proberen');
-    retry.addEventListener('click', resetQuiz);
-    parts.push(el('p', { class: 'actions' }, retry));
+    const wrong = (res.objectives || []).filter((o) => o.right < o.drawn);
+    parts.push(el('p', {}, 'Bij de vragen die je goed had, staat een toelichting. Bij een fout antwoord staat wat je nog eens kunt lezen. Je ziet niet welk antwoord goed was: de vragen kunnen terugkomen.'));
+    if (wrong.length) {
+      parts.push(el('p', {}, 'Lees nog eens bij deze leerdoelen:'), rereadList(wrong));
+    }
+    if (res.next_attempt_at) {
+      parts.push(el('p', { id: 'pause-message' },
+        `Je hebt de toets twee keer achter elkaar niet gehaald. Vanaf ${clockTime(res.next_attempt_at)} uur kun je de toets opnieuw maken.`));
+    } else {
+      const retry = el('button', { type: 'button', class: 'button button-primary', id: 'retry-button' },
+        'Opnieuw proberen');
+      retry.addEventListener('click', resetQuiz);
+      parts.push(el('p', { class: 'actions' }, retry));
+    }
   }
   replaceChildren(ui.quizResult, parts);
   ui.quizResult.hidden = false;
 
-  const feedback = Array.isArray(res.feedback) ? res.feedback : [];
+  const feedback = Array.isArray(res.questions) ? res.questions : [];
   for (const fb of feedback) {
     const fs = [...ui.quizQuestions.querySelectorAll('fieldset.question')]
-      .find((f) => f.dataset.questionId === String(fb.question_id));
+      .find((f) => f.dataset.questionId === String(fb.id));
     if (!fs) continue;
-    const ok = Boolean(fb.correct);
+    const ok = Boolean(fb.right);
     fs.classList.add(ok ? 'is-correct' : 'is-incorrect');
     fs.dataset.correct = ok ? 'true' : 'false';
+    const reread = ok ? [] : rereadLinks(fb.reread);
     fs.append(el('div', { class: `feedback ${ok ? 'feedback-correct' : 'feedback-incorrect'}` },
-      el('span', { class: 'verdict' }, ok ? 'Goed' : 'Niet goed'),
+      el('span', { class: 'verdict' }, ok ? 'Goed' : (reread.length ? 'Niet goed. Lees nog eens:' : 'Niet goed')),
+      reread.length ? el('ul', { class: 'reread-question' }, reread) : null,
       fb.explanation ? el('span', { class: 'explanation' }, fb.explanation) : null));
   }
+  state.attempt = null;
   setQuizLocked(true);
   ui.quizResult.focus();
   ui.quizResult.scrollIntoView({ block: 'start' });
 }
 
 function resetQuiz() {
-  clearFeedback();
-  for (const input of ui.quizQuestions.querySelectorAll('input')) input.checked = false;
-  setQuizLocked(false);
-  ui.quizResult.hidden = true;
-  replaceChildren(ui.quizResult);
-  hideMessage(ui.quizMessage);
   ui.quizTitle.focus();
   ui.quizTitle.scrollIntoView({ block: 'start' });
+  startQuiz();
 }
 
 async function reloadModule() {
@@ -322,7 +427,9 @@ async function onSubmit(event) {
       showMessage(ui.quizMessage, 'Je voortgang is nog niet verstuurd, omdat er geen verbinding is. Je antwoorden blijven staan: probeer het opnieuw zodra je weer online bent.');
       return;
     }
-    const res = await post(`/modules/${seg(state.slug)}/attempts`, { answers });
+    if (!state.attempt) return startQuiz();
+    const res = await post(`/modules/${seg(state.slug)}/attempts`,
+      { attempt_id: state.attempt.attempt_id, answers });
     showResult(res);
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) return goToLogin();
@@ -336,6 +443,13 @@ async function onSubmit(event) {
     }
     if (err instanceof NetworkError || (err instanceof ApiError && err.transient)) {
       showMessage(ui.quizMessage, 'Je antwoorden konden niet worden verstuurd, omdat er geen verbinding is. Ze blijven staan: probeer het opnieuw zodra je weer online bent.');
+      return;
+    }
+    if (err instanceof ApiError && err.code === 'attempt_expired') {
+      showMessage(ui.quizMessage, 'De tijd voor deze poging is om. Je krijgt nieuwe vragen.');
+      state.attempt = null;
+      await startQuiz();
+      showMessage(ui.quizMessage, 'De tijd voor je vorige poging was om. Dit zijn nieuwe vragen.');
       return;
     }
     if (err instanceof ApiError && err.status === 400) {
@@ -424,7 +538,8 @@ async function noteEarlierCertificate() {
     const certs = await get('/me/certificates');
     const cert = (certs || []).find((c) => c.module_slug === state.slug && c.valid);
     if (!cert) return;
-    ui.quizIntro.append(' ', el('span', {}, 'Je hebt deze module al afgerond. ',
+    // Its own paragraph: the intro is rewritten when the quiz is set up.
+    ui.quizIntro.after(el('p', { id: 'earlier-certificate' }, 'Je hebt deze module al afgerond. ',
       el('a', { href: `/certificate.html?code=${encodeURIComponent(cert.code)}` },
         'Bekijk je certificaat'), '.'));
   } catch (e) { /* only a convenience */ }

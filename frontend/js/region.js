@@ -1,6 +1,9 @@
 // region.html: the region dashboard, aggregates only (no names, no e-mail addresses).
 // Totals, tables and bar charts per municipality and per board, and coverage over 24
-// months. Groups of fewer than 5 staff come as "suppressed" and show no numbers.
+// months. What a region may see is decided by the server (docs/api.md, "Regions"): a
+// group of fewer than 5 staff, or one that would let another be worked out, comes as
+// "suppressed" and shows no numbers; any single hidden figure is null and shows
+// HIDDEN_TEXT. History counts are rounded to 5.
 // The region: ?region=<id> (the link a region viewer gets, and admins), else the
 // caller's region from GET /me when the API gives one, else the one opened last.
 
@@ -8,12 +11,15 @@ import { ApiError, get, seg } from './api.js';
 import {
   describeError, el, renderUserNav, replaceChildren, requireUser, showMessage, showPageError,
 } from './ui.js';
-import { barChart, historyTable, lineChart } from './charts.js';
+import { barChart, lineChart } from './charts.js';
 import { renderStats, setQuery, setupPicker, showNoAccess } from './dashboard.js';
-import { formatDateTime, formatNumber, formatPct, num, parseId } from './format.js';
+import {
+  formatDateTime, formatNumber, formatPct, longMonth, num, parseId,
+} from './format.js';
 import { sortableTable } from './table.js';
 
-export const SUPPRESSED_TEXT = 'minder dan 5 medewerkers — niet getoond';
+export const SUPPRESSED_TEXT = 'niet getoond — kleine groep of terug te rekenen';
+export const HIDDEN_TEXT = 'niet getoond';
 
 const $id = (id) => document.getElementById(id);
 const mainEl = $id('main');
@@ -34,20 +40,24 @@ function remember(userId, regionId) {
   } catch (e) { /* private mode: nothing to remember */ }
 }
 
-const afCell = (r) => `${formatNumber(r.schools_with_af)} van ${formatNumber(r.schools)}`;
+const hidden = (value) => num(value) === null;
+const count = (value) => (hidden(value) ? HIDDEN_TEXT : formatNumber(value));
+const pct = (value) => (hidden(value) ? HIDDEN_TEXT : formatPct(value));
+const afCell = (r) => (hidden(r.schools_with_af)
+  ? HIDDEN_TEXT : `${formatNumber(r.schools_with_af)} van ${formatNumber(r.schools)}`);
 
 function groupTable(nameKey, nameLabel, id, caption) {
   return sortableTable([
     { key: nameKey, label: nameLabel, rowHeader: true },
     { key: 'schools', label: 'Scholen', numeric: true, sortValue: (r) => num(r.schools), cell: (r) => formatNumber(r.schools) },
-    { key: 'teachers', label: 'Medewerkers', numeric: true, sortValue: (r) => num(r.teachers), cell: (r) => formatNumber(r.teachers) },
+    { key: 'teachers', label: 'Medewerkers', numeric: true, sortValue: (r) => num(r.teachers), cell: (r) => count(r.teachers) },
     {
       key: 'teachers_certified', label: 'Gecertificeerd', numeric: true,
-      sortValue: (r) => num(r.teachers_certified), cell: (r) => formatNumber(r.teachers_certified),
+      sortValue: (r) => num(r.teachers_certified), cell: (r) => count(r.teachers_certified),
     },
     {
       key: 'coverage_pct', label: 'Percentage', numeric: true,
-      sortValue: (r) => num(r.coverage_pct), cell: (r) => formatPct(r.coverage_pct),
+      sortValue: (r) => num(r.coverage_pct), cell: (r) => pct(r.coverage_pct),
     },
     {
       key: 'schools_with_af', label: 'Scholen met gecertificeerde aandachtsfunctionaris', numeric: true,
@@ -58,7 +68,8 @@ function groupTable(nameKey, nameLabel, id, caption) {
     captionHidden: true,
     initialSort: { key: nameKey, dir: 'asc' },
     rowAttrs: (r) => ({ 'data-suppressed': r.suppressed ? 'true' : 'false', class: r.suppressed ? 'is-suppressed' : false }),
-    // A suppressed group shows no numbers at all, not even its number of schools.
+    // A suppressed group shows no numbers at all, not even its number of schools
+    // (the server still sends it: the school register is public).
     spanRow: (r) => (r.suppressed ? { from: 'schools', content: SUPPRESSED_TEXT } : null),
     emptyText: 'Geen gegevens.',
     id,
@@ -66,12 +77,16 @@ function groupTable(nameKey, nameLabel, id, caption) {
 }
 
 function chartRows(rows, nameKey) {
-  return rows.map((r) => ({
-    label: r[nameKey] || '–',
-    value: r.suppressed ? null : r.coverage_pct,
-    suppressed: Boolean(r.suppressed),
-    detail: r.suppressed ? '' : `${formatNumber(r.teachers_certified)} van ${formatNumber(r.teachers)} gecertificeerd`,
-  }));
+  return rows.map((r) => {
+    // A percentage only comes with both of its counts.
+    const off = Boolean(r.suppressed) || hidden(r.coverage_pct);
+    return {
+      label: r[nameKey] || '–',
+      value: off ? null : r.coverage_pct,
+      suppressed: off,
+      detail: off ? '' : `${formatNumber(r.teachers_certified)} van ${formatNumber(r.teachers)} gecertificeerd`,
+    };
+  });
 }
 
 function renderGroup(rows, { nameKey, nameLabel, tableBox, chartBox, id, caption, chartTitle, what }) {
@@ -84,8 +99,8 @@ function renderGroup(rows, { nameKey, nameLabel, tableBox, chartBox, id, caption
   replaceChildren($id(chartBox), barChart(chartRows(sorted, nameKey), {
     title: chartTitle,
     desc: `Staafdiagram per ${what}, 0 tot 100 procent: ${shown} van ${list.length} getoond; `
-      + 'groepen van minder dan 5 medewerkers staan er zonder cijfer in. Dezelfde cijfers staan in de tabel.',
-    suppressedText: SUPPRESSED_TEXT,
+      + 'groepen waarvan het percentage niet getoond wordt, staan er zonder cijfer in. Dezelfde cijfers staan in de tabel.',
+    suppressedText: HIDDEN_TEXT,
     emptyText: 'Geen gegevens.',
   }));
 }
@@ -101,11 +116,33 @@ function renderTotals(coverage) {
   }
   renderStats($id('totals'), [
     { key: 'schools', label: 'Scholen', value: formatNumber(t.schools) },
-    { key: 'teachers', label: 'Medewerkers (leerkrachten en IB\'ers)', value: formatNumber(t.teachers) },
-    { key: 'teachers_certified', label: 'Gecertificeerd', value: formatNumber(t.teachers_certified) },
-    { key: 'coverage_pct', label: 'Percentage gecertificeerd', value: formatPct(t.coverage_pct) },
+    { key: 'teachers', label: 'Medewerkers (leerkrachten en IB\'ers)', value: count(t.teachers) },
+    { key: 'teachers_certified', label: 'Gecertificeerd', value: count(t.teachers_certified) },
+    { key: 'coverage_pct', label: 'Percentage gecertificeerd', value: pct(t.coverage_pct) },
     { key: 'schools_with_af', label: 'Scholen met gecertificeerde aandachtsfunctionaris', value: afCell(t) },
   ]);
+}
+
+// The figures per month, newest first; a hidden month or figure shows as text.
+function historyTable(history) {
+  const rows = history.slice().reverse().map((p) => el('tr', { 'data-suppressed': p.suppressed ? 'true' : 'false' },
+    el('th', { scope: 'row' }, longMonth(p.month)),
+    ...(p.suppressed
+      ? [el('td', { colspan: 3, class: 'span-cell' }, SUPPRESSED_TEXT)]
+      : [el('td', { class: 'num' }, count(p.teachers)),
+        el('td', { class: 'num' }, count(p.teachers_certified)),
+        el('td', { class: 'num' }, pct(p.coverage_pct))])));
+  return el('details', { class: 'chart-details' },
+    el('summary', {}, 'Toon de cijfers per maand als tabel'),
+    el('div', { class: 'table-scroll' },
+      el('table', { class: 'data-table' },
+        el('caption', { class: 'visually-hidden' }, 'Medewerkers en percentage gecertificeerd per maand, afgerond op 5'),
+        el('thead', {}, el('tr', {},
+          el('th', { scope: 'col' }, 'Maand'),
+          el('th', { scope: 'col', class: 'num' }, 'Medewerkers (afgerond)'),
+          el('th', { scope: 'col', class: 'num' }, 'Gecertificeerd (afgerond)'),
+          el('th', { scope: 'col', class: 'num' }, 'Percentage'))),
+        el('tbody', {}, rows))));
 }
 
 async function loadHistory(regionId) {
@@ -122,9 +159,15 @@ async function loadHistory(regionId) {
     replaceChildren(box,
       lineChart(list, {
         title: 'Percentage gecertificeerd in de regio per maand',
-        desc: `Lijngrafiek over ${list.length} maanden; nu ${formatPct(last.coverage_pct)}. `
+        desc: `Lijngrafiek over ${list.length} maanden; nu ${pct(last.coverage_pct)}. `
+          + 'Een maand zonder percentage is niet getoond om personen te beschermen. '
           + 'De cijfers per maand staan ook in de tabel onder de grafiek.',
       }),
+      list.some((p) => !hidden(p.coverage_pct)) ? null
+        : el('p', { class: 'hint', id: 'history-none' },
+          'Geen maand heeft genoeg medewerkers om een percentage te tonen.'),
+      el('p', { class: 'hint', id: 'history-rounding' },
+        'De aantallen per maand zijn afgerond op 5, het percentage komt uit die afgeronde aantallen.'),
       historyTable(list));
   } catch (err) {
     replaceChildren(box);

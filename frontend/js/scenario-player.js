@@ -7,6 +7,24 @@
 import { ApiError, NetworkError, post, seg } from './api.js';
 import { describeError, el, goToLogin, replaceChildren } from './ui.js';
 
+/** 0..n-1 in a random order (Fisher-Yates with crypto.getRandomValues). */
+export function shuffledIndexes(n) {
+  const order = Array.from({ length: n }, (_, i) => i);
+  const rnd = new Uint32Array(1);
+  for (let i = n - 1; i > 0; i--) {
+    // Rejection sampling keeps every position equally likely.
+    const limit = Math.floor(0x100000000 / (i + 1)) * (i + 1);
+    let r;
+    do {
+      crypto.getRandomValues(rnd);
+      r = rnd[0];
+    } while (r >= limit);
+    const j = r % (i + 1);
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  return order;
+}
+
 const MAX_STEPS = 1000; // as the server: at most 1000 choices in one attempt
 const NARRATORS = new Set(['verteller', 'verteler', 'vertelster', 'narrator']);
 const MEDIA_ID_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -143,7 +161,11 @@ export function createScenarioPlayer(root, opts) {
     }
     const promptId = `${uid}-prompt-${state.steps}`;
     const list = el('ol', { class: 'choice-list' });
-    choices.forEach((c, index) => {
+    // A new order on every play, so that the best choice is not always in the
+    // same place; each button keeps the original index, which is what the
+    // server grades and counts (GET /scenarios/{id}/stats).
+    shuffledIndexes(choices.length).forEach((index) => {
+      const c = choices[index];
       const button = el('button', {
         type: 'button',
         class: 'choice-button',

@@ -102,10 +102,23 @@ async function loadList() {
 
 // ---- one session ----------------------------------------------------------------------
 
+// Attendees on a roster whose certificate waits until they have a verified account.
+function pendingList(session) {
+  const pending = Array.isArray(session.pending) ? session.pending : [];
+  if (pending.length === 0) return [];
+  return [
+    el('h4', {}, 'Wachten op een account'),
+    el('p', { class: 'hint' }, 'Deze deelnemers staan op de personeelslijst, maar hebben nog geen bevestigd account bij dat bestuur. Het certificaat (met de datum van de training) volgt vanzelf zodra ze een account hebben en hun e-mailadres bevestigen.'),
+    el('ul', { id: 'pending-list' }, pending.map((p) => el('li', { 'data-email': p.email || '' },
+      `${p.name || p.email} (${p.email}): ${p.passed ? 'geslaagd' : 'aanwezig, niet geslaagd'}`))),
+  ];
+}
+
 function renderAttendance(session) {
   const list = Array.isArray(session.attendance) ? session.attendance : [];
   if (list.length === 0) {
-    replaceChildren(ui.attendance, el('p', { class: 'hint' }, 'Nog niemand vastgelegd.'));
+    replaceChildren(ui.attendance, pendingList(session).length
+      ? pendingList(session) : el('p', { class: 'hint' }, 'Nog niemand vastgelegd.'));
     return;
   }
   const sorted = list.slice().sort((a, b) => String(a.name || a.email).localeCompare(String(b.name || b.email), 'nl'));
@@ -125,7 +138,7 @@ function renderAttendance(session) {
         el('td', {}, a.certificate_code
           ? el('a', { href: `/verificatie/${encodeURIComponent(a.certificate_code)}` }, 'Controleren',
             el('span', { class: 'visually-hidden' }, ` (certificaat van ${a.name || a.email})`))
-          : '–')))))));
+          : '–')))))), pendingList(session));
 }
 
 function renderDetail() {
@@ -220,13 +233,15 @@ function resetRows() {
 function showResult(res) {
   const recorded = Number(res && res.recorded) || 0;
   const issued = Number(res && res.certificates_issued) || 0;
+  const pending = Number(res && res.pending) || 0;
   replaceChildren(ui.result, el('div', {
     class: 'message message-ok', role: 'status', tabindex: '-1', id: 'record-outcome',
     'data-recorded': String(recorded), 'data-certificates': String(issued),
   },
   el('strong', {}, 'Opgeslagen. '),
   `${formatNumber(recorded)} ${recorded === 1 ? 'deelnemer' : 'deelnemers'} vastgelegd, `,
-  `${formatNumber(issued)} ${issued === 1 ? 'certificaat' : 'certificaten'} uitgereikt.`));
+  `${formatNumber(issued)} ${issued === 1 ? 'certificaat' : 'certificaten'} uitgereikt.`,
+  pending > 0 ? ` ${formatNumber(pending)} ${pending === 1 ? 'deelnemer heeft' : 'deelnemers hebben'} nog geen bevestigd account: het certificaat volgt zodra dat er is.` : ''));
   $id('record-outcome').focus();
 }
 
@@ -417,7 +432,8 @@ async function createTraining(event) {
     if (res && res.id) await openTraining(res.id, { focus: true });
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) { goToLogin(); return; }
-    if (err instanceof ApiError && err.status === 400) {
+    // 422: the module is done online, with a quiz (module_not_in_person).
+    if (err instanceof ApiError && (err.status === 400 || err.status === 422)) {
       const f = err.fields || {};
       for (const name of Object.keys(f)) if (inputs[name]) inputs[name].setAttribute('aria-invalid', 'true');
       const LABELS = { title: 'Titel', module_slug: 'Module', date: 'Datum', location: 'Locatie' };

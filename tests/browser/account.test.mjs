@@ -314,6 +314,67 @@ async function main() {
       await waitForText(t.page.locator('#verify-verdict'), /verlopen of al gebruikt/, 'reason');
     }, { blocks: false });
 
+    // ============================================================ invitation of another board
+    part('invitation of another board');
+    await check('another board puts the teacher on its roster: modules.html shows "… heeft je op de personeelslijst gezet"; "Accepteren" links without moving the account', async () => {
+      const call = async (method, path, token, body, type = 'application/json') => {
+        const res = await fetch(`${BASE_URL}/api/v1${path}`, {
+          method,
+          headers: { Authorization: `Bearer ${token}`, 'Content-Type': type },
+          body: type === 'application/json' ? JSON.stringify(body) : body,
+        });
+        const text = await res.text();
+        return { status: res.status, body: text ? JSON.parse(text) : null };
+      };
+      const loginToken = async (email, password) => {
+        const res = await fetch(`${BASE_URL}/api/v1/auth/login`, {
+          method: 'POST', headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ email, password }),
+        });
+        assertEqual(res.status, 200, `login ${email}`);
+        return (await res.json()).token;
+      };
+      const admin = await loginToken(accounts.admin.email, accounts.admin.password);
+      const boardName = `Stichting Elders ${stamp}`;
+      const board = await call('POST', '/boards', admin,
+        { name: boardName, number: `8${String(Date.now()).slice(-8)}` });
+      assertEqual(board.status, 201, 'board');
+      const letters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+      const brin = `${letters[randomBytes(1)[0] % 26]}${randomBytes(2).toString('hex').toUpperCase().replace(/[^0-9A-Z]/g, 'X').slice(0, 3)}${String(randomBytes(1)[0] % 100).padStart(2, '0')}`;
+      const school = await call('POST', '/schools', admin,
+        { board_id: board.body.id, name: `Basisschool Elders ${stamp}`, brin, municipality: 'Elders' });
+      assertEqual(school.status, 201, `school ${brin}`);
+      const baPassword = `bestuur-sleutel-${randomBytes(4).toString('hex')}`;
+      const baEmail = `bestuur.${stamp}@elders.example`;
+      assertEqual((await call('POST', '/users', admin, { email: baEmail, name: 'Bestuur Elders', role: 'board_admin',
+        password: baPassword, board_id: board.body.id })).status, 201, 'board admin');
+      const ba = await loginToken(baEmail, baPassword);
+      const up = await fetch(`${BASE_URL}/api/v1/boards/${board.body.id}/roster`, {
+        method: 'POST', headers: { Authorization: `Bearer ${ba}`, 'Content-Type': 'text/csv' },
+        body: `email,name,role,brin\n${teacher.email},${teacher.name},teacher,${brin}\n`,
+      });
+      assertEqual(up.status, 200, 'roster');
+      assertEqual((await up.json()).invited, 1, 'invited');
+      const before = await (await t.context.request.get(`${BASE_URL}/api/v1/me`)).json();
+
+      await t.page.goto(`${BASE_URL}/modules.html`);
+      const box = t.page.locator('#invitations');
+      await box.waitFor({ state: 'visible' });
+      await waitForText(box, `${boardName} heeft je op de personeelslijst gezet`, 'notice');
+      await waitForText(box, 'als leerkracht', 'role');
+      await shot(t.page, '32-invitation');
+      await box.getByRole('button', { name: 'Accepteren' }).click();
+      await waitForText(t.page.locator('#invitations-message'), 'Geaccepteerd', 'answer');
+      assertEqual(await t.page.locator('#invitation-list li').count(), 0, 'no invitation left');
+      const after = await (await t.context.request.get(`${BASE_URL}/api/v1/me`)).json();
+      assertEqual(JSON.stringify(after.school), JSON.stringify(before.school), 'own school kept');
+      const staff = await call('GET', `/boards/${board.body.id}/schools/${school.body.id}/staff`, ba);
+      assertEqual(staff.body[0].link, 'linked', 'the other board sees the link');
+      await t.page.reload();
+      await t.page.locator('#module-list li').first().waitFor();
+      assert(await box.isHidden(), 'the notice is gone after reload');
+    }, { blocks: false });
+
     // ============================================================ Mijn account
     part('Mijn account');
     await check('"Mijn account" shows name, e-mail and role, with aria-current on the header link', async () => {
@@ -429,6 +490,19 @@ async function main() {
       await r.page.locator('#forgot-form').getByLabel('E-mailadres').fill(`onbekend.${stamp}@school.example`);
       await r.page.click('#forgot-form button[type="submit"]');
       await waitForText(r.page.locator('#forgot-done'), NEUTRAL_TEXT, 'neutral answer');
+    }, { blocks: false });
+
+    await check('a look-alike address (dotted capital I) is refused in Dutch, by the page and by the server (a non-ASCII domain the email field itself turns into its xn-- form)', async () => {
+      await r.page.locator('#forgot-form').getByLabel('E-mailadres').fill('k\u0130m@gmail.com');
+      await r.page.click('#forgot-form button[type="submit"]');
+      await waitForText(r.page.locator('#forgot-email-error'), 'tekens die we niet kunnen gebruiken', 'field error');
+      const answer = await r.page.evaluate(async () => {
+        const res = await fetch('/api/v1/auth/reset-request', { method: 'POST',
+          headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: 'kim@gma\u0130l.com' }) });
+        return { status: res.status, body: await res.json() };
+      });
+      assert(answer.status === 400, `server status ${answer.status}`);
+      assert(/buiten ASCII/.test(answer.body.error.fields.email), `server text: ${answer.body.error.fields.email}`);
     }, { blocks: false });
 
     await check('the teacher\'s address gets the same neutral answer, and a mail with a reset link', async () => {

@@ -13,7 +13,8 @@
 //   admin: lands on admin.html; Dutch field errors from the server; creates a region and
 //   a board through the forms; opens a board's dashboard; a bad DUO register file is
 //   refused with its errors.
-//   region viewer: region.html with suppressed groups and the line chart.
+//   region viewer: region.html with suppressed groups and the line chart (suppressed
+//   months as text).
 //   teacher: still lands on "Mijn modules".
 //
 // The checks marked [roster endpoint] and [school-register endpoint] need
@@ -57,7 +58,7 @@ const UPLOAD_TIMEOUT = 60000;
 const PACKAGE_LABELS = ['Tv-serie in groep 7', 'Lespakket gebruikt', 'Nieuwsbrief aan alle ouders',
   'Vast contactpersoon Veilig Thuis', 'Contact met het wijkteam'];
 const STATUS_LABELS = ['Nog niet begonnen', 'Bezig', 'Afgerond', 'Verlopen'];
-const SUPPRESSED_TEXT = 'minder dan 5 medewerkers — niet getoond';
+const SUPPRESSED_TEXT = 'niet getoond — kleine groep of terug te rekenen';
 
 // ---- tiny harness (as in course.test.mjs) --------------------------------------------
 
@@ -405,6 +406,10 @@ async function main() {
           assert(text.includes(p.name), `name ${p.name} in the staff row`);
           const role = { teacher: 'Leerkracht', ib: 'Intern begeleider' }[p.role];
           assert(text.includes(role), `Dutch role "${role}" for ${p.email}: ${text}`);
+          // An account of another board is only invited until its owner accepts.
+          const account = { invited: 'Uitgenodigd', declined: 'Uitnodiging geweigerd' }[p.link]
+            || (p.registered ? 'Aangemaakt' : 'Nog geen account');
+          assert(text.includes(account), `account "${account}" (link ${p.link}) for ${p.email}: ${text}`);
           for (const m of p.modules) {
             const status = await textOf(row.locator(`li[data-slug="${m.slug}"] .status`));
             assert(STATUS_LABELS.includes(status), `Dutch status for ${m.slug}: ${status}`);
@@ -545,11 +550,12 @@ async function main() {
       const message = await textOf(page.locator('#roster-result .message'));
       assert(await page.locator('#roster-summary').count() === 1, `a summary (message: ${message})`);
       const n = async (key) => Number(await textOf(page.locator(`#roster-summary li[data-key="${key}"] strong`)));
-      for (const [key, label] of [['created', 'Nieuw'], ['updated', 'Gewijzigd'], ['unchanged', 'Ongewijzigd'], ['removed', 'Niet meer op de lijst']]) {
+      for (const [key, label] of [['created', 'Nieuw'], ['updated', 'Gewijzigd'], ['unchanged', 'Ongewijzigd'], ['removed', 'Niet meer op de lijst'], ['invited', 'Uitgenodigd']]) {
         await waitForText(page.locator(`#roster-summary li[data-key="${key}"]`), label, `label for ${key}`);
       }
       assertEqual(await n('created'), 0, 'created');
       assertEqual(await n('removed'), 0, 'removed');
+      assertEqual(await n('invited'), 0, 'invited');
       assertEqual((await n('unchanged')) + (await n('updated')), rosterLines.length, 'unchanged + updated');
       await shot(page, '15-roster-accepted');
       const after = await staffSnapshot();
@@ -710,7 +716,20 @@ async function main() {
             }
           }
           assert(await rv.page.locator('#municipalities-chart svg.bar-chart').count() === 1, 'bar chart per municipality');
-          await rv.page.locator('#history-chart svg.line-chart circle.chart-point').first().waitFor();
+          // The history is suppressed like the report: points only for months shown,
+          // hidden months as text in the table.
+          const h = await rv.api(`/regions/${REGION_ID}/coverage/history`);
+          assertEqual(h.status, 200, `GET /regions/${REGION_ID}/coverage/history`);
+          await rv.page.locator('#history-chart svg.line-chart').waitFor();
+          const shownMonths = h.body.filter((m) => m.coverage_pct !== null).length;
+          if (shownMonths > 0) await rv.page.locator('#history-chart svg.line-chart circle.chart-point').first().waitFor();
+          assertEqual(await rv.page.locator('#history-chart circle.chart-point').count(), shownMonths, 'points of shown months');
+          const hiddenMonths = h.body.filter((m) => m.suppressed);
+          assertEqual(await rv.page.locator('#history-chart tr[data-suppressed="true"]').count(), hiddenMonths.length,
+            'hidden months in the table');
+          for (const m of h.body.filter((x) => !x.suppressed)) {
+            assert(m.teachers % 5 === 0, `month ${m.month}: teachers rounded to 5 (${m.teachers})`);
+          }
           const text = await textOf(rv.page.locator('#main'));
           assert(!text.includes('@'), 'no e-mail addresses on the region page');
           await shot(rv.page, '30-region');

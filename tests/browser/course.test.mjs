@@ -21,7 +21,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
-import { quizFromRepo } from './quiz-answers.mjs';
+import { answersForAttempt, quizFromRepo } from './quiz-answers.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '..', '..');
@@ -141,8 +141,8 @@ function rightAnswers(apiQuiz) {
       || content.questions[qi];
     assert(cq, `question ${q.id} of the API is not in ${content.file}`);
     out[q.id] = cq.choices.filter((c) => c.correct).map((c) => {
-      const match = q.choices.find((a) => c.id !== null && a.id === c.id)
-        || q.choices.find((a) => a.text === c.text)
+      // The page shows the attempt's own choice ids ("1".."n"), not the author's: match by text.
+      const match = q.choices.find((a) => a.text === c.text)
         || q.choices[c.index];
       assert(match, `right choice ${c.id ?? c.text} of question ${q.id} is not in the API's choices`);
       return String(match.id);
@@ -166,6 +166,21 @@ function wrongAnswers(apiQuiz, right) {
 }
 
 // ---- the test ---------------------------------------------------------------------
+
+/** The drawn questions as the page shows them: {questions:[{id, multiple, choices:[{id,text}]}]}. */
+async function shownQuiz(page) {
+  const questions = await page.locator('#quiz-questions fieldset.question').evaluateAll((fss) =>
+    fss.map((fs) => ({
+      id: fs.dataset.questionId,
+      text: '',
+      multiple: fs.querySelector('input[type="checkbox"]') !== null,
+      choices: [...fs.querySelectorAll('input')].map((inp) => ({
+        id: inp.dataset.choiceId,
+        text: (fs.querySelector(`label[for="${inp.id}"]`) || {}).textContent || '',
+      })),
+    })));
+  return { questions };
+}
 
 async function fillQuiz(page, answers) {
   for (const [qid, choiceIds] of Object.entries(answers)) {
@@ -324,6 +339,7 @@ async function main() {
 
     // -- the player --------------------------------------------------------------
     let mod;
+    let shown; // the questions of the current attempt, as the page shows them
     await check('"Starten" opens the player at the first section, with a section list and progress', async () => {
       await card.locator('.card-actions a').click();
       await page.waitForURL(new RegExp(`/module\\.html\\?slug=${SLUG}$`));
@@ -331,7 +347,8 @@ async function main() {
       assertEqual(r.status, 200, `GET /api/v1/modules/${SLUG}`);
       mod = r.body;
       assert(mod.sections.length >= 3, `the test needs at least 3 sections, the module has ${mod.sections.length}`);
-      assert(mod.quiz && mod.quiz.questions.length > 0, 'the module has quiz questions');
+      assert(mod.quiz && mod.quiz.questions_per_attempt > 0, 'the module has a quiz');
+      assert(!('questions' in mod.quiz), 'the module page does not carry the question bank');
       await waitForText(page.locator('#module-title'), mod.title, 'module title');
       await waitForText(page.locator('#section-title'), mod.sections[0].title, 'first section title');
       assertEqual(await page.locator('#section-list button').count(), mod.sections.length + 1,
@@ -392,30 +409,33 @@ async function main() {
         await page.click('#next-button');
       }
       await page.locator('#quiz-view').waitFor({ state: 'visible' });
-      assertEqual(await page.locator('#quiz-questions fieldset.question').count(),
-        mod.quiz.questions.length, 'questions on the page');
+      await waitUntil(async () => (await page.locator('#quiz-questions fieldset.question').count())
+        === mod.quiz.questions_per_attempt, 'the drawn questions on the page');
       assertEqual(await page.locator('#quiz-questions fieldset legend').count(),
-        mod.quiz.questions.length, 'a legend per question');
+        mod.quiz.questions_per_attempt, 'a legend per question');
       await waitUntil(async () => (await api(`/modules/${SLUG}`)).body.sections.every((s) => s.done),
         'all sections done on the server');
-      for (const q of mod.quiz.questions) {
-        const type = q.multiple ? 'checkbox' : 'radio';
-        const fs = page.locator(`fieldset[data-question-id=${JSON.stringify(String(q.id))}]`);
-        assertEqual(await fs.locator(`input[type="${type}"]`).count(), q.choices.length,
-          `${type}es for question ${q.id}`);
+      shown = await shownQuiz(page);
+      const bank = quizFromRepo(repoRoot, SLUG);
+      for (const q of shown.questions) {
+        const cq = bank.questions.find((c) => c.id === q.id);
+        assert(cq, `drawn question ${q.id} is in the bank`);
+        assertEqual(q.choices.length, cq.choices.length, `every choice of question ${q.id} is shown`);
+        assertEqual(q.multiple, cq.multiple, `checkbox or radio for question ${q.id}`);
       }
     });
 
     // -- quiz ----------------------------------------------------------------------
     let right;
     await check('right answers are known (QUIZ_ANSWERS or content module.json)', () => {
-      right = rightAnswers(mod.quiz);
+      right = rightAnswers(shown);
     });
 
-    const wrong = right ? wrongAnswers(mod.quiz, right) : null;
-    await check('a wrong attempt shows "Niet geslaagd", per-question feedback and "Opnieuw proberen"', async () => {
+    const wrong = right ? wrongAnswers(shown, right) : null;
+    await check('a wrong attempt shows "Niet geslaagd", per-question feedback without the right choice, and a retake with other questions', async () => {
       assert(wrong, 'could not build a wrong answer for every question');
       await fillQuiz(page, wrong);
+      const gradedResponse = page.waitForResponse((r) => r.url().endsWith(`/modules/${SLUG}/attempts`));
       await page.click('#quiz-submit');
       await page.locator('#quiz-result').waitFor({ state: 'visible' });
       assertEqual(await page.getAttribute('#quiz-result', 'data-passed'), 'false', 'result passed flag');
@@ -423,10 +443,39 @@ async function main() {
       await waitForText(page.locator('#quiz-result'), 'Je score', 'score');
       assert(await page.locator('#quiz-questions fieldset[data-correct="false"]').count() > 0,
         'at least one question marked incorrect');
+      // The answer names no right choice: a wrong question gets no explanation (it may name
+      // the right choice and the question may come back) but the sections to reread.
+      const graded = await (await gradedResponse).json();
+      assert(!JSON.stringify(graded).includes('"correct"'), 'the graded attempt carries no answer key');
+      assert(graded.questions.every((q) => Object.keys(q).sort().join() === 'explanation,id,reread,right'),
+        'per question only id, right, explanation and reread');
+      const wrongOnes = graded.questions.filter((q) => !q.right);
+      assert(wrongOnes.length > 0, 'some questions wrong');
+      for (const q of wrongOnes) {
+        assertEqual(q.explanation, null, `no explanation for wrong question ${q.id}`);
+        assert(q.reread.length > 0 && q.reread.every((r) => r.id && r.title), `sections to reread for ${q.id}`);
+      }
+      const bad = page.locator('#quiz-questions fieldset[data-correct="false"]').first();
+      await waitForText(bad.locator('.feedback .verdict'), 'Niet goed. Lees nog eens:', 'verdict of a wrong question');
+      assertEqual(await bad.locator('.feedback .explanation').count(), 0, 'no explanation shown with a wrong answer');
+      const link = bad.locator('.feedback button[data-reread]').first();
+      const linkedId = await link.getAttribute('data-reread');
+      assertEqual(await link.textContent(), mod.sections.find((sec) => sec.id === linkedId).title,
+        'the reread link names its section');
+      await page.locator('#reread-list button[data-reread]').first().waitFor();
+      await shot(page, '03-quiz-failed');
+      const first = shown.questions.map((q) => q.id);
       await page.getByRole('button', { name: 'Opnieuw proberen' }).click();
       await page.locator('#quiz-result').waitFor({ state: 'hidden' });
+      await waitUntil(async () => {
+        const ids = await page.locator('#quiz-questions fieldset.question')
+          .evaluateAll((fs) => fs.map((f) => f.dataset.questionId));
+        return ids.length === first.length && ids.every((id) => !first.includes(id));
+      }, 'the retake shows other questions (the bank is twice the draw)');
       assertEqual(await page.locator('#quiz-questions input:checked').count(), 0, 'answers cleared');
       assertEqual(await page.locator('#quiz-questions .feedback').count(), 0, 'feedback cleared');
+      shown = await shownQuiz(page);
+      right = rightAnswers(shown);
     }, { blocks: false });
 
     let certCode;
@@ -439,9 +488,9 @@ async function main() {
         `result passed flag (result: ${resultText})`);
       await waitForText(page.locator('#quiz-result'), 'Geslaagd', 'pass result');
       assertEqual(await page.locator('#quiz-questions fieldset[data-correct="true"]').count(),
-        mod.quiz.questions.length, 'questions marked correct');
+        mod.quiz.questions_per_attempt, 'questions marked correct');
       assertEqual(await page.locator('#quiz-questions .feedback .verdict').count(),
-        mod.quiz.questions.length, 'feedback per question');
+        mod.quiz.questions_per_attempt, 'feedback per question');
       const href = await page.getAttribute('#certificate-link', 'href');
       const m = /[?&]code=([^&]+)/.exec(href || '');
       assert(m, `certificate link with a code: ${href}`);
@@ -530,6 +579,47 @@ async function main() {
         await visitor.close();
       }
     });
+
+    await check('two failed attempts in a row: the quiz pauses, says from when it opens again and links the sections to reread', async () => {
+      const other = await browser.newContext({ locale: 'nl-NL', timezoneId: 'Europe/Amsterdam' });
+      try {
+        const req = other.request;
+        let r = await req.post(`${BASE_URL}/api/v1/auth/register`, {
+          data: { email: `pauze.${stamp}@school.example`, name: `Pauze ${stamp}`,
+            password: teacher.password, join_code: JOIN_CODE },
+        });
+        assertEqual(r.status(), 201, 'register a second teacher');
+        for (const s of mod.sections) {
+          r = await req.put(`${BASE_URL}/api/v1/modules/${SLUG}/sections/${s.id}`);
+          assertEqual(r.status(), 204, `section ${s.id} done`);
+        }
+        // Two wrong attempts, built from the drawn questions and module.json.
+        const bank = quizFromRepo(repoRoot, SLUG);
+        for (let k = 0; k < 2; k += 1) {
+          r = await req.post(`${BASE_URL}/api/v1/modules/${SLUG}/quiz`);
+          assertEqual(r.status(), 201, `quiz start ${k + 1}`);
+          const attempt = await r.json();
+          const answers = answersForAttempt(bank, attempt, false);
+          r = await req.post(`${BASE_URL}/api/v1/modules/${SLUG}/attempts`,
+            { data: { attempt_id: attempt.attempt_id, answers } });
+          assertEqual(r.status(), 200, `attempt ${k + 1}`);
+          assertEqual((await r.json()).passed, false, `attempt ${k + 1} failed`);
+        }
+        const p2 = await other.newPage();
+        await p2.goto(`${BASE_URL}/module.html?slug=${SLUG}`);
+        await waitForText(p2.locator('#pause-message'), /vanaf \d{2}:\d{2} uur/i, 'pause message with the time');
+        assertEqual(await p2.locator('#quiz-questions fieldset').count(), 0, 'no questions during the pause');
+        const reread = p2.locator('#reread-list button[data-reread]');
+        assert(await reread.count() > 0, 'sections to reread');
+        const sid = await reread.first().getAttribute('data-reread');
+        await shot(p2, '03-quiz-paused');
+        await reread.first().click();
+        const section = mod.sections.find((s) => s.id === sid);
+        await waitForText(p2.locator('#section-title'), section.title, 'the linked section opens');
+      } finally {
+        await other.close();
+      }
+    }, { blocks: false });
 
     await check('"Uitloggen" ends the session and returns to the login page', async () => {
       await page.goto(`${BASE_URL}/modules.html`);

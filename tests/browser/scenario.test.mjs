@@ -417,7 +417,9 @@ async function main() {
     });
 
     await check('the last choice leads to the outcome and the server\'s score; nothing ran', async () => {
-      await player.keyboard.press('Enter'); // the focused first choice
+      // The choices are shuffled: focus the one with original index 0.
+      await root.locator('.choice-button[data-index="0"]').focus();
+      await player.keyboard.press('Enter');
       const end = root.locator('.scenario-end');
       await end.waitFor({ state: 'visible' });
       await waitForText(end.locator('.scenario-outcome'), OUTCOME_TEXT, 'outcome as text');
@@ -438,6 +440,27 @@ async function main() {
       assert(await root.locator('.scenario-end').isHidden(), 'outcome hidden');
       assert(await root.locator('h1.scenario-title').evaluate((n) => document.activeElement === n), 'focus on the title');
       assertEqual(await root.locator('.choice-button').count(), 2, 'choices again');
+    }, { blocks: false });
+
+    await check('a later play shows the choices in another order; each button keeps its original index', async () => {
+      const order = async () => {
+        await waitUntil(async () => (await root.locator('.choice-group .choice-button').count()) === 2,
+          'two choice buttons');
+        return root.locator('.choice-group .choice-button').evaluateAll((bs) => bs.map((b) => b.dataset.index).join(','));
+      };
+      const first = await order();
+      assertEqual(first.split(',').sort().join(','), '0,1', 'the original indexes of the first node');
+      // Two choices: the same order comes back with chance 1/2 per play, so
+      // up to 30 plays (page loads, which record nothing) make a false
+      // failure a one-in-a-billion event.
+      let other = first;
+      for (let i = 0; i < 30 && other === first; i += 1) {
+        await player.reload();
+        other = await order();
+      }
+      assert(other !== first, `the choices kept the order ${first} in 30 plays`);
+      const best = root.locator('.choice-button[data-index="0"]');
+      await waitForText(best, 'Groet haar vriendelijk', 'index 0 is still the same choice');
     }, { blocks: false });
 
     await check('phone width (375 px): the player fits without sideways scrolling', async () => {

@@ -50,11 +50,14 @@ for s in $(psql_app -c "SELECT s.id FROM sections s JOIN modules m ON m.id = s.m
 	WHERE m.slug = 'meldcode-kort' AND s.active"); do
 	api PUT "/api/v1/modules/meldcode-kort/sections/$s" "$TOKEN" >/dev/null
 done
-ANSWERS=$(psql_app -c "SELECT json_build_object('answers', json_object_agg(q.id,
-	(SELECT json_agg(ch.id) FROM quiz_choices ch WHERE ch.module_id = q.module_id
-	 AND ch.question_id = q.id AND ch.correct)))
-	FROM quiz_questions q JOIN modules m ON m.id = q.module_id
-	WHERE m.slug = 'meldcode-kort' AND q.active")
+# The quiz is started first; the right answers are the key stored with the
+# attempt's draw (what the server grades against, in the choice ids the
+# attempt shows).
+api POST /api/v1/modules/meldcode-kort/quiz "$TOKEN" >/dev/null
+ANSWERS=$(psql_app -c "SELECT json_build_object('attempt_id', a.id, 'answers',
+	(SELECT json_object_agg(q->>'id', q->'correct') FROM jsonb_array_elements(a.draw) q))
+	FROM users u JOIN quiz_attempts a ON a.user_id = u.id AND a.state = 'open'
+	WHERE u.email_canonical = lower('backup-$RUN_ID@storing.example')")
 st=$(api POST /api/v1/modules/meldcode-kort/attempts "$TOKEN" "$ANSWERS")
 NEW_CODE=$(grep -o '"code":"[A-Za-z0-9_-]*"' "$WORK/last.body" | cut -d'"' -f4)
 expect "$st" = 200 -a -n "$NEW_CODE" -- "a fresh certificate to find after the restore: $NEW_CODE"

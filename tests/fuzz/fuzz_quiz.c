@@ -184,6 +184,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(s);
 	}
 	json_decref(res.feedback);
+	json_decref(res.objectives);
 	arena_reset(&arena);
 	return 0;
 }

@@ -350,6 +350,9 @@ itest_perform(const struct itest_req *rq, struct itest_resp *out)
 	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, header_cb);
 	curl_easy_setopt(h, CURLOPT_HEADERDATA, &head);
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, out->curl_error);
+	if (rq->source != NULL)
+		curl_easy_setopt(h, CURLOPT_INTERFACE,
+		                 rq->source); /* any 127/8 address is local */
 
 	blen = rq->body ? (rq->body_len ? rq->body_len : strlen(rq->body)) : 0;
 	if (rq->body != NULL && rq->chunked) {
@@ -1097,6 +1100,98 @@ module_load(void)
 	assert_non_null(module.right_body);
 	assert_non_null(module.wrong_body);
 	module_loaded = true;
+}
+
+json_t *
+itest_module_json(const char *slug)
+{
+	char        *path = itest_fmt("%s/modules/%s/module.json",
+	                              itest_env("CONTENT_DIR"), slug);
+	json_error_t jerr;
+	json_t      *doc = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+
+	if (doc == NULL)
+		fail_msg("cannot read %s: %s (line %d)", path, jerr.text,
+		         jerr.line);
+	return itest_keep_json(doc);
+}
+
+json_t *
+itest_quiz_start(const char *token, const char *slug)
+{
+	struct itest_resp *r = itest_post_json(
+	    itest_fmt("/api/v1/modules/%s/quiz", slug), token, NULL);
+
+	if (r->status != 200 && r->status != 201)
+		fail_msg("POST /modules/%s/quiz: %ld %s", slug, r->status,
+		         r->body);
+	return itest_expect_json(r, r->status);
+}
+
+/* The id an attempt shows for module.json's choice `c` of a shown question
+ * (the service sends its own ids per attempt): found by the text. */
+static json_t *
+shown_choice(const json_t *shown, const json_t *c)
+{
+	json_t *sc;
+	size_t  i;
+
+	json_array_foreach (json_object_get(shown, "choices"), i, sc)
+		if (json_equal(json_object_get(sc, "text"),
+		               json_object_get(c, "text")))
+			return json_object_get(sc, "id");
+	fail_msg("choice \"%s\" of question %s is not shown",
+	         json_string_value(json_object_get(c, "text")),
+	         json_string_value(json_object_get(shown, "id")));
+	return NULL;
+}
+
+char *
+itest_quiz_body(const char *slug, const json_t *started, bool right)
+{
+	json_t *doc = itest_module_json(slug);
+	json_t *bank =
+	    json_object_get(json_object_get(doc, "quiz"), "questions");
+	json_t *answers = json_object(), *shown, *q, *b, *c, *body;
+	size_t  i, k, n;
+
+	json_array_foreach (json_object_get(started, "questions"), i, shown) {
+		const char *qid =
+		    json_string_value(json_object_get(shown, "id"));
+		json_t *picked = json_array();
+
+		json_array_foreach (bank, k, b)
+			if (strcmp(json_string_value(json_object_get(b, "id")),
+			           qid) == 0)
+				break;
+		q = json_array_get(bank, k);
+		if (q == NULL)
+			fail_msg("drawn question %s is not in %s's module.json",
+			         qid, slug);
+		n = 0;
+		json_array_foreach (json_object_get(q, "choices"), k, c) {
+			bool correct =
+			    json_is_true(json_object_get(c, "correct"));
+
+			/* Wrong: one wrong choice, so no question is right. */
+			if (correct != right || (!right && n > 0))
+				continue;
+			json_array_append(picked, shown_choice(shown, c));
+			n++;
+		}
+		json_object_set_new(answers, qid, picked);
+	}
+	body = json_pack("{s:O, s:o}", "attempt_id",
+	                 json_object_get(started, "attempt_id"), "answers",
+	                 answers);
+	return itest_keep(json_dumps(itest_keep_json(body), JSON_COMPACT),
+	                  free);
+}
+
+char *
+itest_quiz_answers(const char *token, const char *slug, bool right)
+{
+	return itest_quiz_body(slug, itest_quiz_start(token, slug), right);
 }
 
 const struct itest_module *

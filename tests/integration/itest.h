@@ -48,6 +48,8 @@ struct itest_req {
 	const char *cookie;       /* Cookie: session=<cookie> */
 	const char *headers[6];   /* extra raw header lines, NULL-terminated */
 	bool        chunked;      /* send the body with Transfer-Encoding */
+	const char *source;       /* local address to connect from, e.g.
+	                             127.1.2.3: another client to nginx */
 };
 
 /* One HTTP response.  body is always NUL-terminated (len excludes it). */
@@ -212,6 +214,23 @@ const struct itest_module *itest_module(void);
 /* Marks every section of the demo module done for the token's user. */
 void itest_complete_sections(const char *token);
 
+/*
+ * The quiz (issue 12): answers are built for the questions the server drew,
+ * with the right choices read by question id from CONTENT_DIR's module.json,
+ * so that content changes do not break the tests.
+ *
+ * itest_quiz_start: POST /modules/{slug}/quiz, expects 200 or 201; returns
+ * the JSON (attempt_id, questions).  itest_quiz_body: {"attempt_id":..,
+ * "answers":{..}} for it, every drawn question right (right) or wrong, the
+ * choices by the ids the attempt shows (matched to module.json by text).
+ * itest_quiz_answers: both at once.  All owned by the test.
+ */
+json_t *itest_quiz_start(const char *token, const char *slug);
+char   *itest_quiz_body(const char *slug, const json_t *started, bool right);
+char   *itest_quiz_answers(const char *token, const char *slug, bool right);
+/* module.json of a module in CONTENT_DIR (kept for the test). */
+json_t *itest_module_json(const char *slug);
+
 /* JWT forging with the server's secret (JWT_SECRET_FILE). */
 const unsigned char *itest_secret(size_t *len);
 /* Claims {"sub","jti","iat","exp"} for the user; owned by the test. */
@@ -246,7 +265,11 @@ int itest_run_roster(void);
 int itest_run_boards(void);
 int itest_run_scenarios(void);
 int itest_run_trainings(void);
+int itest_run_linking(void);
 int itest_run_register(void);
 int itest_run_security(void);
+int itest_run_region_privacy(void);
+int itest_run_account_privacy(void);
+int itest_run_quiz_bank(void);
 
 #endif

@@ -226,6 +226,23 @@ org_verify_email(long user_id)
 }
 
 void
+org_verify_by_mail(const char *email)
+{
+	const char *token =
+	    org_db_text("SELECT substring(body from 'verify=([0-9a-f]{64})')"
+	                " FROM mail_outbox WHERE lower(recipient) = lower($1)"
+	                " AND body LIKE '%#verify=%' ORDER BY id DESC LIMIT 1",
+	                1, (const char *[]){email});
+
+	if (token == NULL)
+		fail_msg("no verification mail for %s", email);
+	itest_expect_json(
+	    itest_post_json("/api/v1/auth/verify", NULL,
+	                    itest_fmt("{\"token\":\"%s\"}", token)),
+	    200);
+}
+
+void
 org_link_trainer(long trainer_id, long board_id)
 {
 	itest_expect_status(
@@ -314,8 +331,8 @@ org_pass_module(const char *token, const char *slug)
 	                              itest_env("CONTENT_DIR"), slug);
 	json_error_t jerr;
 	json_t      *doc = itest_keep_json(json_load_file(path, 0, &jerr));
-	json_t      *answers, *q, *c, *s, *j, *sc;
-	size_t       i, k;
+	json_t      *s, *j, *sc;
+	size_t       i;
 	struct itest_resp *r;
 
 	if (doc == NULL)
@@ -345,24 +362,9 @@ org_pass_module(const char *token, const char *slug)
 		              token, NULL);
 		itest_expect_status(r, 204);
 	}
-	answers = itest_keep_json(json_object());
-	json_array_foreach (
-	    json_object_get(json_object_get(doc, "quiz"), "questions"), i, q) {
-		json_t *picked = json_array();
-
-		json_array_foreach (json_object_get(q, "choices"), k, c) {
-			if (json_is_true(json_object_get(c, "correct")))
-				json_array_append(picked,
-				                  json_object_get(c, "id"));
-		}
-		json_object_set_new(answers,
-		                    json_string_value(json_object_get(q, "id")),
-		                    picked);
-	}
 	j = itest_expect_json(
 	    itest_post_json(itest_fmt("/api/v1/modules/%s/attempts", slug),
-	                    token,
-	                    itest_fmt("{\"answers\":%s}", itest_dump(answers))),
+	                    token, itest_quiz_answers(token, slug, true)),
 	    200);
 	if (!itest_jbool(j, "passed"))
 		fail_msg("the right answers of %s did not pass: %s", slug,
@@ -385,6 +387,26 @@ org_insert_certificate(long user_id, const char *slug, const char *issued_ago,
 	                " FROM modules m WHERE m.slug = $2",
 	                5, p),
 	    1);
+}
+
+void
+org_certify_role(long user_id, const char *role, const char *issued_ago,
+                 const char *expires_in)
+{
+	const char *p[5] = {itest_fmt("%ld", user_id), role, issued_ago,
+	                    expires_in};
+
+	assert_true(
+	    org_db_exec(
+	        "INSERT INTO certificates (code, user_id, module_id,"
+	        " module_version, issued_at, expires_at)"
+	        " SELECT replace(gen_random_uuid()::text, '-', ''), $1::bigint,"
+	        " m.id, m.version, now() - $3::interval,"
+	        " now() + $4::interval"
+	        " FROM requirements r JOIN modules m"
+	        " ON m.slug = r.module_slug AND m.active"
+	        " WHERE r.role = $2",
+	        4, p) > 0);
 }
 
 /* Database. */

@@ -54,6 +54,11 @@ struct itest_user *org_register(const char *join_code, const char *name);
  * tests set the flag directly (DATABASE_URL) instead of reading the mail. */
 void org_verify_email(long user_id);
 
+/* Verifies the address the way its owner does: the link of the latest
+ * verification mail queued for `email`, posted to /api/v1/auth/verify (so
+ * that what verification sets off runs too). */
+void org_verify_by_mail(const char *email);
+
 /* POST /api/v1/trainers/{id}/boards as the admin; asserts 204. */
 void org_link_trainer(long trainer_id, long board_id);
 
@@ -77,6 +82,11 @@ const char *org_pass_module(const char *token, const char *slug);
  * (PostgreSQL intervals; expires_in may be negative, e.g. "-1 day"). */
 void org_insert_certificate(long user_id, const char *slug,
                             const char *issued_ago, const char *expires_in);
+
+/* The same for every module the role must hold (the requirements table),
+ * so that a test certifies a person whatever the course requires. */
+void org_certify_role(long user_id, const char *role, const char *issued_ago,
+                      const char *expires_in);
 
 /* Database access with up to 8 text parameters (NULL: SQL NULL). */
 long  org_db_exec(const char *sql, int n, const char *const *params);

@@ -40,13 +40,17 @@ main(int argc, char **argv)
 	    {"http", itest_run_http},
 	    {"auth", itest_run_auth},
 	    {"modules", itest_run_modules},
+	    {"quiz_bank", itest_run_quiz_bank},
 	    {"admin", itest_run_admin},
 	    {"roster", itest_run_roster},
 	    {"boards", itest_run_boards},
 	    {"scenarios", itest_run_scenarios},
 	    {"trainings", itest_run_trainings},
+	    {"linking", itest_run_linking},
 	    {"register", itest_run_register},
 	    {"security", itest_run_security},
+	    {"region_privacy", itest_run_region_privacy},
+	    {"account_privacy", itest_run_account_privacy},
 	};
 	int failed = 0;
 

@@ -5,6 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <unistd.h>
 
 #define LOGIN "/api/v1/auth/login"
 #define REGISTER "/api/v1/auth/register"
@@ -35,6 +40,8 @@ static void test_invalid_utf8(void **state);
 static void test_oversize_body(void **state);
 static void test_never_500(void **state);
 static void test_nginx_errors_are_json(void **state);
+static void test_nginx_timeout_no_html(void **state);
+static void test_nginx_raw_errors_are_json(void **state);
 
 /* Helpers. */
 
@@ -456,7 +463,8 @@ test_invalid_utf8(void **state)
 		              bad[i], itest_join_code(0));
 		nbad += !expect_bad(&b, NULL);
 	}
-	/* Valid multi-byte text passes the parser (then fails the login). */
+	/* Valid multi-byte text passes the parser (then fails the email
+	 * check: addresses are ASCII only). */
 	{
 		struct bad b = {
 		    LOGIN,
@@ -464,7 +472,7 @@ test_invalid_utf8(void **state)
 		        "{\"email\":\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80"
 		        "%s@example.nl\",\"password\":\"Zonnebloem-1234\"}",
 		        itest_random_hex(6)),
-		    0, 401, "invalid_credentials"};
+		    0, 400, "validation_failed"};
 
 		nbad += !expect_bad(&b, NULL);
 	}
@@ -598,10 +606,27 @@ test_never_500(void **state)
 static void
 test_nginx_errors_are_json(void **state)
 {
+	/* URLs of the test stack where nginx answers a status itself
+	 * (deploy/dev/nginx-test-errors.conf); 502 is a real one. */
+	static const struct {
+		long        status;
+		const char *code;
+	} own[] = {
+	    {403, "forbidden"},         {405, "method_not_allowed"},
+	    {411, "length_required"},   {416, "range_not_satisfiable"},
+	    {429, "too_many_requests"}, {500, "internal"},
+	    {502, "bad_gateway"},       {503, "unavailable"},
+	    {504, "gateway_timeout"},
+	};
 	char *huge = itest_fmt("Authorization: Bearer %0*d", 12000, 0);
 	struct itest_req rq = {.path = "/api/v1/me", .headers = {huge}};
-
-	size_t bad = 0;
+	struct itest_req upper = {.method = "POST",
+	                          .path = "/API/v1/auth/login",
+	                          .content_type = "application/json",
+	                          .body = "{}"};
+	char *long_path = itest_fmt("/api/v1/modules/%0*d", 10240, 0);
+	struct itest_resp *page;
+	size_t             bad = 0;
 
 	(void)state;
 	/* A header beyond nginx's buffers: 400 from nginx. */
@@ -613,11 +638,118 @@ test_nginx_errors_are_json(void **state)
 	/* A location prefix without its slash: no HTML redirect. */
 	bad += !itest_soft_error(itest_get("/api/v1/auth", NULL), 404,
 	                         "not_found");
+	/* The API in capitals is no API location, but the client asked for
+	 * it: the answer has the error shape all the same. */
+	bad += !itest_soft_error(itest_do(&upper), 0, NULL);
+	/* A request line beyond nginx's buffers: 414. */
+	bad +=
+	    !itest_soft_error(itest_get(long_path, NULL), 414, "uri_too_long");
+	for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); i++) {
+		const char *path =
+		    itest_fmt("/api/v1/_nginx/%ld", own[i].status);
+
+		bad += !itest_soft_error(itest_get(path, NULL), own[i].status,
+		                         own[i].code);
+	}
 	if (bad > 0)
 		fail_msg("%zu nginx answers under /api/ lack the error shape",
 		         bad);
-	/* 413 is covered by test_oversize_body; 502/504 cannot be provoked
-	 * from here without stopping the workers. */
+	/* Outside /api/ the same statuses are a Dutch page, not JSON. */
+	page = itest_do(&(struct itest_req){.method = "POST",
+	                                    .path = "/index.html",
+	                                    .content_type = "text/plain",
+	                                    .body = "x"});
+	assert_int_equal(page->status, 405);
+	assert_non_null(page->content_type);
+	assert_non_null(strstr(page->content_type, "text/html"));
+	assert_non_null(strstr(page->body, "Er ging iets mis"));
+	/* 413 is covered by test_oversize_body; 408 by
+	 * test_nginx_timeout_no_html. */
+}
+
+/*
+ * Sends raw bytes to nginx (what libcurl will not send) and reads until
+ * nginx closes the connection or 30 s pass; `got` is NUL-terminated.
+ */
+static void
+raw_exchange(const char *request, char *got, size_t cap)
+{
+	const char        *base = itest_env("BASE_URL");
+	const char        *colon = strrchr(base, ':');
+	struct sockaddr_in sa = {.sin_family = AF_INET};
+	struct timeval     tv = {.tv_sec = 30};
+	size_t             n = 0, len = strlen(request);
+	ssize_t            k;
+	int                fd;
+
+	assert_non_null(colon);
+	sa.sin_port = htons((uint16_t)atoi(colon + 1));
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(fd >= 0);
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
+	    write(fd, request, len) != (ssize_t)len) {
+		close(fd);
+		fail_msg("could not send the request to %s", base);
+	}
+	while (n < cap - 1 && (k = read(fd, got + n, cap - 1 - n)) > 0)
+		n += (size_t)k;
+	got[n] = '\0';
+	close(fd);
+}
+
+/*
+ * A body that stops half-way: nginx gives up after client_body_timeout
+ * (10 s on the test stack) with a 408, and closes the connection without
+ * an answer.  Whatever it sends, it is never its HTML error page.
+ */
+static void
+test_nginx_timeout_no_html(void **state)
+{
+	char got[4096];
+
+	(void)state;
+	raw_exchange("POST /api/v1/auth/login HTTP/1.1\r\n"
+	             "Host: 127.0.0.1\r\n"
+	             "Content-Type: application/json\r\n"
+	             "Content-Length: 100\r\n\r\n{",
+	             got, sizeof(got));
+	if (got[0] != '\0' &&
+	    (strstr(got, "<html") != NULL || strstr(got, "\"error\"") == NULL))
+		fail_msg("a timed-out API request got: %.300s", got);
+}
+
+/*
+ * What only a raw client can send: a transfer coding nginx does not
+ * implement (501) and an HTTP version it does not speak (505).  Both are
+ * answered under /api/ in the error shape, not as nginx's HTML page.
+ */
+static void
+test_nginx_raw_errors_are_json(void **state)
+{
+	static const struct {
+		const char *request, *status, *code;
+	} cases[] = {
+	    {"POST /api/v1/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+	     "Transfer-Encoding: gzip\r\nConnection: close\r\n\r\n",
+	     " 501 ", "\"not_implemented\""},
+	    {"GET /api/v1/health HTTP/2.0\r\nHost: 127.0.0.1\r\n"
+	     "Connection: close\r\n\r\n",
+	     " 505 ", "\"http_version_not_supported\""},
+	};
+	char got[4096];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		raw_exchange(cases[i].request, got, sizeof(got));
+		if (strncmp(got, "HTTP/1.1", 8) != 0 ||
+		    strstr(got, cases[i].status) == NULL ||
+		    strstr(got, "application/json") == NULL ||
+		    strstr(got, cases[i].code) == NULL)
+			fail_msg("expected%sas JSON %s, got: %.300s",
+			         cases[i].status, cases[i].code, got);
+	}
 }
 
 int
@@ -635,6 +767,8 @@ itest_run_http(void)
 	    ITEST(test_oversize_body),
 	    ITEST(test_never_500),
 	    ITEST(test_nginx_errors_are_json),
+	    ITEST(test_nginx_timeout_no_html),
+	    ITEST(test_nginx_raw_errors_are_json),
 	};
 
 	return cmocka_run_group_tests_name("http", tests, NULL, NULL);

@@ -30,6 +30,8 @@ static json_t *my_progress(const char *token);
 static void  expect_progress(const char *token, const char *status, long done);
 static char *section_path(const char *section_id);
 static json_t *attempt(const char *token, const char *body, long status);
+static json_t *attempt_right(const char *token);
+static json_t *attempt_wrong(const char *token);
 static void    expect_code(const char *code);
 static void    expect_feedback(const json_t *resp, bool all_correct);
 static void    expect_validity(const json_t *cert);
@@ -116,6 +118,21 @@ attempt(const char *token, const char *body, long status)
 	                         status);
 }
 
+/* Starts the quiz and answers every drawn question right (or wrong). */
+static json_t *
+attempt_right(const char *token)
+{
+	return attempt(token, itest_quiz_answers(token, ITEST_MODULE, true),
+	               200);
+}
+
+static json_t *
+attempt_wrong(const char *token)
+{
+	return attempt(token, itest_quiz_answers(token, ITEST_MODULE, false),
+	               200);
+}
+
 static void
 expect_code(const char *code)
 {
@@ -129,38 +146,50 @@ expect_code(const char *code)
 		         code);
 }
 
-/* "feedback": one entry per question, with its explanation. */
+/* "questions": one entry per drawn question, never the right choice; the
+ * explanation when the attempt passed (all_correct), else (all wrong) none
+ * but the sections to reread. */
 static void
 expect_feedback(const json_t *resp, bool all_correct)
 {
-	json_t *fb = itest_jarr(resp, "feedback");
+	json_t *fb = itest_jarr(resp, "questions");
 	json_t *questions = json_object_get(
 	    json_object_get(itest_module()->doc, "quiz"), "questions");
-	json_t *q;
-	size_t  i;
+	json_t *e, *q = NULL;
+	size_t  i, k;
+	long    drawn = 0;
 
-	assert_int_equal(json_array_size(fb), json_array_size(questions));
-	json_array_foreach (questions, i, q) {
-		const char *qid = json_string_value(json_object_get(q, "id"));
-		json_t     *e, *found = NULL;
-		size_t      k;
+	json_array_foreach (itest_jarr(resp, "objectives"), i, e)
+		drawn += itest_jint(e, "drawn");
+	assert_int_equal(json_array_size(fb), drawn);
+	assert_true(drawn > 0);
+	assert_false(itest_json_has_key(resp, "correct"));
+	assert_false(itest_json_has_key(resp, "choices"));
+	json_array_foreach (fb, i, e) {
+		const char *qid = itest_jstr(e, "id");
 
-		json_array_foreach (fb, k, e) {
-			json_t *id = json_object_get(e, "question_id");
-
-			if (json_is_string(id) &&
-			    strcmp(json_string_value(id), qid) == 0)
-				found = e;
+		json_array_foreach (questions, k, q)
+			if (strcmp(json_string_value(json_object_get(q, "id")),
+			           qid) == 0)
+				break;
+		if (k == json_array_size(questions))
+			fail_msg("feedback for a question not in the bank: %s",
+			         itest_dump(e));
+		if (itest_jbool(e, "right") != all_correct)
+			fail_msg("feedback for %s says right=%d: %s", qid,
+			         !all_correct, itest_dump(e));
+		if (all_correct) {
+			assert_string_equal(itest_jstr(e, "explanation"),
+			                    json_string_value(json_object_get(
+			                        q, "explanation")));
+			assert_int_equal(
+			    json_array_size(itest_jarr(e, "reread")), 0);
+		} else {
+			assert_true(
+			    json_is_null(json_object_get(e, "explanation")));
+			assert_true(json_array_size(itest_jarr(e, "reread")) >
+			            0);
 		}
-		if (found == NULL)
-			fail_msg("no feedback for question %s: %s", qid,
-			         itest_dump(fb));
-		if (itest_jbool(found, "correct") != all_correct)
-			fail_msg("feedback for %s says correct=%d: %s", qid,
-			         !all_correct, itest_dump(found));
-		assert_string_equal(
-		    itest_jstr(found, "explanation"),
-		    json_string_value(json_object_get(q, "explanation")));
 	}
 }
 
@@ -334,7 +363,7 @@ test_module_detail(void **state)
 	json_t *doc_qs =
 	    json_object_get(json_object_get(m->doc, "quiz"), "questions");
 	size_t i;
-	long   version;
+	long   version, n;
 
 	(void)state;
 	assert_string_equal(itest_jstr(j, "slug"), ITEST_MODULE);
@@ -359,29 +388,29 @@ test_module_detail(void **state)
 	}
 	quiz = itest_jobj(j, "quiz");
 	assert_int_equal(itest_jint(quiz, "pass_mark"), m->pass_mark);
-	qs = itest_jarr(quiz, "questions");
-	assert_int_equal(json_array_size(qs), json_array_size(doc_qs));
+	/* Quiz meta only: the questions come with a started attempt. */
+	assert_null(json_object_get(quiz, "questions"));
+	qs = itest_jarr(quiz, "objectives");
+	assert_int_equal(json_array_size(qs), json_array_size(json_object_get(
+	                                          m->doc, "objectives")));
+	n = 0;
 	json_array_foreach (qs, i, q) {
-		json_t *dq = json_array_get(doc_qs, i);
-		json_t *ch = itest_jarr(q, "choices");
-		json_t *dch = json_object_get(dq, "choices");
-		json_t *c;
-		size_t  k;
+		json_t *dq =
+		    json_array_get(json_object_get(m->doc, "objectives"), i);
 
 		assert_string_equal(
 		    itest_jstr(q, "id"),
 		    json_string_value(json_object_get(dq, "id")));
-		(void)itest_jstr(q, "text");
-		assert_int_equal(itest_jbool(q, "multiple"),
-		                 json_is_true(json_object_get(dq, "multiple")));
-		assert_int_equal(json_array_size(ch), json_array_size(dch));
-		json_array_foreach (ch, k, c) {
-			assert_string_equal(itest_jstr(c, "id"),
-			                    json_string_value(json_object_get(
-			                        json_array_get(dch, k), "id")));
-			(void)itest_jstr(c, "text");
-		}
+		assert_string_equal(
+		    itest_jstr(q, "title"),
+		    json_string_value(json_object_get(dq, "title")));
+		assert_int_equal(
+		    json_array_size(itest_jarr(q, "sections")),
+		    json_array_size(json_object_get(dq, "sections")));
+		n += json_integer_value(json_object_get(dq, "draw"));
 	}
+	assert_int_equal(itest_jint(quiz, "questions_per_attempt"), n);
+	(void)doc_qs;
 }
 
 static void
@@ -409,6 +438,14 @@ test_module_detail_hides_answers(void **state)
 	json_array_foreach (doc_qs, i, q) {
 		const char *ex =
 		    json_string_value(json_object_get(q, "explanation"));
+		const char *text =
+		    json_string_value(json_object_get(q, "text"));
+
+		/* Not even the questions: the whole bank would be an answer
+		 * sheet's input. */
+		if (text != NULL && itest_json_has_text(j, text))
+			fail_msg("question %s is sent with the module page",
+			         json_string_value(json_object_get(q, "id")));
 
 		if (ex != NULL && strlen(ex) > 8 && itest_json_has_text(j, ex))
 			fail_msg("the explanation of question %s is sent "
@@ -446,7 +483,11 @@ test_module_unknown(void **state)
 		bad += !itest_soft_error(r, 404, "not_found");
 		r = itest_post_json(
 		    itest_fmt("/api/v1/modules/%s/attempts", slugs[i]),
-		    u->token, m->right_body);
+		    u->token, "{\"attempt_id\":1,\"answers\":{}}");
+		bad += !itest_soft_error(r, 404, "not_found");
+		r = itest_post_json(
+		    itest_fmt("/api/v1/modules/%s/quiz", slugs[i]), u->token,
+		    NULL);
 		bad += !itest_soft_error(r, 404, "not_found");
 	}
 	/* A very long slug. */
@@ -554,14 +595,14 @@ test_progress_transitions(void **state)
 	itest_complete_sections(u->token);
 	expect_progress(u->token, "in_progress", (long)m->nsections);
 	/* A failed attempt completes nothing. */
-	res = attempt(u->token, m->wrong_body, 200);
+	res = attempt_wrong(u->token);
 	assert_false(itest_jbool(res, "passed"));
 	expect_progress(u->token, "in_progress", (long)m->nsections);
 	p = my_progress(u->token);
 	assert_true(json_is_null(json_object_get(p, "completed_at")));
 	assert_true(json_is_null(json_object_get(p, "expires_at")));
 
-	res = attempt(u->token, m->right_body, 200);
+	res = attempt_right(u->token);
 	assert_true(itest_jbool(res, "passed"));
 	cert = itest_jobj(res, "certificate");
 	expect_progress(u->token, "completed", (long)m->nsections);
@@ -581,14 +622,14 @@ test_attempt_sections_incomplete(void **state)
 	struct itest_resp         *r;
 
 	(void)state;
-	r = itest_post_json(ATTEMPT_PATH, u->token, m->right_body);
+	r = itest_post_json(MOD_PATH "/quiz", u->token, NULL);
 	itest_expect_error(r, 409, "sections_incomplete");
 	/* All sections but the last. */
 	for (size_t i = 0; i + 1 < m->nsections; i++)
 		itest_expect_status(
 		    itest_put(section_path(m->section_ids[i]), u->token, NULL),
 		    204);
-	r = itest_post_json(ATTEMPT_PATH, u->token, m->right_body);
+	r = itest_post_json(MOD_PATH "/quiz", u->token, NULL);
 	itest_expect_error(r, 409, "sections_incomplete");
 	assert_int_equal(cert_rows(u->id), 0);
 	expect_progress(u->token,
@@ -605,7 +646,7 @@ test_attempt_failing(void **state)
 
 	(void)state;
 	itest_complete_sections(u->token);
-	res = attempt(u->token, m->wrong_body, 200);
+	res = attempt_wrong(u->token);
 	assert_false(itest_jbool(res, "passed"));
 	assert_true(json_is_null(json_object_get(res, "certificate")));
 	assert_non_null(json_object_get(res, "certificate"));
@@ -632,7 +673,7 @@ test_attempt_passing(void **state)
 
 	(void)state;
 	itest_complete_sections(u->token);
-	res = attempt(u->token, m->right_body, 200);
+	res = attempt_right(u->token);
 	assert_true(itest_jbool(res, "passed"));
 	assert_true(json_is_number(json_object_get(res, "score")));
 	assert_true(json_number_value(json_object_get(res, "score")) >=
@@ -660,17 +701,17 @@ test_attempt_pass_again_same_certificate(void **state)
 
 	(void)state;
 	itest_complete_sections(u->token);
-	res = attempt(u->token, m->right_body, 200);
+	res = attempt_right(u->token);
 	c1 = itest_jstr(itest_jobj(res, "certificate"), "code");
-	res = attempt(u->token, m->right_body, 200);
+	res = attempt_right(u->token);
 	assert_true(itest_jbool(res, "passed"));
 	c2 = itest_jstr(itest_jobj(res, "certificate"), "code");
 	assert_string_equal(c1, c2);
 	assert_int_equal(cert_rows(u->id), 1);
 	/* A failed attempt in between does not touch the certificate. */
-	res = attempt(u->token, m->wrong_body, 200);
+	res = attempt_wrong(u->token);
 	assert_false(itest_jbool(res, "passed"));
-	res = attempt(u->token, m->right_body, 200);
+	res = attempt_right(u->token);
 	assert_string_equal(itest_jstr(itest_jobj(res, "certificate"), "code"),
 	                    c1);
 	assert_int_equal(cert_rows(u->id), 1);
@@ -680,37 +721,44 @@ test_attempt_pass_again_same_certificate(void **state)
 static void
 test_attempt_bad_body(void **state)
 {
-	const struct itest_module *m = itest_module();
-	struct itest_user         *u = itest_new_teacher();
-	const char                *qid = json_string_value(json_object_get(
-	                   json_array_get(
-	                       json_object_get(json_object_get(m->doc, "quiz"), "questions"),
-	                       0),
-	                   "id"));
-	const char                *strict[] = {
-	                   "{}",
-	                   "{\"answers\":[]}",
-	                   "{\"answers\":null}",
-	                   "{\"answers\":\"a\"}",
-	                   itest_fmt("{\"answers\":{\"%s\":\"a\"}}", qid),
-	                   itest_fmt("{\"answers\":{\"%s\":[1,2]}}", qid),
-	                   itest_fmt("{\"answers\":{\"%s\":[null]}}", qid),
-	                   itest_fmt("{\"answers\":{\"%s\":{}}}", qid),
-        };
+	struct itest_user *u = itest_new_teacher();
+	json_t            *started;
+	const char        *qid, *a;
+
+	itest_complete_sections(u->token);
+	started = itest_quiz_start(u->token, ITEST_MODULE);
+	/* A drawn question, and the attempt every body names. */
+	qid = itest_jstr(json_array_get(itest_jarr(started, "questions"), 0),
+	                 "id");
+	a = itest_fmt("\"attempt_id\":%ld", itest_jint(started, "attempt_id"));
+	const char *strict[] = {
+	    "{}",
+	    itest_fmt("{%s}", a),
+	    "{\"answers\":{}}", /* no attempt */
+	    "{\"attempt_id\":\"1\",\"answers\":{}}",
+	    "{\"attempt_id\":0,\"answers\":{}}",
+	    itest_fmt("{%s,\"answers\":[]}", a),
+	    itest_fmt("{%s,\"answers\":null}", a),
+	    itest_fmt("{%s,\"answers\":\"a\"}", a),
+	    itest_fmt("{%s,\"answers\":{\"%s\":\"a\"}}", a, qid),
+	    itest_fmt("{%s,\"answers\":{\"%s\":[1,2]}}", a, qid),
+	    itest_fmt("{%s,\"answers\":{\"%s\":[null]}}", a, qid),
+	    itest_fmt("{%s,\"answers\":{\"%s\":{}}}", a, qid),
+	};
 	/* JSON, but not an object: either 400 code will do. */
 	const char *not_object[] = {"[]", "7", "\"answers\"", "null"};
+	/* Not drawn: 400 not_drawn; an empty answer counts wrong. */
 	const char *lenient[] = {
-	    "{\"answers\":{}}",
-	    "{\"answers\":{\"bestaat-niet\":[\"a\"]}}",
-	    itest_fmt("{\"answers\":{\"%s\":[\"bestaat-niet\"]}}", qid),
-	    itest_fmt("{\"answers\":{\"%s\":[]}}", qid),
-	    itest_fmt("{\"answers\":{\"%s\":[\"%0*d\"]}}", qid, 5000, 3),
+	    itest_fmt("{%s,\"answers\":{\"bestaat-niet\":[\"a\"]}}", a),
+	    itest_fmt("{%s,\"answers\":{\"%s\":[\"bestaat-niet\"]}}", a, qid),
+	    itest_fmt("{%s,\"answers\":{\"%s\":[\"%0*d\"]}}", a, qid, 5000, 3),
+	    itest_fmt("{%s,\"answers\":{\"%s\":[]}}", a, qid),
+	    itest_fmt("{%s,\"answers\":{}}", a),
 	};
 
 	size_t bad = 0;
 
 	(void)state;
-	itest_complete_sections(u->token);
 	for (size_t i = 0; i < sizeof(strict) / sizeof(strict[0]); i++) {
 		struct itest_resp *r =
 		    itest_post_json(ATTEMPT_PATH, u->token, strict[i]);
@@ -730,7 +778,7 @@ test_attempt_bad_body(void **state)
 			bad++;
 		}
 	}
-	/* Unknown ids or missing answers: a 400 or a failed attempt. */
+	/* Unknown ids: 400 not_drawn; missing answers: a failed attempt. */
 	for (size_t i = 0; i < sizeof(lenient) / sizeof(lenient[0]); i++) {
 		struct itest_resp *r =
 		    itest_post_json(ATTEMPT_PATH, u->token, lenient[i]);
@@ -740,7 +788,7 @@ test_attempt_bad_body(void **state)
 
 			if (itest_jbool(j, "passed"))
 				fail_msg("attempt %.80s passed", lenient[i]);
-		} else if (!itest_soft_error(r, 400, "validation_failed")) {
+		} else if (!itest_soft_error(r, 400, "not_drawn")) {
 			print_error("    attempt body %.80s\n", lenient[i]);
 			bad++;
 		}
@@ -783,13 +831,12 @@ submits_free(void *p)
 static void
 test_attempt_concurrent_double_submit(void **state)
 {
-	const struct itest_module *m = itest_module();
-	struct itest_user         *users[DOUBLE_USERS];
-	struct submit             *s;
-	pthread_t                  th[2 * DOUBLE_USERS];
-	pthread_barrier_t          barrier;
-	size_t                     started = 0;
-	const char                *codes[DOUBLE_USERS];
+	struct itest_user *users[DOUBLE_USERS];
+	struct submit     *s;
+	pthread_t          th[2 * DOUBLE_USERS];
+	pthread_barrier_t  barrier;
+	size_t             started = 0;
+	const char        *codes[DOUBLE_USERS];
 
 	(void)state;
 	for (size_t i = 0; i < DOUBLE_USERS; i++) {
@@ -803,7 +850,10 @@ test_attempt_concurrent_double_submit(void **state)
 	                 0);
 	for (size_t i = 0; i < 2 * DOUBLE_USERS; i++) {
 		s[i].token = users[i / 2]->token;
-		s[i].body = m->right_body;
+		/* One started attempt per user, its passing answers twice. */
+		s[i].body = i % 2 == 0 ? itest_quiz_answers(s[i].token,
+		                                            ITEST_MODULE, true)
+		                       : s[i - 1].body;
 		s[i].barrier = &barrier;
 		if (pthread_create(&th[i], NULL, submit_thread, &s[i]) != 0)
 			break;
@@ -869,9 +919,9 @@ test_me_certificates(void **state)
 	assert_int_equal(json_array_size(list), 0);
 
 	itest_complete_sections(u->token);
-	res = attempt(u->token, m->right_body, 200);
+	res = attempt_right(u->token);
 	code = itest_jstr(itest_jobj(res, "certificate"), "code");
-	(void)attempt(u->token, m->right_body, 200);
+	(void)attempt_right(u->token);
 
 	list = itest_expect_json(itest_get("/api/v1/me/certificates", u->token),
 	                         200);
@@ -904,7 +954,7 @@ test_certificate_public(void **state)
 
 	(void)state;
 	itest_complete_sections(u->token);
-	res = attempt(u->token, m->right_body, 200);
+	res = attempt_right(u->token);
 	cert = itest_jobj(res, "certificate");
 	code = itest_jstr(cert, "code");
 
@@ -970,16 +1020,14 @@ test_certificate_unknown(void **state)
 static void
 test_certificate_pdf(void **state)
 {
-	const struct itest_module *m = itest_module();
-	struct itest_user         *u = itest_new_teacher();
-	const char                *code;
-	struct itest_resp         *r;
+	struct itest_user *u = itest_new_teacher();
+	const char        *code;
+	struct itest_resp *r;
 
 	(void)state;
 	itest_complete_sections(u->token);
-	code = itest_jstr(
-	    itest_jobj(attempt(u->token, m->right_body, 200), "certificate"),
-	    "code");
+	code = itest_jstr(itest_jobj(attempt_right(u->token), "certificate"),
+	                  "code");
 	r = itest_get(itest_fmt("/api/v1/certificates/%s/pdf", code), NULL);
 	itest_expect_status(r, 200);
 	if (r->content_type == NULL ||
@@ -1009,9 +1057,8 @@ test_certificate_expired(void **state)
 
 	(void)state;
 	itest_complete_sections(u->token);
-	c1 = itest_jstr(
-	    itest_jobj(attempt(u->token, m->right_body, 200), "certificate"),
-	    "code");
+	c1 = itest_jstr(itest_jobj(attempt_right(u->token), "certificate"),
+	                "code");
 	assert_int_equal(
 	    itest_db_exec("UPDATE certificates SET issued_at = now() - "
 	                  "interval '25 months', expires_at = now() - "
@@ -1035,7 +1082,7 @@ test_certificate_expired(void **state)
 	assert_string_equal(itest_jstr(j, "holder_name"), u->name);
 
 	/* A new pass: a new certificate, the old one kept. */
-	j = attempt(u->token, m->right_body, 200);
+	j = attempt_right(u->token);
 	assert_true(itest_jbool(j, "passed"));
 	cert = itest_jobj(j, "certificate");
 	c2 = itest_jstr(cert, "code");
@@ -1046,7 +1093,7 @@ test_certificate_expired(void **state)
 	assert_int_equal(cert_rows(u->id), 2);
 	expect_progress(u->token, "completed", (long)m->nsections);
 	/* And passing once more returns the new one, not a third. */
-	j = attempt(u->token, m->right_body, 200);
+	j = attempt_right(u->token);
 	assert_string_equal(itest_jstr(itest_jobj(j, "certificate"), "code"),
 	                    c2);
 	assert_int_equal(cert_rows(u->id), 2);

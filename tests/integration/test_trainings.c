@@ -37,6 +37,9 @@ static void test_training_attendance_json(void **state);
 static void test_training_attendance_csv(void **state);
 static void test_training_attendee_outside_boards(void **state);
 static void test_training_other_trainer(void **state);
+static void test_training_online_module_refused(void **state);
+static void test_training_unverified_account(void **state);
+static void test_training_roster_person_registers_later(void **state);
 
 static void
 tr_fixture(struct tr_fx *fx)
@@ -50,8 +53,10 @@ tr_fixture(struct tr_fx *fx)
 	fx->ib = org_register(fx->s->join_code, NULL);
 	fx->t = org_register(fx->s->join_code, NULL);
 	fx->no_account = itest_fmt("geen-account-%s@example.nl", org_tag());
-	/* The roster's role applies to a verified address. */
+	/* The roster's role applies to a verified address, and a training
+	 * certifies only a verified account. */
 	org_verify_email(fx->ib->id);
+	org_verify_email(fx->t->id);
 	itest_expect_json(
 	    org_roster(fx->ba->token, fx->board,
 	               itest_fmt("email,name,role,brin\n%s,%s,ib,%s\n"
@@ -423,8 +428,9 @@ test_training_attendance_csv(void **state)
 	assert_int_equal(attendance_rows(id3), 0);
 }
 
-/* Anyone not active staff with an account at a linked board: 403 and
- * nothing recorded, not even for the others on the list. */
+/* Anyone not on the active roster of a linked board: 403 and nothing
+ * recorded, not even for the others on the list.  (A roster person without
+ * an account is recorded: test_training_roster_person_registers_later.) */
 static void
 test_training_attendee_outside_boards(void **state)
 {
@@ -432,15 +438,14 @@ test_training_attendee_outside_boards(void **state)
 	struct itest_user *outsider = itest_new_teacher(); /* demo board */
 	struct itest_user *unlinked = org_account("trainer", 0, 0);
 	long               id, id_unlinked;
-	const char        *cases[4];
+	const char        *cases[3];
 
 	(void)state;
 	tr_fixture(&fx);
 	id = new_training(fx.trainer->token, "Grenzen");
 	cases[0] = outsider->email;
-	cases[1] = fx.no_account;
-	cases[2] = itest_unique_email(); /* nobody */
-	cases[3] = NULL;
+	cases[1] = itest_unique_email(); /* nobody */
+	cases[2] = NULL;
 	for (size_t i = 0; cases[i] != NULL; i++) {
 		itest_expect_error(
 		    attend_json(fx.trainer->token, id,
@@ -518,6 +523,172 @@ test_training_other_trainer(void **state)
 	                   "not_found");
 }
 
+/* A training can only stand in for a module done in person: an online
+ * module's certificate needs its quiz. */
+static void
+test_training_online_module_refused(void **state)
+{
+	struct itest_user *tr = org_account("trainer", 0, 0);
+	json_t            *err;
+
+	(void)state;
+	err = itest_expect_error(
+	    itest_post_json("/api/v1/trainings", tr->token,
+	                    "{\"title\":\"Snelcursus\",\"module_slug\":"
+	                    "\"signalen-herkennen\",\"date\":\"2026-03-14\","
+	                    "\"location\":\"Online\"}"),
+	    422, "module_not_in_person");
+	if (json_object_get(json_object_get(err, "fields"), "module_slug") ==
+	    NULL)
+		fail_msg("no fields.module_slug: %s", itest_dump(err));
+	assert_int_equal(
+	    org_db_long("SELECT count(*) FROM trainings"
+	                " WHERE trainer_id = $1",
+	                1, (const char *[]){itest_fmt("%ld", tr->id)}),
+	    0);
+}
+
+/* The certificate of a training, as `issued_by|YYYY-MM-DD` (UTC date). */
+static const char *
+af_issue(long user_id)
+{
+	return org_db_text(
+	    "SELECT concat_ws('|', c.issued_by, to_char(c.issued_at AT TIME "
+	    "ZONE"
+	    " 'UTC', 'YYYY-MM-DD')) FROM certificates c JOIN modules m"
+	    " ON m.id = c.module_id WHERE c.user_id = $1"
+	    " AND m.slug = '" AF_MODULE "'",
+	    1, (const char *[]){itest_fmt("%ld", user_id)});
+}
+
+/*
+ * Someone who registered with the school's join code but has not verified
+ * the address: attendance is matched by the roster row, not the address,
+ * and gives no certificate until the address is verified.
+ */
+static void
+test_training_unverified_account(void **state)
+{
+	struct tr_fx       fx;
+	struct itest_user *u;
+	struct itest_resp *r;
+	json_t            *j;
+	long               id;
+
+	(void)state;
+	tr_fixture(&fx);
+	u = org_register(fx.s->join_code, NULL); /* not verified */
+	id = new_training(fx.trainer->token, "Nog niet bevestigd");
+	r = attend_json(
+	    fx.trainer->token, id,
+	    itest_fmt("[{\"email\":\"%s\",\"passed\":true}]", u->email));
+	expect_recorded(r, 1, 0);
+	assert_int_equal(itest_jint(r->json, "pending"), 1);
+	assert_int_equal(af_certs(u->id), 0);
+	assert_int_equal(attendance_rows(id), 0);
+	j = itest_expect_json(itest_get(itest_fmt("/api/v1/trainings/%ld", id),
+	                                fx.trainer->token),
+	                      200);
+	assert_int_equal(json_array_size(itest_jarr(j, "attendance")), 0);
+	assert_string_equal(
+	    itest_jstr(json_array_get(itest_jarr(j, "pending"), 0), "email"),
+	    u->email);
+	/* Verified: the certificate of the training day, from the trainer. */
+	org_verify_by_mail(u->email);
+	assert_int_equal(af_certs(u->id), 1);
+	assert_string_equal(af_issue(u->id),
+	                    itest_fmt("%ld|2026-03-14", fx.trainer->id));
+	assert_int_equal(attendance_rows(id), 1);
+	assert_int_equal(org_db_long("SELECT count(*) FROM training_credits"
+	                             " WHERE training_id = $1",
+	                             1, (const char *[]){itest_fmt("%ld", id)}),
+	                 0);
+	/* Recorded again now: the same certificate, nothing new. */
+	expect_recorded(
+	    attend_json(
+	        fx.trainer->token, id,
+	        itest_fmt("[{\"email\":\"%s\",\"passed\":true}]", u->email)),
+	    1, 0);
+	assert_int_equal(af_certs(u->id), 1);
+	assert_int_equal(attendance_rows(id), 1);
+}
+
+/*
+ * The usual order: an IB'er on the roster attends the training day before
+ * having an account.  The attendance is kept (200, not 403); once the
+ * person registers with the join code and verifies the address, the
+ * certificate is there, dated the training day, issued by the trainer, and
+ * the school has a certified aandachtsfunctionaris.
+ */
+static void
+test_training_roster_person_registers_later(void **state)
+{
+	struct tr_fx       fx;
+	struct itest_resp *r;
+	const char        *email, *password, *csv;
+	json_t            *j, *e;
+	long               id, uid;
+	size_t             i;
+	bool               seen = false;
+
+	(void)state;
+	tr_fixture(&fx);
+	email = itest_fmt("later-ib-%s@example.nl", org_tag());
+	csv = itest_fmt("email,name,role,brin\n%s,%s,ib,%s\n%s,%s,teacher,%s\n"
+	                "%s,Ilse Later,ib,%s\n",
+	                fx.ib->email, fx.ib->name, fx.s->brin, fx.t->email,
+	                fx.t->name, fx.s->brin, email, fx.s->brin);
+	itest_expect_json(org_roster(fx.ba->token, fx.board, csv), 200);
+	id = new_training(fx.trainer->token, "Eerst de training");
+	r = attend_json(
+	    fx.trainer->token, id,
+	    itest_fmt("[{\"email\":\"%s\",\"passed\":true}]", email));
+	expect_recorded(r, 1, 0);
+	assert_int_equal(itest_jint(r->json, "pending"), 1);
+	assert_false(has_af(&fx));
+	e = org_find_by_id(
+	    itest_expect_json(itest_get("/api/v1/trainings", fx.trainer->token),
+	                      200),
+	    "id", id);
+	assert_int_equal(itest_jint(e, "pending"), 1);
+
+	/* The account comes later. */
+	password = itest_strong_password();
+	j = itest_expect_json(
+	    itest_post_json(
+	        "/api/v1/auth/register", NULL,
+	        itest_register_body(email, password, "Ilse", fx.s->join_code)),
+	    201);
+	uid = itest_jint(itest_jobj(j, "user"), "id");
+	assert_int_equal(af_certs(uid),
+	                 0); /* not before the address is proven */
+	org_verify_by_mail(email);
+	assert_int_equal(af_certs(uid), 1);
+	assert_string_equal(af_issue(uid),
+	                    itest_fmt("%ld|2026-03-14", fx.trainer->id));
+	assert_true(has_af(&fx));
+	/* Hers, with the training day. */
+	j = itest_expect_json(itest_get("/api/v1/me/certificates",
+	                                itest_login_token(email, password)),
+	                      200);
+	json_array_foreach (j, i, e)
+		if (strcmp(itest_jstr(e, "module_slug"), AF_MODULE) == 0) {
+			seen = true;
+			assert_true(itest_jbool(e, "valid"));
+			assert_memory_equal(itest_jstr(e, "issued_at"),
+			                    "2026-03-14", 10);
+		}
+	if (!seen)
+		fail_msg("no certificate in her list: %s", itest_dump(j));
+	e = org_find_by_id(
+	    itest_expect_json(itest_get("/api/v1/trainings", fx.trainer->token),
+	                      200),
+	    "id", id);
+	assert_int_equal(itest_jint(e, "attendees"), 1);
+	assert_int_equal(itest_jint(e, "passed"), 1);
+	assert_int_equal(itest_jint(e, "pending"), 0);
+}
+
 int
 itest_run_trainings(void)
 {
@@ -527,6 +698,9 @@ itest_run_trainings(void)
 	    ITEST(test_training_attendance_csv),
 	    ITEST(test_training_attendee_outside_boards),
 	    ITEST(test_training_other_trainer),
+	    ITEST(test_training_online_module_refused),
+	    ITEST(test_training_unverified_account),
+	    ITEST(test_training_roster_person_registers_later),
 	};
 
 	return cmocka_run_group_tests_name("trainings", tests, NULL, NULL);

@@ -156,7 +156,8 @@ user_line=""
 [ "$(id -u)" -eq 0 ] && user_line="user $SVC_USER $SVC_USER;"
 sed -e "s|@ROOT@|$ROOT|g" -e "s|@VAR@|$R|g" -e "s|@PORT@|$H_PORT|g" \
 	-e "s|@SOCKET@|$R/run/hgkm.sock|g" -e "s|@USER_LINE@|$user_line|g" \
-	-e "s|@AUTH_RATE@|1000r/s|g" "$ROOT/deploy/dev/nginx.conf.in" >"$R/nginx.conf"
+	-e "s|@AUTH_RATE@|1000r/s|g" -e "s|@TEST_LOCATIONS@||g" \
+	"$ROOT/deploy/dev/nginx.conf.in" >"$R/nginx.conf"
 if wait_until 150 test -S "$R/run/hgkm.sock" &&
 	nginx -c "$R/nginx.conf" -p "$R" -e "$R/log/nginx-error.log" 2>"$R/log/nginx.out" &&
 	wait_until 100 curl -fsS -m 2 -o /dev/null "http://127.0.0.1:$H_PORT/api/v1/health"; then

@@ -174,6 +174,56 @@ static const struct broken_case broken_cases[] = {
      1,
      {"md-control-char/01-intro.md:3: control character 0x01", NULL}},
     {"md-nul", 1, {"md-nul/01-intro.md:1: control character 0x00", NULL}},
+    /* Learning objectives and question banks (issue 12). */
+    {"objectives-missing",
+     1,
+     {"module.json: /: missing key \"objectives\"", NULL}},
+    {"objectives-too-many",
+     1,
+     {"/objectives: needs 1 to 10 entries, has 11", NULL}},
+    {"objectives-without-quiz",
+     1,
+     {"/objectives: only a module with a quiz has learning objectives", NULL}},
+    {"objective-id-bad",
+     3,
+     {"/objectives/0/id: must be a string matching",
+      "/quiz/questions/0/objective: \"kennis\" is not an objective"}},
+    {"objective-id-dup",
+     1,
+     {"/objectives/1/id: \"kennis\" is also the id of /objectives/0", NULL}},
+    {"objective-title-newline",
+     1,
+     {"/objectives/0/title: control character 0x0a", NULL}},
+    {"objective-section-unknown",
+     1,
+     {"/objectives/0/sections/1: must be the id of a section of this "
+      "module",
+      NULL}},
+    {"objective-section-dup",
+     1,
+     {"/objectives/0/sections/1: \"intro\" is listed twice", NULL}},
+    {"objective-draw-range",
+     1,
+     {"/objectives/0/draw: must be between 1 and 10", NULL}},
+    {"objective-draw-zero",
+     1,
+     {"/objectives/0/draw: must be between 1 and 10", NULL}},
+    {"objective-bank-small",
+     1,
+     {"/objectives/0: \"kennis\" has 2 questions, needs at least 4 "
+      "(twice its draw of 2",
+      NULL}},
+    {"objective-no-questions",
+     1,
+     {"/objectives/1: \"leeg\" has 0 questions, needs at least 2", NULL}},
+    {"question-objective-missing",
+     1,
+     {"/quiz/questions/1: missing key \"objective\"", NULL}},
+    {"question-objective-unknown",
+     2,
+     {"/quiz/questions/1/objective: \"onbekend\" is not an objective of "
+      "this module",
+      "/objectives/0: \"kennis\" has 1 question, needs at least 2"}},
 };
 
 #define N_BROKEN (sizeof(broken_cases) / sizeof(broken_cases[0]))
@@ -569,7 +619,10 @@ test_hash_covers_every_field(void **state)
 	    {"\"validity_months\": 24", "\"validity_months\": 12"},
 	    {"\"pass_mark\": 70", "\"pass_mark\": 80"},
 	    {"\"position\": 3", "\"position\": 4"},
-	    {"\"id\": \"intro\"", "\"id\": \"inleiding\""},
+	    {"\"id\": \"verder\"", "\"id\": \"verderop\""},
+	    {"de stof van de module\"", "de stof van de module goed\""},
+	    {"\"sections\": [\n    \"intro\"",
+	     "\"sections\": [\n    \"verder\""},
 	    {"\"title\": \"Inleiding\"", "\"title\": \"Begin\""},
 	    {"\"id\": \"q1\"", "\"id\": \"vraag-1\""},
 	    {"\"Eerste vraag?\"", "\"Eerste vraag!\""},
@@ -608,6 +661,94 @@ test_hash_covers_every_field(void **state)
 		rm_tree(root);
 	}
 	content_module_free(good);
+}
+
+/* Loads content/balance/<name>, which must pass the format rules. */
+static struct content_module *
+load_balance(const char *name)
+{
+	struct content_module *m;
+	char                  *rel, *dir;
+
+	assert_true(asprintf(&rel, "balance/%s", name) > 0);
+	dir = fixture(rel);
+	m = load_ok(dir);
+	free(dir);
+	free(rel);
+	return m;
+}
+
+/* The figures hgkm-content check prints, on ties and multiple answers. */
+static void
+test_balance_figures(void **state)
+{
+	struct content_balance b;
+	struct content_module *m;
+
+	(void)state;
+	m = load_balance("ties");
+	content_balance(m, &b);
+	assert_int_equal(b.bank, 6);
+	assert_int_equal(b.drawn, 3);
+	assert_int_equal(b.objectives, 2);
+	/* q1 (a tie), q2 (two right ones) and q3 (the one right one). */
+	assert_int_equal(b.longest_right, 3);
+	assert_true(b.longest_right_pct > 49.99 && b.longest_right_pct < 50.01);
+	/* (1 x (1/2 + 0) / 2 + 2 x (1 + 0 + 0 + 0) / 4) / 3 = 25 % */
+	assert_true(b.longest_learner_score > 24.99 &&
+	            b.longest_learner_score < 25.01);
+	content_module_free(m);
+}
+
+/* Each balance rule fails on its own fixture and only there. */
+static void
+test_balance_rules(void **state)
+{
+	struct content_errors  errs;
+	struct content_module *m;
+
+	(void)state;
+	content_errors_init(&errs);
+
+	m = load_balance("ok"); /* 2 of 5 (40 %) is still allowed */
+	assert_int_equal(content_balance_check(m, "ok", &errs), 0);
+	assert_int_equal(errs.count, 0);
+	content_module_free(m);
+
+	m = load_balance("longest");
+	assert_int_equal(content_balance_check(m, "longest", &errs), 1);
+	assert_true(has_error(&errs, "longest: balance: in 3 of 5 questions "
+	                             "(60%) a right choice is the longest"));
+	content_module_free(m);
+	content_errors_free(&errs);
+
+	/* 6 of 16 longest-right, but weighted by the draws it scores 75. */
+	m = load_balance("learner");
+	assert_int_equal(content_balance_check(m, "learner", &errs), 1);
+	assert_true(has_error(&errs, "learner: balance: a learner who always "
+	                             "ticks the longest choice scores 75.0"));
+	content_module_free(m);
+	content_errors_free(&errs);
+	assert_int_equal(CONTENT_BALANCE_RULES_ENFORCED, 1);
+}
+
+/* The objectives and each question's objective are parsed as written. */
+static void
+test_objectives_parsed(void **state)
+{
+	struct content_module *m;
+
+	(void)state;
+	m = load_balance("ties");
+	assert_int_equal(m->n_objectives, 2);
+	assert_string_equal(m->objectives[0].id, "o1");
+	assert_string_equal(m->objectives[0].title, "Doel o1");
+	assert_int_equal(m->objectives[1].draw, 2);
+	assert_int_equal(m->objectives[1].n_sections, 1);
+	assert_string_equal(m->objectives[1].sections[0], "intro");
+	assert_string_equal(m->questions[0].objective, "o1");
+	assert_string_equal(m->questions[5].objective, "o2");
+	content_module_free(m);
 }
 
 /* File names are not content: renaming a section file keeps the hash. */
@@ -860,6 +1001,9 @@ main(void)
 	    cmocka_unit_test(test_hash_stable),
 	    cmocka_unit_test(test_hash_covers_every_field),
 	    cmocka_unit_test(test_hash_ignores_file_names),
+	    cmocka_unit_test(test_balance_figures),
+	    cmocka_unit_test(test_balance_rules),
+	    cmocka_unit_test(test_objectives_parsed),
 	    cmocka_unit_test(test_markdown_size_cap),
 	    cmocka_unit_test(test_symlink_refused),
 	    cmocka_unit_test(test_errors_accumulate),

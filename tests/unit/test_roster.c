@@ -288,6 +288,23 @@ static const struct bad_case bad_cases[] = {
      0,
      1,
      {{2, "bevat tekens buiten ASCII"}}},
+    {"look-alikes that PostgreSQL's lower() folds into ASCII: U+0130 and "
+     "the Kelvin sign",
+     HC "k\xc4\xb0m@school.nl,Kim,ib,32JK00\r\n"
+        "\xe2\x84\xaaim@school.nl,Kim,ib,32JK00\r\n",
+     0,
+     2,
+     {{2, "bevat tekens buiten ASCII"}, {3, "bevat tekens buiten ASCII"}}},
+    {"the domain of erased accounts is reserved",
+     HC "verwijderd-1-ab@verwijderd.invalid,X,teacher,32JK00\r\n",
+     0,
+     1,
+     {{2, "kan niet worden gebruikt"}}},
+    {"a label with an underscore or a leading hyphen is no domain",
+     HC "a@scho_ol.nl,A,teacher,32JK00\r\nb@-school.nl,B,teacher,32JK00\r\n",
+     0,
+     2,
+     {{2, "ongeldig e-mailadres"}, {3, "ongeldig e-mailadres"}}},
     {"duplicate email names the first line, case-insensitive",
      HC "Jan@School.nl,Jan,teacher,32JK00\r\nb@b.nl,Ann,ib,32JK00\r\n"
         "jan@school.NL,Jan J,ib,18HI00\r\n",

@@ -52,7 +52,7 @@ account_send_verification(struct request *r, long long user_id,
 	st = store_token_create(r, hash, user_id, "verify_email", VERIFY_TTL);
 	if (st == DB_OK)
 		st = store_mail_queue(
-		    r, email, "Bevestig je e-mailadres",
+		    r, email, user_id, "Bevestig je e-mailadres",
 		    arena_printf(r->arena,
 		                 "Beste %s,\n\n"
 		                 "Je hebt een account gemaakt op de "
@@ -71,7 +71,6 @@ void
 account_verify(struct request *r, struct response *res)
 {
 	char           hash[65];
-	long long      user_id;
 	enum db_status st;
 	const char    *token =
 	    json_string_value(json_object_get(r->json, "token"));
@@ -80,14 +79,12 @@ account_verify(struct request *r, struct response *res)
 		reply_invalid_field(r, res, "token", "Deze link klopt niet.");
 		return;
 	}
-	st = store_token_use(r, hash, "verify_email", &user_id);
+	st = store_email_verify(r, hash);
 	if (st == DB_NOT_FOUND) {
 		reply_invalid_field(r, res, "token",
 		                    "Deze link is verlopen of al gebruikt.");
 		return;
 	}
-	if (st == DB_OK)
-		st = store_email_verified(r, user_id);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;
@@ -153,14 +150,12 @@ account_password_change(struct request *r, struct response *res)
 	if (auth_password_hash(next, newhash) != 0)
 		return;
 	st = store_user_set_password(r, r->user->id, newhash);
-	if (st == DB_OK)
-		st = store_audit(
-		    r, "password_change",
-		    arena_printf(r->arena, "user:%lld", r->user->id), NULL);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;
 	}
+	handler_audit(r, "password_change",
+	              arena_printf(r->arena, "user:%lld", r->user->id), NULL);
 	/* Every session ends, this one too: log in with the new password. */
 	clear_session_cookie(r, res);
 	http_no_content(res);
@@ -169,16 +164,17 @@ account_password_change(struct request *r, struct response *res)
 void
 account_reset_request(struct request *r, struct response *res)
 {
-	const char    *email, *name;
-	char           token[65], hash[65];
-	long long      id, recent;
-	enum db_status st;
+	const char      *email, *stored, *name;
+	char             token[65], hash[65], canonical[EMAIL_MAX + 1];
+	long long        id, recent;
+	enum db_status   st;
+	enum email_check ec = EMAIL_INVALID;
 
-	if (json_get_string(r->json, "email", 3, 254, &email) !=
-	        JSON_FIELD_OK ||
-	    !validate_email(email)) {
-		reply_invalid_field(r, res, "email",
-		                    "Vul een geldig e-mailadres in.");
+	if (json_get_string(r->json, "email", 3, EMAIL_MAX, &email) ==
+	    JSON_FIELD_OK)
+		ec = email_canonical(email, canonical);
+	if (ec != EMAIL_OK) {
+		reply_invalid_field(r, res, "email", email_problem(ec));
 		return;
 	}
 	st = store_register_attempt(
@@ -189,14 +185,15 @@ account_reset_request(struct request *r, struct response *res)
 		return;
 	}
 	if (st == DB_OK)
-		st = store_user_id_by_email(r, email, &id, &name);
+		st = store_user_id_by_email(r, canonical, &id, &stored, &name);
 	if (st == DB_OK) {
 		new_token(token, hash);
 		st = store_token_create(r, hash, id, "reset_password",
 		                        RESET_TTL);
+		/* To the account's own address, never to what was typed. */
 		if (st == DB_OK)
 			st = store_mail_queue(
-			    r, email, "Nieuw wachtwoord instellen",
+			    r, stored, id, "Nieuw wachtwoord instellen",
 			    arena_printf(
 			        r->arena,
 			        "Beste %s,\n\nIemand (hopelijk jij) vroeg een "
@@ -290,8 +287,6 @@ account_export(struct request *r, struct response *res)
 void
 account_erase(struct request *r, struct response *res)
 {
-	const char    *email, *name;
-	bool           verified;
 	long long      id;
 	enum db_status st;
 
@@ -305,16 +300,13 @@ account_erase(struct request *r, struct response *res)
 		           "Je kunt je eigen beheerdersaccount niet wissen.");
 		return;
 	}
-	st = store_user_contact(r, id, &email, &name, &verified);
-	if (st == DB_OK)
-		st = store_user_erase(r, id, email);
-	if (st == DB_OK)
-		st = store_audit(r, "erase",
-		                 arena_printf(r->arena, "user:%lld", id), NULL);
+	st = store_user_erase(r, id);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;
 	}
+	handler_audit(r, "erase", arena_printf(r->arena, "user:%lld", id),
+	              NULL);
 	http_no_content(res);
 }
 

@@ -1,6 +1,7 @@
 /* Login, registration, logout and /me. */
 #include "handlers.h"
 
+#include <arpa/inet.h>
 #include <string.h>
 #include <time.h>
 
@@ -11,11 +12,65 @@
 #include "../store/store.h"
 #include "../validate.h"
 
-#define LOGIN_MAX_FAILURES 10
+/*
+ * Failed logins slow down; they never lock an account.  They are counted in
+ * a 15-minute window per (canonical address, client) and per client.  After
+ * LOGIN_FREE_PER_PAIR failures of one address from one client, the next try
+ * from that client must wait 1 s after the last failure, then 2, 4, ... s, at
+ * most LOGIN_DELAY_MAX; the same address from another client is not
+ * affected, so no one can lock the owner out.  LOGIN_FREE_PER_CLIENT
+ * failures from one client across all addresses (credential stuffing) start
+ * the same delay for that client.  A try during the delay gets 429 with
+ * Retry-After and is not counted; the worker never sleeps.
+ */
+#define LOGIN_FREE_PER_PAIR 5
+#define LOGIN_FREE_PER_CLIENT 100
+#define LOGIN_DELAY_MAX 900
 
 static void reply_session(struct request *r, struct response *res, int status,
                           const struct user *u);
 static const char *dummy_hash(void);
+static long        login_wait(long long failures, double age, long long free);
+static const char *client_key(struct request *r);
+
+/* Whole seconds still to wait after `failures` failures, the last `age`
+ * seconds ago; 0 when a try may go ahead. */
+static long
+login_wait(long long failures, double age, long long free)
+{
+	double delay, left;
+	long   wait;
+
+	if (failures < free)
+		return 0;
+	delay = failures - free >= 10 ? LOGIN_DELAY_MAX
+	                              : (double)(1L << (failures - free));
+	if (delay > LOGIN_DELAY_MAX)
+		delay = LOGIN_DELAY_MAX;
+	left = delay - age;
+	if (left <= 0)
+		return 0;
+	wait = (long)left;
+	return (double)wait < left ? wait + 1 : wait;
+}
+
+/* The client as nginx saw it ($remote_addr; no forwarded header is
+ * trusted).  An IPv6 client is its /64: one host usually holds the whole
+ * prefix. */
+static const char *
+client_key(struct request *r)
+{
+	struct in6_addr a6;
+	char            text[INET6_ADDRSTRLEN];
+
+	if (strchr(r->remote_addr, ':') == NULL ||
+	    inet_pton(AF_INET6, r->remote_addr, &a6) != 1)
+		return r->remote_addr;
+	memset(a6.s6_addr + 8, 0, 8);
+	if (inet_ntop(AF_INET6, &a6, text, sizeof(text)) == NULL)
+		return r->remote_addr;
+	return arena_printf(r->arena, "%s/64", text);
+}
 
 /* A hash to verify against when the email is unknown, so that unknown and
  * known emails take the same time.  Computed once per worker. */
@@ -67,15 +122,22 @@ reply_session(struct request *r, struct response *res, int status,
 void
 auth_login(struct request *r, struct response *res)
 {
-	const char      *email, *password, *hash;
+	const char      *email, *password, *hash, *client = client_key(r);
+	char             canonical[EMAIL_MAX + 1];
 	struct login_row row;
 	struct user      u;
 	enum db_status   st;
+	enum email_check ec;
+	long             wait, client_wait;
 	bool             ok;
 
-	if (json_get_string(r->json, "email", 1, 254, &email) !=
+	if (json_get_string(r->json, "email", 1, EMAIL_MAX, &email) !=
 	    JSON_FIELD_OK) {
 		reply_invalid_field(r, res, "email", "Vul je e-mailadres in.");
+		return;
+	}
+	if ((ec = email_canonical(email, canonical)) != EMAIL_OK) {
+		reply_invalid_field(r, res, "email", email_problem(ec));
 		return;
 	}
 	switch (json_get_string(r->json, "password", 1, AUTH_PASSWORD_MAX,
@@ -91,28 +153,45 @@ auth_login(struct request *r, struct response *res)
 		                    "Vul je wachtwoord in.");
 		return;
 	}
-	st = store_user_login_lookup(r, email, &row);
+	st = store_user_login_lookup(r, canonical, client, &row);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;
 	}
-	if (row.recent_failures >= LOGIN_MAX_FAILURES) {
+	/* Checked before the password, so a guess during the delay tells
+	 * nothing. */
+	wait = login_wait(row.pair_failures, row.pair_age, LOGIN_FREE_PER_PAIR);
+	client_wait = login_wait(row.client_failures, row.client_age,
+	                         LOGIN_FREE_PER_CLIENT);
+	if (client_wait > wait)
+		wait = client_wait;
+	if (wait > 0) {
+		http_header_add(r, res, "Retry-After",
+		                arena_printf(r->arena, "%ld", wait));
 		http_error(
 		    r, res, 429, "too_many_requests",
-		    "Te veel mislukte pogingen; probeer het later opnieuw.");
+		    arena_printf(r->arena,
+		                 "Te veel mislukte pogingen; probeer het "
+		                 "over %ld seconde%s opnieuw.",
+		                 wait, wait == 1 ? "" : "n"));
 		return;
 	}
 	hash = row.password_hash != NULL ? row.password_hash : dummy_hash();
 	ok = hash != NULL && auth_password_verify(hash, password) &&
 	     row.user_id != 0;
 	if (!ok) {
-		st = store_user_login_failed(r, email);
+		st = store_user_login_failed(r, canonical, client);
 		if (st != DB_OK) {
 			reply_db_error(r, res, st);
 			return;
 		}
 		http_error(r, res, 401, "invalid_credentials",
 		           "E-mailadres of wachtwoord klopt niet.");
+		return;
+	}
+	if (row.pair_failures > 0 &&
+	    (st = store_user_login_succeeded(r, canonical, client)) != DB_OK) {
+		reply_db_error(r, res, st);
 		return;
 	}
 	st = store_user_by_id(r, row.user_id, &u);
@@ -126,12 +205,13 @@ auth_login(struct request *r, struct response *res)
 void
 auth_register(struct request *r, struct response *res)
 {
-	const char    *email, *password, *name, *join_code, *problem;
-	char           hash[crypto_pwhash_STRBYTES];
-	json_t        *fields = json_object();
-	long long      school_id, board_id, id, recent;
-	struct user    u;
-	enum db_status st;
+	const char      *email, *password, *name, *join_code, *problem;
+	char             hash[crypto_pwhash_STRBYTES], canonical[EMAIL_MAX + 1];
+	json_t          *fields = json_object();
+	long long        school_id, board_id, id, recent;
+	struct user      u;
+	enum db_status   st;
+	enum email_check ec = EMAIL_INVALID;
 
 	st = store_register_attempt(r, r->remote_addr, &recent);
 	if (st != DB_OK) {
@@ -146,12 +226,12 @@ auth_register(struct request *r, struct response *res)
 		    "Te veel registraties vanaf dit adres; probeer het later.");
 		return;
 	}
-	if (json_get_string(r->json, "email", 3, 254, &email) !=
-	        JSON_FIELD_OK ||
-	    !validate_email(email))
-		json_object_set_new(
-		    fields, "email",
-		    json_string("Vul een geldig e-mailadres in."));
+	if (json_get_string(r->json, "email", 3, EMAIL_MAX, &email) ==
+	    JSON_FIELD_OK)
+		ec = email_canonical(email, canonical);
+	if (ec != EMAIL_OK)
+		json_object_set_new(fields, "email",
+		                    json_string(email_problem(ec)));
 	if (json_get_string(r->json, "name", 1, 200, &name) != JSON_FIELD_OK ||
 	    !validate_plain_text(name))
 		json_object_set_new(fields, "name",
@@ -182,7 +262,8 @@ auth_register(struct request *r, struct response *res)
 		log_error("auth: password hashing failed (out of memory?)");
 		return;
 	}
-	st = store_user_create_teacher(r, email, name, hash, school_id, &id);
+	st = store_user_create_teacher(r, email, canonical, name, hash,
+	                               school_id, &id);
 	sodium_memzero(hash, sizeof(hash));
 	if (st == DB_CONFLICT) {
 		http_error(r, res, 409, "conflict",
@@ -197,7 +278,7 @@ auth_register(struct request *r, struct response *res)
 	}
 	/* The account works at once as a teacher; a roster role applies only
 	 * once the address is verified through the mailed link. */
-	if (account_send_verification(r, id, email, u.name) != 0)
+	if (account_send_verification(r, id, u.email, u.name) != 0)
 		log_error("auth: no verification mail queued for user %lld",
 		          id);
 	reply_session(r, res, 201, &u);

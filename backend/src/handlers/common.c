@@ -211,9 +211,9 @@ void
 handler_audit(struct request *r, const char *action, const char *target,
               const char *details)
 {
-	/* The action has happened; a failed audit line must not undo its
-	 * answer, but it is logged so it can be found. */
-	if (store_audit(r, action, target, details) != DB_OK)
-		log_error("audit: could not record %s on %s by user %lld",
-		          action, target, r->user ? r->user->id : 0);
+	/* Only names the line: worker.c writes it for every successful write,
+	 * whether or not the handler called this. */
+	r->audit.action = action;
+	r->audit.target = target;
+	r->audit.details = details;
 }

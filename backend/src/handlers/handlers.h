@@ -48,7 +48,8 @@ bool authz_region(struct request *r, struct response *res, long long region_id);
 bool authz_school(struct request *r, struct response *res, long long board_id,
                   long long school_id);
 
-/* Appends an entry to the audit log (board, trainer and admin actions). */
+/* Names the audit line of this write (action, target, JSON details); the
+ * worker writes it once the write has succeeded (worker.c:audit_write). */
 void handler_audit(struct request *r, const char *action, const char *target,
                    const char *details);
 
@@ -62,6 +63,7 @@ void auth_me(struct request *r, struct response *res);
 void modules_list(struct request *r, struct response *res);
 void modules_get(struct request *r, struct response *res);
 void modules_section_done(struct request *r, struct response *res);
+void modules_quiz_start(struct request *r, struct response *res);
 void modules_attempt(struct request *r, struct response *res);
 
 /* certificates.c */
@@ -122,6 +124,11 @@ void account_reset(struct request *r, struct response *res);
 void account_export(struct request *r, struct response *res);
 void account_erase(struct request *r, struct response *res);
 void account_audit(struct request *r, struct response *res);
+
+/* invitations.c */
+void invitations_mine(struct request *r, struct response *res);
+void invitations_accept(struct request *r, struct response *res);
+void invitations_decline(struct request *r, struct response *res);
 
 /* regions.c */
 void regions_coverage(struct request *r, struct response *res);

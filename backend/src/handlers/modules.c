@@ -2,6 +2,7 @@
 #include "handlers.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "../json.h"
 #include "../log.h"
@@ -70,20 +71,177 @@ modules_section_done(struct request *r, struct response *res)
 	http_no_content(res);
 }
 
-void
-modules_attempt(struct request *r, struct response *res)
+/*
+ * The objectives of `grading` ({"objectives":[{"id","right","drawn"}]})
+ * with their titles and sections from `meta` ([{"id","title","sections"}]);
+ * only those with a wrong answer when `wrong_only`.
+ */
+static json_t *
+objectives_report(const json_t *grading, const json_t *meta, bool wrong_only)
 {
-	struct quiz_key    key;
-	struct quiz_result result;
-	struct certificate cert;
-	const char        *problem, *answers_text;
-	json_t            *key_json, *answers, *body;
-	enum db_status     st;
-	bool               passed;
+	json_t *out = json_array(), *g, *m;
+	size_t  i, j;
+
+	json_array_foreach (json_object_get(grading, "objectives"), i, g) {
+		const char *id = json_string_value(json_object_get(g, "id"));
+		json_int_t  right =
+		    json_integer_value(json_object_get(g, "right"));
+		json_int_t drawn =
+		    json_integer_value(json_object_get(g, "drawn"));
+
+		if (id == NULL || (wrong_only && right >= drawn))
+			continue;
+		json_array_foreach (meta, j, m) {
+			const char *mid =
+			    json_string_value(json_object_get(m, "id"));
+
+			if (mid == NULL || strcmp(mid, id) != 0)
+				continue;
+			json_array_append_new(
+			    out, json_pack("{s:s, s:O, s:I, s:I, s:O}", "id",
+			                   id, "title",
+			                   json_object_get(m, "title"), "right",
+			                   right, "drawn", drawn, "sections",
+			                   json_object_get(m, "sections")));
+			break;
+		}
+	}
+	return out;
+}
+
+/* 429 quiz_paused: when the quiz opens again and what to reread. */
+static void
+reply_paused(struct request *r, struct response *res,
+             const struct quiz_start *qs, const json_t *meta)
+{
+	json_t *grading = qs->last_grading != NULL
+	                      ? json_loads(qs->last_grading, 0, NULL)
+	                      : NULL;
+	json_t *reread = objectives_report(grading, meta, true);
+	json_t *body = json_pack(
+	    "{s:{s:s, s:s, s:s, s:o}}", "error", "code", "quiz_paused",
+	    "message",
+	    "Je hebt de toets twee keer achter elkaar niet gehaald. Lees de "
+	    "onderdelen hieronder nog eens; daarna kun je de toets opnieuw "
+	    "maken.",
+	    "retry_after", qs->retry_after, "reread", reread);
+
+	json_decref(grading);
+	http_json(r, res, 429, body);
+	json_decref(body);
+}
+
+void
+modules_quiz_start(struct request *r, struct response *res)
+{
+	struct quiz_start qs;
+	json_t           *draw, *bank, *questions, *body;
+	enum db_status    st;
 
 	if (!handler_slug_valid(r->params[0])) {
 		http_error(r, res, 404, "not_found",
 		           "Deze module bestaat niet.");
+		return;
+	}
+	st = store_quiz_start(r, r->params[0], &qs);
+	if (st != DB_OK) {
+		reply_db_error(r, res, st);
+		return;
+	}
+	if (qs.sections_missing > 0) {
+		http_error(r, res, 409, "sections_incomplete",
+		           "Rond eerst alle onderdelen van de module af.");
+		return;
+	}
+	bank = json_loads(qs.bank_json, 0, NULL);
+	if (bank == NULL) {
+		log_error("modules: the quiz bank of %s is not JSON",
+		          r->params[0]);
+		reply_db_error(r, res, DB_ERROR);
+		return;
+	}
+	arena_on_reset(r->arena, decref_cb, bank);
+	if (qs.retry_after != NULL) {
+		reply_paused(r, res, &qs, json_object_get(bank, "objectives"));
+		return;
+	}
+	draw = json_loads(qs.draw_json, 0, NULL);
+	questions = draw != NULL ? quiz_draw_public(draw) : NULL;
+	json_decref(draw);
+	if (questions == NULL) {
+		log_error("modules: attempt %lld has no readable draw",
+		          qs.attempt_id);
+		reply_db_error(r, res, DB_ERROR);
+		return;
+	}
+	body = json_pack("{s:I, s:s, s:i, s:b, s:o}", "attempt_id",
+	                 (json_int_t)qs.attempt_id, "expires_at", qs.expires_at,
+	                 "pass_mark", qs.pass_mark, "resumed", qs.resumed,
+	                 "questions", questions);
+	http_json(r, res, qs.resumed ? 200 : 201, body);
+	json_decref(body);
+}
+
+/* The answer to a submission, from its grading (new or stored): the same
+ * feedback rule for both (quiz_feedback_public). */
+static void
+reply_graded(struct request *r, struct response *res,
+             const struct quiz_attempt *a, const json_t *draw,
+             const struct quiz_submitted *sub, const struct certificate *cert,
+             const char *next_attempt_at)
+{
+	json_t *grading = json_loads(sub->grading_json, 0, NULL);
+	json_t *meta = json_loads(a->objectives_json, 0, NULL);
+	json_t *body = json_pack(
+	    "{s:I, s:i, s:i, s:b, s:o, s:o, s:o, s:o}", "attempt_id",
+	    (json_int_t)a->id, "score", sub->score, "pass_mark", a->pass_mark,
+	    "passed", sub->passed, "certificate",
+	    cert->code == NULL
+	        ? json_null()
+	        : json_pack("{s:s, s:s, s:s}", "code", cert->code, "issued_at",
+	                    cert->issued_at, "expires_at", cert->expires_at),
+	    "objectives", objectives_report(grading, meta, false), "questions",
+	    quiz_feedback_public(json_object_get(grading, "feedback"), draw,
+	                         meta, sub->passed),
+	    "next_attempt_at",
+	    next_attempt_at != NULL ? json_string(next_attempt_at)
+	                            : json_null());
+
+	json_decref(grading);
+	json_decref(meta);
+	if (body == NULL) {
+		log_error("modules: attempt %lld has no readable grading",
+		          a->id);
+		reply_db_error(r, res, DB_ERROR);
+		return;
+	}
+	http_json(r, res, 200, body);
+	json_decref(body);
+}
+
+void
+modules_attempt(struct request *r, struct response *res)
+{
+	struct quiz_attempt   a;
+	struct quiz_result    result;
+	struct quiz_submitted sub;
+	struct quiz_start     pause;
+	struct certificate    cert;
+	const char           *problem, *next_at = NULL;
+	json_t               *draw, *answers, *id, *grading;
+	enum db_status        st;
+	bool                  passed;
+
+	if (!handler_slug_valid(r->params[0])) {
+		http_error(r, res, 404, "not_found",
+		           "Deze module bestaat niet.");
+		return;
+	}
+	id = json_object_get(r->json, "attempt_id");
+	if (!json_is_integer(id) || json_integer_value(id) < 1) {
+		reply_invalid_field(r, res, "attempt_id",
+		                    "Start eerst de toets: verwacht het nummer "
+		                    "van je poging.");
 		return;
 	}
 	answers = json_object_get(r->json, "answers");
@@ -93,43 +251,63 @@ modules_attempt(struct request *r, struct response *res)
 		    "Verwacht een object met de antwoorden per vraag.");
 		return;
 	}
-	st = store_quiz_key(r, r->params[0], &key);
+	st =
+	    store_quiz_attempt_get(r, r->params[0], json_integer_value(id), &a);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;
 	}
-	if (key.sections_missing > 0) {
-		http_error(r, res, 409, "sections_incomplete",
-		           "Rond eerst alle onderdelen van de module af.");
+	if (!a.module_active) {
+		http_error(r, res, 409, "module_inactive",
+		           "Deze module wordt niet meer aangeboden. Je poging "
+		           "telt daarom niet.");
 		return;
 	}
-	key_json = json_loads(key.key_json, 0, NULL);
-	if (key_json == NULL) {
-		log_error("modules: quiz key of %s is not JSON", r->params[0]);
+	draw = json_loads(a.draw_json, 0, NULL);
+	if (draw == NULL) {
+		log_error("modules: the draw of attempt %lld is not JSON",
+		          a.id);
+		reply_db_error(r, res, DB_ERROR);
 		return;
 	}
-	arena_on_reset(r->arena, decref_cb, key_json);
-	if (quiz_score(key_json, answers, &result, &problem) != 0) {
-		reply_invalid_field(r, res, "answers", problem);
+	arena_on_reset(r->arena, decref_cb, draw);
+	/* Graded against exactly what was shown: the stored draw. */
+	if (quiz_score(draw, answers, &result, &problem) != 0) {
+		if (result.not_drawn)
+			http_error(
+			    r, res, 400, "not_drawn",
+			    "Dit antwoord hoort niet bij de vragen van deze "
+			    "poging.");
+		else
+			reply_invalid_field(r, res, "answers", problem);
 		return;
 	}
 	arena_on_reset(r->arena, decref_cb, result.feedback);
-	passed = result.score >= key.pass_mark;
-	answers_text = json_dump_arena(r->arena, answers);
-	st = store_attempt_record(r, &key, result.score, passed, answers_text,
-	                          &cert);
+	arena_on_reset(r->arena, decref_cb, result.objectives);
+	passed = quiz_passed(&result, a.pass_mark);
+	grading = json_pack("{s:O, s:O}", "objectives", result.objectives,
+	                    "feedback", result.feedback);
+	st = store_quiz_submit(r, &a, result.score, passed,
+	                       json_dump_arena(r->arena, answers),
+	                       json_dump_arena(r->arena, grading), &sub, &cert);
+	json_decref(grading);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;
 	}
-	body = json_pack(
-	    "{s:i, s:i, s:b, s:o, s:O}", "score", result.score, "pass_mark",
-	    key.pass_mark, "passed", passed, "certificate",
-	    cert.code == NULL
-	        ? json_null()
-	        : json_pack("{s:s, s:s, s:s}", "code", cert.code, "issued_at",
-	                    cert.issued_at, "expires_at", cert.expires_at),
-	    "feedback", result.feedback);
-	http_json(r, res, 200, body);
-	json_decref(body);
+	if (sub.expired) {
+		http_error(r, res, 409, "attempt_expired",
+		           "De tijd voor deze poging is om. Start de toets "
+		           "opnieuw.");
+		return;
+	}
+	if (!sub.passed) {
+		st = store_quiz_pause(r, a.module_id, &pause);
+		if (st != DB_OK) {
+			reply_db_error(r, res, st);
+			return;
+		}
+		next_at = pause.retry_after;
+	}
+	reply_graded(r, res, &a, draw, &sub, &cert, next_at);
 }

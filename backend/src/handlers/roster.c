@@ -167,17 +167,17 @@ roster_import(struct request *r, struct response *res)
 	}
 	handler_audit(
 	    r, "roster_import", arena_printf(r->arena, "board:%lld", board_id),
-	    arena_printf(
-	        r->arena,
-	        "{\"created\":%lld,"
-	        "\"updated\":%lld,\"unchanged\":%lld,\"removed\":%lld}",
-	        counts.created, counts.updated, counts.unchanged,
-	        counts.removed));
-	body = json_pack("{s:I, s:I, s:I, s:I}", "created",
-	                 (json_int_t)counts.created, "updated",
-	                 (json_int_t)counts.updated, "unchanged",
-	                 (json_int_t)counts.unchanged, "removed",
-	                 (json_int_t)counts.removed);
+	    arena_printf(r->arena,
+	                 "{\"created\":%lld,"
+	                 "\"updated\":%lld,\"unchanged\":%lld,\"removed\":%lld,"
+	                 "\"invited\":%lld}",
+	                 counts.created, counts.updated, counts.unchanged,
+	                 counts.removed, counts.invited));
+	body = json_pack(
+	    "{s:I, s:I, s:I, s:I, s:I}", "created", (json_int_t)counts.created,
+	    "updated", (json_int_t)counts.updated, "unchanged",
+	    (json_int_t)counts.unchanged, "removed", (json_int_t)counts.removed,
+	    "invited", (json_int_t)counts.invited);
 	http_json(r, res, 200, body);
 	json_decref(body);
 }

@@ -48,6 +48,17 @@ trainings_create(struct request *r, struct response *res)
 		                    "Deze module bestaat niet.");
 		return;
 	}
+	if (st == DB_CONFLICT) {
+		http_error_full(
+		    r, res, 422, "module_not_in_person",
+		    "Deze module wordt online gedaan, met een toets: "
+		    "een training kan er geen certificaat voor geven.",
+		    json_pack("{s:s}", "module_slug",
+		              "Kies een module die in persoon wordt "
+		              "gegeven."),
+		    NULL);
+		return;
+	}
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;
@@ -247,11 +258,12 @@ trainings_attendance(struct request *r, struct response *res)
 	const char **emails =
 	    arena_alloc(r->arena, ATTENDEES_MAX * sizeof(char *));
 	bool     *passed = arena_alloc(r->arena, ATTENDEES_MAX * sizeof(bool));
-	long long id, module_id, refused, issued;
-	size_t    n = 0;
-	json_t   *body;
-	enum db_status st;
-	int            rc;
+	long long id, module_id, refused;
+	struct store_attendance_counts counts;
+	size_t                         n = 0;
+	json_t                        *body;
+	enum db_status                 st;
+	int                            rc;
 
 	if (!own_training(r, res, &id, &module_id))
 		return;
@@ -267,7 +279,7 @@ trainings_attendance(struct request *r, struct response *res)
 	if (rc != 0)
 		return;
 	st = store_attendance_record(r, id, module_id, emails, passed, n,
-	                             &refused, &issued);
+	                             &refused, &counts);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;
@@ -277,19 +289,20 @@ trainings_attendance(struct request *r, struct response *res)
 		    r, res, 403, "forbidden",
 		    arena_printf(
 		        r->arena,
-		        "%s is geen medewerker met een account bij een bestuur "
+		        "%s staat niet op de personeelslijst van een bestuur "
 		        "waarvoor je bent aangewezen; er is niets vastgelegd.",
 		        emails[refused]));
 		return;
 	}
-	handler_audit(r, "attendance",
-	              arena_printf(r->arena, "training:%lld", id),
-	              arena_printf(r->arena,
-	                           "{\"recorded\":%zu,"
-	                           "\"certificates_issued\":%lld}",
-	                           n, issued));
-	body = json_pack("{s:I, s:I}", "recorded", (json_int_t)n,
-	                 "certificates_issued", (json_int_t)issued);
+	handler_audit(
+	    r, "attendance", arena_printf(r->arena, "training:%lld", id),
+	    arena_printf(r->arena,
+	                 "{\"recorded\":%zu,"
+	                 "\"certificates_issued\":%lld,\"pending\":%lld}",
+	                 n, counts.issued, counts.pending));
+	body = json_pack("{s:I, s:I, s:I}", "recorded", (json_int_t)n,
+	                 "certificates_issued", (json_int_t)counts.issued,
+	                 "pending", (json_int_t)counts.pending);
 	http_json(r, res, 200, body);
 	json_decref(body);
 }

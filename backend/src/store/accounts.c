@@ -3,6 +3,8 @@
  * own data (export) and its erasure. */
 #include "store.h"
 
+#include "../validate.h"
+
 const struct db_stmt store_accounts_stmts[] = {
     {"audit_add",
      "INSERT INTO audit_log (actor_id, action, target, details)"
@@ -16,9 +18,11 @@ const struct db_stmt store_accounts_stmts[] = {
      " WHERE $1::bigint = 0 OR id < $1 ORDER BY id DESC LIMIT 200) a"
      " LEFT JOIN users u ON u.id = a.actor_id",
      1},
+    /* $4: the accounts the mail is to or about, as a bigint[] literal. */
     {"mail_queue",
-     "INSERT INTO mail_outbox (recipient, subject, body) VALUES ($1, $2, $3)",
-     3},
+     "INSERT INTO mail_outbox (recipient, subject, body, user_ids)"
+     " VALUES ($1, $2, $3, coalesce($4, '{}')::bigint[])",
+     4},
     /* $1 hash, $2 user, $3 purpose, $4 lifetime in seconds */
     {"token_create",
      "INSERT INTO account_tokens (token_hash, user_id, purpose, expires_at)"
@@ -34,9 +38,9 @@ const struct db_stmt store_accounts_stmts[] = {
      * roster's role and name apply from now on. */
     {"email_verified",
      "WITH u AS (UPDATE users SET email_verified = true WHERE id = $1"
-     "   RETURNING id, email, school_id),"
+     "   RETURNING id, email_canonical, school_id),"
      " st AS (UPDATE staff s SET user_id = u.id FROM u"
-     "   WHERE s.email = lower(u.email) AND s.school_id = u.school_id"
+     "   WHERE s.email = u.email_canonical AND s.school_id = u.school_id"
      "   AND s.left_at IS NULL AND s.user_id IS NULL"
      "   RETURNING s.role, s.name)"
      " UPDATE users x SET role = st.role, name = st.name FROM st"
@@ -50,15 +54,25 @@ const struct db_stmt store_accounts_stmts[] = {
      "SELECT email, name, email_verified FROM users"
      " WHERE id = $1 AND erased_at IS NULL",
      1},
+    /* $1 canonical (validate.c); mail goes to the stored address. */
     {"user_id_by_email",
-     "SELECT id, name FROM users WHERE lower(email) = lower($1)"
+     "SELECT id, name, email FROM users WHERE email_canonical = $1"
      " AND erased_at IS NULL",
      1},
     {"user_password_hash", "SELECT password_hash FROM users WHERE id = $1", 1},
-    /* A new password ends every session issued before it. */
+    /* A new password ends every session issued before it and every reset
+     * link not used yet (verification links stay: they prove the address,
+     * not the password), and clears the failed logins of the address. */
     {"user_set_password",
-     "UPDATE users SET password_hash = $2,"
-     " tokens_valid_after = now() WHERE id = $1",
+     "WITH u AS (UPDATE users SET password_hash = $2,"
+     "   tokens_valid_after = now() WHERE id = $1"
+     "   RETURNING email_canonical),"
+     " links AS (UPDATE account_tokens SET used_at = now()"
+     "   WHERE user_id = $1 AND purpose = 'reset_password'"
+     "   AND used_at IS NULL),"
+     " failures AS (DELETE FROM login_failures f USING u"
+     "   WHERE f.email = u.email_canonical)"
+     " SELECT count(*) FROM u",
      2},
     {"user_export",
      "SELECT json_build_object("
@@ -99,20 +113,52 @@ const struct db_stmt store_accounts_stmts[] = {
      "   WHERE ta.user_id = $1))",
      1},
     /* Name and email go; the rows stay so that counts of the past stay
-     * right.  The password can never match again. */
+     * right.  The password can never match again.  Placeholders are under
+     * EMAIL_ERASED_DOMAIN, which no input may use, with a random part, so
+     * that no other row can make the erase fail.  Mail to the person is
+     * emptied (and never sent, if it was not yet); mail about them loses
+     * their name and address.  Tokens and failed logins go. */
     {"user_erase",
-     "WITH u AS (UPDATE users SET name = 'Verwijderde gebruiker',"
-     "   email = 'verwijderd-' || id || '@verwijderd.invalid',"
+     "WITH old AS (SELECT id, email, email_canonical, name FROM users"
+     "   WHERE id = $1 AND erased_at IS NULL FOR UPDATE),"
+     " p AS (SELECT old.*, 'verwijderd-' || old.id || '-'"
+     "   || replace(gen_random_uuid()::text, '-', '')"
+     "   || '@" EMAIL_ERASED_DOMAIN "' AS addr FROM old),"
+     " u AS (UPDATE users x SET name = 'Verwijderde gebruiker',"
+     "   email = p.addr, email_canonical = p.addr,"
      "   password_hash = '!', erased_at = now(),"
-     "   tokens_valid_after = 'infinity'"
-     "   WHERE id = $1 AND erased_at IS NULL RETURNING id, $2::text AS old)"
-     " , st AS (UPDATE staff s SET name = 'Verwijderd',"
-     "   email = 'verwijderd-' || s.id || '@verwijderd.invalid'"
-     "   FROM u WHERE s.user_id = u.id OR s.email = lower(u.old) RETURNING "
-     "s.id)"
-     " , tok AS (DELETE FROM account_tokens t USING u WHERE t.user_id = u.id)"
+     "   tokens_valid_after = 'infinity' FROM p WHERE x.id = p.id"
+     "   RETURNING x.id),"
+     " st AS (UPDATE staff s SET name = 'Verwijderd',"
+     "   email = 'verwijderd-s' || s.id || '-'"
+     "   || replace(gen_random_uuid()::text, '-', '')"
+     "   || '@" EMAIL_ERASED_DOMAIN "'"
+     "   FROM p WHERE s.user_id = p.id OR s.email = p.email_canonical"
+     "   RETURNING s.id),"
+     " tok AS (DELETE FROM account_tokens t USING p WHERE t.user_id = p.id),"
+     /* An open invitation would link the erased account later. */
+     " inv AS (DELETE FROM staff_invitations i USING p"
+     "   WHERE i.user_id = p.id AND i.status = 'pending'),"
+     " fail AS (DELETE FROM login_failures f USING p"
+     "   WHERE f.email = p.email_canonical),"
+     " mail_to AS (UPDATE mail_outbox m SET recipient = p.addr,"
+     "   body = '(gewist)', next_try = 'infinity',"
+     "   last_error = CASE WHEN m.sent_at IS NULL"
+     "     THEN 'gewist voor verzending' ELSE m.last_error END"
+     "   FROM p WHERE lower(m.recipient COLLATE \"C\") = p.email_canonical),"
+     /* A mail that names the person by id (a digest) is emptied: it may
+      * spell the name as a roster did, and a replace of the name alone
+      * would also change other names that contain it. */
+     " mail_about AS (UPDATE mail_outbox m SET body = CASE"
+     "   WHEN p.id = ANY (m.user_ids) THEN '(inhoud gewist: het bericht"
+     " noemde een persoon die is gewist)'"
+     "   ELSE replace(replace(replace(m.body, p.name, 'Verwijderde gebruiker'),"
+     "   p.email, p.addr), p.email_canonical, p.addr) END"
+     "   FROM p WHERE lower(m.recipient COLLATE \"C\") <> p.email_canonical"
+     "   AND (p.id = ANY (m.user_ids)"
+     "   OR strpos(lower(m.body COLLATE \"C\"), p.email_canonical) > 0))"
      " SELECT (SELECT count(*) FROM u), (SELECT count(*) FROM st)",
-     2},
+     1},
     {0},
 };
 
@@ -123,7 +169,6 @@ store_audit(struct request *r, const char *action, const char *target,
 	char        ab[24];
 	const char *v[4] = {r->user ? STORE_INT(ab, r->user->id) : NULL, action,
 	                    target, details};
-
 	return db_exec(r->db, r->arena, "audit_add", 4, v, NULL);
 }
 
@@ -136,12 +181,14 @@ store_audit_list_json(struct request *r, long long before, const char **json)
 }
 
 enum db_status
-store_mail_queue(struct request *r, const char *to, const char *subject,
-                 const char *body)
+store_mail_queue(struct request *r, const char *to, long long about_user,
+                 const char *subject, const char *body)
 {
-	const char *v[3] = {to, subject, body};
+	const char *v[4] = {
+	    to, subject, body,
+	    about_user ? arena_printf(r->arena, "{%lld}", about_user) : NULL};
 
-	return db_exec(r->db, r->arena, "mail_queue", 3, v, NULL);
+	return db_exec(r->db, r->arena, "mail_queue", 4, v, NULL);
 }
 
 enum db_status
@@ -180,12 +227,28 @@ store_token_valid(struct request *r, const char *hash, const char *purpose)
 }
 
 enum db_status
-store_email_verified(struct request *r, long long user_id)
+store_email_verify(struct request *r, const char *hash)
 {
-	char        ub[24];
-	const char *v[1] = {STORE_INT(ub, user_id)};
+	char           ub[24];
+	long long      user_id;
+	const char    *v[1];
+	enum db_status st = db_begin(r->db);
 
-	return db_exec(r->db, r->arena, "email_verified", 1, v, NULL);
+	/* One transaction: a link used but its stays not linked (a timeout,
+	 * a deadlock with a roster import) could never be tried again. */
+	if (st == DB_OK)
+		st = store_token_use(r, hash, "verify_email", &user_id);
+	v[0] = STORE_INT(ub, st == DB_OK ? user_id : 0);
+	if (st == DB_OK)
+		st = db_exec(r->db, r->arena, "email_verified", 1, v, NULL);
+	/* Stays elsewhere at the account's board link; other boards ask. */
+	if (st == DB_OK)
+		st = store_staff_link_verified(r, user_id);
+	if (st == DB_OK)
+		st = db_commit(r->db);
+	if (st != DB_OK)
+		db_rollback(r->db);
+	return st;
 }
 
 enum db_status
@@ -207,10 +270,10 @@ store_user_contact(struct request *r, long long user_id, const char **email,
 }
 
 enum db_status
-store_user_id_by_email(struct request *r, const char *email, long long *id,
-                       const char **name)
+store_user_id_by_email(struct request *r, const char *canonical, long long *id,
+                       const char **email, const char **name)
 {
-	const char    *v[1] = {email};
+	const char    *v[1] = {canonical};
 	PGresult      *res;
 	enum db_status st =
 	    db_exec_row(r->db, r->arena, "user_id_by_email", 1, v, &res);
@@ -219,6 +282,7 @@ store_user_id_by_email(struct request *r, const char *email, long long *id,
 		return st;
 	*id = db_int(res, 0, 0);
 	*name = db_value(res, 0, 1);
+	*email = db_value(res, 0, 2);
 	return DB_OK;
 }
 
@@ -234,10 +298,15 @@ store_user_password_hash(struct request *r, long long user_id,
 enum db_status
 store_user_set_password(struct request *r, long long user_id, const char *hash)
 {
-	char        ub[24];
-	const char *v[2] = {STORE_INT(ub, user_id), hash};
+	char           ub[24];
+	const char    *v[2] = {STORE_INT(ub, user_id), hash};
+	PGresult      *res;
+	enum db_status st =
+	    db_exec(r->db, r->arena, "user_set_password", 2, v, &res);
 
-	return db_exec(r->db, r->arena, "user_set_password", 2, v, NULL);
+	if (st != DB_OK)
+		return st;
+	return db_int(res, 0, 0) == 1 ? DB_OK : DB_NOT_FOUND;
 }
 
 enum db_status
@@ -249,12 +318,12 @@ store_user_export_json(struct request *r, long long user_id, const char **json)
 }
 
 enum db_status
-store_user_erase(struct request *r, long long user_id, const char *old_email)
+store_user_erase(struct request *r, long long user_id)
 {
 	char           ub[24];
-	const char    *v[2] = {STORE_INT(ub, user_id), old_email};
+	const char    *v[1] = {STORE_INT(ub, user_id)};
 	PGresult      *res;
-	enum db_status st = db_exec(r->db, r->arena, "user_erase", 2, v, &res);
+	enum db_status st = db_exec(r->db, r->arena, "user_erase", 1, v, &res);
 
 	if (st != DB_OK)
 		return st;

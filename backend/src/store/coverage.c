@@ -6,10 +6,16 @@
  * module required of their role; a school has a certified
  * aandachtsfunctionaris when one of its IB'ers holds a valid certificate of a
  * requirement marked `af`.  A role without any requirement certifies nobody:
- * an empty requirements table must not read as 100%. */
+ * an empty requirements table must not read as 100%.  Region figures are
+ * suppressed by suppress.c before they leave (store_region_*_json). */
 #include "store.h"
 
+#include <stdlib.h>
+
+#include "../arena.h"
 #include "../config.h"
+#include "../log.h"
+#include "../suppress.h"
 
 /* Active staff of the schools in `sch`, with per-person status at now(),
  * read from the row itself (an index-only scan of staff_status_idx):
@@ -163,9 +169,10 @@
 	                                                  "id), '[]') FROM "   \
 	                                                  "rows))"
 
-/* The region report: per municipality and board, never names.  Groups of
- * fewer than 5 staff are suppressed: no counts that could reveal one
- * person's status.  $1 is the region. */
+/* The region report's raw counts: one row per board and municipality (the
+ * schools of one board in one municipality), with the dense rank of each.
+ * Nothing here leaves the server as it is: suppress_region_report() decides
+ * what of it a region may see.  $1 is the region. */
 #define REGION_COVERAGE_SQL                                                    \
 	"WITH sch AS (SELECT s.id, s.board_id, s.municipality_id,"             \
 	"   coalesce(mu.name, s.municipality, '?') AS municipality"            \
@@ -179,53 +186,22 @@
 	"   coalesce(bool_or(st.af), false) AS af"                             \
 	"   FROM sch LEFT JOIN st ON st.school_id = sch.id"                    \
 	"   GROUP BY sch.id, sch.board_id, sch.municipality),"                 \
-	" by_mun AS (SELECT municipality AS name, count(*) AS schools,"        \
-	"   sum(n) AS n, sum(c) AS c, count(*) FILTER (WHERE af) AS af"        \
-	"   FROM per_school GROUP BY municipality),"                           \
-	" by_board AS (SELECT b.id, b.name, count(*) AS schools, sum(n) AS n," \
-	"   sum(c) AS c, count(*) FILTER (WHERE af) AS af"                     \
+	" cells AS (SELECT b.id AS board_id, b.name AS board, p.municipality," \
+	"   count(*) AS schools, sum(p.n) AS staff, sum(p.c) AS certified,"    \
+	"   count(*) FILTER (WHERE p.af) AS af,"                               \
+	"   dense_rank() OVER (ORDER BY b.name, b.id) AS b,"                   \
+	"   dense_rank() OVER (ORDER BY p.municipality) AS m"                  \
 	"   FROM per_school p JOIN boards b ON b.id = p.board_id"              \
-	"   GROUP BY b.id, b.name)"                                            \
+	"   GROUP BY b.id, b.name, p.municipality)"                            \
 	" SELECT json_build_object("                                           \
 	" 'region', (SELECT json_build_object('id', r.id, 'name', r.name)"     \
 	"   FROM regions r WHERE r.id = $1),"                                  \
 	" 'as_of', rfc3339(now()),"                                            \
-	" 'totals', (SELECT json_build_object('schools', count(*),"            \
-	"   'suppressed', coalesce(sum(n), 0) < 5,"                            \
-	"   'teachers', CASE WHEN coalesce(sum(n), 0) >= 5 THEN sum(n) END,"   \
-	"   'teachers_certified', CASE WHEN coalesce(sum(n), 0) >= 5 THEN "    \
-	"sum(c) END,"                                                          \
-	"   'schools_with_af', CASE WHEN coalesce(sum(n), 0) >= 5"             \
-	"     THEN count(*) FILTER (WHERE af) END,"                            \
-	"   'coverage_pct', CASE WHEN coalesce(sum(n), 0) >= 5"                \
-	"     THEN " PCT(                                                      \
-	    "sum(c)",                                                          \
-	    "sum(n)") " END) FROM per_school),"                                \
-	              " 'municipalities', (SELECT "                            \
-	              "coalesce(json_agg(json_build_object("                   \
-	              "   'name', name, 'schools', schools, 'suppressed', n "  \
-	              "< 5,"                                                   \
-	              "   'teachers', CASE WHEN n >= 5 THEN n END,"            \
-	              "   'teachers_certified', CASE WHEN n >= 5 THEN c END,"  \
-	              "   'schools_with_af', CASE WHEN n >= 5 THEN af END,"    \
-	              "   'coverage_pct', CASE WHEN n >= 5 THEN " PCT(         \
-	                  "c",                                                 \
-	                  "n") " END)"                                         \
-	                       "   ORDER BY name), '[]') FROM by_mun),"        \
-	                       " 'boards', (SELECT "                           \
-	                       "coalesce(json_agg(json_build_object("          \
-	                       "   'board_id', id, 'name', name, 'schools', "  \
-	                       "schools,"                                      \
-	                       "   'suppressed', n < 5,"                       \
-	                       "   'teachers', CASE WHEN n >= 5 THEN n END,"   \
-	                       "   'teachers_certified', CASE WHEN n >= 5 "    \
-	                       "THEN c END,"                                   \
-	                       "   'schools_with_af', CASE WHEN n >= 5 THEN "  \
-	                       "af END,"                                       \
-	                       "   'coverage_pct', CASE WHEN n >= 5 "          \
-	                       "THEN " PCT("c", "n") " END)"                   \
-	                                             "   ORDER BY name, id), " \
-	                                             "'[]') FROM by_board))"
+	" 'cells', (SELECT coalesce(json_agg(json_build_object("               \
+	"   'board_id', board_id, 'board', board, 'b', b,"                     \
+	"   'municipality', municipality, 'm', m, 'schools', schools,"         \
+	"   'staff', staff, 'certified', certified, 'af', af)"                 \
+	"   ORDER BY b, m), '[]') FROM cells))"
 
 const struct db_stmt store_coverage_stmts[] = {
     {"board_coverage", BOARD_COVERAGE_SQL, 1},
@@ -234,6 +210,12 @@ const struct db_stmt store_coverage_stmts[] = {
      " SELECT coalesce(json_agg(json_build_object('user_id', st.user_id,"
      " 'name', st.name, 'email', st.email, 'role', st.role,"
      " 'registered', st.user_id IS NOT NULL,"
+     /* An account of another board on this roster: asked, or refused. */
+     " 'link', CASE WHEN st.user_id IS NOT NULL THEN 'linked'"
+     "   ELSE coalesce((SELECT CASE i.status WHEN 'pending' THEN 'invited'"
+     "     WHEN 'declined' THEN 'declined' END FROM staff_invitations i"
+     "     JOIN users iu ON iu.id = i.user_id AND iu.erased_at IS NULL"
+     "     WHERE i.staff_id = st.id), 'none') END,"
      " 'modules', (SELECT coalesce(json_agg(json_build_object("
      "   'slug', req.module_slug, 'title', m.title,"
      "   'status', CASE WHEN c.expires_at > now() THEN 'completed'"
@@ -378,16 +360,37 @@ store_board_history_json(struct request *r, long long board_id,
 	return one_json(r, "board_history", board_id, json);
 }
 
+/* What a region sees passes suppress.c: the raw counts never leave. */
+static enum db_status
+suppressed(struct request *r, enum db_status st, char *(*rule)(const char *),
+           const char **json)
+{
+	char *text;
+
+	if (st != DB_OK)
+		return st;
+	text = rule(*json);
+	if (text == NULL) {
+		log_error("region figures could not be suppressed");
+		return DB_ERROR;
+	}
+	*json = arena_strdup(r->arena, text);
+	free(text);
+	return DB_OK;
+}
+
 enum db_status
 store_region_history_json(struct request *r, long long region_id,
                           const char **json)
 {
-	return one_json(r, "region_history", region_id, json);
+	return suppressed(r, one_json(r, "region_history", region_id, json),
+	                  suppress_region_history, json);
 }
 
 enum db_status
 store_region_coverage_json(struct request *r, long long region_id,
                            const char **json)
 {
-	return report_json(r, "region_coverage", region_id, json);
+	return suppressed(r, report_json(r, "region_coverage", region_id, json),
+	                  suppress_region_report, json);
 }

@@ -5,8 +5,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <sodium.h>
+
+#include "../json.h"
 #include "../log.h"
 #include "../module_page.h"
+#include "../quiz.h"
 
 /*
  * rfc3339() of sql/001_core.sql, written out: that SQL function is declared
@@ -25,6 +29,8 @@
 	" WHEN c.expires_at IS NOT NULL THEN 'expired'"                        \
 	" WHEN p.done > 0 THEN 'in_progress' ELSE 'not_started' END"
 
+/* clang-format breaks SQL strings into one word per line: keep it out. */
+/* clang-format off */
 const struct db_stmt store_modules_stmts[] = {
     {"modules_list",
      "SELECT coalesce(json_agg(json_build_object("
@@ -33,37 +39,21 @@ const struct db_stmt store_modules_stmts[] = {
      " 'validity_months', m.validity_months,"
      " 'progress', json_build_object('sections_done', p.done,"
      "   'sections_total', p.total, 'status', " STATUS_SQL ","
-     "   'completed_at', " RFC3339(
-         "c.issued_at") ","
-                        "   'expires_at', " RFC3339(
-                            "c.expires_at") ","
-                                            "   'expiring_soon', c.expires_at "
-                                            "> now()"
-                                            "     AND c.expires_at <= now() + "
-                                            "interval '90 days'))"
-                                            " ORDER BY m.position, m.slug), "
-                                            "'[]')"
-                                            " FROM modules m"
-                                            " CROSS JOIN LATERAL (SELECT "
-                                            "count(*) AS total,"
-                                            "   count(sp.user_id) AS done FROM "
-                                            "sections s"
-                                            "   LEFT JOIN section_progress sp "
-                                            "ON sp.user_id = $1"
-                                            "   AND sp.module_id = s.module_id "
-                                            "AND sp.section_id = s.id"
-                                            "   WHERE s.module_id = m.id AND "
-                                            "s.active) p"
-                                            " LEFT JOIN LATERAL (SELECT "
-                                            "issued_at, expires_at FROM "
-                                            "certificates"
-                                            "   WHERE user_id = $1 AND "
-                                            "module_id = m.id"
-                                            "   ORDER BY expires_at DESC LIMIT "
-                                            "1) c ON true"
-                                            " WHERE m.active AND NOT "
-                                            "m.in_person AND $2 = ANY "
-                                            "(m.audience)",
+     "   'completed_at', " RFC3339("c.issued_at") ","
+     "   'expires_at', " RFC3339("c.expires_at") ","
+     "   'expiring_soon', c.expires_at > now()"
+     "     AND c.expires_at <= now() + interval '90 days'))"
+     " ORDER BY m.position, m.slug), '[]')"
+     " FROM modules m"
+     " CROSS JOIN LATERAL (SELECT count(*) AS total,"
+     "   count(sp.user_id) AS done FROM sections s"
+     "   LEFT JOIN section_progress sp ON sp.user_id = $1"
+     "   AND sp.module_id = s.module_id AND sp.section_id = s.id"
+     "   WHERE s.module_id = m.id AND s.active) p"
+     " LEFT JOIN LATERAL (SELECT issued_at, expires_at FROM certificates"
+     "   WHERE user_id = $1 AND module_id = m.id"
+     "   ORDER BY expires_at DESC LIMIT 1) c ON true"
+     " WHERE m.active AND NOT m.in_person AND $2 = ANY (m.audience)",
      2},
     /* The caller's part of a module page; the content part is cached. */
     {"module_user_part",
@@ -72,18 +62,20 @@ const struct db_stmt store_modules_stmts[] = {
      "   FROM section_progress sp WHERE sp.user_id = $1"
      "   AND sp.module_id = m.id),"
      " (SELECT json_build_object('code', c.code,"
-     "   'issued_at', " RFC3339(
-         "c.issued_at") ","
-                        "   'expires_at', " RFC3339(
-                            "c.expires_at") ", 'valid', c.expires_at > now())"
-                                            "   FROM certificates c WHERE "
-                                            "c.user_id = $1 AND c.module_id = "
-                                            "m.id"
-                                            "   ORDER BY c.expires_at DESC "
-                                            "LIMIT 1)"
-                                            " FROM modules m WHERE m.slug = $2 "
-                                            "AND m.active AND NOT m.in_person"
-                                            " AND $3 = ANY (m.audience)",
+     "   'issued_at', " RFC3339("c.issued_at") ","
+     "   'expires_at', " RFC3339("c.expires_at") ","
+     "   'valid', c.expires_at > now())"
+     "   FROM certificates c WHERE c.user_id = $1 AND c.module_id = m.id"
+     "   ORDER BY c.expires_at DESC LIMIT 1),"
+     /* The caller's quiz: until when it is paused (the one rule of
+      * quiz_paused_until, sql/017), and the open attempt. */
+     " json_build_object('paused_until', " RFC3339(
+         "quiz_paused_until($1, m.id, '" QUIZ_PAUSE "')") ","
+     "   'open_attempt_expires_at', (SELECT " RFC3339("expires_at")
+     "   FROM quiz_attempts WHERE user_id = $1 AND module_id = m.id"
+     "   AND state = 'open' AND expires_at > now()))"
+     " FROM modules m WHERE m.slug = $2 AND m.active AND NOT m.in_person"
+     " AND $3 = ANY (m.audience)",
      3},
     /* The same for everyone: sections and quiz without the answers. */
     {"module_content",
@@ -94,17 +86,20 @@ const struct db_stmt store_modules_stmts[] = {
      " 'sections', (SELECT coalesce(json_agg(json_build_object("
      "   'id', s.id, 'title', s.title, 'html', s.html,"
      "   'scenario', (SELECT json_build_object('id', sc.id, 'slug', sc.slug)"
-     "     FROM scenarios sc WHERE sc.slug = s.scenario_slug)) ORDER BY "
-     "s.position),"
+     "     FROM scenarios sc WHERE sc.slug = s.scenario_slug))"
+     "   ORDER BY s.position),"
      "   '[]') FROM sections s WHERE s.module_id = m.id AND s.active),"
+     /* No questions: the page would be an answer sheet's input.  The
+      * quiz is started with POST .../quiz, which draws. */
      " 'quiz', json_build_object('pass_mark', m.pass_mark,"
-     "   'questions', (SELECT coalesce(json_agg(json_build_object("
-     "     'id', q.id, 'text', q.text, 'multiple', q.multiple,"
-     "     'choices', (SELECT json_agg(json_build_object('id', ch.id,"
-     "       'text', ch.text) ORDER BY ch.position) FROM quiz_choices ch"
-     "       WHERE ch.module_id = q.module_id AND ch.question_id = q.id))"
-     "     ORDER BY q.position), '[]')"
-     "     FROM quiz_questions q WHERE q.module_id = m.id AND q.active)))"
+     "   'questions_per_attempt', (SELECT coalesce(sum(o.draw), 0)"
+     "     FROM quiz_objectives o WHERE o.module_id = m.id AND o.active),"
+     "   'attempt_valid', '" QUIZ_ATTEMPT_TTL "',"
+     "   'pause_after_two_failures', '" QUIZ_PAUSE "',"
+     "   'objectives', (SELECT coalesce(json_agg(json_build_object("
+     "     'id', o.id, 'title', o.title, 'sections', o.sections)"
+     "     ORDER BY o.position), '[]')"
+     "     FROM quiz_objectives o WHERE o.module_id = m.id AND o.active)))"
      " FROM modules m WHERE m.slug = $1 AND m.active",
      1},
     {"section_done",
@@ -118,28 +113,74 @@ const struct db_stmt store_modules_stmts[] = {
      " SELECT count(*), coalesce(bool_or(scenario_slug IS NOT NULL), false)"
      " FROM s",
      4},
-    {"quiz_key",
-     "SELECT m.id, m.version, m.pass_mark, m.validity_months,"
+    /* The bank a draw is made from, with its answer key: never sent. */
+    {"quiz_bank",
+     "SELECT m.id, m.version, m.pass_mark,"
      " (SELECT count(*) FROM sections s WHERE s.module_id = m.id AND s.active"
      "   AND NOT EXISTS (SELECT 1 FROM section_progress sp"
      "   WHERE sp.user_id = $1 AND sp.module_id = s.module_id"
      "   AND sp.section_id = s.id)),"
-     " (SELECT coalesce(json_agg(json_build_object('id', q.id,"
+     " json_build_object('objectives', (SELECT coalesce(json_agg("
+     "   json_build_object('id', o.id, 'title', o.title, 'draw', o.draw,"
+     "   'sections', o.sections) ORDER BY o.position), '[]')"
+     "   FROM quiz_objectives o WHERE o.module_id = m.id AND o.active),"
+     " 'questions', (SELECT coalesce(json_agg(json_build_object('id', q.id,"
+     "   'objective', q.objective_id, 'text', q.text,"
      "   'multiple', q.multiple, 'explanation', q.explanation,"
-     "   'correct', (SELECT coalesce(json_agg(ch.id), '[]') FROM quiz_choices "
-     "ch"
-     "     WHERE ch.module_id = q.module_id AND ch.question_id = q.id"
-     "     AND ch.correct),"
-     "   'choices', (SELECT coalesce(json_agg(ch.id), '[]') FROM quiz_choices "
-     "ch"
-     "     WHERE ch.module_id = q.module_id AND ch.question_id = q.id))"
-     "   ORDER BY q.position), '[]')"
-     "   FROM quiz_questions q WHERE q.module_id = m.id AND q.active)"
+     "   'choices', (SELECT json_agg(json_build_object('id', ch.id,"
+     "     'text', ch.text, 'correct', ch.correct) ORDER BY ch.position)"
+     "     FROM quiz_choices ch WHERE ch.module_id = q.module_id"
+     "     AND ch.question_id = q.id)) ORDER BY q.position), '[]')"
+     "   FROM quiz_questions q WHERE q.module_id = m.id AND q.active)),"
+     " m.validity_months"
      " FROM modules m WHERE m.slug = $2 AND m.active AND NOT m.in_person"
      " AND $3 = ANY (m.audience)",
      3},
+    /* An open attempt of an older module version, or past its time, is
+     * no longer open. $1 user, $2 module, $3 version */
+    {"quiz_open_close",
+     "UPDATE quiz_attempts SET state = 'expired'"
+     " WHERE user_id = $1 AND module_id = $2 AND state = 'open'"
+     " AND (expires_at <= now() OR module_version <> $3)",
+     3},
+    {"quiz_open_get",
+     "SELECT id, " RFC3339("expires_at") ", draw, pass_mark"
+     " FROM quiz_attempts WHERE user_id = $1 AND module_id = $2"
+     " AND state = 'open'",
+     2},
+    /* Two failures in a row: the next start waits QUIZ_PAUSE after the
+     * second.  Returns when it opens and the grading of the last one. */
+    {"quiz_pause",
+     "SELECT " RFC3339("p") ","
+     " (SELECT grading FROM quiz_attempts WHERE user_id = $1"
+     "   AND module_id = $2 AND state = 'submitted'"
+     "   ORDER BY submitted_at DESC LIMIT 1)"
+     " FROM quiz_paused_until($1, $2, '" QUIZ_PAUSE "') p"
+     " WHERE p IS NOT NULL",
+     2},
+    /* Every question the learner was shown in an attempt of this module
+     * version, with the last attempt that showed it: {"<id>": attempt id}.
+     * $1 user, $2 module, $3 version */
+    {"quiz_seen",
+     "SELECT coalesce(jsonb_object_agg(qid, last), '{}') FROM"
+     " (SELECT q->>'id' AS qid, max(a.id) AS last FROM quiz_attempts a"
+     "   CROSS JOIN jsonb_array_elements(a.draw) q"
+     "   WHERE a.user_id = $1 AND a.module_id = $2"
+     "   AND a.module_version = $3 AND a.draw IS NOT NULL"
+     "   GROUP BY 1) s",
+     3},
+    /* $1 user, $2 module, $3 version, $4 draw, $5 pass mark, $6 validity
+     * months: the terms the attempt is graded on. */
+    {"quiz_open_insert",
+     "INSERT INTO quiz_attempts (user_id, module_id, module_version, state,"
+     " draw, expires_at, pass_mark, validity_months)"
+     " VALUES ($1, $2, $3, 'open', $4,"
+     " now() + interval '" QUIZ_ATTEMPT_TTL "', $5, $6)"
+     " RETURNING id, " RFC3339("expires_at"),
+     6},
     {0},
 };
+/* clang-format on */
 
 enum db_status
 store_modules_list_json(struct request *r, const char **json)
@@ -244,6 +285,10 @@ store_module_detail(struct request *r, const char *slug, const char **json)
 	PGresult   *res;
 	const struct module_page *page;
 	json_t                   *done, *cert = NULL;
+	const char               *quiz;
+	json_t                   *state;
+	char                     *rendered, *out;
+	size_t                    len;
 	enum db_status            st =
 	    db_exec(r->db, r->arena, "module_user_part", 3, v, &res);
 
@@ -264,8 +309,27 @@ store_module_detail(struct request *r, const char *slug, const char **json)
 			return DB_ERROR;
 		arena_on_reset(r->arena, decref_cb, cert);
 	}
-	*json = module_page_render(r->arena, page, done, cert);
-	return *json != NULL ? DB_OK : DB_ERROR;
+	rendered = module_page_render(r->arena, page, done, cert);
+	if (rendered == NULL)
+		return DB_ERROR;
+	/* The caller's quiz state goes last, after the certificate. */
+	state = json_loads(db_value(res, 0, 3), 0, NULL);
+	if (state == NULL)
+		return DB_ERROR;
+	arena_on_reset(r->arena, decref_cb, state);
+	quiz = json_dump_arena(r->arena, state);
+	len = strlen(rendered);
+	/* The rendered page is one JSON object: its closing brace makes
+	 * room for the quiz state. */
+	if (len <= 2 || rendered[len - 1] != '}') {
+		log_error("modules: the page of %s is not a JSON object", slug);
+		return DB_ERROR;
+	}
+	out = arena_alloc(r->arena, len + strlen(quiz) + 16);
+	memcpy(out, rendered, len - 1);
+	sprintf(out + len - 1, ",\"quiz_state\":%s}", quiz);
+	*json = out;
+	return DB_OK;
 }
 
 enum db_status
@@ -286,22 +350,125 @@ store_section_done(struct request *r, const char *slug, const char *section_id)
 	return db_value(res, 0, 1)[0] == 't' ? DB_CONFLICT : DB_OK;
 }
 
-enum db_status
-store_quiz_key(struct request *r, const char *slug, struct quiz_key *out)
+static uint32_t
+uniform(uint32_t upper)
 {
-	char           id[24];
-	const char    *v[3] = {STORE_INT(id, r->user->id), slug, r->user->role};
-	PGresult      *res;
-	enum db_status st =
-	    db_exec_row(r->db, r->arena, "quiz_key", 3, v, &res);
+	return randombytes_uniform(upper);
+}
 
+/* The pause, if one applies: when it ends and the last grading. */
+static enum db_status
+quiz_pause_get(struct request *r, const char *uid, const char *mid,
+               struct quiz_start *out)
+{
+	const char    *v[2] = {uid, mid};
+	PGresult      *res;
+	enum db_status st = db_exec(r->db, r->arena, "quiz_pause", 2, v, &res);
+
+	if (st != DB_OK || PQntuples(res) == 0)
+		return st;
+	out->retry_after = db_value(res, 0, 0);
+	out->last_grading = db_is_null(res, 0, 1) ? NULL : db_value(res, 0, 1);
+	return DB_OK;
+}
+
+enum db_status
+store_quiz_pause(struct request *r, long long module_id, struct quiz_start *out)
+{
+	char uid[24], mid[24];
+
+	out->retry_after = NULL;
+	out->last_grading = NULL;
+	return quiz_pause_get(r, STORE_INT(uid, r->user->id),
+	                      STORE_INT(mid, module_id), out);
+}
+
+/*
+ * Under the learner's per-module lock (the one submissions take), so that
+ * two starts at once cannot both draw, and a start cannot slip between a
+ * failure and its pause.
+ */
+enum db_status
+store_quiz_start(struct request *r, const char *slug, struct quiz_start *out)
+{
+	char        uid[24], mid[24], ver[24], pass[24], months[24];
+	const char *v[6] = {STORE_INT(uid, r->user->id), slug, r->user->role};
+	PGresult   *res;
+	json_t     *bank, *draw, *seen;
+	enum db_status st;
+
+	memset(out, 0, sizeof(*out));
+	st = db_exec_row(r->db, r->arena, "quiz_bank", 3, v, &res);
 	if (st != DB_OK)
 		return st;
 	out->module_id = db_int(res, 0, 0);
-	out->version = (int)db_int(res, 0, 1);
 	out->pass_mark = (int)db_int(res, 0, 2);
-	out->validity_months = (int)db_int(res, 0, 3);
-	out->sections_missing = (int)db_int(res, 0, 4);
-	out->key_json = db_value(res, 0, 5);
-	return DB_OK;
+	out->sections_missing = (int)db_int(res, 0, 3);
+	out->bank_json = db_value(res, 0, 4);
+	STORE_INT(mid, out->module_id);
+	snprintf(ver, sizeof(ver), "%s", db_value(res, 0, 1));
+	snprintf(pass, sizeof(pass), "%s", db_value(res, 0, 2));
+	snprintf(months, sizeof(months), "%s", db_value(res, 0, 5));
+	if (out->sections_missing > 0)
+		return DB_OK;
+
+	st = db_begin(r->db);
+	v[0] = uid;
+	v[1] = mid;
+	v[2] = ver;
+	if (st == DB_OK)
+		st = db_exec(r->db, r->arena, "attempt_lock", 2, v, NULL);
+	if (st == DB_OK)
+		st = db_exec(r->db, r->arena, "quiz_open_close", 3, v, NULL);
+	if (st == DB_OK)
+		st = db_exec(r->db, r->arena, "quiz_open_get", 2, v, &res);
+	if (st == DB_OK && PQntuples(res) == 1) {
+		/* Reloading the page gets the same draw, not a new one, on
+		 * the terms it was started with. */
+		out->attempt_id = db_int(res, 0, 0);
+		out->expires_at = db_value(res, 0, 1);
+		out->draw_json = db_value(res, 0, 2);
+		out->pass_mark = (int)db_int(res, 0, 3);
+		out->resumed = true;
+		st = db_commit(r->db);
+		goto done;
+	}
+	if (st == DB_OK)
+		st = quiz_pause_get(r, uid, mid, out);
+	if (st == DB_OK && out->retry_after != NULL) {
+		st = db_commit(r->db);
+		goto done;
+	}
+	if (st == DB_OK)
+		st = db_exec_row(r->db, r->arena, "quiz_seen", 3, v, &res);
+	if (st == DB_OK) {
+		seen = json_loads(db_value(res, 0, 0), 0, NULL);
+		bank = json_loads(out->bank_json, 0, NULL);
+		draw = bank != NULL && seen != NULL
+		           ? quiz_draw(bank, seen, uniform)
+		           : NULL;
+		json_decref(bank);
+		json_decref(seen);
+		if (draw == NULL) {
+			log_error("modules: no draw from the bank of %s", slug);
+			st = DB_ERROR;
+		} else {
+			out->draw_json = json_dump_arena(r->arena, draw);
+			json_decref(draw);
+			v[3] = out->draw_json;
+			v[4] = pass;
+			v[5] = months;
+			st = db_exec(r->db, r->arena, "quiz_open_insert", 6, v,
+			             &res);
+		}
+	}
+	if (st == DB_OK) {
+		out->attempt_id = db_int(res, 0, 0);
+		out->expires_at = db_value(res, 0, 1);
+		st = db_commit(r->db);
+	}
+done:
+	if (st != DB_OK)
+		db_rollback(r->db);
+	return st;
 }

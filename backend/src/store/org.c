@@ -48,9 +48,10 @@ const struct db_stmt store_org_stmts[] = {
      "UPDATE schools SET join_code = $2 WHERE id = $1 RETURNING join_code", 2},
     {"user_create",
      "INSERT INTO users (email, name, password_hash, role, board_id,"
-     " region_id, email_verified) VALUES ($1, $2, $3, $4, $5, $6, true)"
-     " ON CONFLICT ((lower(email))) DO NOTHING RETURNING id",
-     6},
+     " region_id, email_verified, email_canonical)"
+     " VALUES ($1, $2, $3, $4, $5, $6, true, $7)"
+     " ON CONFLICT (email_canonical) DO NOTHING RETURNING id",
+     7},
     {"trainer_board_link",
      "INSERT INTO trainer_boards (trainer_id, board_id)"
      " SELECT u.id, $2 FROM users u WHERE u.id = $1 AND u.role = 'trainer'"
@@ -187,19 +188,20 @@ store_school_set_join_code(struct request *r, long long school_id,
 }
 
 enum db_status
-store_user_create(struct request *r, const char *email, const char *name,
-                  const char *hash, const char *role, long long board_id,
-                  long long region_id, long long *id)
+store_user_create(struct request *r, const char *email, const char *canonical,
+                  const char *name, const char *hash, const char *role,
+                  long long board_id, long long region_id, long long *id)
 {
 	char        bb[24], rb[24];
-	const char *v[6] = {email,
+	const char *v[7] = {email,
 	                    name,
 	                    hash,
 	                    role,
 	                    board_id ? STORE_INT(bb, board_id) : NULL,
-	                    region_id ? STORE_INT(rb, region_id) : NULL};
+	                    region_id ? STORE_INT(rb, region_id) : NULL,
+	                    canonical};
 
-	return returning_id(r, "user_create", 6, v, id);
+	return returning_id(r, "user_create", 7, v, id);
 }
 
 enum db_status

@@ -3,8 +3,18 @@
  * left, never deleted). */
 #include "store.h"
 
+#include "../config.h"
+
 #include <stdlib.h>
 #include <string.h>
+
+/* An account the roster of board $1 may link and move without asking: one
+ * at a school of that board, or at no school yet.  Any other needs its
+ * owner's consent (staff_invitations, sql/009). */
+#define ROSTER_OWN_ACCOUNT                                                     \
+	"coalesce((SELECT us.board_id FROM schools us WHERE us.id = "          \
+	"u.school_id),"                                                        \
+	" u.board_id, $1) = $1"
 
 const struct db_stmt store_roster_stmts[] = {
     {"roster_lock",
@@ -34,18 +44,23 @@ const struct db_stmt store_roster_stmts[] = {
      "   AND (cur.name <> i.name OR cur.role <> i.role) RETURNING st.id),"
      " created AS (INSERT INTO staff (school_id, email, name, role, user_id,"
      "   source) SELECT i.school_id, i.email, i.name, i.role,"
-     "   (SELECT u.id FROM users u WHERE lower(u.email) = i.email"
-     "     AND u.email_verified AND u.role IN ('teacher', 'ib')), 'roster'"
+     "   (SELECT u.id FROM users u WHERE"
+     "     u.email_canonical = i.email"
+     "     AND u.email_verified AND u.role IN ('teacher', 'ib')"
+     "     AND " ROSTER_OWN_ACCOUNT "), 'roster'"
      /* Against staff itself, so that staff_open_idx serves it whatever
       * the estimates of the CTE. */
      "   FROM input i WHERE NOT EXISTS (SELECT 1 FROM staff x"
      "   WHERE x.email = i.email AND x.school_id = i.school_id"
      "   AND x.left_at IS NULL)"
      "   RETURNING id),"
-     /* A verified account follows the roster: its school and role. */
+     /* A verified account of this board (or of none) follows the roster:
+      * its school and role.  One of another board is only invited. */
      " accounts AS (UPDATE users u SET role = i.role, school_id = i.school_id,"
-     "   board_id = $1 FROM input i WHERE lower(u.email) = i.email"
+     "   board_id = $1 FROM input i WHERE"
+     "   u.email_canonical = i.email"
      "   AND u.email_verified AND u.role IN ('teacher', 'ib')"
+     "   AND " ROSTER_OWN_ACCOUNT
      "   AND (u.role <> i.role OR u.school_id IS DISTINCT FROM i.school_id)"
      "   RETURNING u.id)"
      " SELECT (SELECT count(*) FROM created), (SELECT count(*) FROM changed),"
@@ -53,6 +68,20 @@ const struct db_stmt store_roster_stmts[] = {
      "   - (SELECT count(*) FROM changed),"
      " (SELECT count(*) FROM gone), (SELECT count(*) FROM accounts)",
      5},
+    /* The board's open stays without a person whose address is a verified
+     * account of another board: invite its owner (once per stay, with a
+     * mail).  Materialized, so that every invitation is made.  $1 board,
+     * $2 public URL; returns the number of new invitations. */
+    {"roster_invite",
+     "WITH inv AS MATERIALIZED (SELECT staff_invite(st.id, u.id, $2) AS new"
+     "   FROM staff st JOIN schools s ON s.id = st.school_id"
+     "   JOIN users u ON"
+     "   u.email_canonical = st.email"
+     "   WHERE s.board_id = $1 AND st.left_at IS NULL AND st.user_id IS NULL"
+     "   AND u.email_verified AND u.erased_at IS NULL"
+     "   AND u.role IN ('teacher', 'ib') AND NOT (" ROSTER_OWN_ACCOUNT "))"
+     " SELECT count(*) FILTER (WHERE new) FROM inv",
+     2},
     {0},
 };
 
@@ -129,15 +158,22 @@ store_roster_import(struct request *r, long long board_id,
 	}
 	if (st == DB_OK)
 		st = db_exec(r->db, r->arena, "roster_apply", 5, v, &res);
-	if (st == DB_OK)
+	if (st == DB_OK) {
+		const char *iv[2] = {v[0], r->config->public_url};
+
+		counts->created = db_int(res, 0, 0);
+		counts->updated = db_int(res, 0, 1);
+		counts->unchanged = db_int(res, 0, 2);
+		counts->removed = db_int(res, 0, 3);
+		st = db_exec(r->db, r->arena, "roster_invite", 2, iv, &res);
+	}
+	if (st == DB_OK) {
+		counts->invited = db_int(res, 0, 0);
 		st = db_commit(r->db);
+	}
 	if (st != DB_OK) {
 		db_rollback(r->db);
 		return st;
 	}
-	counts->created = db_int(res, 0, 0);
-	counts->updated = db_int(res, 0, 1);
-	counts->unchanged = db_int(res, 0, 2);
-	counts->removed = db_int(res, 0, 3);
 	return DB_OK;
 }

@@ -2,8 +2,17 @@
 #include "store.h"
 
 const struct db_stmt *const store_all_statements[] = {
-    store_health_stmts,       store_users_stmts,    store_modules_stmts,
-    store_certificates_stmts, store_org_stmts,      store_coverage_stmts,
-    store_roster_stmts,       store_register_stmts, store_scenarios_stmts,
-    store_trainings_stmts,    store_accounts_stmts, NULL,
+    store_health_stmts,
+    store_users_stmts,
+    store_modules_stmts,
+    store_certificates_stmts,
+    store_org_stmts,
+    store_coverage_stmts,
+    store_roster_stmts,
+    store_register_stmts,
+    store_scenarios_stmts,
+    store_trainings_stmts,
+    store_accounts_stmts,
+    store_invitations_stmts,
+    NULL,
 };

@@ -28,6 +28,7 @@ extern const struct db_stmt store_register_stmts[];
 extern const struct db_stmt store_scenarios_stmts[];
 extern const struct db_stmt store_trainings_stmts[];
 extern const struct db_stmt store_accounts_stmts[];
+extern const struct db_stmt store_invitations_stmts[];
 
 /* health.c */
 enum db_status store_health_ping(struct request *r);
@@ -40,14 +41,25 @@ enum db_status store_user_for_token(struct request *r, long long user_id,
                                     const char *jti, long long iat_ms,
                                     struct user *out);
 
+/* Login: the account of a canonical address and the client's recent
+ * failures (for this address, and for any), each with the seconds since the
+ * last one. */
 struct login_row {
 	long long   user_id; /* 0 when the email is unknown */
 	const char *password_hash;
-	long long   recent_failures;
+	long long   pair_failures;
+	double      pair_age;
+	long long   client_failures;
+	double      client_age;
 };
-enum db_status store_user_login_lookup(struct request *r, const char *email,
+enum db_status store_user_login_lookup(struct request *r, const char *canonical,
+                                       const char       *client,
                                        struct login_row *out);
-enum db_status store_user_login_failed(struct request *r, const char *email);
+enum db_status store_user_login_failed(struct request *r, const char *canonical,
+                                       const char *client);
+enum db_status store_user_login_succeeded(struct request *r,
+                                          const char     *canonical,
+                                          const char     *client);
 enum db_status store_user_by_id(struct request *r, long long id,
                                 struct user *out);
 
@@ -60,6 +72,7 @@ enum db_status store_register_attempt(struct request *r, const char *addr,
                                       long long *recent);
 /* DB_CONFLICT when the email exists. */
 enum db_status store_user_create_teacher(struct request *r, const char *email,
+                                         const char *canonical,
                                          const char *name, const char *hash,
                                          long long school_id, long long *id);
 enum db_status store_token_revoke(struct request *r, const char *jti,
@@ -80,16 +93,35 @@ void store_modules_close(void);
 enum db_status store_section_done(struct request *r, const char *slug,
                                   const char *section_id);
 
-struct quiz_key {
+/* How long a started attempt stays open, and the pause after two failures
+ * in a row (PostgreSQL intervals; docs/api.md, "The quiz"). */
+#define QUIZ_ATTEMPT_TTL "3 hours"
+#define QUIZ_PAUSE "30 minutes"
+
+struct quiz_start {
 	long long   module_id;
-	int         version;
 	int         pass_mark;
-	int         validity_months;
-	int         sections_missing;
-	const char *key_json; /* see quiz.h */
+	int         sections_missing; /* > 0: nothing else is set */
+	const char *bank_json; /* objectives and questions, with the key */
+	/* When paused: the time it opens again and the last attempt's grading
+	 * (or NULL); attempt_id is then 0. */
+	const char *retry_after;
+	const char *last_grading;
+	long long   attempt_id;
+	const char *expires_at;
+	const char *draw_json; /* quiz.h, quiz_draw() */
+	bool        resumed;   /* the open attempt, not a new draw */
 };
-enum db_status store_quiz_key(struct request *r, const char *slug,
-                              struct quiz_key *out);
+/*
+ * Starts the caller's quiz on a module: returns the open attempt, or the
+ * pause, or a new draw stored as an open attempt.  DB_NOT_FOUND when the
+ * module has no quiz for the caller.
+ */
+enum db_status store_quiz_start(struct request *r, const char *slug,
+                                struct quiz_start *out);
+/* Only the pause part of store_quiz_start (after a failed submission). */
+enum db_status store_quiz_pause(struct request *r, long long module_id,
+                                struct quiz_start *out);
 
 /* certificates.c */
 struct certificate {
@@ -97,15 +129,45 @@ struct certificate {
 	const char *issued_at;
 	const char *expires_at;
 };
+/* A started attempt, as the submission needs it. */
+struct quiz_attempt {
+	long long id;
+	long long module_id;
+	int       version;
+	/* The terms the attempt was started with, not the module's now. */
+	int         pass_mark;
+	int         validity_months;
+	bool        module_active; /* false: the module was withdrawn */
+	const char *draw_json;
+	/* [{"id","title","sections":[ids],"reread":[{"id","title"}]}], the
+	 * active sections of each objective in "reread" */
+	const char *objectives_json;
+};
+/* DB_NOT_FOUND unless the attempt is the caller's, on module `slug`. */
+enum db_status store_quiz_attempt_get(struct request *r, const char *slug,
+                                      long long            attempt_id,
+                                      struct quiz_attempt *out);
+
+struct quiz_submitted {
+	bool        expired; /* nothing recorded: the attempt ran out */
+	int         score;
+	bool        passed;
+	const char *grading_json;
+};
 /*
- * Records an attempt and, when it passed, the completion: under a per-user,
- * per-module lock, a still valid certificate is returned as it is, else a
- * new one is issued.  *cert->code is NULL when none applies.
+ * Records the grading of an open attempt and, when it passed, the
+ * completion, under a per-user, per-module lock: a still valid certificate
+ * is returned as it is, else a new one is issued.  An attempt graded
+ * before gives its stored result and certificate again, so the same
+ * submission twice, even at once, gives one certificate.  cert->code is
+ * NULL when none applies.
  */
-enum db_status store_attempt_record(struct request *r, const struct quiz_key *k,
-                                    int score, bool passed,
-                                    const char         *answers_json,
-                                    struct certificate *cert);
+enum db_status store_quiz_submit(struct request            *r,
+                                 const struct quiz_attempt *a, int score,
+                                 bool passed, const char *answers_json,
+                                 const char            *grading_json,
+                                 struct quiz_submitted *out,
+                                 struct certificate    *cert);
 enum db_status store_my_certificates_json(struct request *r, const char **json);
 struct certificate_public {
 	bool        valid;
@@ -142,9 +204,10 @@ enum db_status store_school_set_join_code(struct request *r,
                                           long long       school_id,
                                           const char     *code);
 enum db_status store_user_create(struct request *r, const char *email,
-                                 const char *name, const char *hash,
-                                 const char *role, long long board_id,
-                                 long long region_id, long long *id);
+                                 const char *canonical, const char *name,
+                                 const char *hash, const char *role,
+                                 long long board_id, long long region_id,
+                                 long long *id);
 /* DB_NOT_FOUND when user_id is not a trainer. */
 enum db_status store_trainer_board_link(struct request *r, long long trainer_id,
                                         long long board_id);
@@ -179,6 +242,7 @@ struct store_roster_row {
 };
 struct store_roster_counts {
 	long long created, updated, unchanged, removed;
+	long long invited; /* owners of another board's account asked */
 };
 /*
  * Replaces the board's staff list with `rows`, all or nothing.  When some
@@ -255,7 +319,8 @@ enum db_status store_media_visible(struct request *r, const char *media_id,
                                    bool see_all, const char **mime);
 
 /* trainings.c */
-/* DB_NOT_FOUND when the module slug is unknown. */
+/* DB_NOT_FOUND when the module slug is unknown; DB_CONFLICT when the module
+ * is not done in person (it has a quiz instead). */
 enum db_status store_training_create(struct request *r, const char *title,
                                      const char *slug, const char *date,
                                      const char *location, long long *id);
@@ -265,17 +330,42 @@ enum db_status store_training_owner(struct request *r, long long id,
                                     long long *module_id);
 enum db_status store_training_get_json(struct request *r, long long id,
                                        const char **json);
+struct store_attendance_counts {
+	long long issued;  /* certificates newly issued */
+	long long pending; /* attendees stored against their stays, waiting
+	                    * for a verified account */
+};
 /*
- * Records attendance, all or nothing.  When an email is not active staff
- * with an account at a board linked to the caller, nothing is recorded and
- * *refused is its index; otherwise *refused is -1 and *issued counts the
- * certificates newly issued.
+ * Records attendance, all or nothing.  When an email is not an active stay
+ * at a board linked to the caller, nothing is recorded and *refused is its
+ * index; otherwise *refused is -1.  An attendee whose stay has a verified
+ * account gets the attendance (and, passed, the certificate) at once; any
+ * other is stored against the stays (training_credits) until then.
  */
 enum db_status store_attendance_record(struct request *r, long long training_id,
                                        long long          module_id,
                                        const char *const *emails,
                                        const bool *passed, size_t n,
-                                       long long *refused, long long *issued);
+                                       long long                      *refused,
+                                       struct store_attendance_counts *counts);
+
+/* invitations.c */
+/* The caller's invitations waiting for an answer, as JSON text. */
+enum db_status store_invitations_mine_json(struct request *r,
+                                           const char    **json);
+/*
+ * Accepts (links the stay to the caller, then turns the stay's training
+ * credits into certificates, *issued of them) or declines an invitation of
+ * the caller.  DB_NOT_FOUND when it is not the caller's; DB_CONFLICT when it
+ * was answered already or its stay has ended or has a person.
+ */
+enum db_status store_invitation_answer(struct request *r, long long id,
+                                       bool accept, long long *staff_id,
+                                       long long *issued);
+/* After an address is verified: links its open stays at the account's own
+ * board, invites the owner to those of other boards (mail), and applies the
+ * training credits of its stays. */
+enum db_status store_staff_link_verified(struct request *r, long long user_id);
 
 /* accounts.c */
 /* Appends to the audit log; `details` is JSON text or NULL. */
@@ -284,8 +374,11 @@ enum db_status store_audit(struct request *r, const char *action,
 /* The 200 entries before id `before` (0: the newest). */
 enum db_status store_audit_list_json(struct request *r, long long before,
                                      const char **json);
+/* Queues a mail to `to` (the stored address of an account), naming the
+ * account it is for (0: none), so that erase can find it. */
 enum db_status store_mail_queue(struct request *r, const char *to,
-                                const char *subject, const char *body);
+                                long long about_user, const char *subject,
+                                const char *body);
 enum db_status store_token_create(struct request *r, const char *hash,
                                   long long user_id, const char *purpose,
                                   int seconds);
@@ -295,19 +388,23 @@ enum db_status store_token_use(struct request *r, const char *hash,
 /* Whether a token is valid now, without using it. */
 enum db_status store_token_valid(struct request *r, const char *hash,
                                  const char *purpose);
-enum db_status store_email_verified(struct request *r, long long user_id);
+/* Uses a verification link and verifies its account's address, linking
+ * its stays (store/invitations.c), all in one transaction; DB_NOT_FOUND
+ * for a link that is unknown, used or expired. */
+enum db_status store_email_verify(struct request *r, const char *hash);
 enum db_status store_user_contact(struct request *r, long long user_id,
                                   const char **email, const char **name,
                                   bool *verified);
-enum db_status store_user_id_by_email(struct request *r, const char *email,
-                                      long long *id, const char **name);
+/* The live account of a canonical address, with its stored address. */
+enum db_status store_user_id_by_email(struct request *r, const char *canonical,
+                                      long long *id, const char **email,
+                                      const char **name);
 enum db_status store_user_password_hash(struct request *r, long long user_id,
                                         const char **hash);
 enum db_status store_user_set_password(struct request *r, long long user_id,
                                        const char *hash);
 enum db_status store_user_export_json(struct request *r, long long user_id,
                                       const char **json);
-enum db_status store_user_erase(struct request *r, long long user_id,
-                                const char *old_email);
+enum db_status store_user_erase(struct request *r, long long user_id);
 
 #endif

@@ -2,15 +2,21 @@
  * certificate, once while one is valid, with the trainer as issuer. */
 #include "store.h"
 
+#include <string.h>
+
 #include "../auth.h"
 
 const struct db_stmt store_trainings_stmts[] = {
-    /* $1 trainer, $2 title, $3 module slug, $4 date, $5 location */
+    /* $1 trainer, $2 title, $3 module slug, $4 date, $5 location.  Only for
+     * a module done in person: an online module has a quiz, and a trainer
+     * must not hand out its certificate without one. */
     {"training_create",
      "INSERT INTO trainings (trainer_id, title, module_id, held_on, location)"
      " SELECT $1, $2, m.id, $4::date, $5 FROM modules m"
-     " WHERE m.slug = $3 AND m.active RETURNING id",
+     " WHERE m.slug = $3 AND m.active AND m.in_person RETURNING id",
      5},
+    {"training_module_online",
+     "SELECT 1 FROM modules WHERE slug = $1 AND active AND NOT in_person", 1},
     {"training_list",
      "SELECT coalesce(json_agg(json_build_object('id', t.id, 'title', t.title,"
      " 'module_slug', m.slug, 'module_title', m.title, 'date', t.held_on,"
@@ -18,7 +24,9 @@ const struct db_stmt store_trainings_stmts[] = {
      " 'attendees', (SELECT count(*) FROM training_attendance a"
      "   WHERE a.training_id = t.id),"
      " 'passed', (SELECT count(*) FROM training_attendance a"
-     "   WHERE a.training_id = t.id AND a.passed))"
+     "   WHERE a.training_id = t.id AND a.passed),"
+     " 'pending', (SELECT count(DISTINCT st.email) FROM training_credits tc"
+     "   JOIN staff st ON st.id = tc.staff_id WHERE tc.training_id = t.id))"
      " ORDER BY t.held_on DESC, t.id DESC), '[]')"
      " FROM trainings t JOIN modules m ON m.id = t.module_id"
      " WHERE t.trainer_id = $1",
@@ -35,24 +43,46 @@ const struct db_stmt store_trainings_stmts[] = {
      "'[]')"
      "   FROM training_attendance a JOIN users u ON u.id = a.user_id"
      "   LEFT JOIN certificates c ON c.id = a.certificate_id"
-     "   WHERE a.training_id = t.id))"
+     "   WHERE a.training_id = t.id),"
+     /* Attendees whose credit waits for a verified account. */
+     " 'pending', (SELECT coalesce(json_agg(json_build_object("
+     "   'email', p.email, 'name', p.name, 'passed', p.passed)"
+     "   ORDER BY p.name, p.email), '[]') FROM (SELECT DISTINCT ON (st.email)"
+     "   st.email, st.name, tc.passed FROM training_credits tc"
+     "   JOIN staff st ON st.id = tc.staff_id WHERE tc.training_id = t.id"
+     "   ORDER BY st.email, st.id) p))"
      " FROM trainings t JOIN modules m ON m.id = t.module_id WHERE t.id = $1",
      1},
     {"training_lock",
      "SELECT pg_advisory_xact_lock(hashtextextended('training:' || $1::text, "
      "0))",
      1},
-    /* The account of each email, when it belongs to active staff of a board
-     * linked to the trainer; NULL otherwise. $1 trainer, $2 emails */
+    /* Per email: the account linked to one of its active stays at boards
+     * linked to the trainer, when verified (NULL: the credit waits on the
+     * stays), and those stays (NULL: none, refused).  The account comes
+     * from the stay, never from the address.  $1 trainer, $2 emails */
     {"training_attendees",
-     "SELECT (SELECT u.id FROM users u WHERE lower(u.email) = i.email"
-     "   AND EXISTS (SELECT 1 FROM staff st"
+     "SELECT (SELECT min(st.user_id) FROM staff st"
      "   JOIN schools s ON s.id = st.school_id"
      "   JOIN trainer_boards tb ON tb.board_id = s.board_id"
      "   AND tb.trainer_id = $1"
-     "   WHERE st.left_at IS NULL AND st.email = i.email))"
+     "   JOIN users u ON u.id = st.user_id AND u.email_verified"
+     "   AND u.erased_at IS NULL"
+     "   WHERE st.left_at IS NULL AND st.email = i.email),"
+     " (SELECT array_agg(st.id ORDER BY st.id) FROM staff st"
+     "   JOIN schools s ON s.id = st.school_id"
+     "   JOIN trainer_boards tb ON tb.board_id = s.board_id"
+     "   AND tb.trainer_id = $1"
+     "   WHERE st.left_at IS NULL AND st.email = i.email)"
      " FROM unnest($2::text[]) WITH ORDINALITY AS i(email, ord) ORDER BY ord",
      2},
+    /* $1 training, $2 stays (array literal), $3 passed */
+    {"training_credit_record",
+     "INSERT INTO training_credits (training_id, staff_id, passed)"
+     " SELECT $1, x, $3 FROM unnest($2::bigint[]) AS x"
+     " ON CONFLICT (training_id, staff_id) DO UPDATE"
+     " SET passed = EXCLUDED.passed, recorded_at = now()",
+     3},
     /* Same lock key as quiz attempts, so a pass here and a pass online
      * cannot both issue a certificate. */
     {"certificate_lock",
@@ -93,6 +123,11 @@ store_training_create(struct request *r, const char *title, const char *slug,
 	enum db_status st =
 	    db_exec_row(r->db, r->arena, "training_create", 5, v, &res);
 
+	if (st == DB_NOT_FOUND) {
+		st = db_exec_row(r->db, r->arena, "training_module_online", 1,
+		                 &v[2], &res);
+		return st == DB_OK ? DB_CONFLICT : st;
+	}
 	if (st != DB_OK)
 		return st;
 	*id = db_int(res, 0, 0);
@@ -136,26 +171,26 @@ enum db_status
 store_attendance_record(struct request *r, long long training_id,
                         long long module_id, const char *const *emails,
                         const bool *passed, size_t n, long long *refused,
-                        long long *issued)
+                        struct store_attendance_counts *counts)
 {
 	char           tb[24], ib[24], mb[24];
 	const char    *lv[1] = {STORE_INT(ib, training_id)};
 	const char    *av[2] = {STORE_INT(tb, r->user->id),
 	                        db_text_array(r->arena, emails, n)};
-	PGresult      *users;
+	PGresult      *people;
 	enum db_status st;
 
 	*refused = -1;
-	*issued = 0;
+	memset(counts, 0, sizeof(*counts));
 	STORE_INT(mb, module_id);
 	st = db_begin(r->db);
 	if (st == DB_OK)
 		st = db_exec(r->db, r->arena, "training_lock", 1, lv, NULL);
 	if (st == DB_OK)
 		st = db_exec(r->db, r->arena, "training_attendees", 2, av,
-		             &users);
+		             &people);
 	for (size_t i = 0; st == DB_OK && i < n; i++) {
-		if (db_is_null(users, (int)i, 0)) {
+		if (db_is_null(people, (int)i, 1)) {
 			*refused = (long long)i;
 			db_rollback(r->db);
 			return DB_OK;
@@ -163,11 +198,20 @@ store_attendance_record(struct request *r, long long training_id,
 	}
 	for (size_t i = 0; st == DB_OK && i < n; i++) {
 		char        code[AUTH_CODE_LEN + 1];
-		const char *uid = db_value(users, (int)i, 0);
+		const char *uid = db_value(people, (int)i, 0);
 		const char *kv[2] = {uid, mb};
 		const char *v[6];
 		PGresult   *res;
 
+		if (db_is_null(people, (int)i, 0)) {
+			const char *cv[3] = {ib, db_value(people, (int)i, 1),
+			                     passed[i] ? "true" : "false"};
+
+			st = db_exec(r->db, r->arena, "training_credit_record",
+			             3, cv, NULL);
+			counts->pending++;
+			continue;
+		}
 		auth_random_code(code);
 		v[0] = uid;
 		v[1] = mb;
@@ -180,7 +224,7 @@ store_attendance_record(struct request *r, long long training_id,
 			st = db_exec(r->db, r->arena, "attendance_record", 6, v,
 			             &res);
 		if (st == DB_OK)
-			*issued += db_int(res, 0, 0);
+			counts->issued += db_int(res, 0, 0);
 	}
 	if (st == DB_OK)
 		st = db_commit(r->db);
