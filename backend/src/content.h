@@ -153,7 +153,8 @@ void content_list_free(struct content_list *list);
 /*
  * The balance rules of a question bank (docs/content-format.md, "Balance").
  * hgkm-content check fails on a module that breaks them while this switch
- * is on; load only warns, so a stack can still start on unbalanced content.
+ * is on (off: it only reports them).  load runs no balance check at all, so
+ * a stack can still start on unbalanced content: run check before load.
  */
 #define CONTENT_BALANCE_RULES_ENFORCED 1
 #define CONTENT_LONGEST_RIGHT_MAX_PCT 40

@@ -2,6 +2,7 @@
 #include "quiz.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,7 +11,9 @@ static const json_t *find_question(const json_t *key, const char *id);
 static void    count_objective(json_t *objectives, const char *id, bool right);
 static void    shuffle(size_t *idx, size_t n, quiz_uniform_fn uniform);
 static json_t *draw_question(const json_t *q, quiz_uniform_fn uniform);
-static bool    listed(const json_t *ids, const json_t *q);
+static json_int_t seen_rank(const json_t *seen, const json_t *q);
+static void       sort_by_seen(size_t *idx, size_t n, const json_t *questions,
+                               const json_t *seen);
 
 static bool
 in_array(const json_t *arr, const char *s)
@@ -188,51 +191,82 @@ shuffle(size_t *idx, size_t n, quiz_uniform_fn uniform)
 	}
 }
 
-/* One drawn question as a key entry, its choices in a random order. */
+/*
+ * One drawn question as a key entry, its choices in a random order.  The
+ * learner sees the choices as "1".."n" in the shown order, never the
+ * author's ids (which would say "d is often right"): `choices` and
+ * `correct` hold those shown ids, `choice_ids` the author's id of each.
+ */
 static json_t *
 draw_question(const json_t *q, quiz_uniform_fn uniform)
 {
 	const json_t *choices = json_object_get(q, "choices");
-	json_t       *ids, *texts, *correct, *entry;
+	json_t       *shown, *ids, *texts, *correct, *entry;
 	size_t        n = json_array_size(choices), i, idx[64];
+	char          sid[24];
 
 	if (!json_is_array(choices) || n == 0 || n > 64)
 		return NULL;
 	for (i = 0; i < n; i++)
 		idx[i] = i;
 	shuffle(idx, n, uniform);
+	shown = json_array();
 	ids = json_array();
 	texts = json_array();
 	correct = json_array();
 	for (i = 0; i < n; i++) {
 		const json_t *c = json_array_get(choices, idx[i]);
 
+		snprintf(sid, sizeof(sid), "%zu", i + 1);
+		json_array_append_new(shown, json_string(sid));
 		json_array_append(ids, json_object_get(c, "id"));
 		json_array_append(texts, json_object_get(c, "text"));
 		if (json_is_true(json_object_get(c, "correct")))
-			json_array_append(correct, json_object_get(c, "id"));
+			json_array_append_new(correct, json_string(sid));
 	}
-	entry = json_pack("{s:O, s:O, s:O, s:O, s:O, s:o, s:o, s:o}", "id",
-	                  json_object_get(q, "id"), "objective",
-	                  json_object_get(q, "objective"), "text",
-	                  json_object_get(q, "text"), "multiple",
-	                  json_object_get(q, "multiple"), "explanation",
-	                  json_object_get(q, "explanation"), "choices", ids,
-	                  "choice_texts", texts, "correct", correct);
+	entry = json_pack(
+	    "{s:O, s:O, s:O, s:O, s:O, s:o, s:o, s:o, s:o}", "id",
+	    json_object_get(q, "id"), "objective",
+	    json_object_get(q, "objective"), "text", json_object_get(q, "text"),
+	    "multiple", json_object_get(q, "multiple"), "explanation",
+	    json_object_get(q, "explanation"), "choices", shown, "choice_ids",
+	    ids, "choice_texts", texts, "correct", correct);
 	return entry;
 }
 
-/* True when the question's id is one of the strings in `ids`. */
-static bool
-listed(const json_t *ids, const json_t *q)
+/* How recently the learner saw the question: 0 never, else the larger the
+ * later (`seen` maps question ids to such numbers, or is NULL). */
+static json_int_t
+seen_rank(const json_t *seen, const json_t *q)
 {
 	const char *id = json_string_value(json_object_get(q, "id"));
 
-	return id != NULL && json_is_array(ids) && in_array(ids, id);
+	if (id == NULL || !json_is_object(seen))
+		return 0;
+	return json_integer_value(json_object_get(seen, id));
+}
+
+/* Stable insertion sort of idx[0..n) by seen rank, oldest first: after a
+ * shuffle, equals stay in random order. */
+static void
+sort_by_seen(size_t *idx, size_t n, const json_t *questions, const json_t *seen)
+{
+	size_t i, j, t;
+
+	for (i = 1; i < n; i++) {
+		t = idx[i];
+		for (j = i;
+		     j > 0 &&
+		     seen_rank(seen, json_array_get(questions, idx[j - 1])) >
+		         seen_rank(seen, json_array_get(questions, t));
+		     j--)
+			idx[j] = idx[j - 1];
+		idx[j] = t;
+	}
 }
 
 json_t *
-quiz_draw(const json_t *bank, const json_t *avoid, quiz_uniform_fn uniform)
+quiz_draw(const json_t *bank, const json_t *seen, quiz_uniform_fn uniform)
 {
 	const json_t *objectives = json_object_get(bank, "objectives");
 	const json_t *questions = json_object_get(bank, "questions");
@@ -251,27 +285,15 @@ quiz_draw(const json_t *bank, const json_t *avoid, quiz_uniform_fn uniform)
 		json_int_t  want =
 		    json_integer_value(json_object_get(o, "draw"));
 
-		size_t fresh;
-
-		/* The bank of this objective, the questions to avoid last;
-		 * each part shuffled; then its first `want`. */
+		/* The bank of this objective, shuffled, then the questions
+		 * never seen first and the others from the longest ago; its
+		 * first `want`. */
 		for (n = 0, j = 0; j < nq; j++) {
 			const json_t *bq = json_array_get(questions, j);
 			const char   *qo =
 			    json_string_value(json_object_get(bq, "objective"));
 
-			if (oid != NULL && qo != NULL && strcmp(oid, qo) == 0 &&
-			    !listed(avoid, bq))
-				idx[n++] = j;
-		}
-		fresh = n;
-		for (j = 0; j < nq; j++) {
-			const json_t *bq = json_array_get(questions, j);
-			const char   *qo =
-			    json_string_value(json_object_get(bq, "objective"));
-
-			if (oid != NULL && qo != NULL && strcmp(oid, qo) == 0 &&
-			    listed(avoid, bq))
+			if (oid != NULL && qo != NULL && strcmp(oid, qo) == 0)
 				idx[n++] = j;
 		}
 		if (want < 1 || (size_t)want > n) {
@@ -279,8 +301,8 @@ quiz_draw(const json_t *bank, const json_t *avoid, quiz_uniform_fn uniform)
 			json_decref(picked);
 			return NULL;
 		}
-		shuffle(idx, fresh, uniform);
-		shuffle(idx + fresh, n - fresh, uniform);
+		shuffle(idx, n, uniform);
+		sort_by_seen(idx, n, questions, seen);
 		for (k = 0; k < (size_t)want; k++)
 			json_array_append(picked,
 			                  json_array_get(questions, idx[k]));
@@ -341,6 +363,64 @@ quiz_draw_public(const json_t *draw)
 		                   json_object_get(q, "text"), "multiple",
 		                   json_object_get(q, "multiple"), "choices",
 		                   choices));
+	}
+	return out;
+}
+
+/* The objective of question `qid` in the draw, or NULL. */
+static const char *
+objective_of(const json_t *draw, const char *qid)
+{
+	const json_t *q = qid != NULL ? find_question(draw, qid) : NULL;
+
+	return json_string_value(json_object_get(q, "objective"));
+}
+
+/* The sections to reread for objective `oid`: its "reread" in `objectives`,
+ * or an empty array. */
+static json_t *
+reread_of(const json_t *objectives, const char *oid)
+{
+	json_t *o;
+	size_t  i;
+
+	if (oid != NULL)
+		json_array_foreach (objectives, i, o) {
+			const char *id =
+			    json_string_value(json_object_get(o, "id"));
+
+			if (id != NULL && strcmp(id, oid) == 0 &&
+			    json_is_array(json_object_get(o, "reread")))
+				return json_deep_copy(
+				    json_object_get(o, "reread"));
+		}
+	return json_array();
+}
+
+json_t *
+quiz_feedback_public(const json_t *feedback, const json_t *draw,
+                     const json_t *objectives, bool passed)
+{
+	json_t *out = json_array(), *f;
+	size_t  i;
+
+	json_array_foreach (feedback, i, f) {
+		const char *qid =
+		    json_string_value(json_object_get(f, "question_id"));
+		bool    right = json_is_true(json_object_get(f, "correct"));
+		json_t *explanation = json_object_get(f, "explanation");
+
+		/* A wrong question may come back: its explanation would
+		 * name the right choice.  A right one (the learner chose
+		 * right) or a passed attempt may keep it. */
+		if (!right && !passed)
+			explanation = NULL;
+		json_array_append_new(
+		    out, json_pack("{s:s?, s:b, s:O?, s:o}", "id", qid, "right",
+		                   right, "explanation", explanation, "reread",
+		                   right ? json_array()
+		                         : reread_of(objectives,
+		                                     objective_of(draw, qid))));
 	}
 	return out;
 }

@@ -27,18 +27,19 @@ typedef uint32_t (*quiz_uniform_fn)(uint32_t upper);
 /*
  * Draws an attempt from `bank` ({"objectives":[{"id","draw"}],
  * "questions":[{"id","objective","text","multiple","explanation",
- * "choices":[{"id","text","correct"}]}]}): per objective `draw` questions
- * at random, all of them in random order, each with its choices in random
- * order.  Questions whose ids are in `avoid` (an array of strings, or NULL;
- * the learner's previous draw) are drawn only when an objective has too
- * few others, so that with a bank of twice the draw a retake shows other
- * questions.  Returns the draw, an array of key entries in the order shown
- * ({"id","objective","text","multiple","explanation","choices":[ids],
- * "choice_texts":[texts],"correct":[ids]}) that quiz_score() grades, or
- * NULL when the bank is malformed or an objective has fewer questions than
- * it draws.  The caller decrefs.
+ * "choices":[{"id","text","correct"}]}]}): per objective `draw` questions,
+ * all of them in random order, each with its choices in random order.
+ * `seen` ({"<question id>":N}, or NULL) tells the questions the learner was
+ * shown before, a larger N for a later attempt: per objective the questions
+ * never seen come first, then those seen longest ago, at random among
+ * equals.  Returns the draw, an array of key entries in the order shown
+ * ({"id","objective","text","multiple","explanation","choices":["1".."n"],
+ * "choice_ids":[the author's ids],"choice_texts":[texts],"correct":[shown
+ * ids]}) that quiz_score() grades: the learner only ever sees and sends
+ * the shown ids "1".."n".  NULL when the bank is malformed or an objective
+ * has fewer questions than it draws.  The caller decrefs.
  */
-json_t *quiz_draw(const json_t *bank, const json_t *avoid,
+json_t *quiz_draw(const json_t *bank, const json_t *seen,
                   quiz_uniform_fn uniform);
 
 /*
@@ -63,5 +64,19 @@ bool quiz_passed(const struct quiz_result *r, int pass_mark);
  */
 int quiz_score(const json_t *key, const json_t *answers,
                struct quiz_result *out, const char **problem);
+
+/*
+ * What the learner may see of a grading's `feedback` ([{"question_id",
+ * "correct","explanation"}], quiz_score()): [{"id","right","explanation",
+ * "reread"}] in the same order.  A question answered wrongly in a failed
+ * attempt gets no explanation (null: it may come back, and explanations
+ * name the right choice) but the sections of its objective to reread,
+ * from `objectives` ([{"id","reread":[{"id","title"}]}]) through the
+ * objective of the question in `draw`; a right answer, or any answer of a
+ * passed attempt, keeps its explanation.  "reread" is [] for a right one.
+ * The caller decrefs.
+ */
+json_t *quiz_feedback_public(const json_t *feedback, const json_t *draw,
+                             const json_t *objectives, bool passed);
 
 #endif

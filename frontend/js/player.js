@@ -221,11 +221,23 @@ function rereadList(objectives) {
   return items.length ? el('ul', { class: 'reread', id: 'reread-list' }, items) : null;
 }
 
+/** The sections to reread after a wrong answer ([{id, title}]), as links. */
+function rereadLinks(sections) {
+  return (Array.isArray(sections) ? sections : []).map((sec) => {
+    const i = sectionIndex(sec.id);
+    if (i < 0) return null;
+    const b = el('button', { type: 'button', class: 'link-button', 'data-reread': sec.id },
+      sec.title || state.sections[i].title);
+    b.addEventListener('click', () => go(i));
+    return el('li', {}, b);
+  }).filter(Boolean);
+}
+
 function renderQuestions(attempt) {
   const questions = attempt.questions || [];
   replaceChildren(ui.quizQuestions, questions.map(questionFieldset));
   ui.quizIntro.textContent = `${questions.length} ${questions.length === 1 ? 'vraag' : 'vragen'}, `
-    + 'elke keer andere vragen in een andere volgorde. Je slaagt met een score van '
+    + 'in willekeurige volgorde. Bij een nieuwe poging krijg je eerst vragen die je nog niet hebt gehad. Je slaagt met een score van '
     + `${attempt.pass_mark}% of hoger en minstens één goed antwoord per leerdoel. `
     + `Deze poging loopt tot ${clockTime(attempt.expires_at)} uur.`;
   ui.quizSubmit.hidden = questions.length === 0;
@@ -343,7 +355,7 @@ function showResult(res) {
     parts.push(links);
   } else {
     const wrong = (res.objectives || []).filter((o) => o.right < o.drawn);
-    parts.push(el('p', {}, 'Lees de toelichting bij de vragen hieronder. Je ziet niet welk antwoord goed was: de vragen kunnen terugkomen.'));
+    parts.push(el('p', {}, 'Bij de vragen die je goed had, staat een toelichting. Bij een fout antwoord staat wat je nog eens kunt lezen. Je ziet niet welk antwoord goed was: de vragen kunnen terugkomen.'));
     if (wrong.length) {
       parts.push(el('p', {}, 'Lees nog eens bij deze leerdoelen:'), rereadList(wrong));
     }
@@ -352,7 +364,7 @@ function showResult(res) {
         `Je hebt de toets twee keer achter elkaar niet gehaald. Vanaf ${clockTime(res.next_attempt_at)} uur kun je de toets opnieuw maken.`));
     } else {
       const retry = el('button', { type: 'button', class: 'button button-primary', id: 'retry-button' },
-        'Opnieuw proberen met andere vragen');
+        'Opnieuw proberen');
       retry.addEventListener('click', resetQuiz);
       parts.push(el('p', { class: 'actions' }, retry));
     }
@@ -368,8 +380,10 @@ function showResult(res) {
     const ok = Boolean(fb.right);
     fs.classList.add(ok ? 'is-correct' : 'is-incorrect');
     fs.dataset.correct = ok ? 'true' : 'false';
+    const reread = ok ? [] : rereadLinks(fb.reread);
     fs.append(el('div', { class: `feedback ${ok ? 'feedback-correct' : 'feedback-incorrect'}` },
-      el('span', { class: 'verdict' }, ok ? 'Goed' : 'Niet goed'),
+      el('span', { class: 'verdict' }, ok ? 'Goed' : (reread.length ? 'Niet goed. Lees nog eens:' : 'Niet goed')),
+      reread.length ? el('ul', { class: 'reread-question' }, reread) : null,
       fb.explanation ? el('span', { class: 'explanation' }, fb.explanation) : null));
   }
   state.attempt = null;

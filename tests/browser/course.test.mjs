@@ -21,7 +21,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
-import { quizFromRepo } from './quiz-answers.mjs';
+import { answersForAttempt, quizFromRepo } from './quiz-answers.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '..', '..');
@@ -141,8 +141,8 @@ function rightAnswers(apiQuiz) {
       || content.questions[qi];
     assert(cq, `question ${q.id} of the API is not in ${content.file}`);
     out[q.id] = cq.choices.filter((c) => c.correct).map((c) => {
-      const match = q.choices.find((a) => c.id !== null && a.id === c.id)
-        || q.choices.find((a) => a.text === c.text)
+      // The page shows the attempt's own choice ids ("1".."n"), not the author's: match by text.
+      const match = q.choices.find((a) => a.text === c.text)
         || q.choices[c.index];
       assert(match, `right choice ${c.id ?? c.text} of question ${q.id} is not in the API's choices`);
       return String(match.id);
@@ -443,11 +443,25 @@ async function main() {
       await waitForText(page.locator('#quiz-result'), 'Je score', 'score');
       assert(await page.locator('#quiz-questions fieldset[data-correct="false"]').count() > 0,
         'at least one question marked incorrect');
-      // The answer names no right choice: only right/wrong and the explanation.
+      // The answer names no right choice: a wrong question gets no explanation (it may name
+      // the right choice and the question may come back) but the sections to reread.
       const graded = await (await gradedResponse).json();
       assert(!JSON.stringify(graded).includes('"correct"'), 'the graded attempt carries no answer key');
-      assert(graded.questions.every((q) => Object.keys(q).sort().join() === 'explanation,id,right'),
-        'per question only id, right and explanation');
+      assert(graded.questions.every((q) => Object.keys(q).sort().join() === 'explanation,id,reread,right'),
+        'per question only id, right, explanation and reread');
+      const wrongOnes = graded.questions.filter((q) => !q.right);
+      assert(wrongOnes.length > 0, 'some questions wrong');
+      for (const q of wrongOnes) {
+        assertEqual(q.explanation, null, `no explanation for wrong question ${q.id}`);
+        assert(q.reread.length > 0 && q.reread.every((r) => r.id && r.title), `sections to reread for ${q.id}`);
+      }
+      const bad = page.locator('#quiz-questions fieldset[data-correct="false"]').first();
+      await waitForText(bad.locator('.feedback .verdict'), 'Niet goed. Lees nog eens:', 'verdict of a wrong question');
+      assertEqual(await bad.locator('.feedback .explanation').count(), 0, 'no explanation shown with a wrong answer');
+      const link = bad.locator('.feedback button[data-reread]').first();
+      const linkedId = await link.getAttribute('data-reread');
+      assertEqual(await link.textContent(), mod.sections.find((sec) => sec.id === linkedId).title,
+        'the reread link names its section');
       await page.locator('#reread-list button[data-reread]').first().waitFor();
       await shot(page, '03-quiz-failed');
       const first = shown.questions.map((q) => q.id);
@@ -585,12 +599,7 @@ async function main() {
           r = await req.post(`${BASE_URL}/api/v1/modules/${SLUG}/quiz`);
           assertEqual(r.status(), 201, `quiz start ${k + 1}`);
           const attempt = await r.json();
-          const answers = {};
-          for (const q of attempt.questions) {
-            const cq = bank.questions.find((c) => c.id === q.id);
-            const bad = cq.choices.find((c) => !c.correct);
-            answers[q.id] = bad ? [bad.id] : [];
-          }
+          const answers = answersForAttempt(bank, attempt, false);
           r = await req.post(`${BASE_URL}/api/v1/modules/${SLUG}/attempts`,
             { data: { attempt_id: attempt.attempt_id, answers } });
           assertEqual(r.status(), 200, `attempt ${k + 1}`);

@@ -62,3 +62,23 @@ export function quizFromRepo(root, slug) {
   }
   return null;
 }
+
+/**
+ * Answers to a started attempt ({questions:[{id, choices:[{id, text}]}]}) from the bank
+ * of quizFromRepo: the attempt shows its own choice ids ("1".."n"), so the bank's choices
+ * are matched by text. right: every correct choice; else one wrong choice per question.
+ */
+export function answersForAttempt(bank, attempt, right) {
+  const answers = {};
+  for (const q of attempt.questions) {
+    const cq = bank.questions.find((c) => c.id === String(q.id));
+    if (!cq) throw new Error(`question ${q.id} of the attempt is not in ${bank.file}`);
+    const wanted = right ? cq.choices.filter((c) => c.correct) : cq.choices.filter((c) => !c.correct).slice(0, 1);
+    answers[q.id] = wanted.map((c) => {
+      const shown = q.choices.find((a) => a.text === c.text);
+      if (!shown) throw new Error(`choice "${c.text}" of question ${q.id} is not shown`);
+      return String(shown.id);
+    });
+  }
+  return answers;
+}

@@ -51,7 +51,8 @@ for s in $(psql_app -c "SELECT s.id FROM sections s JOIN modules m ON m.id = s.m
 	api PUT "/api/v1/modules/meldcode-kort/sections/$s" "$TOKEN" >/dev/null
 done
 # The quiz is started first; the right answers are the key stored with the
-# attempt's draw (what the server grades against).
+# attempt's draw (what the server grades against, in the choice ids the
+# attempt shows).
 api POST /api/v1/modules/meldcode-kort/quiz "$TOKEN" >/dev/null
 ANSWERS=$(psql_app -c "SELECT json_build_object('attempt_id', a.id, 'answers',
 	(SELECT json_object_agg(q->>'id', q->'correct') FROM jsonb_array_elements(a.draw) q))

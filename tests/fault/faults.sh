@@ -294,7 +294,8 @@ test_exactly_once() {
 		return
 	fi
 	# The right answers to each user's draw: the key stored with the attempt
-	# (what the server grades against), one file per user number.
+	# (what the server grades against, in the choice ids the attempt shows),
+	# one file per user number.
 	psql_app -F ' ' -c "SELECT substring(u.email from '-([0-9]+)@'),
 		json_build_object('attempt_id', a.id, 'answers',
 		  (SELECT json_object_agg(q->>'id', q->'correct') FROM jsonb_array_elements(a.draw) q))

@@ -221,7 +221,8 @@ void itest_complete_sections(const char *token);
  *
  * itest_quiz_start: POST /modules/{slug}/quiz, expects 200 or 201; returns
  * the JSON (attempt_id, questions).  itest_quiz_body: {"attempt_id":..,
- * "answers":{..}} for it, every drawn question right (right) or wrong.
+ * "answers":{..}} for it, every drawn question right (right) or wrong, the
+ * choices by the ids the attempt shows (matched to module.json by text).
  * itest_quiz_answers: both at once.  All owned by the test.
  */
 json_t *itest_quiz_start(const char *token, const char *slug);

@@ -146,8 +146,9 @@ expect_code(const char *code)
 		         code);
 }
 
-/* "questions": one entry per drawn question, with its explanation, and
- * never the right choice. */
+/* "questions": one entry per drawn question, never the right choice; the
+ * explanation when the attempt passed (all_correct), else (all wrong) none
+ * but the sections to reread. */
 static void
 expect_feedback(const json_t *resp, bool all_correct)
 {
@@ -177,9 +178,18 @@ expect_feedback(const json_t *resp, bool all_correct)
 		if (itest_jbool(e, "right") != all_correct)
 			fail_msg("feedback for %s says right=%d: %s", qid,
 			         !all_correct, itest_dump(e));
-		assert_string_equal(
-		    itest_jstr(e, "explanation"),
-		    json_string_value(json_object_get(q, "explanation")));
+		if (all_correct) {
+			assert_string_equal(itest_jstr(e, "explanation"),
+			                    json_string_value(json_object_get(
+			                        q, "explanation")));
+			assert_int_equal(
+			    json_array_size(itest_jarr(e, "reread")), 0);
+		} else {
+			assert_true(
+			    json_is_null(json_object_get(e, "explanation")));
+			assert_true(json_array_size(itest_jarr(e, "reread")) >
+			            0);
+		}
 	}
 }
 

@@ -23,6 +23,10 @@ static void test_quiz_expired(void **state);
 static void test_quiz_pause_after_two_failures(void **state);
 static void test_quiz_replay_same_result(void **state);
 static void test_quiz_objective_rule(void **state);
+static void test_quiz_feedback_hides_explanations(void **state);
+static void test_quiz_opaque_choice_ids(void **state);
+static void test_quiz_draw_avoids_seen(void **state);
+static void test_quiz_terms_of_the_start(void **state);
 
 /* A learner with every section done, ready for the quiz. */
 static struct itest_user *
@@ -80,6 +84,56 @@ bank_question(const char *qid)
 			return q;
 	fail_msg("question %s is not in module.json", qid);
 	return NULL;
+}
+
+/* The id the attempt shows for module.json's choice `c` of the shown
+ * question `shown` (found by its text). */
+static const char *
+shown_id(const json_t *shown, const json_t *c)
+{
+	json_t *sc;
+	size_t  i;
+
+	json_array_foreach (itest_jarr(shown, "choices"), i, sc)
+		if (json_equal(json_object_get(sc, "text"),
+		               json_object_get(c, "text")))
+			return itest_jstr(sc, "id");
+	fail_msg("a choice of %s is not shown", itest_jstr(shown, "id"));
+	return NULL;
+}
+
+/* A shown id of a wrong choice of the shown question. */
+static const char *
+wrong_id(const json_t *shown)
+{
+	json_t *c;
+	size_t  i;
+
+	json_array_foreach (
+	    json_object_get(bank_question(itest_jstr(shown, "id")), "choices"),
+	    i, c)
+		if (!json_is_true(json_object_get(c, "correct")))
+			return shown_id(shown, c);
+	fail_msg("question %s has no wrong choice", itest_jstr(shown, "id"));
+	return NULL;
+}
+
+/* The right answers to attempt `a`, except the first `n_wrong` questions
+ * (in the order shown), which get a wrong choice. */
+static char *
+body_with_wrong(const json_t *a, size_t n_wrong)
+{
+	json_t *body = itest_keep_json(
+	    json_loads(itest_quiz_body(ITEST_MODULE, a, true), 0, NULL));
+	json_t *q;
+	size_t  i;
+
+	json_array_foreach (itest_jarr(a, "questions"), i, q)
+		if (i < n_wrong)
+			json_object_set_new(json_object_get(body, "answers"),
+			                    itest_jstr(q, "id"),
+			                    json_pack("[s]", wrong_id(q)));
+	return itest_dump(body);
 }
 
 /*
@@ -262,7 +316,8 @@ test_quiz_graded_against_stored_draw(void **state)
 	bq = bank_question(qid);
 	json_array_foreach (json_object_get(bq, "choices"), i, c)
 		if (!json_is_true(json_object_get(c, "correct")))
-			wrong = json_string_value(json_object_get(c, "id"));
+			wrong = shown_id(
+			    json_array_get(itest_jarr(a, "questions"), 0), c);
 	assert_non_null(wrong);
 	assert_int_equal(
 	    itest_db_exec("UPDATE quiz_attempts SET draw = jsonb_set(draw, "
@@ -510,6 +565,307 @@ test_quiz_objective_rule(void **state)
 	                 0);
 }
 
+/* The objective of module.json's objective `oid`, or NULL. */
+static json_t *
+bank_objective(const char *oid)
+{
+	json_t *o;
+	size_t  i;
+
+	json_array_foreach (json_object_get(itest_module()->doc, "objectives"),
+	                    i, o)
+		if (strcmp(json_string_value(json_object_get(o, "id")), oid) ==
+		    0)
+			return o;
+	fail_msg("objective %s is not in module.json", oid);
+	return NULL;
+}
+
+/* The title of module.json's section `sid`. */
+static const char *
+section_title(const char *sid)
+{
+	json_t *s;
+	size_t  i;
+
+	json_array_foreach (json_object_get(itest_module()->doc, "sections"), i,
+	                    s)
+		if (strcmp(json_string_value(json_object_get(s, "id")), sid) ==
+		    0)
+			return json_string_value(json_object_get(s, "title"));
+	fail_msg("section %s is not in module.json", sid);
+	return NULL;
+}
+
+/*
+ * Checks the per-question feedback of a graded attempt: a right answer
+ * keeps its explanation; a wrong one names the sections of its objective
+ * (id and title) and, unless the attempt passed, no explanation (it would
+ * name the right choice of a question that may come back).  Returns the
+ * number of wrong ones.
+ */
+static size_t
+check_feedback(const json_t *graded)
+{
+	bool    passed = itest_jbool(graded, "passed");
+	json_t *f, *s;
+	size_t  i, k, wrong = 0;
+
+	json_array_foreach (itest_jarr(graded, "questions"), i, f) {
+		json_t *bq = bank_question(itest_jstr(f, "id"));
+		json_t *o = bank_objective(
+		    json_string_value(json_object_get(bq, "objective")));
+		json_t     *reread = itest_jarr(f, "reread");
+		const char *expl =
+		    json_string_value(json_object_get(bq, "explanation"));
+
+		if (itest_jbool(f, "right") || passed) {
+			assert_string_equal(itest_jstr(f, "explanation"), expl);
+		} else {
+			assert_true(
+			    json_is_null(json_object_get(f, "explanation")));
+		}
+		if (itest_jbool(f, "right")) {
+			assert_int_equal(json_array_size(reread), 0);
+			continue;
+		}
+		wrong++;
+		assert_int_equal(
+		    json_array_size(reread),
+		    json_array_size(json_object_get(o, "sections")));
+		json_array_foreach (reread, k, s) {
+			assert_true(json_equal(
+			    json_object_get(s, "id"),
+			    json_array_get(json_object_get(o, "sections"), k)));
+			assert_string_equal(itest_jstr(s, "title"),
+			                    section_title(itest_jstr(s, "id")));
+		}
+	}
+	return wrong;
+}
+
+/*
+ * Point 1 of the review: after a failed attempt a wrong question gets the
+ * sections to reread, not its explanation; a right one keeps it; a replay
+ * follows the same rule.  After a pass every explanation is shown.
+ */
+static void
+test_quiz_feedback_hides_explanations(void **state)
+{
+	struct itest_user *u = learner();
+	json_t            *a = itest_quiz_start(u->token, ITEST_MODULE), *b;
+	char              *body = body_with_wrong(a, 3);
+	json_t            *r1, *r2, *r3;
+
+	(void)state;
+	r1 = itest_expect_json(itest_post_json(ATTEMPT_PATH, u->token, body),
+	                       200);
+	assert_false(itest_jbool(r1, "passed"));
+	assert_int_equal(check_feedback(r1), 3);
+	/* The same submission again: the stored result, the same rule. */
+	r2 = itest_expect_json(itest_post_json(ATTEMPT_PATH, u->token, body),
+	                       200);
+	assert_true(json_equal(itest_jarr(r1, "questions"),
+	                       itest_jarr(r2, "questions")));
+	/* A pass with one wrong answer: every explanation, also the wrong
+	 * one's. */
+	b = itest_quiz_start(u->token, ITEST_MODULE);
+	r3 = itest_expect_json(
+	    itest_post_json(ATTEMPT_PATH, u->token, body_with_wrong(b, 1)),
+	    200);
+	if (!itest_jbool(r3, "passed"))
+		fail_msg("one wrong of %zu did not pass: %s",
+		         json_array_size(itest_jarr(b, "questions")),
+		         itest_dump(r3));
+	assert_int_equal(check_feedback(r3), 1);
+}
+
+/*
+ * Point 3: the choices are shown as "1".."n" per attempt, never as the
+ * author's ids (which would show which letter is often right); the
+ * author's id of a drawn question is not a choice of the attempt; the
+ * module page carries no choice either.
+ */
+static void
+test_quiz_opaque_choice_ids(void **state)
+{
+	struct itest_user *u = learner();
+	json_t            *a = itest_quiz_start(u->token, ITEST_MODULE), *q, *c;
+	json_t            *page;
+	const char        *aid = itest_fmt("%ld", itest_jint(a, "attempt_id"));
+	const char        *author = NULL;
+	size_t             i, k;
+
+	(void)state;
+	json_array_foreach (itest_jarr(a, "questions"), i, q) {
+		json_array_foreach (itest_jarr(q, "choices"), k, c)
+			assert_string_equal(itest_jstr(c, "id"),
+			                    itest_fmt("%zu", k + 1));
+		if (i == 0)
+			author = json_string_value(json_object_get(
+			    json_array_get(
+			        json_object_get(
+			            bank_question(itest_jstr(q, "id")),
+			            "choices"),
+			        0),
+			    "id"));
+	}
+	assert_non_null(author);
+	if (strspn(author, "0123456789") == strlen(author))
+		fail_msg("module.json uses digits as choice ids: this test "
+		         "cannot tell them from the shown ids");
+	itest_expect_error(
+	    itest_post_json(
+	        ATTEMPT_PATH, u->token,
+	        itest_fmt(
+	            "{\"attempt_id\":%s,\"answers\":{\"%s\":[\"%s\"]}}", aid,
+	            itest_jstr(json_array_get(itest_jarr(a, "questions"), 0),
+	                       "id"),
+	            author)),
+	    400, "not_drawn");
+	page = itest_expect_json(
+	    itest_get("/api/v1/modules/" ITEST_MODULE, u->token), 200);
+	assert_false(itest_json_has_key(page, "choices"));
+	assert_false(itest_json_has_key(page, "correct"));
+	/* The key stored with the attempt is in the shown ids. */
+	assert_int_equal(
+	    itest_db_long("SELECT count(*) FROM quiz_attempts a,"
+	                  " jsonb_array_elements(a.draw) q,"
+	                  " jsonb_array_elements_text(q->'correct') c"
+	                  " WHERE a.id = $1 AND NOT (q->'choices') ? c",
+	                  aid, NULL),
+	    0);
+}
+
+/*
+ * Point 2: three and four attempts.  Per objective, a draw takes the
+ * questions never shown first, then those shown longest ago: no drawn
+ * question was seen more recently than one left out.  meldcode-kort's
+ * "stappen" (6 questions, 2 drawn) shows six different questions in the
+ * first three attempts; the old rule (avoid the last draw only) could
+ * bring attempt 1's back in attempt 3.
+ */
+static void
+test_quiz_draw_avoids_seen(void **state)
+{
+	struct itest_user *u = learner();
+	const char        *uid = itest_fmt("%ld", u->id);
+	json_t *seen = itest_keep_json(json_object()), *a, *q, *bq, *o;
+	size_t  i, k, attempt, fresh_possible = 0;
+
+	(void)state;
+	for (attempt = 1; attempt <= 4; attempt++) {
+		a = itest_quiz_start(u->token, ITEST_MODULE);
+		/* Per objective: the most recent attempt among the drawn
+		 * must not be later than the oldest among those left out. */
+		json_array_foreach (
+		    json_object_get(itest_module()->doc, "objectives"), k, o) {
+			json_int_t max_drawn = 0, min_left = 1000;
+
+			json_array_foreach (
+			    json_object_get(
+			        json_object_get(itest_module()->doc, "quiz"),
+			        "questions"),
+			    i, bq) {
+				const char *id = json_string_value(
+				    json_object_get(bq, "id"));
+				json_int_t last = json_integer_value(
+				    json_object_get(seen, id));
+
+				if (!json_equal(
+				        json_object_get(bq, "objective"),
+				        json_object_get(o, "id")))
+					continue;
+				if (drawn(a, id) && last > max_drawn)
+					max_drawn = last;
+				if (!drawn(a, id) && last < min_left)
+					min_left = last;
+			}
+			if (max_drawn > min_left)
+				fail_msg(
+				    "attempt %zu, objective %s: a question "
+				    "of attempt %lld drawn, one of attempt "
+				    "%lld left out",
+				    attempt,
+				    json_string_value(json_object_get(o, "id")),
+				    (long long)max_drawn, (long long)min_left);
+			if (attempt == 3 && max_drawn == 0)
+				fresh_possible++;
+		}
+		json_array_foreach (itest_jarr(a, "questions"), i, q)
+			json_object_set_new(seen, itest_jstr(q, "id"),
+			                    json_integer((json_int_t)attempt));
+		/* Failed, then 31 minutes back: no pause, no certificate. */
+		itest_expect_json(
+		    itest_post_json(ATTEMPT_PATH, u->token,
+		                    itest_quiz_body(ITEST_MODULE, a, false)),
+		    200);
+		itest_db_exec("UPDATE quiz_attempts SET submitted_at = "
+		              "submitted_at - interval '31 minutes'"
+		              " WHERE user_id = $1",
+		              uid, NULL);
+	}
+	/* Some objective (stappen) had unseen questions left for attempt 3
+	 * and drew only those. */
+	assert_true(fresh_possible > 0);
+}
+
+/*
+ * Point 4: an attempt is graded on the terms it was started with.  The
+ * test raises the module's pass mark to 100 and its validity between start
+ * and submission: five of six right still passes with the old mark, and
+ * the certificate has the old validity.  A module withdrawn in between
+ * refuses the submission with 409 module_inactive.
+ */
+static void
+test_quiz_terms_of_the_start(void **state)
+{
+	struct itest_user *u = learner();
+	json_t            *a = itest_quiz_start(u->token, ITEST_MODULE), *b;
+	long               pass = itest_module()->pass_mark;
+	const char        *months;
+	struct itest_resp *r;
+	json_t            *res;
+
+	(void)state;
+	months = itest_db_text("SELECT validity_months::text FROM modules"
+	                       " WHERE slug = $1",
+	                       ITEST_MODULE, NULL);
+	itest_db_exec("UPDATE modules SET pass_mark = 100,"
+	              " validity_months = validity_months + 12"
+	              " WHERE slug = $1",
+	              ITEST_MODULE, NULL);
+	r = itest_post_json(ATTEMPT_PATH, u->token, body_with_wrong(a, 1));
+	itest_db_exec("UPDATE modules SET pass_mark = $2::int,"
+	              " validity_months = validity_months - 12"
+	              " WHERE slug = $1",
+	              ITEST_MODULE, itest_fmt("%ld", pass));
+	res = itest_expect_json(r, 200);
+	assert_int_equal(itest_jint(res, "pass_mark"), pass);
+	assert_true(itest_jint(res, "score") < 100);
+	assert_true(itest_jbool(res, "passed"));
+	assert_int_equal(
+	    itest_db_long("SELECT count(*) FROM certificates WHERE code = $1"
+	                  " AND expires_at::date = (now() + make_interval("
+	                  "months => $2::int))::date",
+	                  itest_jstr(itest_jobj(res, "certificate"), "code"),
+	                  months),
+	    1);
+
+	b = itest_quiz_start(u->token, ITEST_MODULE);
+	itest_db_exec("UPDATE modules SET active = false WHERE slug = $1",
+	              ITEST_MODULE, NULL);
+	r = itest_post_json(ATTEMPT_PATH, u->token,
+	                    itest_quiz_body(ITEST_MODULE, b, true));
+	itest_db_exec("UPDATE modules SET active = true WHERE slug = $1",
+	              ITEST_MODULE, NULL);
+	itest_expect_error(r, 409, "module_inactive");
+	assert_string_equal(
+	    itest_db_text("SELECT state FROM quiz_attempts WHERE id = $1",
+	                  itest_fmt("%ld", itest_jint(b, "attempt_id")), NULL),
+	    "open");
+}
+
 int
 itest_run_quiz_bank(void)
 {
@@ -522,6 +878,10 @@ itest_run_quiz_bank(void)
 	    ITEST(test_quiz_pause_after_two_failures),
 	    ITEST(test_quiz_replay_same_result),
 	    ITEST(test_quiz_objective_rule),
+	    ITEST(test_quiz_feedback_hides_explanations),
+	    ITEST(test_quiz_opaque_choice_ids),
+	    ITEST(test_quiz_draw_avoids_seen),
+	    ITEST(test_quiz_terms_of_the_start),
 	};
 
 	return cmocka_run_group_tests_name("quiz_bank", tests, NULL, NULL);

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -161,6 +162,19 @@ bank_question(const json_t *bank, const char *id)
 	return NULL;
 }
 
+/* True when the shown choice id is in the key entry's "correct". */
+static bool
+in_key(const json_t *q, const char *shown)
+{
+	json_t *c;
+	size_t  i;
+
+	json_array_foreach (json_object_get(q, "correct"), i, c)
+		if (strcmp(json_string_value(c), shown) == 0)
+			return true;
+	return false;
+}
+
 /* Per objective its draw, no repeats, every choice once with its key. */
 static void
 test_draw_shape(void **state)
@@ -198,15 +212,28 @@ test_draw_shape(void **state)
 				o2++;
 			if (i == 0 && id[1] >= '5')
 				first_o2++;
-			/* The choices: a permutation of the bank's, the key
-			 * with them, the texts in the same order. */
+			/* The choices: a permutation of the bank's (in
+			 * choice_ids), the texts in the same order, shown as
+			 * "1".."n", the key in shown ids. */
+			ids = json_object_get(q, "choice_ids");
 			assert_int_equal(
 			    json_array_size(ids),
 			    json_array_size(json_object_get(bq, "choices")));
+			assert_int_equal(
+			    json_array_size(json_object_get(q, "choices")),
+			    json_array_size(ids));
+			json_array_foreach (json_object_get(q, "choices"), k,
+			                    c) {
+				char want[24];
+
+				snprintf(want, sizeof(want), "%zu", k + 1);
+				assert_string_equal(json_string_value(c), want);
+			}
 			json_array_foreach (json_object_get(bq, "choices"), k,
 			                    c) {
 				size_t j;
 				bool   found = false;
+				bool   keyed;
 
 				for (j = 0; j < json_array_size(ids); j++)
 					if (json_equal(
@@ -220,11 +247,21 @@ test_draw_shape(void **state)
 						        j),
 						    json_object_get(c,
 						                    "text")));
+						keyed = in_key(
+						    q,
+						    json_string_value(
+						        json_array_get(
+						            json_object_get(
+						                q, "choices"),
+						            j)));
+						assert_int_equal(
+						    keyed,
+						    json_is_true(
+						        json_object_get(
+						            c, "correct")));
 					}
 				assert_true(found);
 			}
-			json_array_foreach (json_object_get(q, "correct"), k, c)
-				assert_true(json_is_string(c));
 			if (strcmp(json_string_value(json_array_get(ids, 0)),
 			           "b") == 0)
 				first_choice_b++;
@@ -241,39 +278,167 @@ test_draw_shape(void **state)
 	json_decref(bank);
 }
 
-/* With a bank of twice the draw, a retake shows none of the last draw. */
+/* The o1 question of a draw of BANK with o1 drawing one (q1..q4). */
+static const char *
+o1_of(const json_t *draw)
+{
+	json_t *q;
+	size_t  i;
+
+	json_array_foreach (draw, i, q)
+		if (strcmp(json_string_value(json_object_get(q, "objective")),
+		           "o1") == 0)
+			return json_string_value(json_object_get(q, "id"));
+	fail_msg("no o1 question in the draw");
+	return NULL;
+}
+
+/*
+ * Every question seen in an earlier attempt is avoided while the bank has
+ * others, not only those of the last draw: with o1 drawing one of four,
+ * attempts 1 to 4 show four different o1 questions; the fifth shows the
+ * one seen longest ago (attempt 1's).  Ties are broken at random.
+ */
 static void
-test_draw_avoids_previous(void **state)
+test_draw_seen(void **state)
 {
 	json_t *bank = json_loads(BANK, 0, NULL);
-	json_t *prev = quiz_draw(bank, NULL, test_uniform);
+	int     tie[7] = {0};
 
 	(void)state;
-	for (int run = 0; run < 100; run++) {
-		json_t *avoid = json_array(), *next, *q;
-		size_t  i;
+	json_object_set_new(
+	    json_array_get(json_object_get(bank, "objectives"), 0), "draw",
+	    json_integer(1));
+	for (int run = 0; run < 50; run++) {
+		json_t     *seen = json_object(), *draw, *q;
+		const char *o1;
+		size_t      i;
 
-		json_array_foreach (prev, i, q)
-			json_array_append(avoid, json_object_get(q, "id"));
-		next = quiz_draw(bank, avoid, test_uniform);
-		assert_non_null(next);
-		assert_int_equal(json_array_size(next), 3);
-		json_array_foreach (next, i, q)
-			if (json_equal(json_object_get(q, "id"),
-			               json_array_get(avoid, 0)) ||
-			    json_equal(json_object_get(q, "id"),
-			               json_array_get(avoid, 1)) ||
-			    json_equal(json_object_get(q, "id"),
-			               json_array_get(avoid, 2)))
-				fail_msg("run %d drew %s again", run,
-				         json_string_value(
-				             json_object_get(q, "id")));
-		json_decref(avoid);
-		json_decref(prev);
-		prev = next;
+		for (int attempt = 1; attempt <= 5; attempt++) {
+			draw = quiz_draw(bank, seen, test_uniform);
+			assert_non_null(draw);
+			o1 = o1_of(draw);
+			if (attempt <= 4 && json_object_get(seen, o1) != NULL)
+				fail_msg("run %d attempt %d drew %s again", run,
+				         attempt, o1);
+			if (attempt == 5)
+				assert_int_equal(json_integer_value(
+				                     json_object_get(seen, o1)),
+				                 1);
+			json_array_foreach (draw, i, q)
+				json_object_set_new(
+				    seen,
+				    json_string_value(json_object_get(q, "id")),
+				    json_integer(attempt));
+			json_decref(draw);
+		}
+		json_decref(seen);
+		/* Two seen equally long ago: either, at random. */
+		seen = json_pack("{s:i, s:i, s:i, s:i, s:i, s:i}", "q1", 5,
+		                 "q2", 3, "q3", 3, "q4", 7, "q5", 2, "q6", 1);
+		draw = quiz_draw(bank, seen, test_uniform);
+		o1 = o1_of(draw);
+		assert_true(strcmp(o1, "q2") == 0 || strcmp(o1, "q3") == 0);
+		tie[o1[1] - '0']++;
+		json_array_foreach (draw, i, q)
+			if (strcmp(json_string_value(
+			               json_object_get(q, "objective")),
+			           "o2") == 0)
+				assert_string_equal(
+				    json_string_value(json_object_get(q, "id")),
+				    "q6");
+		json_decref(draw);
+		json_decref(seen);
 	}
-	json_decref(prev);
+	assert_true(tie[2] > 0 && tie[3] > 0);
 	json_decref(bank);
+}
+
+/* A learner answers with the shown ids: the author's ids are not drawn. */
+static void
+test_draw_opaque_choice_ids(void **state)
+{
+	json_t            *bank = json_loads(BANK, 0, NULL);
+	json_t            *draw = quiz_draw(bank, NULL, test_uniform);
+	json_t            *right = json_object(), *author = json_object(), *q;
+	struct quiz_result r;
+	const char        *problem;
+	size_t             i;
+
+	(void)state;
+	json_array_foreach (draw, i, q) {
+		const char *id = json_string_value(json_object_get(q, "id"));
+
+		json_object_set(right, id, json_object_get(q, "correct"));
+		json_object_set_new(author, id, json_pack("[s]", "a"));
+	}
+	assert_int_equal(quiz_score(draw, right, &r, &problem), 0);
+	assert_int_equal(r.score, 100);
+	json_decref(r.feedback);
+	json_decref(r.objectives);
+	assert_int_equal(quiz_score(draw, author, &r, &problem), -1);
+	assert_true(r.not_drawn);
+	json_decref(right);
+	json_decref(author);
+	json_decref(draw);
+	json_decref(bank);
+}
+
+/*
+ * Feedback after a failed attempt: a wrong question has no explanation
+ * (it names the right choice and the question may come back) but the
+ * sections of its objective; a right one keeps its explanation.  After a
+ * pass every explanation is shown.
+ */
+static void
+test_feedback_public(void **state)
+{
+	json_t *draw = json_loads("[{\"id\":\"q1\",\"objective\":\"o1\"},"
+	                          " {\"id\":\"q5\",\"objective\":\"o2\"}]",
+	                          0, NULL);
+	json_t *feedback =
+	    json_loads("[{\"question_id\":\"q1\",\"correct\":false,"
+	               "  \"explanation\":\"Het goede antwoord is B.\"},"
+	               " {\"question_id\":\"q5\",\"correct\":true,"
+	               "  \"explanation\":\"e5\"}]",
+	               0, NULL);
+	json_t *objectives = json_loads(
+	    "[{\"id\":\"o1\",\"title\":\"Doel 1\",\"sections\":[\"s1\"],"
+	    "  \"reread\":[{\"id\":\"s1\",\"title\":\"Sectie 1\"}]},"
+	    " {\"id\":\"o2\",\"title\":\"Doel 2\",\"sections\":[\"s2\"],"
+	    "  \"reread\":[{\"id\":\"s2\",\"title\":\"Sectie 2\"}]}]",
+	    0, NULL);
+	json_t *failed, *passed, *want;
+	char   *text;
+
+	(void)state;
+	assert_non_null(draw);
+	assert_non_null(feedback);
+	assert_non_null(objectives);
+	failed = quiz_feedback_public(feedback, draw, objectives, false);
+	want =
+	    json_loads("[{\"id\":\"q1\",\"right\":false,\"explanation\":null,"
+	               "  \"reread\":[{\"id\":\"s1\",\"title\":\"Sectie 1\"}]},"
+	               " {\"id\":\"q5\",\"right\":true,\"explanation\":\"e5\","
+	               "  \"reread\":[]}]",
+	               0, NULL);
+	assert_true(json_equal(failed, want));
+	text = json_dumps(failed, JSON_COMPACT);
+	assert_null(strstr(text, "goede antwoord"));
+	free(text);
+	json_decref(want);
+	passed = quiz_feedback_public(feedback, draw, objectives, true);
+	assert_string_equal(json_string_value(json_object_get(
+	                        json_array_get(passed, 0), "explanation")),
+	                    "Het goede antwoord is B.");
+	assert_string_equal(json_string_value(json_object_get(
+	                        json_array_get(passed, 1), "explanation")),
+	                    "e5");
+	json_decref(failed);
+	json_decref(passed);
+	json_decref(draw);
+	json_decref(feedback);
+	json_decref(objectives);
 }
 
 /* What the learner sees has no key and no explanation. */
@@ -397,7 +562,9 @@ main(void)
 	    cmocka_unit_test(test_feedback),
 	    cmocka_unit_test(test_empty_key),
 	    cmocka_unit_test(test_draw_shape),
-	    cmocka_unit_test(test_draw_avoids_previous),
+	    cmocka_unit_test(test_draw_seen),
+	    cmocka_unit_test(test_draw_opaque_choice_ids),
+	    cmocka_unit_test(test_feedback_public),
 	    cmocka_unit_test(test_draw_public),
 	    cmocka_unit_test(test_draw_bank_too_small),
 	    cmocka_unit_test(test_objective_rule),

@@ -182,25 +182,17 @@ modules_quiz_start(struct request *r, struct response *res)
 	json_decref(body);
 }
 
-/* The answer to a submission, from its grading (new or stored). */
+/* The answer to a submission, from its grading (new or stored): the same
+ * feedback rule for both (quiz_feedback_public). */
 static void
 reply_graded(struct request *r, struct response *res,
-             const struct quiz_attempt *a, const struct quiz_submitted *sub,
-             const struct certificate *cert, const char *next_attempt_at)
+             const struct quiz_attempt *a, const json_t *draw,
+             const struct quiz_submitted *sub, const struct certificate *cert,
+             const char *next_attempt_at)
 {
 	json_t *grading = json_loads(sub->grading_json, 0, NULL);
 	json_t *meta = json_loads(a->objectives_json, 0, NULL);
-	json_t *questions = json_array(), *f, *body;
-	size_t  i;
-
-	json_array_foreach (json_object_get(grading, "feedback"), i, f)
-		json_array_append_new(
-		    questions,
-		    json_pack("{s:O, s:O, s:O}", "id",
-		              json_object_get(f, "question_id"), "right",
-		              json_object_get(f, "correct"), "explanation",
-		              json_object_get(f, "explanation")));
-	body = json_pack(
+	json_t *body = json_pack(
 	    "{s:I, s:i, s:i, s:b, s:o, s:o, s:o, s:o}", "attempt_id",
 	    (json_int_t)a->id, "score", sub->score, "pass_mark", a->pass_mark,
 	    "passed", sub->passed, "certificate",
@@ -209,9 +201,12 @@ reply_graded(struct request *r, struct response *res,
 	        : json_pack("{s:s, s:s, s:s}", "code", cert->code, "issued_at",
 	                    cert->issued_at, "expires_at", cert->expires_at),
 	    "objectives", objectives_report(grading, meta, false), "questions",
-	    questions, "next_attempt_at",
+	    quiz_feedback_public(json_object_get(grading, "feedback"), draw,
+	                         meta, sub->passed),
+	    "next_attempt_at",
 	    next_attempt_at != NULL ? json_string(next_attempt_at)
 	                            : json_null());
+
 	json_decref(grading);
 	json_decref(meta);
 	if (body == NULL) {
@@ -262,6 +257,12 @@ modules_attempt(struct request *r, struct response *res)
 		reply_db_error(r, res, st);
 		return;
 	}
+	if (!a.module_active) {
+		http_error(r, res, 409, "module_inactive",
+		           "Deze module wordt niet meer aangeboden. Je poging "
+		           "telt daarom niet.");
+		return;
+	}
 	draw = json_loads(a.draw_json, 0, NULL);
 	if (draw == NULL) {
 		log_error("modules: the draw of attempt %lld is not JSON",
@@ -308,5 +309,5 @@ modules_attempt(struct request *r, struct response *res)
 		}
 		next_at = pause.retry_after;
 	}
-	reply_graded(r, res, &a, &sub, &cert, next_at);
+	reply_graded(r, res, &a, draw, &sub, &cert, next_at);
 }

@@ -13,14 +13,19 @@ const struct db_stmt store_certificates_stmts[] = {
      "SELECT pg_advisory_xact_lock(hashtextextended($1::text || ':' || "
      "$2::text, 0))",
      2},
+    /* The attempt with the terms it was started with; the objectives with
+     * their sections, and the titles of those still active to reread. */
     {"quiz_attempt_get",
-     "SELECT a.id, m.id, a.module_version, m.pass_mark, m.validity_months,"
-     " a.state = 'open' AND a.expires_at > now(),"
-     " a.state = 'expired' OR (a.state = 'open' AND a.expires_at <= now()),"
-     " a.draw,"
+     "SELECT a.id, m.id, a.module_version, a.pass_mark, a.validity_months,"
+     " m.active, a.draw,"
      " (SELECT coalesce(json_agg(json_build_object('id', o.id,"
-     "   'title', o.title, 'sections', o.sections) ORDER BY o.position),"
-     "   '[]') FROM quiz_objectives o WHERE o.module_id = m.id)"
+     "   'title', o.title, 'sections', o.sections,"
+     "   'reread', (SELECT coalesce(json_agg(json_build_object('id', s.id,"
+     "     'title', s.title) ORDER BY array_position(o.sections, s.id)),"
+     "     '[]') FROM sections s WHERE s.module_id = o.module_id"
+     "     AND s.id = ANY (o.sections) AND s.active))"
+     "   ORDER BY o.position), '[]')"
+     "   FROM quiz_objectives o WHERE o.module_id = m.id)"
      " FROM quiz_attempts a JOIN modules m ON m.id = a.module_id"
      " WHERE a.id = $1 AND a.user_id = $2 AND m.slug = $3"
      " AND a.draw IS NOT NULL",
@@ -97,10 +102,9 @@ store_quiz_attempt_get(struct request *r, const char *slug,
 	out->version = (int)db_int(res, 0, 2);
 	out->pass_mark = (int)db_int(res, 0, 3);
 	out->validity_months = (int)db_int(res, 0, 4);
-	out->open = db_value(res, 0, 5)[0] == 't';
-	out->expired = db_value(res, 0, 6)[0] == 't';
-	out->draw_json = db_value(res, 0, 7);
-	out->objectives_json = db_value(res, 0, 8);
+	out->module_active = db_value(res, 0, 5)[0] == 't';
+	out->draw_json = db_value(res, 0, 6);
+	out->objectives_json = db_value(res, 0, 7);
 	return DB_OK;
 }
 
@@ -144,9 +148,8 @@ store_quiz_submit(struct request *r, const struct quiz_attempt *a, int score,
 	if (st != DB_OK)
 		goto out;
 	if (strcmp(db_value(res, 0, 0), "submitted") == 0) {
-		/* Graded before, perhaps a moment ago by the same submission.
-		 */
-		out->replayed = true;
+		/* Graded before, perhaps a moment ago by the same submission:
+		 * its stored result. */
 		out->score = (int)db_int(res, 0, 2);
 		out->passed = db_value(res, 0, 3)[0] == 't';
 		out->grading_json = db_value(res, 0, 4);

@@ -29,6 +29,8 @@
 	" WHEN c.expires_at IS NOT NULL THEN 'expired'"                        \
 	" WHEN p.done > 0 THEN 'in_progress' ELSE 'not_started' END"
 
+/* clang-format breaks SQL strings into one word per line: keep it out. */
+/* clang-format off */
 const struct db_stmt store_modules_stmts[] = {
     {"modules_list",
      "SELECT coalesce(json_agg(json_build_object("
@@ -37,37 +39,21 @@ const struct db_stmt store_modules_stmts[] = {
      " 'validity_months', m.validity_months,"
      " 'progress', json_build_object('sections_done', p.done,"
      "   'sections_total', p.total, 'status', " STATUS_SQL ","
-     "   'completed_at', " RFC3339(
-         "c.issued_at") ","
-                        "   'expires_at', " RFC3339(
-                            "c.expires_at") ","
-                                            "   'expiring_soon', c.expires_at "
-                                            "> now()"
-                                            "     AND c.expires_at <= now() + "
-                                            "interval '90 days'))"
-                                            " ORDER BY m.position, m.slug), "
-                                            "'[]')"
-                                            " FROM modules m"
-                                            " CROSS JOIN LATERAL (SELECT "
-                                            "count(*) AS total,"
-                                            "   count(sp.user_id) AS done FROM "
-                                            "sections s"
-                                            "   LEFT JOIN section_progress sp "
-                                            "ON sp.user_id = $1"
-                                            "   AND sp.module_id = s.module_id "
-                                            "AND sp.section_id = s.id"
-                                            "   WHERE s.module_id = m.id AND "
-                                            "s.active) p"
-                                            " LEFT JOIN LATERAL (SELECT "
-                                            "issued_at, expires_at FROM "
-                                            "certificates"
-                                            "   WHERE user_id = $1 AND "
-                                            "module_id = m.id"
-                                            "   ORDER BY expires_at DESC LIMIT "
-                                            "1) c ON true"
-                                            " WHERE m.active AND NOT "
-                                            "m.in_person AND $2 = ANY "
-                                            "(m.audience)",
+     "   'completed_at', " RFC3339("c.issued_at") ","
+     "   'expires_at', " RFC3339("c.expires_at") ","
+     "   'expiring_soon', c.expires_at > now()"
+     "     AND c.expires_at <= now() + interval '90 days'))"
+     " ORDER BY m.position, m.slug), '[]')"
+     " FROM modules m"
+     " CROSS JOIN LATERAL (SELECT count(*) AS total,"
+     "   count(sp.user_id) AS done FROM sections s"
+     "   LEFT JOIN section_progress sp ON sp.user_id = $1"
+     "   AND sp.module_id = s.module_id AND sp.section_id = s.id"
+     "   WHERE s.module_id = m.id AND s.active) p"
+     " LEFT JOIN LATERAL (SELECT issued_at, expires_at FROM certificates"
+     "   WHERE user_id = $1 AND module_id = m.id"
+     "   ORDER BY expires_at DESC LIMIT 1) c ON true"
+     " WHERE m.active AND NOT m.in_person AND $2 = ANY (m.audience)",
      2},
     /* The caller's part of a module page; the content part is cached. */
     {"module_user_part",
@@ -76,76 +62,20 @@ const struct db_stmt store_modules_stmts[] = {
      "   FROM section_progress sp WHERE sp.user_id = $1"
      "   AND sp.module_id = m.id),"
      " (SELECT json_build_object('code', c.code,"
-     "   'issued_at', " RFC3339(
-         "c.issued_at") ","
-                        "   'expires_at', " RFC3339(
-                            "c.expires_at") ", 'valid', c.expires_at > now())"
-                                            "   FROM certificates c WHERE "
-                                            "c.user_id = $1 AND c.module_id = "
-                                            "m.id"
-                                            "   ORDER BY c.expires_at DESC "
-                                            "LIMIT 1),"
-                                            /* The caller's quiz: until when it
-                                               is paused, and the open attempt.
-                                             */
-                                            " json_build_object('paused_until',"
-                                            " (WITH last AS (SELECT passed,"
-                                            "   submitted_at FROM "
-                                            "quiz_attempts WHERE user_id = $1"
-                                            "   AND module_id = m.id AND state "
-                                            "= 'submitted'"
-                                            "   ORDER BY submitted_at DESC "
-                                            "LIMIT 2)"
-                                            "   SELECT " RFC3339(
-                                                "max(submitted_at) + interval "
-                                                "'" QUIZ_PAUSE
-                                                "'") "   FROM last HAVING "
-                                                     "count(*) = 2 AND NOT "
-                                                     "bool_or(passed)"
-                                                     "   AND max(submitted_at) "
-                                                     "+ interval '" QUIZ_PAUSE
-                                                     "' > now()),"
-                                                     " 'open_attempt_expires_"
-                                                     "at', (SELECT " RFC3339(
-                                                         "expires_at") "   "
-                                                                       "FROM "
-                                                                       "quiz_"
-                                                                       "attempt"
-                                                                       "s "
-                                                                       "WHERE "
-                                                                       "user_"
-                                                                       "id = "
-                                                                       "$1 AND "
-                                                                       "module_"
-                                                                       "id = "
-                                                                       "m.id"
-                                                                       "   AND "
-                                                                       "state "
-                                                                       "= "
-                                                                       "'open' "
-                                                                       "AND "
-                                                                       "expires"
-                                                                       "_at > "
-                                                                       "now()))"
-                                                                       " FROM "
-                                                                       "modules"
-                                                                       " m "
-                                                                       "WHERE "
-                                                                       "m.slug "
-                                                                       "= $2 "
-                                                                       "AND "
-                                                                       "m."
-                                                                       "active "
-                                                                       "AND "
-                                                                       "NOT "
-                                                                       "m.in_"
-                                                                       "person"
-                                                                       " AND "
-                                                                       "$3 = "
-                                                                       "ANY "
-                                                                       "(m."
-                                                                       "audienc"
-                                                                       "e)",
+     "   'issued_at', " RFC3339("c.issued_at") ","
+     "   'expires_at', " RFC3339("c.expires_at") ","
+     "   'valid', c.expires_at > now())"
+     "   FROM certificates c WHERE c.user_id = $1 AND c.module_id = m.id"
+     "   ORDER BY c.expires_at DESC LIMIT 1),"
+     /* The caller's quiz: until when it is paused (the one rule of
+      * quiz_paused_until, sql/017), and the open attempt. */
+     " json_build_object('paused_until', " RFC3339(
+         "quiz_paused_until($1, m.id, '" QUIZ_PAUSE "')") ","
+     "   'open_attempt_expires_at', (SELECT " RFC3339("expires_at")
+     "   FROM quiz_attempts WHERE user_id = $1 AND module_id = m.id"
+     "   AND state = 'open' AND expires_at > now()))"
+     " FROM modules m WHERE m.slug = $2 AND m.active AND NOT m.in_person"
+     " AND $3 = ANY (m.audience)",
      3},
     /* The same for everyone: sections and quiz without the answers. */
     {"module_content",
@@ -156,8 +86,8 @@ const struct db_stmt store_modules_stmts[] = {
      " 'sections', (SELECT coalesce(json_agg(json_build_object("
      "   'id', s.id, 'title', s.title, 'html', s.html,"
      "   'scenario', (SELECT json_build_object('id', sc.id, 'slug', sc.slug)"
-     "     FROM scenarios sc WHERE sc.slug = s.scenario_slug)) ORDER BY "
-     "s.position),"
+     "     FROM scenarios sc WHERE sc.slug = s.scenario_slug))"
+     "   ORDER BY s.position),"
      "   '[]') FROM sections s WHERE s.module_id = m.id AND s.active),"
      /* No questions: the page would be an answer sheet's input.  The
       * quiz is started with POST .../quiz, which draws. */
@@ -201,7 +131,8 @@ const struct db_stmt store_modules_stmts[] = {
      "     'text', ch.text, 'correct', ch.correct) ORDER BY ch.position)"
      "     FROM quiz_choices ch WHERE ch.module_id = q.module_id"
      "     AND ch.question_id = q.id)) ORDER BY q.position), '[]')"
-     "   FROM quiz_questions q WHERE q.module_id = m.id AND q.active))"
+     "   FROM quiz_questions q WHERE q.module_id = m.id AND q.active)),"
+     " m.validity_months"
      " FROM modules m WHERE m.slug = $2 AND m.active AND NOT m.in_person"
      " AND $3 = ANY (m.audience)",
      3},
@@ -213,38 +144,43 @@ const struct db_stmt store_modules_stmts[] = {
      " AND (expires_at <= now() OR module_version <> $3)",
      3},
     {"quiz_open_get",
-     "SELECT id, " RFC3339("expires_at") ", draw FROM quiz_attempts"
-                                         " WHERE user_id = $1 AND module_id = "
-                                         "$2 AND state = 'open'",
+     "SELECT id, " RFC3339("expires_at") ", draw, pass_mark"
+     " FROM quiz_attempts WHERE user_id = $1 AND module_id = $2"
+     " AND state = 'open'",
      2},
     /* Two failures in a row: the next start waits QUIZ_PAUSE after the
      * second.  Returns when it opens and the grading of the last one. */
     {"quiz_pause",
-     "WITH last AS (SELECT passed, submitted_at, grading FROM quiz_attempts"
-     "   WHERE user_id = $1 AND module_id = $2 AND state = 'submitted'"
-     "   ORDER BY submitted_at DESC LIMIT 2)"
-     " SELECT " RFC3339(
-         "max(submitted_at) + interval '" QUIZ_PAUSE
-         "'") ","
-              " (SELECT grading FROM last ORDER BY submitted_at DESC LIMIT 1)"
-              " FROM last HAVING count(*) = 2 AND NOT bool_or(passed)"
-              " AND max(submitted_at) + interval '" QUIZ_PAUSE "' > now()",
+     "SELECT " RFC3339("p") ","
+     " (SELECT grading FROM quiz_attempts WHERE user_id = $1"
+     "   AND module_id = $2 AND state = 'submitted'"
+     "   ORDER BY submitted_at DESC LIMIT 1)"
+     " FROM quiz_paused_until($1, $2, '" QUIZ_PAUSE "') p"
+     " WHERE p IS NOT NULL",
      2},
-    /* The question ids of the learner's previous draw, to draw others. */
-    {"quiz_last_draw",
-     "SELECT coalesce((SELECT jsonb_agg(q->'id') FROM jsonb_array_elements("
-     "   a.draw) q), '[]') FROM quiz_attempts a"
-     " WHERE a.user_id = $1 AND a.module_id = $2 AND a.draw IS NOT NULL"
-     " ORDER BY a.id DESC LIMIT 1",
-     2},
+    /* Every question the learner was shown in an attempt of this module
+     * version, with the last attempt that showed it: {"<id>": attempt id}.
+     * $1 user, $2 module, $3 version */
+    {"quiz_seen",
+     "SELECT coalesce(jsonb_object_agg(qid, last), '{}') FROM"
+     " (SELECT q->>'id' AS qid, max(a.id) AS last FROM quiz_attempts a"
+     "   CROSS JOIN jsonb_array_elements(a.draw) q"
+     "   WHERE a.user_id = $1 AND a.module_id = $2"
+     "   AND a.module_version = $3 AND a.draw IS NOT NULL"
+     "   GROUP BY 1) s",
+     3},
+    /* $1 user, $2 module, $3 version, $4 draw, $5 pass mark, $6 validity
+     * months: the terms the attempt is graded on. */
     {"quiz_open_insert",
      "INSERT INTO quiz_attempts (user_id, module_id, module_version, state,"
-     " draw, expires_at) VALUES ($1, $2, $3, 'open', $4,"
-     " now() + interval '" QUIZ_ATTEMPT_TTL "')"
+     " draw, expires_at, pass_mark, validity_months)"
+     " VALUES ($1, $2, $3, 'open', $4,"
+     " now() + interval '" QUIZ_ATTEMPT_TTL "', $5, $6)"
      " RETURNING id, " RFC3339("expires_at"),
-     4},
+     6},
     {0},
 };
+/* clang-format on */
 
 enum db_status
 store_modules_list_json(struct request *r, const char **json)
@@ -383,6 +319,12 @@ store_module_detail(struct request *r, const char *slug, const char **json)
 	arena_on_reset(r->arena, decref_cb, state);
 	quiz = json_dump_arena(r->arena, state);
 	len = strlen(rendered);
+	/* The rendered page is one JSON object: its closing brace makes
+	 * room for the quiz state. */
+	if (len <= 2 || rendered[len - 1] != '}') {
+		log_error("modules: the page of %s is not a JSON object", slug);
+		return DB_ERROR;
+	}
 	out = arena_alloc(r->arena, len + strlen(quiz) + 16);
 	memcpy(out, rendered, len - 1);
 	sprintf(out + len - 1, ",\"quiz_state\":%s}", quiz);
@@ -449,10 +391,10 @@ store_quiz_pause(struct request *r, long long module_id, struct quiz_start *out)
 enum db_status
 store_quiz_start(struct request *r, const char *slug, struct quiz_start *out)
 {
-	char        uid[24], mid[24], ver[24];
-	const char *v[4] = {STORE_INT(uid, r->user->id), slug, r->user->role};
+	char        uid[24], mid[24], ver[24], pass[24], months[24];
+	const char *v[6] = {STORE_INT(uid, r->user->id), slug, r->user->role};
 	PGresult   *res;
-	json_t     *bank, *draw, *avoid;
+	json_t     *bank, *draw, *seen;
 	enum db_status st;
 
 	memset(out, 0, sizeof(*out));
@@ -465,6 +407,8 @@ store_quiz_start(struct request *r, const char *slug, struct quiz_start *out)
 	out->bank_json = db_value(res, 0, 4);
 	STORE_INT(mid, out->module_id);
 	snprintf(ver, sizeof(ver), "%s", db_value(res, 0, 1));
+	snprintf(pass, sizeof(pass), "%s", db_value(res, 0, 2));
+	snprintf(months, sizeof(months), "%s", db_value(res, 0, 5));
 	if (out->sections_missing > 0)
 		return DB_OK;
 
@@ -479,10 +423,12 @@ store_quiz_start(struct request *r, const char *slug, struct quiz_start *out)
 	if (st == DB_OK)
 		st = db_exec(r->db, r->arena, "quiz_open_get", 2, v, &res);
 	if (st == DB_OK && PQntuples(res) == 1) {
-		/* Reloading the page gets the same draw, not a new one. */
+		/* Reloading the page gets the same draw, not a new one, on
+		 * the terms it was started with. */
 		out->attempt_id = db_int(res, 0, 0);
 		out->expires_at = db_value(res, 0, 1);
 		out->draw_json = db_value(res, 0, 2);
+		out->pass_mark = (int)db_int(res, 0, 3);
 		out->resumed = true;
 		st = db_commit(r->db);
 		goto done;
@@ -494,15 +440,15 @@ store_quiz_start(struct request *r, const char *slug, struct quiz_start *out)
 		goto done;
 	}
 	if (st == DB_OK)
-		st = db_exec(r->db, r->arena, "quiz_last_draw", 2, v, &res);
+		st = db_exec_row(r->db, r->arena, "quiz_seen", 3, v, &res);
 	if (st == DB_OK) {
-		avoid = PQntuples(res) == 1
-		            ? json_loads(db_value(res, 0, 0), 0, NULL)
-		            : NULL;
+		seen = json_loads(db_value(res, 0, 0), 0, NULL);
 		bank = json_loads(out->bank_json, 0, NULL);
-		draw = bank != NULL ? quiz_draw(bank, avoid, uniform) : NULL;
+		draw = bank != NULL && seen != NULL
+		           ? quiz_draw(bank, seen, uniform)
+		           : NULL;
 		json_decref(bank);
-		json_decref(avoid);
+		json_decref(seen);
 		if (draw == NULL) {
 			log_error("modules: no draw from the bank of %s", slug);
 			st = DB_ERROR;
@@ -510,7 +456,9 @@ store_quiz_start(struct request *r, const char *slug, struct quiz_start *out)
 			out->draw_json = json_dump_arena(r->arena, draw);
 			json_decref(draw);
 			v[3] = out->draw_json;
-			st = db_exec(r->db, r->arena, "quiz_open_insert", 4, v,
+			v[4] = pass;
+			v[5] = months;
+			st = db_exec(r->db, r->arena, "quiz_open_insert", 6, v,
 			             &res);
 		}
 	}

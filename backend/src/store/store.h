@@ -150,15 +150,17 @@ struct certificate {
 };
 /* A started attempt, as the submission needs it. */
 struct quiz_attempt {
-	long long   id;
-	long long   module_id;
-	int         version;
+	long long id;
+	long long module_id;
+	int       version;
+	/* The terms the attempt was started with, not the module's now. */
 	int         pass_mark;
 	int         validity_months;
-	bool        open;    /* state open and not past its time */
-	bool        expired; /* open but past its time, or expired */
+	bool        module_active; /* false: the module was withdrawn */
 	const char *draw_json;
-	const char *objectives_json; /* [{"id","title","sections"}] */
+	/* [{"id","title","sections":[ids],"reread":[{"id","title"}]}], the
+	 * active sections of each objective in "reread" */
+	const char *objectives_json;
 };
 /* DB_NOT_FOUND unless the attempt is the caller's, on module `slug`. */
 enum db_status store_quiz_attempt_get(struct request *r, const char *slug,
@@ -166,8 +168,7 @@ enum db_status store_quiz_attempt_get(struct request *r, const char *slug,
                                       struct quiz_attempt *out);
 
 struct quiz_submitted {
-	bool        expired;  /* nothing recorded: the attempt ran out */
-	bool        replayed; /* graded before: the stored result */
+	bool        expired; /* nothing recorded: the attempt ran out */
 	int         score;
 	bool        passed;
 	const char *grading_json;
