@@ -42,16 +42,40 @@ CREATE INDEX training_credits_staff_idx ON training_credits(staff_id);
 -- Invites the account p_user to the stay p_staff, once per stay, and queues
 -- the mail to the account's stored address.  True when the invitation is
 -- new.  p_url is the service's public URL, for the link in the mail.
-CREATE FUNCTION staff_invite(p_staff bigint, p_user bigint, p_url text)
+-- A declined invitation holds for the board, not just for the one stay it
+-- was made for: a board that takes a person off its roster and lists them
+-- again (a new stay, or another of its schools) does not ask again; a
+-- person who has not answered yet gets no second mail from the same board.
+CREATE FUNCTION staff_invite(p_staff bigint, p_user bigint,
+	p_url text)
 RETURNS boolean LANGUAGE plpgsql AS $$
 DECLARE
-	v_id bigint;
+	v_id     bigint;
+	v_board  bigint;
+	v_before text;
 BEGIN
+	SELECT s.board_id INTO v_board FROM staff st
+	JOIN schools s ON s.id = st.school_id WHERE st.id = p_staff;
+	-- The person's latest answer to this board, on another of its stays.
+	SELECT i.status INTO v_before FROM staff_invitations i
+	JOIN staff st ON st.id = i.staff_id
+	JOIN schools s ON s.id = st.school_id
+	WHERE i.user_id = p_user AND s.board_id = v_board
+	AND i.staff_id <> p_staff ORDER BY i.id DESC LIMIT 1;
+	IF v_before = 'declined' THEN
+		INSERT INTO staff_invitations (staff_id, user_id, status, decided_at)
+		VALUES (p_staff, p_user, 'declined', now())
+		ON CONFLICT (staff_id) DO NOTHING;
+		RETURN false;
+	END IF;
 	INSERT INTO staff_invitations (staff_id, user_id)
 	VALUES (p_staff, p_user) ON CONFLICT (staff_id) DO NOTHING
 	RETURNING id INTO v_id;
 	IF v_id IS NULL THEN
 		RETURN false;
+	END IF;
+	IF v_before = 'pending' THEN
+		RETURN true;
 	END IF;
 	INSERT INTO mail_outbox (recipient, subject, body)
 	SELECT u.email, 'Uitnodiging van ' || b.name,

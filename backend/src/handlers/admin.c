@@ -169,20 +169,14 @@ admin_user_create(struct request *r, struct response *res)
 {
 	static const char *const roles[] = {"board_admin", "region_viewer",
 	                                    "trainer", "admin"};
-	const char      *email, *name, *role = NULL, *password, *problem;
-	char             hash[crypto_pwhash_STRBYTES], canonical[EMAIL_MAX + 1];
-	json_t          *fields = json_object();
-	long long        board_id = 0, region_id = 0, id;
-	enum db_status   st;
-	enum email_check ec = EMAIL_INVALID;
-	bool             role_ok = false;
+	const char    *email, *name, *role = NULL, *password, *problem;
+	char           hash[crypto_pwhash_STRBYTES], canonical[EMAIL_MAX + 1];
+	json_t        *fields = json_object();
+	long long      board_id = 0, region_id = 0, id;
+	enum db_status st;
+	bool           role_ok = false;
 
-	if (json_get_string(r->json, "email", 3, EMAIL_MAX, &email) ==
-	    JSON_FIELD_OK)
-		ec = email_canonical(email, canonical);
-	if (ec != EMAIL_OK)
-		json_object_set_new(fields, "email",
-		                    json_string(email_problem(ec)));
+	handler_email_field(r, fields, &email, canonical);
 	if (json_get_string(r->json, "name", 1, 200, &name) != JSON_FIELD_OK ||
 	    !validate_plain_text(name))
 		json_object_set_new(fields, "name",

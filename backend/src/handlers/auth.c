@@ -256,13 +256,12 @@ auth_login(struct request *r, struct response *res)
 void
 auth_register(struct request *r, struct response *res)
 {
-	const char      *email, *password, *name, *join_code, *problem;
-	char             hash[crypto_pwhash_STRBYTES], canonical[EMAIL_MAX + 1];
-	json_t          *fields = json_object();
-	long long        school_id, board_id, id, recent;
-	struct user      u;
-	enum db_status   st;
-	enum email_check ec = EMAIL_INVALID;
+	const char    *email, *password, *name, *join_code, *problem;
+	char           hash[crypto_pwhash_STRBYTES], canonical[EMAIL_MAX + 1];
+	json_t        *fields = json_object();
+	long long      school_id, board_id, id, recent;
+	struct user    u;
+	enum db_status st;
 
 	st = store_register_attempt(r, r->remote_addr, &recent);
 	if (st != DB_OK) {
@@ -277,12 +276,7 @@ auth_register(struct request *r, struct response *res)
 		    "Te veel registraties vanaf dit adres; probeer het later.");
 		return;
 	}
-	if (json_get_string(r->json, "email", 3, EMAIL_MAX, &email) ==
-	    JSON_FIELD_OK)
-		ec = email_canonical(email, canonical);
-	if (ec != EMAIL_OK)
-		json_object_set_new(fields, "email",
-		                    json_string(email_problem(ec)));
+	handler_email_field(r, fields, &email, canonical);
 	if (json_get_string(r->json, "name", 1, 200, &name) != JSON_FIELD_OK ||
 	    !validate_plain_text(name))
 		json_object_set_new(fields, "name",

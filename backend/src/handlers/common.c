@@ -6,7 +6,9 @@
 
 #include "../log.h"
 #include "../router.h"
+#include "../json.h"
 #include "../store/store.h"
+#include "../validate.h"
 
 #include <string.h>
 #include <stdlib.h>
@@ -205,6 +207,21 @@ handler_date_valid(const char *s)
 	t = timegm(&tm);
 	gmtime_r(&t, &tm);
 	return tm.tm_mday == d && tm.tm_mon == m - 1;
+}
+
+bool
+handler_email_field(struct request *r, json_t *fields, const char **email,
+                    char *canonical)
+{
+	enum email_check ec = EMAIL_INVALID;
+
+	if (json_get_string(r->json, "email", 3, EMAIL_MAX, email) ==
+	    JSON_FIELD_OK)
+		ec = email_canonical(*email, canonical);
+	if (ec == EMAIL_OK)
+		return true;
+	json_object_set_new(fields, "email", json_string(email_problem(ec)));
+	return false;
 }
 
 void

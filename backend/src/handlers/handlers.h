@@ -48,6 +48,12 @@ bool authz_region(struct request *r, struct response *res, long long region_id);
 bool authz_school(struct request *r, struct response *res, long long board_id,
                   long long school_id);
 
+/* Reads the body's "email" field and its canonical form (validate.c); when
+ * it is missing or refused, names the problem in `fields` (Dutch) and
+ * returns false.  `canonical` has room for EMAIL_MAX + 1 bytes. */
+bool handler_email_field(struct request *r, json_t *fields, const char **email,
+                         char *canonical);
+
 /* Names the audit line of this write (action, target, JSON details); the
  * worker writes it once the write has succeeded (worker.c:audit_write). */
 void handler_audit(struct request *r, const char *action, const char *target,
