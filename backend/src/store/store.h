@@ -14,6 +14,17 @@
 #define STORE_INT(buf, v)                                                      \
 	(snprintf((buf), sizeof(buf), "%lld", (long long)(v)), (buf))
 
+/* What a store function may know of the request: the connection, the
+ * arena that owns what it returns, and who asks (0 / NULL on public routes).
+ * worker.c fills one per request (struct request .store); tools fill their
+ * own.  The store never sees struct request. */
+struct store_ctx {
+	struct db    *db;
+	struct arena *arena;
+	long long     user_id;
+	const char   *role; /* "teacher", "ib", ...; NULL: nobody logged in */
+};
+
 /* Every statement table, NULL-terminated, prepared by db_ensure(). */
 extern const struct db_stmt *const store_all_statements[];
 
