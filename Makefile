@@ -4,6 +4,8 @@
 #   make run        set up and start the development stack on 127.0.0.1:8080
 #   make stop       stop everything `make run` or `make test` started
 #   make test       unit, integration and browser tests against a fresh test stack
+#   make check      the fast tier: build, unit tests, content check, formatting
+#   make test-unit T=router        make test-integration T='test_jwt_*'
 #   make bench      baselines, the national dataset and the speed targets
 #   make fuzz       every libFuzzer target for FUZZ_SECONDS (default 300)
 #   make valgrind   the integration suite against the service under valgrind,
@@ -39,7 +41,7 @@ TOOLS   := $(patsubst backend/tools/%.c,$(B)/hgkm-%,$(wildcard backend/tools/*.c
 UNIT    := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test_*.c))
 ITEST_SRC := $(wildcard tests/integration/*.c)
 
-.PHONY: all run stop test test-unit test-integration test-browser test-content \
+.PHONY: all run stop check test test-unit test-integration test-browser test-content \
         bench fuzz fuzz-ci valgrind format format-check lint clean deps
 all: $(B)/hgkm-fcgi $(TOOLS)
 
@@ -57,7 +59,7 @@ $(B)/hgkm-fcgi: $(B)/obj/backend/src/main.o $(B)/libapp.a
 $(B)/hgkm-%: $(B)/obj/backend/tools/%.o $(B)/libapp.a
 	$(CC) $(LDOPT) -o $@ $^ $(LDLIBS)
 
-$(B)/tests/%: $(B)/obj/tests/unit/%.o $(B)/libapp.a
+$(B)/tests/%: $(B)/obj/tests/unit/%.o $(B)/obj/tests/unit/unit_filter.o $(B)/libapp.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDOPT) -o $@ $^ $(LDLIBS) $(TLDLIBS)
 
@@ -68,6 +70,21 @@ $(B)/tests/integration: $(ITEST_SRC:%.c=$(B)/obj/%.o) $(B)/libapp.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDOPT) -o $@ $^ $(LDLIBS) $(TLDLIBS)
 
+# Debian keeps nginx, useradd and friends in /usr/sbin, which is not on a
+# normal user's PATH: a sudoer's `make run` needs them too.
+export PATH := $(PATH):/usr/sbin:/sbin
+
+# Targets that start or stop a stack.  As root in a folder the service user
+# cannot reach (root's home folder), they run in a copy of the checkout
+# (deploy/dev/mirror.sh); everywhere else, here.
+STACK_TARGETS := run stop test test-integration test-browser bench valgrind
+MIRROR := $(shell deploy/dev/mirror.sh path)
+
+ifneq ($(MIRROR),)
+$(STACK_TARGETS): deps
+	@deploy/dev/mirror.sh sync
+	@$(MAKE) --no-print-directory -C $(MIRROR) $@
+else
 # The dev stack runs the release build; tests run the sanitizer build.
 run: deps
 	$(MAKE) FLAVOR=release all
@@ -79,29 +96,44 @@ stop:
 	deploy/dev/stack.sh down bench
 	deploy/dev/stack.sh down check
 
-deps:
-	@deploy/dev/deps.sh check
-
 test: deps
 	tests/run-all.sh
 
-test-unit:
-	$(MAKE) FLAVOR=asan $(patsubst build/$(FLAVOR)/%,build/asan/%,$(UNIT))
-	tests/run-unit.sh build/asan
-
-test-integration:
-	tests/run-integration.sh
+# T selects tests by name (glob), e.g. T='test_jwt_*'; starts its own test
+# stack unless one is up, and stops what it started.
+test-integration: deps
+	$(MAKE) -s FLAVOR=asan all build/asan/tests/integration
+	tests/run-integration.sh --own-stack $(T)
 
 test-browser:
 	tests/run-browser.sh
-
-test-content: $(B)/hgkm-content
-	$(B)/hgkm-content check content
 
 # Speed against baselines measured in the same run (docs/capacity.md).
 bench:
 	@deploy/dev/deps.sh check-bench
 	bench/run.sh
+
+# Its own stack instance (var/check, 127.0.0.1:8085); VALGRIND_TESTS picks
+# integration tests by name (default: all).
+valgrind: deps
+	tests/valgrind/run.sh $(VALGRIND_TESTS)
+endif
+
+deps:
+	@deploy/dev/deps.sh check
+
+# The fast tier, no servers: build, unit tests, content check, formatting.
+check: deps
+	@tests/run-check.sh
+
+# T picks unit binaries and, after a colon, tests in them by name (globs):
+# T=router, T='content:test_slug*'.
+test-unit:
+	$(MAKE) -s FLAVOR=asan $(patsubst build/$(FLAVOR)/%,build/asan/%,$(UNIT))
+	tests/run-unit.sh build/asan $(T)
+
+test-content: $(B)/hgkm-content
+	$(B)/hgkm-content check content
 
 # libFuzzer targets under ASan/UBSan, FUZZ_SECONDS each (tests/fuzz/).
 FUZZ_SECONDS ?= 300
@@ -111,11 +143,6 @@ fuzz:
 # Short run for CI and make test: seeds and regressions, then 10 s a target.
 fuzz-ci:
 	tests/fuzz/run.sh 10
-
-# Its own stack instance (var/check, 127.0.0.1:8085); VALGRIND_TESTS picks
-# integration tests by name (default: all).
-valgrind: deps
-	tests/valgrind/run.sh $(VALGRIND_TESTS)
 
 format:
 	clang-format -i $(wildcard backend/src/*.[ch] backend/src/*/*.[ch] backend/tools/*.c tests/unit/*.c tests/integration/*.[ch])

@@ -24,23 +24,9 @@ make -s FLAVOR=asan all build/asan/tests/integration \
 }
 
 step() { printf '\n== %s ==\n' "$*"; }
-run_counted() {  # <name> <cmd...>: for scripts ending in "N passed, M failed"
-	local name=$1 out counts; shift
-	out=$("$@" 2>&1); printf '%s\n' "$out"
-	counts=$(printf '%s\n' "$out" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' | tail -n 1)
-	# shellcheck disable=SC2086
-	if [ -n "$counts" ]; then record "$name" $counts; else record "$name" 0 1; fi
-}
 
-step "unit tests (ASan, UBSan)"
-tests/run-unit.sh build/asan
-
-step "content check (parse, links, spelling, module rules)"
-out=$(HGKM_CONTENT=build/asan/hgkm-content tests/content-check.sh 2>&1)
-printf '%s\n' "$out"
-counts=$(printf '%s\n' "$out" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' | tail -n 1)
-# shellcheck disable=SC2086
-if [ -n "$counts" ]; then record content $counts; else record content 0 1; fi
+step "the fast tier: unit tests, content check, format (make check)"
+tests/run-check.sh
 
 step "fuzzing (libFuzzer, ASan+UBSan): seeds, regressions, then 10 s a target"
 out=$(tests/fuzz/run.sh 10 2>&1); rc=$?
@@ -85,4 +71,4 @@ run_counted valgrind timeout 900 tests/valgrind/run.sh
 
 step "summary"
 awk '{printf "%-32s %4d passed %4d failed\n", $1, $2, $3}' "$RESULTS"
-awk '{p+=$2; f+=$3} END {printf "%d passed, %d failed\n", p, f; exit (f > 0)}' "$RESULTS"
+summary

@@ -4,6 +4,7 @@ set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 . "$ROOT/tests/lib.sh"
 cd "$ROOT"
+summary_on_exit
 set -a; . var/test/env; set +a
 JOIN_CODE=$(head -n 1 "$JOIN_CODES" | cut -f 2)
 SCREENSHOT_DIR=$ROOT/var/test/screenshots

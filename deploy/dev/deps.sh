@@ -5,7 +5,7 @@
 #   deps.sh check-bench  the service's packages plus wrk (make bench)
 set -eu
 
-RUN_PKGS="gcc make pkg-config util-linux curl ca-certificates
+RUN_PKGS="gcc make pkg-config util-linux curl ca-certificates rsync
 postgresql-15 postgresql-client-15 nginx
 libfcgi-dev libpq-dev libjansson-dev libjwt-dev libsodium-dev libcmark-dev
 libcsv-dev libmagic-dev libhpdf-dev libqrencode-dev"
@@ -31,14 +31,22 @@ for p in $want; do
 done
 [ -z "$missing" ] && exit 0
 
-line="apt-get install -y --no-install-recommends$missing"
-if [ "$(id -u)" -ne 0 ]; then
+if [ "$(id -u)" -eq 0 ]; then
+	SUDO=""
+elif command -v sudo >/dev/null 2>&1; then
+	# A sudoer: sudo asks for the password on a terminal; without one (and
+	# without a password-less rule) it fails, and we say what to run.
+	SUDO="sudo"
+else
 	echo "Missing Debian packages. Install them as root, then run make again:" >&2
-	echo "  sudo $line" >&2
+	echo "  apt-get install -y --no-install-recommends$missing" >&2
 	exit 1
 fi
 echo "Installing missing Debian packages:$missing"
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
+APT="$SUDO env DEBIAN_FRONTEND=noninteractive apt-get"
 # shellcheck disable=SC2086
-apt-get install -y -qq --no-install-recommends $missing >/dev/null
+if ! { $APT update -qq && $APT install -y -qq --no-install-recommends $missing >/dev/null; }; then
+	echo "Installing failed. Install them as root, then run make again:" >&2
+	echo "  sudo apt-get install -y --no-install-recommends$missing" >&2
+	exit 1
+fi
