@@ -26,8 +26,9 @@
 #                       BENCH_MEM_SECONDS=700, about a million requests here)
 #   BENCH_ONLY=reports  only the board and region reports (and the 10x
 #                       check when BENCH_X10 allows it), no memory run
-#   BENCH_ONLY=modules  only fcgi-hello, fcgi-select and the two module
-#                       reads (GET /modules/{slug}, GET /modules), no
+#   BENCH_ONLY=modules  only fcgi-hello, fcgi-select, the two module
+#                       reads (GET /modules/{slug}, GET /modules), pg-upsert
+#                       and the progress write (PUT .../sections/{id}), no
 #                       profile unless BENCH_PROFILE=1, no memory run
 #
 # What it starts, all on loopback and stopped on exit: the service
@@ -322,6 +323,8 @@ if [ "$ONLY" = modules ]; then
 	figure fcgi-select plain.lua /bench/select
 	figure module-get module_get.lua /api/v1/modules/x
 	figure modules-list modules_list.lua /api/v1/modules
+	pg_upsert
+	figure section-put section_put.lua /api/v1/modules/x "" writes
 	[ "${BENCH_PROFILE:-0}" = 1 ] && profile module-get module_get.lua /api/v1/modules/x
 	ratio() { awk -v a="$(fig "$1")" -v b="$(fig "$2")" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 	{
@@ -329,11 +332,12 @@ if [ "$ONLY" = modules ]; then
 			"$(date -u +%FT%TZ)" "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo ?)" \
 			"$(nproc)" "$WORKERS" "$THREADS" "$CONNS" "$RUNS" "$DUR" "$(cut -d' ' -f1-3 /proc/loadavg)"
 		[ -n "${BENCH_SERVICE:-}" ] && echo "service: $BENCH_SERVICE"
-		echo "runs (req/s): $(for f in fcgi-hello fcgi-select module-get modules-list; do
+		echo "runs (req/s): $(for f in fcgi-hello fcgi-select module-get modules-list section-put; do
 			printf '%s' "$f"; grep "^$f BENCH " "$RES/runs" | while read -r _ _ rest; do printf ' %.0f' "$(kv "x $rest" rps)"; done; printf '; '; done)"
 		echo "fcgi-hello $(fig fcgi-hello)/s, fcgi-select $(fig fcgi-select)/s"
 		echo "GET /modules/{slug}: $(fig module-get)/s, p99 $(fig module-get 4) ms; $(ratio module-get fcgi-select) of fcgi-select (target >= 0.80), $(ratio module-get fcgi-hello) of fcgi-hello (target >= 0.50)"
 		echo "GET /modules: $(fig modules-list)/s, p99 $(fig modules-list 4) ms; $(ratio modules-list fcgi-select) of fcgi-select (target >= 0.70)"
+		echo "PUT .../sections/{id}: $(fig section-put)/s, p99 $(fig section-put 4) ms; $(ratio section-put pg-upsert) of pg-upsert $(fig pg-upsert)/s (target >= 0.80)"
 		echo "Errors (non-2xx, timeouts) per figure: $(awk '$5 > 0 { printf "%s=%s ", $1, $5 }' "$RES/figures")"
 		echo "Logs, wrk output: $RES"
 	} | tee "$RES/table.md"
