@@ -3,11 +3,10 @@
 // point at; a preview with the learners' player; publishing; media upload; and how
 // often each choice was taken, grouped by step of the Meldcode.
 
-import { ApiError, NetworkError, get, post, seg } from './api.js';
+import { ApiError, NetworkError, get, post, seg, sendRaw } from './api.js';
 import { formatBytes, formatNumber, formatPct } from './format.js';
 import { lineAt, lineStarts, locateJson, placeFor } from './jsonpos.js';
 import { createScenarioPlayer } from './scenario-player.js';
-import { sendRaw } from './send.js';
 import {
   describeError, el, goToLogin, hideMessage, homeForRole, renderUserNav, replaceChildren,
   requireUser, showMessage, showPageError, timeEl,

@@ -5,9 +5,9 @@
 // ticked, and the server checks the same. A row can also be "nog niet beoordeeld"
 // (present only). A CSV file (email[,passed]) records presence only.
 
-import { ApiError, NetworkError, get, post, seg } from './api.js';
+import { ApiError, NetworkError, get, post, seg, uploadCsv } from './api.js';
 import { formatNumber, todayIso } from './format.js';
-import { lineErrorTable, lineErrors, uploadCsv } from './upload.js';
+import { lineErrorTable, lineErrors } from './upload.js';
 import {
   describeError, el, goToLogin, hideMessage, homeForRole, renderUserNav, replaceChildren,
   requireUser, showMessage, showPageError,
