@@ -5,7 +5,7 @@
 
 import { ApiError, get, post, seg } from './api.js';
 import {
-  describeError, el, renderUserNav, replaceChildren, requireUser, showPageError,
+  describeError, el, replaceChildren, startPage,
 } from './ui.js';
 import { showNoAccess } from './dashboard.js';
 import { formatNumber, parseId } from './format.js';
@@ -471,14 +471,8 @@ function setupEraseForm(reloadAudit) {
 }
 
 async function main() {
-  let user;
-  try {
-    user = await requireUser();
-  } catch (err) {
-    showPageError(mainEl, err);
-    return;
-  }
-  renderUserNav(user);
+  const user = await startPage(mainEl);
+  if (!user) return;
   if (user.role !== 'admin') {
     showNoAccess(mainEl, user, 'Deze pagina is voor beheerders van het platform.');
     return;

@@ -5,8 +5,8 @@
 
 import { ApiError, get, post, put, seg } from './api.js';
 import {
-  STATUS_LABELS, describeError, el, formatDate, renderUserNav, replaceChildren,
-  requireUser, showMessage, showPageError, timeEl,
+  STATUS_LABELS, describeError, el, formatDate, replaceChildren, showMessage,
+  showPageError, startPage, timeEl,
 } from './ui.js';
 import { barChart, historyTable, lineChart } from './charts.js';
 import { renderStats, setQuery, setupPicker, showNoAccess } from './dashboard.js';
@@ -590,14 +590,8 @@ async function loadCoverage({ keepDetail = false } = {}) {
 }
 
 async function main() {
-  let user;
-  try {
-    user = await requireUser();
-  } catch (err) {
-    showPageError(mainEl, err);
-    return;
-  }
-  renderUserNav(user);
+  const user = await startPage(mainEl);
+  if (!user) return;
   const loading = $id('board-loading');
   const params = new URLSearchParams(window.location.search);
 

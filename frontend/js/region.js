@@ -9,7 +9,7 @@
 
 import { ApiError, get, seg } from './api.js';
 import {
-  describeError, el, renderUserNav, replaceChildren, requireUser, showMessage, showPageError,
+  describeError, el, replaceChildren, showMessage, showPageError, startPage,
 } from './ui.js';
 import { barChart, lineChart } from './charts.js';
 import { renderStats, setQuery, setupPicker, showNoAccess } from './dashboard.js';
@@ -176,14 +176,8 @@ async function loadHistory(regionId) {
 }
 
 async function main() {
-  let user;
-  try {
-    user = await requireUser();
-  } catch (err) {
-    showPageError(mainEl, err);
-    return;
-  }
-  renderUserNav(user);
+  const user = await startPage(mainEl);
+  if (!user) return;
   const loading = $id('region-loading');
   if (user.role !== 'region_viewer' && user.role !== 'admin') {
     showNoAccess(mainEl, user, 'Deze pagina is voor projectleiders van een regio.');
