@@ -238,23 +238,3 @@ export function lineChart(history, { title, desc } = {}) {
 
   return el('figure', { class: 'chart-figure' }, el('div', { class: 'chart-scroll' }, root));
 }
-
-/** The history as a table inside <details>, for whoever prefers numbers. */
-export function historyTable(history, { summary = 'Toon de cijfers per maand als tabel' } = {}) {
-  const rows = history.slice().reverse().map((p) => el('tr', {},
-    el('th', { scope: 'row' }, longMonth(p.month)),
-    el('td', { class: 'num' }, formatNumber(p.teachers)),
-    el('td', { class: 'num' }, formatNumber(p.teachers_certified)),
-    el('td', { class: 'num' }, formatPct(p.coverage_pct))));
-  return el('details', { class: 'chart-details' },
-    el('summary', {}, summary),
-    el('div', { class: 'table-scroll' },
-      el('table', { class: 'data-table' },
-        el('caption', { class: 'visually-hidden' }, 'Percentage gecertificeerd per maand'),
-        el('thead', {}, el('tr', {},
-          el('th', { scope: 'col' }, 'Maand'),
-          el('th', { scope: 'col', class: 'num' }, 'Medewerkers'),
-          el('th', { scope: 'col', class: 'num' }, 'Gecertificeerd'),
-          el('th', { scope: 'col', class: 'num' }, 'Percentage'))),
-        el('tbody', {}, rows))));
-}
