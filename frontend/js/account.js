@@ -9,6 +9,9 @@
 
 import { ApiError, get, post } from './api.js';
 import {
+  clearFieldErrors, fieldInput, focusFirstInvalid, hasErrors, setFieldError, withBusy,
+} from './forms.js';
+import {
   describeError, el, hideMessage, homeForRole, renderUserNav, replaceChildren,
   showMessage, showPageError,
 } from './ui.js';
@@ -44,53 +47,11 @@ function takeFragment() {
   return { kind: m[1], token: m[2].trim().toLowerCase() };
 }
 
-// ---- form helpers (as in login.js) -------------------------------------------------
-
-function fieldInput(form, name) {
-  return form.querySelector(`[name="${name}"]`);
-}
-
-function setFieldError(form, name, text) {
-  const input = fieldInput(form, name);
-  if (!input || input.type === 'hidden' || input.hidden) return false;
-  input.setAttribute('aria-invalid', 'true');
-  const box = $id(`${input.id}-error`);
-  if (box) {
-    box.textContent = text;
-    box.hidden = false;
-  }
-  return true;
-}
+// ---- form helpers (with forms.js) --------------------------------------------------
 
 function clearErrors(form, messageBox) {
-  for (const input of form.querySelectorAll('input')) {
-    input.removeAttribute('aria-invalid');
-    const box = $id(`${input.id}-error`);
-    if (box) {
-      box.hidden = true;
-      box.textContent = '';
-    }
-  }
+  clearFieldErrors(form);
   if (messageBox) hideMessage(messageBox);
-}
-
-function focusFirstInvalid(form) {
-  const bad = form.querySelector('[aria-invalid="true"]');
-  if (bad) bad.focus();
-}
-
-const hasErrors = (form) => Boolean(form.querySelector('[aria-invalid="true"]'));
-
-async function withBusy(form, fn) {
-  const button = form.querySelector('button[type="submit"]');
-  button.disabled = true;
-  form.setAttribute('aria-busy', 'true');
-  try {
-    await fn();
-  } finally {
-    button.disabled = false;
-    form.removeAttribute('aria-busy');
-  }
 }
 
 async function withBusyButton(button, fn) {

@@ -4,6 +4,7 @@
 // (`error.fields`, Dutch) appear next to their fields.
 
 import { ApiError, get, post, seg } from './api.js';
+import { clearFieldErrors, focusFirstInvalid, setFieldError } from './forms.js';
 import {
   describeError, el, replaceChildren, startPage,
 } from './ui.js';
@@ -26,22 +27,6 @@ const ROLE_LABELS = {
 
 // ---- field errors ------------------------------------------------------------------
 
-function fieldInput(form, name) {
-  return form.querySelector(`[name="${name}"]`);
-}
-
-function setFieldError(form, name, text) {
-  const input = fieldInput(form, name);
-  if (!input || input.closest('[hidden]')) return false;
-  input.setAttribute('aria-invalid', 'true');
-  const box = $id(`${input.id}-error`);
-  if (box) {
-    box.textContent = text;
-    box.hidden = false;
-  }
-  return true;
-}
-
 function formMessage(form) {
   return form.querySelector('.form-message');
 }
@@ -55,22 +40,10 @@ function showFormMessage(form, kind, ...content) {
 }
 
 function clearErrors(form) {
-  for (const input of form.querySelectorAll('input, select')) {
-    input.removeAttribute('aria-invalid');
-    const box = $id(`${input.id}-error`);
-    if (box) {
-      box.hidden = true;
-      box.textContent = '';
-    }
-  }
+  clearFieldErrors(form);
   const box = formMessage(form);
   box.hidden = true;
   replaceChildren(box);
-}
-
-function focusFirstInvalid(form) {
-  const bad = form.querySelector('[aria-invalid="true"]');
-  if (bad) bad.focus();
 }
 
 /** Shows `error.fields` next to the fields; what has no field goes into the message. */

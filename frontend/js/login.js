@@ -2,6 +2,9 @@
 // straight to "Mijn modules".
 
 import { ApiError, NetworkError, post } from './api.js';
+import {
+  clearFieldErrors, fieldInput, focusFirstInvalid, setFieldError, withBusy,
+} from './forms.js';
 import { currentUser, describeError } from './ui.js';
 
 const AFTER_LOGIN = '/modules.html';
@@ -76,31 +79,8 @@ const NOTICES = {
 
 // ---- field errors ---------------------------------------------------------------
 
-function fieldInput(form, name) {
-  return form.querySelector(`[name="${name}"]`);
-}
-
-function setFieldError(form, name, text) {
-  const input = fieldInput(form, name);
-  if (!input) return false;
-  const box = document.getElementById(`${input.id}-error`);
-  input.setAttribute('aria-invalid', 'true');
-  if (box) {
-    box.textContent = text;
-    box.hidden = false;
-  }
-  return true;
-}
-
 function clearErrors(form, messageBox) {
-  for (const input of form.querySelectorAll('input')) {
-    input.removeAttribute('aria-invalid');
-    const box = document.getElementById(`${input.id}-error`);
-    if (box) {
-      box.hidden = true;
-      box.textContent = '';
-    }
-  }
+  clearFieldErrors(form);
   messageBox.hidden = true;
   messageBox.textContent = '';
 }
@@ -108,11 +88,6 @@ function clearErrors(form, messageBox) {
 function showFormMessage(box, text) {
   box.textContent = text;
   box.hidden = false;
-}
-
-function focusFirstInvalid(form) {
-  const bad = form.querySelector('[aria-invalid="true"]');
-  if (bad) bad.focus();
 }
 
 /** Dutch text for a server `fields` entry: chosen by field, refined by the reason. */
@@ -169,18 +144,6 @@ function commonError(err) {
     return 'Er is geen verbinding met de server. Controleer je internetverbinding en probeer het opnieuw.';
   }
   return describeError(err);
-}
-
-async function withBusy(form, fn) {
-  const button = form.querySelector('button[type="submit"]');
-  button.disabled = true;
-  form.setAttribute('aria-busy', 'true');
-  try {
-    await fn();
-  } finally {
-    button.disabled = false;
-    form.removeAttribute('aria-busy');
-  }
 }
 
 // ---- login ----------------------------------------------------------------------
