@@ -9,7 +9,8 @@
 
 import { ApiError, get, post } from './api.js';
 import {
-  clearFieldErrors, fieldInput, focusFirstInvalid, hasErrors, setFieldError, withBusy,
+  clearFieldErrors, fieldInput, focusFirstInvalid, hasErrors, setFieldError, stopAtInvalid,
+  withBusy, withBusyButton,
 } from './forms.js';
 import {
   describeError, el, hideMessage, homeForRole, renderUserNav, replaceChildren,
@@ -52,17 +53,6 @@ function takeFragment() {
 function clearErrors(form, messageBox) {
   clearFieldErrors(form);
   if (messageBox) hideMessage(messageBox);
-}
-
-async function withBusyButton(button, fn) {
-  button.disabled = true;
-  button.setAttribute('aria-busy', 'true');
-  try {
-    await fn();
-  } finally {
-    button.disabled = false;
-    button.removeAttribute('aria-busy');
-  }
 }
 
 /** The server's text for a field (our backend writes Dutch), else `fallback`. */
@@ -200,10 +190,7 @@ function runReset(token) {
     event.preventDefault();
     clearErrors(form, box);
     const password = checkNewPassword(form, 'password', 'password2');
-    if (hasErrors(form)) {
-      focusFirstInvalid(form);
-      return;
-    }
+    if (stopAtInvalid(form)) return;
     withBusy(form, async () => {
       try {
         await post('/auth/reset', { token, password });
@@ -353,10 +340,7 @@ function setupPasswordChange(user) {
     const current = fieldInput(form, 'current_password').value;
     if (!current) setFieldError(form, 'current_password', 'Vul je huidige wachtwoord in.');
     const next = checkNewPassword(form, 'new_password', 'new_password2');
-    if (hasErrors(form)) {
-      focusFirstInvalid(form);
-      return;
-    }
+    if (stopAtInvalid(form)) return;
     withBusy(form, async () => {
       try {
         await post('/auth/password', { current_password: current, new_password: next });

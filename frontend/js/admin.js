@@ -4,7 +4,9 @@
 // (`error.fields`, Dutch) appear next to their fields.
 
 import { ApiError, get, post, seg } from './api.js';
-import { clearFieldErrors, focusFirstInvalid, setFieldError } from './forms.js';
+import {
+  clearFieldErrors, focusFirstInvalid, setFieldError, stopAtInvalid,
+} from './forms.js';
 import {
   describeError, el, replaceChildren, startPage,
 } from './ui.js';
@@ -75,10 +77,7 @@ function setupForm(form, { check, request, success, conflict, notFound, after, c
     clearErrors(form);
     const v = values(form);
     check(v, (name, text) => setFieldError(form, name, text));
-    if (form.querySelector('[aria-invalid="true"]')) {
-      focusFirstInvalid(form);
-      return;
-    }
+    if (stopAtInvalid(form)) return;
     if (confirmText && !window.confirm(confirmText(v))) return;
     const { path, body } = request(v);
     button.disabled = true;
@@ -269,14 +268,7 @@ function setupTrainerForm() {
 function setupRegisterUpload() {
   const item = (r, key, label) => el('li', { 'data-key': key }, `${label}: `,
     el('strong', {}, formatNumber(r[key] ?? 0)));
-  setupCsvUpload({
-    form: $id('register-form'),
-    input: $id('register-file'),
-    dropzone: $id('register-dropzone'),
-    fileName: $id('register-file-name'),
-    progress: $id('register-progress'),
-    status: $id('register-status'),
-    result: $id('register-result'),
+  setupCsvUpload('register', {
     maxBytes: REGISTER_MAX,
     path: () => '/school-register',
     what: 'Het register',

@@ -521,14 +521,7 @@ function rosterSummary(r) {
   ];
 }
 
-setupCsvUpload({
-  form: $id('roster-form'),
-  input: $id('roster-file'),
-  dropzone: $id('roster-dropzone'),
-  fileName: $id('roster-file-name'),
-  progress: $id('roster-progress'),
-  status: $id('roster-status'),
-  result: $id('roster-result'),
+setupCsvUpload('roster', {
   maxBytes: ROSTER_MAX,
   path: () => `/boards/${seg(state.boardId)}/roster`,
   what: 'De personeelslijst',

@@ -40,15 +40,25 @@ export function focusFirstInvalid(form) {
 
 export const hasErrors = (form) => Boolean(form.querySelector('[aria-invalid="true"]'));
 
-/** Runs `fn` with the form's submit button disabled and the form aria-busy. */
-export async function withBusy(form, fn) {
-  const button = form.querySelector('button[type="submit"]');
+/** True when `form` has a field error; the first invalid field then gets the focus. */
+export function stopAtInvalid(form) {
+  if (!hasErrors(form)) return false;
+  focusFirstInvalid(form);
+  return true;
+}
+
+/** Runs `fn` with `button` disabled and `busy` (the button itself, or its form)
+ *  marked aria-busy. */
+export async function withBusyButton(button, fn, busy = button) {
   button.disabled = true;
-  form.setAttribute('aria-busy', 'true');
+  busy.setAttribute('aria-busy', 'true');
   try {
     await fn();
   } finally {
     button.disabled = false;
-    form.removeAttribute('aria-busy');
+    busy.removeAttribute('aria-busy');
   }
 }
+
+/** Runs `fn` with the form's submit button disabled and the form aria-busy. */
+export const withBusy = (form, fn) => withBusyButton(form.querySelector('button[type="submit"]'), fn, form);

@@ -3,7 +3,7 @@
 
 import { ApiError, NetworkError, post } from './api.js';
 import {
-  clearFieldErrors, fieldInput, focusFirstInvalid, setFieldError, withBusy,
+  clearFieldErrors, fieldInput, focusFirstInvalid, setFieldError, stopAtInvalid, withBusy,
 } from './forms.js';
 import { currentUser, describeError } from './ui.js';
 
@@ -158,10 +158,7 @@ loginForm.addEventListener('submit', (event) => {
   const password = fieldInput(loginForm, 'password').value;
   if (emailProblem(email)) setFieldError(loginForm, 'email', emailProblem(email));
   if (!password) setFieldError(loginForm, 'password', 'Vul je wachtwoord in.');
-  if (loginForm.querySelector('[aria-invalid="true"]')) {
-    focusFirstInvalid(loginForm);
-    return;
-  }
+  if (stopAtInvalid(loginForm)) return;
   withBusy(loginForm, async () => {
     try {
       await post('/auth/login', { email, password });
@@ -199,10 +196,7 @@ registerForm.addEventListener('submit', (event) => {
     setFieldError(registerForm, 'password', `Kies een wachtwoord van minstens ${MIN_PASSWORD} tekens.`);
   }
   if (!joinCode) setFieldError(registerForm, 'join_code', 'Vul de schoolcode in.');
-  if (registerForm.querySelector('[aria-invalid="true"]')) {
-    focusFirstInvalid(registerForm);
-    return;
-  }
+  if (stopAtInvalid(registerForm)) return;
   withBusy(registerForm, async () => {
     try {
       await post('/auth/register', { name, email, password, join_code: joinCode });

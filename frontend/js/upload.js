@@ -26,18 +26,24 @@ export function lineErrorTable(errors, caption = 'Fouten in het bestand') {
 }
 
 /**
- * Wires an upload form: a file input (with an optional drop zone around it), a submit
- * button, a <progress> and a status line, and a result area.
+ * Wires the upload form of partials/upload.html whose ids start with `prefix`: the
+ * file input in its drop zone, the submit button, the <progress> and status line,
+ * and the result area.
  *
- * opts: { form, input, dropzone?, fileName?, progress, status, result, maxBytes,
- *         path() -> string, what ("De personeelslijst"), successContent(result) -> node,
- *         onSuccess?(result) }
+ * opts: { maxBytes, path() -> string, what ("De personeelslijst"),
+ *         successContent(result) -> node, onSuccess?(result) }
  */
-export function setupCsvUpload(opts) {
-  const {
-    form, input, dropzone, fileName, progress, status, result, maxBytes, path, what,
-    successContent, onSuccess,
-  } = opts;
+export function setupCsvUpload(prefix, {
+  maxBytes, path, what, successContent, onSuccess,
+}) {
+  const part = (name) => document.getElementById(`${prefix}-${name}`);
+  const form = part('form');
+  const input = part('file');
+  const dropzone = part('dropzone');
+  const fileName = part('file-name');
+  const progress = part('progress');
+  const status = part('status');
+  const result = part('result');
   const button = form.querySelector('button[type="submit"]');
   let busy = false;
 
