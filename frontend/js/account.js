@@ -9,6 +9,10 @@
 
 import { ApiError, get, post } from './api.js';
 import {
+  clearFieldErrors, fieldInput, focusFirstInvalid, hasErrors, setFieldError, stopAtInvalid,
+  withBusy, withBusyButton,
+} from './forms.js';
+import {
   describeError, el, hideMessage, homeForRole, renderUserNav, replaceChildren,
   showMessage, showPageError,
 } from './ui.js';
@@ -44,64 +48,11 @@ function takeFragment() {
   return { kind: m[1], token: m[2].trim().toLowerCase() };
 }
 
-// ---- form helpers (as in login.js) -------------------------------------------------
-
-function fieldInput(form, name) {
-  return form.querySelector(`[name="${name}"]`);
-}
-
-function setFieldError(form, name, text) {
-  const input = fieldInput(form, name);
-  if (!input || input.type === 'hidden' || input.hidden) return false;
-  input.setAttribute('aria-invalid', 'true');
-  const box = $id(`${input.id}-error`);
-  if (box) {
-    box.textContent = text;
-    box.hidden = false;
-  }
-  return true;
-}
+// ---- form helpers (with forms.js) --------------------------------------------------
 
 function clearErrors(form, messageBox) {
-  for (const input of form.querySelectorAll('input')) {
-    input.removeAttribute('aria-invalid');
-    const box = $id(`${input.id}-error`);
-    if (box) {
-      box.hidden = true;
-      box.textContent = '';
-    }
-  }
+  clearFieldErrors(form);
   if (messageBox) hideMessage(messageBox);
-}
-
-function focusFirstInvalid(form) {
-  const bad = form.querySelector('[aria-invalid="true"]');
-  if (bad) bad.focus();
-}
-
-const hasErrors = (form) => Boolean(form.querySelector('[aria-invalid="true"]'));
-
-async function withBusy(form, fn) {
-  const button = form.querySelector('button[type="submit"]');
-  button.disabled = true;
-  form.setAttribute('aria-busy', 'true');
-  try {
-    await fn();
-  } finally {
-    button.disabled = false;
-    form.removeAttribute('aria-busy');
-  }
-}
-
-async function withBusyButton(button, fn) {
-  button.disabled = true;
-  button.setAttribute('aria-busy', 'true');
-  try {
-    await fn();
-  } finally {
-    button.disabled = false;
-    button.removeAttribute('aria-busy');
-  }
 }
 
 /** The server's text for a field (our backend writes Dutch), else `fallback`. */
@@ -239,10 +190,7 @@ function runReset(token) {
     event.preventDefault();
     clearErrors(form, box);
     const password = checkNewPassword(form, 'password', 'password2');
-    if (hasErrors(form)) {
-      focusFirstInvalid(form);
-      return;
-    }
+    if (stopAtInvalid(form)) return;
     withBusy(form, async () => {
       try {
         await post('/auth/reset', { token, password });
@@ -392,10 +340,7 @@ function setupPasswordChange(user) {
     const current = fieldInput(form, 'current_password').value;
     if (!current) setFieldError(form, 'current_password', 'Vul je huidige wachtwoord in.');
     const next = checkNewPassword(form, 'new_password', 'new_password2');
-    if (hasErrors(form)) {
-      focusFirstInvalid(form);
-      return;
-    }
+    if (stopAtInvalid(form)) return;
     withBusy(form, async () => {
       try {
         await post('/auth/password', { current_password: current, new_password: next });

@@ -5,7 +5,10 @@
 
 import { ApiError, get, post, seg } from './api.js';
 import {
-  describeError, el, renderUserNav, replaceChildren, requireUser, showPageError,
+  clearFieldErrors, focusFirstInvalid, setFieldError, stopAtInvalid,
+} from './forms.js';
+import {
+  describeError, el, replaceChildren, startPage,
 } from './ui.js';
 import { showNoAccess } from './dashboard.js';
 import { formatNumber, parseId } from './format.js';
@@ -26,22 +29,6 @@ const ROLE_LABELS = {
 
 // ---- field errors ------------------------------------------------------------------
 
-function fieldInput(form, name) {
-  return form.querySelector(`[name="${name}"]`);
-}
-
-function setFieldError(form, name, text) {
-  const input = fieldInput(form, name);
-  if (!input || input.closest('[hidden]')) return false;
-  input.setAttribute('aria-invalid', 'true');
-  const box = $id(`${input.id}-error`);
-  if (box) {
-    box.textContent = text;
-    box.hidden = false;
-  }
-  return true;
-}
-
 function formMessage(form) {
   return form.querySelector('.form-message');
 }
@@ -55,22 +42,10 @@ function showFormMessage(form, kind, ...content) {
 }
 
 function clearErrors(form) {
-  for (const input of form.querySelectorAll('input, select')) {
-    input.removeAttribute('aria-invalid');
-    const box = $id(`${input.id}-error`);
-    if (box) {
-      box.hidden = true;
-      box.textContent = '';
-    }
-  }
+  clearFieldErrors(form);
   const box = formMessage(form);
   box.hidden = true;
   replaceChildren(box);
-}
-
-function focusFirstInvalid(form) {
-  const bad = form.querySelector('[aria-invalid="true"]');
-  if (bad) bad.focus();
 }
 
 /** Shows `error.fields` next to the fields; what has no field goes into the message. */
@@ -102,10 +77,7 @@ function setupForm(form, { check, request, success, conflict, notFound, after, c
     clearErrors(form);
     const v = values(form);
     check(v, (name, text) => setFieldError(form, name, text));
-    if (form.querySelector('[aria-invalid="true"]')) {
-      focusFirstInvalid(form);
-      return;
-    }
+    if (stopAtInvalid(form)) return;
     if (confirmText && !window.confirm(confirmText(v))) return;
     const { path, body } = request(v);
     button.disabled = true;
@@ -296,14 +268,7 @@ function setupTrainerForm() {
 function setupRegisterUpload() {
   const item = (r, key, label) => el('li', { 'data-key': key }, `${label}: `,
     el('strong', {}, formatNumber(r[key] ?? 0)));
-  setupCsvUpload({
-    form: $id('register-form'),
-    input: $id('register-file'),
-    dropzone: $id('register-dropzone'),
-    fileName: $id('register-file-name'),
-    progress: $id('register-progress'),
-    status: $id('register-status'),
-    result: $id('register-result'),
+  setupCsvUpload('register', {
     maxBytes: REGISTER_MAX,
     path: () => '/school-register',
     what: 'Het register',
@@ -471,14 +436,8 @@ function setupEraseForm(reloadAudit) {
 }
 
 async function main() {
-  let user;
-  try {
-    user = await requireUser();
-  } catch (err) {
-    showPageError(mainEl, err);
-    return;
-  }
-  renderUserNav(user);
+  const user = await startPage(mainEl);
+  if (!user) return;
   if (user.role !== 'admin') {
     showNoAccess(mainEl, user, 'Deze pagina is voor beheerders van het platform.');
     return;

@@ -1,9 +1,10 @@
-// HTTP client for /api/v1: same-origin fetch with the session cookie, one error type
-// per failure kind. Nothing secret is stored in the browser: the API sets an HttpOnly
+// The HTTP client for /api/v1 (the only module that calls fetch): same-origin requests
+// with the session cookie, JSON, raw and CSV bodies, one error type per failure kind. Nothing secret is stored in the browser: the API sets an HttpOnly
 // cookie on login and register.
 
 const BASE = '/api/v1';
 const DEFAULT_TIMEOUT_MS = 20000;
+const UPLOAD_TIMEOUT_MS = 10 * 60 * 1000;
 
 /** The server answered with a 4xx/5xx status. `code` and `fields` come from the
  *  error body `{"error":{"code","message","fields"?}}` when there is one. */
@@ -38,47 +39,73 @@ export function isRetryable(err) {
 }
 
 /**
- * Calls the API. `body` (optional) is sent as JSON. Resolves with the parsed JSON body,
- * or null for 204 and other bodiless answers. Rejects with ApiError or NetworkError.
+ * The one way to the API: every request of the frontend goes through here. `body`
+ * (optional) is sent as it is (a string, File or Blob, byte for byte) with
+ * `contentType`. Resolves with the parsed JSON answer, or null for 204 and other
+ * answers without JSON. Rejects with ApiError (its `body` holds the whole error
+ * answer) or NetworkError. The session cookie goes along (same origin only); the
+ * server checks the Origin header of every change, so there is no token to add.
  */
-export async function api(method, path, body, { timeoutMs = DEFAULT_TIMEOUT_MS } = {}) {
+export async function request(method, path, { body, contentType, timeoutMs = DEFAULT_TIMEOUT_MS } = {}) {
   const headers = { Accept: 'application/json' };
-  const init = { method, headers, credentials: 'same-origin', cache: 'no-store' };
-  if (body !== undefined) {
-    headers['Content-Type'] = 'application/json';
-    init.body = JSON.stringify(body);
-  }
+  if (body !== undefined) headers['Content-Type'] = contentType;
   const controller = new AbortController();
-  init.signal = controller.signal;
   const timer = setTimeout(() => controller.abort(), timeoutMs);
-
-  let res;
   try {
-    res = await fetch(BASE + path, init);
-  } catch (e) {
-    clearTimeout(timer);
-    throw new NetworkError(e && e.name === 'AbortError' ? 'Time-out' : 'Geen verbinding');
-  }
-
-  let data = null;
-  try {
-    const type = res.headers.get('Content-Type') || '';
-    if (res.status !== 204 && type.includes('application/json')) {
-      data = await res.json();
+    let res;
+    try {
+      res = await fetch(BASE + path, {
+        method, headers, body, credentials: 'same-origin', cache: 'no-store', signal: controller.signal,
+      });
+    } catch (e) {
+      throw new NetworkError(e && e.name === 'AbortError' ? 'Time-out' : 'Geen verbinding');
     }
-  } catch (e) {
-    // A body that is cut off or not JSON: a half-open connection looks like this.
+    let data = null;
+    try {
+      const type = res.headers.get('Content-Type') || '';
+      if (res.status !== 204 && type.includes('application/json')) data = await res.json();
+    } catch (e) {
+      // A body that is cut off or not JSON: a half-open connection looks like this.
+      if (res.ok) throw new NetworkError('Onvolledig antwoord');
+      data = null;
+    }
+    if (!res.ok) {
+      const err = (data && typeof data === 'object' && data.error) || {};
+      throw new ApiError(res.status, err.code, err.message, err.fields, data);
+    }
+    return data;
+  } finally {
     clearTimeout(timer);
-    if (res.ok) throw new NetworkError('Onvolledig antwoord');
-    data = null;
   }
-  clearTimeout(timer);
+}
 
-  if (!res.ok) {
-    const err = (data && typeof data === 'object' && data.error) || {};
-    throw new ApiError(res.status, err.code, err.message, err.fields, data);
+/** Calls the API with `body` (optional) serialised as JSON; see request(). */
+export function api(method, path, body, { timeoutMs } = {}) {
+  return body === undefined
+    ? request(method, path, { timeoutMs })
+    : request(method, path, { body: JSON.stringify(body), contentType: 'application/json', timeoutMs });
+}
+
+/** Sends `body` as it is (JSON text typed by a trainer, an image, a video) with the
+ *  given Content-Type; uploads may take minutes. */
+export const sendRaw = (method, path, body, contentType, { timeoutMs = UPLOAD_TIMEOUT_MS } = {}) =>
+  request(method, path, { body, contentType, timeoutMs });
+
+/** POSTs a CSV file (a File or Blob) as the raw request body, as the roster,
+ *  school-register and attendance endpoints take it. */
+export const uploadCsv = (path, file, opts) => sendRaw('POST', path, file, 'text/csv', opts);
+
+/** The Content-Type of what `url` (under /api/v1, e.g. scenario media) answers, or
+ *  null when it does not answer 2xx. Only the headers are read; the body is left. */
+export async function contentTypeOf(url) {
+  const controller = new AbortController();
+  try {
+    const res = await fetch(url, { credentials: 'same-origin', signal: controller.signal });
+    controller.abort();
+    return res.ok ? (res.headers.get('Content-Type') || '').toLowerCase() : null;
+  } catch (e) {
+    return null;
   }
-  return data;
 }
 
 export const get = (path, opts) => api('GET', path, undefined, opts);

@@ -5,11 +5,13 @@
 
 import { ApiError, get, post, put, seg } from './api.js';
 import {
-  STATUS_LABELS, describeError, el, formatDate, renderUserNav, replaceChildren,
-  requireUser, showMessage, showPageError, timeEl,
+  STATUS_LABELS, describeError, el, formatDate, replaceChildren, showMessage,
+  showPageError, startPage, timeEl,
 } from './ui.js';
-import { barChart, historyTable, lineChart } from './charts.js';
-import { renderStats, setQuery, setupPicker, showNoAccess } from './dashboard.js';
+import { barChart } from './charts.js';
+import {
+  coverageBar, coverageColumns, loadHistory, renderStats, setQuery, setupPicker, showNoAccess,
+} from './dashboard.js';
 import {
   formatDateTime, formatNumber, formatPct, num, parseId, todayIso,
 } from './format.js';
@@ -89,12 +91,8 @@ const belowBox = $id('filter-below');
 const noAfBox = $id('filter-no-af');
 
 function renderBarChart(rows) {
-  const chartRows = rows.map((s) => ({
-    label: s.name || s.brin || `School ${s.school_id}`,
-    value: s.coverage_pct,
-    below: isBelow(s),
-    detail: `${formatNumber(s.teachers_certified)} van ${formatNumber(s.teachers)} gecertificeerd`,
-  }));
+  const chartRows = rows.map((s) => coverageBar(s.name || s.brin || `School ${s.school_id}`, s,
+    { below: isBelow(s) }));
   replaceChildren($id('bar-chart'), barChart(chartRows, {
     title: 'Percentage gecertificeerd per school',
     desc: `Staafdiagram met ${rows.length} ${rows.length === 1 ? 'school' : 'scholen'}, 0 tot 100 procent; `
@@ -120,15 +118,7 @@ const schoolsTable = sortableTable([
   },
   { key: 'brin', label: 'BRIN' },
   { key: 'municipality', label: 'Gemeente' },
-  { key: 'teachers', label: 'Medewerkers', numeric: true, sortValue: (s) => num(s.teachers), cell: (s) => formatNumber(s.teachers) },
-  {
-    key: 'teachers_certified', label: 'Gecertificeerd', numeric: true,
-    sortValue: (s) => num(s.teachers_certified), cell: (s) => formatNumber(s.teachers_certified),
-  },
-  {
-    key: 'coverage_pct', label: 'Percentage', numeric: true,
-    sortValue: (s) => num(s.coverage_pct), cell: (s) => formatPct(s.coverage_pct),
-  },
+  ...coverageColumns(),
   {
     key: 'ib_certified', label: 'IB\'ers gecertificeerd', numeric: true,
     sortValue: (s) => num(s.ib_certified),
@@ -217,30 +207,8 @@ filterForm.addEventListener('reset', () => {
 
 // ---- coverage over time ------------------------------------------------------------
 
-async function loadHistory() {
-  const box = $id('history-chart');
-  const errorBox = $id('history-error');
-  try {
-    const history = await get(`/boards/${seg(state.boardId)}/coverage/history`);
-    errorBox.hidden = true;
-    const list = Array.isArray(history) ? history : [];
-    if (list.length === 0) {
-      replaceChildren(box, el('p', {}, 'Er is nog geen verloop te tonen.'));
-      return;
-    }
-    const last = list[list.length - 1];
-    replaceChildren(box,
-      lineChart(list, {
-        title: 'Percentage gecertificeerd per maand',
-        desc: `Lijngrafiek over ${list.length} maanden; nu ${formatPct(last.coverage_pct)}. `
-          + 'De cijfers per maand staan ook in de tabel onder de grafiek.',
-      }),
-      historyTable(list));
-  } catch (err) {
-    replaceChildren(box);
-    showMessage(errorBox, `Het verloop kon niet worden geladen. ${describeError(err)}`);
-  }
-}
+const showHistory = () => loadHistory(`/boards/${seg(state.boardId)}/coverage/history`,
+  { title: 'Percentage gecertificeerd per maand' });
 
 // ---- school detail: staff, expiring, package ---------------------------------------
 
@@ -553,21 +521,14 @@ function rosterSummary(r) {
   ];
 }
 
-setupCsvUpload({
-  form: $id('roster-form'),
-  input: $id('roster-file'),
-  dropzone: $id('roster-dropzone'),
-  fileName: $id('roster-file-name'),
-  progress: $id('roster-progress'),
-  status: $id('roster-status'),
-  result: $id('roster-result'),
+setupCsvUpload('roster', {
   maxBytes: ROSTER_MAX,
   path: () => `/boards/${seg(state.boardId)}/roster`,
   what: 'De personeelslijst',
   successContent: rosterSummary,
   onSuccess: () => {
     loadCoverage({ keepDetail: true });
-    loadHistory();
+    showHistory();
   },
 });
 
@@ -590,14 +551,8 @@ async function loadCoverage({ keepDetail = false } = {}) {
 }
 
 async function main() {
-  let user;
-  try {
-    user = await requireUser();
-  } catch (err) {
-    showPageError(mainEl, err);
-    return;
-  }
-  renderUserNav(user);
+  const user = await startPage(mainEl);
+  if (!user) return;
   const loading = $id('board-loading');
   const params = new URLSearchParams(window.location.search);
 
@@ -649,7 +604,7 @@ async function main() {
 
   const wantedSchool = parseId(params.get('school'));
   if (wantedSchool) openSchool(wantedSchool, { focus: false });
-  loadHistory();
+  showHistory();
   loadJoinCodes();
 }
 

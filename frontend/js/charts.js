@@ -8,6 +8,10 @@ import { formatNumber, formatPct, longMonth, num, shortMonth } from './format.js
 
 const NS = 'http://www.w3.org/2000/svg';
 let chartCounter = 0;
+// Sizes in SVG units: width, label column, right margin, top, bar, gap, x axis.
+const BAR_GEOMETRY = { W: 760, LABEL: 250, RIGHT: 64, TOP: 30, BAR: 20, GAP: 10, AXIS: 48 };
+// Width, height and the margins left, right, top and bottom.
+const LINE_GEOMETRY = { W: 760, H: 320, L: 62, R: 28, T: 24, B: 62 };
 
 /** Creates an SVG element; strings among the children become text nodes. */
 function svg(tag, attrs = {}, ...children) {
@@ -59,13 +63,9 @@ export function barChart(rows, {
   title, desc, target = null, targetLabel = 'doel', suppressedText = 'niet getoond',
   emptyText = 'Geen gegevens om te tonen.',
 } = {}) {
-  const W = 760;
-  const LABEL = 250;
-  const RIGHT = 64;
-  const TOP = 30;
-  const BAR = 20;
-  const GAP = 10;
-  const AXIS = 48;
+  const {
+    W, LABEL, RIGHT, TOP, BAR, GAP, AXIS,
+  } = BAR_GEOMETRY;
   const plotW = W - LABEL - RIGHT;
   const n = rows.length;
   const H = TOP + Math.max(n, 1) * (BAR + GAP) + AXIS;
@@ -149,12 +149,9 @@ export function barChart(rows, {
  * Months with coverage_pct null (suppressed) break the line.
  */
 export function lineChart(history, { title, desc } = {}) {
-  const W = 760;
-  const H = 320;
-  const L = 62;
-  const R = 28;
-  const T = 24;
-  const B = 62;
+  const {
+    W, H, L, R, T, B,
+  } = LINE_GEOMETRY;
   const plotW = W - L - R;
   const plotH = H - T - B;
   const n = history.length;
@@ -237,24 +234,4 @@ export function lineChart(history, { title, desc } = {}) {
   }
 
   return el('figure', { class: 'chart-figure' }, el('div', { class: 'chart-scroll' }, root));
-}
-
-/** The history as a table inside <details>, for whoever prefers numbers. */
-export function historyTable(history, { summary = 'Toon de cijfers per maand als tabel' } = {}) {
-  const rows = history.slice().reverse().map((p) => el('tr', {},
-    el('th', { scope: 'row' }, longMonth(p.month)),
-    el('td', { class: 'num' }, formatNumber(p.teachers)),
-    el('td', { class: 'num' }, formatNumber(p.teachers_certified)),
-    el('td', { class: 'num' }, formatPct(p.coverage_pct))));
-  return el('details', { class: 'chart-details' },
-    el('summary', {}, summary),
-    el('div', { class: 'table-scroll' },
-      el('table', { class: 'data-table' },
-        el('caption', { class: 'visually-hidden' }, 'Percentage gecertificeerd per maand'),
-        el('thead', {}, el('tr', {},
-          el('th', { scope: 'col' }, 'Maand'),
-          el('th', { scope: 'col', class: 'num' }, 'Medewerkers'),
-          el('th', { scope: 'col', class: 'num' }, 'Gecertificeerd'),
-          el('th', { scope: 'col', class: 'num' }, 'Percentage'))),
-        el('tbody', {}, rows))));
 }

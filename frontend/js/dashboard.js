@@ -1,8 +1,16 @@
-// Pieces shared by the board and region dashboards: the key figures, the "open by
-// number" form for admins, and the page for a role that has no access.
+// The widgets of the board and region dashboards, one set for both: the key figures,
+// the coverage columns of their tables and the bars of their charts, the history
+// section (line chart and the numbers per month), the "open by number" form for
+// admins, and the page for a role that has no access.
 
-import { el, homeForRole, replaceChildren } from './ui.js';
-import { parseId } from './format.js';
+import { get } from './api.js';
+import { lineChart } from './charts.js';
+import {
+  describeError, el, homeForRole, replaceChildren, showMessage,
+} from './ui.js';
+import {
+  formatNumber, formatPct, longMonth, num, parseId,
+} from './format.js';
 
 /** Fills a <dl class="stats"> with [{ key, label, value, note? }]. */
 export function renderStats(dl, items) {
@@ -60,4 +68,93 @@ export function setQuery(changes) {
   }
   const qs = params.toString();
   window.history.replaceState(null, '', `${window.location.pathname}${qs ? `?${qs}` : ''}${window.location.hash}`);
+}
+
+/**
+ * The coverage columns of a dashboard table (staff, certified, percentage).
+ * `count` and `pct` format one figure; the region's show a hidden figure as text.
+ */
+export function coverageColumns({ count = formatNumber, pct = formatPct } = {}) {
+  const column = (key, label, format) => ({
+    key, label, numeric: true, sortValue: (r) => num(r[key]), cell: (r) => format(r[key]),
+  });
+  return [
+    column('teachers', 'Medewerkers', count),
+    column('teachers_certified', 'Gecertificeerd', count),
+    column('coverage_pct', 'Percentage', pct),
+  ];
+}
+
+/** One bar of a coverage bar chart: `label`, the percentage of `r` and its counts;
+ *  `extra` adds or overrides fields (below, suppressed, value). */
+export function coverageBar(label, r, extra = {}) {
+  return {
+    label,
+    value: r.coverage_pct,
+    detail: `${formatNumber(r.teachers_certified)} van ${formatNumber(r.teachers)} gecertificeerd`,
+    ...extra,
+  };
+}
+
+/**
+ * The coverage per month as a table inside <details>, newest first. A month that
+ * comes as `suppressed` shows `suppressedText` instead of its numbers.
+ * opts: { count, pct, caption, countSuffix (after the count headers), suppressedText }
+ */
+export function historyTable(history, {
+  count = formatNumber, pct = formatPct, caption = 'Percentage gecertificeerd per maand',
+  countSuffix = '', suppressedText = 'niet getoond',
+} = {}) {
+  const rows = history.slice().reverse().map((p) => el('tr', { 'data-suppressed': p.suppressed ? 'true' : 'false' },
+    el('th', { scope: 'row' }, longMonth(p.month)),
+    ...(p.suppressed
+      ? [el('td', { colspan: 3, class: 'span-cell' }, suppressedText)]
+      : [el('td', { class: 'num' }, count(p.teachers)),
+        el('td', { class: 'num' }, count(p.teachers_certified)),
+        el('td', { class: 'num' }, pct(p.coverage_pct))])));
+  return el('details', { class: 'chart-details' },
+    el('summary', {}, 'Toon de cijfers per maand als tabel'),
+    el('div', { class: 'table-scroll' },
+      el('table', { class: 'data-table' },
+        el('caption', { class: 'visually-hidden' }, caption),
+        el('thead', {}, el('tr', {},
+          el('th', { scope: 'col' }, 'Maand'),
+          el('th', { scope: 'col', class: 'num' }, `Medewerkers${countSuffix}`),
+          el('th', { scope: 'col', class: 'num' }, `Gecertificeerd${countSuffix}`),
+          el('th', { scope: 'col', class: 'num' }, 'Percentage'))),
+        el('tbody', {}, rows))));
+}
+
+/**
+ * Fills the history section (#history-chart, errors in #history-error) from `path`
+ * (GET .../coverage/history): the line chart titled `title`, whose description
+ * says `note` (if any) before pointing to the table, then `notes(list)` (nodes
+ * after the chart, if any), then historyTable(list, table).
+ */
+export async function loadHistory(path, {
+  title, note = '', notes = () => [], pct = formatPct, table = {},
+}) {
+  const box = document.getElementById('history-chart');
+  const errorBox = document.getElementById('history-error');
+  try {
+    const history = await get(path);
+    errorBox.hidden = true;
+    const list = Array.isArray(history) ? history : [];
+    if (list.length === 0) {
+      replaceChildren(box, el('p', {}, 'Er is nog geen verloop te tonen.'));
+      return;
+    }
+    const last = list[list.length - 1];
+    replaceChildren(box,
+      lineChart(list, {
+        title,
+        desc: `Lijngrafiek over ${list.length} maanden; nu ${pct(last.coverage_pct)}. ${note}`
+          + 'De cijfers per maand staan ook in de tabel onder de grafiek.',
+      }),
+      ...notes(list),
+      historyTable(list, { pct, ...table }));
+  } catch (err) {
+    replaceChildren(box);
+    showMessage(errorBox, `Het verloop kon niet worden geladen. ${describeError(err)}`);
+  }
 }

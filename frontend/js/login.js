@@ -2,6 +2,9 @@
 // straight to "Mijn modules".
 
 import { ApiError, NetworkError, post } from './api.js';
+import {
+  clearFieldErrors, fieldInput, focusFirstInvalid, setFieldError, stopAtInvalid, withBusy,
+} from './forms.js';
 import { currentUser, describeError } from './ui.js';
 
 const AFTER_LOGIN = '/modules.html';
@@ -76,31 +79,8 @@ const NOTICES = {
 
 // ---- field errors ---------------------------------------------------------------
 
-function fieldInput(form, name) {
-  return form.querySelector(`[name="${name}"]`);
-}
-
-function setFieldError(form, name, text) {
-  const input = fieldInput(form, name);
-  if (!input) return false;
-  const box = document.getElementById(`${input.id}-error`);
-  input.setAttribute('aria-invalid', 'true');
-  if (box) {
-    box.textContent = text;
-    box.hidden = false;
-  }
-  return true;
-}
-
 function clearErrors(form, messageBox) {
-  for (const input of form.querySelectorAll('input')) {
-    input.removeAttribute('aria-invalid');
-    const box = document.getElementById(`${input.id}-error`);
-    if (box) {
-      box.hidden = true;
-      box.textContent = '';
-    }
-  }
+  clearFieldErrors(form);
   messageBox.hidden = true;
   messageBox.textContent = '';
 }
@@ -108,11 +88,6 @@ function clearErrors(form, messageBox) {
 function showFormMessage(box, text) {
   box.textContent = text;
   box.hidden = false;
-}
-
-function focusFirstInvalid(form) {
-  const bad = form.querySelector('[aria-invalid="true"]');
-  if (bad) bad.focus();
 }
 
 /** Dutch text for a server `fields` entry: chosen by field, refined by the reason. */
@@ -171,18 +146,6 @@ function commonError(err) {
   return describeError(err);
 }
 
-async function withBusy(form, fn) {
-  const button = form.querySelector('button[type="submit"]');
-  button.disabled = true;
-  form.setAttribute('aria-busy', 'true');
-  try {
-    await fn();
-  } finally {
-    button.disabled = false;
-    form.removeAttribute('aria-busy');
-  }
-}
-
 // ---- login ----------------------------------------------------------------------
 
 const loginForm = document.getElementById('login-form');
@@ -195,10 +158,7 @@ loginForm.addEventListener('submit', (event) => {
   const password = fieldInput(loginForm, 'password').value;
   if (emailProblem(email)) setFieldError(loginForm, 'email', emailProblem(email));
   if (!password) setFieldError(loginForm, 'password', 'Vul je wachtwoord in.');
-  if (loginForm.querySelector('[aria-invalid="true"]')) {
-    focusFirstInvalid(loginForm);
-    return;
-  }
+  if (stopAtInvalid(loginForm)) return;
   withBusy(loginForm, async () => {
     try {
       await post('/auth/login', { email, password });
@@ -236,10 +196,7 @@ registerForm.addEventListener('submit', (event) => {
     setFieldError(registerForm, 'password', `Kies een wachtwoord van minstens ${MIN_PASSWORD} tekens.`);
   }
   if (!joinCode) setFieldError(registerForm, 'join_code', 'Vul de schoolcode in.');
-  if (registerForm.querySelector('[aria-invalid="true"]')) {
-    focusFirstInvalid(registerForm);
-    return;
-  }
+  if (stopAtInvalid(registerForm)) return;
   withBusy(registerForm, async () => {
     try {
       await post('/auth/register', { name, email, password, join_code: joinCode });

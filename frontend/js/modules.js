@@ -4,7 +4,7 @@ import { get, post, seg } from './api.js';
 import { ProgressQueue } from './queue.js';
 import {
   STATUS_LABELS, describeError, el, goToLogin, homeForRole, renderUserNav, replaceChildren,
-  requireUser, showMessage, showPageError, timeEl,
+  showMessage, startPage, timeEl,
 } from './ui.js';
 
 const OFFLINE_TEXT = 'Je bent offline; je voortgang wordt verstuurd zodra er weer verbinding is.';
@@ -173,13 +173,8 @@ async function loadInvitations() {
 const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
 
 async function main() {
-  let user;
-  try {
-    user = await requireUser();
-  } catch (err) {
-    showPageError(document.getElementById('main'), err);
-    return;
-  }
+  const user = await startPage(document.getElementById('main'), { nav: false });
+  if (!user) return;
 
   // Board admins, region viewers and admins take no modules: the login page sends
   // everyone here, so send them on to their own dashboard.

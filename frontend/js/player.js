@@ -5,8 +5,8 @@
 import { ApiError, NetworkError, get, post, seg } from './api.js';
 import { ProgressQueue } from './queue.js';
 import {
-  describeError, el, goToLogin, hideMessage, renderUserNav, replaceChildren, requireUser,
-  showMessage, showPageError,
+  describeError, el, goToLogin, hideMessage, replaceChildren, showMessage, showPageError,
+  startPage,
 } from './ui.js';
 
 const OFFLINE_TEXT = 'Je bent offline; je voortgang wordt verstuurd zodra er weer verbinding is.';
@@ -483,15 +483,9 @@ async function start() {
     return;
   }
 
-  let user;
-  try {
-    user = await requireUser();
-  } catch (err) {
-    showPageError(main, err);
-    return;
-  }
+  const user = await startPage(main, { nav: { beforeLogout: () => state.queue.flush() } });
+  if (!user) return;
   state.queue = new ProgressQueue(user.id, { onChange: onQueueChange, onAuthRequired: goToLogin });
-  renderUserNav(user, { beforeLogout: () => state.queue.flush() });
 
   // Progress queued on an earlier visit goes first, so the server's "done" flags are
   // complete; whatever is still queued afterwards counts as done locally.

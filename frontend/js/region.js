@@ -9,12 +9,14 @@
 
 import { ApiError, get, seg } from './api.js';
 import {
-  describeError, el, renderUserNav, replaceChildren, requireUser, showMessage, showPageError,
+  el, replaceChildren, showPageError, startPage,
 } from './ui.js';
-import { barChart, lineChart } from './charts.js';
-import { renderStats, setQuery, setupPicker, showNoAccess } from './dashboard.js';
+import { barChart } from './charts.js';
 import {
-  formatDateTime, formatNumber, formatPct, longMonth, num, parseId,
+  coverageBar, coverageColumns, loadHistory, renderStats, setQuery, setupPicker, showNoAccess,
+} from './dashboard.js';
+import {
+  formatDateTime, formatNumber, formatPct, num, parseId,
 } from './format.js';
 import { sortableTable } from './table.js';
 
@@ -50,15 +52,7 @@ function groupTable(nameKey, nameLabel, id, caption) {
   return sortableTable([
     { key: nameKey, label: nameLabel, rowHeader: true },
     { key: 'schools', label: 'Scholen', numeric: true, sortValue: (r) => num(r.schools), cell: (r) => formatNumber(r.schools) },
-    { key: 'teachers', label: 'Medewerkers', numeric: true, sortValue: (r) => num(r.teachers), cell: (r) => count(r.teachers) },
-    {
-      key: 'teachers_certified', label: 'Gecertificeerd', numeric: true,
-      sortValue: (r) => num(r.teachers_certified), cell: (r) => count(r.teachers_certified),
-    },
-    {
-      key: 'coverage_pct', label: 'Percentage', numeric: true,
-      sortValue: (r) => num(r.coverage_pct), cell: (r) => pct(r.coverage_pct),
-    },
+    ...coverageColumns({ count, pct }),
     {
       key: 'schools_with_af', label: 'Scholen met gecertificeerde aandachtsfunctionaris', numeric: true,
       sortValue: (r) => num(r.schools_with_af), cell: afCell,
@@ -80,12 +74,7 @@ function chartRows(rows, nameKey) {
   return rows.map((r) => {
     // A percentage only comes with both of its counts.
     const off = Boolean(r.suppressed) || hidden(r.coverage_pct);
-    return {
-      label: r[nameKey] || '–',
-      value: off ? null : r.coverage_pct,
-      suppressed: off,
-      detail: off ? '' : `${formatNumber(r.teachers_certified)} van ${formatNumber(r.teachers)} gecertificeerd`,
-    };
+    return coverageBar(r[nameKey] || '–', r, off ? { value: null, suppressed: true, detail: '' } : { suppressed: false });
   });
 }
 
@@ -123,67 +112,30 @@ function renderTotals(coverage) {
   ]);
 }
 
-// The figures per month, newest first; a hidden month or figure shows as text.
-function historyTable(history) {
-  const rows = history.slice().reverse().map((p) => el('tr', { 'data-suppressed': p.suppressed ? 'true' : 'false' },
-    el('th', { scope: 'row' }, longMonth(p.month)),
-    ...(p.suppressed
-      ? [el('td', { colspan: 3, class: 'span-cell' }, SUPPRESSED_TEXT)]
-      : [el('td', { class: 'num' }, count(p.teachers)),
-        el('td', { class: 'num' }, count(p.teachers_certified)),
-        el('td', { class: 'num' }, pct(p.coverage_pct))])));
-  return el('details', { class: 'chart-details' },
-    el('summary', {}, 'Toon de cijfers per maand als tabel'),
-    el('div', { class: 'table-scroll' },
-      el('table', { class: 'data-table' },
-        el('caption', { class: 'visually-hidden' }, 'Medewerkers en percentage gecertificeerd per maand, afgerond op 5'),
-        el('thead', {}, el('tr', {},
-          el('th', { scope: 'col' }, 'Maand'),
-          el('th', { scope: 'col', class: 'num' }, 'Medewerkers (afgerond)'),
-          el('th', { scope: 'col', class: 'num' }, 'Gecertificeerd (afgerond)'),
-          el('th', { scope: 'col', class: 'num' }, 'Percentage'))),
-        el('tbody', {}, rows))));
-}
-
-async function loadHistory(regionId) {
-  const box = $id('history-chart');
-  const errorBox = $id('history-error');
-  try {
-    const history = await get(`/regions/${seg(regionId)}/coverage/history`);
-    const list = Array.isArray(history) ? history : [];
-    if (list.length === 0) {
-      replaceChildren(box, el('p', {}, 'Er is nog geen verloop te tonen.'));
-      return;
-    }
-    const last = list[list.length - 1];
-    replaceChildren(box,
-      lineChart(list, {
-        title: 'Percentage gecertificeerd in de regio per maand',
-        desc: `Lijngrafiek over ${list.length} maanden; nu ${pct(last.coverage_pct)}. `
-          + 'Een maand zonder percentage is niet getoond om personen te beschermen. '
-          + 'De cijfers per maand staan ook in de tabel onder de grafiek.',
-      }),
+function showHistory(regionId) {
+  return loadHistory(`/regions/${seg(regionId)}/coverage/history`, {
+    title: 'Percentage gecertificeerd in de regio per maand',
+    note: 'Een maand zonder percentage is niet getoond om personen te beschermen. ',
+    pct,
+    notes: (list) => [
       list.some((p) => !hidden(p.coverage_pct)) ? null
         : el('p', { class: 'hint', id: 'history-none' },
           'Geen maand heeft genoeg medewerkers om een percentage te tonen.'),
       el('p', { class: 'hint', id: 'history-rounding' },
         'De aantallen per maand zijn afgerond op 5, het percentage komt uit die afgeronde aantallen.'),
-      historyTable(list));
-  } catch (err) {
-    replaceChildren(box);
-    showMessage(errorBox, `Het verloop kon niet worden geladen. ${describeError(err)}`);
-  }
+    ],
+    table: {
+      count,
+      caption: 'Medewerkers en percentage gecertificeerd per maand, afgerond op 5',
+      countSuffix: ' (afgerond)',
+      suppressedText: SUPPRESSED_TEXT,
+    },
+  });
 }
 
 async function main() {
-  let user;
-  try {
-    user = await requireUser();
-  } catch (err) {
-    showPageError(mainEl, err);
-    return;
-  }
-  renderUserNav(user);
+  const user = await startPage(mainEl);
+  if (!user) return;
   const loading = $id('region-loading');
   if (user.role !== 'region_viewer' && user.role !== 'admin') {
     showNoAccess(mainEl, user, 'Deze pagina is voor projectleiders van een regio.');
@@ -251,7 +203,7 @@ async function main() {
   });
   loading.hidden = true;
   $id('region-content').hidden = false;
-  loadHistory(regionId);
+  showHistory(regionId);
 }
 
 main();

@@ -4,7 +4,7 @@
 // choices. Every text of a scenario is shown as text (textContent through el()), never
 // as HTML: a scenario may contain "<script>" and it must appear literally.
 
-import { ApiError, NetworkError, post, seg } from './api.js';
+import { ApiError, NetworkError, contentTypeOf, post, seg } from './api.js';
 import { describeError, el, goToLogin, replaceChildren } from './ui.js';
 
 /** 0..n-1 in a random order (Fisher-Yates with crypto.getRandomValues). */
@@ -35,19 +35,14 @@ const mediaKinds = new Map();
 
 function mediaKind(url) {
   if (!mediaKinds.has(url)) {
-    const controller = new AbortController();
-    const kind = fetch(url, { credentials: 'same-origin', signal: controller.signal })
-      .then((res) => {
-        const type = (res.headers.get('Content-Type') || '').toLowerCase();
-        controller.abort(); // only the headers were needed; the element loads the file
-        if (!res.ok) return null;
-        if (type.startsWith('image/')) return 'image';
-        if (type.startsWith('audio/')) return 'audio';
-        if (type.startsWith('video/')) return 'video';
-        return null;
-      })
-      .catch(() => null);
-    mediaKinds.set(url, kind);
+    // Only the headers are needed; the element loads the file itself.
+    mediaKinds.set(url, contentTypeOf(url).then((type) => {
+      if (type === null) return null;
+      if (type.startsWith('image/')) return 'image';
+      if (type.startsWith('audio/')) return 'audio';
+      if (type.startsWith('video/')) return 'video';
+      return null;
+    }));
   }
   return mediaKinds.get(url);
 }

@@ -4,7 +4,7 @@
 import { ApiError, get, seg } from './api.js';
 import { createScenarioPlayer } from './scenario-player.js';
 import {
-  el, goToLogin, renderUserNav, replaceChildren, requireUser, showPageError,
+  el, goToLogin, replaceChildren, showPageError, startPage,
 } from './ui.js';
 
 const ID_RE = /^[1-9][0-9]{0,17}$/;
@@ -40,14 +40,8 @@ async function start() {
     notFound();
     return;
   }
-  let user;
-  try {
-    user = await requireUser();
-  } catch (err) {
-    showPageError(main, err);
-    return;
-  }
-  renderUserNav(user);
+  const user = await startPage(main);
+  if (!user) return;
 
   let first;
   try {

@@ -3,8 +3,7 @@
 
 import { get } from './api.js';
 import {
-  describeError, el, goToLogin, renderUserNav, replaceChildren, requireUser, showPageError,
-  timeEl,
+  describeError, el, goToLogin, replaceChildren, startPage, timeEl,
 } from './ui.js';
 
 const list = document.getElementById('scenario-list');
@@ -29,14 +28,8 @@ function scenarioCard(s) {
 }
 
 async function main() {
-  let user;
-  try {
-    user = await requireUser();
-  } catch (err) {
-    showPageError(document.getElementById('main'), err);
-    return;
-  }
-  renderUserNav(user);
+  const user = await startPage(document.getElementById('main'));
+  if (!user) return;
   try {
     const scenarios = await get('/scenarios');
     loading.hidden = true;

@@ -3,14 +3,13 @@
 // point at; a preview with the learners' player; publishing; media upload; and how
 // often each choice was taken, grouped by step of the Meldcode.
 
-import { ApiError, NetworkError, get, post, seg } from './api.js';
+import { ApiError, NetworkError, get, post, seg, sendRaw } from './api.js';
 import { formatBytes, formatNumber, formatPct } from './format.js';
 import { lineAt, lineStarts, locateJson, placeFor } from './jsonpos.js';
 import { createScenarioPlayer } from './scenario-player.js';
-import { sendRaw } from './send.js';
 import {
-  describeError, el, goToLogin, hideMessage, homeForRole, renderUserNav, replaceChildren,
-  requireUser, showMessage, showPageError, timeEl,
+  describeError, el, goToLogin, hideMessage, homeForRole, replaceChildren, showMessage,
+  startPage, timeEl,
 } from './ui.js';
 
 const $id = (id) => document.getElementById(id);
@@ -814,14 +813,8 @@ function wire() {
 }
 
 async function start() {
-  let user;
-  try {
-    user = await requireUser();
-  } catch (err) {
-    showPageError(ui.main, err);
-    return;
-  }
-  renderUserNav(user);
+  const user = await startPage(ui.main);
+  if (!user) return;
   if (user.role !== 'trainer') {
     const home = homeForRole(user.role) || '/modules.html';
     replaceChildren(ui.main,

@@ -5,12 +5,12 @@
 // ticked, and the server checks the same. A row can also be "nog niet beoordeeld"
 // (present only). A CSV file (email[,passed]) records presence only.
 
-import { ApiError, NetworkError, get, post, seg } from './api.js';
+import { ApiError, NetworkError, get, post, seg, uploadCsv } from './api.js';
 import { formatNumber, todayIso } from './format.js';
-import { lineErrorTable, lineErrors, uploadCsv } from './upload.js';
+import { lineErrorTable, lineErrors } from './upload.js';
 import {
-  describeError, el, goToLogin, hideMessage, homeForRole, renderUserNav, replaceChildren,
-  requireUser, showMessage, showPageError,
+  describeError, el, goToLogin, hideMessage, homeForRole, replaceChildren, showMessage,
+  startPage,
 } from './ui.js';
 
 const $id = (id) => document.getElementById(id);
@@ -558,14 +558,8 @@ async function createTraining(event) {
 // ---- start --------------------------------------------------------------------------
 
 async function start() {
-  let user;
-  try {
-    user = await requireUser();
-  } catch (err) {
-    showPageError(ui.main, err);
-    return;
-  }
-  renderUserNav(user);
+  const user = await startPage(ui.main);
+  if (!user) return;
   if (user.role !== 'trainer') {
     replaceChildren(ui.main,
       el('h1', {}, 'Trainingen'),

@@ -209,6 +209,24 @@ export function hideMessage(box) {
   box.textContent = '';
 }
 
+/**
+ * The start of a page for a logged-in user: GET /me (a 401 goes to the login page),
+ * the page error in `main` on any other failure, and the user menu in the header
+ * (`nav`: renderUserNav's options, or false for none). Resolves with the user, or
+ * null when the page cannot go on.
+ */
+export async function startPage(main, { nav = {} } = {}) {
+  let user;
+  try {
+    user = await requireUser();
+  } catch (err) {
+    showPageError(main, err);
+    return null;
+  }
+  if (nav) renderUserNav(user, nav);
+  return user;
+}
+
 /** Replaces the page's main content by an error and a "Opnieuw laden" button. */
 export function showPageError(main, err, title = 'De pagina kon niet worden geladen') {
   const reload = el('button', { type: 'button', class: 'button' }, 'Opnieuw laden');

@@ -1,50 +1,9 @@
-// Uploading a CSV file as the raw request body (Content-Type: text/csv), as the roster
-// and school-register endpoints take it, and showing the outcome: a summary, or every
-// line error of a refused file in a "Regel / Probleem" table.
+// The upload form for a CSV file (sent with uploadCsv() of api.js) and its outcome: a
+// summary, or every line error of a refused file in a "Regel / Probleem" table.
 
-import { ApiError, NetworkError } from './api.js';
+import { ApiError, NetworkError, uploadCsv } from './api.js';
 import { describeError, el, replaceChildren } from './ui.js';
 import { formatBytes, formatNumber } from './format.js';
-
-const BASE = '/api/v1';
-
-/**
- * POSTs `file` (a File or Blob, sent byte for byte) to `path`. Resolves with the JSON
- * answer; rejects with ApiError (with `body` holding the whole error answer) or
- * NetworkError, like api() in api.js.
- */
-export async function uploadCsv(path, file, { timeoutMs = 10 * 60 * 1000 } = {}) {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), timeoutMs);
-  let res;
-  try {
-    res = await fetch(BASE + path, {
-      method: 'POST',
-      headers: { Accept: 'application/json', 'Content-Type': 'text/csv' },
-      body: file,
-      credentials: 'same-origin',
-      cache: 'no-store',
-      signal: controller.signal,
-    });
-  } catch (e) {
-    clearTimeout(timer);
-    throw new NetworkError(e && e.name === 'AbortError' ? 'Time-out' : 'Geen verbinding');
-  }
-  let data = null;
-  try {
-    const type = res.headers.get('Content-Type') || '';
-    if (res.status !== 204 && type.includes('application/json')) data = await res.json();
-  } catch (e) {
-    clearTimeout(timer);
-    if (res.ok) throw new NetworkError('Onvolledig antwoord');
-  }
-  clearTimeout(timer);
-  if (!res.ok) {
-    const err = (data && typeof data === 'object' && data.error) || {};
-    throw new ApiError(res.status, err.code, err.message, err.fields, data);
-  }
-  return data;
-}
 
 /** The `errors` list of a refused upload ([{line, message}]), or []. */
 export function lineErrors(err) {
@@ -67,18 +26,24 @@ export function lineErrorTable(errors, caption = 'Fouten in het bestand') {
 }
 
 /**
- * Wires an upload form: a file input (with an optional drop zone around it), a submit
- * button, a <progress> and a status line, and a result area.
+ * Wires the upload form of partials/upload.html whose ids start with `prefix`: the
+ * file input in its drop zone, the submit button, the <progress> and status line,
+ * and the result area.
  *
- * opts: { form, input, dropzone?, fileName?, progress, status, result, maxBytes,
- *         path() -> string, what ("De personeelslijst"), successContent(result) -> node,
- *         onSuccess?(result) }
+ * opts: { maxBytes, path() -> string, what ("De personeelslijst"),
+ *         successContent(result) -> node, onSuccess?(result) }
  */
-export function setupCsvUpload(opts) {
-  const {
-    form, input, dropzone, fileName, progress, status, result, maxBytes, path, what,
-    successContent, onSuccess,
-  } = opts;
+export function setupCsvUpload(prefix, {
+  maxBytes, path, what, successContent, onSuccess,
+}) {
+  const part = (name) => document.getElementById(`${prefix}-${name}`);
+  const form = part('form');
+  const input = part('file');
+  const dropzone = part('dropzone');
+  const fileName = part('file-name');
+  const progress = part('progress');
+  const status = part('status');
+  const result = part('result');
   const button = form.querySelector('button[type="submit"]');
   let busy = false;
 

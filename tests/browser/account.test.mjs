@@ -10,13 +10,15 @@
 // reads the newest mail to the new address from MAIL_DIR and opens its link on BASE_URL.
 //
 // The test changes the stack only by: one new teacher account (erased again at the
-// end through "Persoon wissen"), its mails, its audit lines.
+// end through "Persoon wissen"), its mails, its audit lines, and 250 audit lines it
+// writes itself (a long log for "Oudere", one with markup in its details).
 //
 // Environment:
 //   BASE_URL        the site (default http://127.0.0.1:8080)
 //   JOIN_CODE       a school's join code (required)
 //   DEMO_ACCOUNTS   TSV file, lines role<TAB>email<TAB>password (needs admin); default
 //                   var/run/demo-accounts.tsv of this repository
+//   DATABASE_URL    the stack's database (var/test/env), for the long audit log
 //   MAIL_DIR        where the stack writes mails as *.eml (default $VAR_DIR/mail when
 //                   VAR_DIR is set, as in var/test/env; else var/test/mail)
 //   SCREENSHOT_DIR  default tests/browser/screenshots
@@ -31,6 +33,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '..', '..');
@@ -603,38 +606,64 @@ async function main() {
       assert(after.slice(ids.length).every((id) => id < oldest), 'added rows are older');
     }, { blocks: false });
 
-    await check('"Oudere" with a long log (answers stubbed in the browser): pages back with ?before=, then hides; details stay text', async () => {
-      const row = (id) => ({ id, at: '2026-03-01T08:05:00Z', actor_id: 6, actor: 'beheer@demo.example',
-        action: id === 150 ? 'package_item' : 'roster_import', target: `board:${id}`,
-        details: id === 150 ? { item: '<img src=x id=pwned>', done_on: '2026-02-28' } : { created: id } });
+    await check('"Oudere" with a long log (250 lines written into the real audit_log first): pages back 200 at a time with ?before=, then hides; details stay text', async () => {
+      assert(process.env.DATABASE_URL, 'DATABASE_URL (var/test/env), to write the lines');
+      // The API itself writes no line with markup in its details, but the table can hold
+      // one (an old or a tampered line): the page must show it as text. The newest line
+      // carries the markup, the one before it is a roster import.
+      const sql = (q) => execFileSync('psql', ['-X', '-A', '-t', '-q', '-v', 'ON_ERROR_STOP=1',
+        '-d', process.env.DATABASE_URL, '-c', q], { encoding: 'utf8' }).trim();
+      const ids = sql(`INSERT INTO audit_log (at, action, target, details)
+        SELECT timestamptz '2026-03-01 08:05:00+00',
+               CASE WHEN g = 250 THEN 'package_item' ELSE 'roster_import' END, 'board:' || g,
+               CASE WHEN g = 250
+                    THEN jsonb_build_object('item', '<img src=x id=pwned>', 'done_on', '2026-02-28')
+                    ELSE jsonb_build_object('created', g) END
+        FROM generate_series(1, 250) g RETURNING id`).split('\n').map(Number);
+      assertEqual(ids.length, 250, 'lines written');
+      const markupId = Math.max(...ids);
       const seen = [];
-      await a.page.route(/\/api\/v1\/audit(\?.*)?$/, (route) => {
-        const before = new URL(route.request().url()).searchParams.get('before');
-        seen.push(before);
-        const top = before ? Number(before) - 1 : 300;
-        const ids = [];
-        for (let id = top; id >= Math.max(1, top - 199); id -= 1) ids.push(id);
-        route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(ids.map(row)) });
-      });
+      const onRequest = (q) => {
+        if (/\/api\/v1\/audit(\?.*)?$/.test(q.url())) seen.push(new URL(q.url()).searchParams.get('before'));
+      };
+      const shownIds = () => a.page.locator('#audit-rows tr[data-id]')
+        .evaluateAll((rows) => rows.map((r) => Number(r.dataset.id)));
+      a.page.on('request', onRequest);
       try {
         await a.page.reload();
-        await a.page.locator('#audit-rows tr[data-id="101"]').waitFor();
-        assertEqual(await a.page.locator('#audit-rows tr[data-id]').count(), 200, 'rows on the first page');
-        await a.page.locator('#audit-older').click();
-        await a.page.locator('#audit-rows tr[data-id="1"]').waitFor();
-        assertEqual(JSON.stringify(seen), JSON.stringify([null, '101']), 'requests (before=)');
-        assertEqual(await a.page.locator('#audit-rows tr[data-id]').count(), 300, 'rows after "Oudere"');
-        assert(await a.page.locator('#audit-older').isHidden(), '"Oudere" hidden after the oldest row (id 1)');
-        const cells = (await a.page.locator('#audit-rows tr[data-id="150"] td').allTextContents()).map(squash);
+        await a.page.locator(`#audit-rows tr[data-id="${markupId}"]`).waitFor();
+        let shown = await shownIds();
+        assertEqual(shown.length, 200, 'rows on the first page');
+        const newest = shown[0];
+        const befores = [null];
+        const older = a.page.locator('#audit-older');
+        for (let page = 2; !(await older.isHidden()); page += 1) {
+          assert(page <= 1000, '"Oudere" hides at some point');
+          const oldest = Math.min(...shown);
+          befores.push(String(oldest));
+          await older.click();
+          await waitUntil(async () => {
+            const status = await textOf(a.page.locator('#audit-status'));
+            return (await a.page.locator('#audit-rows tr[data-id]').count()) > shown.length
+              || /geen oudere regels/.test(status);
+          }, `page ${page} of the audit log`);
+          await waitUntil(async () => !(await older.isDisabled()) || (await older.isHidden()), 'loading done');
+          shown = await shownIds();
+        }
+        assertEqual(JSON.stringify(seen), JSON.stringify(befores), 'requests (before=<oldest id shown>)');
+        assert(shown.every((id, k) => k === 0 || id < shown[k - 1]), 'rows newest first, each once');
+        assertEqual(String(shown.length), sql(`SELECT count(*) FROM audit_log WHERE id <= ${newest}`),
+          'every line up to the newest shown, after "Oudere" hid');
+        const cells = (await a.page.locator(`#audit-rows tr[data-id="${markupId}"] td`).allTextContents()).map(squash);
         assertEqual(cells[0], '01-03-2026 09:05', 'Dutch time (Europe/Amsterdam)');
         assertEqual(cells[2], 'Preventiepakket bijgewerkt', 'label');
-        assertEqual(cells[3], 'bestuur 150', 'target');
+        assertEqual(cells[3], 'bestuur 250', 'target');
         assertEqual(cells[4], 'item: <img src=x id=pwned>, done_on: 2026-02-28', 'details as text');
         assertEqual(await a.page.locator('#pwned').count(), 0, 'no element from the details');
-        assertEqual(squash(await a.page.locator('#audit-rows tr[data-id="149"] td').nth(2).textContent()),
+        assertEqual(squash(await a.page.locator(`#audit-rows tr[data-id="${markupId - 1}"] td`).nth(2).textContent()),
           'Personeelslijst ingelezen', 'label of roster_import');
       } finally {
-        await a.page.unroute(/\/api\/v1\/audit(\?.*)?$/);
+        a.page.off('request', onRequest);
         await a.page.reload();
         await a.page.locator('#admin-content:not([hidden])').waitFor();
       }

@@ -17,7 +17,7 @@
 // rest is reported as skipped.
 
 import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
@@ -218,6 +218,38 @@ async function main() {
     assertEqual(res.status, 200, 'health status');
     const body = await res.json();
     assertEqual(body.status, 'ok', 'health body status');
+  });
+
+  await check('every page of frontend/ comes with the one shell (SSI): doctype, lang="nl", charset, its own title, the skip link first, header, main, footer, its module', async () => {
+    const names = readdirSync(join(repoRoot, 'frontend')).filter((n) => n.endsWith('.html')).sort();
+    assert(names.length >= 14, `pages found: ${names.length}`);
+    const titles = new Map();
+    const count = (text, re) => (text.match(re) || []).length;
+    for (const name of names) {
+      const res = await fetch(`${BASE_URL}/${name}`);
+      assertEqual(res.status, 200, `${name} status`);
+      assert((res.headers.get('content-type') || '').startsWith('text/html'), `${name} is HTML`);
+      const html = await res.text();
+      const where = (what) => `${name}: ${what}`;
+      assert(!html.includes('<!--#') && !html.includes('error occurred while processing'), where('every SSI directive done'));
+      assert(/^\s*<!doctype html>\s*<html lang="nl">/i.test(html), where('doctype and lang="nl" first'));
+      assert(html.indexOf('<meta charset="utf-8">') >= 0 && html.indexOf('<meta charset="utf-8">') < 1024, where('charset in the first 1024 bytes'));
+      const title = /<title>([^<]+) – Leeromgeving huiselijk geweld en kindermishandeling<\/title>/.exec(html);
+      assert(title && count(html, /<title>/g) === 1, where('one title, "… – Leeromgeving …"'));
+      assert(!titles.has(title[1]), where(`title "${title[1]}" also on ${titles.get(title[1])}`));
+      titles.set(title[1], name);
+      assert(/<body>\s*<a class="skip-link" href="#main">Naar de inhoud<\/a>/.test(html), where('the skip link first in <body>'));
+      assertEqual(count(html, /<header class="site-header">/g), 1, where('one header'));
+      assert(/<header class="site-header">[\s\S]*<a class="brand" href="\/(modules\.html)?">/.test(html), where('the brand link in the header'));
+      assertEqual(count(html, /<main id="main" /g), 1, where('one main#main'));
+      assert(/<footer class="site-footer">[\s\S]*Veilig Thuis, 0800-2000[\s\S]*<\/footer>\s*<\/body>\s*<\/html>\s*$/.test(html), where('the footer last'));
+      for (const [, src] of html.matchAll(/<script type="module" src="([^"]+)"><\/script>/g)) {
+        const js = await fetch(`${BASE_URL}${src}`);
+        assertEqual(js.status, 200, where(`its module ${src}`));
+      }
+    }
+    const partial = await fetch(`${BASE_URL}/partials/top.html`);
+    assertEqual(partial.status, 404, 'the partials themselves are not served');
   });
 
   let browser;
