@@ -79,10 +79,15 @@ fault_cleanup() {
 # test in the middle of them would fail both.  Waits for them, at most
 # FAULT_WAIT seconds (default 300), then goes ahead with a note.
 wait_for_quiet_stack() {
-	local waited=0 max=${FAULT_WAIT:-300} busy
+	local waited=0 max=${FAULT_WAIT:-300} busy here
+	here=$(cd "$ROOT" && pwd -P)
 	while :; do
+		# Only this checkout's: other checkouts have stacks of their own.
 		busy=$(ps -eo pid=,args= | grep -E 'build/[a-z]+/tests/integration|tests/browser/[a-z-]+\.test\.mjs|deploy/dev/stack\.sh (up|down) test' |
-			grep -v grep | grep -v "^ *$$ " || true)
+			grep -v grep | grep -v "^ *$$ " |
+			while read -r pid args; do
+				[ "$(readlink "/proc/$pid/cwd" 2>/dev/null)" = "$here" ] && echo "$pid $args"
+			done || true)
 		[ -z "$busy" ] && return 0
 		if [ "$waited" -ge "$max" ]; then
 			note "other tests still use the test stack after ${max}s; going ahead:"

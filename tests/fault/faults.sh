@@ -175,7 +175,8 @@ test_worker_kill() {
 		done
 		t1=$(now_ms)
 		after=$(child_pids)
-		new=$(comm -13 <(echo "$before") <(echo "$after") | head -n 1)
+		# comm wants text order; child_pids is in numeric order.
+		new=$(comm -13 <(sort <<<"$before") <(sort <<<"$after") | head -n 1)
 		# Ready: the new worker's own log line once its connection is up.
 		t_ready=
 		while [ -n "$new" ] && [ $(($(now_ms) - t0)) -lt 3000 ]; do
