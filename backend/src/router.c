@@ -102,3 +102,21 @@ router_param(const char *pattern, int i, struct route_param *out)
 	out->type_len = (size_t)(end - colon - 1);
 	return true;
 }
+
+const char *
+router_pattern_untyped(struct arena *a, const char *pattern)
+{
+	char *out = arena_alloc(a, strlen(pattern) + 1), *o = out;
+
+	for (const char *p = pattern; *p != '\0';) {
+		*o++ = *p;
+		if (*p++ == '{') {
+			p += strcspn(p, "}");
+			*o++ = '}';
+			if (*p == '}')
+				p++;
+		}
+	}
+	*o = '\0';
+	return out;
+}

@@ -61,6 +61,10 @@ struct route_param {
  * when it has no ':'. */
 bool router_param(const char *pattern, int i, struct route_param *out);
 
+/* The pattern with each "{name:type}" written "{}" (arena-owned): how the
+ * audit log has named a route's writes since before the types. */
+const char *router_pattern_untyped(struct arena *a, const char *pattern);
+
 /* The application's route table (routes.c). */
 extern const struct route app_routes[];
 extern const size_t       app_routes_count;

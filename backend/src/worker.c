@@ -215,8 +215,9 @@ audit_write(struct request *r, const struct response *res)
 		return;
 	action = r->audit.action != NULL
 	             ? r->audit.action
-	             : arena_printf(r->arena, "%s %s", route->method,
-	                            route->pattern);
+	             : arena_printf(
+	                   r->arena, "%s %s", route->method,
+	                   router_pattern_untyped(r->arena, route->pattern));
 	target = r->audit.target != NULL ? r->audit.target : r->path;
 	if (store_audit(r, action, target,
 	                r->audit.details ? r->audit.details : "{}") != DB_OK)

@@ -11,6 +11,7 @@
 static void test_route_malformed_values(void **state);
 static void test_route_scope_every_kind(void **state);
 static void test_route_path_before_body(void **state);
+static void test_route_audit_name_untyped(void **state);
 
 /* One request of a table; "%s" in path is replaced by the value tried. */
 struct
@@ -319,6 +320,24 @@ test_route_path_before_body(void **state)
 	    0);
 }
 
+/* A write without a name of its own is audited as "METHOD /route/{}", as
+ * before the path values had types, so that old and new lines match. */
+static void
+test_route_audit_name_untyped(void **state)
+{
+	struct itest_user *u = itest_new_teacher();
+
+	(void)state;
+	itest_complete_sections(u->token);
+	itest_quiz_start(u->token, ITEST_MODULE);
+	assert_int_equal(
+	    org_db_long("SELECT count(*) FROM audit_log WHERE actor_id = $1"
+	                " AND action = 'POST /api/v1/modules/{}/quiz'"
+	                " AND target = '/api/v1/modules/" ITEST_MODULE "/quiz'",
+	                1, (const char *[]){itest_fmt("%ld", u->id)}),
+	    1);
+}
+
 int
 itest_run_routes(void)
 {
@@ -326,6 +345,7 @@ itest_run_routes(void)
 	    ITEST(test_route_malformed_values),
 	    ITEST(test_route_scope_every_kind),
 	    ITEST(test_route_path_before_body),
+	    ITEST(test_route_audit_name_untyped),
 	};
 
 	return cmocka_run_group_tests_name("routes", tests, NULL, NULL);

@@ -174,6 +174,24 @@ test_param_specs(void **state)
 	assert_false(router_param("/api/v1/modules", 0, &p));
 }
 
+/* The audit log names an unnamed write by its route as before the types. */
+static void
+test_pattern_untyped(void **state)
+{
+	struct arena a;
+
+	(void)state;
+	arena_init(&a, 1024);
+	assert_string_equal(
+	    router_pattern_untyped(
+	        &a, "/api/v1/modules/{module:slug}/sections/{section:slug}"),
+	    "/api/v1/modules/{}/sections/{}");
+	assert_string_equal(router_pattern_untyped(&a, "/api/v1/scenarios"),
+	                    "/api/v1/scenarios");
+	assert_string_equal(router_pattern_untyped(&a, "/x/{}"), "/x/{}");
+	arena_destroy(&a);
+}
+
 /* The one id rule: positive, no sign, no leading zero, within int64. */
 static void
 test_id_rule(void **state)
@@ -375,6 +393,7 @@ main(void)
 	    cmocka_unit_test(test_role_bits),
 	    cmocka_unit_test(test_app_table),
 	    cmocka_unit_test(test_param_specs),
+	    cmocka_unit_test(test_pattern_untyped),
 	    cmocka_unit_test(test_id_rule),
 	    cmocka_unit_test(test_bind_values),
 	    cmocka_unit_test(test_scope_without_database),
