@@ -1,12 +1,18 @@
 /* The only module that includes fcgiapp.h. */
 #include "fcgi_io.h"
 
+#include <fcgiapp.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "log.h"
+
+struct fcgi_conn {
+	FCGX_Request fr;
+};
 
 static const char *param(FCGX_Request *fr, struct request *r, const char *name);
 
@@ -29,6 +35,45 @@ fcgi_listen(const char *path, int backlog)
 	return fd;
 }
 
+struct fcgi_conn *
+fcgi_open(int listen_fd)
+{
+	struct fcgi_conn *fc = calloc(1, sizeof(*fc));
+
+	if (fc != NULL && FCGX_InitRequest(&fc->fr, listen_fd, 0) != 0) {
+		free(fc);
+		fc = NULL;
+	}
+	return fc;
+}
+
+int
+fcgi_accept(struct fcgi_conn *fc)
+{
+	return FCGX_Accept_r(&fc->fr) >= 0 ? 0 : -1;
+}
+
+void
+fcgi_finish(struct fcgi_conn *fc)
+{
+	FCGX_Finish_r(&fc->fr);
+}
+
+void
+fcgi_close(struct fcgi_conn *fc)
+{
+	if (fc == NULL)
+		return;
+	FCGX_Free(&fc->fr, 1);
+	free(fc);
+}
+
+void
+fcgi_stop(void)
+{
+	FCGX_ShutdownPending();
+}
+
 static const char *
 param(FCGX_Request *fr, struct request *r, const char *name)
 {
@@ -38,9 +83,10 @@ param(FCGX_Request *fr, struct request *r, const char *name)
 }
 
 void
-fcgi_read_params(FCGX_Request *fr, struct request *r)
+fcgi_read_params(struct fcgi_conn *fc, struct request *r)
 {
-	const char *https;
+	FCGX_Request *fr = &fc->fr;
+	const char   *https;
 
 	r->method = param(fr, r, "REQUEST_METHOD");
 	r->path = param(fr, r, "DOCUMENT_URI");
@@ -67,11 +113,12 @@ fcgi_read_params(FCGX_Request *fr, struct request *r)
 }
 
 int
-fcgi_read_body(FCGX_Request *fr, struct request *r, size_t limit)
+fcgi_read_body(struct fcgi_conn *fc, struct request *r, size_t limit)
 {
-	size_t want, got = 0;
-	char  *buf;
-	int    n;
+	FCGX_Request *fr = &fc->fr;
+	size_t        want, got = 0;
+	char         *buf;
+	int           n;
 
 	if (r->content_length == -2)
 		return 400;
@@ -99,9 +146,11 @@ fcgi_read_body(FCGX_Request *fr, struct request *r, size_t limit)
 }
 
 int
-fcgi_send(FCGX_Request *fr, const struct request *r, const struct response *res)
+fcgi_send(struct fcgi_conn *fc, const struct request *r,
+          const struct response *res)
 {
-	bool cache_set = false;
+	FCGX_Request *fr = &fc->fr;
+	bool          cache_set = false;
 
 	(void)r;
 	if (FCGX_FPrintF(fr->out, "Status: %d %s\r\n", res->status,

@@ -28,6 +28,15 @@ struct user {
 
 struct route;
 
+/* The typed values of a route's path ("{board:id}"), parsed and checked
+ * against the caller by scope.c before the handler runs; 0 or NULL when
+ * the route has no such value. */
+struct path_values {
+	long long board, school, region, training, invitation, user, trainer,
+	    scenario;
+	const char *module, *section, *item, *certificate, *media;
+};
+
 /*
  * One request.  Everything it points to is owned by `arena` and lives until
  * the worker resets the arena after the response is sent.
@@ -52,8 +61,7 @@ struct request {
 	const char *body; /* NUL-terminated; NULL when none */
 	size_t      body_len;
 
-	const char *params[HTTP_MAX_PARAMS]; /* {} captures of the route */
-	int         nparams;
+	struct path_values param; /* checked values of the path */
 
 	json_t      *json; /* parsed body of JSON routes, arena-owned */
 	struct user *user; /* NULL on public routes */

@@ -15,7 +15,7 @@ match_pattern(struct arena *a, const char *pattern, const char *path,
 	int         n = 0;
 
 	while (*p != '\0') {
-		if (p[0] == '{' && p[1] == '}') {
+		if (p[0] == '{') {
 			const char *end = s;
 
 			while (*end != '\0' && *end != '/')
@@ -28,7 +28,9 @@ match_pattern(struct arena *a, const char *pattern, const char *path,
 				    arena_strndup(a, s, (size_t)(end - s));
 			n++;
 			s = end;
-			p += 2;
+			p += strcspn(p, "}");
+			if (*p == '}')
+				p++;
 			continue;
 		}
 		if (*p != *s)
@@ -78,25 +80,43 @@ router_match(const struct route *routes, size_t n, struct arena *a,
 	return ROUTER_METHOD_NOT_ALLOWED;
 }
 
-unsigned
-router_role_bit(const char *role)
+bool
+router_param(const char *pattern, int i, struct route_param *out)
 {
-	static const struct {
-		const char *name;
-		unsigned    bit;
-	} roles[] = {
-	    {"teacher", ROLE_TEACHER},
-	    {"ib", ROLE_IB},
-	    {"trainer", ROLE_TRAINER},
-	    {"board_admin", ROLE_BOARD_ADMIN},
-	    {"region_viewer", ROLE_REGION_VIEWER},
-	    {"admin", ROLE_ADMIN},
-	};
+	const char *p = pattern, *colon, *end;
 
-	if (role == NULL)
-		return 0;
-	for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
-		if (strcmp(roles[i].name, role) == 0)
-			return roles[i].bit;
-	return 0;
+	for (;; p++) {
+		p = strchr(p, '{');
+		if (p == NULL)
+			return false;
+		if (i-- == 0)
+			break;
+	}
+	end = strchr(p, '}');
+	colon = strchr(p, ':');
+	if (end == NULL || colon == NULL || colon > end)
+		return false;
+	out->name = p + 1;
+	out->name_len = (size_t)(colon - p - 1);
+	out->type = colon + 1;
+	out->type_len = (size_t)(end - colon - 1);
+	return true;
+}
+
+const char *
+router_pattern_untyped(struct arena *a, const char *pattern)
+{
+	char *out = arena_alloc(a, strlen(pattern) + 1), *o = out;
+
+	for (const char *p = pattern; *p != '\0';) {
+		*o++ = *p;
+		if (*p++ == '{') {
+			p += strcspn(p, "}");
+			*o++ = '}';
+			if (*p == '}')
+				p++;
+		}
+	}
+	*o = '\0';
+	return out;
 }

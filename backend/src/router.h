@@ -1,22 +1,12 @@
-/* Route matching: method and path pattern to a handler and its auth level. */
+/* Route matching: method and path pattern to a handler, its roles and its
+ * typed path values (their rules: scope.h). */
 #ifndef ROUTER_H
 #define ROUTER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "http.h"
-
-/* Roles as bits, so that a route lists who may call it. */
-enum {
-	ROLE_TEACHER = 1 << 0,
-	ROLE_IB = 1 << 1,
-	ROLE_TRAINER = 1 << 2,
-	ROLE_BOARD_ADMIN = 1 << 3,
-	ROLE_REGION_VIEWER = 1 << 4,
-	ROLE_ADMIN = 1 << 5,
-	ROLE_ANY = (1 << 6) - 1,
-	ROLE_LEARNER = ROLE_TEACHER | ROLE_IB,
-};
 
 /* Route flags. */
 enum {
@@ -32,8 +22,10 @@ enum {
 typedef void (*route_handler)(struct request *, struct response *);
 
 struct route {
-	const char   *method;
-	const char   *pattern; /* "/api/v1/modules/{}"; {} is one segment */
+	const char *method;
+	/* "/api/v1/modules/{module:slug}": each {name:type} is one segment,
+	 * bound and scope-checked by scope.c before the handler runs. */
+	const char   *pattern;
 	route_handler handler;
 	unsigned      roles; /* 0: public; else the roles allowed */
 	unsigned      flags;
@@ -59,8 +51,19 @@ enum router_result router_match(const struct route *routes, size_t n,
                                 const char **params, int *nparams,
                                 const char **allow);
 
-/* The role bit of a role name, 0 when unknown. */
-unsigned router_role_bit(const char *role);
+/* One "{name:type}" segment of a pattern, pointing into the pattern. */
+struct route_param {
+	const char *name, *type;
+	size_t      name_len, type_len;
+};
+
+/* The i-th (from 0) typed segment of a pattern; false past the last one or
+ * when it has no ':'. */
+bool router_param(const char *pattern, int i, struct route_param *out);
+
+/* The pattern with each "{name:type}" written "{}" (arena-owned): how the
+ * audit log has named a route's writes since before the types. */
+const char *router_pattern_untyped(struct arena *a, const char *pattern);
 
 /* The application's route table (routes.c). */
 extern const struct route app_routes[];

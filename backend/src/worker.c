@@ -16,6 +16,7 @@
 #include "json.h"
 #include "log.h"
 #include "router.h"
+#include "scope.h"
 #include "handlers/handlers.h"
 #include "store/store.h"
 
@@ -24,7 +25,8 @@
 static volatile sig_atomic_t stopping;
 
 static void on_term(int sig);
-static void handle(FCGX_Request *fr, struct request *r, struct response *res);
+static void handle(struct fcgi_conn *fc, struct request *r,
+                   struct response *res);
 static int  authenticate(struct request *r, struct response *res);
 static void audit_write(struct request *r, const struct response *res);
 static bool origin_ok(const struct request *r);
@@ -34,8 +36,8 @@ on_term(int sig)
 {
 	(void)sig;
 	stopping = 1;
-	/* Makes libfcgi's accept loop give up instead of retrying. */
-	FCGX_ShutdownPending();
+	/* Makes the accept loop give up instead of retrying. */
+	fcgi_stop();
 }
 
 /* A cookie-authenticated change must come from our own pages: SameSite
@@ -98,7 +100,7 @@ authenticate(struct request *r, struct response *res)
 	}
 	r->token_jti = arena_strdup(r->arena, claims.jti);
 	r->token_exp = claims.exp;
-	if ((r->route->roles & router_role_bit(r->user->role)) == 0) {
+	if ((r->route->roles & scope_role_bit(r->user->role)) == 0) {
 		http_error(r, res, 403, "forbidden", "Dit mag je rol niet.");
 		return -1;
 	}
@@ -106,16 +108,18 @@ authenticate(struct request *r, struct response *res)
 }
 
 static void
-handle(FCGX_Request *fr, struct request *r, struct response *res)
+handle(struct fcgi_conn *fc, struct request *r, struct response *res)
 {
 	const struct route *route;
 	const char         *allow = NULL, *why;
+	const char         *captures[HTTP_MAX_PARAMS];
+	int                 ncaptures = 0;
 	size_t              limit;
 	int                 st;
 
-	fcgi_read_params(fr, r);
+	fcgi_read_params(fc, r);
 	switch (router_match(app_routes, app_routes_count, r->arena, r->method,
-	                     r->path, &route, r->params, &r->nparams, &allow)) {
+	                     r->path, &route, captures, &ncaptures, &allow)) {
 	case ROUTER_NOT_FOUND:
 		http_error(r, res, 404, "not_found",
 		           "Deze pagina bestaat niet.");
@@ -148,40 +152,37 @@ handle(FCGX_Request *fr, struct request *r, struct response *res)
 	}
 	if (route->roles != 0 && authenticate(r, res) < 0)
 		return;
-	if (route->flags & (ROUTE_CSV_BODY | ROUTE_RAW_BODY)) {
-		if ((route->flags & ROUTE_CSV_BODY) &&
-		    !http_is_type(r->content_type, "text/csv")) {
-			http_error(
-			    r, res, 415, "unsupported_media_type",
-			    "Stuur een CSV-bestand (Content-Type: text/csv).");
-			return;
-		}
-		st = fcgi_read_body(fr, r, limit);
+	/* The route contract: typed path values, then their scope (404/403),
+	 * before any body is read or a handler runs. */
+	if (!scope_bind(r, res, captures, ncaptures) || !scope_check(r, res))
+		return;
+	if ((route->flags & ROUTE_CSV_BODY) &&
+	    !http_is_type(r->content_type, "text/csv")) {
+		http_error(r, res, 415, "unsupported_media_type",
+		           "Stuur een CSV-bestand (Content-Type: text/csv).");
+		return;
+	}
+	if ((route->flags & ROUTE_JSON_BODY) &&
+	    !http_is_json_type(r->content_type)) {
+		http_error(r, res, 415, "unsupported_media_type",
+		           "Stuur JSON (Content-Type: application/json).");
+		return;
+	}
+	if (route->flags &
+	    (ROUTE_CSV_BODY | ROUTE_RAW_BODY | ROUTE_JSON_BODY)) {
+		st = fcgi_read_body(fc, r, limit);
 		if (st != 0) {
-			http_error(r, res, st,
-			           st == 413 ? "payload_too_large"
-			                     : "bad_request",
-			           st == 413 ? "Het bestand is te groot."
-			                     : "Het verzoek is onvolledig.");
+			http_error(
+			    r, res, st,
+			    st == 413 ? "payload_too_large" : "bad_request",
+			    st == 413 ? (route->flags & ROUTE_JSON_BODY
+			                     ? "Het verzoek is te groot."
+			                     : "Het bestand is te groot.")
+			              : "Het verzoek is onvolledig.");
 			return;
 		}
 	}
 	if (route->flags & ROUTE_JSON_BODY) {
-		if (!http_is_json_type(r->content_type)) {
-			http_error(
-			    r, res, 415, "unsupported_media_type",
-			    "Stuur JSON (Content-Type: application/json).");
-			return;
-		}
-		st = fcgi_read_body(fr, r, limit);
-		if (st != 0) {
-			http_error(r, res, st,
-			           st == 413 ? "payload_too_large"
-			                     : "bad_request",
-			           st == 413 ? "Het verzoek is te groot."
-			                     : "Het verzoek is onvolledig.");
-			return;
-		}
 		r->json =
 		    json_parse_object(r->arena, r->body, r->body_len, &why);
 		if (r->json == NULL) {
@@ -214,8 +215,9 @@ audit_write(struct request *r, const struct response *res)
 		return;
 	action = r->audit.action != NULL
 	             ? r->audit.action
-	             : arena_printf(r->arena, "%s %s", route->method,
-	                            route->pattern);
+	             : arena_printf(
+	                   r->arena, "%s %s", route->method,
+	                   router_pattern_untyped(r->arena, route->pattern));
 	target = r->audit.target != NULL ? r->audit.target : r->path;
 	if (store_audit(r, action, target,
 	                r->audit.details ? r->audit.details : "{}") != DB_OK)
@@ -226,11 +228,11 @@ audit_write(struct request *r, const struct response *res)
 int
 worker_run(const struct config *c, int listen_fd)
 {
-	struct sigaction sa;
-	FCGX_Request     fr;
-	struct arena     arena;
-	struct db        db;
-	enum db_status   st;
+	struct sigaction  sa;
+	struct fcgi_conn *fc;
+	struct arena      arena;
+	struct db         db;
+	enum db_status    st;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_term;
@@ -248,10 +250,11 @@ worker_run(const struct config *c, int listen_fd)
 		    "apply the migrations in sql/");
 		return WORKER_EXIT_FATAL;
 	}
-	if (FCGX_InitRequest(&fr, listen_fd, 0) != 0)
+	fc = fcgi_open(listen_fd);
+	if (fc == NULL)
 		return 1;
 	arena_init(&arena, WORKER_ARENA_SIZE);
-	while (!stopping && FCGX_Accept_r(&fr) >= 0) {
+	while (!stopping && fcgi_accept(fc) == 0) {
 		struct request  r;
 		struct response res;
 		long long       start = db_now_us();
@@ -261,7 +264,7 @@ worker_run(const struct config *c, int listen_fd)
 		r.arena = &arena;
 		r.db = &db;
 		r.config = c;
-		handle(&fr, &r, &res);
+		handle(fc, &r, &res);
 		if (res.status == 0) {
 			/* A handler without an answer is a bug; it logged why.
 			 */
@@ -269,15 +272,15 @@ worker_run(const struct config *c, int listen_fd)
 			http_error(&r, &res, 500, "internal",
 			           "Er ging iets mis aan onze kant.");
 		}
-		fcgi_send(&fr, &r, &res);
-		FCGX_Finish_r(&fr);
+		fcgi_send(fc, &r, &res);
+		fcgi_finish(fc);
 		audit_write(&r, &res);
 		log_access(r.method, r.path, res.status, db_now_us() - start,
 		           r.user ? r.user->id : 0);
 		db_end_request(&db);
 		arena_reset(&arena);
 	}
-	FCGX_Free(&fr, 1);
+	fcgi_close(fc);
 	arena_destroy(&arena);
 	store_coverage_close();
 	store_modules_close();

@@ -28,9 +28,16 @@ seg_len(const char *s)
 	return strcspn(s, "/");
 }
 
+/* True when a pattern segment of pl bytes at p is a "{name:type}" one. */
+static bool
+is_typed(const char *p, size_t pl)
+{
+	return pl >= 2 && p[0] == '{' && p[pl - 1] == '}';
+}
+
 /*
  * True when the path has the pattern's segments: literal segments equal,
- * "{}" segments 1..ROUTER_MAX_SEGMENT bytes without '/'.
+ * "{name:type}" segments 1..ROUTER_MAX_SEGMENT bytes without '/'.
  */
 static bool
 ref_match(const char *pattern, const char *path)
@@ -40,7 +47,7 @@ ref_match(const char *pattern, const char *path)
 	for (;;) {
 		size_t pl = seg_len(p), sl = seg_len(s);
 
-		if (pl == 2 && memcmp(p, "{}", 2) == 0) {
+		if (is_typed(p, pl)) {
 			if (sl == 0 || sl > ROUTER_MAX_SEGMENT)
 				return false;
 		} else if (pl != sl || memcmp(p, s, pl) != 0) {
@@ -55,7 +62,7 @@ ref_match(const char *pattern, const char *path)
 	}
 }
 
-/* The pattern with each "{}" replaced by the next capture. */
+/* The pattern with each "{name:type}" replaced by the next capture. */
 static char *
 fill(const char *pattern, const char **params, int nparams)
 {
@@ -67,11 +74,11 @@ fill(const char *pattern, const char **params, int nparams)
 		len += strlen(params[i]);
 	o = out = malloc(len);
 	for (const char *p = pattern; *p != '\0';) {
-		if (p[0] == '{' && p[1] == '}') {
+		if (p[0] == '{') {
 			FUZZ_CHECK(k < nparams, "fewer captures than {} in %s",
 			           pattern);
 			o = stpcpy(o, params[k++]);
-			p += 2;
+			p += strcspn(p, "}") + 1;
 		} else {
 			*o++ = *p++;
 		}
@@ -95,20 +102,23 @@ listed(const char *list, const char *m)
 	return false;
 }
 
-/* The reference assumes every "{}" is a whole segment. */
+/* The reference assumes every "{name:type}" is a whole segment. */
 static void
 check_table(void)
 {
 	for (size_t i = 0; i < app_routes_count; i++) {
 		const char *pat = app_routes[i].pattern;
 
-		for (const char *p = strstr(pat, "{}"); p != NULL;
-		     p = strstr(p + 2, "{}"))
-			FUZZ_CHECK(p[-1] == '/' &&
-			               (p[2] == '/' || p[2] == '\0'),
+		for (const char *p = strchr(pat, '{'); p != NULL;
+		     p = strchr(p + 1, '{')) {
+			size_t n = seg_len(p);
+
+			FUZZ_CHECK(p[-1] == '/' && is_typed(p, n) &&
+			               memchr(p + 1, '{', n - 1) == NULL,
 			           "route %s has {} inside a segment; extend "
 			           "the reference matcher",
 			           pat);
+		}
 	}
 }
 

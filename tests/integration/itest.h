@@ -271,5 +271,6 @@ int itest_run_security(void);
 int itest_run_region_privacy(void);
 int itest_run_account_privacy(void);
 int itest_run_quiz_bank(void);
+int itest_run_routes(void);
 
 #endif

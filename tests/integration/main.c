@@ -51,6 +51,7 @@ main(int argc, char **argv)
 	    {"security", itest_run_security},
 	    {"region_privacy", itest_run_region_privacy},
 	    {"account_privacy", itest_run_account_privacy},
+	    {"routes", itest_run_routes},
 	};
 	int failed = 0;
 

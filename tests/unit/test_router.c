@@ -1,4 +1,5 @@
-/* Unit tests of route matching and role bits. */
+/* Unit tests of route matching, typed path values, role bits and the scope
+ * checks that need no database. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,6 +8,7 @@
 #include <string.h>
 
 #include "router.h"
+#include "scope.h"
 
 static void dummy(struct request *r, struct response *res);
 
@@ -19,10 +21,12 @@ dummy(struct request *r, struct response *res)
 
 static const struct route table[] = {
     {"GET", "/api/v1/modules", dummy, ROLE_ANY, 0, 0},
-    {"GET", "/api/v1/modules/{}", dummy, ROLE_ANY, 0, 0},
-    {"PUT", "/api/v1/modules/{}/sections/{}", dummy, ROLE_ANY, 0, 0},
-    {"POST", "/api/v1/modules/{}/attempts", dummy, ROLE_ANY, 0, 0},
-    {"DELETE", "/api/v1/modules/{}/sections/{}", dummy, ROLE_ANY, 0, 0},
+    {"GET", "/api/v1/modules/{module:slug}", dummy, ROLE_ANY, 0, 0},
+    {"PUT", "/api/v1/modules/{module:slug}/sections/{section:slug}", dummy,
+     ROLE_ANY, 0, 0},
+    {"POST", "/api/v1/modules/{module:slug}/attempts", dummy, ROLE_ANY, 0, 0},
+    {"DELETE", "/api/v1/modules/{module:slug}/sections/{section:slug}", dummy,
+     ROLE_ANY, 0, 0},
 };
 
 struct case_ {
@@ -113,16 +117,17 @@ static void
 test_role_bits(void **state)
 {
 	(void)state;
-	assert_int_equal(router_role_bit("teacher"), ROLE_TEACHER);
-	assert_int_equal(router_role_bit("admin"), ROLE_ADMIN);
-	assert_int_equal(router_role_bit("Admin"), 0);
-	assert_int_equal(router_role_bit(""), 0);
-	assert_int_equal(router_role_bit(NULL), 0);
-	assert_true((ROLE_LEARNER & router_role_bit("ib")) != 0);
-	assert_true((ROLE_LEARNER & router_role_bit("trainer")) == 0);
+	assert_int_equal(scope_role_bit("teacher"), ROLE_TEACHER);
+	assert_int_equal(scope_role_bit("admin"), ROLE_ADMIN);
+	assert_int_equal(scope_role_bit("Admin"), 0);
+	assert_int_equal(scope_role_bit(""), 0);
+	assert_int_equal(scope_role_bit(NULL), 0);
+	assert_true((ROLE_LEARNER & scope_role_bit("ib")) != 0);
+	assert_true((ROLE_LEARNER & scope_role_bit("trainer")) == 0);
 }
 
-/* Every route of the application has a handler and a well-formed pattern. */
+/* Every route of the application has a handler and a well-formed pattern
+ * whose every {name:type} is a declared value of its declared type. */
 static void
 test_app_table(void **state)
 {
@@ -131,12 +136,252 @@ test_app_table(void **state)
 	for (size_t i = 0; i < app_routes_count; i++) {
 		assert_non_null(app_routes[i].handler);
 		assert_true(strncmp(app_routes[i].pattern, "/api/v1/", 8) == 0);
+		if (!scope_pattern_valid(app_routes[i].pattern))
+			fail_msg("route %s %s: undeclared path value",
+			         app_routes[i].method, app_routes[i].pattern);
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(app_routes[i].pattern,
 			           app_routes[j].pattern) == 0)
 				assert_string_not_equal(app_routes[i].method,
 				                        app_routes[j].method);
 	}
+	/* The check itself refuses what it must. */
+	assert_true(scope_pattern_valid("/api/v1/boards/{board:id}/x"));
+	assert_false(scope_pattern_valid("/api/v1/boards/{}"));
+	assert_false(scope_pattern_valid("/api/v1/boards/{board}"));
+	assert_false(scope_pattern_valid("/api/v1/boards/{board:slug}"));
+	assert_false(scope_pattern_valid("/api/v1/things/{thing:id}"));
+	assert_false(scope_pattern_valid("/api/v1/modules/{module:id}"));
+}
+
+/* The name and type of each typed segment, in path order. */
+static void
+test_param_specs(void **state)
+{
+	const char *pat = "/api/v1/boards/{board:id}/schools/{school:id}";
+	struct route_param p;
+
+	(void)state;
+	assert_true(router_param(pat, 0, &p));
+	assert_int_equal(p.name_len, 5);
+	assert_memory_equal(p.name, "board", 5);
+	assert_int_equal(p.type_len, 2);
+	assert_memory_equal(p.type, "id", 2);
+	assert_true(router_param(pat, 1, &p));
+	assert_memory_equal(p.name, "school", 6);
+	assert_false(router_param(pat, 2, &p));
+	assert_false(router_param("/api/v1/modules/{}", 0, &p));
+	assert_false(router_param("/api/v1/modules", 0, &p));
+}
+
+/* The audit log names an unnamed write by its route as before the types. */
+static void
+test_pattern_untyped(void **state)
+{
+	struct arena a;
+
+	(void)state;
+	arena_init(&a, 1024);
+	assert_string_equal(
+	    router_pattern_untyped(
+	        &a, "/api/v1/modules/{module:slug}/sections/{section:slug}"),
+	    "/api/v1/modules/{}/sections/{}");
+	assert_string_equal(router_pattern_untyped(&a, "/api/v1/scenarios"),
+	                    "/api/v1/scenarios");
+	assert_string_equal(router_pattern_untyped(&a, "/x/{}"), "/x/{}");
+	arena_destroy(&a);
+}
+
+/* The one id rule: positive, no sign, no leading zero, within int64. */
+static void
+test_id_rule(void **state)
+{
+	static const char *const bad[] = {
+	    "",
+	    "0",
+	    "01",
+	    "-1",
+	    "+1",
+	    " 1",
+	    "1 ",
+	    "1a",
+	    "0x10",
+	    "1.0",
+	    "1e3",
+	    "9223372036854775808",
+	    "18446744073709551616",
+	    "99999999999999999999",
+	};
+	long long v = 7;
+
+	(void)state;
+	assert_true(scope_id_parse("1", &v));
+	assert_int_equal(v, 1);
+	assert_true(scope_id_parse("999999999", &v));
+	assert_int_equal(v, 999999999);
+	assert_true(scope_id_parse("9223372036854775807", &v));
+	assert_true(v == 9223372036854775807LL);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		v = 7;
+		if (scope_id_parse(bad[i], &v) || v != 7)
+			fail_msg("id \"%s\" accepted", bad[i]);
+	}
+	assert_false(scope_id_parse(NULL, &v));
+}
+
+/* Binds the captures of one matched path; returns the status answered
+ * (0: none, the values are in r->param). */
+static int
+bind(struct arena *a, const struct route *route, const char *path,
+     struct request *r)
+{
+	struct response res = {0};
+	const char     *captures[HTTP_MAX_PARAMS];
+	int             n = 0;
+
+	memset(r, 0, sizeof(*r));
+	r->arena = a;
+	r->route = route;
+	assert_int_equal(router_match(route, 1, a, route->method, path,
+	                              &r->route, captures, &n, NULL),
+	                 ROUTER_FOUND);
+	if (!scope_bind(r, &res, captures, n)) {
+		assert_true(res.status != 0);
+		assert_non_null(res.body);
+		return res.status;
+	}
+	assert_int_equal(res.status, 0);
+	return 0;
+}
+
+/* Malformed, overlong or out-of-range values: one 404 not_found. */
+static void
+test_bind_values(void **state)
+{
+	static const struct route routes[] = {
+	    {"GET", "/b/{board:id}/s/{school:id}", dummy, ROLE_ANY, 0, 0},
+	    {"PUT", "/m/{module:slug}/s/{section:slug}", dummy, ROLE_ANY, 0, 0},
+	    {"GET", "/c/{certificate:code}", dummy, 0, 0, 0},
+	    {"GET", "/f/{media:sha256}", dummy, ROLE_ANY, 0, 0},
+	    {"PUT", "/p/{item:word}", dummy, ROLE_ANY, 0, 0},
+	    {"GET", "/x/{thing:id}", dummy, ROLE_ANY, 0, 0},
+	};
+	static const struct {
+		int         route;
+		const char *path;
+		int         status;
+	} bad[] = {
+	    {0, "/b/abc/s/1", 404},
+	    {0, "/b/1/s/abc", 404},
+	    {0, "/b/0/s/1", 404},
+	    {0, "/b/-5/s/1", 404},
+	    {0, "/b/007/s/1", 404},
+	    {0, "/b/9223372036854775808/s/1", 404},
+	    {0, "/b/1/s/99999999999999999999", 404},
+	    {1, "/m/Module/s/a", 404},
+	    {1, "/m/a/s/-a", 404},
+	    {1, "/m/a_b/s/a", 404},
+	    {2, "/c/short", 404},
+	    {2, "/c/abcdefghijklmnopqrstu%25", 404},
+	    {3, "/f/abc", 404},
+	    {4, "/p/Tv", 404},
+	    {4, "/p/tv-series", 404},
+	    {5, "/x/1", 500}, /* a name no kind declares */
+	};
+	char           overlong[128], hex[65];
+	struct arena   a;
+	struct request r;
+
+	(void)state;
+	arena_init(&a, 4096);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int got = bind(&a, &routes[bad[i].route], bad[i].path, &r);
+
+		if (got != bad[i].status)
+			fail_msg("%s: status %d, want %d", bad[i].path, got,
+			         bad[i].status);
+	}
+	/* A slug of 65 characters: one over the rule. */
+	memset(overlong, 'a', 65);
+	strcpy(overlong + 65, "/s/a");
+	assert_int_equal(
+	    bind(&a, &routes[1], arena_printf(&a, "/m/%s", overlong), &r), 404);
+	overlong[64] = '\0';
+	assert_int_equal(
+	    bind(&a, &routes[1], arena_printf(&a, "/m/%s/s/b", overlong), &r),
+	    0);
+	assert_int_equal(strlen(r.param.module), 64);
+	assert_string_equal(r.param.section, "b");
+
+	assert_int_equal(
+	    bind(&a, &routes[0], "/b/42/s/9223372036854775807", &r), 0);
+	assert_true(r.param.board == 42);
+	assert_true(r.param.school == 9223372036854775807LL);
+	assert_true(r.param.region == 0 && r.param.module == NULL);
+
+	assert_int_equal(bind(&a, &routes[4], "/p/tv_series", &r), 0);
+	assert_string_equal(r.param.item, "tv_series");
+	memset(hex, 'a', 64);
+	hex[64] = '\0';
+	assert_int_equal(
+	    bind(&a, &routes[3], arena_printf(&a, "/f/%s", hex), &r), 0);
+	assert_string_equal(r.param.media, hex);
+	hex[3] = 'A';
+	assert_int_equal(
+	    bind(&a, &routes[3], arena_printf(&a, "/f/%s", hex), &r), 404);
+	arena_destroy(&a);
+}
+
+/* The scope answers that need no database: the caller's own board or
+ * region passes, anybody else's is 403; values without a rule pass. */
+static void
+test_scope_without_database(void **state)
+{
+	static const struct route routes[] = {
+	    {"GET", "/b/{board:id}", dummy, ROLE_BOARD_ADMIN | ROLE_ADMIN, 0,
+	     0},
+	    {"GET", "/r/{region:id}", dummy, ROLE_REGION_VIEWER | ROLE_ADMIN, 0,
+	     0},
+	    {"GET", "/m/{module:slug}", dummy, ROLE_ANY, 0, 0},
+	};
+	static struct user ba = {.id = 5, .role = "board_admin", .board_id = 7};
+	static struct user rv = {
+	    .id = 6, .role = "region_viewer", .region_id = 3};
+	static struct user teacher = {
+	    .id = 8, .role = "teacher", .board_id = 7};
+	static const struct {
+		int          route;
+		const char  *path;
+		struct user *who;
+		int          status; /* 0: passes */
+	} checks[] = {
+	    {0, "/b/7", &ba, 0},    {0, "/b/8", &ba, 403},
+	    {0, "/b/3", &rv, 403},  {0, "/b/7", &teacher, 403},
+	    {1, "/r/3", &rv, 0},    {1, "/r/4", &rv, 403},
+	    {1, "/r/7", &ba, 403},  {2, "/m/a", &teacher, 0},
+	    {0, "/b/7", NULL, 403},
+	};
+	struct arena a;
+
+	(void)state;
+	arena_init(&a, 4096);
+	for (size_t i = 0; i < sizeof(checks) / sizeof(checks[0]); i++) {
+		struct request  r;
+		struct response res = {0};
+
+		assert_int_equal(
+		    bind(&a, &routes[checks[i].route], checks[i].path, &r), 0);
+		r.user = checks[i].who;
+		if (scope_check(&r, &res) != (checks[i].status == 0) ||
+		    res.status != checks[i].status)
+			fail_msg("%s as %s: status %d, want %d", checks[i].path,
+			         checks[i].who ? checks[i].who->role : "nobody",
+			         res.status, checks[i].status);
+		if (res.status == 403 &&
+		    strstr(res.body, "\"forbidden\"") == NULL)
+			fail_msg("%s: %s", checks[i].path, res.body);
+	}
+	arena_destroy(&a);
 }
 
 int
@@ -147,6 +392,11 @@ main(void)
 	    cmocka_unit_test(test_segment_limit),
 	    cmocka_unit_test(test_role_bits),
 	    cmocka_unit_test(test_app_table),
+	    cmocka_unit_test(test_param_specs),
+	    cmocka_unit_test(test_pattern_untyped),
+	    cmocka_unit_test(test_id_rule),
+	    cmocka_unit_test(test_bind_values),
+	    cmocka_unit_test(test_scope_without_database),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -267,14 +267,9 @@ account_export(struct request *r, struct response *res)
 void
 account_erase(struct request *r, struct response *res)
 {
-	long long      id;
+	long long      id = r->param.user;
 	enum db_status st;
 
-	if (!handler_id(r->params[0], &id)) {
-		http_error(r, res, 404, "not_found",
-		           "Dit account bestaat niet.");
-		return;
-	}
 	if (id == r->user->id) {
 		http_error(r, res, 409, "conflict",
 		           "Je kunt je eigen beheerdersaccount niet wissen.");
@@ -298,7 +293,7 @@ account_audit(struct request *r, struct response *res)
 	long long      before = 0;
 	enum db_status st;
 
-	if (q != NULL && !handler_id(q, &before)) {
+	if (q != NULL && !scope_id_parse(q, &before)) {
 		reply_invalid_field(r, res, "before",
 		                    "Geef een positief getal.");
 		return;

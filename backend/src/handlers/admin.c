@@ -259,14 +259,9 @@ admin_user_create(struct request *r, struct response *res)
 void
 admin_trainer_board(struct request *r, struct response *res)
 {
-	long long      trainer_id, board_id;
+	long long      trainer_id = r->param.trainer, board_id;
 	enum db_status st;
 
-	if (!handler_id(r->params[0], &trainer_id)) {
-		http_error(r, res, 404, "not_found",
-		           "Deze trainer bestaat niet.");
-		return;
-	}
 	if (!optional_id(r->json, "board_id", &board_id) || board_id == 0) {
 		reply_invalid_field(r, res, "board_id", "Kies een bestuur.");
 		return;
@@ -293,17 +288,10 @@ void
 admin_school_join_code(struct request *r, struct response *res)
 {
 	char           code[AUTH_JOIN_CODE_LEN + 1];
-	long long      school_id;
+	long long      school_id = r->param.school;
 	json_t        *body;
 	enum db_status st;
 
-	if (!handler_id(r->params[0], &school_id)) {
-		http_error(r, res, 404, "not_found",
-		           "Deze school bestaat niet.");
-		return;
-	}
-	if (!authz_school(r, res, 0, school_id))
-		return;
 	auth_join_code(code);
 	st = store_school_set_join_code(r, school_id, code);
 	if (st != DB_OK) {

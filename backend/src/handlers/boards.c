@@ -19,8 +19,6 @@ struct buf {
 static void buf_add(struct buf *b, const char *s, size_t n);
 static void csv_cell(struct buf *b, const char *s);
 static void csv_value(struct buf *b, json_t *v);
-static bool board_param(struct request *r, struct response *res,
-                        long long *board_id);
 static void decref_cb(void *p);
 
 static void
@@ -87,28 +85,10 @@ csv_value(struct buf *b, json_t *v)
 		buf_add(b, "nee", 3);
 }
 
-static bool
-board_param(struct request *r, struct response *res, long long *board_id)
-{
-	if (!handler_id(r->params[0], board_id)) {
-		http_error(r, res, 404, "not_found",
-		           "Dit bestuur bestaat niet.");
-		return false;
-	}
-	return authz_board(r, res, *board_id);
-}
-
 void
 boards_schools(struct request *r, struct response *res)
 {
-	long long      board_id;
-	const char    *json;
-	enum db_status st;
-
-	if (!board_param(r, res, &board_id))
-		return;
-	st = store_board_schools_json(r, board_id, &json);
-	reply_json_result(r, res, st, json);
+	reply_json_by_id(r, res, store_board_schools_json, r->param.board);
 }
 
 void
@@ -125,15 +105,13 @@ boards_coverage(struct request *r, struct response *res)
 	    "parent_letter",      "veilig_thuis_contact",
 	    "neighbourhood_team",
 	};
-	long long      board_id;
+	long long      board_id = r->param.board;
 	const char    *json, *format;
 	json_t        *doc, *row;
 	struct buf     b = {0};
 	size_t         i, k;
 	enum db_status st;
 
-	if (!board_param(r, res, &board_id))
-		return;
 	st = store_board_coverage_json(r, board_id, &json);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
@@ -187,56 +165,19 @@ boards_coverage(struct request *r, struct response *res)
 void
 boards_history(struct request *r, struct response *res)
 {
-	long long      board_id;
-	const char    *json;
-	enum db_status st;
-
-	if (!board_param(r, res, &board_id))
-		return;
-	st = store_board_history_json(r, board_id, &json);
-	reply_json_result(r, res, st, json);
-}
-
-/* /boards/{board}/schools/{school}/...: both ids checked against the caller. */
-static bool
-school_param(struct request *r, struct response *res, long long *school_id)
-{
-	long long board_id;
-
-	if (!handler_id(r->params[0], &board_id) ||
-	    !handler_id(r->params[1], school_id)) {
-		http_error(r, res, 404, "not_found",
-		           "Deze school bestaat niet.");
-		return false;
-	}
-	return authz_board(r, res, board_id) &&
-	       authz_school(r, res, board_id, *school_id);
+	reply_json_by_id(r, res, store_board_history_json, r->param.board);
 }
 
 void
 boards_staff(struct request *r, struct response *res)
 {
-	long long      school_id;
-	const char    *json;
-	enum db_status st;
-
-	if (!school_param(r, res, &school_id))
-		return;
-	st = store_school_staff_json(r, school_id, &json);
-	reply_json_result(r, res, st, json);
+	reply_json_by_id(r, res, store_school_staff_json, r->param.school);
 }
 
 void
 boards_expiring(struct request *r, struct response *res)
 {
-	long long      school_id;
-	const char    *json;
-	enum db_status st;
-
-	if (!school_param(r, res, &school_id))
-		return;
-	st = store_school_expiring_json(r, school_id, &json);
-	reply_json_result(r, res, st, json);
+	reply_json_by_id(r, res, store_school_expiring_json, r->param.school);
 }
 
 void
@@ -247,17 +188,12 @@ boards_package(struct request *r, struct response *res)
 	    "parent_letter",      "veilig_thuis_contact",
 	    "neighbourhood_team",
 	};
-	const char    *item = r->params[1], *done_on = NULL;
+	const char    *item = r->param.item, *done_on = NULL;
 	json_t        *v = json_object_get(r->json, "done_on");
-	long long      school_id;
+	long long      school_id = r->param.school;
 	bool           known = false;
 	enum db_status st;
 
-	if (!handler_id(r->params[0], &school_id)) {
-		http_error(r, res, 404, "not_found",
-		           "Deze school bestaat niet.");
-		return;
-	}
 	for (size_t i = 0; i < sizeof(items) / sizeof(items[0]); i++)
 		known |= strcmp(item, items[i]) == 0;
 	if (!known) {
@@ -273,8 +209,6 @@ boards_package(struct request *r, struct response *res)
 	}
 	if (json_is_string(v))
 		done_on = json_string_value(v);
-	if (!authz_school(r, res, 0, school_id))
-		return;
 	st = store_package_set(r, school_id, item, done_on);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);

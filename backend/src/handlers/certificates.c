@@ -28,12 +28,7 @@ load_public(struct request *r, struct response *res,
 {
 	enum db_status st;
 
-	if (!auth_code_valid(r->params[0])) {
-		http_error(r, res, 404, "not_found",
-		           "Onbekende certificaatcode.");
-		return -1;
-	}
-	st = store_certificate_public(r, r->params[0], c);
+	st = store_certificate_public(r, r->param.certificate, c);
 	if (st == DB_NOT_FOUND) {
 		http_error(r, res, 404, "not_found",
 		           "Onbekende certificaatcode.");
@@ -78,9 +73,10 @@ certificates_pdf(struct request *r, struct response *res)
 	pdf.module_title = c.module_title;
 	pdf.issued_at = c.issued_at;
 	pdf.expires_at = c.expires_at;
-	pdf.code = r->params[0];
-	pdf.verify_url = arena_printf(r->arena, "%s/verificatie/%s",
-	                              r->config->public_url, r->params[0]);
+	pdf.code = r->param.certificate;
+	pdf.verify_url =
+	    arena_printf(r->arena, "%s/verificatie/%s", r->config->public_url,
+	                 r->param.certificate);
 	if (certpdf_render(&pdf, &out, &len) != 0) {
 		log_error(
 		    "certificates: cannot render the PDF of a certificate");

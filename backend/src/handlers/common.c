@@ -5,7 +5,6 @@
 #include <time.h>
 
 #include "../log.h"
-#include "../router.h"
 #include "../json.h"
 #include "../store/store.h"
 #include "../validate.h"
@@ -43,6 +42,16 @@ reply_json_result(struct request *r, struct response *res, enum db_status st,
 		reply_db_error(r, res, st);
 	else
 		http_json_text(r, res, 200, json);
+}
+
+void
+reply_json_by_id(struct request *r, struct response *res,
+                 store_json_by_id lookup, long long id)
+{
+	const char    *json;
+	enum db_status st = lookup(r, id, &json);
+
+	reply_json_result(r, res, st, json);
 }
 
 bool
@@ -107,79 +116,6 @@ handler_rfc3339(struct arena *a, long long t)
 	gmtime_r(&tt, &tm);
 	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	return arena_strdup(a, buf);
-}
-
-bool
-handler_id(const char *s, long long *out)
-{
-	char *end;
-
-	if (s == NULL || s[0] < '1' || s[0] > '9' || strlen(s) > 18)
-		return false;
-	*out = strtoll(s, &end, 10);
-	return *end == '\0';
-}
-
-static bool
-authz_scope(struct request *r, struct response *res, long long id,
-            unsigned role, long long own,
-            enum db_status (*exists)(struct request *, long long))
-{
-	unsigned       bit = router_role_bit(r->user->role);
-	enum db_status st;
-
-	if (bit == ROLE_ADMIN) {
-		st = exists(r, id);
-		if (st == DB_OK)
-			return true;
-		reply_db_error(r, res, st);
-		return false;
-	}
-	if (bit == role && own == id)
-		return true;
-	http_error(r, res, 403, "forbidden",
-	           "Dit valt buiten jouw organisatie.");
-	return false;
-}
-
-bool
-authz_board(struct request *r, struct response *res, long long board_id)
-{
-	return authz_scope(r, res, board_id, ROLE_BOARD_ADMIN,
-	                   r->user->board_id, store_board_exists);
-}
-
-bool
-authz_region(struct request *r, struct response *res, long long region_id)
-{
-	return authz_scope(r, res, region_id, ROLE_REGION_VIEWER,
-	                   r->user->region_id, store_region_exists);
-}
-
-bool
-authz_school(struct request *r, struct response *res, long long board_id,
-             long long school_id)
-{
-	long long      actual;
-	enum db_status st = store_school_board(r, school_id, &actual);
-
-	if (st == DB_NOT_FOUND &&
-	    router_role_bit(r->user->role) == ROLE_ADMIN) {
-		http_error(r, res, 404, "not_found",
-		           "Deze school bestaat niet.");
-		return false;
-	}
-	if (st == DB_NOT_FOUND ||
-	    (st == DB_OK && board_id && actual != board_id)) {
-		http_error(r, res, 403, "forbidden",
-		           "Dit valt buiten jouw organisatie.");
-		return false;
-	}
-	if (st != DB_OK) {
-		reply_db_error(r, res, st);
-		return false;
-	}
-	return authz_board(r, res, actual);
 }
 
 /* YYYY-MM-DD naming a real day, between 2000 and 2100. */

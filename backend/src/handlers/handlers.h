@@ -1,11 +1,13 @@
 /* HTTP handlers, one file per resource.  A handler validates its input,
- * calls store/, and fills the response; auth and body parsing have already
- * run in worker.c at the level the route declares. */
+ * calls store/, and fills the response; auth, the path's typed values and
+ * their scope (r->param, scope.c) and body parsing have already run in
+ * worker.c at the level the route declares. */
 #ifndef HANDLERS_H
 #define HANDLERS_H
 
 #include "../db.h"
 #include "../http.h"
+#include "../scope.h"
 
 /* Answers the error that matches a failed store call: 404, 409, 503, 500. */
 void reply_db_error(struct request *r, struct response *res, enum db_status st);
@@ -13,6 +15,15 @@ void reply_db_error(struct request *r, struct response *res, enum db_status st);
 /* Answers 200 with JSON text from the store, or the error of a failed call. */
 void reply_json_result(struct request *r, struct response *res,
                        enum db_status st, const char *json);
+
+/* A store lookup that gives the JSON text of one thing by its id. */
+typedef enum db_status (*store_json_by_id)(struct request *r, long long id,
+                                           const char **json);
+
+/* Answers 200 with the JSON text `lookup` gives for `id` (a checked path
+ * value), or the error of a failed lookup. */
+void reply_json_by_id(struct request *r, struct response *res,
+                      store_json_by_id lookup, long long id);
 
 /* Answers 400 validation_failed with every entry of `fields` and returns
  * true; false (and nothing sent) when it is empty.  Takes `fields`. */
@@ -33,20 +44,6 @@ bool handler_date_valid(const char *s);
 
 /* RFC 3339 UTC text of a Unix time, into the arena. */
 const char *handler_rfc3339(struct arena *a, long long t);
-
-/* Parses a positive decimal id from a path segment; false when malformed. */
-bool handler_id(const char *s, long long *out);
-
-/* Whether the caller may act for a board or region: its own board admin or
- * region viewer, or an admin.  Answers 403 (or 404 for an admin and an
- * unknown id) itself and returns false otherwise. */
-bool authz_board(struct request *r, struct response *res, long long board_id);
-bool authz_region(struct request *r, struct response *res, long long region_id);
-
-/* Like authz_board for the board of a school; also answers 403 when the
- * school lies outside `board_id` (pass 0 to take the school's own board). */
-bool authz_school(struct request *r, struct response *res, long long board_id,
-                  long long school_id);
 
 /* Reads the body's "email" field and its canonical form (validate.c); when
  * it is missing or refused, names the problem in `fields` (Dutch) and

@@ -16,15 +16,10 @@ invitations_mine(struct request *r, struct response *res)
 static void
 answer(struct request *r, struct response *res, bool accept)
 {
-	long long      id, staff_id, issued;
+	long long      id = r->param.invitation, staff_id, issued;
 	json_t        *body;
 	enum db_status st;
 
-	if (!handler_id(r->params[0], &id)) {
-		http_error(r, res, 404, "not_found",
-		           "Deze uitnodiging bestaat niet.");
-		return;
-	}
 	st = store_invitation_answer(r, id, accept, &staff_id, &issued);
 	if (st == DB_NOT_FOUND) {
 		http_error(r, res, 404, "not_found",

@@ -32,12 +32,7 @@ modules_get(struct request *r, struct response *res)
 	const char    *page;
 	enum db_status st;
 
-	if (!handler_slug_valid(r->params[0])) {
-		http_error(r, res, 404, "not_found",
-		           "Deze module bestaat niet.");
-		return;
-	}
-	st = store_module_detail(r, r->params[0], &page);
+	st = store_module_detail(r, r->param.module, &page);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;
@@ -50,13 +45,7 @@ modules_section_done(struct request *r, struct response *res)
 {
 	enum db_status st;
 
-	if (!handler_slug_valid(r->params[0]) ||
-	    !handler_slug_valid(r->params[1])) {
-		http_error(r, res, 404, "not_found",
-		           "Dit onderdeel bestaat niet.");
-		return;
-	}
-	st = store_section_done(r, r->params[0], r->params[1]);
+	st = store_section_done(r, r->param.module, r->param.section);
 	if (st == DB_CONFLICT) {
 		http_error(
 		    r, res, 409, "conflict",
@@ -138,12 +127,7 @@ modules_quiz_start(struct request *r, struct response *res)
 	json_t           *draw, *bank, *questions, *body;
 	enum db_status    st;
 
-	if (!handler_slug_valid(r->params[0])) {
-		http_error(r, res, 404, "not_found",
-		           "Deze module bestaat niet.");
-		return;
-	}
-	st = store_quiz_start(r, r->params[0], &qs);
+	st = store_quiz_start(r, r->param.module, &qs);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;
@@ -156,7 +140,7 @@ modules_quiz_start(struct request *r, struct response *res)
 	bank = json_loads(qs.bank_json, 0, NULL);
 	if (bank == NULL) {
 		log_error("modules: the quiz bank of %s is not JSON",
-		          r->params[0]);
+		          r->param.module);
 		reply_db_error(r, res, DB_ERROR);
 		return;
 	}
@@ -232,11 +216,6 @@ modules_attempt(struct request *r, struct response *res)
 	enum db_status        st;
 	bool                  passed;
 
-	if (!handler_slug_valid(r->params[0])) {
-		http_error(r, res, 404, "not_found",
-		           "Deze module bestaat niet.");
-		return;
-	}
 	id = json_object_get(r->json, "attempt_id");
 	if (!json_is_integer(id) || json_integer_value(id) < 1) {
 		reply_invalid_field(r, res, "attempt_id",
@@ -251,8 +230,8 @@ modules_attempt(struct request *r, struct response *res)
 		    "Verwacht een object met de antwoorden per vraag.");
 		return;
 	}
-	st =
-	    store_quiz_attempt_get(r, r->params[0], json_integer_value(id), &a);
+	st = store_quiz_attempt_get(r, r->param.module, json_integer_value(id),
+	                            &a);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;

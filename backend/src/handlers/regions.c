@@ -3,39 +3,14 @@
 
 #include "../store/store.h"
 
-static bool
-region_param(struct request *r, struct response *res, long long *region_id)
-{
-	if (!handler_id(r->params[0], region_id)) {
-		http_error(r, res, 404, "not_found",
-		           "Deze regio bestaat niet.");
-		return false;
-	}
-	return authz_region(r, res, *region_id);
-}
-
 void
 regions_coverage(struct request *r, struct response *res)
 {
-	long long      region_id;
-	const char    *json;
-	enum db_status st;
-
-	if (!region_param(r, res, &region_id))
-		return;
-	st = store_region_coverage_json(r, region_id, &json);
-	reply_json_result(r, res, st, json);
+	reply_json_by_id(r, res, store_region_coverage_json, r->param.region);
 }
 
 void
 regions_history(struct request *r, struct response *res)
 {
-	long long      region_id;
-	const char    *json;
-	enum db_status st;
-
-	if (!region_param(r, res, &region_id))
-		return;
-	st = store_region_history_json(r, region_id, &json);
-	reply_json_result(r, res, st, json);
+	reply_json_by_id(r, res, store_region_history_json, r->param.region);
 }

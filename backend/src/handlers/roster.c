@@ -92,18 +92,11 @@ roster_import(struct request *r, struct response *res)
 	struct store_roster_row   *rows;
 	struct store_roster_counts counts;
 	size_t                    *unknown, nunknown;
-	long long                  board_id;
+	long long                  board_id = r->param.board;
 	json_t                    *errors, *body;
 	enum db_status             st;
 	int                        bad;
 
-	if (!handler_id(r->params[0], &board_id)) {
-		http_error(r, res, 404, "not_found",
-		           "Dit bestuur bestaat niet.");
-		return;
-	}
-	if (!authz_board(r, res, board_id))
-		return;
 	bad = roster_parse(r->body ? r->body : "", r->body_len, &ro);
 	arena_on_reset(r->arena, free_cb, ro);
 	errors = json_array();

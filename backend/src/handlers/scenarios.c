@@ -14,7 +14,6 @@
 #include "../config.h"
 #include "../json.h"
 #include "../log.h"
-#include "../router.h"
 #include "../scenario.h"
 #include "../store/store.h"
 
@@ -39,7 +38,7 @@ play_free_cb(void *p)
 static bool
 sees_all(const struct request *r)
 {
-	return (router_role_bit(r->user->role) & (ROLE_TRAINER | ROLE_ADMIN)) !=
+	return (scope_role_bit(r->user->role) & (ROLE_TRAINER | ROLE_ADMIN)) !=
 	       0;
 }
 
@@ -80,11 +79,7 @@ load_meta(struct request *r, struct response *res, bool owner_only,
 {
 	enum db_status st;
 
-	if (!handler_id(r->params[0], id)) {
-		http_error(r, res, 404, "not_found",
-		           "Dit scenario bestaat niet.");
-		return false;
-	}
+	*id = r->param.scenario;
 	st = store_scenario_meta(r, *id, m);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
@@ -199,7 +194,7 @@ version_for(struct request *r, const struct scenario_meta *m)
 
 	if (m->owner_id != r->user->id)
 		return m->published_version;
-	if (q != NULL && handler_id(q, &v) && v <= m->current_version)
+	if (q != NULL && scope_id_parse(q, &v) && v <= m->current_version)
 		return (int)v;
 	return m->current_version;
 }
@@ -317,7 +312,7 @@ scenarios_stats(struct request *r, struct response *res)
 		return;
 	q = http_query_get(r->arena, r->query, "version");
 	version = m.published_version ? m.published_version : m.current_version;
-	if (q != NULL && handler_id(q, &v) && v <= m.current_version)
+	if (q != NULL && scope_id_parse(q, &v) && v <= m.current_version)
 		version = (int)v;
 	doc = load_document(r, res, id, version);
 	if (doc == NULL)
@@ -475,13 +470,9 @@ scenarios_media_upload(struct request *r, struct response *res)
 void
 media_get(struct request *r, struct response *res)
 {
-	const char    *id = r->params[0], *mime;
+	const char    *id = r->param.media, *mime;
 	enum db_status st;
 
-	if (strlen(id) != 64 || strspn(id, "0123456789abcdef") != 64) {
-		http_error(r, res, 404, "not_found", "Onbekend bestand.");
-		return;
-	}
 	st = store_media_visible(r, id, sees_all(r), &mime);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);

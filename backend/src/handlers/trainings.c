@@ -77,43 +77,10 @@ trainings_list(struct request *r, struct response *res)
 	reply_json_result(r, res, st, json);
 }
 
-/* The training of the path, which only its trainer may see or change. */
-static bool
-own_training(struct request *r, struct response *res, long long *id,
-             long long *module_id)
-{
-	long long      trainer_id;
-	enum db_status st;
-
-	if (!handler_id(r->params[0], id)) {
-		http_error(r, res, 404, "not_found",
-		           "Deze training bestaat niet.");
-		return false;
-	}
-	st = store_training_owner(r, *id, &trainer_id, module_id);
-	if (st != DB_OK) {
-		reply_db_error(r, res, st);
-		return false;
-	}
-	if (trainer_id != r->user->id) {
-		http_error(r, res, 403, "forbidden",
-		           "Alleen de trainer van deze sessie mag dit doen.");
-		return false;
-	}
-	return true;
-}
-
 void
 trainings_get(struct request *r, struct response *res)
 {
-	long long      id, module_id;
-	const char    *json;
-	enum db_status st;
-
-	if (!own_training(r, res, &id, &module_id))
-		return;
-	st = store_training_get_json(r, id, &json);
-	reply_json_result(r, res, st, json);
+	reply_json_by_id(r, res, store_training_get_json, r->param.training);
 }
 
 /* What a trainer can judge: the criteria ids of the training's module. */
@@ -382,8 +349,8 @@ trainings_attendance(struct request *r, struct response *res)
 {
 	struct store_attendee *att =
 	    arena_alloc(r->arena, ATTENDEES_MAX * sizeof(*att));
-	struct judging                 jd = {0};
-	long long                      id, module_id, refused;
+	struct judging jd = {0};
+	long long      id = r->param.training, trainer_id, module_id, refused;
 	struct store_attendance_counts counts;
 	size_t                         n = 0, passed = 0;
 	bool                           in_person, held;
@@ -391,8 +358,12 @@ trainings_attendance(struct request *r, struct response *res)
 	enum db_status                 st;
 	int                            rc;
 
-	if (!own_training(r, res, &id, &module_id))
+	/* worker.c has checked that the caller gives this training. */
+	st = store_training_owner(r, id, &trainer_id, &module_id);
+	if (st != DB_OK) {
+		reply_db_error(r, res, st);
 		return;
+	}
 	/* A training made before the in-person rule, for an online module,
 	 * certifies nobody; nor does one that has not been held yet. */
 	st = store_training_recordable(r, id, &in_person, &held);
