@@ -199,8 +199,9 @@ handle(struct fcgi_conn *fc, struct request *r, struct response *res)
  * The one place where writes are audited: every successful request of a
  * route that changes something (not GET or HEAD, not ROUTE_NO_AUDIT) gets
  * one line, named by its handler (handler_audit) or else by its method and
- * route.  Written after the answer has gone out, so it costs the caller
- * nothing; a failure is logged, never turned into an error after the fact.
+ * route.  Written before the answer goes out, so that whoever has the
+ * answer also finds the line (an admin's page reloads the log right after
+ * an erase); a failure is logged, never turned into an error after the fact.
  */
 static void
 audit_write(struct request *r, const struct response *res)
@@ -272,9 +273,9 @@ worker_run(const struct config *c, int listen_fd)
 			http_error(&r, &res, 500, "internal",
 			           "Er ging iets mis aan onze kant.");
 		}
+		audit_write(&r, &res);
 		fcgi_send(fc, &r, &res);
 		fcgi_finish(fc);
-		audit_write(&r, &res);
 		log_access(r.method, r.path, res.status, db_now_us() - start,
 		           r.user ? r.user->id : 0);
 		db_end_request(&db);
