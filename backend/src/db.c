@@ -299,6 +299,24 @@ db_int(const PGresult *res, int row, int col)
 	           : strtoll(PQgetvalue(res, row, col), NULL, 10);
 }
 
+const char *
+db_text_or_null(const PGresult *res, int row, int col)
+{
+	return PQgetisnull(res, row, col) ? NULL : PQgetvalue(res, row, col);
+}
+
+bool
+db_bool(const PGresult *res, int row, int col)
+{
+	return PQgetvalue(res, row, col)[0] == 't';
+}
+
+double
+db_double(const PGresult *res, int row, int col)
+{
+	return strtod(PQgetvalue(res, row, col), NULL);
+}
+
 char *
 db_text_array(struct arena *a, const char *const *items, size_t n)
 {

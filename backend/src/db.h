@@ -86,6 +86,10 @@ void db_close(struct db *db);
 const char *db_value(const PGresult *res, int row, int col);
 bool        db_is_null(const PGresult *res, int row, int col);
 long long   db_int(const PGresult *res, int row, int col);
+/* The text, or NULL for SQL NULL; a boolean cell ("t"); a float cell. */
+const char *db_text_or_null(const PGresult *res, int row, int col);
+bool        db_bool(const PGresult *res, int row, int col);
+double      db_double(const PGresult *res, int row, int col);
 
 /* A PostgreSQL text[] literal of n strings, every element quoted and
  * escaped, for passing many rows as one bound parameter; arena-owned. */

@@ -84,8 +84,8 @@ authenticate(struct request *r, struct response *res)
 		return -1;
 	}
 	r->user = arena_alloc(r->arena, sizeof(*r->user));
-	st = store_user_for_token(r, claims.user_id, claims.jti, claims.iat_ms,
-	                          r->user);
+	st = store_user_for_token(&r->store, claims.user_id, claims.jti,
+	                          claims.iat_ms, r->user);
 	if (st == DB_NOT_FOUND) {
 		r->user = NULL;
 		http_error(r, res, 401, "unauthenticated", "Log opnieuw in.");
@@ -96,6 +96,8 @@ authenticate(struct request *r, struct response *res)
 		reply_db_error(r, res, st);
 		return -1;
 	}
+	r->store.user_id = r->user->id;
+	r->store.role = r->user->role;
 	r->token_jti = arena_strdup(r->arena, claims.jti);
 	r->token_exp = claims.exp;
 	if ((r->route->roles & router_role_bit(r->user->role)) == 0) {
@@ -217,7 +219,7 @@ audit_write(struct request *r, const struct response *res)
 	             : arena_printf(r->arena, "%s %s", route->method,
 	                            route->pattern);
 	target = r->audit.target != NULL ? r->audit.target : r->path;
-	if (store_audit(r, action, target,
+	if (store_audit(&r->store, action, target,
 	                r->audit.details ? r->audit.details : "{}") != DB_OK)
 		log_error("audit: could not record %s on %s by user %lld",
 		          action, target, r->user ? r->user->id : 0);
@@ -226,11 +228,12 @@ audit_write(struct request *r, const struct response *res)
 int
 worker_run(const struct config *c, int listen_fd)
 {
-	struct sigaction sa;
-	FCGX_Request     fr;
-	struct arena     arena;
-	struct db        db;
-	enum db_status   st;
+	struct sigaction  sa;
+	FCGX_Request      fr;
+	struct arena      arena;
+	struct db         db;
+	struct worker_ctx wctx;
+	enum db_status    st;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_term;
@@ -241,6 +244,9 @@ worker_run(const struct config *c, int listen_fd)
 
 	db_init(&db, c->database_url, store_all_statements,
 	        c->statement_timeout);
+	memset(&wctx, 0, sizeof(wctx));
+	store_reports_init(&wctx.reports, c->reports_database_url,
+	                   c->statement_timeout);
 	st = db_ensure(&db);
 	if (st == DB_ERROR) {
 		log_error(
@@ -260,6 +266,10 @@ worker_run(const struct config *c, int listen_fd)
 		memset(&res, 0, sizeof(res));
 		r.arena = &arena;
 		r.db = &db;
+		r.worker = &wctx;
+		r.store.db = &db;
+		r.store.arena = &arena;
+		r.store.reports = &wctx.reports;
 		r.config = c;
 		handle(&fr, &r, &res);
 		if (res.status == 0) {
@@ -279,8 +289,8 @@ worker_run(const struct config *c, int listen_fd)
 	}
 	FCGX_Free(&fr, 1);
 	arena_destroy(&arena);
-	store_coverage_close();
-	store_modules_close();
+	store_reports_close(&wctx.reports);
+	module_page_cache_free(&wctx.module_pages);
 	db_close(&db);
 	return 0;
 }

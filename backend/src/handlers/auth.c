@@ -84,7 +84,7 @@ auth_device_issue(struct request *r, struct response *res, long long user_id)
 	enum db_status st;
 
 	auth_secret_new(secret, hash);
-	st = store_login_device_add(r, user_id, hash, DEVICE_DAYS,
+	st = store_login_device_add(&r->store, user_id, hash, DEVICE_DAYS,
 	                            DEVICES_PER_ACCOUNT);
 	if (st != DB_OK) {
 		sodium_memzero(secret, sizeof(secret));
@@ -187,7 +187,7 @@ auth_login(struct request *r, struct response *res)
 	/* A cookie of the wrong shape is no cookie. */
 	device = http_cookie_get(r->arena, r->cookie, device_cookie_name(r));
 	st = store_user_login_lookup(
-	    r, canonical, client, net,
+	    &r->store, canonical, client, net,
 	    auth_secret_hash(device, device_hash) ? device_hash : NULL, &row);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
@@ -227,8 +227,9 @@ auth_login(struct request *r, struct response *res)
 	     row.user_id != 0;
 	if (!ok) {
 		st = row.device_id != 0
-		         ? store_login_device_failed(r, row.device_id)
-		         : store_user_login_failed(r, canonical, client, net);
+		         ? store_login_device_failed(&r->store, row.device_id)
+		         : store_user_login_failed(&r->store, canonical, client,
+		                                   net);
 		if (st != DB_OK) {
 			reply_db_error(r, res, st);
 			return;
@@ -238,11 +239,11 @@ auth_login(struct request *r, struct response *res)
 		return;
 	}
 	if (row.device_id != 0 && row.device_failures > 0)
-		st = store_login_device_succeeded(r, row.device_id);
+		st = store_login_device_succeeded(&r->store, row.device_id);
 	else if (row.device_id == 0 && row.pair_failures > 0)
-		st = store_user_login_succeeded(r, canonical, client);
+		st = store_user_login_succeeded(&r->store, canonical, client);
 	if (st == DB_OK)
-		st = store_user_by_id(r, row.user_id, &u);
+		st = store_user_by_id(&r->store, row.user_id, &u);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;
@@ -263,7 +264,7 @@ auth_register(struct request *r, struct response *res)
 	struct user    u;
 	enum db_status st;
 
-	st = store_register_attempt(r, r->remote_addr, &recent);
+	st = store_register_attempt(&r->store, r->remote_addr, &recent);
 	if (st != DB_OK) {
 		json_decref(fields);
 		reply_db_error(r, res, st);
@@ -293,7 +294,8 @@ auth_register(struct request *r, struct response *res)
 		                    json_string("Vul de schoolcode in."));
 	if (reply_fields(r, res, fields))
 		return;
-	st = store_school_by_join_code(r, join_code, &school_id, &board_id);
+	st = store_school_by_join_code(&r->store, join_code, &school_id,
+	                               &board_id);
 	if (st == DB_NOT_FOUND) {
 		reply_invalid_field(r, res, "join_code",
 		                    "Deze schoolcode kennen we niet.");
@@ -307,7 +309,7 @@ auth_register(struct request *r, struct response *res)
 		log_error("auth: password hashing failed (out of memory?)");
 		return;
 	}
-	st = store_user_create_teacher(r, email, canonical, name, hash,
+	st = store_user_create_teacher(&r->store, email, canonical, name, hash,
 	                               school_id, &id);
 	sodium_memzero(hash, sizeof(hash));
 	if (st == DB_CONFLICT) {
@@ -316,7 +318,7 @@ auth_register(struct request *r, struct response *res)
 		return;
 	}
 	if (st == DB_OK)
-		st = store_user_by_id(r, id, &u);
+		st = store_user_by_id(&r->store, id, &u);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;
@@ -334,7 +336,8 @@ auth_register(struct request *r, struct response *res)
 void
 auth_logout(struct request *r, struct response *res)
 {
-	enum db_status st = store_token_revoke(r, r->token_jti, r->token_exp);
+	enum db_status st =
+	    store_token_revoke(&r->store, r->token_jti, r->token_exp);
 
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
@@ -348,7 +351,7 @@ void
 auth_me(struct request *r, struct response *res)
 {
 	const char    *json;
-	enum db_status st = store_user_me_json(r, r->user->id, &json);
+	enum db_status st = store_user_me_json(&r->store, r->user->id, &json);
 
 	reply_json_result(r, res, st, json);
 }

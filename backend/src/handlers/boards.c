@@ -107,7 +107,7 @@ boards_schools(struct request *r, struct response *res)
 
 	if (!board_param(r, res, &board_id))
 		return;
-	st = store_board_schools_json(r, board_id, &json);
+	st = store_board_schools_json(&r->store, board_id, &json);
 	reply_json_result(r, res, st, json);
 }
 
@@ -134,7 +134,7 @@ boards_coverage(struct request *r, struct response *res)
 
 	if (!board_param(r, res, &board_id))
 		return;
-	st = store_board_coverage_json(r, board_id, &json);
+	st = store_board_coverage_json(&r->store, board_id, &json);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;
@@ -193,7 +193,7 @@ boards_history(struct request *r, struct response *res)
 
 	if (!board_param(r, res, &board_id))
 		return;
-	st = store_board_history_json(r, board_id, &json);
+	st = store_board_history_json(&r->store, board_id, &json);
 	reply_json_result(r, res, st, json);
 }
 
@@ -222,7 +222,7 @@ boards_staff(struct request *r, struct response *res)
 
 	if (!school_param(r, res, &school_id))
 		return;
-	st = store_school_staff_json(r, school_id, &json);
+	st = store_school_staff_json(&r->store, school_id, &json);
 	reply_json_result(r, res, st, json);
 }
 
@@ -235,7 +235,7 @@ boards_expiring(struct request *r, struct response *res)
 
 	if (!school_param(r, res, &school_id))
 		return;
-	st = store_school_expiring_json(r, school_id, &json);
+	st = store_school_expiring_json(&r->store, school_id, &json);
 	reply_json_result(r, res, st, json);
 }
 
@@ -275,7 +275,7 @@ boards_package(struct request *r, struct response *res)
 		done_on = json_string_value(v);
 	if (!authz_school(r, res, 0, school_id))
 		return;
-	st = store_package_set(r, school_id, item, done_on);
+	st = store_package_set(&r->store, school_id, item, done_on);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;

@@ -16,7 +16,7 @@ void
 certificates_mine(struct request *r, struct response *res)
 {
 	const char    *json;
-	enum db_status st = store_my_certificates_json(r, &json);
+	enum db_status st = store_my_certificates_json(&r->store, &json);
 
 	reply_json_result(r, res, st, json);
 }
@@ -33,7 +33,7 @@ load_public(struct request *r, struct response *res,
 		           "Onbekende certificaatcode.");
 		return -1;
 	}
-	st = store_certificate_public(r, r->params[0], c);
+	st = store_certificate_public(&r->store, r->params[0], c);
 	if (st == DB_NOT_FOUND) {
 		http_error(r, res, 404, "not_found",
 		           "Onbekende certificaatcode.");

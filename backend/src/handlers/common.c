@@ -123,13 +123,13 @@ handler_id(const char *s, long long *out)
 static bool
 authz_scope(struct request *r, struct response *res, long long id,
             unsigned role, long long own,
-            enum db_status (*exists)(struct request *, long long))
+            enum db_status (*exists)(struct store_ctx *, long long))
 {
 	unsigned       bit = router_role_bit(r->user->role);
 	enum db_status st;
 
 	if (bit == ROLE_ADMIN) {
-		st = exists(r, id);
+		st = exists(&r->store, id);
 		if (st == DB_OK)
 			return true;
 		reply_db_error(r, res, st);
@@ -161,7 +161,7 @@ authz_school(struct request *r, struct response *res, long long board_id,
              long long school_id)
 {
 	long long      actual;
-	enum db_status st = store_school_board(r, school_id, &actual);
+	enum db_status st = store_school_board(&r->store, school_id, &actual);
 
 	if (st == DB_NOT_FOUND &&
 	    router_role_bit(r->user->role) == ROLE_ADMIN) {

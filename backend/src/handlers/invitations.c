@@ -8,7 +8,7 @@ void
 invitations_mine(struct request *r, struct response *res)
 {
 	const char    *json;
-	enum db_status st = store_invitations_mine_json(r, &json);
+	enum db_status st = store_invitations_mine_json(&r->store, &json);
 
 	reply_json_result(r, res, st, json);
 }
@@ -25,7 +25,7 @@ answer(struct request *r, struct response *res, bool accept)
 		           "Deze uitnodiging bestaat niet.");
 		return;
 	}
-	st = store_invitation_answer(r, id, accept, &staff_id, &issued);
+	st = store_invitation_answer(&r->store, id, accept, &staff_id, &issued);
 	if (st == DB_NOT_FOUND) {
 		http_error(r, res, 404, "not_found",
 		           "Deze uitnodiging bestaat niet.");

@@ -6,8 +6,10 @@
 
 #include "../json.h"
 #include "../log.h"
+#include "../module_page.h"
 #include "../quiz.h"
 #include "../store/store.h"
+#include "../worker.h"
 
 static void decref_cb(void *p);
 
@@ -21,7 +23,7 @@ void
 modules_list(struct request *r, struct response *res)
 {
 	const char    *json;
-	enum db_status st = store_modules_list_json(r, &json);
+	enum db_status st = store_modules_list_json(&r->store, &json);
 
 	reply_json_result(r, res, st, json);
 }
@@ -29,20 +31,43 @@ modules_list(struct request *r, struct response *res)
 void
 modules_get(struct request *r, struct response *res)
 {
-	const char    *page;
-	enum db_status st;
+	struct store_module_mine  mine;
+	const struct module_page *page = NULL;
+	const char               *content, *json = NULL;
+	int                       version;
+	enum db_status            st;
 
 	if (!handler_slug_valid(r->params[0])) {
 		http_error(r, res, 404, "not_found",
 		           "Deze module bestaat niet.");
 		return;
 	}
-	st = store_module_detail(r, r->params[0], &page);
+	/* One query for the caller's part; the content only on a cache miss. */
+	st = store_module_mine(&r->store, r->params[0], &mine);
+	if (st == DB_OK)
+		page = module_page_cache_find(&r->worker->module_pages,
+		                              r->params[0], mine.version);
+	if (st == DB_OK && page == NULL) {
+		st = store_module_content(&r->store, r->params[0], &version,
+		                          &content);
+		if (st == DB_OK)
+			page = module_page_cache_add(&r->worker->module_pages,
+			                             r->params[0], version,
+			                             content);
+		if (st == DB_OK && page == NULL)
+			st = DB_ERROR;
+	}
+	if (st == DB_OK)
+		json = module_page_for_caller(r->arena, page, mine.done_json,
+		                              mine.certificate_json,
+		                              mine.quiz_state_json);
+	if (st == DB_OK && json == NULL)
+		st = DB_ERROR;
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;
 	}
-	http_json_text(r, res, 200, page);
+	http_json_text(r, res, 200, json);
 }
 
 void
@@ -56,7 +81,7 @@ modules_section_done(struct request *r, struct response *res)
 		           "Dit onderdeel bestaat niet.");
 		return;
 	}
-	st = store_section_done(r, r->params[0], r->params[1]);
+	st = store_section_done(&r->store, r->params[0], r->params[1]);
 	if (st == DB_CONFLICT) {
 		http_error(
 		    r, res, 409, "conflict",
@@ -143,7 +168,7 @@ modules_quiz_start(struct request *r, struct response *res)
 		           "Deze module bestaat niet.");
 		return;
 	}
-	st = store_quiz_start(r, r->params[0], &qs);
+	st = store_quiz_start(&r->store, r->params[0], &qs);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;
@@ -251,8 +276,8 @@ modules_attempt(struct request *r, struct response *res)
 		    "Verwacht een object met de antwoorden per vraag.");
 		return;
 	}
-	st =
-	    store_quiz_attempt_get(r, r->params[0], json_integer_value(id), &a);
+	st = store_quiz_attempt_get(&r->store, r->params[0],
+	                            json_integer_value(id), &a);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;
@@ -287,7 +312,7 @@ modules_attempt(struct request *r, struct response *res)
 	passed = quiz_passed(&result, a.pass_mark);
 	grading = json_pack("{s:O, s:O}", "objectives", result.objectives,
 	                    "feedback", result.feedback);
-	st = store_quiz_submit(r, &a, result.score, passed,
+	st = store_quiz_submit(&r->store, &a, result.score, passed,
 	                       json_dump_arena(r->arena, answers),
 	                       json_dump_arena(r->arena, grading), &sub, &cert);
 	json_decref(grading);
@@ -302,7 +327,7 @@ modules_attempt(struct request *r, struct response *res)
 		return;
 	}
 	if (!sub.passed) {
-		st = store_quiz_pause(r, a.module_id, &pause);
+		st = store_quiz_pause(&r->store, a.module_id, &pause);
 		if (st != DB_OK) {
 			reply_db_error(r, res, st);
 			return;

@@ -23,7 +23,7 @@ regions_coverage(struct request *r, struct response *res)
 
 	if (!region_param(r, res, &region_id))
 		return;
-	st = store_region_coverage_json(r, region_id, &json);
+	st = store_region_coverage_json(&r->store, region_id, &json);
 	reply_json_result(r, res, st, json);
 }
 
@@ -36,6 +36,6 @@ regions_history(struct request *r, struct response *res)
 
 	if (!region_param(r, res, &region_id))
 		return;
-	st = store_region_history_json(r, region_id, &json);
+	st = store_region_history_json(&r->store, region_id, &json);
 	reply_json_result(r, res, st, json);
 }

@@ -73,7 +73,7 @@ register_import(struct request *r, struct response *res)
 	in.places = cols[5];
 	in.rmc_codes = cols[6];
 	in.rmc_names = cols[7];
-	st = store_register_import(r, &in, &counts);
+	st = store_register_import(&r->store, &in, &counts);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;

@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 
+#include "../config.h"
 #include "../roster.h"
 #include "../store/store.h"
 
@@ -39,7 +40,7 @@ brin_errors(struct request *r, long long board_id, const struct roster *ro,
 		return DB_OK;
 	for (size_t i = 0; i < ro->n_brins; i++)
 		codes[i] = ro->brins[i].brin;
-	st = store_roster_unknown_brins(r, board_id, codes, ro->n_brins,
+	st = store_roster_unknown_brins(&r->store, board_id, codes, ro->n_brins,
 	                                &unknown, &nunknown);
 	for (size_t i = 0; st == DB_OK && i < nunknown && i < 200; i++) {
 		const struct roster_brin *b = &ro->brins[unknown[i]];
@@ -142,8 +143,9 @@ roster_import(struct request *r, struct response *res)
 		rows[i].role = ro->rows[i].role;
 		rows[i].brin = ro->rows[i].brin;
 	}
-	st = store_roster_import(r, board_id, rows, ro->n_rows, &unknown,
-	                         &nunknown, &counts);
+	st =
+	    store_roster_import(&r->store, board_id, rows, ro->n_rows, &unknown,
+	                        &nunknown, &counts, r->config->public_url);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;

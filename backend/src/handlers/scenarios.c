@@ -85,7 +85,7 @@ load_meta(struct request *r, struct response *res, bool owner_only,
 		           "Dit scenario bestaat niet.");
 		return false;
 	}
-	st = store_scenario_meta(r, *id, m);
+	st = store_scenario_meta(&r->store, *id, m);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return false;
@@ -131,7 +131,7 @@ scenarios_create(struct request *r, struct response *res)
 
 	if (!valid_document(r, res, &title, &audience, &text))
 		return;
-	st = store_scenario_create(r, title, audience, text, &id);
+	st = store_scenario_create(&r->store, title, audience, text, &id);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;
@@ -151,7 +151,8 @@ scenarios_update(struct request *r, struct response *res)
 	if (!load_meta(r, res, true, &id, &m) ||
 	    !valid_document(r, res, &title, &audience, &text))
 		return;
-	st = store_scenario_new_version(r, id, title, audience, text, &version);
+	st = store_scenario_new_version(&r->store, id, title, audience, text,
+	                                &version);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;
@@ -169,7 +170,7 @@ scenarios_publish(struct request *r, struct response *res)
 
 	if (!load_meta(r, res, true, &id, &m))
 		return;
-	st = store_scenario_publish(r, id, &version);
+	st = store_scenario_publish(&r->store, id, &version);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;
@@ -184,7 +185,8 @@ void
 scenarios_list(struct request *r, struct response *res)
 {
 	const char    *json;
-	enum db_status st = store_scenario_list_json(r, sees_all(r), &json);
+	enum db_status st =
+	    store_scenario_list_json(&r->store, sees_all(r), &json);
 
 	reply_json_result(r, res, st, json);
 }
@@ -210,7 +212,8 @@ load_document(struct request *r, struct response *res, long long id,
 {
 	const char    *text;
 	json_t        *doc;
-	enum db_status st = store_scenario_document(r, id, version, &text);
+	enum db_status st =
+	    store_scenario_document(&r->store, id, version, &text);
 
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
@@ -288,7 +291,7 @@ scenarios_attempt(struct request *r, struct response *res)
 	ints[o++] = '}';
 	ints[o] = '\0';
 	ids = play->path;
-	st = store_scenario_attempt(r, id, version, ints,
+	st = store_scenario_attempt(&r->store, id, version, ints,
 	                            db_text_array(r->arena, ids, play->n_path),
 	                            play->score, play->outcome);
 	if (st != DB_OK) {
@@ -322,7 +325,7 @@ scenarios_stats(struct request *r, struct response *res)
 	doc = load_document(r, res, id, version);
 	if (doc == NULL)
 		return;
-	st = store_scenario_stats(r, id, version, &rows, &attempts);
+	st = store_scenario_stats(&r->store, id, version, &rows, &attempts);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;
@@ -461,7 +464,7 @@ scenarios_media_upload(struct request *r, struct response *res)
 			return;
 		}
 	}
-	st = store_scenario_media_add(r, id, hex, claimed, r->body_len);
+	st = store_scenario_media_add(&r->store, id, hex, claimed, r->body_len);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;
@@ -482,7 +485,7 @@ media_get(struct request *r, struct response *res)
 		http_error(r, res, 404, "not_found", "Onbekend bestand.");
 		return;
 	}
-	st = store_media_visible(r, id, sees_all(r), &mime);
+	st = store_media_visible(&r->store, id, sees_all(r), &mime);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;

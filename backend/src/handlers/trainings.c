@@ -42,7 +42,7 @@ trainings_create(struct request *r, struct response *res)
 		                    json_string("Vul de locatie in."));
 	if (reply_fields(r, res, fields))
 		return;
-	st = store_training_create(r, title, slug, date, location, &id);
+	st = store_training_create(&r->store, title, slug, date, location, &id);
 	if (st == DB_NOT_FOUND) {
 		reply_invalid_field(r, res, "module_slug",
 		                    "Deze module bestaat niet.");
@@ -72,7 +72,7 @@ void
 trainings_list(struct request *r, struct response *res)
 {
 	const char    *json;
-	enum db_status st = store_training_list_json(r, &json);
+	enum db_status st = store_training_list_json(&r->store, &json);
 
 	reply_json_result(r, res, st, json);
 }
@@ -90,7 +90,7 @@ own_training(struct request *r, struct response *res, long long *id,
 		           "Deze training bestaat niet.");
 		return false;
 	}
-	st = store_training_owner(r, *id, &trainer_id, module_id);
+	st = store_training_owner(&r->store, *id, &trainer_id, module_id);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return false;
@@ -112,7 +112,7 @@ trainings_get(struct request *r, struct response *res)
 
 	if (!own_training(r, res, &id, &module_id))
 		return;
-	st = store_training_get_json(r, id, &json);
+	st = store_training_get_json(&r->store, id, &json);
 	reply_json_result(r, res, st, json);
 }
 
@@ -395,7 +395,7 @@ trainings_attendance(struct request *r, struct response *res)
 		return;
 	/* A training made before the in-person rule, for an online module,
 	 * certifies nobody; nor does one that has not been held yet. */
-	st = store_training_recordable(r, id, &in_person, &held);
+	st = store_training_recordable(&r->store, id, &in_person, &held);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;
@@ -412,7 +412,8 @@ trainings_attendance(struct request *r, struct response *res)
 		           "aanwezigheid vast op of na de trainingsdag.");
 		return;
 	}
-	st = store_training_criteria(r, module_id, &jd.version, &jd.ids, &jd.n);
+	st = store_training_criteria(&r->store, module_id, &jd.version, &jd.ids,
+	                             &jd.n);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;
@@ -428,8 +429,8 @@ trainings_attendance(struct request *r, struct response *res)
 	}
 	if (rc != 0)
 		return;
-	st = store_attendance_record(r, id, module_id, jd.version, att, n,
-	                             &refused, &counts);
+	st = store_attendance_record(&r->store, id, module_id, jd.version, att,
+	                             n, &refused, &counts);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;
