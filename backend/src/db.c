@@ -252,6 +252,16 @@ db_commit(struct db *db)
 	return simple(db, "COMMIT");
 }
 
+enum db_status
+db_finish(struct db *db, enum db_status st)
+{
+	if (st == DB_OK)
+		st = db_commit(db);
+	if (st != DB_OK)
+		db_rollback(db);
+	return st;
+}
+
 void
 db_rollback(struct db *db)
 {

@@ -70,6 +70,10 @@ enum db_status db_exec_value(struct db *db, struct arena *a, const char *name,
 enum db_status db_begin(struct db *db);
 enum db_status db_commit(struct db *db);
 
+/* Ends a transaction by its outcome so far: commits when st is DB_OK,
+ * else rolls back; returns the final status. */
+enum db_status db_finish(struct db *db, enum db_status st);
+
 /* Inside a transaction: lets its statements run up to 60 s (bulk imports
  * of up to 50,000 rows) instead of the service's statement timeout. */
 enum db_status db_allow_long_statements(struct db *db);

@@ -228,20 +228,8 @@ account_reset(struct request *r, struct response *res)
 	}
 	if (auth_password_hash(password, newhash) != 0)
 		return;
-	st = db_begin(r->db);
-	if (st == DB_OK)
-		st = store_token_use(&r->store, hash, "reset_password",
-		                     &user_id);
-	if (st == DB_OK)
-		st = store_user_set_password(&r->store, user_id, newhash);
-	/* Whoever held the old password may have made devices; the browser
-	 * that proved the mailbox becomes the one known device. */
-	if (st == DB_OK)
-		st = store_login_devices_drop(&r->store, user_id);
-	if (st == DB_OK)
-		st = db_commit(r->db);
+	st = store_password_reset(&r->store, hash, newhash, &user_id);
 	if (st != DB_OK) {
-		db_rollback(r->db);
 		if (st == DB_NOT_FOUND)
 			reply_invalid_field(
 			    r, res, "token",

@@ -307,14 +307,15 @@ scenarios_attempt(struct request *r, struct response *res)
 void
 scenarios_stats(struct request *r, struct response *res)
 {
-	struct scenario_meta m;
-	PGresult            *rows;
-	long long            id, attempts;
-	int                  version;
-	json_t              *doc, *nodes, *out, *node, *choice;
-	const char          *nid, *q;
-	long long            v;
-	enum db_status       st;
+	struct scenario_meta       m;
+	struct store_choice_count *counts;
+	size_t                     ncounts;
+	long long                  id, attempts;
+	int                        version;
+	json_t                    *doc, *nodes, *out, *node, *choice;
+	const char                *nid, *q;
+	long long                  v;
+	enum db_status             st;
 
 	if (!load_meta(r, res, true, &id, &m))
 		return;
@@ -325,7 +326,8 @@ scenarios_stats(struct request *r, struct response *res)
 	doc = load_document(r, res, id, version);
 	if (doc == NULL)
 		return;
-	st = store_scenario_stats(&r->store, id, version, &rows, &attempts);
+	st = store_scenario_stats(&r->store, id, version, &counts, &ncounts,
+	                          &attempts);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;
@@ -343,10 +345,10 @@ scenarios_stats(struct request *r, struct response *res)
 		json_array_foreach (choices, i, choice) {
 			long long count = 0;
 
-			for (int k = 0; k < PQntuples(rows); k++)
-				if (strcmp(db_value(rows, k, 0), nid) == 0 &&
-				    db_int(rows, k, 1) == (long long)i)
-					count = db_int(rows, k, 2);
+			for (size_t k = 0; k < ncounts; k++)
+				if (strcmp(counts[k].node, nid) == 0 &&
+				    counts[k].choice == (long long)i)
+					count = counts[k].count;
 			json_array_append_new(
 			    list,
 			    json_pack("{s:I, s:O, s:I}", "index", (json_int_t)i,

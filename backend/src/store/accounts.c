@@ -254,11 +254,24 @@ store_email_verify(struct store_ctx *ctx, const char *hash,
 	/* Stays elsewhere at the account's board link; other boards ask. */
 	if (st == DB_OK)
 		st = store_staff_link_verified(ctx, user_id, public_url);
+	return db_finish(ctx->db, st);
+}
+
+enum db_status
+store_password_reset(struct store_ctx *ctx, const char *hash,
+                     const char *password_hash, long long *user_id)
+{
+	enum db_status st = db_begin(ctx->db);
+
 	if (st == DB_OK)
-		st = db_commit(ctx->db);
-	if (st != DB_OK)
-		db_rollback(ctx->db);
-	return st;
+		st = store_token_use(ctx, hash, "reset_password", user_id);
+	if (st == DB_OK)
+		st = store_user_set_password(ctx, *user_id, password_hash);
+	/* Whoever held the old password may have made devices; the browser
+	 * that proved the mailbox becomes the one known device. */
+	if (st == DB_OK)
+		st = store_login_devices_drop(ctx, *user_id);
+	return db_finish(ctx->db, st);
 }
 
 enum db_status

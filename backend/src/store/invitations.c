@@ -85,11 +85,7 @@ store_invitation_answer(struct store_ctx *ctx, long long id, bool accept,
 		             &kv[1], &res);
 	if (st == DB_OK && accept)
 		*issued = db_int(res, 0, 0);
-	if (st == DB_OK)
-		st = db_commit(ctx->db);
-	if (st != DB_OK)
-		db_rollback(ctx->db);
-	return st;
+	return db_finish(ctx->db, st);
 }
 
 enum db_status

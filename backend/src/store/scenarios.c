@@ -194,7 +194,8 @@ store_scenario_attempt(struct store_ctx *ctx, long long id, int version,
 
 enum db_status
 store_scenario_stats(struct store_ctx *ctx, long long id, int version,
-                     PGresult **rows, long long *attempts)
+                     struct store_choice_count **counts, size_t *n,
+                     long long *attempts)
 {
 	char           ib[24], vb[24];
 	const char    *v[2] = {STORE_INT(ib, id), STORE_INT(vb, version)};
@@ -202,10 +203,20 @@ store_scenario_stats(struct store_ctx *ctx, long long id, int version,
 	enum db_status st =
 	    db_exec(ctx->db, ctx->arena, "scenario_attempt_count", 2, v, &res);
 
+	if (st == DB_OK) {
+		*attempts = db_int(res, 0, 0);
+		st = db_exec(ctx->db, ctx->arena, "scenario_stats", 2, v, &res);
+	}
 	if (st != DB_OK)
 		return st;
-	*attempts = db_int(res, 0, 0);
-	return db_exec(ctx->db, ctx->arena, "scenario_stats", 2, v, rows);
+	*n = (size_t)PQntuples(res);
+	*counts = arena_alloc(ctx->arena, (*n + 1) * sizeof(**counts));
+	for (size_t i = 0; i < *n; i++) {
+		(*counts)[i].node = db_value(res, (int)i, 0);
+		(*counts)[i].choice = db_int(res, (int)i, 1);
+		(*counts)[i].count = db_int(res, (int)i, 2);
+	}
+	return DB_OK;
 }
 
 enum db_status

@@ -371,10 +371,18 @@ enum db_status store_scenario_attempt(struct store_ctx *ctx, long long id,
                                       int version, const char *choices,
                                       const char *path, int score,
                                       const char *outcome);
-/* Rows of (node id, choice index, count); arena-owned. */
+/* How often a choice was taken at a node. */
+struct store_choice_count {
+	const char *node;
+	long long   choice; /* index in the node's choices */
+	long long   count;
+};
+/* The counts of every (node, choice) taken in some attempt at `version`,
+ * *n of them (arena-owned), and the number of attempts. */
 enum db_status store_scenario_stats(struct store_ctx *ctx, long long id,
-                                    int version, PGresult **rows,
-                                    long long *attempts);
+                                    int                         version,
+                                    struct store_choice_count **counts,
+                                    size_t *n, long long *attempts);
 enum db_status store_scenario_media_add(struct store_ctx *ctx, long long id,
                                         const char *media_id, const char *mime,
                                         size_t size);
@@ -475,6 +483,12 @@ enum db_status store_token_valid(struct store_ctx *ctx, const char *hash,
  * for a link that is unknown, used or expired. */
 enum db_status store_email_verify(struct store_ctx *ctx, const char *hash,
                                   const char *public_url);
+/* Uses a password reset link and sets the new password (ending sessions,
+ * reset links and every login device of the account), in one transaction;
+ * DB_NOT_FOUND for a link that is unknown, used or expired. */
+enum db_status store_password_reset(struct store_ctx *ctx, const char *hash,
+                                    const char *password_hash,
+                                    long long  *user_id);
 enum db_status store_user_contact(struct store_ctx *ctx, long long user_id,
                                   const char **email, const char **name,
                                   bool *verified);

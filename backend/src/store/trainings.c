@@ -343,9 +343,5 @@ store_attendance_record(struct store_ctx *ctx, long long training_id,
 		if (st == DB_OK)
 			counts->issued += db_int(res, 0, 0);
 	}
-	if (st == DB_OK)
-		st = db_commit(ctx->db);
-	if (st != DB_OK)
-		db_rollback(ctx->db);
-	return st;
+	return db_finish(ctx->db, st);
 }
