@@ -137,6 +137,14 @@ arena_on_reset(struct arena *a, void (*fn)(void *), void *ptr)
 	a->cleanups = c;
 }
 
+void *
+arena_adopt(struct arena *a, void *p)
+{
+	if (p != NULL)
+		arena_on_reset(a, free, p);
+	return p;
+}
+
 void
 arena_reset(struct arena *a)
 {

@@ -37,6 +37,10 @@ char *arena_printf(struct arena *a, const char *fmt, ...)
  */
 void arena_on_reset(struct arena *a, void (*fn)(void *), void *ptr);
 
+/* Hands memory from malloc() to the arena: free(p) runs at the next reset.
+ * Returns p. */
+void *arena_adopt(struct arena *a, void *p);
+
 /* Runs the cleanups, frees every block but the first and rewinds it. */
 void arena_reset(struct arena *a);
 

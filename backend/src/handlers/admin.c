@@ -34,10 +34,10 @@ optional_id(const json_t *obj, const char *key, long long *out)
 static void
 reply_id(struct request *r, struct response *res, long long id)
 {
-	json_t *body = json_pack("{s:I}", "id", (json_int_t)id);
+	json_t *body =
+	    arena_json(r->arena, json_pack("{s:I}", "id", (json_int_t)id));
 
 	http_json(r, res, 201, body);
-	json_decref(body);
 }
 
 void
@@ -159,9 +159,10 @@ admin_school_create(struct request *r, struct response *res)
 		reply_db_error(r, res, st);
 		return;
 	}
-	body = json_pack("{s:I, s:s}", "id", (json_int_t)id, "join_code", code);
+	body =
+	    arena_json(r->arena, json_pack("{s:I, s:s}", "id", (json_int_t)id,
+	                                   "join_code", code));
 	http_json(r, res, 201, body);
-	json_decref(body);
 }
 
 void
@@ -314,9 +315,8 @@ admin_school_join_code(struct request *r, struct response *res)
 	}
 	handler_audit(r, "join_code_rotate",
 	              arena_printf(r->arena, "school:%lld", school_id), NULL);
-	body = json_pack("{s:s}", "join_code", code);
+	body = arena_json(r->arena, json_pack("{s:s}", "join_code", code));
 	http_json(r, res, 200, body);
-	json_decref(body);
 }
 
 void

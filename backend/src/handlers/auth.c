@@ -137,15 +137,17 @@ reply_session(struct request *r, struct response *res, int status,
 	                      r->https ? "__Host-session" : "session", token,
 	                      r->config->token_ttl, r->https ? "; Secure" : "");
 	http_header_add(r, res, "Set-Cookie", cookie);
-	body = json_pack(
-	    "{s:s, s:s, s:{s:I, s:s, s:s, s:s, s:o, s:o}}", "token", token,
-	    "expires_at", handler_rfc3339(r->arena, claims.exp), "user", "id",
-	    (json_int_t)u->id, "email", u->email, "name", u->name, "role",
-	    u->role, "school_id",
-	    u->school_id ? json_integer(u->school_id) : json_null(), "board_id",
-	    u->board_id ? json_integer(u->board_id) : json_null());
+	body = arena_json(
+	    r->arena,
+	    json_pack("{s:s, s:s, s:{s:I, s:s, s:s, s:s, s:o, s:o}}", "token",
+	              token, "expires_at",
+	              handler_rfc3339(r->arena, claims.exp), "user", "id",
+	              (json_int_t)u->id, "email", u->email, "name", u->name,
+	              "role", u->role, "school_id",
+	              u->school_id ? json_integer(u->school_id) : json_null(),
+	              "board_id",
+	              u->board_id ? json_integer(u->board_id) : json_null()));
 	http_json(r, res, status, body);
-	json_decref(body);
 }
 
 void
@@ -259,24 +261,23 @@ auth_register(struct request *r, struct response *res)
 {
 	const char    *email, *password, *name, *join_code, *problem;
 	char           hash[crypto_pwhash_STRBYTES], canonical[EMAIL_MAX + 1];
-	json_t        *fields = json_object();
+	json_t        *fields;
 	long long      school_id, board_id, id, recent;
 	struct user    u;
 	enum db_status st;
 
 	st = store_register_attempt(&r->store, r->remote_addr, &recent);
 	if (st != DB_OK) {
-		json_decref(fields);
 		reply_db_error(r, res, st);
 		return;
 	}
 	if (recent > r->config->register_limit) {
-		json_decref(fields);
 		http_error(
 		    r, res, 429, "too_many_requests",
 		    "Te veel registraties vanaf dit adres; probeer het later.");
 		return;
 	}
+	fields = json_object();
 	handler_email_field(r, fields, &email, canonical);
 	if (json_get_string(r->json, "name", 1, 200, &name) != JSON_FIELD_OK ||
 	    !validate_plain_text(name))

@@ -21,14 +21,6 @@ static void csv_cell(struct buf *b, const char *s);
 static void csv_value(struct buf *b, json_t *v);
 static bool board_param(struct request *r, struct response *res,
                         long long *board_id);
-static void decref_cb(void *p);
-
-static void
-decref_cb(void *p)
-{
-	json_decref(p);
-}
-
 static void
 buf_add(struct buf *b, const char *s, size_t n)
 {
@@ -151,7 +143,7 @@ boards_coverage(struct request *r, struct response *res)
 	doc = json_loads(json, 0, NULL);
 	if (doc == NULL)
 		return;
-	arena_on_reset(r->arena, decref_cb, doc);
+	arena_json(r->arena, doc);
 	for (k = 0; k < sizeof(cols) / sizeof(cols[0]); k++) {
 		buf_add(&b, k ? "," : "", k ? 1 : 0);
 		buf_add(&b, cols[k], strlen(cols[k]));

@@ -54,14 +54,14 @@ certificates_verify(struct request *r, struct response *res)
 
 	if (load_public(r, res, &c) < 0)
 		return;
-	body = json_pack("{s:b, s:s, s:s, s:s, s:s}", "valid", c.valid,
-	                 "holder_name", c.holder_name, "module_title",
-	                 c.module_title, "issued_at", c.issued_at, "expires_at",
-	                 c.expires_at);
+	body = arena_json(r->arena,
+	                  json_pack("{s:b, s:s, s:s, s:s, s:s}", "valid",
+	                            c.valid, "holder_name", c.holder_name,
+	                            "module_title", c.module_title, "issued_at",
+	                            c.issued_at, "expires_at", c.expires_at));
 	/* The code is the secret of this page: keep it out of Referer. */
 	http_header_add(r, res, "Referrer-Policy", "no-referrer");
 	http_json(r, res, 200, body);
-	json_decref(body);
 }
 
 void
@@ -86,8 +86,8 @@ certificates_pdf(struct request *r, struct response *res)
 		    "certificates: cannot render the PDF of a certificate");
 		return;
 	}
+	arena_adopt(r->arena, out);
 	http_body(r, res, 200, "application/pdf", out, len);
-	free(out);
 	http_header_add(r, res, "Content-Disposition",
 	                "inline; filename=\"certificaat.pdf\"");
 	http_header_add(r, res, "Referrer-Policy", "no-referrer");

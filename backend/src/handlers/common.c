@@ -49,7 +49,7 @@ bool
 reply_fields(struct request *r, struct response *res, json_t *fields)
 {
 	if (json_object_size(fields) == 0) {
-		json_decref(fields);
+		arena_json(r->arena, fields);
 		return false;
 	}
 	http_error_full(r, res, 400, "validation_failed",

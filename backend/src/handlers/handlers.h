@@ -6,6 +6,7 @@
 
 #include "../db.h"
 #include "../http.h"
+#include "../json.h"
 
 /* Answers the error that matches a failed store call: 404, 409, 503, 500. */
 void reply_db_error(struct request *r, struct response *res, enum db_status st);

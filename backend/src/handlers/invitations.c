@@ -48,11 +48,11 @@ answer(struct request *r, struct response *res, bool accept)
 	                           "{\"invitation\":%lld,"
 	                           "\"certificates_issued\":%lld}",
 	                           id, issued));
-	body = json_pack("{s:I, s:s, s:I}", "id", (json_int_t)id, "status",
-	                 accept ? "accepted" : "declined",
-	                 "certificates_issued", (json_int_t)issued);
+	body = arena_json(r->arena,
+	                  json_pack("{s:I, s:s, s:I}", "id", (json_int_t)id,
+	                            "status", accept ? "accepted" : "declined",
+	                            "certificates_issued", (json_int_t)issued));
 	http_json(r, res, 200, body);
-	json_decref(body);
 }
 
 void

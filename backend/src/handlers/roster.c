@@ -68,12 +68,13 @@ by_line(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* The errors in line order, for people reading them top to bottom. */
+/* The errors in line order, for people reading them top to bottom: a new
+ * array of the same entries. */
 static json_t *
-sorted(json_t *errors)
+sorted(struct arena *a, const json_t *errors)
 {
 	size_t   n = json_array_size(errors);
-	json_t **items = malloc((n + 1) * sizeof(*items));
+	json_t **items = arena_alloc(a, (n + 1) * sizeof(*items));
 	json_t  *out = json_array();
 
 	for (size_t i = 0; i < n; i++)
@@ -81,8 +82,6 @@ sorted(json_t *errors)
 	qsort(items, n, sizeof(*items), by_line);
 	for (size_t i = 0; i < n; i++)
 		json_array_append(out, items[i]);
-	free(items);
-	json_decref(errors);
 	return out;
 }
 
@@ -107,7 +106,7 @@ roster_import(struct request *r, struct response *res)
 		return;
 	bad = roster_parse(r->body ? r->body : "", r->body_len, &ro);
 	arena_on_reset(r->arena, free_cb, ro);
-	errors = json_array();
+	errors = arena_json(r->arena, json_array());
 	for (size_t i = 0; i < ro->n_errors; i++)
 		json_array_append_new(
 		    errors, json_pack("{s:I, s:s}", "line",
@@ -115,7 +114,6 @@ roster_import(struct request *r, struct response *res)
 		                      ro->errors[i].message));
 	st = brin_errors(r, board_id, ro, errors);
 	if (st != DB_OK) {
-		json_decref(errors);
 		reply_db_error(r, res, st);
 		return;
 	}
@@ -132,10 +130,9 @@ roster_import(struct request *r, struct response *res)
 		    errors, json_pack("{s:i, s:s}", "line", 1, "message",
 		                      "het bestand bevat geen medewerkers"));
 	if (json_array_size(errors) > 0) {
-		reply_line_errors(r, res, sorted(errors));
+		reply_line_errors(r, res, sorted(r->arena, errors));
 		return;
 	}
-	json_decref(errors);
 	rows = arena_alloc(r->arena, (ro->n_rows + 1) * sizeof(*rows));
 	for (size_t i = 0; i < ro->n_rows; i++) {
 		rows[i].email = ro->rows[i].email;
@@ -175,11 +172,12 @@ roster_import(struct request *r, struct response *res)
 	                 "\"invited\":%lld}",
 	                 counts.created, counts.updated, counts.unchanged,
 	                 counts.removed, counts.invited));
-	body = json_pack(
-	    "{s:I, s:I, s:I, s:I, s:I}", "created", (json_int_t)counts.created,
-	    "updated", (json_int_t)counts.updated, "unchanged",
-	    (json_int_t)counts.unchanged, "removed", (json_int_t)counts.removed,
-	    "invited", (json_int_t)counts.invited);
+	body = arena_json(r->arena,
+	                  json_pack("{s:I, s:I, s:I, s:I, s:I}", "created",
+	                            (json_int_t)counts.created, "updated",
+	                            (json_int_t)counts.updated, "unchanged",
+	                            (json_int_t)counts.unchanged, "removed",
+	                            (json_int_t)counts.removed, "invited",
+	                            (json_int_t)counts.invited));
 	http_json(r, res, 200, body);
-	json_decref(body);
 }

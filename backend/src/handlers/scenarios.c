@@ -20,14 +20,7 @@
 
 #define SCENARIO_MEDIA_MAX_BYTES (50 * 1024 * 1024)
 
-static void decref_cb(void *p);
 static void play_free_cb(void *p);
-
-static void
-decref_cb(void *p)
-{
-	json_decref(p);
-}
 
 static void
 play_free_cb(void *p)
@@ -115,11 +108,11 @@ static void
 reply_version(struct request *r, struct response *res, int status, long long id,
               int version, const char *state)
 {
-	json_t *body = json_pack("{s:I, s:i, s:s}", "id", (json_int_t)id,
-	                         "version", version, "status", state);
+	json_t *body = arena_json(
+	    r->arena, json_pack("{s:I, s:i, s:s}", "id", (json_int_t)id,
+	                        "version", version, "status", state));
 
 	http_json(r, res, status, body);
-	json_decref(body);
 }
 
 void
@@ -225,7 +218,7 @@ load_document(struct request *r, struct response *res, long long id,
 		          version);
 		return NULL;
 	}
-	arena_on_reset(r->arena, decref_cb, doc);
+	arena_json(r->arena, doc);
 	return doc;
 }
 
@@ -243,12 +236,13 @@ scenarios_get(struct request *r, struct response *res)
 	doc = load_document(r, res, id, version);
 	if (doc == NULL)
 		return;
-	body = json_pack("{s:I, s:i, s:s, s:O}", "id", (json_int_t)id,
-	                 "version", version, "status",
-	                 version == m.published_version ? "published" : "draft",
-	                 "document", doc);
+	body = arena_json(
+	    r->arena,
+	    json_pack("{s:I, s:i, s:s, s:O}", "id", (json_int_t)id, "version",
+	              version, "status",
+	              version == m.published_version ? "published" : "draft",
+	              "document", doc));
 	http_json(r, res, 200, body);
-	json_decref(body);
 }
 
 void
@@ -298,10 +292,9 @@ scenarios_attempt(struct request *r, struct response *res)
 		reply_db_error(r, res, st);
 		return;
 	}
-	body = scenario_play_result_json(play);
+	body = arena_json(r->arena, scenario_play_result_json(play));
 	json_object_set_new(body, "version", json_integer(version));
 	http_json(r, res, 200, body);
-	json_decref(body);
 }
 
 void
@@ -335,13 +328,12 @@ scenarios_stats(struct request *r, struct response *res)
 	out = json_array();
 	json_object_foreach (json_object_get(doc, "nodes"), nid, node) {
 		json_t *choices = json_object_get(node, "choices");
-		json_t *list = json_array();
+		json_t *list;
 		size_t  i;
 
-		if (json_array_size(choices) == 0) {
-			json_decref(list);
+		if (json_array_size(choices) == 0)
 			continue;
-		}
+		list = json_array();
 		json_array_foreach (choices, i, choice) {
 			long long count = 0;
 
@@ -364,10 +356,11 @@ scenarios_stats(struct request *r, struct response *res)
 		                   "text", json_object_get(node, "text"),
 		                   "choices", list));
 	}
-	nodes = json_pack("{s:i, s:I, s:o}", "version", version, "attempts",
-	                  (json_int_t)attempts, "nodes", out);
+	nodes =
+	    arena_json(r->arena, json_pack("{s:i, s:I, s:o}", "version",
+	                                   version, "attempts",
+	                                   (json_int_t)attempts, "nodes", out));
 	http_json(r, res, 200, nodes);
-	json_decref(nodes);
 }
 
 /* The file name extension nginx's mime.types maps back to the type. */
@@ -471,10 +464,11 @@ scenarios_media_upload(struct request *r, struct response *res)
 		reply_db_error(r, res, st);
 		return;
 	}
-	body = json_pack("{s:s, s:s}", "media_id", hex, "url",
-	                 arena_printf(r->arena, "/api/v1/media/%s", hex));
+	body = arena_json(
+	    r->arena,
+	    json_pack("{s:s, s:s}", "media_id", hex, "url",
+	              arena_printf(r->arena, "/api/v1/media/%s", hex)));
 	http_json(r, res, 201, body);
-	json_decref(body);
 }
 
 void

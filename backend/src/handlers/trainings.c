@@ -63,9 +63,8 @@ trainings_create(struct request *r, struct response *res)
 		reply_db_error(r, res, st);
 		return;
 	}
-	body = json_pack("{s:I}", "id", (json_int_t)id);
+	body = arena_json(r->arena, json_pack("{s:I}", "id", (json_int_t)id));
 	http_json(r, res, 201, body);
-	json_decref(body);
 }
 
 void
@@ -156,7 +155,7 @@ parse_csv(struct request *r, struct response *res, struct store_attendee *att,
 	    arena_strndup(r->arena, r->body ? r->body : "", r->body_len);
 	char    *line, *save = NULL;
 	unsigned lineno = 0;
-	json_t  *errors = json_array();
+	json_t  *errors = arena_json(r->arena, json_array());
 
 	*n = 0;
 	if (strncmp(text, "\xEF\xBB\xBF", 3) == 0)
@@ -221,10 +220,9 @@ parse_csv(struct request *r, struct response *res, struct store_attendee *att,
 		http_error_full(
 		    r, res, 400, "validation_failed",
 		    "De lijst is niet ingelezen: er is niets veranderd.", NULL,
-		    errors);
+		    json_incref(errors));
 		return -1;
 	}
-	json_decref(errors);
 	return 0;
 }
 
@@ -453,9 +451,10 @@ trainings_attendance(struct request *r, struct response *res)
 	                 "{\"recorded\":%zu,\"passed\":%zu,"
 	                 "\"certificates_issued\":%lld,\"pending\":%lld}",
 	                 n, passed, counts.issued, counts.pending));
-	body = json_pack("{s:I, s:I, s:I}", "recorded", (json_int_t)n,
-	                 "certificates_issued", (json_int_t)counts.issued,
-	                 "pending", (json_int_t)counts.pending);
+	body =
+	    arena_json(r->arena, json_pack("{s:I, s:I, s:I}", "recorded",
+	                                   (json_int_t)n, "certificates_issued",
+	                                   (json_int_t)counts.issued, "pending",
+	                                   (json_int_t)counts.pending));
 	http_json(r, res, 200, body);
-	json_decref(body);
 }
