@@ -57,6 +57,9 @@ extern const struct db_stmt store_scenarios_stmts[];
 extern const struct db_stmt store_trainings_stmts[];
 extern const struct db_stmt store_accounts_stmts[];
 extern const struct db_stmt store_invitations_stmts[];
+/* Prepared by the mailer and the content tool only, not by workers. */
+extern const struct db_stmt store_mail_stmts[];
+extern const struct db_stmt store_content_stmts[];
 
 /* health.c */
 enum db_status store_health_ping(struct store_ctx *ctx);
@@ -503,5 +506,43 @@ enum db_status store_user_set_password(struct store_ctx *ctx, long long user_id,
 enum db_status store_user_export_json(struct store_ctx *ctx, long long user_id,
                                       const char **json);
 enum db_status store_user_erase(struct store_ctx *ctx, long long user_id);
+
+/* mail.c: the mailer's outbox and digest. */
+#define STORE_MAIL_BATCH 20 /* mail claimed per store_mail_send_due() */
+
+/* Sends one mail; 0 when the mail system took it. */
+typedef int (*store_mail_send_fn)(void *arg, const char *to,
+                                  const char *subject, const char *body);
+/*
+ * Claims up to STORE_MAIL_BATCH due mails (two mailers never claim the
+ * same), hands each to `send` and marks it sent, or failed with a retry
+ * later, in one transaction; *claimed is how many it claimed.
+ */
+enum db_status store_mail_send_due(struct store_ctx  *ctx,
+                                   store_mail_send_fn send, void *arg,
+                                   int *claimed);
+
+/* What the digest of one board admin says. */
+struct store_digest {
+	const char *admin_email;
+	const char *admin_name;
+	const char *board_coverage_json; /* the board report (coverage.c) */
+	size_t      nexpiring;
+	struct {
+		const char *school, *person, *module;
+		const char *expires_on; /* DD-MM-YYYY */
+	} * expiring;                   /* within 90 days, at most 100 */
+};
+/* The text of one digest mail, arena-owned; NULL: it cannot be written. */
+typedef const char *(*store_digest_compose_fn)(void *arg, struct arena *a,
+                                               const struct store_digest *d);
+/*
+ * Once a month: claims the month's digest and queues one mail per board
+ * admin (text by `compose`, naming the accounts it is about), all or
+ * nothing.  DB_NOT_FOUND when this month's digest was queued already.
+ */
+enum db_status store_digest_queue(struct store_ctx *ctx, const char *subject,
+                                  store_digest_compose_fn compose, void *arg,
+                                  int *queued);
 
 #endif
