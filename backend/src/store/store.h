@@ -545,4 +545,29 @@ enum db_status store_digest_queue(struct store_ctx *ctx, const char *subject,
                                   store_digest_compose_fn compose, void *arg,
                                   int *queued);
 
+/* content.c: the content loader (backend/tools/content.c). */
+struct content_module;
+struct store_content_outcome {
+	const char *slug;
+	enum {
+		STORE_CONTENT_UNCHANGED,
+		STORE_CONTENT_REACTIVATED,
+		STORE_CONTENT_NEW,
+		STORE_CONTENT_UPDATED,
+		STORE_CONTENT_DEACTIVATED, /* its directory is gone */
+	} what;
+	int version; /* the module's version after the load */
+};
+/*
+ * Loads checked modules, all or nothing, one loader at a time: a module
+ * whose content hash matches its row is left alone, a changed one gets
+ * version + 1 with its sections and quiz upserted by id, and rows that
+ * left the content (modules without a directory among them) are marked
+ * inactive, not deleted.  *out (arena-owned) says what became of each.
+ */
+enum db_status store_content_load(struct store_ctx                   *ctx,
+                                  const struct content_module *const *mods,
+                                  size_t n, struct store_content_outcome **out,
+                                  size_t *nout);
+
 #endif
