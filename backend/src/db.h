@@ -66,6 +66,25 @@ enum db_status db_exec_value(struct db *db, struct arena *a, const char *name,
                              int nparams, const char *const *values,
                              const char **value);
 
+/*
+ * Like db_exec_row, and reads the row's cells into the pointers that follow
+ * `cols`, one letter per column in order: 'i' long long, 'n' int,
+ * 's' text (const char *, "" for NULL), 'z' text or NULL, 'b' bool,
+ * 'd' double, '-' a column skipped (no pointer).  The texts are arena-owned.
+ */
+enum db_status db_exec_scan(struct db *db, struct arena *a, const char *name,
+                            int nparams, const char *const *values,
+                            const char *cols, ...);
+
+/* db_exec of a statement whose one parameter is an id. */
+enum db_status db_exec_id(struct db *db, struct arena *a, const char *name,
+                          long long id, PGresult **res);
+
+/* db_exec_value of a statement whose one parameter is an id. */
+enum db_status db_exec_id_value(struct db *db, struct arena *a,
+                                const char *name, long long id,
+                                const char **value);
+
 /* Transaction control for store functions that need one. */
 enum db_status db_begin(struct db *db);
 enum db_status db_commit(struct db *db);

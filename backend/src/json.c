@@ -15,9 +15,7 @@ decref_cb(void *p)
 json_t *
 arena_json(struct arena *a, json_t *v)
 {
-	if (v != NULL)
-		arena_on_reset(a, decref_cb, v);
-	return v;
+	return arena_on_reset(a, decref_cb, v);
 }
 
 int

@@ -168,23 +168,18 @@ print_balance(const char *content_dir, const struct catalogue *cat)
 static void
 print_outcome(const struct store_content_outcome *o)
 {
-	switch (o->what) {
-	case STORE_CONTENT_UNCHANGED:
-		printf("%s: unchanged (v%d)\n", o->slug, o->version);
-		break;
-	case STORE_CONTENT_REACTIVATED:
-		printf("%s: reactivated (v%d)\n", o->slug, o->version);
-		break;
-	case STORE_CONTENT_NEW:
-		printf("%s: new (v1)\n", o->slug);
-		break;
-	case STORE_CONTENT_UPDATED:
-		printf("%s: updated to v%d\n", o->slug, o->version);
-		break;
-	case STORE_CONTENT_DEACTIVATED:
+	static const char *const said[] = {
+	    [STORE_CONTENT_UNCHANGED] = "unchanged",
+	    [STORE_CONTENT_REACTIVATED] = "reactivated",
+	    [STORE_CONTENT_NEW] = "new",
+	};
+
+	if (o->what == STORE_CONTENT_DEACTIVATED)
 		printf("%s: deactivated (directory is gone)\n", o->slug);
-		break;
-	}
+	else if (o->what == STORE_CONTENT_UPDATED)
+		printf("%s: updated to v%d\n", o->slug, o->version);
+	else
+		printf("%s: %s (v%d)\n", o->slug, said[o->what], o->version);
 }
 
 static int

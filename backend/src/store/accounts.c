@@ -184,9 +184,8 @@ enum db_status
 store_audit_list_json(struct store_ctx *ctx, long long before,
                       const char **json)
 {
-	char        b[24];
-	const char *v[1] = {STORE_INT(b, before)};
-	return db_exec_value(ctx->db, ctx->arena, "audit_list", 1, v, json);
+	return db_exec_id_value(ctx->db, ctx->arena, "audit_list", before,
+	                        json);
 }
 
 enum db_status
@@ -215,15 +214,10 @@ enum db_status
 store_token_use(struct store_ctx *ctx, const char *hash, const char *purpose,
                 long long *user_id)
 {
-	const char    *v[2] = {hash, purpose};
-	PGresult      *res;
-	enum db_status st =
-	    db_exec_row(ctx->db, ctx->arena, "token_use", 2, v, &res);
+	const char *v[2] = {hash, purpose};
 
-	if (st != DB_OK)
-		return st;
-	*user_id = db_int(res, 0, 0);
-	return DB_OK;
+	return db_exec_scan(ctx->db, ctx->arena, "token_use", 2, v, "i",
+	                    user_id);
 }
 
 enum db_status
@@ -278,45 +272,29 @@ enum db_status
 store_user_contact(struct store_ctx *ctx, long long user_id, const char **email,
                    const char **name, bool *verified)
 {
-	char           ub[24];
-	const char    *v[1] = {STORE_INT(ub, user_id)};
-	PGresult      *res;
-	enum db_status st =
-	    db_exec_row(ctx->db, ctx->arena, "user_email_of", 1, v, &res);
+	char        ub[24];
+	const char *v[1] = {STORE_INT(ub, user_id)};
 
-	if (st != DB_OK)
-		return st;
-	*email = db_value(res, 0, 0);
-	*name = db_value(res, 0, 1);
-	*verified = db_value(res, 0, 2)[0] == 't';
-	return DB_OK;
+	return db_exec_scan(ctx->db, ctx->arena, "user_email_of", 1, v, "ssb",
+	                    email, name, verified);
 }
 
 enum db_status
 store_user_id_by_email(struct store_ctx *ctx, const char *canonical,
                        long long *id, const char **email, const char **name)
 {
-	const char    *v[1] = {canonical};
-	PGresult      *res;
-	enum db_status st =
-	    db_exec_row(ctx->db, ctx->arena, "user_id_by_email", 1, v, &res);
+	const char *v[1] = {canonical};
 
-	if (st != DB_OK)
-		return st;
-	*id = db_int(res, 0, 0);
-	*name = db_value(res, 0, 1);
-	*email = db_value(res, 0, 2);
-	return DB_OK;
+	return db_exec_scan(ctx->db, ctx->arena, "user_id_by_email", 1, v,
+	                    "iss", id, name, email);
 }
 
 enum db_status
 store_user_password_hash(struct store_ctx *ctx, long long user_id,
                          const char **hash)
 {
-	char        ub[24];
-	const char *v[1] = {STORE_INT(ub, user_id)};
-	return db_exec_value(ctx->db, ctx->arena, "user_password_hash", 1, v,
-	                     hash);
+	return db_exec_id_value(ctx->db, ctx->arena, "user_password_hash",
+	                        user_id, hash);
 }
 
 enum db_status
@@ -338,9 +316,8 @@ enum db_status
 store_user_export_json(struct store_ctx *ctx, long long user_id,
                        const char **json)
 {
-	char        ub[24];
-	const char *v[1] = {STORE_INT(ub, user_id)};
-	return db_exec_value(ctx->db, ctx->arena, "user_export", 1, v, json);
+	return db_exec_id_value(ctx->db, ctx->arena, "user_export", user_id,
+	                        json);
 }
 
 enum db_status

@@ -204,27 +204,18 @@ out:
 enum db_status
 store_my_certificates_json(struct store_ctx *ctx, const char **json)
 {
-	char        id[24];
-	const char *v[1] = {STORE_INT(id, ctx->user_id)};
-	return db_exec_value(ctx->db, ctx->arena, "my_certificates", 1, v,
-	                     json);
+	return db_exec_id_value(ctx->db, ctx->arena, "my_certificates",
+	                        ctx->user_id, json);
 }
 
 enum db_status
 store_certificate_public(struct store_ctx *ctx, const char *code,
                          struct certificate_public *out)
 {
-	const char    *v[1] = {code};
-	PGresult      *res;
-	enum db_status st =
-	    db_exec_row(ctx->db, ctx->arena, "certificate_public", 1, v, &res);
+	const char *v[1] = {code};
 
-	if (st != DB_OK)
-		return st;
-	out->holder_name = db_value(res, 0, 1);
-	out->module_title = db_value(res, 0, 2);
-	out->issued_at = db_value(res, 0, 3);
-	out->expires_at = db_value(res, 0, 4);
-	out->valid = db_value(res, 0, 0)[0] == 't';
-	return DB_OK;
+	return db_exec_scan(ctx->db, ctx->arena, "certificate_public", 1, v,
+	                    "bssss", &out->valid, &out->holder_name,
+	                    &out->module_title, &out->issued_at,
+	                    &out->expires_at);
 }

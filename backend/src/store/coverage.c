@@ -294,28 +294,6 @@ reports_db(struct store_ctx *ctx, enum db_status *st)
 }
 
 static enum db_status
-one_json_on(struct db *db, struct store_ctx *ctx, const char *name,
-            long long id, const char **json)
-{
-	char           b[24];
-	const char    *v[1] = {STORE_INT(b, id)};
-	PGresult      *res;
-	enum db_status st = db_exec(db, ctx->arena, name, 1, v, &res);
-
-	if (st != DB_OK)
-		return st;
-	*json = db_value(res, 0, 0);
-	return DB_OK;
-}
-
-static enum db_status
-one_json(struct store_ctx *ctx, const char *name, long long id,
-         const char **json)
-{
-	return one_json_on(ctx->db, ctx, name, id, json);
-}
-
-static enum db_status
 report_json(struct store_ctx *ctx, const char *name, long long id,
             const char **json)
 {
@@ -324,7 +302,7 @@ report_json(struct store_ctx *ctx, const char *name, long long id,
 
 	if (db == NULL)
 		return st;
-	return one_json_on(db, ctx, name, id, json);
+	return db_exec_id_value(db, ctx->arena, name, id, json);
 }
 
 enum db_status
@@ -338,21 +316,24 @@ enum db_status
 store_school_staff_json(struct store_ctx *ctx, long long school_id,
                         const char **json)
 {
-	return one_json(ctx, "school_staff", school_id, json);
+	return db_exec_id_value(ctx->db, ctx->arena, "school_staff", school_id,
+	                        json);
 }
 
 enum db_status
 store_school_expiring_json(struct store_ctx *ctx, long long school_id,
                            const char **json)
 {
-	return one_json(ctx, "school_expiring", school_id, json);
+	return db_exec_id_value(ctx->db, ctx->arena, "school_expiring",
+	                        school_id, json);
 }
 
 enum db_status
 store_board_history_json(struct store_ctx *ctx, long long board_id,
                          const char **json)
 {
-	return one_json(ctx, "board_history", board_id, json);
+	return db_exec_id_value(ctx->db, ctx->arena, "board_history", board_id,
+	                        json);
 }
 
 /* What a region sees passes suppress.c: the raw counts never leave. */
@@ -378,7 +359,9 @@ enum db_status
 store_region_history_json(struct store_ctx *ctx, long long region_id,
                           const char **json)
 {
-	return suppressed(ctx, one_json(ctx, "region_history", region_id, json),
+	return suppressed(ctx,
+	                  db_exec_id_value(ctx->db, ctx->arena,
+	                                   "region_history", region_id, json),
 	                  suppress_region_history, json);
 }
 

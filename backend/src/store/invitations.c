@@ -45,11 +45,8 @@ const struct db_stmt store_invitations_stmts[] = {
 enum db_status
 store_invitations_mine_json(struct store_ctx *ctx, const char **json)
 {
-	char        ub[24];
-	const char *v[1] = {STORE_INT(ub, ctx->user_id)};
-
-	return db_exec_value(ctx->db, ctx->arena, "invitations_mine", 1, v,
-	                     json);
+	return db_exec_id_value(ctx->db, ctx->arena, "invitations_mine",
+	                        ctx->user_id, json);
 }
 
 enum db_status

@@ -193,35 +193,22 @@ enum db_status
 store_module_mine(struct store_ctx *ctx, const char *slug,
                   struct store_module_mine *out)
 {
-	char           id[24];
-	const char    *v[3] = {STORE_INT(id, ctx->user_id), slug, ctx->role};
-	PGresult      *res;
-	enum db_status st =
-	    db_exec_row(ctx->db, ctx->arena, "module_user_part", 3, v, &res);
+	char        id[24];
+	const char *v[3] = {STORE_INT(id, ctx->user_id), slug, ctx->role};
 
-	if (st != DB_OK)
-		return st;
-	out->version = (int)db_int(res, 0, 0);
-	out->done_json = db_value(res, 0, 1);
-	out->certificate_json = db_text_or_null(res, 0, 2);
-	out->quiz_state_json = db_value(res, 0, 3);
-	return DB_OK;
+	return db_exec_scan(ctx->db, ctx->arena, "module_user_part", 3, v,
+	                    "nszs", &out->version, &out->done_json,
+	                    &out->certificate_json, &out->quiz_state_json);
 }
 
 enum db_status
 store_module_content(struct store_ctx *ctx, const char *slug, int *version,
                      const char **content_json)
 {
-	const char    *v[1] = {slug};
-	PGresult      *res;
-	enum db_status st =
-	    db_exec_row(ctx->db, ctx->arena, "module_content", 1, v, &res);
+	const char *v[1] = {slug};
 
-	if (st != DB_OK)
-		return st;
-	*version = (int)db_int(res, 0, 0);
-	*content_json = db_value(res, 0, 1);
-	return DB_OK;
+	return db_exec_scan(ctx->db, ctx->arena, "module_content", 1, v, "ns",
+	                    version, content_json);
 }
 
 enum db_status

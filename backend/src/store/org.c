@@ -89,14 +89,10 @@ returning_id(struct store_ctx *ctx, const char *name, int n,
 static enum db_status
 exists(struct store_ctx *ctx, const char *name, long long id)
 {
-	char           b[24];
-	const char    *v[1] = {STORE_INT(b, id)};
 	PGresult      *res;
-	enum db_status st = db_exec(ctx->db, ctx->arena, name, 1, v, &res);
+	enum db_status st = db_exec_id(ctx->db, ctx->arena, name, id, &res);
 
-	if (st != DB_OK)
-		return st;
-	return PQntuples(res) == 1 ? DB_OK : DB_NOT_FOUND;
+	return st == DB_OK && PQntuples(res) != 1 ? DB_NOT_FOUND : st;
 }
 
 /* Runs a one-parameter statement that returns one id; DB_NOT_FOUND when no
@@ -105,17 +101,10 @@ static enum db_status
 returning_id_or_missing(struct store_ctx *ctx, const char *name, long long key,
                         long long *id)
 {
-	char           b[24];
-	const char    *v[1] = {STORE_INT(b, key)};
-	PGresult      *res;
-	enum db_status st = db_exec(ctx->db, ctx->arena, name, 1, v, &res);
+	char        b[24];
+	const char *v[1] = {STORE_INT(b, key)};
 
-	if (st != DB_OK)
-		return st;
-	if (PQntuples(res) != 1)
-		return DB_NOT_FOUND;
-	*id = db_int(res, 0, 0);
-	return DB_OK;
+	return db_exec_scan(ctx->db, ctx->arena, name, 1, v, "i", id);
 }
 
 enum db_status
@@ -165,9 +154,8 @@ enum db_status
 store_board_schools_json(struct store_ctx *ctx, long long board_id,
                          const char **json)
 {
-	char        b[24];
-	const char *v[1] = {STORE_INT(b, board_id)};
-	return db_exec_value(ctx->db, ctx->arena, "board_schools", 1, v, json);
+	return db_exec_id_value(ctx->db, ctx->arena, "board_schools", board_id,
+	                        json);
 }
 
 enum db_status
@@ -239,9 +227,7 @@ store_package_set(struct store_ctx *ctx, long long school_id, const char *item,
 enum db_status
 store_region_list_json(struct store_ctx *ctx, long long only, const char **json)
 {
-	char        b[24];
-	const char *v[1] = {STORE_INT(b, only)};
-	return db_exec_value(ctx->db, ctx->arena, "region_list", 1, v, json);
+	return db_exec_id_value(ctx->db, ctx->arena, "region_list", only, json);
 }
 
 enum db_status

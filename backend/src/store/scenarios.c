@@ -143,16 +143,11 @@ store_scenario_new_version(struct store_ctx *ctx, long long id,
 enum db_status
 store_scenario_publish(struct store_ctx *ctx, long long id, int *version)
 {
-	char           ib[24];
-	const char    *v[1] = {STORE_INT(ib, id)};
-	PGresult      *res;
-	enum db_status st =
-	    db_exec_row(ctx->db, ctx->arena, "scenario_publish", 1, v, &res);
+	char        ib[24];
+	const char *v[1] = {STORE_INT(ib, id)};
 
-	if (st != DB_OK)
-		return st;
-	*version = (int)db_int(res, 0, 0);
-	return DB_OK;
+	return db_exec_scan(ctx->db, ctx->arena, "scenario_publish", 1, v, "n",
+	                    version);
 }
 
 enum db_status

@@ -196,51 +196,36 @@ store_training_create(struct store_ctx *ctx, const char *title,
 enum db_status
 store_training_list_json(struct store_ctx *ctx, const char **json)
 {
-	char        tb[24];
-	const char *v[1] = {STORE_INT(tb, ctx->user_id)};
-	return db_exec_value(ctx->db, ctx->arena, "training_list", 1, v, json);
+	return db_exec_id_value(ctx->db, ctx->arena, "training_list",
+	                        ctx->user_id, json);
 }
 
 enum db_status
 store_training_owner(struct store_ctx *ctx, long long id, long long *trainer_id,
                      long long *module_id)
 {
-	char           ib[24];
-	const char    *v[1] = {STORE_INT(ib, id)};
-	PGresult      *res;
-	enum db_status st =
-	    db_exec_row(ctx->db, ctx->arena, "training_owner", 1, v, &res);
+	char        ib[24];
+	const char *v[1] = {STORE_INT(ib, id)};
 
-	if (st != DB_OK)
-		return st;
-	*trainer_id = db_int(res, 0, 0);
-	*module_id = db_int(res, 0, 1);
-	return DB_OK;
+	return db_exec_scan(ctx->db, ctx->arena, "training_owner", 1, v, "ii",
+	                    trainer_id, module_id);
 }
 
 enum db_status
 store_training_recordable(struct store_ctx *ctx, long long id, bool *in_person,
                           bool *held)
 {
-	char           ib[24];
-	const char    *v[1] = {STORE_INT(ib, id)};
-	PGresult      *res;
-	enum db_status st =
-	    db_exec_row(ctx->db, ctx->arena, "training_recordable", 1, v, &res);
+	char        ib[24];
+	const char *v[1] = {STORE_INT(ib, id)};
 
-	if (st != DB_OK)
-		return st;
-	*in_person = db_value(res, 0, 0)[0] == 't';
-	*held = db_value(res, 0, 1)[0] == 't';
-	return DB_OK;
+	return db_exec_scan(ctx->db, ctx->arena, "training_recordable", 1, v,
+	                    "bb", in_person, held);
 }
 
 enum db_status
 store_training_get_json(struct store_ctx *ctx, long long id, const char **json)
 {
-	char        ib[24];
-	const char *v[1] = {STORE_INT(ib, id)};
-	return db_exec_value(ctx->db, ctx->arena, "training_get", 1, v, json);
+	return db_exec_id_value(ctx->db, ctx->arena, "training_get", id, json);
 }
 
 enum db_status
