@@ -4,7 +4,7 @@
 
 #include "../log.h"
 
-/* Rows claimed per transaction (mailer.c drains a backlog batch by batch). */
+/* STORE_MAIL_BATCH (store.h) as text, for the LIMIT of mail_claim. */
 #define STR_(x) #x
 #define STR(x) STR_(x)
 

@@ -54,7 +54,8 @@ const struct db_stmt store_modules_stmts[] = {
      "   ORDER BY expires_at DESC LIMIT 1) c ON true"
      " WHERE m.active AND NOT m.in_person AND $2 = ANY (m.audience)",
      2},
-    /* The caller's part of a module page; the content part is cached. */
+    /* The caller's part of a module page; the content part is cached by
+     * the worker (module_page.h). */
     {"module_user_part",
      "SELECT m.version,"
      " (SELECT coalesce(json_agg(sp.section_id), '[]')"
