@@ -20,13 +20,34 @@ modules_list(struct request *r, struct response *res)
 	reply_json_result(r, res, st, json);
 }
 
+/* The worker's page of a module version; loaded and kept on a miss, so a
+ * warm worker reads only the caller's part. */
+static const struct module_page *
+cached_page(struct request *r, const char *slug, int version,
+            enum db_status *st)
+{
+	const struct module_page *page =
+	    module_page_cache_find(&r->worker->module_pages, slug, version);
+	const char *content;
+
+	if (page != NULL)
+		return page;
+	*st = store_module_content(&r->store, slug, &version, &content);
+	if (*st != DB_OK)
+		return NULL;
+	page = module_page_cache_add(&r->worker->module_pages, slug, version,
+	                             content);
+	if (page == NULL)
+		*st = DB_ERROR;
+	return page;
+}
+
 void
 modules_get(struct request *r, struct response *res)
 {
 	struct store_module_mine  mine;
 	const struct module_page *page = NULL;
-	const char               *content, *json = NULL;
-	int                       version;
+	const char               *json = NULL;
 	enum db_status            st;
 
 	if (!handler_slug_valid(r->params[0])) {
@@ -34,22 +55,10 @@ modules_get(struct request *r, struct response *res)
 		           "Deze module bestaat niet.");
 		return;
 	}
-	/* One query for the caller's part; the content only on a cache miss. */
 	st = store_module_mine(&r->store, r->params[0], &mine);
 	if (st == DB_OK)
-		page = module_page_cache_find(&r->worker->module_pages,
-		                              r->params[0], mine.version);
-	if (st == DB_OK && page == NULL) {
-		st = store_module_content(&r->store, r->params[0], &version,
-		                          &content);
-		if (st == DB_OK)
-			page = module_page_cache_add(&r->worker->module_pages,
-			                             r->params[0], version,
-			                             content);
-		if (st == DB_OK && page == NULL)
-			st = DB_ERROR;
-	}
-	if (st == DB_OK)
+		page = cached_page(r, r->params[0], mine.version, &st);
+	if (page != NULL)
 		json = module_page_for_caller(r->arena, page, mine.done_json,
 		                              mine.certificate_json,
 		                              mine.quiz_state_json);
