@@ -126,15 +126,25 @@ arena_printf(struct arena *a, const char *fmt, ...)
 	return p;
 }
 
-void
+void *
 arena_on_reset(struct arena *a, void (*fn)(void *), void *ptr)
 {
-	struct arena_cleanup *c = arena_alloc(a, sizeof(*c));
+	struct arena_cleanup *c;
 
+	if (ptr == NULL)
+		return NULL;
+	c = arena_alloc(a, sizeof(*c));
 	c->fn = fn;
 	c->ptr = ptr;
 	c->next = a->cleanups;
 	a->cleanups = c;
+	return ptr;
+}
+
+void *
+arena_adopt(struct arena *a, void *p)
+{
+	return arena_on_reset(a, free, p);
 }
 
 void

@@ -34,8 +34,13 @@ char *arena_printf(struct arena *a, const char *fmt, ...)
 /*
  * Registers fn(ptr) to run at the next reset, before the memory goes, in
  * reverse order of registration.  Use it for PGresult, json_t, jwt_t.
+ * A NULL ptr needs nothing and is not registered.  Returns ptr.
  */
-void arena_on_reset(struct arena *a, void (*fn)(void *), void *ptr);
+void *arena_on_reset(struct arena *a, void (*fn)(void *), void *ptr);
+
+/* Hands memory from malloc() to the arena: free(p) runs at the next reset.
+ * Returns p. */
+void *arena_adopt(struct arena *a, void *p);
 
 /* Runs the cleanups, frees every block but the first and rewinds it. */
 void arena_reset(struct arena *a);

@@ -6,6 +6,7 @@
 #include "db.h"
 
 #include <poll.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -220,6 +221,70 @@ db_exec_value(struct db *db, struct arena *a, const char *name, int nparams,
 	return st;
 }
 
+enum db_status
+db_exec_scan(struct db *db, struct arena *a, const char *name, int nparams,
+             const char *const *values, const char *cols, ...)
+{
+	PGresult      *res;
+	va_list        ap;
+	enum db_status st = db_exec_row(db, a, name, nparams, values, &res);
+
+	if (st != DB_OK)
+		return st;
+	va_start(ap, cols);
+	for (int c = 0; cols[c] != '\0'; c++) {
+		switch (cols[c]) {
+		case 'i':
+			*va_arg(ap, long long *) = db_int(res, 0, c);
+			break;
+		case 'n':
+			*va_arg(ap, int *) = (int)db_int(res, 0, c);
+			break;
+		case 's':
+			*va_arg(ap, const char **) = db_value(res, 0, c);
+			break;
+		case 'z':
+			*va_arg(ap, const char **) = db_text_or_null(res, 0, c);
+			break;
+		case 'b':
+			*va_arg(ap, bool *) = db_bool(res, 0, c);
+			break;
+		case 'd':
+			*va_arg(ap, double *) = db_double(res, 0, c);
+			break;
+		default: /* '-' */
+			break;
+		}
+	}
+	va_end(ap);
+	return DB_OK;
+}
+
+enum db_status
+db_exec_id(struct db *db, struct arena *a, const char *name, long long id,
+           PGresult **res)
+{
+	char        b[24];
+	const char *v[1] = {b};
+
+	snprintf(b, sizeof(b), "%lld", id);
+	return db_exec(db, a, name, 1, v, res);
+}
+
+enum db_status
+db_exec_id_value(struct db *db, struct arena *a, const char *name, long long id,
+                 const char **value)
+{
+	PGresult      *res;
+	enum db_status st = db_exec_id(db, a, name, id, &res);
+
+	if (st == DB_OK && PQntuples(res) < 1)
+		st = DB_NOT_FOUND;
+	if (st == DB_OK)
+		*value = db_value(res, 0, 0);
+	return st;
+}
+
 static enum db_status
 simple(struct db *db, const char *sql)
 {
@@ -250,6 +315,16 @@ enum db_status
 db_commit(struct db *db)
 {
 	return simple(db, "COMMIT");
+}
+
+enum db_status
+db_finish(struct db *db, enum db_status st)
+{
+	if (st == DB_OK)
+		st = db_commit(db);
+	if (st != DB_OK)
+		db_rollback(db);
+	return st;
 }
 
 void
@@ -297,6 +372,24 @@ db_int(const PGresult *res, int row, int col)
 	return PQgetisnull(res, row, col)
 	           ? 0
 	           : strtoll(PQgetvalue(res, row, col), NULL, 10);
+}
+
+const char *
+db_text_or_null(const PGresult *res, int row, int col)
+{
+	return PQgetisnull(res, row, col) ? NULL : PQgetvalue(res, row, col);
+}
+
+bool
+db_bool(const PGresult *res, int row, int col)
+{
+	return PQgetvalue(res, row, col)[0] == 't';
+}
+
+double
+db_double(const PGresult *res, int row, int col)
+{
+	return strtod(PQgetvalue(res, row, col), NULL);
 }
 
 char *

@@ -66,9 +66,32 @@ enum db_status db_exec_value(struct db *db, struct arena *a, const char *name,
                              int nparams, const char *const *values,
                              const char **value);
 
+/*
+ * Like db_exec_row, and reads the row's cells into the pointers that follow
+ * `cols`, one letter per column in order: 'i' long long, 'n' int,
+ * 's' text (const char *, "" for NULL), 'z' text or NULL, 'b' bool,
+ * 'd' double, '-' a column skipped (no pointer).  The texts are arena-owned.
+ */
+enum db_status db_exec_scan(struct db *db, struct arena *a, const char *name,
+                            int nparams, const char *const *values,
+                            const char *cols, ...);
+
+/* db_exec of a statement whose one parameter is an id. */
+enum db_status db_exec_id(struct db *db, struct arena *a, const char *name,
+                          long long id, PGresult **res);
+
+/* db_exec_value of a statement whose one parameter is an id. */
+enum db_status db_exec_id_value(struct db *db, struct arena *a,
+                                const char *name, long long id,
+                                const char **value);
+
 /* Transaction control for store functions that need one. */
 enum db_status db_begin(struct db *db);
 enum db_status db_commit(struct db *db);
+
+/* Ends a transaction by its outcome so far: commits when st is DB_OK,
+ * else rolls back; returns the final status. */
+enum db_status db_finish(struct db *db, enum db_status st);
 
 /* Inside a transaction: lets its statements run up to 60 s (bulk imports
  * of up to 50,000 rows) instead of the service's statement timeout. */
@@ -86,6 +109,10 @@ void db_close(struct db *db);
 const char *db_value(const PGresult *res, int row, int col);
 bool        db_is_null(const PGresult *res, int row, int col);
 long long   db_int(const PGresult *res, int row, int col);
+/* The text, or NULL for SQL NULL; a boolean cell ("t"); a float cell. */
+const char *db_text_or_null(const PGresult *res, int row, int col);
+bool        db_bool(const PGresult *res, int row, int col);
+double      db_double(const PGresult *res, int row, int col);
 
 /* A PostgreSQL text[] literal of n strings, every element quoted and
  * escaped, for passing many rows as one bound parameter; arena-owned. */

@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "arena.h"
+#include "store/store.h"
 
 #define HTTP_MAX_HEADERS 8
 #define HTTP_MAX_PARAMS 4
@@ -27,6 +28,7 @@ struct user {
 };
 
 struct route;
+struct worker_ctx;
 
 /* The typed values of a route's path ("{board:id}"), parsed and checked
  * against the caller by scope.c before the handler runs; 0 or NULL when
@@ -65,8 +67,13 @@ struct request {
 
 	json_t      *json; /* parsed body of JSON routes, arena-owned */
 	struct user *user; /* NULL on public routes */
-	const char  *token_jti;
-	long long    token_exp;
+	/* What the store may know of this request: connection, arena and, once
+	 * authenticated, the caller's id and role (worker.c fills it). */
+	struct store_ctx store;
+	/* What outlives the request: the worker's caches and connections. */
+	struct worker_ctx *worker;
+	const char        *token_jti;
+	long long          token_exp;
 
 	/* What the audit line of a write says: a handler may name the action,
 	 * target and details (handler_audit); worker.c:audit_write writes the

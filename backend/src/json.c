@@ -12,6 +12,12 @@ decref_cb(void *p)
 	json_decref(p);
 }
 
+json_t *
+arena_json(struct arena *a, json_t *v)
+{
+	return arena_on_reset(a, decref_cb, v);
+}
+
 int
 json_depth(const json_t *v, int limit)
 {
@@ -60,7 +66,7 @@ json_parse_object(struct arena *a, const char *buf, size_t len,
 		*why = arena_strdup(a, err.text);
 		return NULL;
 	}
-	arena_on_reset(a, decref_cb, v);
+	arena_json(a, v);
 	if (!json_is_object(v)) {
 		*why = "body is not a JSON object";
 		return NULL;

@@ -43,6 +43,13 @@ size_t json_utf8_chars(const char *s);
 /* True when s[0..len) is valid UTF-8 without NUL bytes. */
 bool json_utf8_valid(const char *s, size_t len);
 
+/*
+ * Hands a reference to the arena: json_decref(v) runs at the next reset, so
+ * that a request's JSON, like its memory, needs no free.  Returns v; NULL
+ * (a failed jansson constructor) is passed through and needs nothing.
+ */
+json_t *arena_json(struct arena *a, json_t *v);
+
 /* Dumps a value compactly into the arena. */
 char *json_dump_arena(struct arena *a, const json_t *v);
 

@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json.h"
+#include "log.h"
+
 /* The flags of http_json(), so that the bytes are the same. */
 #define DUMP_FLAGS (JSON_COMPACT | JSON_ENCODE_ANY)
 
@@ -191,4 +194,97 @@ module_page_free(struct module_page *p)
 	free(p->head);
 	free(p->tail);
 	memset(p, 0, sizeof(*p));
+}
+
+char *
+module_page_for_caller(struct arena *a, const struct module_page *p,
+                       const char *done_json, const char *certificate_json,
+                       const char *quiz_state_json)
+{
+	json_t *done = arena_json(a, json_loads(done_json, 0, NULL));
+	json_t *cert =
+	    certificate_json == NULL
+	        ? NULL
+	        : arena_json(a, json_loads(certificate_json, 0, NULL));
+	json_t *state = arena_json(a, json_loads(quiz_state_json, 0, NULL));
+	char   *rendered, *quiz, *out;
+	size_t  len;
+
+	if (done == NULL || state == NULL ||
+	    (certificate_json != NULL && cert == NULL)) {
+		log_error("module page: the caller's part is not JSON");
+		return NULL;
+	}
+	rendered = module_page_render(a, p, done, cert);
+	quiz = json_dump_arena(a, state);
+	if (rendered == NULL || quiz == NULL)
+		return NULL;
+	/* The rendered page is one JSON object: its closing brace makes room
+	 * for the quiz state, which goes last, after the certificate. */
+	len = strlen(rendered);
+	if (len <= 2 || rendered[len - 1] != '}') {
+		log_error("module page: the page is not a JSON object");
+		return NULL;
+	}
+	out = arena_alloc(a, len + strlen(quiz) + 16);
+	memcpy(out, rendered, len - 1);
+	sprintf(out + len - 1, ",\"quiz_state\":%s}", quiz);
+	return out;
+}
+
+const struct module_page *
+module_page_cache_find(const struct module_page_cache *c, const char *slug,
+                       int version)
+{
+	for (size_t i = 0; i < MODULE_PAGE_CACHE_SIZE; i++)
+		if (c->entries[i].used && c->entries[i].version == version &&
+		    strcmp(c->entries[i].slug, slug) == 0)
+			return &c->entries[i].page;
+	return NULL;
+}
+
+const struct module_page *
+module_page_cache_add(struct module_page_cache *c, const char *slug,
+                      int version, const char *content_json)
+{
+	json_t            *content = json_loads(content_json, 0, NULL);
+	struct module_page page;
+	size_t             i, slot = MODULE_PAGE_CACHE_SIZE;
+	int rc = content == NULL ? -1 : module_page_build(&page, content);
+
+	json_decref(content);
+	if (rc != 0) {
+		log_error("module page: the content of %s is not a module page",
+		          slug);
+		return NULL;
+	}
+	/* The slug's own entry (an older version), else a free one, else the
+	 * first. */
+	for (i = 0; i < MODULE_PAGE_CACHE_SIZE; i++) {
+		if (c->entries[i].used &&
+		    strcmp(c->entries[i].slug, slug) == 0) {
+			slot = i;
+			break;
+		}
+		if (!c->entries[i].used && slot == MODULE_PAGE_CACHE_SIZE)
+			slot = i;
+	}
+	if (slot == MODULE_PAGE_CACHE_SIZE)
+		slot = 0;
+	module_page_free(&c->entries[slot].page);
+	snprintf(c->entries[slot].slug, sizeof(c->entries[slot].slug), "%s",
+	         slug);
+	c->entries[slot].version = version;
+	c->entries[slot].used = true;
+	c->entries[slot].page = page;
+	return &c->entries[slot].page;
+}
+
+void
+module_page_cache_free(struct module_page_cache *c)
+{
+	for (size_t i = 0; i < MODULE_PAGE_CACHE_SIZE; i++) {
+		module_page_free(&c->entries[i].page);
+		c->entries[i].used = false;
+	}
 }

@@ -19,6 +19,7 @@
 #define MODULE_PAGE_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "arena.h"
@@ -57,5 +58,49 @@ char *module_page_render(struct arena *a, const struct module_page *p,
 
 /* Frees the pieces and empties *p; an empty *p may be freed again. */
 void module_page_free(struct module_page *p);
+
+/*
+ * The page for one caller from the texts of the store (store_module_mine):
+ * done_json an array of section ids, certificate_json an object or NULL,
+ * quiz_state_json an object, which goes last as "quiz_state".  Owned by
+ * the arena; NULL when a text is not what it should be (logged).
+ */
+char *module_page_for_caller(struct arena *a, const struct module_page *p,
+                             const char *done_json,
+                             const char *certificate_json,
+                             const char *quiz_state_json);
+
+/*
+ * Module content changes only when hgkm-content loads a new version, so a
+ * worker keeps the page of each module it has served, keyed by slug and
+ * version; a request then costs one light query for the caller's own part.
+ * The cache belongs to the worker (struct worker_ctx), bounded by
+ * MODULE_PAGE_CACHE_SIZE: a deployment with more modules recycles entries.
+ */
+#define MODULE_PAGE_CACHE_SIZE 32
+
+struct module_page_cache {
+	struct {
+		char               slug[65];
+		int                version;
+		bool               used;
+		struct module_page page;
+	} entries[MODULE_PAGE_CACHE_SIZE];
+};
+
+/* The cached page of slug at version, or NULL. */
+const struct module_page *
+module_page_cache_find(const struct module_page_cache *c, const char *slug,
+                       int version);
+
+/* Builds the page of slug at version from its content JSON text (the
+ * statement module_content) and keeps it, replacing an older version.
+ * NULL when the content is not a module page (logged). */
+const struct module_page *module_page_cache_add(struct module_page_cache *c,
+                                                const char *slug, int version,
+                                                const char *content_json);
+
+/* Frees every page of the cache (at worker exit). */
+void module_page_cache_free(struct module_page_cache *c);
 
 #endif

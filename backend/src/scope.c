@@ -77,7 +77,6 @@ static const struct value_kind {
 
 static const char *const outside = "Dit valt buiten jouw organisatie.";
 
-static struct store_ctx         store_of(const struct request *r);
 static const struct value_kind *kind_of(const struct route_param *p);
 static bool                     value_valid(enum value_type t, const char *s);
 static bool                     word_valid(const char *s);
@@ -233,14 +232,6 @@ scope_bind(struct request *r, struct response *res, const char *const *captures,
 }
 
 /* What the scope lookups of store/scope.c may know of the request. */
-static struct store_ctx
-store_of(const struct request *r)
-{
-	struct store_ctx c = {r->db, r->arena, r->user->id, r->user->role};
-
-	return c;
-}
-
 /* A board or region: the caller's own one, or any that exists for an
  * admin (404 when it does not: an admin may know that). */
 static bool
@@ -248,10 +239,9 @@ check_own(struct request *r, struct response *res, const struct value_kind *k,
           enum store_scope_kind sk, long long id, unsigned owner_role,
           long long own)
 {
-	struct store_ctx c = store_of(r);
-	unsigned         bit = scope_role_bit(r->user->role);
-	long long        found;
-	enum db_status   st;
+	unsigned       bit = scope_role_bit(r->user->role);
+	long long      found;
+	enum db_status st;
 
 	if (bit == owner_role && own == id)
 		return true;
@@ -259,7 +249,7 @@ check_own(struct request *r, struct response *res, const struct value_kind *k,
 		http_error(r, res, 403, "forbidden", outside);
 		return false;
 	}
-	st = store_scope_owner(&c, sk, id, &found);
+	st = store_scope_owner(&r->store, sk, id, &found);
 	if (st == DB_NOT_FOUND)
 		http_error(r, res, 404, "not_found", k->missing);
 	else if (st != DB_OK)
@@ -273,11 +263,10 @@ static bool
 check_school(struct request *r, struct response *res,
              const struct value_kind *k, long long id)
 {
-	struct store_ctx c = store_of(r);
-	bool             admin = scope_role_bit(r->user->role) == ROLE_ADMIN;
-	long long        board;
-	enum db_status   st =
-	    store_scope_owner(&c, STORE_SCOPE_SCHOOL, id, &board);
+	bool           admin = scope_role_bit(r->user->role) == ROLE_ADMIN;
+	long long      board;
+	enum db_status st =
+	    store_scope_owner(&r->store, STORE_SCOPE_SCHOOL, id, &board);
 
 	if (st == DB_NOT_FOUND && admin) {
 		http_error(r, res, 404, "not_found", k->missing);
@@ -301,10 +290,9 @@ static bool
 check_training(struct request *r, struct response *res,
                const struct value_kind *k, long long id)
 {
-	struct store_ctx c = store_of(r);
-	long long        trainer;
-	enum db_status   st =
-	    store_scope_owner(&c, STORE_SCOPE_TRAINING, id, &trainer);
+	long long      trainer;
+	enum db_status st =
+	    store_scope_owner(&r->store, STORE_SCOPE_TRAINING, id, &trainer);
 
 	if (st == DB_NOT_FOUND)
 		http_error(r, res, 404, "not_found", k->missing);

@@ -86,8 +86,8 @@ authenticate(struct request *r, struct response *res)
 		return -1;
 	}
 	r->user = arena_alloc(r->arena, sizeof(*r->user));
-	st = store_user_for_token(r, claims.user_id, claims.jti, claims.iat_ms,
-	                          r->user);
+	st = store_user_for_token(&r->store, claims.user_id, claims.jti,
+	                          claims.iat_ms, r->user);
 	if (st == DB_NOT_FOUND) {
 		r->user = NULL;
 		http_error(r, res, 401, "unauthenticated", "Log opnieuw in.");
@@ -98,6 +98,8 @@ authenticate(struct request *r, struct response *res)
 		reply_db_error(r, res, st);
 		return -1;
 	}
+	r->store.user_id = r->user->id;
+	r->store.role = r->user->role;
 	r->token_jti = arena_strdup(r->arena, claims.jti);
 	r->token_exp = claims.exp;
 	if ((r->route->roles & scope_role_bit(r->user->role)) == 0) {
@@ -220,7 +222,7 @@ audit_write(struct request *r, const struct response *res)
 	                   r->arena, "%s %s", route->method,
 	                   router_pattern_untyped(r->arena, route->pattern));
 	target = r->audit.target != NULL ? r->audit.target : r->path;
-	if (store_audit(r, action, target,
+	if (store_audit(&r->store, action, target,
 	                r->audit.details ? r->audit.details : "{}") != DB_OK)
 		log_error("audit: could not record %s on %s by user %lld",
 		          action, target, r->user ? r->user->id : 0);
@@ -233,6 +235,7 @@ worker_run(const struct config *c, int listen_fd)
 	struct fcgi_conn *fc;
 	struct arena      arena;
 	struct db         db;
+	struct worker_ctx wctx;
 	enum db_status    st;
 
 	memset(&sa, 0, sizeof(sa));
@@ -244,6 +247,9 @@ worker_run(const struct config *c, int listen_fd)
 
 	db_init(&db, c->database_url, store_all_statements,
 	        c->statement_timeout);
+	memset(&wctx, 0, sizeof(wctx));
+	store_reports_init(&wctx.reports, c->reports_database_url,
+	                   c->statement_timeout);
 	st = db_ensure(&db);
 	if (st == DB_ERROR) {
 		log_error(
@@ -264,6 +270,10 @@ worker_run(const struct config *c, int listen_fd)
 		memset(&res, 0, sizeof(res));
 		r.arena = &arena;
 		r.db = &db;
+		r.worker = &wctx;
+		r.store.db = &db;
+		r.store.arena = &arena;
+		r.store.reports = &wctx.reports;
 		r.config = c;
 		handle(fc, &r, &res);
 		if (res.status == 0) {
@@ -283,8 +293,8 @@ worker_run(const struct config *c, int listen_fd)
 	}
 	fcgi_close(fc);
 	arena_destroy(&arena);
-	store_coverage_close();
-	store_modules_close();
+	store_reports_close(&wctx.reports);
+	module_page_cache_free(&wctx.module_pages);
 	db_close(&db);
 	return 0;
 }

@@ -3,6 +3,15 @@
 #define WORKER_H
 
 #include "config.h"
+#include "module_page.h"
+#include "store/store.h"
+
+/* What a worker keeps from one request to the next, owned by worker_run()
+ * and reached through struct request .worker: nothing of it is static. */
+struct worker_ctx {
+	struct store_reports     reports;      /* board and region reports */
+	struct module_page_cache module_pages; /* rendered module content */
+};
 
 /* Exit status of a worker that cannot work with this database schema: the
  * master stops instead of restarting it in a loop. */

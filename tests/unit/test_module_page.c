@@ -196,6 +196,58 @@ test_other_shapes(void **state)
 	}
 }
 
+/* The worker's cache (module_page_cache_*) keeps one page per slug: a new
+ * version replaces the old one, a miss is NULL, content that is not a page
+ * is refused; the caller's page puts "quiz_state" last. */
+static void
+test_cache_and_caller_page(void **state)
+{
+	static struct module_page_cache cache;
+	const char *v1 = "{\"slug\":\"a\",\"sections\":[{\"id\":\"s1\"}]}";
+	const char *v2 = "{\"slug\":\"a\",\"title\":\"T\",\"sections\":"
+	                 "[{\"id\":\"s1\"},{\"id\":\"s2\"}]}";
+	const struct module_page *p1, *p2;
+	struct arena              a;
+	char                     *out;
+
+	(void)state;
+	arena_init(&a, 1024);
+	assert_null(module_page_cache_find(&cache, "a", 1));
+	p1 = module_page_cache_add(&cache, "a", 1, v1);
+	assert_non_null(p1);
+	assert_ptr_equal(module_page_cache_find(&cache, "a", 1), p1);
+	assert_null(module_page_cache_find(&cache, "a", 2));
+	assert_null(module_page_cache_find(&cache, "b", 1));
+	assert_null(module_page_cache_add(&cache, "b", 1, "[1,2]"));
+	assert_null(module_page_cache_add(&cache, "b", 1, "not json"));
+	p2 = module_page_cache_add(&cache, "a", 2, v2);
+	assert_non_null(p2);
+	/* The slug's entry was replaced, not a second one added. */
+	assert_null(module_page_cache_find(&cache, "a", 1));
+	assert_ptr_equal(module_page_cache_find(&cache, "a", 2), p2);
+	out = module_page_for_caller(
+	    &a, p2, "[\"s2\"]", NULL,
+	    "{\"paused_until\" : null, \"open_attempt_expires_at\" : null}");
+	assert_string_equal(
+	    out,
+	    "{\"slug\":\"a\",\"title\":\"T\",\"sections\":["
+	    "{\"id\":\"s1\",\"done\":false},{\"id\":\"s2\",\"done\":true}],"
+	    "\"certificate\":null,\"quiz_state\":{\"paused_until\":null,"
+	    "\"open_attempt_expires_at\":null}}");
+	out = module_page_for_caller(&a, p2, "[]", "{\"code\":\"X\"}", "{}");
+	assert_string_equal(out,
+	                    "{\"slug\":\"a\",\"title\":\"T\",\"sections\":["
+	                    "{\"id\":\"s1\",\"done\":false},"
+	                    "{\"id\":\"s2\",\"done\":false}],"
+	                    "\"certificate\":{\"code\":\"X\"},"
+	                    "\"quiz_state\":{}}");
+	/* A broken part of the caller is an error, not a page. */
+	assert_null(module_page_for_caller(&a, p2, "[", NULL, "{}"));
+	module_page_cache_free(&cache);
+	assert_null(module_page_cache_find(&cache, "a", 2));
+	arena_destroy(&a);
+}
+
 int
 main(void)
 {
@@ -203,6 +255,7 @@ main(void)
 	    cmocka_unit_test(test_same_bytes),
 	    cmocka_unit_test(test_done_flags),
 	    cmocka_unit_test(test_other_shapes),
+	    cmocka_unit_test(test_cache_and_caller_page),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -23,10 +23,11 @@ account_send_verification(struct request *r, long long user_id,
 	enum db_status st;
 
 	auth_secret_new(token, hash);
-	st = store_token_create(r, hash, user_id, "verify_email", VERIFY_TTL);
+	st = store_token_create(&r->store, hash, user_id, "verify_email",
+	                        VERIFY_TTL);
 	if (st == DB_OK)
 		st = store_mail_queue(
-		    r, email, user_id, "Bevestig je e-mailadres",
+		    &r->store, email, user_id, "Bevestig je e-mailadres",
 		    arena_printf(r->arena,
 		                 "Beste %s,\n\n"
 		                 "Je hebt een account gemaakt op de "
@@ -53,7 +54,7 @@ account_verify(struct request *r, struct response *res)
 		reply_invalid_field(r, res, "token", "Deze link klopt niet.");
 		return;
 	}
-	st = store_email_verify(r, hash);
+	st = store_email_verify(&r->store, hash, r->config->public_url);
 	if (st == DB_NOT_FOUND) {
 		reply_invalid_field(r, res, "token",
 		                    "Deze link is verlopen of al gebruikt.");
@@ -71,8 +72,8 @@ account_verify_resend(struct request *r, struct response *res)
 {
 	const char    *email, *name;
 	bool           verified;
-	enum db_status st =
-	    store_user_contact(r, r->user->id, &email, &name, &verified);
+	enum db_status st = store_user_contact(&r->store, r->user->id, &email,
+	                                       &name, &verified);
 
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
@@ -111,7 +112,7 @@ account_password_change(struct request *r, struct response *res)
 		                         : "Kies een nieuw wachtwoord.");
 		return;
 	}
-	st = store_user_password_hash(r, r->user->id, &hash);
+	st = store_user_password_hash(&r->store, r->user->id, &hash);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;
@@ -123,7 +124,7 @@ account_password_change(struct request *r, struct response *res)
 	}
 	if (auth_password_hash(next, newhash) != 0)
 		return;
-	st = store_user_set_password(r, r->user->id, newhash);
+	st = store_user_set_password(&r->store, r->user->id, newhash);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;
@@ -152,22 +153,24 @@ account_reset_request(struct request *r, struct response *res)
 		return;
 	}
 	st = store_register_attempt(
-	    r, arena_printf(r->arena, "reset:%s", r->remote_addr), &recent);
+	    &r->store, arena_printf(r->arena, "reset:%s", r->remote_addr),
+	    &recent);
 	if (st == DB_OK && recent > r->config->register_limit) {
 		http_error(r, res, 429, "too_many_requests",
 		           "Te veel aanvragen; probeer het later opnieuw.");
 		return;
 	}
 	if (st == DB_OK)
-		st = store_user_id_by_email(r, canonical, &id, &stored, &name);
+		st = store_user_id_by_email(&r->store, canonical, &id, &stored,
+		                            &name);
 	if (st == DB_OK) {
 		auth_secret_new(token, hash);
-		st = store_token_create(r, hash, id, "reset_password",
+		st = store_token_create(&r->store, hash, id, "reset_password",
 		                        RESET_TTL);
 		/* To the account's own address, never to what was typed. */
 		if (st == DB_OK)
 			st = store_mail_queue(
-			    r, stored, id, "Nieuw wachtwoord instellen",
+			    &r->store, stored, id, "Nieuw wachtwoord instellen",
 			    arena_printf(
 			        r->arena,
 			        "Beste %s,\n\nIemand (hopelijk jij) vroeg een "
@@ -204,7 +207,7 @@ account_reset(struct request *r, struct response *res)
 		return;
 	}
 	/* A dead link is said first: no use choosing a password for it. */
-	st = store_token_valid(r, hash, "reset_password");
+	st = store_token_valid(&r->store, hash, "reset_password");
 	if (st == DB_NOT_FOUND) {
 		reply_invalid_field(r, res, "token",
 		                    "Deze link is verlopen of al gebruikt.");
@@ -225,19 +228,8 @@ account_reset(struct request *r, struct response *res)
 	}
 	if (auth_password_hash(password, newhash) != 0)
 		return;
-	st = db_begin(r->db);
-	if (st == DB_OK)
-		st = store_token_use(r, hash, "reset_password", &user_id);
-	if (st == DB_OK)
-		st = store_user_set_password(r, user_id, newhash);
-	/* Whoever held the old password may have made devices; the browser
-	 * that proved the mailbox becomes the one known device. */
-	if (st == DB_OK)
-		st = store_login_devices_drop(r, user_id);
-	if (st == DB_OK)
-		st = db_commit(r->db);
+	st = store_password_reset(&r->store, hash, newhash, &user_id);
 	if (st != DB_OK) {
-		db_rollback(r->db);
 		if (st == DB_NOT_FOUND)
 			reply_invalid_field(
 			    r, res, "token",
@@ -257,7 +249,8 @@ void
 account_export(struct request *r, struct response *res)
 {
 	const char    *json;
-	enum db_status st = store_user_export_json(r, r->user->id, &json);
+	enum db_status st =
+	    store_user_export_json(&r->store, r->user->id, &json);
 
 	reply_json_result(r, res, st, json);
 	http_header_add(r, res, "Content-Disposition",
@@ -275,7 +268,7 @@ account_erase(struct request *r, struct response *res)
 		           "Je kunt je eigen beheerdersaccount niet wissen.");
 		return;
 	}
-	st = store_user_erase(r, id);
+	st = store_user_erase(&r->store, id);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;
@@ -298,6 +291,6 @@ account_audit(struct request *r, struct response *res)
 		                    "Geef een positief getal.");
 		return;
 	}
-	st = store_audit_list_json(r, before, &json);
+	st = store_audit_list_json(&r->store, before, &json);
 	reply_json_result(r, res, st, json);
 }

@@ -34,10 +34,10 @@ optional_id(const json_t *obj, const char *key, long long *out)
 static void
 reply_id(struct request *r, struct response *res, long long id)
 {
-	json_t *body = json_pack("{s:I}", "id", (json_int_t)id);
+	json_t *body =
+	    arena_json(r->arena, json_pack("{s:I}", "id", (json_int_t)id));
 
 	http_json(r, res, 201, body);
-	json_decref(body);
 }
 
 void
@@ -52,7 +52,7 @@ admin_region_create(struct request *r, struct response *res)
 		reply_invalid_field(r, res, "name", "Geef de regio een naam.");
 		return;
 	}
-	st = store_region_create(r, name, &id);
+	st = store_region_create(&r->store, name, &id);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;
@@ -100,7 +100,7 @@ admin_board_create(struct request *r, struct response *res)
 		return;
 	}
 	if (region_id != 0 &&
-	    (st = store_region_exists(r, region_id)) != DB_OK) {
+	    (st = store_region_exists(&r->store, region_id)) != DB_OK) {
 		if (st == DB_NOT_FOUND)
 			reply_invalid_field(r, res, "region_id",
 			                    "Deze regio bestaat niet.");
@@ -108,7 +108,7 @@ admin_board_create(struct request *r, struct response *res)
 			reply_db_error(r, res, st);
 		return;
 	}
-	st = store_board_create(r, name, number, region_id, &id);
+	st = store_board_create(&r->store, name, number, region_id, &id);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;
@@ -145,7 +145,7 @@ admin_school_create(struct request *r, struct response *res)
 		                    json_string("Vul de gemeente in."));
 	if (reply_fields(r, res, fields))
 		return;
-	st = store_board_exists(r, board_id);
+	st = store_board_exists(&r->store, board_id);
 	if (st == DB_NOT_FOUND) {
 		reply_invalid_field(r, res, "board_id",
 		                    "Dit bestuur bestaat niet.");
@@ -153,15 +153,16 @@ admin_school_create(struct request *r, struct response *res)
 	}
 	auth_join_code(code);
 	if (st == DB_OK)
-		st = store_school_create(r, board_id, name, brin, municipality,
-		                         code, &id);
+		st = store_school_create(&r->store, board_id, name, brin,
+		                         municipality, code, &id);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;
 	}
-	body = json_pack("{s:I, s:s}", "id", (json_int_t)id, "join_code", code);
+	body =
+	    arena_json(r->arena, json_pack("{s:I, s:s}", "id", (json_int_t)id,
+	                                   "join_code", code));
 	http_json(r, res, 201, body);
-	json_decref(body);
 }
 
 void
@@ -218,7 +219,8 @@ admin_user_create(struct request *r, struct response *res)
 		board_id = 0;
 	if (strcmp(role, "region_viewer") != 0)
 		region_id = 0;
-	if (board_id && (st = store_board_exists(r, board_id)) != DB_OK) {
+	if (board_id &&
+	    (st = store_board_exists(&r->store, board_id)) != DB_OK) {
 		if (st == DB_NOT_FOUND)
 			reply_invalid_field(r, res, "board_id",
 			                    "Dit bestuur bestaat niet.");
@@ -226,7 +228,8 @@ admin_user_create(struct request *r, struct response *res)
 			reply_db_error(r, res, st);
 		return;
 	}
-	if (region_id && (st = store_region_exists(r, region_id)) != DB_OK) {
+	if (region_id &&
+	    (st = store_region_exists(&r->store, region_id)) != DB_OK) {
 		if (st == DB_NOT_FOUND)
 			reply_invalid_field(r, res, "region_id",
 			                    "Deze regio bestaat niet.");
@@ -238,8 +241,8 @@ admin_user_create(struct request *r, struct response *res)
 		log_error("admin: password hashing failed");
 		return;
 	}
-	st = store_user_create(r, email, canonical, name, hash, role, board_id,
-	                       region_id, &id);
+	st = store_user_create(&r->store, email, canonical, name, hash, role,
+	                       board_id, region_id, &id);
 	sodium_memzero(hash, sizeof(hash));
 	if (st == DB_CONFLICT) {
 		http_error(r, res, 409, "conflict",
@@ -266,14 +269,14 @@ admin_trainer_board(struct request *r, struct response *res)
 		reply_invalid_field(r, res, "board_id", "Kies een bestuur.");
 		return;
 	}
-	st = store_board_exists(r, board_id);
+	st = store_board_exists(&r->store, board_id);
 	if (st == DB_NOT_FOUND) {
 		reply_invalid_field(r, res, "board_id",
 		                    "Dit bestuur bestaat niet.");
 		return;
 	}
 	if (st == DB_OK)
-		st = store_trainer_board_link(r, trainer_id, board_id);
+		st = store_trainer_board_link(&r->store, trainer_id, board_id);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;
@@ -293,16 +296,15 @@ admin_school_join_code(struct request *r, struct response *res)
 	enum db_status st;
 
 	auth_join_code(code);
-	st = store_school_set_join_code(r, school_id, code);
+	st = store_school_set_join_code(&r->store, school_id, code);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;
 	}
 	handler_audit(r, "join_code_rotate",
 	              arena_printf(r->arena, "school:%lld", school_id), NULL);
-	body = json_pack("{s:s}", "join_code", code);
+	body = arena_json(r->arena, json_pack("{s:s}", "join_code", code));
 	http_json(r, res, 200, body);
-	json_decref(body);
 }
 
 void
@@ -311,7 +313,7 @@ admin_region_list(struct request *r, struct response *res)
 	const char *json;
 	long long   only =
             strcmp(r->user->role, "admin") == 0 ? 0 : r->user->region_id;
-	enum db_status st = store_region_list_json(r, only, &json);
+	enum db_status st = store_region_list_json(&r->store, only, &json);
 
 	reply_json_result(r, res, st, json);
 }
@@ -320,7 +322,7 @@ void
 admin_board_list(struct request *r, struct response *res)
 {
 	const char    *json;
-	enum db_status st = store_board_list_json(r, &json);
+	enum db_status st = store_board_list_json(&r->store, &json);
 
 	reply_json_result(r, res, st, json);
 }

@@ -84,7 +84,7 @@ auth_device_issue(struct request *r, struct response *res, long long user_id)
 	enum db_status st;
 
 	auth_secret_new(secret, hash);
-	st = store_login_device_add(r, user_id, hash, DEVICE_DAYS,
+	st = store_login_device_add(&r->store, user_id, hash, DEVICE_DAYS,
 	                            DEVICES_PER_ACCOUNT);
 	if (st != DB_OK) {
 		sodium_memzero(secret, sizeof(secret));
@@ -137,15 +137,17 @@ reply_session(struct request *r, struct response *res, int status,
 	                      r->https ? "__Host-session" : "session", token,
 	                      r->config->token_ttl, r->https ? "; Secure" : "");
 	http_header_add(r, res, "Set-Cookie", cookie);
-	body = json_pack(
-	    "{s:s, s:s, s:{s:I, s:s, s:s, s:s, s:o, s:o}}", "token", token,
-	    "expires_at", handler_rfc3339(r->arena, claims.exp), "user", "id",
-	    (json_int_t)u->id, "email", u->email, "name", u->name, "role",
-	    u->role, "school_id",
-	    u->school_id ? json_integer(u->school_id) : json_null(), "board_id",
-	    u->board_id ? json_integer(u->board_id) : json_null());
+	body = arena_json(
+	    r->arena,
+	    json_pack("{s:s, s:s, s:{s:I, s:s, s:s, s:s, s:o, s:o}}", "token",
+	              token, "expires_at",
+	              handler_rfc3339(r->arena, claims.exp), "user", "id",
+	              (json_int_t)u->id, "email", u->email, "name", u->name,
+	              "role", u->role, "school_id",
+	              u->school_id ? json_integer(u->school_id) : json_null(),
+	              "board_id",
+	              u->board_id ? json_integer(u->board_id) : json_null()));
 	http_json(r, res, status, body);
-	json_decref(body);
 }
 
 void
@@ -187,7 +189,7 @@ auth_login(struct request *r, struct response *res)
 	/* A cookie of the wrong shape is no cookie. */
 	device = http_cookie_get(r->arena, r->cookie, device_cookie_name(r));
 	st = store_user_login_lookup(
-	    r, canonical, client, net,
+	    &r->store, canonical, client, net,
 	    auth_secret_hash(device, device_hash) ? device_hash : NULL, &row);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
@@ -227,8 +229,9 @@ auth_login(struct request *r, struct response *res)
 	     row.user_id != 0;
 	if (!ok) {
 		st = row.device_id != 0
-		         ? store_login_device_failed(r, row.device_id)
-		         : store_user_login_failed(r, canonical, client, net);
+		         ? store_login_device_failed(&r->store, row.device_id)
+		         : store_user_login_failed(&r->store, canonical, client,
+		                                   net);
 		if (st != DB_OK) {
 			reply_db_error(r, res, st);
 			return;
@@ -238,11 +241,11 @@ auth_login(struct request *r, struct response *res)
 		return;
 	}
 	if (row.device_id != 0 && row.device_failures > 0)
-		st = store_login_device_succeeded(r, row.device_id);
+		st = store_login_device_succeeded(&r->store, row.device_id);
 	else if (row.device_id == 0 && row.pair_failures > 0)
-		st = store_user_login_succeeded(r, canonical, client);
+		st = store_user_login_succeeded(&r->store, canonical, client);
 	if (st == DB_OK)
-		st = store_user_by_id(r, row.user_id, &u);
+		st = store_user_by_id(&r->store, row.user_id, &u);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;
@@ -258,24 +261,23 @@ auth_register(struct request *r, struct response *res)
 {
 	const char    *email, *password, *name, *join_code, *problem;
 	char           hash[crypto_pwhash_STRBYTES], canonical[EMAIL_MAX + 1];
-	json_t        *fields = json_object();
+	json_t        *fields;
 	long long      school_id, board_id, id, recent;
 	struct user    u;
 	enum db_status st;
 
-	st = store_register_attempt(r, r->remote_addr, &recent);
+	st = store_register_attempt(&r->store, r->remote_addr, &recent);
 	if (st != DB_OK) {
-		json_decref(fields);
 		reply_db_error(r, res, st);
 		return;
 	}
 	if (recent > r->config->register_limit) {
-		json_decref(fields);
 		http_error(
 		    r, res, 429, "too_many_requests",
 		    "Te veel registraties vanaf dit adres; probeer het later.");
 		return;
 	}
+	fields = json_object();
 	handler_email_field(r, fields, &email, canonical);
 	if (json_get_string(r->json, "name", 1, 200, &name) != JSON_FIELD_OK ||
 	    !validate_plain_text(name))
@@ -293,7 +295,8 @@ auth_register(struct request *r, struct response *res)
 		                    json_string("Vul de schoolcode in."));
 	if (reply_fields(r, res, fields))
 		return;
-	st = store_school_by_join_code(r, join_code, &school_id, &board_id);
+	st = store_school_by_join_code(&r->store, join_code, &school_id,
+	                               &board_id);
 	if (st == DB_NOT_FOUND) {
 		reply_invalid_field(r, res, "join_code",
 		                    "Deze schoolcode kennen we niet.");
@@ -307,7 +310,7 @@ auth_register(struct request *r, struct response *res)
 		log_error("auth: password hashing failed (out of memory?)");
 		return;
 	}
-	st = store_user_create_teacher(r, email, canonical, name, hash,
+	st = store_user_create_teacher(&r->store, email, canonical, name, hash,
 	                               school_id, &id);
 	sodium_memzero(hash, sizeof(hash));
 	if (st == DB_CONFLICT) {
@@ -316,7 +319,7 @@ auth_register(struct request *r, struct response *res)
 		return;
 	}
 	if (st == DB_OK)
-		st = store_user_by_id(r, id, &u);
+		st = store_user_by_id(&r->store, id, &u);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;
@@ -334,7 +337,8 @@ auth_register(struct request *r, struct response *res)
 void
 auth_logout(struct request *r, struct response *res)
 {
-	enum db_status st = store_token_revoke(r, r->token_jti, r->token_exp);
+	enum db_status st =
+	    store_token_revoke(&r->store, r->token_jti, r->token_exp);
 
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
@@ -348,7 +352,7 @@ void
 auth_me(struct request *r, struct response *res)
 {
 	const char    *json;
-	enum db_status st = store_user_me_json(r, r->user->id, &json);
+	enum db_status st = store_user_me_json(&r->store, r->user->id, &json);
 
 	reply_json_result(r, res, st, json);
 }

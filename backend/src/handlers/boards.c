@@ -19,14 +19,6 @@ struct buf {
 static void buf_add(struct buf *b, const char *s, size_t n);
 static void csv_cell(struct buf *b, const char *s);
 static void csv_value(struct buf *b, json_t *v);
-static void decref_cb(void *p);
-
-static void
-decref_cb(void *p)
-{
-	json_decref(p);
-}
-
 static void
 buf_add(struct buf *b, const char *s, size_t n)
 {
@@ -112,7 +104,7 @@ boards_coverage(struct request *r, struct response *res)
 	size_t         i, k;
 	enum db_status st;
 
-	st = store_board_coverage_json(r, board_id, &json);
+	st = store_board_coverage_json(&r->store, board_id, &json);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;
@@ -129,7 +121,7 @@ boards_coverage(struct request *r, struct response *res)
 	doc = json_loads(json, 0, NULL);
 	if (doc == NULL)
 		return;
-	arena_on_reset(r->arena, decref_cb, doc);
+	arena_json(r->arena, doc);
 	for (k = 0; k < sizeof(cols) / sizeof(cols[0]); k++) {
 		buf_add(&b, k ? "," : "", k ? 1 : 0);
 		buf_add(&b, cols[k], strlen(cols[k]));
@@ -209,7 +201,7 @@ boards_package(struct request *r, struct response *res)
 	}
 	if (json_is_string(v))
 		done_on = json_string_value(v);
-	st = store_package_set(r, school_id, item, done_on);
+	st = store_package_set(&r->store, school_id, item, done_on);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;

@@ -16,7 +16,7 @@ void
 certificates_mine(struct request *r, struct response *res)
 {
 	const char    *json;
-	enum db_status st = store_my_certificates_json(r, &json);
+	enum db_status st = store_my_certificates_json(&r->store, &json);
 
 	reply_json_result(r, res, st, json);
 }
@@ -28,7 +28,7 @@ load_public(struct request *r, struct response *res,
 {
 	enum db_status st;
 
-	st = store_certificate_public(r, r->param.certificate, c);
+	st = store_certificate_public(&r->store, r->param.certificate, c);
 	if (st == DB_NOT_FOUND) {
 		http_error(r, res, 404, "not_found",
 		           "Onbekende certificaatcode.");
@@ -49,14 +49,14 @@ certificates_verify(struct request *r, struct response *res)
 
 	if (load_public(r, res, &c) < 0)
 		return;
-	body = json_pack("{s:b, s:s, s:s, s:s, s:s}", "valid", c.valid,
-	                 "holder_name", c.holder_name, "module_title",
-	                 c.module_title, "issued_at", c.issued_at, "expires_at",
-	                 c.expires_at);
+	body = arena_json(r->arena,
+	                  json_pack("{s:b, s:s, s:s, s:s, s:s}", "valid",
+	                            c.valid, "holder_name", c.holder_name,
+	                            "module_title", c.module_title, "issued_at",
+	                            c.issued_at, "expires_at", c.expires_at));
 	/* The code is the secret of this page: keep it out of Referer. */
 	http_header_add(r, res, "Referrer-Policy", "no-referrer");
 	http_json(r, res, 200, body);
-	json_decref(body);
 }
 
 void
@@ -82,8 +82,8 @@ certificates_pdf(struct request *r, struct response *res)
 		    "certificates: cannot render the PDF of a certificate");
 		return;
 	}
+	arena_adopt(r->arena, out);
 	http_body(r, res, 200, "application/pdf", out, len);
-	free(out);
 	http_header_add(r, res, "Content-Disposition",
 	                "inline; filename=\"certificaat.pdf\"");
 	http_header_add(r, res, "Referrer-Policy", "no-referrer");

@@ -49,7 +49,7 @@ reply_json_by_id(struct request *r, struct response *res,
                  store_json_by_id lookup, long long id)
 {
 	const char    *json;
-	enum db_status st = lookup(r, id, &json);
+	enum db_status st = lookup(&r->store, id, &json);
 
 	reply_json_result(r, res, st, json);
 }
@@ -58,7 +58,7 @@ bool
 reply_fields(struct request *r, struct response *res, json_t *fields)
 {
 	if (json_object_size(fields) == 0) {
-		json_decref(fields);
+		arena_json(r->arena, fields);
 		return false;
 	}
 	http_error_full(r, res, 400, "validation_failed",

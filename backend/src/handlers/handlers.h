@@ -8,6 +8,7 @@
 #include "../db.h"
 #include "../http.h"
 #include "../scope.h"
+#include "../json.h"
 
 /* Answers the error that matches a failed store call: 404, 409, 503, 500. */
 void reply_db_error(struct request *r, struct response *res, enum db_status st);
@@ -17,7 +18,7 @@ void reply_json_result(struct request *r, struct response *res,
                        enum db_status st, const char *json);
 
 /* A store lookup that gives the JSON text of one thing by its id. */
-typedef enum db_status (*store_json_by_id)(struct request *r, long long id,
+typedef enum db_status (*store_json_by_id)(struct store_ctx *s, long long id,
                                            const char **json);
 
 /* Answers 200 with the JSON text `lookup` gives for `id` (a checked path

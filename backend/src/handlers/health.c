@@ -9,7 +9,7 @@ health_get(struct request *r, struct response *res)
 	enum db_status st = db_ensure(r->db);
 
 	if (st == DB_OK)
-		st = store_health_ping(r);
+		st = store_health_ping(&r->store);
 	if (st == DB_OK) {
 		http_json_text(r, res, 200,
 		               "{\"status\":\"ok\",\"db\":\"ok\"}");

@@ -8,7 +8,7 @@ void
 invitations_mine(struct request *r, struct response *res)
 {
 	const char    *json;
-	enum db_status st = store_invitations_mine_json(r, &json);
+	enum db_status st = store_invitations_mine_json(&r->store, &json);
 
 	reply_json_result(r, res, st, json);
 }
@@ -20,7 +20,7 @@ answer(struct request *r, struct response *res, bool accept)
 	json_t        *body;
 	enum db_status st;
 
-	st = store_invitation_answer(r, id, accept, &staff_id, &issued);
+	st = store_invitation_answer(&r->store, id, accept, &staff_id, &issued);
 	if (st == DB_NOT_FOUND) {
 		http_error(r, res, 404, "not_found",
 		           "Deze uitnodiging bestaat niet.");
@@ -43,11 +43,11 @@ answer(struct request *r, struct response *res, bool accept)
 	                           "{\"invitation\":%lld,"
 	                           "\"certificates_issued\":%lld}",
 	                           id, issued));
-	body = json_pack("{s:I, s:s, s:I}", "id", (json_int_t)id, "status",
-	                 accept ? "accepted" : "declined",
-	                 "certificates_issued", (json_int_t)issued);
+	body = arena_json(r->arena,
+	                  json_pack("{s:I, s:s, s:I}", "id", (json_int_t)id,
+	                            "status", accept ? "accepted" : "declined",
+	                            "certificates_issued", (json_int_t)issued));
 	http_json(r, res, 200, body);
-	json_decref(body);
 }
 
 void

@@ -6,38 +6,64 @@
 
 #include "../json.h"
 #include "../log.h"
+#include "../module_page.h"
 #include "../quiz.h"
 #include "../store/store.h"
-
-static void decref_cb(void *p);
-
-static void
-decref_cb(void *p)
-{
-	json_decref(p);
-}
+#include "../worker.h"
 
 void
 modules_list(struct request *r, struct response *res)
 {
 	const char    *json;
-	enum db_status st = store_modules_list_json(r, &json);
+	enum db_status st = store_modules_list_json(&r->store, &json);
 
 	reply_json_result(r, res, st, json);
+}
+
+/* The worker's page of a module version; loaded and kept on a miss, so a
+ * warm worker reads only the caller's part. */
+static const struct module_page *
+cached_page(struct request *r, const char *slug, int version,
+            enum db_status *st)
+{
+	const struct module_page *page =
+	    module_page_cache_find(&r->worker->module_pages, slug, version);
+	const char *content;
+
+	if (page != NULL)
+		return page;
+	*st = store_module_content(&r->store, slug, &version, &content);
+	if (*st != DB_OK)
+		return NULL;
+	page = module_page_cache_add(&r->worker->module_pages, slug, version,
+	                             content);
+	if (page == NULL)
+		*st = DB_ERROR;
+	return page;
 }
 
 void
 modules_get(struct request *r, struct response *res)
 {
-	const char    *page;
-	enum db_status st;
+	struct store_module_mine  mine;
+	const struct module_page *page = NULL;
+	const char               *json = NULL;
+	enum db_status            st;
 
-	st = store_module_detail(r, r->param.module, &page);
+	st = store_module_mine(&r->store, r->param.module, &mine);
+	if (st == DB_OK)
+		page = cached_page(r, r->param.module, mine.version, &st);
+	if (page != NULL)
+		json = module_page_for_caller(r->arena, page, mine.done_json,
+		                              mine.certificate_json,
+		                              mine.quiz_state_json);
+	if (st == DB_OK && json == NULL)
+		st = DB_ERROR;
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;
 	}
-	http_json_text(r, res, 200, page);
+	http_json_text(r, res, 200, json);
 }
 
 void
@@ -45,7 +71,7 @@ modules_section_done(struct request *r, struct response *res)
 {
 	enum db_status st;
 
-	st = store_section_done(r, r->param.module, r->param.section);
+	st = store_section_done(&r->store, r->param.module, r->param.section);
 	if (st == DB_CONFLICT) {
 		http_error(
 		    r, res, 409, "conflict",
@@ -103,21 +129,23 @@ static void
 reply_paused(struct request *r, struct response *res,
              const struct quiz_start *qs, const json_t *meta)
 {
-	json_t *grading = qs->last_grading != NULL
-	                      ? json_loads(qs->last_grading, 0, NULL)
-	                      : NULL;
+	json_t *grading =
+	    arena_json(r->arena, qs->last_grading != NULL
+	                             ? json_loads(qs->last_grading, 0, NULL)
+	                             : NULL);
 	json_t *reread = objectives_report(grading, meta, true);
-	json_t *body = json_pack(
-	    "{s:{s:s, s:s, s:s, s:o}}", "error", "code", "quiz_paused",
-	    "message",
-	    "Je hebt de toets twee keer achter elkaar niet gehaald. Lees de "
-	    "onderdelen hieronder nog eens; daarna kun je de toets opnieuw "
-	    "maken.",
-	    "retry_after", qs->retry_after, "reread", reread);
+	json_t *body = arena_json(
+	    r->arena,
+	    json_pack(
+	        "{s:{s:s, s:s, s:s, s:o}}", "error", "code", "quiz_paused",
+	        "message",
+	        "Je hebt de toets twee keer achter elkaar niet gehaald. Lees "
+	        "de "
+	        "onderdelen hieronder nog eens; daarna kun je de toets opnieuw "
+	        "maken.",
+	        "retry_after", qs->retry_after, "reread", reread));
 
-	json_decref(grading);
 	http_json(r, res, 429, body);
-	json_decref(body);
 }
 
 void
@@ -127,7 +155,7 @@ modules_quiz_start(struct request *r, struct response *res)
 	json_t           *draw, *bank, *questions, *body;
 	enum db_status    st;
 
-	st = store_quiz_start(r, r->param.module, &qs);
+	st = store_quiz_start(&r->store, r->param.module, &qs);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;
@@ -144,26 +172,25 @@ modules_quiz_start(struct request *r, struct response *res)
 		reply_db_error(r, res, DB_ERROR);
 		return;
 	}
-	arena_on_reset(r->arena, decref_cb, bank);
+	arena_json(r->arena, bank);
 	if (qs.retry_after != NULL) {
 		reply_paused(r, res, &qs, json_object_get(bank, "objectives"));
 		return;
 	}
-	draw = json_loads(qs.draw_json, 0, NULL);
+	draw = arena_json(r->arena, json_loads(qs.draw_json, 0, NULL));
 	questions = draw != NULL ? quiz_draw_public(draw) : NULL;
-	json_decref(draw);
 	if (questions == NULL) {
 		log_error("modules: attempt %lld has no readable draw",
 		          qs.attempt_id);
 		reply_db_error(r, res, DB_ERROR);
 		return;
 	}
-	body = json_pack("{s:I, s:s, s:i, s:b, s:o}", "attempt_id",
-	                 (json_int_t)qs.attempt_id, "expires_at", qs.expires_at,
-	                 "pass_mark", qs.pass_mark, "resumed", qs.resumed,
-	                 "questions", questions);
+	body = arena_json(
+	    r->arena, json_pack("{s:I, s:s, s:i, s:b, s:o}", "attempt_id",
+	                        (json_int_t)qs.attempt_id, "expires_at",
+	                        qs.expires_at, "pass_mark", qs.pass_mark,
+	                        "resumed", qs.resumed, "questions", questions));
 	http_json(r, res, qs.resumed ? 200 : 201, body);
-	json_decref(body);
 }
 
 /* The answer to a submission, from its grading (new or stored): the same
@@ -174,25 +201,28 @@ reply_graded(struct request *r, struct response *res,
              const struct quiz_submitted *sub, const struct certificate *cert,
              const char *next_attempt_at)
 {
-	json_t *grading = json_loads(sub->grading_json, 0, NULL);
-	json_t *meta = json_loads(a->objectives_json, 0, NULL);
-	json_t *body = json_pack(
-	    "{s:I, s:i, s:i, s:b, s:o, s:o, s:o, s:o}", "attempt_id",
-	    (json_int_t)a->id, "score", sub->score, "pass_mark", a->pass_mark,
-	    "passed", sub->passed, "certificate",
-	    cert->code == NULL
-	        ? json_null()
-	        : json_pack("{s:s, s:s, s:s}", "code", cert->code, "issued_at",
-	                    cert->issued_at, "expires_at", cert->expires_at),
-	    "objectives", objectives_report(grading, meta, false), "questions",
-	    quiz_feedback_public(json_object_get(grading, "feedback"), draw,
-	                         meta, sub->passed),
-	    "next_attempt_at",
-	    next_attempt_at != NULL ? json_string(next_attempt_at)
-	                            : json_null());
+	json_t *grading =
+	    arena_json(r->arena, json_loads(sub->grading_json, 0, NULL));
+	json_t *meta =
+	    arena_json(r->arena, json_loads(a->objectives_json, 0, NULL));
+	json_t *body = arena_json(
+	    r->arena,
+	    json_pack("{s:I, s:i, s:i, s:b, s:o, s:o, s:o, s:o}", "attempt_id",
+	              (json_int_t)a->id, "score", sub->score, "pass_mark",
+	              a->pass_mark, "passed", sub->passed, "certificate",
+	              cert->code == NULL
+	                  ? json_null()
+	                  : json_pack("{s:s, s:s, s:s}", "code", cert->code,
+	                              "issued_at", cert->issued_at,
+	                              "expires_at", cert->expires_at),
+	              "objectives", objectives_report(grading, meta, false),
+	              "questions",
+	              quiz_feedback_public(json_object_get(grading, "feedback"),
+	                                   draw, meta, sub->passed),
+	              "next_attempt_at",
+	              next_attempt_at != NULL ? json_string(next_attempt_at)
+	                                      : json_null()));
 
-	json_decref(grading);
-	json_decref(meta);
 	if (body == NULL) {
 		log_error("modules: attempt %lld has no readable grading",
 		          a->id);
@@ -200,7 +230,6 @@ reply_graded(struct request *r, struct response *res,
 		return;
 	}
 	http_json(r, res, 200, body);
-	json_decref(body);
 }
 
 void
@@ -230,8 +259,8 @@ modules_attempt(struct request *r, struct response *res)
 		    "Verwacht een object met de antwoorden per vraag.");
 		return;
 	}
-	st = store_quiz_attempt_get(r, r->param.module, json_integer_value(id),
-	                            &a);
+	st = store_quiz_attempt_get(&r->store, r->param.module,
+	                            json_integer_value(id), &a);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;
@@ -249,7 +278,7 @@ modules_attempt(struct request *r, struct response *res)
 		reply_db_error(r, res, DB_ERROR);
 		return;
 	}
-	arena_on_reset(r->arena, decref_cb, draw);
+	arena_json(r->arena, draw);
 	/* Graded against exactly what was shown: the stored draw. */
 	if (quiz_score(draw, answers, &result, &problem) != 0) {
 		if (result.not_drawn)
@@ -261,15 +290,15 @@ modules_attempt(struct request *r, struct response *res)
 			reply_invalid_field(r, res, "answers", problem);
 		return;
 	}
-	arena_on_reset(r->arena, decref_cb, result.feedback);
-	arena_on_reset(r->arena, decref_cb, result.objectives);
+	arena_json(r->arena, result.feedback);
+	arena_json(r->arena, result.objectives);
 	passed = quiz_passed(&result, a.pass_mark);
-	grading = json_pack("{s:O, s:O}", "objectives", result.objectives,
-	                    "feedback", result.feedback);
-	st = store_quiz_submit(r, &a, result.score, passed,
+	grading = arena_json(r->arena, json_pack("{s:O, s:O}", "objectives",
+	                                         result.objectives, "feedback",
+	                                         result.feedback));
+	st = store_quiz_submit(&r->store, &a, result.score, passed,
 	                       json_dump_arena(r->arena, answers),
 	                       json_dump_arena(r->arena, grading), &sub, &cert);
-	json_decref(grading);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;
@@ -281,7 +310,7 @@ modules_attempt(struct request *r, struct response *res)
 		return;
 	}
 	if (!sub.passed) {
-		st = store_quiz_pause(r, a.module_id, &pause);
+		st = store_quiz_pause(&r->store, a.module_id, &pause);
 		if (st != DB_OK) {
 			reply_db_error(r, res, st);
 			return;

@@ -73,18 +73,19 @@ register_import(struct request *r, struct response *res)
 	in.places = cols[5];
 	in.rmc_codes = cols[6];
 	in.rmc_names = cols[7];
-	st = store_register_import(r, &in, &counts);
+	st = store_register_import(&r->store, &in, &counts);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;
 	}
 	handler_audit(r, "school_register_import", "register",
 	              arena_printf(r->arena, "{\"rows\":%zu}", reg->n_rows));
-	body = json_pack("{s:I, s:I, s:I, s:I}", "boards_created",
-	                 (json_int_t)counts.boards_created, "schools_created",
-	                 (json_int_t)counts.schools_created, "schools_updated",
-	                 (json_int_t)counts.schools_updated, "schools_closed",
-	                 (json_int_t)counts.schools_closed);
+	body = arena_json(
+	    r->arena,
+	    json_pack("{s:I, s:I, s:I, s:I}", "boards_created",
+	              (json_int_t)counts.boards_created, "schools_created",
+	              (json_int_t)counts.schools_created, "schools_updated",
+	              (json_int_t)counts.schools_updated, "schools_closed",
+	              (json_int_t)counts.schools_closed));
 	http_json(r, res, 200, body);
-	json_decref(body);
 }

@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 
+#include "../config.h"
 #include "../roster.h"
 #include "../store/store.h"
 
@@ -39,7 +40,7 @@ brin_errors(struct request *r, long long board_id, const struct roster *ro,
 		return DB_OK;
 	for (size_t i = 0; i < ro->n_brins; i++)
 		codes[i] = ro->brins[i].brin;
-	st = store_roster_unknown_brins(r, board_id, codes, ro->n_brins,
+	st = store_roster_unknown_brins(&r->store, board_id, codes, ro->n_brins,
 	                                &unknown, &nunknown);
 	for (size_t i = 0; st == DB_OK && i < nunknown && i < 200; i++) {
 		const struct roster_brin *b = &ro->brins[unknown[i]];
@@ -67,12 +68,13 @@ by_line(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* The errors in line order, for people reading them top to bottom. */
+/* The errors in line order, for people reading them top to bottom: a new
+ * array of the same entries. */
 static json_t *
-sorted(json_t *errors)
+sorted(struct arena *a, const json_t *errors)
 {
 	size_t   n = json_array_size(errors);
-	json_t **items = malloc((n + 1) * sizeof(*items));
+	json_t **items = arena_alloc(a, (n + 1) * sizeof(*items));
 	json_t  *out = json_array();
 
 	for (size_t i = 0; i < n; i++)
@@ -80,8 +82,6 @@ sorted(json_t *errors)
 	qsort(items, n, sizeof(*items), by_line);
 	for (size_t i = 0; i < n; i++)
 		json_array_append(out, items[i]);
-	free(items);
-	json_decref(errors);
 	return out;
 }
 
@@ -99,7 +99,7 @@ roster_import(struct request *r, struct response *res)
 
 	bad = roster_parse(r->body ? r->body : "", r->body_len, &ro);
 	arena_on_reset(r->arena, free_cb, ro);
-	errors = json_array();
+	errors = arena_json(r->arena, json_array());
 	for (size_t i = 0; i < ro->n_errors; i++)
 		json_array_append_new(
 		    errors, json_pack("{s:I, s:s}", "line",
@@ -107,7 +107,6 @@ roster_import(struct request *r, struct response *res)
 		                      ro->errors[i].message));
 	st = brin_errors(r, board_id, ro, errors);
 	if (st != DB_OK) {
-		json_decref(errors);
 		reply_db_error(r, res, st);
 		return;
 	}
@@ -124,10 +123,9 @@ roster_import(struct request *r, struct response *res)
 		    errors, json_pack("{s:i, s:s}", "line", 1, "message",
 		                      "het bestand bevat geen medewerkers"));
 	if (json_array_size(errors) > 0) {
-		reply_line_errors(r, res, sorted(errors));
+		reply_line_errors(r, res, sorted(r->arena, errors));
 		return;
 	}
-	json_decref(errors);
 	rows = arena_alloc(r->arena, (ro->n_rows + 1) * sizeof(*rows));
 	for (size_t i = 0; i < ro->n_rows; i++) {
 		rows[i].email = ro->rows[i].email;
@@ -135,8 +133,9 @@ roster_import(struct request *r, struct response *res)
 		rows[i].role = ro->rows[i].role;
 		rows[i].brin = ro->rows[i].brin;
 	}
-	st = store_roster_import(r, board_id, rows, ro->n_rows, &unknown,
-	                         &nunknown, &counts);
+	st =
+	    store_roster_import(&r->store, board_id, rows, ro->n_rows, &unknown,
+	                        &nunknown, &counts, r->config->public_url);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;
@@ -166,11 +165,12 @@ roster_import(struct request *r, struct response *res)
 	                 "\"invited\":%lld}",
 	                 counts.created, counts.updated, counts.unchanged,
 	                 counts.removed, counts.invited));
-	body = json_pack(
-	    "{s:I, s:I, s:I, s:I, s:I}", "created", (json_int_t)counts.created,
-	    "updated", (json_int_t)counts.updated, "unchanged",
-	    (json_int_t)counts.unchanged, "removed", (json_int_t)counts.removed,
-	    "invited", (json_int_t)counts.invited);
+	body = arena_json(r->arena,
+	                  json_pack("{s:I, s:I, s:I, s:I, s:I}", "created",
+	                            (json_int_t)counts.created, "updated",
+	                            (json_int_t)counts.updated, "unchanged",
+	                            (json_int_t)counts.unchanged, "removed",
+	                            (json_int_t)counts.removed, "invited",
+	                            (json_int_t)counts.invited));
 	http_json(r, res, 200, body);
-	json_decref(body);
 }

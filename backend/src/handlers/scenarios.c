@@ -19,14 +19,7 @@
 
 #define SCENARIO_MEDIA_MAX_BYTES (50 * 1024 * 1024)
 
-static void decref_cb(void *p);
 static void play_free_cb(void *p);
-
-static void
-decref_cb(void *p)
-{
-	json_decref(p);
-}
 
 static void
 play_free_cb(void *p)
@@ -80,7 +73,7 @@ load_meta(struct request *r, struct response *res, bool owner_only,
 	enum db_status st;
 
 	*id = r->param.scenario;
-	st = store_scenario_meta(r, *id, m);
+	st = store_scenario_meta(&r->store, *id, m);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return false;
@@ -110,11 +103,11 @@ static void
 reply_version(struct request *r, struct response *res, int status, long long id,
               int version, const char *state)
 {
-	json_t *body = json_pack("{s:I, s:i, s:s}", "id", (json_int_t)id,
-	                         "version", version, "status", state);
+	json_t *body = arena_json(
+	    r->arena, json_pack("{s:I, s:i, s:s}", "id", (json_int_t)id,
+	                        "version", version, "status", state));
 
 	http_json(r, res, status, body);
-	json_decref(body);
 }
 
 void
@@ -126,7 +119,7 @@ scenarios_create(struct request *r, struct response *res)
 
 	if (!valid_document(r, res, &title, &audience, &text))
 		return;
-	st = store_scenario_create(r, title, audience, text, &id);
+	st = store_scenario_create(&r->store, title, audience, text, &id);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;
@@ -146,7 +139,8 @@ scenarios_update(struct request *r, struct response *res)
 	if (!load_meta(r, res, true, &id, &m) ||
 	    !valid_document(r, res, &title, &audience, &text))
 		return;
-	st = store_scenario_new_version(r, id, title, audience, text, &version);
+	st = store_scenario_new_version(&r->store, id, title, audience, text,
+	                                &version);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;
@@ -164,7 +158,7 @@ scenarios_publish(struct request *r, struct response *res)
 
 	if (!load_meta(r, res, true, &id, &m))
 		return;
-	st = store_scenario_publish(r, id, &version);
+	st = store_scenario_publish(&r->store, id, &version);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;
@@ -179,7 +173,8 @@ void
 scenarios_list(struct request *r, struct response *res)
 {
 	const char    *json;
-	enum db_status st = store_scenario_list_json(r, sees_all(r), &json);
+	enum db_status st =
+	    store_scenario_list_json(&r->store, sees_all(r), &json);
 
 	reply_json_result(r, res, st, json);
 }
@@ -205,7 +200,8 @@ load_document(struct request *r, struct response *res, long long id,
 {
 	const char    *text;
 	json_t        *doc;
-	enum db_status st = store_scenario_document(r, id, version, &text);
+	enum db_status st =
+	    store_scenario_document(&r->store, id, version, &text);
 
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
@@ -217,7 +213,7 @@ load_document(struct request *r, struct response *res, long long id,
 		          version);
 		return NULL;
 	}
-	arena_on_reset(r->arena, decref_cb, doc);
+	arena_json(r->arena, doc);
 	return doc;
 }
 
@@ -235,12 +231,13 @@ scenarios_get(struct request *r, struct response *res)
 	doc = load_document(r, res, id, version);
 	if (doc == NULL)
 		return;
-	body = json_pack("{s:I, s:i, s:s, s:O}", "id", (json_int_t)id,
-	                 "version", version, "status",
-	                 version == m.published_version ? "published" : "draft",
-	                 "document", doc);
+	body = arena_json(
+	    r->arena,
+	    json_pack("{s:I, s:i, s:s, s:O}", "id", (json_int_t)id, "version",
+	              version, "status",
+	              version == m.published_version ? "published" : "draft",
+	              "document", doc));
 	http_json(r, res, 200, body);
-	json_decref(body);
 }
 
 void
@@ -283,30 +280,30 @@ scenarios_attempt(struct request *r, struct response *res)
 	ints[o++] = '}';
 	ints[o] = '\0';
 	ids = play->path;
-	st = store_scenario_attempt(r, id, version, ints,
+	st = store_scenario_attempt(&r->store, id, version, ints,
 	                            db_text_array(r->arena, ids, play->n_path),
 	                            play->score, play->outcome);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;
 	}
-	body = scenario_play_result_json(play);
+	body = arena_json(r->arena, scenario_play_result_json(play));
 	json_object_set_new(body, "version", json_integer(version));
 	http_json(r, res, 200, body);
-	json_decref(body);
 }
 
 void
 scenarios_stats(struct request *r, struct response *res)
 {
-	struct scenario_meta m;
-	PGresult            *rows;
-	long long            id, attempts;
-	int                  version;
-	json_t              *doc, *nodes, *out, *node, *choice;
-	const char          *nid, *q;
-	long long            v;
-	enum db_status       st;
+	struct scenario_meta       m;
+	struct store_choice_count *counts;
+	size_t                     ncounts;
+	long long                  id, attempts;
+	int                        version;
+	json_t                    *doc, *nodes, *out, *node, *choice;
+	const char                *nid, *q;
+	long long                  v;
+	enum db_status             st;
 
 	if (!load_meta(r, res, true, &id, &m))
 		return;
@@ -317,7 +314,8 @@ scenarios_stats(struct request *r, struct response *res)
 	doc = load_document(r, res, id, version);
 	if (doc == NULL)
 		return;
-	st = store_scenario_stats(r, id, version, &rows, &attempts);
+	st = store_scenario_stats(&r->store, id, version, &counts, &ncounts,
+	                          &attempts);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;
@@ -325,20 +323,19 @@ scenarios_stats(struct request *r, struct response *res)
 	out = json_array();
 	json_object_foreach (json_object_get(doc, "nodes"), nid, node) {
 		json_t *choices = json_object_get(node, "choices");
-		json_t *list = json_array();
+		json_t *list;
 		size_t  i;
 
-		if (json_array_size(choices) == 0) {
-			json_decref(list);
+		if (json_array_size(choices) == 0)
 			continue;
-		}
+		list = json_array();
 		json_array_foreach (choices, i, choice) {
 			long long count = 0;
 
-			for (int k = 0; k < PQntuples(rows); k++)
-				if (strcmp(db_value(rows, k, 0), nid) == 0 &&
-				    db_int(rows, k, 1) == (long long)i)
-					count = db_int(rows, k, 2);
+			for (size_t k = 0; k < ncounts; k++)
+				if (strcmp(counts[k].node, nid) == 0 &&
+				    counts[k].choice == (long long)i)
+					count = counts[k].count;
 			json_array_append_new(
 			    list,
 			    json_pack("{s:I, s:O, s:I}", "index", (json_int_t)i,
@@ -354,10 +351,11 @@ scenarios_stats(struct request *r, struct response *res)
 		                   "text", json_object_get(node, "text"),
 		                   "choices", list));
 	}
-	nodes = json_pack("{s:i, s:I, s:o}", "version", version, "attempts",
-	                  (json_int_t)attempts, "nodes", out);
+	nodes =
+	    arena_json(r->arena, json_pack("{s:i, s:I, s:o}", "version",
+	                                   version, "attempts",
+	                                   (json_int_t)attempts, "nodes", out));
 	http_json(r, res, 200, nodes);
-	json_decref(nodes);
 }
 
 /* The file name extension nginx's mime.types maps back to the type. */
@@ -456,15 +454,16 @@ scenarios_media_upload(struct request *r, struct response *res)
 			return;
 		}
 	}
-	st = store_scenario_media_add(r, id, hex, claimed, r->body_len);
+	st = store_scenario_media_add(&r->store, id, hex, claimed, r->body_len);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;
 	}
-	body = json_pack("{s:s, s:s}", "media_id", hex, "url",
-	                 arena_printf(r->arena, "/api/v1/media/%s", hex));
+	body = arena_json(
+	    r->arena,
+	    json_pack("{s:s, s:s}", "media_id", hex, "url",
+	              arena_printf(r->arena, "/api/v1/media/%s", hex)));
 	http_json(r, res, 201, body);
-	json_decref(body);
 }
 
 void
@@ -473,7 +472,7 @@ media_get(struct request *r, struct response *res)
 	const char    *id = r->param.media, *mime;
 	enum db_status st;
 
-	st = store_media_visible(r, id, sees_all(r), &mime);
+	st = store_media_visible(&r->store, id, sees_all(r), &mime);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;

@@ -42,7 +42,7 @@ trainings_create(struct request *r, struct response *res)
 		                    json_string("Vul de locatie in."));
 	if (reply_fields(r, res, fields))
 		return;
-	st = store_training_create(r, title, slug, date, location, &id);
+	st = store_training_create(&r->store, title, slug, date, location, &id);
 	if (st == DB_NOT_FOUND) {
 		reply_invalid_field(r, res, "module_slug",
 		                    "Deze module bestaat niet.");
@@ -63,16 +63,15 @@ trainings_create(struct request *r, struct response *res)
 		reply_db_error(r, res, st);
 		return;
 	}
-	body = json_pack("{s:I}", "id", (json_int_t)id);
+	body = arena_json(r->arena, json_pack("{s:I}", "id", (json_int_t)id));
 	http_json(r, res, 201, body);
-	json_decref(body);
 }
 
 void
 trainings_list(struct request *r, struct response *res)
 {
 	const char    *json;
-	enum db_status st = store_training_list_json(r, &json);
+	enum db_status st = store_training_list_json(&r->store, &json);
 
 	reply_json_result(r, res, st, json);
 }
@@ -123,7 +122,7 @@ parse_csv(struct request *r, struct response *res, struct store_attendee *att,
 	    arena_strndup(r->arena, r->body ? r->body : "", r->body_len);
 	char    *line, *save = NULL;
 	unsigned lineno = 0;
-	json_t  *errors = json_array();
+	json_t  *errors = arena_json(r->arena, json_array());
 
 	*n = 0;
 	if (strncmp(text, "\xEF\xBB\xBF", 3) == 0)
@@ -188,10 +187,9 @@ parse_csv(struct request *r, struct response *res, struct store_attendee *att,
 		http_error_full(
 		    r, res, 400, "validation_failed",
 		    "De lijst is niet ingelezen: er is niets veranderd.", NULL,
-		    errors);
+		    json_incref(errors));
 		return -1;
 	}
-	json_decref(errors);
 	return 0;
 }
 
@@ -359,14 +357,14 @@ trainings_attendance(struct request *r, struct response *res)
 	int                            rc;
 
 	/* worker.c has checked that the caller gives this training. */
-	st = store_training_owner(r, id, &trainer_id, &module_id);
+	st = store_training_owner(&r->store, id, &trainer_id, &module_id);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;
 	}
 	/* A training made before the in-person rule, for an online module,
 	 * certifies nobody; nor does one that has not been held yet. */
-	st = store_training_recordable(r, id, &in_person, &held);
+	st = store_training_recordable(&r->store, id, &in_person, &held);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;
@@ -383,7 +381,8 @@ trainings_attendance(struct request *r, struct response *res)
 		           "aanwezigheid vast op of na de trainingsdag.");
 		return;
 	}
-	st = store_training_criteria(r, module_id, &jd.version, &jd.ids, &jd.n);
+	st = store_training_criteria(&r->store, module_id, &jd.version, &jd.ids,
+	                             &jd.n);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;
@@ -399,8 +398,8 @@ trainings_attendance(struct request *r, struct response *res)
 	}
 	if (rc != 0)
 		return;
-	st = store_attendance_record(r, id, module_id, jd.version, att, n,
-	                             &refused, &counts);
+	st = store_attendance_record(&r->store, id, module_id, jd.version, att,
+	                             n, &refused, &counts);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;
@@ -423,9 +422,10 @@ trainings_attendance(struct request *r, struct response *res)
 	                 "{\"recorded\":%zu,\"passed\":%zu,"
 	                 "\"certificates_issued\":%lld,\"pending\":%lld}",
 	                 n, passed, counts.issued, counts.pending));
-	body = json_pack("{s:I, s:I, s:I}", "recorded", (json_int_t)n,
-	                 "certificates_issued", (json_int_t)counts.issued,
-	                 "pending", (json_int_t)counts.pending);
+	body =
+	    arena_json(r->arena, json_pack("{s:I, s:I, s:I}", "recorded",
+	                                   (json_int_t)n, "certificates_issued",
+	                                   (json_int_t)counts.issued, "pending",
+	                                   (json_int_t)counts.pending));
 	http_json(r, res, 200, body);
-	json_decref(body);
 }

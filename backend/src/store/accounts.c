@@ -171,146 +171,141 @@ const struct db_stmt store_accounts_stmts[] = {
 };
 
 enum db_status
-store_audit(struct request *r, const char *action, const char *target,
+store_audit(struct store_ctx *ctx, const char *action, const char *target,
             const char *details)
 {
 	char        ab[24];
-	const char *v[4] = {r->user ? STORE_INT(ab, r->user->id) : NULL, action,
-	                    target, details};
-	return db_exec(r->db, r->arena, "audit_add", 4, v, NULL);
+	const char *v[4] = {ctx->user_id ? STORE_INT(ab, ctx->user_id) : NULL,
+	                    action, target, details};
+	return db_exec(ctx->db, ctx->arena, "audit_add", 4, v, NULL);
 }
 
 enum db_status
-store_audit_list_json(struct request *r, long long before, const char **json)
+store_audit_list_json(struct store_ctx *ctx, long long before,
+                      const char **json)
 {
-	char        b[24];
-	const char *v[1] = {STORE_INT(b, before)};
-	return db_exec_value(r->db, r->arena, "audit_list", 1, v, json);
+	return db_exec_id_value(ctx->db, ctx->arena, "audit_list", before,
+	                        json);
 }
 
 enum db_status
-store_mail_queue(struct request *r, const char *to, long long about_user,
+store_mail_queue(struct store_ctx *ctx, const char *to, long long about_user,
                  const char *subject, const char *body)
 {
 	const char *v[4] = {
 	    to, subject, body,
-	    about_user ? arena_printf(r->arena, "{%lld}", about_user) : NULL};
+	    about_user ? arena_printf(ctx->arena, "{%lld}", about_user) : NULL};
 
-	return db_exec(r->db, r->arena, "mail_queue", 4, v, NULL);
+	return db_exec(ctx->db, ctx->arena, "mail_queue", 4, v, NULL);
 }
 
 enum db_status
-store_token_create(struct request *r, const char *hash, long long user_id,
+store_token_create(struct store_ctx *ctx, const char *hash, long long user_id,
                    const char *purpose, int seconds)
 {
 	char        ub[24], sb[24];
 	const char *v[4] = {hash, STORE_INT(ub, user_id), purpose,
 	                    STORE_INT(sb, seconds)};
 
-	return db_exec(r->db, r->arena, "token_create", 4, v, NULL);
+	return db_exec(ctx->db, ctx->arena, "token_create", 4, v, NULL);
 }
 
 enum db_status
-store_token_use(struct request *r, const char *hash, const char *purpose,
+store_token_use(struct store_ctx *ctx, const char *hash, const char *purpose,
                 long long *user_id)
 {
-	const char    *v[2] = {hash, purpose};
-	PGresult      *res;
-	enum db_status st =
-	    db_exec_row(r->db, r->arena, "token_use", 2, v, &res);
+	const char *v[2] = {hash, purpose};
 
-	if (st != DB_OK)
-		return st;
-	*user_id = db_int(res, 0, 0);
-	return DB_OK;
+	return db_exec_scan(ctx->db, ctx->arena, "token_use", 2, v, "i",
+	                    user_id);
 }
 
 enum db_status
-store_token_valid(struct request *r, const char *hash, const char *purpose)
+store_token_valid(struct store_ctx *ctx, const char *hash, const char *purpose)
 {
 	const char *v[2] = {hash, purpose};
 	PGresult   *res;
 
-	return db_exec_row(r->db, r->arena, "token_valid", 2, v, &res);
+	return db_exec_row(ctx->db, ctx->arena, "token_valid", 2, v, &res);
 }
 
 enum db_status
-store_email_verify(struct request *r, const char *hash)
+store_email_verify(struct store_ctx *ctx, const char *hash,
+                   const char *public_url)
 {
 	char           ub[24];
 	long long      user_id;
 	const char    *v[1];
-	enum db_status st = db_begin(r->db);
+	enum db_status st = db_begin(ctx->db);
 
 	/* One transaction: a link used but its stays not linked (a timeout,
 	 * a deadlock with a roster import) could never be tried again. */
 	if (st == DB_OK)
-		st = store_token_use(r, hash, "verify_email", &user_id);
+		st = store_token_use(ctx, hash, "verify_email", &user_id);
 	v[0] = STORE_INT(ub, st == DB_OK ? user_id : 0);
 	if (st == DB_OK)
-		st = db_exec(r->db, r->arena, "email_verified", 1, v, NULL);
+		st = db_exec(ctx->db, ctx->arena, "email_verified", 1, v, NULL);
 	/* Stays elsewhere at the account's board link; other boards ask. */
 	if (st == DB_OK)
-		st = store_staff_link_verified(r, user_id);
+		st = store_staff_link_verified(ctx, user_id, public_url);
+	return db_finish(ctx->db, st);
+}
+
+enum db_status
+store_password_reset(struct store_ctx *ctx, const char *hash,
+                     const char *password_hash, long long *user_id)
+{
+	enum db_status st = db_begin(ctx->db);
+
 	if (st == DB_OK)
-		st = db_commit(r->db);
-	if (st != DB_OK)
-		db_rollback(r->db);
-	return st;
+		st = store_token_use(ctx, hash, "reset_password", user_id);
+	if (st == DB_OK)
+		st = store_user_set_password(ctx, *user_id, password_hash);
+	/* Whoever held the old password may have made devices; the browser
+	 * that proved the mailbox becomes the one known device. */
+	if (st == DB_OK)
+		st = store_login_devices_drop(ctx, *user_id);
+	return db_finish(ctx->db, st);
 }
 
 enum db_status
-store_user_contact(struct request *r, long long user_id, const char **email,
+store_user_contact(struct store_ctx *ctx, long long user_id, const char **email,
                    const char **name, bool *verified)
-{
-	char           ub[24];
-	const char    *v[1] = {STORE_INT(ub, user_id)};
-	PGresult      *res;
-	enum db_status st =
-	    db_exec_row(r->db, r->arena, "user_email_of", 1, v, &res);
-
-	if (st != DB_OK)
-		return st;
-	*email = db_value(res, 0, 0);
-	*name = db_value(res, 0, 1);
-	*verified = db_value(res, 0, 2)[0] == 't';
-	return DB_OK;
-}
-
-enum db_status
-store_user_id_by_email(struct request *r, const char *canonical, long long *id,
-                       const char **email, const char **name)
-{
-	const char    *v[1] = {canonical};
-	PGresult      *res;
-	enum db_status st =
-	    db_exec_row(r->db, r->arena, "user_id_by_email", 1, v, &res);
-
-	if (st != DB_OK)
-		return st;
-	*id = db_int(res, 0, 0);
-	*name = db_value(res, 0, 1);
-	*email = db_value(res, 0, 2);
-	return DB_OK;
-}
-
-enum db_status
-store_user_password_hash(struct request *r, long long user_id,
-                         const char **hash)
 {
 	char        ub[24];
 	const char *v[1] = {STORE_INT(ub, user_id)};
-	return db_exec_value(r->db, r->arena, "user_password_hash", 1, v, hash);
+
+	return db_exec_scan(ctx->db, ctx->arena, "user_email_of", 1, v, "ssb",
+	                    email, name, verified);
 }
 
 enum db_status
-store_user_set_password(struct request *r, long long user_id, const char *hash)
+store_user_id_by_email(struct store_ctx *ctx, const char *canonical,
+                       long long *id, const char **email, const char **name)
+{
+	const char *v[1] = {canonical};
+
+	return db_exec_scan(ctx->db, ctx->arena, "user_id_by_email", 1, v,
+	                    "iss", id, name, email);
+}
+
+enum db_status
+store_user_password_hash(struct store_ctx *ctx, long long user_id,
+                         const char **hash)
+{
+	return db_exec_id_value(ctx->db, ctx->arena, "user_password_hash",
+	                        user_id, hash);
+}
+
+enum db_status
+store_user_set_password(struct store_ctx *ctx, long long user_id,
+                        const char *hash)
 {
 	char           ub[24];
 	const char    *v[2] = {STORE_INT(ub, user_id), hash};
 	PGresult      *res;
 	enum db_status st =
-	    db_exec(r->db, r->arena, "user_set_password", 2, v, &res);
+	    db_exec(ctx->db, ctx->arena, "user_set_password", 2, v, &res);
 
 	if (st != DB_OK)
 		return st;
@@ -318,20 +313,21 @@ store_user_set_password(struct request *r, long long user_id, const char *hash)
 }
 
 enum db_status
-store_user_export_json(struct request *r, long long user_id, const char **json)
+store_user_export_json(struct store_ctx *ctx, long long user_id,
+                       const char **json)
 {
-	char        ub[24];
-	const char *v[1] = {STORE_INT(ub, user_id)};
-	return db_exec_value(r->db, r->arena, "user_export", 1, v, json);
+	return db_exec_id_value(ctx->db, ctx->arena, "user_export", user_id,
+	                        json);
 }
 
 enum db_status
-store_user_erase(struct request *r, long long user_id)
+store_user_erase(struct store_ctx *ctx, long long user_id)
 {
 	char           ub[24];
 	const char    *v[1] = {STORE_INT(ub, user_id)};
 	PGresult      *res;
-	enum db_status st = db_exec(r->db, r->arena, "user_erase", 1, v, &res);
+	enum db_status st =
+	    db_exec(ctx->db, ctx->arena, "user_erase", 1, v, &res);
 
 	if (st != DB_OK)
 		return st;

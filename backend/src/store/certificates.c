@@ -84,15 +84,15 @@ const struct db_stmt store_certificates_stmts[] = {
 };
 
 enum db_status
-store_quiz_attempt_get(struct request *r, const char *slug,
+store_quiz_attempt_get(struct store_ctx *ctx, const char *slug,
                        long long attempt_id, struct quiz_attempt *out)
 {
 	char           aid[24], uid[24];
 	const char    *v[3] = {STORE_INT(aid, attempt_id),
-	                       STORE_INT(uid, r->user->id), slug};
+	                       STORE_INT(uid, ctx->user_id), slug};
 	PGresult      *res;
 	enum db_status st =
-	    db_exec_row(r->db, r->arena, "quiz_attempt_get", 3, v, &res);
+	    db_exec_row(ctx->db, ctx->arena, "quiz_attempt_get", 3, v, &res);
 
 	memset(out, 0, sizeof(*out));
 	if (st != DB_OK)
@@ -119,8 +119,8 @@ cert_from(PGresult *res, struct certificate *cert)
 }
 
 enum db_status
-store_quiz_submit(struct request *r, const struct quiz_attempt *a, int score,
-                  bool passed, const char *answers_json,
+store_quiz_submit(struct store_ctx *ctx, const struct quiz_attempt *a,
+                  int score, bool passed, const char *answers_json,
                   const char *grading_json, struct quiz_submitted *out,
                   struct certificate *cert)
 {
@@ -133,18 +133,18 @@ store_quiz_submit(struct request *r, const struct quiz_attempt *a, int score,
 	memset(cert, 0, sizeof(*cert));
 	memset(out, 0, sizeof(*out));
 	auth_random_code(code);
-	STORE_INT(uid, r->user->id);
+	STORE_INT(uid, ctx->user_id);
 	STORE_INT(mid, a->module_id);
 	STORE_INT(aid, a->id);
-	st = db_begin(r->db);
+	st = db_begin(ctx->db);
 	v[0] = uid;
 	v[1] = mid;
 	if (st == DB_OK)
-		st = db_exec(r->db, r->arena, "attempt_lock", 2, v, NULL);
+		st = db_exec(ctx->db, ctx->arena, "attempt_lock", 2, v, NULL);
 	v[0] = aid;
 	if (st == DB_OK)
-		st = db_exec_row(r->db, r->arena, "quiz_attempt_state", 1, v,
-		                 &res);
+		st = db_exec_row(ctx->db, ctx->arena, "quiz_attempt_state", 1,
+		                 v, &res);
 	if (st != DB_OK)
 		goto out;
 	if (strcmp(db_value(res, 0, 0), "submitted") == 0) {
@@ -157,8 +157,8 @@ store_quiz_submit(struct request *r, const struct quiz_attempt *a, int score,
 			v[0] = uid;
 			v[1] = mid;
 			v[2] = aid;
-			st = db_exec(r->db, r->arena, "attempt_certificate", 3,
-			             v, &res);
+			st = db_exec(ctx->db, ctx->arena, "attempt_certificate",
+			             3, v, &res);
 			if (st == DB_OK)
 				cert_from(res, cert);
 		}
@@ -177,7 +177,7 @@ store_quiz_submit(struct request *r, const struct quiz_attempt *a, int score,
 	v[2] = passed ? "true" : "false";
 	v[3] = answers_json;
 	v[4] = grading_json;
-	st = db_exec(r->db, r->arena, "quiz_attempt_grade", 5, v, NULL);
+	st = db_exec(ctx->db, ctx->arena, "quiz_attempt_grade", 5, v, NULL);
 	if (st == DB_OK && passed) {
 		v[0] = uid;
 		v[1] = mid;
@@ -186,43 +186,36 @@ store_quiz_submit(struct request *r, const struct quiz_attempt *a, int score,
 		v[4] = code;
 		v[5] = STORE_INT(months, a->validity_months);
 		v[6] = aid;
-		st = db_exec(r->db, r->arena, "attempt_certify", 7, v, &res);
+		st =
+		    db_exec(ctx->db, ctx->arena, "attempt_certify", 7, v, &res);
 		if (st == DB_OK)
 			cert_from(res, cert);
 	}
 out:
 	if (st == DB_OK)
-		st = db_commit(r->db);
+		st = db_commit(ctx->db);
 	if (st != DB_OK) {
-		db_rollback(r->db);
+		db_rollback(ctx->db);
 		memset(cert, 0, sizeof(*cert));
 	}
 	return st;
 }
 
 enum db_status
-store_my_certificates_json(struct request *r, const char **json)
+store_my_certificates_json(struct store_ctx *ctx, const char **json)
 {
-	char        id[24];
-	const char *v[1] = {STORE_INT(id, r->user->id)};
-	return db_exec_value(r->db, r->arena, "my_certificates", 1, v, json);
+	return db_exec_id_value(ctx->db, ctx->arena, "my_certificates",
+	                        ctx->user_id, json);
 }
 
 enum db_status
-store_certificate_public(struct request *r, const char *code,
+store_certificate_public(struct store_ctx *ctx, const char *code,
                          struct certificate_public *out)
 {
-	const char    *v[1] = {code};
-	PGresult      *res;
-	enum db_status st =
-	    db_exec_row(r->db, r->arena, "certificate_public", 1, v, &res);
+	const char *v[1] = {code};
 
-	if (st != DB_OK)
-		return st;
-	out->holder_name = db_value(res, 0, 1);
-	out->module_title = db_value(res, 0, 2);
-	out->issued_at = db_value(res, 0, 3);
-	out->expires_at = db_value(res, 0, 4);
-	out->valid = db_value(res, 0, 0)[0] == 't';
-	return DB_OK;
+	return db_exec_scan(ctx->db, ctx->arena, "certificate_public", 1, v,
+	                    "bssss", &out->valid, &out->holder_name,
+	                    &out->module_title, &out->issued_at,
+	                    &out->expires_at);
 }

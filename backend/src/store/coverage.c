@@ -13,7 +13,6 @@
 #include <stdlib.h>
 
 #include "../arena.h"
-#include "../config.h"
 #include "../log.h"
 #include "../suppress.h"
 
@@ -264,106 +263,83 @@ static const struct db_stmt reports_stmts[] = {
 };
 static const struct db_stmt *const reports_tables[] = {reports_stmts, NULL};
 
-/*
- * The connection for the board and region reports: with
- * reports-database-url set (a streaming replica), a second connection of
- * this worker, opened on the first report and kept, with the same deadline,
- * retry pause and 503 as the main one (db_ensure); otherwise the main one.
- * The token and role checks before a report, and everything that writes,
- * stay on the main connection.  NULL with *st set when it is down.
- */
-static struct db reports;
-static bool      reports_ready;
-
-static struct db *
-reports_db(struct request *r, enum db_status *st)
+void
+store_reports_init(struct store_reports *rep, const char *url,
+                   int statement_timeout)
 {
-	const char *url = r->config ? r->config->reports_database_url : NULL;
-
-	if (url == NULL || url[0] == '\0')
-		return r->db;
-	if (!reports_ready) {
-		db_init(&reports, url, reports_tables,
-		        r->config->statement_timeout);
-		reports_ready = true;
-	}
-	*st = db_ensure(&reports);
-	return *st == DB_OK ? &reports : NULL;
+	rep->enabled = url != NULL && url[0] != '\0';
+	if (rep->enabled)
+		db_init(&rep->db, url, reports_tables, statement_timeout);
 }
 
 void
-store_coverage_close(void)
+store_reports_close(struct store_reports *rep)
 {
-	if (reports_ready)
-		db_close(&reports);
-	reports_ready = false;
+	if (rep->enabled)
+		db_close(&rep->db);
+}
+
+/* The reports connection when the worker has one (it connects on the first
+ * report and keeps it, with the same deadline, retry pause and 503 as the
+ * main one: db_ensure), else the main one.  The token and role checks
+ * before a report, and everything that writes, stay on the main
+ * connection.  NULL with *st set when it is down. */
+static struct db *
+reports_db(struct store_ctx *ctx, enum db_status *st)
+{
+	if (ctx->reports == NULL || !ctx->reports->enabled)
+		return ctx->db;
+	*st = db_ensure(&ctx->reports->db);
+	return *st == DB_OK ? &ctx->reports->db : NULL;
 }
 
 static enum db_status
-one_json_on(struct db *db, struct request *r, const char *name, long long id,
-            const char **json)
-{
-	char           b[24];
-	const char    *v[1] = {STORE_INT(b, id)};
-	PGresult      *res;
-	enum db_status st = db_exec(db, r->arena, name, 1, v, &res);
-
-	if (st != DB_OK)
-		return st;
-	*json = db_value(res, 0, 0);
-	return DB_OK;
-}
-
-static enum db_status
-one_json(struct request *r, const char *name, long long id, const char **json)
-{
-	return one_json_on(r->db, r, name, id, json);
-}
-
-static enum db_status
-report_json(struct request *r, const char *name, long long id,
+report_json(struct store_ctx *ctx, const char *name, long long id,
             const char **json)
 {
 	enum db_status st = DB_OK;
-	struct db     *db = reports_db(r, &st);
+	struct db     *db = reports_db(ctx, &st);
 
 	if (db == NULL)
 		return st;
-	return one_json_on(db, r, name, id, json);
+	return db_exec_id_value(db, ctx->arena, name, id, json);
 }
 
 enum db_status
-store_board_coverage_json(struct request *r, long long board_id,
+store_board_coverage_json(struct store_ctx *ctx, long long board_id,
                           const char **json)
 {
-	return report_json(r, "board_coverage", board_id, json);
+	return report_json(ctx, "board_coverage", board_id, json);
 }
 
 enum db_status
-store_school_staff_json(struct request *r, long long school_id,
+store_school_staff_json(struct store_ctx *ctx, long long school_id,
                         const char **json)
 {
-	return one_json(r, "school_staff", school_id, json);
+	return db_exec_id_value(ctx->db, ctx->arena, "school_staff", school_id,
+	                        json);
 }
 
 enum db_status
-store_school_expiring_json(struct request *r, long long school_id,
+store_school_expiring_json(struct store_ctx *ctx, long long school_id,
                            const char **json)
 {
-	return one_json(r, "school_expiring", school_id, json);
+	return db_exec_id_value(ctx->db, ctx->arena, "school_expiring",
+	                        school_id, json);
 }
 
 enum db_status
-store_board_history_json(struct request *r, long long board_id,
+store_board_history_json(struct store_ctx *ctx, long long board_id,
                          const char **json)
 {
-	return one_json(r, "board_history", board_id, json);
+	return db_exec_id_value(ctx->db, ctx->arena, "board_history", board_id,
+	                        json);
 }
 
 /* What a region sees passes suppress.c: the raw counts never leave. */
 static enum db_status
-suppressed(struct request *r, enum db_status st, char *(*rule)(const char *),
-           const char **json)
+suppressed(struct store_ctx *ctx, enum db_status     st,
+           char *(*rule)(const char *), const char **json)
 {
 	char *text;
 
@@ -374,23 +350,26 @@ suppressed(struct request *r, enum db_status st, char *(*rule)(const char *),
 		log_error("region figures could not be suppressed");
 		return DB_ERROR;
 	}
-	*json = arena_strdup(r->arena, text);
+	*json = arena_strdup(ctx->arena, text);
 	free(text);
 	return DB_OK;
 }
 
 enum db_status
-store_region_history_json(struct request *r, long long region_id,
+store_region_history_json(struct store_ctx *ctx, long long region_id,
                           const char **json)
 {
-	return suppressed(r, one_json(r, "region_history", region_id, json),
+	return suppressed(ctx,
+	                  db_exec_id_value(ctx->db, ctx->arena,
+	                                   "region_history", region_id, json),
 	                  suppress_region_history, json);
 }
 
 enum db_status
-store_region_coverage_json(struct request *r, long long region_id,
+store_region_coverage_json(struct store_ctx *ctx, long long region_id,
                            const char **json)
 {
-	return suppressed(r, report_json(r, "region_coverage", region_id, json),
+	return suppressed(ctx,
+	                  report_json(ctx, "region_coverage", region_id, json),
 	                  suppress_region_report, json);
 }

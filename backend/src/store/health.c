@@ -7,7 +7,7 @@ const struct db_stmt store_health_stmts[] = {
 };
 
 enum db_status
-store_health_ping(struct request *r)
+store_health_ping(struct store_ctx *ctx)
 {
-	return db_exec(r->db, r->arena, "health_ping", 0, NULL, NULL);
+	return db_exec(ctx->db, ctx->arena, "health_ping", 0, NULL, NULL);
 }

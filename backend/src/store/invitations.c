@@ -3,8 +3,6 @@
  * the linking that follows a verified address (sql/009). */
 #include "store.h"
 
-#include "../config.h"
-
 #include <string.h>
 
 const struct db_stmt store_invitations_stmts[] = {
@@ -45,20 +43,18 @@ const struct db_stmt store_invitations_stmts[] = {
 };
 
 enum db_status
-store_invitations_mine_json(struct request *r, const char **json)
+store_invitations_mine_json(struct store_ctx *ctx, const char **json)
 {
-	char        ub[24];
-	const char *v[1] = {STORE_INT(ub, r->user->id)};
-
-	return db_exec_value(r->db, r->arena, "invitations_mine", 1, v, json);
+	return db_exec_id_value(ctx->db, ctx->arena, "invitations_mine",
+	                        ctx->user_id, json);
 }
 
 enum db_status
-store_invitation_answer(struct request *r, long long id, bool accept,
+store_invitation_answer(struct store_ctx *ctx, long long id, bool accept,
                         long long *staff_id, long long *issued)
 {
 	char           ib[24], ub[24], sb[24];
-	const char    *lv[2] = {STORE_INT(ib, id), STORE_INT(ub, r->user->id)};
+	const char    *lv[2] = {STORE_INT(ib, id), STORE_INT(ub, ctx->user_id)};
 	const char    *dv[2] = {ib, accept ? "accepted" : "declined"};
 	const char    *kv[2] = {sb, ub};
 	PGresult      *res;
@@ -66,36 +62,35 @@ store_invitation_answer(struct request *r, long long id, bool accept,
 
 	*staff_id = 0;
 	*issued = 0;
-	st = db_begin(r->db);
+	st = db_begin(ctx->db);
 	if (st == DB_OK)
-		st = db_exec_row(r->db, r->arena, "invitation_lock", 2, lv,
+		st = db_exec_row(ctx->db, ctx->arena, "invitation_lock", 2, lv,
 		                 &res);
 	if (st == DB_OK && db_value(res, 0, 1)[0] != 't')
 		st = DB_CONFLICT;
 	if (st == DB_OK) {
 		*staff_id = db_int(res, 0, 0);
 		STORE_INT(sb, *staff_id);
-		st = db_exec(r->db, r->arena, "invitation_decide", 2, dv, NULL);
+		st = db_exec(ctx->db, ctx->arena, "invitation_decide", 2, dv,
+		             NULL);
 	}
 	if (st == DB_OK && accept)
-		st = db_exec(r->db, r->arena, "invitation_link", 2, kv, NULL);
+		st = db_exec(ctx->db, ctx->arena, "invitation_link", 2, kv,
+		             NULL);
 	if (st == DB_OK && accept)
-		st = db_exec(r->db, r->arena, "training_credits_apply", 1,
+		st = db_exec(ctx->db, ctx->arena, "training_credits_apply", 1,
 		             &kv[1], &res);
 	if (st == DB_OK && accept)
 		*issued = db_int(res, 0, 0);
-	if (st == DB_OK)
-		st = db_commit(r->db);
-	if (st != DB_OK)
-		db_rollback(r->db);
-	return st;
+	return db_finish(ctx->db, st);
 }
 
 enum db_status
-store_staff_link_verified(struct request *r, long long user_id)
+store_staff_link_verified(struct store_ctx *ctx, long long user_id,
+                          const char *public_url)
 {
 	char        ub[24];
-	const char *v[2] = {STORE_INT(ub, user_id), r->config->public_url};
+	const char *v[2] = {STORE_INT(ub, user_id), public_url};
 
-	return db_exec(r->db, r->arena, "staff_link_verified", 2, v, NULL);
+	return db_exec(ctx->db, ctx->arena, "staff_link_verified", 2, v, NULL);
 }

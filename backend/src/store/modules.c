@@ -9,7 +9,6 @@
 
 #include "../json.h"
 #include "../log.h"
-#include "../module_page.h"
 #include "../quiz.h"
 
 /*
@@ -55,7 +54,8 @@ const struct db_stmt store_modules_stmts[] = {
      "   ORDER BY expires_at DESC LIMIT 1) c ON true"
      " WHERE m.active AND NOT m.in_person AND $2 = ANY (m.audience)",
      2},
-    /* The caller's part of a module page; the content part is cached. */
+    /* The caller's part of a module page; the content part is cached by
+     * the worker (module_page.h). */
     {"module_user_part",
      "SELECT m.version,"
      " (SELECT coalesce(json_agg(sp.section_id), '[]')"
@@ -183,164 +183,45 @@ const struct db_stmt store_modules_stmts[] = {
 /* clang-format on */
 
 enum db_status
-store_modules_list_json(struct request *r, const char **json)
+store_modules_list_json(struct store_ctx *ctx, const char **json)
 {
 	char        id[24];
-	const char *v[2] = {STORE_INT(id, r->user->id), r->user->role};
-	return db_exec_value(r->db, r->arena, "modules_list", 2, v, json);
-}
-
-/*
- * Module content changes only when hgkm-content loads a new version, so each
- * worker keeps the page of each module it has served as pre-rendered JSON
- * text (module_page.h), keyed by slug and version; a request then costs one
- * light query for the caller's own progress and joins the text.  The cache
- * belongs to the worker: bounded by MODULE_CACHE_SIZE, freed by
- * store_modules_close() at exit.
- */
-#define MODULE_CACHE_SIZE 32
-
-struct module_cache_entry {
-	char               slug[65];
-	int                version;
-	bool               used;
-	struct module_page page;
-};
-
-static struct module_cache_entry module_cache[MODULE_CACHE_SIZE];
-
-static const struct module_page *
-module_cache_get(struct request *r, const char *slug, int version,
-                 enum db_status *st)
-{
-	struct module_cache_entry *e = NULL;
-	const char                *v[1] = {slug};
-	PGresult                  *res;
-	json_t                    *content;
-	struct module_page         page;
-	size_t                     i;
-	int                        rc;
-
-	for (i = 0; i < MODULE_CACHE_SIZE; i++) {
-		if (module_cache[i].used &&
-		    strcmp(module_cache[i].slug, slug) == 0) {
-			e = &module_cache[i];
-			if (e->version == version)
-				return &e->page;
-			break;
-		}
-	}
-	*st = db_exec(r->db, r->arena, "module_content", 1, v, &res);
-	if (*st != DB_OK)
-		return NULL;
-	if (PQntuples(res) != 1) {
-		*st = DB_NOT_FOUND;
-		return NULL;
-	}
-	content = json_loads(db_value(res, 0, 1), 0, NULL);
-	rc = content == NULL ? -1 : module_page_build(&page, content);
-	json_decref(content);
-	if (rc != 0) {
-		log_error("modules: the content of %s is not a module page",
-		          slug);
-		*st = DB_ERROR;
-		return NULL;
-	}
-	if (e == NULL) {
-		for (i = 0; i < MODULE_CACHE_SIZE && module_cache[i].used; i++)
-			;
-		/* Full: a deployment with more modules than this recycles. */
-		e = &module_cache[i < MODULE_CACHE_SIZE ? i : 0];
-	}
-	module_page_free(&e->page);
-	snprintf(e->slug, sizeof(e->slug), "%s", slug);
-	e->version = (int)db_int(res, 0, 0);
-	e->used = true;
-	e->page = page;
-	return &e->page;
-}
-
-void
-store_modules_close(void)
-{
-	size_t i;
-
-	for (i = 0; i < MODULE_CACHE_SIZE; i++) {
-		module_page_free(&module_cache[i].page);
-		module_cache[i].used = false;
-	}
-}
-
-static void
-decref_cb(void *p)
-{
-	json_decref(p);
+	const char *v[2] = {STORE_INT(id, ctx->user_id), ctx->role};
+	return db_exec_value(ctx->db, ctx->arena, "modules_list", 2, v, json);
 }
 
 enum db_status
-store_module_detail(struct request *r, const char *slug, const char **json)
+store_module_mine(struct store_ctx *ctx, const char *slug,
+                  struct store_module_mine *out)
 {
 	char        id[24];
-	const char *v[3] = {STORE_INT(id, r->user->id), slug, r->user->role};
-	PGresult   *res;
-	const struct module_page *page;
-	json_t                   *done, *cert = NULL;
-	const char               *quiz;
-	json_t                   *state;
-	char                     *rendered, *out;
-	size_t                    len;
-	enum db_status            st =
-	    db_exec(r->db, r->arena, "module_user_part", 3, v, &res);
+	const char *v[3] = {STORE_INT(id, ctx->user_id), slug, ctx->role};
 
-	if (st != DB_OK)
-		return st;
-	if (PQntuples(res) != 1)
-		return DB_NOT_FOUND;
-	page = module_cache_get(r, slug, (int)db_int(res, 0, 0), &st);
-	if (page == NULL)
-		return st;
-	done = json_loads(db_value(res, 0, 1), 0, NULL);
-	if (done == NULL)
-		return DB_ERROR;
-	arena_on_reset(r->arena, decref_cb, done);
-	if (!db_is_null(res, 0, 2)) {
-		cert = json_loads(db_value(res, 0, 2), 0, NULL);
-		if (cert == NULL)
-			return DB_ERROR;
-		arena_on_reset(r->arena, decref_cb, cert);
-	}
-	rendered = module_page_render(r->arena, page, done, cert);
-	if (rendered == NULL)
-		return DB_ERROR;
-	/* The caller's quiz state goes last, after the certificate. */
-	state = json_loads(db_value(res, 0, 3), 0, NULL);
-	if (state == NULL)
-		return DB_ERROR;
-	arena_on_reset(r->arena, decref_cb, state);
-	quiz = json_dump_arena(r->arena, state);
-	len = strlen(rendered);
-	/* The rendered page is one JSON object: its closing brace makes
-	 * room for the quiz state. */
-	if (len <= 2 || rendered[len - 1] != '}') {
-		log_error("modules: the page of %s is not a JSON object", slug);
-		return DB_ERROR;
-	}
-	out = arena_alloc(r->arena, len + strlen(quiz) + 16);
-	memcpy(out, rendered, len - 1);
-	sprintf(out + len - 1, ",\"quiz_state\":%s}", quiz);
-	*json = out;
-	return DB_OK;
+	return db_exec_scan(ctx->db, ctx->arena, "module_user_part", 3, v,
+	                    "nszs", &out->version, &out->done_json,
+	                    &out->certificate_json, &out->quiz_state_json);
 }
 
 enum db_status
-store_section_done(struct request *r, const char *slug, const char *section_id)
+store_module_content(struct store_ctx *ctx, const char *slug, int *version,
+                     const char **content_json)
+{
+	const char *v[1] = {slug};
+
+	return db_exec_scan(ctx->db, ctx->arena, "module_content", 1, v, "ns",
+	                    version, content_json);
+}
+
+enum db_status
+store_section_done(struct store_ctx *ctx, const char *slug,
+                   const char *section_id)
 {
 	char           id[24];
-	const char    *v[4] = {STORE_INT(id, r->user->id), slug, section_id,
-	                       r->user->role};
+	const char    *v[4] = {STORE_INT(id, ctx->user_id), slug, section_id,
+	                       ctx->role};
 	PGresult      *res;
 	enum db_status st =
-	    db_exec(r->db, r->arena, "section_done", 4, v, &res);
+	    db_exec(ctx->db, ctx->arena, "section_done", 4, v, &res);
 
 	if (st != DB_OK)
 		return st;
@@ -358,12 +239,13 @@ uniform(uint32_t upper)
 
 /* The pause, if one applies: when it ends and the last grading. */
 static enum db_status
-quiz_pause_get(struct request *r, const char *uid, const char *mid,
+quiz_pause_get(struct store_ctx *ctx, const char *uid, const char *mid,
                struct quiz_start *out)
 {
 	const char    *v[2] = {uid, mid};
 	PGresult      *res;
-	enum db_status st = db_exec(r->db, r->arena, "quiz_pause", 2, v, &res);
+	enum db_status st =
+	    db_exec(ctx->db, ctx->arena, "quiz_pause", 2, v, &res);
 
 	if (st != DB_OK || PQntuples(res) == 0)
 		return st;
@@ -373,13 +255,14 @@ quiz_pause_get(struct request *r, const char *uid, const char *mid,
 }
 
 enum db_status
-store_quiz_pause(struct request *r, long long module_id, struct quiz_start *out)
+store_quiz_pause(struct store_ctx *ctx, long long module_id,
+                 struct quiz_start *out)
 {
 	char uid[24], mid[24];
 
 	out->retry_after = NULL;
 	out->last_grading = NULL;
-	return quiz_pause_get(r, STORE_INT(uid, r->user->id),
+	return quiz_pause_get(ctx, STORE_INT(uid, ctx->user_id),
 	                      STORE_INT(mid, module_id), out);
 }
 
@@ -389,16 +272,17 @@ store_quiz_pause(struct request *r, long long module_id, struct quiz_start *out)
  * failure and its pause.
  */
 enum db_status
-store_quiz_start(struct request *r, const char *slug, struct quiz_start *out)
+store_quiz_start(struct store_ctx *ctx, const char *slug,
+                 struct quiz_start *out)
 {
-	char        uid[24], mid[24], ver[24], pass[24], months[24];
-	const char *v[6] = {STORE_INT(uid, r->user->id), slug, r->user->role};
-	PGresult   *res;
-	json_t     *bank, *draw, *seen;
+	char           uid[24], mid[24], ver[24], pass[24], months[24];
+	const char    *v[6] = {STORE_INT(uid, ctx->user_id), slug, ctx->role};
+	PGresult      *res;
+	json_t        *bank, *draw, *seen;
 	enum db_status st;
 
 	memset(out, 0, sizeof(*out));
-	st = db_exec_row(r->db, r->arena, "quiz_bank", 3, v, &res);
+	st = db_exec_row(ctx->db, ctx->arena, "quiz_bank", 3, v, &res);
 	if (st != DB_OK)
 		return st;
 	out->module_id = db_int(res, 0, 0);
@@ -412,16 +296,17 @@ store_quiz_start(struct request *r, const char *slug, struct quiz_start *out)
 	if (out->sections_missing > 0)
 		return DB_OK;
 
-	st = db_begin(r->db);
+	st = db_begin(ctx->db);
 	v[0] = uid;
 	v[1] = mid;
 	v[2] = ver;
 	if (st == DB_OK)
-		st = db_exec(r->db, r->arena, "attempt_lock", 2, v, NULL);
+		st = db_exec(ctx->db, ctx->arena, "attempt_lock", 2, v, NULL);
 	if (st == DB_OK)
-		st = db_exec(r->db, r->arena, "quiz_open_close", 3, v, NULL);
+		st =
+		    db_exec(ctx->db, ctx->arena, "quiz_open_close", 3, v, NULL);
 	if (st == DB_OK)
-		st = db_exec(r->db, r->arena, "quiz_open_get", 2, v, &res);
+		st = db_exec(ctx->db, ctx->arena, "quiz_open_get", 2, v, &res);
 	if (st == DB_OK && PQntuples(res) == 1) {
 		/* Reloading the page gets the same draw, not a new one, on
 		 * the terms it was started with. */
@@ -430,17 +315,17 @@ store_quiz_start(struct request *r, const char *slug, struct quiz_start *out)
 		out->draw_json = db_value(res, 0, 2);
 		out->pass_mark = (int)db_int(res, 0, 3);
 		out->resumed = true;
-		st = db_commit(r->db);
+		st = db_commit(ctx->db);
 		goto done;
 	}
 	if (st == DB_OK)
-		st = quiz_pause_get(r, uid, mid, out);
+		st = quiz_pause_get(ctx, uid, mid, out);
 	if (st == DB_OK && out->retry_after != NULL) {
-		st = db_commit(r->db);
+		st = db_commit(ctx->db);
 		goto done;
 	}
 	if (st == DB_OK)
-		st = db_exec_row(r->db, r->arena, "quiz_seen", 3, v, &res);
+		st = db_exec_row(ctx->db, ctx->arena, "quiz_seen", 3, v, &res);
 	if (st == DB_OK) {
 		seen = json_loads(db_value(res, 0, 0), 0, NULL);
 		bank = json_loads(out->bank_json, 0, NULL);
@@ -453,22 +338,22 @@ store_quiz_start(struct request *r, const char *slug, struct quiz_start *out)
 			log_error("modules: no draw from the bank of %s", slug);
 			st = DB_ERROR;
 		} else {
-			out->draw_json = json_dump_arena(r->arena, draw);
+			out->draw_json = json_dump_arena(ctx->arena, draw);
 			json_decref(draw);
 			v[3] = out->draw_json;
 			v[4] = pass;
 			v[5] = months;
-			st = db_exec(r->db, r->arena, "quiz_open_insert", 6, v,
-			             &res);
+			st = db_exec(ctx->db, ctx->arena, "quiz_open_insert", 6,
+			             v, &res);
 		}
 	}
 	if (st == DB_OK) {
 		out->attempt_id = db_int(res, 0, 0);
 		out->expires_at = db_value(res, 0, 1);
-		st = db_commit(r->db);
+		st = db_commit(ctx->db);
 	}
 done:
 	if (st != DB_OK)
-		db_rollback(r->db);
+		db_rollback(ctx->db);
 	return st;
 }

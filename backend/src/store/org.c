@@ -71,11 +71,11 @@ const struct db_stmt store_org_stmts[] = {
 
 /* Runs a statement that returns one id, or none on a conflict. */
 static enum db_status
-returning_id(struct request *r, const char *name, int n, const char *const *v,
-             long long *id)
+returning_id(struct store_ctx *ctx, const char *name, int n,
+             const char *const *v, long long *id)
 {
 	PGresult      *res;
-	enum db_status st = db_exec(r->db, r->arena, name, n, v, &res);
+	enum db_status st = db_exec(ctx->db, ctx->arena, name, n, v, &res);
 
 	if (st != DB_OK)
 		return st;
@@ -87,70 +87,59 @@ returning_id(struct request *r, const char *name, int n, const char *const *v,
 }
 
 static enum db_status
-exists(struct request *r, const char *name, long long id)
+exists(struct store_ctx *ctx, const char *name, long long id)
 {
-	char           b[24];
-	const char    *v[1] = {STORE_INT(b, id)};
 	PGresult      *res;
-	enum db_status st = db_exec(r->db, r->arena, name, 1, v, &res);
+	enum db_status st = db_exec_id(ctx->db, ctx->arena, name, id, &res);
 
-	if (st != DB_OK)
-		return st;
-	return PQntuples(res) == 1 ? DB_OK : DB_NOT_FOUND;
+	return st == DB_OK && PQntuples(res) != 1 ? DB_NOT_FOUND : st;
 }
 
 /* Runs a one-parameter statement that returns one id; DB_NOT_FOUND when no
  * row matches. */
 static enum db_status
-returning_id_or_missing(struct request *r, const char *name, long long key,
+returning_id_or_missing(struct store_ctx *ctx, const char *name, long long key,
                         long long *id)
 {
-	char           b[24];
-	const char    *v[1] = {STORE_INT(b, key)};
-	PGresult      *res;
-	enum db_status st = db_exec(r->db, r->arena, name, 1, v, &res);
+	char        b[24];
+	const char *v[1] = {STORE_INT(b, key)};
 
-	if (st != DB_OK)
-		return st;
-	if (PQntuples(res) != 1)
-		return DB_NOT_FOUND;
-	*id = db_int(res, 0, 0);
-	return DB_OK;
+	return db_exec_scan(ctx->db, ctx->arena, name, 1, v, "i", id);
 }
 
 enum db_status
-store_region_create(struct request *r, const char *name, long long *id)
+store_region_create(struct store_ctx *ctx, const char *name, long long *id)
 {
 	const char *v[1] = {name};
 
-	return returning_id(r, "region_create", 1, v, id);
+	return returning_id(ctx, "region_create", 1, v, id);
 }
 
 enum db_status
-store_region_exists(struct request *r, long long id)
+store_region_exists(struct store_ctx *ctx, long long id)
 {
-	return exists(r, "region_exists", id);
+	return exists(ctx, "region_exists", id);
 }
 
 enum db_status
-store_board_exists(struct request *r, long long id)
+store_board_exists(struct store_ctx *ctx, long long id)
 {
-	return exists(r, "board_exists", id);
+	return exists(ctx, "board_exists", id);
 }
 
 enum db_status
-store_board_create(struct request *r, const char *name, const char *number,
+store_board_create(struct store_ctx *ctx, const char *name, const char *number,
                    long long region_id, long long *id)
 {
 	char        rb[24];
 	const char *v[3] = {name, number,
 	                    region_id ? STORE_INT(rb, region_id) : NULL};
 
-	return returning_id(r, "board_create", 3, v, id);
+	return returning_id(ctx, "board_create", 3, v, id);
 }
 
 enum db_status
-store_school_create(struct request *r, long long board_id, const char *name,
+store_school_create(struct store_ctx *ctx, long long board_id, const char *name,
                     const char *brin, const char *municipality,
                     const char *join_code, long long *id)
 {
@@ -158,39 +147,41 @@ store_school_create(struct request *r, long long board_id, const char *name,
 	const char *v[5] = {STORE_INT(bb, board_id), name, brin, municipality,
 	                    join_code};
 
-	return returning_id(r, "school_create", 5, v, id);
+	return returning_id(ctx, "school_create", 5, v, id);
 }
 
 enum db_status
-store_board_schools_json(struct request *r, long long board_id,
+store_board_schools_json(struct store_ctx *ctx, long long board_id,
                          const char **json)
 {
-	char        b[24];
-	const char *v[1] = {STORE_INT(b, board_id)};
-	return db_exec_value(r->db, r->arena, "board_schools", 1, v, json);
+	return db_exec_id_value(ctx->db, ctx->arena, "board_schools", board_id,
+	                        json);
 }
 
 enum db_status
-store_school_board(struct request *r, long long school_id, long long *board_id)
+store_school_board(struct store_ctx *ctx, long long school_id,
+                   long long *board_id)
 {
-	return returning_id_or_missing(r, "school_board", school_id, board_id);
+	return returning_id_or_missing(ctx, "school_board", school_id,
+	                               board_id);
 }
 
 enum db_status
-store_school_set_join_code(struct request *r, long long school_id,
+store_school_set_join_code(struct store_ctx *ctx, long long school_id,
                            const char *code)
 {
 	char           b[24];
 	const char    *v[2] = {STORE_INT(b, school_id), code};
-	enum db_status st = returning_id(r, "school_join_code", 2, v, NULL);
+	enum db_status st = returning_id(ctx, "school_join_code", 2, v, NULL);
 
 	return st == DB_CONFLICT ? DB_NOT_FOUND : st;
 }
 
 enum db_status
-store_user_create(struct request *r, const char *email, const char *canonical,
-                  const char *name, const char *hash, const char *role,
-                  long long board_id, long long region_id, long long *id)
+store_user_create(struct store_ctx *ctx, const char *email,
+                  const char *canonical, const char *name, const char *hash,
+                  const char *role, long long board_id, long long region_id,
+                  long long *id)
 {
 	char        bb[24], rb[24];
 	const char *v[7] = {email,
@@ -201,47 +192,46 @@ store_user_create(struct request *r, const char *email, const char *canonical,
 	                    region_id ? STORE_INT(rb, region_id) : NULL,
 	                    canonical};
 
-	return returning_id(r, "user_create", 7, v, id);
+	return returning_id(ctx, "user_create", 7, v, id);
 }
 
 enum db_status
-store_trainer_board_link(struct request *r, long long trainer_id,
+store_trainer_board_link(struct store_ctx *ctx, long long trainer_id,
                          long long board_id)
 {
 	char        tb[24], bb[24];
 	const char *v[2] = {STORE_INT(tb, trainer_id), STORE_INT(bb, board_id)};
-	enum db_status st = exists(r, "trainer_is", trainer_id);
+	enum db_status st = exists(ctx, "trainer_is", trainer_id);
 
 	if (st != DB_OK)
 		return st;
-	st = returning_id(r, "trainer_board_link", 2, v, NULL);
+	st = returning_id(ctx, "trainer_board_link", 2, v, NULL);
 	/* Linking twice is fine: the link exists. */
 	return st == DB_CONFLICT ? DB_OK : st;
 }
 
 enum db_status
-store_package_set(struct request *r, long long school_id, const char *item,
+store_package_set(struct store_ctx *ctx, long long school_id, const char *item,
                   const char *done_on)
 {
 	char        sb[24], ub[24];
 	const char *v[4] = {STORE_INT(sb, school_id), item, done_on,
-	                    STORE_INT(ub, r->user->id)};
+	                    STORE_INT(ub, ctx->user_id)};
 
 	if (done_on == NULL)
-		return db_exec(r->db, r->arena, "package_clear", 2, v, NULL);
-	return db_exec(r->db, r->arena, "package_set", 4, v, NULL);
+		return db_exec(ctx->db, ctx->arena, "package_clear", 2, v,
+		               NULL);
+	return db_exec(ctx->db, ctx->arena, "package_set", 4, v, NULL);
 }
 
 enum db_status
-store_region_list_json(struct request *r, long long only, const char **json)
+store_region_list_json(struct store_ctx *ctx, long long only, const char **json)
 {
-	char        b[24];
-	const char *v[1] = {STORE_INT(b, only)};
-	return db_exec_value(r->db, r->arena, "region_list", 1, v, json);
+	return db_exec_id_value(ctx->db, ctx->arena, "region_list", only, json);
 }
 
 enum db_status
-store_board_list_json(struct request *r, const char **json)
+store_board_list_json(struct store_ctx *ctx, const char **json)
 {
-	return db_exec_value(r->db, r->arena, "board_list", 0, NULL, json);
+	return db_exec_value(ctx->db, ctx->arena, "board_list", 0, NULL, json);
 }

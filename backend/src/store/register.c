@@ -79,10 +79,11 @@ const struct db_stmt store_register_stmts[] = {
 };
 
 enum db_status
-store_register_import(struct request *r, const struct store_register_input *in,
-                      struct store_register_counts *counts)
+store_register_import(struct store_ctx                  *ctx,
+                      const struct store_register_input *in,
+                      struct store_register_counts      *counts)
 {
-	struct arena  *a = r->arena;
+	struct arena  *a = ctx->arena;
 	size_t         n = in->n;
 	const char    *regions[2], *muns[3], *boards[1], *schools[5];
 	PGresult      *res;
@@ -100,26 +101,26 @@ store_register_import(struct request *r, const struct store_register_input *in,
 	schools[3] = muns[0];
 	schools[4] = db_text_array(a, in->places, n);
 
-	st = db_begin(r->db);
+	st = db_begin(ctx->db);
 	if (st == DB_OK)
-		st = db_allow_long_statements(r->db);
+		st = db_allow_long_statements(ctx->db);
 	if (st == DB_OK)
-		st = db_exec(r->db, a, "register_lock", 0, NULL, NULL);
+		st = db_exec(ctx->db, a, "register_lock", 0, NULL, NULL);
 	if (st == DB_OK)
-		st = db_exec(r->db, a, "register_regions", 2, regions, NULL);
+		st = db_exec(ctx->db, a, "register_regions", 2, regions, NULL);
 	if (st == DB_OK)
-		st =
-		    db_exec(r->db, a, "register_municipalities", 3, muns, NULL);
+		st = db_exec(ctx->db, a, "register_municipalities", 3, muns,
+		             NULL);
 	if (st == DB_OK)
-		st = db_exec(r->db, a, "register_boards", 1, boards, &res);
+		st = db_exec(ctx->db, a, "register_boards", 1, boards, &res);
 	if (st == DB_OK) {
 		counts->boards_created = PQntuples(res);
-		st = db_exec(r->db, a, "register_schools", 5, schools, &res);
+		st = db_exec(ctx->db, a, "register_schools", 5, schools, &res);
 	}
 	if (st == DB_OK)
-		st = db_commit(r->db);
+		st = db_commit(ctx->db);
 	if (st != DB_OK) {
-		db_rollback(r->db);
+		db_rollback(ctx->db);
 		return st;
 	}
 	counts->schools_created = db_int(res, 0, 0);

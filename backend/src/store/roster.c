@@ -3,8 +3,6 @@
  * left, never deleted). */
 #include "store.h"
 
-#include "../config.h"
-
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,41 +84,41 @@ const struct db_stmt store_roster_stmts[] = {
 };
 
 enum db_status
-store_roster_unknown_brins(struct request *r, long long board_id,
+store_roster_unknown_brins(struct store_ctx *ctx, long long board_id,
                            const char *const *brins, size_t n, size_t **unknown,
                            size_t *nunknown)
 {
 	char           b[24];
 	const char    *v[2] = {STORE_INT(b, board_id),
-	                       db_text_array(r->arena, brins, n)};
+	                       db_text_array(ctx->arena, brins, n)};
 	PGresult      *res;
 	enum db_status st =
-	    db_exec(r->db, r->arena, "roster_unknown_brins", 2, v, &res);
+	    db_exec(ctx->db, ctx->arena, "roster_unknown_brins", 2, v, &res);
 
 	*unknown = NULL;
 	*nunknown = 0;
 	if (st != DB_OK || PQntuples(res) == 0)
 		return st;
 	*nunknown = (size_t)PQntuples(res);
-	*unknown = arena_alloc(r->arena, *nunknown * sizeof(size_t));
+	*unknown = arena_alloc(ctx->arena, *nunknown * sizeof(size_t));
 	for (size_t i = 0; i < *nunknown; i++)
 		(*unknown)[i] = (size_t)db_int(res, (int)i, 0) - 1;
 	return DB_OK;
 }
 
 enum db_status
-store_roster_import(struct request *r, long long board_id,
+store_roster_import(struct store_ctx *ctx, long long board_id,
                     const struct store_roster_row *rows, size_t n,
                     size_t **unknown, size_t *nunknown,
-                    struct store_roster_counts *counts)
+                    struct store_roster_counts *counts, const char *public_url)
 {
-	const char   **emails = arena_alloc(r->arena, (n + 1) * sizeof(char *));
-	const char   **names = arena_alloc(r->arena, (n + 1) * sizeof(char *));
-	const char   **roles = arena_alloc(r->arena, (n + 1) * sizeof(char *));
-	const char   **brins = arena_alloc(r->arena, (n + 1) * sizeof(char *));
-	char           b[24];
-	const char    *v[5];
-	PGresult      *res;
+	const char **emails = arena_alloc(ctx->arena, (n + 1) * sizeof(char *));
+	const char **names = arena_alloc(ctx->arena, (n + 1) * sizeof(char *));
+	const char **roles = arena_alloc(ctx->arena, (n + 1) * sizeof(char *));
+	const char **brins = arena_alloc(ctx->arena, (n + 1) * sizeof(char *));
+	char         b[24];
+	const char  *v[5];
+	PGresult    *res;
 	enum db_status st;
 
 	*unknown = NULL;
@@ -133,46 +131,46 @@ store_roster_import(struct request *r, long long board_id,
 		brins[i] = rows[i].brin;
 	}
 	v[0] = STORE_INT(b, board_id);
-	v[1] = db_text_array(r->arena, emails, n);
-	v[2] = db_text_array(r->arena, names, n);
-	v[3] = db_text_array(r->arena, roles, n);
-	v[4] = db_text_array(r->arena, brins, n);
-	st = db_begin(r->db);
+	v[1] = db_text_array(ctx->arena, emails, n);
+	v[2] = db_text_array(ctx->arena, names, n);
+	v[3] = db_text_array(ctx->arena, roles, n);
+	v[4] = db_text_array(ctx->arena, brins, n);
+	st = db_begin(ctx->db);
 	if (st == DB_OK)
-		st = db_allow_long_statements(r->db);
+		st = db_allow_long_statements(ctx->db);
 	if (st == DB_OK)
-		st = db_exec(r->db, r->arena, "roster_lock", 1, v, NULL);
+		st = db_exec(ctx->db, ctx->arena, "roster_lock", 1, v, NULL);
 	if (st == DB_OK) {
 		const char *uv[2] = {v[0], v[4]};
 
-		st = db_exec(r->db, r->arena, "roster_unknown_brins", 2, uv,
+		st = db_exec(ctx->db, ctx->arena, "roster_unknown_brins", 2, uv,
 		             &res);
 	}
 	if (st == DB_OK && PQntuples(res) > 0) {
 		*nunknown = (size_t)PQntuples(res);
-		*unknown = arena_alloc(r->arena, *nunknown * sizeof(size_t));
+		*unknown = arena_alloc(ctx->arena, *nunknown * sizeof(size_t));
 		for (size_t i = 0; i < *nunknown; i++)
 			(*unknown)[i] = (size_t)db_int(res, (int)i, 0) - 1;
-		db_rollback(r->db);
+		db_rollback(ctx->db);
 		return DB_OK;
 	}
 	if (st == DB_OK)
-		st = db_exec(r->db, r->arena, "roster_apply", 5, v, &res);
+		st = db_exec(ctx->db, ctx->arena, "roster_apply", 5, v, &res);
 	if (st == DB_OK) {
-		const char *iv[2] = {v[0], r->config->public_url};
+		const char *iv[2] = {v[0], public_url};
 
 		counts->created = db_int(res, 0, 0);
 		counts->updated = db_int(res, 0, 1);
 		counts->unchanged = db_int(res, 0, 2);
 		counts->removed = db_int(res, 0, 3);
-		st = db_exec(r->db, r->arena, "roster_invite", 2, iv, &res);
+		st = db_exec(ctx->db, ctx->arena, "roster_invite", 2, iv, &res);
 	}
 	if (st == DB_OK) {
 		counts->invited = db_int(res, 0, 0);
-		st = db_commit(r->db);
+		st = db_commit(ctx->db);
 	}
 	if (st != DB_OK) {
-		db_rollback(r->db);
+		db_rollback(ctx->db);
 		return st;
 	}
 	return DB_OK;

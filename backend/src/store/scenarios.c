@@ -89,14 +89,14 @@ const struct db_stmt store_scenarios_stmts[] = {
 };
 
 enum db_status
-store_scenario_create(struct request *r, const char *title,
+store_scenario_create(struct store_ctx *ctx, const char *title,
                       const char *audience, const char *doc, long long *id)
 {
 	char        ob[24];
-	const char *v[4] = {STORE_INT(ob, r->user->id), title, audience, doc};
+	const char *v[4] = {STORE_INT(ob, ctx->user_id), title, audience, doc};
 	PGresult   *res;
 	enum db_status st =
-	    db_exec(r->db, r->arena, "scenario_create", 4, v, &res);
+	    db_exec(ctx->db, ctx->arena, "scenario_create", 4, v, &res);
 
 	if (st == DB_OK)
 		*id = db_int(res, 0, 0);
@@ -104,13 +104,14 @@ store_scenario_create(struct request *r, const char *title,
 }
 
 enum db_status
-store_scenario_meta(struct request *r, long long id, struct scenario_meta *m)
+store_scenario_meta(struct store_ctx *ctx, long long id,
+                    struct scenario_meta *m)
 {
 	char           ib[24];
-	const char    *v[2] = {STORE_INT(ib, id), r->user->role};
+	const char    *v[2] = {STORE_INT(ib, id), ctx->role};
 	PGresult      *res;
 	enum db_status st =
-	    db_exec_row(r->db, r->arena, "scenario_meta", 2, v, &res);
+	    db_exec_row(ctx->db, ctx->arena, "scenario_meta", 2, v, &res);
 
 	if (st != DB_OK)
 		return st;
@@ -123,14 +124,15 @@ store_scenario_meta(struct request *r, long long id, struct scenario_meta *m)
 }
 
 enum db_status
-store_scenario_new_version(struct request *r, long long id, const char *title,
-                           const char *audience, const char *doc, int *version)
+store_scenario_new_version(struct store_ctx *ctx, long long id,
+                           const char *title, const char *audience,
+                           const char *doc, int *version)
 {
 	char           ib[24];
 	const char    *v[4] = {STORE_INT(ib, id), title, audience, doc};
 	PGresult      *res;
-	enum db_status st =
-	    db_exec_row(r->db, r->arena, "scenario_new_version", 4, v, &res);
+	enum db_status st = db_exec_row(ctx->db, ctx->arena,
+	                                "scenario_new_version", 4, v, &res);
 
 	if (st != DB_OK)
 		return st;
@@ -139,89 +141,96 @@ store_scenario_new_version(struct request *r, long long id, const char *title,
 }
 
 enum db_status
-store_scenario_publish(struct request *r, long long id, int *version)
+store_scenario_publish(struct store_ctx *ctx, long long id, int *version)
 {
-	char           ib[24];
-	const char    *v[1] = {STORE_INT(ib, id)};
-	PGresult      *res;
-	enum db_status st =
-	    db_exec_row(r->db, r->arena, "scenario_publish", 1, v, &res);
+	char        ib[24];
+	const char *v[1] = {STORE_INT(ib, id)};
 
-	if (st != DB_OK)
-		return st;
-	*version = (int)db_int(res, 0, 0);
-	return DB_OK;
+	return db_exec_scan(ctx->db, ctx->arena, "scenario_publish", 1, v, "n",
+	                    version);
 }
 
 enum db_status
-store_scenario_list_json(struct request *r, bool see_all, const char **json)
+store_scenario_list_json(struct store_ctx *ctx, bool see_all, const char **json)
 {
 	char        ub[24];
-	const char *v[3] = {STORE_INT(ub, r->user->id), r->user->role,
+	const char *v[3] = {STORE_INT(ub, ctx->user_id), ctx->role,
 	                    see_all ? "true" : "false"};
-	return db_exec_value(r->db, r->arena, "scenario_list", 3, v, json);
+	return db_exec_value(ctx->db, ctx->arena, "scenario_list", 3, v, json);
 }
 
 enum db_status
-store_scenario_document(struct request *r, long long id, int version,
+store_scenario_document(struct store_ctx *ctx, long long id, int version,
                         const char **doc)
 {
 	char        ib[24], vb[24];
 	const char *v[2] = {STORE_INT(ib, id), STORE_INT(vb, version)};
-	return db_exec_value(r->db, r->arena, "scenario_document", 2, v, doc);
+	return db_exec_value(ctx->db, ctx->arena, "scenario_document", 2, v,
+	                     doc);
 }
 
 enum db_status
-store_scenario_attempt(struct request *r, long long id, int version,
+store_scenario_attempt(struct store_ctx *ctx, long long id, int version,
                        const char *choices, const char *path, int score,
                        const char *outcome)
 {
 	char        ib[24], vb[24], ub[24], sb[24];
 	const char *v[8] = {STORE_INT(ib, id),
 	                    STORE_INT(vb, version),
-	                    STORE_INT(ub, r->user->id),
+	                    STORE_INT(ub, ctx->user_id),
 	                    choices,
 	                    path,
 	                    STORE_INT(sb, score),
 	                    outcome,
-	                    r->user->role};
+	                    ctx->role};
 
-	return db_exec(r->db, r->arena, "scenario_attempt", 8, v, NULL);
+	return db_exec(ctx->db, ctx->arena, "scenario_attempt", 8, v, NULL);
 }
 
 enum db_status
-store_scenario_stats(struct request *r, long long id, int version,
-                     PGresult **rows, long long *attempts)
+store_scenario_stats(struct store_ctx *ctx, long long id, int version,
+                     struct store_choice_count **counts, size_t *n,
+                     long long *attempts)
 {
 	char           ib[24], vb[24];
 	const char    *v[2] = {STORE_INT(ib, id), STORE_INT(vb, version)};
 	PGresult      *res;
 	enum db_status st =
-	    db_exec(r->db, r->arena, "scenario_attempt_count", 2, v, &res);
+	    db_exec(ctx->db, ctx->arena, "scenario_attempt_count", 2, v, &res);
 
+	if (st == DB_OK) {
+		*attempts = db_int(res, 0, 0);
+		st = db_exec(ctx->db, ctx->arena, "scenario_stats", 2, v, &res);
+	}
 	if (st != DB_OK)
 		return st;
-	*attempts = db_int(res, 0, 0);
-	return db_exec(r->db, r->arena, "scenario_stats", 2, v, rows);
+	*n = (size_t)PQntuples(res);
+	*counts = arena_alloc(ctx->arena, (*n + 1) * sizeof(**counts));
+	for (size_t i = 0; i < *n; i++) {
+		(*counts)[i].node = db_value(res, (int)i, 0);
+		(*counts)[i].choice = db_int(res, (int)i, 1);
+		(*counts)[i].count = db_int(res, (int)i, 2);
+	}
+	return DB_OK;
 }
 
 enum db_status
-store_scenario_media_add(struct request *r, long long id, const char *media_id,
-                         const char *mime, size_t size)
+store_scenario_media_add(struct store_ctx *ctx, long long id,
+                         const char *media_id, const char *mime, size_t size)
 {
 	char        ib[24], sb[24];
 	const char *v[4] = {media_id, STORE_INT(ib, id), mime,
 	                    STORE_INT(sb, (long long)size)};
 
-	return db_exec(r->db, r->arena, "scenario_media_add", 4, v, NULL);
+	return db_exec(ctx->db, ctx->arena, "scenario_media_add", 4, v, NULL);
 }
 
 enum db_status
-store_media_visible(struct request *r, const char *media_id, bool see_all,
+store_media_visible(struct store_ctx *ctx, const char *media_id, bool see_all,
                     const char **mime)
 {
 	char        ub[24];
-	const char *v[4] = {media_id, STORE_INT(ub, r->user->id), r->user->role,
+	const char *v[4] = {media_id, STORE_INT(ub, ctx->user_id), ctx->role,
 	                    see_all ? "true" : "false"};
-	return db_exec_value(r->db, r->arena, "media_visible", 4, v, mime);
+	return db_exec_value(ctx->db, ctx->arena, "media_visible", 4, v, mime);
 }

@@ -8,7 +8,8 @@
 #include <stdio.h>
 
 #include "../db.h"
-#include "../http.h"
+
+struct user;
 
 /* Formats an integer parameter into a caller buffer and yields the buffer. */
 #define STORE_INT(buf, v)                                                      \
@@ -23,7 +24,23 @@ struct store_ctx {
 	struct arena *arena;
 	long long     user_id;
 	const char   *role; /* "teacher", "ib", ...; NULL: nobody logged in */
+	/* The worker's connection for board and region reports; NULL or not
+	 * enabled: they run on db. */
+	struct store_reports *reports;
 };
+
+/*
+ * With reports-database-url set (a streaming replica), a worker keeps a
+ * second connection for the board and region reports, opened on the first
+ * report.  It lives as long as the worker (struct worker_ctx).
+ */
+struct store_reports {
+	bool      enabled; /* false: reports use the main connection */
+	struct db db;
+};
+void store_reports_init(struct store_reports *rep, const char *url,
+                        int statement_timeout);
+void store_reports_close(struct store_reports *rep);
 
 /* Every statement table, NULL-terminated, prepared by db_ensure(). */
 extern const struct db_stmt *const store_all_statements[];
@@ -40,15 +57,18 @@ extern const struct db_stmt store_scenarios_stmts[];
 extern const struct db_stmt store_trainings_stmts[];
 extern const struct db_stmt store_accounts_stmts[];
 extern const struct db_stmt store_invitations_stmts[];
+/* Prepared by the mailer and the content tool only, not by workers. */
+extern const struct db_stmt store_mail_stmts[];
+extern const struct db_stmt store_content_stmts[];
 
 /* health.c */
-enum db_status store_health_ping(struct request *r);
+enum db_status store_health_ping(struct store_ctx *ctx);
 
 /* users.c */
 
 /* Loads the caller for a verified token: DB_NOT_FOUND when the user is gone,
  * the jti is revoked, or the token predates tokens_valid_after. */
-enum db_status store_user_for_token(struct request *r, long long user_id,
+enum db_status store_user_for_token(struct store_ctx *ctx, long long user_id,
                                     const char *jti, long long iat_ms,
                                     struct user *out);
 
@@ -70,57 +90,70 @@ struct login_row {
 	long long device_failures;
 	double    device_age;
 };
-enum db_status store_user_login_lookup(struct request *r, const char *canonical,
+enum db_status store_user_login_lookup(struct store_ctx *ctx,
+                                       const char       *canonical,
                                        const char *client, const char *net,
                                        const char       *device_hash,
                                        struct login_row *out);
-enum db_status store_user_login_failed(struct request *r, const char *canonical,
+enum db_status store_user_login_failed(struct store_ctx *ctx,
+                                       const char       *canonical,
                                        const char *client, const char *net);
-enum db_status store_user_login_succeeded(struct request *r,
-                                          const char     *canonical,
-                                          const char     *client);
+enum db_status store_user_login_succeeded(struct store_ctx *ctx,
+                                          const char       *canonical,
+                                          const char       *client);
 /* Device cookies: a failure or a success on a known device; a new device
  * of an account (valid `days`, the account keeping its newest `keep`);
  * every device of an account gone (password reset). */
-enum db_status store_login_device_failed(struct request *r,
-                                         long long       device_id);
-enum db_status store_login_device_succeeded(struct request *r,
-                                            long long       device_id);
-enum db_status store_login_device_add(struct request *r, long long user_id,
+enum db_status store_login_device_failed(struct store_ctx *ctx,
+                                         long long         device_id);
+enum db_status store_login_device_succeeded(struct store_ctx *ctx,
+                                            long long         device_id);
+enum db_status store_login_device_add(struct store_ctx *ctx, long long user_id,
                                       const char *cookie_hash, int days,
                                       int keep);
-enum db_status store_login_devices_drop(struct request *r, long long user_id);
-enum db_status store_user_by_id(struct request *r, long long id,
+enum db_status store_login_devices_drop(struct store_ctx *ctx,
+                                        long long         user_id);
+enum db_status store_user_by_id(struct store_ctx *ctx, long long id,
                                 struct user *out);
 
 /* Registration: the school of a join code (DB_NOT_FOUND when none). */
-enum db_status store_school_by_join_code(struct request *r, const char *code,
-                                         long long *school_id,
+enum db_status store_school_by_join_code(struct store_ctx *ctx,
+                                         const char *code, long long *school_id,
                                          long long *board_id);
 /* Counts and records one registration attempt from addr in the last hour. */
-enum db_status store_register_attempt(struct request *r, const char *addr,
+enum db_status store_register_attempt(struct store_ctx *ctx, const char *addr,
                                       long long *recent);
 /* DB_CONFLICT when the email exists. */
-enum db_status store_user_create_teacher(struct request *r, const char *email,
-                                         const char *canonical,
+enum db_status store_user_create_teacher(struct store_ctx *ctx,
+                                         const char       *email,
+                                         const char       *canonical,
                                          const char *name, const char *hash,
                                          long long school_id, long long *id);
-enum db_status store_token_revoke(struct request *r, const char *jti,
+enum db_status store_token_revoke(struct store_ctx *ctx, const char *jti,
                                   long long exp);
 /* GET /me as JSON text. */
-enum db_status store_user_me_json(struct request *r, long long user_id,
+enum db_status store_user_me_json(struct store_ctx *ctx, long long user_id,
                                   const char **json);
 
 /* modules.c */
-enum db_status store_modules_list_json(struct request *r, const char **json);
-/* The module page for the caller as JSON text, owned by the arena: the
- * worker's pre-rendered content with the caller's own progress joined in. */
-enum db_status store_module_detail(struct request *r, const char *slug,
-                                   const char **json);
-/* Frees the worker's cache of module pages (at exit). */
-void store_modules_close(void);
+enum db_status store_modules_list_json(struct store_ctx *ctx,
+                                       const char      **json);
+/* The caller's part of a module page (module_page.h renders it):
+ * DB_NOT_FOUND when the module is not one the caller may take. */
+struct store_module_mine {
+	int         version;          /* the module's current version */
+	const char *done_json;        /* array of the finished section ids */
+	const char *certificate_json; /* the newest certificate, or NULL */
+	const char *quiz_state_json;  /* paused_until, open attempt's expiry */
+};
+enum db_status store_module_mine(struct store_ctx *ctx, const char *slug,
+                                 struct store_module_mine *out);
+/* The part of a module page that is the same for everyone, as JSON text,
+ * and its version; DB_NOT_FOUND when the module is not active. */
+enum db_status store_module_content(struct store_ctx *ctx, const char *slug,
+                                    int *version, const char **content_json);
 /* DB_NOT_FOUND when the module or section is unknown for the caller. */
-enum db_status store_section_done(struct request *r, const char *slug,
+enum db_status store_section_done(struct store_ctx *ctx, const char *slug,
                                   const char *section_id);
 
 /* How long a started attempt stays open, and the pause after two failures
@@ -147,10 +180,10 @@ struct quiz_start {
  * pause, or a new draw stored as an open attempt.  DB_NOT_FOUND when the
  * module has no quiz for the caller.
  */
-enum db_status store_quiz_start(struct request *r, const char *slug,
+enum db_status store_quiz_start(struct store_ctx *ctx, const char *slug,
                                 struct quiz_start *out);
 /* Only the pause part of store_quiz_start (after a failed submission). */
-enum db_status store_quiz_pause(struct request *r, long long module_id,
+enum db_status store_quiz_pause(struct store_ctx *ctx, long long module_id,
                                 struct quiz_start *out);
 
 /* certificates.c */
@@ -174,7 +207,7 @@ struct quiz_attempt {
 	const char *objectives_json;
 };
 /* DB_NOT_FOUND unless the attempt is the caller's, on module `slug`. */
-enum db_status store_quiz_attempt_get(struct request *r, const char *slug,
+enum db_status store_quiz_attempt_get(struct store_ctx *ctx, const char *slug,
                                       long long            attempt_id,
                                       struct quiz_attempt *out);
 
@@ -192,13 +225,14 @@ struct quiz_submitted {
  * submission twice, even at once, gives one certificate.  cert->code is
  * NULL when none applies.
  */
-enum db_status store_quiz_submit(struct request            *r,
+enum db_status store_quiz_submit(struct store_ctx          *ctx,
                                  const struct quiz_attempt *a, int score,
                                  bool passed, const char *answers_json,
                                  const char            *grading_json,
                                  struct quiz_submitted *out,
                                  struct certificate    *cert);
-enum db_status store_my_certificates_json(struct request *r, const char **json);
+enum db_status store_my_certificates_json(struct store_ctx *ctx,
+                                          const char      **json);
 struct certificate_public {
 	bool        valid;
 	const char *holder_name;
@@ -206,62 +240,62 @@ struct certificate_public {
 	const char *issued_at;
 	const char *expires_at;
 };
-enum db_status store_certificate_public(struct request *r, const char *code,
+enum db_status store_certificate_public(struct store_ctx *ctx, const char *code,
                                         struct certificate_public *out);
 
 /* org.c: DB_CONFLICT when a unique name, number, brin or email exists. */
-enum db_status store_region_create(struct request *r, const char *name,
+enum db_status store_region_create(struct store_ctx *ctx, const char *name,
                                    long long *id);
-enum db_status store_region_exists(struct request *r, long long id);
-enum db_status store_board_exists(struct request *r, long long id);
+enum db_status store_region_exists(struct store_ctx *ctx, long long id);
+enum db_status store_board_exists(struct store_ctx *ctx, long long id);
 /* Regions as JSON; `only` 0 lists all, else that one region. */
-enum db_status store_region_list_json(struct request *r, long long only,
+enum db_status store_region_list_json(struct store_ctx *ctx, long long only,
                                       const char **json);
-enum db_status store_board_list_json(struct request *r, const char **json);
-enum db_status store_board_create(struct request *r, const char *name,
+enum db_status store_board_list_json(struct store_ctx *ctx, const char **json);
+enum db_status store_board_create(struct store_ctx *ctx, const char *name,
                                   const char *number, long long region_id,
                                   long long *id);
-enum db_status store_school_create(struct request *r, long long board_id,
+enum db_status store_school_create(struct store_ctx *ctx, long long board_id,
                                    const char *name, const char *brin,
                                    const char *municipality,
                                    const char *join_code, long long *id);
-enum db_status store_board_schools_json(struct request *r, long long board_id,
-                                        const char **json);
+enum db_status store_board_schools_json(struct store_ctx *ctx,
+                                        long long board_id, const char **json);
 /* DB_NOT_FOUND when the school does not exist. */
-enum db_status store_school_board(struct request *r, long long school_id,
+enum db_status store_school_board(struct store_ctx *ctx, long long school_id,
                                   long long *board_id);
-enum db_status store_school_set_join_code(struct request *r,
-                                          long long       school_id,
-                                          const char     *code);
-enum db_status store_user_create(struct request *r, const char *email,
+enum db_status store_school_set_join_code(struct store_ctx *ctx,
+                                          long long         school_id,
+                                          const char       *code);
+enum db_status store_user_create(struct store_ctx *ctx, const char *email,
                                  const char *canonical, const char *name,
                                  const char *hash, const char *role,
                                  long long board_id, long long region_id,
                                  long long *id);
 /* DB_NOT_FOUND when user_id is not a trainer. */
-enum db_status store_trainer_board_link(struct request *r, long long trainer_id,
-                                        long long board_id);
+enum db_status store_trainer_board_link(struct store_ctx *ctx,
+                                        long long         trainer_id,
+                                        long long         board_id);
 /* done_on NULL clears the item. */
-enum db_status store_package_set(struct request *r, long long school_id,
+enum db_status store_package_set(struct store_ctx *ctx, long long school_id,
                                  const char *item, const char *done_on);
 
 /* coverage.c: report JSON built by PostgreSQL. */
-/* Closes the worker's reports connection, if it opened one (at exit). */
-void           store_coverage_close(void);
-enum db_status store_board_coverage_json(struct request *r, long long board_id,
-                                         const char **json);
-enum db_status store_school_staff_json(struct request *r, long long school_id,
-                                       const char **json);
-enum db_status store_school_expiring_json(struct request *r,
-                                          long long       school_id,
-                                          const char    **json);
-enum db_status store_board_history_json(struct request *r, long long board_id,
-                                        const char **json);
-enum db_status store_region_history_json(struct request *r, long long region_id,
-                                         const char **json);
-enum db_status store_region_coverage_json(struct request *r,
-                                          long long       region_id,
-                                          const char    **json);
+enum db_status store_board_coverage_json(struct store_ctx *ctx,
+                                         long long board_id, const char **json);
+enum db_status store_school_staff_json(struct store_ctx *ctx,
+                                       long long school_id, const char **json);
+enum db_status store_school_expiring_json(struct store_ctx *ctx,
+                                          long long         school_id,
+                                          const char      **json);
+enum db_status store_board_history_json(struct store_ctx *ctx,
+                                        long long board_id, const char **json);
+enum db_status store_region_history_json(struct store_ctx *ctx,
+                                         long long         region_id,
+                                         const char      **json);
+enum db_status store_region_coverage_json(struct store_ctx *ctx,
+                                          long long         region_id,
+                                          const char      **json);
 
 /* roster.c */
 struct store_roster_row {
@@ -274,20 +308,23 @@ struct store_roster_counts {
 	long long created, updated, unchanged, removed;
 	long long invited; /* owners of another board's account asked */
 };
+/* Indexes (arena-owned) of the codes that are not an open school of the
+ * board. */
+enum db_status store_roster_unknown_brins(struct store_ctx  *ctx,
+                                          long long          board_id,
+                                          const char *const *brins, size_t n,
+                                          size_t **unknown, size_t *nunknown);
 /*
  * Replaces the board's staff list with `rows`, all or nothing.  When some
  * rows name a school that is not an open school of the board, nothing is
- * changed and *unknown lists their indexes (arena-owned).
+ * changed and *unknown lists their indexes (arena-owned).  Owners of
+ * another board's account are invited by mail with links to public_url.
  */
-/* Indexes (arena-owned) of the codes that are not an open school of the
- * board. */
-enum db_status store_roster_unknown_brins(struct request *r, long long board_id,
-                                          const char *const *brins, size_t n,
-                                          size_t **unknown, size_t *nunknown);
-enum db_status store_roster_import(struct request *r, long long board_id,
+enum db_status store_roster_import(struct store_ctx *ctx, long long board_id,
                                    const struct store_roster_row *rows,
                                    size_t n, size_t **unknown, size_t *nunknown,
-                                   struct store_roster_counts *counts);
+                                   struct store_roster_counts *counts,
+                                   const char                 *public_url);
 
 /* register.c: DUO's register as parallel arrays of n strings each. */
 struct store_register_input {
@@ -305,7 +342,7 @@ struct store_register_counts {
 	long long boards_created, schools_created, schools_updated,
 	    schools_closed;
 };
-enum db_status store_register_import(struct request                    *r,
+enum db_status store_register_import(struct store_ctx                  *ctx,
                                      const struct store_register_input *in,
                                      struct store_register_counts      *counts);
 
@@ -317,58 +354,67 @@ struct scenario_meta {
 	bool      published;         /* the current version is published */
 	bool audience_has_role; /* the published version is for the caller */
 };
-enum db_status store_scenario_create(struct request *r, const char *title,
+enum db_status store_scenario_create(struct store_ctx *ctx, const char *title,
                                      const char *audience, const char *doc,
                                      long long *id);
-enum db_status store_scenario_meta(struct request *r, long long id,
+enum db_status store_scenario_meta(struct store_ctx *ctx, long long id,
                                    struct scenario_meta *m);
-enum db_status store_scenario_new_version(struct request *r, long long id,
+enum db_status store_scenario_new_version(struct store_ctx *ctx, long long id,
                                           const char *title,
                                           const char *audience, const char *doc,
                                           int *version);
-enum db_status store_scenario_publish(struct request *r, long long id,
+enum db_status store_scenario_publish(struct store_ctx *ctx, long long id,
                                       int *version);
-enum db_status store_scenario_list_json(struct request *r, bool see_all,
+enum db_status store_scenario_list_json(struct store_ctx *ctx, bool see_all,
                                         const char **json);
-enum db_status store_scenario_document(struct request *r, long long id,
+enum db_status store_scenario_document(struct store_ctx *ctx, long long id,
                                        int version, const char **doc);
 /* choices and path are PostgreSQL array literals. */
-enum db_status store_scenario_attempt(struct request *r, long long id,
+enum db_status store_scenario_attempt(struct store_ctx *ctx, long long id,
                                       int version, const char *choices,
                                       const char *path, int score,
                                       const char *outcome);
-/* Rows of (node id, choice index, count); arena-owned. */
-enum db_status store_scenario_stats(struct request *r, long long id,
-                                    int version, PGresult **rows,
-                                    long long *attempts);
-enum db_status store_scenario_media_add(struct request *r, long long id,
+/* How often a choice was taken at a node. */
+struct store_choice_count {
+	const char *node;
+	long long   choice; /* index in the node's choices */
+	long long   count;
+};
+/* The counts of every (node, choice) taken in some attempt at `version`,
+ * *n of them (arena-owned), and the number of attempts. */
+enum db_status store_scenario_stats(struct store_ctx *ctx, long long id,
+                                    int                         version,
+                                    struct store_choice_count **counts,
+                                    size_t *n, long long *attempts);
+enum db_status store_scenario_media_add(struct store_ctx *ctx, long long id,
                                         const char *media_id, const char *mime,
                                         size_t size);
 /* DB_NOT_FOUND unless the caller may see a scenario holding the file. */
-enum db_status store_media_visible(struct request *r, const char *media_id,
+enum db_status store_media_visible(struct store_ctx *ctx, const char *media_id,
                                    bool see_all, const char **mime);
 
 /* trainings.c */
 /* DB_NOT_FOUND when the module slug is unknown; DB_CONFLICT when the module
  * is not done in person (it has a quiz instead). */
-enum db_status store_training_create(struct request *r, const char *title,
+enum db_status store_training_create(struct store_ctx *ctx, const char *title,
                                      const char *slug, const char *date,
                                      const char *location, long long *id);
-enum db_status store_training_list_json(struct request *r, const char **json);
-enum db_status store_training_owner(struct request *r, long long id,
+enum db_status store_training_list_json(struct store_ctx *ctx,
+                                        const char      **json);
+enum db_status store_training_owner(struct store_ctx *ctx, long long id,
                                     long long *trainer_id,
                                     long long *module_id);
 /* Whether attendance of training `id` may be recorded: its module is an
  * active in-person one (*in_person) and its day has come (*held). */
-enum db_status store_training_recordable(struct request *r, long long id,
+enum db_status store_training_recordable(struct store_ctx *ctx, long long id,
                                          bool *in_person, bool *held);
-enum db_status store_training_get_json(struct request *r, long long id,
+enum db_status store_training_get_json(struct store_ctx *ctx, long long id,
                                        const char **json);
 /* The criteria ids of the module's current version, in content order, and
  * that version (none for a module without criteria). */
-enum db_status store_training_criteria(struct request *r, long long module_id,
-                                       int *version, const char ***ids,
-                                       size_t *n);
+enum db_status store_training_criteria(struct store_ctx *ctx,
+                                       long long module_id, int *version,
+                                       const char ***ids, size_t *n);
 struct store_attendance_counts {
 	long long issued;  /* certificates newly issued */
 	long long pending; /* attendees stored against their stays, waiting
@@ -389,69 +435,139 @@ struct store_attendee {
  * judgement (criteria, against criteria_version, by the caller, now)
  * replaces an earlier one; an attendee without one keeps an earlier result.
  */
-enum db_status store_attendance_record(struct request *r, long long training_id,
-                                       long long module_id,
-                                       int       criteria_version,
-                                       const struct store_attendee *attendees,
-                                       size_t n, long long *refused,
-                                       struct store_attendance_counts *counts);
+enum db_status store_attendance_record(
+    struct store_ctx *ctx, long long training_id, long long module_id,
+    int criteria_version, const struct store_attendee *attendees, size_t n,
+    long long *refused, struct store_attendance_counts *counts);
 
 /* invitations.c */
 /* The caller's invitations waiting for an answer, as JSON text. */
-enum db_status store_invitations_mine_json(struct request *r,
-                                           const char    **json);
+enum db_status store_invitations_mine_json(struct store_ctx *ctx,
+                                           const char      **json);
 /*
  * Accepts (links the stay to the caller, then turns the stay's training
  * credits into certificates, *issued of them) or declines an invitation of
  * the caller.  DB_NOT_FOUND when it is not the caller's; DB_CONFLICT when it
  * was answered already or its stay has ended or has a person.
  */
-enum db_status store_invitation_answer(struct request *r, long long id,
+enum db_status store_invitation_answer(struct store_ctx *ctx, long long id,
                                        bool accept, long long *staff_id,
                                        long long *issued);
 /* After an address is verified: links its open stays at the account's own
  * board, invites the owner to those of other boards (mail), and applies the
  * training credits of its stays. */
-enum db_status store_staff_link_verified(struct request *r, long long user_id);
+enum db_status store_staff_link_verified(struct store_ctx *ctx,
+                                         long long         user_id,
+                                         const char       *public_url);
 
 /* accounts.c */
 /* Appends to the audit log; `details` is JSON text or NULL. */
-enum db_status store_audit(struct request *r, const char *action,
+enum db_status store_audit(struct store_ctx *ctx, const char *action,
                            const char *target, const char *details);
 /* The 200 entries before id `before` (0: the newest). */
-enum db_status store_audit_list_json(struct request *r, long long before,
+enum db_status store_audit_list_json(struct store_ctx *ctx, long long before,
                                      const char **json);
 /* Queues a mail to `to` (the stored address of an account), naming the
  * account it is for (0: none), so that erase can find it. */
-enum db_status store_mail_queue(struct request *r, const char *to,
+enum db_status store_mail_queue(struct store_ctx *ctx, const char *to,
                                 long long about_user, const char *subject,
                                 const char *body);
-enum db_status store_token_create(struct request *r, const char *hash,
+enum db_status store_token_create(struct store_ctx *ctx, const char *hash,
                                   long long user_id, const char *purpose,
                                   int seconds);
 /* Marks a valid, unused token used; DB_NOT_FOUND otherwise. */
-enum db_status store_token_use(struct request *r, const char *hash,
+enum db_status store_token_use(struct store_ctx *ctx, const char *hash,
                                const char *purpose, long long *user_id);
 /* Whether a token is valid now, without using it. */
-enum db_status store_token_valid(struct request *r, const char *hash,
+enum db_status store_token_valid(struct store_ctx *ctx, const char *hash,
                                  const char *purpose);
 /* Uses a verification link and verifies its account's address, linking
  * its stays (store/invitations.c), all in one transaction; DB_NOT_FOUND
  * for a link that is unknown, used or expired. */
-enum db_status store_email_verify(struct request *r, const char *hash);
-enum db_status store_user_contact(struct request *r, long long user_id,
+enum db_status store_email_verify(struct store_ctx *ctx, const char *hash,
+                                  const char *public_url);
+/* Uses a password reset link and sets the new password (ending sessions,
+ * reset links and every login device of the account), in one transaction;
+ * DB_NOT_FOUND for a link that is unknown, used or expired. */
+enum db_status store_password_reset(struct store_ctx *ctx, const char *hash,
+                                    const char *password_hash,
+                                    long long  *user_id);
+enum db_status store_user_contact(struct store_ctx *ctx, long long user_id,
                                   const char **email, const char **name,
                                   bool *verified);
 /* The live account of a canonical address, with its stored address. */
-enum db_status store_user_id_by_email(struct request *r, const char *canonical,
-                                      long long *id, const char **email,
-                                      const char **name);
-enum db_status store_user_password_hash(struct request *r, long long user_id,
-                                        const char **hash);
-enum db_status store_user_set_password(struct request *r, long long user_id,
+enum db_status store_user_id_by_email(struct store_ctx *ctx,
+                                      const char *canonical, long long *id,
+                                      const char **email, const char **name);
+enum db_status store_user_password_hash(struct store_ctx *ctx,
+                                        long long user_id, const char **hash);
+enum db_status store_user_set_password(struct store_ctx *ctx, long long user_id,
                                        const char *hash);
-enum db_status store_user_export_json(struct request *r, long long user_id,
+enum db_status store_user_export_json(struct store_ctx *ctx, long long user_id,
                                       const char **json);
-enum db_status store_user_erase(struct request *r, long long user_id);
+enum db_status store_user_erase(struct store_ctx *ctx, long long user_id);
+
+/* mail.c: the mailer's outbox and digest. */
+#define STORE_MAIL_BATCH 20 /* mail claimed per store_mail_send_due() */
+
+/* Sends one mail; 0 when the mail system took it. */
+typedef int (*store_mail_send_fn)(void *arg, const char *to,
+                                  const char *subject, const char *body);
+/*
+ * Claims up to STORE_MAIL_BATCH due mails (two mailers never claim the
+ * same), hands each to `send` and marks it sent, or failed with a retry
+ * later, in one transaction; *claimed is how many it claimed.
+ */
+enum db_status store_mail_send_due(struct store_ctx  *ctx,
+                                   store_mail_send_fn send, void *arg,
+                                   int *claimed);
+
+/* What the digest of one board admin says. */
+struct store_digest {
+	const char *admin_email;
+	const char *admin_name;
+	const char *board_coverage_json; /* the board report (coverage.c) */
+	size_t      nexpiring;
+	struct {
+		const char *school, *person, *module;
+		const char *expires_on; /* DD-MM-YYYY */
+	} * expiring;                   /* within 90 days, at most 100 */
+};
+/* The text of one digest mail, arena-owned; NULL: it cannot be written. */
+typedef const char *(*store_digest_compose_fn)(void *arg, struct arena *a,
+                                               const struct store_digest *d);
+/*
+ * Once a month: claims the month's digest and queues one mail per board
+ * admin (text by `compose`, naming the accounts it is about), all or
+ * nothing.  DB_NOT_FOUND when this month's digest was queued already.
+ */
+enum db_status store_digest_queue(struct store_ctx *ctx, const char *subject,
+                                  store_digest_compose_fn compose, void *arg,
+                                  int *queued);
+
+/* content.c: the content loader (backend/tools/content.c). */
+struct content_module;
+struct store_content_outcome {
+	const char *slug;
+	enum {
+		STORE_CONTENT_UNCHANGED,
+		STORE_CONTENT_REACTIVATED,
+		STORE_CONTENT_NEW,
+		STORE_CONTENT_UPDATED,
+		STORE_CONTENT_DEACTIVATED, /* its directory is gone */
+	} what;
+	int version; /* the module's version after the load */
+};
+/*
+ * Loads checked modules, all or nothing, one loader at a time: a module
+ * whose content hash matches its row is left alone, a changed one gets
+ * version + 1 with its sections and quiz upserted by id, and rows that
+ * left the content (modules without a directory among them) are marked
+ * inactive, not deleted.  *out (arena-owned) says what became of each.
+ */
+enum db_status store_content_load(struct store_ctx                   *ctx,
+                                  const struct content_module *const *mods,
+                                  size_t n, struct store_content_outcome **out,
+                                  size_t *nout);
 
 #endif

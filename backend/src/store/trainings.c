@@ -171,19 +171,20 @@ const struct db_stmt store_trainings_stmts[] = {
 };
 
 enum db_status
-store_training_create(struct request *r, const char *title, const char *slug,
-                      const char *date, const char *location, long long *id)
+store_training_create(struct store_ctx *ctx, const char *title,
+                      const char *slug, const char *date, const char *location,
+                      long long *id)
 {
 	char           tb[24];
-	const char    *v[5] = {STORE_INT(tb, r->user->id), title, slug, date,
+	const char    *v[5] = {STORE_INT(tb, ctx->user_id), title, slug, date,
 	                       location};
 	PGresult      *res;
 	enum db_status st =
-	    db_exec_row(r->db, r->arena, "training_create", 5, v, &res);
+	    db_exec_row(ctx->db, ctx->arena, "training_create", 5, v, &res);
 
 	if (st == DB_NOT_FOUND) {
-		st = db_exec_row(r->db, r->arena, "training_module_online", 1,
-		                 &v[2], &res);
+		st = db_exec_row(ctx->db, ctx->arena, "training_module_online",
+		                 1, &v[2], &res);
 		return st == DB_OK ? DB_CONFLICT : st;
 	}
 	if (st != DB_OK)
@@ -193,64 +194,49 @@ store_training_create(struct request *r, const char *title, const char *slug,
 }
 
 enum db_status
-store_training_list_json(struct request *r, const char **json)
+store_training_list_json(struct store_ctx *ctx, const char **json)
 {
-	char        tb[24];
-	const char *v[1] = {STORE_INT(tb, r->user->id)};
-	return db_exec_value(r->db, r->arena, "training_list", 1, v, json);
+	return db_exec_id_value(ctx->db, ctx->arena, "training_list",
+	                        ctx->user_id, json);
 }
 
 enum db_status
-store_training_owner(struct request *r, long long id, long long *trainer_id,
+store_training_owner(struct store_ctx *ctx, long long id, long long *trainer_id,
                      long long *module_id)
-{
-	char           ib[24];
-	const char    *v[1] = {STORE_INT(ib, id)};
-	PGresult      *res;
-	enum db_status st =
-	    db_exec_row(r->db, r->arena, "training_owner", 1, v, &res);
-
-	if (st != DB_OK)
-		return st;
-	*trainer_id = db_int(res, 0, 0);
-	*module_id = db_int(res, 0, 1);
-	return DB_OK;
-}
-
-enum db_status
-store_training_recordable(struct request *r, long long id, bool *in_person,
-                          bool *held)
-{
-	char           ib[24];
-	const char    *v[1] = {STORE_INT(ib, id)};
-	PGresult      *res;
-	enum db_status st =
-	    db_exec_row(r->db, r->arena, "training_recordable", 1, v, &res);
-
-	if (st != DB_OK)
-		return st;
-	*in_person = db_value(res, 0, 0)[0] == 't';
-	*held = db_value(res, 0, 1)[0] == 't';
-	return DB_OK;
-}
-
-enum db_status
-store_training_get_json(struct request *r, long long id, const char **json)
 {
 	char        ib[24];
 	const char *v[1] = {STORE_INT(ib, id)};
-	return db_exec_value(r->db, r->arena, "training_get", 1, v, json);
+
+	return db_exec_scan(ctx->db, ctx->arena, "training_owner", 1, v, "ii",
+	                    trainer_id, module_id);
 }
 
 enum db_status
-store_training_criteria(struct request *r, long long module_id, int *version,
-                        const char ***ids, size_t *n)
+store_training_recordable(struct store_ctx *ctx, long long id, bool *in_person,
+                          bool *held)
+{
+	char        ib[24];
+	const char *v[1] = {STORE_INT(ib, id)};
+
+	return db_exec_scan(ctx->db, ctx->arena, "training_recordable", 1, v,
+	                    "bb", in_person, held);
+}
+
+enum db_status
+store_training_get_json(struct store_ctx *ctx, long long id, const char **json)
+{
+	return db_exec_id_value(ctx->db, ctx->arena, "training_get", id, json);
+}
+
+enum db_status
+store_training_criteria(struct store_ctx *ctx, long long module_id,
+                        int *version, const char ***ids, size_t *n)
 {
 	char           mb[24];
 	const char    *v[1] = {STORE_INT(mb, module_id)};
 	PGresult      *res;
 	enum db_status st =
-	    db_exec(r->db, r->arena, "training_criteria", 1, v, &res);
+	    db_exec(ctx->db, ctx->arena, "training_criteria", 1, v, &res);
 	int rows;
 
 	*n = 0;
@@ -261,46 +247,46 @@ store_training_criteria(struct request *r, long long module_id, int *version,
 	if (rows == 0)
 		return DB_NOT_FOUND;
 	*version = (int)db_int(res, 0, 0);
-	*ids = arena_alloc(r->arena, (size_t)rows * sizeof(char *));
+	*ids = arena_alloc(ctx->arena, (size_t)rows * sizeof(char *));
 	for (int i = 0; i < rows; i++)
 		if (!db_is_null(res, i, 1))
 			(*ids)[(*n)++] =
-			    arena_strdup(r->arena, db_value(res, i, 1));
+			    arena_strdup(ctx->arena, db_value(res, i, 1));
 	return DB_OK;
 }
 
 enum db_status
-store_attendance_record(struct request *r, long long training_id,
+store_attendance_record(struct store_ctx *ctx, long long training_id,
                         long long module_id, int criteria_version,
                         const struct store_attendee *attendees, size_t n,
                         long long                      *refused,
                         struct store_attendance_counts *counts)
 {
-	char           tb[24], ib[24], mb[24], vb[24];
-	const char   **emails = arena_alloc(r->arena, (n + 1) * sizeof(char *));
-	const char    *lv[1] = {STORE_INT(ib, training_id)};
-	const char    *av[2];
-	PGresult      *people;
+	char         tb[24], ib[24], mb[24], vb[24];
+	const char **emails = arena_alloc(ctx->arena, (n + 1) * sizeof(char *));
+	const char  *lv[1] = {STORE_INT(ib, training_id)};
+	const char  *av[2];
+	PGresult    *people;
 	enum db_status st;
 
 	for (size_t i = 0; i < n; i++)
 		emails[i] = attendees[i].email;
-	av[0] = STORE_INT(tb, r->user->id);
-	av[1] = db_text_array(r->arena, emails, n);
+	av[0] = STORE_INT(tb, ctx->user_id);
+	av[1] = db_text_array(ctx->arena, emails, n);
 	*refused = -1;
 	memset(counts, 0, sizeof(*counts));
 	STORE_INT(mb, module_id);
 	STORE_INT(vb, (long long)criteria_version);
-	st = db_begin(r->db);
+	st = db_begin(ctx->db);
 	if (st == DB_OK)
-		st = db_exec(r->db, r->arena, "training_lock", 1, lv, NULL);
+		st = db_exec(ctx->db, ctx->arena, "training_lock", 1, lv, NULL);
 	if (st == DB_OK)
-		st = db_exec(r->db, r->arena, "training_attendees", 2, av,
+		st = db_exec(ctx->db, ctx->arena, "training_attendees", 2, av,
 		             &people);
 	for (size_t i = 0; st == DB_OK && i < n; i++) {
 		if (db_is_null(people, (int)i, 1)) {
 			*refused = (long long)i;
-			db_rollback(r->db);
+			db_rollback(ctx->db);
 			return DB_OK;
 		}
 	}
@@ -320,8 +306,8 @@ store_attendance_record(struct request *r, long long training_id,
 			                     vb,
 			                     tb};
 
-			st = db_exec(r->db, r->arena, "training_credit_record",
-			             6, cv, NULL);
+			st = db_exec(ctx->db, ctx->arena,
+			             "training_credit_record", 6, cv, NULL);
 			counts->pending++;
 			continue;
 		}
@@ -334,16 +320,13 @@ store_attendance_record(struct request *r, long long training_id,
 		v[5] = a->passed ? "true" : "false";
 		v[6] = a->criteria;
 		v[7] = vb;
-		st = db_exec(r->db, r->arena, "certificate_lock", 2, kv, NULL);
+		st = db_exec(ctx->db, ctx->arena, "certificate_lock", 2, kv,
+		             NULL);
 		if (st == DB_OK)
-			st = db_exec(r->db, r->arena, "attendance_record", 8, v,
-			             &res);
+			st = db_exec(ctx->db, ctx->arena, "attendance_record",
+			             8, v, &res);
 		if (st == DB_OK)
 			counts->issued += db_int(res, 0, 0);
 	}
-	if (st == DB_OK)
-		st = db_commit(r->db);
-	if (st != DB_OK)
-		db_rollback(r->db);
-	return st;
+	return db_finish(ctx->db, st);
 }

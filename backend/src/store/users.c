@@ -1,6 +1,8 @@
 /* SQL of accounts: token checks, login, registration, revocation, /me. */
 #include "store.h"
 
+#include "../http.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,163 +126,122 @@ const struct db_stmt store_users_stmts[] = {
     {0},
 };
 
-static void
-row_to_user(const PGresult *res, struct user *u)
+/* The columns of user_for_token and user_by_id into a struct user. */
+static enum db_status
+user_row(struct store_ctx *ctx, const char *name, int n, const char *const *v,
+         struct user *u)
 {
-	u->id = db_int(res, 0, 0);
-	u->email = db_value(res, 0, 1);
-	u->name = db_value(res, 0, 2);
-	u->role = db_value(res, 0, 3);
-	u->school_id = db_int(res, 0, 4);
-	u->board_id = db_int(res, 0, 5);
-	u->region_id = db_int(res, 0, 6);
+	return db_exec_scan(ctx->db, ctx->arena, name, n, v, "isssiii", &u->id,
+	                    &u->email, &u->name, &u->role, &u->school_id,
+	                    &u->board_id, &u->region_id);
 }
 
 enum db_status
-store_user_for_token(struct request *r, long long user_id, const char *jti,
+store_user_for_token(struct store_ctx *ctx, long long user_id, const char *jti,
                      long long iat_ms, struct user *out)
 {
 	char        id[24], at[24];
 	const char *v[3] = {STORE_INT(id, user_id), jti, STORE_INT(at, iat_ms)};
-	PGresult   *res;
-	enum db_status st =
-	    db_exec_row(r->db, r->arena, "user_for_token", 3, v, &res);
 
-	if (st != DB_OK)
-		return st;
-	row_to_user(res, out);
-	return DB_OK;
+	return user_row(ctx, "user_for_token", 3, v, out);
 }
 
 enum db_status
-store_user_by_id(struct request *r, long long user_id, struct user *out)
+store_user_by_id(struct store_ctx *ctx, long long user_id, struct user *out)
 {
-	char           id[24];
-	const char    *v[1] = {STORE_INT(id, user_id)};
-	PGresult      *res;
-	enum db_status st =
-	    db_exec_row(r->db, r->arena, "user_by_id", 1, v, &res);
+	char        id[24];
+	const char *v[1] = {STORE_INT(id, user_id)};
 
-	if (st != DB_OK)
-		return st;
-	row_to_user(res, out);
-	return DB_OK;
+	return user_row(ctx, "user_by_id", 1, v, out);
 }
 
 enum db_status
-store_user_login_lookup(struct request *r, const char *canonical,
+store_user_login_lookup(struct store_ctx *ctx, const char *canonical,
                         const char *client, const char *net,
                         const char *device_hash, struct login_row *out)
 {
-	const char    *v[4] = {canonical, client, net, device_hash};
-	PGresult      *res;
-	enum db_status st =
-	    db_exec(r->db, r->arena, "user_login_lookup", 4, v, &res);
+	const char *v[4] = {canonical, client, net, device_hash};
 
-	if (st != DB_OK)
-		return st;
-	out->user_id = db_int(res, 0, 0);
-	out->password_hash = db_is_null(res, 0, 1) ? NULL : db_value(res, 0, 1);
-	out->pair_failures = db_int(res, 0, 2);
-	out->pair_age = strtod(db_value(res, 0, 3), NULL);
-	out->client_failures = db_int(res, 0, 4);
-	out->client_age = strtod(db_value(res, 0, 5), NULL);
-	out->address_failures = db_int(res, 0, 6);
-	out->address_age = strtod(db_value(res, 0, 7), NULL);
-	out->device_id = db_int(res, 0, 8);
-	out->device_failures = db_int(res, 0, 9);
-	out->device_age = strtod(db_value(res, 0, 10), NULL);
-	return DB_OK;
+	return db_exec_scan(
+	    ctx->db, ctx->arena, "user_login_lookup", 4, v, "izidididiid",
+	    &out->user_id, &out->password_hash, &out->pair_failures,
+	    &out->pair_age, &out->client_failures, &out->client_age,
+	    &out->address_failures, &out->address_age, &out->device_id,
+	    &out->device_failures, &out->device_age);
 }
 
 enum db_status
-store_user_login_failed(struct request *r, const char *canonical,
+store_user_login_failed(struct store_ctx *ctx, const char *canonical,
                         const char *client, const char *net)
 {
 	const char *v[3] = {canonical, client, net};
 
-	return db_exec(r->db, r->arena, "user_login_failed", 3, v, NULL);
+	return db_exec(ctx->db, ctx->arena, "user_login_failed", 3, v, NULL);
 }
 
 enum db_status
-store_user_login_succeeded(struct request *r, const char *canonical,
+store_user_login_succeeded(struct store_ctx *ctx, const char *canonical,
                            const char *client)
 {
 	const char *v[2] = {canonical, client};
 
-	return db_exec(r->db, r->arena, "user_login_succeeded", 2, v, NULL);
+	return db_exec(ctx->db, ctx->arena, "user_login_succeeded", 2, v, NULL);
 }
 
 enum db_status
-store_login_device_failed(struct request *r, long long device_id)
+store_login_device_failed(struct store_ctx *ctx, long long device_id)
 {
-	char        id[24];
-	const char *v[1] = {STORE_INT(id, device_id)};
-
-	return db_exec(r->db, r->arena, "login_device_failed", 1, v, NULL);
+	return db_exec_id(ctx->db, ctx->arena, "login_device_failed", device_id,
+	                  NULL);
 }
 
 enum db_status
-store_login_device_succeeded(struct request *r, long long device_id)
+store_login_device_succeeded(struct store_ctx *ctx, long long device_id)
 {
-	char        id[24];
-	const char *v[1] = {STORE_INT(id, device_id)};
-
-	return db_exec(r->db, r->arena, "login_device_succeeded", 1, v, NULL);
+	return db_exec_id(ctx->db, ctx->arena, "login_device_succeeded",
+	                  device_id, NULL);
 }
 
 enum db_status
-store_login_device_add(struct request *r, long long user_id,
+store_login_device_add(struct store_ctx *ctx, long long user_id,
                        const char *cookie_hash, int days, int keep)
 {
 	char        id[24], d[24], k[24];
 	const char *v[4] = {STORE_INT(id, user_id), cookie_hash,
 	                    STORE_INT(d, days), STORE_INT(k, keep)};
 
-	return db_exec(r->db, r->arena, "login_device_add", 4, v, NULL);
+	return db_exec(ctx->db, ctx->arena, "login_device_add", 4, v, NULL);
 }
 
 enum db_status
-store_login_devices_drop(struct request *r, long long user_id)
+store_login_devices_drop(struct store_ctx *ctx, long long user_id)
 {
-	char        id[24];
-	const char *v[1] = {STORE_INT(id, user_id)};
-
-	return db_exec(r->db, r->arena, "login_devices_drop", 1, v, NULL);
+	return db_exec_id(ctx->db, ctx->arena, "login_devices_drop", user_id,
+	                  NULL);
 }
 
 enum db_status
-store_school_by_join_code(struct request *r, const char *code,
+store_school_by_join_code(struct store_ctx *ctx, const char *code,
                           long long *school_id, long long *board_id)
 {
-	const char    *v[1] = {code};
-	PGresult      *res;
-	enum db_status st =
-	    db_exec_row(r->db, r->arena, "school_by_join_code", 1, v, &res);
+	const char *v[1] = {code};
 
-	if (st != DB_OK)
-		return st;
-	*school_id = db_int(res, 0, 0);
-	*board_id = db_int(res, 0, 1);
-	return DB_OK;
+	return db_exec_scan(ctx->db, ctx->arena, "school_by_join_code", 1, v,
+	                    "ii", school_id, board_id);
 }
 
 enum db_status
-store_register_attempt(struct request *r, const char *addr, long long *recent)
+store_register_attempt(struct store_ctx *ctx, const char *addr,
+                       long long *recent)
 {
-	const char    *v[1] = {addr};
-	PGresult      *res;
-	enum db_status st =
-	    db_exec(r->db, r->arena, "register_attempt", 1, v, &res);
+	const char *v[1] = {addr};
 
-	if (st != DB_OK)
-		return st;
-	*recent = db_int(res, 0, 0);
-	return DB_OK;
+	return db_exec_scan(ctx->db, ctx->arena, "register_attempt", 1, v, "i",
+	                    recent);
 }
 
 enum db_status
-store_user_create_teacher(struct request *r, const char *email,
+store_user_create_teacher(struct store_ctx *ctx, const char *email,
                           const char *canonical, const char *name,
                           const char *hash, long long school_id, long long *id)
 {
@@ -289,7 +250,7 @@ store_user_create_teacher(struct request *r, const char *email,
 	                       canonical};
 	PGresult      *res;
 	enum db_status st =
-	    db_exec(r->db, r->arena, "user_create_teacher", 5, v, &res);
+	    db_exec(ctx->db, ctx->arena, "user_create_teacher", 5, v, &res);
 
 	if (st != DB_OK)
 		return st;
@@ -300,18 +261,16 @@ store_user_create_teacher(struct request *r, const char *email,
 }
 
 enum db_status
-store_token_revoke(struct request *r, const char *jti, long long exp)
+store_token_revoke(struct store_ctx *ctx, const char *jti, long long exp)
 {
 	char        e[24];
 	const char *v[2] = {jti, STORE_INT(e, exp)};
 
-	return db_exec(r->db, r->arena, "token_revoke", 2, v, NULL);
+	return db_exec(ctx->db, ctx->arena, "token_revoke", 2, v, NULL);
 }
 
 enum db_status
-store_user_me_json(struct request *r, long long user_id, const char **json)
+store_user_me_json(struct store_ctx *ctx, long long user_id, const char **json)
 {
-	char        id[24];
-	const char *v[1] = {STORE_INT(id, user_id)};
-	return db_exec_value(r->db, r->arena, "user_me", 1, v, json);
+	return db_exec_id_value(ctx->db, ctx->arena, "user_me", user_id, json);
 }
