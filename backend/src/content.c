@@ -31,6 +31,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "validate.h"
+
 #define CONTENT_ID_MAX 32 /* question and choice ids */
 #define CONTENT_TITLE_MAX 200
 #define CONTENT_SUMMARY_MAX 1000
@@ -42,8 +44,8 @@
 
 /* Where errors go while one file is being checked. */
 struct ctx {
-	const char            *file;
-	struct content_errors *errs;
+	const char     *file;
+	struct errlist *errs;
 };
 
 /* Text kinds: a title is one line, the others may span lines. */
@@ -52,20 +54,16 @@ enum {
 	TEXT_MULTILINE,
 };
 
-static void  oom(void) __attribute__((noreturn));
-static void *xcalloc(size_t n, size_t size);
-static char *xstrdup(const char *s);
-static char *path_join(const char *dir, const char *name);
-static void  errs_add(struct content_errors *errs, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static size_t  errs_total(const struct content_errors *errs);
+static void    oom(void) __attribute__((noreturn));
+static void   *xcalloc(size_t n, size_t size);
+static char   *xstrdup(const char *s);
+static char   *path_join(const char *dir, const char *name);
 static void    quote_key(const char *key, char *buf, size_t size);
-static bool    utf8_next(const unsigned char *s, size_t len, size_t *i);
 static bool    valid_id(const char *s, size_t max);
 static bool    valid_md_name(const char *s);
 static size_t  line_of(const char *s, size_t off);
 static int     read_file(const char *path, size_t max, char **buf, size_t *len,
-                         struct content_errors *errs);
+                         struct errlist *errs);
 static void    check_keys(struct ctx *c, json_t *obj, const char *ptr,
                           const char *const *allowed);
 static json_t *get_field(struct ctx *c, json_t *obj, const char *ptr,
@@ -102,12 +100,11 @@ static size_t objective_with_id(const struct content_module *m, size_t n,
 static void   check_banks(struct ctx *c, const struct content_module *m);
 static void   parse_criteria(struct ctx *c, json_t *root,
                              struct content_module *m);
-static size_t text_chars(const char *s);
 static void parse_module(struct ctx *c, json_t *root, struct content_module *m);
 static void load_markdown(const char *dir, struct content_section *s,
-                          struct content_errors *errs);
+                          struct errlist *errs);
 static void check_stray_files(const char *dir, const struct content_module *m,
-                              struct content_errors *errs);
+                              struct errlist *errs);
 static void hash_bytes(crypto_hash_sha256_state *st, const char *tag,
                        const char *s, size_t len);
 static void hash_str(crypto_hash_sha256_state *st, const char *tag,
@@ -182,54 +179,6 @@ path_join(const char *dir, const char *name)
 	return p;
 }
 
-void
-content_errors_init(struct content_errors *errs)
-{
-	errs->msgs = NULL;
-	errs->count = 0;
-	errs->dropped = 0;
-}
-
-void
-content_errors_free(struct content_errors *errs)
-{
-	size_t i;
-
-	for (i = 0; i < errs->count; i++)
-		free(errs->msgs[i]);
-	free(errs->msgs);
-	content_errors_init(errs);
-}
-
-static void
-errs_add(struct content_errors *errs, const char *fmt, ...)
-{
-	va_list ap;
-	char   *msg;
-	char  **grown;
-
-	/* Past the cap only count, so a broken file cannot flood the output. */
-	if (errs->count >= CONTENT_ERRORS_MAX) {
-		errs->dropped++;
-		return;
-	}
-	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		oom();
-	va_end(ap);
-	grown = realloc(errs->msgs, (errs->count + 1) * sizeof(*grown));
-	if (grown == NULL)
-		oom();
-	errs->msgs = grown;
-	errs->msgs[errs->count++] = msg;
-}
-
-static size_t
-errs_total(const struct content_errors *errs)
-{
-	return errs->count + errs->dropped;
-}
-
 /* A key from the file, made printable and cut short for a message. */
 static void
 quote_key(const char *key, char *buf, size_t size)
@@ -250,47 +199,6 @@ quote_key(const char *key, char *buf, size_t size)
 		i += 3;
 	}
 	buf[i] = '\0';
-}
-
-/*
- * Steps over one UTF-8 sequence at s[*i].  Refuses overlong forms,
- * surrogates and code points above U+10FFFF, as RFC 3629 asks.
- */
-static bool
-utf8_next(const unsigned char *s, size_t len, size_t *i)
-{
-	unsigned char c = s[*i];
-	size_t        n, k;
-	uint32_t      cp;
-
-	if (c < 0x80) {
-		(*i)++;
-		return true;
-	}
-	if (c >= 0xc2 && c <= 0xdf) {
-		n = 1;
-		cp = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		n = 2;
-		cp = c & 0x0f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		n = 3;
-		cp = c & 0x07;
-	} else {
-		return false;
-	}
-	if (len - *i <= n)
-		return false;
-	for (k = 1; k <= n; k++) {
-		if ((s[*i + k] & 0xc0) != 0x80)
-			return false;
-		cp = (cp << 6) | (s[*i + k] & 0x3f);
-	}
-	if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return false;
-	*i += n + 1;
-	return true;
 }
 
 bool
@@ -360,7 +268,7 @@ line_of(const char *s, size_t off)
  */
 static int
 read_file(const char *path, size_t max, char **buf, size_t *len,
-          struct content_errors *errs)
+          struct errlist *errs)
 {
 	struct stat st;
 	char       *data;
@@ -373,16 +281,18 @@ read_file(const char *path, size_t max, char **buf, size_t *len,
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd == -1) {
 		if (errno == ENOENT)
-			errs_add(errs, "%s: file not found", path);
+			errlist_add(errs, NULL, 0, 0, "%s: file not found",
+			            path);
 		else if (errno == ELOOP)
-			errs_add(errs, "%s: symbolic links are not allowed",
-			         path);
+			errlist_add(errs, NULL, 0, 0,
+			            "%s: symbolic links are not allowed", path);
 		else
-			errs_add(errs, "%s: %s", path, strerror(errno));
+			errlist_add(errs, NULL, 0, 0, "%s: %s", path,
+			            strerror(errno));
 		return -1;
 	}
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-		errs_add(errs, "%s: not a regular file", path);
+		errlist_add(errs, NULL, 0, 0, "%s: not a regular file", path);
 		close(fd);
 		return -1;
 	}
@@ -394,7 +304,8 @@ read_file(const char *path, size_t max, char **buf, size_t *len,
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1) {
-			errs_add(errs, "%s: %s", path, strerror(errno));
+			errlist_add(errs, NULL, 0, 0, "%s: %s", path,
+			            strerror(errno));
 			free(data);
 			close(fd);
 			return -1;
@@ -404,7 +315,8 @@ read_file(const char *path, size_t max, char **buf, size_t *len,
 	}
 	close(fd);
 	if (have > max) {
-		errs_add(errs, "%s: file is larger than %zu bytes", path, max);
+		errlist_add(errs, NULL, 0, 0,
+		            "%s: file is larger than %zu bytes", path, max);
 		free(data);
 		return -1;
 	}
@@ -430,8 +342,9 @@ check_keys(struct ctx *c, json_t *obj, const char *ptr,
 				break;
 		if (allowed[i] == NULL) {
 			quote_key(key, q, sizeof(q));
-			errs_add(c->errs, "%s: %s: unknown key \"%s\"", c->file,
-			         ptr[0] ? ptr : "/", q);
+			errlist_add(c->errs, NULL, 0, 0,
+			            "%s: %s: unknown key \"%s\"", c->file,
+			            ptr[0] ? ptr : "/", q);
 		}
 	}
 }
@@ -443,8 +356,8 @@ get_field(struct ctx *c, json_t *obj, const char *ptr, const char *key)
 
 	v = json_object_get(obj, key);
 	if (v == NULL)
-		errs_add(c->errs, "%s: %s: missing key \"%s\"", c->file,
-		         ptr[0] ? ptr : "/", key);
+		errlist_add(c->errs, NULL, 0, 0, "%s: %s: missing key \"%s\"",
+		            c->file, ptr[0] ? ptr : "/", key);
 	return v;
 }
 
@@ -466,8 +379,8 @@ get_text(struct ctx *c, json_t *obj, const char *ptr, const char *key,
 	if ((v = get_field(c, obj, ptr, key)) == NULL)
 		return -1;
 	if (!json_is_string(v)) {
-		errs_add(c->errs, "%s: %s/%s: must be a string", c->file, ptr,
-		         key);
+		errlist_add(c->errs, NULL, 0, 0, "%s: %s/%s: must be a string",
+		            c->file, ptr, key);
 		return -1;
 	}
 	s = (const unsigned char *)json_string_value(v);
@@ -479,25 +392,25 @@ get_text(struct ctx *c, json_t *obj, const char *ptr, const char *key,
 			chars++;
 		if (s[i] < 0x20 && s[i] != '\t' &&
 		    !(s[i] == '\n' && kind == TEXT_MULTILINE)) {
-			errs_add(c->errs,
-			         "%s: %s/%s: control character 0x%02x "
-			         "is not allowed",
-			         c->file, ptr, key, s[i]);
+			errlist_add(c->errs, NULL, 0, 0,
+			            "%s: %s/%s: control character 0x%02x "
+			            "is not allowed",
+			            c->file, ptr, key, s[i]);
 			return -1;
 		}
 		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n')
 			blank = false;
 	}
 	if (blank) {
-		errs_add(c->errs, "%s: %s/%s: must not be empty", c->file, ptr,
-		         key);
+		errlist_add(c->errs, NULL, 0, 0, "%s: %s/%s: must not be empty",
+		            c->file, ptr, key);
 		return -1;
 	}
 	if (chars > max) {
-		errs_add(c->errs,
-		         "%s: %s/%s: is %zu characters, the limit "
-		         "is %zu",
-		         c->file, ptr, key, chars, max);
+		errlist_add(c->errs, NULL, 0, 0,
+		            "%s: %s/%s: is %zu characters, the limit "
+		            "is %zu",
+		            c->file, ptr, key, chars, max);
 		return -1;
 	}
 	*out = xstrdup((const char *)s);
@@ -514,10 +427,10 @@ get_id(struct ctx *c, json_t *obj, const char *ptr, const char *key, size_t max,
 	if ((v = get_field(c, obj, ptr, key)) == NULL)
 		return -1;
 	if (!json_is_string(v) || !valid_id(json_string_value(v), max)) {
-		errs_add(c->errs,
-		         "%s: %s/%s: must be a string matching "
-		         "^[a-z0-9][a-z0-9-]{0,%zu}$",
-		         c->file, ptr, key, max - 1);
+		errlist_add(c->errs, NULL, 0, 0,
+		            "%s: %s/%s: must be a string matching "
+		            "^[a-z0-9][a-z0-9-]{0,%zu}$",
+		            c->file, ptr, key, max - 1);
 		return -1;
 	}
 	*out = xstrdup(json_string_value(v));
@@ -534,15 +447,16 @@ get_int(struct ctx *c, json_t *obj, const char *ptr, const char *key, int min,
 	if ((v = get_field(c, obj, ptr, key)) == NULL)
 		return -1;
 	if (!json_is_integer(v)) {
-		errs_add(c->errs, "%s: %s/%s: must be an integer", c->file, ptr,
-		         key);
+		errlist_add(c->errs, NULL, 0, 0,
+		            "%s: %s/%s: must be an integer", c->file, ptr, key);
 		return -1;
 	}
 	/* Range first: json_int_t is wider than int. */
 	n = json_integer_value(v);
 	if (n < min || n > max) {
-		errs_add(c->errs, "%s: %s/%s: must be between %d and %d",
-		         c->file, ptr, key, min, max);
+		errlist_add(c->errs, NULL, 0, 0,
+		            "%s: %s/%s: must be between %d and %d", c->file,
+		            ptr, key, min, max);
 		return -1;
 	}
 	*out = (int)n;
@@ -558,8 +472,9 @@ get_bool(struct ctx *c, json_t *obj, const char *ptr, const char *key,
 	if ((v = get_field(c, obj, ptr, key)) == NULL)
 		return -1;
 	if (!json_is_boolean(v)) {
-		errs_add(c->errs, "%s: %s/%s: must be true or false", c->file,
-		         ptr, key);
+		errlist_add(c->errs, NULL, 0, 0,
+		            "%s: %s/%s: must be true or false", c->file, ptr,
+		            key);
 		return -1;
 	}
 	*out = json_is_true(v);
@@ -580,16 +495,16 @@ get_array(struct ctx *c, json_t *obj, const char *ptr, const char *key,
 	if ((v = get_field(c, obj, ptr, key)) == NULL)
 		return NULL;
 	if (!json_is_array(v)) {
-		errs_add(c->errs, "%s: %s/%s: must be an array", c->file, ptr,
-		         key);
+		errlist_add(c->errs, NULL, 0, 0, "%s: %s/%s: must be an array",
+		            c->file, ptr, key);
 		return NULL;
 	}
 	n = json_array_size(v);
 	if (n < min || n > max)
-		errs_add(c->errs,
-		         "%s: %s/%s: needs %zu to %zu entries, "
-		         "has %zu",
-		         c->file, ptr, key, min, max, n);
+		errlist_add(c->errs, NULL, 0, 0,
+		            "%s: %s/%s: needs %zu to %zu entries, "
+		            "has %zu",
+		            c->file, ptr, key, min, max, n);
 	return v;
 }
 
@@ -663,17 +578,17 @@ parse_audience(struct ctx *c, json_t *root, struct content_module *m)
 		else if (s != NULL && strcmp(s, "ib") == 0)
 			bit = CONTENT_AUDIENCE_IB;
 		else {
-			errs_add(c->errs,
-			         "%s: /audience/%zu: must be "
-			         "\"teacher\" or \"ib\"",
-			         c->file, i);
+			errlist_add(c->errs, NULL, 0, 0,
+			            "%s: /audience/%zu: must be "
+			            "\"teacher\" or \"ib\"",
+			            c->file, i);
 			continue;
 		}
 		if (m->audience & bit)
-			errs_add(c->errs,
-			         "%s: /audience/%zu: \"%s\" is listed "
-			         "twice",
-			         c->file, i, s);
+			errlist_add(c->errs, NULL, 0, 0,
+			            "%s: /audience/%zu: \"%s\" is listed "
+			            "twice",
+			            c->file, i, s);
 		m->audience |= bit;
 	}
 }
@@ -696,17 +611,17 @@ parse_sections(struct ctx *c, json_t *root, struct content_module *m)
 
 		snprintf(ptr, sizeof(ptr), "/sections/%zu", i);
 		if (!json_is_object(v)) {
-			errs_add(c->errs, "%s: %s: must be an object", c->file,
-			         ptr);
+			errlist_add(c->errs, NULL, 0, 0,
+			            "%s: %s: must be an object", c->file, ptr);
 			continue;
 		}
 		check_keys(c, v, ptr, section_keys);
 		if (get_id(c, v, ptr, "id", 64, &s->id) == 0 &&
 		    (j = section_with_id(m, i, s->id)) < i)
-			errs_add(c->errs,
-			         "%s: %s/id: \"%s\" is also the id of "
-			         "/sections/%zu",
-			         c->file, ptr, s->id, j);
+			errlist_add(c->errs, NULL, 0, 0,
+			            "%s: %s/id: \"%s\" is also the id of "
+			            "/sections/%zu",
+			            c->file, ptr, s->id, j);
 		get_text(c, v, ptr, "title", CONTENT_TITLE_MAX, TEXT_LINE,
 		         &s->title);
 		/* A section that is a role-play: done once played to an end. */
@@ -716,21 +631,22 @@ parse_sections(struct ctx *c, json_t *root, struct content_module *m)
 		             &file) != 0)
 			continue;
 		if (!valid_md_name(file)) {
-			errs_add(c->errs,
-			         "%s: %s/file: must be a plain file "
-			         "name in the module directory ending in .md "
-			         "(letters, digits, '-', '_', '.'; no '/' or "
-			         "'..')",
-			         c->file, ptr);
+			errlist_add(
+			    c->errs, NULL, 0, 0,
+			    "%s: %s/file: must be a plain file "
+			    "name in the module directory ending in .md "
+			    "(letters, digits, '-', '_', '.'; no '/' or "
+			    "'..')",
+			    c->file, ptr);
 			free(file);
 			continue;
 		}
 		s->file = file;
 		if ((j = section_with_file(m, i, file)) < i)
-			errs_add(c->errs,
-			         "%s: %s/file: \"%s\" is also the "
-			         "file of /sections/%zu",
-			         c->file, ptr, file, j);
+			errlist_add(c->errs, NULL, 0, 0,
+			            "%s: %s/file: \"%s\" is also the "
+			            "file of /sections/%zu",
+			            c->file, ptr, file, j);
 	}
 }
 
@@ -756,18 +672,18 @@ parse_choices(struct ctx *c, json_t *q, const char *ptr,
 
 		snprintf(cptr, sizeof(cptr), "%s/choices/%zu", ptr, i);
 		if (!json_is_object(v)) {
-			errs_add(c->errs, "%s: %s: must be an object", c->file,
-			         cptr);
+			errlist_add(c->errs, NULL, 0, 0,
+			            "%s: %s: must be an object", c->file, cptr);
 			all_ok = false;
 			continue;
 		}
 		check_keys(c, v, cptr, choice_keys);
 		if (get_id(c, v, cptr, "id", CONTENT_ID_MAX, &ch->id) == 0 &&
 		    (j = choice_with_id(qu, i, ch->id)) < i)
-			errs_add(c->errs,
-			         "%s: %s/id: \"%s\" is also the id of "
-			         "choice %zu",
-			         c->file, cptr, ch->id, j);
+			errlist_add(c->errs, NULL, 0, 0,
+			            "%s: %s/id: \"%s\" is also the id of "
+			            "choice %zu",
+			            c->file, cptr, ch->id, j);
 		get_text(c, v, cptr, "text", CONTENT_TEXT_MAX, TEXT_MULTILINE,
 		         &ch->text);
 		if (get_bool(c, v, cptr, "correct", &ch->correct) != 0)
@@ -779,15 +695,15 @@ parse_choices(struct ctx *c, json_t *q, const char *ptr,
 	if (!all_ok || !multiple_ok)
 		return;
 	if (!qu->multiple && correct != 1)
-		errs_add(c->errs,
-		         "%s: %s/choices: a single-answer question "
-		         "needs exactly one correct choice, it has %zu",
-		         c->file, ptr, correct);
+		errlist_add(c->errs, NULL, 0, 0,
+		            "%s: %s/choices: a single-answer question "
+		            "needs exactly one correct choice, it has %zu",
+		            c->file, ptr, correct);
 	else if (qu->multiple && correct == 0)
-		errs_add(c->errs,
-		         "%s: %s/choices: a multiple-answer question "
-		         "needs at least one correct choice",
-		         c->file, ptr);
+		errlist_add(c->errs, NULL, 0, 0,
+		            "%s: %s/choices: a multiple-answer question "
+		            "needs at least one correct choice",
+		            c->file, ptr);
 }
 
 static void
@@ -800,7 +716,8 @@ parse_quiz(struct ctx *c, json_t *root, struct content_module *m)
 	if ((quiz = get_field(c, root, "", "quiz")) == NULL)
 		return;
 	if (!json_is_object(quiz)) {
-		errs_add(c->errs, "%s: /quiz: must be an object", c->file);
+		errlist_add(c->errs, NULL, 0, 0, "%s: /quiz: must be an object",
+		            c->file);
 		return;
 	}
 	check_keys(c, quiz, "/quiz", quiz_keys);
@@ -816,25 +733,25 @@ parse_quiz(struct ctx *c, json_t *root, struct content_module *m)
 
 		snprintf(ptr, sizeof(ptr), "/quiz/questions/%zu", i);
 		if (!json_is_object(v)) {
-			errs_add(c->errs, "%s: %s: must be an object", c->file,
-			         ptr);
+			errlist_add(c->errs, NULL, 0, 0,
+			            "%s: %s: must be an object", c->file, ptr);
 			continue;
 		}
 		check_keys(c, v, ptr, question_keys);
 		if (get_id(c, v, ptr, "id", CONTENT_ID_MAX, &qu->id) == 0 &&
 		    (j = question_with_id(m, i, qu->id)) < i)
-			errs_add(c->errs,
-			         "%s: %s/id: \"%s\" is also the id of "
-			         "/quiz/questions/%zu",
-			         c->file, ptr, qu->id, j);
+			errlist_add(c->errs, NULL, 0, 0,
+			            "%s: %s/id: \"%s\" is also the id of "
+			            "/quiz/questions/%zu",
+			            c->file, ptr, qu->id, j);
 		if (get_id(c, v, ptr, "objective", 64, &qu->objective) == 0 &&
 		    m->n_objectives > 0 &&
 		    objective_with_id(m, m->n_objectives, qu->objective) ==
 		        m->n_objectives)
-			errs_add(c->errs,
-			         "%s: %s/objective: \"%s\" is not an "
-			         "objective of this module (/objectives)",
-			         c->file, ptr, qu->objective);
+			errlist_add(c->errs, NULL, 0, 0,
+			            "%s: %s/objective: \"%s\" is not an "
+			            "objective of this module (/objectives)",
+			            c->file, ptr, qu->objective);
 		get_text(c, v, ptr, "text", CONTENT_TEXT_MAX, TEXT_MULTILINE,
 		         &qu->text);
 		multiple_ok =
@@ -868,19 +785,19 @@ parse_module(struct ctx *c, json_t *root, struct content_module *m)
 		parse_quiz(c, root, m);
 		check_banks(c, m);
 	} else if (json_object_get(root, "objectives") != NULL) {
-		errs_add(c->errs,
-		         "%s: /objectives: only a module with a quiz "
-		         "has learning objectives",
-		         c->file);
+		errlist_add(c->errs, NULL, 0, 0,
+		            "%s: /objectives: only a module with a quiz "
+		            "has learning objectives",
+		            c->file);
 	}
 	/* A trainer passes an attendee on these criteria only. */
 	if (m->in_person)
 		parse_criteria(c, root, m);
 	else if (json_object_get(root, "criteria") != NULL)
-		errs_add(c->errs,
-		         "%s: /criteria: only an in-person module "
-		         "(\"in_person\": true) has criteria",
-		         c->file);
+		errlist_add(c->errs, NULL, 0, 0,
+		            "%s: /criteria: only an in-person module "
+		            "(\"in_person\": true) has criteria",
+		            c->file);
 }
 
 /* The criteria a trainer judges per attendee: 1 to CONTENT_MAX_CRITERIA,
@@ -902,8 +819,8 @@ parse_criteria(struct ctx *c, json_t *root, struct content_module *m)
 
 		snprintf(ptr, sizeof(ptr), "/criteria/%zu", i);
 		if (!json_is_object(v)) {
-			errs_add(c->errs, "%s: %s: must be an object", c->file,
-			         ptr);
+			errlist_add(c->errs, NULL, 0, 0,
+			            "%s: %s: must be an object", c->file, ptr);
 			continue;
 		}
 		check_keys(c, v, ptr, criterion_keys);
@@ -914,10 +831,10 @@ parse_criteria(struct ctx *c, json_t *root, struct content_module *m)
 				    strcmp(m->criteria[j].id, cr->id) == 0)
 					break;
 			if (j < i)
-				errs_add(c->errs,
-				         "%s: %s/id: \"%s\" is also the id "
-				         "of /criteria/%zu",
-				         c->file, ptr, cr->id, j);
+				errlist_add(c->errs, NULL, 0, 0,
+				            "%s: %s/id: \"%s\" is also the id "
+				            "of /criteria/%zu",
+				            c->file, ptr, cr->id, j);
 		}
 		get_text(c, v, ptr, "text", CONTENT_CRITERION_TEXT_MAX,
 		         TEXT_LINE, &cr->text);
@@ -967,17 +884,17 @@ parse_objectives(struct ctx *c, json_t *root, struct content_module *m)
 
 		snprintf(ptr, sizeof(ptr), "/objectives/%zu", i);
 		if (!json_is_object(v)) {
-			errs_add(c->errs, "%s: %s: must be an object", c->file,
-			         ptr);
+			errlist_add(c->errs, NULL, 0, 0,
+			            "%s: %s: must be an object", c->file, ptr);
 			continue;
 		}
 		check_keys(c, v, ptr, objective_keys);
 		if (get_id(c, v, ptr, "id", 64, &o->id) == 0 &&
 		    (j = objective_with_id(m, i, o->id)) < i)
-			errs_add(c->errs,
-			         "%s: %s/id: \"%s\" is also the id of "
-			         "/objectives/%zu",
-			         c->file, ptr, o->id, j);
+			errlist_add(c->errs, NULL, 0, 0,
+			            "%s: %s/id: \"%s\" is also the id of "
+			            "/objectives/%zu",
+			            c->file, ptr, o->id, j);
 		get_text(c, v, ptr, "title", CONTENT_TITLE_MAX, TEXT_LINE,
 		         &o->title);
 		get_int(c, v, ptr, "draw", 1, CONTENT_MAX_DRAW, &o->draw);
@@ -994,20 +911,21 @@ parse_objectives(struct ctx *c, json_t *root, struct content_module *m)
 			    (sections_ok &&
 			     section_with_id(m, m->n_sections, sid) ==
 			         m->n_sections)) {
-				errs_add(c->errs,
-				         "%s: %s/sections/%zu: must be "
-				         "the id of a section of this module",
-				         c->file, ptr, j);
+				errlist_add(
+				    c->errs, NULL, 0, 0,
+				    "%s: %s/sections/%zu: must be "
+				    "the id of a section of this module",
+				    c->file, ptr, j);
 				continue;
 			}
 			for (k = 0; k < o->n_sections; k++)
 				if (strcmp(o->sections[k], sid) == 0)
 					break;
 			if (k < o->n_sections) {
-				errs_add(c->errs,
-				         "%s: %s/sections/%zu: \"%s\" "
-				         "is listed twice",
-				         c->file, ptr, j, sid);
+				errlist_add(c->errs, NULL, 0, 0,
+				            "%s: %s/sections/%zu: \"%s\" "
+				            "is listed twice",
+				            c->file, ptr, j, sid);
 				continue;
 			}
 			o->sections[o->n_sections++] = xstrdup(sid);
@@ -1045,25 +963,13 @@ check_banks(struct ctx *c, const struct content_module *m)
 		if (need < 2)
 			need = 2;
 		if (n < need)
-			errs_add(c->errs,
-			         "%s: /objectives/%zu: \"%s\" has %zu "
-			         "question%s, needs at least %zu (twice its "
-			         "draw of %d, and at least 2)",
-			         c->file, i, o->id, n, n == 1 ? "" : "s", need,
-			         o->draw);
+			errlist_add(c->errs, NULL, 0, 0,
+			            "%s: /objectives/%zu: \"%s\" has %zu "
+			            "question%s, needs at least %zu (twice its "
+			            "draw of %d, and at least 2)",
+			            c->file, i, o->id, n, n == 1 ? "" : "s",
+			            need, o->draw);
 	}
-}
-
-/* Unicode code points of a valid UTF-8 string. */
-static size_t
-text_chars(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s != '\0'; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			n++;
-	return n;
 }
 
 /*
@@ -1076,14 +982,14 @@ longest_pick_right(const struct content_question *q)
 	size_t i, len, longest = 0, tied = 0, tied_correct = 0, correct = 0;
 
 	for (i = 0; i < q->n_choices; i++) {
-		len = text_chars(q->choices[i].text);
+		len = utf8_chars(q->choices[i].text);
 		if (len > longest)
 			longest = len;
 		if (q->choices[i].correct)
 			correct++;
 	}
 	for (i = 0; i < q->n_choices; i++)
-		if (text_chars(q->choices[i].text) == longest) {
+		if (utf8_chars(q->choices[i].text) == longest) {
 			tied++;
 			if (q->choices[i].correct)
 				tied_correct++;
@@ -1100,7 +1006,7 @@ longest_is_right(const struct content_question *q)
 	size_t i, len, longest_right = 0, longest_wrong = 0;
 
 	for (i = 0; i < q->n_choices; i++) {
-		len = text_chars(q->choices[i].text);
+		len = utf8_chars(q->choices[i].text);
 		if (q->choices[i].correct && len > longest_right)
 			longest_right = len;
 		if (!q->choices[i].correct && len > longest_wrong)
@@ -1145,7 +1051,7 @@ content_balance(const struct content_module *m, struct content_balance *out)
 
 size_t
 content_balance_check(const struct content_module *m, const char *json_path,
-                      struct content_errors *errs)
+                      struct errlist *errs)
 {
 	struct content_balance b;
 	size_t                 n = 0;
@@ -1154,19 +1060,20 @@ content_balance_check(const struct content_module *m, const char *json_path,
 		return 0;
 	content_balance(m, &b);
 	if (b.longest_right_pct > CONTENT_LONGEST_RIGHT_MAX_PCT) {
-		errs_add(errs,
-		         "%s: balance: in %zu of %zu questions (%.0f%%) a "
-		         "right choice is the longest, at most %d%% may be",
-		         json_path, b.longest_right, b.bank,
-		         b.longest_right_pct, CONTENT_LONGEST_RIGHT_MAX_PCT);
+		errlist_add(errs, NULL, 0, 0,
+		            "%s: balance: in %zu of %zu questions (%.0f%%) a "
+		            "right choice is the longest, at most %d%% may be",
+		            json_path, b.longest_right, b.bank,
+		            b.longest_right_pct, CONTENT_LONGEST_RIGHT_MAX_PCT);
 		n++;
 	}
 	if (b.longest_learner_score >= (double)m->pass_mark) {
-		errs_add(errs,
-		         "%s: balance: a learner who always ticks the "
-		         "longest choice scores %.1f on average, the pass mark "
-		         "is %d: it must be below",
-		         json_path, b.longest_learner_score, m->pass_mark);
+		errlist_add(
+		    errs, NULL, 0, 0,
+		    "%s: balance: a learner who always ticks the "
+		    "longest choice scores %.1f on average, the pass mark "
+		    "is %d: it must be below",
+		    json_path, b.longest_learner_score, m->pass_mark);
 		n++;
 	}
 	return n;
@@ -1178,15 +1085,14 @@ content_balance_check(const struct content_module *m, const char *json_path,
  * must not be blank, and must contain no raw HTML.
  */
 static void
-load_markdown(const char *dir, struct content_section *s,
-              struct content_errors *errs)
+load_markdown(const char *dir, struct content_section *s, struct errlist *errs)
 {
 	const unsigned char *u;
 	cmark_node          *doc;
 	cmark_iter          *it;
 	cmark_event_type     ev;
 	char                *path, *md;
-	size_t               len, i;
+	size_t               len, i, seq;
 	bool                 blank;
 	int                  last_line, nerr;
 
@@ -1200,22 +1106,23 @@ load_markdown(const char *dir, struct content_section *s,
 	for (i = 0; i < len;) {
 		if (u[i] < 0x20 && u[i] != '\t' && u[i] != '\n' &&
 		    u[i] != '\r' && u[i] != '\f') {
-			errs_add(errs,
-			         "%s:%zu: control character 0x%02x is "
-			         "not allowed",
-			         path, line_of(md, i), u[i]);
+			errlist_add(errs, NULL, 0, 0,
+			            "%s:%zu: control character 0x%02x is "
+			            "not allowed",
+			            path, line_of(md, i), u[i]);
 			goto out;
 		}
 		if (u[i] > ' ')
 			blank = false;
-		if (!utf8_next(u, len, &i)) {
-			errs_add(errs, "%s:%zu: invalid UTF-8", path,
-			         line_of(md, i));
+		if ((seq = utf8_seq_len(u + i, len - i)) == 0) {
+			errlist_add(errs, NULL, 0, 0, "%s:%zu: invalid UTF-8",
+			            path, line_of(md, i));
 			goto out;
 		}
+		i += seq;
 	}
 	if (blank) {
-		errs_add(errs, "%s: file is empty", path);
+		errlist_add(errs, NULL, 0, 0, "%s: file is empty", path);
 		goto out;
 	}
 
@@ -1246,10 +1153,10 @@ load_markdown(const char *dir, struct content_section *s,
 		if (line == last_line)
 			continue;
 		last_line = line;
-		errs_add(errs,
-		         "%s:%d: raw HTML is not allowed, write Markdown "
-		         "instead",
-		         path, line);
+		errlist_add(errs, NULL, 0, 0,
+		            "%s:%d: raw HTML is not allowed, write Markdown "
+		            "instead",
+		            path, line);
 	}
 	cmark_iter_free(it);
 	/*
@@ -1275,7 +1182,7 @@ out:
 /* A Markdown file that no section lists is almost always a mistake. */
 static void
 check_stray_files(const char *dir, const struct content_module *m,
-                  struct content_errors *errs)
+                  struct errlist *errs)
 {
 	struct dirent *de;
 	DIR           *d;
@@ -1293,10 +1200,10 @@ check_stray_files(const char *dir, const struct content_module *m,
 			    strcmp(m->sections[i].file, de->d_name) == 0)
 				break;
 		if (i == m->n_sections)
-			errs_add(errs,
-			         "%s/%s: not listed in module.json "
-			         "/sections",
-			         dir, de->d_name);
+			errlist_add(errs, NULL, 0, 0,
+			            "%s/%s: not listed in module.json "
+			            "/sections",
+			            dir, de->d_name);
 	}
 	closedir(d);
 }
@@ -1407,7 +1314,7 @@ module_hash(struct content_module *m)
 
 int
 content_module_load(const char *dir, struct content_module **out,
-                    struct content_errors *errs)
+                    struct errlist *errs)
 {
 	struct content_module *m;
 	struct ctx             c;
@@ -1418,7 +1325,7 @@ content_module_load(const char *dir, struct content_module **out,
 	size_t                 before, len, i;
 
 	*out = NULL;
-	before = errs_total(errs);
+	before = errlist_total(errs);
 	m = xcalloc(1, sizeof(*m));
 
 	/* The slug is the last path component, ignoring trailing slashes. */
@@ -1429,10 +1336,10 @@ content_module_load(const char *dir, struct content_module **out,
 	base = base != NULL ? base + 1 : trimmed;
 	m->slug = xstrdup(base);
 	if (!content_valid_slug(m->slug))
-		errs_add(errs,
-		         "%s: directory name is not a valid module slug "
-		         "(^[a-z0-9][a-z0-9-]{0,63}$)",
-		         trimmed);
+		errlist_add(errs, NULL, 0, 0,
+		            "%s: directory name is not a valid module slug "
+		            "(^[a-z0-9][a-z0-9-]{0,63}$)",
+		            trimmed);
 
 	json_path = path_join(trimmed, "module.json");
 	c.file = json_path;
@@ -1442,12 +1349,13 @@ content_module_load(const char *dir, struct content_module **out,
 	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
 	free(buf);
 	if (root == NULL) {
-		errs_add(errs, "%s:%d:%d: %s", json_path, jerr.line,
-		         jerr.column, jerr.text);
+		errlist_add(errs, NULL, 0, 0, "%s:%d:%d: %s", json_path,
+		            jerr.line, jerr.column, jerr.text);
 		goto done;
 	}
 	if (!json_is_object(root)) {
-		errs_add(errs, "%s: /: must be an object", json_path);
+		errlist_add(errs, NULL, 0, 0, "%s: /: must be an object",
+		            json_path);
 		json_decref(root);
 		goto done;
 	}
@@ -1461,7 +1369,7 @@ content_module_load(const char *dir, struct content_module **out,
 done:
 	free(json_path);
 	free(trimmed);
-	if (errs_total(errs) != before) {
+	if (errlist_total(errs) != before) {
 		content_module_free(m);
 		return -1;
 	}
@@ -1527,7 +1435,7 @@ cmp_names(const void *a, const void *b)
 
 int
 content_list_modules(const char *modules_dir, struct content_list *out,
-                     struct content_errors *errs)
+                     struct errlist *errs)
 {
 	struct dirent *de;
 	struct stat    st;
@@ -1537,9 +1445,10 @@ content_list_modules(const char *modules_dir, struct content_list *out,
 
 	out->names = NULL;
 	out->count = 0;
-	before = errs_total(errs);
+	before = errlist_total(errs);
 	if ((d = opendir(modules_dir)) == NULL) {
-		errs_add(errs, "%s: %s", modules_dir, strerror(errno));
+		errlist_add(errs, NULL, 0, 0, "%s: %s", modules_dir,
+		            strerror(errno));
 		return -1;
 	}
 	while ((de = readdir(d)) != NULL) {
@@ -1551,10 +1460,10 @@ content_list_modules(const char *modules_dir, struct content_list *out,
 			continue;
 		}
 		if (!content_valid_slug(de->d_name)) {
-			errs_add(errs,
-			         "%s: directory name is not a valid "
-			         "module slug (^[a-z0-9][a-z0-9-]{0,63}$)",
-			         path);
+			errlist_add(errs, NULL, 0, 0,
+			            "%s: directory name is not a valid "
+			            "module slug (^[a-z0-9][a-z0-9-]{0,63}$)",
+			            path);
 			free(path);
 			continue;
 		}
@@ -1566,7 +1475,7 @@ content_list_modules(const char *modules_dir, struct content_list *out,
 		out->names[out->count++] = xstrdup(de->d_name);
 	}
 	closedir(d);
-	if (errs_total(errs) != before) {
+	if (errlist_total(errs) != before) {
 		content_list_free(out);
 		return -1;
 	}

@@ -40,6 +40,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "validate.h"
 
 #define DISPLAY_MAX 40 /* characters of a user string quoted in a message */
 #define SUGGEST_MAX 32 /* longest unknown key we look for a typo in */
@@ -80,41 +81,35 @@ struct graph {
 	size_t            n_edges, cap_edges;
 };
 
-static void        oom(void) __attribute__((noreturn));
-static void       *xmalloc(size_t n, size_t size);
-static void       *xrealloc(void *p, size_t n, size_t size);
-static size_t      utf8_seq(const unsigned char *p, size_t left);
-static char       *ptr_token(const char *key);
-static char       *ptr_child(const char *base, const char *key);
-static char       *ptr_index(const char *base, size_t i);
-static char       *display(const char *s, size_t max_chars);
-static void        errs_add(struct scenario_errors *errs, const char *base,
-                            const char *key, int line, int column, const char *fmt,
-                            ...) __attribute__((format(printf, 6, 7)));
-static size_t      errs_total(const struct scenario_errors *errs);
+static void  oom(void) __attribute__((noreturn));
+static void *xmalloc(size_t n, size_t size);
+static void *xrealloc(void *p, size_t n, size_t size);
+static char *display(const char *s, size_t max_chars);
+static void  errs_add(struct errlist *errs, const char *base, const char *key,
+                      unsigned line, unsigned column, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
 static const char *type_name(const json_t *v);
 static size_t      edit_distance(const char *a, const char *b);
 static const char *suggest(const char *key, const char *const *allowed);
-static void        check_keys(struct scenario_errors *errs, const json_t *obj,
+static void        check_keys(struct errlist *errs, const json_t *obj,
                               const char *base, const char *const *allowed);
-static const char *get_text(struct scenario_errors *errs, const json_t *obj,
+static const char *get_text(struct errlist *errs, const json_t *obj,
                             const char *base, const char *key, size_t max,
                             int kind);
-static bool        get_int(struct scenario_errors *errs, const json_t *obj,
-                           const char *base, const char *key, int min, int max,
-                           bool required);
-static void check_audience(struct scenario_errors *errs, const json_t *doc);
+static bool get_int(struct errlist *errs, const json_t *obj, const char *base,
+                    const char *key, int min, int max, bool required);
+static void check_audience(struct errlist *errs, const json_t *doc);
 static int  cmp_keys(const void *a, const void *b);
 static struct node_info *graph_find(const struct graph *g, const char *id);
 static void              graph_add_edge(struct graph *g, size_t to);
-static void        check_choice(struct scenario_errors *errs, struct graph *g,
-                                struct node_info *ni, const json_t *c,
-                                const char *base);
-static void        check_node(struct scenario_errors *errs, struct graph *g,
-                              struct node_info *ni);
+static void              check_choice(struct errlist *errs, struct graph *g,
+                                      struct node_info *ni, const json_t *c,
+                                      const char *base);
+static void              check_node(struct errlist *errs, struct graph *g,
+                                    struct node_info *ni);
 static void        walk_forward(struct graph *g, size_t start, size_t *stack);
 static void        walk_backward(struct graph *g, size_t *stack);
-static void        check_graph(struct scenario_errors *errs, struct graph *g,
+static void        check_graph(struct errlist *errs, struct graph *g,
                                const struct node_info *start);
 static void        graph_free(struct graph *g);
 static const char *parse_reason(const json_error_t *err);
@@ -166,79 +161,6 @@ xrealloc(void *p, size_t n, size_t size)
 	return p;
 }
 
-/* Length of the valid UTF-8 sequence at p (1 to 4), or 0 if it is not. */
-static size_t
-utf8_seq(const unsigned char *p, size_t left)
-{
-	size_t n;
-
-	if (*p < 0x80)
-		n = 1;
-	else if ((*p & 0xE0) == 0xC0)
-		n = 2;
-	else if ((*p & 0xF0) == 0xE0)
-		n = 3;
-	else if ((*p & 0xF8) == 0xF0)
-		n = 4;
-	else
-		return 0;
-	if (n > left || !json_utf8_valid((const char *)p, n))
-		return 0;
-	return n;
-}
-
-/* One reference token: "~" becomes "~0", "/" becomes "~1" (RFC 6901). */
-static char *
-ptr_token(const char *key)
-{
-	const unsigned char *p = (const unsigned char *)key;
-	size_t               left = strlen(key), n, o = 0;
-	char                *out;
-
-	/* Worst case: every byte becomes U+FFFD (3 bytes). */
-	out = xmalloc(left + 1, 3);
-	while (left > 0) {
-		if (*p == '~' || *p == '/') {
-			out[o++] = '~';
-			out[o++] = *p == '~' ? '0' : '1';
-			n = 1;
-		} else if ((n = utf8_seq(p, left)) != 0) {
-			memcpy(out + o, p, n);
-			o += n;
-		} else {
-			memcpy(out + o, REPLACEMENT, 3);
-			o += 3;
-			n = 1;
-		}
-		p += n;
-		left -= n;
-	}
-	out[o] = '\0';
-	return out;
-}
-
-static char *
-ptr_child(const char *base, const char *key)
-{
-	char *tok, *p;
-
-	tok = ptr_token(key);
-	if (asprintf(&p, "%s/%s", base, tok) < 0)
-		oom();
-	free(tok);
-	return p;
-}
-
-static char *
-ptr_index(const char *base, size_t i)
-{
-	char *p;
-
-	if (asprintf(&p, "%s/%zu", base, i) < 0)
-		oom();
-	return p;
-}
-
 /*
  * A user string fit for quoting in a message: at most max_chars characters
  * (then "…"), with invalid UTF-8 and control characters shown as U+FFFD.
@@ -252,7 +174,7 @@ display(const char *s, size_t max_chars)
 
 	out = xmalloc(4 * max_chars + 4, 1);
 	while (left > 0 && chars < max_chars) {
-		n = utf8_seq(p, left);
+		n = utf8_seq_len(p, left);
 		if (n == 0 || (n == 1 && (*p < 0x20 || *p == 0x7F))) {
 			memcpy(out + o, REPLACEMENT, 3);
 			o += 3;
@@ -273,64 +195,24 @@ display(const char *s, size_t max_chars)
 	return out;
 }
 
-void
-scenario_errors_init(struct scenario_errors *errs)
-{
-	errs->items = NULL;
-	errs->count = 0;
-	errs->dropped = 0;
-}
-
-void
-scenario_errors_free(struct scenario_errors *errs)
-{
-	size_t i;
-
-	for (i = 0; i < errs->count; i++) {
-		free(errs->items[i].path);
-		free(errs->items[i].message);
-	}
-	free(errs->items);
-	scenario_errors_init(errs);
-}
-
 /*
  * Appends an error at base (key NULL) or at base/key (key escaped here).
  */
 static void
-errs_add(struct scenario_errors *errs, const char *base, const char *key,
-         int line, int column, const char *fmt, ...)
+errs_add(struct errlist *errs, const char *base, const char *key, unsigned line,
+         unsigned column, const char *fmt, ...)
 {
-	va_list                ap;
-	struct scenario_error *e;
+	va_list ap;
+	char   *path = key != NULL ? errlist_ptr_child(base, key) : NULL;
+	char   *msg;
 
-	/* Past the cap only count: a broken upload cannot flood the reply. */
-	if (errs->count >= SCENARIO_ERRORS_MAX) {
-		errs->dropped++;
-		return;
-	}
-	errs->items = xrealloc(errs->items, errs->count + 1, sizeof(*e));
-	e = &errs->items[errs->count];
-	if (key == NULL) {
-		e->path = strdup(base);
-		if (e->path == NULL)
-			oom();
-	} else {
-		e->path = ptr_child(base, key);
-	}
 	va_start(ap, fmt);
-	if (vasprintf(&e->message, fmt, ap) < 0)
+	if (vasprintf(&msg, fmt, ap) < 0)
 		oom();
 	va_end(ap);
-	e->line = line;
-	e->column = column;
-	errs->count++;
-}
-
-static size_t
-errs_total(const struct scenario_errors *errs)
-{
-	return errs->count + errs->dropped;
+	errlist_add(errs, path != NULL ? path : base, line, column, "%s", msg);
+	free(path);
+	free(msg);
 }
 
 /* The JSON type of v, in Dutch, for "nu: ..." in messages. */
@@ -405,7 +287,7 @@ suggest(const char *key, const char *const *allowed)
 }
 
 static void
-check_keys(struct scenario_errors *errs, const json_t *obj, const char *base,
+check_keys(struct errlist *errs, const json_t *obj, const char *base,
            const char *const *allowed)
 {
 	const char        *key, *hint;
@@ -443,7 +325,7 @@ check_keys(struct scenario_errors *errs, const json_t *obj, const char *base,
  * longer than max characters.
  */
 static const char *
-get_text(struct scenario_errors *errs, const json_t *obj, const char *base,
+get_text(struct errlist *errs, const json_t *obj, const char *base,
          const char *key, size_t max, int kind)
 {
 	const json_t        *v = json_object_get(obj, key);
@@ -505,7 +387,7 @@ get_text(struct scenario_errors *errs, const json_t *obj, const char *base,
  * or wrong (always reported).
  */
 static bool
-get_int(struct scenario_errors *errs, const json_t *obj, const char *base,
+get_int(struct errlist *errs, const json_t *obj, const char *base,
         const char *key, int min, int max, bool required)
 {
 	const json_t *v = json_object_get(obj, key);
@@ -536,7 +418,7 @@ get_int(struct scenario_errors *errs, const json_t *obj, const char *base,
 }
 
 static void
-check_audience(struct scenario_errors *errs, const json_t *doc)
+check_audience(struct errlist *errs, const json_t *doc)
 {
 	static const char *const roles[] = {"teacher", "ib"};
 	const json_t            *arr = json_object_get(doc, "audience"), *v;
@@ -567,7 +449,7 @@ check_audience(struct scenario_errors *errs, const json_t *doc)
 			if (json_is_string(v) &&
 			    strcmp(json_string_value(v), roles[r]) == 0)
 				break;
-		base = ptr_index("/audience", i);
+		base = errlist_ptr_index("/audience", i);
 		if (r == 2)
 			errs_add(errs, base, NULL, 0, 0,
 			         "Moet \"teacher\" of \"ib\" zijn.");
@@ -612,8 +494,8 @@ graph_add_edge(struct graph *g, size_t to)
 
 /* One choice of node ni; base is its pointer. */
 static void
-check_choice(struct scenario_errors *errs, struct graph *g,
-             struct node_info *ni, const json_t *c, const char *base)
+check_choice(struct errlist *errs, struct graph *g, struct node_info *ni,
+             const json_t *c, const char *base)
 {
 	const json_t     *next;
 	struct node_info *to;
@@ -657,7 +539,7 @@ check_choice(struct scenario_errors *errs, struct graph *g,
 }
 
 static void
-check_node(struct scenario_errors *errs, struct graph *g, struct node_info *ni)
+check_node(struct errlist *errs, struct graph *g, struct node_info *ni)
 {
 	const json_t *node = ni->node, *media, *choices, *c;
 	size_t        chars, i, n_choices;
@@ -723,10 +605,10 @@ check_node(struct scenario_errors *errs, struct graph *g, struct node_info *ni)
 		errs_add(errs, ni->ptr, "choices", 0, 0,
 		         "Heeft %zu keuzes; het maximum is %d.", n_choices,
 		         SCENARIO_CHOICES_MAX);
-	list = ptr_child(ni->ptr, "choices");
+	list = errlist_ptr_child(ni->ptr, "choices");
 	for (i = 0; i < n_choices; i++) {
 		c = json_array_get(choices, i);
-		base = ptr_index(list, i);
+		base = errlist_ptr_index(list, i);
 		check_choice(errs, g, ni, c, base);
 		free(base);
 	}
@@ -825,7 +707,7 @@ walk_backward(struct graph *g, size_t *stack)
 }
 
 static void
-check_graph(struct scenario_errors *errs, struct graph *g,
+check_graph(struct errlist *errs, struct graph *g,
             const struct node_info *start)
 {
 	size_t           *stack, i;
@@ -880,9 +762,9 @@ graph_free(struct graph *g)
 }
 
 int
-scenario_validate(const json_t *doc, struct scenario_errors *errs)
+scenario_validate(const json_t *doc, struct errlist *errs)
 {
-	size_t            before = errs_total(errs), i;
+	size_t            before = errlist_total(errs), i;
 	const json_t     *nodes, *start, *v;
 	const char       *id;
 	struct graph      g;
@@ -947,7 +829,7 @@ scenario_validate(const json_t *doc, struct scenario_errors *errs)
 		memset(&g.nodes[i], 0, sizeof(g.nodes[i]));
 		g.nodes[i].id = id;
 		g.nodes[i].node = v;
-		g.nodes[i].ptr = ptr_child("/nodes", id);
+		g.nodes[i].ptr = errlist_ptr_child("/nodes", id);
 		g.keys[i].id = id;
 		g.keys[i].index = i;
 		i++;
@@ -973,7 +855,7 @@ scenario_validate(const json_t *doc, struct scenario_errors *errs)
 
 out:
 	graph_free(&g);
-	return errs_total(errs) > before ? -1 : 0;
+	return errlist_total(errs) > before ? -1 : 0;
 }
 
 /* A Dutch reason for a jansson parse error. */
@@ -1001,8 +883,7 @@ parse_reason(const json_error_t *err)
 }
 
 int
-scenario_parse(const char *buf, size_t len, json_t **out,
-               struct scenario_errors *errs)
+scenario_parse(const char *buf, size_t len, json_t **out, struct errlist *errs)
 {
 	json_error_t err;
 	json_t      *v;
@@ -1066,52 +947,6 @@ scenario_parse(const char *buf, size_t len, json_t **out,
 	return 0;
 }
 
-static void
-jset(json_t *obj, const char *key, json_t *v)
-{
-	if (v == NULL || json_object_set_new(obj, key, v) != 0)
-		oom();
-}
-
-json_t *
-scenario_errors_json(const struct scenario_errors *errs)
-{
-	json_t *arr, *e;
-	size_t  i;
-	char   *msg;
-
-	arr = json_array();
-	if (arr == NULL)
-		oom();
-	for (i = 0; i < errs->count + (errs->dropped > 0 ? 1 : 0); i++) {
-		e = json_object();
-		if (e == NULL)
-			oom();
-		if (i < errs->count) {
-			jset(e, "path", json_string(errs->items[i].path));
-			jset(e, "message", json_string(errs->items[i].message));
-			if (errs->items[i].line > 0) {
-				jset(e, "line",
-				     json_integer(errs->items[i].line));
-				jset(e, "column",
-				     json_integer(errs->items[i].column));
-			}
-		} else {
-			if (asprintf(&msg,
-			             "En nog %zu andere fouten, die hier niet "
-			             "worden getoond.",
-			             errs->dropped) < 0)
-				oom();
-			jset(e, "path", json_string(""));
-			jset(e, "message", json_string(msg));
-			free(msg);
-		}
-		if (json_array_append_new(arr, e) != 0)
-			oom();
-	}
-	return arr;
-}
-
 bool
 scenario_valid_node_id(const char *s)
 {
@@ -1146,6 +981,13 @@ scenario_valid_media_id(const char *s)
 			return false;
 	}
 	return n > 0;
+}
+
+static void
+jset(json_t *obj, const char *key, json_t *v)
+{
+	if (v == NULL || json_object_set_new(obj, key, v) != 0)
+		oom();
 }
 
 static int
