@@ -31,6 +31,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "domain.h"
 #include "validate.h"
 
 #define CONTENT_ID_MAX 32 /* question and choice ids */
@@ -59,7 +60,6 @@ static void   *xcalloc(size_t n, size_t size);
 static char   *xstrdup(const char *s);
 static char   *path_join(const char *dir, const char *name);
 static void    quote_key(const char *key, char *buf, size_t size);
-static bool    valid_id(const char *s, size_t max);
 static bool    valid_md_name(const char *s);
 static size_t  line_of(const char *s, size_t off);
 static int     read_file(const char *path, size_t max, char **buf, size_t *len,
@@ -199,28 +199,6 @@ quote_key(const char *key, char *buf, size_t size)
 		i += 3;
 	}
 	buf[i] = '\0';
-}
-
-bool
-content_valid_slug(const char *s)
-{
-	return valid_id(s, 64);
-}
-
-/* ^[a-z0-9][a-z0-9-]{0,max-1}$ */
-static bool
-valid_id(const char *s, size_t max)
-{
-	size_t i;
-
-	for (i = 0; s[i] != '\0'; i++) {
-		bool alnum = (s[i] >= 'a' && s[i] <= 'z') ||
-		             (s[i] >= '0' && s[i] <= '9');
-
-		if (i >= max || !(alnum || (i > 0 && s[i] == '-')))
-			return false;
-	}
-	return i > 0;
 }
 
 /*
@@ -426,7 +404,7 @@ get_id(struct ctx *c, json_t *obj, const char *ptr, const char *key, size_t max,
 	*out = NULL;
 	if ((v = get_field(c, obj, ptr, key)) == NULL)
 		return -1;
-	if (!json_is_string(v) || !valid_id(json_string_value(v), max)) {
+	if (!json_is_string(v) || !validate_id(json_string_value(v), max)) {
 		errlist_add(c->errs, NULL, 0, 0,
 		            "%s: %s/%s: must be a string matching "
 		            "^[a-z0-9][a-z0-9-]{0,%zu}$",
@@ -571,12 +549,13 @@ parse_audience(struct ctx *c, json_t *root, struct content_module *m)
 	if ((arr = get_array(c, root, "", "audience", 1, 2)) == NULL)
 		return;
 	json_array_foreach (arr, i, v) {
-		const char *s = json_string_value(v);
+		const char               *s = json_string_value(v);
+		const struct domain_item *role =
+		    domain_find(&domain_learner_roles, s);
 
-		if (s != NULL && strcmp(s, "teacher") == 0)
-			bit = CONTENT_AUDIENCE_TEACHER;
-		else if (s != NULL && strcmp(s, "ib") == 0)
-			bit = CONTENT_AUDIENCE_IB;
+		/* CONTENT_AUDIENCE_* bits follow the order of the list. */
+		if (role != NULL)
+			bit = 1u << (role - domain_learner_roles.items);
 		else {
 			errlist_add(c->errs, NULL, 0, 0,
 			            "%s: /audience/%zu: must be "
@@ -1335,7 +1314,7 @@ content_module_load(const char *dir, struct content_module **out,
 	base = strrchr(trimmed, '/');
 	base = base != NULL ? base + 1 : trimmed;
 	m->slug = xstrdup(base);
-	if (!content_valid_slug(m->slug))
+	if (!validate_slug(m->slug))
 		errlist_add(errs, NULL, 0, 0,
 		            "%s: directory name is not a valid module slug "
 		            "(^[a-z0-9][a-z0-9-]{0,63}$)",
@@ -1459,7 +1438,7 @@ content_list_modules(const char *modules_dir, struct content_list *out,
 			free(path);
 			continue;
 		}
-		if (!content_valid_slug(de->d_name)) {
+		if (!validate_slug(de->d_name)) {
 			errlist_add(errs, NULL, 0, 0,
 			            "%s: directory name is not a valid "
 			            "module slug (^[a-z0-9][a-z0-9-]{0,63}$)",

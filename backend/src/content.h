@@ -174,7 +174,4 @@ void content_balance(const struct content_module *m,
 size_t content_balance_check(const struct content_module *m,
                              const char *json_path, struct errlist *errs);
 
-/* True when s is a valid slug or section id: ^[a-z0-9][a-z0-9-]{0,63}$. */
-bool content_valid_slug(const char *s);
-
 #endif

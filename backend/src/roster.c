@@ -29,6 +29,7 @@
 
 #include "arena.h"
 #include "csvin.h"
+#include "domain.h"
 #include "validate.h"
 
 #define ROSTER_MAX_FIELDS 100 /* fields kept per record; more are counted */
@@ -212,10 +213,9 @@ check_role(struct roster_parse *st, const char *role)
 {
 	char shown[256];
 
-	if (strcasecmp(role, "teacher") == 0)
-		return "teacher";
-	if (strcasecmp(role, "ib") == 0)
-		return "ib";
+	for (size_t i = 0; i < domain_learner_roles.n; i++)
+		if (strcasecmp(role, domain_learner_roles.items[i].code) == 0)
+			return domain_learner_roles.items[i].code;
 	if (*role == '\0') {
 		csvin_error(st->imp, st->rec_line,
 		            "rol ontbreekt (teacher of ib)");

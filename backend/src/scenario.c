@@ -39,6 +39,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain.h"
 #include "json.h"
 #include "validate.h"
 
@@ -420,10 +421,11 @@ get_int(struct errlist *errs, const json_t *obj, const char *base,
 static void
 check_audience(struct errlist *errs, const json_t *doc)
 {
-	static const char *const roles[] = {"teacher", "ib"};
-	const json_t            *arr = json_object_get(doc, "audience"), *v;
-	size_t                   i, r, seen[2] = {SIZE_MAX, SIZE_MAX};
-	char                    *base;
+	const struct domain_list *roles = &domain_learner_roles;
+	const struct domain_item *role;
+	const json_t             *arr = json_object_get(doc, "audience"), *v;
+	size_t                    i, r, seen[2] = {SIZE_MAX, SIZE_MAX};
+	char                     *base;
 
 	if (arr == NULL) {
 		errs_add(errs, "", "audience", 0, 0,
@@ -445,17 +447,15 @@ check_audience(struct errlist *errs, const json_t *doc)
 	}
 	for (i = 0; i < json_array_size(arr); i++) {
 		v = json_array_get(arr, i);
-		for (r = 0; r < 2; r++)
-			if (json_is_string(v) &&
-			    strcmp(json_string_value(v), roles[r]) == 0)
-				break;
+		role = domain_find(roles, json_string_value(v));
+		r = role != NULL ? (size_t)(role - roles->items) : 0;
 		base = errlist_ptr_index("/audience", i);
-		if (r == 2)
+		if (role == NULL)
 			errs_add(errs, base, NULL, 0, 0,
 			         "Moet \"teacher\" of \"ib\" zijn.");
 		else if (seen[r] != SIZE_MAX)
 			errs_add(errs, base, NULL, 0, 0,
-			         "\"%s\" staat al op plaats %zu.", roles[r],
+			         "\"%s\" staat al op plaats %zu.", role->code,
 			         seen[r]);
 		else
 			seen[r] = i;

@@ -210,3 +210,27 @@ text_control(const char *s)
 	}
 	return -1;
 }
+
+bool
+validate_id(const char *s, size_t max)
+{
+	size_t n;
+
+	if (s == NULL ||
+	    !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= '0' && s[0] <= '9')))
+		return false;
+	for (n = 0; s[n] != '\0'; n++) {
+		char c = s[n];
+
+		if (n >= max || !((c >= 'a' && c <= 'z') ||
+		                  (c >= '0' && c <= '9') || c == '-'))
+			return false;
+	}
+	return true;
+}
+
+bool
+validate_slug(const char *s)
+{
+	return validate_id(s, VALIDATE_SLUG_MAX);
+}

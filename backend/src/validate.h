@@ -42,6 +42,18 @@ bool validate_brin(const char *s);
  * characters other than none at all; used for names. */
 bool validate_plain_text(const char *s);
 
+/* The slug rule of modules (and of section ids): what the database's
+ * modules.slug and every URL with a slug in it accept. */
+#define VALIDATE_SLUG_MAX 64
+#define VALIDATE_SLUG_PATTERN "^[a-z0-9][a-z0-9-]{0,63}$"
+
+/* ^[a-z0-9][a-z0-9-]{0,max-1}$: a slug (max VALIDATE_SLUG_MAX) or a
+ * shorter id of the same shape. */
+bool validate_id(const char *s, size_t max);
+
+/* validate_id(s, VALIDATE_SLUG_MAX). */
+bool validate_slug(const char *s);
+
 /*
  * UTF-8 as RFC 3629 has it: no overlong forms, no surrogates, nothing past
  * U+10FFFF.  Every input checker uses these.

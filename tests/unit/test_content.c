@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "content.h"
+#include "validate.h"
 
 /* A module that must fail, and the messages it must give. */
 struct broken_case {
@@ -1088,9 +1089,9 @@ test_valid_slug(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		if (content_valid_slug(cases[i].s) != cases[i].ok)
+		if (validate_slug(cases[i].s) != cases[i].ok)
 			print_message("slug \"%s\"\n", cases[i].s);
-		assert_int_equal(content_valid_slug(cases[i].s), cases[i].ok);
+		assert_int_equal(validate_slug(cases[i].s), cases[i].ok);
 	}
 }
 
