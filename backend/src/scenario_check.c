@@ -1,4 +1,5 @@
-/* Role-play scenarios: parse, validate and play a scenario document. */
+/* Role-play scenarios, part 2 of 3: check a parsed document against every
+ * rule of docs/scenario-format.md. */
 
 /*
  * A scenario is one JSON object whose "nodes" form a directed graph: each
@@ -38,15 +39,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "domain.h"
 #include "json.h"
-#include "validate.h"
+#include "scenario_impl.h"
 
-#define DISPLAY_MAX 40 /* characters of a user string quoted in a message */
 #define SUGGEST_MAX 32 /* longest unknown key we look for a typo in */
 #define ID_BYTES_MAX 256
-#define REPLACEMENT "\xef\xbf\xbd" /* U+FFFD */
 
 /* Text kinds: a title is one line, the others may span lines. */
 enum {
@@ -82,13 +82,6 @@ struct graph {
 	size_t            n_edges, cap_edges;
 };
 
-static void  oom(void) __attribute__((noreturn));
-static void *xmalloc(size_t n, size_t size);
-static void *xrealloc(void *p, size_t n, size_t size);
-static char *display(const char *s, size_t max_chars);
-static void  errs_add(struct errlist *errs, const char *base, const char *key,
-                      unsigned line, unsigned column, const char *fmt, ...)
-    __attribute__((format(printf, 6, 7)));
 static const char *type_name(const json_t *v);
 static size_t      edit_distance(const char *a, const char *b);
 static const char *suggest(const char *key, const char *const *allowed);
@@ -108,17 +101,11 @@ static void              check_choice(struct errlist *errs, struct graph *g,
                                       const char *base);
 static void              check_node(struct errlist *errs, struct graph *g,
                                     struct node_info *ni);
-static void        walk_forward(struct graph *g, size_t start, size_t *stack);
-static void        walk_backward(struct graph *g, size_t *stack);
-static void        check_graph(struct errlist *errs, struct graph *g,
-                               const struct node_info *start);
-static void        graph_free(struct graph *g);
-static const char *parse_reason(const json_error_t *err);
-static int         play_fail(struct scenario_play_result *out,
-                             enum scenario_play_status status, size_t step,
-                             const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static void jset(json_t *obj, const char *key, json_t *v);
+static void walk_forward(struct graph *g, size_t start, size_t *stack);
+static void walk_backward(struct graph *g, size_t *stack);
+static void check_graph(struct errlist *errs, struct graph *g,
+                        const struct node_info *start);
+static void graph_free(struct graph *g);
 
 /* Keys allowed in each kind of object; anything else is a typo. */
 static const char *const doc_keys[] = {
@@ -130,91 +117,6 @@ static const char *const node_keys[] = {
 static const char *const choice_keys[] = {
     "text", "next", "feedback", "score", NULL,
 };
-
-static void
-oom(void)
-{
-	fputs("scenario: out of memory\n", stderr);
-	abort();
-}
-
-static void *
-xmalloc(size_t n, size_t size)
-{
-	void *p;
-
-	if (size != 0 && n > SIZE_MAX / size)
-		oom();
-	p = malloc(n * size == 0 ? 1 : n * size);
-	if (p == NULL)
-		oom();
-	return p;
-}
-
-static void *
-xrealloc(void *p, size_t n, size_t size)
-{
-	if (size != 0 && n > SIZE_MAX / size)
-		oom();
-	p = realloc(p, n * size == 0 ? 1 : n * size);
-	if (p == NULL)
-		oom();
-	return p;
-}
-
-/*
- * A user string fit for quoting in a message: at most max_chars characters
- * (then "…"), with invalid UTF-8 and control characters shown as U+FFFD.
- */
-static char *
-display(const char *s, size_t max_chars)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t               left = strlen(s), n, o = 0, chars = 0;
-	char                *out;
-
-	out = xmalloc(4 * max_chars + 4, 1);
-	while (left > 0 && chars < max_chars) {
-		n = utf8_seq_len(p, left);
-		if (n == 0 || (n == 1 && (*p < 0x20 || *p == 0x7F))) {
-			memcpy(out + o, REPLACEMENT, 3);
-			o += 3;
-			n = n == 0 ? 1 : n;
-		} else {
-			memcpy(out + o, p, n);
-			o += n;
-		}
-		p += n;
-		left -= n;
-		chars++;
-	}
-	if (left > 0) {
-		memcpy(out + o, "\xe2\x80\xa6", 3); /* U+2026 */
-		o += 3;
-	}
-	out[o] = '\0';
-	return out;
-}
-
-/*
- * Appends an error at base (key NULL) or at base/key (key escaped here).
- */
-static void
-errs_add(struct errlist *errs, const char *base, const char *key, unsigned line,
-         unsigned column, const char *fmt, ...)
-{
-	va_list ap;
-	char   *path = key != NULL ? errlist_ptr_child(base, key) : NULL;
-	char   *msg;
-
-	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		oom();
-	va_end(ap);
-	errlist_add(errs, path != NULL ? path : base, line, column, "%s", msg);
-	free(path);
-	free(msg);
-}
 
 /* The JSON type of v, in Dutch, for "nu: ..." in messages. */
 static const char *
@@ -304,14 +206,14 @@ check_keys(struct errlist *errs, const json_t *obj, const char *base,
 				break;
 		if (*a != NULL)
 			continue;
-		shown = display(key, DISPLAY_MAX);
+		shown = scenario_display(key, SCENARIO_DISPLAY_MAX);
 		hint = suggest(key, allowed);
 		if (hint != NULL)
-			errs_add(errs, base, key, 0, 0,
-			         "Onbekend veld \"%s\". Bedoel je \"%s\"?",
-			         shown, hint);
+			scenario_err(errs, base, key, 0, 0,
+			             "Onbekend veld \"%s\". Bedoel je \"%s\"?",
+			             shown, hint);
 		else
-			errs_add(
+			scenario_err(
 			    errs, base, key, 0, 0,
 			    "Onbekend veld \"%s\". Dit veld hoort hier niet.",
 			    shown);
@@ -336,47 +238,48 @@ get_text(struct errlist *errs, const json_t *obj, const char *base,
 	bool                 blank = true;
 
 	if (v == NULL) {
-		errs_add(errs, base, key, 0, 0, "Het veld \"%s\" ontbreekt.",
-		         key);
+		scenario_err(errs, base, key, 0, 0,
+		             "Het veld \"%s\" ontbreekt.", key);
 		return NULL;
 	}
 	if (!json_is_string(v)) {
-		errs_add(errs, base, key, 0, 0, "Moet een tekst zijn (nu: %s).",
-		         type_name(v));
+		scenario_err(errs, base, key, 0, 0,
+		             "Moet een tekst zijn (nu: %s).", type_name(v));
 		return NULL;
 	}
 	s = json_string_value(v);
 	len = json_string_length(v);
 	if (!json_utf8_valid(s, len)) {
-		errs_add(errs, base, key, 0, 0,
-		         "Bevat ongeldige UTF-8 of een NUL-teken.");
+		scenario_err(errs, base, key, 0, 0,
+		             "Bevat ongeldige UTF-8 of een NUL-teken.");
 		return NULL;
 	}
 	for (p = (const unsigned char *)s; *p != '\0'; p++) {
 		if (*p == '\n' || *p == '\r') {
 			if (kind == TEXT_LINE) {
-				errs_add(errs, base, key, 0, 0,
-				         "Moet op één regel staan, zonder "
-				         "regeleinde.");
+				scenario_err(errs, base, key, 0, 0,
+				             "Moet op één regel staan, zonder "
+				             "regeleinde.");
 				return NULL;
 			}
 		} else if ((*p < 0x20 && *p != '\t') || *p == 0x7F) {
-			errs_add(errs, base, key, 0, 0,
-			         "Bevat het stuurteken 0x%02x; dat mag niet.",
-			         *p);
+			scenario_err(
+			    errs, base, key, 0, 0,
+			    "Bevat het stuurteken 0x%02x; dat mag niet.", *p);
 			return NULL;
 		}
 		if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
 			blank = false;
 	}
 	if (blank) {
-		errs_add(errs, base, key, 0, 0, "Mag niet leeg zijn.");
+		scenario_err(errs, base, key, 0, 0, "Mag niet leeg zijn.");
 		return NULL;
 	}
 	chars = json_utf8_chars(s);
 	if (chars > max) {
-		errs_add(errs, base, key, 0, 0,
-		         "Is %zu tekens lang; de grens is %zu.", chars, max);
+		scenario_err(errs, base, key, 0, 0,
+		             "Is %zu tekens lang; de grens is %zu.", chars,
+		             max);
 		return NULL;
 	}
 	return s;
@@ -396,23 +299,23 @@ get_int(struct errlist *errs, const json_t *obj, const char *base,
 
 	if (v == NULL) {
 		if (required)
-			errs_add(errs, base, key, 0, 0,
-			         "Het veld \"%s\" ontbreekt.", key);
+			scenario_err(errs, base, key, 0, 0,
+			             "Het veld \"%s\" ontbreekt.", key);
 		return false;
 	}
 	if (!json_is_integer(v)) {
-		errs_add(errs, base, key, 0, 0,
-		         "Moet een geheel getal van %d tot en met %d zijn "
-		         "(nu: %s).",
-		         min, max, type_name(v));
+		scenario_err(errs, base, key, 0, 0,
+		             "Moet een geheel getal van %d tot en met %d zijn "
+		             "(nu: %s).",
+		             min, max, type_name(v));
 		return false;
 	}
 	n = json_integer_value(v);
 	if (n < min || n > max) {
-		errs_add(errs, base, key, 0, 0,
-		         "Moet een geheel getal van %d tot en met %d zijn "
-		         "(nu: %lld).",
-		         min, max, (long long)n);
+		scenario_err(errs, base, key, 0, 0,
+		             "Moet een geheel getal van %d tot en met %d zijn "
+		             "(nu: %lld).",
+		             min, max, (long long)n);
 		return false;
 	}
 	return true;
@@ -428,21 +331,22 @@ check_audience(struct errlist *errs, const json_t *doc)
 	char                     *base;
 
 	if (arr == NULL) {
-		errs_add(errs, "", "audience", 0, 0,
-		         "Het veld \"audience\" ontbreekt.");
+		scenario_err(errs, "", "audience", 0, 0,
+		             "Het veld \"audience\" ontbreekt.");
 		return;
 	}
 	if (!json_is_array(arr)) {
-		errs_add(errs, "", "audience", 0, 0,
-		         "Moet een lijst zijn, zoals [\"teacher\", \"ib\"] "
-		         "(nu: %s).",
-		         type_name(arr));
+		scenario_err(errs, "", "audience", 0, 0,
+		             "Moet een lijst zijn, zoals [\"teacher\", \"ib\"] "
+		             "(nu: %s).",
+		             type_name(arr));
 		return;
 	}
 	if (json_array_size(arr) == 0) {
-		errs_add(errs, "", "audience", 0, 0,
-		         "Kies minstens één doelgroep: \"teacher\", \"ib\" of "
-		         "allebei.");
+		scenario_err(
+		    errs, "", "audience", 0, 0,
+		    "Kies minstens één doelgroep: \"teacher\", \"ib\" of "
+		    "allebei.");
 		return;
 	}
 	for (i = 0; i < json_array_size(arr); i++) {
@@ -451,12 +355,12 @@ check_audience(struct errlist *errs, const json_t *doc)
 		r = role != NULL ? (size_t)(role - roles->items) : 0;
 		base = errlist_ptr_index("/audience", i);
 		if (role == NULL)
-			errs_add(errs, base, NULL, 0, 0,
-			         "Moet \"teacher\" of \"ib\" zijn.");
+			scenario_err(errs, base, NULL, 0, 0,
+			             "Moet \"teacher\" of \"ib\" zijn.");
 		else if (seen[r] != SIZE_MAX)
-			errs_add(errs, base, NULL, 0, 0,
-			         "\"%s\" staat al op plaats %zu.", role->code,
-			         seen[r]);
+			scenario_err(errs, base, NULL, 0, 0,
+			             "\"%s\" staat al op plaats %zu.",
+			             role->code, seen[r]);
 		else
 			seen[r] = i;
 		free(base);
@@ -487,7 +391,8 @@ graph_add_edge(struct graph *g, size_t to)
 {
 	if (g->n_edges == g->cap_edges) {
 		g->cap_edges = g->cap_edges == 0 ? 64 : 2 * g->cap_edges;
-		g->edges = xrealloc(g->edges, g->cap_edges, sizeof(*g->edges));
+		g->edges = scenario_xrealloc(g->edges, g->cap_edges,
+		                             sizeof(*g->edges));
 	}
 	g->edges[g->n_edges++] = to;
 }
@@ -502,10 +407,10 @@ check_choice(struct errlist *errs, struct graph *g, struct node_info *ni,
 	char             *shown;
 
 	if (!json_is_object(c)) {
-		errs_add(errs, base, NULL, 0, 0,
-		         "Een keuze moet een object zijn met \"text\", "
-		         "\"next\", \"feedback\" en \"score\" (nu: %s).",
-		         type_name(c));
+		scenario_err(errs, base, NULL, 0, 0,
+		             "Een keuze moet een object zijn met \"text\", "
+		             "\"next\", \"feedback\" en \"score\" (nu: %s).",
+		             type_name(c));
 		ni->dangling = true;
 		return;
 	}
@@ -515,17 +420,18 @@ check_choice(struct errlist *errs, struct graph *g, struct node_info *ni,
 	next = json_object_get(c, "next");
 	to = NULL;
 	if (next == NULL)
-		errs_add(errs, base, "next", 0, 0,
-		         "Het veld \"next\" ontbreekt: naar welk knooppunt "
-		         "leidt deze keuze?");
+		scenario_err(errs, base, "next", 0, 0,
+		             "Het veld \"next\" ontbreekt: naar welk knooppunt "
+		             "leidt deze keuze?");
 	else if (!json_is_string(next))
-		errs_add(errs, base, "next", 0, 0,
-		         "Moet de naam van een knooppunt zijn (nu: %s).",
-		         type_name(next));
+		scenario_err(errs, base, "next", 0, 0,
+		             "Moet de naam van een knooppunt zijn (nu: %s).",
+		             type_name(next));
 	else if ((to = graph_find(g, json_string_value(next))) == NULL) {
-		shown = display(json_string_value(next), DISPLAY_MAX);
-		errs_add(errs, base, "next", 0, 0,
-		         "Er is geen knooppunt \"%s\".", shown);
+		shown = scenario_display(json_string_value(next),
+		                         SCENARIO_DISPLAY_MAX);
+		scenario_err(errs, base, "next", 0, 0,
+		             "Er is geen knooppunt \"%s\".", shown);
 		free(shown);
 	}
 	if (to != NULL)
@@ -547,24 +453,27 @@ check_node(struct errlist *errs, struct graph *g, struct node_info *ni)
 
 	chars = json_utf8_chars(ni->id);
 	if (chars > SCENARIO_ID_MAX || strlen(ni->id) > ID_BYTES_MAX) {
-		errs_add(errs, ni->ptr, NULL, 0, 0,
-		         "De naam van dit knooppunt is %zu tekens lang; de "
-		         "grens is %d. De inhoud wordt pas gecontroleerd als "
-		         "de naam klopt.",
-		         chars, SCENARIO_ID_MAX);
+		scenario_err(
+		    errs, ni->ptr, NULL, 0, 0,
+		    "De naam van dit knooppunt is %zu tekens lang; de "
+		    "grens is %d. De inhoud wordt pas gecontroleerd als "
+		    "de naam klopt.",
+		    chars, SCENARIO_ID_MAX);
 		ni->broken = true;
 		return;
 	}
 	if (!scenario_valid_node_id(ni->id))
-		errs_add(errs, ni->ptr, NULL, 0, 0,
-		         "Ongeldige naam voor een knooppunt: gebruik 1 tot %d "
-		         "letters (a-z, A-Z), cijfers, \"-\" of \"_\".",
-		         SCENARIO_ID_MAX);
+		scenario_err(
+		    errs, ni->ptr, NULL, 0, 0,
+		    "Ongeldige naam voor een knooppunt: gebruik 1 tot %d "
+		    "letters (a-z, A-Z), cijfers, \"-\" of \"_\".",
+		    SCENARIO_ID_MAX);
 	if (!json_is_object(node)) {
-		errs_add(errs, ni->ptr, NULL, 0, 0,
-		         "Een knooppunt moet een object zijn met \"speaker\", "
-		         "\"text\" en \"choices\" of \"outcome\" (nu: %s).",
-		         type_name(node));
+		scenario_err(
+		    errs, ni->ptr, NULL, 0, 0,
+		    "Een knooppunt moet een object zijn met \"speaker\", "
+		    "\"text\" en \"choices\" of \"outcome\" (nu: %s).",
+		    type_name(node));
 		ni->broken = true;
 		return;
 	}
@@ -576,11 +485,12 @@ check_node(struct errlist *errs, struct graph *g, struct node_info *ni)
 
 	media = json_object_get(node, "media");
 	if (media != NULL && !json_is_string(media))
-		errs_add(errs, ni->ptr, "media", 0, 0,
-		         "Moet een media-id zijn (nu: %s).", type_name(media));
+		scenario_err(errs, ni->ptr, "media", 0, 0,
+		             "Moet een media-id zijn (nu: %s).",
+		             type_name(media));
 	else if (media != NULL &&
 	         !scenario_valid_media_id(json_string_value(media)))
-		errs_add(
+		scenario_err(
 		    errs, ni->ptr, "media", 0, 0,
 		    "Ongeldig media-id: 1 tot %d tekens, letters, cijfers, "
 		    "\".\", \"-\" of \"_\", beginnend met een letter of "
@@ -594,17 +504,17 @@ check_node(struct errlist *errs, struct graph *g, struct node_info *ni)
 	ni->first_edge = g->n_edges;
 	choices = json_object_get(node, "choices");
 	if (choices != NULL && !json_is_array(choices)) {
-		errs_add(errs, ni->ptr, "choices", 0, 0,
-		         "Moet een lijst van keuzes zijn (nu: %s).",
-		         type_name(choices));
+		scenario_err(errs, ni->ptr, "choices", 0, 0,
+		             "Moet een lijst van keuzes zijn (nu: %s).",
+		             type_name(choices));
 		ni->broken = true;
 		return;
 	}
 	n_choices = choices == NULL ? 0 : json_array_size(choices);
 	if (n_choices > SCENARIO_CHOICES_MAX)
-		errs_add(errs, ni->ptr, "choices", 0, 0,
-		         "Heeft %zu keuzes; het maximum is %d.", n_choices,
-		         SCENARIO_CHOICES_MAX);
+		scenario_err(errs, ni->ptr, "choices", 0, 0,
+		             "Heeft %zu keuzes; het maximum is %d.", n_choices,
+		             SCENARIO_CHOICES_MAX);
 	list = errlist_ptr_child(ni->ptr, "choices");
 	for (i = 0; i < n_choices; i++) {
 		c = json_array_get(choices, i);
@@ -617,18 +527,20 @@ check_node(struct errlist *errs, struct graph *g, struct node_info *ni)
 
 	ni->is_end = n_choices == 0;
 	if (ni->is_end && json_object_get(node, "outcome") == NULL)
-		errs_add(errs, ni->ptr, "outcome", 0, 0,
-		         "Het veld \"outcome\" ontbreekt. Een eindpunt (een "
-		         "knooppunt zonder keuzes) vertelt hoe het gesprek "
-		         "afliep.");
+		scenario_err(
+		    errs, ni->ptr, "outcome", 0, 0,
+		    "Het veld \"outcome\" ontbreekt. Een eindpunt (een "
+		    "knooppunt zonder keuzes) vertelt hoe het gesprek "
+		    "afliep.");
 	else if (ni->is_end)
 		get_text(errs, node, ni->ptr, "outcome", SCENARIO_TEXT_MAX,
 		         TEXT_MULTILINE);
 	else if (json_object_get(node, "outcome") != NULL)
-		errs_add(errs, ni->ptr, "outcome", 0, 0,
-		         "Alleen een eindpunt (een knooppunt zonder keuzes) "
-		         "heeft een \"outcome\". Haal de keuzes of de "
-		         "\"outcome\" weg.");
+		scenario_err(
+		    errs, ni->ptr, "outcome", 0, 0,
+		    "Alleen een eindpunt (een knooppunt zonder keuzes) "
+		    "heeft een \"outcome\". Haal de keuzes of de "
+		    "\"outcome\" weg.");
 }
 
 /* Marks every node reachable from `start` along known edges. */
@@ -665,8 +577,8 @@ walk_backward(struct graph *g, size_t *stack)
 
 	/* Incoming edges per node, in compressed rows: in_from[in_first[i]
 	 * .. in_first[i + 1]) are the nodes with an edge to node i. */
-	in_first = xmalloc(g->n + 1, sizeof(*in_first));
-	in_from = xmalloc(g->n_edges, sizeof(*in_from));
+	in_first = scenario_xmalloc(g->n + 1, sizeof(*in_first));
+	in_from = scenario_xmalloc(g->n_edges, sizeof(*in_from));
 	memset(in_first, 0, (g->n + 1) * sizeof(*in_first));
 	for (e = 0; e < g->n_edges; e++)
 		in_first[g->edges[e] + 1]++;
@@ -724,7 +636,7 @@ check_graph(struct errlist *errs, struct graph *g,
 			start = NULL;
 
 	/* Each node is pushed at most once per walk. */
-	stack = xmalloc(g->n, sizeof(*stack));
+	stack = scenario_xmalloc(g->n, sizeof(*stack));
 	if (start != NULL)
 		walk_forward(g, (size_t)(start - g->nodes), stack);
 	walk_backward(g, stack);
@@ -735,12 +647,13 @@ check_graph(struct errlist *errs, struct graph *g,
 		if (ni->broken)
 			continue;
 		if (start != NULL && !ni->reached)
-			errs_add(errs, ni->ptr, NULL, 0, 0,
-			         "Dit knooppunt is vanaf het begin (\"start\") "
-			         "niet te bereiken: geen enkele keuze leidt "
-			         "hierheen.");
+			scenario_err(
+			    errs, ni->ptr, NULL, 0, 0,
+			    "Dit knooppunt is vanaf het begin (\"start\") "
+			    "niet te bereiken: geen enkele keuze leidt "
+			    "hierheen.");
 		if (!ni->can_end)
-			errs_add(
+			scenario_err(
 			    errs, ni->ptr, NULL, 0, 0,
 			    "Vanaf dit knooppunt is geen einde te bereiken: "
 			    "de keuzes blijven rondgaan. Geef minstens "
@@ -774,8 +687,9 @@ scenario_validate(const json_t *doc, struct errlist *errs)
 
 	memset(&g, 0, sizeof(g));
 	if (!json_is_object(doc)) {
-		errs_add(errs, "", NULL, 0, 0,
-		         "Een scenario moet een JSON-object zijn: { ... }.");
+		scenario_err(
+		    errs, "", NULL, 0, 0,
+		    "Een scenario moet een JSON-object zijn: { ... }.");
 		return -1;
 	}
 	check_keys(errs, doc, "", doc_keys);
@@ -785,42 +699,42 @@ scenario_validate(const json_t *doc, struct errlist *errs)
 
 	start = json_object_get(doc, "start");
 	if (start == NULL)
-		errs_add(errs, "", "start", 0, 0,
-		         "Het veld \"start\" ontbreekt: met welk knooppunt "
-		         "begint het gesprek?");
+		scenario_err(errs, "", "start", 0, 0,
+		             "Het veld \"start\" ontbreekt: met welk knooppunt "
+		             "begint het gesprek?");
 	else if (!json_is_string(start))
-		errs_add(errs, "", "start", 0, 0,
-		         "Moet de naam van een knooppunt zijn (nu: %s).",
-		         type_name(start));
+		scenario_err(errs, "", "start", 0, 0,
+		             "Moet de naam van een knooppunt zijn (nu: %s).",
+		             type_name(start));
 
 	nodes = json_object_get(doc, "nodes");
 	if (nodes == NULL) {
-		errs_add(errs, "", "nodes", 0, 0,
-		         "Het veld \"nodes\" ontbreekt.");
+		scenario_err(errs, "", "nodes", 0, 0,
+		             "Het veld \"nodes\" ontbreekt.");
 		goto out;
 	}
 	if (!json_is_object(nodes)) {
-		errs_add(errs, "", "nodes", 0, 0,
-		         "Moet een object zijn met de knooppunten op naam "
-		         "(nu: %s).",
-		         type_name(nodes));
+		scenario_err(errs, "", "nodes", 0, 0,
+		             "Moet een object zijn met de knooppunten op naam "
+		             "(nu: %s).",
+		             type_name(nodes));
 		goto out;
 	}
 	g.n = json_object_size(nodes);
 	if (g.n == 0) {
-		errs_add(errs, "", "nodes", 0, 0,
-		         "Er zijn geen knooppunten; een scenario heeft er "
-		         "minstens één nodig.");
+		scenario_err(errs, "", "nodes", 0, 0,
+		             "Er zijn geen knooppunten; een scenario heeft er "
+		             "minstens één nodig.");
 		goto out;
 	}
 	if (g.n > SCENARIO_NODES_MAX)
-		errs_add(errs, "", "nodes", 0, 0,
-		         "Er zijn %zu knooppunten; het maximum is %d.", g.n,
-		         SCENARIO_NODES_MAX);
+		scenario_err(errs, "", "nodes", 0, 0,
+		             "Er zijn %zu knooppunten; het maximum is %d.", g.n,
+		             SCENARIO_NODES_MAX);
 
 	/* Pass 1 over the nodes: names, so that "next" can be looked up. */
-	g.nodes = xmalloc(g.n, sizeof(*g.nodes));
-	g.keys = xmalloc(g.n, sizeof(*g.keys));
+	g.nodes = scenario_xmalloc(g.n, sizeof(*g.nodes));
+	g.keys = scenario_xmalloc(g.n, sizeof(*g.keys));
 	i = 0;
 	for (it = json_object_iter((json_t *)nodes); it != NULL;
 	     it = json_object_iter_next((json_t *)nodes, it)) {
@@ -839,9 +753,10 @@ scenario_validate(const json_t *doc, struct errlist *errs)
 	if (json_is_string(start)) {
 		start_node = graph_find(&g, json_string_value(start));
 		if (start_node == NULL) {
-			shown = display(json_string_value(start), DISPLAY_MAX);
-			errs_add(errs, "", "start", 0, 0,
-			         "Er is geen knooppunt \"%s\".", shown);
+			shown = scenario_display(json_string_value(start),
+			                         SCENARIO_DISPLAY_MAX);
+			scenario_err(errs, "", "start", 0, 0,
+			             "Er is geen knooppunt \"%s\".", shown);
 			free(shown);
 		}
 	}
@@ -856,95 +771,6 @@ scenario_validate(const json_t *doc, struct errlist *errs)
 out:
 	graph_free(&g);
 	return errlist_total(errs) > before ? -1 : 0;
-}
-
-/* A Dutch reason for a jansson parse error. */
-static const char *
-parse_reason(const json_error_t *err)
-{
-	switch (json_error_code(err)) {
-	case json_error_invalid_utf8:
-		return "de tekst is geen geldige UTF-8";
-	case json_error_premature_end_of_input:
-		return "het document houdt te vroeg op (mist er een } of ]?)";
-	case json_error_end_of_input_expected:
-		return "na het einde van het document staat nog tekst";
-	case json_error_duplicate_key:
-		return "een veld staat twee keer in hetzelfde object";
-	case json_error_numeric_overflow:
-		return "een getal is te groot";
-	case json_error_null_character:
-		return "het teken \\u0000 is niet toegestaan";
-	case json_error_stack_overflow:
-		return "het document is te diep genest";
-	default:
-		return NULL;
-	}
-}
-
-int
-scenario_parse(const char *buf, size_t len, json_t **out, struct errlist *errs)
-{
-	json_error_t err;
-	json_t      *v;
-	const char  *why, *near;
-	char        *shown, tok[JSON_ERROR_TEXT_LENGTH];
-
-	*out = NULL;
-	if (buf == NULL || len == 0) {
-		errs_add(errs, "", NULL, 0, 0, "Het document is leeg.");
-		return -1;
-	}
-	if (len > SCENARIO_BYTES_MAX) {
-		errs_add(errs, "", NULL, 0, 0,
-		         "Het document is %zu bytes; de grens is %d bytes "
-		         "(2 MiB).",
-		         len, SCENARIO_BYTES_MAX);
-		return -1;
-	}
-	v = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &err);
-	if (v == NULL) {
-		why = parse_reason(&err);
-		near = strstr(err.text, "near '");
-		if (json_error_code(&err) == json_error_duplicate_key &&
-		    near != NULL && strlen(near) > 7 &&
-		    near[strlen(near) - 1] == '\'') {
-			/* jansson names the key as a JSON string literal:
-			 * near '"title"'. */
-			near += 6;
-			snprintf(tok, sizeof(tok), "%.*s",
-			         (int)(strlen(near) - 1), near);
-			shown = display(tok, DISPLAY_MAX + 2);
-			errs_add(errs, "", NULL, err.line, err.column,
-			         "Geen geldige JSON op regel %d, kolom %d: het "
-			         "veld %s staat twee keer in hetzelfde object.",
-			         err.line, err.column, shown);
-			free(shown);
-		} else if (why != NULL) {
-			errs_add(errs, "", NULL, err.line, err.column,
-			         "Geen geldige JSON op regel %d, kolom %d: %s.",
-			         err.line, err.column, why);
-		} else {
-			/* jansson's own English text, which names the
-			 * token it choked on. */
-			shown = display(err.text, JSON_ERROR_TEXT_LENGTH);
-			errs_add(
-			    errs, "", NULL, err.line, err.column,
-			    "Geen geldige JSON op regel %d, kolom %d (%s).",
-			    err.line, err.column, shown);
-			free(shown);
-		}
-		return -1;
-	}
-	if (json_depth(v, SCENARIO_DEPTH_MAX + 1) > SCENARIO_DEPTH_MAX) {
-		json_decref(v);
-		errs_add(errs, "", NULL, 0, 0,
-		         "Het document is dieper genest dan %d niveaus.",
-		         SCENARIO_DEPTH_MAX);
-		return -1;
-	}
-	*out = v;
-	return 0;
 }
 
 bool
@@ -981,172 +807,4 @@ scenario_valid_media_id(const char *s)
 			return false;
 	}
 	return n > 0;
-}
-
-static void
-jset(json_t *obj, const char *key, json_t *v)
-{
-	if (v == NULL || json_object_set_new(obj, key, v) != 0)
-		oom();
-}
-
-static int
-play_fail(struct scenario_play_result *out, enum scenario_play_status status,
-          size_t step, const char *fmt, ...)
-{
-	va_list ap;
-
-	out->status = status;
-	out->step = step;
-	out->outcome = NULL;
-	va_start(ap, fmt);
-	vsnprintf(out->error, sizeof(out->error), fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-int
-scenario_play(const json_t *doc, const int *choices, size_t n,
-              struct scenario_play_result *out)
-{
-	const json_t *nodes, *node, *list, *c, *next, *score, *outcome;
-	const char   *id;
-	size_t        i, size;
-	json_int_t    s;
-
-	memset(out, 0, sizeof(*out));
-	out->status = SCENARIO_PLAY_OK;
-	if (n > SCENARIO_PLAY_STEPS_MAX)
-		return play_fail(
-		    out, SCENARIO_PLAY_TOO_LONG, SCENARIO_PLAY_STEPS_MAX,
-		    "Te veel keuzes: een poging heeft er hoogstens "
-		    "%d.",
-		    SCENARIO_PLAY_STEPS_MAX);
-	nodes = json_object_get(doc, "nodes");
-	id = json_string_value(json_object_get(doc, "start"));
-	if (!json_is_object(nodes) || id == NULL)
-		goto bad_doc;
-
-	out->path = xmalloc(n + 1, sizeof(*out->path));
-	for (i = 0;; i++) {
-		node = json_object_get(nodes, id);
-		if (!json_is_object(node))
-			goto bad_doc;
-		out->path[out->n_path++] = id;
-		list = json_object_get(node, "choices");
-		if (list != NULL && !json_is_array(list))
-			goto bad_doc;
-		size = json_array_size(list);
-		if (size == 0) {
-			outcome = json_object_get(node, "outcome");
-			if (!json_is_string(outcome))
-				goto bad_doc;
-			if (i < n)
-				return play_fail(
-				    out, SCENARIO_PLAY_PAST_END, i,
-				    "Het gesprek was na %zu keuzes al "
-				    "afgelopen; daarna kun je niet meer "
-				    "kiezen.",
-				    i);
-			out->outcome = json_string_value(outcome);
-			return 0;
-		}
-		if (i == n)
-			return play_fail(
-			    out, SCENARIO_PLAY_NOT_FINISHED, i,
-			    "Het gesprek is nog niet afgelopen: na "
-			    "%zu keuzes is er geen eindpunt "
-			    "bereikt.",
-			    i);
-		if (choices[i] < 0 || (size_t)choices[i] >= size)
-			return play_fail(
-			    out, SCENARIO_PLAY_BAD_INDEX, i,
-			    "Bij stap %zu bestaat keuze %d niet; er "
-			    "zijn %zu keuzes (0 tot en met %zu).",
-			    i + 1, choices[i], size, size - 1);
-		c = json_array_get(list, (size_t)choices[i]);
-		next = json_object_get(c, "next");
-		score = json_object_get(c, "score");
-		if (!json_is_string(next) || !json_is_integer(score))
-			goto bad_doc;
-		s = json_integer_value(score);
-		if (s < SCENARIO_SCORE_MIN || s > SCENARIO_SCORE_MAX)
-			goto bad_doc;
-		/* At most 1000 steps of +-100: no overflow. */
-		out->score += (int)s;
-		id = json_string_value(next);
-	}
-
-bad_doc:
-	return play_fail(out, SCENARIO_PLAY_BAD_DOC, out->n_path,
-	                 "Dit scenario is niet geldig en kan niet worden "
-	                 "gespeeld.");
-}
-
-void
-scenario_play_result_free(struct scenario_play_result *r)
-{
-	if (r == NULL)
-		return;
-	free(r->path);
-	r->path = NULL;
-	r->n_path = 0;
-}
-
-json_t *
-scenario_play_result_json(const struct scenario_play_result *r)
-{
-	json_t *obj, *path;
-	size_t  i;
-
-	obj = json_object();
-	path = json_array();
-	if (obj == NULL || path == NULL)
-		oom();
-	for (i = 0; i < r->n_path; i++)
-		if (json_array_append_new(path, json_string(r->path[i])) != 0)
-			oom();
-	jset(obj, "score", json_integer(r->score));
-	jset(obj, "outcome",
-	     r->outcome != NULL ? json_string(r->outcome) : json_null());
-	jset(obj, "path", path);
-	return obj;
-}
-
-/* The message below names the range. */
-_Static_assert(SCENARIO_CHOICES_MAX == 10, "update the choices message");
-
-int
-scenario_choices_from_json(const json_t *arr, int *buf, size_t cap, size_t *n,
-                           const char **problem)
-{
-	size_t        i;
-	const json_t *v;
-	json_int_t    k;
-
-	*n = 0;
-	if (!json_is_array(arr)) {
-		*problem = "\"choices\" moet een lijst met keuzenummers zijn.";
-		return -1;
-	}
-	if (json_array_size(arr) > cap) {
-		*problem = "\"choices\" heeft te veel keuzes.";
-		return -1;
-	}
-	for (i = 0; i < json_array_size(arr); i++) {
-		v = json_array_get(arr, i);
-		if (!json_is_integer(v)) {
-			*problem = "Elke keuze moet een geheel getal zijn.";
-			return -1;
-		}
-		k = json_integer_value(v);
-		if (k < 0 || k >= SCENARIO_CHOICES_MAX) {
-			*problem = "Een keuzenummer moet van 0 tot en met 9 "
-			           "zijn.";
-			return -1;
-		}
-		buf[i] = (int)k;
-	}
-	*n = json_array_size(arr);
-	return 0;
 }

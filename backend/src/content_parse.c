@@ -1,4 +1,5 @@
-/* Course content: parses and checks one module directory of content/. */
+/* Course content, part 1 of 3: parse module.json of one module directory
+ * (and list the module directories), the entry point of content.h. */
 
 /*
  * A module is module.json plus one Markdown file per section.  Parsing goes
@@ -17,12 +18,10 @@
  */
 #include "content.h"
 
-#include <cmark.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
-#include <sodium.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -31,6 +30,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "content_impl.h"
 #include "domain.h"
 #include "validate.h"
 
@@ -41,29 +41,13 @@
 #define CONTENT_EXPLAIN_MAX 4000
 #define CONTENT_POSITION_MAX 100000
 #define CONTENT_FILE_MAX 128
-#define CONTENT_CMARK_OPTS (CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8)
-
-/* Where errors go while one file is being checked. */
-struct ctx {
-	const char     *file;
-	struct errlist *errs;
-};
 
 /* Text kinds: a title is one line, the others may span lines. */
 enum {
 	TEXT_LINE,
 	TEXT_MULTILINE,
 };
-
-static void    oom(void) __attribute__((noreturn));
-static void   *xcalloc(size_t n, size_t size);
-static char   *xstrdup(const char *s);
-static char   *path_join(const char *dir, const char *name);
 static void    quote_key(const char *key, char *buf, size_t size);
-static bool    valid_md_name(const char *s);
-static size_t  line_of(const char *s, size_t off);
-static int     read_file(const char *path, size_t max, char **buf, size_t *len,
-                         struct errlist *errs);
 static void    check_keys(struct ctx *c, json_t *obj, const char *ptr,
                           const char *const *allowed);
 static json_t *get_field(struct ctx *c, json_t *obj, const char *ptr,
@@ -97,21 +81,9 @@ static void   parse_objectives(struct ctx *c, json_t *root,
                                struct content_module *m);
 static size_t objective_with_id(const struct content_module *m, size_t n,
                                 const char *id);
-static void   check_banks(struct ctx *c, const struct content_module *m);
 static void   parse_criteria(struct ctx *c, json_t *root,
                              struct content_module *m);
 static void parse_module(struct ctx *c, json_t *root, struct content_module *m);
-static void load_markdown(const char *dir, struct content_section *s,
-                          struct errlist *errs);
-static void check_stray_files(const char *dir, const struct content_module *m,
-                              struct errlist *errs);
-static void hash_bytes(crypto_hash_sha256_state *st, const char *tag,
-                       const char *s, size_t len);
-static void hash_str(crypto_hash_sha256_state *st, const char *tag,
-                     const char *s);
-static void hash_int(crypto_hash_sha256_state *st, const char *tag,
-                     long long v);
-static void module_hash(struct content_module *m);
 static int  cmp_names(const void *a, const void *b);
 
 static const char *const module_keys[] = {
@@ -140,42 +112,42 @@ static const char *const question_keys[] = {
 };
 static const char *const choice_keys[] = {"id", "text", "correct", NULL};
 
-static void
-oom(void)
+void
+content_oom(void)
 {
 	fputs("content: out of memory\n", stderr);
 	abort();
 }
 
-static void *
-xcalloc(size_t n, size_t size)
+void *
+content_xcalloc(size_t n, size_t size)
 {
 	void *p;
 
 	p = calloc(n == 0 ? 1 : n, size == 0 ? 1 : size);
 	if (p == NULL)
-		oom();
+		content_oom();
 	return p;
 }
 
-static char *
-xstrdup(const char *s)
+char *
+content_xstrdup(const char *s)
 {
 	char *p;
 
 	p = strdup(s);
 	if (p == NULL)
-		oom();
+		content_oom();
 	return p;
 }
 
-static char *
-path_join(const char *dir, const char *name)
+char *
+content_path_join(const char *dir, const char *name)
 {
 	char *p;
 
 	if (asprintf(&p, "%s/%s", dir, name) < 0)
-		oom();
+		content_oom();
 	return p;
 }
 
@@ -205,8 +177,8 @@ quote_key(const char *key, char *buf, size_t size)
  * A section file: a plain name in the module directory, so no '/', no "..",
  * no hidden files, ending in ".md".
  */
-static bool
-valid_md_name(const char *s)
+bool
+content_valid_md_name(const char *s)
 {
 	size_t i, len;
 
@@ -227,8 +199,8 @@ valid_md_name(const char *s)
 	return true;
 }
 
-static size_t
-line_of(const char *s, size_t off)
+size_t
+content_line_of(const char *s, size_t off)
 {
 	size_t i, line;
 
@@ -244,9 +216,9 @@ line_of(const char *s, size_t off)
  * `max` bytes.  On success *buf is a NUL-terminated heap copy owned by the
  * caller.
  */
-static int
-read_file(const char *path, size_t max, char **buf, size_t *len,
-          struct errlist *errs)
+int
+content_read_file(const char *path, size_t max, char **buf, size_t *len,
+                  struct errlist *errs)
 {
 	struct stat st;
 	char       *data;
@@ -275,7 +247,7 @@ read_file(const char *path, size_t max, char **buf, size_t *len,
 		return -1;
 	}
 	/* Read one byte past the limit, so a file that grew is still caught. */
-	data = xcalloc(max + 2, 1);
+	data = content_xcalloc(max + 2, 1);
 	have = 0;
 	for (;;) {
 		n = read(fd, data + have, max + 1 - have);
@@ -391,7 +363,7 @@ get_text(struct ctx *c, json_t *obj, const char *ptr, const char *key,
 		            c->file, ptr, key, chars, max);
 		return -1;
 	}
-	*out = xstrdup((const char *)s);
+	*out = content_xstrdup((const char *)s);
 	return 0;
 }
 
@@ -411,7 +383,7 @@ get_id(struct ctx *c, json_t *obj, const char *ptr, const char *key, size_t max,
 		            c->file, ptr, key, max - 1);
 		return -1;
 	}
-	*out = xstrdup(json_string_value(v));
+	*out = content_xstrdup(json_string_value(v));
 	return 0;
 }
 
@@ -583,7 +555,7 @@ parse_sections(struct ctx *c, json_t *root, struct content_module *m)
 	if (arr == NULL)
 		return;
 	m->n_sections = json_array_size(arr);
-	m->sections = xcalloc(m->n_sections, sizeof(*m->sections));
+	m->sections = content_xcalloc(m->n_sections, sizeof(*m->sections));
 	json_array_foreach (arr, i, v) {
 		struct content_section *s = &m->sections[i];
 		char                   *file;
@@ -609,7 +581,7 @@ parse_sections(struct ctx *c, json_t *root, struct content_module *m)
 		if (get_text(c, v, ptr, "file", CONTENT_FILE_MAX, TEXT_LINE,
 		             &file) != 0)
 			continue;
-		if (!valid_md_name(file)) {
+		if (!content_valid_md_name(file)) {
 			errlist_add(
 			    c->errs, NULL, 0, 0,
 			    "%s: %s/file: must be a plain file "
@@ -643,7 +615,7 @@ parse_choices(struct ctx *c, json_t *q, const char *ptr,
 	if (arr == NULL)
 		return;
 	qu->n_choices = json_array_size(arr);
-	qu->choices = xcalloc(qu->n_choices, sizeof(*qu->choices));
+	qu->choices = content_xcalloc(qu->n_choices, sizeof(*qu->choices));
 	correct = 0;
 	all_ok = true;
 	json_array_foreach (arr, i, v) {
@@ -705,7 +677,7 @@ parse_quiz(struct ctx *c, json_t *root, struct content_module *m)
 	if (arr == NULL)
 		return;
 	m->n_questions = json_array_size(arr);
-	m->questions = xcalloc(m->n_questions, sizeof(*m->questions));
+	m->questions = content_xcalloc(m->n_questions, sizeof(*m->questions));
 	json_array_foreach (arr, i, v) {
 		struct content_question *qu = &m->questions[i];
 		bool                     multiple_ok;
@@ -762,7 +734,7 @@ parse_module(struct ctx *c, json_t *root, struct content_module *m)
 	if (!m->in_person || json_object_get(root, "quiz") != NULL) {
 		parse_objectives(c, root, m);
 		parse_quiz(c, root, m);
-		check_banks(c, m);
+		content_check_banks(c, m);
 	} else if (json_object_get(root, "objectives") != NULL) {
 		errlist_add(c->errs, NULL, 0, 0,
 		            "%s: /objectives: only a module with a quiz "
@@ -792,7 +764,7 @@ parse_criteria(struct ctx *c, json_t *root, struct content_module *m)
 	if (arr == NULL || json_array_size(arr) == 0)
 		return;
 	m->n_criteria = json_array_size(arr);
-	m->criteria = xcalloc(m->n_criteria, sizeof(*m->criteria));
+	m->criteria = content_xcalloc(m->n_criteria, sizeof(*m->criteria));
 	json_array_foreach (arr, i, v) {
 		struct content_criterion *cr = &m->criteria[i];
 
@@ -851,7 +823,8 @@ parse_objectives(struct ctx *c, json_t *root, struct content_module *m)
 	m->n_objectives = json_array_size(arr);
 	if (m->n_objectives == 0)
 		return;
-	m->objectives = xcalloc(m->n_objectives, sizeof(*m->objectives));
+	m->objectives =
+	    content_xcalloc(m->n_objectives, sizeof(*m->objectives));
 	/* Section references are checked only against sound sections: a
 	 * broken section list was reported already. */
 	sections_ok = m->n_sections > 0;
@@ -881,8 +854,8 @@ parse_objectives(struct ctx *c, json_t *root, struct content_module *m)
 		    get_array(c, v, ptr, "sections", 1, CONTENT_MAX_SECTIONS);
 		if (secs == NULL || json_array_size(secs) == 0)
 			continue;
-		o->sections =
-		    xcalloc(json_array_size(secs), sizeof(*o->sections));
+		o->sections = content_xcalloc(json_array_size(secs),
+		                              sizeof(*o->sections));
 		json_array_foreach (secs, j, sv) {
 			const char *sid = json_string_value(sv);
 
@@ -907,388 +880,9 @@ parse_objectives(struct ctx *c, json_t *root, struct content_module *m)
 				            c->file, ptr, j, sid);
 				continue;
 			}
-			o->sections[o->n_sections++] = xstrdup(sid);
+			o->sections[o->n_sections++] = content_xstrdup(sid);
 		}
 	}
-}
-
-/*
- * Each objective's bank holds at least twice what an attempt draws from it
- * (and at least two questions), so that a retake can show other questions.
- * Skipped when the objectives or questions themselves were broken: that was
- * reported already.
- */
-static void
-check_banks(struct ctx *c, const struct content_module *m)
-{
-	size_t i, j, n, need;
-
-	if (m->n_objectives == 0 || m->n_objectives > CONTENT_MAX_OBJECTIVES ||
-	    m->n_questions == 0)
-		return;
-	for (i = 0; i < m->n_questions; i++)
-		if (m->questions[i].objective == NULL)
-			return;
-	for (i = 0; i < m->n_objectives; i++) {
-		const struct content_objective *o = &m->objectives[i];
-
-		if (o->id == NULL || o->draw == 0)
-			continue;
-		n = 0;
-		for (j = 0; j < m->n_questions; j++)
-			if (strcmp(m->questions[j].objective, o->id) == 0)
-				n++;
-		need = 2 * (size_t)o->draw;
-		if (need < 2)
-			need = 2;
-		if (n < need)
-			errlist_add(c->errs, NULL, 0, 0,
-			            "%s: /objectives/%zu: \"%s\" has %zu "
-			            "question%s, needs at least %zu (twice its "
-			            "draw of %d, and at least 2)",
-			            c->file, i, o->id, n, n == 1 ? "" : "s",
-			            need, o->draw);
-	}
-}
-
-/*
- * P(right) of a learner who ticks only the longest choice (uniformly among
- * ties): right only when the ticked set is exactly the correct set.
- */
-static double
-longest_pick_right(const struct content_question *q)
-{
-	size_t i, len, longest = 0, tied = 0, tied_correct = 0, correct = 0;
-
-	for (i = 0; i < q->n_choices; i++) {
-		len = utf8_chars(q->choices[i].text);
-		if (len > longest)
-			longest = len;
-		if (q->choices[i].correct)
-			correct++;
-	}
-	for (i = 0; i < q->n_choices; i++)
-		if (utf8_chars(q->choices[i].text) == longest) {
-			tied++;
-			if (q->choices[i].correct)
-				tied_correct++;
-		}
-	if (tied == 0 || correct != 1)
-		return 0.0;
-	return (double)tied_correct / (double)tied;
-}
-
-/* A correct choice is at least as long as every wrong one. */
-static bool
-longest_is_right(const struct content_question *q)
-{
-	size_t i, len, longest_right = 0, longest_wrong = 0;
-
-	for (i = 0; i < q->n_choices; i++) {
-		len = utf8_chars(q->choices[i].text);
-		if (q->choices[i].correct && len > longest_right)
-			longest_right = len;
-		if (!q->choices[i].correct && len > longest_wrong)
-			longest_wrong = len;
-	}
-	return longest_right >= longest_wrong;
-}
-
-void
-content_balance(const struct content_module *m, struct content_balance *out)
-{
-	double weighted = 0.0;
-	size_t i, j, n, draws = 0;
-
-	memset(out, 0, sizeof(*out));
-	out->bank = m->n_questions;
-	out->objectives = m->n_objectives;
-	for (j = 0; j < m->n_questions; j++)
-		if (longest_is_right(&m->questions[j]))
-			out->longest_right++;
-	if (m->n_questions > 0)
-		out->longest_right_pct =
-		    100.0 * (double)out->longest_right / (double)m->n_questions;
-	for (i = 0; i < m->n_objectives; i++) {
-		const struct content_objective *o = &m->objectives[i];
-		double                          sum = 0.0;
-
-		n = 0;
-		for (j = 0; j < m->n_questions; j++)
-			if (strcmp(m->questions[j].objective, o->id) == 0) {
-				sum += longest_pick_right(&m->questions[j]);
-				n++;
-			}
-		draws += (size_t)o->draw;
-		if (n > 0)
-			weighted += (double)o->draw * sum / (double)n;
-	}
-	out->drawn = draws;
-	if (draws > 0)
-		out->longest_learner_score = 100.0 * weighted / (double)draws;
-}
-
-size_t
-content_balance_check(const struct content_module *m, const char *json_path,
-                      struct errlist *errs)
-{
-	struct content_balance b;
-	size_t                 n = 0;
-
-	if (m->n_questions == 0)
-		return 0;
-	content_balance(m, &b);
-	if (b.longest_right_pct > CONTENT_LONGEST_RIGHT_MAX_PCT) {
-		errlist_add(errs, NULL, 0, 0,
-		            "%s: balance: in %zu of %zu questions (%.0f%%) a "
-		            "right choice is the longest, at most %d%% may be",
-		            json_path, b.longest_right, b.bank,
-		            b.longest_right_pct, CONTENT_LONGEST_RIGHT_MAX_PCT);
-		n++;
-	}
-	if (b.longest_learner_score >= (double)m->pass_mark) {
-		errlist_add(
-		    errs, NULL, 0, 0,
-		    "%s: balance: a learner who always ticks the "
-		    "longest choice scores %.1f on average, the pass mark "
-		    "is %d: it must be below",
-		    json_path, b.longest_learner_score, m->pass_mark);
-		n++;
-	}
-	return n;
-}
-
-/*
- * Reads, checks and renders one section's Markdown.  The file must be valid
- * UTF-8 without control characters other than tab, CR, LF and form feed,
- * must not be blank, and must contain no raw HTML.
- */
-static void
-load_markdown(const char *dir, struct content_section *s, struct errlist *errs)
-{
-	const unsigned char *u;
-	cmark_node          *doc;
-	cmark_iter          *it;
-	cmark_event_type     ev;
-	char                *path, *md;
-	size_t               len, i, seq;
-	bool                 blank;
-	int                  last_line, nerr;
-
-	path = path_join(dir, s->file);
-	if (read_file(path, CONTENT_MD_MAX, &md, &len, errs) != 0) {
-		free(path);
-		return;
-	}
-	u = (const unsigned char *)md;
-	blank = true;
-	for (i = 0; i < len;) {
-		if (u[i] < 0x20 && u[i] != '\t' && u[i] != '\n' &&
-		    u[i] != '\r' && u[i] != '\f') {
-			errlist_add(errs, NULL, 0, 0,
-			            "%s:%zu: control character 0x%02x is "
-			            "not allowed",
-			            path, line_of(md, i), u[i]);
-			goto out;
-		}
-		if (u[i] > ' ')
-			blank = false;
-		if ((seq = utf8_seq_len(u + i, len - i)) == 0) {
-			errlist_add(errs, NULL, 0, 0, "%s:%zu: invalid UTF-8",
-			            path, line_of(md, i));
-			goto out;
-		}
-		i += seq;
-	}
-	if (blank) {
-		errlist_add(errs, NULL, 0, 0, "%s: file is empty", path);
-		goto out;
-	}
-
-	doc = cmark_parse_document(md, len, CONTENT_CMARK_OPTS);
-	if (doc == NULL)
-		oom();
-	it = cmark_iter_new(doc);
-	if (it == NULL)
-		oom();
-	last_line = -1;
-	nerr = 0;
-	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-		cmark_node     *n, *p;
-		cmark_node_type t;
-		int             line;
-
-		if (ev != CMARK_EVENT_ENTER)
-			continue;
-		n = cmark_iter_get_node(it);
-		t = cmark_node_get_type(n);
-		if (t != CMARK_NODE_HTML_BLOCK && t != CMARK_NODE_HTML_INLINE)
-			continue;
-		/* Some inlines carry no position; use their block's line. */
-		line = cmark_node_get_start_line(n);
-		for (p = n; line <= 0 && (p = cmark_node_parent(p)) != NULL;)
-			line = cmark_node_get_start_line(p);
-		nerr++;
-		if (line == last_line)
-			continue;
-		last_line = line;
-		errlist_add(errs, NULL, 0, 0,
-		            "%s:%d: raw HTML is not allowed, write Markdown "
-		            "instead",
-		            path, line);
-	}
-	cmark_iter_free(it);
-	/*
-	 * Rendered from the tree already parsed with the same options that
-	 * cmark_markdown_to_html() would use, so cmark parses only once.
-	 */
-	if (nerr == 0) {
-		s->html = cmark_render_html(doc, CONTENT_CMARK_OPTS);
-		if (s->html == NULL)
-			oom();
-	}
-	cmark_node_free(doc);
-	if (nerr == 0) {
-		s->markdown = md;
-		s->markdown_len = len;
-		md = NULL;
-	}
-out:
-	free(md);
-	free(path);
-}
-
-/* A Markdown file that no section lists is almost always a mistake. */
-static void
-check_stray_files(const char *dir, const struct content_module *m,
-                  struct errlist *errs)
-{
-	struct dirent *de;
-	DIR           *d;
-	size_t         i, len;
-
-	if ((d = opendir(dir)) == NULL)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		len = strlen(de->d_name);
-		if (de->d_name[0] == '.' || len < 3 ||
-		    strcmp(de->d_name + len - 3, ".md") != 0)
-			continue;
-		for (i = 0; i < m->n_sections; i++)
-			if (m->sections[i].file != NULL &&
-			    strcmp(m->sections[i].file, de->d_name) == 0)
-				break;
-		if (i == m->n_sections)
-			errlist_add(errs, NULL, 0, 0,
-			            "%s/%s: not listed in module.json "
-			            "/sections",
-			            dir, de->d_name);
-	}
-	closedir(d);
-}
-
-/*
- * Canonical serialisation for the hash: every field as its tag with a NUL,
- * an 8-byte big-endian length, then the bytes.  Lists are preceded by their
- * length, so no two different modules serialise the same way.
- */
-static void
-hash_bytes(crypto_hash_sha256_state *st, const char *tag, const char *s,
-           size_t len)
-{
-	unsigned char n[8];
-	int           i;
-
-	for (i = 0; i < 8; i++)
-		n[i] = (unsigned char)((uint64_t)len >> (56 - 8 * i));
-	crypto_hash_sha256_update(st, (const unsigned char *)tag,
-	                          strlen(tag) + 1);
-	crypto_hash_sha256_update(st, n, sizeof(n));
-	crypto_hash_sha256_update(st, (const unsigned char *)s, len);
-}
-
-static void
-hash_str(crypto_hash_sha256_state *st, const char *tag, const char *s)
-{
-	hash_bytes(st, tag, s, strlen(s));
-}
-
-static void
-hash_int(crypto_hash_sha256_state *st, const char *tag, long long v)
-{
-	char buf[32];
-
-	snprintf(buf, sizeof(buf), "%lld", v);
-	hash_str(st, tag, buf);
-}
-
-static void
-module_hash(struct content_module *m)
-{
-	crypto_hash_sha256_state st;
-	unsigned char            out[crypto_hash_sha256_BYTES];
-	size_t                   i, j;
-
-	crypto_hash_sha256_init(&st);
-	/* Bump the format tag whenever the serialisation changes. */
-	hash_str(&st, "format", "hgkm-content/2");
-	hash_str(&st, "slug", m->slug);
-	hash_str(&st, "title", m->title);
-	hash_str(&st, "summary", m->summary);
-	hash_int(&st, "audience", m->audience);
-	hash_int(&st, "estimated_minutes", m->estimated_minutes);
-	hash_int(&st, "validity_months", m->validity_months);
-	hash_int(&st, "pass_mark", m->pass_mark);
-	if (m->in_person)
-		hash_int(&st, "in_person", 1);
-	hash_int(&st, "position", m->position);
-	hash_int(&st, "sections", (long long)m->n_sections);
-	for (i = 0; i < m->n_sections; i++) {
-		const struct content_section *s = &m->sections[i];
-
-		hash_str(&st, "section.id", s->id);
-		hash_str(&st, "section.title", s->title);
-		if (s->scenario != NULL)
-			hash_str(&st, "section.scenario", s->scenario);
-		hash_bytes(&st, "section.markdown", s->markdown,
-		           s->markdown_len);
-	}
-	hash_int(&st, "objectives", (long long)m->n_objectives);
-	for (i = 0; i < m->n_objectives; i++) {
-		const struct content_objective *o = &m->objectives[i];
-
-		hash_str(&st, "objective.id", o->id);
-		hash_str(&st, "objective.title", o->title);
-		hash_int(&st, "objective.draw", o->draw);
-		hash_int(&st, "objective.sections", (long long)o->n_sections);
-		for (j = 0; j < o->n_sections; j++)
-			hash_str(&st, "objective.section", o->sections[j]);
-	}
-	hash_int(&st, "questions", (long long)m->n_questions);
-	for (i = 0; i < m->n_questions; i++) {
-		const struct content_question *q = &m->questions[i];
-
-		hash_str(&st, "question.id", q->id);
-		hash_str(&st, "question.objective", q->objective);
-		hash_str(&st, "question.text", q->text);
-		hash_int(&st, "question.multiple", q->multiple);
-		hash_str(&st, "question.explanation", q->explanation);
-		hash_int(&st, "choices", (long long)q->n_choices);
-		for (j = 0; j < q->n_choices; j++) {
-			hash_str(&st, "choice.id", q->choices[j].id);
-			hash_str(&st, "choice.text", q->choices[j].text);
-			hash_int(&st, "choice.correct", q->choices[j].correct);
-		}
-	}
-	/* Only when there are criteria, so modules without keep their hash. */
-	if (m->n_criteria > 0)
-		hash_int(&st, "criteria", (long long)m->n_criteria);
-	for (i = 0; i < m->n_criteria; i++) {
-		hash_str(&st, "criterion.id", m->criteria[i].id);
-		hash_str(&st, "criterion.text", m->criteria[i].text);
-	}
-	crypto_hash_sha256_final(&st, out);
-	sodium_bin2hex(m->hash, sizeof(m->hash), out, sizeof(out));
 }
 
 int
@@ -1305,25 +899,26 @@ content_module_load(const char *dir, struct content_module **out,
 
 	*out = NULL;
 	before = errlist_total(errs);
-	m = xcalloc(1, sizeof(*m));
+	m = content_xcalloc(1, sizeof(*m));
 
 	/* The slug is the last path component, ignoring trailing slashes. */
-	trimmed = xstrdup(dir);
+	trimmed = content_xstrdup(dir);
 	for (len = strlen(trimmed); len > 1 && trimmed[len - 1] == '/'; len--)
 		trimmed[len - 1] = '\0';
 	base = strrchr(trimmed, '/');
 	base = base != NULL ? base + 1 : trimmed;
-	m->slug = xstrdup(base);
+	m->slug = content_xstrdup(base);
 	if (!validate_slug(m->slug))
 		errlist_add(errs, NULL, 0, 0,
 		            "%s: directory name is not a valid module slug "
 		            "(^[a-z0-9][a-z0-9-]{0,63}$)",
 		            trimmed);
 
-	json_path = path_join(trimmed, "module.json");
+	json_path = content_path_join(trimmed, "module.json");
 	c.file = json_path;
 	c.errs = errs;
-	if (read_file(json_path, CONTENT_JSON_MAX, &buf, &len, errs) != 0)
+	if (content_read_file(json_path, CONTENT_JSON_MAX, &buf, &len, errs) !=
+	    0)
 		goto done;
 	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
 	free(buf);
@@ -1342,8 +937,8 @@ content_module_load(const char *dir, struct content_module **out,
 	json_decref(root);
 	for (i = 0; i < m->n_sections; i++)
 		if (m->sections[i].file != NULL)
-			load_markdown(trimmed, &m->sections[i], errs);
-	check_stray_files(trimmed, m, errs);
+			content_render_markdown(trimmed, &m->sections[i], errs);
+	content_check_stray_files(trimmed, m, errs);
 
 done:
 	free(json_path);
@@ -1352,7 +947,7 @@ done:
 		content_module_free(m);
 		return -1;
 	}
-	module_hash(m);
+	content_module_hash(m);
 	*out = m;
 	return 0;
 }
@@ -1433,7 +1028,7 @@ content_list_modules(const char *modules_dir, struct content_list *out,
 	while ((de = readdir(d)) != NULL) {
 		if (de->d_name[0] == '.')
 			continue;
-		path = path_join(modules_dir, de->d_name);
+		path = content_path_join(modules_dir, de->d_name);
 		if (stat(path, &st) == -1 || !S_ISDIR(st.st_mode)) {
 			free(path);
 			continue;
@@ -1449,9 +1044,9 @@ content_list_modules(const char *modules_dir, struct content_list *out,
 		free(path);
 		grown = realloc(out->names, (out->count + 1) * sizeof(*grown));
 		if (grown == NULL)
-			oom();
+			content_oom();
 		out->names = grown;
-		out->names[out->count++] = xstrdup(de->d_name);
+		out->names[out->count++] = content_xstrdup(de->d_name);
 	}
 	closedir(d);
 	if (errlist_total(errs) != before) {
