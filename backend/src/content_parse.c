@@ -23,6 +23,7 @@
 #include <fcntl.h>
 #include <jansson.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,6 +53,8 @@ static void    check_keys(struct ctx *c, json_t *obj, const char *ptr,
                           const char *const *allowed);
 static json_t *get_field(struct ctx *c, json_t *obj, const char *ptr,
                          const char *key);
+static json_t *get_typed(struct ctx *c, json_t *obj, const char *ptr,
+                         const char *key, json_type type, const char *what);
 static int     get_text(struct ctx *c, json_t *obj, const char *ptr,
                         const char *key, size_t max, int kind, char **out);
 static int get_id(struct ctx *c, json_t *obj, const char *ptr, const char *key,
@@ -62,14 +65,6 @@ static int get_bool(struct ctx *c, json_t *obj, const char *ptr,
                     const char *key, bool *out);
 static json_t *get_array(struct ctx *c, json_t *obj, const char *ptr,
                          const char *key, size_t min, size_t max);
-static size_t  section_with_id(const struct content_module *m, size_t n,
-                               const char *id);
-static size_t  section_with_file(const struct content_module *m, size_t n,
-                                 const char *file);
-static size_t  question_with_id(const struct content_module *m, size_t n,
-                                const char *id);
-static size_t  choice_with_id(const struct content_question *q, size_t n,
-                              const char *id);
 static void    parse_audience(struct ctx *c, json_t *root,
                               struct content_module *m);
 static void    parse_sections(struct ctx *c, json_t *root,
@@ -79,8 +74,8 @@ static void    parse_choices(struct ctx *c, json_t *q, const char *ptr,
 static void   parse_quiz(struct ctx *c, json_t *root, struct content_module *m);
 static void   parse_objectives(struct ctx *c, json_t *root,
                                struct content_module *m);
-static size_t objective_with_id(const struct content_module *m, size_t n,
-                                const char *id);
+static size_t first_with(const void *base, size_t n, size_t stride,
+                         size_t offset, const char *s);
 static void   parse_criteria(struct ctx *c, json_t *root,
                              struct content_module *m);
 static void parse_module(struct ctx *c, json_t *root, struct content_module *m);
@@ -312,6 +307,25 @@ get_field(struct ctx *c, json_t *obj, const char *ptr, const char *key)
 }
 
 /*
+ * The field `key` when it is there and of the type `type` (true and false
+ * both for JSON_TRUE); `what` names the type in the message.  NULL after
+ * an error.
+ */
+static json_t *
+get_typed(struct ctx *c, json_t *obj, const char *ptr, const char *key,
+          json_type type, const char *what)
+{
+	json_t *v = get_field(c, obj, ptr, key);
+
+	if (v == NULL || json_typeof(v) == type ||
+	    (type == JSON_TRUE && json_is_boolean(v)))
+		return v;
+	errlist_add(c->errs, NULL, 0, 0, "%s: %s/%s: must be %s", c->file, ptr,
+	            key, what);
+	return NULL;
+}
+
+/*
  * A text field: a non-blank string of at most `max` code points, with no
  * control characters other than newline and tab (and no newline in a
  * TEXT_LINE).  jansson has already refused invalid UTF-8 and NUL.
@@ -326,13 +340,8 @@ get_text(struct ctx *c, json_t *obj, const char *ptr, const char *key,
 	bool                 blank;
 
 	*out = NULL;
-	if ((v = get_field(c, obj, ptr, key)) == NULL)
+	if ((v = get_typed(c, obj, ptr, key, JSON_STRING, "a string")) == NULL)
 		return -1;
-	if (!json_is_string(v)) {
-		errlist_add(c->errs, NULL, 0, 0, "%s: %s/%s: must be a string",
-		            c->file, ptr, key);
-		return -1;
-	}
 	s = (const unsigned char *)json_string_value(v);
 	len = json_string_length(v);
 	chars = 0;
@@ -394,13 +403,9 @@ get_int(struct ctx *c, json_t *obj, const char *ptr, const char *key, int min,
 	json_t    *v;
 	json_int_t n;
 
-	if ((v = get_field(c, obj, ptr, key)) == NULL)
+	if ((v = get_typed(c, obj, ptr, key, JSON_INTEGER, "an integer")) ==
+	    NULL)
 		return -1;
-	if (!json_is_integer(v)) {
-		errlist_add(c->errs, NULL, 0, 0,
-		            "%s: %s/%s: must be an integer", c->file, ptr, key);
-		return -1;
-	}
 	/* Range first: json_int_t is wider than int. */
 	n = json_integer_value(v);
 	if (n < min || n > max) {
@@ -419,14 +424,9 @@ get_bool(struct ctx *c, json_t *obj, const char *ptr, const char *key,
 {
 	json_t *v;
 
-	if ((v = get_field(c, obj, ptr, key)) == NULL)
+	if ((v = get_typed(c, obj, ptr, key, JSON_TRUE, "true or false")) ==
+	    NULL)
 		return -1;
-	if (!json_is_boolean(v)) {
-		errlist_add(c->errs, NULL, 0, 0,
-		            "%s: %s/%s: must be true or false", c->file, ptr,
-		            key);
-		return -1;
-	}
 	*out = json_is_true(v);
 	return 0;
 }
@@ -442,13 +442,8 @@ get_array(struct ctx *c, json_t *obj, const char *ptr, const char *key,
 	json_t *v;
 	size_t  n;
 
-	if ((v = get_field(c, obj, ptr, key)) == NULL)
+	if ((v = get_typed(c, obj, ptr, key, JSON_ARRAY, "an array")) == NULL)
 		return NULL;
-	if (!json_is_array(v)) {
-		errlist_add(c->errs, NULL, 0, 0, "%s: %s/%s: must be an array",
-		            c->file, ptr, key);
-		return NULL;
-	}
 	n = json_array_size(v);
 	if (n < min || n > max)
 		errlist_add(c->errs, NULL, 0, 0,
@@ -459,57 +454,28 @@ get_array(struct ctx *c, json_t *obj, const char *ptr, const char *key,
 }
 
 /*
- * Uniqueness checks: the index of the first of the n earlier entries with
- * this id (or file), or n when there is none.  Entries whose id failed to
- * parse are NULL and never match.
+ * Uniqueness checks: the index of the first of the n entries of `stride`
+ * bytes at `base` whose string at `offset` (an id, a file) is s, or n when
+ * there is none.  Entries whose id failed to parse are NULL and never match.
  */
 static size_t
-section_with_id(const struct content_module *m, size_t n, const char *id)
+first_with(const void *base, size_t n, size_t stride, size_t offset,
+           const char *s)
 {
-	size_t j;
+	const char *p = base;
 
-	for (j = 0; j < n; j++)
-		if (m->sections[j].id != NULL &&
-		    strcmp(m->sections[j].id, id) == 0)
-			break;
-	return j;
+	for (size_t j = 0; j < n; j++) {
+		const char *v = *(const char *const *)(p + j * stride + offset);
+
+		if (v != NULL && strcmp(v, s) == 0)
+			return j;
+	}
+	return n;
 }
 
-static size_t
-section_with_file(const struct content_module *m, size_t n, const char *file)
-{
-	size_t j;
-
-	for (j = 0; j < n; j++)
-		if (m->sections[j].file != NULL &&
-		    strcmp(m->sections[j].file, file) == 0)
-			break;
-	return j;
-}
-
-static size_t
-question_with_id(const struct content_module *m, size_t n, const char *id)
-{
-	size_t j;
-
-	for (j = 0; j < n; j++)
-		if (m->questions[j].id != NULL &&
-		    strcmp(m->questions[j].id, id) == 0)
-			break;
-	return j;
-}
-
-static size_t
-choice_with_id(const struct content_question *q, size_t n, const char *id)
-{
-	size_t j;
-
-	for (j = 0; j < n; j++)
-		if (q->choices[j].id != NULL &&
-		    strcmp(q->choices[j].id, id) == 0)
-			break;
-	return j;
-}
+/* first_with over the array `arr` of `type`, comparing its `field`. */
+#define FIRST_WITH(arr, n, type, field, s)                                     \
+	first_with((arr), (n), sizeof(type), offsetof(type, field), (s))
 
 static void
 parse_audience(struct ctx *c, json_t *root, struct content_module *m)
@@ -568,7 +534,8 @@ parse_sections(struct ctx *c, json_t *root, struct content_module *m)
 		}
 		check_keys(c, v, ptr, section_keys);
 		if (get_id(c, v, ptr, "id", 64, &s->id) == 0 &&
-		    (j = section_with_id(m, i, s->id)) < i)
+		    (j = FIRST_WITH(m->sections, i, struct content_section, id,
+		                    s->id)) < i)
 			errlist_add(c->errs, NULL, 0, 0,
 			            "%s: %s/id: \"%s\" is also the id of "
 			            "/sections/%zu",
@@ -593,7 +560,8 @@ parse_sections(struct ctx *c, json_t *root, struct content_module *m)
 			continue;
 		}
 		s->file = file;
-		if ((j = section_with_file(m, i, file)) < i)
+		if ((j = FIRST_WITH(m->sections, i, struct content_section,
+		                    file, file)) < i)
 			errlist_add(c->errs, NULL, 0, 0,
 			            "%s: %s/file: \"%s\" is also the "
 			            "file of /sections/%zu",
@@ -630,7 +598,8 @@ parse_choices(struct ctx *c, json_t *q, const char *ptr,
 		}
 		check_keys(c, v, cptr, choice_keys);
 		if (get_id(c, v, cptr, "id", CONTENT_ID_MAX, &ch->id) == 0 &&
-		    (j = choice_with_id(qu, i, ch->id)) < i)
+		    (j = FIRST_WITH(qu->choices, i, struct content_choice, id,
+		                    ch->id)) < i)
 			errlist_add(c->errs, NULL, 0, 0,
 			            "%s: %s/id: \"%s\" is also the id of "
 			            "choice %zu",
@@ -690,15 +659,17 @@ parse_quiz(struct ctx *c, json_t *root, struct content_module *m)
 		}
 		check_keys(c, v, ptr, question_keys);
 		if (get_id(c, v, ptr, "id", CONTENT_ID_MAX, &qu->id) == 0 &&
-		    (j = question_with_id(m, i, qu->id)) < i)
+		    (j = FIRST_WITH(m->questions, i, struct content_question,
+		                    id, qu->id)) < i)
 			errlist_add(c->errs, NULL, 0, 0,
 			            "%s: %s/id: \"%s\" is also the id of "
 			            "/quiz/questions/%zu",
 			            c->file, ptr, qu->id, j);
 		if (get_id(c, v, ptr, "objective", 64, &qu->objective) == 0 &&
 		    m->n_objectives > 0 &&
-		    objective_with_id(m, m->n_objectives, qu->objective) ==
-		        m->n_objectives)
+		    FIRST_WITH(m->objectives, m->n_objectives,
+		               struct content_objective, id,
+		               qu->objective) == m->n_objectives)
 			errlist_add(c->errs, NULL, 0, 0,
 			            "%s: %s/objective: \"%s\" is not an "
 			            "objective of this module (/objectives)",
@@ -792,18 +763,6 @@ parse_criteria(struct ctx *c, json_t *root, struct content_module *m)
 	}
 }
 
-static size_t
-objective_with_id(const struct content_module *m, size_t n, const char *id)
-{
-	size_t j;
-
-	for (j = 0; j < n; j++)
-		if (m->objectives[j].id != NULL &&
-		    strcmp(m->objectives[j].id, id) == 0)
-			break;
-	return j;
-}
-
 /*
  * The learning objectives: each names the sections that teach it (the
  * pointer a learner gets after failing its questions) and how many of its
@@ -842,7 +801,8 @@ parse_objectives(struct ctx *c, json_t *root, struct content_module *m)
 		}
 		check_keys(c, v, ptr, objective_keys);
 		if (get_id(c, v, ptr, "id", 64, &o->id) == 0 &&
-		    (j = objective_with_id(m, i, o->id)) < i)
+		    (j = FIRST_WITH(m->objectives, i, struct content_objective,
+		                    id, o->id)) < i)
 			errlist_add(c->errs, NULL, 0, 0,
 			            "%s: %s/id: \"%s\" is also the id of "
 			            "/objectives/%zu",
@@ -861,8 +821,9 @@ parse_objectives(struct ctx *c, json_t *root, struct content_module *m)
 
 			if (sid == NULL ||
 			    (sections_ok &&
-			     section_with_id(m, m->n_sections, sid) ==
-			         m->n_sections)) {
+			     FIRST_WITH(m->sections, m->n_sections,
+			                struct content_section, id,
+			                sid) == m->n_sections)) {
 				errlist_add(
 				    c->errs, NULL, 0, 0,
 				    "%s: %s/sections/%zu: must be "

@@ -105,24 +105,26 @@ scenario_err(struct errlist *errs, const char *base, const char *key,
 static const char *
 parse_reason(const json_error_t *err)
 {
-	switch (json_error_code(err)) {
-	case json_error_invalid_utf8:
-		return "de tekst is geen geldige UTF-8";
-	case json_error_premature_end_of_input:
-		return "het document houdt te vroeg op (mist er een } of ]?)";
-	case json_error_end_of_input_expected:
-		return "na het einde van het document staat nog tekst";
-	case json_error_duplicate_key:
-		return "een veld staat twee keer in hetzelfde object";
-	case json_error_numeric_overflow:
-		return "een getal is te groot";
-	case json_error_null_character:
-		return "het teken \\u0000 is niet toegestaan";
-	case json_error_stack_overflow:
-		return "het document is te diep genest";
-	default:
-		return NULL;
-	}
+	static const struct {
+		enum json_error_code code;
+		const char          *why;
+	} reasons[] = {
+	    {json_error_invalid_utf8, "de tekst is geen geldige UTF-8"},
+	    {json_error_premature_end_of_input,
+	     "het document houdt te vroeg op (mist er een } of ]?)"},
+	    {json_error_end_of_input_expected,
+	     "na het einde van het document staat nog tekst"},
+	    {json_error_duplicate_key,
+	     "een veld staat twee keer in hetzelfde object"},
+	    {json_error_numeric_overflow, "een getal is te groot"},
+	    {json_error_null_character, "het teken \\u0000 is niet toegestaan"},
+	    {json_error_stack_overflow, "het document is te diep genest"},
+	};
+
+	for (size_t i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++)
+		if (reasons[i].code == json_error_code(err))
+			return reasons[i].why;
+	return NULL;
 }
 
 int

@@ -261,7 +261,7 @@ check_errors(const struct errlist *errs)
 	        (errs->dropped == 0 || errs->count == SCENARIO_ERRORS_MAX),
 	    "%zu errors kept, %zu dropped", errs->count, errs->dropped);
 	for (size_t i = 0; i < errs->count; i++) {
-		const struct scenario_error *e = &errs->items[i];
+		const struct errlist_item *e = &errs->items[i];
 
 		FUZZ_CHECK(e->path != NULL &&
 		               (e->path[0] == '\0' || e->path[0] == '/') &&
