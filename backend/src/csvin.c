@@ -455,10 +455,11 @@ csvin_import(struct csvin_import *imp, const char *buf, size_t len,
 	}
 	if (!imp->bom && imp->decode != NULL &&
 	    utf8_invalid_at(p, len) != len) {
+		/* Taken for the other encoding, also when it fails. */
+		imp->decoded = true;
 		converted = imp->decode(imp, p, len, &len);
 		if (converted == NULL)
 			return -1;
-		imp->decoded = true;
 		p = converted;
 	} else if (csvin_utf8_check_lines(p, len, import_bad_utf8, imp) != 0) {
 		return -1;

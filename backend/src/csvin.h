@@ -207,10 +207,12 @@ struct csvin_import {
 	/* Set while importing. */
 	struct errlist *errs;
 	int             col[CSVIN_COLUMNS_MAX]; /* field index, -1: absent */
-	bool            bom, decoded, header_done, stop;
-	size_t          n_header; /* fields of the header */
-	unsigned        header_line;
-	size_t          n_data; /* data records seen, good or bad */
+	bool            bom; /* the text starts with a UTF-8 BOM */
+	bool decoded; /* not UTF-8: handed to decode(), which may have failed */
+	bool header_done, stop;
+	size_t   n_header; /* fields of the header */
+	unsigned header_line;
+	size_t   n_data; /* data records seen, good or bad */
 };
 
 /*

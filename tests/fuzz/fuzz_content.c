@@ -211,9 +211,9 @@ check_module(const struct content_module *m)
 		               strchr(m->criteria[i].text, '\n') == NULL,
 		           "criterion %zu", i);
 		for (size_t j = 0; j < i; j++)
-			FUZZ_CHECK(strcmp(m->criteria[j].id,
-			                  m->criteria[i].id) != 0,
-			           "criterion id %s twice", m->criteria[i].id);
+			FUZZ_CHECK(
+			    strcmp(m->criteria[j].id, m->criteria[i].id) != 0,
+			    "criterion id %s twice", m->criteria[i].id);
 	}
 	FUZZ_CHECK(strlen(m->hash) == 64 &&
 	               strspn(m->hash, "0123456789abcdef") == 64,
@@ -227,7 +227,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static bool              ready;
 	static const char *const md_names[] = {"01-intro.md", "02-verder.md"};
-	struct errlist    errs;
+	struct errlist           errs;
 	struct content_module   *m = NULL, *again = NULL;
 	const uint8_t           *part;
 	size_t                   len;

@@ -82,12 +82,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	rc = duo_parse((const char *)data, size, &reg);
 	FUZZ_CHECK(reg != NULL, "no register");
-	FUZZ_CHECK((rc == 0) == (reg->errors.count == 0 && reg->errors.dropped == 0),
+	FUZZ_CHECK((rc == 0) ==
+	               (reg->errors.count == 0 && reg->errors.dropped == 0),
 	           "rc %d with %zu errors, %zu dropped", rc, reg->errors.count,
 	           reg->errors.dropped);
 	FUZZ_CHECK(reg->errors.count <= DUO_ERRORS_MAX &&
-	               (reg->errors.dropped == 0 || reg->errors.count == DUO_ERRORS_MAX),
-	           "%zu errors kept, %zu dropped", reg->errors.count, reg->errors.dropped);
+	               (reg->errors.dropped == 0 ||
+	                reg->errors.count == DUO_ERRORS_MAX),
+	           "%zu errors kept, %zu dropped", reg->errors.count,
+	           reg->errors.dropped);
 	if (!utf16)
 		FUZZ_CHECK(reg->encoding == (bom ? DUO_ENCODING_UTF8_BOM
 		                             : fuzz_utf8_valid(data, size)

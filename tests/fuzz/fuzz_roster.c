@@ -70,13 +70,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rc = roster_parse((const char *)data, size, &ro);
 	FUZZ_CHECK(ro != NULL, "no roster");
 	FUZZ_CHECK(rc == 0 || rc == -1, "rc %d", rc);
-	FUZZ_CHECK((rc == 0) == (ro->errors.count == 0 && ro->errors.dropped == 0),
+	FUZZ_CHECK((rc == 0) ==
+	               (ro->errors.count == 0 && ro->errors.dropped == 0),
 	           "rc %d with %zu errors, %zu dropped", rc, ro->errors.count,
 	           ro->errors.dropped);
 	FUZZ_CHECK(ro->errors.count <= ROSTER_ERRORS_MAX, "%zu errors",
 	           ro->errors.count);
-	FUZZ_CHECK(ro->errors.dropped == 0 || ro->errors.count == ROSTER_ERRORS_MAX,
-	           "dropped %zu with only %zu kept", ro->errors.dropped, ro->errors.count);
+	FUZZ_CHECK(ro->errors.dropped == 0 ||
+	               ro->errors.count == ROSTER_ERRORS_MAX,
+	           "dropped %zu with only %zu kept", ro->errors.dropped,
+	           ro->errors.count);
 
 	if (rc != 0) {
 		FUZZ_CHECK(ro->rows == NULL && ro->n_rows == 0,
@@ -93,9 +96,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			FUZZ_CHECK(e->line >= 1 && e->line <= lines,
 			           "error %zu on line %u of %u: %s", i, e->line,
 			           lines, e->message);
-			FUZZ_CHECK(i == 0 || e->line >= ro->errors.items[i - 1].line,
-			           "errors out of line order: %u after %u (%s)",
-			           e->line, ro->errors.items[i - 1].line, e->message);
+			FUZZ_CHECK(
+			    i == 0 || e->line >= ro->errors.items[i - 1].line,
+			    "errors out of line order: %u after %u (%s)",
+			    e->line, ro->errors.items[i - 1].line, e->message);
 		}
 	}
 

@@ -285,7 +285,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static int                  choices[SCENARIO_PLAY_STEPS_MAX + 2];
-	struct errlist      errs;
+	struct errlist              errs;
 	struct scenario_play_result any;
 	json_t                     *doc = NULL;
 	const uint8_t              *tail;

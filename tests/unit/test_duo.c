@@ -565,6 +565,23 @@ test_bad_cases(void **state)
 	}
 }
 
+/* A file refused for bytes that are neither UTF-8 nor Windows-1252 was
+ * still read as Windows-1252: the register says so (found by fuzz_duo when
+ * the CSV-import skeleton moved to csvin.c). */
+static void
+test_refused_encoding(void **state)
+{
+	static const char    bad[] = "VESTIGINGSCODE\r\n\x81\r\n";
+	struct duo_register *reg;
+
+	(void)state;
+	assert_int_equal(duo_parse(bad, sizeof(bad) - 1, &reg), -1);
+	assert_int_equal(reg->encoding, DUO_ENCODING_CP1252);
+	assert_int_equal(reg->errors.count, 1);
+	assert_int_equal(reg->errors.items[0].line, 2);
+	duo_register_free(reg);
+}
+
 /* 300 bad lines: 200 messages kept, 100 counted. */
 static void
 test_error_cap(void **state)
@@ -752,9 +769,13 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_good_cases), cmocka_unit_test(test_bad_cases),
-	    cmocka_unit_test(test_error_cap),  cmocka_unit_test(test_too_large),
-	    cmocka_unit_test(test_free_null),  cmocka_unit_test(test_real_file),
+	    cmocka_unit_test(test_good_cases),
+	    cmocka_unit_test(test_bad_cases),
+	    cmocka_unit_test(test_refused_encoding),
+	    cmocka_unit_test(test_error_cap),
+	    cmocka_unit_test(test_too_large),
+	    cmocka_unit_test(test_free_null),
+	    cmocka_unit_test(test_real_file),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
