@@ -76,8 +76,14 @@ static void   parse_objectives(struct ctx *c, json_t *root,
                                struct content_module *m);
 static size_t first_with(const void *base, size_t n, size_t stride,
                          size_t offset, const char *s);
-static void   parse_criteria(struct ctx *c, json_t *root,
-                             struct content_module *m);
+static bool   entry_object(struct ctx *c, json_t *v, const char *ptr_base,
+                           const char *name, size_t i, const char *const *keys,
+                           char *ptr, size_t size);
+static void get_unique_id(struct ctx *c, json_t *v, const char *ptr, size_t max,
+                          char **out, const void *first, size_t i,
+                          size_t stride, size_t offset, const char *other);
+static void parse_criteria(struct ctx *c, json_t *root,
+                           struct content_module *m);
 static void parse_module(struct ctx *c, json_t *root, struct content_module *m);
 static int  cmp_names(const void *a, const void *b);
 
@@ -477,6 +483,47 @@ first_with(const void *base, size_t n, size_t stride, size_t offset,
 #define FIRST_WITH(arr, n, type, field, s)                                     \
 	first_with((arr), (n), sizeof(type), offsetof(type, field), (s))
 
+/*
+ * Entry i of the array at ptr_base + name: writes its pointer to ptr; an
+ * error and false when it is not an object, else its keys are checked.
+ */
+static bool
+entry_object(struct ctx *c, json_t *v, const char *ptr_base, const char *name,
+             size_t i, const char *const *keys, char *ptr, size_t size)
+{
+	snprintf(ptr, size, "%s%s/%zu", ptr_base, name, i);
+	if (!json_is_object(v)) {
+		errlist_add(c->errs, NULL, 0, 0, "%s: %s: must be an object",
+		            c->file, ptr);
+		return false;
+	}
+	check_keys(c, v, ptr, keys);
+	return true;
+}
+
+/*
+ * The "id" of entry i (get_id), and an error when one of the i entries
+ * before it (`stride` bytes each from `first`, the id at `offset`) has the
+ * same id; `other` names the earlier entry, followed by its index.
+ */
+static void
+get_unique_id(struct ctx *c, json_t *v, const char *ptr, size_t max, char **out,
+              const void *first, size_t i, size_t stride, size_t offset,
+              const char *other)
+{
+	size_t j;
+
+	if (get_id(c, v, ptr, "id", max, out) == 0 &&
+	    (j = first_with(first, i, stride, offset, *out)) < i)
+		errlist_add(c->errs, NULL, 0, 0,
+		            "%s: %s/id: \"%s\" is also the id of %s%zu",
+		            c->file, ptr, *out, other, j);
+}
+
+#define GET_UNIQUE_ID(c, v, ptr, max, arr, i, type, other)                     \
+	get_unique_id((c), (v), (ptr), (max), &(arr)[i].id, (arr), (i),        \
+	              sizeof(type), offsetof(type, id), (other))
+
 static void
 parse_audience(struct ctx *c, json_t *root, struct content_module *m)
 {
@@ -526,20 +573,11 @@ parse_sections(struct ctx *c, json_t *root, struct content_module *m)
 		struct content_section *s = &m->sections[i];
 		char                   *file;
 
-		snprintf(ptr, sizeof(ptr), "/sections/%zu", i);
-		if (!json_is_object(v)) {
-			errlist_add(c->errs, NULL, 0, 0,
-			            "%s: %s: must be an object", c->file, ptr);
+		if (!entry_object(c, v, "", "/sections", i, section_keys, ptr,
+		                  sizeof(ptr)))
 			continue;
-		}
-		check_keys(c, v, ptr, section_keys);
-		if (get_id(c, v, ptr, "id", 64, &s->id) == 0 &&
-		    (j = FIRST_WITH(m->sections, i, struct content_section, id,
-		                    s->id)) < i)
-			errlist_add(c->errs, NULL, 0, 0,
-			            "%s: %s/id: \"%s\" is also the id of "
-			            "/sections/%zu",
-			            c->file, ptr, s->id, j);
+		GET_UNIQUE_ID(c, v, ptr, 64, m->sections, i,
+		              struct content_section, "/sections/");
 		get_text(c, v, ptr, "title", CONTENT_TITLE_MAX, TEXT_LINE,
 		         &s->title);
 		/* A section that is a role-play: done once played to an end. */
@@ -574,7 +612,7 @@ parse_choices(struct ctx *c, json_t *q, const char *ptr,
               struct content_question *qu, bool multiple_ok)
 {
 	json_t *arr, *v;
-	size_t  i, j, correct;
+	size_t  i, correct;
 	bool    all_ok;
 	char    cptr[96];
 
@@ -589,21 +627,13 @@ parse_choices(struct ctx *c, json_t *q, const char *ptr,
 	json_array_foreach (arr, i, v) {
 		struct content_choice *ch = &qu->choices[i];
 
-		snprintf(cptr, sizeof(cptr), "%s/choices/%zu", ptr, i);
-		if (!json_is_object(v)) {
-			errlist_add(c->errs, NULL, 0, 0,
-			            "%s: %s: must be an object", c->file, cptr);
+		if (!entry_object(c, v, ptr, "/choices", i, choice_keys, cptr,
+		                  sizeof(cptr))) {
 			all_ok = false;
 			continue;
 		}
-		check_keys(c, v, cptr, choice_keys);
-		if (get_id(c, v, cptr, "id", CONTENT_ID_MAX, &ch->id) == 0 &&
-		    (j = FIRST_WITH(qu->choices, i, struct content_choice, id,
-		                    ch->id)) < i)
-			errlist_add(c->errs, NULL, 0, 0,
-			            "%s: %s/id: \"%s\" is also the id of "
-			            "choice %zu",
-			            c->file, cptr, ch->id, j);
+		GET_UNIQUE_ID(c, v, cptr, CONTENT_ID_MAX, qu->choices, i,
+		              struct content_choice, "choice ");
 		get_text(c, v, cptr, "text", CONTENT_TEXT_MAX, TEXT_MULTILINE,
 		         &ch->text);
 		if (get_bool(c, v, cptr, "correct", &ch->correct) != 0)
@@ -630,7 +660,7 @@ static void
 parse_quiz(struct ctx *c, json_t *root, struct content_module *m)
 {
 	json_t *quiz, *arr, *v;
-	size_t  i, j;
+	size_t  i;
 	char    ptr[64];
 
 	if ((quiz = get_field(c, root, "", "quiz")) == NULL)
@@ -651,20 +681,11 @@ parse_quiz(struct ctx *c, json_t *root, struct content_module *m)
 		struct content_question *qu = &m->questions[i];
 		bool                     multiple_ok;
 
-		snprintf(ptr, sizeof(ptr), "/quiz/questions/%zu", i);
-		if (!json_is_object(v)) {
-			errlist_add(c->errs, NULL, 0, 0,
-			            "%s: %s: must be an object", c->file, ptr);
+		if (!entry_object(c, v, "", "/quiz/questions", i, question_keys,
+		                  ptr, sizeof(ptr)))
 			continue;
-		}
-		check_keys(c, v, ptr, question_keys);
-		if (get_id(c, v, ptr, "id", CONTENT_ID_MAX, &qu->id) == 0 &&
-		    (j = FIRST_WITH(m->questions, i, struct content_question,
-		                    id, qu->id)) < i)
-			errlist_add(c->errs, NULL, 0, 0,
-			            "%s: %s/id: \"%s\" is also the id of "
-			            "/quiz/questions/%zu",
-			            c->file, ptr, qu->id, j);
+		GET_UNIQUE_ID(c, v, ptr, CONTENT_ID_MAX, m->questions, i,
+		              struct content_question, "/quiz/questions/");
 		if (get_id(c, v, ptr, "objective", 64, &qu->objective) == 0 &&
 		    m->n_objectives > 0 &&
 		    FIRST_WITH(m->objectives, m->n_objectives,
@@ -728,7 +749,7 @@ static void
 parse_criteria(struct ctx *c, json_t *root, struct content_module *m)
 {
 	json_t *arr, *v;
-	size_t  i, j;
+	size_t  i;
 	char    ptr[64];
 
 	arr = get_array(c, root, "", "criteria", 1, CONTENT_MAX_CRITERIA);
@@ -739,25 +760,11 @@ parse_criteria(struct ctx *c, json_t *root, struct content_module *m)
 	json_array_foreach (arr, i, v) {
 		struct content_criterion *cr = &m->criteria[i];
 
-		snprintf(ptr, sizeof(ptr), "/criteria/%zu", i);
-		if (!json_is_object(v)) {
-			errlist_add(c->errs, NULL, 0, 0,
-			            "%s: %s: must be an object", c->file, ptr);
+		if (!entry_object(c, v, "", "/criteria", i, criterion_keys, ptr,
+		                  sizeof(ptr)))
 			continue;
-		}
-		check_keys(c, v, ptr, criterion_keys);
-		if (get_id(c, v, ptr, "id", CONTENT_CRITERION_ID_MAX,
-		           &cr->id) == 0) {
-			for (j = 0; j < i; j++)
-				if (m->criteria[j].id != NULL &&
-				    strcmp(m->criteria[j].id, cr->id) == 0)
-					break;
-			if (j < i)
-				errlist_add(c->errs, NULL, 0, 0,
-				            "%s: %s/id: \"%s\" is also the id "
-				            "of /criteria/%zu",
-				            c->file, ptr, cr->id, j);
-		}
+		GET_UNIQUE_ID(c, v, ptr, CONTENT_CRITERION_ID_MAX, m->criteria,
+		              i, struct content_criterion, "/criteria/");
 		get_text(c, v, ptr, "text", CONTENT_CRITERION_TEXT_MAX,
 		         TEXT_LINE, &cr->text);
 	}
@@ -793,20 +800,11 @@ parse_objectives(struct ctx *c, json_t *root, struct content_module *m)
 	json_array_foreach (arr, i, v) {
 		struct content_objective *o = &m->objectives[i];
 
-		snprintf(ptr, sizeof(ptr), "/objectives/%zu", i);
-		if (!json_is_object(v)) {
-			errlist_add(c->errs, NULL, 0, 0,
-			            "%s: %s: must be an object", c->file, ptr);
+		if (!entry_object(c, v, "", "/objectives", i, objective_keys,
+		                  ptr, sizeof(ptr)))
 			continue;
-		}
-		check_keys(c, v, ptr, objective_keys);
-		if (get_id(c, v, ptr, "id", 64, &o->id) == 0 &&
-		    (j = FIRST_WITH(m->objectives, i, struct content_objective,
-		                    id, o->id)) < i)
-			errlist_add(c->errs, NULL, 0, 0,
-			            "%s: %s/id: \"%s\" is also the id of "
-			            "/objectives/%zu",
-			            c->file, ptr, o->id, j);
+		GET_UNIQUE_ID(c, v, ptr, 64, m->objectives, i,
+		              struct content_objective, "/objectives/");
 		get_text(c, v, ptr, "title", CONTENT_TITLE_MAX, TEXT_LINE,
 		         &o->title);
 		get_int(c, v, ptr, "draw", 1, CONTENT_MAX_DRAW, &o->draw);
