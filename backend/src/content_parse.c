@@ -76,6 +76,7 @@ static void   parse_objectives(struct ctx *c, json_t *root,
                                struct content_module *m);
 static size_t first_with(const void *base, size_t n, size_t stride,
                          size_t offset, const char *s);
+static void   free_strings(char *const *s, size_t n);
 static bool   entry_object(struct ctx *c, json_t *v, const char *ptr_base,
                            const char *name, size_t i, const char *const *keys,
                            char *ptr, size_t size);
@@ -478,6 +479,18 @@ first_with(const void *base, size_t n, size_t stride, size_t offset,
 	}
 	return n;
 }
+
+/* Frees n strings; any of them may be NULL. */
+static void
+free_strings(char *const *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(s[i]);
+}
+
+#define FREE_STRINGS(...)                                                      \
+	free_strings((char *const[]){__VA_ARGS__},                             \
+	             sizeof((char *const[]){__VA_ARGS__}) / sizeof(char *))
 
 /* first_with over the array `arr` of `type`, comparing its `field`. */
 #define FIRST_WITH(arr, n, type, field, s)                                     \
@@ -914,49 +927,36 @@ done:
 void
 content_module_free(struct content_module *m)
 {
-	size_t i, j;
-
 	if (m == NULL)
 		return;
-	for (i = 0; i < m->n_sections; i++) {
-		free(m->sections[i].id);
-		free(m->sections[i].title);
-		free(m->sections[i].scenario);
-		free(m->sections[i].file);
-		free(m->sections[i].markdown);
-		free(m->sections[i].html);
-	}
-	free(m->sections);
-	for (i = 0; i < m->n_questions; i++) {
-		struct content_question *q = &m->questions[i];
+	for (size_t i = 0; i < m->n_sections; i++) {
+		const struct content_section *s = &m->sections[i];
 
-		for (j = 0; j < q->n_choices; j++) {
-			free(q->choices[j].id);
-			free(q->choices[j].text);
-		}
+		FREE_STRINGS(s->id, s->title, s->scenario, s->file, s->markdown,
+		             s->html);
+	}
+	for (size_t i = 0; i < m->n_questions; i++) {
+		const struct content_question *q = &m->questions[i];
+
+		for (size_t j = 0; j < q->n_choices; j++)
+			FREE_STRINGS(q->choices[j].id, q->choices[j].text);
 		free(q->choices);
-		free(q->id);
-		free(q->objective);
-		free(q->text);
-		free(q->explanation);
+		FREE_STRINGS(q->id, q->objective, q->text, q->explanation);
 	}
+	for (size_t i = 0; i < m->n_objectives; i++) {
+		const struct content_objective *o = &m->objectives[i];
+
+		free_strings(o->sections, o->n_sections);
+		free(o->sections);
+		FREE_STRINGS(o->id, o->title);
+	}
+	for (size_t i = 0; i < m->n_criteria; i++)
+		FREE_STRINGS(m->criteria[i].id, m->criteria[i].text);
+	free(m->sections);
 	free(m->questions);
-	for (i = 0; i < m->n_objectives; i++) {
-		for (j = 0; j < m->objectives[i].n_sections; j++)
-			free(m->objectives[i].sections[j]);
-		free(m->objectives[i].sections);
-		free(m->objectives[i].id);
-		free(m->objectives[i].title);
-	}
 	free(m->objectives);
-	for (i = 0; i < m->n_criteria; i++) {
-		free(m->criteria[i].id);
-		free(m->criteria[i].text);
-	}
 	free(m->criteria);
-	free(m->slug);
-	free(m->title);
-	free(m->summary);
+	FREE_STRINGS(m->slug, m->title, m->summary);
 	free(m);
 }
 
@@ -1020,10 +1020,7 @@ content_list_modules(const char *modules_dir, struct content_list *out,
 void
 content_list_free(struct content_list *list)
 {
-	size_t i;
-
-	for (i = 0; i < list->count; i++)
-		free(list->names[i]);
+	free_strings(list->names, list->count);
 	free(list->names);
 	list->names = NULL;
 	list->count = 0;
