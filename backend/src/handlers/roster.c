@@ -69,10 +69,10 @@ by_line(const void *a, const void *b)
 
 /* The errors in line order, for people reading them top to bottom. */
 static json_t *
-sorted(json_t *errors)
+sorted(struct request *r, json_t *errors)
 {
 	size_t   n = json_array_size(errors);
-	json_t **items = malloc((n + 1) * sizeof(*items));
+	json_t **items = arena_alloc(r->arena, (n + 1) * sizeof(*items));
 	json_t  *out = json_array();
 
 	for (size_t i = 0; i < n; i++)
@@ -80,7 +80,6 @@ sorted(json_t *errors)
 	qsort(items, n, sizeof(*items), by_line);
 	for (size_t i = 0; i < n; i++)
 		json_array_append(out, items[i]);
-	free(items);
 	json_decref(errors);
 	return out;
 }
@@ -120,7 +119,7 @@ roster_import(struct request *r, struct response *res)
 		    errors, json_pack("{s:i, s:s}", "line", 1, "message",
 		                      "het bestand bevat geen medewerkers"));
 	if (json_array_size(errors) > 0) {
-		reply_line_errors(r, res, sorted(errors));
+		reply_line_errors(r, res, sorted(r, errors));
 		return;
 	}
 	json_decref(errors);
