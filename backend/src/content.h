@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "errlist.h"
+
 /*
  * Limits of the format (docs/content-format.md).  Text limits count Unicode
  * code points, not bytes.
@@ -20,7 +22,7 @@
 #define CONTENT_MAX_CRITERIA 12
 #define CONTENT_CRITERION_ID_MAX 32
 #define CONTENT_CRITERION_TEXT_MAX 300
-#define CONTENT_ERRORS_MAX 200 /* further messages are only counted */
+#define CONTENT_ERRORS_MAX ERRLIST_MAX /* further messages are only counted */
 
 /* Audience bits; the order is the order used in the database array. */
 enum {
@@ -99,25 +101,15 @@ struct content_module {
 };
 
 /*
- * Error messages, one per problem, each naming the file and either the JSON
- * pointer of the field or the line.  The list owns the strings.
+ * Problems go to an errlist (errlist.h), one message per problem, each
+ * naming the file and either the JSON pointer of the field or the line.
  */
-struct content_errors {
-	char **msgs;
-	size_t count;
-	size_t dropped; /* messages not kept beyond CONTENT_ERRORS_MAX */
-};
 
 /* Sorted module directory names (slugs); the list owns the strings. */
 struct content_list {
 	char **names;
 	size_t count;
 };
-
-void content_errors_init(struct content_errors *errs);
-
-/* Frees the messages and leaves an empty list that can be used again. */
-void content_errors_free(struct content_errors *errs);
 
 /*
  * Parses and checks the module in `dir` (for example "content/modules/x");
@@ -133,7 +125,7 @@ void content_errors_free(struct content_errors *errs);
  * rendered HTML are not part of it.  Allocation failure aborts the process.
  */
 int content_module_load(const char *dir, struct content_module **out,
-                        struct content_errors *errs);
+                        struct errlist *errs);
 
 /* Frees the module and everything it points to; NULL is allowed. */
 void content_module_free(struct content_module *m);
@@ -146,7 +138,7 @@ void content_module_free(struct content_module *m);
  * content_list_free), or -1 with errors appended and `out` empty.
  */
 int content_list_modules(const char *modules_dir, struct content_list *out,
-                         struct content_errors *errs);
+                         struct errlist *errs);
 
 void content_list_free(struct content_list *list);
 
@@ -180,10 +172,6 @@ void content_balance(const struct content_module *m,
  * `json_path`, usually <dir>/module.json).  Returns the number appended.
  */
 size_t content_balance_check(const struct content_module *m,
-                             const char                  *json_path,
-                             struct content_errors       *errs);
-
-/* True when s is a valid slug or section id: ^[a-z0-9][a-z0-9-]{0,63}$. */
-bool content_valid_slug(const char *s);
+                             const char *json_path, struct errlist *errs);
 
 #endif

@@ -1,4 +1,5 @@
-/* CSV input: UTF-8 checks, a line-counting libcsv reader, a duplicate set. */
+/* CSV input: UTF-8 checks, a line-counting libcsv reader, a duplicate set,
+ * and the import skeleton every CSV upload goes through. */
 
 /*
  * How the reader works.  libcsv hands over fields and record ends but not
@@ -15,9 +16,12 @@
 #include "csvin.h"
 
 #include <csv.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "validate.h"
 
 struct csvin_set_slot {
 	const char *key; /* in set->keys; NULL marks a free slot */
@@ -90,46 +94,6 @@ csvin_bom(const char *p, size_t len)
 	return CSVIN_BOM_NONE;
 }
 
-size_t
-csvin_utf8_invalid_at(const char *s, size_t len)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t               i = 0;
-
-	while (i < len) {
-		unsigned c = p[i], cp, n;
-
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xC2 && c <= 0xDF) {
-			n = 1;
-			cp = c & 0x1F;
-		} else if (c >= 0xE0 && c <= 0xEF) {
-			n = 2;
-			cp = c & 0x0F;
-		} else if (c >= 0xF0 && c <= 0xF4) {
-			n = 3;
-			cp = c & 0x07;
-		} else {
-			return i;
-		}
-		if (len - i <= n)
-			return i;
-		for (unsigned k = 1; k <= n; k++) {
-			if ((p[i + k] & 0xC0) != 0x80)
-				return i;
-			cp = (cp << 6) | (p[i + k] & 0x3F);
-		}
-		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-		    cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-			return i;
-		i += n + 1;
-	}
-	return len;
-}
-
 int
 csvin_utf8_check_lines(const char *p, size_t len,
                        void (*bad)(unsigned line, unsigned char byte,
@@ -144,7 +108,7 @@ csvin_utf8_check_lines(const char *p, size_t len,
 
 		n = csvin_line_len(p + pos, len - pos);
 		line++;
-		at = csvin_utf8_invalid_at(p + pos, n);
+		at = utf8_invalid_at(p + pos, n);
 		if (at < n) {
 			bad(line, (unsigned char)p[pos + at], data);
 			rc = -1;
@@ -430,4 +394,238 @@ csvin_set_free(struct csvin_set *set)
 		arena_destroy(&set->keys);
 	free(set->slots);
 	memset(set, 0, sizeof(*set));
+}
+
+void *
+csvin_grow(void *arr, size_t n, size_t *cap, size_t size)
+{
+	if (n < *cap)
+		return arr;
+	*cap = *cap == 0 ? 256 : *cap * 2;
+	return csvin_xrealloc(arr, *cap * size);
+}
+
+/* ---- The import skeleton ---- */
+
+static void import_bad_utf8(unsigned line, unsigned char byte, void *data);
+static void import_text(struct csvin_import *imp, const char *text, size_t len);
+static int  import_record(struct csvin_record *rec, void *data);
+static void import_csv_error(unsigned line, const char *message, void *data);
+static void import_header(struct csvin_import *imp, struct csvin_record *rec);
+static void header_norm(const char *in, char *out, size_t outsz);
+
+void
+csvin_error(struct csvin_import *imp, unsigned line, const char *fmt, ...)
+{
+	char    msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	errlist_add(imp->errs, NULL, line, 0, "%s", msg);
+}
+
+int
+csvin_import(struct csvin_import *imp, const char *buf, size_t len,
+             struct errlist *errs)
+{
+	const char *p = buf;
+	char       *converted = NULL;
+
+	imp->errs = errs;
+	if (len > imp->max_bytes) {
+		csvin_error(imp, 0, "het bestand is groter dan %zu MiB",
+		            imp->max_bytes / (1024 * 1024));
+		return -1;
+	}
+	switch (csvin_bom(p, len)) {
+	case CSVIN_BOM_UTF16:
+		csvin_error(imp, 1,
+		            "het bestand is UTF-16; sla het op als CSV in %s",
+		            imp->encodings);
+		return -1;
+	case CSVIN_BOM_UTF8:
+		imp->bom = true;
+		p += CSVIN_UTF8_BOM_LEN;
+		len -= CSVIN_UTF8_BOM_LEN;
+		break;
+	case CSVIN_BOM_NONE:
+		break;
+	}
+	if (!imp->bom && imp->decode != NULL &&
+	    utf8_invalid_at(p, len) != len) {
+		/* Taken for the other encoding, also when it fails. */
+		imp->decoded = true;
+		converted = imp->decode(imp, p, len, &len);
+		if (converted == NULL)
+			return -1;
+		p = converted;
+	} else if (csvin_utf8_check_lines(p, len, import_bad_utf8, imp) != 0) {
+		return -1;
+	}
+	import_text(imp, p, len);
+	free(converted);
+	return errlist_total(errs) > 0 ? -1 : 0;
+}
+
+static void
+import_bad_utf8(unsigned line, unsigned char byte, void *data)
+{
+	struct csvin_import *imp = data;
+
+	csvin_error(imp, line, "ongeldige UTF-8 (byte 0x%02X)%s", byte,
+	            imp->bad_utf8_hint);
+}
+
+/* Reads the UTF-8 text record by record. */
+static void
+import_text(struct csvin_import *imp, const char *text, size_t len)
+{
+	struct csvin_reader r = {
+	    .delim = csvin_delim(text, len, imp->delim),
+	    .max_fields = imp->max_fields,
+	    .record = import_record,
+	    .error = import_csv_error,
+	    .data = imp,
+	};
+
+	if (len == 0) {
+		csvin_error(imp, 1, "%s", imp->empty_message);
+		return;
+	}
+	csvin_read(&r, text, len);
+	if (errlist_total(imp->errs) > 0)
+		return;
+	if (!imp->header_done)
+		csvin_error(imp, 1, "%s", imp->empty_message);
+	else if (!imp->stop && imp->n_data == 0 && imp->no_rows != NULL)
+		csvin_error(imp, imp->header_line, "%s", imp->no_rows);
+}
+
+static int
+import_record(struct csvin_record *rec, void *data)
+{
+	struct csvin_import *imp = data;
+
+	if (!imp->header_done) {
+		import_header(imp, rec);
+		return imp->stop ? -1 : 0;
+	}
+	if (csvin_record_empty(rec))
+		return 0; /* a blank record such as ";;;" */
+	if (++imp->n_data > imp->max_rows && imp->max_rows > 0) {
+		csvin_error(imp, rec->line, "%s", imp->too_many_rows);
+		imp->stop = true;
+	} else if (rec->has_nul) {
+		csvin_error(imp, rec->line, "NUL-byte in de regel");
+	} else if (rec->n_fields != imp->n_header) {
+		csvin_error(imp, rec->line,
+		            "%zu velden verwacht (zoals in de kopregel), %zu "
+		            "gevonden",
+		            imp->n_header, rec->n_fields);
+	} else {
+		imp->row(imp, rec);
+	}
+	return imp->stop ? -1 : 0;
+}
+
+static void
+import_csv_error(unsigned line, const char *message, void *data)
+{
+	csvin_error(data, line, "%s", message);
+}
+
+static void
+import_header(struct csvin_import *imp, struct csvin_record *rec)
+{
+	char   missing_list[256] = "";
+	size_t n_missing = 0;
+	bool   missing[CSVIN_COLUMNS_MAX] = {false};
+	bool   dup[CSVIN_COLUMNS_MAX] = {false};
+
+	imp->header_done = true;
+	imp->header_line = rec->line;
+	imp->n_header = rec->n_fields;
+	for (size_t c = 0; c < imp->n_cols; c++)
+		imp->col[c] = -1;
+	for (size_t i = 0; i < rec->n_kept; i++) {
+		char have[128], want[128];
+
+		header_norm(rec->field[i], have, sizeof(have));
+		for (size_t c = 0; c < imp->n_cols; c++) {
+			const char *const *names = imp->cols[c].names;
+
+			for (int a = 0; a < 4 && names[a] != NULL; a++) {
+				header_norm(names[a], want, sizeof(want));
+				if (strcmp(have, want) != 0)
+					continue;
+				if (imp->col[c] >= 0)
+					dup[c] = true;
+				else
+					imp->col[c] = (int)i;
+			}
+		}
+	}
+	for (size_t c = 0; c < imp->n_cols; c++)
+		missing[c] = imp->col[c] < 0 && !imp->cols[c].optional;
+	if (imp->header != NULL)
+		imp->header(imp, missing, dup);
+
+	for (size_t c = 0; c < imp->n_cols; c++) {
+		const struct csvin_column *col = &imp->cols[c];
+
+		if (!missing[c])
+			continue;
+		snprintf(missing_list + strlen(missing_list),
+		         sizeof(missing_list) - strlen(missing_list), "%s%s",
+		         n_missing > 0 ? ", " : "",
+		         col->missing_as != NULL ? col->missing_as
+		                                 : col->names[0]);
+		n_missing++;
+	}
+	if (n_missing > 0)
+		csvin_error(imp, rec->line, "de kopregel mist de kolom%s %s%s",
+		            n_missing > 1 ? "men" : "", missing_list,
+		            imp->columns_hint);
+	for (size_t c = 0; c < imp->n_cols; c++)
+		if (dup[c])
+			csvin_error(imp, rec->line,
+			            "de kolom %s staat meer dan eens in de "
+			            "kopregel",
+			            imp->cols[c].names[0]);
+	if (errlist_total(imp->errs) > 0)
+		imp->stop = true;
+}
+
+/* Upper case, '-' and '_' as spaces, single spaces, trimmed. */
+static void
+header_norm(const char *in, char *out, size_t outsz)
+{
+	size_t o = 0;
+	bool   space = false;
+
+	for (; *in != '\0' && o + 1 < outsz; in++) {
+		char c = *in;
+
+		if (c == '-' || c == '_' || c == ' ' || c == '\t') {
+			space = o > 0;
+			continue;
+		}
+		if (space && o + 2 < outsz)
+			out[o++] = ' ';
+		space = false;
+		out[o++] = c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A') : c;
+	}
+	out[o] = '\0';
+}
+
+char *
+csvin_field(const struct csvin_import *imp, struct csvin_record *rec, size_t c)
+{
+	static char none[1];
+
+	if (imp->col[c] < 0)
+		return none;
+	return csvin_trim(rec->field[imp->col[c]]);
 }

@@ -1,5 +1,5 @@
-/* CSV input: UTF-8 checks and a libcsv record reader with physical line
- * numbers, shared by the importers (duo.c, roster.c). */
+/* CSV input: the one CSV reader (libcsv, physical line numbers) and the one
+ * import skeleton (size, encoding, header, records) of every CSV upload. */
 #ifndef CSVIN_H
 #define CSVIN_H
 
@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "arena.h"
+#include "errlist.h"
 
 /*
  * Line numbers are physical lines, 1 = the first line of the text: a line
@@ -35,14 +36,6 @@ enum csvin_bom {
 
 /* The byte-order mark at the start of the `len` bytes at p, if any. */
 enum csvin_bom csvin_bom(const char *p, size_t len);
-
-/*
- * Offset of the first byte that does not start a well-formed UTF-8
- * sequence (overlong forms, surrogates, values past U+10FFFF and sequences
- * cut off by the end included), or `len` when all of p[0..len) is valid.
- * NUL is valid here; the reader flags it in csvin_record.has_nul.
- */
-size_t csvin_utf8_invalid_at(const char *p, size_t len);
 
 /*
  * Calls bad(line, byte, data) once for every line that holds invalid UTF-8,
@@ -153,5 +146,90 @@ bool csvin_set_add(struct csvin_set *set, const char *key, unsigned line,
 
 /* Frees what the set holds and leaves it empty. */
 void csvin_set_free(struct csvin_set *set);
+
+/*
+ * Room for one more element in a growing array of `n` elements of `size`
+ * bytes: returns the array, grown (doubled, from 256) when *cap == n.
+ */
+void *csvin_grow(void *arr, size_t n, size_t *cap, size_t size);
+
+/* ---- The import skeleton ---- */
+
+#define CSVIN_COLUMNS_MAX 16
+
+/*
+ * A column an importer reads.  Header names are compared after
+ * normalising: upper case, '-' and '_' read as spaces, runs of spaces as
+ * one, none at the ends; the first name is the one messages use.
+ */
+struct csvin_column {
+	const char *names[4];
+	const char *missing_as; /* name in "mist de kolom", else names[0] */
+	bool        optional;
+};
+
+/*
+ * One upload.  The importer sets the first block and calls csvin_import,
+ * which refuses a file over max_bytes or in UTF-16, skips a UTF-8 BOM,
+ * checks the encoding, finds the delimiter (';' or ',' from the first line
+ * that is not blank, else `delim`), maps the header to cols[] (missing and
+ * repeated columns are errors that stop the reading), and hands every data
+ * record that is not blank, holds no NUL and has as many fields as the
+ * header to row().  Every problem goes to `errs` with its line.
+ */
+struct csvin_import {
+	const struct csvin_column *cols;
+	size_t                     n_cols;
+	size_t                     max_bytes;
+	size_t                     max_fields; /* fields kept per record */
+	size_t                     max_rows; /* data records; 0 for no limit */
+	unsigned char              delim;
+	const char *encodings;     /* "UTF-8", for the UTF-16 message */
+	const char *bad_utf8_hint; /* after "ongeldige UTF-8 (byte 0x..)" */
+	const char *empty_message; /* for a file without a header */
+	const char *columns_hint;  /* after the missing columns, or "" */
+	const char *too_many_rows; /* past max_rows */
+	const char *no_rows;       /* for a header alone; NULL: fine */
+	/*
+	 * For a text without BOM that is not UTF-8: converts it from another
+	 * encoding into a malloc'ed NUL-terminated copy (csvin_import frees
+	 * it), or returns NULL after adding errors.  NULL: such a text is
+	 * refused with one error per bad line.
+	 */
+	char *(*decode)(struct csvin_import *imp, const char *p, size_t len,
+	                size_t *out_len);
+	/* After the header is mapped: may change col[] and the missing and
+	 * repeated flags (n_cols each). */
+	void (*header)(struct csvin_import *imp, bool *missing, bool *dup);
+	void (*row)(struct csvin_import *imp, struct csvin_record *rec);
+	void *data;
+
+	/* Set while importing. */
+	struct errlist *errs;
+	int             col[CSVIN_COLUMNS_MAX]; /* field index, -1: absent */
+	bool            bom; /* the text starts with a UTF-8 BOM */
+	bool decoded; /* not UTF-8: handed to decode(), which may have failed */
+	bool header_done, stop;
+	size_t   n_header; /* fields of the header */
+	unsigned header_line;
+	size_t   n_data; /* data records seen, good or bad */
+};
+
+/*
+ * Imports the `len` bytes at buf (need not be NUL-terminated).  Returns 0
+ * when no error was added to `errs`, -1 otherwise.  Allocation failure
+ * aborts.
+ */
+int csvin_import(struct csvin_import *imp, const char *buf, size_t len,
+                 struct errlist *errs);
+
+/* The trimmed value of column c in a data record, "" when the header has
+ * no such column. */
+char *csvin_field(const struct csvin_import *imp, struct csvin_record *rec,
+                  size_t c);
+
+/* Adds an error on `line` to the import's list. */
+void csvin_error(struct csvin_import *imp, unsigned line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -4,6 +4,8 @@
 
 #include <stddef.h>
 
+#include "errlist.h"
+
 /*
  * The input is the file as DUO publishes it (02.-alle-schoolvestigingen-
  * basisonderwijs.csv), in any encoding DUO has used: UTF-8 with or without a
@@ -19,7 +21,7 @@
  */
 
 #define DUO_MAX_BYTES (20 * 1024 * 1024)
-#define DUO_ERRORS_MAX 200 /* further errors are only counted */
+#define DUO_ERRORS_MAX ERRLIST_MAX /* further errors are only counted */
 
 enum duo_encoding {
 	DUO_ENCODING_UTF8,
@@ -46,31 +48,21 @@ struct duo_row {
 	const char *province;          /* PROVINCIE */
 };
 
-/*
- * A problem with the file.  `line` is the physical line (1 = header) where
- * the bad record starts, or where the bad byte is for encoding errors; 0
- * means the file as a whole (only for a file over DUO_MAX_BYTES).  The
- * message is Dutch, for the admin who uploaded the file.
- */
-struct duo_error {
-	unsigned    line;
-	const char *message;
-};
-
 struct duo_block;
 
 /*
- * The outcome of duo_parse: either rows (n_errors == 0) or errors (rows NULL,
- * n_rows 0), never both.  Errors come in line order.  Every string and array
- * in it is owned by the register and released by duo_register_free; never
- * free them one by one.
+ * The outcome of duo_parse: either rows (no errors) or errors (rows NULL,
+ * n_rows 0), never both.  An error's `line` is the physical line (1 =
+ * header) where the bad record starts, or where the bad byte is for
+ * encoding errors; 0 means the file as a whole (only for a file over
+ * DUO_MAX_BYTES).  Messages are Dutch, for the admin who uploaded the file.
+ * Errors come in line order.  Every string and array in it is owned by the
+ * register and released by duo_register_free; never free them one by one.
  */
 struct duo_register {
 	struct duo_row   *rows;
 	size_t            n_rows;
-	struct duo_error *errors;
-	size_t            n_errors; /* at most DUO_ERRORS_MAX */
-	size_t            dropped;  /* errors found beyond DUO_ERRORS_MAX */
+	struct errlist    errors;   /* line positions, no paths */
 	enum duo_encoding encoding; /* as detected */
 	struct duo_block *pool;     /* private: backs the strings */
 };

@@ -5,6 +5,8 @@
 
 #include <stddef.h>
 
+#include "errlist.h"
+
 /*
  * The format (api.md, "Boards"): UTF-8 with or without a BOM, a header row
  * naming the columns email, name, role and brin in any order and any case
@@ -23,8 +25,8 @@
 
 #define ROSTER_MAX_BYTES (5 * 1024 * 1024)
 #define ROSTER_MAX_ROWS 50000
-#define ROSTER_NAME_MAX 200   /* characters, as staff.name allows */
-#define ROSTER_ERRORS_MAX 200 /* further errors are only counted */
+#define ROSTER_NAME_MAX 200           /* characters, as staff.name allows */
+#define ROSTER_ERRORS_MAX ERRLIST_MAX /* further errors are only counted */
 
 struct roster_row {
 	unsigned    line;  /* where the record starts; header = 1 */
@@ -32,18 +34,6 @@ struct roster_row {
 	const char *name;  /* 1-200 characters, no control characters */
 	const char *role;  /* "teacher" or "ib" (static strings) */
 	char        brin[7];
-};
-
-/*
- * A problem with the file.  `line` is the physical line (1 = header) where
- * the bad record starts, or where the bad byte is for encoding errors; 0
- * means the file as a whole (only for a file over ROSTER_MAX_BYTES).  A
- * record can have several errors, one per bad field.  Messages are Dutch,
- * for the board admin who uploaded the file.
- */
-struct roster_error {
-	unsigned    line;
-	const char *message;
 };
 
 struct roster_block;
@@ -57,18 +47,21 @@ struct roster_brin {
 };
 
 /*
- * The outcome of roster_parse: either rows (n_errors == 0) or errors (rows
- * NULL, n_rows 0), never both.  Rows and errors come in line order.  Every
+ * The outcome of roster_parse: either rows (no errors) or errors (rows
+ * NULL, n_rows 0), never both.  Rows and errors come in line order.  An
+ * error's `line` is the physical line (1 = header) where the bad record
+ * starts, or where the bad byte is for encoding errors; 0 means the file as
+ * a whole (only for a file over ROSTER_MAX_BYTES).  A record can have
+ * several errors, one per bad field.  Messages are Dutch, for the board
+ * admin who uploaded the file.  Every
  * string and array in it is owned by the roster and released by
  * roster_free; never free them one by one.
  */
 struct roster {
 	struct roster_row   *rows;
 	size_t               n_rows; /* 0 for a header-only file */
-	struct roster_error *errors;
-	size_t               n_errors; /* at most ROSTER_ERRORS_MAX */
-	size_t               dropped;  /* errors beyond ROSTER_ERRORS_MAX */
-	struct roster_brin  *brins; /* every well-formed BRIN, in line order */
+	struct errlist       errors; /* line positions, no paths */
+	struct roster_brin  *brins;  /* every well-formed BRIN, in line order */
 	size_t               n_brins;
 	struct roster_block *pool; /* private: backs the strings */
 };

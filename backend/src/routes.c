@@ -120,6 +120,7 @@ const struct route app_routes[] = {
      ROUTE_NO_BODY, 0},
     {"POST", "/api/v1/trainings/{training:id}/attendance", trainings_attendance,
      ROLE_TRAINER, ROUTE_RAW_BODY, 0},
+    {"GET", "/api/v1/meta", meta_get, 0, ROUTE_NO_BODY | ROUTE_NO_DB, 0},
 };
 
 const size_t app_routes_count = sizeof(app_routes) / sizeof(app_routes[0]);

@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "errlist.h"
+
 /*
  * Limits of the format (docs/scenario-format.md).  Text limits count Unicode
  * code points, not bytes.
@@ -22,47 +24,17 @@
 #define SCENARIO_SCORE_MIN (-100)
 #define SCENARIO_SCORE_MAX 100
 #define SCENARIO_MELDCODE_STEPS 5
-#define SCENARIO_ERRORS_MAX 200      /* further errors are only counted */
-#define SCENARIO_PLAY_STEPS_MAX 1000 /* choices in one attempt */
+#define SCENARIO_ERRORS_MAX ERRLIST_MAX /* further errors are only counted */
+#define SCENARIO_PLAY_STEPS_MAX 1000    /* choices in one attempt */
 
 /*
- * One problem.  `path` is an RFC 6901 JSON pointer into the document ("" is
- * the whole document; a missing field is pointed at where it belongs, such
- * as "/nodes/n1/speaker").  `message` is Dutch, written for trainers.  For a
- * JSON syntax error `line` and `column` say where (1-based); otherwise both
- * are 0.
+ * Problems go to an errlist (errlist.h): `path` is an RFC 6901 JSON pointer
+ * into the document ("" is the whole document; a missing field is pointed
+ * at where it belongs, such as "/nodes/n1/speaker"), `message` is Dutch,
+ * written for trainers, and for a JSON syntax error `line` and `column` say
+ * where (1-based; otherwise both are 0).  Problems come in document order;
+ * errlist_json gives the `errors` array of a 400 validation_failed body.
  */
-struct scenario_error {
-	char *path;
-	char *message;
-	int   line;
-	int   column;
-};
-
-/*
- * The problems found, in document order.  The list owns every string; free
- * it with scenario_errors_free.  At most SCENARIO_ERRORS_MAX are kept, the
- * rest only counted in `dropped`.
- */
-struct scenario_errors {
-	struct scenario_error *items;
-	size_t                 count;
-	size_t                 dropped;
-};
-
-void scenario_errors_init(struct scenario_errors *errs);
-
-/* Frees every entry and leaves an empty list that can be used again. */
-void scenario_errors_free(struct scenario_errors *errs);
-
-/*
- * The errors as the `errors` array of a 400 validation_failed body:
- * [{"path","message"}, ...], plus {"line","column"} on a syntax error, and a
- * last entry with path "" that says how many were left out when `dropped` is
- * not 0.  Returns a new reference (the caller decrefs it).  Aborts when out
- * of memory.
- */
-json_t *scenario_errors_json(const struct scenario_errors *errs);
 
 /*
  * Parses the JSON text buf[0..len): at most SCENARIO_BYTES_MAX bytes, valid
@@ -72,7 +44,7 @@ json_t *scenario_errors_json(const struct scenario_errors *errs);
  * This does not validate the scenario: call scenario_validate next.
  */
 int scenario_parse(const char *buf, size_t len, json_t **out,
-                   struct scenario_errors *errs);
+                   struct errlist *errs);
 
 /*
  * Checks every rule of docs/scenario-format.md and appends one error per
@@ -88,7 +60,7 @@ int scenario_parse(const char *buf, size_t len, json_t **out,
  * iteratively: the document's shape cannot exhaust the stack.  Aborts when
  * out of memory.
  */
-int scenario_validate(const json_t *doc, struct scenario_errors *errs);
+int scenario_validate(const json_t *doc, struct errlist *errs);
 
 enum scenario_play_status {
 	SCENARIO_PLAY_OK,

@@ -136,3 +136,101 @@ validate_brin(const char *s)
 	}
 	return true;
 }
+
+size_t
+utf8_seq_len(const unsigned char *p, size_t left)
+{
+	unsigned c = p[0], cp, n;
+
+	if (left == 0)
+		return 0;
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xC2 && c <= 0xDF) {
+		n = 1;
+		cp = c & 0x1F;
+	} else if (c >= 0xE0 && c <= 0xEF) {
+		n = 2;
+		cp = c & 0x0F;
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		n = 3;
+		cp = c & 0x07;
+	} else {
+		return 0;
+	}
+	if (left <= n)
+		return 0;
+	for (unsigned k = 1; k <= n; k++) {
+		if ((p[k] & 0xC0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[k] & 0x3F);
+	}
+	if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+	    cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+		return 0;
+	return n + 1;
+}
+
+size_t
+utf8_invalid_at(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t               i = 0, n;
+
+	while (i < len) {
+		if ((n = utf8_seq_len(p + i, len - i)) == 0)
+			return i;
+		i += n;
+	}
+	return len;
+}
+
+size_t
+utf8_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
+long
+text_control(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (; *p != '\0'; p++) {
+		if (*p < 0x20 || *p == 0x7F)
+			return *p;
+		/* Bytes from 0x80 on are parts of characters from U+0080 on,
+		 * and only C2 80 to C2 9F (U+0080-U+009F) are controls. */
+		if (p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F)
+			return p[1];
+	}
+	return -1;
+}
+
+bool
+validate_id(const char *s, size_t max)
+{
+	size_t n;
+
+	if (s == NULL ||
+	    !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= '0' && s[0] <= '9')))
+		return false;
+	for (n = 0; s[n] != '\0'; n++) {
+		char c = s[n];
+
+		if (n >= max || !((c >= 'a' && c <= 'z') ||
+		                  (c >= '0' && c <= '9') || c == '-'))
+			return false;
+	}
+	return true;
+}
+
+bool
+validate_slug(const char *s)
+{
+	return validate_id(s, VALIDATE_SLUG_MAX);
+}

@@ -3,6 +3,7 @@
 #define VALIDATE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #define EMAIL_MAX 254
 #define EMAIL_LOCAL_MAX 64
@@ -40,5 +41,43 @@ bool validate_brin(const char *s);
 /* Text for people: valid UTF-8 (jansson ensures it), no control
  * characters other than none at all; used for names. */
 bool validate_plain_text(const char *s);
+
+/* The slug rule of modules (and of section ids): what the database's
+ * modules.slug and every URL with a slug in it accept. */
+#define VALIDATE_SLUG_MAX 64
+#define VALIDATE_SLUG_PATTERN "^[a-z0-9][a-z0-9-]{0,63}$"
+
+/* ^[a-z0-9][a-z0-9-]{0,max-1}$: a slug (max VALIDATE_SLUG_MAX) or a
+ * shorter id of the same shape. */
+bool validate_id(const char *s, size_t max);
+
+/* validate_id(s, VALIDATE_SLUG_MAX). */
+bool validate_slug(const char *s);
+
+/*
+ * UTF-8 as RFC 3629 has it: no overlong forms, no surrogates, nothing past
+ * U+10FFFF.  Every input checker uses these.
+ */
+
+/* Length (1 to 4) of the well-formed sequence at p, of at most `left`
+ * bytes, or 0 when there is none. */
+size_t utf8_seq_len(const unsigned char *p, size_t left);
+
+/*
+ * Offset of the first byte that does not start a well-formed sequence (one
+ * cut off by the end included), or `len` when all of p[0..len) is valid.
+ * NUL is valid here.
+ */
+size_t utf8_invalid_at(const char *p, size_t len);
+
+/* Code points in the valid UTF-8 string s. */
+size_t utf8_chars(const char *s);
+
+/*
+ * The first control character in the valid UTF-8 string s: C0 (U+0000 to
+ * U+001F), DEL or C1 (U+0080 to U+009F), as its code point; -1 when there
+ * is none.
+ */
+long text_control(const char *s);
 
 #endif

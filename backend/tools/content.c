@@ -30,7 +30,7 @@ struct catalogue {
 };
 
 static void usage(void);
-static void print_errors(const struct content_errors *errs);
+static void print_errors(const struct errlist *errs);
 static int  catalogue_load(const char *content_dir, struct catalogue *cat);
 static void catalogue_free(struct catalogue *cat);
 static void print_outcome(const struct store_content_outcome *o);
@@ -50,12 +50,12 @@ usage(void)
 }
 
 static void
-print_errors(const struct content_errors *errs)
+print_errors(const struct errlist *errs)
 {
 	size_t i;
 
 	for (i = 0; i < errs->count; i++)
-		fprintf(stderr, "%s\n", errs->msgs[i]);
+		fprintf(stderr, "%s\n", errs->items[i].message);
 	if (errs->dropped > 0)
 		fprintf(stderr, "hgkm-content: %zu more errors not shown\n",
 		        errs->dropped);
@@ -68,15 +68,15 @@ print_errors(const struct content_errors *errs)
 static int
 catalogue_load(const char *content_dir, struct catalogue *cat)
 {
-	struct content_errors errs;
-	struct content_list   list;
-	char                 *modules_dir, *dir;
-	size_t                i;
-	int                   rc;
+	struct errlist      errs;
+	struct content_list list;
+	char               *modules_dir, *dir;
+	size_t              i;
+	int                 rc;
 
 	cat->mods = NULL;
 	cat->count = 0;
-	content_errors_init(&errs);
+	errlist_init(&errs);
 	if (asprintf(&modules_dir, "%s/modules", content_dir) < 0) {
 		fputs("hgkm-content: out of memory\n", stderr);
 		return -1;
@@ -111,7 +111,7 @@ out:
 	if (rc != 0)
 		catalogue_free(cat);
 	content_list_free(&list);
-	content_errors_free(&errs);
+	errlist_free(&errs);
 	free(modules_dir);
 	return rc;
 }
@@ -135,12 +135,12 @@ catalogue_free(struct catalogue *cat)
 static size_t
 print_balance(const char *content_dir, const struct catalogue *cat)
 {
-	struct content_errors  errs;
+	struct errlist         errs;
 	struct content_balance b;
 	size_t                 i, broken = 0;
 	char                  *path;
 
-	content_errors_init(&errs);
+	errlist_init(&errs);
 	printf("%-24s %5s %6s %10s %9s %16s %5s\n", "module", "bank", "drawn",
 	       "objectives", "longest%", "longest-learner", "pass");
 	for (i = 0; i < cat->count; i++) {
@@ -161,7 +161,7 @@ print_balance(const char *content_dir, const struct catalogue *cat)
 		free(path);
 	}
 	print_errors(&errs);
-	content_errors_free(&errs);
+	errlist_free(&errs);
 	return broken;
 }
 

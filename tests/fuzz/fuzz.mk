@@ -20,27 +20,27 @@ CPPFLAGS := -D_GNU_SOURCE -Ibackend/src $(shell pkg-config --cflags $(PKGS))
 CFLAGS   := -std=c11 -Wall -Wextra $(FUZZ_FLAGS) -MMD -MP
 LDLIBS   := $(shell pkg-config --libs $(PKGS)) -lhpdf -lcsv -lm
 
-# Targets and the one module each exercises (router: see above).
+# Targets and the module (its files) each exercises (router: see above).
 TARGETS := http router json auth roster duo scenario content quiz certpdf
 MODULE_http     := http
 MODULE_json     := json
 MODULE_auth     := auth
 MODULE_roster   := roster
 MODULE_duo      := duo
-MODULE_scenario := scenario
-MODULE_content  := content
+MODULE_scenario := scenario_parse scenario_check scenario_play
+MODULE_content  := content_parse content_check content_render
 MODULE_quiz     := quiz
 MODULE_certpdf  := certpdf
 
-COMMON  := $(wildcard $(addprefix backend/src/,arena.c csvin.c json.c \
-                                    log.c validate.c))
+COMMON  := $(wildcard $(addprefix backend/src/,arena.c csvin.c domain.c \
+                                    errlist.c json.c log.c validate.c))
 APP_SRC := $(filter-out backend/src/main.c, \
            $(wildcard backend/src/*.c backend/src/handlers/*.c \
                       backend/src/store/*.c))
 
 obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
 srcs_of = $(if $(filter router,$(1)),$(APP_SRC), \
-            $(sort $(COMMON) backend/src/$(MODULE_$(1)).c))
+            $(sort $(COMMON) $(patsubst %,backend/src/%.c,$(MODULE_$(1)))))
 
 BINS := $(addprefix $(B)/fuzz_,$(TARGETS))
 

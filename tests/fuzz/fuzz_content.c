@@ -211,9 +211,9 @@ check_module(const struct content_module *m)
 		               strchr(m->criteria[i].text, '\n') == NULL,
 		           "criterion %zu", i);
 		for (size_t j = 0; j < i; j++)
-			FUZZ_CHECK(strcmp(m->criteria[j].id,
-			                  m->criteria[i].id) != 0,
-			           "criterion id %s twice", m->criteria[i].id);
+			FUZZ_CHECK(
+			    strcmp(m->criteria[j].id, m->criteria[i].id) != 0,
+			    "criterion id %s twice", m->criteria[i].id);
 	}
 	FUZZ_CHECK(strlen(m->hash) == 64 &&
 	               strspn(m->hash, "0123456789abcdef") == 64,
@@ -227,7 +227,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static bool              ready;
 	static const char *const md_names[] = {"01-intro.md", "02-verder.md"};
-	struct content_errors    errs;
+	struct errlist           errs;
 	struct content_module   *m = NULL, *again = NULL;
 	const uint8_t           *part;
 	size_t                   len;
@@ -259,7 +259,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			           len < MD_CAP ? len : MD_CAP);
 	}
 
-	content_errors_init(&errs);
+	errlist_init(&errs);
 	rc = content_module_load(dir, &m, &errs);
 	if (rc == 0) {
 		FUZZ_CHECK(m != NULL && errs.count == 0 && errs.dropped == 0,
@@ -275,11 +275,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		               errs.count <= CONTENT_ERRORS_MAX,
 		           "refused: rc %d, %zu messages", rc, errs.count);
 		for (size_t i = 0; i < errs.count; i++)
-			FUZZ_CHECK(errs.msgs[i] != NULL &&
-			               errs.msgs[i][0] != '\0',
+			FUZZ_CHECK(errs.items[i].message != NULL &&
+			               errs.items[i].message[0] != '\0',
 			           "empty message");
 	}
 	content_module_free(m);
-	content_errors_free(&errs);
+	errlist_free(&errs);
 	return 0;
 }

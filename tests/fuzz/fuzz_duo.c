@@ -82,12 +82,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	rc = duo_parse((const char *)data, size, &reg);
 	FUZZ_CHECK(reg != NULL, "no register");
-	FUZZ_CHECK((rc == 0) == (reg->n_errors == 0 && reg->dropped == 0),
-	           "rc %d with %zu errors, %zu dropped", rc, reg->n_errors,
-	           reg->dropped);
-	FUZZ_CHECK(reg->n_errors <= DUO_ERRORS_MAX &&
-	               (reg->dropped == 0 || reg->n_errors == DUO_ERRORS_MAX),
-	           "%zu errors kept, %zu dropped", reg->n_errors, reg->dropped);
+	FUZZ_CHECK((rc == 0) ==
+	               (reg->errors.count == 0 && reg->errors.dropped == 0),
+	           "rc %d with %zu errors, %zu dropped", rc, reg->errors.count,
+	           reg->errors.dropped);
+	FUZZ_CHECK(reg->errors.count <= DUO_ERRORS_MAX &&
+	               (reg->errors.dropped == 0 ||
+	                reg->errors.count == DUO_ERRORS_MAX),
+	           "%zu errors kept, %zu dropped", reg->errors.count,
+	           reg->errors.dropped);
 	if (!utf16)
 		FUZZ_CHECK(reg->encoding == (bom ? DUO_ENCODING_UTF8_BOM
 		                             : fuzz_utf8_valid(data, size)
@@ -98,8 +101,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rc != 0) {
 		FUZZ_CHECK(reg->rows == NULL && reg->n_rows == 0,
 		           "errors and %zu rows", reg->n_rows);
-		for (size_t i = 0; i < reg->n_errors; i++) {
-			const struct duo_error *e = &reg->errors[i];
+		for (size_t i = 0; i < reg->errors.count; i++) {
+			const struct errlist_item *e = &reg->errors.items[i];
 
 			FUZZ_CHECK(
 			    e->message != NULL && *e->message != '\0' &&
@@ -111,11 +114,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			           "error %zu on line %u of %u: %s", i, e->line,
 			           lines, e->message);
 			FUZZ_CHECK(
-			    i == 0 || e->line >= reg->errors[i - 1].line,
+			    i == 0 || e->line >= reg->errors.items[i - 1].line,
 			    "errors out of line order: line %u (%s) after "
 			    "line %u (%s)",
-			    e->line, e->message, reg->errors[i - 1].line,
-			    reg->errors[i - 1].message);
+			    e->line, e->message, reg->errors.items[i - 1].line,
+			    reg->errors.items[i - 1].message);
 		}
 	} else {
 		FUZZ_CHECK(reg->n_rows > 0, "a good register without rows");

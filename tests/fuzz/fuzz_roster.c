@@ -70,19 +70,22 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rc = roster_parse((const char *)data, size, &ro);
 	FUZZ_CHECK(ro != NULL, "no roster");
 	FUZZ_CHECK(rc == 0 || rc == -1, "rc %d", rc);
-	FUZZ_CHECK((rc == 0) == (ro->n_errors == 0 && ro->dropped == 0),
-	           "rc %d with %zu errors, %zu dropped", rc, ro->n_errors,
-	           ro->dropped);
-	FUZZ_CHECK(ro->n_errors <= ROSTER_ERRORS_MAX, "%zu errors",
-	           ro->n_errors);
-	FUZZ_CHECK(ro->dropped == 0 || ro->n_errors == ROSTER_ERRORS_MAX,
-	           "dropped %zu with only %zu kept", ro->dropped, ro->n_errors);
+	FUZZ_CHECK((rc == 0) ==
+	               (ro->errors.count == 0 && ro->errors.dropped == 0),
+	           "rc %d with %zu errors, %zu dropped", rc, ro->errors.count,
+	           ro->errors.dropped);
+	FUZZ_CHECK(ro->errors.count <= ROSTER_ERRORS_MAX, "%zu errors",
+	           ro->errors.count);
+	FUZZ_CHECK(ro->errors.dropped == 0 ||
+	               ro->errors.count == ROSTER_ERRORS_MAX,
+	           "dropped %zu with only %zu kept", ro->errors.dropped,
+	           ro->errors.count);
 
 	if (rc != 0) {
 		FUZZ_CHECK(ro->rows == NULL && ro->n_rows == 0,
 		           "errors and %zu rows", ro->n_rows);
-		for (size_t i = 0; i < ro->n_errors; i++) {
-			const struct roster_error *e = &ro->errors[i];
+		for (size_t i = 0; i < ro->errors.count; i++) {
+			const struct errlist_item *e = &ro->errors.items[i];
 
 			FUZZ_CHECK(
 			    e->message != NULL && *e->message != '\0' &&
@@ -93,9 +96,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			FUZZ_CHECK(e->line >= 1 && e->line <= lines,
 			           "error %zu on line %u of %u: %s", i, e->line,
 			           lines, e->message);
-			FUZZ_CHECK(i == 0 || e->line >= ro->errors[i - 1].line,
-			           "errors out of line order: %u after %u (%s)",
-			           e->line, ro->errors[i - 1].line, e->message);
+			FUZZ_CHECK(
+			    i == 0 || e->line >= ro->errors.items[i - 1].line,
+			    "errors out of line order: %u after %u (%s)",
+			    e->line, ro->errors.items[i - 1].line, e->message);
 		}
 	}
 

@@ -251,9 +251,9 @@ check_play(const json_t *doc, const int *choices, size_t n)
 }
 
 static void
-check_errors(const struct scenario_errors *errs)
+check_errors(const struct errlist *errs)
 {
-	json_t *j = scenario_errors_json(errs);
+	json_t *j = errlist_json(errs);
 	char   *s;
 
 	FUZZ_CHECK(
@@ -261,7 +261,7 @@ check_errors(const struct scenario_errors *errs)
 	        (errs->dropped == 0 || errs->count == SCENARIO_ERRORS_MAX),
 	    "%zu errors kept, %zu dropped", errs->count, errs->dropped);
 	for (size_t i = 0; i < errs->count; i++) {
-		const struct scenario_error *e = &errs->items[i];
+		const struct errlist_item *e = &errs->items[i];
 
 		FUZZ_CHECK(e->path != NULL &&
 		               (e->path[0] == '\0' || e->path[0] == '/') &&
@@ -285,7 +285,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static int                  choices[SCENARIO_PLAY_STEPS_MAX + 2];
-	struct scenario_errors      errs;
+	struct errlist              errs;
 	struct scenario_play_result any;
 	json_t                     *doc = NULL;
 	const uint8_t              *tail;
@@ -302,14 +302,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			choices[n] = tail[n] % 12;
 	}
 
-	scenario_errors_init(&errs);
+	errlist_init(&errs);
 	rc = scenario_parse((const char *)data, doc_len, &doc, &errs);
 	if (rc != 0) {
 		FUZZ_CHECK(doc == NULL && errs.count == 1 &&
 		               errs.items[0].path[0] == '\0',
 		           "a refused parse: %zu errors", errs.count);
 		check_errors(&errs);
-		scenario_errors_free(&errs);
+		errlist_free(&errs);
 		return 0;
 	}
 	FUZZ_CHECK(depth(doc) <= SCENARIO_DEPTH_MAX, "accepted depth %d",
@@ -372,7 +372,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		scenario_play_result_free(&any);
 	}
 
-	scenario_errors_free(&errs);
+	errlist_free(&errs);
 	json_decref(doc);
 	return 0;
 }

@@ -1,5 +1,6 @@
 /* Integration tests: health, routing, content types, bad bodies, nginx. */
 #include "itest.h"
+#include "itest_org.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,7 @@ static char *nested(size_t depth, bool objects);
 static bool  expect_bad(const struct bad *b, const char *token);
 
 static void test_health(void **state);
+static void test_meta(void **state);
 static void test_unknown_routes(void **state);
 static void test_wrong_method(void **state);
 static void test_content_type(void **state);
@@ -155,6 +157,75 @@ test_health(void **state)
 	/* A query string changes nothing. */
 	j = itest_expect_json(itest_get("/api/v1/health?x=1&y", NULL), 200);
 	assert_string_equal(itest_jstr(j, "db"), "ok");
+}
+
+/* GET /api/v1/meta: the domain lists, without logging in, in the order the
+ * UI shows them, and the same codes the database's checks allow. */
+static void
+test_meta(void **state)
+{
+	static const char *const roles[] = {
+	    "teacher", "ib", "trainer", "board_admin", "region_viewer", "admin",
+	};
+	static const char *const statuses[] = {
+	    "not_started",
+	    "in_progress",
+	    "completed",
+	    "expired",
+	};
+	json_t     *j, *list, *item;
+	const char *package_check, *slug_check;
+	size_t      i;
+
+	(void)state;
+	j = itest_expect_json(itest_get("/api/v1/meta", NULL), 200);
+	list = json_object_get(j, "roles");
+	assert_int_equal(json_array_size(list), 6);
+	json_array_foreach (list, i, item) {
+		assert_string_equal(itest_jstr(item, "code"), roles[i]);
+		assert_true(strlen(itest_jstr(item, "label")) > 0);
+	}
+	assert_string_equal(itest_jstr(json_array_get(list, 0), "label"),
+	                    "Leerkracht");
+	list = json_object_get(j, "learner_roles");
+	assert_int_equal(json_array_size(list), 2);
+	assert_string_equal(itest_jstr(json_array_get(list, 0), "code"),
+	                    "teacher");
+	assert_string_equal(itest_jstr(json_array_get(list, 1), "code"), "ib");
+	list = json_object_get(j, "statuses");
+	assert_int_equal(json_array_size(list), 4);
+	json_array_foreach (list, i, item)
+		assert_string_equal(itest_jstr(item, "code"), statuses[i]);
+
+	/* Every package item is one the database accepts, and it accepts
+	 * no other (five codes in its check). */
+	package_check = org_db_text(
+	    "SELECT pg_get_constraintdef(oid) FROM pg_constraint"
+	    " WHERE conrelid = 'school_package'::regclass AND contype = 'c'"
+	    " AND pg_get_constraintdef(oid) LIKE '%item%'",
+	    0, NULL);
+	list = json_object_get(j, "package_items");
+	assert_int_equal(json_array_size(list), 5);
+	json_array_foreach (list, i, item) {
+		assert_non_null(
+		    strstr(package_check,
+		           itest_fmt("'%s'::text", itest_jstr(item, "code"))));
+		assert_true(strlen(itest_jstr(item, "label")) > 0);
+	}
+	for (i = 0; (package_check = strstr(package_check, "::text")) != NULL;
+	     i++)
+		package_check++;
+	assert_int_equal(i, 5);
+
+	/* The slug rule is the one of modules.slug. */
+	slug_check = org_db_text(
+	    "SELECT pg_get_constraintdef(oid) FROM pg_constraint"
+	    " WHERE conrelid = 'modules'::regclass AND contype = 'c'"
+	    " AND pg_get_constraintdef(oid) LIKE '%slug%'",
+	    0, NULL);
+	assert_non_null(strstr(slug_check, itest_jstr(j, "slug_pattern")));
+	assert_string_equal(itest_jstr(j, "slug_pattern"),
+	                    "^[a-z0-9][a-z0-9-]{0,63}$");
 }
 
 /* Routing. */
@@ -757,6 +828,7 @@ itest_run_http(void)
 {
 	const struct CMUnitTest tests[] = {
 	    ITEST(test_health),
+	    ITEST(test_meta),
 	    ITEST(test_unknown_routes),
 	    ITEST(test_wrong_method),
 	    ITEST(test_content_type),

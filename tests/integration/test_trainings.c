@@ -367,7 +367,8 @@ test_training_attendance_json(void **state)
 /*
  * CSV records presence only: a file has no criteria, so "passed" may be
  * empty or no, and a yes is refused with its line (a pass needs every
- * criterion judged).  A later judgement in JSON passes the attendee.
+ * criterion judged).  A later judgement in JSON passes the attendee.  The
+ * file is read as CSV: quoted fields, line numbers of the text itself.
  */
 static void
 test_training_attendance_csv(void **state)
@@ -457,6 +458,26 @@ test_training_attendance_csv(void **state)
 	                            strlen(csv)),
 	                   415, "unsupported_media_type");
 	assert_int_equal(attendance_rows(id3), 0);
+
+	/* Read as CSV (csvin): a blank line still counts as a line, so the
+	 * yes below is reported on line 4, and quoted fields are unquoted. */
+	csv = itest_fmt("email,passed\n\"%s\",\"nee\"\n\n%s,ja\n", fx.ib->email,
+	                fx.t->email);
+	err = itest_expect_error(org_send("POST", attendance_path(id3),
+	                                  fx.trainer->token, "text/csv", csv,
+	                                  strlen(csv)),
+	                         400, "validation_failed");
+	e = json_object_get(err, "errors");
+	if (json_array_size(e) != 1 || json_integer_value(json_object_get(
+	                                   json_array_get(e, 0), "line")) != 4)
+		fail_msg("want one error on line 4: %s", itest_dump(err));
+	assert_int_equal(attendance_rows(id3), 0);
+	csv = itest_fmt("email;passed\r\n\"%s\";\"nee\"\r\n", fx.ib->email);
+	expect_recorded(org_send("POST", attendance_path(id3),
+	                         fx.trainer->token, "text/csv", csv,
+	                         strlen(csv)),
+	                1, 0);
+	assert_int_equal(attendance_rows(id3), 1);
 }
 
 /* The stored judgement of a user at a training, as text ("" when none). */

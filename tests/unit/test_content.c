@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "content.h"
+#include "validate.h"
 
 /* A module that must fail, and the messages it must give. */
 struct broken_case {
@@ -266,8 +267,8 @@ static const struct broken_case broken_cases[] = {
 
 static const char *data_dir(void);
 static char       *fixture(const char *rel);
-static bool has_error(const struct content_errors *errs, const char *needle);
-static void dump_errors(const struct content_errors *errs);
+static bool        has_error(const struct errlist *errs, const char *needle);
+static void        dump_errors(const struct errlist *errs);
 static struct content_module *load_ok(const char *dir);
 static void  write_file(const char *path, const char *data, size_t len);
 static void  copy_file(const char *src, const char *dst);
@@ -296,41 +297,41 @@ fixture(const char *rel)
 }
 
 static bool
-has_error(const struct content_errors *errs, const char *needle)
+has_error(const struct errlist *errs, const char *needle)
 {
 	size_t i;
 
 	for (i = 0; i < errs->count; i++)
-		if (strstr(errs->msgs[i], needle) != NULL)
+		if (strstr(errs->items[i].message, needle) != NULL)
 			return true;
 	return false;
 }
 
 static void
-dump_errors(const struct content_errors *errs)
+dump_errors(const struct errlist *errs)
 {
 	size_t i;
 
 	for (i = 0; i < errs->count; i++)
-		print_message("  error: %s\n", errs->msgs[i]);
+		print_message("  error: %s\n", errs->items[i].message);
 }
 
 /* Loads a module that must be clean; fails the test otherwise. */
 static struct content_module *
 load_ok(const char *dir)
 {
-	struct content_errors  errs;
+	struct errlist         errs;
 	struct content_module *m;
 	int                    rc;
 
-	content_errors_init(&errs);
+	errlist_init(&errs);
 	rc = content_module_load(dir, &m, &errs);
 	if (rc != 0)
 		dump_errors(&errs);
 	assert_int_equal(rc, 0);
 	assert_int_equal(errs.count, 0);
 	assert_non_null(m);
-	content_errors_free(&errs);
+	errlist_free(&errs);
 	return m;
 }
 
@@ -505,7 +506,7 @@ static void
 test_broken_modules(void **state)
 {
 	static struct content_module sentinel;
-	struct content_errors        errs;
+	struct errlist               errs;
 	struct content_module       *m;
 	char                        *dir, *rel;
 	size_t                       i, k;
@@ -518,7 +519,7 @@ test_broken_modules(void **state)
 		assert_true(asprintf(&rel, "modules/%s", bc->dir) > 0);
 		dir = fixture(rel);
 		free(rel);
-		content_errors_init(&errs);
+		errlist_init(&errs);
 		m = &sentinel; /* must come back NULL */
 		rc = content_module_load(dir, &m, &errs);
 		if (rc != -1 || errs.count != bc->n_errors) {
@@ -538,8 +539,8 @@ test_broken_modules(void **state)
 		}
 		/* Every message names the file it is about. */
 		for (k = 0; k < errs.count; k++)
-			assert_non_null(strstr(errs.msgs[k], dir));
-		content_errors_free(&errs);
+			assert_non_null(strstr(errs.items[k].message, dir));
+		errlist_free(&errs);
 		free(dir);
 	}
 }
@@ -557,13 +558,13 @@ valid_fixture(const char *name)
 static void
 test_fixtures_all_listed(void **state)
 {
-	struct content_errors errs;
-	struct content_list   list;
-	char                 *dir;
-	size_t                i, k, valid;
+	struct errlist      errs;
+	struct content_list list;
+	char               *dir;
+	size_t              i, k, valid;
 
 	(void)state;
-	content_errors_init(&errs);
+	errlist_init(&errs);
 	dir = fixture("modules");
 	assert_int_equal(content_list_modules(dir, &list, &errs), 0);
 	free(dir);
@@ -585,7 +586,7 @@ test_fixtures_all_listed(void **state)
 	assert_int_equal(valid, 3);
 	assert_int_equal(list.count, valid + N_BROKEN);
 	content_list_free(&list);
-	content_errors_free(&errs);
+	errlist_free(&errs);
 }
 
 /* Limits count code points: 200 two-byte characters is a valid title. */
@@ -747,11 +748,11 @@ test_balance_figures(void **state)
 static void
 test_balance_rules(void **state)
 {
-	struct content_errors  errs;
+	struct errlist         errs;
 	struct content_module *m;
 
 	(void)state;
-	content_errors_init(&errs);
+	errlist_init(&errs);
 
 	m = load_balance("ok"); /* 2 of 5 (40 %) is still allowed */
 	assert_int_equal(content_balance_check(m, "ok", &errs), 0);
@@ -763,7 +764,7 @@ test_balance_rules(void **state)
 	assert_true(has_error(&errs, "longest: balance: in 3 of 5 questions "
 	                             "(60%) a right choice is the longest"));
 	content_module_free(m);
-	content_errors_free(&errs);
+	errlist_free(&errs);
 
 	/* 6 of 16 longest-right, but weighted by the draws it scores 75. */
 	m = load_balance("learner");
@@ -771,7 +772,7 @@ test_balance_rules(void **state)
 	assert_true(has_error(&errs, "learner: balance: a learner who always "
 	                             "ticks the longest choice scores 75.0"));
 	content_module_free(m);
-	content_errors_free(&errs);
+	errlist_free(&errs);
 	assert_int_equal(CONTENT_BALANCE_RULES_ENFORCED, 1);
 }
 
@@ -888,7 +889,7 @@ test_hash_ignores_file_names(void **state)
 static void
 test_markdown_size_cap(void **state)
 {
-	struct content_errors  errs;
+	struct errlist         errs;
 	struct content_module *m;
 	char                  *root, *moddir, *path, *big;
 	size_t                 i;
@@ -908,13 +909,13 @@ test_markdown_size_cap(void **state)
 	content_module_free(m);
 
 	write_file(path, big, CONTENT_MD_MAX + 1);
-	content_errors_init(&errs);
+	errlist_init(&errs);
 	assert_int_equal(content_module_load(moddir, &m, &errs), -1);
 	assert_null(m);
 	assert_int_equal(errs.count, 1);
 	assert_true(has_error(&errs, "01-intro.md: file is larger than 65536 "
 	                             "bytes"));
-	content_errors_free(&errs);
+	errlist_free(&errs);
 	free(big);
 	free(path);
 	free(moddir);
@@ -925,7 +926,7 @@ test_markdown_size_cap(void **state)
 static void
 test_symlink_refused(void **state)
 {
-	struct content_errors  errs;
+	struct errlist         errs;
 	struct content_module *m;
 	char                  *root, *moddir, *path, *target;
 
@@ -936,13 +937,13 @@ test_symlink_refused(void **state)
 	write_file(target, "Buiten de module.\n", 18);
 	assert_int_equal(unlink(path), 0);
 	assert_int_equal(symlink(target, path), 0);
-	content_errors_init(&errs);
+	errlist_init(&errs);
 	assert_int_equal(content_module_load(moddir, &m, &errs), -1);
 	assert_null(m);
 	assert_int_equal(errs.count, 1);
 	assert_true(has_error(&errs, "01-intro.md: symbolic links are not "
 	                             "allowed"));
-	content_errors_free(&errs);
+	errlist_free(&errs);
 	free(path);
 	free(target);
 	free(moddir);
@@ -953,14 +954,14 @@ test_symlink_refused(void **state)
 static void
 test_errors_accumulate(void **state)
 {
-	struct content_errors  errs;
+	struct errlist         errs;
 	struct content_module *m;
 	char                  *bad, *good;
 
 	(void)state;
 	bad = fixture("modules/pass-mark-range");
 	good = fixture("modules/good");
-	content_errors_init(&errs);
+	errlist_init(&errs);
 	assert_int_equal(content_module_load(bad, &m, &errs), -1);
 	assert_int_equal(errs.count, 1);
 	assert_int_equal(content_module_load(good, &m, &errs), 0);
@@ -969,9 +970,9 @@ test_errors_accumulate(void **state)
 	content_module_free(m);
 	assert_int_equal(content_module_load(bad, &m, &errs), -1);
 	assert_int_equal(errs.count, 2);
-	content_errors_free(&errs);
+	errlist_free(&errs);
 	assert_int_equal(errs.count, 0);
-	assert_null(errs.msgs);
+	assert_null(errs.items);
 	free(bad);
 	free(good);
 }
@@ -980,19 +981,19 @@ test_errors_accumulate(void **state)
 static void
 test_errors_cap(void **state)
 {
-	struct content_errors  errs;
+	struct errlist         errs;
 	struct content_module *m;
 	char                  *bad;
 	int                    i;
 
 	(void)state;
 	bad = fixture("modules/no-module-json");
-	content_errors_init(&errs);
+	errlist_init(&errs);
 	for (i = 0; i < CONTENT_ERRORS_MAX + 5; i++)
 		assert_int_equal(content_module_load(bad, &m, &errs), -1);
 	assert_int_equal(errs.count, CONTENT_ERRORS_MAX);
 	assert_int_equal(errs.dropped, 5);
-	content_errors_free(&errs);
+	errlist_free(&errs);
 	assert_int_equal(errs.dropped, 0);
 	free(bad);
 }
@@ -1000,12 +1001,12 @@ test_errors_cap(void **state)
 static void
 test_list_modules(void **state)
 {
-	struct content_errors errs;
-	struct content_list   list;
-	char                 *dir;
+	struct errlist      errs;
+	struct content_list list;
+	char               *dir;
 
 	(void)state;
-	content_errors_init(&errs);
+	errlist_init(&errs);
 
 	/* Sorted, hidden entries and plain files skipped. */
 	dir = fixture("list-ok");
@@ -1035,26 +1036,26 @@ test_list_modules(void **state)
 	assert_int_equal(errs.count, 2);
 	assert_true(has_error(&errs, dir));
 	free(dir);
-	content_errors_free(&errs);
+	errlist_free(&errs);
 }
 
 /* Loading a module directory whose own name is not a slug. */
 static void
 test_bad_slug_directory(void **state)
 {
-	struct content_errors  errs;
+	struct errlist         errs;
 	struct content_module *m;
 	char                  *dir;
 
 	(void)state;
 	dir = fixture("list-bad/Bad_Slug/");
-	content_errors_init(&errs);
+	errlist_init(&errs);
 	assert_int_equal(content_module_load(dir, &m, &errs), -1);
 	assert_null(m);
 	assert_int_equal(errs.count, 1);
 	assert_true(has_error(&errs, "Bad_Slug: directory name is not a valid "
 	                             "module slug"));
-	content_errors_free(&errs);
+	errlist_free(&errs);
 	free(dir);
 }
 
@@ -1088,9 +1089,9 @@ test_valid_slug(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		if (content_valid_slug(cases[i].s) != cases[i].ok)
+		if (validate_slug(cases[i].s) != cases[i].ok)
 			print_message("slug \"%s\"\n", cases[i].s);
-		assert_int_equal(content_valid_slug(cases[i].s), cases[i].ok);
+		assert_int_equal(validate_slug(cases[i].s), cases[i].ok);
 	}
 }
 

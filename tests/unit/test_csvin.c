@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "csvin.h"
+#include "validate.h"
 
 /* A string literal and its length, for inputs with NUL bytes. */
 #define BYTES(s) s, sizeof(s) - 1
@@ -116,7 +117,7 @@ test_utf8_invalid_at(void **state)
 	(void)state;
 	for (size_t i = 0; i < N_OF(utf8_cases); i++) {
 		const struct utf8_case *c = &utf8_cases[i];
-		size_t got = csvin_utf8_invalid_at(c->input, c->len);
+		size_t                  got = utf8_invalid_at(c->input, c->len);
 
 		if (got != c->want) {
 			print_error("%s: got %zu, want %zu\n", c->what, got,
@@ -125,8 +126,8 @@ test_utf8_invalid_at(void **state)
 		}
 	}
 	/* The length bounds the check: a sequence cut by it is bad. */
-	assert_int_equal(csvin_utf8_invalid_at("\xc3\xa9", 1), 0);
-	assert_int_equal(csvin_utf8_invalid_at("ab\xff", 2), 2);
+	assert_int_equal(utf8_invalid_at("\xc3\xa9", 1), 0);
+	assert_int_equal(utf8_invalid_at("ab\xff", 2), 2);
 }
 
 /* What csvin_utf8_check_lines reported, one "line:byte" per call. */

@@ -429,9 +429,9 @@ expect_str(const char *what, const char *field, const char *want,
 static void
 dump_errors(const struct roster *ros)
 {
-	for (size_t i = 0; i < ros->n_errors; i++)
-		print_message("    line %u: %s\n", ros->errors[i].line,
-		              ros->errors[i].message);
+	for (size_t i = 0; i < ros->errors.count; i++)
+		print_message("    line %u: %s\n", ros->errors.items[i].line,
+		              ros->errors.items[i].message);
 }
 
 static void
@@ -446,9 +446,9 @@ test_good_cases(void **state)
 		size_t len = c->len != 0 ? c->len : strlen(c->input);
 		int    rc = roster_parse(c->input, len, &ros);
 
-		if (rc != 0 || ros->n_errors != 0) {
+		if (rc != 0 || ros->errors.count != 0) {
 			print_error("%s: rc %d, %zu errors\n", c->what, rc,
-			            ros->n_errors);
+			            ros->errors.count);
 			dump_errors(ros);
 			fail();
 		}
@@ -482,16 +482,17 @@ test_bad_cases(void **state)
 		int    rc = roster_parse(c->input, len, &ros);
 
 		if (rc != -1 || ros->rows != NULL || ros->n_rows != 0 ||
-		    ros->n_errors != c->n_errors || ros->dropped != 0) {
+		    ros->errors.count != c->n_errors ||
+		    ros->errors.dropped != 0) {
 			print_error("%s: rc %d, %zu rows, %zu errors (want "
 			            "%zu), %zu dropped\n",
-			            c->what, rc, ros->n_rows, ros->n_errors,
-			            c->n_errors, ros->dropped);
+			            c->what, rc, ros->n_rows, ros->errors.count,
+			            c->n_errors, ros->errors.dropped);
 			dump_errors(ros);
 			fail();
 		}
 		for (size_t k = 0; k < c->n_errors; k++) {
-			const struct roster_error *e = &ros->errors[k];
+			const struct errlist_item *e = &ros->errors.items[k];
 
 			if (e->line != c->errors[k].line ||
 			    strstr(e->message, c->errors[k].needle) == NULL) {
@@ -518,7 +519,7 @@ test_header_only(void **state)
 	(void)state;
 	assert_int_equal(roster_parse(HC, strlen(HC), &ros), 0);
 	assert_int_equal(ros->n_rows, 0);
-	assert_int_equal(ros->n_errors, 0);
+	assert_int_equal(ros->errors.count, 0);
 	roster_free(ros);
 	assert_int_equal(roster_parse(BYTES("email;name;role;brin"), &ros), 0);
 	assert_int_equal(ros->n_rows, 0);
@@ -565,9 +566,9 @@ test_row_limit(void **state)
 	assert_int_equal(roster_parse(buf, len, &ros), -1);
 	assert_null(ros->rows);
 	assert_int_equal(ros->n_rows, 0);
-	assert_int_equal(ros->n_errors, 1);
-	assert_int_equal(ros->errors[0].line, ROSTER_MAX_ROWS + 2);
-	assert_non_null(strstr(ros->errors[0].message, "meer dan 50000"));
+	assert_int_equal(ros->errors.count, 1);
+	assert_int_equal(ros->errors.items[0].line, ROSTER_MAX_ROWS + 2);
+	assert_non_null(strstr(ros->errors.items[0].message, "meer dan 50000"));
 	roster_free(ros);
 	free(buf);
 }
@@ -587,11 +588,11 @@ test_error_cap(void **state)
 		o += (size_t)snprintf(buf + o, cap - o,
 		                      "p%d@school.nl,P,chef,32JK00\r\n", i);
 	assert_int_equal(roster_parse(buf, o, &ros), -1);
-	assert_int_equal(ros->n_errors, ROSTER_ERRORS_MAX);
-	assert_int_equal(ros->dropped, 50);
+	assert_int_equal(ros->errors.count, ROSTER_ERRORS_MAX);
+	assert_int_equal(ros->errors.dropped, 50);
 	assert_null(ros->rows);
-	assert_int_equal(ros->errors[0].line, 2);
-	assert_int_equal(ros->errors[ROSTER_ERRORS_MAX - 1].line, 201);
+	assert_int_equal(ros->errors.items[0].line, 2);
+	assert_int_equal(ros->errors.items[ROSTER_ERRORS_MAX - 1].line, 201);
 	roster_free(ros);
 	free(buf);
 }
@@ -606,9 +607,10 @@ test_too_large(void **state)
 	(void)state;
 	assert_non_null(buf);
 	assert_int_equal(roster_parse(buf, ROSTER_MAX_BYTES + 1, &ros), -1);
-	assert_int_equal(ros->n_errors, 1);
-	assert_int_equal(ros->errors[0].line, 0);
-	assert_non_null(strstr(ros->errors[0].message, "groter dan 5 MiB"));
+	assert_int_equal(ros->errors.count, 1);
+	assert_int_equal(ros->errors.items[0].line, 0);
+	assert_non_null(
+	    strstr(ros->errors.items[0].message, "groter dan 5 MiB"));
 	roster_free(ros);
 	free(buf);
 	roster_free(NULL);

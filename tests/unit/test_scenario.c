@@ -445,7 +445,7 @@ static json_t     *load_base(void);
 static json_t     *parse_any(const char *text);
 static char       *unescape_token(const char *tok, size_t len);
 static void        apply_edit(json_t **doc, const struct edit *e);
-static void        dump_errors(const struct scenario_errors *errs);
+static void        dump_errors(const struct errlist *errs);
 static json_t     *end_node(void);
 static json_t     *choice_to(const char *next, int score);
 static json_t     *chain_doc(size_t count);
@@ -557,7 +557,7 @@ apply_edit(json_t **doc, const struct edit *e)
 }
 
 static void
-dump_errors(const struct scenario_errors *errs)
+dump_errors(const struct errlist *errs)
 {
 	size_t i;
 
@@ -591,12 +591,12 @@ content_dir(void)
 static void
 test_validate_cases(void **state)
 {
-	const struct vcase    *c;
-	struct scenario_errors errs;
-	json_t                *doc;
-	size_t                 i, j, n_expect;
-	int                    rc;
-	bool                   ok;
+	const struct vcase *c;
+	struct errlist      errs;
+	json_t             *doc;
+	size_t              i, j, n_expect;
+	int                 rc;
+	bool                ok;
 
 	(void)state;
 	for (i = 0; i < N_VCASES; i++) {
@@ -608,7 +608,7 @@ test_validate_cases(void **state)
 			if (c->paths[n_expect] == NULL)
 				break;
 
-		scenario_errors_init(&errs);
+		errlist_init(&errs);
 		rc = scenario_validate(doc, &errs);
 		ok = rc == (n_expect == 0 ? 0 : -1) && errs.count == n_expect &&
 		     errs.dropped == 0;
@@ -630,7 +630,7 @@ test_validate_cases(void **state)
 				              c->msgs[j] ? c->msgs[j] : "");
 		}
 		assert_true(ok);
-		scenario_errors_free(&errs);
+		errlist_free(&errs);
 		assert_int_equal(errs.count, 0);
 		json_decref(doc);
 	}
@@ -653,10 +653,10 @@ test_text_limits(void **state)
 	    {"/nodes/n1/choices/0", "feedback", SCENARIO_TEXT_MAX},
 	    {"/nodes/end_good", "outcome", SCENARIO_TEXT_MAX},
 	};
-	struct scenario_errors errs;
-	json_t                *doc, *obj;
-	char                  *s, *path, *msg;
-	size_t                 i, k, len;
+	struct errlist errs;
+	json_t        *doc, *obj;
+	char          *s, *path, *msg;
+	size_t         i, k, len;
 
 	(void)state;
 	for (i = 0; i < sizeof(limits) / sizeof(limits[0]); i++) {
@@ -686,7 +686,7 @@ test_text_limits(void **state)
 			                                     json_string(s)),
 			                 0);
 
-			scenario_errors_init(&errs);
+			errlist_init(&errs);
 			if (len == limits[i].max) {
 				if (scenario_validate(doc, &errs) != 0)
 					dump_errors(&errs);
@@ -707,7 +707,7 @@ test_text_limits(void **state)
 				free(path);
 				free(msg);
 			}
-			scenario_errors_free(&errs);
+			errlist_free(&errs);
 			json_decref(doc);
 			free(s);
 		}
@@ -718,8 +718,8 @@ test_text_limits(void **state)
 static void
 test_invalid_utf8_in_built_document(void **state)
 {
-	struct scenario_errors errs;
-	json_t                *doc, *n1, *bad;
+	struct errlist errs;
+	json_t        *doc, *n1, *bad;
 
 	(void)state;
 	doc = load_base();
@@ -734,7 +734,7 @@ test_invalid_utf8_in_built_document(void **state)
 	assert_int_equal(json_object_set_new_nocheck(n1, "x\xff", json_true()),
 	                 0);
 
-	scenario_errors_init(&errs);
+	errlist_init(&errs);
 	assert_int_equal(scenario_validate(doc, &errs), -1);
 	if (errs.count != 3)
 		dump_errors(&errs);
@@ -744,7 +744,7 @@ test_invalid_utf8_in_built_document(void **state)
 	assert_string_equal(errs.items[1].path, "/nodes/n1/x\xef\xbf\xbd");
 	assert_string_equal(errs.items[2].path, "/nodes/n1/text");
 	assert_non_null(strstr(errs.items[2].message, "ongeldige UTF-8"));
-	scenario_errors_free(&errs);
+	errlist_free(&errs);
 	json_decref(doc);
 }
 
@@ -785,12 +785,12 @@ chain_doc(size_t count)
 static void
 test_node_count_limit(void **state)
 {
-	struct scenario_errors errs;
-	json_t                *doc;
+	struct errlist errs;
+	json_t        *doc;
 
 	(void)state;
 	doc = chain_doc(SCENARIO_NODES_MAX);
-	scenario_errors_init(&errs);
+	errlist_init(&errs);
 	if (scenario_validate(doc, &errs) != 0)
 		dump_errors(&errs);
 	assert_int_equal(errs.count, 0);
@@ -802,7 +802,7 @@ test_node_count_limit(void **state)
 	assert_string_equal(errs.items[0].path, "/nodes");
 	assert_string_equal(errs.items[0].message,
 	                    "Er zijn 501 knooppunten; het maximum is 500.");
-	scenario_errors_free(&errs);
+	errlist_free(&errs);
 	json_decref(doc);
 }
 
@@ -810,18 +810,18 @@ test_node_count_limit(void **state)
 static void
 test_big_graph_iterative(void **state)
 {
-	struct scenario_errors errs;
-	json_t                *doc, *last;
-	size_t                 i;
-	char                   id[32];
+	struct errlist errs;
+	json_t        *doc, *last;
+	size_t         i;
+	char           id[32];
 
 	(void)state;
 	doc = chain_doc(50000);
-	scenario_errors_init(&errs);
+	errlist_init(&errs);
 	assert_int_equal(scenario_validate(doc, &errs), -1);
 	assert_int_equal(errs.count, 1);
 	assert_string_equal(errs.items[0].path, "/nodes");
-	scenario_errors_free(&errs);
+	errlist_free(&errs);
 
 	/* Turn the end into a loop: now no node can finish. */
 	snprintf(id, sizeof(id), "n%d", 49999);
@@ -837,17 +837,17 @@ test_big_graph_iterative(void **state)
 		assert_string_equal(errs.items[i].path, id);
 		assert_non_null(strstr(errs.items[i].message, "geen einde"));
 	}
-	scenario_errors_free(&errs);
+	errlist_free(&errs);
 	json_decref(doc);
 }
 
 static void
 test_errors_cap_and_json(void **state)
 {
-	struct scenario_errors errs;
-	json_t                *doc, *nodes, *arr, *e;
-	char                   key[32];
-	size_t                 i;
+	struct errlist errs;
+	json_t        *doc, *nodes, *arr, *e;
+	char           key[32];
+	size_t         i;
 
 	(void)state;
 	doc = load_base();
@@ -857,14 +857,14 @@ test_errors_cap_and_json(void **state)
 		assert_int_equal(json_object_set_new(nodes, key, json_null()),
 		                 0);
 	}
-	scenario_errors_init(&errs);
+	errlist_init(&errs);
 	assert_int_equal(scenario_validate(doc, &errs), -1);
 	assert_int_equal(errs.count, SCENARIO_ERRORS_MAX);
 	assert_int_equal(errs.dropped, 100);
 	assert_string_equal(errs.items[0].path, "/nodes/bad0");
 	assert_string_equal(errs.items[199].path, "/nodes/bad199");
 
-	arr = scenario_errors_json(&errs);
+	arr = errlist_json(&errs);
 	assert_int_equal(json_array_size(arr), SCENARIO_ERRORS_MAX + 1);
 	e = json_array_get(arr, 0);
 	assert_string_equal(json_string_value(json_object_get(e, "path")),
@@ -878,13 +878,13 @@ test_errors_cap_and_json(void **state)
 	json_decref(arr);
 
 	/* validate reports -1 only for what this call found. */
-	scenario_errors_free(&errs);
+	errlist_free(&errs);
 	json_decref(doc);
 	doc = load_base();
 	errs.dropped = 7;
 	assert_int_equal(scenario_validate(doc, &errs), 0);
 	errs.dropped = 0;
-	scenario_errors_free(&errs);
+	errlist_free(&errs);
 	json_decref(doc);
 }
 
@@ -894,7 +894,7 @@ test_parse(void **state)
 {
 	static const struct {
 		const char *text;
-		int         line, column;
+		unsigned    line, column;
 		const char *msg;
 	} bad[] = {
 	    {"{\"title\": \"a\",\n \"title\": \"b\"}", 2, 8,
@@ -909,14 +909,14 @@ test_parse(void **state)
 	    {"{\"a\": \"\\u0000\"}", 1, 14, "\\u0000"},
 	    {"1", 1, 1, "kolom 1 ('[' or '{' expected near '1')"},
 	};
-	struct scenario_errors errs;
-	json_t                *doc;
-	char                  *big, deep[200];
-	size_t                 i;
-	json_t                *arr;
+	struct errlist errs;
+	json_t        *doc;
+	char          *big, deep[200];
+	size_t         i;
+	json_t        *arr;
 
 	(void)state;
-	scenario_errors_init(&errs);
+	errlist_init(&errs);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		doc = (json_t *)1;
 		assert_int_equal(scenario_parse(bad[i].text,
@@ -928,34 +928,34 @@ test_parse(void **state)
 		    strstr(errs.items[0].message, bad[i].msg) == NULL ||
 		    errs.items[0].line != bad[i].line ||
 		    errs.items[0].column != bad[i].column)
-			print_message("parse %zu: %d:%d %s\n", i,
-			              errs.count ? errs.items[0].line : -1,
-			              errs.count ? errs.items[0].column : -1,
+			print_message("parse %zu: %u:%u %s\n", i,
+			              errs.count ? errs.items[0].line : 0,
+			              errs.count ? errs.items[0].column : 0,
 			              errs.count ? errs.items[0].message : "-");
 		assert_int_equal(errs.count, 1);
 		assert_string_equal(errs.items[0].path, "");
 		assert_int_equal(errs.items[0].line, bad[i].line);
 		assert_int_equal(errs.items[0].column, bad[i].column);
 		assert_non_null(strstr(errs.items[0].message, bad[i].msg));
-		scenario_errors_free(&errs);
+		errlist_free(&errs);
 	}
 
 	/* Line and column go into the JSON error too. */
 	assert_int_equal(
 	    scenario_parse(bad[0].text, strlen(bad[0].text), &doc, &errs), -1);
-	arr = scenario_errors_json(&errs);
+	arr = errlist_json(&errs);
 	assert_int_equal(
 	    json_integer_value(json_object_get(json_array_get(arr, 0), "line")),
 	    2);
 	json_decref(arr);
-	scenario_errors_free(&errs);
+	errlist_free(&errs);
 
 	/* Empty. */
 	assert_int_equal(scenario_parse("", 0, &doc, &errs), -1);
 	assert_int_equal(scenario_parse(NULL, 0, &doc, &errs), -1);
 	assert_int_equal(errs.count, 2);
 	assert_string_equal(errs.items[0].message, "Het document is leeg.");
-	scenario_errors_free(&errs);
+	errlist_free(&errs);
 
 	/* Size: 2 MiB passes the cap, one byte more does not. */
 	big = malloc(SCENARIO_BYTES_MAX + 1);
@@ -972,7 +972,7 @@ test_parse(void **state)
 	assert_int_equal(errs.count, 1);
 	assert_string_equal(errs.items[0].path, "");
 	assert_non_null(strstr(errs.items[0].message, "2 MiB"));
-	scenario_errors_free(&errs);
+	errlist_free(&errs);
 	free(big);
 
 	/* Depth: 32 nested containers pass, 33 do not. */
@@ -988,7 +988,7 @@ test_parse(void **state)
 	assert_null(doc);
 	assert_int_equal(errs.count, 1);
 	assert_non_null(strstr(errs.items[0].message, "dieper genest dan 32"));
-	scenario_errors_free(&errs);
+	errlist_free(&errs);
 
 	/* No NUL terminator needed: only len bytes are read. */
 	assert_int_equal(
@@ -1355,7 +1355,7 @@ read_all(const char *path, size_t *len)
 static void
 test_shipped_scenarios(void **state)
 {
-	struct scenario_errors      errs;
+	struct errlist              errs;
 	struct scenario_play_result r;
 	DIR                        *d;
 	struct dirent              *ent;
@@ -1379,14 +1379,14 @@ test_shipped_scenarios(void **state)
 		assert_true(asprintf(&path, "%s/%s", dir, ent->d_name) > 0);
 		buf = read_all(path, &len);
 
-		scenario_errors_init(&errs);
+		errlist_init(&errs);
 		if (scenario_parse(buf, len, &doc, &errs) != 0 ||
 		    scenario_validate(doc, &errs) != 0) {
 			print_message("%s:\n", path);
 			dump_errors(&errs);
 		}
 		assert_int_equal(errs.count, 0);
-		scenario_errors_free(&errs);
+		errlist_free(&errs);
 
 		nodes = json_object_get(doc, "nodes");
 		assert_in_range(json_object_size(nodes), 8, 20);

@@ -1,4 +1,5 @@
-/* Unit tests of validate.c: the canonical email form. */
+/* Unit tests of validate.c: the canonical email form, the slug rule, the
+ * shared UTF-8 and control-character checks. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -175,6 +176,59 @@ test_email_reserved(void **state)
 	assert_null(email_problem(EMAIL_OK));
 }
 
+/* The one slug rule, as modules.slug checks it in SQL. */
+static void
+test_slug(void **state)
+{
+	char long_ok[65], too_long[66];
+
+	(void)state;
+	memset(long_ok, 'a', 64);
+	long_ok[64] = '\0';
+	memset(too_long, 'a', 65);
+	too_long[65] = '\0';
+	assert_true(validate_slug("meldcode-kort"));
+	assert_true(validate_slug("0-a"));
+	assert_true(validate_slug(long_ok));
+	assert_false(validate_slug(too_long));
+	assert_false(validate_slug(""));
+	assert_false(validate_slug(NULL));
+	assert_false(validate_slug("-a"));
+	assert_false(validate_slug("Meldcode"));
+	assert_false(validate_slug("a_b"));
+	assert_false(validate_slug("a/b"));
+	assert_true(validate_id("q1", 32));
+	assert_false(validate_id("abc", 2));
+}
+
+static void
+test_utf8(void **state)
+{
+	(void)state;
+	assert_int_equal(utf8_seq_len((const unsigned char *)"a", 1), 1);
+	assert_int_equal(utf8_seq_len((const unsigned char *)"\xc3\xa9", 2), 2);
+	assert_int_equal(utf8_seq_len((const unsigned char *)"\xc3\xa9", 1),
+	                 0); /* cut off */
+	assert_int_equal(utf8_seq_len((const unsigned char *)"\xe2\x82\xac", 3),
+	                 3);
+	assert_int_equal(
+	    utf8_seq_len((const unsigned char *)"\xf0\x9f\x98\x80", 4), 4);
+	/* Overlong, surrogate, past U+10FFFF, a lone continuation byte. */
+	assert_int_equal(utf8_seq_len((const unsigned char *)"\xc0\xaf", 2), 0);
+	assert_int_equal(utf8_seq_len((const unsigned char *)"\xed\xa0\x80", 3),
+	                 0);
+	assert_int_equal(
+	    utf8_seq_len((const unsigned char *)"\xf4\x90\x80\x80", 4), 0);
+	assert_int_equal(utf8_seq_len((const unsigned char *)"\x80", 1), 0);
+	assert_int_equal(utf8_invalid_at("ab\xc3\xa9\xff", 5), 4);
+	assert_int_equal(utf8_chars("\xe2\x82\xac 1"), 3);
+	assert_int_equal(text_control("Jan de Vries"), -1);
+	assert_int_equal(text_control("Jan\tde"), 0x09);
+	assert_int_equal(text_control("a\x7f"), 0x7F);
+	assert_int_equal(text_control("a\xc2\x85"), 0x85); /* C1 NEL */
+	assert_int_equal(text_control("\xc2\xa0"), -1);    /* NBSP */
+}
+
 int
 main(void)
 {
@@ -184,6 +238,8 @@ main(void)
 	    cmocka_unit_test(test_email_shape),
 	    cmocka_unit_test(test_email_length),
 	    cmocka_unit_test(test_email_reserved),
+	    cmocka_unit_test(test_slug),
+	    cmocka_unit_test(test_utf8),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -91,19 +91,7 @@ reply_invalid_field(struct request *r, struct response *res, const char *field,
 bool
 handler_slug_valid(const char *s)
 {
-	size_t n = 0;
-
-	if (s == NULL ||
-	    !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= '0' && s[0] <= '9')))
-		return false;
-	for (; s[n] != '\0'; n++) {
-		char c = s[n];
-
-		if (n >= 64 || !((c >= 'a' && c <= 'z') ||
-		                 (c >= '0' && c <= '9') || c == '-'))
-			return false;
-	}
-	return true;
+	return validate_slug(s);
 }
 
 const char *

@@ -145,4 +145,7 @@ void regions_history(struct request *r, struct response *res);
 /* health.c */
 void health_get(struct request *r, struct response *res);
 
+/* meta.c */
+void meta_get(struct request *r, struct response *res);
+
 #endif

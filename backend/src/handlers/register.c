@@ -28,20 +28,7 @@ register_import(struct request *r, struct response *res)
 	}
 	if (duo_parse(r->body, r->body_len, &reg) != 0) {
 		arena_on_reset(r->arena, free_cb, reg);
-		errors = json_array();
-		for (size_t i = 0; i < reg->n_errors; i++)
-			json_array_append_new(
-			    errors,
-			    json_pack("{s:I, s:s}", "line",
-			              (json_int_t)reg->errors[i].line,
-			              "message", reg->errors[i].message));
-		if (reg->dropped > 0)
-			json_array_append_new(
-			    errors,
-			    json_pack("{s:i, s:s}", "line", 0, "message",
-			              arena_printf(r->arena,
-			                           "en nog %zu fouten",
-			                           reg->dropped)));
+		errors = errlist_json(&reg->errors);
 		http_error_full(
 		    r, res, 400, "validation_failed",
 		    "Het bestand is niet ingelezen: er is niets veranderd.",

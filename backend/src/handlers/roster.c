@@ -99,23 +99,12 @@ roster_import(struct request *r, struct response *res)
 
 	bad = roster_parse(r->body ? r->body : "", r->body_len, &ro);
 	arena_on_reset(r->arena, free_cb, ro);
-	errors = arena_json(r->arena, json_array());
-	for (size_t i = 0; i < ro->n_errors; i++)
-		json_array_append_new(
-		    errors, json_pack("{s:I, s:s}", "line",
-		                      (json_int_t)ro->errors[i].line, "message",
-		                      ro->errors[i].message));
+	errors = arena_json(r->arena, errlist_json(&ro->errors));
 	st = brin_errors(r, board_id, ro, errors);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;
 	}
-	if (ro->dropped > 0)
-		json_array_append_new(
-		    errors,
-		    json_pack("{s:i, s:s}", "line", 0, "message",
-		              arena_printf(r->arena, "en nog %zu fouten",
-		                           ro->dropped)));
 	/* An empty list would mark every member of staff as left: far more
 	 * likely a wrong file than a board without staff. */
 	if (bad == 0 && ro->n_rows == 0)

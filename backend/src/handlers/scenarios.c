@@ -41,20 +41,17 @@ static bool
 valid_document(struct request *r, struct response *res, const char **title,
                const char **audience, const char **text)
 {
-	struct scenario_errors errs;
-	const char            *items[2];
-	size_t                 n = 0, i;
-	json_t                *v;
+	struct errlist *errs = errlist_in_arena(r->arena);
+	const char     *items[2];
+	size_t          n = 0, i;
+	json_t         *v;
 
-	scenario_errors_init(&errs);
-	if (scenario_validate(r->json, &errs) != 0) {
+	if (scenario_validate(r->json, errs) != 0) {
 		http_error_full(r, res, 400, "validation_failed",
 		                "Het scenario klopt niet; zie de fouten.", NULL,
-		                scenario_errors_json(&errs));
-		scenario_errors_free(&errs);
+		                errlist_json(errs));
 		return false;
 	}
-	scenario_errors_free(&errs);
 	*title = json_string_value(json_object_get(r->json, "title"));
 	json_array_foreach (json_object_get(r->json, "audience"), i, v)
 		if (n < 2)

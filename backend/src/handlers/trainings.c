@@ -6,6 +6,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../csvin.h"
+#include "../errlist.h"
 #include "../json.h"
 #include "../store/store.h"
 #include "../validate.h"
@@ -107,87 +109,101 @@ parse_passed(const char *s, bool *out)
 	return false;
 }
 
+/* State of reading one attendance CSV. */
+struct attendance_csv {
+	struct request        *r;
+	struct store_attendee *att;
+	size_t                *n;
+	struct errlist        *errs;
+	bool                   header_done;
+};
+
+/* One "email[,passed]" record; the first record is the header. */
+static int
+attendance_record(struct csvin_record *rec, void *data)
+{
+	struct attendance_csv *st = data;
+	char  *email = rec->n_kept > 0 ? csvin_trim(rec->field[0]) : "";
+	char  *flag = rec->n_kept > 1 ? csvin_trim(rec->field[1]) : "";
+	char   canonical[EMAIL_MAX + 1];
+	bool   passed = false;
+	size_t i = *st->n;
+
+	if (!st->header_done) {
+		st->header_done = true;
+		return 0;
+	}
+	if (csvin_record_empty(rec))
+		return 0;
+	if (rec->has_nul || rec->n_fields > 2 ||
+	    email_canonical(email, canonical) != EMAIL_OK ||
+	    i >= ATTENDEES_MAX ||
+	    (*flag != '\0' && !parse_passed(flag, &passed))) {
+		errlist_add(st->errs, NULL, rec->line, 0,
+		            "ongeldig e-mailadres, of geslaagd is niet leeg of "
+		            "nee");
+		return 0;
+	}
+	if (passed) {
+		errlist_add(st->errs, NULL, rec->line, 0,
+		            "een CSV-bestand legt alleen aanwezigheid vast: "
+		            "geslaagd kan alleen met een beoordeling van alle "
+		            "criteria (in het formulier)");
+		return 0;
+	}
+	st->att[i].email = arena_strdup(st->r->arena, canonical);
+	st->att[i].passed = false;
+	st->att[i].criteria = NULL;
+	(*st->n)++;
+	return 0;
+}
+
+static void
+attendance_csv_error(unsigned line, const char *message, void *data)
+{
+	struct attendance_csv *st = data;
+
+	errlist_add(st->errs, NULL, line, 0, "%s", message);
+}
+
 /*
- * Reads "email[,passed]" lines (',' or ';', a header line first) into the
- * attendees; on a bad line answers 400 with its number and returns -1.  A
- * file has no criteria, so it records presence only: "passed" may be empty
- * or no, and a yes is refused (a pass needs every criterion judged, in the
- * form or as JSON).
+ * Reads "email[,passed]" records (',' or ';', a header record first) with
+ * csvin into the attendees; on a bad record answers 400 with its line and
+ * returns -1.  A file has no criteria, so it records presence only:
+ * "passed" may be empty or no, and a yes is refused (a pass needs every
+ * criterion judged, in the form or as JSON).
  */
 static int
 parse_csv(struct request *r, struct response *res, struct store_attendee *att,
           size_t *n)
 {
-	char *text =
-	    arena_strndup(r->arena, r->body ? r->body : "", r->body_len);
-	char    *line, *save = NULL;
-	unsigned lineno = 0;
-	json_t  *errors = arena_json(r->arena, json_array());
+	const char           *text = r->body != NULL ? r->body : "";
+	size_t                len = r->body_len;
+	struct errlist       *errs = errlist_in_arena(r->arena);
+	struct attendance_csv st = {r, att, n, errs, false};
+	struct csvin_reader   reader = {
+	      /* A header of "email" alone names no delimiter: an email holds
+             * neither, so any ';' in the file is one. */
+	      .delim = memchr(text, ';', len) != NULL ? ';' : ',',
+	      .max_fields = 3,
+	      .record = attendance_record,
+	      .error = attendance_csv_error,
+	      .data = &st,
+        };
 
 	*n = 0;
-	if (strncmp(text, "\xEF\xBB\xBF", 3) == 0)
-		text += 3;
-	for (line = strtok_r(text, "\n", &save); line != NULL;
-	     line = strtok_r(NULL, "\n", &save)) {
-		char  *sep, *email, *flag = NULL;
-		size_t len;
-		bool   passed = false;
-
-		lineno++;
-		len = strlen(line);
-		if (len > 0 && line[len - 1] == '\r')
-			line[--len] = '\0';
-		if (lineno == 1 || len == 0)
-			continue; /* the header, or a blank line */
-		sep = strpbrk(line, ",;");
-		if (sep != NULL) {
-			*sep = '\0';
-			flag = sep + 1;
-			while (*flag == ' ' || *flag == '"')
-				flag++;
-			for (char *e = flag + strlen(flag);
-			     e > flag && (e[-1] == ' ' || e[-1] == '"');)
-				*--e = '\0';
-		}
-		email = line;
-		for (char *p = email; *p; p++)
-			*p = (char)tolower((unsigned char)*p);
-		if (!validate_email(email) || *n >= ATTENDEES_MAX ||
-		    (flag != NULL && *flag != '\0' &&
-		     !parse_passed(flag, &passed))) {
-			json_array_append_new(
-			    errors,
-			    json_pack("{s:i, s:s}", "line", lineno, "message",
-			              "ongeldig e-mailadres, of geslaagd is "
-			              "niet leeg of nee"));
-			continue;
-		}
-		if (passed) {
-			json_array_append_new(
-			    errors,
-			    json_pack(
-			        "{s:i, s:s}", "line", lineno, "message",
-			        "een CSV-bestand legt alleen aanwezigheid "
-			        "vast: geslaagd kan alleen met een "
-			        "beoordeling van alle criteria (in het "
-			        "formulier)"));
-			continue;
-		}
-		att[*n].email = email;
-		att[*n].passed = false;
-		att[*n].criteria = NULL;
-		(*n)++;
+	if (csvin_bom(text, len) == CSVIN_BOM_UTF8) {
+		text += CSVIN_UTF8_BOM_LEN;
+		len -= CSVIN_UTF8_BOM_LEN;
 	}
-	if (json_array_size(errors) > 0 || *n == 0) {
-		if (json_array_size(errors) == 0)
-			json_array_append_new(
-			    errors,
-			    json_pack("{s:i, s:s}", "line", 1, "message",
-			              "geen deelnemers in het bestand"));
+	csvin_read(&reader, text, len);
+	if (errlist_total(errs) == 0 && *n == 0)
+		errlist_add(errs, NULL, 1, 0, "geen deelnemers in het bestand");
+	if (errlist_total(errs) > 0) {
 		http_error_full(
 		    r, res, 400, "validation_failed",
 		    "De lijst is niet ingelezen: er is niets veranderd.", NULL,
-		    json_incref(errors));
+		    errlist_json(errs));
 		return -1;
 	}
 	return 0;

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 
 #include "../arena.h"
+#include "../config.h"
+#include "../domain.h"
 #include "../log.h"
 #include "../suppress.h"
 
@@ -71,102 +73,86 @@
 	           "x) a"
 
 /* The board report: per school and in total.  $1 is the board. */
-#define BOARD_COVERAGE_SQL                                                     \
-	"WITH sch AS (SELECT s.id, s.name, s.brin, s.municipality FROM "       \
-	"schools s"                                                            \
-	"   WHERE s.board_id = $1 AND s.closed_at IS NULL)," STAFF_STATUS_CTE  \
-	","                                                                    \
-	" per AS (SELECT st.school_id, count(*) AS teachers,"                  \
-	"   count(*) FILTER (WHERE st.certified) AS teachers_certified,"       \
-	"   count(*) FILTER (WHERE st.role = 'ib') AS ib,"                     \
-	"   count(*) FILTER (WHERE st.role = 'ib' AND st.certified) AS "       \
-	"ib_certified,"                                                        \
-	"   bool_or(st.af) AS has_af, sum(st.expiring) AS expiring"            \
-	"   FROM st GROUP BY st.school_id)," /* Grouped by school id before    \
-	                                      * the join: no sort of every     \
-	                                      * stay by the schools' names     \
-	                                      * (half of the statement's       \
-	                                      * time). */                      \
-	" rows AS (SELECT sch.id, sch.name, sch.brin, sch.municipality,"       \
-	"   coalesce(per.teachers, 0) AS teachers,"                            \
-	"   coalesce(per.teachers_certified, 0) AS teachers_certified,"        \
-	"   coalesce(per.ib, 0) AS ib,"                                        \
-	"   coalesce(per.ib_certified, 0) AS ib_certified,"                    \
-	"   coalesce(per.has_af, false) AS has_af,"                            \
-	"   coalesce(per.expiring, 0) AS expiring"                             \
-	"   FROM sch LEFT JOIN per ON per.school_id = sch.id)"                 \
-	" SELECT json_build_object("                                           \
-	" 'board', (SELECT json_build_object('id', b.id, 'name', b.name)"      \
-	"   FROM boards b WHERE b.id = $1),"                                   \
-	" 'as_of', rfc3339(now()),"                                            \
-	" 'totals', (SELECT json_build_object('schools', count(*),"            \
-	"   'teachers', coalesce(sum(teachers), 0),"                           \
-	"   'teachers_certified', coalesce(sum(teachers_certified), 0),"       \
-	"   'ib', coalesce(sum(ib), 0), 'ib_certified', "                      \
-	"coalesce(sum(ib_certified), 0),"                                      \
-	"   'schools_with_af', count(*) FILTER (WHERE has_af),"                \
-	"   'expiring_90d', coalesce(sum(expiring), 0),"                       \
-	"   'coverage_pct', " PCT(                                             \
-	    "coalesce(sum(teachers_certified), 0)",                            \
-	    "coalesce(sum(teachers), 0)") ") FROM rows),"                      \
-	                                  " 'schools', (SELECT "               \
-	                                  "coalesce(json_agg(json_build_"      \
-	                                  "object("                            \
-	                                  "   'school_id', id, 'name', name, " \
-	                                  "'brin', brin,"                      \
-	                                  "   'municipality', municipality, "  \
-	                                  "'teachers', teachers,"              \
-	                                  "   'teachers_certified', "          \
-	                                  "teachers_certified, 'ib', ib,"      \
-	                                  "   'ib_certified', ib_certified, "  \
-	                                  "'has_certified_af', has_af,"        \
-	                                  "   'expiring_90d', expiring,"       \
-	                                  "   'coverage_pct', " PCT(           \
-	                                      "teachers_certified",            \
-	                                      "teachers") ","                  \
-	                                                  "   'package', "     \
-	                                                  "(SELECT "           \
-	                                                  "json_build_object(" \
-	                                                  "     'tv_series', " \
-	                                                  "max(p.done_on) "    \
-	                                                  "FILTER (WHERE "     \
-	                                                  "p.item = "          \
-	                                                  "'tv_series'),"      \
-	                                                  "     "              \
-	                                                  "'lesson_kit', "     \
-	                                                  "max(p.done_on) "    \
-	                                                  "FILTER (WHERE "     \
-	                                                  "p.item = "          \
-	                                                  "'lesson_kit'),"     \
-	                                                  "     "              \
-	                                                  "'parent_letter', "  \
-	                                                  "max(p.done_on) "    \
-	                                                  "FILTER (WHERE "     \
-	                                                  "p.item = "          \
-	                                                  "'parent_letter'),"  \
-	                                                  "     "              \
-	                                                  "'veilig_thuis_"     \
-	                                                  "contact', "         \
-	                                                  "max(p.done_on)"     \
-	                                                  "       FILTER "     \
-	                                                  "(WHERE p.item = "   \
-	                                                  "'veilig_thuis_"     \
-	                                                  "contact'),"         \
-	                                                  "     "              \
-	                                                  "'neighbourhood_"    \
-	                                                  "team', "            \
-	                                                  "max(p.done_on)"     \
-	                                                  "       FILTER "     \
-	                                                  "(WHERE p.item = "   \
-	                                                  "'neighbourhood_"    \
-	                                                  "team'))"            \
-	                                                  "     FROM "         \
-	                                                  "school_package p "  \
-	                                                  "WHERE p.school_id " \
-	                                                  "= rows.id))"        \
-	                                                  "   ORDER BY name, " \
-	                                                  "id), '[]') FROM "   \
-	                                                  "rows))"
+/* One package item's date: the last time it was marked done. */
+#define PACKAGE_ITEM_SQL(code, label)                                          \
+	" '" #code "', max(p.done_on) FILTER (WHERE p.item = '" #code "')"
+
+#define BOARD_COVERAGE_SQL                                                          \
+	"WITH sch AS (SELECT s.id, s.name, s.brin, s.municipality FROM "            \
+	"schools s"                                                                 \
+	"   WHERE s.board_id = $1 AND s.closed_at IS NULL)," STAFF_STATUS_CTE       \
+	","                                                                         \
+	" per AS (SELECT st.school_id, count(*) AS teachers,"                       \
+	"   count(*) FILTER (WHERE st.certified) AS teachers_certified,"            \
+	"   count(*) FILTER (WHERE st.role = 'ib') AS ib,"                          \
+	"   count(*) FILTER (WHERE st.role = 'ib' AND st.certified) AS "            \
+	"ib_certified,"                                                             \
+	"   bool_or(st.af) AS has_af, sum(st.expiring) AS expiring"                 \
+	"   FROM st GROUP BY st.school_id)," /* Grouped by school id before         \
+	                                      * the join: no sort of every          \
+	                                      * stay by the schools' names          \
+	                                      * (half of the statement's            \
+	                                      * time). */                           \
+	" rows AS (SELECT sch.id, sch.name, sch.brin, sch.municipality,"            \
+	"   coalesce(per.teachers, 0) AS teachers,"                                 \
+	"   coalesce(per.teachers_certified, 0) AS teachers_certified,"             \
+	"   coalesce(per.ib, 0) AS ib,"                                             \
+	"   coalesce(per.ib_certified, 0) AS ib_certified,"                         \
+	"   coalesce(per.has_af, false) AS has_af,"                                 \
+	"   coalesce(per.expiring, 0) AS expiring"                                  \
+	"   FROM sch LEFT JOIN per ON per.school_id = sch.id)"                      \
+	" SELECT json_build_object("                                                \
+	" 'board', (SELECT json_build_object('id', b.id, 'name', b.name)"           \
+	"   FROM boards b WHERE b.id = $1),"                                        \
+	" 'as_of', rfc3339(now()),"                                                 \
+	" 'totals', (SELECT json_build_object('schools', count(*),"                 \
+	"   'teachers', coalesce(sum(teachers), 0),"                                \
+	"   'teachers_certified', coalesce(sum(teachers_certified), 0),"            \
+	"   'ib', coalesce(sum(ib), 0), 'ib_certified', "                           \
+	"coalesce(sum(ib_certified), 0),"                                           \
+	"   'schools_with_af', count(*) FILTER (WHERE has_af),"                     \
+	"   'expiring_90d', coalesce(sum(expiring), 0),"                            \
+	"   'coverage_pct', " PCT(                                                  \
+	    "coalesce(sum(teachers_certified), 0)",                                 \
+	    "coalesce(sum(teachers), 0)") ") FROM rows),"                           \
+	                                  " 'schools', (SELECT "                    \
+	                                  "coalesce(json_agg(json_build_"           \
+	                                  "object("                                 \
+	                                  "   'school_id', id, 'name', name, "      \
+	                                  "'brin', brin,"                           \
+	                                  "   'municipality', municipality, "       \
+	                                  "'teachers', teachers,"                   \
+	                                  "   'teachers_certified', "               \
+	                                  "teachers_certified, 'ib', ib,"           \
+	                                  "   'ib_certified', ib_certified, "       \
+	                                  "'has_certified_af', has_af,"             \
+	                                  "   'expiring_90d', expiring,"            \
+	                                  "   'coverage_pct', " PCT(                \
+	                                      "teachers_certified",                 \
+	                                      "teachers") ","                       \
+	                                                  "   'package', "          \
+	                                                  "(SELECT "                \
+	                                                  "json_build_"             \
+	                                                  "object"                  \
+	                                                  "(" DOMAIN_PACKAGE_ITEMS( \
+	                                                      PACKAGE_ITEM_SQL,     \
+	                                                      ",") ")"              \
+	                                                           "     "          \
+	                                                           "FROM "          \
+	                                                           "school_"        \
+	                                                           "package "       \
+	                                                           "p "             \
+	                                                           "WHERE "         \
+	                                                           "p.school_"      \
+	                                                           "id "            \
+	                                                           "= "             \
+	                                                           "rows.id))"      \
+	                                                           "   ORDER "      \
+	                                                           "BY name, "      \
+	                                                           "id), "          \
+	                                                           "'[]') "         \
+	                                                           "FROM "          \
+	                                                           "rows))"
 
 /* The region report's raw counts: one row per board and municipality (the
  * schools of one board in one municipality), with the dense rank of each.
@@ -217,25 +203,31 @@ const struct db_stmt store_coverage_stmts[] = {
      "     WHERE i.staff_id = st.id), 'none') END,"
      " 'modules', (SELECT coalesce(json_agg(json_build_object("
      "   'slug', req.module_slug, 'title', m.title,"
-     "   'status', CASE WHEN c.expires_at > now() THEN 'completed'"
-     "     WHEN c.expires_at IS NOT NULL THEN 'expired'"
-     "     WHEN p.done > 0 THEN 'in_progress' ELSE 'not_started' END,"
-     "   'completed_at', rfc3339(c.issued_at),"
-     "   'expires_at', rfc3339(c.expires_at),"
-     "   'expiring_soon', c.expires_at > now()"
-     "     AND c.expires_at <= now() + interval '90 days')"
-     "   ORDER BY m.position, req.module_slug), '[]')"
-     /* A required module that is not loaded still shows, as not started:
-      * it keeps the person uncertified in the counts too. */
-     "   FROM req LEFT JOIN modules m ON m.slug = req.module_slug AND m.active"
-     "   LEFT JOIN LATERAL (SELECT issued_at, expires_at FROM certificates c"
-     "     WHERE c.user_id = st.user_id AND c.module_id = m.id"
-     "     ORDER BY c.expires_at DESC LIMIT 1) c ON true"
-     "   LEFT JOIN LATERAL (SELECT count(*) AS done FROM section_progress sp"
-     "     WHERE sp.user_id = st.user_id AND sp.module_id = m.id) p ON true"
-     "   WHERE req.role = st.role))"
-     " ORDER BY st.name, st.id), '[]')"
-     " FROM staff st WHERE st.school_id = $1 AND st.left_at IS NULL",
+     "   'status', " DOMAIN_STATUS_SQL(
+         "c.expires_at",
+         "p.done") ","
+                   "   'completed_at', rfc3339(c.issued_at),"
+                   "   'expires_at', rfc3339(c.expires_at),"
+                   "   'expiring_soon', c.expires_at > now()"
+                   "     AND c.expires_at <= now() + interval '90 days')"
+                   "   ORDER BY m.position, req.module_slug), '[]')"
+                   /* A required module that is not loaded still shows, as not
+                    * started: it keeps the person uncertified in the counts
+                    * too. */
+                   "   FROM req LEFT JOIN modules m ON m.slug = "
+                   "req.module_slug AND m.active"
+                   "   LEFT JOIN LATERAL (SELECT issued_at, expires_at FROM "
+                   "certificates c"
+                   "     WHERE c.user_id = st.user_id AND c.module_id = m.id"
+                   "     ORDER BY c.expires_at DESC LIMIT 1) c ON true"
+                   "   LEFT JOIN LATERAL (SELECT count(*) AS done FROM "
+                   "section_progress sp"
+                   "     WHERE sp.user_id = st.user_id AND sp.module_id = "
+                   "m.id) p ON true"
+                   "   WHERE req.role = st.role))"
+                   " ORDER BY st.name, st.id), '[]')"
+                   " FROM staff st WHERE st.school_id = $1 AND st.left_at IS "
+                   "NULL",
      1},
     {"school_expiring",
      "SELECT coalesce(json_agg(json_build_object('user_id', st.user_id,"

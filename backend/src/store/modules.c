@@ -7,6 +7,7 @@
 
 #include <sodium.h>
 
+#include "../domain.h"
 #include "../json.h"
 #include "../log.h"
 #include "../quiz.h"
@@ -23,10 +24,7 @@
 	"'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 
 /* $1 user id, $2 role */
-#define STATUS_SQL                                                             \
-	"CASE WHEN c.expires_at > now() THEN 'completed'"                      \
-	" WHEN c.expires_at IS NOT NULL THEN 'expired'"                        \
-	" WHEN p.done > 0 THEN 'in_progress' ELSE 'not_started' END"
+#define STATUS_SQL DOMAIN_STATUS_SQL("c.expires_at", "p.done")
 
 /* clang-format breaks SQL strings into one word per line: keep it out. */
 /* clang-format off */
