@@ -252,6 +252,11 @@ async function main() {
     const { context, page, api } = await newContext('board_admin');
     let boardId;
     let coverage;
+    // The answers of GET /api/v1/meta the page fetched (only watched, not changed).
+    const metaAnswers = [];
+    page.on('response', (res) => {
+      if (new URL(res.url()).pathname === '/api/v1/meta') metaAnswers.push(res);
+    });
 
     await check('board admin logs in on the login page and lands on board.html; the header links to "Bestuursoverzicht"', async () => {
       await login(page, accounts.board_admin);
@@ -443,6 +448,17 @@ async function main() {
       }
       assertEqual(await items.locator('button[data-action="save"]').count(), 5, 'Opslaan buttons');
       assertEqual(await items.locator('button[data-action="clear"]').count(), 5, 'Wissen buttons');
+    });
+
+    await check('package checklist: codes and labels are those of GET /api/v1/meta, which board.html fetched (no list of its own)', async () => {
+      assert(metaAnswers.length > 0, 'board.html did not fetch /api/v1/meta');
+      const meta = await api('/meta');
+      assertEqual(meta.status, 200, 'GET /meta');
+      assertEqual(JSON.stringify(await metaAnswers[0].json()), JSON.stringify(meta.body), 'the page got the same lists');
+      const shown = await page.locator('#package-list li.check-item').evaluateAll((items) => items.map(
+        (li) => [li.getAttribute('data-item'), li.querySelector('label.check-label').textContent.replace(/\s+/g, ' ').trim()]));
+      assertEqual(JSON.stringify(shown), JSON.stringify(meta.body.package_items.map(({ code, label }) => [code, label])),
+        'checklist items (code, label) against /api/v1/meta');
     });
 
     await check('package: a date saved for "Tv-serie in groep 7" is stored, still shown after a reload, and cleared again', async () => {
