@@ -5,7 +5,8 @@
 //   schools; sorting by header buttons (click and Enter, aria-sort); filters
 //   (municipality, below target, the target setting, no aandachtsfunctionaris); the SVG
 //   bar and line charts; the CSV export (fetched in the page, header row checked);
-//   drill-down to a school's staff and expiring certificates; a package item saved,
+//   drill-down to a school's staff and expiring certificates; the package checklist's
+//   items and labels are those of GET /api/v1/meta, fetched by the page; a package item saved,
 //   still there after a reload, and cleared again; join codes ("Nieuwe code" asks first;
 //   the test cancels, so no code changes); roster upload with one bad line (the line
 //   error is shown, nothing changes), then the corrected file (the current staff, so
