@@ -16,6 +16,7 @@ import {
   describeError, el, hideMessage, homeForRole, renderUserNav, replaceChildren,
   showMessage, showPageError,
 } from './ui.js';
+import { labelOf, loadMeta } from './meta.js';
 
 const $id = (id) => document.getElementById(id);
 const MIN_PASSWORD = 12;
@@ -23,15 +24,6 @@ const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const TOKEN_RE = /^[0-9a-f]{64}$/;
 const mainEl = $id('main');
 const title = $id('account-title');
-
-const ROLE_LABELS = {
-  teacher: 'Leerkracht',
-  ib: 'Intern begeleider',
-  trainer: 'Trainer',
-  board_admin: 'Bestuursbeheerder',
-  region_viewer: 'Projectleider van een regio',
-  admin: 'Beheerder van het platform',
-};
 
 // The login page shows a fixed text for these keys (see login.js); nothing from the
 // address is ever shown as such.
@@ -155,8 +147,14 @@ async function runVerify(token, userPromise) {
 
 /** After a verification, a logged-in user also gets the account page underneath. */
 async function showAccountBelow(user) {
+  let meta;
+  try {
+    meta = await loadMeta();
+  } catch (err) {
+    return; // the verification above is what the link was for
+  }
   $id('account-view').hidden = false;
-  setupAccount(user);
+  setupAccount(user, meta);
 }
 
 // ---- #reset= -----------------------------------------------------------------------
@@ -280,12 +278,12 @@ function renderNavless() {
 
 let accountReady = false;
 
-function setupAccount(user) {
+function setupAccount(user, { roles }) {
   if (accountReady) return;
   accountReady = true;
   $id('account-name').textContent = user.name || '';
   $id('account-email').textContent = user.email || '';
-  $id('account-role').textContent = ROLE_LABELS[user.role] || user.role || '';
+  $id('account-role').textContent = labelOf(roles, user.role);
   const place = [['school', 'School'], ['board', 'Bestuur'], ['region', 'Regio']]
     .find(([key]) => user[key] && user[key].name);
   if (place) {
@@ -422,9 +420,10 @@ async function start() {
     runForgot();
     return;
   }
+  const meta = await loadMeta();
   renderUserNav(user);
   showView('account-view', 'Mijn account');
-  setupAccount(user);
+  setupAccount(user, meta);
 }
 
 // A mail link pasted into this tab while account.html is open only changes the

@@ -8,8 +8,9 @@ import {
   clearFieldErrors, focusFirstInvalid, setFieldError, stopAtInvalid,
 } from './forms.js';
 import {
-  describeError, el, replaceChildren, startPage,
+  describeError, el, replaceChildren, showPageError, startPage,
 } from './ui.js';
+import { findItem, labelInSentence, loadMeta } from './meta.js';
 import { showNoAccess } from './dashboard.js';
 import { formatNumber, parseId } from './format.js';
 import { setupCsvUpload } from './upload.js';
@@ -19,13 +20,6 @@ const mainEl = $id('main');
 const REGISTER_MAX = 20 * 1024 * 1024;
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const BRIN_RE = /^[0-9A-Za-z]{4}[0-9]{2}$/;
-
-const ROLE_LABELS = {
-  board_admin: 'bestuursbeheerder',
-  region_viewer: 'projectleider van een regio',
-  trainer: 'trainer',
-  admin: 'beheerder van het platform',
-};
 
 // ---- field errors ------------------------------------------------------------------
 
@@ -191,9 +185,15 @@ function setupSchoolForm() {
   });
 }
 
-function setupUserForm() {
+/** The roles an admin gives an account here: all but the learners', who join
+ *  with their school's code. */
+const accountRoles = (meta) => meta.roles.filter(({ code }) => !findItem(meta.learner_roles, code));
+
+function setupUserForm(meta) {
   const form = $id('user-form');
   const role = $id('user-role');
+  const roles = accountRoles(meta);
+  role.append(...roles.map(({ code, label }) => el('option', { value: code }, `${label} (${code})`)));
   const boardField = $id('user-board-field');
   const regionField = $id('user-region-field');
   const password = $id('user-password');
@@ -220,7 +220,7 @@ function setupUserForm() {
     check: (v, err) => {
       if (!EMAIL_RE.test(v.email || '')) err('email', 'Vul een geldig e-mailadres in.');
       if (!v.name) err('name', 'Vul een naam in.');
-      if (!ROLE_LABELS[v.role]) err('role', 'Kies een rol.');
+      if (!findItem(roles, v.role)) err('role', 'Kies een rol.');
       if (v.role === 'board_admin') idField(v, err, 'board_id', { what: 'nummer van het bestuur' });
       if (v.role === 'region_viewer') idField(v, err, 'region_id', { what: 'nummer van de regio' });
       if ([...(v.password || '')].length < 12) err('password', 'Kies een wachtwoord van minstens 12 tekens.');
@@ -237,7 +237,7 @@ function setupUserForm() {
         ? [' Stuur de projectleider deze link naar het overzicht: ',
           el('code', {}, `${window.location.origin}/region.html?region=${parseId(v.region_id)}`)]
         : [];
-      return [`Account voor ${v.name} (${v.email}) is aangemaakt als ${ROLE_LABELS[v.role]}, met gebruikersnummer `,
+      return [`Account voor ${v.name} (${v.email}) is aangemaakt als ${labelInSentence(roles, v.role)}, met gebruikersnummer `,
         el('strong', { class: 'new-id' }, idOf(a)), '.', ...link];
     },
     conflict: () => ['email', 'Er bestaat al een account met dit e-mailadres.'],
@@ -436,16 +436,24 @@ function setupEraseForm(reloadAudit) {
 }
 
 async function main() {
+  const metaLoad = loadMeta(); // alongside GET /me
   const user = await startPage(mainEl);
   if (!user) return;
   if (user.role !== 'admin') {
     showNoAccess(mainEl, user, 'Deze pagina is voor beheerders van het platform.');
     return;
   }
+  let meta;
+  try {
+    meta = await metaLoad;
+  } catch (err) {
+    showPageError(mainEl, err);
+    return;
+  }
   setupRegionForm();
   setupBoardForm();
   setupSchoolForm();
-  setupUserForm();
+  setupUserForm(meta);
   setupTrainerForm();
   setupRegisterUpload();
   const reloadAudit = setupAuditLog();

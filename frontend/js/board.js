@@ -5,7 +5,7 @@
 
 import { ApiError, get, post, put, seg } from './api.js';
 import {
-  STATUS_LABELS, describeError, el, formatDate, replaceChildren, showMessage,
+  describeError, el, formatDate, replaceChildren, showMessage,
   showPageError, startPage, timeEl,
 } from './ui.js';
 import { barChart } from './charts.js';
@@ -17,15 +17,8 @@ import {
 } from './format.js';
 import { sortableTable } from './table.js';
 import { setupCsvUpload } from './upload.js';
+import { findItem, labelOf, loadMeta } from './meta.js';
 
-export const PACKAGE_ITEMS = [
-  ['tv_series', 'Tv-serie in groep 7'],
-  ['lesson_kit', 'Lespakket gebruikt'],
-  ['parent_letter', 'Nieuwsbrief aan alle ouders'],
-  ['veilig_thuis_contact', 'Vast contactpersoon Veilig Thuis'],
-  ['neighbourhood_team', 'Contact met het wijkteam'],
-];
-const ROLE_LABELS = { teacher: 'Leerkracht', ib: 'Intern begeleider' };
 const ROSTER_MAX = 5 * 1024 * 1024;
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -33,6 +26,7 @@ const $id = (id) => document.getElementById(id);
 const mainEl = $id('main');
 
 const state = {
+  meta: null, // the domain lists (meta.js): package items, roles, statuses
   boardId: null,
   coverage: null,
   schools: [],
@@ -45,7 +39,7 @@ const state = {
 
 function packageDone(school) {
   const p = school.package || {};
-  return PACKAGE_ITEMS.filter(([key]) => p[key]).length;
+  return state.meta.package_items.filter(({ code }) => p[code]).length;
 }
 
 /** Below target: fewer certified than the target, or no certified aandachtsfunctionaris. */
@@ -137,7 +131,7 @@ const schoolsTable = sortableTable([
   },
   {
     key: 'package', label: 'Schoolpakket', numeric: true,
-    sortValue: packageDone, cell: (s) => `${packageDone(s)} van ${PACKAGE_ITEMS.length}`,
+    sortValue: packageDone, cell: (s) => `${packageDone(s)} van ${state.meta.package_items.length}`,
   },
   { key: 'actions', label: 'Bekijken', sortable: false, cell: detailsButton },
 ], {
@@ -215,10 +209,11 @@ const showHistory = () => loadHistory(`/boards/${seg(state.boardId)}/coverage/hi
 const detail = $id('school-detail');
 
 function moduleItem(m) {
-  const status = STATUS_LABELS[m.status] ? m.status : 'not_started';
+  const { statuses } = state.meta;
+  const status = findItem(statuses, m.status) ? m.status : 'not_started';
   const li = el('li', { 'data-slug': m.slug, 'data-status': status },
     el('span', { class: 'module-name' }, m.title || m.slug), ' ',
-    el('span', { class: `status status-${status}` }, STATUS_LABELS[status]));
+    el('span', { class: `status status-${status}` }, labelOf(statuses, status)));
   if (status === 'completed' && m.expires_at) li.append(' geldig tot ', timeEl(m.expires_at));
   else if (status === 'expired' && m.expires_at) li.append(' verlopen op ', timeEl(m.expires_at));
   if (m.expiring_soon) li.append(' ', el('span', { class: 'badge badge-warn' }, 'verloopt binnenkort'));
@@ -235,13 +230,14 @@ function accountLabel(p) {
   return p.registered === false ? 'Nog geen account' : 'Aangemaakt';
 }
 
+const roleLabel = (p) => labelOf(state.meta.roles, p.role);
 const completedCount = (p) => (p.modules || []).filter((m) => m.status === 'completed').length;
 const isComplete = (p) => (p.modules || []).every((m) => m.status === 'completed');
 
 const staffTable = sortableTable([
   { key: 'name', label: 'Naam', rowHeader: true },
   { key: 'email', label: 'E-mailadres', className: 'email' },
-  { key: 'role', label: 'Rol', sortValue: (p) => ROLE_LABELS[p.role] || p.role, cell: (p) => ROLE_LABELS[p.role] || p.role },
+  { key: 'role', label: 'Rol', sortValue: roleLabel, cell: roleLabel },
   { key: 'registered', label: 'Account', sortValue: accountLabel, cell: accountLabel },
   {
     key: 'modules', label: 'Modules', sortValue: completedCount,
@@ -406,7 +402,8 @@ function packageItem(school, key, label) {
 }
 
 function renderPackage(school) {
-  replaceChildren($id('package-list'), PACKAGE_ITEMS.map(([key, label]) => packageItem(school, key, label)));
+  replaceChildren($id('package-list'),
+    state.meta.package_items.map(({ code, label }) => packageItem(school, code, label)));
 }
 
 function openSchool(schoolId, { focus = true } = {}) {
@@ -551,6 +548,7 @@ async function loadCoverage({ keepDetail = false } = {}) {
 }
 
 async function main() {
+  const meta = loadMeta(); // alongside GET /me
   const user = await startPage(mainEl);
   if (!user) return;
   const loading = $id('board-loading');
@@ -582,6 +580,7 @@ async function main() {
   csv.setAttribute('download', `dekking-bestuur-${state.boardId}-${todayIso()}.csv`);
 
   try {
+    state.meta = await meta;
     await loadCoverage();
   } catch (err) {
     loading.hidden = true;

@@ -3,9 +3,12 @@
 import { get, post, seg } from './api.js';
 import { ProgressQueue } from './queue.js';
 import {
-  STATUS_LABELS, describeError, el, goToLogin, homeForRole, renderUserNav, replaceChildren,
+  describeError, el, goToLogin, homeForRole, renderUserNav, replaceChildren,
   showMessage, startPage, timeEl,
 } from './ui.js';
+import {
+  findItem, labelInSentence, labelOf, loadMeta,
+} from './meta.js';
 
 const OFFLINE_TEXT = 'Je bent offline; je voortgang wordt verstuurd zodra er weer verbinding is.';
 
@@ -24,15 +27,15 @@ const ACTIONS = {
   expired: 'Opnieuw doen',
 };
 
-function moduleCard(m) {
+function moduleCard(m, { statuses }) {
   const p = m.progress || {};
   const total = Math.max(0, Number(p.sections_total) || 0);
   const done = Math.min(total, Math.max(0, Number(p.sections_done) || 0));
-  const status = STATUS_LABELS[p.status] ? p.status : 'not_started';
+  const status = findItem(statuses, p.status) ? p.status : 'not_started';
   const titleId = `module-${m.slug}-title`;
 
   const statusLine = el('p', { class: 'status-line' },
-    el('span', { class: `status status-${status}` }, STATUS_LABELS[status]));
+    el('span', { class: `status status-${status}` }, labelOf(statuses, status)));
   if (status === 'completed' && p.expires_at) {
     statusLine.append(' geldig tot ', timeEl(p.expires_at));
     // In its last 90 days a certificate can be renewed by passing again.
@@ -68,7 +71,7 @@ function moduleCard(m) {
 
 async function loadModules() {
   try {
-    const modules = await get('/modules');
+    const [modules, meta] = await Promise.all([get('/modules'), loadMeta()]);
     loading.hidden = true;
     errorBox.hidden = true;
     if (!Array.isArray(modules) || modules.length === 0) {
@@ -76,7 +79,7 @@ async function loadModules() {
         'Er staan nog geen modules voor je klaar.'));
       return;
     }
-    replaceChildren(list, modules.map(moduleCard));
+    replaceChildren(list, modules.map((m) => moduleCard(m, meta)));
   } catch (err) {
     if (err && err.status === 401) return goToLogin();
     loading.hidden = true;
@@ -125,7 +128,6 @@ async function loadCertificates() {
 const invSection = document.getElementById('invitations');
 const invList = document.getElementById('invitation-list');
 const invMessage = document.getElementById('invitations-message');
-const ROLE_TEXT = { teacher: 'leerkracht', ib: 'intern begeleider' };
 
 async function answerInvitation(inv, accept, item) {
   for (const b of item.querySelectorAll('button')) b.disabled = true;
@@ -145,12 +147,12 @@ async function answerInvitation(inv, accept, item) {
   return undefined;
 }
 
-function invitationItem(inv) {
+function invitationItem(inv, { roles }) {
   const accept = el('button', { type: 'button', class: 'button button-primary' }, 'Accepteren');
   const decline = el('button', { type: 'button', class: 'button' }, 'Weigeren');
   const item = el('li', { 'data-invitation-id': String(inv.id) },
     el('p', {}, el('strong', {}, `${inv.board.name} heeft je op de personeelslijst gezet`),
-      ` van ${inv.school.name}, als ${ROLE_TEXT[inv.role] || inv.role}.`),
+      ` van ${inv.school.name}, als ${labelInSentence(roles, inv.role)}.`),
     el('p', {}, `Werk je ook voor dit bestuur, bijvoorbeeld als invalkracht of als IB'er voor twee besturen? Kies dan Accepteren: wat je hier hebt gedaan telt dan ook mee voor ${inv.board.name}. Je account blijft bij je eigen school. Werk je daar niet, kies dan Weigeren.`),
     el('div', { class: 'actions' }, accept, decline));
   accept.addEventListener('click', () => answerInvitation(inv, true, item));
@@ -160,9 +162,9 @@ function invitationItem(inv) {
 
 async function loadInvitations() {
   try {
-    const list = await get('/me/invitations');
+    const [list, meta] = await Promise.all([get('/me/invitations'), loadMeta()]);
     if (!Array.isArray(list) || list.length === 0) return;
-    replaceChildren(invList, list.map(invitationItem));
+    replaceChildren(invList, list.map((inv) => invitationItem(inv, meta)));
     invSection.hidden = false;
   } catch (err) {
     if (err && err.status === 401) goToLogin();

@@ -6,6 +6,7 @@
 import { ApiError, NetworkError, get, post, seg, sendRaw } from './api.js';
 import { formatBytes, formatNumber, formatPct } from './format.js';
 import { lineAt, lineStarts, locateJson, placeFor } from './jsonpos.js';
+import { loadMeta } from './meta.js';
 import { createScenarioPlayer } from './scenario-player.js';
 import {
   describeError, el, goToLogin, hideMessage, homeForRole, replaceChildren, showMessage,
@@ -724,10 +725,11 @@ function newScenario() {
   ui.editorTitle.scrollIntoView({ block: 'start' });
 }
 
-const TEMPLATE = {
+/** A scenario to start from, for every learner role (`learner_roles` of meta.js). */
+const template = (learnerRoles) => ({
   title: 'Titel van het rollenspel',
   summary: 'Eén of twee zinnen over de situatie die de deelnemer oefent.',
-  audience: ['teacher', 'ib'],
+  audience: learnerRoles.map(({ code }) => code),
   start: 'begin',
   nodes: {
     begin: {
@@ -742,11 +744,18 @@ const TEMPLATE = {
     goed: { speaker: 'Verteller', text: 'Wat er daarna gebeurt.', outcome: 'De afloop en wat de deelnemer ervan kan leren.' },
     minder: { speaker: 'Verteller', text: 'Wat er daarna gebeurt.', outcome: 'De afloop en wat de deelnemer ervan kan leren.' },
   },
-};
+});
 
-function insertTemplate() {
+async function insertTemplate() {
   if (ui.input.value.trim() && !window.confirm('De tekst in het tekstvak wordt vervangen door een voorbeeldopzet. Doorgaan?')) return;
-  setText(`${JSON.stringify(TEMPLATE, null, 2)}\n`);
+  let meta;
+  try {
+    meta = await loadMeta();
+  } catch (err) {
+    showMessage(ui.editorMessage, `De voorbeeldopzet kon niet worden geladen. ${describeError(err)}`);
+    return;
+  }
+  setText(`${JSON.stringify(template(meta.learner_roles), null, 2)}\n`);
   ui.input.focus();
   ui.input.setSelectionRange(0, 0);
 }

@@ -73,13 +73,6 @@ export function timeEl(iso) {
   return el('time', { datetime: isoDay(iso) || false }, formatDate(iso));
 }
 
-export const STATUS_LABELS = {
-  not_started: 'Nog niet begonnen',
-  in_progress: 'Bezig',
-  completed: 'Afgerond',
-  expired: 'Verlopen',
-};
-
 /** Sends the browser to the login page. The offline queue stays in localStorage. */
 export function goToLogin() {
   window.location.replace('/');

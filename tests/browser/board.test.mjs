@@ -5,7 +5,8 @@
 //   schools; sorting by header buttons (click and Enter, aria-sort); filters
 //   (municipality, below target, the target setting, no aandachtsfunctionaris); the SVG
 //   bar and line charts; the CSV export (fetched in the page, header row checked);
-//   drill-down to a school's staff and expiring certificates; a package item saved,
+//   drill-down to a school's staff and expiring certificates; the package checklist's
+//   items and labels are those of GET /api/v1/meta, fetched by the page; a package item saved,
 //   still there after a reload, and cleared again; join codes ("Nieuwe code" asks first;
 //   the test cancels, so no code changes); roster upload with one bad line (the line
 //   error is shown, nothing changes), then the corrected file (the current staff, so
@@ -252,6 +253,11 @@ async function main() {
     const { context, page, api } = await newContext('board_admin');
     let boardId;
     let coverage;
+    // The answers of GET /api/v1/meta the page fetched (only watched, not changed).
+    const metaAnswers = [];
+    page.on('response', (res) => {
+      if (new URL(res.url()).pathname === '/api/v1/meta') metaAnswers.push(res);
+    });
 
     await check('board admin logs in on the login page and lands on board.html; the header links to "Bestuursoverzicht"', async () => {
       await login(page, accounts.board_admin);
@@ -443,6 +449,17 @@ async function main() {
       }
       assertEqual(await items.locator('button[data-action="save"]').count(), 5, 'Opslaan buttons');
       assertEqual(await items.locator('button[data-action="clear"]').count(), 5, 'Wissen buttons');
+    });
+
+    await check('package checklist: codes and labels are those of GET /api/v1/meta, which board.html fetched (no list of its own)', async () => {
+      assert(metaAnswers.length > 0, 'board.html did not fetch /api/v1/meta');
+      const meta = await api('/meta');
+      assertEqual(meta.status, 200, 'GET /meta');
+      assertEqual(JSON.stringify(await metaAnswers[0].json()), JSON.stringify(meta.body), 'the page got the same lists');
+      const shown = await page.locator('#package-list li.check-item').evaluateAll((items) => items.map(
+        (li) => [li.getAttribute('data-item'), li.querySelector('label.check-label').textContent.replace(/\s+/g, ' ').trim()]));
+      assertEqual(JSON.stringify(shown), JSON.stringify(meta.body.package_items.map(({ code, label }) => [code, label])),
+        'checklist items (code, label) against /api/v1/meta');
     });
 
     await check('package: a date saved for "Tv-serie in groep 7" is stored, still shown after a reload, and cleared again', async () => {
