@@ -8,6 +8,7 @@
 
 #include "arena.h"
 #include "store/store.h"
+#include "user.h"
 
 #define HTTP_MAX_HEADERS 8
 #define HTTP_MAX_PARAMS 4
@@ -15,17 +16,6 @@
 
 struct db;
 struct config;
-
-/* The caller as loaded from the database on this request. */
-struct user {
-	long long   id;
-	const char *email;
-	const char *name;
-	const char *role;
-	long long   school_id; /* 0 when none */
-	long long   board_id;
-	long long   region_id;
-};
 
 struct route;
 struct worker_ctx;

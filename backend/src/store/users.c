@@ -1,7 +1,7 @@
 /* SQL of accounts: token checks, login, registration, revocation, /me. */
 #include "store.h"
 
-#include "../http.h"
+#include "../user.h"
 
 #include <stdio.h>
 #include <stdlib.h>
