@@ -152,6 +152,9 @@ test_app_table(void **state)
 	assert_false(scope_pattern_valid("/api/v1/boards/{board:slug}"));
 	assert_false(scope_pattern_valid("/api/v1/things/{thing:id}"));
 	assert_false(scope_pattern_valid("/api/v1/modules/{module:id}"));
+	assert_true(scope_pattern_valid("/api/v1/scenarios/{own_scenario:id}"));
+	assert_false(
+	    scope_pattern_valid("/api/v1/scenarios/{own_scenario:slug}"));
 }
 
 /* The name and type of each typed segment, in path order. */
@@ -265,6 +268,8 @@ test_bind_values(void **state)
 	    {"GET", "/f/{media:sha256}", dummy, ROLE_ANY, 0, 0},
 	    {"PUT", "/p/{item:word}", dummy, ROLE_ANY, 0, 0},
 	    {"GET", "/x/{thing:id}", dummy, ROLE_ANY, 0, 0},
+	    {"GET", "/v/{scenario:id}", dummy, ROLE_ANY, 0, 0},
+	    {"PUT", "/o/{own_scenario:id}", dummy, ROLE_TRAINER, 0, 0},
 	};
 	static const struct {
 		int         route;
@@ -318,6 +323,13 @@ test_bind_values(void **state)
 	assert_true(r.param.board == 42);
 	assert_true(r.param.school == 9223372036854775807LL);
 	assert_true(r.param.region == 0 && r.param.module == NULL);
+
+	/* Both scenario kinds are the one value the handlers read. */
+	assert_int_equal(bind(&a, &routes[6], "/v/12", &r), 0);
+	assert_true(r.param.scenario == 12);
+	assert_int_equal(bind(&a, &routes[7], "/o/13", &r), 0);
+	assert_true(r.param.scenario == 13);
+	assert_int_equal(bind(&a, &routes[7], "/o/013", &r), 404);
 
 	assert_int_equal(bind(&a, &routes[4], "/p/tv_series", &r), 0);
 	assert_string_equal(r.param.item, "tv_series");

@@ -1,12 +1,33 @@
 /* SQL of the route contract's scope checks: the owner of a board, region,
- * school or training named in a path. */
+ * school or training named in a path, and whether the caller may see a
+ * scenario or a media file. */
 #include "scope.h"
+
+/* Whether the caller ($2 id, $3 role; $4: sees every published scenario)
+ * may see scenario s: their own one, or a published one whose published
+ * version is for their role.  The one place of the rule for a path value;
+ * GET /scenarios (store/scenarios.c) lists by the same rule. */
+#define SCENARIO_VISIBLE                                                       \
+	"(s.owner_id = $2 OR (s.published_version IS NOT NULL AND ($4 OR"      \
+	" EXISTS (SELECT 1 FROM scenario_versions v"                           \
+	"   WHERE v.scenario_id = s.id AND v.version = s.published_version"    \
+	"   AND $3 = ANY (v.audience)))))"
 
 const struct db_stmt store_scope_stmts[] = {
     {"scope_board", "SELECT id FROM boards WHERE id = $1", 1},
     {"scope_region", "SELECT id FROM regions WHERE id = $1", 1},
     {"scope_school", "SELECT board_id FROM schools WHERE id = $1", 1},
     {"scope_training", "SELECT trainer_id FROM trainings WHERE id = $1", 1},
+    /* $1 scenario id; $2..$4 the caller (SCENARIO_VISIBLE) */
+    {"scope_scenario",
+     "SELECT s.owner_id, s.published_version IS NOT NULL, " SCENARIO_VISIBLE
+     " FROM scenarios s WHERE s.id = $1",
+     4},
+    /* $1 media id (SHA-256); visible when some scenario holding it is. */
+    {"scope_media",
+     "SELECT 1 FROM scenario_media m JOIN scenarios s ON s.id = m.scenario_id"
+     " WHERE m.id = $1 AND " SCENARIO_VISIBLE " LIMIT 1",
+     4},
     {0},
 };
 
@@ -26,4 +47,27 @@ store_scope_owner(struct store_ctx *c, enum store_scope_kind kind, long long id,
 	if (st == DB_OK)
 		*owner = db_int(res, 0, 0);
 	return st;
+}
+
+enum db_status
+store_scope_scenario(struct store_ctx *c, long long id, bool see_all,
+                     struct store_scope_scenario *out)
+{
+	char        ib[24], ub[24];
+	const char *v[4] = {STORE_INT(ib, id), STORE_INT(ub, c->user_id),
+	                    c->role, see_all ? "true" : "false"};
+
+	return db_exec_scan(c->db, c->arena, "scope_scenario", 4, v, "ibb",
+	                    &out->owner, &out->published, &out->visible);
+}
+
+enum db_status
+store_scope_media(struct store_ctx *c, const char *media_id, bool see_all)
+{
+	char        ub[24];
+	const char *v[4] = {media_id, STORE_INT(ub, c->user_id), c->role,
+	                    see_all ? "true" : "false"};
+	const char *one;
+
+	return db_exec_value(c->db, c->arena, "scope_media", 4, v, &one);
 }

@@ -1,5 +1,6 @@
 /* Scope lookups of the route contract (../scope.c): what a path value
- * belongs to, one prepared statement per kind. */
+ * belongs to or whether the caller may see it, one prepared statement per
+ * kind. */
 #ifndef STORE_SCOPE_H
 #define STORE_SCOPE_H
 
@@ -19,5 +20,24 @@ extern const struct db_stmt store_scope_stmts[];
 enum db_status store_scope_owner(struct store_ctx     *c,
                                  enum store_scope_kind kind, long long id,
                                  long long *owner);
+
+/* What the scope check of a scenario decides on. */
+struct store_scope_scenario {
+	long long owner;     /* the trainer who made it */
+	bool      published; /* some version is published */
+	bool      visible;   /* the caller's own, or published for their role */
+};
+
+/* The scenario `id` as the caller (c->user_id, c->role) sees it; `see_all`:
+ * the caller may see every published scenario.  DB_NOT_FOUND when there is
+ * no such scenario. */
+enum db_status store_scope_scenario(struct store_ctx *c, long long id,
+                                    bool                         see_all,
+                                    struct store_scope_scenario *out);
+
+/* DB_OK when the caller may see some scenario that holds the media file
+ * `media_id` (a SHA-256 in hex), DB_NOT_FOUND otherwise. */
+enum db_status store_scope_media(struct store_ctx *c, const char *media_id,
+                                 bool see_all);
 
 #endif
