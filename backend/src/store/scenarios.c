@@ -2,8 +2,6 @@
  * media records. */
 #include "store.h"
 
-#include <string.h>
-
 const struct db_stmt store_scenarios_stmts[] = {
     /* $1 owner, $2 title, $3 audience, $4 document */
     {"scenario_create",
@@ -13,8 +11,8 @@ const struct db_stmt store_scenarios_stmts[] = {
      " RETURNING scenario_id",
      4},
     {"scenario_meta",
-     "SELECT owner_id, current_version, published_version, status"
-     " FROM scenarios WHERE id = $1",
+     "SELECT owner_id, current_version, published_version,"
+     " status = 'published' FROM scenarios WHERE id = $1",
      1},
     /* $1 id, $2 title, $3 audience, $4 document */
     {"scenario_new_version",
@@ -99,19 +97,12 @@ enum db_status
 store_scenario_meta(struct store_ctx *ctx, long long id,
                     struct scenario_meta *m)
 {
-	char           ib[24];
-	const char    *v[1] = {STORE_INT(ib, id)};
-	PGresult      *res;
-	enum db_status st =
-	    db_exec_row(ctx->db, ctx->arena, "scenario_meta", 1, v, &res);
+	char        ib[24];
+	const char *v[1] = {STORE_INT(ib, id)};
 
-	if (st != DB_OK)
-		return st;
-	m->owner_id = db_int(res, 0, 0);
-	m->current_version = (int)db_int(res, 0, 1);
-	m->published_version = (int)db_int(res, 0, 2);
-	m->published = strcmp(db_value(res, 0, 3), "published") == 0;
-	return DB_OK;
+	return db_exec_scan(ctx->db, ctx->arena, "scenario_meta", 1, v, "innb",
+	                    &m->owner_id, &m->current_version,
+	                    &m->published_version, &m->published);
 }
 
 enum db_status
