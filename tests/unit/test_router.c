@@ -344,6 +344,8 @@ test_bind_values(void **state)
 	arena_destroy(&a);
 }
 
+#define HEX64 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+
 /* The scope answers that need no database: the caller's own board or
  * region passes, anybody else's is 403; values without a rule pass. */
 static void
@@ -355,6 +357,8 @@ test_scope_without_database(void **state)
 	    {"GET", "/r/{region:id}", dummy, ROLE_REGION_VIEWER | ROLE_ADMIN, 0,
 	     0},
 	    {"GET", "/m/{module:slug}", dummy, ROLE_ANY, 0, 0},
+	    {"GET", "/v/{scenario:id}", dummy, ROLE_ANY, 0, 0},
+	    {"GET", "/f/{media:sha256}", dummy, ROLE_ANY, 0, 0},
 	};
 	static struct user ba = {.id = 5, .role = "board_admin", .board_id = 7};
 	static struct user rv = {
@@ -367,11 +371,18 @@ test_scope_without_database(void **state)
 		struct user *who;
 		int          status; /* 0: passes */
 	} checks[] = {
-	    {0, "/b/7", &ba, 0},    {0, "/b/8", &ba, 403},
-	    {0, "/b/3", &rv, 403},  {0, "/b/7", &teacher, 403},
-	    {1, "/r/3", &rv, 0},    {1, "/r/4", &rv, 403},
-	    {1, "/r/7", &ba, 403},  {2, "/m/a", &teacher, 0},
+	    {0, "/b/7", &ba, 0},
+	    {0, "/b/8", &ba, 403},
+	    {0, "/b/3", &rv, 403},
+	    {0, "/b/7", &teacher, 403},
+	    {1, "/r/3", &rv, 0},
+	    {1, "/r/4", &rv, 403},
+	    {1, "/r/7", &ba, 403},
+	    {2, "/m/a", &teacher, 0},
 	    {0, "/b/7", NULL, 403},
+	    /* Scenarios and media have a rule: nobody, nothing. */
+	    {3, "/v/5", NULL, 403},
+	    {4, "/f/" HEX64, NULL, 403},
 	};
 	struct arena a;
 

@@ -2,6 +2,8 @@
  * media records. */
 #include "store.h"
 
+#include "scope.h"
+
 const struct db_stmt store_scenarios_stmts[] = {
     /* $1 owner, $2 title, $3 audience, $4 document */
     {"scenario_create",
@@ -40,8 +42,7 @@ const struct db_stmt store_scenarios_stmts[] = {
      " FROM scenarios s JOIN scenario_versions v ON v.scenario_id = s.id"
      " AND v.version = CASE WHEN s.owner_id = $1 THEN s.current_version"
      "   ELSE s.published_version END"
-     " WHERE s.owner_id = $1 OR (s.published_version IS NOT NULL"
-     "   AND ($3 OR $2 = ANY (v.audience)))",
+     " WHERE " STORE_SCENARIO_VISIBLE("$1", "$2", "$3"),
      3},
     {"scenario_document",
      "SELECT document::text FROM scenario_versions"

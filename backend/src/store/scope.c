@@ -3,30 +3,24 @@
  * scenario or a media file. */
 #include "scope.h"
 
-/* Whether the caller ($2 id, $3 role; $4: sees every published scenario)
- * may see scenario s: their own one, or a published one whose published
- * version is for their role.  The one place of the rule for a path value;
- * GET /scenarios (store/scenarios.c) lists by the same rule. */
-#define SCENARIO_VISIBLE                                                       \
-	"(s.owner_id = $2 OR (s.published_version IS NOT NULL AND ($4 OR"      \
-	" EXISTS (SELECT 1 FROM scenario_versions v"                           \
-	"   WHERE v.scenario_id = s.id AND v.version = s.published_version"    \
-	"   AND $3 = ANY (v.audience)))))"
+/* $2..$4 of the scenario and media lookups: the caller's id, role and
+ * whether they see every published scenario. */
+#define CALLER_SEES STORE_SCENARIO_VISIBLE("$2", "$3", "$4")
 
 const struct db_stmt store_scope_stmts[] = {
     {"scope_board", "SELECT id FROM boards WHERE id = $1", 1},
     {"scope_region", "SELECT id FROM regions WHERE id = $1", 1},
     {"scope_school", "SELECT board_id FROM schools WHERE id = $1", 1},
     {"scope_training", "SELECT trainer_id FROM trainings WHERE id = $1", 1},
-    /* $1 scenario id; $2..$4 the caller (SCENARIO_VISIBLE) */
+    /* $1 scenario id */
     {"scope_scenario",
-     "SELECT s.owner_id, s.published_version IS NOT NULL, " SCENARIO_VISIBLE
+     "SELECT s.owner_id, s.published_version IS NOT NULL, " CALLER_SEES
      " FROM scenarios s WHERE s.id = $1",
      4},
     /* $1 media id (SHA-256); visible when some scenario holding it is. */
     {"scope_media",
      "SELECT 1 FROM scenario_media m JOIN scenarios s ON s.id = m.scenario_id"
-     " WHERE m.id = $1 AND " SCENARIO_VISIBLE " LIMIT 1",
+     " WHERE m.id = $1 AND " CALLER_SEES " LIMIT 1",
      4},
     {0},
 };

@@ -21,6 +21,20 @@ enum db_status store_scope_owner(struct store_ctx     *c,
                                  enum store_scope_kind kind, long long id,
                                  long long *owner);
 
+/*
+ * SQL: whether the caller may see scenario `s`: their own one, or a
+ * published one whose published version is for their role, or any
+ * published one when the caller sees all (scope_sees_all_scenarios).  The
+ * arguments name the parameters that hold the caller's id, role and
+ * "sees all".  The one rule for the path values and the list.
+ */
+#define STORE_SCENARIO_VISIBLE(user, role, see_all)                            \
+	"(s.owner_id = " user                                                  \
+	" OR (s.published_version IS NOT NULL AND (" see_all                   \
+	" OR EXISTS (SELECT 1 FROM scenario_versions sv"                       \
+	"   WHERE sv.scenario_id = s.id AND sv.version = s.published_version"  \
+	"   AND " role " = ANY (sv.audience)))))"
+
 /* What the scope check of a scenario decides on. */
 struct store_scope_scenario {
 	long long owner;     /* the trainer who made it */
