@@ -20,6 +20,7 @@
 #include "db.h"
 #include "json.h"
 #include "log.h"
+#include "signals.h"
 #include "store/store.h"
 #include "validate.h"
 
@@ -146,16 +147,11 @@ mailer_run(const struct config *c)
 	    store_accounts_stmts,
 	    NULL,
 	};
-	struct sigaction sa;
 	struct arena     a;
 	struct db        db;
 	struct store_ctx ctx = {.db = &db, .arena = &a};
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_term;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
+	signals_on_stop(on_term);
 	db_init(&db, c->database_url, tables, c->statement_timeout);
 	arena_init(&a, 64 * 1024);
 	while (!stopping) {

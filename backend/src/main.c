@@ -22,6 +22,7 @@
 #include "fcgi_io.h"
 #include "log.h"
 #include "mailer.h"
+#include "signals.h"
 #include "worker.h"
 
 #define MASTER_STOP_GRACE_US 10000000LL
@@ -118,9 +119,8 @@ stop_all(pid_t *pids, int n)
 int
 main(int argc, char **argv)
 {
-	struct config    c;
-	struct sigaction sa;
-	int              fd, status, rc = 0;
+	struct config c;
+	int           fd, status, rc = 0;
 
 	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
 		config_usage();
@@ -144,12 +144,7 @@ main(int argc, char **argv)
 		          strerror(errno));
 		return 2;
 	}
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_term;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	signals_on_stop(on_term);
 
 	children = calloc((size_t)c.workers + 1, sizeof(*children));
 	if (children == NULL)

@@ -1,5 +1,6 @@
 /* Roles and scopes: role bits, the typed values of a route's path and the
- * check that each lies in the caller's part of the organisation. */
+ * check that each lies in the caller's part of the organisation or is one
+ * the caller may see. */
 #include "scope.h"
 
 #include <errno.h>
@@ -19,7 +20,10 @@ enum scope_rule {
 	RULE_BOARD,  /* the caller's board; an admin: any that exists */
 	RULE_REGION, /* the caller's region; an admin: any that exists */
 	RULE_SCHOOL, /* in the path's board (if any) and the caller's board */
-	RULE_TRAINING, /* a training the caller gives */
+	RULE_TRAINING,     /* a training the caller gives */
+	RULE_SCENARIO,     /* a scenario the caller may see */
+	RULE_OWN_SCENARIO, /* a scenario the caller made */
+	RULE_MEDIA,        /* a file of a scenario the caller may see */
 };
 
 /* The types a pattern may declare: "{name:type}". */
@@ -58,9 +62,12 @@ static const struct value_kind {
      "Dit account bestaat niet."},
     {"trainer", TYPE_ID, offsetof(struct path_values, trainer), RULE_NONE,
      "Deze trainer bestaat niet."},
-    /* Visibility depends on the version and audience: scenarios.c. */
-    {"scenario", TYPE_ID, offsetof(struct path_values, scenario), RULE_NONE,
+    /* Both scenario kinds fill r->param.scenario: a route names the one
+     * whose rule it needs (to read and play, or to change). */
+    {"scenario", TYPE_ID, offsetof(struct path_values, scenario), RULE_SCENARIO,
      "Dit scenario bestaat niet."},
+    {"own_scenario", TYPE_ID, offsetof(struct path_values, scenario),
+     RULE_OWN_SCENARIO, "Dit scenario bestaat niet."},
     {"module", TYPE_SLUG, offsetof(struct path_values, module), RULE_NONE,
      "Deze module bestaat niet."},
     {"section", TYPE_SLUG, offsetof(struct path_values, section), RULE_NONE,
@@ -69,7 +76,7 @@ static const struct value_kind {
      "Onbekend onderdeel van het pakket."},
     {"certificate", TYPE_CODE, offsetof(struct path_values, certificate),
      RULE_NONE, "Onbekende certificaatcode."},
-    {"media", TYPE_SHA256, offsetof(struct path_values, media), RULE_NONE,
+    {"media", TYPE_SHA256, offsetof(struct path_values, media), RULE_MEDIA,
      "Onbekend bestand."},
 };
 
@@ -89,6 +96,11 @@ static bool check_school(struct request *r, struct response *res,
                          const struct value_kind *k, long long id);
 static bool check_training(struct request *r, struct response *res,
                            const struct value_kind *k, long long id);
+static bool check_scenario(struct request *r, struct response *res,
+                           const struct value_kind *k, long long id,
+                           bool owner_only);
+static bool check_media(struct request *r, struct response *res,
+                        const struct value_kind *k, const char *id);
 
 unsigned
 scope_role_bit(const char *role)
@@ -111,6 +123,12 @@ scope_role_bit(const char *role)
 		if (strcmp(roles[i].name, role) == 0)
 			return roles[i].bit;
 	return 0;
+}
+
+bool
+scope_sees_all_scenarios(const struct user *u)
+{
+	return (scope_role_bit(u->role) & (ROLE_TRAINER | ROLE_ADMIN)) != 0;
 }
 
 bool
@@ -185,13 +203,9 @@ scope_pattern_valid(const char *pattern)
 
 	for (const char *c = pattern; *c != '\0'; c++)
 		braces += *c == '{';
-	for (; router_param(pattern, i, &p); i++) {
-		const struct value_kind *k = kind_of(&p);
-
-		/* check_one reads the value of a scoped kind as an id. */
-		if (k == NULL || (k->rule != RULE_NONE && k->type != TYPE_ID))
+	for (; router_param(pattern, i, &p); i++)
+		if (kind_of(&p) == NULL)
 			return false;
-	}
 	return i == braces && braces <= HTTP_MAX_PARAMS;
 }
 
@@ -231,7 +245,6 @@ scope_bind(struct request *r, struct response *res, const char *const *captures,
 	return true;
 }
 
-/* What the scope lookups of store/scope.c may know of the request. */
 /* A board or region: the caller's own one, or any that exists for an
  * admin (404 when it does not: an admin may know that). */
 static bool
@@ -304,10 +317,60 @@ check_training(struct request *r, struct response *res,
 	return st == DB_OK && trainer == r->user->id;
 }
 
+/* A scenario: the caller's own one passes.  Someone else's is 404 where the
+ * caller may not know it exists (a draft, or not for their role); on a
+ * route of the owner only it is 403 once the caller may know it: it is
+ * published, or the caller sees every published one (a trainer). */
+static bool
+check_scenario(struct request *r, struct response *res,
+               const struct value_kind *k, long long id, bool owner_only)
+{
+	struct store_scope_scenario s;
+	bool                        see_all = scope_sees_all_scenarios(r->user);
+	enum db_status st = store_scope_scenario(&r->store, id, see_all, &s);
+
+	if (st != DB_OK && st != DB_NOT_FOUND) {
+		reply_db_error(r, res, st);
+		return false;
+	}
+	if (st == DB_OK && s.owner == r->user->id)
+		return true;
+	/* One answer for an unknown id and a hidden one. */
+	if (st == DB_NOT_FOUND ||
+	    (owner_only ? !s.published && !see_all : !s.visible)) {
+		http_error(r, res, 404, "not_found", k->missing);
+		return false;
+	}
+	if (owner_only) {
+		http_error(r, res, 403, "forbidden",
+		           "Alleen de maker van dit scenario mag dit doen.");
+		return false;
+	}
+	return true;
+}
+
+/* A media file: seen by whoever may see a scenario that holds it; 404
+ * alike for an unknown file and a hidden one. */
+static bool
+check_media(struct request *r, struct response *res, const struct value_kind *k,
+            const char *id)
+{
+	enum db_status st =
+	    store_scope_media(&r->store, id, scope_sees_all_scenarios(r->user));
+
+	if (st == DB_NOT_FOUND)
+		http_error(r, res, 404, "not_found", k->missing);
+	else if (st != DB_OK)
+		reply_db_error(r, res, st);
+	return st == DB_OK;
+}
+
 static bool
 check_one(struct request *r, struct response *res, const struct value_kind *k)
 {
-	long long id;
+	const char *slot = (const char *)&r->param + k->offset;
+	long long   id = 0;
+	const char *text = NULL;
 
 	if (k->rule == RULE_NONE)
 		return true;
@@ -315,9 +378,11 @@ check_one(struct request *r, struct response *res, const struct value_kind *k)
 		http_error(r, res, 403, "forbidden", outside);
 		return false;
 	}
-	/* Every kind with a rule is an id (scope_pattern_valid, checked on
-	 * the whole table by test_router). */
-	memcpy(&id, (const char *)&r->param + k->offset, sizeof(id));
+	/* scope_bind stored an id as a long long, anything else as a text. */
+	if (k->type == TYPE_ID)
+		memcpy(&id, slot, sizeof(id));
+	else
+		memcpy(&text, slot, sizeof(text));
 	switch (k->rule) {
 	case RULE_NONE:
 		break;
@@ -331,6 +396,12 @@ check_one(struct request *r, struct response *res, const struct value_kind *k)
 		return check_school(r, res, k, id);
 	case RULE_TRAINING:
 		return check_training(r, res, k, id);
+	case RULE_SCENARIO:
+		return check_scenario(r, res, k, id, false);
+	case RULE_OWN_SCENARIO:
+		return check_scenario(r, res, k, id, true);
+	case RULE_MEDIA:
+		return check_media(r, res, k, text);
 	}
 	return true;
 }

@@ -24,6 +24,10 @@ enum {
 /* The role bit of a role name, 0 when unknown. */
 unsigned scope_role_bit(const char *role);
 
+/* Whether the caller may see every published scenario, whatever its
+ * audience (trainers and admins); learners see those for their role. */
+bool scope_sees_all_scenarios(const struct user *u);
+
 /* The one id rule, for path and query: decimal digits without a leading
  * zero, 1 up to INT64_MAX.  False (and *out untouched) otherwise. */
 bool scope_id_parse(const char *s, long long *out);
@@ -45,11 +49,13 @@ bool scope_bind(struct request *r, struct response *res,
  * Checks the bound values against the caller (r->user), in path order:
  * a board or region must be the caller's own (an admin: any that exists),
  * a school must lie in the board of the path and the caller's board, a
- * training must be the caller's own.  Answers 404 for a thing that does
- * not exist where the caller may know that, 403 forbidden for a thing out
- * of the caller's scope, 503/500 when the database fails; returns false
- * then.  Values without a scope rule (modules, invitations, ...) pass: the
- * store query of the handler is scoped to the caller.
+ * training must be the caller's own, a scenario ("{scenario:id}") or a
+ * media file one the caller may see, an "{own_scenario:id}" one the caller
+ * made.  Answers 404 for a thing that does not exist where the caller may
+ * know that, and for a thing the caller may not know of; 403 forbidden for
+ * a thing out of the caller's scope, 503/500 when the database fails;
+ * returns false then.  Values without a scope rule (modules, invitations,
+ * ...) pass: the store query of the handler is scoped to the caller.
  */
 bool scope_check(struct request *r, struct response *res);
 

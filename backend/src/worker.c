@@ -17,6 +17,7 @@
 #include "log.h"
 #include "router.h"
 #include "scope.h"
+#include "signals.h"
 #include "handlers/handlers.h"
 #include "store/store.h"
 
@@ -231,19 +232,13 @@ audit_write(struct request *r, const struct response *res)
 int
 worker_run(const struct config *c, int listen_fd)
 {
-	struct sigaction  sa;
 	struct fcgi_conn *fc;
 	struct arena      arena;
 	struct db         db;
 	struct worker_ctx wctx;
 	enum db_status    st;
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_term;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	signals_on_stop(on_term);
 
 	db_init(&db, c->database_url, store_all_statements,
 	        c->statement_timeout);

@@ -40,6 +40,8 @@ static void test_media_png(void **state);
 static void test_media_visibility_by_audience(void **state);
 static void test_media_wrong_type(void **state);
 static void test_media_too_large(void **state);
+static void test_scenario_scope(void **state);
+static void test_media_scope(void **state);
 
 /*
  * A small scenario: begin (step 1) -> midden -> einde_goed, with a way
@@ -970,6 +972,195 @@ test_media_too_large(void **state)
 	                 0);
 }
 
+/* One request of a scope table and what it must answer. */
+struct scope_case {
+	const char *method, *path, *token;
+	const char *content_type, *body; /* NULL: no body */
+	size_t      len;                 /* 0: strlen(body) */
+	long        status;
+	const char *code;    /* NULL: a success */
+	const char *message; /* NULL: any */
+};
+
+/* Sends every case and reports each wrong answer; false if any was. */
+static bool
+scope_cases_pass(const struct scope_case *cases, size_t n)
+{
+	bool bad = false;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct scope_case *c = &cases[i];
+		struct itest_resp *r = org_send(c->method, c->path, c->token,
+		                                c->content_type, c->body,
+		                                c->body == NULL ? 0
+		                                : c->len        ? c->len
+		                                         : strlen(c->body));
+		const char        *msg = json_string_value(json_object_get(
+		           json_object_get(r->json, "error"), "message"));
+
+		if (c->code != NULL && !itest_soft_error(r, c->status, c->code))
+			bad = true;
+		else if (c->code == NULL && r->status != c->status) {
+			print_error("case %zu: %s: %ld, want %ld: %s\n", i,
+			            r->what, r->status, c->status, r->body);
+			bad = true;
+		} else if (c->message != NULL &&
+		           (msg == NULL || strcmp(msg, c->message) != 0)) {
+			print_error(
+			    "case %zu: %s: message \"%s\", want \"%s\"\n", i,
+			    r->what, msg ? msg : "(none)", c->message);
+			bad = true;
+		}
+	}
+	return !bad;
+}
+
+/*
+ * The scope of a scenario, decided by the route contract (scope.c) before
+ * the body is read: a learner sees a published one for their role, a
+ * trainer or an admin every published one, the owner everything; someone
+ * else's draft or one for another role is 404, with the same text as an
+ * unknown id; changing someone else's is 403 for whoever may know it.
+ */
+static void
+test_scenario_scope(void **state)
+{
+	static const char hidden[] = "Dit scenario bestaat niet.";
+	static const char not_owner[] =
+	    "Alleen de maker van dit scenario mag dit doen.";
+	struct itest_user *a = org_account("trainer", 0, 0);
+	struct itest_user *b = org_account("trainer", 0, 0);
+	struct itest_user *t = itest_new_teacher();
+	struct itest_user *ib = learner_ib();
+	const char        *admin = org_admin();
+	long draft = create(a->token, scenario_doc("Scope concept", "both", 1));
+	long ibonly = create(a->token, scenario_doc("Scope IB", "ib", 1));
+	const char *d = itest_fmt("/api/v1/scenarios/%ld", draft);
+	const char *i = itest_fmt("/api/v1/scenarios/%ld", ibonly);
+	const char *v2 = itest_dump(scenario_doc("Scope v2", "both", 2));
+	const char *turn = "{\"choices\":[0,0]}";
+	size_t      plen;
+	const char *png = png_bytes(&plen);
+
+	(void)state;
+	publish(a->token, ibonly, 1);
+	const struct scope_case cases[] = {
+	    /* A learner and someone else's draft: 404, also before a body
+	     * that is not JSON (400 invalid_json before the contract). */
+	    {"GET", d, t->token, NULL, NULL, 0, 404, "not_found", hidden},
+	    {"POST", itest_fmt("%s/attempts", d), t->token, ITEST_CT_JSON, turn,
+	     0, 404, "not_found", hidden},
+	    {"POST", itest_fmt("%s/attempts", d), t->token, ITEST_CT_JSON, "{",
+	     0, 404, "not_found", hidden},
+	    /* A learner of the wrong audience: 404; of the right one: 200. */
+	    {"GET", i, t->token, NULL, NULL, 0, 404, "not_found", hidden},
+	    {"POST", itest_fmt("%s/attempts", i), t->token, ITEST_CT_JSON, turn,
+	     0, 404, "not_found", hidden},
+	    {"GET", i, ib->token, NULL, NULL, 0, 200, NULL, NULL},
+	    {"POST", itest_fmt("%s/attempts", i), ib->token, ITEST_CT_JSON,
+	     turn, 0, 200, NULL, NULL},
+	    /* An unknown id answers as a hidden one; a malformed one too. */
+	    {"GET", "/api/v1/scenarios/999999999999", t->token, NULL, NULL, 0,
+	     404, "not_found", hidden},
+	    {"PUT", "/api/v1/scenarios/999999999999", b->token, ITEST_CT_JSON,
+	     v2, 0, 404, "not_found", hidden},
+	    {"GET", "/api/v1/scenarios/abc", t->token, NULL, NULL, 0, 404,
+	     "not_found", hidden},
+	    {"PUT", "/api/v1/scenarios/0", a->token, ITEST_CT_JSON, v2, 0, 404,
+	     "not_found", hidden},
+	    /* Another trainer: reads what is published, changes nothing; a
+	     * body of the wrong type does not change the answer (415 before
+	     * the contract). */
+	    {"GET", d, b->token, NULL, NULL, 0, 404, "not_found", hidden},
+	    {"GET", i, b->token, NULL, NULL, 0, 200, NULL, NULL},
+	    {"PUT", d, b->token, ITEST_CT_JSON, v2, 0, 403, "forbidden",
+	     not_owner},
+	    {"PUT", d, b->token, "text/plain", "x", 0, 403, "forbidden",
+	     not_owner},
+	    {"PUT", i, b->token, ITEST_CT_JSON, v2, 0, 403, "forbidden",
+	     not_owner},
+	    {"POST", itest_fmt("%s/publish", d), b->token, NULL, NULL, 0, 403,
+	     "forbidden", not_owner},
+	    {"GET", itest_fmt("%s/stats", i), b->token, NULL, NULL, 0, 403,
+	     "forbidden", not_owner},
+	    {"POST", itest_fmt("%s/media", d), b->token, "image/png", png, plen,
+	     403, "forbidden", not_owner},
+	    /* An admin sees every published one, whatever its audience, but
+	     * no draft of someone else, and changes nothing (role). */
+	    {"GET", i, admin, NULL, NULL, 0, 200, NULL, NULL},
+	    {"POST", itest_fmt("%s/attempts", i), admin, ITEST_CT_JSON, turn, 0,
+	     200, NULL, NULL},
+	    {"GET", d, admin, NULL, NULL, 0, 404, "not_found", hidden},
+	    {"PUT", i, admin, ITEST_CT_JSON, v2, 0, 403, "forbidden", NULL},
+	    /* The owner does everything, on the draft too. */
+	    {"GET", d, a->token, NULL, NULL, 0, 200, NULL, NULL},
+	    {"POST", itest_fmt("%s/attempts", d), a->token, ITEST_CT_JSON, turn,
+	     0, 200, NULL, NULL},
+	    {"PUT", d, a->token, ITEST_CT_JSON, v2, 0, 200, NULL, NULL},
+	    {"GET", itest_fmt("%s/stats", d), a->token, NULL, NULL, 0, 200,
+	     NULL, NULL},
+	    {"POST", itest_fmt("%s/media", d), a->token, "image/png", png, plen,
+	     201, NULL, NULL},
+	    {"POST", itest_fmt("%s/publish", d), a->token, NULL, NULL, 0, 200,
+	     NULL, NULL},
+	    /* Published now: the learner reads it; the other trainer still
+	     * may not change it. */
+	    {"GET", d, t->token, NULL, NULL, 0, 200, NULL, NULL},
+	    {"PUT", d, b->token, ITEST_CT_JSON, v2, 0, 403, "forbidden",
+	     not_owner},
+	};
+
+	assert_true(scope_cases_pass(cases, sizeof(cases) / sizeof(cases[0])));
+	/* Only the owner's version and attempts were stored. */
+	assert_string_equal(
+	    org_db_text(
+	        "SELECT concat_ws('|', current_version,"
+	        " published_version, (SELECT count(*)"
+	        " FROM scenario_attempts WHERE scenario_id = $1),"
+	        " (SELECT count(*) FROM scenario_media"
+	        " WHERE scenario_id = $1)) FROM scenarios WHERE id = $1",
+	        1, (const char *[]){itest_fmt("%ld", draft)}),
+	    "2|2|1|1");
+}
+
+/*
+ * A media file by the rule of its scenario, in the route contract: one
+ * answer, 404 with one text, for a hidden file, an unknown and a malformed
+ * id; an admin sees the file of a published scenario for another role.
+ */
+static void
+test_media_scope(void **state)
+{
+	struct itest_user *tr = org_account("trainer", 0, 0);
+	struct itest_user *t = itest_new_teacher();
+	long   id = create(tr->token, scenario_doc("Scope beeld", "ib", 1));
+	size_t len;
+	const char *png = png_bytes(&len);
+	const char *url, *unknown, *malformed;
+	json_t     *e1, *e2, *e3;
+
+	(void)state;
+	url = itest_jstr(itest_expect_json(
+	                     upload(tr->token, id, "image/png", png, len), 201),
+	                 "url");
+	/* A draft's file: for its owner only, not for an admin. */
+	expect_png(itest_get(url, tr->token), png, len);
+	itest_expect_error(itest_get(url, org_admin()), 404, "not_found");
+	publish(tr->token, id, 1);
+	expect_png(itest_get(url, org_admin()), png, len);
+	/* Hidden (IB only), unknown and malformed: one answer. */
+	unknown = itest_fmt("/api/v1/media/%064d", 0);
+	malformed = "/api/v1/media/not-a-hash";
+	e1 = itest_expect_error(itest_get(url, t->token), 404, "not_found");
+	e2 = itest_expect_error(itest_get(unknown, t->token), 404, "not_found");
+	e3 = itest_expect_error(itest_get(malformed, t->token), 404,
+	                        "not_found");
+	assert_string_equal(itest_jstr(e1, "message"),
+	                    itest_jstr(e2, "message"));
+	assert_string_equal(itest_jstr(e1, "message"),
+	                    itest_jstr(e3, "message"));
+}
+
 int
 itest_run_scenarios(void)
 {
@@ -986,6 +1177,8 @@ itest_run_scenarios(void)
 	    ITEST(test_media_visibility_by_audience),
 	    ITEST(test_media_wrong_type),
 	    ITEST(test_media_too_large),
+	    ITEST(test_scenario_scope),
+	    ITEST(test_media_scope),
 	};
 
 	return cmocka_run_group_tests_name("scenarios", tests, NULL, NULL);

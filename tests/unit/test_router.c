@@ -152,6 +152,9 @@ test_app_table(void **state)
 	assert_false(scope_pattern_valid("/api/v1/boards/{board:slug}"));
 	assert_false(scope_pattern_valid("/api/v1/things/{thing:id}"));
 	assert_false(scope_pattern_valid("/api/v1/modules/{module:id}"));
+	assert_true(scope_pattern_valid("/api/v1/scenarios/{own_scenario:id}"));
+	assert_false(
+	    scope_pattern_valid("/api/v1/scenarios/{own_scenario:slug}"));
 }
 
 /* The name and type of each typed segment, in path order. */
@@ -265,6 +268,8 @@ test_bind_values(void **state)
 	    {"GET", "/f/{media:sha256}", dummy, ROLE_ANY, 0, 0},
 	    {"PUT", "/p/{item:word}", dummy, ROLE_ANY, 0, 0},
 	    {"GET", "/x/{thing:id}", dummy, ROLE_ANY, 0, 0},
+	    {"GET", "/v/{scenario:id}", dummy, ROLE_ANY, 0, 0},
+	    {"PUT", "/o/{own_scenario:id}", dummy, ROLE_TRAINER, 0, 0},
 	};
 	static const struct {
 		int         route;
@@ -319,6 +324,13 @@ test_bind_values(void **state)
 	assert_true(r.param.school == 9223372036854775807LL);
 	assert_true(r.param.region == 0 && r.param.module == NULL);
 
+	/* Both scenario kinds are the one value the handlers read. */
+	assert_int_equal(bind(&a, &routes[6], "/v/12", &r), 0);
+	assert_true(r.param.scenario == 12);
+	assert_int_equal(bind(&a, &routes[7], "/o/13", &r), 0);
+	assert_true(r.param.scenario == 13);
+	assert_int_equal(bind(&a, &routes[7], "/o/013", &r), 404);
+
 	assert_int_equal(bind(&a, &routes[4], "/p/tv_series", &r), 0);
 	assert_string_equal(r.param.item, "tv_series");
 	memset(hex, 'a', 64);
@@ -332,6 +344,8 @@ test_bind_values(void **state)
 	arena_destroy(&a);
 }
 
+#define HEX64 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+
 /* The scope answers that need no database: the caller's own board or
  * region passes, anybody else's is 403; values without a rule pass. */
 static void
@@ -343,6 +357,8 @@ test_scope_without_database(void **state)
 	    {"GET", "/r/{region:id}", dummy, ROLE_REGION_VIEWER | ROLE_ADMIN, 0,
 	     0},
 	    {"GET", "/m/{module:slug}", dummy, ROLE_ANY, 0, 0},
+	    {"GET", "/v/{scenario:id}", dummy, ROLE_ANY, 0, 0},
+	    {"GET", "/f/{media:sha256}", dummy, ROLE_ANY, 0, 0},
 	};
 	static struct user ba = {.id = 5, .role = "board_admin", .board_id = 7};
 	static struct user rv = {
@@ -355,11 +371,18 @@ test_scope_without_database(void **state)
 		struct user *who;
 		int          status; /* 0: passes */
 	} checks[] = {
-	    {0, "/b/7", &ba, 0},    {0, "/b/8", &ba, 403},
-	    {0, "/b/3", &rv, 403},  {0, "/b/7", &teacher, 403},
-	    {1, "/r/3", &rv, 0},    {1, "/r/4", &rv, 403},
-	    {1, "/r/7", &ba, 403},  {2, "/m/a", &teacher, 0},
+	    {0, "/b/7", &ba, 0},
+	    {0, "/b/8", &ba, 403},
+	    {0, "/b/3", &rv, 403},
+	    {0, "/b/7", &teacher, 403},
+	    {1, "/r/3", &rv, 0},
+	    {1, "/r/4", &rv, 403},
+	    {1, "/r/7", &ba, 403},
+	    {2, "/m/a", &teacher, 0},
 	    {0, "/b/7", NULL, 403},
+	    /* Scenarios and media have a rule: nobody, nothing. */
+	    {3, "/v/5", NULL, 403},
+	    {4, "/f/" HEX64, NULL, 403},
 	};
 	struct arena a;
 

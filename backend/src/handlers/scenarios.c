@@ -27,14 +27,6 @@ play_free_cb(void *p)
 	scenario_play_result_free(p);
 }
 
-/* Trainers and admins may look at every published scenario. */
-static bool
-sees_all(const struct request *r)
-{
-	return (scope_role_bit(r->user->role) & (ROLE_TRAINER | ROLE_ADMIN)) !=
-	       0;
-}
-
 /* Validates r->json as a scenario; answers 400 with every error itself.
  * Fills the title, the audience as an array literal and the canonical text. */
 static bool
@@ -61,39 +53,17 @@ valid_document(struct request *r, struct response *res, const char **title,
 	return true;
 }
 
-/* Loads the scenario of the path; answers 404 itself when the caller may
- * not know it exists, 403 when `owner_only` and the caller is not its owner. */
+/* The owner and versions of the path's scenario.  Whether the caller may
+ * see or change it, scope.c decided before the handler ran. */
 static bool
-load_meta(struct request *r, struct response *res, bool owner_only,
-          long long *id, struct scenario_meta *m)
+load_meta(struct request *r, struct response *res, struct scenario_meta *m)
 {
-	enum db_status st;
+	enum db_status st =
+	    store_scenario_meta(&r->store, r->param.scenario, m);
 
-	*id = r->param.scenario;
-	st = store_scenario_meta(&r->store, *id, m);
-	if (st != DB_OK) {
+	if (st != DB_OK)
 		reply_db_error(r, res, st);
-		return false;
-	}
-	if (m->owner_id == r->user->id)
-		return true;
-	if (owner_only) {
-		if (m->published_version == 0 && !sees_all(r)) {
-			http_error(r, res, 404, "not_found",
-			           "Dit scenario bestaat niet.");
-			return false;
-		}
-		http_error(r, res, 403, "forbidden",
-		           "Alleen de maker van dit scenario mag dit doen.");
-		return false;
-	}
-	if (m->published_version == 0 ||
-	    (!m->audience_has_role && !sees_all(r))) {
-		http_error(r, res, 404, "not_found",
-		           "Dit scenario bestaat niet.");
-		return false;
-	}
-	return true;
+	return st == DB_OK;
 }
 
 static void
@@ -127,14 +97,12 @@ scenarios_create(struct request *r, struct response *res)
 void
 scenarios_update(struct request *r, struct response *res)
 {
-	struct scenario_meta m;
-	const char          *title, *audience, *text;
-	long long            id;
-	int                  version;
-	enum db_status       st;
+	const char    *title, *audience, *text;
+	long long      id = r->param.scenario;
+	int            version;
+	enum db_status st;
 
-	if (!load_meta(r, res, true, &id, &m) ||
-	    !valid_document(r, res, &title, &audience, &text))
+	if (!valid_document(r, res, &title, &audience, &text))
 		return;
 	st = store_scenario_new_version(&r->store, id, title, audience, text,
 	                                &version);
@@ -148,13 +116,10 @@ scenarios_update(struct request *r, struct response *res)
 void
 scenarios_publish(struct request *r, struct response *res)
 {
-	struct scenario_meta m;
-	long long            id;
-	int                  version;
-	enum db_status       st;
+	long long      id = r->param.scenario;
+	int            version;
+	enum db_status st;
 
-	if (!load_meta(r, res, true, &id, &m))
-		return;
 	st = store_scenario_publish(&r->store, id, &version);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
@@ -170,8 +135,8 @@ void
 scenarios_list(struct request *r, struct response *res)
 {
 	const char    *json;
-	enum db_status st =
-	    store_scenario_list_json(&r->store, sees_all(r), &json);
+	enum db_status st = store_scenario_list_json(
+	    &r->store, scope_sees_all_scenarios(r->user), &json);
 
 	reply_json_result(r, res, st, json);
 }
@@ -218,11 +183,11 @@ void
 scenarios_get(struct request *r, struct response *res)
 {
 	struct scenario_meta m;
-	long long            id;
+	long long            id = r->param.scenario;
 	int                  version;
 	json_t              *doc, *body;
 
-	if (!load_meta(r, res, false, &id, &m))
+	if (!load_meta(r, res, &m))
 		return;
 	version = version_for(r, &m);
 	doc = load_document(r, res, id, version);
@@ -246,12 +211,12 @@ scenarios_attempt(struct request *r, struct response *res)
 	const char                  *problem, **ids;
 	char                        *ints;
 	size_t                       n, o = 0;
-	long long                    id;
+	long long                    id = r->param.scenario;
 	int                          version;
 	json_t                      *doc, *body;
 	enum db_status               st;
 
-	if (!load_meta(r, res, false, &id, &m))
+	if (!load_meta(r, res, &m))
 		return;
 	if (scenario_choices_from_json(json_object_get(r->json, "choices"),
 	                               choices, SCENARIO_PLAY_STEPS_MAX, &n,
@@ -295,14 +260,14 @@ scenarios_stats(struct request *r, struct response *res)
 	struct scenario_meta       m;
 	struct store_choice_count *counts;
 	size_t                     ncounts;
-	long long                  id, attempts;
+	long long                  id = r->param.scenario, attempts;
 	int                        version;
 	json_t                    *doc, *nodes, *out, *node, *choice;
 	const char                *nid, *q;
 	long long                  v;
 	enum db_status             st;
 
-	if (!load_meta(r, res, true, &id, &m))
+	if (!load_meta(r, res, &m))
 		return;
 	q = http_query_get(r->arena, r->query, "version");
 	version = m.published_version ? m.published_version : m.current_version;
@@ -393,19 +358,16 @@ sniff(const char *buf, size_t len)
 void
 scenarios_media_upload(struct request *r, struct response *res)
 {
-	struct scenario_meta     m;
 	unsigned char            hash[crypto_hash_sha256_BYTES];
 	char                     hex[crypto_hash_sha256_BYTES * 2 + 1];
 	const char              *claimed = NULL, *actual, *ext, *path, *tmp;
 	static const char *const types[] = {"image/png", "image/jpeg",
 	                                    "audio/mpeg", "video/mp4"};
-	long long                id;
+	long long                id = r->param.scenario;
 	json_t                  *body;
 	enum db_status           st;
 	int                      fd;
 
-	if (!load_meta(r, res, true, &id, &m))
-		return;
 	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
 		if (http_is_type(r->content_type, types[i]))
 			claimed = types[i];
@@ -469,7 +431,7 @@ media_get(struct request *r, struct response *res)
 	const char    *id = r->param.media, *mime;
 	enum db_status st;
 
-	st = store_media_visible(&r->store, id, sees_all(r), &mime);
+	st = store_media_mime(&r->store, id, &mime);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;

@@ -352,7 +352,6 @@ struct scenario_meta {
 	int       current_version;
 	int       published_version; /* 0 when never published */
 	bool      published;         /* the current version is published */
-	bool audience_has_role; /* the published version is for the caller */
 };
 enum db_status store_scenario_create(struct store_ctx *ctx, const char *title,
                                      const char *audience, const char *doc,
@@ -389,9 +388,10 @@ enum db_status store_scenario_stats(struct store_ctx *ctx, long long id,
 enum db_status store_scenario_media_add(struct store_ctx *ctx, long long id,
                                         const char *media_id, const char *mime,
                                         size_t size);
-/* DB_NOT_FOUND unless the caller may see a scenario holding the file. */
-enum db_status store_media_visible(struct store_ctx *ctx, const char *media_id,
-                                   bool see_all, const char **mime);
+/* The type of a media file; whether the caller may see it is
+ * store_scope_media's. */
+enum db_status store_media_mime(struct store_ctx *ctx, const char *media_id,
+                                const char **mime);
 
 /* trainings.c */
 /* DB_NOT_FOUND when the module slug is unknown; DB_CONFLICT when the module
