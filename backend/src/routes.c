@@ -10,6 +10,8 @@
 
 const struct route app_routes[] = {
     {"GET", "/api/v1/health", health_get, 0, ROUTE_NO_BODY | ROUTE_NO_DB, 0},
+    /* The domain lists (roles, package items, statuses) for the pages. */
+    {"GET", "/api/v1/meta", meta_get, 0, ROUTE_NO_BODY | ROUTE_NO_DB, 0},
 
     /* Not audited: a login changes nothing of anyone's data (failures are
      * counted in login_failures, every request is in the access log). */
@@ -120,7 +122,6 @@ const struct route app_routes[] = {
      ROUTE_NO_BODY, 0},
     {"POST", "/api/v1/trainings/{training:id}/attendance", trainings_attendance,
      ROLE_TRAINER, ROUTE_RAW_BODY, 0},
-    {"GET", "/api/v1/meta", meta_get, 0, ROUTE_NO_BODY | ROUTE_NO_DB, 0},
 };
 
 const size_t app_routes_count = sizeof(app_routes) / sizeof(app_routes[0]);
