@@ -15,6 +15,23 @@
 #define VERIFY_TTL (7 * 24 * 3600)
 #define RESET_TTL 3600
 
+/* What a link from a mail answers once its token is spent or expired. */
+static const char link_spent[] = "Deze link is verlopen of al gebruikt.";
+
+/* Hashes the body's "token" as the store keeps it; answers 400 itself
+ * and returns false when there is no token. */
+static bool
+token_hash(struct request *r, struct response *res, char hash[65])
+{
+	const char *token =
+	    json_string_value(json_object_get(r->json, "token"));
+
+	if (auth_secret_hash(token, hash))
+		return true;
+	reply_invalid_field(r, res, "token", "Deze link klopt niet.");
+	return false;
+}
+
 int
 account_send_verification(struct request *r, long long user_id,
                           const char *email, const char *name)
@@ -45,25 +62,14 @@ account_send_verification(struct request *r, long long user_id,
 void
 account_verify(struct request *r, struct response *res)
 {
-	char           hash[65];
-	enum db_status st;
-	const char    *token =
-	    json_string_value(json_object_get(r->json, "token"));
+	char hash[65];
 
-	if (!auth_secret_hash(token, hash)) {
-		reply_invalid_field(r, res, "token", "Deze link klopt niet.");
+	if (!token_hash(r, res, hash) ||
+	    reply_lookup_failed(
+	        r, res,
+	        store_email_verify(&r->store, hash, r->config->public_url),
+	        "token", link_spent))
 		return;
-	}
-	st = store_email_verify(&r->store, hash, r->config->public_url);
-	if (st == DB_NOT_FOUND) {
-		reply_invalid_field(r, res, "token",
-		                    "Deze link is verlopen of al gebruikt.");
-		return;
-	}
-	if (st != DB_OK) {
-		reply_db_error(r, res, st);
-		return;
-	}
 	http_json_text(r, res, 200, "{\"verified\":true}");
 }
 
@@ -129,8 +135,7 @@ account_password_change(struct request *r, struct response *res)
 		reply_db_error(r, res, st);
 		return;
 	}
-	handler_audit(r, "password_change",
-	              arena_printf(r->arena, "user:%lld", r->user->id), NULL);
+	handler_audit_on(r, "password_change", "user", r->user->id, NULL);
 	/* Every session ends, this one too: log in with the new password. */
 	clear_session_cookie(r, res);
 	http_no_content(res);
@@ -195,51 +200,29 @@ account_reset_request(struct request *r, struct response *res)
 void
 account_reset(struct request *r, struct response *res)
 {
-	const char *token =
-	    json_string_value(json_object_get(r->json, "token"));
-	const char    *password, *problem;
-	char           hash[65], newhash[crypto_pwhash_STRBYTES];
-	long long      user_id;
-	enum db_status st;
+	const char *password;
+	char        hash[65], newhash[crypto_pwhash_STRBYTES];
+	long long   user_id;
+	json_t     *fields;
 
-	if (!auth_secret_hash(token, hash)) {
-		reply_invalid_field(r, res, "token", "Deze link klopt niet.");
-		return;
-	}
 	/* A dead link is said first: no use choosing a password for it. */
-	st = store_token_valid(&r->store, hash, "reset_password");
-	if (st == DB_NOT_FOUND) {
-		reply_invalid_field(r, res, "token",
-		                    "Deze link is verlopen of al gebruikt.");
+	if (!token_hash(r, res, hash) ||
+	    reply_lookup_failed(
+	        r, res, store_token_valid(&r->store, hash, "reset_password"),
+	        "token", link_spent))
 		return;
-	}
-	if (st != DB_OK) {
-		reply_db_error(r, res, st);
+	fields = json_object();
+	handler_password_field(r, fields, &password);
+	if (reply_fields(r, res, fields))
 		return;
-	}
-	if (json_get_string(r->json, "password", 0, AUTH_PASSWORD_MAX * 4,
-	                    &password) != JSON_FIELD_OK) {
-		reply_invalid_field(r, res, "password", "Kies een wachtwoord.");
-		return;
-	}
-	if ((problem = auth_password_problem(password)) != NULL) {
-		reply_invalid_field(r, res, "password", problem);
-		return;
-	}
 	if (auth_password_hash(password, newhash) != 0)
 		return;
-	st = store_password_reset(&r->store, hash, newhash, &user_id);
-	if (st != DB_OK) {
-		if (st == DB_NOT_FOUND)
-			reply_invalid_field(
-			    r, res, "token",
-			    "Deze link is verlopen of al gebruikt.");
-		else
-			reply_db_error(r, res, st);
+	if (reply_lookup_failed(
+	        r, res,
+	        store_password_reset(&r->store, hash, newhash, &user_id),
+	        "token", link_spent))
 		return;
-	}
-	handler_audit(r, "password_reset",
-	              arena_printf(r->arena, "user:%lld", user_id), NULL);
+	handler_audit_on(r, "password_reset", "user", user_id, NULL);
 	if (auth_device_issue(r, res, user_id) != 0)
 		log_error("account: no device cookie for user %lld", user_id);
 	http_no_content(res);
@@ -273,8 +256,7 @@ account_erase(struct request *r, struct response *res)
 		reply_db_error(r, res, st);
 		return;
 	}
-	handler_audit(r, "erase", arena_printf(r->arena, "user:%lld", id),
-	              NULL);
+	handler_audit_on(r, "erase", "user", id, NULL);
 	http_no_content(res);
 }
 
