@@ -70,25 +70,28 @@ region_missing(struct request *r, struct response *res, long long region_id)
 void
 admin_region_create(struct request *r, struct response *res)
 {
-	const char *name;
-	json_t     *fields = json_object();
-	long long   id;
+	const char    *name;
+	json_t        *fields = json_object();
+	long long      id;
+	enum db_status st;
 
 	handler_text_field(r, fields, "name", 200, "Geef de regio een naam.",
 	                   &name);
 	if (reply_fields(r, res, fields))
 		return;
-	reply_created(r, res, store_region_create(&r->store, name, &id), id);
+	st = store_region_create(&r->store, name, &id);
+	reply_created(r, res, st, id);
 }
 
 void
 admin_board_create(struct request *r, struct response *res)
 {
-	const char *name, *number = NULL;
-	char        numbuf[24];
-	json_t     *num = json_object_get(r->json, "number");
-	json_t     *fields = json_object();
-	long long   region_id, id;
+	const char    *name, *number = NULL;
+	char           numbuf[24];
+	json_t        *num = json_object_get(r->json, "number");
+	json_t        *fields = json_object();
+	long long      region_id, id;
+	enum db_status st;
 
 	handler_text_field(r, fields, "name", 200, "Geef het bestuur een naam.",
 	                   &name);
@@ -120,9 +123,8 @@ admin_board_create(struct request *r, struct response *res)
 	}
 	if (region_id != 0 && region_missing(r, res, region_id))
 		return;
-	reply_created(
-	    r, res, store_board_create(&r->store, name, number, region_id, &id),
-	    id);
+	st = store_board_create(&r->store, name, number, region_id, &id);
+	reply_created(r, res, st, id);
 }
 
 void
