@@ -15,6 +15,56 @@
 #define VERIFY_TTL (7 * 24 * 3600)
 #define RESET_TTL 3600
 
+/* A mail with a one-time link: the token's purpose and lifetime, the
+ * link's anchor on account.html, and the text around the link. */
+struct link_mail {
+	const char *purpose, *anchor, *subject, *intro, *outro;
+	int         ttl;
+};
+
+static const struct link_mail verify_link = {
+    "verify_email",
+    "verify",
+    "Bevestig je e-mailadres",
+    "Je hebt een account gemaakt op de leeromgeving over huiselijk geweld "
+    "en kindermishandeling. Bevestig je e-mailadres met deze link (een "
+    "week geldig):",
+    "Heb je dit niet zelf gedaan? Dan kun je deze mail negeren.",
+    VERIFY_TTL,
+};
+
+static const struct link_mail reset_link = {
+    "reset_password",
+    "reset",
+    "Nieuw wachtwoord instellen",
+    "Iemand (hopelijk jij) vroeg een nieuw wachtwoord aan voor je account "
+    "op de leeromgeving. Stel het in met deze link; hij werkt één keer en "
+    "een uur lang:",
+    "Heb je dit niet zelf gedaan? Dan hoef je niets te doen.",
+    RESET_TTL,
+};
+
+/* Makes a new token for `m` and queues its mail to `to`. */
+static enum db_status
+mail_link(struct request *r, const struct link_mail *m, long long user_id,
+          const char *to, const char *name)
+{
+	char           token[65], hash[65];
+	enum db_status st;
+
+	auth_secret_new(token, hash);
+	st = store_token_create(&r->store, hash, user_id, m->purpose, m->ttl);
+	if (st == DB_OK)
+		st = store_mail_queue(
+		    &r->store, to, user_id, m->subject,
+		    arena_printf(
+		        r->arena,
+		        "Beste %s,\n\n%s\n\n%s/account.html#%s=%s\n\n%s\n",
+		        name, m->intro, r->config->public_url, m->anchor, token,
+		        m->outro));
+	return st;
+}
+
 /* What a link from a mail answers once its token is spent or expired. */
 static const char link_spent[] = "Deze link is verlopen of al gebruikt.";
 
@@ -36,27 +86,8 @@ int
 account_send_verification(struct request *r, long long user_id,
                           const char *email, const char *name)
 {
-	char           token[65], hash[65];
-	enum db_status st;
-
-	auth_secret_new(token, hash);
-	st = store_token_create(&r->store, hash, user_id, "verify_email",
-	                        VERIFY_TTL);
-	if (st == DB_OK)
-		st = store_mail_queue(
-		    &r->store, email, user_id, "Bevestig je e-mailadres",
-		    arena_printf(r->arena,
-		                 "Beste %s,\n\n"
-		                 "Je hebt een account gemaakt op de "
-		                 "leeromgeving over huiselijk "
-		                 "geweld en kindermishandeling. Bevestig je "
-		                 "e-mailadres met deze "
-		                 "link (een week "
-		                 "geldig):\n\n%s/account.html#verify=%s\n\n"
-		                 "Heb je dit niet zelf gedaan? Dan kun je deze "
-		                 "mail negeren.\n",
-		                 name, r->config->public_url, token));
-	return st == DB_OK ? 0 : -1;
+	return mail_link(r, &verify_link, user_id, email, name) == DB_OK ? 0
+	                                                                 : -1;
 }
 
 void
@@ -145,7 +176,7 @@ void
 account_reset_request(struct request *r, struct response *res)
 {
 	const char      *email, *stored, *name;
-	char             token[65], hash[65], canonical[EMAIL_MAX + 1];
+	char             canonical[EMAIL_MAX + 1];
 	long long        id, recent;
 	enum db_status   st;
 	enum email_check ec = EMAIL_INVALID;
@@ -168,27 +199,9 @@ account_reset_request(struct request *r, struct response *res)
 	if (st == DB_OK)
 		st = store_user_id_by_email(&r->store, canonical, &id, &stored,
 		                            &name);
-	if (st == DB_OK) {
-		auth_secret_new(token, hash);
-		st = store_token_create(&r->store, hash, id, "reset_password",
-		                        RESET_TTL);
-		/* To the account's own address, never to what was typed. */
-		if (st == DB_OK)
-			st = store_mail_queue(
-			    &r->store, stored, id, "Nieuw wachtwoord instellen",
-			    arena_printf(
-			        r->arena,
-			        "Beste %s,\n\nIemand (hopelijk jij) vroeg een "
-			        "nieuw "
-			        "wachtwoord aan voor je account op de "
-			        "leeromgeving. Stel "
-			        "het in met deze link; hij werkt één keer en "
-			        "een uur "
-			        "lang:\n\n%s/account.html#reset=%s\n\nHeb je "
-			        "dit niet "
-			        "zelf gedaan? Dan hoef je niets te doen.\n",
-			        name, r->config->public_url, token));
-	}
+	/* To the account's own address, never to what was typed. */
+	if (st == DB_OK)
+		st = mail_link(r, &reset_link, id, stored, name);
 	/* The same answer whether the address is known or not. */
 	if (st != DB_OK && st != DB_NOT_FOUND) {
 		reply_db_error(r, res, st);

@@ -14,8 +14,6 @@
 #include "../validate.h"
 
 static bool optional_id(const json_t *obj, const char *key, long long *out);
-static void reply_created(struct request *r, struct response *res,
-                          enum db_status st, long long id);
 static bool board_missing(struct request *r, struct response *res,
                           long long board_id);
 static bool region_missing(struct request *r, struct response *res,
@@ -34,20 +32,6 @@ optional_id(const json_t *obj, const char *key, long long *out)
 		return false;
 	*out = json_integer_value(v);
 	return true;
-}
-
-/* Answers 201 with the new id, or the error of the failed create. */
-static void
-reply_created(struct request *r, struct response *res, enum db_status st,
-              long long id)
-{
-	if (st != DB_OK) {
-		reply_db_error(r, res, st);
-		return;
-	}
-	http_json(
-	    r, res, 201,
-	    arena_json(r->arena, json_pack("{s:I}", "id", (json_int_t)id)));
 }
 
 /* The board or region a body names must exist: true when it answered. */

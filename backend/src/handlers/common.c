@@ -57,6 +57,19 @@ reply_json_by_id(struct request *r, struct response *res,
 }
 
 void
+reply_created(struct request *r, struct response *res, enum db_status st,
+              long long id)
+{
+	if (st != DB_OK) {
+		reply_db_error(r, res, st);
+		return;
+	}
+	http_json(
+	    r, res, 201,
+	    arena_json(r->arena, json_pack("{s:I}", "id", (json_int_t)id)));
+}
+
+void
 reply_json_list(struct request *r, struct response *res, store_json_list lookup)
 {
 	const char    *json;

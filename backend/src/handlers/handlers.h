@@ -35,6 +35,11 @@ typedef enum db_status (*store_json_list)(struct store_ctx *s,
 void reply_json_list(struct request *r, struct response *res,
                      store_json_list lookup);
 
+/* Answers 201 {"id": id} after a create, or the error of the failed
+ * create (st). */
+void reply_created(struct request *r, struct response *res, enum db_status st,
+                   long long id);
+
 /* Answers 400 validation_failed with every entry of `fields` and returns
  * true; false (and nothing sent) when it is empty.  Takes `fields`. */
 bool reply_fields(struct request *r, struct response *res, json_t *fields);

@@ -18,7 +18,7 @@ void
 trainings_create(struct request *r, struct response *res)
 {
 	const char    *title, *slug, *date, *location;
-	json_t        *fields = json_object(), *body;
+	json_t        *fields = json_object();
 	long long      id;
 	enum db_status st;
 
@@ -55,12 +55,7 @@ trainings_create(struct request *r, struct response *res)
 		    NULL);
 		return;
 	}
-	if (st != DB_OK) {
-		reply_db_error(r, res, st);
-		return;
-	}
-	body = arena_json(r->arena, json_pack("{s:I}", "id", (json_int_t)id));
-	http_json(r, res, 201, body);
+	reply_created(r, res, st, id);
 }
 
 void
