@@ -111,18 +111,28 @@ char *
 arena_printf(struct arena *a, const char *fmt, ...)
 {
 	va_list ap;
-	int     n;
 	char   *p;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	p = arena_vprintf(a, fmt, ap);
 	va_end(ap);
+	return p;
+}
+
+char *
+arena_vprintf(struct arena *a, const char *fmt, va_list ap)
+{
+	va_list again;
+	int     n;
+	char   *p;
+
+	va_copy(again, ap);
+	n = vsnprintf(NULL, 0, fmt, ap);
 	if (n < 0)
 		oom(0);
 	p = arena_alloc(a, (size_t)n + 1);
-	va_start(ap, fmt);
-	vsnprintf(p, (size_t)n + 1, fmt, ap);
-	va_end(ap);
+	vsnprintf(p, (size_t)n + 1, fmt, again);
+	va_end(again);
 	return p;
 }
 

@@ -15,55 +15,92 @@
 #define VERIFY_TTL (7 * 24 * 3600)
 #define RESET_TTL 3600
 
-int
-account_send_verification(struct request *r, long long user_id,
-                          const char *email, const char *name)
+/* A mail with a one-time link: the token's purpose and lifetime, the
+ * link's anchor on account.html, and the text around the link. */
+struct link_mail {
+	const char *purpose, *anchor, *subject, *intro, *outro;
+	int         ttl;
+};
+
+static const struct link_mail verify_link = {
+    "verify_email",
+    "verify",
+    "Bevestig je e-mailadres",
+    "Je hebt een account gemaakt op de leeromgeving over huiselijk geweld "
+    "en kindermishandeling. Bevestig je e-mailadres met deze link (een "
+    "week geldig):",
+    "Heb je dit niet zelf gedaan? Dan kun je deze mail negeren.",
+    VERIFY_TTL,
+};
+
+static const struct link_mail reset_link = {
+    "reset_password",
+    "reset",
+    "Nieuw wachtwoord instellen",
+    "Iemand (hopelijk jij) vroeg een nieuw wachtwoord aan voor je account "
+    "op de leeromgeving. Stel het in met deze link; hij werkt één keer en "
+    "een uur lang:",
+    "Heb je dit niet zelf gedaan? Dan hoef je niets te doen.",
+    RESET_TTL,
+};
+
+/* Makes a new token for `m` and queues its mail to `to`. */
+static enum db_status
+mail_link(struct request *r, const struct link_mail *m, long long user_id,
+          const char *to, const char *name)
 {
 	char           token[65], hash[65];
 	enum db_status st;
 
 	auth_secret_new(token, hash);
-	st = store_token_create(&r->store, hash, user_id, "verify_email",
-	                        VERIFY_TTL);
+	st = store_token_create(&r->store, hash, user_id, m->purpose, m->ttl);
 	if (st == DB_OK)
 		st = store_mail_queue(
-		    &r->store, email, user_id, "Bevestig je e-mailadres",
-		    arena_printf(r->arena,
-		                 "Beste %s,\n\n"
-		                 "Je hebt een account gemaakt op de "
-		                 "leeromgeving over huiselijk "
-		                 "geweld en kindermishandeling. Bevestig je "
-		                 "e-mailadres met deze "
-		                 "link (een week "
-		                 "geldig):\n\n%s/account.html#verify=%s\n\n"
-		                 "Heb je dit niet zelf gedaan? Dan kun je deze "
-		                 "mail negeren.\n",
-		                 name, r->config->public_url, token));
-	return st == DB_OK ? 0 : -1;
+		    &r->store, to, user_id, m->subject,
+		    arena_printf(
+		        r->arena,
+		        "Beste %s,\n\n%s\n\n%s/account.html#%s=%s\n\n%s\n",
+		        name, m->intro, r->config->public_url, m->anchor, token,
+		        m->outro));
+	return st;
+}
+
+/* What a link from a mail answers once its token is spent or expired. */
+static const char link_spent[] = "Deze link is verlopen of al gebruikt.";
+
+/* Hashes the body's "token" as the store keeps it; answers 400 itself
+ * and returns false when there is no token. */
+static bool
+token_hash(struct request *r, struct response *res, char hash[65])
+{
+	const char *token =
+	    json_string_value(json_object_get(r->json, "token"));
+
+	if (auth_secret_hash(token, hash))
+		return true;
+	reply_invalid_field(r, res, "token", "Deze link klopt niet.");
+	return false;
+}
+
+int
+account_send_verification(struct request *r, long long user_id,
+                          const char *email, const char *name)
+{
+	return mail_link(r, &verify_link, user_id, email, name) == DB_OK ? 0
+	                                                                 : -1;
 }
 
 void
 account_verify(struct request *r, struct response *res)
 {
-	char           hash[65];
-	enum db_status st;
-	const char    *token =
-	    json_string_value(json_object_get(r->json, "token"));
+	char hash[65];
 
-	if (!auth_secret_hash(token, hash)) {
-		reply_invalid_field(r, res, "token", "Deze link klopt niet.");
+	if (!token_hash(r, res, hash) ||
+	    reply_lookup_failed(
+	        r, res,
+	        store_email_verify(&r->store, hash, r->config->public_url),
+	        "token", link_spent))
 		return;
-	}
-	st = store_email_verify(&r->store, hash, r->config->public_url);
-	if (st == DB_NOT_FOUND) {
-		reply_invalid_field(r, res, "token",
-		                    "Deze link is verlopen of al gebruikt.");
-		return;
-	}
-	if (st != DB_OK) {
-		reply_db_error(r, res, st);
-		return;
-	}
 	http_json_text(r, res, 200, "{\"verified\":true}");
 }
 
@@ -129,8 +166,7 @@ account_password_change(struct request *r, struct response *res)
 		reply_db_error(r, res, st);
 		return;
 	}
-	handler_audit(r, "password_change",
-	              arena_printf(r->arena, "user:%lld", r->user->id), NULL);
+	handler_audit_on(r, "password_change", "user", r->user->id, NULL);
 	/* Every session ends, this one too: log in with the new password. */
 	clear_session_cookie(r, res);
 	http_no_content(res);
@@ -140,7 +176,7 @@ void
 account_reset_request(struct request *r, struct response *res)
 {
 	const char      *email, *stored, *name;
-	char             token[65], hash[65], canonical[EMAIL_MAX + 1];
+	char             canonical[EMAIL_MAX + 1];
 	long long        id, recent;
 	enum db_status   st;
 	enum email_check ec = EMAIL_INVALID;
@@ -163,27 +199,9 @@ account_reset_request(struct request *r, struct response *res)
 	if (st == DB_OK)
 		st = store_user_id_by_email(&r->store, canonical, &id, &stored,
 		                            &name);
-	if (st == DB_OK) {
-		auth_secret_new(token, hash);
-		st = store_token_create(&r->store, hash, id, "reset_password",
-		                        RESET_TTL);
-		/* To the account's own address, never to what was typed. */
-		if (st == DB_OK)
-			st = store_mail_queue(
-			    &r->store, stored, id, "Nieuw wachtwoord instellen",
-			    arena_printf(
-			        r->arena,
-			        "Beste %s,\n\nIemand (hopelijk jij) vroeg een "
-			        "nieuw "
-			        "wachtwoord aan voor je account op de "
-			        "leeromgeving. Stel "
-			        "het in met deze link; hij werkt één keer en "
-			        "een uur "
-			        "lang:\n\n%s/account.html#reset=%s\n\nHeb je "
-			        "dit niet "
-			        "zelf gedaan? Dan hoef je niets te doen.\n",
-			        name, r->config->public_url, token));
-	}
+	/* To the account's own address, never to what was typed. */
+	if (st == DB_OK)
+		st = mail_link(r, &reset_link, id, stored, name);
 	/* The same answer whether the address is known or not. */
 	if (st != DB_OK && st != DB_NOT_FOUND) {
 		reply_db_error(r, res, st);
@@ -195,51 +213,29 @@ account_reset_request(struct request *r, struct response *res)
 void
 account_reset(struct request *r, struct response *res)
 {
-	const char *token =
-	    json_string_value(json_object_get(r->json, "token"));
-	const char    *password, *problem;
-	char           hash[65], newhash[crypto_pwhash_STRBYTES];
-	long long      user_id;
-	enum db_status st;
+	const char *password;
+	char        hash[65], newhash[crypto_pwhash_STRBYTES];
+	long long   user_id;
+	json_t     *fields;
 
-	if (!auth_secret_hash(token, hash)) {
-		reply_invalid_field(r, res, "token", "Deze link klopt niet.");
-		return;
-	}
 	/* A dead link is said first: no use choosing a password for it. */
-	st = store_token_valid(&r->store, hash, "reset_password");
-	if (st == DB_NOT_FOUND) {
-		reply_invalid_field(r, res, "token",
-		                    "Deze link is verlopen of al gebruikt.");
+	if (!token_hash(r, res, hash) ||
+	    reply_lookup_failed(
+	        r, res, store_token_valid(&r->store, hash, "reset_password"),
+	        "token", link_spent))
 		return;
-	}
-	if (st != DB_OK) {
-		reply_db_error(r, res, st);
+	fields = json_object();
+	handler_password_field(r, fields, &password);
+	if (reply_fields(r, res, fields))
 		return;
-	}
-	if (json_get_string(r->json, "password", 0, AUTH_PASSWORD_MAX * 4,
-	                    &password) != JSON_FIELD_OK) {
-		reply_invalid_field(r, res, "password", "Kies een wachtwoord.");
-		return;
-	}
-	if ((problem = auth_password_problem(password)) != NULL) {
-		reply_invalid_field(r, res, "password", problem);
-		return;
-	}
 	if (auth_password_hash(password, newhash) != 0)
 		return;
-	st = store_password_reset(&r->store, hash, newhash, &user_id);
-	if (st != DB_OK) {
-		if (st == DB_NOT_FOUND)
-			reply_invalid_field(
-			    r, res, "token",
-			    "Deze link is verlopen of al gebruikt.");
-		else
-			reply_db_error(r, res, st);
+	if (reply_lookup_failed(
+	        r, res,
+	        store_password_reset(&r->store, hash, newhash, &user_id),
+	        "token", link_spent))
 		return;
-	}
-	handler_audit(r, "password_reset",
-	              arena_printf(r->arena, "user:%lld", user_id), NULL);
+	handler_audit_on(r, "password_reset", "user", user_id, NULL);
 	if (auth_device_issue(r, res, user_id) != 0)
 		log_error("account: no device cookie for user %lld", user_id);
 	http_no_content(res);
@@ -273,8 +269,7 @@ account_erase(struct request *r, struct response *res)
 		reply_db_error(r, res, st);
 		return;
 	}
-	handler_audit(r, "erase", arena_printf(r->arena, "user:%lld", id),
-	              NULL);
+	handler_audit_on(r, "erase", "user", id, NULL);
 	http_no_content(res);
 }
 

@@ -14,7 +14,10 @@
 #include "../validate.h"
 
 static bool optional_id(const json_t *obj, const char *key, long long *out);
-static void reply_id(struct request *r, struct response *res, long long id);
+static bool board_missing(struct request *r, struct response *res,
+                          long long board_id);
+static bool region_missing(struct request *r, struct response *res,
+                           long long region_id);
 
 /* Reads an optional positive integer id; false when present but invalid. */
 static bool
@@ -31,33 +34,37 @@ optional_id(const json_t *obj, const char *key, long long *out)
 	return true;
 }
 
-static void
-reply_id(struct request *r, struct response *res, long long id)
+/* The board or region a body names must exist: true when it answered. */
+static bool
+board_missing(struct request *r, struct response *res, long long board_id)
 {
-	json_t *body =
-	    arena_json(r->arena, json_pack("{s:I}", "id", (json_int_t)id));
+	return reply_lookup_failed(r, res,
+	                           store_board_exists(&r->store, board_id),
+	                           "board_id", "Dit bestuur bestaat niet.");
+}
 
-	http_json(r, res, 201, body);
+static bool
+region_missing(struct request *r, struct response *res, long long region_id)
+{
+	return reply_lookup_failed(r, res,
+	                           store_region_exists(&r->store, region_id),
+	                           "region_id", "Deze regio bestaat niet.");
 }
 
 void
 admin_region_create(struct request *r, struct response *res)
 {
 	const char    *name;
+	json_t        *fields = json_object();
 	long long      id;
 	enum db_status st;
 
-	if (json_get_string(r->json, "name", 1, 200, &name) != JSON_FIELD_OK ||
-	    !validate_plain_text(name)) {
-		reply_invalid_field(r, res, "name", "Geef de regio een naam.");
+	handler_text_field(r, fields, "name", 200, "Geef de regio een naam.",
+	                   &name);
+	if (reply_fields(r, res, fields))
 		return;
-	}
 	st = store_region_create(&r->store, name, &id);
-	if (st != DB_OK) {
-		reply_db_error(r, res, st);
-		return;
-	}
-	reply_id(r, res, id);
+	reply_created(r, res, st, id);
 }
 
 void
@@ -66,15 +73,14 @@ admin_board_create(struct request *r, struct response *res)
 	const char    *name, *number = NULL;
 	char           numbuf[24];
 	json_t        *num = json_object_get(r->json, "number");
+	json_t        *fields = json_object();
 	long long      region_id, id;
 	enum db_status st;
 
-	if (json_get_string(r->json, "name", 1, 200, &name) != JSON_FIELD_OK ||
-	    !validate_plain_text(name)) {
-		reply_invalid_field(r, res, "name",
-		                    "Geef het bestuur een naam.");
+	handler_text_field(r, fields, "name", 200, "Geef het bestuur een naam.",
+	                   &name);
+	if (reply_fields(r, res, fields))
 		return;
-	}
 	/* DUO's BEVOEGD GEZAG NUMMER, as a number or as text of digits. */
 	if (json_is_integer(num) && json_integer_value(num) > 0) {
 		snprintf(numbuf, sizeof(numbuf), "%lld",
@@ -99,21 +105,10 @@ admin_board_create(struct request *r, struct response *res)
 		reply_invalid_field(r, res, "region_id", "Ongeldige regio.");
 		return;
 	}
-	if (region_id != 0 &&
-	    (st = store_region_exists(&r->store, region_id)) != DB_OK) {
-		if (st == DB_NOT_FOUND)
-			reply_invalid_field(r, res, "region_id",
-			                    "Deze regio bestaat niet.");
-		else
-			reply_db_error(r, res, st);
+	if (region_id != 0 && region_missing(r, res, region_id))
 		return;
-	}
 	st = store_board_create(&r->store, name, number, region_id, &id);
-	if (st != DB_OK) {
-		reply_db_error(r, res, st);
-		return;
-	}
-	reply_id(r, res, id);
+	reply_created(r, res, st, id);
 }
 
 void
@@ -128,33 +123,21 @@ admin_school_create(struct request *r, struct response *res)
 	if (!optional_id(r->json, "board_id", &board_id) || board_id == 0)
 		json_object_set_new(fields, "board_id",
 		                    json_string("Kies een bestuur."));
-	if (json_get_string(r->json, "name", 1, 200, &name) != JSON_FIELD_OK ||
-	    !validate_plain_text(name))
-		json_object_set_new(fields, "name",
-		                    json_string("Geef de school een naam."));
+	handler_text_field(r, fields, "name", 200, "Geef de school een naam.",
+	                   &name);
 	if (json_get_string(r->json, "brin", 6, 6, &brin) != JSON_FIELD_OK ||
 	    !validate_brin(brin))
 		json_object_set_new(fields, "brin",
 		                    json_string("Een vestigingscode is vier "
 		                                "tekens BRIN en twee cijfers, "
 		                                "bijvoorbeeld 32JK00."));
-	if (json_get_string(r->json, "municipality", 1, 200, &municipality) !=
-	        JSON_FIELD_OK ||
-	    !validate_plain_text(municipality))
-		json_object_set_new(fields, "municipality",
-		                    json_string("Vul de gemeente in."));
-	if (reply_fields(r, res, fields))
+	handler_text_field(r, fields, "municipality", 200,
+	                   "Vul de gemeente in.", &municipality);
+	if (reply_fields(r, res, fields) || board_missing(r, res, board_id))
 		return;
-	st = store_board_exists(&r->store, board_id);
-	if (st == DB_NOT_FOUND) {
-		reply_invalid_field(r, res, "board_id",
-		                    "Dit bestuur bestaat niet.");
-		return;
-	}
 	auth_join_code(code);
-	if (st == DB_OK)
-		st = store_school_create(&r->store, board_id, name, brin,
-		                         municipality, code, &id);
+	st = store_school_create(&r->store, board_id, name, brin, municipality,
+	                         code, &id);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;
@@ -170,7 +153,7 @@ admin_user_create(struct request *r, struct response *res)
 {
 	static const char *const roles[] = {"board_admin", "region_viewer",
 	                                    "trainer", "admin"};
-	const char    *email, *name, *role = NULL, *password, *problem;
+	const char              *email, *name, *role = NULL, *password;
 	char           hash[crypto_pwhash_STRBYTES], canonical[EMAIL_MAX + 1];
 	json_t        *fields = json_object();
 	long long      board_id = 0, region_id = 0, id;
@@ -178,10 +161,7 @@ admin_user_create(struct request *r, struct response *res)
 	bool           role_ok = false;
 
 	handler_email_field(r, fields, &email, canonical);
-	if (json_get_string(r->json, "name", 1, 200, &name) != JSON_FIELD_OK ||
-	    !validate_plain_text(name))
-		json_object_set_new(fields, "name",
-		                    json_string("Vul een naam in."));
+	handler_text_field(r, fields, "name", 200, "Vul een naam in.", &name);
 	if (json_get_string(r->json, "role", 1, 32, &role) == JSON_FIELD_OK)
 		for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
 			role_ok |= strcmp(role, roles[i]) == 0;
@@ -192,12 +172,7 @@ admin_user_create(struct request *r, struct response *res)
 		        "Kies board_admin, region_viewer, trainer of admin; "
 		        "leerkrachten "
 		        "en IB'ers registreren zich met de schoolcode."));
-	if (json_get_string(r->json, "password", 0, AUTH_PASSWORD_MAX * 4,
-	                    &password) != JSON_FIELD_OK)
-		json_object_set_new(fields, "password",
-		                    json_string("Kies een wachtwoord."));
-	else if ((problem = auth_password_problem(password)) != NULL)
-		json_object_set_new(fields, "password", json_string(problem));
+	handler_password_field(r, fields, &password);
 	if (!optional_id(r->json, "board_id", &board_id))
 		json_object_set_new(fields, "board_id",
 		                    json_string("Ongeldig bestuur."));
@@ -219,24 +194,9 @@ admin_user_create(struct request *r, struct response *res)
 		board_id = 0;
 	if (strcmp(role, "region_viewer") != 0)
 		region_id = 0;
-	if (board_id &&
-	    (st = store_board_exists(&r->store, board_id)) != DB_OK) {
-		if (st == DB_NOT_FOUND)
-			reply_invalid_field(r, res, "board_id",
-			                    "Dit bestuur bestaat niet.");
-		else
-			reply_db_error(r, res, st);
+	if ((board_id && board_missing(r, res, board_id)) ||
+	    (region_id && region_missing(r, res, region_id)))
 		return;
-	}
-	if (region_id &&
-	    (st = store_region_exists(&r->store, region_id)) != DB_OK) {
-		if (st == DB_NOT_FOUND)
-			reply_invalid_field(r, res, "region_id",
-			                    "Deze regio bestaat niet.");
-		else
-			reply_db_error(r, res, st);
-		return;
-	}
 	if (auth_password_hash(password, hash) != 0) {
 		log_error("admin: password hashing failed");
 		return;
@@ -253,10 +213,9 @@ admin_user_create(struct request *r, struct response *res)
 		reply_db_error(r, res, st);
 		return;
 	}
-	handler_audit(r, "account_create",
-	              arena_printf(r->arena, "user:%lld", id),
-	              arena_printf(r->arena, "{\"role\":\"%s\"}", role));
-	reply_id(r, res, id);
+	handler_audit_on(r, "account_create", "user", id, "{\"role\":\"%s\"}",
+	                 role);
+	reply_created(r, res, st, id);
 }
 
 void
@@ -269,21 +228,15 @@ admin_trainer_board(struct request *r, struct response *res)
 		reply_invalid_field(r, res, "board_id", "Kies een bestuur.");
 		return;
 	}
-	st = store_board_exists(&r->store, board_id);
-	if (st == DB_NOT_FOUND) {
-		reply_invalid_field(r, res, "board_id",
-		                    "Dit bestuur bestaat niet.");
+	if (board_missing(r, res, board_id))
 		return;
-	}
-	if (st == DB_OK)
-		st = store_trainer_board_link(&r->store, trainer_id, board_id);
+	st = store_trainer_board_link(&r->store, trainer_id, board_id);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;
 	}
-	handler_audit(r, "trainer_board_link",
-	              arena_printf(r->arena, "user:%lld", trainer_id),
-	              arena_printf(r->arena, "{\"board_id\":%lld}", board_id));
+	handler_audit_on(r, "trainer_board_link", "user", trainer_id,
+	                 "{\"board_id\":%lld}", board_id);
 	http_no_content(res);
 }
 
@@ -301,8 +254,7 @@ admin_school_join_code(struct request *r, struct response *res)
 		reply_db_error(r, res, st);
 		return;
 	}
-	handler_audit(r, "join_code_rotate",
-	              arena_printf(r->arena, "school:%lld", school_id), NULL);
+	handler_audit_on(r, "join_code_rotate", "school", school_id, NULL);
 	body = arena_json(r->arena, json_pack("{s:s}", "join_code", code));
 	http_json(r, res, 200, body);
 }
@@ -321,8 +273,5 @@ admin_region_list(struct request *r, struct response *res)
 void
 admin_board_list(struct request *r, struct response *res)
 {
-	const char    *json;
-	enum db_status st = store_board_list_json(&r->store, &json);
-
-	reply_json_result(r, res, st, json);
+	reply_json_list(r, res, store_board_list_json);
 }

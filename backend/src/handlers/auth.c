@@ -259,7 +259,7 @@ auth_login(struct request *r, struct response *res)
 void
 auth_register(struct request *r, struct response *res)
 {
-	const char    *email, *password, *name, *join_code, *problem;
+	const char    *email, *password, *name, *join_code;
 	char           hash[crypto_pwhash_STRBYTES], canonical[EMAIL_MAX + 1];
 	json_t        *fields;
 	long long      school_id, board_id, id, recent;
@@ -279,33 +279,20 @@ auth_register(struct request *r, struct response *res)
 	}
 	fields = json_object();
 	handler_email_field(r, fields, &email, canonical);
-	if (json_get_string(r->json, "name", 1, 200, &name) != JSON_FIELD_OK ||
-	    !validate_plain_text(name))
-		json_object_set_new(fields, "name",
-		                    json_string("Vul je naam in."));
-	if (json_get_string(r->json, "password", 0, AUTH_PASSWORD_MAX * 4,
-	                    &password) != JSON_FIELD_OK)
-		json_object_set_new(fields, "password",
-		                    json_string("Kies een wachtwoord."));
-	else if ((problem = auth_password_problem(password)) != NULL)
-		json_object_set_new(fields, "password", json_string(problem));
+	handler_text_field(r, fields, "name", 200, "Vul je naam in.", &name);
+	handler_password_field(r, fields, &password);
 	if (json_get_string(r->json, "join_code", 1, 64, &join_code) !=
 	    JSON_FIELD_OK)
 		json_object_set_new(fields, "join_code",
 		                    json_string("Vul de schoolcode in."));
 	if (reply_fields(r, res, fields))
 		return;
-	st = store_school_by_join_code(&r->store, join_code, &school_id,
-	                               &board_id);
-	if (st == DB_NOT_FOUND) {
-		reply_invalid_field(r, res, "join_code",
-		                    "Deze schoolcode kennen we niet.");
+	if (reply_lookup_failed(r, res,
+	                        store_school_by_join_code(&r->store, join_code,
+	                                                  &school_id,
+	                                                  &board_id),
+	                        "join_code", "Deze schoolcode kennen we niet."))
 		return;
-	}
-	if (st != DB_OK) {
-		reply_db_error(r, res, st);
-		return;
-	}
 	if (auth_password_hash(password, hash) != 0) {
 		log_error("auth: password hashing failed (out of memory?)");
 		return;

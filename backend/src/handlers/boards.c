@@ -123,12 +123,9 @@ boards_package(struct request *r, struct response *res)
 		reply_db_error(r, res, st);
 		return;
 	}
-	handler_audit(
-	    r, "package_item", arena_printf(r->arena, "school:%lld", school_id),
-	    arena_printf(r->arena,
-	                 "{\"item\":\"%s\","
-	                 "\"done_on\":%s%s%s}",
-	                 item, done_on ? "\"" : "", done_on ? done_on : "null",
-	                 done_on ? "\"" : ""));
+	handler_audit_on(r, "package_item", "school", school_id,
+	                 "{\"item\":\"%s\",\"done_on\":%s%s%s}", item,
+	                 done_on ? "\"" : "", done_on ? done_on : "null",
+	                 done_on ? "\"" : "");
 	http_no_content(res);
 }

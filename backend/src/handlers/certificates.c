@@ -15,10 +15,7 @@ static int load_public(struct request *r, struct response *res,
 void
 certificates_mine(struct request *r, struct response *res)
 {
-	const char    *json;
-	enum db_status st = store_my_certificates_json(&r->store, &json);
-
-	reply_json_result(r, res, st, json);
+	reply_json_list(r, res, store_my_certificates_json);
 }
 
 /* Looks up a public certificate; answers 404 or 503 itself on failure. */

@@ -2,8 +2,10 @@
 #include "handlers.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <time.h>
 
+#include "../auth.h"
 #include "../log.h"
 #include "../json.h"
 #include "../store/store.h"
@@ -52,6 +54,41 @@ reply_json_by_id(struct request *r, struct response *res,
 	enum db_status st = lookup(&r->store, id, &json);
 
 	reply_json_result(r, res, st, json);
+}
+
+void
+reply_created(struct request *r, struct response *res, enum db_status st,
+              long long id)
+{
+	if (st != DB_OK) {
+		reply_db_error(r, res, st);
+		return;
+	}
+	http_json(
+	    r, res, 201,
+	    arena_json(r->arena, json_pack("{s:I}", "id", (json_int_t)id)));
+}
+
+void
+reply_json_list(struct request *r, struct response *res, store_json_list lookup)
+{
+	const char    *json;
+	enum db_status st = lookup(&r->store, &json);
+
+	reply_json_result(r, res, st, json);
+}
+
+bool
+reply_lookup_failed(struct request *r, struct response *res, enum db_status st,
+                    const char *field, const char *missing)
+{
+	if (st == DB_OK)
+		return false;
+	if (st == DB_NOT_FOUND)
+		reply_invalid_field(r, res, field, missing);
+	else
+		reply_db_error(r, res, st);
+	return true;
 }
 
 bool
@@ -157,4 +194,47 @@ handler_audit(struct request *r, const char *action, const char *target,
 	r->audit.action = action;
 	r->audit.target = target;
 	r->audit.details = details;
+}
+
+void
+handler_audit_on(struct request *r, const char *action, const char *kind,
+                 long long id, const char *details_fmt, ...)
+{
+	const char *details = NULL;
+	va_list     ap;
+
+	if (details_fmt != NULL) {
+		va_start(ap, details_fmt);
+		details = arena_vprintf(r->arena, details_fmt, ap);
+		va_end(ap);
+	}
+	handler_audit(r, action, arena_printf(r->arena, "%s:%lld", kind, id),
+	              details);
+}
+
+bool
+handler_text_field(struct request *r, json_t *fields, const char *key,
+                   size_t max, const char *missing, const char **out)
+{
+	if (json_get_string(r->json, key, 1, max, out) == JSON_FIELD_OK &&
+	    validate_plain_text(*out))
+		return true;
+	json_object_set_new(fields, key, json_string(missing));
+	return false;
+}
+
+bool
+handler_password_field(struct request *r, json_t *fields, const char **password)
+{
+	const char *problem;
+
+	if (json_get_string(r->json, "password", 0, AUTH_PASSWORD_MAX * 4,
+	                    password) != JSON_FIELD_OK)
+		problem = "Kies een wachtwoord.";
+	else
+		problem = auth_password_problem(*password);
+	if (problem == NULL)
+		return true;
+	json_object_set_new(fields, "password", json_string(problem));
+	return false;
 }

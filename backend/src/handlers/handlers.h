@@ -26,6 +26,20 @@ typedef enum db_status (*store_json_by_id)(struct store_ctx *s, long long id,
 void reply_json_by_id(struct request *r, struct response *res,
                       store_json_by_id lookup, long long id);
 
+/* A store lookup that gives the JSON text of a list it keys itself (the
+ * caller's own, or everything). */
+typedef enum db_status (*store_json_list)(struct store_ctx *s,
+                                          const char      **json);
+
+/* Answers 200 with the JSON text `lookup` gives, or its error. */
+void reply_json_list(struct request *r, struct response *res,
+                     store_json_list lookup);
+
+/* Answers 201 {"id": id} after a create, or the error of the failed
+ * create (st). */
+void reply_created(struct request *r, struct response *res, enum db_status st,
+                   long long id);
+
 /* Answers 400 validation_failed with every entry of `fields` and returns
  * true; false (and nothing sent) when it is empty.  Takes `fields`. */
 bool reply_fields(struct request *r, struct response *res, json_t *fields);
@@ -56,6 +70,31 @@ bool handler_email_field(struct request *r, json_t *fields, const char **email,
  * worker writes it once the write has succeeded (worker.c:audit_write). */
 void handler_audit(struct request *r, const char *action, const char *target,
                    const char *details);
+
+/* handler_audit with the target "kind:id" and the details from a format
+ * (NULL for none). */
+void handler_audit_on(struct request *r, const char *action, const char *kind,
+                      long long id, const char *details_fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+/* Reads the body's text field `key` (1 to `max` bytes of plain text,
+ * validate.c); when it is missing or refused, puts `missing` (Dutch) on it
+ * in `fields` and returns false. */
+bool handler_text_field(struct request *r, json_t *fields, const char *key,
+                        size_t max, const char *missing, const char **out);
+
+/* Reads the body's "password" field; when it is missing or too weak
+ * (auth.c), names the problem in `fields` and returns false. */
+bool handler_password_field(struct request *r, json_t *fields,
+                            const char **password);
+
+/* After looking up something the body named in `field`: false (nothing
+ * sent) when it was found; otherwise answers 400 on `field` with `missing`
+ * when there is none, the store error for any other failure, and returns
+ * true. */
+bool reply_lookup_failed(struct request *r, struct response *res,
+                         enum db_status st, const char *field,
+                         const char *missing);
 
 /* auth.c */
 /* Makes this browser a known device of the account: a new device row and

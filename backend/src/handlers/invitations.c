@@ -7,10 +7,7 @@
 void
 invitations_mine(struct request *r, struct response *res)
 {
-	const char    *json;
-	enum db_status st = store_invitations_mine_json(&r->store, &json);
-
-	reply_json_result(r, res, st, json);
+	reply_json_list(r, res, store_invitations_mine_json);
 }
 
 static void
@@ -37,12 +34,10 @@ answer(struct request *r, struct response *res, bool accept)
 		return;
 	}
 	/* The owner's consent is the evidence that the link is wanted. */
-	handler_audit(r, accept ? "invitation_accept" : "invitation_decline",
-	              arena_printf(r->arena, "staff:%lld", staff_id),
-	              arena_printf(r->arena,
-	                           "{\"invitation\":%lld,"
-	                           "\"certificates_issued\":%lld}",
-	                           id, issued));
+	handler_audit_on(r, accept ? "invitation_accept" : "invitation_decline",
+	                 "staff", staff_id,
+	                 "{\"invitation\":%lld,\"certificates_issued\":%lld}",
+	                 id, issued);
 	body = arena_json(r->arena,
 	                  json_pack("{s:I, s:s, s:I}", "id", (json_int_t)id,
 	                            "status", accept ? "accepted" : "declined",

@@ -14,10 +14,7 @@
 void
 modules_list(struct request *r, struct response *res)
 {
-	const char    *json;
-	enum db_status st = store_modules_list_json(&r->store, &json);
-
-	reply_json_result(r, res, st, json);
+	reply_json_list(r, res, store_modules_list_json);
 }
 
 /* The worker's page of a module version; loaded and kept on a miss, so a
@@ -59,11 +56,7 @@ modules_get(struct request *r, struct response *res)
 		                              mine.quiz_state_json);
 	if (st == DB_OK && json == NULL)
 		st = DB_ERROR;
-	if (st != DB_OK) {
-		reply_db_error(r, res, st);
-		return;
-	}
-	http_json_text(r, res, 200, json);
+	reply_json_result(r, res, st, json);
 }
 
 void

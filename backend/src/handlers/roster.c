@@ -146,14 +146,12 @@ roster_import(struct request *r, struct response *res)
 		reply_line_errors(r, res, errors);
 		return;
 	}
-	handler_audit(
-	    r, "roster_import", arena_printf(r->arena, "board:%lld", board_id),
-	    arena_printf(r->arena,
-	                 "{\"created\":%lld,"
-	                 "\"updated\":%lld,\"unchanged\":%lld,\"removed\":%lld,"
-	                 "\"invited\":%lld}",
-	                 counts.created, counts.updated, counts.unchanged,
-	                 counts.removed, counts.invited));
+	handler_audit_on(
+	    r, "roster_import", "board", board_id,
+	    "{\"created\":%lld,\"updated\":%lld,\"unchanged\":%lld,"
+	    "\"removed\":%lld,\"invited\":%lld}",
+	    counts.created, counts.updated, counts.unchanged, counts.removed,
+	    counts.invited);
 	body = arena_json(r->arena,
 	                  json_pack("{s:I, s:I, s:I, s:I, s:I}", "created",
 	                            (json_int_t)counts.created, "updated",

@@ -18,15 +18,12 @@ void
 trainings_create(struct request *r, struct response *res)
 {
 	const char    *title, *slug, *date, *location;
-	json_t        *fields = json_object(), *body;
+	json_t        *fields = json_object();
 	long long      id;
 	enum db_status st;
 
-	if (json_get_string(r->json, "title", 1, 200, &title) !=
-	        JSON_FIELD_OK ||
-	    !validate_plain_text(title))
-		json_object_set_new(fields, "title",
-		                    json_string("Geef de training een titel."));
+	handler_text_field(r, fields, "title", 200,
+	                   "Geef de training een titel.", &title);
 	if (json_get_string(r->json, "module_slug", 1, 64, &slug) !=
 	        JSON_FIELD_OK ||
 	    !handler_slug_valid(slug))
@@ -37,11 +34,8 @@ trainings_create(struct request *r, struct response *res)
 		json_object_set_new(
 		    fields, "date",
 		    json_string("Geef een datum als JJJJ-MM-DD."));
-	if (json_get_string(r->json, "location", 1, 200, &location) !=
-	        JSON_FIELD_OK ||
-	    !validate_plain_text(location))
-		json_object_set_new(fields, "location",
-		                    json_string("Vul de locatie in."));
+	handler_text_field(r, fields, "location", 200, "Vul de locatie in.",
+	                   &location);
 	if (reply_fields(r, res, fields))
 		return;
 	st = store_training_create(&r->store, title, slug, date, location, &id);
@@ -61,21 +55,13 @@ trainings_create(struct request *r, struct response *res)
 		    NULL);
 		return;
 	}
-	if (st != DB_OK) {
-		reply_db_error(r, res, st);
-		return;
-	}
-	body = arena_json(r->arena, json_pack("{s:I}", "id", (json_int_t)id));
-	http_json(r, res, 201, body);
+	reply_created(r, res, st, id);
 }
 
 void
 trainings_list(struct request *r, struct response *res)
 {
-	const char    *json;
-	enum db_status st = store_training_list_json(&r->store, &json);
-
-	reply_json_result(r, res, st, json);
+	reply_json_list(r, res, store_training_list_json);
 }
 
 void
@@ -432,12 +418,10 @@ trainings_attendance(struct request *r, struct response *res)
 	}
 	for (size_t i = 0; i < n; i++)
 		passed += att[i].passed;
-	handler_audit(
-	    r, "attendance", arena_printf(r->arena, "training:%lld", id),
-	    arena_printf(r->arena,
+	handler_audit_on(r, "attendance", "training", id,
 	                 "{\"recorded\":%zu,\"passed\":%zu,"
 	                 "\"certificates_issued\":%lld,\"pending\":%lld}",
-	                 n, passed, counts.issued, counts.pending));
+	                 n, passed, counts.issued, counts.pending);
 	body =
 	    arena_json(r->arena, json_pack("{s:I, s:I, s:I}", "recorded",
 	                                   (json_int_t)n, "certificates_issued",

@@ -2,6 +2,7 @@
  * reset), password change, the mail outbox, the audit log, and a person's
  * own data (export) and its erasure. */
 #include "store.h"
+#include "reader.h"
 
 #include "../validate.h"
 
@@ -170,6 +171,20 @@ const struct db_stmt store_accounts_stmts[] = {
     {0},
 };
 
+/* Runs a statement that answers how many accounts it changed: none is a
+ * missing account. */
+static enum db_status
+changed_one(struct store_ctx *ctx, const char *name, int n,
+            const char *const *v)
+{
+	PGresult      *res;
+	enum db_status st = db_exec(ctx->db, ctx->arena, name, n, v, &res);
+
+	if (st != DB_OK)
+		return st;
+	return db_int(res, 0, 0) == 1 ? DB_OK : DB_NOT_FOUND;
+}
+
 enum db_status
 store_audit(struct store_ctx *ctx, const char *action, const char *target,
             const char *details)
@@ -180,13 +195,7 @@ store_audit(struct store_ctx *ctx, const char *action, const char *target,
 	return db_exec(ctx->db, ctx->arena, "audit_add", 4, v, NULL);
 }
 
-enum db_status
-store_audit_list_json(struct store_ctx *ctx, long long before,
-                      const char **json)
-{
-	return db_exec_id_value(ctx->db, ctx->arena, "audit_list", before,
-	                        json);
-}
+STORE_VALUE_BY_ID(store_audit_list_json, "audit_list")
 
 enum db_status
 store_mail_queue(struct store_ctx *ctx, const char *to, long long about_user,
@@ -289,47 +298,25 @@ store_user_id_by_email(struct store_ctx *ctx, const char *canonical,
 	                    "iss", id, name, email);
 }
 
-enum db_status
-store_user_password_hash(struct store_ctx *ctx, long long user_id,
-                         const char **hash)
-{
-	return db_exec_id_value(ctx->db, ctx->arena, "user_password_hash",
-	                        user_id, hash);
-}
+STORE_VALUE_BY_ID(store_user_password_hash, "user_password_hash")
 
 enum db_status
 store_user_set_password(struct store_ctx *ctx, long long user_id,
                         const char *hash)
 {
-	char           ub[24];
-	const char    *v[2] = {STORE_INT(ub, user_id), hash};
-	PGresult      *res;
-	enum db_status st =
-	    db_exec(ctx->db, ctx->arena, "user_set_password", 2, v, &res);
+	char        ub[24];
+	const char *v[2] = {STORE_INT(ub, user_id), hash};
 
-	if (st != DB_OK)
-		return st;
-	return db_int(res, 0, 0) == 1 ? DB_OK : DB_NOT_FOUND;
+	return changed_one(ctx, "user_set_password", 2, v);
 }
 
-enum db_status
-store_user_export_json(struct store_ctx *ctx, long long user_id,
-                       const char **json)
-{
-	return db_exec_id_value(ctx->db, ctx->arena, "user_export", user_id,
-	                        json);
-}
+STORE_VALUE_BY_ID(store_user_export_json, "user_export")
 
 enum db_status
 store_user_erase(struct store_ctx *ctx, long long user_id)
 {
-	char           ub[24];
-	const char    *v[1] = {STORE_INT(ub, user_id)};
-	PGresult      *res;
-	enum db_status st =
-	    db_exec(ctx->db, ctx->arena, "user_erase", 1, v, &res);
+	char        ub[24];
+	const char *v[1] = {STORE_INT(ub, user_id)};
 
-	if (st != DB_OK)
-		return st;
-	return db_int(res, 0, 0) == 1 ? DB_OK : DB_NOT_FOUND;
+	return changed_one(ctx, "user_erase", 1, v);
 }

@@ -1,6 +1,7 @@
 /* SQL of attempts and certificates: exactly one completion per pass while a
  * certificate is valid, the learner's list, and public verification. */
 #include "store.h"
+#include "reader.h"
 
 #include <string.h>
 
@@ -201,12 +202,7 @@ out:
 	return st;
 }
 
-enum db_status
-store_my_certificates_json(struct store_ctx *ctx, const char **json)
-{
-	return db_exec_id_value(ctx->db, ctx->arena, "my_certificates",
-	                        ctx->user_id, json);
-}
+STORE_VALUE_OF_CALLER(store_my_certificates_json, "my_certificates")
 
 enum db_status
 store_certificate_public(struct store_ctx *ctx, const char *code,

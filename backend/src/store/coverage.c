@@ -9,6 +9,7 @@
  * an empty requirements table must not read as 100%.  Region figures are
  * suppressed by suppress.c before they leave (store_region_*_json). */
 #include "store.h"
+#include "reader.h"
 
 #include <stdlib.h>
 
@@ -304,29 +305,11 @@ store_board_coverage_json(struct store_ctx *ctx, long long board_id,
 	return report_json(ctx, "board_coverage", board_id, json);
 }
 
-enum db_status
-store_school_staff_json(struct store_ctx *ctx, long long school_id,
-                        const char **json)
-{
-	return db_exec_id_value(ctx->db, ctx->arena, "school_staff", school_id,
-	                        json);
-}
+STORE_VALUE_BY_ID(store_school_staff_json, "school_staff")
 
-enum db_status
-store_school_expiring_json(struct store_ctx *ctx, long long school_id,
-                           const char **json)
-{
-	return db_exec_id_value(ctx->db, ctx->arena, "school_expiring",
-	                        school_id, json);
-}
+STORE_VALUE_BY_ID(store_school_expiring_json, "school_expiring")
 
-enum db_status
-store_board_history_json(struct store_ctx *ctx, long long board_id,
-                         const char **json)
-{
-	return db_exec_id_value(ctx->db, ctx->arena, "board_history", board_id,
-	                        json);
-}
+STORE_VALUE_BY_ID(store_board_history_json, "board_history")
 
 /* What a region sees passes suppress.c: the raw counts never leave. */
 static enum db_status

@@ -2,6 +2,7 @@
  * roster asks the owner, who accepts (the stay is linked) or declines; and
  * the linking that follows a verified address (sql/009). */
 #include "store.h"
+#include "reader.h"
 
 #include <string.h>
 
@@ -42,12 +43,7 @@ const struct db_stmt store_invitations_stmts[] = {
     {0},
 };
 
-enum db_status
-store_invitations_mine_json(struct store_ctx *ctx, const char **json)
-{
-	return db_exec_id_value(ctx->db, ctx->arena, "invitations_mine",
-	                        ctx->user_id, json);
-}
+STORE_VALUE_OF_CALLER(store_invitations_mine_json, "invitations_mine")
 
 enum db_status
 store_invitation_answer(struct store_ctx *ctx, long long id, bool accept,

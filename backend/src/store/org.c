@@ -1,6 +1,7 @@
 /* SQL of the organisation: regions, boards, schools, accounts, join codes,
  * trainer-board links and the school package. */
 #include "store.h"
+#include "reader.h"
 
 #include <string.h>
 
@@ -150,13 +151,7 @@ store_school_create(struct store_ctx *ctx, long long board_id, const char *name,
 	return returning_id(ctx, "school_create", 5, v, id);
 }
 
-enum db_status
-store_board_schools_json(struct store_ctx *ctx, long long board_id,
-                         const char **json)
-{
-	return db_exec_id_value(ctx->db, ctx->arena, "board_schools", board_id,
-	                        json);
-}
+STORE_VALUE_BY_ID(store_board_schools_json, "board_schools")
 
 enum db_status
 store_school_board(struct store_ctx *ctx, long long school_id,
@@ -224,11 +219,7 @@ store_package_set(struct store_ctx *ctx, long long school_id, const char *item,
 	return db_exec(ctx->db, ctx->arena, "package_set", 4, v, NULL);
 }
 
-enum db_status
-store_region_list_json(struct store_ctx *ctx, long long only, const char **json)
-{
-	return db_exec_id_value(ctx->db, ctx->arena, "region_list", only, json);
-}
+STORE_VALUE_BY_ID(store_region_list_json, "region_list")
 
 enum db_status
 store_board_list_json(struct store_ctx *ctx, const char **json)

@@ -1,6 +1,7 @@
 /* SQL of in-person trainings and attendance; a pass issues the module's
  * certificate, once while one is valid, with the trainer as issuer. */
 #include "store.h"
+#include "reader.h"
 
 #include <string.h>
 
@@ -193,12 +194,7 @@ store_training_create(struct store_ctx *ctx, const char *title,
 	return DB_OK;
 }
 
-enum db_status
-store_training_list_json(struct store_ctx *ctx, const char **json)
-{
-	return db_exec_id_value(ctx->db, ctx->arena, "training_list",
-	                        ctx->user_id, json);
-}
+STORE_VALUE_OF_CALLER(store_training_list_json, "training_list")
 
 enum db_status
 store_training_owner(struct store_ctx *ctx, long long id, long long *trainer_id,
@@ -222,11 +218,7 @@ store_training_recordable(struct store_ctx *ctx, long long id, bool *in_person,
 	                    "bb", in_person, held);
 }
 
-enum db_status
-store_training_get_json(struct store_ctx *ctx, long long id, const char **json)
-{
-	return db_exec_id_value(ctx->db, ctx->arena, "training_get", id, json);
-}
+STORE_VALUE_BY_ID(store_training_get_json, "training_get")
 
 enum db_status
 store_training_criteria(struct store_ctx *ctx, long long module_id,

@@ -1,5 +1,6 @@
 /* SQL of accounts: token checks, login, registration, revocation, /me. */
 #include "store.h"
+#include "reader.h"
 
 #include "../user.h"
 
@@ -188,19 +189,9 @@ store_user_login_succeeded(struct store_ctx *ctx, const char *canonical,
 	return db_exec(ctx->db, ctx->arena, "user_login_succeeded", 2, v, NULL);
 }
 
-enum db_status
-store_login_device_failed(struct store_ctx *ctx, long long device_id)
-{
-	return db_exec_id(ctx->db, ctx->arena, "login_device_failed", device_id,
-	                  NULL);
-}
+STORE_RUN_BY_ID(store_login_device_failed, "login_device_failed")
 
-enum db_status
-store_login_device_succeeded(struct store_ctx *ctx, long long device_id)
-{
-	return db_exec_id(ctx->db, ctx->arena, "login_device_succeeded",
-	                  device_id, NULL);
-}
+STORE_RUN_BY_ID(store_login_device_succeeded, "login_device_succeeded")
 
 enum db_status
 store_login_device_add(struct store_ctx *ctx, long long user_id,
@@ -213,12 +204,7 @@ store_login_device_add(struct store_ctx *ctx, long long user_id,
 	return db_exec(ctx->db, ctx->arena, "login_device_add", 4, v, NULL);
 }
 
-enum db_status
-store_login_devices_drop(struct store_ctx *ctx, long long user_id)
-{
-	return db_exec_id(ctx->db, ctx->arena, "login_devices_drop", user_id,
-	                  NULL);
-}
+STORE_RUN_BY_ID(store_login_devices_drop, "login_devices_drop")
 
 enum db_status
 store_school_by_join_code(struct store_ctx *ctx, const char *code,
@@ -269,8 +255,4 @@ store_token_revoke(struct store_ctx *ctx, const char *jti, long long exp)
 	return db_exec(ctx->db, ctx->arena, "token_revoke", 2, v, NULL);
 }
 
-enum db_status
-store_user_me_json(struct store_ctx *ctx, long long user_id, const char **json)
-{
-	return db_exec_id_value(ctx->db, ctx->arena, "user_me", user_id, json);
-}
+STORE_VALUE_BY_ID(store_user_me_json, "user_me")
