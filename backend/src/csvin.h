@@ -232,4 +232,8 @@ char *csvin_field(const struct csvin_import *imp, struct csvin_record *rec,
 void csvin_error(struct csvin_import *imp, unsigned line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* A number macro as a string, for the messages of a limit. */
+#define CSVIN_STR_(x) #x
+#define CSVIN_STR(x) CSVIN_STR_(x)
+
 #endif

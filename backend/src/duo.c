@@ -172,6 +172,7 @@ duo_parse(const char *buf, size_t len, struct duo_register **out)
 	     .n_cols = COL_COUNT,
 	     .max_bytes = DUO_MAX_BYTES,
 	     .max_fields = DUO_MAX_FIELDS,
+	     .max_rows = DUO_MAX_ROWS,
 	     .delim = ';',
 	     .encodings = "UTF-8 of Windows-1252",
 	     .bad_utf8_hint = ", terwijl het bestand met een UTF-8-BOM begint",
@@ -179,6 +180,8 @@ duo_parse(const char *buf, size_t len, struct duo_register **out)
 	     .columns_hint = "",
 	     /* An empty register would close every school: refuse it. */
 	     .no_rows = "het bestand bevat geen vestigingen",
+	     .too_many_rows = "het bestand heeft meer dan " CSVIN_STR(
+	         DUO_MAX_ROWS) " vestigingen; is dit wel het register van DUO?",
 	     .decode = cp1252_to_utf8,
 	     .header = header_check,
 	     .row = data_record,

@@ -21,6 +21,8 @@
  */
 
 #define DUO_MAX_BYTES (20 * 1024 * 1024)
+/* Every school location of the Netherlands, all sectors, is about 20,000. */
+#define DUO_MAX_ROWS 100000
 #define DUO_ERRORS_MAX ERRLIST_MAX /* further errors are only counted */
 
 enum duo_encoding {

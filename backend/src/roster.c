@@ -51,9 +51,6 @@ static const struct csvin_column columns[COL_COUNT] = {
     [COL_BRIN] = {{"brin"}, NULL, false},
 };
 
-#define STR(x) #x
-#define XSTR(x) STR(x)
-
 /* What backs the strings of a roster (private in roster.h). */
 struct roster_block {
 	struct arena strings;
@@ -92,7 +89,7 @@ roster_parse(const char *buf, size_t len, struct roster **out)
 	    .empty_message = "het bestand is leeg; de eerste regel moet "
 	                     "email,name,role,brin zijn",
 	    .columns_hint = " (verwacht: email,name,role,brin)",
-	    .too_many_rows = "het rooster heeft meer dan " XSTR(
+	    .too_many_rows = "het rooster heeft meer dan " CSVIN_STR(
 	        ROSTER_MAX_ROWS) " regels; splits het bestand",
 	    .row = data_record,
 	    .data = &st,

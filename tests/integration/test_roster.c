@@ -26,6 +26,7 @@ static void        expect_unchanged(const struct roster_fx *fx);
 static long        active(long board);
 
 static void test_roster_counts_two_uploads(void **state);
+static void test_roster_error_cap_summary_last(void **state);
 static void test_roster_move_school_keeps_history(void **state);
 static void test_roster_semicolon_bom_crlf_quotes(void **state);
 static void test_roster_line_errors(void **state);
@@ -397,6 +398,38 @@ test_roster_all_errors_reported(void **state)
 	expect_unchanged(&fx);
 }
 
+/* 300 bad lines: the first 200 in line order, then "en nog 100 fouten"
+ * last (it has line 0, the file as a whole, and must not jump to the top). */
+static void
+test_roster_error_cap_summary_last(void **state)
+{
+	struct roster_fx fx;
+	char            *csv;
+	size_t           cap = 64 * 1024, o = 0;
+	json_t          *list, *first, *last;
+
+	(void)state;
+	roster_fixture(&fx);
+	csv = itest_keep(malloc(cap), free);
+	o += (size_t)snprintf(csv, cap, "email,name,role,brin\n");
+	for (int i = 0; i < 300; i++)
+		o += (size_t)snprintf(csv + o, cap - o,
+		                      "kapot-%d,Fout,teacher,%s\n", i,
+		                      fx.a->brin);
+	list = json_object_get(
+	    itest_expect_error(org_roster(fx.ba->token, fx.board, csv), 400,
+	                       "validation_failed"),
+	    "errors");
+	assert_int_equal(json_array_size(list), 201);
+	first = json_array_get(list, 0);
+	last = json_array_get(list, 200);
+	assert_int_equal(itest_jint(first, "line"), 2);
+	assert_int_equal(itest_jint(json_array_get(list, 199), "line"), 201);
+	assert_int_equal(itest_jint(last, "line"), 0);
+	assert_string_equal(itest_jstr(last, "message"), "en nog 100 fouten");
+	expect_unchanged(&fx);
+}
+
 /* A quoted line break in an ignored column: the next record's error is
  * on its physical line (5), not its record number (3). */
 static void
@@ -541,6 +574,7 @@ itest_run_roster(void)
 {
 	const struct CMUnitTest tests[] = {
 	    ITEST(test_roster_counts_two_uploads),
+	    ITEST(test_roster_error_cap_summary_last),
 	    ITEST(test_roster_move_school_keeps_history),
 	    ITEST(test_roster_semicolon_bom_crlf_quotes),
 	    ITEST(test_roster_line_errors),

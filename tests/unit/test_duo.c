@@ -606,6 +606,34 @@ test_error_cap(void **state)
 	free(buf);
 }
 
+/* One location more than DUO_MAX_ROWS: refused with the row limit's own
+ * message, on the first line past it (not a worker holding millions). */
+static void
+test_too_many_rows(void **state)
+{
+	size_t               n = DUO_MAX_ROWS + 1, cap = (n + 1) * 100, o = 0;
+	char                *buf = malloc(cap);
+	struct duo_register *reg;
+
+	(void)state;
+	assert_non_null(buf);
+	o += (size_t)snprintf(buf, cap, "%s", H);
+	for (size_t i = 0; i < n; i++)
+		o += (size_t)snprintf(
+		    buf + o, cap - o,
+		    "Utrecht;41886;%02zu%c%c%02zu;School %zu;LEUSDEN;0327;"
+		    "LEUSDEN;Openbaar;17;Eemland\r\n",
+		    i / 67600, (char)('A' + (i / 2600) % 26),
+		    (char)('A' + (i / 100) % 26), i % 100, i);
+	assert_int_equal(duo_parse(buf, o, &reg), -1);
+	assert_int_equal(reg->errors.count, 1);
+	assert_int_equal(reg->errors.items[0].line, DUO_MAX_ROWS + 2);
+	assert_non_null(strstr(reg->errors.items[0].message,
+	                       "meer dan 100000 vestigingen"));
+	duo_register_free(reg);
+	free(buf);
+}
+
 /* Over the limit is refused unread, on line 0. */
 static void
 test_too_large(void **state)
@@ -774,6 +802,7 @@ main(void)
 	    cmocka_unit_test(test_refused_encoding),
 	    cmocka_unit_test(test_error_cap),
 	    cmocka_unit_test(test_too_large),
+	    cmocka_unit_test(test_too_many_rows),
 	    cmocka_unit_test(test_free_null),
 	    cmocka_unit_test(test_real_file),
 	};

@@ -11,6 +11,7 @@
 #include "../csvout.h"
 #include "../domain.h"
 #include "../json.h"
+#include "../log.h"
 #include "../store/store.h"
 
 void
@@ -51,8 +52,12 @@ boards_coverage(struct request *r, struct response *res)
 		return;
 	}
 	doc = json_loads(json, 0, NULL);
-	if (doc == NULL)
+	if (doc == NULL) {
+		log_error("boards: coverage of board %lld is not JSON",
+		          board_id);
+		reply_db_error(r, res, DB_ERROR);
 		return;
+	}
 	arena_json(r->arena, doc);
 	csvout_init(&w, r->arena);
 	for (k = 0; k < sizeof(cols) / sizeof(cols[0]); k++)

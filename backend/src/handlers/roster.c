@@ -65,6 +65,10 @@ by_line(const void *a, const void *b)
 	json_int_t y =
 	    json_integer_value(json_object_get(*(json_t *const *)b, "line"));
 
+	/* Line 0 is the file as a whole: alone, or "en nog N fouten" that
+	 * closes a full list, so it goes last. */
+	if (x == 0 || y == 0)
+		return (x == 0) - (y == 0);
 	return (x > y) - (x < y);
 }
 

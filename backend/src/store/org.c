@@ -44,7 +44,6 @@ const struct db_stmt store_org_stmts[] = {
      " ORDER BY s.name, s.id), '[]')"
      " FROM schools s WHERE s.board_id = $1",
      1},
-    {"school_board", "SELECT board_id FROM schools WHERE id = $1", 1},
     {"school_join_code",
      "UPDATE schools SET join_code = $2 WHERE id = $1 RETURNING join_code", 2},
     {"user_create",
@@ -96,18 +95,6 @@ exists(struct store_ctx *ctx, const char *name, long long id)
 	return st == DB_OK && PQntuples(res) != 1 ? DB_NOT_FOUND : st;
 }
 
-/* Runs a one-parameter statement that returns one id; DB_NOT_FOUND when no
- * row matches. */
-static enum db_status
-returning_id_or_missing(struct store_ctx *ctx, const char *name, long long key,
-                        long long *id)
-{
-	char        b[24];
-	const char *v[1] = {STORE_INT(b, key)};
-
-	return db_exec_scan(ctx->db, ctx->arena, name, 1, v, "i", id);
-}
-
 enum db_status
 store_region_create(struct store_ctx *ctx, const char *name, long long *id)
 {
@@ -152,14 +139,6 @@ store_school_create(struct store_ctx *ctx, long long board_id, const char *name,
 }
 
 STORE_VALUE_BY_ID(store_board_schools_json, "board_schools")
-
-enum db_status
-store_school_board(struct store_ctx *ctx, long long school_id,
-                   long long *board_id)
-{
-	return returning_id_or_missing(ctx, "school_board", school_id,
-	                               board_id);
-}
 
 enum db_status
 store_school_set_join_code(struct store_ctx *ctx, long long school_id,

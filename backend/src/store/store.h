@@ -261,9 +261,6 @@ enum db_status store_school_create(struct store_ctx *ctx, long long board_id,
                                    const char *join_code, long long *id);
 enum db_status store_board_schools_json(struct store_ctx *ctx,
                                         long long board_id, const char **json);
-/* DB_NOT_FOUND when the school does not exist. */
-enum db_status store_school_board(struct store_ctx *ctx, long long school_id,
-                                  long long *board_id);
 enum db_status store_school_set_join_code(struct store_ctx *ctx,
                                           long long         school_id,
                                           const char       *code);
