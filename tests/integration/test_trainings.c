@@ -452,6 +452,18 @@ test_training_attendance_csv(void **state)
 	                            fx.trainer->token, "text/csv",
 	                            "email,passed\n", 13),
 	                   400, "validation_failed");
+	/* No header: the first address is not taken as one (it would be
+	 * lost without a word); line 1 says what the first line must be. */
+	csv = itest_fmt("%s\n%s\n", fx.ib->email, fx.t->email);
+	err = itest_expect_error(org_send("POST", attendance_path(id3),
+	                                  fx.trainer->token, "text/csv", csv,
+	                                  strlen(csv)),
+	                         400, "validation_failed");
+	e = json_array_get(json_object_get(err, "errors"), 0);
+	assert_int_equal(json_integer_value(json_object_get(e, "line")), 1);
+	assert_non_null(strstr(json_string_value(json_object_get(e, "message")),
+	                       "de eerste regel moet de kop email zijn"));
+	assert_int_equal(attendance_rows(id3), 0);
 	/* Neither JSON nor CSV. */
 	itest_expect_error(org_send("POST", attendance_path(id3),
 	                            fx.trainer->token, "text/plain", csv,

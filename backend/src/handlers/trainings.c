@@ -115,12 +115,20 @@ attendance_record(struct csvin_record *rec, void *data)
 	bool   passed = false;
 	size_t i = *st->n;
 
-	if (!st->header_done) {
-		st->header_done = true;
-		return 0;
-	}
 	if (csvin_record_empty(rec))
 		return 0;
+	if (!st->header_done) {
+		/* A file without its header would lose its first attendee
+		 * silently: say what the first line must be. */
+		st->header_done = true;
+		if (strcasecmp(email, "email") != 0 || rec->n_fields > 2 ||
+		    (rec->n_kept > 1 && strcasecmp(flag, "passed") != 0))
+			errlist_add(
+			    st->errs, NULL, rec->line, 0,
+			    "de eerste regel moet de kop email zijn (of "
+			    "email,passed), daarna een deelnemer per regel");
+		return 0;
+	}
 	if (rec->has_nul || rec->n_fields > 2 ||
 	    email_canonical(email, canonical) != EMAIL_OK ||
 	    i >= ATTENDEES_MAX ||
