@@ -358,7 +358,7 @@ trainings_attendance(struct request *r, struct response *res)
 	struct store_attendee *att =
 	    arena_alloc(r->arena, ATTENDEES_MAX * sizeof(*att));
 	struct judging jd = {0};
-	long long      id = r->param.training, trainer_id, module_id, refused;
+	long long      id = r->param.training, module_id, refused;
 	struct store_attendance_counts counts;
 	size_t                         n = 0, passed = 0;
 	bool                           in_person, held;
@@ -366,15 +366,11 @@ trainings_attendance(struct request *r, struct response *res)
 	enum db_status                 st;
 	int                            rc;
 
-	/* worker.c has checked that the caller gives this training. */
-	st = store_training_owner(&r->store, id, &trainer_id, &module_id);
-	if (st != DB_OK) {
-		reply_db_error(r, res, st);
-		return;
-	}
-	/* A training made before the in-person rule, for an online module,
-	 * certifies nobody; nor does one that has not been held yet. */
-	st = store_training_recordable(&r->store, id, &in_person, &held);
+	/* worker.c has checked that the caller gives this training.  One made
+	 * before the in-person rule, for an online module, certifies nobody;
+	 * nor does one that has not been held yet. */
+	st = store_training_recordable(&r->store, id, &module_id, &in_person,
+	                               &held);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;

@@ -398,13 +398,12 @@ enum db_status store_training_create(struct store_ctx *ctx, const char *title,
                                      const char *location, long long *id);
 enum db_status store_training_list_json(struct store_ctx *ctx,
                                         const char      **json);
-enum db_status store_training_owner(struct store_ctx *ctx, long long id,
-                                    long long *trainer_id,
-                                    long long *module_id);
-/* Whether attendance of training `id` may be recorded: its module is an
- * active in-person one (*in_person) and its day has come (*held). */
+/* Whether attendance of training `id` may be recorded: its module
+ * (*module_id) is an active in-person one (*in_person) and its day has come
+ * (*held). */
 enum db_status store_training_recordable(struct store_ctx *ctx, long long id,
-                                         bool *in_person, bool *held);
+                                         long long *module_id, bool *in_person,
+                                         bool *held);
 enum db_status store_training_get_json(struct store_ctx *ctx, long long id,
                                        const char **json);
 /* The criteria ids of the module's current version, in content order, and

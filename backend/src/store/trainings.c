@@ -32,12 +32,10 @@ const struct db_stmt store_trainings_stmts[] = {
      " FROM trainings t JOIN modules m ON m.id = t.module_id"
      " WHERE t.trainer_id = $1",
      1},
-    {"training_owner",
-     "SELECT trainer_id, module_id FROM trainings WHERE id = $1", 1},
     /* Whether attendance may be recorded: the module is (still) an
      * in-person one, and the day has come (in the Netherlands). */
     {"training_recordable",
-     "SELECT m.in_person AND m.active,"
+     "SELECT t.module_id, m.in_person AND m.active,"
      " t.held_on <= (now() AT TIME ZONE 'Europe/Amsterdam')::date"
      " FROM trainings t JOIN modules m ON m.id = t.module_id WHERE t.id = $1",
      1},
@@ -197,25 +195,14 @@ store_training_create(struct store_ctx *ctx, const char *title,
 STORE_VALUE_OF_CALLER(store_training_list_json, "training_list")
 
 enum db_status
-store_training_owner(struct store_ctx *ctx, long long id, long long *trainer_id,
-                     long long *module_id)
-{
-	char        ib[24];
-	const char *v[1] = {STORE_INT(ib, id)};
-
-	return db_exec_scan(ctx->db, ctx->arena, "training_owner", 1, v, "ii",
-	                    trainer_id, module_id);
-}
-
-enum db_status
-store_training_recordable(struct store_ctx *ctx, long long id, bool *in_person,
-                          bool *held)
+store_training_recordable(struct store_ctx *ctx, long long id,
+                          long long *module_id, bool *in_person, bool *held)
 {
 	char        ib[24];
 	const char *v[1] = {STORE_INT(ib, id)};
 
 	return db_exec_scan(ctx->db, ctx->arena, "training_recordable", 1, v,
-	                    "bb", in_person, held);
+	                    "ibb", module_id, in_person, held);
 }
 
 STORE_VALUE_BY_ID(store_training_get_json, "training_get")
