@@ -1128,10 +1128,8 @@ itest_quiz_start(const char *token, const char *slug)
 	return itest_expect_json(r, r->status);
 }
 
-/* The id an attempt shows for module.json's choice `c` of a shown question
- * (the service sends its own ids per attempt): found by the text. */
-static json_t *
-shown_choice(const json_t *shown, const json_t *c)
+const char *
+itest_shown_choice_id(const json_t *shown, const json_t *c)
 {
 	json_t *sc;
 	size_t  i;
@@ -1139,7 +1137,7 @@ shown_choice(const json_t *shown, const json_t *c)
 	json_array_foreach (json_object_get(shown, "choices"), i, sc)
 		if (json_equal(json_object_get(sc, "text"),
 		               json_object_get(c, "text")))
-			return json_object_get(sc, "id");
+			return itest_jstr(sc, "id");
 	fail_msg("choice \"%s\" of question %s is not shown",
 	         json_string_value(json_object_get(c, "text")),
 	         json_string_value(json_object_get(shown, "id")));
@@ -1176,7 +1174,9 @@ itest_quiz_body(const char *slug, const json_t *started, bool right)
 			/* Wrong: one wrong choice, so no question is right. */
 			if (correct != right || (!right && n > 0))
 				continue;
-			json_array_append(picked, shown_choice(shown, c));
+			json_array_append_new(
+			    picked,
+			    json_string(itest_shown_choice_id(shown, c)));
 			n++;
 		}
 		json_object_set_new(answers, qid, picked);

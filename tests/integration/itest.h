@@ -227,7 +227,10 @@ void itest_complete_sections(const char *token);
  */
 json_t *itest_quiz_start(const char *token, const char *slug);
 char   *itest_quiz_body(const char *slug, const json_t *started, bool right);
-char   *itest_quiz_answers(const char *token, const char *slug, bool right);
+/* The id an attempt shows for module.json's choice `c` of the shown question
+ * `shown` (the service sends its own ids per attempt): found by its text. */
+const char *itest_shown_choice_id(const json_t *shown, const json_t *c);
+char       *itest_quiz_answers(const char *token, const char *slug, bool right);
 /* module.json of a module in CONTENT_DIR (kept for the test). */
 json_t *itest_module_json(const char *slug);
 

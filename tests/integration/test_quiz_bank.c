@@ -86,22 +86,6 @@ bank_question(const char *qid)
 	return NULL;
 }
 
-/* The id the attempt shows for module.json's choice `c` of the shown
- * question `shown` (found by its text). */
-static const char *
-shown_id(const json_t *shown, const json_t *c)
-{
-	json_t *sc;
-	size_t  i;
-
-	json_array_foreach (itest_jarr(shown, "choices"), i, sc)
-		if (json_equal(json_object_get(sc, "text"),
-		               json_object_get(c, "text")))
-			return itest_jstr(sc, "id");
-	fail_msg("a choice of %s is not shown", itest_jstr(shown, "id"));
-	return NULL;
-}
-
 /* A shown id of a wrong choice of the shown question. */
 static const char *
 wrong_id(const json_t *shown)
@@ -113,7 +97,7 @@ wrong_id(const json_t *shown)
 	    json_object_get(bank_question(itest_jstr(shown, "id")), "choices"),
 	    i, c)
 		if (!json_is_true(json_object_get(c, "correct")))
-			return shown_id(shown, c);
+			return itest_shown_choice_id(shown, c);
 	fail_msg("question %s has no wrong choice", itest_jstr(shown, "id"));
 	return NULL;
 }
@@ -316,7 +300,7 @@ test_quiz_graded_against_stored_draw(void **state)
 	bq = bank_question(qid);
 	json_array_foreach (json_object_get(bq, "choices"), i, c)
 		if (!json_is_true(json_object_get(c, "correct")))
-			wrong = shown_id(
+			wrong = itest_shown_choice_id(
 			    json_array_get(itest_jarr(a, "questions"), 0), c);
 	assert_non_null(wrong);
 	assert_int_equal(
