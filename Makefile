@@ -10,6 +10,10 @@
 #   make fuzz       every libFuzzer target for FUZZ_SECONDS (default 300)
 #   make valgrind   the integration suite against the service under valgrind,
 #                   then a leak check of every one of its processes
+#   make install    the release build into DESTDIR (the Debian package's layout)
+#   make deb        the Debian package, in build/deb/ (docs/install.md)
+#   make test-install  builds and installs the package on this machine, then
+#                   proves install, admin, backup, restore and upgrade
 
 FLAVOR  ?= release
 B       := build/$(FLAVOR)
@@ -42,7 +46,8 @@ UNIT    := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test_*.c
 ITEST_SRC := $(wildcard tests/integration/*.c)
 
 .PHONY: all run stop check test test-unit test-integration test-browser test-content \
-        bench fuzz fuzz-ci valgrind format format-check lint clean deps
+        bench fuzz fuzz-ci valgrind format format-check lint clean deps \
+        install deb test-install
 all: $(B)/hgkm-fcgi $(TOOLS)
 
 $(B)/obj/%.o: %.c
@@ -144,6 +149,44 @@ fuzz:
 fuzz-ci:
 	tests/fuzz/run.sh 10
 
+# The installed layout (docs/install.md); deploy/debian/ packages it.
+PREFIX  ?= /usr
+DESTDIR ?=
+SHARE   := $(DESTDIR)$(PREFIX)/share/hgkm
+install: all
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/lib/hgkm $(SHARE)/deploy \
+		$(DESTDIR)/etc/nginx/hgkm $(DESTDIR)/etc/nginx/sites-available \
+		$(DESTDIR)/etc/logrotate.d $(DESTDIR)/lib/systemd/system
+	install -m 0755 $(B)/hgkm-fcgi deploy/hgkm-admin $(DESTDIR)$(PREFIX)/sbin/
+	install -m 0755 $(TOOLS) $(DESTDIR)$(PREFIX)/lib/hgkm/
+	rm -rf $(SHARE)/frontend $(SHARE)/content $(SHARE)/sql
+	cp -R --no-preserve=mode,ownership frontend content sql $(SHARE)/
+	chmod -R u=rwX,go=rX $(SHARE)
+	install -m 0755 deploy/migrate.sh deploy/backup.sh deploy/restore.sh $(SHARE)/deploy/
+	install -m 0644 deploy/systemd/hgkm.env.example $(SHARE)/
+	install -m 0644 deploy/fastcgi-api.conf deploy/api-errors.conf $(DESTDIR)/etc/nginx/hgkm/
+	install -m 0644 deploy/production/nginx.conf $(DESTDIR)/etc/nginx/sites-available/hgkm
+	install -m 0644 deploy/logrotate $(DESTDIR)/etc/logrotate.d/hgkm
+	install -m 0644 deploy/systemd/hgkm.service $(DESTDIR)/lib/systemd/system/
+
+# The package is built from a staged copy of the tracked files, so that the
+# checkout's build/ and var/ stay out of it.  DEB_VERSION: 0.<commits>.
+DEB_VERSION ?= 0.$(shell git rev-list --count HEAD 2>/dev/null || echo 0)
+DEB_STAGE   := build/deb/hgkm-$(DEB_VERSION)
+deb:
+	@deploy/dev/deps.sh check-deb
+	rm -rf $(DEB_STAGE) && mkdir -p $(DEB_STAGE)
+	git ls-files -z --cached --others --exclude-standard -- backend frontend content sql deploy docs Makefile README.md | \
+		xargs -0 cp --parents -t $(DEB_STAGE)
+	cp -R deploy/debian $(DEB_STAGE)/debian
+	deploy/debian/changelog.sh $(DEB_VERSION) >$(DEB_STAGE)/debian/changelog
+	cd $(DEB_STAGE) && dpkg-buildpackage -b -us -uc $(if $(filter 0,$(shell id -u)),,-rfakeroot) >../build.log 2>&1 || \
+		{ tail -n 40 ../build.log; exit 1; }
+	@ls build/deb/hgkm_$(DEB_VERSION)_*.deb
+
+test-install: deps
+	tests/install/install.sh
+
 format:
 	clang-format -i $(wildcard backend/src/*.[ch] backend/src/*/*.[ch] backend/tools/*.c tests/unit/*.c tests/integration/*.[ch])
 
@@ -153,4 +196,4 @@ format-check:
 clean:
 	rm -rf build
 
--include $(shell find build -name '*.d' 2>/dev/null)
+-include $(shell find build -path build/deb -prune -o -type f -name '*.d' -print 2>/dev/null)

@@ -1,10 +1,17 @@
 #!/bin/sh
 # Applies the migrations in sql/ that the database has not seen yet, each in
 # its own transaction together with its row in schema_migrations.  Running
-# it again is a no-op.  Arguments are passed to psql (connection options).
-#   deploy/migrate.sh -h /path/to/socket/dir -p 5432 -d hgkm
+# it again is a no-op.  With --app-role, it then gives that role the rights
+# of sql/grants.sql (rows of every table, also of tables that a migration
+# just added).  Other arguments are passed to psql (connection options).
+#   deploy/migrate.sh [--app-role hgkm_app] -h /path/to/socket/dir -p 5432 -d hgkm
 set -eu
 
+APP_ROLE=
+if [ "${1:-}" = --app-role ]; then
+	APP_ROLE=${2:?--app-role needs a role name}
+	shift 2
+fi
 SQL_DIR=$(cd "$(dirname "$0")/../sql" && pwd)
 PSQL="${PSQL:-/usr/lib/postgresql/15/bin/psql}"
 
@@ -26,3 +33,6 @@ for f in "$SQL_DIR"/[0-9][0-9][0-9]_*.sql; do
 	{ cat "$f"; printf "\nINSERT INTO schema_migrations (version) VALUES ('%s');\n" "$v"; } |
 		q "$@" --single-transaction -f -
 done
+if [ -n "$APP_ROLE" ]; then
+	q "$@" --single-transaction -v app_role="$APP_ROLE" -f "$SQL_DIR/grants.sql"
+fi

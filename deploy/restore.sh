@@ -13,7 +13,10 @@
 #     --media DIR   empty or new directory for the media files
 #                   (default /var/lib/hgkm/media; "none" skips them)
 #     --as OSUSER   run the PostgreSQL tools as this OS user (root only)
-#     --owner OSUSER  owner of the restored media files (root only)
+#     --owner OSUSER[:GROUP]  owner of the restored media files (root
+#                   only): the service's user, and the group of the web
+#                   server that serves them (hgkm:www-data in production);
+#                   the directory becomes 2750 and the files 0640
 # Objects are restored owned by the restoring role (--no-owner); rows,
 # sequences, indexes, constraints and grants come back as they were.  The
 # service's role gets its password afterwards (ALTER ROLE ... PASSWORD).
@@ -102,7 +105,11 @@ if [ "$MEDIA" != none ] && [ -f "$SRC/media.tar" ]; then
 	[ -z "$bad" ] || die "restored media files whose content does not match their name: $bad"
 	if [ -n "$OWNER" ]; then
 		[ "$(id -u)" -eq 0 ] || die "--owner needs root"
-		chown -R "$OWNER:" "$MEDIA"
+		# Without a group the owner's login group; nginx reads the files
+		# through the group, so production passes hgkm:www-data.
+		case $OWNER in *:*) chown -R "$OWNER" "$MEDIA" ;; *) chown -R "$OWNER:" "$MEDIA" ;; esac
+		chmod 2750 "$MEDIA"
+		find "$MEDIA" -type f -exec chmod 0640 {} +
 	fi
 	say "media: $(tar -tf "$SRC/media.tar" | wc -l) files in $MEDIA"
 fi

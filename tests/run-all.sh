@@ -69,6 +69,13 @@ fi
 step "valgrind: the integration suite against the service under valgrind, then a leak check"
 run_counted valgrind timeout 900 tests/valgrind/run.sh
 
+# The Debian package installed on this machine (root or sudo): CI asks for
+# it (.ci/run); on a developer's machine it is make test-install.
+if [ -n "${HGKM_TEST_INSTALL:-}" ]; then
+	step "install test: the Debian package, hgkm-admin, backup, restore, upgrade (tests/install/)"
+	run_counted install tests/install/install.sh
+fi
+
 step "summary"
 awk '{printf "%-32s %4d passed %4d failed\n", $1, $2, $3}' "$RESULTS"
 summary

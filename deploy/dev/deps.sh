@@ -3,6 +3,7 @@
 #   deps.sh check        packages for building and running (make run)
 #   deps.sh check-test   the above plus what the tests need (make test)
 #   deps.sh check-bench  the service's packages plus wrk (make bench)
+#   deps.sh check-deb    the above build packages plus debhelper (make deb)
 set -eu
 
 RUN_PKGS="gcc make pkg-config util-linux curl ca-certificates rsync
@@ -12,9 +13,12 @@ libcsv-dev libmagic-dev libhpdf-dev libqrencode-dev"
 TEST_PKGS="libcmocka-dev libcurl4-openssl-dev libglpk-dev libfcgi-bin clang libclang-rt-14-dev
 chromium nodejs npm
 hunspell hunspell-nl poppler-utils valgrind"
+# make deb and make test-install (tests/install/).
+DEB_PKGS="debhelper dpkg-dev fakeroot openssl logrotate"
 
 want="$RUN_PKGS"
-[ "${1:-check}" = "check-test" ] && want="$RUN_PKGS $TEST_PKGS"
+[ "${1:-check}" = "check-test" ] && want="$RUN_PKGS $TEST_PKGS $DEB_PKGS"
+[ "${1:-check}" = "check-deb" ] && want="$RUN_PKGS $DEB_PKGS"
 # make bench: wrk drives the load (perf, for the profiles, is optional).
 [ "${1:-check}" = "check-bench" ] && want="$RUN_PKGS wrk"
 

@@ -127,16 +127,7 @@ setup_database() {
 	WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$APP_ROLE') \gexec
 	ALTER ROLE $APP_ROLE PASSWORD :'pw';
 	SQL
-	"${RUNAS[@]}" "$ROOT/deploy/migrate.sh" -h "$VAR/run" -p "$PG_PORT" -d "$DB"
-	# The service may read and write rows, never change the schema.
-	psql_su -d "$DB" <<-SQL
-	GRANT CONNECT ON DATABASE $DB TO $APP_ROLE;
-	GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO $APP_ROLE;
-	GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO $APP_ROLE;
-	-- The audit log is append-only for the service.
-	REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM $APP_ROLE;
-	REVOKE ALL ON schema_migrations FROM $APP_ROLE;
-	SQL
+	"${RUNAS[@]}" "$ROOT/deploy/migrate.sh" --app-role "$APP_ROLE" -h "$VAR/run" -p "$PG_PORT" -d "$DB"
 }
 
 load_content_and_demo() {
