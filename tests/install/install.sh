@@ -281,7 +281,7 @@ out=$(hgkm-admin check 2>&1); rc=$?
 printf '%s\n' "$out" | sed 's/^/#   /'
 expect "$rc" -ne 0 -- "hgkm-admin check on a broken install: exit status $rc"
 for want in "JWT secret /etc/hgkm/jwt.key is root:hgkm 644" "password file /etc/hgkm/pgpass is hgkm:hgkm 640" \
-	"media directory /var/lib/hgkm/media is hgkm:hgkm" "no mail transport" "nginx site is not enabled"; do
+	"media directory /var/lib/hgkm/media is hgkm:hgkm" "install a mail transport" "nginx site is not enabled"; do
 	grep -q "^problem: .*$want" <<<"$out" && ok "check names: $want" || notok "check names: $want"
 done
 grep -q '^problem: .*database' <<<"$out" && ok "check names the database login (no database yet)" ||
