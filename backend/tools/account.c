@@ -248,6 +248,25 @@ restore_tty_and_die(int sig)
 	raise(sig);
 }
 
+/* The signals that end a program at a terminal; while echo is off, each
+ * restores the terminal first. */
+static const int tty_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+#define NTTY_SIGNALS (sizeof(tty_signals) / sizeof(tty_signals[0]))
+
+/* Installs restore_tty_and_die (old: NULL) or puts back what was there. */
+static void
+tty_signal_handlers(struct sigaction old[NTTY_SIGNALS], bool install)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = restore_tty_and_die;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < NTTY_SIGNALS; i++)
+		sigaction(tty_signals[i], install ? &sa : &old[i],
+		          install ? &old[i] : NULL);
+}
+
 /*
  * The password into pw (PASSWORD_BUF bytes): one line of standard input,
  * or on a terminal asked twice without echo (the second time into again)
@@ -256,11 +275,9 @@ restore_tty_and_die(int sig)
 static int
 read_password(const char *email, char *pw, char *again)
 {
-	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
-	struct sigaction sa, old[sizeof(sigs) / sizeof(sigs[0])];
+	struct sigaction old[NTTY_SIGNALS];
 	struct termios   quiet;
-	int              n1, n2;
-	size_t           i;
+	int              n1, n2 = -1;
 
 	if (!isatty(STDIN_FILENO)) {
 		if (read_line(STDIN_FILENO, pw, PASSWORD_BUF) < 0) {
@@ -275,23 +292,19 @@ read_password(const char *email, char *pw, char *again)
 		perror("hgkm-account: terminal");
 		return -1;
 	}
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = restore_tty_and_die;
-	sigemptyset(&sa.sa_mask);
-	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		sigaction(sigs[i], &sa, &old[i]);
 	quiet = saved_tty;
 	quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHOE | ECHOK | ECHONL);
+	tty_signal_handlers(old, true);
 	echo_off = 1;
 	if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) != 0) {
 		echo_off = 0;
+		tty_signal_handlers(old, false);
 		perror("hgkm-account: terminal");
 		return -1;
 	}
 	fprintf(stderr, "Password for %s: ", email);
 	n1 = read_line(STDIN_FILENO, pw, PASSWORD_BUF);
 	fputs("\n", stderr);
-	n2 = -1;
 	if (n1 >= 0) {
 		fputs("Repeat the password: ", stderr);
 		n2 = read_line(STDIN_FILENO, again, PASSWORD_BUF);
@@ -299,8 +312,7 @@ read_password(const char *email, char *pw, char *again)
 	}
 	tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_tty);
 	echo_off = 0;
-	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		sigaction(sigs[i], &old[i], NULL);
+	tty_signal_handlers(old, false);
 	if (n1 < 0 || n2 < 0) {
 		fputs("hgkm-account: no password given\n", stderr);
 		return -1;

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -44,6 +45,7 @@ static void test_account_tool_weak_password(void **state);
 static void test_account_tool_bad_input(void **state);
 static void test_account_tool_database_down(void **state);
 static void test_account_tool_terminal(void **state);
+static void test_account_tool_terminal_interrupt(void **state);
 
 /* build/asan/hgkm-account unless HGKM_ACCOUNT_TOOL names another. */
 static const char *
@@ -196,39 +198,50 @@ pty_wait_for(int master, char **all, size_t *len, const char *text)
 	}
 }
 
-/*
- * Runs create-admin EMAIL --password-stdin on a terminal (a pty is its
- * stdin, stdout and stderr) and types `first` and `second` at its two
- * prompts.  r->out is everything the terminal showed.
- */
-static struct tool_run *
-run_on_terminal(const char *email, const char *first, const char *second)
+/* Starts create-admin EMAIL --password-stdin with a new pty as its
+ * controlling terminal, stdin, stdout and stderr; *master is our side,
+ * *slave the terminal's, still open here. */
+static pid_t
+spawn_on_terminal(const char *email, int *master, int *slave)
 {
 	const char *const args[] = {"create-admin", email, "--password-stdin",
 	                            NULL};
 	const char       *path = tool_path();
 	const char       *db_url = itest_env("DATABASE_URL");
 	const char       *public_url = itest_env("BASE_URL");
-	struct tool_run  *r = itest_keep(calloc(1, sizeof(*r)), free);
-	char             *all = NULL;
-	size_t            len = 0;
-	int               master, slave;
 	pid_t             pid;
 
-	assert_int_equal(openpty(&master, &slave, NULL, NULL, NULL), 0);
+	assert_int_equal(openpty(master, slave, NULL, NULL, NULL), 0);
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
 		setsid();
-		ioctl(slave, TIOCSCTTY, 0);
-		dup2(slave, 0);
-		dup2(slave, 1);
-		dup2(slave, 2);
-		close(master);
-		if (slave > 2)
-			close(slave);
+		ioctl(*slave, TIOCSCTTY, 0);
+		dup2(*slave, 0);
+		dup2(*slave, 1);
+		dup2(*slave, 2);
+		close(*master);
+		if (*slave > 2)
+			close(*slave);
 		exec_tool(path, args, db_url, public_url);
 	}
+	return pid;
+}
+
+/*
+ * Runs create-admin EMAIL --password-stdin on a terminal and types `first`
+ * and `second` at its two prompts.  r->out is everything the terminal
+ * showed.
+ */
+static struct tool_run *
+run_on_terminal(const char *email, const char *first, const char *second)
+{
+	struct tool_run *r = itest_keep(calloc(1, sizeof(*r)), free);
+	char            *all = NULL;
+	size_t           len = 0;
+	int              master, slave;
+	pid_t            pid = spawn_on_terminal(email, &master, &slave);
+
 	close(slave);
 	/* Typed only once asked: the tool has turned echo off by then. */
 	pty_wait_for(master, &all, &len, "Password for ");
@@ -615,6 +628,39 @@ test_account_tool_terminal(void **state)
 	assert_int_equal(users_with(email), 0);
 }
 
+/* Interrupted at the prompt: the terminal echoes again, nothing is made. */
+static void
+test_account_tool_terminal_interrupt(void **state)
+{
+	const char    *email = itest_unique_email();
+	char          *all = NULL;
+	size_t         len = 0;
+	struct termios t;
+	int            master, slave, st, waited = 0;
+	pid_t          pid = spawn_on_terminal(email, &master, &slave);
+
+	(void)state;
+	pty_wait_for(master, &all, &len, "Password for ");
+	itest_keep(all, free);
+	assert_int_equal(tcgetattr(slave, &t), 0);
+	assert_int_equal(t.c_lflag & ECHO, 0);
+	assert_int_equal(write(master, "\x03", 1), 1); /* ^C */
+	while (waitpid(pid, &st, WNOHANG) == 0) {
+		if (++waited > WAIT_MS / 10) {
+			kill(pid, SIGKILL);
+			fail_msg("^C did not end hgkm-account");
+		}
+		usleep(10000);
+	}
+	assert_true(WIFSIGNALED(st));
+	assert_int_equal(WTERMSIG(st), SIGINT);
+	assert_int_equal(tcgetattr(slave, &t), 0);
+	assert_int_not_equal(t.c_lflag & ECHO, 0);
+	close(master);
+	close(slave);
+	assert_int_equal(users_with(email), 0);
+}
+
 int
 itest_run_account_tool(void)
 {
@@ -626,6 +672,7 @@ itest_run_account_tool(void)
 	    ITEST(test_account_tool_bad_input),
 	    ITEST(test_account_tool_database_down),
 	    ITEST(test_account_tool_terminal),
+	    ITEST(test_account_tool_terminal_interrupt),
 	};
 
 	return cmocka_run_group_tests_name("account_tool", tests, NULL, NULL);
