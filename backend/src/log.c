@@ -6,6 +6,7 @@
 #include "log.h"
 
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,8 +15,9 @@
 
 #define LOG_LINE 2048
 
-static int error_fd = STDERR_FILENO;
-static int access_fd = STDERR_FILENO;
+static int  error_fd = STDERR_FILENO;
+static int  access_fd = STDERR_FILENO;
+static bool info_off;
 
 static int    open_log(const char *path, int *fd);
 static size_t stamp(char *buf, size_t len);
@@ -92,10 +94,18 @@ log_error(const char *fmt, ...)
 }
 
 void
+log_info_off(void)
+{
+	info_off = true;
+}
+
+void
 log_info(const char *fmt, ...)
 {
 	va_list ap;
 
+	if (info_off)
+		return;
 	va_start(ap, fmt);
 	vlog("info", fmt, ap);
 	va_end(ap);

@@ -8,6 +8,9 @@ int log_open(const char *error_path, const char *access_path);
 /* An error-log line: time, pid, level and the formatted message. */
 void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Drops info lines from now on: a command-line tool's stderr is for what
+ * its user must read. */
+void log_info_off(void);
 
 /* One access-log line: method, path, status, microseconds, user id (0 when
  * anonymous).  The path is written with control characters escaped. */

@@ -275,5 +275,6 @@ int itest_run_region_privacy(void);
 int itest_run_account_privacy(void);
 int itest_run_quiz_bank(void);
 int itest_run_routes(void);
+int itest_run_account_tool(void);
 
 #endif

@@ -52,6 +52,7 @@ main(int argc, char **argv)
 	    {"region_privacy", itest_run_region_privacy},
 	    {"account_privacy", itest_run_account_privacy},
 	    {"routes", itest_run_routes},
+	    {"account_tool", itest_run_account_tool},
 	};
 	int failed = 0;
 

@@ -59,6 +59,8 @@ for _ in $(seq 600); do
 done
 [ "$in_a_row" -ge 20 ] || notok "the workers under valgrind did not all reach the database within 60 s"
 export ASAN_OPTIONS=detect_leaks=1
+# The account tool of the build made above (test_account_tool.c).
+export HGKM_ACCOUNT_TOOL=build/release/hgkm-account
 start=$(date +%s)
 out=$(build/asan/tests/integration ${GLOB:+"$GLOB"} 2>&1); rc=$?
 printf '%s\n' "$out" | grep -E '^\[  (FAILED|PASSED)  \] [1-9]|^integration:' | sed 's/^/# /'

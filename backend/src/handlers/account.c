@@ -15,16 +15,16 @@
 #define VERIFY_TTL (7 * 24 * 3600)
 #define RESET_TTL 3600
 
-/* A mail with a one-time link: the token's purpose and lifetime, the
- * link's anchor on account.html, and the text around the link. */
+/* A mail with a one-time link: the link's kind (store/accounts.c) and
+ * lifetime, and the text around the link. */
 struct link_mail {
-	const char *purpose, *anchor, *subject, *intro, *outro;
-	int         ttl;
+	const struct store_link_kind *kind;
+	const char                   *subject, *intro, *outro;
+	int                           ttl;
 };
 
 static const struct link_mail verify_link = {
-    "verify_email",
-    "verify",
+    &store_link_verify,
     "Bevestig je e-mailadres",
     "Je hebt een account gemaakt op de leeromgeving over huiselijk geweld "
     "en kindermishandeling. Bevestig je e-mailadres met deze link (een "
@@ -34,8 +34,7 @@ static const struct link_mail verify_link = {
 };
 
 static const struct link_mail reset_link = {
-    "reset_password",
-    "reset",
+    &store_link_reset,
     "Nieuw wachtwoord instellen",
     "Iemand (hopelijk jij) vroeg een nieuw wachtwoord aan voor je account "
     "op de leeromgeving. Stel het in met deze link; hij werkt één keer en "
@@ -49,19 +48,15 @@ static enum db_status
 mail_link(struct request *r, const struct link_mail *m, long long user_id,
           const char *to, const char *name)
 {
-	char           token[65], hash[65];
-	enum db_status st;
+	const char    *url;
+	enum db_status st = store_link_create(
+	    &r->store, m->kind, user_id, m->ttl, r->config->public_url, &url);
 
-	auth_secret_new(token, hash);
-	st = store_token_create(&r->store, hash, user_id, m->purpose, m->ttl);
 	if (st == DB_OK)
 		st = store_mail_queue(
 		    &r->store, to, user_id, m->subject,
-		    arena_printf(
-		        r->arena,
-		        "Beste %s,\n\n%s\n\n%s/account.html#%s=%s\n\n%s\n",
-		        name, m->intro, r->config->public_url, m->anchor, token,
-		        m->outro));
+		    arena_printf(r->arena, "Beste %s,\n\n%s\n\n%s\n\n%s\n",
+		                 name, m->intro, url, m->outro));
 	return st;
 }
 
@@ -221,7 +216,8 @@ account_reset(struct request *r, struct response *res)
 	/* A dead link is said first: no use choosing a password for it. */
 	if (!token_hash(r, res, hash) ||
 	    reply_lookup_failed(
-	        r, res, store_token_valid(&r->store, hash, "reset_password"),
+	        r, res,
+	        store_token_valid(&r->store, hash, store_link_reset.purpose),
 	        "token", link_spent))
 		return;
 	fields = json_object();

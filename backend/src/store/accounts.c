@@ -1,10 +1,14 @@
 /* SQL of account life: one-time tokens (email verification, password
- * reset), password change, the mail outbox, the audit log, and a person's
- * own data (export) and its erasure. */
+ * reset), password change, the mail outbox, the audit log, a person's own
+ * data (export) and its erasure, and the operator's first administrator. */
 #include "store.h"
 #include "reader.h"
 
+#include "../auth.h"
 #include "../validate.h"
+
+const struct store_link_kind store_link_verify = {"verify_email", "verify"};
+const struct store_link_kind store_link_reset = {"reset_password", "reset"};
 
 const struct db_stmt store_accounts_stmts[] = {
     {"audit_add",
@@ -220,6 +224,23 @@ store_token_create(struct store_ctx *ctx, const char *hash, long long user_id,
 }
 
 enum db_status
+store_link_create(struct store_ctx *ctx, const struct store_link_kind *kind,
+                  long long user_id, int seconds, const char *public_url,
+                  const char **url)
+{
+	char           secret[65], hash[65];
+	enum db_status st;
+
+	auth_secret_new(secret, hash);
+	st = store_token_create(ctx, hash, user_id, kind->purpose, seconds);
+	if (st == DB_OK)
+		*url = arena_printf(ctx->arena, "%s/account.html#%s=%s",
+		                    public_url, kind->anchor, secret);
+	sodium_memzero(secret, sizeof(secret));
+	return st;
+}
+
+enum db_status
 store_token_use(struct store_ctx *ctx, const char *hash, const char *purpose,
                 long long *user_id)
 {
@@ -250,7 +271,8 @@ store_email_verify(struct store_ctx *ctx, const char *hash,
 	/* One transaction: a link used but its stays not linked (a timeout,
 	 * a deadlock with a roster import) could never be tried again. */
 	if (st == DB_OK)
-		st = store_token_use(ctx, hash, "verify_email", &user_id);
+		st = store_token_use(ctx, hash, store_link_verify.purpose,
+		                     &user_id);
 	v[0] = STORE_INT(ub, st == DB_OK ? user_id : 0);
 	if (st == DB_OK)
 		st = db_exec(ctx->db, ctx->arena, "email_verified", 1, v, NULL);
@@ -267,7 +289,8 @@ store_password_reset(struct store_ctx *ctx, const char *hash,
 	enum db_status st = db_begin(ctx->db);
 
 	if (st == DB_OK)
-		st = store_token_use(ctx, hash, "reset_password", user_id);
+		st = store_token_use(ctx, hash, store_link_reset.purpose,
+		                     user_id);
 	if (st == DB_OK)
 		st = store_user_set_password(ctx, *user_id, password_hash);
 	/* Whoever held the old password may have made devices; the browser
@@ -275,6 +298,36 @@ store_password_reset(struct store_ctx *ctx, const char *hash,
 	if (st == DB_OK)
 		st = store_login_devices_drop(ctx, *user_id);
 	return db_finish(ctx->db, st);
+}
+
+enum db_status
+store_admin_create(struct store_ctx *ctx, const struct store_new_admin *in,
+                   long long *id, const char **link)
+{
+	char           details[64];
+	enum db_status st = db_begin(ctx->db);
+
+	*link = NULL;
+	/* "!" is no argon2 string: no password ever matches it (as erase). */
+	if (st == DB_OK)
+		st = store_user_create(ctx, in->email, in->canonical, in->name,
+		                       in->password_hash ? in->password_hash
+		                                         : "!",
+		                       "admin", 0, 0, id);
+	if (st == DB_OK && in->password_hash == NULL)
+		st = store_link_create(ctx, &store_link_reset, *id,
+		                       in->link_seconds, in->public_url, link);
+	snprintf(details, sizeof(details),
+	         "{\"role\":\"admin\",\"password\":\"%s\"}",
+	         in->password_hash ? "set" : "link");
+	if (st == DB_OK)
+		st = store_audit(ctx, in->audit_action,
+		                 arena_printf(ctx->arena, "user:%lld", *id),
+		                 details);
+	st = db_finish(ctx->db, st);
+	if (st != DB_OK)
+		*link = NULL;
+	return st;
 }
 
 enum db_status

@@ -471,6 +471,22 @@ enum db_status store_mail_queue(struct store_ctx *ctx, const char *to,
 enum db_status store_token_create(struct store_ctx *ctx, const char *hash,
                                   long long user_id, const char *purpose,
                                   int seconds);
+/* One-time links to account.html: the token's purpose (account_tokens)
+ * and the page's anchor that takes it. */
+struct store_link_kind {
+	const char *purpose, *anchor;
+};
+extern const struct store_link_kind store_link_verify, store_link_reset;
+/*
+ * A new one-time link of `kind` for the account, valid `seconds`: only the
+ * SHA-256 of its secret is stored; *url (arena-owned) is
+ * public_url/account.html#anchor=secret.  The API's mails and hgkm-account
+ * make every link here.
+ */
+enum db_status store_link_create(struct store_ctx             *ctx,
+                                 const struct store_link_kind *kind,
+                                 long long user_id, int seconds,
+                                 const char *public_url, const char **url);
 /* Marks a valid, unused token used; DB_NOT_FOUND otherwise. */
 enum db_status store_token_use(struct store_ctx *ctx, const char *hash,
                                const char *purpose, long long *user_id);
@@ -488,6 +504,28 @@ enum db_status store_email_verify(struct store_ctx *ctx, const char *hash,
 enum db_status store_password_reset(struct store_ctx *ctx, const char *hash,
                                     const char *password_hash,
                                     long long  *user_id);
+/* An administrator made by the operator (backend/tools/account.c). */
+struct store_new_admin {
+	const char *email;     /* as typed */
+	const char *canonical; /* email_canonical() of it */
+	const char *name;
+	/* argon2id of the password, or NULL: no usable password, and a reset
+	 * link valid link_seconds to public_url instead. */
+	const char *password_hash;
+	int         link_seconds;
+	const char *public_url;
+	const char *audit_action;
+};
+/*
+ * Creates the account (role admin, no school, board or region, address
+ * verified), its reset link when it has no password (*link, arena-owned;
+ * else NULL) and its audit entry (actor ctx->user_id, 0: none), all or
+ * nothing.  DB_CONFLICT when the address has an account: that account is
+ * never changed.
+ */
+enum db_status store_admin_create(struct store_ctx             *ctx,
+                                  const struct store_new_admin *in,
+                                  long long *id, const char **link);
 enum db_status store_user_contact(struct store_ctx *ctx, long long user_id,
                                   const char **email, const char **name,
                                   bool *verified);
