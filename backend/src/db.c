@@ -196,9 +196,11 @@ map_failure(struct db *db, PGresult *r, const char *what)
 		log_error("db: %s failed: %s%s", what, state ? state : "",
 		          r ? PQresultErrorMessage(r)
 		            : PQerrorMessage(db->conn));
+		/* The primary message only: no LINE and caret lines. */
 		keep_error(db, what,
-		           r ? PQresultErrorMessage(r)
-		             : PQerrorMessage(db->conn));
+		           r && PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY)
+		               ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY)
+		               : PQerrorMessage(db->conn));
 		st = DB_ERROR;
 	}
 	PQclear(r);

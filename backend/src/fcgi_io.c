@@ -98,6 +98,10 @@ fcgi_accept(struct fcgi_conn *fc, const sigset_t *wait_mask)
 	struct pollfd pfd = {.fd = fc->listen_fd, .events = POLLIN};
 	int           rc;
 
+	/* A connection nginx keeps open (fastcgi_keep_conn) brings the next
+	 * request itself, not the listening socket. */
+	if (fc->fr.ipcFd >= 0)
+		pfd.fd = fc->fr.ipcFd;
 	/* Signals come in only here, between requests: libfcgi fails a
 	 * request whose read, write or select is interrupted. */
 	if (ppoll(&pfd, 1, NULL, wait_mask) < 0)

@@ -303,7 +303,11 @@ main(int argc, char **argv)
 	n = readlink("/proc/self/exe", self_exe, sizeof(self_exe) - 1);
 	self_exe[n > 0 ? n : 0] = '\0';
 	secret = config_load_secret(&c, secret_problem, sizeof(secret_problem));
-	if (!check_only && log_open(c.error_log, c.access_log) < 0) {
+	/* --check says everything on stdout; db.c's own lines would only
+	 * repeat it on stderr. */
+	if (check_only)
+		log_open("/dev/null", "/dev/null");
+	else if (log_open(c.error_log, c.access_log) < 0) {
 		fprintf(stderr,
 		        "hgkm-fcgi: error-log %s or access-log %s: cannot open "
 		        "(%s); their directory must exist and be writable by "

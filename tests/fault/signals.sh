@@ -9,7 +9,8 @@
 #   c. hgkm-fcgi --check: with a wrong database password, an unreadable JWT
 #      key, a missing media directory, a missing mail command and an unknown
 #      socket group it exits 1 and names each; with the stack's settings it
-#      exits 0; it never creates the socket; a worker count beyond
+#      exits 0; it never creates the socket; against a database without the
+#      migrations it names the schema; a worker count beyond
 #      max_connections is lowered and named;
 #   d. a normal start with a wrong database password exits 1 (systemd shows
 #      the unit failed) instead of running on, and names the problem;
@@ -158,6 +159,12 @@ test_hup() {
 
 # ---------------------------------------------------------------------------
 # c. --check
+EMPTY_DB=
+drop_empty_db() {
+	[ -n "$EMPTY_DB" ] && psql_su -d postgres -c "DROP DATABASE IF EXISTS $EMPTY_DB" >/dev/null
+	EMPTY_DB=
+	return 0
+}
 test_check() {
 	local out rc key=$WORK/jwt.key bad_url
 	note "c. hgkm-fcgi --check"
@@ -192,6 +199,18 @@ test_check() {
 		"c: the unknown socket group is named"
 	expect "$(grep -c '^error: ' "$out")" -eq 5 -- "c: exactly those five problems, one line each"
 	expect ! -e "$WORK/hgkm.sock" -- "c: --check created no socket"
+
+	# A database without the migrations: the schema does not fit.
+	EMPTY_DB=hgkm_signals_$$
+	FAULT_CLEANUPS+=(drop_empty_db)
+	psql_su -d postgres -c "CREATE DATABASE $EMPTY_DB" >/dev/null
+	svc HGKM_DATABASE_URL="${DATABASE_URL/dbname=hgkm/dbname=$EMPTY_DB}" -- --check \
+		>"$WORK/check-schema.out" 2>&1
+	rc=$?
+	expect "$rc" -eq 1 -- "c: --check against a database without the migrations exits 1"
+	check grep -q '^error: database-url: the schema does not fit this build (.*does not exist).*hgkm-admin migrate' \
+		"$WORK/check-schema.out" -- "c: and says the schema does not fit and how to migrate"
+	drop_empty_db
 
 	svc HGKM_WORKERS=256 -- --check >"$WORK/check-cap.out" 2>&1
 	check grep -q '^note: workers: 256 lowered to .*max_connections .*superuser_reserved_connections' "$WORK/check-cap.out" -- \
