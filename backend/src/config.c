@@ -262,7 +262,12 @@ config_log(const struct config *c)
 void
 config_usage(void)
 {
-	fprintf(stderr, "usage: hgkm-fcgi [--key value]...\n\n");
+	fprintf(stderr,
+	        "usage: hgkm-fcgi [--key value]...\n"
+	        "       hgkm-fcgi --check [--key value]...   only the start "
+	        "checks: one line each, exit status 1 on any problem\n"
+	        "signals: TERM stops, USR1 reopens the logs, HUP reloads the "
+	        "binary\n\n");
 	for (size_t i = 0; i < NSETTINGS; i++)
 		fprintf(stderr, "  --%-18s %-22s default \"%s\"\n      %s\n",
 		        settings[i].key, settings[i].env, settings[i].def,
