@@ -170,7 +170,8 @@ test_check() {
 	note "c. hgkm-fcgi --check"
 	svc -- --check >"$WORK/check-good.out" 2>"$WORK/check-good.err"
 	rc=$?
-	expect "$rc" -eq 0 -- "c: --check with the stack's settings exits 0 ($(tail -n 1 "$WORK/check-good.out"))"
+	expect "$rc" -eq 0 -a "$(grep -vc '^ok: ' "$WORK/check-good.out")" -eq 0 -- \
+		"c: --check with the stack's settings exits 0, only ok: lines ($(wc -l <"$WORK/check-good.out"))"
 	[ "$rc" -eq 0 ] || grep -v '^ok:' "$WORK/check-good.out" | sed 's/^/#   /'
 	check grep -q '^ok: database-url: logged in as hgkm_app' "$WORK/check-good.out" -- \
 		"c: --check says the database login and schema are fine"
@@ -187,17 +188,18 @@ test_check() {
 	out=$WORK/check-bad.out
 	sed 's/^/#   /' "$out"
 	expect "$rc" -eq 1 -- "c: --check on a broken install exits 1"
-	check grep -q "^error: jwt-secret-file $key: cannot open (Permission denied)" "$out" -- \
+	check grep -q "^problem: jwt-secret-file $key: cannot open (Permission denied)" "$out" -- \
 		"c: the unreadable JWT key is named"
-	check grep -q '^error: database-url: cannot log in as hgkm_app (.*password authentication failed' "$out" -- \
+	check grep -q '^problem: database-url: cannot log in as hgkm_app (.*password authentication failed' "$out" -- \
 		"c: the wrong database password is named"
-	check grep -q "^error: media-dir $WORK/no-media: No such file or directory" "$out" -- \
+	check grep -q "^problem: media-dir $WORK/no-media: No such file or directory" "$out" -- \
 		"c: the missing media directory is named"
-	check grep -q "^error: sendmail $WORK/no-sendmail: is not an executable file" "$out" -- \
+	check grep -q "^problem: sendmail $WORK/no-sendmail: is not an executable file" "$out" -- \
 		"c: the missing mail command is named"
-	check grep -q "^error: socket-group no-such-group-hgkm: no such group" "$out" -- \
+	check grep -q "^problem: socket-group no-such-group-hgkm: no such group" "$out" -- \
 		"c: the unknown socket group is named"
-	expect "$(grep -c '^error: ' "$out")" -eq 5 -- "c: exactly those five problems, one line each"
+	expect "$(grep -c '^problem: ' "$out")" -eq 5 -a "$(grep -vc -E '^(ok|problem): ' "$out")" -eq 0 -- \
+		"c: exactly those five problems, one line each, every line ok: or problem:"
 	expect ! -e "$WORK/hgkm.sock" -- "c: --check created no socket"
 
 	# A database without the migrations: the schema does not fit.
@@ -208,12 +210,12 @@ test_check() {
 		>"$WORK/check-schema.out" 2>&1
 	rc=$?
 	expect "$rc" -eq 1 -- "c: --check against a database without the migrations exits 1"
-	check grep -q '^error: database-url: the schema does not fit this build (.*does not exist).*hgkm-admin migrate' \
+	check grep -q '^problem: database-url: the schema does not fit this build (.*does not exist).*hgkm-admin migrate' \
 		"$WORK/check-schema.out" -- "c: and says the schema does not fit and how to migrate"
 	drop_empty_db
 
 	svc HGKM_WORKERS=256 -- --check >"$WORK/check-cap.out" 2>&1
-	check grep -q '^note: workers: 256 lowered to .*max_connections .*superuser_reserved_connections' "$WORK/check-cap.out" -- \
+	check grep -q '^ok: workers: 256 lowered to .*max_connections .*superuser_reserved_connections' "$WORK/check-cap.out" -- \
 		"c: 256 workers are lowered to what max_connections allows, both settings named"
 }
 
