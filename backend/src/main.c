@@ -142,17 +142,19 @@ run_preflight(struct config *c, bool check_only, const char *secret_problem,
 	db_close(&db);
 	preflight_files(&p, c, socket_gid);
 	fatal = preflight_count(&p, PREFLIGHT_PROBLEM);
-	/* --check: "ok: " or "problem: " and one sentence per line, nothing
-	 * else (hgkm-admin check reads them); a lowered worker count is not
-	 * a problem, the service runs with it. */
+	/* --check: "ok: ", "note: " or "problem: " and one sentence per line,
+	 * nothing else (hgkm-admin check reads them); a lowered worker count
+	 * is a note, not a problem: the service runs with it. */
 	if (check_only) {
-		for (int i = 0; i < p.n; i++)
+		for (int i = 0; i < p.n; i++) {
+			enum preflight_kind k = p.line[i].kind;
+
 			printf("%s: %s\n",
-			       p.line[i].kind == PREFLIGHT_OK ||
-			               p.line[i].kind == PREFLIGHT_NOTE
-			           ? "ok"
-			           : "problem",
+			       k == PREFLIGHT_OK     ? "ok"
+			       : k == PREFLIGHT_NOTE ? "note"
+			                             : "problem",
 			       p.line[i].text);
+		}
 		fatal += preflight_count(&p, PREFLIGHT_MAIL);
 		return fatal > 0 ? 1 : 0;
 	}

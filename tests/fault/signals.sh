@@ -198,8 +198,8 @@ test_check() {
 		"c: the missing mail command is named"
 	check grep -q "^problem: socket-group no-such-group-hgkm: no such group" "$out" -- \
 		"c: the unknown socket group is named"
-	expect "$(grep -c '^problem: ' "$out")" -eq 5 -a "$(grep -vc -E '^(ok|problem): ' "$out")" -eq 0 -- \
-		"c: exactly those five problems, one line each, every line ok: or problem:"
+	expect "$(grep -c '^problem: ' "$out")" -eq 5 -a "$(grep -vc -E '^(ok|note|problem): ' "$out")" -eq 0 -- \
+		"c: exactly those five problems, one line each, every line ok:, note: or problem:"
 	expect ! -e "$WORK/hgkm.sock" -- "c: --check created no socket"
 
 	# A database without the migrations: the schema does not fit.
@@ -215,7 +215,7 @@ test_check() {
 	drop_empty_db
 
 	svc HGKM_WORKERS=256 -- --check >"$WORK/check-cap.out" 2>&1
-	check grep -q '^ok: workers: 256 lowered to .*max_connections .*superuser_reserved_connections' "$WORK/check-cap.out" -- \
+	check grep -q '^note: workers: 256 lowered to .*max_connections .*superuser_reserved_connections' "$WORK/check-cap.out" -- \
 		"c: 256 workers are lowered to what max_connections allows, both settings named"
 }
 
