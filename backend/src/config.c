@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "capacity.h"
 #include "log.h"
 
 #include <sodium.h>
@@ -61,19 +62,25 @@ static const struct setting settings[] = {
           "sendmail-compatible command that reads one mail on stdin"),
     S_STR("socket", "HGKM_SOCKET", socket, "var/run/run/hgkm.sock",
           "unix socket that nginx talks FastCGI to"),
+    S_STR("socket-group", "HGKM_SOCKET_GROUP", socket_group, "",
+          "group of the socket (mode 0660), e.g. www-data; empty: the "
+          "service's own group"),
+    S_INT("start-wait", "HGKM_START_WAIT", start_wait, "15", 0, 300,
+          "seconds to wait at start for a database server that does not "
+          "answer yet (booting)"),
     S_INT("statement-timeout", "HGKM_STATEMENT_TIMEOUT", statement_timeout,
           "5000", 100, 600000, "database statement timeout, milliseconds"),
     S_INT("token-ttl", "HGKM_TOKEN_TTL", token_ttl, "43200", 60, 43200,
           "token lifetime, seconds (at most 12 hours)"),
     S_INT("workers", "HGKM_WORKERS", workers, "0", 0, 256,
-          "FastCGI worker processes; 0 means four per core"),
+          "FastCGI worker processes; 0 means four per core, at most 32 "
+          "(lowered at start to what PostgreSQL's max_connections allows)"),
 };
 
 #define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
 
 static int set_value(struct config *c, const struct setting *s,
                      const char *value, const char *origin);
-static int load_secret(struct config *c);
 
 static int
 set_value(struct config *c, const struct setting *s, const char *value,
@@ -111,13 +118,14 @@ set_value(struct config *c, const struct setting *s, const char *value,
 	return 0;
 }
 
-static int
-load_secret(struct config *c)
+int
+config_load_secret(struct config *c, char *why, size_t whylen)
 {
 	const char *env = getenv("HGKM_JWT_SECRET");
 	ssize_t     n;
 	int         fd;
 
+	c->jwt_key_len = 0;
 	if (env != NULL && *env != '\0') {
 		c->jwt_key_len = strlen(env);
 		if (c->jwt_key_len > CONFIG_JWT_MAX)
@@ -127,17 +135,22 @@ load_secret(struct config *c)
 	} else if (c->jwt_secret_file[0] != '\0') {
 		fd = open(c->jwt_secret_file, O_RDONLY | O_CLOEXEC);
 		if (fd < 0) {
-			fprintf(stderr,
-			        "config: cannot open jwt-secret-file %s: %s\n",
-			        c->jwt_secret_file, strerror(errno));
+			snprintf(
+			    why, whylen,
+			    "jwt-secret-file %s: cannot open (%s); it must "
+			    "exist and be readable by the service user "
+			    "(root:hgkm 0640)",
+			    c->jwt_secret_file, strerror(errno));
 			return -1;
 		}
 		n = read(fd, c->jwt_key, sizeof(c->jwt_key));
 		close(fd);
 		if (n < 0) {
-			fprintf(stderr,
-			        "config: cannot read jwt-secret-file %s\n",
-			        c->jwt_secret_file);
+			snprintf(
+			    why, whylen,
+			    "jwt-secret-file %s: cannot read (%s); it must "
+			    "be a file readable by the service user",
+			    c->jwt_secret_file, strerror(errno));
 			return -1;
 		}
 		c->jwt_key_len = (size_t)n;
@@ -147,16 +160,18 @@ load_secret(struct config *c)
 	/* libjwt 1.10 accepts alg "none" whenever the key is empty, and HS256
 	 * wants at least 256 bits: refuse to start without a real secret. */
 	if (c->jwt_key_len < CONFIG_JWT_MIN) {
-		fprintf(stderr,
-		        "config: the JWT secret must be at least %d bytes "
-		        "(HGKM_JWT_SECRET or jwt-secret-file), got %zu\n",
-		        CONFIG_JWT_MIN, c->jwt_key_len);
+		snprintf(why, whylen,
+		         "the JWT secret (HGKM_JWT_SECRET or jwt-secret-file "
+		         "\"%s\") has %zu bytes; it needs at least %d (e.g. "
+		         "head -c 48 /dev/urandom | base64 > the file)",
+		         c->jwt_secret_file, c->jwt_key_len, CONFIG_JWT_MIN);
 		return -1;
 	}
 	if (c->jwt_key_len > CONFIG_JWT_MAX) {
-		fprintf(stderr,
-		        "config: the JWT secret must be at most %d bytes\n",
-		        CONFIG_JWT_MAX);
+		snprintf(why, whylen,
+		         "the JWT secret (HGKM_JWT_SECRET or jwt-secret-file "
+		         "\"%s\") is longer than %d bytes; use a shorter one",
+		         c->jwt_secret_file, CONFIG_JWT_MAX);
 		return -1;
 	}
 	return 0;
@@ -202,15 +217,10 @@ config_load(struct config *c, int argc, char **argv)
 		if (set_value(c, &settings[i], argv[++a], arg) < 0)
 			return -1;
 	}
-	if (c->workers == 0) {
-		long cores = sysconf(_SC_NPROCESSORS_ONLN);
-
-		/* A worker waits on the database most of the time. */
-		c->workers = (int)(cores > 0 ? 4 * cores : 4);
-		if (c->workers > 256)
-			c->workers = 256;
-	}
-	return load_secret(c);
+	if (c->workers == 0)
+		c->workers =
+		    capacity_default_workers(sysconf(_SC_NPROCESSORS_ONLN));
+	return 0;
 }
 
 void
@@ -252,7 +262,12 @@ config_log(const struct config *c)
 void
 config_usage(void)
 {
-	fprintf(stderr, "usage: hgkm-fcgi [--key value]...\n\n");
+	fprintf(stderr,
+	        "usage: hgkm-fcgi [--key value]...\n"
+	        "       hgkm-fcgi --check [--key value]...   only the start "
+	        "checks: one line each, exit status 1 on any problem\n"
+	        "signals: TERM stops, USR1 reopens the logs, HUP reloads the "
+	        "binary\n\n");
 	for (size_t i = 0; i < NSETTINGS; i++)
 		fprintf(stderr, "  --%-18s %-22s default \"%s\"\n      %s\n",
 		        settings[i].key, settings[i].env, settings[i].def,

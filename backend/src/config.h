@@ -10,6 +10,8 @@
 struct config {
 	int           workers; /* 0 until resolved: 4 per core */
 	char         *socket;
+	char         *socket_group; /* "" = the process's group */
+	int           start_wait;   /* seconds to wait for the database */
 	char         *database_url;
 	char         *reports_database_url; /* "" = use database_url */
 	char         *jwt_secret_file;
@@ -28,11 +30,17 @@ struct config {
 
 /*
  * Loads defaults, then the environment, then `--key value` options from
- * argv, then the JWT secret (HGKM_JWT_SECRET, else the file).  On a bad
- * value, writes one line naming the key and the value to stderr and returns
- * -1.  The strings it sets live as long as the process.
+ * argv.  On a bad value, writes one line naming the key and the value to
+ * stderr and returns -1.  The strings it sets live as long as the process.
  */
 int config_load(struct config *c, int argc, char **argv);
+
+/*
+ * Loads the JWT secret (HGKM_JWT_SECRET, else jwt-secret-file).  Returns -1
+ * with one sentence in `why` that names the setting and what to do when it
+ * is missing, unreadable, too short or too long.
+ */
+int config_load_secret(struct config *c, char *why, size_t whylen);
 
 /* Frees the strings config_load set. */
 void config_free(struct config *c);

@@ -5,6 +5,7 @@
  */
 #include "db.h"
 
+#include <errno.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,6 +22,23 @@ static enum db_status connect_with_deadline(struct db *db);
 static enum db_status prepare_all(struct db *db);
 static enum db_status map_failure(struct db *db, PGresult *r, const char *what);
 static void           clear_cb(void *p);
+static void keep_error(struct db *db, const char *what, const char *msg);
+
+/* Keeps libpq's (multi-line) message as one line in db->error. */
+static void
+keep_error(struct db *db, const char *what, const char *msg)
+{
+	size_t n;
+
+	snprintf(db->error, sizeof(db->error), "%s%s%s", what ? what : "",
+	         what ? ": " : "", msg ? msg : "");
+	for (char *p = db->error; *p != '\0'; p++)
+		if (*p == '\n' || *p == '\t')
+			*p = ' ';
+	n = strlen(db->error);
+	while (n > 0 && db->error[n - 1] == ' ')
+		db->error[--n] = '\0';
+}
 
 long long
 db_now_us(void)
@@ -56,21 +74,29 @@ connect_with_deadline(struct db *db)
 	while (st != PGRES_POLLING_OK) {
 		struct pollfd pfd;
 		long long     left = deadline - db_now_us();
+		int           ready;
 
 		if (st == PGRES_POLLING_FAILED || left <= 0)
 			goto fail;
 		pfd.fd = PQsocket(c);
 		pfd.events = st == PGRES_POLLING_READING ? POLLIN : POLLOUT;
-		if (poll(&pfd, 1, (int)(left / 1000) + 1) <= 0)
+		ready = poll(&pfd, 1, (int)(left / 1000) + 1);
+		/* A signal (the mailer's log reopen) is not a failure. */
+		if (ready < 0 && errno == EINTR)
+			continue;
+		if (ready <= 0)
 			goto fail;
 		st = PQconnectPoll(c);
 	}
 	db->conn = c;
 	return DB_OK;
 fail:
+	keep_error(db, NULL,
+	           *PQerrorMessage(c) != '\0' ? PQerrorMessage(c)
+	                                      : "no answer within a second");
 	/* Once per outage, not once per retry. */
 	if (db->last_failure_us == 0)
-		log_error("db: cannot connect: %s", PQerrorMessage(c));
+		log_error("db: cannot connect: %s", db->error);
 	PQfinish(c);
 	return DB_UNAVAILABLE;
 }
@@ -116,8 +142,10 @@ db_ensure(struct db *db)
 	    db_now_us() - db->last_failure_us < DB_RETRY_INTERVAL_US)
 		return DB_UNAVAILABLE;
 	st = connect_with_deadline(db);
-	if (st == DB_OK)
+	if (st == DB_OK) {
+		db->error[0] = '\0';
 		st = prepare_all(db);
+	}
 	if (st != DB_OK) {
 		if (db->conn != NULL) {
 			PQfinish(db->conn);
@@ -168,6 +196,11 @@ map_failure(struct db *db, PGresult *r, const char *what)
 		log_error("db: %s failed: %s%s", what, state ? state : "",
 		          r ? PQresultErrorMessage(r)
 		            : PQerrorMessage(db->conn));
+		/* The primary message only: no LINE and caret lines. */
+		keep_error(db, what,
+		           r && PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY)
+		               ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY)
+		               : PQerrorMessage(db->conn));
 		st = DB_ERROR;
 	}
 	PQclear(r);

@@ -31,6 +31,9 @@ struct db {
 	const struct db_stmt *const *tables; /* NULL-terminated */
 	int                          statement_timeout;
 	long long                    last_failure_us;
+	/* Why the last connect or prepare failed, on one line: for the start
+	 * checks (preflight.c), which name it to the operator. */
+	char error[256];
 };
 
 /* Sets up the struct; connects lazily on the first db_ensure(). */

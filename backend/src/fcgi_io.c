@@ -1,23 +1,45 @@
 /* The only module that includes fcgiapp.h. */
 #include "fcgi_io.h"
 
+#include <errno.h>
 #include <fcgiapp.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "log.h"
 
 struct fcgi_conn {
 	FCGX_Request fr;
+	int          listen_fd;
 };
 
 static const char *param(FCGX_Request *fr, struct request *r, const char *name);
+static int         listen_flags(int fd);
+
+/* Close-on-exec (a reload clears it only for the exec that hands it on),
+ * and non-blocking: the workers wait in ppoll, and the one that loses the
+ * race for a connection gets EAGAIN from accept instead of sleeping in it
+ * where no signal reaches it. */
+static int
+listen_flags(int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0 ||
+	    fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
+		return -1;
+	return 0;
+}
 
 int
-fcgi_listen(const char *path, int backlog)
+fcgi_listen(const char *path, int backlog, gid_t group)
 {
 	int fd;
 
@@ -28,11 +50,32 @@ fcgi_listen(const char *path, int backlog)
 	fd = FCGX_OpenSocket(path, backlog);
 	if (fd < 0)
 		return -1;
-	if (chmod(path, 0660) != 0) {
+	if ((group != (gid_t)-1 && chown(path, (uid_t)-1, group) != 0) ||
+	    chmod(path, 0660) != 0 || listen_flags(fd) < 0) {
 		close(fd);
 		return -1;
 	}
 	return fd;
+}
+
+int
+fcgi_adopt(int fd, const char *path)
+{
+	struct sockaddr_un sa;
+	socklen_t          len = sizeof(sa);
+	struct stat        st;
+
+	if (FCGX_Init() != 0)
+		return -1;
+	memset(&sa, 0, sizeof(sa));
+	if (fstat(fd, &st) != 0 || !S_ISSOCK(st.st_mode) ||
+	    getsockname(fd, (struct sockaddr *)&sa, &len) != 0 ||
+	    sa.sun_family != AF_UNIX ||
+	    strncmp(sa.sun_path, path, sizeof(sa.sun_path)) != 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	return listen_flags(fd) < 0 ? -1 : fd;
 }
 
 struct fcgi_conn *
@@ -44,13 +87,30 @@ fcgi_open(int listen_fd)
 		free(fc);
 		fc = NULL;
 	}
+	if (fc != NULL)
+		fc->listen_fd = listen_fd;
 	return fc;
 }
 
 int
-fcgi_accept(struct fcgi_conn *fc)
+fcgi_accept(struct fcgi_conn *fc, const sigset_t *wait_mask)
 {
-	return FCGX_Accept_r(&fc->fr) >= 0 ? 0 : -1;
+	struct pollfd pfd = {.fd = fc->listen_fd, .events = POLLIN};
+	int           rc;
+
+	/* A connection nginx keeps open (fastcgi_keep_conn) brings the next
+	 * request itself, not the listening socket. */
+	if (fc->fr.ipcFd >= 0)
+		pfd.fd = fc->fr.ipcFd;
+	/* Signals come in only here, between requests: libfcgi fails a
+	 * request whose read, write or select is interrupted. */
+	if (ppoll(&pfd, 1, NULL, wait_mask) < 0)
+		return errno == EINTR ? 1 : -1;
+	rc = FCGX_Accept_r(&fc->fr);
+	if (rc >= 0)
+		return 0;
+	/* libfcgi returns -errno; EAGAIN: another worker was first. */
+	return rc == -EAGAIN || rc == -EWOULDBLOCK || rc == -EINTR ? 1 : -1;
 }
 
 void
@@ -66,12 +126,6 @@ fcgi_close(struct fcgi_conn *fc)
 		return;
 	FCGX_Free(&fc->fr, 1);
 	free(fc);
-}
-
-void
-fcgi_stop(void)
-{
-	FCGX_ShutdownPending();
 }
 
 static const char *

@@ -5,6 +5,7 @@
  */
 #include "log.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdarg.h>
@@ -15,11 +16,15 @@
 
 #define LOG_LINE 2048
 
-static int  error_fd = STDERR_FILENO;
-static int  access_fd = STDERR_FILENO;
+static int error_fd = STDERR_FILENO;
+static int access_fd = STDERR_FILENO;
+/* The paths, for log_reopen; "" = stderr. */
+static char error_path_kept[1024];
+static char access_path_kept[1024];
 static bool info_off;
 
 static int    open_log(const char *path, int *fd);
+static void   reopen_one(const char *path, int *fd);
 static size_t stamp(char *buf, size_t len);
 static void   vlog(const char *level, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
@@ -43,7 +48,43 @@ log_open(const char *error_path, const char *access_path)
 {
 	if (open_log(error_path, &error_fd) < 0)
 		return -1;
-	return open_log(access_path, &access_fd);
+	if (error_fd != STDERR_FILENO)
+		snprintf(error_path_kept, sizeof(error_path_kept), "%s",
+		         error_path);
+	if (open_log(access_path, &access_fd) < 0)
+		return -1;
+	if (access_fd != STDERR_FILENO)
+		snprintf(access_path_kept, sizeof(access_path_kept), "%s",
+		         access_path);
+	return 0;
+}
+
+/* The new file first, then the old descriptor goes: a line written in
+ * between lands in one of the two, never nowhere. */
+static void
+reopen_one(const char *path, int *fd)
+{
+	int f, old;
+
+	if (path[0] == '\0')
+		return;
+	f = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	if (f < 0) {
+		log_error("log: cannot reopen %s: %s; still writing to the "
+		          "old file",
+		          path, strerror(errno));
+		return;
+	}
+	old = *fd;
+	*fd = f;
+	close(old);
+}
+
+void
+log_reopen(void)
+{
+	reopen_one(error_path_kept, &error_fd);
+	reopen_one(access_path_kept, &access_fd);
 }
 
 static size_t

@@ -30,15 +30,6 @@
  * registrations) drains at the speed of sendmail, not 20 per round. */
 #define MAIL_BATCHES_MAX 50
 
-static volatile sig_atomic_t stopping;
-
-static void
-on_term(int sig)
-{
-	(void)sig;
-	stopping = 1;
-}
-
 /* Pipes one mail to the sendmail command; 0 when it took it.  `arg` is
  * the configuration (store_mail_send_fn). */
 static int
@@ -150,14 +141,22 @@ mailer_run(const struct config *c)
 	struct arena     a;
 	struct db        db;
 	struct store_ctx ctx = {.db = &db, .arena = &a};
+	sigset_t         wait_mask;
 
-	signals_on_stop(on_term);
+	/* The mailer has no request to protect: signals come in at once (a
+	 * sleep ends early, a pipe write to sendmail is restarted). */
+	signals_setup(&wait_mask);
+	sigprocmask(SIG_SETMASK, &wait_mask, NULL);
 	db_init(&db, c->database_url, tables, c->statement_timeout);
 	arena_init(&a, 64 * 1024);
-	while (!stopping) {
+	while (!signals_stop) {
+		if (signals_reopen) {
+			signals_reopen = 0;
+			log_reopen();
+		}
 		if (db_ensure(&db) == DB_OK) {
 			queue_digest(c, &ctx);
-			for (int b = 0; b < MAIL_BATCHES_MAX && !stopping;
+			for (int b = 0; b < MAIL_BATCHES_MAX && !signals_stop;
 			     b++) {
 				int n;
 
@@ -171,7 +170,9 @@ mailer_run(const struct config *c)
 			db_end_request(&db);
 		}
 		arena_reset(&a);
-		for (int i = 0; i < MAILER_INTERVAL * 10 && !stopping; i++)
+		for (int i = 0; i < MAILER_INTERVAL * 10 && !signals_stop &&
+		                !signals_reopen;
+		     i++)
 			usleep(100000);
 	}
 	arena_destroy(&a);

@@ -23,23 +23,11 @@
 
 #define WORKER_ARENA_SIZE (64 * 1024)
 
-static volatile sig_atomic_t stopping;
-
-static void on_term(int sig);
 static void handle(struct fcgi_conn *fc, struct request *r,
                    struct response *res);
 static int  authenticate(struct request *r, struct response *res);
 static void audit_write(struct request *r, const struct response *res);
 static bool origin_ok(const struct request *r);
-
-static void
-on_term(int sig)
-{
-	(void)sig;
-	stopping = 1;
-	/* Makes the accept loop give up instead of retrying. */
-	fcgi_stop();
-}
 
 /* A cookie-authenticated change must come from our own pages: SameSite
  * does most of it, the Origin check covers older browsers.  The origin is
@@ -237,8 +225,12 @@ worker_run(const struct config *c, int listen_fd)
 	struct db         db;
 	struct worker_ctx wctx;
 	enum db_status    st;
+	sigset_t          wait_mask;
+	int               got;
 
-	signals_on_stop(on_term);
+	/* SIGTERM lets the request in hand finish: it is only let in while
+	 * the worker waits for the next one (fcgi_accept). */
+	signals_setup(&wait_mask);
 
 	db_init(&db, c->database_url, store_all_statements,
 	        c->statement_timeout);
@@ -256,10 +248,21 @@ worker_run(const struct config *c, int listen_fd)
 	if (fc == NULL)
 		return 1;
 	arena_init(&arena, WORKER_ARENA_SIZE);
-	while (!stopping && fcgi_accept(fc) == 0) {
+	while (!signals_stop) {
 		struct request  r;
 		struct response res;
-		long long       start = db_now_us();
+		long long       start;
+
+		if (signals_reopen) {
+			signals_reopen = 0;
+			log_reopen();
+		}
+		got = fcgi_accept(fc, &wait_mask);
+		if (got < 0)
+			break;
+		if (got > 0)
+			continue;
+		start = db_now_us();
 
 		memset(&r, 0, sizeof(r));
 		memset(&res, 0, sizeof(res));

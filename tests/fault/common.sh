@@ -101,8 +101,12 @@ wait_for_quiet_stack() {
 }
 
 # Loads var/test/env, bringing the stack up first when nothing answers.
+# The port is the stack's own (var/test/env; HGKM_TEST_HTTP_PORT), so that
+# a checkout whose test stack runs on another port tests that one.
 ensure_stack() {
-	if ! curl -fsS -m 5 -o /dev/null http://127.0.0.1:8081/api/v1/health 2>/dev/null; then
+	local base=http://127.0.0.1:${HGKM_TEST_HTTP_PORT:-8081}
+	[ -f "$VAR/env" ] && base=$(sed -n 's/^BASE_URL=//p' "$VAR/env")
+	if ! curl -fsS -m 5 -o /dev/null "$base/api/v1/health" 2>/dev/null; then
 		note "the test stack does not answer; starting it (deploy/dev/stack.sh up test)"
 		"$ROOT/deploy/dev/stack.sh" up test >&2 || return 1
 	fi

@@ -14,6 +14,7 @@
 #include "../config.h"
 #include "../json.h"
 #include "../log.h"
+#include "../media.h"
 #include "../scenario.h"
 #include "../store/store.h"
 
@@ -360,13 +361,12 @@ scenarios_media_upload(struct request *r, struct response *res)
 {
 	unsigned char            hash[crypto_hash_sha256_BYTES];
 	char                     hex[crypto_hash_sha256_BYTES * 2 + 1];
-	const char              *claimed = NULL, *actual, *ext, *path, *tmp;
+	const char              *claimed = NULL, *actual, *ext, *path, *name;
 	static const char *const types[] = {"image/png", "image/jpeg",
 	                                    "audio/mpeg", "video/mp4"};
 	long long                id = r->param.scenario;
 	json_t                  *body;
 	enum db_status           st;
-	int                      fd;
 
 	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
 		if (http_is_type(r->content_type, types[i]))
@@ -396,22 +396,13 @@ scenarios_media_upload(struct request *r, struct response *res)
 	ext = media_ext(claimed);
 	crypto_hash_sha256(hash, (const unsigned char *)r->body, r->body_len);
 	sodium_bin2hex(hex, sizeof(hex), hash, sizeof(hash));
-	path =
-	    arena_printf(r->arena, "%s/%s.%s", r->config->media_dir, hex, ext);
-	if (access(path, F_OK) != 0) {
-		tmp = arena_printf(r->arena, "%s/.%s.%d.tmp",
-		                   r->config->media_dir, hex, (int)getpid());
-		fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
-		if (fd < 0 ||
-		    write(fd, r->body, r->body_len) != (ssize_t)r->body_len ||
-		    fsync(fd) != 0 || close(fd) != 0 ||
-		    rename(tmp, path) != 0) {
-			log_error("media: cannot store %s: %s", path,
-			          strerror(errno));
-			if (fd >= 0)
-				unlink(tmp);
-			return;
-		}
+	name = arena_printf(r->arena, "%s.%s", hex, ext);
+	path = arena_printf(r->arena, "%s/%s", r->config->media_dir, name);
+	if (access(path, F_OK) != 0 &&
+	    media_store(r->config->media_dir, name, r->body, r->body_len,
+	                (int)getpid()) != 0) {
+		log_error("media: cannot store %s: %s", path, strerror(errno));
+		return;
 	}
 	st = store_scenario_media_add(&r->store, id, hex, claimed, r->body_len);
 	if (st != DB_OK) {

@@ -63,6 +63,10 @@ extern const struct db_stmt store_content_stmts[];
 
 /* health.c */
 enum db_status store_health_ping(struct store_ctx *ctx);
+/* PostgreSQL's max_connections and superuser_reserved_connections. */
+enum db_status store_connection_limits(struct store_ctx *ctx,
+                                       int              *max_connections,
+                                       int              *superuser_reserved);
 
 /* users.c */
 
