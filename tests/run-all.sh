@@ -46,6 +46,8 @@ if PG_NOSYNC=1 deploy/dev/stack.sh up test; then
 	tests/run-integration.sh
 	step "fault tests (PostgreSQL stop, worker kill, nginx reload, exactly once, interrupted roster)"
 	FAULT_WAIT=30 run_counted faults timeout 900 tests/fault/faults.sh
+	step "signals: log reopen (USR1), reload under load (HUP), --check, fail-fast start, socket group"
+	FAULT_WAIT=30 run_counted signals timeout 300 tests/fault/signals.sh
 	step "backup and restore into a fresh cluster"
 	FAULT_WAIT=30 run_counted backup timeout 300 tests/fault/backup-restore.sh
 	step "reports from a streaming replica"; FAULT_WAIT=30 run_counted replica timeout 300 tests/replica/replica.sh
