@@ -169,14 +169,15 @@ install: all
 	install -m 0644 deploy/logrotate $(DESTDIR)/etc/logrotate.d/hgkm
 	install -m 0644 deploy/systemd/hgkm.service $(DESTDIR)/lib/systemd/system/
 
-# The package is built from a staged copy of the tracked files, so that the
-# checkout's build/ and var/ stay out of it.  DEB_VERSION: 0.<commits>.
+# The package is built from a staged copy of the committed files only: the
+# checkout's build/ and var/, and a stray untracked file under frontend/
+# (which nginx would serve), stay out of it.  DEB_VERSION: 0.<commits>.
 DEB_VERSION ?= 0.$(shell git rev-list --count HEAD 2>/dev/null || echo 0)
 DEB_STAGE   := build/deb/hgkm-$(DEB_VERSION)
 deb:
 	@deploy/dev/deps.sh check-deb
 	rm -rf $(DEB_STAGE) && mkdir -p $(DEB_STAGE)
-	git ls-files -z --cached --others --exclude-standard -- backend frontend content sql deploy docs Makefile README.md | \
+	git ls-files -z --cached -- backend frontend content sql deploy docs Makefile README.md | \
 		xargs -0 cp --parents -t $(DEB_STAGE)
 	cp -R deploy/debian $(DEB_STAGE)/debian
 	deploy/debian/changelog.sh $(DEB_VERSION) >$(DEB_STAGE)/debian/changelog

@@ -94,11 +94,20 @@ q -d "$DB" -c "GRANT CONNECT ON DATABASE $DB TO $APP_ROLE"
 # pg_restore does not bring the planner's statistics.
 pg vacuumdb --analyze-only --quiet "${CONN[@]}" -d "$DB"
 
-# 5. The media files, each checked against its name (its SHA-256).
+# 5. The media files, each checked against its name (its SHA-256).  They
+# are unpacked, checked and given their owner and modes in a directory of
+# our own next to the target, and moved into place last: nothing else (the
+# service user, who owns the media directory) can swap a file for a link
+# while this script, often root, works on them.
 if [ "$MEDIA" != none ] && [ -f "$SRC/media.tar" ]; then
-	mkdir -p "$MEDIA"
-	tar -C "$MEDIA" -xf "$SRC/media.tar" --no-same-owner
-	bad=$(cd "$MEDIA" && for f in *; do
+	parent=$(dirname "$MEDIA")
+	mkdir -p "$parent"
+	STAGE=$(mktemp -d "$parent/.restore-media.XXXXXX")
+	trap 'rm -rf "$STAGE"' EXIT
+	tar -C "$STAGE" -xf "$SRC/media.tar" --no-same-owner --no-same-permissions
+	odd=$(find "$STAGE" -mindepth 1 ! -type f -printf '%P\n')
+	[ -z "$odd" ] || die "the backup's media.tar holds more than plain files: $odd"
+	bad=$(cd "$STAGE" && for f in *; do
 		[ -f "$f" ] || continue
 		[ "$(sha256sum <"$f" | cut -c1-64)" = "${f%%.*}" ] || echo "$f"
 	done)
@@ -107,10 +116,16 @@ if [ "$MEDIA" != none ] && [ -f "$SRC/media.tar" ]; then
 		[ "$(id -u)" -eq 0 ] || die "--owner needs root"
 		# Without a group the owner's login group; nginx reads the files
 		# through the group, so production passes hgkm:www-data.
-		case $OWNER in *:*) chown -R "$OWNER" "$MEDIA" ;; *) chown -R "$OWNER:" "$MEDIA" ;; esac
-		chmod 2750 "$MEDIA"
-		find "$MEDIA" -type f -exec chmod 0640 {} +
+		case $OWNER in *:*) chown -R "$OWNER" "$STAGE" ;; *) chown -R "$OWNER:" "$STAGE" ;; esac
+		find "$STAGE" -type f -exec chmod 0640 {} +
+		chmod 2750 "$STAGE"
+	else
+		chmod 0750 "$STAGE"
 	fi
+	# Checked empty above; a directory that someone filled meanwhile stays.
+	if [ -d "$MEDIA" ]; then rmdir "$MEDIA" || die "media directory $MEDIA is not empty"; fi
+	mv -T "$STAGE" "$MEDIA"
+	trap - EXIT
 	say "media: $(tar -tf "$SRC/media.tar" | wc -l) files in $MEDIA"
 fi
 

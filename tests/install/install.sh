@@ -200,9 +200,23 @@ login() {
 set_env() { sed -i "s|^$1=.*|$1=$2|" /etc/hgkm/hgkm.env; }
 
 # ------------------------------------------------------------------ 0. the machine
-if dpkg-query -W -f='${Status}' hgkm 2>/dev/null | grep -q installed || [ -e /etc/hgkm ] || [ -e /var/lib/hgkm ]; then
-	if [ ! -f "$MARK/owner" ]; then
-		echo "hgkm is installed here (or /etc/hgkm, /var/lib/hgkm exist), not by this test: refusing to touch it"
+V1=$(make -s --no-print-directory -f - <<<'include Makefile
+v: ; @echo $(DEB_VERSION)' v)
+V2=$V1+upgrade1
+# What this test would remove at the end.  Anything of it already here is
+# someone's install, unless the marker of an earlier run of this test says
+# it made it (and the installed package, if any, is one that run built).
+ours() {
+	[ -f "$MARK/owner" ] || return 1
+	local v
+	v=$(dpkg-query -W -f='${Status} ${Version}' hgkm 2>/dev/null | sed -n 's/.* installed //p')
+	[ -z "$v" ] || grep -qxF "version=$v" "$MARK/owner"
+}
+if dpkg-query -W -f='${Status}' hgkm 2>/dev/null | grep -q installed ||
+	[ -e /etc/hgkm ] || [ -e /var/lib/hgkm ] || [ -e /var/backups/hgkm ] || [ -e /var/log/hgkm ] ||
+	[ -e /etc/nginx/sites-available/hgkm ]; then
+	if ! ours; then
+		echo "hgkm (or /etc/hgkm, /var/lib/hgkm, /var/backups/hgkm, /var/log/hgkm) is on this machine, not made by this test: refusing to touch it"
 		echo "0 passed, 1 failed"
 		exit 1
 	fi
@@ -214,13 +228,10 @@ fi
 if pg_lsclusters -h 2>/dev/null | awk '{print $2}' | grep -qx "$CLUSTER"; then
 	pg_dropcluster --stop 15 "$CLUSTER"
 fi
-mkdir -p "$MARK" && date -u >"$MARK/owner"
+mkdir -p "$MARK" && printf 'made %s\nversion=%s\nversion=%s\n' "$(date -u)" "$V1" "$V2" >"$MARK/owner"
 trap 'cleanup; finish' EXIT
 
 # ------------------------------------------------------------------ 1. packages
-V1=$(make -s --no-print-directory -f - <<<'include Makefile
-v: ; @echo $(DEB_VERSION)' v)
-V2=$V1+upgrade1
 note "building hgkm $V1 (make deb)"
 make -s deb DEB_VERSION="$V1" >"$WORK/deb.log" 2>&1
 DEB1=$ROOT/build/deb/hgkm_${V1}_$(dpkg --print-architecture).deb
@@ -269,6 +280,15 @@ runuser -u www-data -- cat /etc/hgkm/jwt.key /etc/hgkm/pgpass >/dev/null 2>&1 &&
 setpriv --reuid=hgkm --regid=hgkm --groups=www-data cat /etc/hgkm/jwt.key /etc/hgkm/pgpass >/dev/null 2>&1 &&
 	ok "the service's user reads both secrets" || notok "the service's user reads both secrets"
 key1=$(sha256sum </etc/hgkm/jwt.key)
+if command -v systemd-analyze >/dev/null 2>&1; then
+	out=$(systemd-analyze verify "$UNIT" 2>&1) && ok "systemd-analyze verify $UNIT" ||
+		notok "systemd-analyze verify $UNIT: $out"
+else
+	note "no systemd-analyze on this machine: the unit's syntax is not verified"
+fi
+expect -x /var/lib/dpkg/info/hgkm.prerm -a -n "$(grep 'stop hgkm.service' /var/lib/dpkg/info/hgkm.prerm)" \
+	-- "the package stops the service when it is removed (prerm)"
+expect -f /usr/share/doc/hgkm/install.md -- "the docs the unit names are there uncompressed (/usr/share/doc/hgkm/install.md)"
 
 # ------------------------------------------------------------------ 4. hgkm-admin check, broken
 set_env HGKM_DATABASE_URL "host=127.0.0.1 port=$PG_PORT dbname=hgkm user=hgkm_app passfile=/etc/hgkm/pgpass"
@@ -295,7 +315,7 @@ else
 	wait "$MASTER"; rc=$?
 	MASTER=
 	expect "$rc" -ne 0 -- "the service exits at start with a broken install (status $rc)"
-	grep -q 'pgpass\|password\|database' "$WORK/service.out" && ok "it says why on stderr (the journal)" ||
+	grep -q 'pgpass.*group or world access\|no password supplied\|password authentication failed' "$WORK/service.out" && ok "it says why on stderr (the journal)" ||
 		notok "it says why on stderr (the journal): $(tail -n 3 "$WORK/service.out")"
 fi
 
@@ -391,6 +411,10 @@ expect "$rc" -eq 0 -a -d "$BACKUP" -- "hgkm-admin backup: $BACKUP"
 out=$(hgkm-admin restore "$BACKUP" 2>&1)
 grep -q 'stop it first' <<<"$out" && ok "restore refuses while the service runs" ||
 	notok "restore refuses while the service runs: $out"
+cp -a "$BACKUP" "$WORK/backup-copy" && chmod o+w "$WORK/backup-copy/hgkm.dump"
+out=$(hgkm-admin restore --replace "$WORK/backup-copy" 2>&1)
+grep -q 'writable by others' <<<"$out" && ok "restore refuses a backup that others could have changed" ||
+	notok "restore refuses a backup that others could have changed: $out"
 stop_service
 # The disaster: the media gone.
 rm -f /var/lib/hgkm/media/*
