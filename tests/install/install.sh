@@ -484,7 +484,7 @@ dburl=$(printf '%s\n' "${svcenv[@]}" | sed -n 's/^HGKM_DATABASE_URL=//p')
 out=$(setpriv --reuid=hgkm --regid=hgkm --groups=www-data psql -X -At -d "$dburl" \
 	-c "INSERT INTO install_test_notes (note) VALUES ('na de upgrade') RETURNING id" \
 	-c "SELECT count(*) FROM install_test_notes" 2>&1)
-expect "$(tail -n 1 <<<"$out")" = 1 -- "the service's role (hgkm_app, its own login) uses the new table: $out"
+expect "$(tail -n 1 <<<"$out")" = 1 -- "the service's role (hgkm_app, its own login) inserts into and reads the new table"
 r=$(api GET /api/v1/health "")
 expect "$(status_of "$r")" = 200 -- "health after the upgrade"
 
