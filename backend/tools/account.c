@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -494,6 +495,14 @@ main(int argc, char **argv)
 {
 	struct options o;
 
+	/* The tool runs as the service user while an operator types a
+	 * password: a compromised service process of that same user must not
+	 * ptrace it or read its memory (/proc/PID/mem); no core dump of it
+	 * either. */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) {
+		perror("hgkm-account: prctl(PR_SET_DUMPABLE)");
+		return EXIT_USAGE;
+	}
 	if (parse_args(argc, argv, &o) != 0) {
 		fputs("usage: hgkm-account create-admin EMAIL [--name NAME] "
 		      "[--password-stdin]\n"
