@@ -269,6 +269,14 @@ auth_secret_new(char secret[65], char hash[65])
 	sodium_memzero(rnd, sizeof(rnd));
 }
 
+const char *
+auth_link_url(struct arena *a, const char *public_url, const char *anchor,
+              const char *secret)
+{
+	return arena_printf(a, "%s/account.html#%s=%s", public_url, anchor,
+	                    secret);
+}
+
 bool
 auth_secret_hash(const char *secret, char hash[65])
 {

@@ -86,6 +86,12 @@ bool auth_code_valid(const char *s);
  * all that is stored. */
 void auth_secret_new(char secret[65], char hash[65]);
 
+/* The web address of a one-time link: public_url/account.html#anchor=secret
+ * (arena-owned).  The one place the API's mails and hgkm-account make
+ * their links; store/ only makes and keeps the secret. */
+const char *auth_link_url(struct arena *a, const char *public_url,
+                          const char *anchor, const char *secret);
+
 /* The stored hash of a secret from a request; false when it does not have
  * the shape of one (64 lower-case hex characters). */
 bool auth_secret_hash(const char *secret, char hash[65]);

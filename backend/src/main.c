@@ -3,8 +3,9 @@
  * checks (preflight.c; `--check` runs only those), opens the FastCGI
  * socket, starts the workers and restarts any that dies.  SIGTERM stops
  * them all and removes the socket; SIGUSR1 reopens the logs here and in
- * every child; SIGHUP reloads: the workers finish their requests, then
- * the binary is executed again on the same listening socket.
+ * every child; SIGHUP reloads: once the binary's --check passes, the
+ * workers finish their requests, then the binary is executed again on the
+ * same listening socket.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -36,6 +37,12 @@
 /* The environment variable that hands the listening socket to the new
  * binary at a reload. */
 #define LISTEN_FD_ENV "HGKM_LISTEN_FD"
+/* --check: 0 all fine, 1 the service would not start, this one when it
+ * would start but mail cannot go out (a reload goes ahead on it). */
+#define CHECK_EXIT_MAIL_ONLY 2
+/* A reload's check of the new binary may wait start-wait seconds for the
+ * database; this much more and it is killed. */
+#define RELOAD_CHECK_GRACE_US 15000000LL
 
 /* The children, process-lifetime: slots 0..workers-1 are the workers, the
  * last one the mailer. */
@@ -155,8 +162,11 @@ run_preflight(struct config *c, bool check_only, const char *secret_problem,
 			                             : "problem",
 			       p.line[i].text);
 		}
-		fatal += preflight_count(&p, PREFLIGHT_MAIL);
-		return fatal > 0 ? 1 : 0;
+		if (fatal > 0)
+			return 1;
+		return preflight_count(&p, PREFLIGHT_MAIL) > 0
+		           ? CHECK_EXIT_MAIL_ONLY
+		           : 0;
 	}
 	for (int i = 0; i < p.n; i++) {
 		if (p.line[i].kind == PREFLIGHT_OK)
@@ -203,17 +213,92 @@ open_socket(const struct config *c, gid_t socket_gid)
 }
 
 /*
+ * Runs the binary a reload would execute with --check (same path, same
+ * settings and environment) and waits for it, at most start-wait + 15 s.
+ * True when it would start; then the workers may be stopped.  Without
+ * this, a new binary that fails its checks exits after the workers are
+ * gone, and the listening socket with it.
+ */
+static bool
+reload_check(const struct config *c, char **argv)
+{
+	long long deadline =
+	    db_now_us() + c->start_wait * 1000000LL + RELOAD_CHECK_GRACE_US;
+	int    argc = 0, status = 0;
+	pid_t  pid, done = 0;
+	char **check_argv;
+
+	while (argv[argc] != NULL)
+		argc++;
+	/* argv[0], "--check", the master's own options, NULL. */
+	check_argv = calloc((size_t)argc + 2, sizeof(*check_argv));
+	if (check_argv == NULL)
+		return false;
+	check_argv[0] = argv[0];
+	check_argv[1] = "--check";
+	for (int i = 1; i < argc; i++)
+		check_argv[i + 1] = argv[i];
+	pid = fork();
+	if (pid == 0) {
+		sigset_t none;
+		int      null = open("/dev/null", O_RDWR);
+
+		/* Only async-signal-safe calls between fork and exec. */
+		if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 ||
+		    dup2(null, 2) < 0)
+			_exit(127);
+		/* --check stays interruptible (the master blocks them). */
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		execv(self_exe, check_argv);
+		_exit(127);
+	}
+	free(check_argv);
+	if (pid < 0) {
+		log_error("master: fork failed: %s", strerror(errno));
+		return false;
+	}
+	while (done == 0 && db_now_us() < deadline) {
+		done = waitpid(pid, &status, WNOHANG);
+		if (done == 0)
+			usleep(20000);
+	}
+	if (done == 0) {
+		log_error("master: %s --check still ran after %d s; killing it",
+		          self_exe,
+		          c->start_wait +
+		              (int)(RELOAD_CHECK_GRACE_US / 1000000));
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		return false;
+	}
+	return done == pid && WIFEXITED(status) &&
+	       (WEXITSTATUS(status) == 0 ||
+	        WEXITSTATUS(status) == CHECK_EXIT_MAIL_ONLY);
+}
+
+/*
  * SIGHUP: the workers finish the request they are in and stop (SIGTERM is
  * only let in between requests), the socket stays open so that new
  * connections wait in its backlog, and the binary at its path (a newer
- * one after an upgrade) is executed with the socket.  Returns only when
- * exec failed: the caller starts workers of this build again.
+ * one after an upgrade) is executed with the socket.  Returns false when
+ * the new binary's checks failed (the workers were left running), true
+ * when exec failed after they were stopped: the caller starts workers of
+ * this build again.
  */
-static void
+static bool
 reload(const struct config *c, int fd, char **argv)
 {
 	char value[16];
 
+	log_info("master: SIGHUP: checking %s before the reload", self_exe);
+	if (!reload_check(c, argv)) {
+		log_error(
+		    "master: reload refused: the new binary's start checks "
+		    "failed (hgkm-fcgi --check says why); the running "
+		    "workers stay");
+		return false;
+	}
 	log_info("master: SIGHUP: reloading; the workers finish their "
 	         "requests, new ones wait in the socket's backlog");
 	stop_all(children, c->workers + 1);
@@ -221,7 +306,7 @@ reload(const struct config *c, int fd, char **argv)
 	if (fcntl(fd, F_SETFD, 0) < 0 || setenv(LISTEN_FD_ENV, value, 1) < 0) {
 		log_error("master: cannot hand over the socket: %s",
 		          strerror(errno));
-		return;
+		return true;
 	}
 	log_info("master: workers stopped; executing %s with the socket (fd "
 	         "%d)",
@@ -231,6 +316,7 @@ reload(const struct config *c, int fd, char **argv)
 	          self_exe, strerror(errno));
 	unsetenv(LISTEN_FD_ENV);
 	fcntl(fd, F_SETFD, FD_CLOEXEC);
+	return true;
 }
 
 /* Collects every child that ended and starts another in its slot.
@@ -357,8 +443,8 @@ main(int argc, char **argv)
 		}
 		if (signals_reload) {
 			signals_reload = 0;
-			reload(&c, fd, argv);
-			start_children(&c, fd);
+			if (reload(&c, fd, argv))
+				start_children(&c, fd);
 			continue;
 		}
 		sigsuspend(&wait_mask);

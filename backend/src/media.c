@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -15,15 +16,18 @@ media_store(const char *dir, const char *name, const void *buf, size_t len,
 	char tmp[PATH_MAX], path[PATH_MAX];
 	int  fd, saved;
 
-	if (snprintf(tmp, sizeof(tmp), "%s/.%s.%d.tmp", dir, name, tag) >=
+	if (snprintf(tmp, sizeof(tmp), "%s/.%s.%d.XXXXXX", dir, name, tag) >=
 	        (int)sizeof(tmp) ||
 	    snprintf(path, sizeof(path), "%s/%s", dir, name) >=
 	        (int)sizeof(path)) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-	          MEDIA_FILE_MODE);
+	/* A new file of an unguessable name (O_CREAT|O_EXCL, mode 0600 until
+	 * the fchmod): nothing planted in the directory (a symlink at a
+	 * predictable name) is followed or truncated.  The rename replaces
+	 * the directory entry itself, never what a symlink points to. */
+	fd = mkostemp(tmp, O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return -1;
 	/* open's mode is masked by the umask (systemd's UMask=, a shell's

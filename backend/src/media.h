@@ -12,8 +12,8 @@
 /*
  * Stores buf as dir/name: a temporary file in dir, synced, given
  * MEDIA_FILE_MODE, then renamed over the final name, so that nginx never
- * serves half a file.  `tag` keeps temporary names of concurrent writers
- * apart (the pid).  Returns 0, or -1 with errno set and nothing left.
+ * serves half a file.  The temporary name is random; `tag` (the pid) in it
+ * tells whose it was.  Returns 0, or -1 with errno set and nothing left.
  */
 int media_store(const char *dir, const char *name, const void *buf, size_t len,
                 int tag);

@@ -5,7 +5,8 @@
  * Everything a person types is checked by the rules the API uses (the
  * canonical address of validate.c, the password policy and hashing of
  * auth.c), and the link is made by the code that makes the API's reset
- * links (store_link_create), so that the account is like any other.  The
+ * links (store_link_create, auth_link_url), so that the account is like
+ * any other.  The
  * account, its link and its audit entry are one transaction
  * (store_admin_create).  An address that has an account is refused, never
  * changed: the operator must not be able to make someone an administrator
@@ -16,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -417,7 +419,8 @@ create_admin(const struct options *o)
 	    store_org_stmts, store_accounts_stmts, NULL};
 	char                   canonical[EMAIL_MAX + 1];
 	char                   hash[crypto_pwhash_STRBYTES];
-	const char            *conninfo, *link = NULL, *stored, *name;
+	const char            *conninfo, *public_url = NULL, *secret = NULL;
+	const char            *link = NULL, *stored, *name;
 	struct store_new_admin in = {.email = o->email,
 	                             .canonical = canonical,
 	                             .name = o->name,
@@ -458,7 +461,7 @@ create_admin(const struct options *o)
 		return EXIT_REFUSED;
 	}
 	arena_init(&a, 16 * 1024);
-	if (!o->password_stdin && (in.public_url = public_url_of(&a)) == NULL) {
+	if (!o->password_stdin && (public_url = public_url_of(&a)) == NULL) {
 		arena_destroy(&a);
 		return EXIT_USAGE;
 	}
@@ -479,8 +482,11 @@ create_admin(const struct options *o)
 		goto done; /* the password was refused, and why said */
 	if (st == DB_OK) {
 		in.password_hash = o->password_stdin ? hash : NULL;
-		st = store_admin_create(&ctx, &in, &id, &link);
+		st = store_admin_create(&ctx, &in, &id, &secret);
 	}
+	if (st == DB_OK && secret != NULL)
+		link = auth_link_url(&a, public_url, store_link_reset.anchor,
+		                     secret);
 	sodium_memzero(hash, sizeof(hash));
 	rc = report(o->email, st, id, link);
 done:
@@ -494,6 +500,14 @@ main(int argc, char **argv)
 {
 	struct options o;
 
+	/* The tool runs as the service user while an operator types a
+	 * password: a compromised service process of that same user must not
+	 * ptrace it or read its memory (/proc/PID/mem); no core dump of it
+	 * either. */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) {
+		perror("hgkm-account: prctl(PR_SET_DUMPABLE)");
+		return EXIT_USAGE;
+	}
 	if (parse_args(argc, argv, &o) != 0) {
 		fputs("usage: hgkm-account create-admin EMAIL [--name NAME] "
 		      "[--password-stdin]\n"

@@ -9,17 +9,23 @@
 #   c. hgkm-fcgi --check: with a wrong database password, an unreadable JWT
 #      key, a missing media directory, a missing mail command and an unknown
 #      socket group it exits 1 and names each; with the stack's settings it
-#      exits 0; it never creates the socket; against a database without the
+#      exits 0; with only the mail command missing it exits 2 (the
+#      service would start); it never creates the socket; against a database without the
 #      migrations it names the schema; a worker count beyond
 #      max_connections is lowered and named;
 #   d. a normal start with a wrong database password exits 1 (systemd shows
 #      the unit failed) instead of running on, and names the problem;
-#   e. a start with socket-group: the socket is 0660 and of that group.
+#   e. a start with socket-group: the socket is 0660 and of that group;
+#   f. SIGHUP when the new binary's start checks fail (the media directory
+#      not writable for the service user): under load every request is
+#      answered 2xx, the master and every worker keep their pids, the
+#      error log says the reload was refused; once it is writable again a
+#      SIGHUP replaces every worker.
 # Loopback only; every step is bounded in time; it stops everything it
 # started.  Runs as root (the service as user hgkm, as the stack does) or
 # as the user that owns the stack.
 #
-#   tests/fault/signals.sh [a b c d e]   default: all
+#   tests/fault/signals.sh [a b c d e f]   default: all
 # Environment: FAULT_TIMEOUT (600 s, whole script), FAULT_WAIT (300 s),
 # FAULT_KEEP=1 keeps the work directory var/test/fault-signals.<pid>/.
 # Prints "ok - ..." / "not ok - ..." lines, "# ..." notes, and last
@@ -27,7 +33,7 @@
 set -u
 . "$(dirname "$0")/common.sh"
 
-ONLY=" ${*:-a b c d e} "
+ONLY=" ${*:-a b c d e f} "
 want() { [[ $ONLY == *" $1 "* ]]; }
 
 fault_init signals
@@ -214,6 +220,13 @@ test_check() {
 		"$WORK/check-schema.out" -- "c: and says the schema does not fit and how to migrate"
 	drop_empty_db
 
+	# Only the mail command missing: the service would start (a reload
+	# goes ahead on it), --check still says so and exits 2.
+	svc HGKM_SENDMAIL="$WORK/no-sendmail -t -i" -- --check >"$WORK/check-mail.out" 2>&1
+	rc=$?
+	expect "$rc" -eq 2 -a "$(grep -c '^problem: ' "$WORK/check-mail.out")" -eq 1 -- \
+		"c: --check with only the mail command missing exits 2 (got $rc), one problem line"
+
 	svc HGKM_WORKERS=256 -- --check >"$WORK/check-cap.out" 2>&1
 	check grep -q '^note: workers: 256 lowered to .*max_connections .*superuser_reserved_connections' "$WORK/check-cap.out" -- \
 		"c: 256 workers are lowered to what max_connections allows, both settings named"
@@ -278,7 +291,84 @@ test_socket_group() {
 }
 
 # ---------------------------------------------------------------------------
-if want b; then
+# f. SIGHUP refused: the new binary's start checks fail
+MEDIA_MODE=
+restore_media() {
+	[ -n "$MEDIA_MODE" ] && chmod "$MEDIA_MODE" "$VAR/media"
+	MEDIA_MODE=
+	return 0
+}
+# new_workers_since <old pids> <count> <ms>: waits (at most 60 s) until
+# <count> workers run, none of them old, and the master said so.
+new_workers_since() {
+	local before=$1 n=$2 t0=$3 after common
+	while [ $(($(now_ms) - t0)) -lt 60000 ]; do
+		after=$(worker_pids | tr '\n' ' ')
+		common=$(comm -12 <(tr ' ' '\n' <<<"$before" | sort) <(tr ' ' '\n' <<<"$after" | sort) | grep -c .)
+		if [ "$common" -eq 0 ] && [ "$(wc -w <<<"$after")" -eq "$n" ] &&
+			grep -q "master: $n workers on" <(tail -n 50 "$LOGDIR/error.log"); then
+			return 0
+		fi
+		sleep 0.1
+	done
+	return 1
+}
+test_hup_refused() {
+	local master workers_before workers_after n_before t_hup refused=0 r total failed lines_before
+	note "f. SIGHUP when the new binary's start checks fail"
+	master=$(master_pid)
+	workers_before=$(worker_pids | tr '\n' ' ')
+	n_before=$(wc -w <<<"$workers_before")
+	lines_before=$(wc -l <"$LOGDIR/error.log")
+	# The service user cannot create a file in the media directory: the
+	# checks fail; the running workers only read media, so they go on.
+	MEDIA_MODE=$(stat -c %a "$VAR/media")
+	FAULT_CLEANUPS+=(restore_media)
+	chmod 0500 "$VAR/media"
+	svc -- --check >"$WORK/check-media.out" 2>&1
+	check grep -q "^problem: media-dir $VAR/media: cannot create a file in it" "$WORK/check-media.out" -- \
+		"f: with the media directory 0500 the new binary's checks fail"
+	load_start refused 4 "$TOKEN"
+	sleep 2
+	t_hup=$(now_ms)
+	kill -HUP "$master"
+	# The check may wait start-wait (the stack's: 15 s) + 15 s.
+	while [ $(($(now_ms) - t_hup)) -lt 60000 ]; do
+		if tail -n +"$((lines_before + 1))" "$LOGDIR/error.log" | grep -q "reload refused: the new binary's start checks failed"; then
+			refused=1
+			break
+		fi
+		sleep 0.1
+	done
+	sleep 2
+	load_stop refused
+	r=$(load_report refused)
+	total=$(field total "$r")
+	failed=$(field failed "$r")
+	note "load: $r"
+	workers_after=$(worker_pids | tr '\n' ' ')
+	expect "$refused" -eq 1 -- "f: the error log says the reload was refused and why to look at --check"
+	expect "$total" -ge 50 -- "f: the load sent $total requests through nginx (at least 50)"
+	expect "$failed" -eq 0 -- "f: every request across the refused SIGHUP was answered 2xx ($failed of $total otherwise)"
+	expect "$(master_pid)" = "$master" -a -d "/proc/$master" -- "f: the master keeps its pid $master"
+	expect "$(tr ' ' '\n' <<<"$workers_after" | sort | xargs)" = "$(tr ' ' '\n' <<<"$workers_before" | sort | xargs)" -- \
+		"f: the same $n_before workers run (before: $workers_before; after: $workers_after)"
+	expect "$(tail -n +"$((lines_before + 1))" "$LOGDIR/error.log" | grep -c -e "SIGHUP: reloading" -e "workers stopped")" -eq 0 -- \
+		"f: no worker was stopped for the refused reload"
+
+	# Writable again: a normal reload.
+	restore_media
+	t_hup=$(now_ms)
+	kill -HUP "$master"
+	check new_workers_since "$workers_before" "$n_before" "$t_hup" -- \
+		"f: with the media directory writable again a SIGHUP replaces all $n_before workers"
+	expect "$(master_pid)" = "$master" -- "f: the master still has pid $master"
+	expect "$(curl -s -o /dev/null -w '%{http_code}' "$BASE_URL/api/v1/health")" = 200 -- \
+		"f: health answers 200 after the reload"
+}
+
+# ---------------------------------------------------------------------------
+if want b || want f; then
 	if ensure_fault_school; then
 		JOIN_CODE=$FAULT_JOIN
 	else
@@ -293,6 +383,7 @@ want b && test_hup
 want c && test_check
 want d && test_start_fails
 want e && test_socket_group
+want f && test_hup_refused
 
 SAN_AFTER=$(sanitizer_reports)
 expect "$SAN_AFTER" = "$SAN_BEFORE" -- "no new sanitizer report in var/test/log"

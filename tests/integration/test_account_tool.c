@@ -5,13 +5,16 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <poll.h>
 #include <pty.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -46,6 +49,11 @@ static void test_account_tool_bad_input(void **state);
 static void test_account_tool_database_down(void **state);
 static void test_account_tool_terminal(void **state);
 static void test_account_tool_terminal_interrupt(void **state);
+static void test_account_tool_not_traceable(void **state);
+
+/* As root, the tool on a terminal runs as the service user, as an
+ * operator runs it in production (the stack's user hgkm; none: root). */
+#define SERVICE_USER "hgkm"
 
 /* build/asan/hgkm-account unless HGKM_ACCOUNT_TOOL names another. */
 static const char *
@@ -223,6 +231,14 @@ spawn_on_terminal(const char *email, int *master, int *slave)
 		close(*master);
 		if (*slave > 2)
 			close(*slave);
+		if (getuid() == 0) {
+			struct passwd *pw = getpwnam(SERVICE_USER);
+
+			if (pw != NULL && (setgroups(0, NULL) != 0 ||
+			                   setgid(pw->pw_gid) != 0 ||
+			                   setuid(pw->pw_uid) != 0))
+				_exit(127);
+		}
 		exec_tool(path, args, db_url, public_url);
 	}
 	return pid;
@@ -661,6 +677,53 @@ test_account_tool_terminal_interrupt(void **state)
 	assert_int_equal(users_with(email), 0);
 }
 
+/* The uid in /proc/PID/status's "Uid:" line (real uid). */
+static long
+proc_uid(pid_t pid)
+{
+	char  path[64], line[256];
+	long  uid = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "Uid: %ld", &uid) == 1)
+			break;
+	fclose(f);
+	return uid;
+}
+
+/* While it waits for the password, the tool is not dumpable: the kernel
+ * gives its /proc/PID files (mem, environ; ptrace) to root, not to the user it
+ * runs as, so another process of that user cannot read or trace it. */
+static void
+test_account_tool_not_traceable(void **state)
+{
+	const char *email = itest_unique_email();
+	char       *all = NULL;
+	size_t      len = 0;
+	struct stat st;
+	long        uid;
+	int         master, slave;
+	pid_t       pid = spawn_on_terminal(email, &master, &slave);
+
+	(void)state;
+	pty_wait_for(master, &all, &len, "Password for ");
+	itest_keep(all, free);
+	uid = proc_uid(pid);
+	assert_int_equal(stat(itest_fmt("/proc/%d/mem", (int)pid), &st), 0);
+	kill(pid, SIGKILL);
+	wait_status(pid);
+	close(master);
+	close(slave);
+	if (uid == 0)
+		skip(); /* root owns /proc/PID either way (no user hgkm) */
+	assert_int_equal(st.st_uid, 0);
+	assert_int_equal(users_with(email), 0);
+}
+
 int
 itest_run_account_tool(void)
 {
@@ -673,6 +736,7 @@ itest_run_account_tool(void)
 	    ITEST(test_account_tool_database_down),
 	    ITEST(test_account_tool_terminal),
 	    ITEST(test_account_tool_terminal_interrupt),
+	    ITEST(test_account_tool_not_traceable),
 	};
 
 	return cmocka_run_group_tests_name("account_tool", tests, NULL, NULL);

@@ -338,6 +338,17 @@ test_secrets(void **state)
 	    "60e05bd1b195af2f94112fa7197a5c88289058840ce7c6df9693756bc6250f55");
 }
 
+/* A one-time link's address: the page account.html takes the secret
+ * after the anchor of its kind. */
+static void
+test_link_url(void **state)
+{
+	(void)state;
+	assert_string_equal(
+	    auth_link_url(&a, "https://leren.example.nl", "reset", "00ff"),
+	    "https://leren.example.nl/account.html#reset=00ff");
+}
+
 int
 main(void)
 {
@@ -349,6 +360,7 @@ main(void)
 	    cmocka_unit_test(test_codes),
 	    cmocka_unit_test(test_client_keys),
 	    cmocka_unit_test(test_secrets),
+	    cmocka_unit_test(test_link_url),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

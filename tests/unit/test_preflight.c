@@ -321,6 +321,40 @@ test_media_store_mode(void **state)
 	free(d);
 }
 
+/* Something planted at the temporary name the store once used (a symlink
+ * at "dir/.name.tag.tmp") is neither followed nor truncated, and the
+ * stored file is a regular file, not that symlink renamed. */
+static void
+test_media_store_no_follow(void **state)
+{
+	char       *d = temp_dir();
+	char        victim[512], planted[512], path[512], got[16] = {0};
+	struct stat st;
+	FILE       *f;
+
+	(void)state;
+	snprintf(victim, sizeof(victim), "%s/victim", d);
+	snprintf(planted, sizeof(planted), "%s/.abc.png.7.tmp", d);
+	write_file(victim, "keep", 0600);
+	assert_int_equal(symlink(victim, planted), 0);
+	assert_int_equal(media_store(d, "abc.png", "png!", 4, 7), 0);
+
+	f = fopen(victim, "r");
+	assert_non_null(f);
+	assert_int_equal(fread(got, 1, sizeof(got) - 1, f), 4);
+	fclose(f);
+	assert_string_equal(got, "keep");
+	assert_int_equal(lstat(victim, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	snprintf(path, sizeof(path), "%s/abc.png", d);
+	assert_int_equal(lstat(path, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(st.st_size, 4);
+	unlink(planted);
+	remove_dir(d);
+	free(d);
+}
+
 int
 main(void)
 {
@@ -334,6 +368,7 @@ main(void)
 	    cmocka_unit_test(test_mail_command),
 	    cmocka_unit_test(test_secret_problems),
 	    cmocka_unit_test(test_media_store_mode),
+	    cmocka_unit_test(test_media_store_no_follow),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -48,15 +48,18 @@ static enum db_status
 mail_link(struct request *r, const struct link_mail *m, long long user_id,
           const char *to, const char *name)
 {
-	const char    *url;
-	enum db_status st = store_link_create(
-	    &r->store, m->kind, user_id, m->ttl, r->config->public_url, &url);
+	const char    *secret, *url;
+	enum db_status st =
+	    store_link_create(&r->store, m->kind, user_id, m->ttl, &secret);
 
-	if (st == DB_OK)
-		st = store_mail_queue(
-		    &r->store, to, user_id, m->subject,
-		    arena_printf(r->arena, "Beste %s,\n\n%s\n\n%s\n\n%s\n",
-		                 name, m->intro, url, m->outro));
+	if (st != DB_OK)
+		return st;
+	url = auth_link_url(r->arena, r->config->public_url, m->kind->anchor,
+	                    secret);
+	return store_mail_queue(&r->store, to, user_id, m->subject,
+	                        arena_printf(r->arena,
+	                                     "Beste %s,\n\n%s\n\n%s\n\n%s\n",
+	                                     name, m->intro, url, m->outro));
 	return st;
 }
 

@@ -3,7 +3,6 @@
 #include "handlers.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <magic.h>
 #include <sodium.h>
 #include <stdio.h>

@@ -212,7 +212,7 @@ store_mail_queue(struct store_ctx *ctx, const char *to, long long about_user,
 	return db_exec(ctx->db, ctx->arena, "mail_queue", 4, v, NULL);
 }
 
-enum db_status
+static enum db_status
 store_token_create(struct store_ctx *ctx, const char *hash, long long user_id,
                    const char *purpose, int seconds)
 {
@@ -225,18 +225,16 @@ store_token_create(struct store_ctx *ctx, const char *hash, long long user_id,
 
 enum db_status
 store_link_create(struct store_ctx *ctx, const struct store_link_kind *kind,
-                  long long user_id, int seconds, const char *public_url,
-                  const char **url)
+                  long long user_id, int seconds, const char **secret)
 {
-	char           secret[65], hash[65];
+	char           fresh[65], hash[65];
 	enum db_status st;
 
-	auth_secret_new(secret, hash);
+	auth_secret_new(fresh, hash);
 	st = store_token_create(ctx, hash, user_id, kind->purpose, seconds);
 	if (st == DB_OK)
-		*url = arena_printf(ctx->arena, "%s/account.html#%s=%s",
-		                    public_url, kind->anchor, secret);
-	sodium_memzero(secret, sizeof(secret));
+		*secret = arena_strdup(ctx->arena, fresh);
+	sodium_memzero(fresh, sizeof(fresh));
 	return st;
 }
 
@@ -302,12 +300,12 @@ store_password_reset(struct store_ctx *ctx, const char *hash,
 
 enum db_status
 store_admin_create(struct store_ctx *ctx, const struct store_new_admin *in,
-                   long long *id, const char **link)
+                   long long *id, const char **link_secret)
 {
 	char           details[64];
 	enum db_status st = db_begin(ctx->db);
 
-	*link = NULL;
+	*link_secret = NULL;
 	/* "!" is no argon2 string: no password ever matches it (as erase). */
 	if (st == DB_OK)
 		st = store_user_create(ctx, in->email, in->canonical, in->name,
@@ -316,7 +314,7 @@ store_admin_create(struct store_ctx *ctx, const struct store_new_admin *in,
 		                       "admin", 0, 0, id);
 	if (st == DB_OK && in->password_hash == NULL)
 		st = store_link_create(ctx, &store_link_reset, *id,
-		                       in->link_seconds, in->public_url, link);
+		                       in->link_seconds, link_secret);
 	snprintf(details, sizeof(details),
 	         "{\"role\":\"admin\",\"password\":\"%s\"}",
 	         in->password_hash ? "set" : "link");
@@ -326,7 +324,7 @@ store_admin_create(struct store_ctx *ctx, const struct store_new_admin *in,
 		                 details);
 	st = db_finish(ctx->db, st);
 	if (st != DB_OK)
-		*link = NULL;
+		*link_secret = NULL;
 	return st;
 }
 

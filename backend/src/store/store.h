@@ -472,9 +472,6 @@ enum db_status store_audit_list_json(struct store_ctx *ctx, long long before,
 enum db_status store_mail_queue(struct store_ctx *ctx, const char *to,
                                 long long about_user, const char *subject,
                                 const char *body);
-enum db_status store_token_create(struct store_ctx *ctx, const char *hash,
-                                  long long user_id, const char *purpose,
-                                  int seconds);
 /* One-time links to account.html: the token's purpose (account_tokens)
  * and the page's anchor that takes it. */
 struct store_link_kind {
@@ -483,14 +480,14 @@ struct store_link_kind {
 extern const struct store_link_kind store_link_verify, store_link_reset;
 /*
  * A new one-time link of `kind` for the account, valid `seconds`: only the
- * SHA-256 of its secret is stored; *url (arena-owned) is
- * public_url/account.html#anchor=secret.  The API's mails and hgkm-account
- * make every link here.
+ * SHA-256 of its secret is stored; *secret (arena-owned) is what the link
+ * carries (auth_link_url() makes its address).  The API's mails and
+ * hgkm-account make every link's secret here.
  */
 enum db_status store_link_create(struct store_ctx             *ctx,
                                  const struct store_link_kind *kind,
                                  long long user_id, int seconds,
-                                 const char *public_url, const char **url);
+                                 const char **secret);
 /* Marks a valid, unused token used; DB_NOT_FOUND otherwise. */
 enum db_status store_token_use(struct store_ctx *ctx, const char *hash,
                                const char *purpose, long long *user_id);
@@ -514,22 +511,21 @@ struct store_new_admin {
 	const char *canonical; /* email_canonical() of it */
 	const char *name;
 	/* argon2id of the password, or NULL: no usable password, and a reset
-	 * link valid link_seconds to public_url instead. */
+	 * link valid link_seconds instead. */
 	const char *password_hash;
 	int         link_seconds;
-	const char *public_url;
 	const char *audit_action;
 };
 /*
  * Creates the account (role admin, no school, board or region, address
- * verified), its reset link when it has no password (*link, arena-owned;
- * else NULL) and its audit entry (actor ctx->user_id, 0: none), all or
- * nothing.  DB_CONFLICT when the address has an account: that account is
- * never changed.
+ * verified), its reset link when it has no password (*link_secret, the
+ * link's secret, arena-owned; else NULL) and its audit entry (actor
+ * ctx->user_id, 0: none), all or nothing.  DB_CONFLICT when the address has an
+ * account: that account is never changed.
  */
 enum db_status store_admin_create(struct store_ctx             *ctx,
                                   const struct store_new_admin *in,
-                                  long long *id, const char **link);
+                                  long long *id, const char **link_secret);
 enum db_status store_user_contact(struct store_ctx *ctx, long long user_id,
                                   const char **email, const char **name,
                                   bool *verified);
