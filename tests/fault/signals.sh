@@ -389,7 +389,7 @@ want e && test_socket_group
 want f && test_hup_refused
 
 SAN_AFTER=$(sanitizer_reports)
-expect "$SAN_AFTER" = "$SAN_BEFORE" -- "no new sanitizer report in var/test/log"
+expect "$SAN_AFTER" = "$SAN_BEFORE" -- "no new sanitizer report in var/test/log/service"
 [ "$SAN_AFTER" = "$SAN_BEFORE" ] || comm -13 <(echo "$SAN_BEFORE") <(echo "$SAN_AFTER") | sed 's/^/#   /'
 note "signals.sh took $((($(now_ms) - T_ALL) / 1000)) s"
 summary
