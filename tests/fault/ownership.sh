@@ -27,6 +27,7 @@ T_ALL=$(now_ms)
 as_svc() { setpriv --reuid="$SVC_USER" --regid="$SVC_USER" --init-groups -- "$@"; }
 PORT=${BASE_URL##*:}
 stack() { HGKM_TEST_HTTP_PORT=$PORT PG_NOSYNC=1 "$ROOT/deploy/dev/stack.sh" "$@"; }
+first5() { if [ -n "$1" ]; then echo "$1" | head -n 5 | tr '\n' ' '; else echo none; fi; }
 healthy() { curl -fsS -m 5 -o /dev/null "$BASE_URL/api/v1/health"; }
 
 # The file a planted link points at: root's, outside var/.
@@ -72,10 +73,10 @@ writable=$(as_svc find "$VAR" \
 	\( -path "$VAR/pg" -o -path "$VAR/run" -o -path "$VAR/log/service" -o -path "$VAR/mail" \
 	-o -path "$VAR/media" -o -path "$VAR/tmp/*" -o -path "$VAR/fault-*" -o -path "$VAR/replica.*" \
 	-o -path "$VAR/restore-check" \) -prune -o -writable ! -path "$VAR/secrets/pgpass" -print 2>/dev/null)
-expect -z "$writable" -- "b: hgkm can write nothing under var/test outside its folders (${writable:+$(echo "$writable" | head -n 5 | tr '\n' ' ')}${writable:-none})"
+expect -z "$writable" -- "b: hgkm can write nothing under var/test outside its folders ($(first5 "$writable"))"
 owned=$(find "$VAR" \( -path "$VAR/fault-*" -o -path "$VAR/replica.*" -o -path "$VAR/restore-check" \) -prune \
 	-o -user "$SVC_USER" -print | grep -v -E "^$VAR/(pg|run|log/service|mail|media|tmp/[a-z]+)(/|$)|^$VAR/secrets/pgpass$")
-expect -z "$owned" -- "b: hgkm owns nothing under var/test outside them (${owned:+$(echo "$owned" | head -n 5 | tr '\n' ' ')}${owned:-none})"
+expect -z "$owned" -- "b: hgkm owns nothing under var/test outside them ($(first5 "$owned"))"
 bad=()
 for p in "${ROOT_PATHS[@]}"; do
 	case $p in
