@@ -63,6 +63,9 @@ BASE=http://127.0.0.1:$PORT
 RES=$BENCH_VAR/results/$(date -u +%Y%m%dT%H%M%SZ)
 RUN=$BENCH_VAR/run
 BLOG=$BENCH_VAR/log
+# What the service writes (it runs as the service user), apart from what
+# root writes (deploy/dev/layout.sh).
+SLOG=$BLOG/service
 export BENCH_LUA=$ROOT/bench/lua BENCH_THREADS=$THREADS
 START_S=$(date +%s)
 
@@ -79,9 +82,10 @@ make -s FLAVOR=release all >&2
 build_bench_tools
 deploy/dev/stack.sh up "$INST" >"$BENCH_VAR.stack.log" 2>&1 9>&- ||
 	{ cat "$BENCH_VAR.stack.log" >&2; die "bench: the $INST stack did not come up"; }
-mkdir -p "$RES" "$RUN" "$BLOG" "$BENCH_VAR/tmp" "$BENCH_VAR/www"
+. "$ROOT/deploy/dev/layout.sh"
+layout_make "$BENCH_VAR" "$SVC_USER"
+mkdir -p "$RES" "$BENCH_VAR/www"
 mv "$BENCH_VAR.stack.log" "$RES/stack.log"
-[ "$(id -u)" -eq 0 ] && chown "$SVC_USER:$SVC_USER" "$RUN" "$BLOG" "$BENCH_VAR/tmp"
 
 step "national dataset (bench/dataset.sh, seed $SEED)"
 bench/dataset.sh --inst "$INST" --seed "$SEED" 2>"$RES/dataset.log" ||
@@ -97,9 +101,9 @@ NGINX_CONF=$BENCH_VAR/nginx.conf
 cleanup() {
 	local rc=$?
 	set +e
-	if [ -f "$RUN/nginx.pid" ] && kill -0 "$(cat "$RUN/nginx.pid")" 2>/dev/null; then
+	if [ -f "$BENCH_VAR/pids/nginx.pid" ] && kill -0 "$(cat "$BENCH_VAR/pids/nginx.pid")" 2>/dev/null; then
 		local np
-		np=$(cat "$RUN/nginx.pid")
+		np=$(cat "$BENCH_VAR/pids/nginx.pid")
 		kill -QUIT "$np"
 		for _ in $(seq 100); do kill -0 "$np" 2>/dev/null || break; sleep 0.1; done
 	fi
@@ -135,7 +139,7 @@ start_bg "$BLOG/service.out" env \
 	HGKM_DATABASE_URL="$DBURL" \
 	HGKM_JWT_SECRET_FILE="$VAR/secrets/jwt.key" \
 	HGKM_SOCKET="$RUN/hgkm.sock" HGKM_MEDIA_DIR="$VAR/media" \
-	HGKM_ERROR_LOG="$BLOG/error.log" HGKM_ACCESS_LOG="$BLOG/access.log" \
+	HGKM_ERROR_LOG="$SLOG/error.log" HGKM_ACCESS_LOG="$SLOG/access.log" \
 	HGKM_PUBLIC_URL="$BASE" HGKM_REGISTER_LIMIT=100000 \
 	HGKM_WORKERS="$WORKERS" "${BENCH_SERVICE:-build/release/hgkm-fcgi}"
 SERVICE_PID=${PIDS[-1]}
@@ -224,7 +228,7 @@ wrk_once() {
 	line=$(printf '%s\n' "$out" | grep '^BENCH ' | tail -1)
 	[ -n "$line" ] || { printf '%s\n' "$out" >&2; die "bench: wrk gave nothing for $name"; }
 	echo "$name $line" >>"$RES/runs"
-	: >"$BLOG/access.log"; : >"$BLOG/nginx-access.log"
+	"${RUNAS[@]}" truncate -s 0 "$SLOG/access.log"; : >"$BLOG/nginx-access.log"
 }
 # kv <line> <key>
 kv() { printf '%s\n' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }

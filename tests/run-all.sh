@@ -56,14 +56,14 @@ if PG_NOSYNC=1 deploy/dev/stack.sh up test; then
 	# Sanitizer reports of the workers (written at exit or on error).
 	deploy/dev/stack.sh down test
 	trap - EXIT
-	if ls var/test/log/asan.* var/test/log/ubsan.* >/dev/null 2>&1; then
-		cat var/test/log/asan.* var/test/log/ubsan.* 2>/dev/null
+	if ls var/test/log/service/asan.* var/test/log/service/ubsan.* >/dev/null 2>&1; then
+		cat var/test/log/service/asan.* var/test/log/service/ubsan.* 2>/dev/null
 		record sanitizers 0 1
 	else
 		record sanitizers 1 0
 	fi
 else
-	tail -n 30 var/test/log/*.log 2>/dev/null
+	tail -n 30 var/test/log/*.log var/test/log/service/*.log 2>/dev/null
 	record stack 0 1
 fi
 

@@ -47,6 +47,13 @@ fi
 
 log() { printf '%s\n' "$*" >&2; }
 
+# The folders and their owners (root's, or the service user's).
+. "$ROOT/deploy/dev/layout.sh"
+# What the service and PostgreSQL write (they run as the service user).
+SVC_LOG=$VAR/log/service
+# Pid files of the processes root starts, in root's folder.
+PIDS=$VAR/pids
+
 alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
 # Waits until a command succeeds, polling, at most $1 tenths of a second.
@@ -67,17 +74,73 @@ prepare_dirs() {
 		useradd --system --no-create-home --home-dir /nonexistent \
 			--shell /usr/sbin/nologin hgkm
 	fi
-	mkdir -p "$VAR"/{run,log,secrets,tmp,mail,media}
-	chmod 700 "$VAR/secrets"
+	take_over_layout
 	if [ ! -s "$VAR/secrets/jwt.key" ]; then
-		head -c 48 /dev/urandom | base64 | tr -d '\n/+=' >"$VAR/secrets/jwt.key"
+		(umask 077; head -c 48 /dev/urandom | base64 | tr -d '\n/+=' >"$VAR/secrets/jwt.key")
 	fi
 	if [ ! -s "$VAR/secrets/db.password" ]; then
-		head -c 24 /dev/urandom | base64 | tr -d '\n/+=' >"$VAR/secrets/db.password"
+		(umask 077; head -c 24 /dev/urandom | base64 | tr -d '\n/+=' >"$VAR/secrets/db.password")
 	fi
-	chmod 600 "$VAR/secrets/"*
-	[ "$(id -u)" -eq 0 ] && chown -R hgkm:hgkm "$VAR"
+	chmod 600 "$VAR/secrets/jwt.key" "$VAR/secrets/db.password"
+	if [ "$(id -u)" -eq 0 ]; then
+		# The service reads the key; only root needs the password.
+		chown root:hgkm "$VAR/secrets/jwt.key"
+		chmod 640 "$VAR/secrets/jwt.key"
+		chown root:root "$VAR/secrets/db.password"
+	fi
 	return 0
+}
+
+# The folders as layout.sh wants them, also for an instance that an older
+# stack.sh made (and maybe still runs): every action starts with this.
+take_over_layout() {
+	layout_make "$VAR" "$SVC_USER"
+	[ "$(id -u)" -eq 0 ] && reclaim_root_files
+	adopt_legacy_pid hgkm.pid "$BIN/hgkm-fcgi"
+	adopt_legacy_pid nginx.pid "nginx: master process nginx -c $VAR/nginx.conf"
+	return 0
+}
+
+# An instance made by an older stack.sh belonged to hgkm as a whole.  Once
+# layout_make has given the folders root writes in back to root, what hgkm
+# left in them is taken back as well: a link, or a file with a second name
+# (a hard link), is removed, not followed; any other file becomes root's.
+reclaim_root_files() {
+	local d f dirs=("$VAR" "$VAR/log" "$VAR/secrets" "$VAR/pids" "$VAR/tmp")
+	# Other folders root made here (the browser tests' screenshots, the
+	# fault tests' work folders), given away too by the older chown -R.
+	while IFS= read -r -d '' d; do
+		case ${d#"$VAR"/} in
+		pg | run | mail | media) continue ;;
+		esac
+		chown -h root:root "$d"
+		chmod go-w "$d"
+		dirs+=("$d")
+	done < <(find "$VAR" -mindepth 1 -maxdepth 1 -type d ! -user root -print0)
+	for d in "${dirs[@]}"; do
+		while IFS= read -r -d '' f; do
+			if [ -L "$f" ] || [ "$(stat -c %h "$f")" -gt 1 ] || [ ! -f "$f" ]; then
+				rm -f "$f"
+			else
+				chown -h root:root "$f"
+			fi
+		done < <(find "$d" -mindepth 1 -maxdepth 1 ! -type d ! -user root -print0)
+	done
+}
+
+# An older stack.sh kept the pid files in run/ (hgkm's).  A stack it
+# started and that still runs is taken over once, if the pid in the old
+# file is really that process (the file was hgkm's to write): its pid goes
+# into pids/, so that "down" and "up" find it.
+adopt_legacy_pid() {
+	local old=$VAR/run/$1 pid
+	[ -f "$VAR/pids/$1" ] || [ ! -f "$old" ] || [ -L "$old" ] && { rm -f "$old"; return 0; }
+	# Bounded: hgkm could have put a FIFO there.
+	pid=$(timeout 2 head -c 16 -- "$old" 2>/dev/null | tr -dc 0-9)
+	if [ -n "$pid" ] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "$2"; then
+		echo "$pid" >"$VAR/pids/$1"
+	fi
+	rm -f "$old"
 }
 
 start_postgres() {
@@ -86,7 +149,8 @@ start_postgres() {
 		"${RUNAS[@]}" "$PGBIN/initdb" -D "$VAR/pg" -U "$SVC_USER" \
 			--auth-local=peer --auth-host=reject -E UTF8 --locale=C.UTF-8 \
 			${PG_NOSYNC:+--no-sync} >"$VAR/log/initdb.log"
-		cat >"$VAR/pg/pg_hba.conf" <<-HBA
+		# Written as the service user: pg/ is its folder.
+		"${RUNAS[@]}" tee "$VAR/pg/pg_hba.conf" >/dev/null <<-HBA
 		# Only the unix socket in var/; no TCP at all.
 		local all $SVC_USER peer
 		local all $APP_ROLE scram-sha-256
@@ -110,10 +174,10 @@ start_postgres() {
 				echo "max_wal_size = 8GB"
 				echo "checkpoint_timeout = 15min"
 			fi
-		} >>"$VAR/pg/postgresql.conf"
+		} | "${RUNAS[@]}" tee -a "$VAR/pg/postgresql.conf" >/dev/null
 	fi
 	if ! "${RUNAS[@]}" "$PGBIN/pg_ctl" -D "$VAR/pg" status >/dev/null 2>&1; then
-		"${RUNAS[@]}" "$PGBIN/pg_ctl" -D "$VAR/pg" -l "$VAR/log/postgresql.log" \
+		"${RUNAS[@]}" "$PGBIN/pg_ctl" -D "$VAR/pg" -l "$SVC_LOG/postgresql.log" \
 			-w -t 30 start >/dev/null
 	fi
 }
@@ -149,31 +213,33 @@ start_service() {
 		HGKM_MEDIA_DIR="$VAR/media"
 		HGKM_SENDMAIL="$ROOT/deploy/dev/sendmail-to-file.sh $VAR/mail"
 		HGKM_MAIL_FROM="HGKM leerplatform (ontwikkeling) <noreply@localhost>"
-		HGKM_ERROR_LOG="$VAR/log/error.log"
-		HGKM_ACCESS_LOG="$VAR/log/access.log"
+		HGKM_ERROR_LOG="$SVC_LOG/error.log"
+		HGKM_ACCESS_LOG="$SVC_LOG/access.log"
 		HGKM_PUBLIC_URL="http://127.0.0.1:$HTTP_PORT"
 		HGKM_REGISTER_LIMIT="$REGISTER_LIMIT"
 		HGKM_WORKERS="$WORKERS"
-		ASAN_OPTIONS="detect_leaks=1:log_path=$VAR/log/asan:abort_on_error=0"
-		UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$VAR/log/ubsan"
+		ASAN_OPTIONS="detect_leaks=1:log_path=$SVC_LOG/asan:abort_on_error=0"
+		UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$SVC_LOG/ubsan"
 	)
-	printf '*:*:*:%s:%s\n' "$APP_ROLE" "$(cat "$VAR/secrets/db.password")" >"$VAR/secrets/pgpass"
-	chmod 600 "$VAR/secrets/pgpass"
+	# libpq wants the file 0600 and the service's own: written fresh in
+	# root's secrets/, where no one else can put a link, then given away.
+	rm -f "$VAR/secrets/pgpass"
+	(umask 077; printf '*:*:*:%s:%s\n' "$APP_ROLE" "$(cat "$VAR/secrets/db.password")" >"$VAR/secrets/pgpass")
 	[ "$(id -u)" -eq 0 ] && chown hgkm:hgkm "$VAR/secrets/pgpass"
 	# shellcheck disable=SC2086 # the wrapper is a command with its options
 	setsid "${RUNAS[@]}" env "${envs[@]}" ${HGKM_SERVICE_WRAPPER:-} "$BIN/hgkm-fcgi" \
 		>>"$VAR/log/service.out" 2>&1 </dev/null &
-	echo $! >"$VAR/run/hgkm.pid"
+	echo $! >"$PIDS/hgkm.pid"
 	# Under a wrapper such as valgrind the start is many times slower.
 	if ! wait_for "$([ -n "${HGKM_SERVICE_WRAPPER:-}" ] && echo 1200 || echo 100)" test -S "$SOCK"; then
-		log "The service did not start; see $VAR/log/error.log and service.out:"
-		tail -n 20 "$VAR/log/service.out" "$VAR/log/error.log" >&2 || true
+		log "The service did not start; see $SVC_LOG/error.log and $VAR/log/service.out:"
+		tail -n 20 "$VAR/log/service.out" "$SVC_LOG/error.log" >&2 || true
 		exit 1
 	fi
 }
 
 stop_service() {
-	local pidf=$VAR/run/hgkm.pid
+	local pidf=$PIDS/hgkm.pid
 	if alive "$pidf"; then
 		kill -TERM "$(cat "$pidf")"
 		wait_for 150 bash -c "! kill -0 $(cat "$pidf")" ||
@@ -185,7 +251,6 @@ stop_service() {
 start_nginx() {
 	local user_line=""
 	[ "$(id -u)" -eq 0 ] && user_line="user hgkm hgkm;"
-	mkdir -p "$VAR/tmp"
 	# Test stacks get URLs where nginx answers its own errors (for the
 	# error-shape test); the development and bench stacks do not.
 	local test_locations=""
@@ -199,7 +264,7 @@ start_nginx() {
 		-e "s|@AUTH_RATE@|$AUTH_RATE|g" \
 		-e "s|@TEST_LOCATIONS@|$test_locations|g" \
 		"$ROOT/deploy/dev/nginx.conf.in" >"$VAR/nginx.conf"
-	if alive "$VAR/run/nginx.pid"; then
+	if alive "$PIDS/nginx.pid"; then
 		nginx -q -t -c "$VAR/nginx.conf" -p "$VAR" -e "$VAR/log/nginx-error.log"
 		nginx -c "$VAR/nginx.conf" -p "$VAR" -e "$VAR/log/nginx-error.log" -s reload
 	else
@@ -208,9 +273,9 @@ start_nginx() {
 }
 
 stop_nginx() {
-	if alive "$VAR/run/nginx.pid"; then
+	if alive "$PIDS/nginx.pid"; then
 		local pid
-		pid=$(cat "$VAR/run/nginx.pid")
+		pid=$(cat "$PIDS/nginx.pid")
 		kill -QUIT "$pid"
 		wait_for 100 bash -c "! kill -0 $pid" || kill -KILL "$pid" 2>/dev/null || true
 	fi
@@ -232,6 +297,8 @@ write_env() {
 	JOIN_CODES=$VAR/join-codes.tsv
 	CONTENT_DIR=$ROOT/content
 	VAR_DIR=$VAR
+	SERVICE_LOG_DIR=$SVC_LOG
+	PID_DIR=$PIDS
 	ENV
 	chmod 600 "$VAR/env"
 }
@@ -250,7 +317,7 @@ print_summary() {
 		printf '  %-14s %-26s %s\n' "$role" "$email" "$password"
 	done <"$VAR/demo-accounts.tsv"
 	echo
-	echo "Logs: $VAR/log/   Verzonden mail (als bestanden): $VAR/mail/"
+	echo "Logs: $VAR/log/ (de dienst: $SVC_LOG/)   Verzonden mail (als bestanden): $VAR/mail/"
 	echo "Stoppen: make stop"
 }
 
@@ -271,10 +338,12 @@ up)
 	if [ "$INST" = run ]; then print_summary; fi
 	;;
 restart-service)
+	take_over_layout
 	start_service
 	;;
 down)
 	[ -d "$VAR" ] || exit 0
+	take_over_layout
 	stop_nginx
 	stop_service
 	stop_postgres

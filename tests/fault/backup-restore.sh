@@ -33,8 +33,11 @@ remove_check_cluster() {
 }
 FAULT_CLEANUPS+=(remove_check_cluster)
 remove_check_cluster
-mkdir -p "$CHECK_DIR"/{run,backup,media,log}
-[ "$(id -u)" -eq 0 ] && chown -R hgkm:hgkm "$CHECK_DIR"
+# Root's folder with the service user's folders in it (deploy/dev/layout.sh):
+# the backup and its output are written as the service user, in its own.
+layout_make "$CHECK_DIR" "$SVC_USER"
+layout_own_dir "$CHECK_DIR/backup" "$SVC_USER" "$SVC_USER" 755
+layout_own_dir "$CHECK_DIR/out" "$SVC_USER" "$SVC_USER" 755
 
 # ---------------------------------------------------------------------------
 # 1. Something to lose.
@@ -127,16 +130,16 @@ BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;
 SELECT pg_export_snapshot() AS snap \gset
 \setenv HGKM_SNAPSHOT :snap
 $CHECKSUM_SQL;
-\! "$ROOT/deploy/backup.sh" -h "$VAR/run" -p $PG_PORT -d hgkm --media "$VAR/media" --snapshot "\$HGKM_SNAPSHOT" "$CHECK_DIR/backup" >"$CHECK_DIR/backup.out" 2>&1 && echo ok >"$CHECK_DIR/backup.rc"
+\! "$ROOT/deploy/backup.sh" -h "$VAR/run" -p $PG_PORT -d hgkm --media "$VAR/media" --snapshot "\$HGKM_SNAPSHOT" "$CHECK_DIR/backup" >"$CHECK_DIR/out/backup.out" 2>&1 && echo ok >"$CHECK_DIR/out/backup.rc"
 COMMIT;
 SQL
 T1=$(now_ms)
 touch "$WRITER_STOP"
 wait "$WRITER" 2>/dev/null
-BACKUP=$(tail -n 1 "$CHECK_DIR/backup.out" 2>/dev/null)
-expect -f "$CHECK_DIR/backup.rc" -a -d "$BACKUP" -- \
+BACKUP=$(tail -n 1 "$CHECK_DIR/out/backup.out" 2>/dev/null)
+expect -f "$CHECK_DIR/out/backup.rc" -a -d "$BACKUP" -- \
 	"deploy/backup.sh wrote $BACKUP in $((T1 - T0)) ms ($(du -sh "$BACKUP" 2>/dev/null | cut -f1), dump $(stat -c %s "$BACKUP/hgkm.dump" 2>/dev/null) bytes)"
-[ -f "$CHECK_DIR/backup.rc" ] || sed 's/^/#   /' "$CHECK_DIR/backup.out" "$WORK/backup.err"
+[ -f "$CHECK_DIR/out/backup.rc" ] || sed 's/^/#   /' "$CHECK_DIR/out/backup.out" "$WORK/backup.err"
 WRITES=$(grep -c '^201$' "$WORK/writer.out")
 note "writes during the dump: $WRITES new accounts ($(sort "$WORK/writer.out" | uniq -c | tr -s ' ' | tr '\n' ','))"
 NOW_USERS=$(psql_app -c "SELECT count(*) FROM users")
@@ -147,13 +150,13 @@ note "users: $SNAP_USERS in the snapshot, $NOW_USERS now"
 # 3. A fresh cluster, and the restore.
 "${RUNAS[@]}" "$PGBIN/initdb" -D "$CHECK_DIR/pg" -U "$SVC_USER" --auth-local=peer --auth-host=reject \
 	-E UTF8 --locale=C.UTF-8 --no-sync >"$CHECK_DIR/log/initdb.log" 2>&1
-cat >>"$CHECK_DIR/pg/postgresql.conf" <<CONF
+"${RUNAS[@]}" tee -a "$CHECK_DIR/pg/postgresql.conf" >/dev/null <<CONF
 listen_addresses = ''
 unix_socket_directories = '$CHECK_DIR/run'
 port = $CHECK_PORT
 fsync = off
 CONF
-"${RUNAS[@]}" "$PGBIN/pg_ctl" -D "$CHECK_DIR/pg" -l "$CHECK_DIR/log/postgresql.log" -w -t 30 start >/dev/null
+"${RUNAS[@]}" "$PGBIN/pg_ctl" -D "$CHECK_DIR/pg" -l "$CHECK_DIR/log/service/postgresql.log" -w -t 30 start >/dev/null
 expect $? -eq 0 -- "a throwaway cluster in $CHECK_DIR on port $CHECK_PORT"
 T0=$(now_ms)
 "${RUNAS[@]}" "$ROOT/deploy/restore.sh" -h "$CHECK_DIR/run" -p "$CHECK_PORT" --media "$CHECK_DIR/media/restored" \

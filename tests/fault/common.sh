@@ -8,6 +8,11 @@
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 VAR=$ROOT/var/test
+# The folders of the stack (deploy/dev/layout.sh): the service's and
+# PostgreSQL's logs, and the pid files of what root started.
+. "$ROOT/deploy/dev/layout.sh"
+SVC_LOG=$VAR/log/service
+PID_DIR=$VAR/pids
 PGBIN=/usr/lib/postgresql/15/bin
 PG_PORT=54381
 if [ "$(id -u)" -eq 0 ]; then
@@ -208,7 +213,7 @@ brin_for() {
 # The process tree of the service: the master, its FastCGI workers, and
 # other children (the mailer).  A worker is a child that holds the listening
 # socket (the mailer closes it).
-master_pid() { cat "$VAR/run/hgkm.pid"; }
+master_pid() { cat "$PID_DIR/hgkm.pid"; }
 child_pids() { ps -o pid= --ppid "$(master_pid)" | tr -d ' ' | sort -n; }
 listen_inode() {
 	awk -v p="$VAR/run/hgkm.sock" '$NF == p && $4 == "00010000" {print $7; exit}' /proc/net/unix
@@ -226,8 +231,8 @@ worker_count() { worker_pids | wc -l; }
 
 pg_ctl_test() { "${RUNAS[@]}" "$PGBIN/pg_ctl" -D "$VAR/pg" "$@"; }
 
-# Sanitizer reports of the workers appear as files in var/test/log.
-sanitizer_reports() { ls "$VAR"/log/asan.* "$VAR"/log/ubsan.* 2>/dev/null | sort; }
+# Sanitizer reports of the workers appear as files in var/test/log/service.
+sanitizer_reports() { ls "$SVC_LOG"/asan.* "$SVC_LOG"/ubsan.* 2>/dev/null | sort; }
 
 # ---------------------------------------------------------------------------
 # A bounded load: <conc> loops, each running one curl per batch of requests

@@ -43,7 +43,7 @@ PG_STOPPED_BY_US=
 restart_pg_if_needed() {
 	if [ -n "$PG_STOPPED_BY_US" ] && ! pg_ctl_test status >/dev/null 2>&1; then
 		note "starting PostgreSQL again after an interruption"
-		pg_ctl_test -l "$VAR/log/postgresql.log" -w -t 60 start >/dev/null
+		pg_ctl_test -l "$SVC_LOG/postgresql.log" -w -t 60 start >/dev/null
 	fi
 }
 FAULT_CLEANUPS+=(restart_pg_if_needed)
@@ -85,7 +85,7 @@ test_pg_outage() {
 		probe /api/v1/health "$WORK/health"
 		sleep 0.05
 	done
-	pg_ctl_test -l "$VAR/log/postgresql.log" -w -t 60 start >/dev/null
+	pg_ctl_test -l "$SVC_LOG/postgresql.log" -w -t 60 start >/dev/null
 	t_up=$(now_ms)
 	PG_STOPPED_BY_US=
 	# Recovery: until 20 probes in a row answer 200, at most 30 s (the
@@ -180,7 +180,7 @@ test_worker_kill() {
 		# Ready: the new worker's own log line once its connection is up.
 		t_ready=
 		while [ -n "$new" ] && [ $(($(now_ms) - t0)) -lt 3000 ]; do
-			line=$(grep -m 1 "\\[$new\\] info: db: connected" "$VAR/log/error.log")
+			line=$(grep -m 1 "\\[$new\\] info: db: connected" "$SVC_LOG/error.log")
 			if [ -n "$line" ]; then
 				t_ready=$(( $(date -d "$(cut -d' ' -f1 <<<"$line")" +%s%3N) - t0 ))
 				break
@@ -199,7 +199,7 @@ test_worker_kill() {
 	expect "$failed" -le "$kills" -- \
 		"b: the load saw $failed failed requests for $kills kills (at most the killed workers' own requests may fail)"
 	expect "$(master_pid)" = "$master" -- "b: the master is the same process ($master)"
-	check grep -q "worker $victim ended (signal 9)" "$VAR/log/error.log" -- \
+	check grep -q "worker $victim ended (signal 9)" "$SVC_LOG/error.log" -- \
 		"b: the master logged the end of worker $victim"
 }
 
@@ -208,7 +208,7 @@ test_worker_kill() {
 test_nginx_reload() {
 	local master before after i r reloads=3
 	note "c. nginx reloaded $reloads times under load"
-	master=$(cat "$VAR/run/nginx.pid")
+	master=$(cat "$PID_DIR/nginx.pid")
 	before=$(ps -o pid= --ppid "$master" | sort)
 	load_start reload 6 "$TOKEN"
 	sleep 1
@@ -221,7 +221,7 @@ test_nginx_reload() {
 	sleep 1
 	load_stop reload
 	after=$(ps -o pid= --ppid "$master" | sort)
-	expect -n "$(comm -13 <(echo "$before") <(echo "$after"))" -a "$(cat "$VAR/run/nginx.pid")" = "$master" -- \
+	expect -n "$(comm -13 <(echo "$before") <(echo "$after"))" -a "$(cat "$PID_DIR/nginx.pid")" = "$master" -- \
 		"c: nginx reloaded: master $master kept, new worker processes"
 	r=$(load_report reload)
 	note "load during c: $r"
@@ -377,7 +377,7 @@ test_exactly_once() {
 				if (s[u, 1] < e[u, 2] && s[u, 2] < e[u, 1]) both++
 			}
 			printf "%d %d", both, pairs
-		}' "$dir/uids" "$VAR/log/access.log")
+		}' "$dir/uids" "$SVC_LOG/access.log")
 	note "pairs handled at the same time by two workers: ${r% *} of ${r#* } (from the access log)"
 	expect "${r% *}" -gt 0 -- "d: the test did race: ${r% *} of ${r#* } pairs overlapped in time"
 }
@@ -448,7 +448,7 @@ test_roster_interrupted() {
 	note "client 2: killed after 1.5 s at $RATE/s (about $((15 * ${RATE%K} / 10)) KiB of $((size / 1024)) KiB sent)"
 	sleep 2
 	after=$(staff_state "$board")
-	seen=$(awk -v since="$since" '$1 >= since && $3 == "POST" && $4 ~ /\/roster$/' "$VAR/log/access.log" | wc -l)
+	seen=$(awk -v since="$since" '$1 >= since && $3 == "POST" && $4 ~ /\/roster$/' "$SVC_LOG/access.log" | wc -l)
 	note "roster requests that reached the service: $seen (nginx holds a body until it is complete)"
 	expect "$rc" -eq 28 -a "$up" -lt "$size" -a "$before" = "$after" -- \
 		"e: two uploads dropped half-way (timeout, kill) changed nothing (staff and accounts: $after)"
@@ -475,7 +475,7 @@ test_roster_interrupted() {
 		sleep 1
 		# Both requests reached a worker and were refused there.
 		seen=$(awk -v since="$since" '$1 >= since && $3 == "POST" && $4 ~ /\/roster$/ {print $5}' \
-			"$VAR/log/access.log" | sort | uniq -c | awk '{printf "%s%s×%s", (NR > 1 ? ", " : ""), $1, $2}')
+			"$SVC_LOG/access.log" | sort | uniq -c | awk '{printf "%s%s×%s", (NR > 1 ? ", " : ""), $1, $2}')
 		after=$(staff_state "$board")
 		expect "$code" = 400 -a "$seen" = "2×400" -a "$before" = "$after" -- \
 			"e: FastCGI straight to the service: half a body then EOF gave $code, half a body then a dropped connection; the service logged ${seen:-nothing}; nothing changed"
@@ -584,7 +584,7 @@ test_mail_retry() {
 		sleep 0.5
 	done
 	note "outbox backlog drained in $(($(now_ms) - t0)) ms (due now: $st)"
-	touch "$MAIL_FAIL_SWITCH"
+	"${RUNAS[@]}" touch "$MAIL_FAIL_SWITCH" # mail/ is the service user's folder
 	register_user "$email" "$JOIN_CODE" >/dev/null ||
 		{ notok "g: registering $email"; mail_switch_off; return; }
 	# The mailer runs every 2 s: wait for a failed try (at most 15 s).
@@ -636,11 +636,11 @@ want f && test_roster_large
 want g && test_mail_retry
 
 # The loads sent thousands of tokens: none may show up in a log (ASVS 7.1.1).
-leaks=$(grep -lE 'eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}' "$VAR"/log/*.log "$VAR"/log/service.out 2>/dev/null)
+leaks=$(grep -lE 'eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}' "$VAR"/log/*.log "$SVC_LOG"/*.log "$VAR"/log/service.out 2>/dev/null)
 expect -z "$leaks" -- "no session token in any log of the test stack${leaks:+: $leaks}"
 
 SAN_AFTER=$(sanitizer_reports)
-expect "$SAN_AFTER" = "$SAN_BEFORE" -- "no new sanitizer report of the workers in var/test/log"
+expect "$SAN_AFTER" = "$SAN_BEFORE" -- "no new sanitizer report of the workers in var/test/log/service"
 [ "$SAN_AFTER" = "$SAN_BEFORE" ] || comm -13 <(echo "$SAN_BEFORE") <(echo "$SAN_AFTER") | sed 's/^/#   /'
 note "faults.sh took $((($(now_ms) - T_ALL) / 1000)) s"
 summary

@@ -40,9 +40,12 @@ fault_init signals
 SAN_BEFORE=$(sanitizer_reports)
 T_ALL=$(now_ms)
 BIN=$ROOT/build/asan/hgkm-fcgi
-LOGDIR=$VAR/log
-# The service user writes its own files in the work directory.
-[ "$(id -u)" -eq 0 ] && chown "$SVC_USER:$SVC_USER" "$WORK"
+LOGDIR=$SVC_LOG
+# The service started by hand writes its socket and logs in a folder of its
+# own; the work directory, where root writes, stays root's.
+SVC_WORK=$WORK/service
+mkdir -p "$SVC_WORK"
+[ "$(id -u)" -eq 0 ] && chown "$SVC_USER:$SVC_USER" "$SVC_WORK"
 
 # The stack's own settings (deploy/dev/stack.sh start_service), for the
 # service started by hand in c, d and e; a socket and logs of its own.
@@ -51,14 +54,14 @@ good_env() {
 		HGKM_DATABASE_URL="$DATABASE_URL"
 		HGKM_JWT_SECRET_FILE="$JWT_SECRET_FILE"
 		HGKM_MEDIA_DIR="$VAR/media"
-		HGKM_SOCKET="$WORK/hgkm.sock"
+		HGKM_SOCKET="$SVC_WORK/hgkm.sock"
 		HGKM_SENDMAIL="$ROOT/deploy/dev/sendmail-to-file.sh $VAR/mail"
-		HGKM_ERROR_LOG="$WORK/error.log"
-		HGKM_ACCESS_LOG="$WORK/access.log"
+		HGKM_ERROR_LOG="$SVC_WORK/error.log"
+		HGKM_ACCESS_LOG="$SVC_WORK/access.log"
 		HGKM_WORKERS=1
 		HGKM_START_WAIT=2
-		ASAN_OPTIONS="detect_leaks=1:log_path=$VAR/log/asan:abort_on_error=0"
-		UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$VAR/log/ubsan"
+		ASAN_OPTIONS="detect_leaks=1:log_path=$SVC_LOG/asan:abort_on_error=0"
+		UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$SVC_LOG/ubsan"
 	)
 }
 good_env
@@ -206,7 +209,7 @@ test_check() {
 		"c: the unknown socket group is named"
 	expect "$(grep -c '^problem: ' "$out")" -eq 5 -a "$(grep -vc -E '^(ok|note|problem): ' "$out")" -eq 0 -- \
 		"c: exactly those five problems, one line each, every line ok:, note: or problem:"
-	expect ! -e "$WORK/hgkm.sock" -- "c: --check created no socket"
+	expect ! -e "$SVC_WORK/hgkm.sock" -- "c: --check created no socket"
 
 	# A database without the migrations: the schema does not fit.
 	EMPTY_DB=hgkm_signals_$$
@@ -245,9 +248,9 @@ test_start_fails() {
 	expect "$rc" -eq 1 -- "d: the start exits with status 1 (got $rc; 124: still running after 30 s)"
 	check grep -q 'database-url: cannot log in as hgkm_app' "$WORK/start.err" -- \
 		"d: stderr (the journal) names the problem"
-	check grep -q 'start: database-url: cannot log in' "$WORK/error.log" -- \
+	check grep -q 'start: database-url: cannot log in' "$SVC_WORK/error.log" -- \
 		"d: the error log names the problem"
-	expect ! -e "$WORK/hgkm.sock" -- "d: no socket was created"
+	expect ! -e "$SVC_WORK/hgkm.sock" -- "d: no socket was created"
 }
 
 # ---------------------------------------------------------------------------
@@ -276,18 +279,18 @@ test_socket_group() {
 	"${runas[@]}" env "${GOOD[@]}" HGKM_SOCKET_GROUP="$group" "$BIN" >"$WORK/grp.out" 2>&1 &
 	pid=$!
 	FAULT_PIDS+=("$pid")
-	while [ ! -S "$WORK/hgkm.sock" ] && [ "$waited" -lt 300 ] && kill -0 "$pid" 2>/dev/null; do
+	while [ ! -S "$SVC_WORK/hgkm.sock" ] && [ "$waited" -lt 300 ] && kill -0 "$pid" 2>/dev/null; do
 		sleep 0.1
 		waited=$((waited + 1))
 	done
-	expect -S "$WORK/hgkm.sock" -- "e: the service started with socket-group $group"
-	[ -S "$WORK/hgkm.sock" ] || sed 's/^/#   /' "$WORK/grp.out"
-	expect "$(stat -c '%G %a' "$WORK/hgkm.sock" 2>/dev/null)" = "$group 660" -- \
-		"e: the socket is of group $group, mode 0660 ($(stat -c '%U:%G %a' "$WORK/hgkm.sock" 2>/dev/null))"
+	expect -S "$SVC_WORK/hgkm.sock" -- "e: the service started with socket-group $group"
+	[ -S "$SVC_WORK/hgkm.sock" ] || sed 's/^/#   /' "$WORK/grp.out"
+	expect "$(stat -c '%G %a' "$SVC_WORK/hgkm.sock" 2>/dev/null)" = "$group 660" -- \
+		"e: the socket is of group $group, mode 0660 ($(stat -c '%U:%G %a' "$SVC_WORK/hgkm.sock" 2>/dev/null))"
 	kill -TERM "$pid" 2>/dev/null
 	wait "$pid"
 	rc=$?
-	expect "$rc" -eq 0 -a ! -e "$WORK/hgkm.sock" -- "e: SIGTERM stops it (status $rc) and removes the socket"
+	expect "$rc" -eq 0 -a ! -e "$SVC_WORK/hgkm.sock" -- "e: SIGTERM stops it (status $rc) and removes the socket"
 }
 
 # ---------------------------------------------------------------------------
@@ -386,7 +389,7 @@ want e && test_socket_group
 want f && test_hup_refused
 
 SAN_AFTER=$(sanitizer_reports)
-expect "$SAN_AFTER" = "$SAN_BEFORE" -- "no new sanitizer report in var/test/log"
+expect "$SAN_AFTER" = "$SAN_BEFORE" -- "no new sanitizer report in var/test/log/service"
 [ "$SAN_AFTER" = "$SAN_BEFORE" ] || comm -13 <(echo "$SAN_BEFORE") <(echo "$SAN_AFTER") | sed 's/^/#   /'
 note "signals.sh took $((($(now_ms) - T_ALL) / 1000)) s"
 summary

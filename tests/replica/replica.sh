@@ -47,9 +47,9 @@ psql_replica() { "${SUPER[@]}" -h "$R/run" -p "$R_PORT" -d hgkm "$@"; }
 pg_replica() { timeout 90 "${RUNAS[@]}" "$PGBIN/pg_ctl" -D "$R/pg" "$@"; }
 
 replica_cleanup() {
-	if [ -f "$R/run/nginx.pid" ] && kill -0 "$(cat "$R/run/nginx.pid")" 2>/dev/null; then
+	if [ -f "$R/pids/nginx.pid" ] && kill -0 "$(cat "$R/pids/nginx.pid")" 2>/dev/null; then
 		local np
-		np=$(cat "$R/run/nginx.pid")
+		np=$(cat "$R/pids/nginx.pid")
 		kill -QUIT "$np"
 		for _ in $(seq 50); do kill -0 "$np" 2>/dev/null || break; sleep 0.1; done
 		kill -KILL "$np" 2>/dev/null
@@ -63,8 +63,8 @@ replica_cleanup() {
 	if [ -f "$R/pg/PG_VERSION" ] && pg_replica status >/dev/null 2>&1; then
 		pg_replica -m immediate -w stop >/dev/null 2>&1
 	fi
-	if [ -n "$(ls "$R"/log/asan.* "$R"/log/ubsan.* 2>/dev/null)" ]; then
-		cat "$R"/log/asan.* "$R"/log/ubsan.* 2>/dev/null | head -n 40 | sed 's/^/# /'
+	if [ -n "$(ls "$R"/log/service/asan.* "$R"/log/service/ubsan.* 2>/dev/null)" ]; then
+		cat "$R"/log/service/asan.* "$R"/log/service/ubsan.* 2>/dev/null | head -n 40 | sed 's/^/# /'
 	fi
 	[ -z "${FAULT_KEEP:-}" ] && rm -rf "$R"
 	return 0
@@ -103,8 +103,9 @@ wait_until() { # wait_until <tenths> <command...>
 
 # ---------------------------------------------------------------------------
 # 1. The replica.
-mkdir -p "$R"/{run,log,tmp}
-[ "$(id -u)" -eq 0 ] && chown -R "$SVC_USER:$SVC_USER" "$R"
+# Root's folder, with the service user's folders in it (as the stack's):
+# root writes only in root's folders.
+layout_make "$R" "$SVC_USER"
 T0=$(now_ms)
 if timeout 120 "${RUNAS[@]}" "$PGBIN/pg_basebackup" -h "$VAR/run" -p "$PG_PORT" \
 	-U "$SVC_USER" -D "$R/pg" -R -X stream -c fast >"$R/log/basebackup.log" 2>&1; then
@@ -121,12 +122,12 @@ fi
 	echo "port = $R_PORT"
 	echo "unix_socket_directories = '$R/run'"
 	echo "hot_standby = on"
-} >>"$R/pg/postgresql.conf"
-if pg_replica -l "$R/log/postgresql.log" -w -t 60 start >/dev/null 2>&1 &&
+} | "${RUNAS[@]}" tee -a "$R/pg/postgresql.conf" >/dev/null
+if pg_replica -l "$R/log/service/postgresql.log" -w -t 60 start >/dev/null 2>&1 &&
 	[ "$(psql_replica -c "SELECT pg_is_in_recovery()")" = t ]; then
 	ok "the replica runs in recovery (hot standby) on $R/run, port $R_PORT"
 else
-	tail -n 20 "$R/log/postgresql.log" | sed 's/^/# /'
+	tail -n 20 "$R/log/service/postgresql.log" | sed 's/^/# /'
 	notok "the replica did not start"; summary; exit 1
 fi
 # The walreceiver connects a moment after the start returns.
@@ -145,11 +146,11 @@ setsid "${RUNAS[@]}" env \
 	HGKM_DATABASE_URL="host=$VAR/run port=$PG_PORT dbname=hgkm user=hgkm_app passfile=$VAR/secrets/pgpass" \
 	HGKM_REPORTS_DATABASE_URL="$R_URL" \
 	HGKM_JWT_SECRET_FILE="$VAR/secrets/jwt.key" HGKM_SOCKET="$R/run/hgkm.sock" \
-	HGKM_MEDIA_DIR="$VAR/media" HGKM_SENDMAIL="$ROOT/deploy/dev/sendmail-to-file.sh $R/tmp" \
-	HGKM_ERROR_LOG="$R/log/error.log" HGKM_ACCESS_LOG="$R/log/access.log" \
+	HGKM_MEDIA_DIR="$VAR/media" HGKM_SENDMAIL="$ROOT/deploy/dev/sendmail-to-file.sh $R/mail" \
+	HGKM_ERROR_LOG="$R/log/service/error.log" HGKM_ACCESS_LOG="$R/log/service/access.log" \
 	HGKM_PUBLIC_URL="http://127.0.0.1:$H_PORT" HGKM_WORKERS=2 \
-	ASAN_OPTIONS="detect_leaks=1:log_path=$R/log/asan:abort_on_error=0" \
-	UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$R/log/ubsan" \
+	ASAN_OPTIONS="detect_leaks=1:log_path=$R/log/service/asan:abort_on_error=0" \
+	UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$R/log/service/ubsan" \
 	"$BIN/hgkm-fcgi" >>"$R/log/service.out" 2>&1 </dev/null &
 R_PID=$!
 user_line=""
@@ -163,7 +164,7 @@ if wait_until 150 test -S "$R/run/hgkm.sock" &&
 	wait_until 100 curl -fsS -m 2 -o /dev/null "http://127.0.0.1:$H_PORT/api/v1/health"; then
 	ok "a second hgkm-fcgi (reports on the replica) and nginx on 127.0.0.1:$H_PORT"
 else
-	tail -n 20 "$R/log/service.out" "$R/log/error.log" "$R/log/nginx.out" 2>/dev/null | sed 's/^/# /'
+	tail -n 20 "$R/log/service.out" "$R/log/service/error.log" "$R/log/nginx.out" 2>/dev/null | sed 's/^/# /'
 	notok "the second service or its nginx did not start"; summary; exit 1
 fi
 
@@ -217,13 +218,13 @@ st=$(rapi GET /api/v1/health)
 expect "$st" = 200 -- "replica stopped: /api/v1/health (primary) answers 200"
 st=$(rapi GET "/api/v1/boards/$FAULT_BOARD/coverage/history" "$ADMIN")
 expect "$st" = 200 -- "replica stopped: the board's coverage over time (primary) answers 200"
-pg_replica -l "$R/log/postgresql.log" -w -t 60 start >/dev/null 2>&1
+pg_replica -l "$R/log/service/postgresql.log" -w -t 60 start >/dev/null 2>&1
 if wait_until 100 test "$(rapi GET "/api/v1/boards/$FAULT_BOARD/coverage" "$ADMIN")" = 200; then
 	ok "replica started again: the board report answers 200 again"
 else
 	notok "replica started again: the board report still answers $(rapi GET "/api/v1/boards/$FAULT_BOARD/coverage" "$ADMIN")"
 fi
-if grep -q "reports-database-url = host=$R/run " "$R/log/error.log"; then
+if grep -q "reports-database-url = host=$R/run " "$R/log/service/error.log"; then
 	ok "the service logs its reports-database-url setting"
 else
 	notok "the service logs its reports-database-url setting"
@@ -236,7 +237,7 @@ replica_stop_service() {
 	wait_until 100 bash -c "! kill -0 $R_PID 2>/dev/null"
 }
 replica_stop_service
-if [ -n "$(ls "$R"/log/asan.* "$R"/log/ubsan.* 2>/dev/null)" ]; then
+if [ -n "$(ls "$R"/log/service/asan.* "$R"/log/service/ubsan.* 2>/dev/null)" ]; then
 	notok "sanitizer reports of the second service (below)"
 else
 	ok "no sanitizer report of the second service"

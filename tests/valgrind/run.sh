@@ -9,7 +9,7 @@
 # PostgreSQL 54385, two workers), so it never disturbs the test stack, and
 # takes it down again.  The release build, because valgrind cannot run a
 # binary built with AddressSanitizer.  Takes some minutes: valgrind slows
-# the service some 20 times.  Logs: var/check/log/valgrind.<pid>.log.
+# the service some 20 times.  Logs: var/check/log/service/valgrind.<pid>.log.
 # Prints "ok - ..." / "not ok - ..." and last "N passed, M failed".
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -30,13 +30,15 @@ down() { deploy/dev/stack.sh down check >/dev/null 2>&1 || true; }
 trap down EXIT
 down
 mkdir -p "$VAR/log"
-rm -f "$VAR"/log/valgrind.*.log
+# valgrind runs as the service user: its logs go where the service writes.
+VLOG=$VAR/log/service
+rm -f "$VLOG"/valgrind.*.log
 # Leaks count as errors; still-reachable blocks (libraries' own caches,
 # freed by exit) do not.
 export HGKM_SERVICE_WRAPPER="valgrind --leak-check=full
 	--show-leak-kinds=definite,indirect,possible
 	--errors-for-leak-kinds=definite,indirect,possible
-	--num-callers=30 --log-file=$VAR/log/valgrind.%p.log"
+	--num-callers=30 --log-file=$VLOG/valgrind.%p.log"
 if ! deploy/dev/stack.sh up check >"$VAR/log/stack-up.log" 2>&1; then
 	tail -n 20 "$VAR/log/stack-up.log" | sed 's/^/# /'
 	notok "the check stack came up under valgrind"; summary; exit 1
@@ -72,7 +74,7 @@ else
 fi
 
 # A clean shutdown (SIGTERM), with time for valgrind's leak search.
-pid=$(cat "$VAR/run/hgkm.pid" 2>/dev/null)
+pid=$(cat "$VAR/pids/hgkm.pid" 2>/dev/null)
 if [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null; then
 	for _ in $(seq 1200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 	kill -0 "$pid" 2>/dev/null && notok "the service did not stop within 120 s of SIGTERM"
@@ -82,7 +84,7 @@ sleep 1
 # Every process that ended by itself has a summary; a child that went on
 # to exec (the mailer's sendmail) has a log without one.
 summaries=0
-for f in "$VAR"/log/valgrind.*.log; do
+for f in "$VLOG"/valgrind.*.log; do
 	[ -f "$f" ] || continue
 	grep -q 'ERROR SUMMARY' "$f" || continue
 	summaries=$((summaries + 1))
@@ -98,5 +100,5 @@ else
 	notok "leak summaries of $summaries processes, want at least 4 (master, 2 workers, mailer)"
 fi
 grep -h 'ERROR SUMMARY\|definitely lost\|indirectly lost\|possibly lost\|in use at exit' \
-	"$VAR"/log/valgrind.*.log | sed 's/^==[0-9]*== *//' | sort | uniq -c | sed 's/^/# /'
+	"$VLOG"/valgrind.*.log | sed 's/^==[0-9]*== *//' | sort | uniq -c | sed 's/^/# /'
 summary
