@@ -51,6 +51,8 @@ if PG_NOSYNC=1 deploy/dev/stack.sh up test; then
 	step "backup and restore into a fresh cluster"
 	FAULT_WAIT=30 run_counted backup timeout 300 tests/fault/backup-restore.sh
 	step "reports from a streaming replica"; FAULT_WAIT=30 run_counted replica timeout 300 tests/replica/replica.sh
+	step "root writes only in root's folders of the dev stack (var/test)"
+	FAULT_WAIT=30 run_counted ownership timeout 300 tests/fault/ownership.sh
 	step "browser tests (headless Chromium)"
 	tests/run-browser.sh
 	# Sanitizer reports of the workers (written at exit or on error).

@@ -42,13 +42,7 @@ layout_own_dir "$CHECK_DIR/out" "$SVC_USER" "$SVC_USER" 755
 # ---------------------------------------------------------------------------
 # 1. Something to lose.
 # In the test's own school, so the demo board keeps its staff.
-if ensure_fault_school; then
-	JOIN_CODE=$FAULT_JOIN
-else
-	JOIN_CODE=$(awk -F'\t' 'NR == 1 {print $2}' "$JOIN_CODES")
-fi
-TOKEN=$(register_user "backup-$RUN_ID@storing.example" "$JOIN_CODE") || {
-	notok "a learner could not register"; summary; exit 1; }
+learner "backup-$RUN_ID@storing.example"
 for s in $(psql_app -c "SELECT s.id FROM sections s JOIN modules m ON m.id = s.module_id
 	WHERE m.slug = 'meldcode-kort' AND s.active"); do
 	api PUT "/api/v1/modules/meldcode-kort/sections/$s" "$TOKEN" >/dev/null

@@ -203,6 +203,20 @@ ensure_fault_school() {
 	note "test board $FAULT_BOARD with school $(json_num id) (join code $FAULT_JOIN)"
 }
 
+# learner <email>: registers a learner of our own (any role can read the
+# modules) in the test's own school when the demo admin can make one, else
+# in the first demo school; sets JOIN_CODE and TOKEN, and stops the script
+# when nobody can register.
+learner() {
+	if ensure_fault_school; then
+		JOIN_CODE=$FAULT_JOIN
+	else
+		JOIN_CODE=$(awk -F'\t' 'NR == 1 {print $2}' "$JOIN_CODES")
+	fi
+	TOKEN=$(register_user "$1" "$JOIN_CODE") || {
+		notok "a learner ($1) could not register"; summary; exit 1; }
+}
+
 # A BRIN-shaped location code (4 letters/digits, 2 digits) from the run id.
 brin_for() {
 	local n=$((10#${1: -7} % 1679616)) s="" a=ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 i

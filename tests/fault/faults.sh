@@ -617,15 +617,7 @@ test_mail_retry() {
 }
 
 # ---------------------------------------------------------------------------
-# A learner of our own for the loads (any role can read the modules), in
-# the test's own school when the demo admin can make one.
-if ensure_fault_school; then
-	JOIN_CODE=$FAULT_JOIN
-else
-	JOIN_CODE=$(awk -F'\t' 'NR == 1 {print $2}' "$JOIN_CODES")
-fi
-TOKEN=$(register_user "fault-$RUN_ID-load@storing.example" "$JOIN_CODE") || {
-	notok "a learner for the load could not register"; summary; exit 1; }
+learner "fault-$RUN_ID-load@storing.example"
 
 want a && test_pg_outage
 want b && test_worker_kill

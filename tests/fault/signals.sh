@@ -372,13 +372,7 @@ test_hup_refused() {
 
 # ---------------------------------------------------------------------------
 if want b || want f; then
-	if ensure_fault_school; then
-		JOIN_CODE=$FAULT_JOIN
-	else
-		JOIN_CODE=$(awk -F'\t' 'NR == 1 {print $2}' "$JOIN_CODES")
-	fi
-	TOKEN=$(register_user "signals-$RUN_ID-load@storing.example" "$JOIN_CODE") || {
-		notok "a learner for the load could not register"; summary; exit 1; }
+	learner "signals-$RUN_ID-load@storing.example"
 fi
 
 want a && test_usr1
