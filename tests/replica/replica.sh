@@ -219,10 +219,13 @@ expect "$st" = 200 -- "replica stopped: /api/v1/health (primary) answers 200"
 st=$(rapi GET "/api/v1/boards/$FAULT_BOARD/coverage/history" "$ADMIN")
 expect "$st" = 200 -- "replica stopped: the board's coverage over time (primary) answers 200"
 pg_replica -l "$R/log/service/postgresql.log" -w -t 60 start >/dev/null 2>&1
-if wait_until 100 test "$(rapi GET "/api/v1/boards/$FAULT_BOARD/coverage" "$ADMIN")" = 200; then
+# Up to 30 s: a loaded machine (CI) may take a while to start the replica.
+if wait_until 300 test "$(rapi GET "/api/v1/boards/$FAULT_BOARD/coverage" "$ADMIN")" = 200; then
 	ok "replica started again: the board report answers 200 again"
 else
 	notok "replica started again: the board report still answers $(rapi GET "/api/v1/boards/$FAULT_BOARD/coverage" "$ADMIN")"
+	# What the replica and the second service said, for the next look.
+	tail -n 15 "$R/log/service/postgresql.log" "$R/log/service/error.log" "$R/log/service.out" 2>&1 | sed "s/^/# /"
 fi
 if grep -q "reports-database-url = host=$R/run " "$R/log/service/error.log"; then
 	ok "the service logs its reports-database-url setting"
