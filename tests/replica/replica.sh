@@ -193,7 +193,8 @@ restore_name() {
 }
 FAULT_CLEANUPS=(restore_name "${FAULT_CLEANUPS[@]}")
 psql_replica -c "SELECT pg_wal_replay_pause()" >/dev/null
-wait_until 50 test "$(psql_replica -c "SELECT pg_get_wal_replay_pause_state()")" = paused
+replay_paused() { [ "$(psql_replica -c "SELECT pg_get_wal_replay_pause_state()")" = paused ]; }
+wait_until 50 replay_paused
 psql_su -v n="$NEW_NAME" <<<"UPDATE schools SET name = :'n' WHERE id = $SCHOOL"
 P=$(report_of "$BASE_URL" "$ADMIN")
 Q=$(report_of "http://127.0.0.1:$H_PORT" "$ADMIN")
@@ -219,8 +220,11 @@ expect "$st" = 200 -- "replica stopped: /api/v1/health (primary) answers 200"
 st=$(rapi GET "/api/v1/boards/$FAULT_BOARD/coverage/history" "$ADMIN")
 expect "$st" = 200 -- "replica stopped: the board's coverage over time (primary) answers 200"
 pg_replica -l "$R/log/service/postgresql.log" -w -t 60 start >/dev/null 2>&1
-# Up to 30 s: a loaded machine (CI) may take a while to start the replica.
-if wait_until 300 test "$(rapi GET "/api/v1/boards/$FAULT_BOARD/coverage" "$ADMIN")" = 200; then
+# Asked again on each try (a "$(...)" argument would be asked once only): a
+# worker whose reports connection went down with the replica answers the
+# first report 503 and connects again on the next.
+board_report_ok() { [ "$(rapi GET "/api/v1/boards/$FAULT_BOARD/coverage" "$ADMIN")" = 200 ]; }
+if wait_until 100 board_report_ok; then
 	ok "replica started again: the board report answers 200 again"
 else
 	notok "replica started again: the board report still answers $(rapi GET "/api/v1/boards/$FAULT_BOARD/coverage" "$ADMIN")"
