@@ -258,17 +258,21 @@ fig() { awk -v n="$1" -v c="${2:-2}" '$1 == n { print $c }' "$RES/figures"; }
 # (store/modules.c "section_done", printed by bench-tool from the build).
 # pgbench has no text variables, so each of the teacher's sections gets its
 # own script file (all weighted alike) with slug and section id as literals;
-# user id and role stay parameters.  Users: the never-started accounts.
+# the user id stays a parameter.  Users: the never-started accounts.
 pg_upsert() {
 	local sql i=0 files=() rates=() out
 	sql=$("$BENCH_BIN/bench-tool" sql section_done)
+	# The statement checks its caller's token too (STORE_CALLER_SQL):
+	# a jti that is not revoked, issued now.
+	local jti=pgbench iat_ms
+	iat_ms=$(date +%s%3N)
 	mkdir -p "$W/pgbench"
 	while read -r slug sec; do
 		i=$((i + 1))
 		{
 			echo "\\set uid random($FRESH_FIRST, $((FRESH_FIRST + FRESH_N - 1)))"
-			printf '%s;\n' "$sql" | sed -e 's/\$1/:uid/g' -e "s/\\\$2/'$slug'/g" \
-				-e "s/\\\$3/'$sec'/g" -e "s/\\\$4/'teacher'/g"
+			printf '%s;\n' "$sql" | sed -e 's/\$1/:uid/g' -e "s/\\\$2/'$jti'/g" \
+				-e "s/\\\$3/$iat_ms/g" -e "s/\\\$4/'$slug'/g" -e "s/\\\$5/'$sec'/g"
 		} >"$W/pgbench/s$i.sql"
 		files+=(-f "$W/pgbench/s$i.sql")
 	done <"$W/sections"
@@ -329,7 +333,10 @@ if [ "$ONLY" = modules ]; then
 	figure modules-list modules_list.lua /api/v1/modules
 	pg_upsert
 	figure section-put section_put.lua /api/v1/modules/x "" writes
-	[ "${BENCH_PROFILE:-0}" = 1 ] && profile module-get module_get.lua /api/v1/modules/x
+	if [ "${BENCH_PROFILE:-0}" = 1 ]; then
+		profile module-get module_get.lua /api/v1/modules/x
+		profile modules-list modules_list.lua /api/v1/modules
+	fi
 	ratio() { awk -v a="$(fig "$1")" -v b="$(fig "$2")" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 	{
 		printf 'bench modules (%s, %s): %d cores, %d workers, wrk -t%d -c%d, %d × %ss, median; load average %s\n' \

@@ -17,6 +17,11 @@ enum {
 	ROUTE_RAW_BODY =
 	    1 << 4, /* body read raw; the handler checks its type */
 	ROUTE_NO_AUDIT = 1 << 5, /* a write that is not audited (say why) */
+	/* The handler's one statement checks the caller (STORE_CALLER_SQL)
+	 * and the handler calls handler_caller(): the worker checks only the
+	 * token, so the request makes one round trip.  The statement runs
+	 * before any role check: such a route allows ROLE_ANY. */
+	ROUTE_CALLER_IN_STATEMENT = 1 << 6,
 };
 
 typedef void (*route_handler)(struct request *, struct response *);

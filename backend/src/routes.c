@@ -39,13 +39,16 @@ const struct route app_routes[] = {
      ROUTE_NO_BODY, 0},
     {"GET", "/api/v1/audit", account_audit, ROLE_ADMIN, ROUTE_NO_BODY, 0},
 
-    {"GET", "/api/v1/modules", modules_list, ROLE_ANY, ROUTE_NO_BODY, 0},
+    /* The study day's three: one round trip each. */
+    {"GET", "/api/v1/modules", modules_list, ROLE_ANY,
+     ROUTE_NO_BODY | ROUTE_CALLER_IN_STATEMENT, 0},
     {"GET", "/api/v1/modules/{module:slug}", modules_get, ROLE_ANY,
-     ROUTE_NO_BODY, 0},
+     ROUTE_NO_BODY | ROUTE_CALLER_IN_STATEMENT, 0},
     /* Not audited: a learner's own reading progress, the most frequent
      * write; its row records who and when. */
     {"PUT", "/api/v1/modules/{module:slug}/sections/{section:slug}",
-     modules_section_done, ROLE_ANY, ROUTE_NO_BODY | ROUTE_NO_AUDIT, 0},
+     modules_section_done, ROLE_ANY,
+     ROUTE_NO_BODY | ROUTE_NO_AUDIT | ROUTE_CALLER_IN_STATEMENT, 0},
     {"POST", "/api/v1/modules/{module:slug}/quiz", modules_quiz_start, ROLE_ANY,
      ROUTE_NO_BODY, 0},
     {"POST", "/api/v1/modules/{module:slug}/attempts", modules_attempt,

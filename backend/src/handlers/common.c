@@ -7,6 +7,8 @@
 
 #include "../auth.h"
 #include "../log.h"
+#include "../router.h"
+#include "../user.h"
 #include "../json.h"
 #include "../store/store.h"
 #include "../validate.h"
@@ -34,6 +36,29 @@ reply_db_error(struct request *r, struct response *res, enum db_status st)
 		           "Er ging iets mis aan onze kant.");
 		break;
 	}
+}
+
+bool
+handler_caller(struct request *r, struct response *res, enum db_status st,
+               const struct user *me)
+{
+	if (st == DB_UNAVAILABLE || st == DB_ERROR) {
+		reply_db_error(r, res, st);
+		return false;
+	}
+	if (me->id == 0) {
+		http_error(r, res, 401, "unauthenticated", "Log opnieuw in.");
+		return false;
+	}
+	r->user = arena_alloc(r->arena, sizeof(*r->user));
+	*r->user = *me;
+	r->store.user_id = me->id;
+	r->store.role = me->role;
+	if ((r->route->roles & scope_role_bit(me->role)) == 0) {
+		http_error(r, res, 403, "forbidden", "Dit mag je rol niet.");
+		return false;
+	}
+	return true;
 }
 
 void

@@ -13,6 +13,16 @@
 /* Answers the error that matches a failed store call: 404, 409, 503, 500. */
 void reply_db_error(struct request *r, struct response *res, enum db_status st);
 
+/*
+ * On a route with ROUTE_CALLER_IN_STATEMENT: the caller as the handler's
+ * statement found it (`me`, filled by the store when st is not a failure).
+ * Answers 503/500 for a failed statement, 401 when the token no longer
+ * holds (me->id == 0), 403 for a role the route does not allow, and returns
+ * false; else the request knows its caller (r->user, r->store) and true.
+ */
+bool handler_caller(struct request *r, struct response *res, enum db_status st,
+                    const struct user *me);
+
 /* Answers 200 with JSON text from the store, or the error of a failed call. */
 void reply_json_result(struct request *r, struct response *res,
                        enum db_status st, const char *json);

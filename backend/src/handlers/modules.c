@@ -8,13 +8,19 @@
 #include "../log.h"
 #include "../module_page.h"
 #include "../quiz.h"
+#include "../user.h"
 #include "../store/store.h"
 #include "../worker.h"
 
 void
 modules_list(struct request *r, struct response *res)
 {
-	reply_json_list(r, res, store_modules_list_json);
+	struct user    me;
+	const char    *json = NULL;
+	enum db_status st = store_modules_list_json(&r->store, &me, &json);
+
+	if (handler_caller(r, res, st, &me))
+		reply_json_result(r, res, st, json);
 }
 
 /* The worker's page of a module version; loaded and kept on a miss, so a
@@ -43,11 +49,14 @@ void
 modules_get(struct request *r, struct response *res)
 {
 	struct store_module_mine  mine;
+	struct user               me;
 	const struct module_page *page = NULL;
 	const char               *json = NULL;
 	enum db_status            st;
 
-	st = store_module_mine(&r->store, r->param.module, &mine);
+	st = store_module_mine(&r->store, r->param.module, &me, &mine);
+	if (!handler_caller(r, res, st, &me))
+		return;
 	if (st == DB_OK)
 		page = cached_page(r, r->param.module, mine.version, &st);
 	if (page != NULL)
@@ -62,9 +71,13 @@ modules_get(struct request *r, struct response *res)
 void
 modules_section_done(struct request *r, struct response *res)
 {
+	struct user    me;
 	enum db_status st;
 
-	st = store_section_done(&r->store, r->param.module, r->param.section);
+	st = store_section_done(&r->store, r->param.module, r->param.section,
+	                        &me);
+	if (!handler_caller(r, res, st, &me))
+		return;
 	if (st == DB_CONFLICT) {
 		http_error(
 		    r, res, 409, "conflict",

@@ -11,6 +11,7 @@
 #include "../json.h"
 #include "../log.h"
 #include "../quiz.h"
+#include "../user.h"
 
 /*
  * rfc3339() of sql/001_core.sql, written out: that SQL function is declared
@@ -29,8 +30,14 @@
 /* clang-format breaks SQL strings into one word per line: keep it out. */
 /* clang-format off */
 const struct db_stmt store_modules_stmts[] = {
+    /* Each statement of the three study-day endpoints (the list, a
+     * module page, a section done) checks its caller itself (me,
+     * STORE_CALLER_SQL): one round trip per request.  $1 user id, $2 jti,
+     * $3 iat in ms.  No row: the token no longer holds. */
     {"modules_list",
-     "SELECT coalesce(json_agg(json_build_object("
+     "WITH me AS (" STORE_CALLER_SQL("$1", "$2", "$3") ")"
+     " SELECT " STORE_CALLER_COLS ","
+     " (SELECT coalesce(json_agg(json_build_object("
      " 'slug', m.slug, 'title', m.title, 'summary', m.summary,"
      " 'estimated_minutes', m.estimated_minutes, 'version', m.version,"
      " 'validity_months', m.validity_months,"
@@ -44,37 +51,42 @@ const struct db_stmt store_modules_stmts[] = {
      " FROM modules m"
      " CROSS JOIN LATERAL (SELECT count(*) AS total,"
      "   count(sp.user_id) AS done FROM sections s"
-     "   LEFT JOIN section_progress sp ON sp.user_id = $1"
+     "   LEFT JOIN section_progress sp ON sp.user_id = me.id"
      "   AND sp.module_id = s.module_id AND sp.section_id = s.id"
      "   WHERE s.module_id = m.id AND s.active) p"
      " LEFT JOIN LATERAL (SELECT issued_at, expires_at FROM certificates"
-     "   WHERE user_id = $1 AND module_id = m.id"
+     "   WHERE user_id = me.id AND module_id = m.id"
      "   ORDER BY expires_at DESC LIMIT 1) c ON true"
-     " WHERE m.active AND NOT m.in_person AND $2 = ANY (m.audience)",
-     2},
+     " WHERE m.active AND NOT m.in_person AND me.role = ANY (m.audience))"
+     " FROM me",
+     3},
     /* The caller's part of a module page; the content part is cached by
-     * the worker (module_page.h). */
+     * the worker (module_page.h).  $4 slug; a NULL version: no such
+     * module for the caller. */
     {"module_user_part",
-     "SELECT m.version,"
+     "WITH me AS (" STORE_CALLER_SQL("$1", "$2", "$3") ")"
+     " SELECT " STORE_CALLER_COLS ", m.version,"
      " (SELECT coalesce(json_agg(sp.section_id), '[]')"
-     "   FROM section_progress sp WHERE sp.user_id = $1"
+     "   FROM section_progress sp WHERE sp.user_id = me.id"
      "   AND sp.module_id = m.id),"
      " (SELECT json_build_object('code', c.code,"
      "   'issued_at', " RFC3339("c.issued_at") ","
      "   'expires_at', " RFC3339("c.expires_at") ","
      "   'valid', c.expires_at > now())"
-     "   FROM certificates c WHERE c.user_id = $1 AND c.module_id = m.id"
+     "   FROM certificates c WHERE c.user_id = me.id AND c.module_id = m.id"
      "   ORDER BY c.expires_at DESC LIMIT 1),"
      /* The caller's quiz: until when it is paused (the one rule of
-      * quiz_paused_until, sql/017), and the open attempt. */
-     " json_build_object('paused_until', " RFC3339(
-         "quiz_paused_until($1, m.id, '" QUIZ_PAUSE "')") ","
+      * quiz_pause, sql/018, which PostgreSQL inlines here), and the open
+      * attempt. */
+     " json_build_object('paused_until', " RFC3339("qp.until") ","
      "   'open_attempt_expires_at', (SELECT " RFC3339("expires_at")
-     "   FROM quiz_attempts WHERE user_id = $1 AND module_id = m.id"
+     "   FROM quiz_attempts WHERE user_id = me.id AND module_id = m.id"
      "   AND state = 'open' AND expires_at > now()))"
-     " FROM modules m WHERE m.slug = $2 AND m.active AND NOT m.in_person"
-     " AND $3 = ANY (m.audience)",
-     3},
+     " FROM me LEFT JOIN modules m ON m.slug = $4 AND m.active"
+     " AND NOT m.in_person AND me.role = ANY (m.audience)"
+     " LEFT JOIN LATERAL quiz_pause(me.id, m.id, '" QUIZ_PAUSE "') qp"
+     " ON true",
+     4},
     /* The same for everyone: sections and quiz without the answers. */
     {"module_content",
      "SELECT m.version, json_build_object('slug', m.slug, 'title', m.title,"
@@ -100,17 +112,21 @@ const struct db_stmt store_modules_stmts[] = {
      "     FROM quiz_objectives o WHERE o.module_id = m.id AND o.active)))"
      " FROM modules m WHERE m.slug = $1 AND m.active",
      1},
+    /* $4 slug, $5 section id: the insert, and whether the section
+     * exists for the caller's role and is a role-play. */
     {"section_done",
-     "WITH s AS (SELECT s.module_id, s.id, s.scenario_slug FROM modules m"
-     "   JOIN sections s ON s.module_id = m.id AND s.active"
-     "   WHERE m.slug = $2 AND s.id = $3 AND m.active AND NOT m.in_person"
-     "   AND $4 = ANY (m.audience)),"
+     "WITH me AS (" STORE_CALLER_SQL("$1", "$2", "$3") "),"
+     " s AS (SELECT s.module_id, s.id, s.scenario_slug FROM me"
+     "   JOIN modules m ON m.slug = $4 AND m.active AND NOT m.in_person"
+     "   AND me.role = ANY (m.audience)"
+     "   JOIN sections s ON s.module_id = m.id AND s.active AND s.id = $5),"
      " ins AS (INSERT INTO section_progress (user_id, module_id, section_id)"
-     "   SELECT $1::bigint, module_id, id FROM s WHERE scenario_slug IS NULL"
-     "   ON CONFLICT DO NOTHING)"
-     " SELECT count(*), coalesce(bool_or(scenario_slug IS NOT NULL), false)"
-     " FROM s",
-     4},
+     "   SELECT me.id, s.module_id, s.id FROM me CROSS JOIN s"
+     "   WHERE s.scenario_slug IS NULL ON CONFLICT DO NOTHING)"
+     " SELECT " STORE_CALLER_COLS ", (SELECT count(*) FROM s),"
+     " (SELECT coalesce(bool_or(scenario_slug IS NOT NULL), false) FROM s)"
+     " FROM me",
+     5},
     /* The bank a draw is made from, with its answer key: never sent. */
     {"quiz_bank",
      "SELECT m.id, m.version, m.pass_mark,"
@@ -181,23 +197,49 @@ const struct db_stmt store_modules_stmts[] = {
 /* clang-format on */
 
 enum db_status
-store_modules_list_json(struct store_ctx *ctx, const char **json)
+store_modules_list_json(struct store_ctx *ctx, struct user *me,
+                        const char **json)
 {
-	char        id[24];
-	const char *v[2] = {STORE_INT(id, ctx->user_id), ctx->role};
-	return db_exec_value(ctx->db, ctx->arena, "modules_list", 2, v, json);
+	struct store_token_params t;
+	PGresult                 *res;
+	enum db_status            st;
+
+	store_token_params(ctx, &t);
+	st = db_exec(ctx->db, ctx->arena, "modules_list", 3, t.v, &res);
+	if (st != DB_OK)
+		return st;
+	store_caller_row(res, me);
+	if (me->id != 0)
+		*json = db_value(res, 0, STORE_CALLER_NCOLS);
+	return DB_OK;
 }
 
 enum db_status
-store_module_mine(struct store_ctx *ctx, const char *slug,
+store_module_mine(struct store_ctx *ctx, const char *slug, struct user *me,
                   struct store_module_mine *out)
 {
-	char        id[24];
-	const char *v[3] = {STORE_INT(id, ctx->user_id), slug, ctx->role};
+	struct store_token_params t;
+	const char               *v[4];
+	PGresult                 *res;
+	enum db_status            st;
+	int                       c = STORE_CALLER_NCOLS;
 
-	return db_exec_scan(ctx->db, ctx->arena, "module_user_part", 3, v,
-	                    "nszs", &out->version, &out->done_json,
-	                    &out->certificate_json, &out->quiz_state_json);
+	store_token_params(ctx, &t);
+	memcpy(v, t.v, sizeof(t.v));
+	v[3] = slug;
+	st = db_exec(ctx->db, ctx->arena, "module_user_part", 4, v, &res);
+	if (st != DB_OK)
+		return st;
+	store_caller_row(res, me);
+	if (me->id == 0)
+		return DB_OK;
+	if (db_is_null(res, 0, c))
+		return DB_NOT_FOUND;
+	out->version = (int)db_int(res, 0, c);
+	out->done_json = db_value(res, 0, c + 1);
+	out->certificate_json = db_text_or_null(res, 0, c + 2);
+	out->quiz_state_json = db_value(res, 0, c + 3);
+	return DB_OK;
 }
 
 enum db_status
@@ -212,21 +254,28 @@ store_module_content(struct store_ctx *ctx, const char *slug, int *version,
 
 enum db_status
 store_section_done(struct store_ctx *ctx, const char *slug,
-                   const char *section_id)
+                   const char *section_id, struct user *me)
 {
-	char           id[24];
-	const char    *v[4] = {STORE_INT(id, ctx->user_id), slug, section_id,
-	                       ctx->role};
-	PGresult      *res;
-	enum db_status st =
-	    db_exec(ctx->db, ctx->arena, "section_done", 4, v, &res);
+	struct store_token_params t;
+	const char               *v[5];
+	PGresult                 *res;
+	enum db_status            st;
+	int                       c = STORE_CALLER_NCOLS;
 
+	store_token_params(ctx, &t);
+	memcpy(v, t.v, sizeof(t.v));
+	v[3] = slug;
+	v[4] = section_id;
+	st = db_exec(ctx->db, ctx->arena, "section_done", 5, v, &res);
 	if (st != DB_OK)
 		return st;
-	if (db_int(res, 0, 0) != 1)
+	store_caller_row(res, me);
+	if (me->id == 0)
+		return DB_OK;
+	if (db_int(res, 0, c) != 1)
 		return DB_NOT_FOUND;
 	/* A role-play section is done by playing it, not by saying so. */
-	return db_value(res, 0, 1)[0] == 't' ? DB_CONFLICT : DB_OK;
+	return db_value(res, 0, c + 1)[0] == 't' ? DB_CONFLICT : DB_OK;
 }
 
 static uint32_t

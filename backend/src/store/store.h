@@ -24,6 +24,9 @@ struct store_ctx {
 	struct arena *arena;
 	long long     user_id;
 	const char   *role; /* "teacher", "ib", ...; NULL: nobody logged in */
+	/* On routes whose statement checks the caller itself (ROUTE_CALLER_
+	 * IN_STATEMENT): the verified token, and user_id/role are 0/NULL. */
+	const struct store_token *token;
 	/* The worker's connection for board and region reports; NULL or not
 	 * enabled: they run on db. */
 	struct store_reports *reports;
@@ -41,6 +44,36 @@ struct store_reports {
 void store_reports_init(struct store_reports *rep, const char *url,
                         int statement_timeout);
 void store_reports_close(struct store_reports *rep);
+
+/* A verified token (auth_token_verify): whom it names, and what the
+ * database may have revoked (its jti, its issue time in milliseconds). */
+struct store_token {
+	long long   user_id;
+	const char *jti;
+	long long   iat_ms;
+};
+
+/*
+ * The caller of a token as one query: the account is not erased, the token
+ * is not older than its tokens_valid_after and its jti is not revoked.  The
+ * one rule for user_for_token and for the statements that check the caller
+ * themselves, so that a request makes one round trip: they start with
+ * "WITH me AS (" STORE_CALLER_SQL(...) ")" and select STORE_CALLER_COLS
+ * first; no row means the token no longer holds (store_caller_row).
+ * Arguments: the parameters ("$1") of user id, jti and iat in ms.
+ */
+#define STORE_CALLER_SQL(uid, jti, iat_ms)                                     \
+	"SELECT u.id, u.email, u.name, u.role, u.school_id, u.board_id,"       \
+	" u.region_id FROM users u WHERE u.id = " uid                          \
+	" AND u.erased_at IS NULL"                                             \
+	" AND u.tokens_valid_after <= to_timestamp(" iat_ms                    \
+	"::bigint / 1000.0)"                                                   \
+	" AND NOT EXISTS (SELECT 1 FROM revoked_tokens t WHERE t.jti = " jti   \
+	")"
+#define STORE_CALLER_COLS                                                      \
+	"me.id, me.email, me.name, me.role, me.school_id, me.board_id,"        \
+	" me.region_id"
+#define STORE_CALLER_NCOLS 7
 
 /* Every statement table, NULL-terminated, prepared by db_ensure(). */
 extern const struct db_stmt *const store_all_statements[];
@@ -75,6 +108,18 @@ enum db_status store_connection_limits(struct store_ctx *ctx,
 enum db_status store_user_for_token(struct store_ctx *ctx, long long user_id,
                                     const char *jti, long long iat_ms,
                                     struct user *out);
+/* The caller's columns (STORE_CALLER_COLS, the first ones of row 0) of a
+ * statement that checked the caller itself; out->id = 0 when it returned no
+ * row (the token no longer holds).  The texts stay owned by res's arena. */
+void store_caller_row(const PGresult *res, struct user *out);
+/* The three parameters of STORE_CALLER_SQL for ctx->token, in buffers of
+ * the caller: v[0] user id, v[1] jti, v[2] iat in ms. */
+struct store_token_params {
+	char        id[24], iat[24];
+	const char *v[3];
+};
+void store_token_params(const struct store_ctx    *ctx,
+                        struct store_token_params *p);
 
 /* Login: the account of a canonical address, the recent failures without
  * a device cookie (of this client for this address, of this client's
@@ -140,9 +185,10 @@ enum db_status store_user_me_json(struct store_ctx *ctx, long long user_id,
                                   const char **json);
 
 /* modules.c */
-enum db_status store_modules_list_json(struct store_ctx *ctx,
-                                       const char      **json);
-/* The caller's part of a module page (module_page.h renders it):
+enum db_status store_modules_list_json(struct store_ctx *ctx, struct user *me,
+                                       const char **json);
+/* The caller's part of a module page (module_page.h renders it), with the
+ * caller (store_caller_row: me->id = 0 when the token no longer holds):
  * DB_NOT_FOUND when the module is not one the caller may take. */
 struct store_module_mine {
 	int         version;          /* the module's current version */
@@ -151,14 +197,16 @@ struct store_module_mine {
 	const char *quiz_state_json;  /* paused_until, open attempt's expiry */
 };
 enum db_status store_module_mine(struct store_ctx *ctx, const char *slug,
+                                 struct user              *me,
                                  struct store_module_mine *out);
 /* The part of a module page that is the same for everyone, as JSON text,
  * and its version; DB_NOT_FOUND when the module is not active. */
 enum db_status store_module_content(struct store_ctx *ctx, const char *slug,
                                     int *version, const char **content_json);
-/* DB_NOT_FOUND when the module or section is unknown for the caller. */
+/* DB_NOT_FOUND when the module or section is unknown for the caller;
+ * the caller as in store_module_mine. */
 enum db_status store_section_done(struct store_ctx *ctx, const char *slug,
-                                  const char *section_id);
+                                  const char *section_id, struct user *me);
 
 /* How long a started attempt stays open, and the pause after two failures
  * in a row (PostgreSQL intervals; docs/api.md, "The quiz"). */

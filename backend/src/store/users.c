@@ -9,13 +9,7 @@
 #include <string.h>
 
 const struct db_stmt store_users_stmts[] = {
-    {"user_for_token",
-     "SELECT u.id, u.email, u.name, u.role, u.school_id, u.board_id,"
-     " u.region_id FROM users u"
-     " WHERE u.id = $1 AND u.erased_at IS NULL"
-     " AND u.tokens_valid_after <= to_timestamp($3::bigint / 1000.0)"
-     " AND NOT EXISTS (SELECT 1 FROM revoked_tokens t WHERE t.jti = $2)",
-     3},
+    {"user_for_token", STORE_CALLER_SQL("$1", "$2", "$3"), 3},
     {"user_by_id",
      "SELECT u.id, u.email, u.name, u.role, u.school_id, u.board_id,"
      " u.region_id FROM users u WHERE u.id = $1",
@@ -145,6 +139,29 @@ store_user_for_token(struct store_ctx *ctx, long long user_id, const char *jti,
 	const char *v[3] = {STORE_INT(id, user_id), jti, STORE_INT(at, iat_ms)};
 
 	return user_row(ctx, "user_for_token", 3, v, out);
+}
+
+void
+store_caller_row(const PGresult *res, struct user *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (PQntuples(res) < 1 || PQnfields(res) < STORE_CALLER_NCOLS)
+		return;
+	out->id = db_int(res, 0, 0);
+	out->email = db_value(res, 0, 1);
+	out->name = db_value(res, 0, 2);
+	out->role = db_value(res, 0, 3);
+	out->school_id = db_int(res, 0, 4);
+	out->board_id = db_int(res, 0, 5);
+	out->region_id = db_int(res, 0, 6);
+}
+
+void
+store_token_params(const struct store_ctx *ctx, struct store_token_params *p)
+{
+	p->v[0] = STORE_INT(p->id, ctx->token->user_id);
+	p->v[1] = ctx->token->jti;
+	p->v[2] = STORE_INT(p->iat, ctx->token->iat_ms);
 }
 
 enum db_status
