@@ -41,6 +41,7 @@ static void test_identity_password_change_ends_every_token(void **state);
 static void test_identity_role_change_next_request(void **state);
 static void test_identity_school_move_next_request(void **state);
 static void test_identity_board_admin_move_next_request(void **state);
+static void test_identity_region_viewer_move_next_request(void **state);
 static void test_identity_erase_next_request(void **state);
 
 /*
@@ -393,6 +394,58 @@ test_identity_board_admin_move_next_request(void **state)
 	}
 }
 
+/* The id of the only region GET /api/v1/regions shows the caller. */
+static long
+only_region(const char *token)
+{
+	json_t *list =
+	    itest_expect_json(itest_get("/api/v1/regions", token), 200);
+
+	if (!json_is_array(list) || json_array_size(list) != 1)
+		fail_msg("a region viewer sees one region, not %s",
+		         itest_dump(list));
+	return itest_jint(json_array_get(list, 0), "id");
+}
+
+/*
+ * The same for a region viewer moved to another region (users.region_id
+ * set directly, for the same reason): from the very next request the old
+ * region's report is 403, the new one's 200, and the region list and /me
+ * name the new region.
+ */
+static void
+test_identity_region_viewer_move_next_request(void **state)
+{
+	long old_region = org_region(NULL), new_region = org_region(NULL);
+	struct itest_user *rv = org_account("region_viewer", 0, old_region);
+	const char        *old_cov =
+	    itest_fmt("/api/v1/regions/%ld/coverage", old_region);
+	const char *new_cov =
+	    itest_fmt("/api/v1/regions/%ld/coverage", new_region);
+
+	(void)state;
+	for (int i = 0; i < rounds(); i++) {
+		itest_expect_json(itest_get(old_cov, rv->token), 200);
+		itest_expect_error(itest_get(new_cov, rv->token), 403,
+		                   "forbidden");
+		assert_int_equal(only_region(rv->token), old_region);
+	}
+	assert_int_equal(
+	    org_db_exec("UPDATE users SET region_id = $2 WHERE id = $1", 2,
+	                (const char *[]){itest_fmt("%ld", rv->id),
+	                                 itest_fmt("%ld", new_region)}),
+	    1);
+	for (int i = 0; i <= rounds(); i++) {
+		itest_expect_error(itest_get(old_cov, rv->token), 403,
+		                   "forbidden");
+		itest_expect_json(itest_get(new_cov, rv->token), 200);
+		assert_int_equal(only_region(rv->token), new_region);
+		assert_int_equal(
+		    itest_jint(itest_jobj(me(rv->token), "region"), "id"),
+		    new_region);
+	}
+}
+
 /* The admin erases an account: each of its sessions is 401 on every hot
  * endpoint from the very next request on. */
 static void
@@ -423,6 +476,7 @@ itest_run_identity(void)
 	    ITEST(test_identity_role_change_next_request),
 	    ITEST(test_identity_school_move_next_request),
 	    ITEST(test_identity_board_admin_move_next_request),
+	    ITEST(test_identity_region_viewer_move_next_request),
 	    ITEST(test_identity_erase_next_request),
 	};
 
