@@ -300,8 +300,8 @@ test_identity_role_change_next_request(void **state)
 /*
  * The board's roster moves a learner from school A to school B: /me shows
  * B (and its board) from the very next request on, the learner keeps
- * working, and the board's staff lists show the learner, linked, at B and
- * no longer at A.
+ * working, and the board's staff lists and coverage show the learner,
+ * linked, at B and no longer at A.
  */
 static void
 test_identity_school_move_next_request(void **state)
@@ -311,7 +311,7 @@ test_identity_school_move_next_request(void **state)
 	struct org_school *b = org_school(board, NULL, NULL);
 	struct itest_user *ba = org_account("board_admin", board, 0);
 	struct itest_user *u = verified_learner(a);
-	json_t            *m, *e;
+	json_t            *m, *e, *cov;
 
 	(void)state;
 	for (int i = 0; i < rounds(); i++) {
@@ -345,6 +345,19 @@ test_identity_school_move_next_request(void **state)
 	assert_int_equal(itest_jint(e, "user_id"), u->id);
 	assert_string_equal(itest_jstr(e, "link"), "linked");
 	assert_null(staff_entry(ba->token, board, a->id, u->email));
+	/* And the board's coverage counts the learner at B, not at A. */
+	cov = itest_expect_json(
+	    itest_get(itest_fmt("/api/v1/boards/%ld/coverage", board),
+	              ba->token),
+	    200);
+	assert_int_equal(itest_jint(org_find_by_id(itest_jarr(cov, "schools"),
+	                                           "school_id", a->id),
+	                            "teachers"),
+	                 0);
+	assert_int_equal(itest_jint(org_find_by_id(itest_jarr(cov, "schools"),
+	                                           "school_id", b->id),
+	                            "teachers"),
+	                 1);
 }
 
 /*
