@@ -35,6 +35,7 @@ static json_t            *me(const char *token);
 static json_t *staff_entry(const char *token, long board, long school,
                            const char *email);
 static char   *two_tokens(const struct itest_user *u);
+static long    only_region(const char *token);
 
 static void test_identity_logout_revokes_on_every_worker(void **state);
 static void test_identity_password_change_ends_every_token(void **state);
