@@ -276,5 +276,6 @@ int itest_run_account_privacy(void);
 int itest_run_quiz_bank(void);
 int itest_run_routes(void);
 int itest_run_account_tool(void);
+int itest_run_identity(void);
 
 #endif

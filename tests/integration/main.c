@@ -53,6 +53,7 @@ main(int argc, char **argv)
 	    {"account_privacy", itest_run_account_privacy},
 	    {"routes", itest_run_routes},
 	    {"account_tool", itest_run_account_tool},
+	    {"identity", itest_run_identity},
 	};
 	int failed = 0;
 
