@@ -466,7 +466,7 @@ row() { # row <figure> <value> <baseline> <ratio> <pairs min-max> <half-range> <
 	printf '| %-34s | %12s | %-20s | %6s | %-11s | %10s | %-18s | %-3s |\n' "$@"
 }
 table_head() {
-	row figure value baseline ratio "pairs" "half-range" target met
+	row figure value baseline ratio "pairs" "+-% ratio" target met
 	printf '|%s|%s|%s|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..36})" "$(printf -- '-%.0s' {1..14})" \
 		"$(printf -- '-%.0s' {1..22})" "$(printf -- '-%.0s' {1..8})" "$(printf -- '-%.0s' {1..13})" \
 		"$(printf -- '-%.0s' {1..12})" "$(printf -- '-%.0s' {1..20})" "-----"
@@ -477,7 +477,7 @@ pair_row() { # pair_row <endpoint> <label> <target ratio>
 	local r
 	r=$(pair "$1" 3 %.2f)
 	row "$2" "$(pair "$1" 7)/s" "$(pair "$1" 2) $(pair "$1" 8)/s" "$r" \
-		"$(pair "$1" 4 %.2f)-$(pair "$1" 5 %.2f)" "±$(pair "$1" 6)%" ">= $3" "$(ge "$r" "$3")"
+		"$(pair "$1" 4 %.2f)-$(pair "$1" 5 %.2f)" "$(pair "$1" 6)%" ">= $3" "$(ge "$r" "$3")"
 }
 pair_rows() {
 	pair_row module-get "GET /modules/{slug}" 0.80
@@ -488,7 +488,7 @@ pair_rows() {
 }
 pair_notes() {
 	echo "Ratio: per pair, the endpoint's run over the mean of the baseline runs just before and after it;"
-	echo "the median of $PAIRS pairs.  pairs: lowest-highest pair ratio; half-range: half of that range, % of the median."
+	echo "the median of $PAIRS pairs.  pairs: lowest-highest pair ratio; +-%: half of that range, in % of the median."
 	echo "Value and baseline: medians of the runs.  Runs in order (req/s, baseline first):"
 	local p
 	for p in $PAIR_FIGS; do
