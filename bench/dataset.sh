@@ -16,7 +16,8 @@
 #   --db NAME   another database of the same cluster (e.g. hgkm_x10): made
 #               from sql/ and the register, content and requirements of the
 #               instance's own database, which must have been loaded first
-#   --force     make it again even when the same dataset is there
+#   --force     make it again even when the same dataset is there, and
+#               replace a dataset of another scale (refused without it)
 #   --drop      remove the generated rows (or the other database) and stop
 #
 # The stack of the instance must be up (deploy/dev/stack.sh up <instance>).
@@ -96,6 +97,19 @@ if [ "$DROP" = 1 ]; then
 	exit 0
 fi
 
+# One spelling per scale (0.01, .01 and 1e-2 alike), for the stamp.
+SCALE=$(awk -v s="$SCALE" 'BEGIN { printf "%g", s }')
+# A database holds one dataset.  Replacing one of another scale is not done
+# in passing: a small test run would throw away the national dataset (and
+# make the next `make bench` spend minutes making it again), and figures
+# of two scales must not be mixed up.
+if [ "$FORCE" = 0 ] && [ -f "$STAMP" ]; then
+	had=$(sed -n '1s/.*scale=\([^ ]*\).*/\1/p' "$STAMP")
+	if [ -n "$had" ] && [ "$had" != "$SCALE" ]; then
+		die "dataset: $TARGET_DB holds a dataset of scale $had ($STAMP), not $SCALE; --force replaces it"
+	fi
+fi
+
 # What decides the rows: the SQL and the pupil counts.
 GEN_HASH=$(cat "$ROOT/bench/dataset.sql" "$ROOT/bench/data/pupils-2025.csv" |
 	sha256sum | cut -c1-16)
@@ -117,7 +131,7 @@ if [ "$TARGET_DB" = "$DB" ]; then
 	token=$(jq -n --arg e "$admin_email" --arg p "$admin_pw" '{email: $e, password: $p}' |
 		curl -fsS -H 'Content-Type: application/json' --data-binary @- \
 			"$BASE_URL/api/v1/auth/login" | jq -r .token)
-	[ -n "$token" ] && [ "$token" != null ] || die "dataset: the demo admin cannot log in"
+	if [ -z "$token" ] || [ "$token" = null ]; then die "dataset: the demo admin cannot log in"; fi
 	log "dataset: importing DUO's register through POST /api/v1/school-register"
 	curl -fsS -H "Authorization: Bearer $token" -H 'Content-Type: text/csv' \
 		--data-binary @"$ROOT/tests/data/duo/02.-alle-schoolvestigingen-basisonderwijs.csv" \

@@ -2,13 +2,18 @@
 # `make bench`: the baselines and speed targets of shared/brief/targets.md,
 # measured in one run on this machine, printed as one table.
 #
-#   bench/run.sh                 median of 3 runs of 10 s per figure
-#   BENCH_QUICK=1 bench/run.sh   one run of 3 s per figure (development)
+#   bench/run.sh                 the targets in 5 interleaved pairs of 10 s
+#                                runs, the other figures median of 3 runs
+#   BENCH_QUICK=1 bench/run.sh   2 pairs, one run, of 3 s (development)
 #
 # Settings (environment):
 #   BENCH_INST      stack instance whose PostgreSQL holds the data (bench)
 #   BENCH_DURATION  seconds per run (10; quick: 3)
-#   BENCH_RUNS      runs per figure, the median is kept (3; quick: 1)
+#   BENCH_PAIRS     pairs per target figure (5; quick: 2): the endpoint is
+#                   measured in turn with its baseline, b e b e ... e b,
+#                   each pair's ratio against the mean of the baseline runs
+#                   either side; the median ratio and its spread are printed
+#   BENCH_RUNS      runs of the other figures, the median is kept (3; quick: 1)
 #   BENCH_WORKERS   FastCGI workers of the service and the baselines
 #                   (default: the service's own default, 4 per core)
 #   BENCH_PORT      nginx port of the benchmark (8083)
@@ -16,6 +21,10 @@
 #                   another, e.g. an older commit's build, for a comparison
 #                   on the same machine state)
 #   BENCH_SEED      dataset seed (42)
+#   BENCH_SCALE     dataset scale, bench/dataset.sh --scale (1: national;
+#                   0.01 for a quick check of the script itself).  A
+#                   database holding another scale is refused, not replaced:
+#                   bench/dataset.sh --inst <inst> --scale S --force
 #   BENCH_X10       the 10x board-report check: auto (default) runs it when
 #                   the 10x database exists (bench/dataset.sh --db hgkm_x10
 #                   --scale 10 makes it once, ~15 min on 2 cores), 1 also
@@ -26,17 +35,24 @@
 #                       BENCH_MEM_SECONDS=700, about a million requests here)
 #   BENCH_ONLY=reports  only the board and region reports (and the 10x
 #                       check when BENCH_X10 allows it), no memory run
-#   BENCH_ONLY=modules  only fcgi-hello, fcgi-select, the two module
-#                       reads (GET /modules/{slug}, GET /modules), pg-upsert
-#                       and the progress write (PUT .../sections/{id}), no
-#                       profile unless BENCH_PROFILE=1, no memory run
+#   BENCH_ONLY=modules  only the interleaved pairs: GET /modules/{slug},
+#                       GET /modules and mixed 90/10 against fcgi-select,
+#                       PUT .../sections/{id} against pg-upsert; no profile
+#                       unless BENCH_PROFILE=1, no memory run
+#
+# A small check of the script (a few minutes; the test instance, its own
+# ports):
+#   HGKM_TEST_HTTP_PORT=8095 BENCH_INST=test BENCH_SCALE=0.01 BENCH_PORT=8096 \
+#   BENCH_DURATION=2 BENCH_PAIRS=3 BENCH_ONLY=modules bench/run.sh
 #
 # What it starts, all on loopback and stopped on exit: the service
 # (build/release/hgkm-fcgi) on its own socket with the instance's database
 # and secrets, the minimal libfcgi baselines (bench/fcgi_baseline.c), and an
 # nginx made from deploy/dev/nginx.conf.in on BENCH_PORT.  The stack of the
 # instance itself is brought up with deploy/dev/stack.sh (PostgreSQL, schema,
-# content, demo data); the national dataset is loaded by bench/dataset.sh.
+# content, demo data) and, when this run brought it up, brought down on exit
+# (success, failure or Ctrl-C alike); one that was running stays up.  The
+# national dataset is loaded by bench/dataset.sh and stays in the database.
 # Results and logs: var/benchmark/results/<time>/; one run at a time.
 set -euo pipefail
 
@@ -53,8 +69,13 @@ else
 	DUR=${BENCH_DURATION:-10}; RUNS=${BENCH_RUNS:-3}; X10=${BENCH_X10:-auto}
 	MEM_REQ=${BENCH_MEM_REQUESTS:-1000000}; MEM_MAX=${BENCH_MEM_SECONDS:-150}
 fi
+PAIRS=${BENCH_PAIRS:-$([ "$QUICK" = 1 ] && echo 2 || echo 5)}
+[[ $PAIRS =~ ^[1-9][0-9]*$ ]] || die "bench: BENCH_PAIRS is a whole number from 1"
+[[ $DUR =~ ^[1-9][0-9]*$ ]] || die "bench: BENCH_DURATION is whole seconds from 1"
 PORT=${BENCH_PORT:-8083}
 SEED=${BENCH_SEED:-42}
+# One spelling per scale (as bench/dataset.sh writes it in its stamp).
+SCALE=$(awk -v s="${BENCH_SCALE:-1}" 'BEGIN { printf "%g", s }')
 THREADS=2
 CONNS=32
 inst_setup "${BENCH_INST:-bench}"
@@ -77,35 +98,24 @@ mkdir -p "$BENCH_VAR"
 # that outlives the run would hold the lock for ever.
 exec 9>"$BENCH_VAR/lock"
 flock -n 9 || die "bench: another bench/run.sh is running (var/benchmark/lock)"
-step "building (make FLAVOR=release all) and bringing up the $INST stack"
-make -s FLAVOR=release all >&2
-build_bench_tools
-deploy/dev/stack.sh up "$INST" >"$BENCH_VAR.stack.log" 2>&1 9>&- ||
-	{ cat "$BENCH_VAR.stack.log" >&2; die "bench: the $INST stack did not come up"; }
-. "$ROOT/deploy/dev/layout.sh"
-layout_make "$BENCH_VAR" "$SVC_USER"
-mkdir -p "$RES" "$BENCH_VAR/www"
-mv "$BENCH_VAR.stack.log" "$RES/stack.log"
 
-step "national dataset (bench/dataset.sh, seed $SEED)"
-bench/dataset.sh --inst "$INST" --seed "$SEED" 2>"$RES/dataset.log" ||
-	{ cat "$RES/dataset.log" >&2; die "bench: the dataset did not load"; }
-STAMP=$BENCH_VAR/dataset-$INST-$DB.stamp
-cp "$STAMP" "$RES/dataset.stamp"
-stamp() { sed -n "s/^$1 //p" "$STAMP"; }
-FRESH_FIRST=$(stamp fresh_first_uid)
-FRESH_N=$(($(stamp fresh_last_uid) - FRESH_FIRST + 1))
-
+# Everything this run starts is stopped on exit (success, failure, Ctrl-C):
+# its own service and baselines, its nginx, and the instance's stack when
+# it was not running before (the dataset stays in var/<inst>/pg).
 PIDS=()
-NGINX_CONF=$BENCH_VAR/nginx.conf
+NGINX_STARTED=0
+STACK_OURS=0
 cleanup() {
 	local rc=$?
 	set +e
-	if [ -f "$BENCH_VAR/pids/nginx.pid" ] && kill -0 "$(cat "$BENCH_VAR/pids/nginx.pid")" 2>/dev/null; then
+	trap '' INT TERM
+	if [ "$NGINX_STARTED" = 1 ] && [ -f "$BENCH_VAR/pids/nginx.pid" ] &&
+		kill -0 "$(cat "$BENCH_VAR/pids/nginx.pid")" 2>/dev/null; then
 		local np
 		np=$(cat "$BENCH_VAR/pids/nginx.pid")
 		kill -QUIT "$np"
 		for _ in $(seq 100); do kill -0 "$np" 2>/dev/null || break; sleep 0.1; done
+		kill -KILL "$np" 2>/dev/null
 	fi
 	# Each was started in its own session: its process group is the master
 	# and its workers.
@@ -117,11 +127,57 @@ cleanup() {
 	[ -n "${RESET_FROM:-}" ] && reset_progress
 	# Bearer tokens (valid 12 h) do not outlive the run.
 	rm -f "$BENCH_VAR"/tmp/*tokens "$BENCH_VAR"/tmp/admin-token
+	if [ "$STACK_OURS" = 1 ]; then
+		step "stopping the $INST stack (this run brought it up; the dataset stays)"
+		deploy/dev/stack.sh down "$INST" >>"$BENCH_VAR/stack-down.log" 2>&1 9>&- ||
+			log "bench: deploy/dev/stack.sh down $INST failed; see $BENCH_VAR/stack-down.log"
+	fi
 	exit "$rc"
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
+# Is any part of the instance's stack running (PostgreSQL, service, nginx)?
+# Then someone else started it, and it is left running.
+stack_running() {
+	local f
+	for f in "$VAR/pids/nginx.pid" "$VAR/pids/hgkm.pid"; do
+		[ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null && return 0
+	done
+	[ -f "$VAR/pg/PG_VERSION" ] &&
+		"${RUNAS[@]}" "$PGBIN/pg_ctl" -D "$VAR/pg" status >/dev/null 2>&1
+}
+
+# The stack runs the instance's own build: the sanitizer one for test.
+FLAVORS=(release)
+[ "$INST" = test ] && FLAVORS+=(asan)
+step "building (make all, FLAVOR=${FLAVORS[*]}) and bringing up the $INST stack"
+for f in "${FLAVORS[@]}"; do make -s FLAVOR="$f" all >&2; done
+build_bench_tools
+if stack_running; then
+	step "the $INST stack was running already: it stays up after the run"
+else
+	STACK_OURS=1
+fi
+deploy/dev/stack.sh up "$INST" >"$BENCH_VAR.stack.log" 2>&1 9>&- ||
+	{ cat "$BENCH_VAR.stack.log" >&2; die "bench: the $INST stack did not come up"; }
+# shellcheck source=deploy/dev/layout.sh
+. "$ROOT/deploy/dev/layout.sh"
+layout_make "$BENCH_VAR" "$SVC_USER"
+mkdir -p "$RES" "$BENCH_VAR/www"
+mv "$BENCH_VAR.stack.log" "$RES/stack.log"
+
+step "dataset (bench/dataset.sh, scale $SCALE, seed $SEED)"
+bench/dataset.sh --inst "$INST" --scale "$SCALE" --seed "$SEED" 2>"$RES/dataset.log" 9>&- ||
+	{ cat "$RES/dataset.log" >&2; die "bench: the dataset did not load"; }
+STAMP=$BENCH_VAR/dataset-$INST-$DB.stamp
+cp "$STAMP" "$RES/dataset.stamp"
+stamp() { sed -n "s/^$1 //p" "$STAMP"; }
+FRESH_FIRST=$(stamp fresh_first_uid)
+FRESH_N=$(($(stamp fresh_last_uid) - FRESH_FIRST + 1))
+
+NGINX_CONF=$BENCH_VAR/nginx.conf
 DBURL="host=$VAR/run port=$PG_PORT dbname=$DB user=hgkm_app passfile=$VAR/secrets/pgpass"
 start_bg() { # start_bg <log> <command...>: as the service user, own session
 	local logf=$1; shift
@@ -179,6 +235,7 @@ sed -e "s|@ROOT@|$ROOT|g" -e "s|@VAR@|$BENCH_VAR|g" -e "s|@PORT@|$PORT|g" \
 	}
 	{ print }' >"$NGINX_CONF"
 nginx -q -t -c "$NGINX_CONF" -p "$BENCH_VAR" -e "$BLOG/nginx-error.log"
+NGINX_STARTED=1
 nginx -c "$NGINX_CONF" -p "$BENCH_VAR" -e "$BLOG/nginx-error.log" 9>&-
 for _ in $(seq 100); do curl -fsS "$BASE/api/v1/health" >/dev/null 2>&1 && break; sleep 0.1; done
 curl -fsS "$BASE/api/v1/health" >/dev/null || die "bench: no answer on $BASE"
@@ -203,9 +260,10 @@ psql_val "$DB" "SELECT m.slug || ' ' || s.id FROM modules m JOIN sections s
 	AND 'teacher' = ANY (m.audience) ORDER BY m.position, s.position" >"$W/sections"
 psql_val "$DB" "SELECT email FROM users WHERE email LIKE 'p%@bench.invalid'
 	ORDER BY id DESC LIMIT 1000" >"$W/emails"
+BENCH_PASSWORD=$(bench_password "$SEED")
 export BENCH_TOKENS=$W/read-tokens BENCH_PUT_TOKENS=$W/put-tokens \
 	BENCH_SLUGS=$W/slugs BENCH_SECTIONS=$W/sections BENCH_EMAILS=$W/emails \
-	BENCH_PASSWORD="$(bench_password "$SEED")"
+	BENCH_PASSWORD
 
 # Rows that the write benchmarks add are removed after each run, so that
 # every run inserts new rows and the dataset stays as generated.
@@ -259,8 +317,9 @@ fig() { awk -v n="$1" -v c="${2:-2}" '$1 == n { print $c }' "$RES/figures"; }
 # pgbench has no text variables, so each of the teacher's sections gets its
 # own script file (all weighted alike) with slug and section id as literals;
 # the user id stays a parameter.  Users: the never-started accounts.
-pg_upsert() {
-	local sql i=0 files=() rates=() out
+PG_FILES=()
+pg_upsert_prepare() {
+	local sql i=0 slug sec
 	sql=$("$BENCH_BIN/bench-tool" sql section_done)
 	# The statement checks its caller's token too (STORE_CALLER_SQL):
 	# a jti that is not revoked, issued now.
@@ -271,23 +330,175 @@ pg_upsert() {
 		i=$((i + 1))
 		{
 			echo "\\set uid random($FRESH_FIRST, $((FRESH_FIRST + FRESH_N - 1)))"
+			# shellcheck disable=SC2016 # $1 is the statement's, not the shell's
 			printf '%s;\n' "$sql" | sed -e 's/\$1/:uid/g' -e "s/\\\$2/'$jti'/g" \
 				-e "s/\\\$3/$iat_ms/g" -e "s/\\\$4/'$slug'/g" -e "s/\\\$5/'$sec'/g"
 		} >"$W/pgbench/s$i.sql"
-		files+=(-f "$W/pgbench/s$i.sql")
+		PG_FILES+=(-f "$W/pgbench/s$i.sql")
 	done <"$W/sections"
-	for _ in $(seq "$RUNS"); do
+}
+# pg_upsert_once <label>: one pgbench run; its line in runs has the fields
+# of a wrk line (rate and failed transactions; no latency percentiles).
+pg_upsert_once() {
+	local out tps n failed
+	mark_writes
+	out=$(PGPASSWORD=$(cat "$VAR/secrets/db.password") pgbench -n -M prepared \
+		-h "$VAR/run" -p "$PG_PORT" -U hgkm_app -c "$WORKERS" -j "$THREADS" \
+		-T "$DUR" "${PG_FILES[@]}" "$DB" 2>&1) || { printf '%s\n' "$out" >&2; die "bench: pgbench failed"; }
+	printf '== %s\n%s\n' "$1" "$out" >>"$RES/pgbench.log"
+	reset_progress; RESET_FROM=""
+	tps=$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' <<<"$out")
+	n=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' <<<"$out")
+	failed=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' <<<"$out")
+	[ -n "$tps" ] || { printf '%s\n' "$out" >&2; die "bench: no tps from pgbench"; }
+	echo "$1 BENCH requests=${n:-0} seconds=$DUR rps=$tps p50_us=0 p90_us=0 p99_us=0 max_us=0" \
+		"connect=0 read=0 write=0 status=${failed:-0} timeout=0" >>"$RES/runs"
+}
+
+# measure <what> <label>: one run of a figure, recorded in runs under
+# <label>; what the write figures add is removed right after each run.
+measure() {
+	case $1 in
+	fcgi-select) wrk_once "$2" plain.lua /bench/select ;;
+	module-get) wrk_once "$2" module_get.lua /api/v1/modules/x ;;
+	modules-list) wrk_once "$2" modules_list.lua /api/v1/modules ;;
+	section-put)
 		mark_writes
-		out=$(PGPASSWORD=$(cat "$VAR/secrets/db.password") pgbench -n -M prepared \
-			-h "$VAR/run" -p "$PG_PORT" -U hgkm_app -c "$WORKERS" -j "$THREADS" \
-			-T "$DUR" "${files[@]}" "$DB" 2>&1) || { printf '%s\n' "$out" >&2; die "bench: pgbench failed"; }
-		printf '== pg-upsert\n%s\n' "$out" >>"$RES/pgbench.log"
-		rates+=("$(printf '%s\n' "$out" | sed -n 's/^tps = \([0-9.]*\).*/\1/p')")
-		reset_progress; RESET_FROM=""
+		wrk_once "$2" section_put.lua /api/v1/modules/x
+		reset_progress; RESET_FROM="" ;;
+	mixed)
+		mark_writes
+		wrk_once "$2" mixed.lua /api/v1/modules
+		reset_progress; RESET_FROM="" ;;
+	pg-upsert) pg_upsert_once "$2" ;;
+	*) die "bench: no figure $1" ;;
+	esac
+}
+
+# pair_stats <endpoint label> <baseline label>: from the runs of one
+# pair_figure, "<median ratio> <min> <max> <half-range % of the median>
+# <median endpoint rate> <median baseline rate> <pairs>".
+pair_stats() {
+	awk -v e="$1" -v b="$2" '
+	function rate(i) { for (i = 3; i <= NF; i++) if ($i ~ /^rps=/) return substr($i, 5) + 0; return 0 }
+	function median(a, n, i, j, t) {
+		for (i = 2; i <= n; i++) {
+			t = a[i]
+			for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]
+			a[j + 1] = t
+		}
+		return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+	}
+	$2 == "BENCH" && $1 == e { E[++ne] = rate() }
+	$2 == "BENCH" && $1 == b { B[++nb] = rate() }
+	END {
+		if (ne < 1 || nb != ne + 1) {
+			print "bench: " ne " runs of " e " and " nb " of " b > "/dev/stderr"
+			exit 1
+		}
+		for (i = 1; i <= ne; i++) {
+			m = (B[i] + B[i + 1]) / 2
+			R[i] = m > 0 ? E[i] / m : 0
+		}
+		lo = hi = R[1]
+		for (i = 2; i <= ne; i++) { if (R[i] < lo) lo = R[i]; if (R[i] > hi) hi = R[i] }
+		r = median(R, ne)
+		printf "%.3f %.3f %.3f %.1f %.0f %.0f %d\n", r, lo, hi,
+			(r > 0 ? (hi - lo) / 2 / r * 100 : 0), median(E, ne), median(B, nb), ne
+	}' "$RES/runs"
+}
+# pair_figure <endpoint> <baseline>: the endpoint measured in turn with its
+# baseline on the same machine state, b e b e ... e b (BENCH_PAIRS endpoint
+# runs, one more baseline run).  Each pair's ratio is the endpoint's rate
+# over the MEAN OF THE TWO BASELINE RUNS EITHER SIDE of it, so that a load
+# rising or falling steadily through the three runs cancels out (the run
+# before alone would carry it into the ratio).  The figure is the median
+# of the pair ratios; min-max and the half-range show how far to trust it.
+# Appends "<endpoint> <baseline> <pair_stats...>" to pairs, and the
+# endpoint's median run (rate, p50, p99, errors) to figures.
+pair_figure() {
+	local e=$1 b=$2 i rps p50 p99 err
+	step "$e against $b: $PAIRS pairs, ${DUR}s runs, $b first and last"
+	measure "$b" "$b@$e"
+	for i in $(seq "$PAIRS"); do
+		measure "$e" "$e"
+		measure "$b" "$b@$e"
 	done
-	printf '%s\n' "${rates[@]}" | sort -n | awk '{ a[NR] = $1 } END {
-		printf "pg-upsert %.0f - - 0\n", a[int((NR + 1) / 2)] }' >>"$RES/figures"
-	step "pg-upsert: $(fig pg-upsert) tps"
+	local st
+	st=$(pair_stats "$e" "$b@$e") || die "bench: the pairs of $e are incomplete"
+	echo "$e $b $st" >>"$RES/pairs"
+	read -r rps p50 p99 err < <(median_of "$e")
+	echo "$e $rps $p50 $p99 $err" >>"$RES/figures"
+	step "$e: $(pair "$e" 3 %.2f) of $b (pairs $(pair "$e" 4 %.2f)-$(pair "$e" 5 %.2f)," \
+		"±$(pair "$e" 6)%); $rps against $(pair "$e" 8)/s, p99 $p99 ms, errors $err"
+}
+# pair <endpoint> <column> [printf format]: one value of its pairs line.
+pair() {
+	awk -v n="$1" -v c="$2" -v f="${3:-%s}" '$1 == n { printf f "\n", $c }' "$RES/pairs"
+}
+# The rates of one pair_figure in the order measured (b e b e ... b).
+pair_runs() {
+	awk -v e="$1" -v b="$2@$1" '$2 == "BENCH" && ($1 == e || $1 == b) {
+		for (i = 3; i <= NF; i++) if ($i ~ /^rps=/) printf " %.0f", substr($i, 5) }' "$RES/runs"
+}
+# The interleaved figures and their baselines.
+PAIR_FIGS="module-get:fcgi-select modules-list:fcgi-select section-put:pg-upsert mixed:fcgi-select"
+pair_all() {
+	local p
+	for p in $PAIR_FIGS; do pair_figure "${p%%:*}" "${p#*:}"; done
+	# The baselines' own figures: all their runs of the pairs.
+	local rps p50 p99 err
+	read -r rps p50 p99 err < <(median_of 'fcgi-select@.*')
+	echo "fcgi-select $rps $p50 $p99 $err" >>"$RES/figures"
+	read -r rps p50 p99 err < <(median_of 'pg-upsert@.*')
+	echo "pg-upsert $rps - - $err" >>"$RES/figures"
+}
+# A short load before the first figure, not counted: a stack that was just
+# started has a cold PostgreSQL cache and cold workers.
+warm_up() {
+	local d=$((DUR < 3 ? DUR : 3))
+	step "warm-up: ${d}s each of fcgi-select and the mixed load (not counted)"
+	wrk -t"$THREADS" -c"$CONNS" -d"${d}s" -s "$ROOT/bench/lua/plain.lua" \
+		"$BASE/bench/select" >/dev/null 2>&1 || true
+	mark_writes
+	wrk -t"$THREADS" -c"$CONNS" -d"${d}s" -s "$ROOT/bench/lua/mixed.lua" \
+		"$BASE/api/v1/modules" >/dev/null 2>&1 || true
+	reset_progress; RESET_FROM=""
+}
+
+# Table rows (BENCH_ONLY=modules and the full table).
+row() { # row <figure> <value> <baseline> <ratio> <pairs min-max> <half-range> <target> <met>
+	printf '| %-34s | %12s | %-20s | %6s | %-11s | %10s | %-18s | %-3s |\n' "$@"
+}
+table_head() {
+	row figure value baseline ratio "pairs" "+-% ratio" target met
+	printf '|%s|%s|%s|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..36})" "$(printf -- '-%.0s' {1..14})" \
+		"$(printf -- '-%.0s' {1..22})" "$(printf -- '-%.0s' {1..8})" "$(printf -- '-%.0s' {1..13})" \
+		"$(printf -- '-%.0s' {1..12})" "$(printf -- '-%.0s' {1..20})" "-----"
+}
+ge() { awk -v a="$1" -v b="$2" 'BEGIN { print (a >= b ? "yes" : "no") }'; }
+le() { awk -v a="$1" -v b="$2" 'BEGIN { print (a <= b ? "yes" : "no") }'; }
+pair_row() { # pair_row <endpoint> <label> <target ratio>
+	local r
+	r=$(pair "$1" 3 %.2f)
+	row "$2" "$(pair "$1" 7)/s" "$(pair "$1" 2) $(pair "$1" 8)/s" "$r" \
+		"$(pair "$1" 4 %.2f)-$(pair "$1" 5 %.2f)" "$(pair "$1" 6)%" ">= $3" "$(ge "$r" "$3")"
+}
+pair_rows() {
+	pair_row module-get "GET /modules/{slug}" 0.80
+	pair_row modules-list "GET /modules (own progress)" 0.70
+	pair_row section-put "PUT .../sections/{id} (durable)" 0.80
+	pair_row mixed "mixed 90/10" 0.60
+	row "mixed 90/10: p99 (median run)" "$(fig mixed 4) ms" "-" "-" "-" "-" "<= 50 ms" "$(le "$(fig mixed 4)" 50)"
+}
+pair_notes() {
+	echo "Ratio: per pair, the endpoint's run over the mean of the baseline runs just before and after it;"
+	echo "the median of $PAIRS pairs.  pairs: lowest-highest pair ratio; +-%: half of that range, in % of the median."
+	echo "Value and baseline: medians of the runs.  Runs in order (req/s, baseline first):"
+	local p
+	for p in $PAIR_FIGS; do
+		echo "  ${p%%:*} / ${p#*:}:$(pair_runs "${p%%:*}" "${p#*:}")"
+	done
 }
 
 # profile <name> <script> <path> [conns]: one more run under `perf record
@@ -325,30 +536,26 @@ profile() {
 
 ONLY=${BENCH_ONLY:-}
 case $ONLY in ""|memory|reports|modules) ;; *) die "bench: BENCH_ONLY is memory, reports or modules" ;; esac
+: >"$RES/pairs"
 if [ "$ONLY" = modules ]; then
-	step "module reads and their baselines: $RUNS × ${DUR}s each, wrk -t$THREADS -c$CONNS, $WORKERS workers"
-	figure fcgi-hello plain.lua /bench/hello
-	figure fcgi-select plain.lua /bench/select
-	figure module-get module_get.lua /api/v1/modules/x
-	figure modules-list modules_list.lua /api/v1/modules
-	pg_upsert
-	figure section-put section_put.lua /api/v1/modules/x "" writes
+	pg_upsert_prepare
+	warm_up
+	step "module figures, interleaved with their baselines: $PAIRS pairs of ${DUR}s runs each, wrk -t$THREADS -c$CONNS, $WORKERS workers"
+	pair_all
 	if [ "${BENCH_PROFILE:-0}" = 1 ]; then
 		profile module-get module_get.lua /api/v1/modules/x
 		profile modules-list modules_list.lua /api/v1/modules
 	fi
-	ratio() { awk -v a="$(fig "$1")" -v b="$(fig "$2")" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 	{
-		printf 'bench modules (%s, %s): %d cores, %d workers, wrk -t%d -c%d, %d × %ss, median; load average %s\n' \
+		printf 'bench modules (%s, %s): %d cores, %d workers, wrk -t%d -c%d, %d pairs of %ss runs, interleaved; dataset scale %s; load average %s\n' \
 			"$(date -u +%FT%TZ)" "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo ?)" \
-			"$(nproc)" "$WORKERS" "$THREADS" "$CONNS" "$RUNS" "$DUR" "$(cut -d' ' -f1-3 /proc/loadavg)"
-		[ -n "${BENCH_SERVICE:-}" ] && echo "service: $BENCH_SERVICE"
-		echo "runs (req/s): $(for f in fcgi-hello fcgi-select module-get modules-list section-put; do
-			printf '%s' "$f"; grep "^$f BENCH " "$RES/runs" | while read -r _ _ rest; do printf ' %.0f' "$(kv "x $rest" rps)"; done; printf '; '; done)"
-		echo "fcgi-hello $(fig fcgi-hello)/s, fcgi-select $(fig fcgi-select)/s"
-		echo "GET /modules/{slug}: $(fig module-get)/s, p99 $(fig module-get 4) ms; $(ratio module-get fcgi-select) of fcgi-select (target >= 0.80), $(ratio module-get fcgi-hello) of fcgi-hello (target >= 0.50)"
-		echo "GET /modules: $(fig modules-list)/s, p99 $(fig modules-list 4) ms; $(ratio modules-list fcgi-select) of fcgi-select (target >= 0.70)"
-		echo "PUT .../sections/{id}: $(fig section-put)/s, p99 $(fig section-put 4) ms; $(ratio section-put pg-upsert) of pg-upsert $(fig pg-upsert)/s (target >= 0.80)"
+			"$(nproc)" "$WORKERS" "$THREADS" "$CONNS" "$PAIRS" "$DUR" "$SCALE" "$(cut -d' ' -f1-3 /proc/loadavg)"
+		if [ -n "${BENCH_SERVICE:-}" ]; then echo "service: $BENCH_SERVICE"; fi
+		echo
+		table_head
+		pair_rows
+		echo
+		pair_notes
 		echo "Errors (non-2xx, timeouts) per figure: $(awk '$5 > 0 { printf "%s=%s ", $1, $5 }' "$RES/figures")"
 		echo "Logs, wrk output: $RES"
 	} | tee "$RES/table.md"
@@ -357,17 +564,14 @@ if [ "$ONLY" = modules ]; then
 fi
 if [ "$ONLY" != memory ]; then
 if [ "$ONLY" != reports ]; then
+pg_upsert_prepare
+warm_up
 step "baselines: $RUNS × ${DUR}s each, wrk -t$THREADS -c$CONNS, $WORKERS workers"
 figure static plain.lua /bench/static.json
 figure fcgi-hello plain.lua /bench/hello
-figure fcgi-select plain.lua /bench/select
-pg_upsert
 
-step "endpoints"
-figure module-get module_get.lua /api/v1/modules/x
-figure section-put section_put.lua /api/v1/modules/x "" writes
-figure modules-list modules_list.lua /api/v1/modules
-figure mixed mixed.lua /api/v1/modules "" writes
+step "endpoints, interleaved with their baselines: $PAIRS pairs of ${DUR}s runs each"
+pair_all
 mark_writes
 profile module-get module_get.lua /api/v1/modules/x
 profile modules-list modules_list.lua /api/v1/modules
@@ -429,6 +633,7 @@ curl -fsS -H "Authorization: Bearer $ADMIN_TOKEN" "$BASE/api/v1/boards/$BOARD/co
 sql_latency() { # sql_latency <db> <board> -> "median_ms p99_ms"
 	local d=$1 b=$2 dir
 	dir=$(mktemp -d "$W/pgb.XXXX")
+	# shellcheck disable=SC2016 # $1 is the statement's, not the shell's
 	{ echo "\\set b $b"; printf '%s;\n' "$("$BENCH_BIN/bench-tool" sql board_coverage)" |
 		sed 's/\$1/:b/g'; } >"$dir/q.sql"
 	[ "$(id -u)" -eq 0 ] && chown -R "$SVC_USER" "$dir"
@@ -446,7 +651,10 @@ explain() { # explain <db> <board> <file>
 }
 X10_STAMP=$BENCH_VAR/dataset-$INST-${DB}_x10.stamp
 if [ "$X10" = auto ]; then
-	if [ -f "$X10_STAMP" ]; then X10=1; else
+	if [ "$SCALE" != 1 ]; then
+		X10=0
+		step "10x check skipped: the dataset is of scale $SCALE, not the national one"
+	elif [ -f "$X10_STAMP" ]; then X10=1; else
 		X10=0
 		step "10x check skipped: no ${DB}_x10 yet (bench/dataset.sh --db ${DB}_x10 --scale 10, or BENCH_X10=1)"
 	fi
@@ -552,66 +760,54 @@ step "memory: $mem_reqs requests ($mem_logins logins, $mem_err errors), max RSS 
 
 # -------------------------------------------------------------- table
 if [ "$ONLY" = memory ]; then
-	cat "$RES/memory" | tee "$RES/table.md"
+	tee "$RES/table.md" <"$RES/memory"
 	step "done"
 	exit 0
 fi
 hashparams=$(psql_val "$DB" "SELECT split_part(password_hash, '\$', 4) FROM users WHERE email LIKE 'p%@bench.invalid' LIMIT 1")
 ncpu=$(nproc)
 {
-	printf 'make bench (%s, %s): %d cores, %d workers, wrk -t%d -c%d, %d × %ss, median; load average %s\n' \
+	printf 'make bench (%s, %s): %d cores, %d workers, wrk -t%d -c%d; targets: %d pairs of %ss runs, interleaved; others: median of %d × %ss; load average %s\n' \
 		"$(date -u +%FT%TZ)" "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo ?)" \
-		"$ncpu" "$WORKERS" "$THREADS" "$CONNS" "$RUNS" "$DUR" "$(cut -d' ' -f1-3 /proc/loadavg)"
-	printf 'dataset: %s people, %s progress rows, %s certificates (seed %s), loaded in %s s\n' \
-		"$(stamp people)" "$(stamp progress)" "$(stamp certificates)" "$SEED" \
+		"$ncpu" "$WORKERS" "$THREADS" "$CONNS" "$PAIRS" "$DUR" "$RUNS" "$DUR" "$(cut -d' ' -f1-3 /proc/loadavg)"
+	printf 'dataset: scale %s, %s people, %s progress rows, %s certificates (seed %s), loaded in %s s\n' \
+		"$SCALE" "$(stamp people)" "$(stamp progress)" "$(stamp certificates)" "$SEED" \
 		"$(awk '/^(import_s|generate_s)/ { s += $2 } END { printf "%.0f", s }' "$STAMP")"
 	echo
-	printf '| %-34s | %12s | %-12s | %6s | %-18s | %-3s |\n' figure value baseline ratio target met
-	printf '|%s|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..36})" "$(printf -- '-%.0s' {1..14})" \
-		"$(printf -- '-%.0s' {1..14})" "$(printf -- '-%.0s' {1..8})" "$(printf -- '-%.0s' {1..20})" "-----"
-	row() { # row <figure> <value> <baseline> <ratio> <target> <met>
-		printf '| %-34s | %12s | %-12s | %6s | %-18s | %-3s |\n' "$@"
-	}
+	table_head
 	ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
-	ge() { awk -v a="$1" -v b="$2" 'BEGIN { print (a >= b ? "yes" : "no") }'; }
-	le() { awk -v a="$1" -v b="$2" 'BEGIN { print (a <= b ? "yes" : "no") }'; }
 	st=$(fig static); fh=$(fig fcgi-hello); fs=$(fig fcgi-select); pu=$(fig pg-upsert)
-	row "static (nginx, 2 KB)" "$st/s" "-" "-" "baseline" "-"
-	row "fcgi-hello (libfcgi, 2 KB)" "$fh/s" "static" "$(ratio "$fh" "$st")" "baseline" "-"
-	row "fcgi-select (+1 prepared SELECT)" "$fs/s" "fcgi-hello" "$(ratio "$fs" "$fh")" "baseline" "-"
-	row "pg-upsert (pgbench -c $WORKERS)" "$pu/s" "-" "-" "baseline" "-"
-	v=$(fig module-get); r=$(ratio "$v" "$fs"); r2=$(ratio "$v" "$fh")
-	row "GET /modules/{slug}" "$v/s" "fcgi-select" "$r" ">= 0.80" "$(ge "$r" 0.80)"
-	row "  same, against fcgi-hello" "" "fcgi-hello" "$r2" ">= 0.50" "$(ge "$r2" 0.50)"
-	v=$(fig section-put); r=$(ratio "$v" "$pu")
-	row "PUT .../sections/{id} (durable)" "$v/s" "pg-upsert" "$r" ">= 0.80" "$(ge "$r" 0.80)"
-	v=$(fig modules-list); r=$(ratio "$v" "$fs")
-	row "GET /modules (own progress)" "$v/s" "fcgi-select" "$r" ">= 0.70" "$(ge "$r" 0.70)"
-	v=$(fig mixed); p=$(fig mixed 4)
-	row "mixed 90/10: rate" "$v/s" "-" "-" ">= 5000/s" "$(ge "$v" 5000)"
-	row "mixed 90/10: p99" "$p ms" "-" "-" "<= 50 ms" "$(le "$p" 50)"
+	row "static (nginx, 2 KB)" "$st/s" "-" "-" "-" "-" "baseline" "-"
+	row "fcgi-hello (libfcgi, 2 KB)" "$fh/s" "static" "$(ratio "$fh" "$st")" "-" "-" "baseline" "-"
+	row "fcgi-select (+1 prepared SELECT)" "$fs/s" "fcgi-hello" "$(ratio "$fs" "$fh")" "-" "-" "baseline" "-"
+	row "pg-upsert (pgbench -c $WORKERS)" "$pu/s" "-" "-" "-" "-" "baseline" "-"
+	pair_rows
+	# fcgi-hello is not measured in pairs: medians of runs minutes apart.
+	v=$(pair module-get 7); r2=$(ratio "$v" "$fh")
+	row "GET /modules/{slug}, not paired" "$v/s" "fcgi-hello $fh/s" "$r2" "-" "-" ">= 0.50" "$(ge "$r2" 0.50)"
 	v=$(fig login)
-	row "login, argon2id $hashparams" "$v/s" "-" "-" "interactive (*)" "$([ "$hashparams" = "m=65536,t=2,p=1" ] && echo yes || echo no)"
+	row "login, argon2id $hashparams" "$v/s" "-" "-" "-" "-" "interactive (*)" "$([ "$hashparams" = "m=65536,t=2,p=1" ] && echo yes || echo no)"
 	v=$(fig mixed+login); p=$(fig mixed+login 4); r=$(ratio "$v" "$(fig mixed)")
-	row "mixed 90/10 + 2 logins: rate" "$v/s" "mixed" "$r" "not blocked" "-"
-	row "mixed 90/10 + 2 logins: p99" "$p ms" "-" "-" "<= 50 ms" "$(le "$p" 50)"
+	row "mixed 90/10 + 2 logins: rate" "$v/s" "mixed $(fig mixed)/s" "$r" "-" "-" "not blocked" "-"
+	row "mixed 90/10 + 2 logins: p99" "$p ms" "-" "-" "-" "-" "<= 50 ms" "$(le "$p" 50)"
 	v=$(fig board-report 3); p=$(fig board-report 4)
-	row "board report, $BOARD_SCHOOLS loc.: median" "$v ms" "-" "-" "-" "-"
-	row "board report, $BOARD_SCHOOLS loc.: p99" "$p ms" "-" "-" "<= 10 ms" "$(le "$p" 10)"
+	row "board report, $BOARD_SCHOOLS loc.: median" "$v ms" "-" "-" "-" "-" "-" "-"
+	row "board report, $BOARD_SCHOOLS loc.: p99" "$p ms" "-" "-" "-" "-" "<= 10 ms" "$(le "$p" 10)"
 	v=$(fig region-report 3); p=$(fig region-report 4)
-	row "region report: median" "$v ms" "-" "-" "<= 150 ms" "$(le "$v" 150)"
-	row "region report: p99" "$p ms" "-" "-" "-" "-"
+	row "region report: median" "$v ms" "-" "-" "-" "-" "<= 150 ms" "$(le "$v" 150)"
+	row "region report: p99" "$p ms" "-" "-" "-" "-" "-" "-"
 	if [ "$X10" = 1 ]; then
 		m1=$(fig board-sql-1x); m10=$(fig board-sql-10x); r=$(ratio "$m10" "$m1")
-		row "board SQL at 1x: median" "$m1 ms" "-" "-" "-" "-"
-		row "board SQL at 10x: median" "$m10 ms" "1x" "$r" "<= 1.50" "$(le "$r" 1.5)"
+		row "board SQL at 1x: median" "$m1 ms" "-" "-" "-" "-" "-" "-"
+		row "board SQL at 10x: median" "$m10 ms" "1x" "$r" "-" "-" "<= 1.50" "$(le "$r" 1.5)"
 	fi
-	read -r _ mreq _ mlog _ merr <"$RES/memory"
+	read -r _ mreq _ _ _ _ <"$RES/memory"
 	mx=$(sed -n 's/^memory-max-rss-kib //p' "$RES/memory")
 	gr=$(sed -n 's/^memory-growth-kib //p' "$RES/memory")
-	row "worker RSS max ($mreq req.)" "$((mx / 1024)) MiB" "-" "-" "< 32 MiB" "$([ "$mx" -lt 32768 ] && echo yes || echo no)"
-	row "worker RSS growth" "$gr KiB" "-" "-" "no growth" "$([ "$gr" -le 1024 ] && echo yes || echo no)"
+	row "worker RSS max ($mreq req.)" "$((mx / 1024)) MiB" "-" "-" "-" "-" "< 32 MiB" "$([ "$mx" -lt 32768 ] && echo yes || echo no)"
+	row "worker RSS growth" "$gr KiB" "-" "-" "-" "-" "no growth" "$([ "$gr" -le 1024 ] && echo yes || echo no)"
 	echo
+	pair_notes
 	echo "(*) libsodium's interactive limits: crypto_pwhash_MEMLIMIT_INTERACTIVE = 64 MiB, OPSLIMIT 2."
 	echo "Per core: divide a rate by $ncpu.  Errors (non-2xx, timeouts) per figure: $(awk '$5 > 0 { printf "%s=%s ", $1, $5 }' "$RES/figures")"
 	echo "Logs, wrk output, EXPLAIN ANALYZE: $RES"
