@@ -303,6 +303,7 @@ worker_run(const struct config *c, int listen_fd)
 	arena_destroy(&arena);
 	store_reports_close(&wctx.reports);
 	module_page_cache_free(&wctx.module_pages);
+	module_list_cache_free(&wctx.module_list);
 	db_close(&db);
 	return 0;
 }

@@ -3,6 +3,7 @@
 #define WORKER_H
 
 #include "config.h"
+#include "module_list.h"
 #include "module_page.h"
 #include "store/store.h"
 
@@ -11,6 +12,7 @@
 struct worker_ctx {
 	struct store_reports     reports;      /* board and region reports */
 	struct module_page_cache module_pages; /* rendered module content */
+	struct module_list_cache module_list;  /* what each module says */
 };
 
 /* Exit status of a worker that cannot work with this database schema: the

@@ -12,15 +12,80 @@
 #include "../store/store.h"
 #include "../worker.h"
 
+/* The worker's entry of a module at version; loaded and kept on a miss
+ * (then at the version the database has now). */
+static const struct module_list_entry *
+cached_list_entry(struct request *r, long long id, int version,
+                  enum db_status *st)
+{
+	struct module_list_cache       *cache = &r->worker->module_list;
+	const struct module_list_entry *e =
+	    module_list_cache_find(cache, id, version);
+	const char *head, *sections;
+
+	if (e != NULL)
+		return e;
+	*st =
+	    store_module_list_entry(&r->store, id, &version, &head, &sections);
+	if (*st != DB_OK)
+		return NULL;
+	e = module_list_cache_add(cache, id, version, head, sections);
+	if (e == NULL)
+		*st = DB_ERROR;
+	return e;
+}
+
+/* The caller's list from the store's texts and the worker's entries; NULL
+ * with *st set when an entry cannot be had. */
+static const char *
+list_text(struct request *r, const struct store_modules_mine *mine,
+          enum db_status *st)
+{
+	const struct module_list_entry **entries;
+	struct module_list_progress     *progress;
+	const char                      *p = mine->modules;
+	size_t                           n = 0, cap = 1;
+
+	for (const char *c = p; c != NULL && *c != '\0'; c++)
+		cap += *c == ',';
+	entries = arena_alloc(r->arena, cap * sizeof(*entries));
+	progress = arena_alloc(r->arena, cap * sizeof(*progress));
+	while (p != NULL && *p != '\0' && n < cap) {
+		char     *end;
+		long long id = strtoll(p, &end, 10);
+		long      version = *end == ' ' ? strtol(end + 1, &end, 10) : 0;
+
+		if (version <= 0 || (*end != ',' && *end != '\0')) {
+			log_error("modules: the list's module text is not "
+			          "\"id version\"");
+			*st = DB_ERROR;
+			return NULL;
+		}
+		entries[n] = cached_list_entry(r, id, (int)version, st);
+		if (entries[n] == NULL)
+			return NULL;
+		module_list_progress(r->arena, entries[n], mine->done,
+		                     mine->certificates, &progress[n]);
+		n++;
+		p = *end == ',' ? end + 1 : NULL;
+	}
+	return module_list_render(r->arena, entries, progress, n);
+}
+
 void
 modules_list(struct request *r, struct response *res)
 {
-	struct user    me;
-	const char    *json = NULL;
-	enum db_status st = store_modules_list_json(&r->store, &me, &json);
+	struct store_modules_mine mine;
+	struct user               me;
+	const char               *json = NULL;
+	enum db_status st = store_modules_list_mine(&r->store, &me, &mine);
 
-	if (handler_caller(r, res, st, &me))
-		reply_json_result(r, res, st, json);
+	if (!handler_caller(r, res, st, &me))
+		return;
+	json = list_text(r, &mine, &st);
+	if (st == DB_OK && json == NULL)
+		st = DB_ERROR;
+	reply_json_result(r, res, st, json);
 }
 
 /* The worker's page of a module version; loaded and kept on a miss, so a

@@ -185,8 +185,22 @@ enum db_status store_user_me_json(struct store_ctx *ctx, long long user_id,
                                   const char **json);
 
 /* modules.c */
-enum db_status store_modules_list_json(struct store_ctx *ctx, struct user *me,
-                                       const char **json);
+/* The caller's part of the module list (module_list.h), with the caller as
+ * in store_module_mine; each text NULL when empty. */
+struct store_modules_mine {
+	const char *modules; /* "id version,...", in the list's order */
+	const char *done;    /* "module_id section_id,..." */
+	/* "module_id issued expires valid expiring,...", flags true/false */
+	const char *certificates;
+};
+enum db_status store_modules_list_mine(struct store_ctx *ctx, struct user *me,
+                                       struct store_modules_mine *out);
+/* What module_id says in the list (its fields as JSON text, its active
+ * section ids joined by ',' or NULL), at its current version. */
+enum db_status store_module_list_entry(struct store_ctx *ctx,
+                                       long long module_id, int *version,
+                                       const char **head,
+                                       const char **sections);
 /* The caller's part of a module page (module_page.h renders it), with the
  * caller (store_caller_row: me->id = 0 when the token no longer holds):
  * DB_NOT_FOUND when the module is not one the caller may take. */
