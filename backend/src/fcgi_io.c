@@ -149,6 +149,7 @@ fcgi_read_params(struct fcgi_conn *fc, struct request *r)
 	r->authorization = param(fr, r, "HTTP_AUTHORIZATION");
 	r->cookie = param(fr, r, "HTTP_COOKIE");
 	r->origin = param(fr, r, "HTTP_ORIGIN");
+	r->if_none_match = param(fr, r, "HTTP_IF_NONE_MATCH");
 	r->remote_addr = param(fr, r, "REMOTE_ADDR");
 	https = FCGX_GetParam("HTTPS", fr->envp);
 	r->https = https != NULL && strcasecmp(https, "on") == 0;

@@ -82,6 +82,13 @@ http_no_content(struct response *res)
 	res->body_len = 0;
 }
 
+void
+http_not_modified(struct response *res)
+{
+	http_no_content(res);
+	res->status = 304;
+}
+
 int
 http_header_add(struct request *r, struct response *res, const char *name,
                 const char *value)
@@ -110,6 +117,8 @@ http_status_text(int status)
 		return "Created";
 	case 204:
 		return "No Content";
+	case 304:
+		return "Not Modified";
 	case 400:
 		return "Bad Request";
 	case 401:

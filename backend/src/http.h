@@ -46,6 +46,7 @@ struct request {
 	const char *authorization;
 	const char *cookie;
 	const char *origin;
+	const char *if_none_match; /* NULL when absent */
 	const char *remote_addr;
 	bool        https;
 	long long   content_length; /* -1 when absent or empty */
@@ -109,6 +110,9 @@ void http_body(struct request *r, struct response *res, int status,
                const char *content_type, const void *body, size_t len);
 
 void http_no_content(struct response *res);
+
+/* 304: the caller's copy (If-None-Match) is still the answer; no body. */
+void http_not_modified(struct response *res);
 
 /* Adds a response header; CR and LF in the value are replaced by spaces so
  * that no client data can split the response.  Returns -1 when full. */

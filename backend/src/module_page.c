@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "json.h"
 #include "log.h"
 
@@ -230,6 +232,29 @@ module_page_for_caller(struct arena *a, const struct module_page *p,
 	memcpy(out, rendered, len - 1);
 	sprintf(out + len - 1, ",\"quiz_state\":%s}", quiz);
 	return out;
+}
+
+char *
+module_page_etag(struct arena *a, int version, const char *done_json,
+                 const char *certificate_json, const char *quiz_state_json)
+{
+	crypto_generichash_state st;
+	unsigned char            h[16];
+	char                     hex[2 * sizeof(h) + 1];
+	const char *parts[3] = {done_json, certificate_json, quiz_state_json};
+
+	crypto_generichash_init(&st, NULL, 0, sizeof(h));
+	/* Each part with its terminating NUL, and "" for no certificate
+	 * (NUL and "" cannot be confused: a certificate is an object). */
+	for (int i = 0; i < 3; i++) {
+		const char *p = parts[i] != NULL ? parts[i] : "";
+
+		crypto_generichash_update(&st, (const unsigned char *)p,
+		                          strlen(p) + 1);
+	}
+	crypto_generichash_final(&st, h, sizeof(h));
+	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
+	return arena_printf(a, "\"v%d-%s\"", version, hex);
 }
 
 const struct module_page *

@@ -71,6 +71,16 @@ char *module_page_for_caller(struct arena *a, const struct module_page *p,
                              const char *quiz_state_json);
 
 /*
+ * The entity tag of the page module_page_for_caller() makes from the same
+ * texts for a module version: quoted, arena-owned.  The page is a function
+ * of exactly these, so an equal tag means equal bytes (also for another
+ * caller on the same browser: the certificate's code is in the hash).
+ */
+char *module_page_etag(struct arena *a, int version, const char *done_json,
+                       const char *certificate_json,
+                       const char *quiz_state_json);
+
+/*
  * Module content changes only when hgkm-content loads a new version, so a
  * worker keeps the page of each module it has served, keyed by slug and
  * version; a request then costs one light query for the caller's own part.

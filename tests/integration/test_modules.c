@@ -43,6 +43,7 @@ static void test_modules_list_fresh(void **state);
 static void test_modules_list_ib(void **state);
 static void test_modules_by_role(void **state);
 static void test_module_detail(void **state);
+static void test_module_page_revalidated(void **state);
 static void test_module_detail_hides_answers(void **state);
 static void test_module_unknown(void **state);
 static void test_modules_unauthenticated(void **state);
@@ -411,6 +412,58 @@ test_module_detail(void **state)
 	}
 	assert_int_equal(itest_jint(quiz, "questions_per_attempt"), n);
 	(void)doc_qs;
+}
+
+/* GET with If-None-Match: the module page's entity tag. */
+static struct itest_resp *
+get_if_none_match(const char *token, const char *tag)
+{
+	struct itest_req rq = {.path = MOD_PATH, .bearer = token};
+
+	rq.headers[0] = itest_fmt("If-None-Match: %s", tag);
+	return itest_do(&rq);
+}
+
+/* A browser's copy of a module page is checked, not sent again: 304 while
+ * the page is the same for this caller, 200 with a new tag once their
+ * progress (or another caller's certificate) makes it different. */
+static void
+test_module_page_revalidated(void **state)
+{
+	const struct itest_module *m = itest_module();
+	struct itest_user         *u = itest_new_teacher();
+	struct itest_user         *other = itest_new_teacher();
+	struct itest_resp         *r = itest_get(MOD_PATH, u->token);
+	char                      *tag = itest_header(r, "ETag"), *tag2;
+
+	(void)state;
+	itest_expect_json(r, 200);
+	assert_non_null(tag);
+	assert_true(tag[0] == '"' && tag[strlen(tag) - 1] == '"');
+	assert_string_equal(itest_header(r, "Cache-Control"),
+	                    "private, no-cache");
+	/* Unchanged: 304, no body, the same tag. */
+	r = get_if_none_match(u->token, tag);
+	itest_expect_status(r, 304);
+	assert_int_equal(r->len, 0);
+	assert_string_equal(itest_header(r, "ETag"), tag);
+	/* Another caller with the same progress has the same page. */
+	itest_expect_status(get_if_none_match(other->token, tag), 304);
+	/* A section done changes the page: 200 and a new tag. */
+	itest_expect_status(
+	    itest_put(section_path(m->section_ids[0]), u->token, NULL), 204);
+	r = get_if_none_match(u->token, tag);
+	itest_expect_json(r, 200);
+	tag2 = itest_header(r, "ETag");
+	assert_non_null(tag2);
+	assert_string_not_equal(tag2, tag);
+	itest_expect_status(get_if_none_match(u->token, tag2), 304);
+	/* The old tag is still the other caller's page, not this one's. */
+	itest_expect_status(get_if_none_match(other->token, tag2), 200);
+	/* A tag that is not the page's, and errors, are not 304. */
+	itest_expect_json(get_if_none_match(u->token, "\"v1-0\""), 200);
+	itest_expect_error(get_if_none_match(NULL, tag2), 401,
+	                   "unauthenticated");
 }
 
 static void
@@ -1107,6 +1160,7 @@ itest_run_modules(void)
 	    ITEST(test_modules_list_ib),
 	    ITEST(test_modules_by_role),
 	    ITEST(test_module_detail),
+	    ITEST(test_module_page_revalidated),
 	    ITEST(test_module_detail_hides_answers),
 	    ITEST(test_module_unknown),
 	    ITEST(test_modules_unauthenticated),

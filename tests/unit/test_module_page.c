@@ -248,6 +248,36 @@ test_cache_and_caller_page(void **state)
 	arena_destroy(&a);
 }
 
+/* The tag follows every part of the caller's page and the version, and
+ * nothing else. */
+static void
+test_etag(void **state)
+{
+	struct arena a;
+	const char  *cert = "{\"code\":\"X\"}";
+	char        *t;
+
+	(void)state;
+	arena_init(&a, 4096);
+	t = module_page_etag(&a, 3, "[\"s1\"]", cert, "{}");
+	assert_true(t[0] == '"' && strncmp(t, "\"v3-", 4) == 0);
+	assert_string_equal(t, module_page_etag(&a, 3, "[\"s1\"]", cert, "{}"));
+	assert_string_not_equal(
+	    t, module_page_etag(&a, 4, "[\"s1\"]", cert, "{}"));
+	assert_string_not_equal(t, module_page_etag(&a, 3, "[]", cert, "{}"));
+	assert_string_not_equal(
+	    t, module_page_etag(&a, 3, "[\"s1\"]", NULL, "{}"));
+	assert_string_not_equal(
+	    t, module_page_etag(&a, 3, "[\"s1\"]", "{\"code\":\"Y\"}", "{}"));
+	assert_string_not_equal(
+	    t, module_page_etag(&a, 3, "[\"s1\"]", cert, "{\"p\":1}"));
+	/* The parts are kept apart: moving text from one to the next is
+	 * another tag. */
+	assert_string_not_equal(module_page_etag(&a, 1, "ab", "c", "{}"),
+	                        module_page_etag(&a, 1, "a", "bc", "{}"));
+	arena_destroy(&a);
+}
+
 int
 main(void)
 {
@@ -256,6 +286,7 @@ main(void)
 	    cmocka_unit_test(test_done_flags),
 	    cmocka_unit_test(test_other_shapes),
 	    cmocka_unit_test(test_cache_and_caller_page),
+	    cmocka_unit_test(test_etag),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -110,20 +110,46 @@ cached_page(struct request *r, const char *slug, int version,
 	return page;
 }
 
+/*
+ * A page goes out with its entity tag; a browser that sends it back
+ * (If-None-Match) while the page is unchanged gets 304 without the module's
+ * text, the bulk of the page.  "no-cache": it must ask each time, the
+ * caller's progress may have changed; "private": never a shared cache.
+ */
+static void
+page_validators(struct request *r, struct response *res, const char *tag)
+{
+	http_header_add(r, res, "ETag", tag);
+	http_header_add(r, res, "Cache-Control", "private, no-cache");
+	http_header_add(r, res, "Vary", "Authorization, Cookie");
+}
+
 void
 modules_get(struct request *r, struct response *res)
 {
 	struct store_module_mine  mine;
 	struct user               me;
 	const struct module_page *page = NULL;
-	const char               *json = NULL;
+	const char               *json = NULL, *tag;
 	enum db_status            st;
 
 	st = store_module_mine(&r->store, r->param.module, &me, &mine);
 	if (!handler_caller(r, res, st, &me))
 		return;
-	if (st == DB_OK)
-		page = cached_page(r, r->param.module, mine.version, &st);
+	if (st != DB_OK) {
+		reply_db_error(r, res, st);
+		return;
+	}
+	tag = module_page_etag(r->arena, mine.version, mine.done_json,
+	                       mine.certificate_json, mine.quiz_state_json);
+	if (r->if_none_match != NULL &&
+	    (strstr(r->if_none_match, tag) != NULL ||
+	     strcmp(r->if_none_match, "*") == 0)) {
+		http_not_modified(res);
+		page_validators(r, res, tag);
+		return;
+	}
+	page = cached_page(r, r->param.module, mine.version, &st);
 	if (page != NULL)
 		json = module_page_for_caller(r->arena, page, mine.done_json,
 		                              mine.certificate_json,
@@ -131,6 +157,8 @@ modules_get(struct request *r, struct response *res)
 	if (st == DB_OK && json == NULL)
 		st = DB_ERROR;
 	reply_json_result(r, res, st, json);
+	if (res->status == 200)
+		page_validators(r, res, tag);
 }
 
 void
