@@ -136,6 +136,14 @@ claim_int(json_t *payload, const char *name, long long *out)
 	return 0;
 }
 
+/* The checks of a token's times against now: also on a cached token. */
+static bool
+claims_times_ok(const struct auth_claims *c, long long now, int max_ttl)
+{
+	return c->exp > now && c->exp <= now + max_ttl + AUTH_CLOCK_SKEW &&
+	       c->iat <= now + AUTH_CLOCK_SKEW;
+}
+
 int
 auth_token_verify(const unsigned char *key, size_t key_len, const char *token,
                   long long now, int max_ttl, struct auth_claims *claims)
@@ -162,11 +170,9 @@ auth_token_verify(const unsigned char *key, size_t key_len, const char *token,
 	payload = json_loads(grants, JSON_REJECT_DUPLICATES, NULL);
 	if (!json_is_object(payload))
 		goto out;
-	if (claim_int(payload, "exp", &claims->exp) < 0 || claims->exp <= now ||
-	    claims->exp > now + max_ttl + AUTH_CLOCK_SKEW)
-		goto out;
-	if (claim_int(payload, "iat", &claims->iat) < 0 ||
-	    claims->iat > now + AUTH_CLOCK_SKEW)
+	if (claim_int(payload, "exp", &claims->exp) < 0 ||
+	    claim_int(payload, "iat", &claims->iat) < 0 ||
+	    !claims_times_ok(claims, now, max_ttl))
 		goto out;
 	/* Tokens before "ims" existed fall back to iat. */
 	if (claim_int(payload, "ims", &claims->iat_ms) < 0)
@@ -190,6 +196,54 @@ out:
 	free(grants);
 	jwt_free(j);
 	return rc;
+}
+
+struct auth_token_cache *
+auth_token_cache_new(void)
+{
+	struct auth_token_cache *c = calloc(1, sizeof(*c));
+
+	if (c != NULL)
+		randombytes_buf(c->hash_key, sizeof(c->hash_key));
+	return c;
+}
+
+int
+auth_token_verify_cached(struct auth_token_cache *c, const unsigned char *key,
+                         size_t key_len, const char *token, long long now,
+                         int max_ttl, struct auth_claims *claims)
+{
+	crypto_generichash_state st;
+	unsigned char            h[32];
+	size_t                   slot;
+
+	if (c == NULL || token == NULL || key_len < 32 ||
+	    !auth_token_shape_ok(token))
+		return auth_token_verify(key, key_len, token, now, max_ttl,
+		                         claims);
+	crypto_generichash_init(&st, c->hash_key, sizeof(c->hash_key),
+	                        sizeof(h));
+	crypto_generichash_update(&st, key, key_len);
+	crypto_generichash_update(&st, (const unsigned char *)token,
+	                          strlen(token));
+	crypto_generichash_final(&st, h, sizeof(h));
+	slot = ((size_t)h[0] | (size_t)h[1] << 8) % AUTH_TOKEN_CACHE_SIZE;
+	if (c->slots[slot].used &&
+	    sodium_memcmp(c->slots[slot].hash, h, sizeof(h)) == 0) {
+		if (!claims_times_ok(&c->slots[slot].claims, now, max_ttl)) {
+			memset(claims, 0, sizeof(*claims));
+			return -1;
+		}
+		*claims = c->slots[slot].claims;
+		c->hits++;
+		return 0;
+	}
+	if (auth_token_verify(key, key_len, token, now, max_ttl, claims) != 0)
+		return -1;
+	memcpy(c->slots[slot].hash, h, sizeof(h));
+	c->slots[slot].claims = *claims;
+	c->slots[slot].used = true;
+	return 0;
 }
 
 int

@@ -6,6 +6,7 @@
 #include "worker.h"
 
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -63,9 +64,10 @@ authenticate(struct request *r, struct response *res)
 		from_cookie = token != NULL;
 	}
 	if (token == NULL ||
-	    auth_token_verify(r->config->jwt_key, r->config->jwt_key_len, token,
-	                      (long long)time(NULL), r->config->token_ttl,
-	                      &claims) != 0) {
+	    auth_token_verify_cached(r->worker->tokens, r->config->jwt_key,
+	                             r->config->jwt_key_len, token,
+	                             (long long)time(NULL),
+	                             r->config->token_ttl, &claims) != 0) {
 		http_error(r, res, 401, "unauthenticated", "Log eerst in.");
 		return -1;
 	}
@@ -258,6 +260,8 @@ worker_run(const struct config *c, int listen_fd)
 	if (fc == NULL)
 		return 1;
 	arena_init(&arena, WORKER_ARENA_SIZE);
+	/* Without it every token is checked in full: slower, not wrong. */
+	wctx.tokens = auth_token_cache_new();
 	while (!signals_stop) {
 		struct request  r;
 		struct response res;
@@ -304,6 +308,7 @@ worker_run(const struct config *c, int listen_fd)
 	store_reports_close(&wctx.reports);
 	module_page_cache_free(&wctx.module_pages);
 	module_list_cache_free(&wctx.module_list);
+	free(wctx.tokens);
 	db_close(&db);
 	return 0;
 }

@@ -3,6 +3,7 @@
 #define WORKER_H
 
 #include "config.h"
+#include "auth.h"
 #include "module_list.h"
 #include "module_page.h"
 #include "store/store.h"
@@ -13,6 +14,7 @@ struct worker_ctx {
 	struct store_reports     reports;      /* board and region reports */
 	struct module_page_cache module_pages; /* rendered module content */
 	struct module_list_cache module_list;  /* what each module says */
+	struct auth_token_cache *tokens; /* verified tokens; may be NULL */
 };
 
 /* Exit status of a worker that cannot work with this database schema: the

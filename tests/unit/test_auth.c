@@ -101,6 +101,52 @@ test_roundtrip(void **state)
 	assert_int_equal(auth_token_verify(KEY, 16, tok, NOW, TTL, &v), -1);
 }
 
+/* The worker's cache of verified tokens gives auth_token_verify's answer:
+ * a hit skips only the signature, never the time checks or the key. */
+static void
+test_token_cache(void **state)
+{
+	struct auth_token_cache *tc = auth_token_cache_new();
+	struct auth_claims       c, v;
+	const unsigned char     *other =
+	    (const unsigned char *)"another key of at least 32 bytes!!";
+	char *tok, *forged;
+
+	(void)state;
+	assert_non_null(tc);
+	tok = auth_token_issue(&a, KEY, KEYLEN, 42, NOW, TTL, &c);
+	assert_int_equal(
+	    auth_token_verify_cached(tc, KEY, KEYLEN, tok, NOW + 1, TTL, &v),
+	    0);
+	assert_int_equal(tc->hits, 0);
+	assert_int_equal(
+	    auth_token_verify_cached(tc, KEY, KEYLEN, tok, NOW + 2, TTL, &v),
+	    0);
+	assert_int_equal(tc->hits, 1);
+	assert_int_equal(v.user_id, 42);
+	assert_int_equal(v.iat_ms, c.iat_ms);
+	assert_string_equal(v.jti, c.jti);
+	/* Expiry holds on a cached token. */
+	assert_int_equal(
+	    auth_token_verify_cached(tc, KEY, KEYLEN, tok, NOW + TTL, TTL, &v),
+	    -1);
+	assert_int_equal(v.user_id, 0);
+	/* So does the key: the same bytes under another key are refused. */
+	assert_int_equal(
+	    auth_token_verify_cached(tc, other, 34, tok, NOW + 2, TTL, &v), -1);
+	/* A token one byte away from a cached one is checked in full. */
+	forged = arena_strdup(&a, tok);
+	forged[strlen(forged) - 2] ^= 1;
+	assert_int_equal(
+	    auth_token_verify_cached(tc, KEY, KEYLEN, forged, NOW + 2, TTL, &v),
+	    -1);
+	/* No cache: the plain check. */
+	assert_int_equal(
+	    auth_token_verify_cached(NULL, KEY, KEYLEN, tok, NOW + 2, TTL, &v),
+	    0);
+	free(tc);
+}
+
 static void
 test_hostile_tokens(void **state)
 {
@@ -354,6 +400,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_roundtrip),
+	    cmocka_unit_test(test_token_cache),
 	    cmocka_unit_test(test_hostile_tokens),
 	    cmocka_unit_test(test_token_shape),
 	    cmocka_unit_test(test_passwords),
