@@ -227,19 +227,26 @@ auth_token_verify_cached(struct auth_token_cache *c, const unsigned char *key,
 	crypto_generichash_update(&st, (const unsigned char *)token,
 	                          strlen(token));
 	crypto_generichash_final(&st, h, sizeof(h));
-	slot = ((size_t)h[0] | (size_t)h[1] << 8) % AUTH_TOKEN_CACHE_SIZE;
-	if (c->slots[slot].used &&
-	    sodium_memcmp(c->slots[slot].hash, h, sizeof(h)) == 0) {
-		if (!claims_times_ok(&c->slots[slot].claims, now, max_ttl)) {
+	/* A pair of slots per hash; a new token takes the pair's free or
+	 * older one (the first is the newer). */
+	slot = (((size_t)h[0] | (size_t)h[1] << 8 | (size_t)h[2] << 16) %
+	        (AUTH_TOKEN_CACHE_SIZE / 2)) *
+	       2;
+	for (size_t i = slot; i < slot + 2; i++) {
+		if (!c->slots[i].used ||
+		    sodium_memcmp(c->slots[i].hash, h, sizeof(h)) != 0)
+			continue;
+		if (!claims_times_ok(&c->slots[i].claims, now, max_ttl)) {
 			memset(claims, 0, sizeof(*claims));
 			return -1;
 		}
-		*claims = c->slots[slot].claims;
+		*claims = c->slots[i].claims;
 		c->hits++;
 		return 0;
 	}
 	if (auth_token_verify(key, key_len, token, now, max_ttl, claims) != 0)
 		return -1;
+	c->slots[slot + 1] = c->slots[slot];
 	memcpy(c->slots[slot].hash, h, sizeof(h));
 	c->slots[slot].claims = *claims;
 	c->slots[slot].used = true;
