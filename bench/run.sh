@@ -109,6 +109,10 @@ cleanup() {
 	local rc=$?
 	set +e
 	trap '' INT TERM
+	# The load generators and perf of a run cut short (background jobs of
+	# this shell), before what they load.
+	local j
+	for j in $(jobs -p); do pkill -TERM -P "$j" 2>/dev/null; kill -TERM "$j" 2>/dev/null; done
 	if [ "$NGINX_STARTED" = 1 ] && [ -f "$BENCH_VAR/pids/nginx.pid" ] &&
 		kill -0 "$(cat "$BENCH_VAR/pids/nginx.pid")" 2>/dev/null; then
 		local np

@@ -42,6 +42,8 @@ extern const struct domain_list domain_statuses;
  * The status rule in SQL: `expires` is the latest expiry of the person's
  * certificate for the module (NULL: none), `done` the sections done.
  */
+/* The same rule, on what the module list's statement gives, is
+ * module_list.c:status_of(): change both. */
 #define DOMAIN_STATUS_SQL(expires, done)                                       \
 	"CASE WHEN " expires " > now() THEN 'completed'"                       \
 	" WHEN " expires " IS NOT NULL THEN 'expired'"                         \

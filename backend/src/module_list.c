@@ -141,7 +141,8 @@ item_module(const char *item, size_t len, const char **rest)
 	return id;
 }
 
-/* RFC 3339 times of the statement: "YYYY-MM-DDTHH:MM:SSZ". */
+/* RFC 3339 times as the statement's RFC3339() writes them (store/modules.c):
+ * "YYYY-MM-DDTHH:MM:SSZ", always this long, so that they compare as text. */
 #define TIME_LEN 20
 
 void
@@ -194,47 +195,49 @@ status_of(const struct module_list_progress *p)
 }
 
 char *
-module_list_render(struct arena                          *a,
-                   const struct module_list_entry *const *entries,
-                   const struct module_list_progress *progress, size_t n)
+module_list_item(struct arena *a, const struct module_list_entry *e,
+                 const struct module_list_progress *p)
 {
-	size_t cap = 3, len = 0;
+	char completed[TIME_LEN + 3] = "null", expires[TIME_LEN + 3] = "null";
+
+	if (p->expires_at != NULL) {
+		snprintf(completed, sizeof(completed), "\"%s\"",
+		         p->completed_at);
+		snprintf(expires, sizeof(expires), "\"%s\"", p->expires_at);
+	}
+	return arena_printf(a,
+	                    "%s, \"progress\" : {\"sections_done\" : %d, "
+	                    "\"sections_total\" : %zu, \"status\" : \"%s\", "
+	                    "\"completed_at\" : %s, \"expires_at\" : %s, "
+	                    "\"expiring_soon\" : %s}}",
+	                    e->head, p->done, e->nsections, status_of(p),
+	                    completed, expires,
+	                    p->expires_at == NULL     ? "null"
+	                    : p->valid && p->expiring ? "true"
+	                                              : "false");
+}
+
+char *
+module_list_join(struct arena *a, char *const *items, size_t n)
+{
+	size_t len = 3, at = 0;
 	char  *out;
 
 	for (size_t i = 0; i < n; i++)
-		cap += strlen(entries[i]->head) + 256;
-	out = arena_alloc(a, cap);
-	if (out == NULL)
-		return NULL;
-	out[len++] = '[';
+		len += strlen(items[i]) + 2;
+	out = arena_alloc(a, len);
+	out[at++] = '[';
 	for (size_t i = 0; i < n; i++) {
-		const struct module_list_progress *p = &progress[i];
-		char completed[TIME_LEN + 3] = "null",
-		                          expires[TIME_LEN + 3] = "null";
-		int w;
+		size_t l = strlen(items[i]);
 
-		if (p->expires_at != NULL) {
-			snprintf(completed, sizeof(completed), "\"%s\"",
-			         p->completed_at);
-			snprintf(expires, sizeof(expires), "\"%s\"",
-			         p->expires_at);
+		if (i > 0) {
+			memcpy(out + at, ", ", 2);
+			at += 2;
 		}
-		w = snprintf(out + len, cap - len,
-		             "%s%s, \"progress\" : {\"sections_done\" : %d, "
-		             "\"sections_total\" : %zu, \"status\" : \"%s\", "
-		             "\"completed_at\" : %s, \"expires_at\" : %s, "
-		             "\"expiring_soon\" : %s}}",
-		             i > 0 ? ", " : "", entries[i]->head, p->done,
-		             entries[i]->nsections, status_of(p), completed,
-		             expires,
-		             p->expires_at == NULL     ? "null"
-		             : p->valid && p->expiring ? "true"
-		                                       : "false");
-		if (w < 0 || (size_t)w >= cap - len)
-			return NULL;
-		len += (size_t)w;
+		memcpy(out + at, items[i], l);
+		at += l;
 	}
-	out[len++] = ']';
-	out[len] = '\0';
+	out[at++] = ']';
+	out[at] = '\0';
 	return out;
 }

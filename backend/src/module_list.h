@@ -30,7 +30,9 @@ struct module_list_entry {
 	size_t    nsections;
 };
 
-/* Bounded like the module page cache: more modules recycle entries. */
+/* Bounded: with more modules than this the oldest entries are recycled
+ * (a request renders each module before it asks for the next entry, so an
+ * entry it used may go; such a list costs a statement per module). */
 #define MODULE_LIST_CACHE_SIZE 64
 
 struct module_list_cache {
@@ -76,10 +78,12 @@ void module_list_progress(struct arena *a, const struct module_list_entry *e,
                           const char *done, const char *certificates,
                           struct module_list_progress *out);
 
-/* The list of n modules with their progress, arena-owned; NULL when out of
- * memory. */
-char *module_list_render(struct arena                          *a,
-                         const struct module_list_entry *const *entries,
-                         const struct module_list_progress *progress, size_t n);
+/* Module e with its progress as one item of the list, arena-owned: a copy,
+ * so e may be recycled afterwards. */
+char *module_list_item(struct arena *a, const struct module_list_entry *e,
+                       const struct module_list_progress *p);
+
+/* The list of n items (module_list_item), arena-owned. */
+char *module_list_join(struct arena *a, char *const *items, size_t n);
 
 #endif

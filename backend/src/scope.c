@@ -210,6 +210,18 @@ scope_pattern_valid(const char *pattern)
 }
 
 bool
+scope_pattern_needs_caller(const char *pattern)
+{
+	struct route_param       p;
+	const struct value_kind *k;
+
+	for (int i = 0; router_param(pattern, i, &p); i++)
+		if ((k = kind_of(&p)) != NULL && k->rule != RULE_NONE)
+			return true;
+	return false;
+}
+
+bool
 scope_bind(struct request *r, struct response *res, const char *const *captures,
            int n)
 {

@@ -36,6 +36,10 @@ bool scope_id_parse(const char *s, long long *out);
  * its type (tests check the route table with it). */
 bool scope_pattern_valid(const char *pattern);
 
+/* Whether a value of the pattern has a scope rule, which needs the caller
+ * before the handler runs (so not on ROUTE_CALLER_IN_STATEMENT routes). */
+bool scope_pattern_needs_caller(const char *pattern);
+
 /*
  * Parses the route's captures into r->param by their "{name:type}": ids by
  * scope_id_parse, slugs by the slug rule, certificate codes and media ids

@@ -54,13 +54,8 @@ export async function request(method, path, { body, contentType, timeoutMs = DEF
   try {
     let res;
     try {
-      // A GET asks the browser's cache to check its copy with the server
-      // ('no-cache'): only module pages are kept (ETag, "private, no-cache"),
-      // and an unchanged page comes back as a 304 without the module's text.
-      // Every other answer says "no-store" and is never kept.
       res = await fetch(BASE + path, {
-        method, headers, body, credentials: 'same-origin',
-        cache: method === 'GET' ? 'no-cache' : 'no-store', signal: controller.signal,
+        method, headers, body, credentials: 'same-origin', cache: 'no-store', signal: controller.signal,
       });
     } catch (e) {
       throw new NetworkError(e && e.name === 'AbortError' ? 'Time-out' : 'Geen verbinding');

@@ -461,11 +461,14 @@ test_identity_region_viewer_move_next_request(void **state)
 }
 
 /* The admin erases an account: each of its sessions is 401 on every hot
- * endpoint from the very next request on. */
+ * endpoint from the very next request on.  At a school of its own: an erased
+ * account stays on its school's staff list, and the demo school's list is
+ * what the browser suite uploads again as a roster. */
 static void
 test_identity_erase_next_request(void **state)
 {
-	struct itest_user *u = itest_new_teacher();
+	struct org_school *s = org_school(org_board(0), NULL, NULL);
+	struct itest_user *u = verified_learner(s);
 	char              *other = two_tokens(u);
 
 	(void)state;

@@ -107,7 +107,7 @@ test_render(void **state)
 	const struct module_list_entry *e[2];
 	struct module_list_progress     p[2];
 	struct arena                    ar;
-	char                           *out;
+	char                           *out, *items[2];
 
 	(void)state;
 	memset(&cache, 0, sizeof(cache));
@@ -119,7 +119,9 @@ test_render(void **state)
 	                     "17 2024-05-01T10:11:12Z 2027-01-31T23:59:59Z "
 	                     "true false",
 	                     &p[1]);
-	out = module_list_render(&ar, e, p, 2);
+	items[0] = module_list_item(&ar, e[0], &p[0]);
+	items[1] = module_list_item(&ar, e[1], &p[1]);
+	out = module_list_join(&ar, items, 2);
 	/* What json_agg(json_build_object(...)) wrote for the same rows. */
 	assert_string_equal(
 	    out, "[{\"slug\" : \"a\", \"version\" : 2, \"progress\" : "
@@ -136,11 +138,12 @@ test_render(void **state)
 	                     "17 2020-01-01T00:00:00Z 2022-01-01T00:00:00Z "
 	                     "false true",
 	                     &p[1]);
-	out = module_list_render(&ar, e + 1, p + 1, 1);
+	items[0] = module_list_item(&ar, e[1], &p[1]);
+	out = module_list_join(&ar, items, 1);
 	assert_non_null(strstr(out, "\"status\" : \"expired\""));
 	assert_non_null(strstr(out, "\"expiring_soon\" : false}}]"));
 	/* No module: an empty list, as coalesce(..., '[]') gave. */
-	assert_string_equal(module_list_render(&ar, e, p, 0), "[]");
+	assert_string_equal(module_list_join(&ar, items, 0), "[]");
 	module_list_cache_free(&cache);
 	arena_destroy(&ar);
 }

@@ -139,6 +139,14 @@ test_app_table(void **state)
 		if (!scope_pattern_valid(app_routes[i].pattern))
 			fail_msg("route %s %s: undeclared path value",
 			         app_routes[i].method, app_routes[i].pattern);
+		/* Its statement runs before any role or scope check. */
+		if ((app_routes[i].flags & ROUTE_CALLER_IN_STATEMENT) &&
+		    (app_routes[i].roles != ROLE_ANY ||
+		     scope_pattern_needs_caller(app_routes[i].pattern)))
+			fail_msg("route %s %s: the caller is checked in its "
+			         "statement, so it must allow every role and "
+			         "have no scoped path value",
+			         app_routes[i].method, app_routes[i].pattern);
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(app_routes[i].pattern,
 			           app_routes[j].pattern) == 0)
@@ -155,6 +163,9 @@ test_app_table(void **state)
 	assert_true(scope_pattern_valid("/api/v1/scenarios/{own_scenario:id}"));
 	assert_false(
 	    scope_pattern_valid("/api/v1/scenarios/{own_scenario:slug}"));
+	assert_true(scope_pattern_needs_caller("/api/v1/boards/{board:id}/x"));
+	assert_false(scope_pattern_needs_caller(
+	    "/api/v1/modules/{module:slug}/sections/{section:slug}"));
 }
 
 /* The name and type of each typed segment, in path order. */

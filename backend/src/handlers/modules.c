@@ -1,6 +1,7 @@
 /* Course modules: list with progress, detail, section progress, attempts. */
 #include "handlers.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,40 +37,42 @@ cached_list_entry(struct request *r, long long id, int version,
 }
 
 /* The caller's list from the store's texts and the worker's entries; NULL
- * with *st set when an entry cannot be had. */
+ * with *st set when an entry cannot be had.  Each module is rendered before
+ * the next entry is asked for, which may recycle it. */
 static const char *
 list_text(struct request *r, const struct store_modules_mine *mine,
           enum db_status *st)
 {
-	const struct module_list_entry **entries;
-	struct module_list_progress     *progress;
-	const char                      *p = mine->modules;
-	size_t                           n = 0, cap = 1;
+	char      **items;
+	const char *p = mine->modules;
+	size_t      n = 0, cap = 1;
 
 	for (const char *c = p; c != NULL && *c != '\0'; c++)
 		cap += *c == ',';
-	entries = arena_alloc(r->arena, cap * sizeof(*entries));
-	progress = arena_alloc(r->arena, cap * sizeof(*progress));
+	items = arena_alloc(r->arena, cap * sizeof(*items));
 	while (p != NULL && *p != '\0' && n < cap) {
-		char     *end;
-		long long id = strtoll(p, &end, 10);
-		long      version = *end == ' ' ? strtol(end + 1, &end, 10) : 0;
+		const struct module_list_entry *e;
+		struct module_list_progress     progress;
+		char                           *end;
+		long long                       id = strtoll(p, &end, 10);
+		long version = *end == ' ' ? strtol(end + 1, &end, 10) : 0;
 
-		if (version <= 0 || (*end != ',' && *end != '\0')) {
+		if (version <= 0 || version > INT_MAX ||
+		    (*end != ',' && *end != '\0')) {
 			log_error("modules: the list's module text is not "
 			          "\"id version\"");
 			*st = DB_ERROR;
 			return NULL;
 		}
-		entries[n] = cached_list_entry(r, id, (int)version, st);
-		if (entries[n] == NULL)
+		e = cached_list_entry(r, id, (int)version, st);
+		if (e == NULL)
 			return NULL;
-		module_list_progress(r->arena, entries[n], mine->done,
-		                     mine->certificates, &progress[n]);
-		n++;
+		module_list_progress(r->arena, e, mine->done,
+		                     mine->certificates, &progress);
+		items[n++] = module_list_item(r->arena, e, &progress);
 		p = *end == ',' ? end + 1 : NULL;
 	}
-	return module_list_render(r->arena, entries, progress, n);
+	return module_list_join(r->arena, items, n);
 }
 
 void
@@ -111,17 +114,16 @@ cached_page(struct request *r, const char *slug, int version,
 }
 
 /*
- * A page goes out with its entity tag; a browser that sends it back
- * (If-None-Match) while the page is unchanged gets 304 without the module's
- * text, the bulk of the page.  "no-cache": it must ask each time, the
- * caller's progress may have changed; "private": never a shared cache.
+ * A page goes out with its entity tag; a client that kept the page and
+ * sends the tag back (If-None-Match) while the page is unchanged gets 304
+ * without the module's text, the bulk of the page.  The page is personal
+ * (progress, certificate code), so it stays Cache-Control: no-store like
+ * every answer (fcgi_io.c): browsers do not keep it, API clients may.
  */
 static void
 page_validators(struct request *r, struct response *res, const char *tag)
 {
 	http_header_add(r, res, "ETag", tag);
-	http_header_add(r, res, "Cache-Control", "private, no-cache");
-	http_header_add(r, res, "Vary", "Authorization, Cookie");
 }
 
 void

@@ -1,5 +1,7 @@
 /* SQL of course modules: lists, detail, section progress and the quiz key.
- * Read answers are built as JSON by PostgreSQL in one round trip. */
+ * The study day's three statements check their caller themselves (one
+ * round trip); the parts that are the same for everyone are built once and
+ * kept by the worker (module_page.c, module_list.c). */
 #include "store.h"
 
 #include <stdio.h>
@@ -7,7 +9,6 @@
 
 #include <sodium.h>
 
-#include "../domain.h"
 #include "../json.h"
 #include "../log.h"
 #include "../quiz.h"
@@ -20,12 +21,10 @@
  * that calls it (base_yyparse in the profile of GET /modules).  The same
  * text, and NULL for NULL.
  */
+/* module_list.c reads its output by length (TIME_LEN): keep the format. */
 #define RFC3339(t)                                                             \
 	"to_char((" t ") AT TIME ZONE 'UTC', "                                 \
 	"'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
-
-/* $1 user id, $2 role */
-#define STATUS_SQL DOMAIN_STATUS_SQL("c.expires_at", "p.done")
 
 /* clang-format breaks SQL strings into one word per line: keep it out. */
 /* clang-format off */
@@ -205,18 +204,13 @@ enum db_status
 store_modules_list_mine(struct store_ctx *ctx, struct user *me,
                         struct store_modules_mine *out)
 {
-	struct store_token_params t;
-	PGresult                 *res;
-	enum db_status            st;
-	int                       c = STORE_CALLER_NCOLS;
+	PGresult      *res;
+	int            c = STORE_CALLER_NCOLS;
+	enum db_status st =
+	    store_exec_as_caller(ctx, "modules_list", 0, NULL, me, &res);
 
-	store_token_params(ctx, &t);
-	st = db_exec(ctx->db, ctx->arena, "modules_list", 3, t.v, &res);
-	if (st != DB_OK)
+	if (st != DB_OK || me->id == 0)
 		return st;
-	store_caller_row(res, me);
-	if (me->id == 0)
-		return DB_OK;
 	out->modules = db_text_or_null(res, 0, c);
 	out->done = db_text_or_null(res, 0, c + 1);
 	out->certificates = db_text_or_null(res, 0, c + 2);
@@ -238,21 +232,14 @@ enum db_status
 store_module_mine(struct store_ctx *ctx, const char *slug, struct user *me,
                   struct store_module_mine *out)
 {
-	struct store_token_params t;
-	const char               *v[4];
-	PGresult                 *res;
-	enum db_status            st;
-	int                       c = STORE_CALLER_NCOLS;
+	const char    *v[1] = {slug};
+	PGresult      *res;
+	int            c = STORE_CALLER_NCOLS;
+	enum db_status st =
+	    store_exec_as_caller(ctx, "module_user_part", 1, v, me, &res);
 
-	store_token_params(ctx, &t);
-	memcpy(v, t.v, sizeof(t.v));
-	v[3] = slug;
-	st = db_exec(ctx->db, ctx->arena, "module_user_part", 4, v, &res);
-	if (st != DB_OK)
+	if (st != DB_OK || me->id == 0)
 		return st;
-	store_caller_row(res, me);
-	if (me->id == 0)
-		return DB_OK;
 	if (db_is_null(res, 0, c))
 		return DB_NOT_FOUND;
 	out->version = (int)db_int(res, 0, c);
@@ -276,22 +263,14 @@ enum db_status
 store_section_done(struct store_ctx *ctx, const char *slug,
                    const char *section_id, struct user *me)
 {
-	struct store_token_params t;
-	const char               *v[5];
-	PGresult                 *res;
-	enum db_status            st;
-	int                       c = STORE_CALLER_NCOLS;
+	const char    *v[2] = {slug, section_id};
+	PGresult      *res;
+	int            c = STORE_CALLER_NCOLS;
+	enum db_status st =
+	    store_exec_as_caller(ctx, "section_done", 2, v, me, &res);
 
-	store_token_params(ctx, &t);
-	memcpy(v, t.v, sizeof(t.v));
-	v[3] = slug;
-	v[4] = section_id;
-	st = db_exec(ctx->db, ctx->arena, "section_done", 5, v, &res);
-	if (st != DB_OK)
+	if (st != DB_OK || me->id == 0)
 		return st;
-	store_caller_row(res, me);
-	if (me->id == 0)
-		return DB_OK;
 	if (db_int(res, 0, c) != 1)
 		return DB_NOT_FOUND;
 	/* A role-play section is done by playing it, not by saying so. */

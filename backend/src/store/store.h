@@ -25,7 +25,8 @@ struct store_ctx {
 	long long     user_id;
 	const char   *role; /* "teacher", "ib", ...; NULL: nobody logged in */
 	/* On routes whose statement checks the caller itself (ROUTE_CALLER_
-	 * IN_STATEMENT): the verified token, and user_id/role are 0/NULL. */
+	 * IN_STATEMENT): the verified token; user_id/role are 0/NULL until
+	 * handler_caller() has the statement's caller. */
 	const struct store_token *token;
 	/* The worker's connection for board and region reports; NULL or not
 	 * enabled: they run on db. */
@@ -59,7 +60,7 @@ struct store_token {
  * one rule for user_for_token and for the statements that check the caller
  * themselves, so that a request makes one round trip: they start with
  * "WITH me AS (" STORE_CALLER_SQL(...) ")" and select STORE_CALLER_COLS
- * first; no row means the token no longer holds (store_caller_row).
+ * first; no row means the token no longer holds (store_exec_as_caller).
  * Arguments: the parameters ("$1") of user id, jti and iat in ms.
  */
 #define STORE_CALLER_SQL(uid, jti, iat_ms)                                     \
@@ -108,18 +109,16 @@ enum db_status store_connection_limits(struct store_ctx *ctx,
 enum db_status store_user_for_token(struct store_ctx *ctx, long long user_id,
                                     const char *jti, long long iat_ms,
                                     struct user *out);
-/* The caller's columns (STORE_CALLER_COLS, the first ones of row 0) of a
- * statement that checked the caller itself; out->id = 0 when it returned no
- * row (the token no longer holds).  The texts stay owned by res's arena. */
-void store_caller_row(const PGresult *res, struct user *out);
-/* The three parameters of STORE_CALLER_SQL for ctx->token, in buffers of
- * the caller: v[0] user id, v[1] jti, v[2] iat in ms. */
-struct store_token_params {
-	char        id[24], iat[24];
-	const char *v[3];
-};
-void store_token_params(const struct store_ctx    *ctx,
-                        struct store_token_params *p);
+/*
+ * Runs a statement that checks its caller itself ($1-$3 of STORE_CALLER_SQL
+ * from ctx->token, then the `nextra` parameters `extra` as $4...) and reads
+ * the caller's columns (STORE_CALLER_COLS, first in row 0) into *me;
+ * me->id = 0 when there is no row (the token no longer holds).  *res is the
+ * result (arena-owned) on DB_OK.
+ */
+enum db_status store_exec_as_caller(struct store_ctx *ctx, const char *name,
+                                    int nextra, const char *const *extra,
+                                    struct user *me, PGresult **res);
 
 /* Login: the account of a canonical address, the recent failures without
  * a device cookie (of this client for this address, of this client's
@@ -202,7 +201,7 @@ enum db_status store_module_list_entry(struct store_ctx *ctx,
                                        const char **head,
                                        const char **sections);
 /* The caller's part of a module page (module_page.h renders it), with the
- * caller (store_caller_row: me->id = 0 when the token no longer holds):
+ * caller (store_exec_as_caller: me->id = 0 when the token no longer holds):
  * DB_NOT_FOUND when the module is not one the caller may take. */
 struct store_module_mine {
 	int         version;          /* the module's current version */

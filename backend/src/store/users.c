@@ -141,27 +141,34 @@ store_user_for_token(struct store_ctx *ctx, long long user_id, const char *jti,
 	return user_row(ctx, "user_for_token", 3, v, out);
 }
 
-void
-store_caller_row(const PGresult *res, struct user *out)
+enum db_status
+store_exec_as_caller(struct store_ctx *ctx, const char *name, int nextra,
+                     const char *const *extra, struct user *me, PGresult **res)
 {
-	memset(out, 0, sizeof(*out));
-	if (PQntuples(res) < 1 || PQnfields(res) < STORE_CALLER_NCOLS)
-		return;
-	out->id = db_int(res, 0, 0);
-	out->email = db_value(res, 0, 1);
-	out->name = db_value(res, 0, 2);
-	out->role = db_value(res, 0, 3);
-	out->school_id = db_int(res, 0, 4);
-	out->board_id = db_int(res, 0, 5);
-	out->region_id = db_int(res, 0, 6);
-}
+	char           id[24], iat[24];
+	const char    *v[3 + 4];
+	enum db_status st;
 
-void
-store_token_params(const struct store_ctx *ctx, struct store_token_params *p)
-{
-	p->v[0] = STORE_INT(p->id, ctx->token->user_id);
-	p->v[1] = ctx->token->jti;
-	p->v[2] = STORE_INT(p->iat, ctx->token->iat_ms);
+	memset(me, 0, sizeof(*me));
+	if (nextra < 0 || nextra > 4)
+		return DB_ERROR;
+	v[0] = STORE_INT(id, ctx->token->user_id);
+	v[1] = ctx->token->jti;
+	v[2] = STORE_INT(iat, ctx->token->iat_ms);
+	for (int i = 0; i < nextra; i++)
+		v[3 + i] = extra[i];
+	st = db_exec(ctx->db, ctx->arena, name, 3 + nextra, v, res);
+	if (st != DB_OK || PQntuples(*res) < 1 ||
+	    PQnfields(*res) < STORE_CALLER_NCOLS)
+		return st;
+	me->id = db_int(*res, 0, 0);
+	me->email = db_value(*res, 0, 1);
+	me->name = db_value(*res, 0, 2);
+	me->role = db_value(*res, 0, 3);
+	me->school_id = db_int(*res, 0, 4);
+	me->board_id = db_int(*res, 0, 5);
+	me->region_id = db_int(*res, 0, 6);
+	return DB_OK;
 }
 
 enum db_status
