@@ -540,3 +540,20 @@ org_expect_pct(const json_t *obj, const char *key, double expected)
 	if (fabs(v * 10.0 - round(v * 10.0)) > 1e-6)
 		fail_msg("%s has more than one decimal: %.10g", key, v);
 }
+
+json_t *
+org_staff_entry(const char *token, long board, long school, const char *email)
+{
+	json_t *list = itest_expect_json(
+	    itest_get(itest_fmt("/api/v1/boards/%ld/schools/%ld/staff", board,
+	                        school),
+	              token),
+	    200);
+	json_t *e;
+	size_t  i;
+
+	json_array_foreach (list, i, e)
+		if (strcmp(itest_jstr(e, "email"), email) == 0)
+			return e;
+	return NULL;
+}

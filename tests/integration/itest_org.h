@@ -67,6 +67,11 @@ struct itest_resp *org_send(const char *method, const char *path,
                             const char *token, const char *content_type,
                             const char *body, size_t len);
 /* POST /api/v1/boards/{id}/roster as text/csv. */
+/* The staff-list entry of `email` at a school of board `board` (the board
+ * admin's GET .../staff, asserted 200), or NULL when it is not listed. */
+json_t *org_staff_entry(const char *token, long board, long school,
+                        const char *email);
+
 struct itest_resp *org_roster(const char *token, long board_id,
                               const char *csv);
 

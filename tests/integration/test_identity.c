@@ -32,10 +32,8 @@ static const char        *audience_slugs(const char *role);
 static void               expect_role_view(const char *token, const char *role);
 static struct itest_user *verified_learner(const struct org_school *s);
 static json_t            *me(const char *token);
-static json_t *staff_entry(const char *token, long board, long school,
-                           const char *email);
-static char   *two_tokens(const struct itest_user *u);
-static long    only_region(const char *token);
+static char              *two_tokens(const struct itest_user *u);
+static long               only_region(const char *token);
 
 static void test_identity_logout_revokes_on_every_worker(void **state);
 static void test_identity_password_change_ends_every_token(void **state);
@@ -187,24 +185,6 @@ me(const char *token)
 	return itest_expect_json(itest_get("/api/v1/me", token), 200);
 }
 
-/* The staff-list entry of `email` at a school, or NULL when not listed. */
-static json_t *
-staff_entry(const char *token, long board, long school, const char *email)
-{
-	json_t *list = itest_expect_json(
-	    itest_get(itest_fmt("/api/v1/boards/%ld/schools/%ld/staff", board,
-	                        school),
-	              token),
-	    200);
-	json_t *e;
-	size_t  i;
-
-	json_array_foreach (list, i, e)
-		if (strcmp(itest_jstr(e, "email"), email) == 0)
-			return e;
-	return NULL;
-}
-
 /* A second session of the user (u->token is the first): a new login. */
 static char *
 two_tokens(const struct itest_user *u)
@@ -321,7 +301,7 @@ test_identity_school_move_next_request(void **state)
 		                 a->id);
 		expect_hot_ok(u->token);
 	}
-	e = staff_entry(ba->token, board, a->id, u->email);
+	e = org_staff_entry(ba->token, board, a->id, u->email);
 	assert_non_null(e);
 	assert_int_equal(itest_jint(e, "user_id"), u->id);
 
@@ -341,11 +321,11 @@ test_identity_school_move_next_request(void **state)
 		                 board);
 		expect_hot_ok(u->token);
 	}
-	e = staff_entry(ba->token, board, b->id, u->email);
+	e = org_staff_entry(ba->token, board, b->id, u->email);
 	assert_non_null(e);
 	assert_int_equal(itest_jint(e, "user_id"), u->id);
 	assert_string_equal(itest_jstr(e, "link"), "linked");
-	assert_null(staff_entry(ba->token, board, a->id, u->email));
+	assert_null(org_staff_entry(ba->token, board, a->id, u->email));
 	/* And the board's coverage counts the learner at B, not at A. */
 	cov = itest_expect_json(
 	    itest_get(itest_fmt("/api/v1/boards/%ld/coverage", board),

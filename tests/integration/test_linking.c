@@ -65,19 +65,12 @@ expect_invited(const json_t *j, long invited)
 static json_t *
 staff_entry(const char *token, long board, long school, const char *email)
 {
-	json_t *list = itest_expect_json(
-	    itest_get(itest_fmt("/api/v1/boards/%ld/schools/%ld/staff", board,
-	                        school),
-	              token),
-	    200);
-	json_t *e;
-	size_t  i;
+	json_t *e = org_staff_entry(token, board, school, email);
 
-	json_array_foreach (list, i, e)
-		if (strcmp(itest_jstr(e, "email"), email) == 0)
-			return e;
-	fail_msg("%s is not in the staff list: %s", email, itest_dump(list));
-	return NULL;
+	if (e == NULL)
+		fail_msg("%s is not in the staff list of school %ld", email,
+		         school);
+	return e;
 }
 
 static long
