@@ -77,7 +77,8 @@ export async function assertReflows(page, label) {
     return { width, scrollWidth: doc.scrollWidth, wide: wide.slice(0, 6) };
   });
   if (out) {
-    throw new Error(`${label}: scrolls sideways at ${out.width} px (document ${out.scrollWidth} px wide): ${out.wide.join(', ')}`);
+    const what = out.wide.length ? out.wide.join(', ') : 'no element sticks out: text wider than its box (a long word?)';
+    throw new Error(`${label}: scrolls sideways at ${out.width} px (document ${out.scrollWidth} px wide): ${what}`);
   }
 }
 
