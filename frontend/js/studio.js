@@ -200,15 +200,24 @@ async function publish() {
     fillVersionSelect();
     showMessage(ui.detailMessage,
       `Versie ${res && res.version ? res.version : s.version} is gepubliceerd. Deelnemers spelen nu deze versie.`, 'ok');
+    // The button that had the focus is disabled now: the focus goes to what happened.
+    focusMessage(ui.detailMessage);
     await loadStats();
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) { goToLogin(); return; }
     showMessage(ui.detailMessage, err instanceof ApiError && err.status === 403 && err.message
       ? err.message : `Publiceren is niet gelukt. ${describeError(err)}`);
     renderDetail();
+    focusMessage(ui.detailMessage);
   } finally {
     state.busy = false;
   }
+}
+
+/** Moves the focus to a message box (not a tab stop itself). */
+function focusMessage(box) {
+  box.setAttribute('tabindex', '-1');
+  box.focus();
 }
 
 async function openPreview() {
@@ -358,7 +367,11 @@ function shorten(text, max = 160) {
 function nodeTable(node) {
   const choices = Array.isArray(node.choices) ? node.choices : [];
   const total = choices.reduce((sum, c) => sum + (Number(c.count) || 0), 0);
-  return el('div', { class: 'table-scroll stats-node', 'data-node': node.node },
+  // A box that may scroll sideways: a labelled region a keyboard user can focus (WCAG 2.1.1).
+  return el('div', {
+    class: 'table-scroll stats-node', 'data-node': node.node, role: 'region', tabindex: '0',
+    'aria-label': `Gekozen antwoorden bij ${node.node}`,
+  },
     el('table', { class: 'data-table stats-table' },
       el('caption', {},
         el('code', { class: 'node-id' }, node.node), ' ',
@@ -555,7 +568,14 @@ function clearErrors() {
   ui.errorList.hidden = true;
   replaceChildren(ui.errorList);
   ui.input.removeAttribute('aria-invalid');
+  ui.input.setAttribute('aria-describedby', 'doc-caret');
   renderGutter();
+}
+
+/** Marks the text field invalid and described by the error list's heading (WCAG 3.3.1). */
+function markInputInvalid() {
+  ui.input.setAttribute('aria-invalid', 'true');
+  ui.input.setAttribute('aria-describedby', 'error-list-title doc-caret');
 }
 
 function showSyntaxError(located) {
@@ -568,7 +588,7 @@ function showSyntaxError(located) {
   replaceChildren(ui.errorList,
     el('h3', { id: 'error-list-title', tabindex: '-1' }, 'Dit is geen geldige JSON'),
     el('p', {}, 'Er is niets verstuurd. ', jump, ': ', el('span', { class: 'error-message' }, located.message)));
-  ui.input.setAttribute('aria-invalid', 'true');
+  markInputInvalid();
   renderGutter();
   $id('error-list-title').focus();
 }
@@ -603,7 +623,7 @@ function showServerErrors(err) {
       n === 1 ? '1 fout in het scenario' : `${formatNumber(n)} fouten in het scenario`),
     el('p', {}, `${err.message ? `${err.message} ` : ''}Er is niets opgeslagen. Klik op een fout om naar de plek in de tekst te gaan, verbeter de tekst en sla opnieuw op.`),
     el('ol', { class: 'error-items' }, items));
-  ui.input.setAttribute('aria-invalid', 'true');
+  markInputInvalid();
   renderGutter();
   $id('error-list-title').focus();
 }
@@ -644,8 +664,7 @@ async function save(event) {
       ? `Opgeslagen als versie ${res.version} (concept). Bekijk het voorbeeld en publiceer het als het klaar is.`
       : `Het scenario is aangemaakt (versie ${res.version}, concept). Bekijk het voorbeeld en publiceer het als het klaar is.`, 'ok');
     await openDetail(id, { focus: false });
-    ui.editorMessage.setAttribute('tabindex', '-1');
-    ui.editorMessage.focus();
+    focusMessage(ui.editorMessage);
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) { goToLogin(); return; }
     if (err instanceof ApiError && err.status === 400 && err.body && err.body.error
@@ -796,6 +815,13 @@ function wire() {
   ui.editButton.addEventListener('click', editCurrent);
   ui.previewButton.addEventListener('click', openPreview);
   ui.previewClose.addEventListener('click', () => closePreview());
+  // Escape closes the preview from anywhere inside it; the focus returns to "Voorbeeld".
+  ui.preview.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && !ui.preview.hidden) {
+      e.preventDefault();
+      closePreview();
+    }
+  });
   ui.publishButton.addEventListener('click', publish);
   ui.mediaForm.addEventListener('submit', uploadMedia);
   ui.statsVersion.addEventListener('change', loadStats);
