@@ -352,6 +352,9 @@ async function playFlow(browser, accounts, consoleProblems) {
 }
 
 function watch(p, label, problems) {
+  // Playwright answers a file chooser only while one is awaited; a listener from the
+  // start keeps that on, so a key press never races the first waitForEvent.
+  p.on('filechooser', () => {});
   p.on('console', (msg) => {
     // Refused requests (the broken scenario's 400, the unknown address' 403) are logged by
     // Chromium as "Failed to load resource"; any other error is a real problem.
