@@ -274,12 +274,18 @@ async function uploadMedia(event) {
   event.preventDefault();
   const s = findScenario(state.selected);
   const file = ui.mediaFile.files && ui.mediaFile.files[0];
-  const fail = (text) => {
-    ui.mediaResult.prepend(el('p', { class: 'message message-error', role: 'alert' }, text));
+  // The error describes the file field, which gets the focus back (WCAG 3.3.1).
+  const fail = (text, { focus = true } = {}) => {
+    ui.mediaResult.prepend(el('p', { class: 'message message-error', role: 'alert', id: 'media-error' }, text));
+    ui.mediaFile.setAttribute('aria-invalid', 'true');
+    ui.mediaFile.setAttribute('aria-describedby', 'media-error media-hint');
+    if (focus) ui.mediaFile.focus();
   };
   for (const old of ui.mediaResult.querySelectorAll('.message-error')) old.remove();
+  ui.mediaFile.removeAttribute('aria-invalid');
+  ui.mediaFile.setAttribute('aria-describedby', 'media-hint');
   if (!s) return;
-  if (!file) { fail('Kies eerst een bestand.'); ui.mediaFile.focus(); return; }
+  if (!file) { fail('Kies eerst een bestand.'); return; }
   const type = mediaType(file);
   if (!type) { fail(`${file.name}: alleen PNG, JPEG, MP3 of MP4.`); return; }
   if (file.size === 0) { fail(`${file.name} is leeg.`); return; }

@@ -337,6 +337,18 @@ function scrollRegion(box, label) {
   return box;
 }
 
+/** The CSV file field invalid and described by the error box `errorId`, or valid
+ *  again (null) (WCAG 3.3.1). */
+function markCsvFile(errorId) {
+  if (errorId) {
+    ui.csvFile.setAttribute('aria-invalid', 'true');
+    ui.csvFile.setAttribute('aria-describedby', `${errorId} csv-hint`);
+  } else {
+    ui.csvFile.removeAttribute('aria-invalid');
+    ui.csvFile.setAttribute('aria-describedby', 'csv-hint');
+  }
+}
+
 function addRow() {
   const tr = attendeeRow();
   ui.attendeeRows.append(tr);
@@ -418,6 +430,7 @@ async function afterRecording(res) {
 async function submitAttendance(event) {
   event.preventDefault();
   if (state.busy || !state.selected) return;
+  markCsvFile(null);
   const attendees = [];
   const seen = new Set();
   let firstBad = null;
@@ -479,14 +492,18 @@ async function submitCsv(event) {
   event.preventDefault();
   if (state.busy || !state.selected) return;
   const file = ui.csvFile.files && ui.csvFile.files[0];
+  markCsvFile(null);
   if (!file) {
-    replaceChildren(ui.result, el('p', { class: 'message message-error', role: 'alert' }, 'Kies eerst een CSV-bestand.'));
+    replaceChildren(ui.result, el('p', { class: 'message message-error', role: 'alert', id: 'record-outcome' }, 'Kies eerst een CSV-bestand.'));
+    markCsvFile('record-outcome');
     ui.csvFile.focus();
     return;
   }
   if (file.size === 0 || file.size > CSV_MAX_BYTES) {
-    replaceChildren(ui.result, el('p', { class: 'message message-error', role: 'alert' },
+    replaceChildren(ui.result, el('p', { class: 'message message-error', role: 'alert', id: 'record-outcome' },
       file.size === 0 ? `${file.name} is leeg.` : `${file.name} is te groot (hoogstens 5 MB).`));
+    markCsvFile('record-outcome');
+    ui.csvFile.focus();
     return;
   }
   state.busy = true;
@@ -498,6 +515,7 @@ async function submitCsv(event) {
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) { goToLogin(); return; }
     showFailure(err, 'Het CSV-bestand');
+    if (err instanceof ApiError && err.status === 400) markCsvFile('record-outcome');
   } finally {
     state.busy = false;
     ui.csvSubmit.disabled = false;

@@ -193,7 +193,7 @@ async function assertScrollBoxesReachable(page, what) {
 }
 
 /** Reflow and axe at each narrow viewport, then back to 1280×900. */
-async function narrowChecks(page, label) {
+async function narrowChecks(page, label, extra = null) {
   try {
     for (const size of NARROW) {
       await page.setViewportSize(size);
@@ -201,10 +201,20 @@ async function narrowChecks(page, label) {
       await assertReflows(page, `${label} at ${size.width}×${size.height}`);
       await assertAccessible(page, `${label} at ${size.width} px`);
       await assertScrollBoxesReachable(page, `${label} at ${size.width} px`);
+      if (extra) await extra(page, `${label} at ${size.width} px`);
     }
   } finally {
     await page.setViewportSize({ width: 1280, height: 900 });
   }
+}
+
+/** Every control of the attendee form lies inside the window: no sideways scrolling in
+ *  its box to reach a criterion. */
+async function attendeeRowsFit(page, what) {
+  const out = await page.evaluate(() => [...document.querySelectorAll('#attendee-rows input, #attendee-rows button')]
+    .filter((n) => { const r = n.getBoundingClientRect(); return r.width > 0 && (r.right > window.innerWidth || r.left < 0); })
+    .map((n) => n.id || n.className));
+  assert(out.length === 0, `${what}: attendee form controls outside the window: ${out.slice(0, 4).join(', ')}`);
 }
 
 async function keyboardLogin(page, account) {
@@ -257,6 +267,51 @@ function scenarioDoc(title) {
 
 const lineOf = (text, needle) => text.slice(0, text.indexOf(needle)).split('\n').length;
 
+// ---- playing by keys -------------------------------------------------------------------------
+
+/**
+ * Plays the player in `scope` to an end with keys only. At each step: the choices are
+ * consecutive Tab stops, Enter or Space (in turn) chooses the last one reached, the focus
+ * moves to the feedback of the choice (with a visible indicator) and a live region
+ * announces the next line. `afterStep(n)` runs after step n. Returns the number of steps.
+ */
+async function playByKeys(page, scope, afterStep = null) {
+  const root = page.locator(scope);
+  const choiceSel = `${scope} .choice-group .choice-button`;
+  const activeChoice = () => page.evaluate((sel) => {
+    const a = document.activeElement;
+    return a && a.matches(sel) ? a.dataset.index : null;
+  }, choiceSel);
+  let steps = 0;
+  for (;;) {
+    const n = await page.locator(choiceSel).count();
+    if (n === 0) break;
+    assert(steps < 25, 'no end after 25 choices');
+    await tabTo(page, choiceSel);
+    const seen = [await activeChoice()];
+    for (let k = 1; k < n; k += 1) {
+      await page.keyboard.press('Tab');
+      seen.push(await activeChoice());
+    }
+    assertEqual(new Set(seen.filter((x) => x !== null)).size, n, `the ${n} choices of step ${steps + 1} as consecutive Tab stops (${seen})`);
+    const before = await root.locator('.chat > li').count();
+    await page.keyboard.press(steps % 2 === 0 ? 'Enter' : 'Space');
+    steps += 1;
+    await waitUntil(async () => (await root.locator('.chat > li').count()) >= before + 3, `step ${steps}: choice, feedback and the next line shown`);
+    await assertFocus(page, `${scope} .chat > li.chat-feedback:nth-last-child(2)`, `step ${steps}`);
+    await assertFocusVisible(page, `the feedback of step ${steps}`);
+    const next = squash(await root.locator('.chat > li.bubble').last().locator('.bubble-text').textContent());
+    await assertAnnounced(page, next, `step ${steps}: the next line`, scope);
+    if (afterStep) await afterStep(steps);
+  }
+  await root.locator('.scenario-end').waitFor({ state: 'visible' });
+  await waitForText(root.locator('.scenario-score'), /Je score: -?\d+ punt/, 'the score from the server');
+  await assertAnnounced(page, squash(await root.locator('.scenario-outcome').textContent()), 'the outcome', scope);
+  await assertAnnounced(page, 'Je score:', 'the score', scope);
+  assertEqual(await root.locator('.scenario-player').getAttribute('data-finished'), 'true', 'attempt recorded');
+  return steps;
+}
+
 // ---- the test -----------------------------------------------------------------------------
 
 async function playFlow(browser, accounts, consoleProblems) {
@@ -278,7 +333,6 @@ async function playFlow(browser, accounts, consoleProblems) {
     await assertAccessible(page, 'scenarios.html – list (teacher)');
   });
 
-  const chat = [];
   await check(F, 'a published scenario opens with Tab and Enter on "Spelen"; the first line and the choices (scan)', async () => {
     await tabTo(page, '#scenario-list li[data-scenario-id] a.button');
     await page.keyboard.press('Enter');
@@ -288,43 +342,10 @@ async function playFlow(browser, accounts, consoleProblems) {
     await assertAccessible(page, 'scenario.html – start (teacher)');
   });
 
-  const activeChoice = () => page.evaluate(() => {
-    const a = document.activeElement;
-    return a && a.matches('.choice-group .choice-button') ? a.dataset.index : null;
-  });
-
-  let steps = 0;
   await check(F, 'played to an end by keys: every choice a Tab stop, Enter/Space chooses, focus on what it brought, the next line announced (scans)', async () => {
-    for (;;) {
-      const buttons = root.locator('.choice-group .choice-button');
-      const n = await buttons.count();
-      if (n === 0) break;
-      assert(steps < 25, 'no end after 25 choices');
-      // The first choice by Tab, then each of the others by Tab.
-      await tabTo(page, '.choice-group .choice-button');
-      const seen = [await activeChoice()];
-      for (let k = 1; k < n; k += 1) {
-        await page.keyboard.press('Tab');
-        seen.push(await activeChoice());
-      }
-      assertEqual(new Set(seen.filter((x) => x !== null)).size, n, `the ${n} choices of step ${steps + 1} as consecutive Tab stops (${seen})`);
-      // Alternate Enter and Space: both activate a button.
-      const before = await root.locator('.chat > li').count();
-      await page.keyboard.press(steps % 2 === 0 ? 'Enter' : 'Space');
-      steps += 1;
-      await waitUntil(async () => (await root.locator('.chat > li').count()) >= before + 3, `step ${steps}: choice, feedback and the next line shown`);
-      await assertFocus(page, '#scenario-root .chat > li.chat-feedback:nth-last-child(2)', `step ${steps}`);
-      await assertFocusVisible(page, `the feedback of step ${steps}`);
-      const next = squash(await root.locator('.chat > li.bubble').last().locator('.bubble-text').textContent());
-      chat.push(next);
-      await assertAnnounced(page, next, `step ${steps}: the next line`, '#scenario-root');
-      if (steps === 1) await assertAccessible(page, 'scenario.html – mid-play with feedback (teacher)');
-    }
-    await root.locator('.scenario-end').waitFor({ state: 'visible' });
-    await waitForText(root.locator('.scenario-score'), /Je score: -?\d+ punt/, 'the score from the server');
-    await assertAnnounced(page, squash(await root.locator('.scenario-outcome').textContent()), 'the outcome', '#scenario-root');
-    await assertAnnounced(page, 'Je score:', 'the score', '#scenario-root');
-    assertEqual(await root.locator('.scenario-player').getAttribute('data-finished'), 'true', 'attempt recorded');
+    await playByKeys(page, '#scenario-root', async (step) => {
+      if (step === 1) await assertAccessible(page, 'scenario.html – mid-play with feedback (teacher)');
+    });
     await assertAccessible(page, 'scenario.html – end with outcome and score (teacher)');
     await shot(page, 'keyboard-scenario-01-end');
   });
@@ -456,6 +477,19 @@ async function studioFlow(page, stamp) {
     await assertFocus(page, '#preview-button', 'after Escape');
   });
 
+  await check(F, 'the preview played to an end by keys; the statistics count it, each table box a labelled region; reflows at 320 and 640 px (scans)', async () => {
+    await page.keyboard.press('Enter');
+    await page.locator('#preview-root .scenario-player').waitFor();
+    await playByKeys(page, '#preview-root');
+    await waitForText(page.locator('#stats-summary'), 'Versie 1: 1 keer tot het eind gespeeld', 'the statistics');
+    assert(await page.locator('#stats-root .stats-node').count() > 0, 'a table per node');
+    await assertAccessible(page, 'studio.html – preview played, statistics (trainer)');
+    await narrowChecks(page, 'studio.html – preview played, statistics (trainer)');
+    await page.keyboard.press('Escape');
+    await waitUntil(() => page.locator('#preview').isHidden(), 'the preview closes on Escape');
+    await assertFocus(page, '#preview-button', 'after Escape');
+  });
+
   await check(F, 'Tab to "publiceren" and Enter: published, the focus on the message that says so (scan)', async () => {
     await tabTo(page, '#publish-button');
     await page.keyboard.press('Enter');
@@ -464,6 +498,36 @@ async function studioFlow(page, stamp) {
     await waitForText(page.locator(`#scenario-rows tr[data-scenario-id="${scenarioId}"]`), 'Gepubliceerd', 'status in the list in words');
     await assertAccessible(page, 'studio.html – scenario published (trainer)');
     await shot(page, 'keyboard-scenario-03-studio-published');
+  });
+
+  await check(F, 'media: "Uploaden" without a file, then a text file: the file field is invalid, described by the error and has the focus (scan)', async () => {
+    await tabTo(page, '#media-submit');
+    await page.keyboard.press('Enter');
+    await assertFocus(page, '#media-file', 'after "Uploaden" without a file');
+    await assertFieldError(page, '#media-file', 'Kies eerst een bestand', 'the file field');
+    await chooseFile(page, '#media-file', { name: 'notities.txt', mimeType: 'text/plain', buffer: Buffer.from('geen beeld', 'utf8') });
+    await tabTo(page, '#media-submit');
+    await page.keyboard.press('Enter');
+    await assertFocus(page, '#media-file', 'after a text file');
+    await assertFieldError(page, '#media-file', 'notities.txt: alleen PNG, JPEG, MP3 of MP4', 'the file field');
+    await assertAnnounced(page, 'alleen PNG, JPEG, MP3 of MP4', 'the error');
+    await assertAccessible(page, 'studio.html – media upload refused (trainer)');
+  });
+
+  await check(F, '"Nieuw scenario" asks first (a browser dialog): cancelled keeps the text and the focus on the button; confirmed empties the editor with the focus on its heading', async () => {
+    const text = await page.inputValue('#doc-input');
+    assert(text.includes(stamp), 'the editor holds the scenario');
+    // Escape in the browser's dialog is "dismiss"; Enter is "accept".
+    page.once('dialog', (d) => d.dismiss());
+    await tabTo(page, '#new-button');
+    await page.keyboard.press('Enter');
+    await assertFocus(page, '#new-button', 'after cancelling');
+    assertEqual(await page.inputValue('#doc-input'), text, 'the text after cancelling');
+    page.once('dialog', (d) => d.accept());
+    await page.keyboard.press('Enter');
+    await assertFocus(page, '#editor-title', 'after confirming');
+    await waitForText(page.locator('#editor-title'), 'Nieuw scenario', 'the editor');
+    assertEqual(await page.inputValue('#doc-input'), '', 'the text after confirming');
   });
 }
 
@@ -537,8 +601,9 @@ async function trainingsFlow(page, stamp, accounts) {
     await page.locator('#record-result .error-table').waitFor();
     await assertFocus(page, '#record-outcome', 'after the refusal');
     await waitForText(page.locator('#record-result .error-table tr[data-line="3"]'), '3', 'line 3 named');
+    await assertFieldError(page, '#csv-file', 'Het CSV-bestand is niet verwerkt', 'the file field');
     await assertAccessible(page, 'trainings.html – CSV with a bad line (trainer)');
-    await narrowChecks(page, 'trainings.html – CSV with a bad line (trainer)');
+    await narrowChecks(page, 'trainings.html – CSV with a bad line (trainer)', attendeeRowsFit);
   });
 
   await check(F, 'the demo teacher recorded by keys (Space ticks each criterion): the result has the focus and is announced (scan)', async () => {
@@ -565,7 +630,7 @@ async function trainingsFlow(page, stamp, accounts) {
   });
 
   await check(F, 'the trainings page reflows at 320×740 and 640×450 (scans)', async () => {
-    await narrowChecks(page, 'trainings.html – attendance recorded (trainer)');
+    await narrowChecks(page, 'trainings.html – attendance recorded (trainer)', attendeeRowsFit);
   });
 }
 
