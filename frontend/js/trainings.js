@@ -172,7 +172,7 @@ function renderAttendance(session) {
   }
   const sorted = list.slice().sort((a, b) => String(a.name || a.email).localeCompare(String(b.name || b.email), 'nl'));
   replaceChildren(ui.attendance, el('div', {
-    class: 'table-scroll', role: 'region', 'aria-labelledby': 'attendance-title', tabindex: '0',
+    class: 'table-scroll', role: 'region', 'aria-label': 'Tabel met vastgelegde aanwezigen', tabindex: '0',
   },
     el('table', { class: 'data-table', id: 'attendance-table' },
       el('caption', { class: 'visually-hidden' }, 'Vastgelegde aanwezigen'),

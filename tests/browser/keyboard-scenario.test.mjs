@@ -369,6 +369,15 @@ async function playFlow(browser, accounts, consoleProblems) {
     await narrowChecks(page, 'scenario.html – mid-play (teacher)');
   });
 
+  await check(F, 'an unknown scenario: "Rollenspel niet gevonden", the way back by Tab and Enter (scan)', async () => {
+    await page.goto(`${BASE_URL}/scenario.html?id=999999999999`);
+    await waitForText(page.locator('#main h1'), 'Rollenspel niet gevonden', 'the heading');
+    await assertAccessible(page, 'scenario.html – not found (teacher)');
+    await tabTo(page, '#main a[href="/scenarios.html"]');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/scenarios\.html$/);
+  });
+
   await ctx.close();
 }
 
