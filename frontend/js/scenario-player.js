@@ -243,12 +243,16 @@ export function createScenarioPlayer(root, opts) {
     endArea.hidden = false;
     endArea.setAttribute('aria-labelledby', headingId);
     replaceChildren(endArea, heading, outcome, score, message, actions);
-    await submit({ outcome, score, message, actions });
+    await submit({
+      heading, outcome, score, message, actions,
+    });
   }
 
   async function submit(parts) {
     state.busy = true;
-    const { outcome, score, message, actions } = parts;
+    const {
+      heading, outcome, score, message, actions,
+    } = parts;
     message.hidden = true;
     try {
       const res = await post(`/scenarios/${seg(id)}/attempts`, { choices: state.choices });
@@ -278,6 +282,9 @@ export function createScenarioPlayer(root, opts) {
           : `Je keuzes konden niet worden verstuurd. ${describeError(err)}`;
         const retry = el('button', { type: 'button', class: 'button' }, 'Opnieuw versturen');
         retry.addEventListener('click', () => {
+          // The button goes away: the focus goes to the heading of the end, not lost to
+          // the page (WCAG 2.4.3); the score line is live and says what follows.
+          heading.focus({ preventScroll: true });
           retry.remove();
           score.textContent = 'Je score wordt berekend…';
           submit(parts);

@@ -275,7 +275,7 @@ const lineOf = (text, needle) => text.slice(0, text.indexOf(needle)).split('\n')
  * moves to the feedback of the choice (with a visible indicator) and a live region
  * announces the next line. `afterStep(n)` runs after step n. Returns the number of steps.
  */
-async function playByKeys(page, scope, afterStep = null) {
+async function playByKeys(page, scope, afterStep = null, { scored = true } = {}) {
   const root = page.locator(scope);
   const choiceSel = `${scope} .choice-group .choice-button`;
   const activeChoice = () => page.evaluate((sel) => {
@@ -305,6 +305,7 @@ async function playByKeys(page, scope, afterStep = null) {
     if (afterStep) await afterStep(steps);
   }
   await root.locator('.scenario-end').waitFor({ state: 'visible' });
+  if (!scored) return steps;
   await waitForText(root.locator('.scenario-score'), /Je score: -?\d+ punt/, 'the score from the server');
   await assertAnnounced(page, squash(await root.locator('.scenario-outcome').textContent()), 'the outcome', scope);
   await assertAnnounced(page, 'Je score:', 'the score', scope);
@@ -367,6 +368,30 @@ async function playFlow(browser, accounts, consoleProblems) {
     await page.keyboard.press('Enter');
     await assertFocus(page, '#scenario-root .chat-feedback', 'after the choice');
     await narrowChecks(page, 'scenario.html – mid-play (teacher)');
+  });
+
+  await check(F, 'offline at the end: the alert says the choices were not sent (scan); online again, "Opnieuw versturen" by keys keeps the focus (on "Afloop") and brings the score', async () => {
+    if (await root.locator('.scenario-end').isVisible()) {
+      // The mid-play choice ended it already: start over.
+      await tabTo(page, '#scenario-root .replay-button');
+      await page.keyboard.press('Enter');
+    }
+    await page.context().setOffline(true);
+    try {
+      await playByKeys(page, '#scenario-root', null, { scored: false });
+      const alert = root.locator('.scenario-end [role="alert"]');
+      await waitForText(alert, 'geen verbinding', 'the alert');
+      await assertAccessible(page, 'scenario.html – end, choices not sent (offline) (teacher)');
+    } finally {
+      await page.context().setOffline(false);
+    }
+    await tabTo(page, '#scenario-root .scenario-end button:not(.replay-button)');
+    await waitForText(page.locator(':focus'), 'Opnieuw versturen', 'the focused button');
+    await page.keyboard.press('Enter');
+    await waitForText(root.locator('.scenario-score'), /Je score: -?\d+ punt/, 'the score from the server');
+    await assertFocus(page, '#scenario-root .scenario-end h2', 'after "Opnieuw versturen"');
+    assertEqual(await root.locator('.scenario-player').getAttribute('data-finished'), 'true', 'attempt recorded');
+    await assertAccessible(page, 'scenario.html – end after sending again (teacher)');
   });
 
   await check(F, 'an unknown scenario: "Rollenspel niet gevonden", the way back by Tab and Enter (scan)', async () => {
