@@ -134,6 +134,12 @@ function readAccounts(file) {
 
 // ---- keyboard and focus helpers ----------------------------------------------------------
 
+/**
+ * tabTo with room for long lists: the stack keeps the scenarios and trainings of earlier
+ * runs, and each one is a Tab stop ("Openen") on the way.
+ */
+const tab = (page, selector, opts = {}) => tabTo(page, selector, { limit: 250, ...opts });
+
 /** True when the focused element matches `selector`. */
 const focusIs = (page, selector) => page.evaluate((sel) => Boolean(document.activeElement
   && document.activeElement.matches(sel)), selector);
@@ -220,16 +226,16 @@ async function attendeeRowsFit(page, what) {
 async function keyboardLogin(page, account) {
   await page.goto(`${BASE_URL}/`);
   await page.locator('#login-email').waitFor();
-  await tabTo(page, '#login-email');
+  await tab(page, '#login-email');
   await page.keyboard.type(account.email);
-  await tabTo(page, '#login-password');
+  await tab(page, '#login-password');
   await page.keyboard.type(account.password);
   await page.keyboard.press('Enter');
 }
 
 /** Chooses a file the keyboard way: Space on the focused file input opens the chooser. */
-async function chooseFile(page, inputSelector, file) {
-  await tabTo(page, inputSelector);
+async function chooseFile(page, inputSelector, file, opts = {}) {
+  await tab(page, inputSelector, opts);
   const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Space')]);
   await chooser.setFiles(file);
 }
@@ -287,7 +293,7 @@ async function playByKeys(page, scope, afterStep = null, { scored = true } = {})
     const n = await page.locator(choiceSel).count();
     if (n === 0) break;
     assert(steps < 25, 'no end after 25 choices');
-    await tabTo(page, choiceSel);
+    await tab(page, choiceSel);
     const seen = [await activeChoice()];
     for (let k = 1; k < n; k += 1) {
       await page.keyboard.press('Tab');
@@ -327,7 +333,7 @@ async function playFlow(browser, accounts, consoleProblems) {
     await keyboardLogin(page, accounts.teacher);
     await page.waitForURL(/\/modules\.html$/);
     await page.locator('#user-nav a[href="/scenarios.html"]').waitFor();
-    await tabTo(page, '#user-nav a[href="/scenarios.html"]');
+    await tab(page, '#user-nav a[href="/scenarios.html"]');
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/scenarios\.html$/);
     await page.locator('#scenario-list li[data-scenario-id]').first().waitFor();
@@ -335,7 +341,7 @@ async function playFlow(browser, accounts, consoleProblems) {
   });
 
   await check(F, 'a published scenario opens with Tab and Enter on "Spelen"; the first line and the choices (scan)', async () => {
-    await tabTo(page, '#scenario-list li[data-scenario-id] a.button');
+    await tab(page, '#scenario-list li[data-scenario-id] a.button');
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/scenario\.html\?id=\d+$/);
     await root.locator('.choice-group .choice-button').first().waitFor();
@@ -352,19 +358,19 @@ async function playFlow(browser, accounts, consoleProblems) {
   });
 
   await check(F, '"Opnieuw spelen" by Tab and Enter starts over with the focus on the title; Tab leaves the player (no trap) (scan)', async () => {
-    await tabTo(page, '#scenario-root .replay-button');
+    await tab(page, '#scenario-root .replay-button');
     await page.keyboard.press('Enter');
     await waitUntil(async () => (await root.locator('.chat > li').count()) === 1, 'one line after starting over');
     await assertFocus(page, '#scenario-root .scenario-title', 'after "Opnieuw spelen"');
     assert(await root.locator('.scenario-end').isHidden(), 'the outcome is hidden');
     await assertAccessible(page, 'scenario.html – after "Opnieuw spelen" (teacher)');
     // On past the choices and out of the page: the Tab order wraps to the skip link.
-    await tabTo(page, '.choice-group .choice-button');
-    await tabTo(page, '.skip-link', { limit: 30 });
+    await tab(page, '.choice-group .choice-button');
+    await tab(page, '.skip-link', { limit: 30 });
   });
 
   await check(F, 'the player mid-play reflows at 320×740 and 640×450 (scans)', async () => {
-    await tabTo(page, '.choice-group .choice-button');
+    await tab(page, '.choice-group .choice-button');
     await page.keyboard.press('Enter');
     await assertFocus(page, '#scenario-root .chat-feedback', 'after the choice');
     await narrowChecks(page, 'scenario.html – mid-play (teacher)');
@@ -373,7 +379,7 @@ async function playFlow(browser, accounts, consoleProblems) {
   await check(F, 'offline at the end: the alert says the choices were not sent (scan); online again, "Opnieuw versturen" by keys keeps the focus (on "Afloop") and brings the score', async () => {
     if (await root.locator('.scenario-end').isVisible()) {
       // The mid-play choice ended it already: start over.
-      await tabTo(page, '#scenario-root .replay-button');
+      await tab(page, '#scenario-root .replay-button');
       await page.keyboard.press('Enter');
     }
     await page.context().setOffline(true);
@@ -385,7 +391,7 @@ async function playFlow(browser, accounts, consoleProblems) {
     } finally {
       await page.context().setOffline(false);
     }
-    await tabTo(page, '#scenario-root .scenario-end button:not(.replay-button)');
+    await tab(page, '#scenario-root .scenario-end button:not(.replay-button)');
     await waitForText(page.locator(':focus'), 'Opnieuw versturen', 'the focused button');
     await page.keyboard.press('Enter');
     await waitForText(root.locator('.scenario-score'), /Je score: -?\d+ punt/, 'the score from the server');
@@ -398,7 +404,7 @@ async function playFlow(browser, accounts, consoleProblems) {
     await page.goto(`${BASE_URL}/scenario.html?id=999999999999`);
     await waitForText(page.locator('#main h1'), 'Rollenspel niet gevonden', 'the heading');
     await assertAccessible(page, 'scenario.html – not found (teacher)');
-    await tabTo(page, '#main a[href="/scenarios.html"]');
+    await tab(page, '#main a[href="/scenarios.html"]');
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/scenarios\.html$/);
   });
@@ -472,7 +478,7 @@ async function studioFlow(page, stamp) {
       ['/nodes/hek/choices/1/next', '"next": "bestaat-niet"', '"next": "einde"'],
       ['/nodes/gesprek/choices/0/score', '"score": 500', '"score": 5'],
     ]) {
-      await tabTo(page, `#error-list li[data-path="${path}"] button.error-path`);
+      await tab(page, `#error-list li[data-path="${path}"] button.error-path`);
       await page.keyboard.press('Enter');
       await assertFocus(page, '#doc-input', `after Enter on ${path}`);
       const selected = await page.evaluate(() => {
@@ -488,7 +494,7 @@ async function studioFlow(page, stamp) {
 
   let scenarioId = null;
   await check(F, 'Tab to "Scenario aanmaken" and Enter: created, the message has the focus (scan)', async () => {
-    await tabTo(page, '#save-button');
+    await tab(page, '#save-button');
     await page.keyboard.press('Enter');
     await waitForText(page.locator('#editor-message'), 'aangemaakt (versie 1, concept)', 'the message');
     await assertFocus(page, '#editor-message', 'after creating');
@@ -500,12 +506,12 @@ async function studioFlow(page, stamp) {
   });
 
   await check(F, '"Voorbeeld": the focus goes inside; Escape closes it and the focus returns to the button (scan)', async () => {
-    await tabTo(page, '#preview-button');
+    await tab(page, '#preview-button');
     await page.keyboard.press('Enter');
     await page.locator('#preview-root .scenario-player').waitFor();
     await assertFocus(page, '#preview *', 'after opening the preview');
     await assertAccessible(page, 'studio.html – preview open (trainer)');
-    await tabTo(page, '#preview-root .choice-button');
+    await tab(page, '#preview-root .choice-button');
     await page.keyboard.press('Escape');
     await waitUntil(() => page.locator('#preview').isHidden(), 'the preview closes on Escape');
     await assertFocus(page, '#preview-button', 'after Escape');
@@ -525,7 +531,7 @@ async function studioFlow(page, stamp) {
   });
 
   await check(F, 'Tab to "publiceren" and Enter: published, the focus on the message that says so (scan)', async () => {
-    await tabTo(page, '#publish-button');
+    await tab(page, '#publish-button');
     await page.keyboard.press('Enter');
     await waitForText(page.locator('#detail-message'), 'Versie 1 is gepubliceerd', 'the message');
     await assertFocus(page, '#detail-message', 'after publishing');
@@ -535,12 +541,12 @@ async function studioFlow(page, stamp) {
   });
 
   await check(F, 'media: "Uploaden" without a file, then a text file: the file field is invalid, described by the error and has the focus (scan)', async () => {
-    await tabTo(page, '#media-submit');
+    await tab(page, '#media-submit');
     await page.keyboard.press('Enter');
     await assertFocus(page, '#media-file', 'after "Uploaden" without a file');
     await assertFieldError(page, '#media-file', 'Kies eerst een bestand', 'the file field');
     await chooseFile(page, '#media-file', { name: 'notities.txt', mimeType: 'text/plain', buffer: Buffer.from('geen beeld', 'utf8') });
-    await tabTo(page, '#media-submit');
+    await tab(page, '#media-submit');
     await page.keyboard.press('Enter');
     await assertFocus(page, '#media-file', 'after a text file');
     await assertFieldError(page, '#media-file', 'notities.txt: alleen PNG, JPEG, MP3 of MP4', 'the file field');
@@ -553,7 +559,7 @@ async function studioFlow(page, stamp) {
     assert(text.includes(stamp), 'the editor holds the scenario');
     // Escape in the browser's dialog is "dismiss"; Enter is "accept".
     page.once('dialog', (d) => d.dismiss());
-    await tabTo(page, '#new-button');
+    await tab(page, '#new-button');
     await page.keyboard.press('Enter');
     await assertFocus(page, '#new-button', 'after cancelling');
     assertEqual(await page.inputValue('#doc-input'), text, 'the text after cancelling');
@@ -576,7 +582,7 @@ async function trainingsFlow(page, stamp, accounts) {
   });
 
   await check(F, 'a new training without a title: the field is invalid, described by its error and has the focus (scan)', async () => {
-    await tabTo(page, '#create-submit');
+    await tab(page, '#create-submit');
     await page.keyboard.press('Enter');
     await assertFocus(page, '#training-title', 'after the refusal');
     await assertFieldError(page, '#training-title', 'Vul een titel in', 'the title');
@@ -585,7 +591,7 @@ async function trainingsFlow(page, stamp, accounts) {
 
   await check(F, 'filled in by keys (arrows in the module list) and created: the session opens with the focus on its title (scan)', async () => {
     await page.keyboard.type(trainingTitle);
-    await tabTo(page, '#training-module');
+    await tab(page, '#training-module');
     const isSelect = await page.locator('#training-module').evaluate((n) => n.tagName === 'SELECT');
     if (isSelect) {
       for (let i = 0; i < 40 && await page.inputValue('#training-module') !== TRAINING_MODULE; i += 1) {
@@ -596,7 +602,7 @@ async function trainingsFlow(page, stamp, accounts) {
       await page.keyboard.type(TRAINING_MODULE);
     }
     // The date is today already (attendance needs a training that has been held).
-    await tabTo(page, '#training-location');
+    await tab(page, '#training-location');
     await page.keyboard.type('Heuvelstad');
     await page.keyboard.press('Enter');
     await waitForText(page.locator('#detail-title'), trainingTitle, 'the session');
@@ -605,9 +611,9 @@ async function trainingsFlow(page, stamp, accounts) {
   });
 
   await check(F, 'attendance: a malformed address is refused in its row (invalid, described by the error, focused) (scan)', async () => {
-    await tabTo(page, '#attendee-rows tr:first-child .attendee-email');
+    await tab(page, '#attendee-rows tr:first-child .attendee-email');
     await page.keyboard.type('geen-adres');
-    await tabTo(page, '#attendance-submit');
+    await tab(page, '#attendance-submit');
     await page.keyboard.press('Enter');
     await assertFocus(page, '#attendee-rows tr:first-child .attendee-email', 'after the refusal');
     await assertFieldError(page, '#attendee-rows tr:first-child .attendee-email', 'geen-adres is geen geldig e-mailadres', 'the row');
@@ -619,7 +625,7 @@ async function trainingsFlow(page, stamp, accounts) {
   await check(F, 'attendance: an address outside the trainer\'s boards: the server\'s refusal has the focus and is tied to its row (scan)', async () => {
     await page.keyboard.press('Control+A');
     await page.keyboard.type(unknown);
-    await tabTo(page, '#attendance-submit');
+    await tab(page, '#attendance-submit');
     await page.keyboard.press('Enter');
     await waitForText(page.locator('#record-outcome'), unknown, 'the server names the address');
     await assertFocus(page, '#record-outcome', 'after the refusal');
@@ -629,8 +635,9 @@ async function trainingsFlow(page, stamp, accounts) {
   });
 
   await check(F, 'a CSV file with a bad line, chosen with Space: the line table, the focus on the message (scan)', async () => {
-    await chooseFile(page, '#csv-file', { name: 'aanwezig.csv', mimeType: 'text/csv', buffer: Buffer.from(`email\n${accounts.teacher.email}\ngeen-adres\n`, 'utf8') });
-    await tabTo(page, '#csv-submit');
+    // Back from the refusal (below the CSV form) to the file field.
+    await chooseFile(page, '#csv-file', { name: 'aanwezig.csv', mimeType: 'text/csv', buffer: Buffer.from(`email\n${accounts.teacher.email}\ngeen-adres\n`, 'utf8') }, { backwards: true });
+    await tab(page, '#csv-submit');
     await page.keyboard.press('Enter');
     await page.locator('#record-result .error-table').waitFor();
     await assertFocus(page, '#record-outcome', 'after the refusal');
@@ -641,19 +648,19 @@ async function trainingsFlow(page, stamp, accounts) {
   });
 
   await check(F, 'the demo teacher recorded by keys (Space ticks each criterion): the result has the focus and is announced (scan)', async () => {
-    await tabTo(page, '#attendee-rows tr:first-child .attendee-email');
+    await tab(page, '#attendee-rows tr:first-child .attendee-email', { backwards: true });
     await page.keyboard.press('Control+A');
     await page.keyboard.type(accounts.teacher.email);
     const ids = await page.locator('#attendee-rows tr:first-child .attendee-criterion')
       .evaluateAll((boxes) => boxes.map((b) => b.dataset.criterion));
     assert(ids.length > 0, 'criteria to tick');
     for (const id of ids) {
-      await tabTo(page, `#attendee-rows tr:first-child .attendee-criterion[data-criterion="${id}"]`);
+      await tab(page, `#attendee-rows tr:first-child .attendee-criterion[data-criterion="${id}"]`);
       await page.keyboard.press('Space');
     }
     await waitForText(page.locator('#attendee-rows tr:first-child .attendee-status'), 'Geslaagd', 'all ticked');
     await assertAnnounced(page, 'Geslaagd', 'the row result');
-    await tabTo(page, '#attendance-submit');
+    await tab(page, '#attendance-submit');
     await page.keyboard.press('Enter');
     await waitForText(page.locator('#record-outcome'), '1 deelnemer vastgelegd', 'the result');
     await assertFocus(page, '#record-outcome', 'after recording');
