@@ -578,10 +578,11 @@ function clearErrors() {
   renderGutter();
 }
 
-/** Marks the text field invalid and described by the error list's heading (WCAG 3.3.1). */
-function markInputInvalid() {
+/** Marks the text field invalid and described by the error (by default the error list's
+ *  heading) (WCAG 3.3.1). */
+function markInputInvalid(errorId = 'error-list-title') {
   ui.input.setAttribute('aria-invalid', 'true');
-  ui.input.setAttribute('aria-describedby', 'error-list-title doc-caret');
+  ui.input.setAttribute('aria-describedby', `${errorId} doc-caret`);
 }
 
 function showSyntaxError(located) {
@@ -643,11 +644,14 @@ async function save(event) {
   const text = ui.input.value;
   if (!text.trim()) {
     showMessage(ui.editorMessage, 'Het tekstvak is leeg. Plak de JSON van een scenario of kies een bestand.');
+    markInputInvalid('editor-message');
     ui.input.focus();
     return;
   }
   if (new Blob([text]).size > DOC_MAX_BYTES) {
     showMessage(ui.editorMessage, `Het scenario is groter dan ${formatBytes(DOC_MAX_BYTES)}; dat kan niet worden opgeslagen.`);
+    markInputInvalid('editor-message');
+    ui.input.focus();
     return;
   }
   const located = locateJson(text);

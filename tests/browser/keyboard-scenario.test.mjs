@@ -569,6 +569,14 @@ async function studioFlow(page, stamp) {
     await waitForText(page.locator('#editor-title'), 'Nieuw scenario', 'the editor');
     assertEqual(await page.inputValue('#doc-input'), '', 'the text after confirming');
   });
+
+  await check(F, '"Scenario aanmaken" with an empty text field: the field has the focus, is invalid and described by the message (scan)', async () => {
+    await tab(page, '#save-button');
+    await page.keyboard.press('Enter');
+    await assertFocus(page, '#doc-input', 'after the refusal');
+    await assertFieldError(page, '#doc-input', 'Het tekstvak is leeg', 'the text field');
+    await assertAccessible(page, 'studio.html – empty scenario refused (trainer)');
+  });
 }
 
 async function trainingsFlow(page, stamp, accounts) {
