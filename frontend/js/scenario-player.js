@@ -106,8 +106,12 @@ export function createScenarioPlayer(root, opts) {
   const chat = el('ol', { class: 'chat', 'aria-label': 'Gesprek' });
   const choiceArea = el('div', { class: 'chat-choices' });
   const endArea = el('section', { class: 'scenario-end', hidden: true });
+  // The focus goes to the feedback of a choice; this live region reads out the line of
+  // the conversation that follows it (and the outcome at the end), so a screen reader
+  // user hears what happened without looking for it (WCAG 4.1.3).
+  const announcer = el('p', { class: 'visually-hidden scenario-announce', role: 'status' });
   const element = el('div', { class: 'scenario-player', 'data-scenario-id': String(id) },
-    titleEl, summaryEl, note, chat, choiceArea, endArea);
+    titleEl, summaryEl, note, chat, choiceArea, endArea, announcer);
   replaceChildren(root, element);
 
   const state = { node: null, choices: [], steps: 0, busy: false, finished: false };
@@ -201,11 +205,23 @@ export function createScenarioPlayer(root, opts) {
       ? el('p', { class: 'chat-feedback-text' }, choice.feedback) : null);
     chat.append(feedback);
 
-    showNode(typeof choice.next === 'string' ? choice.next : '');
+    const nextId = typeof choice.next === 'string' ? choice.next : '';
+    showNode(nextId);
+    announcer.textContent = lineText(nodes()[nextId]);
     // Read on from the feedback: it is followed by the next part of the conversation
     // and then by the new choices, or by the outcome and "Opnieuw spelen".
     feedback.focus({ preventScroll: true });
     feedback.scrollIntoView({ block: 'start' });
+  }
+
+  /** "Moeder van Sam zegt: …" (a narrator's text as it is), at an end "Afloop: …" after it. */
+  function lineText(node) {
+    if (!node || typeof node !== 'object') return 'Dit rollenspel kan hier niet verder: het volgende deel ontbreekt.';
+    const speaker = typeof node.speaker === 'string' && node.speaker.trim() ? node.speaker.trim() : '';
+    const text = typeof node.text === 'string' ? node.text : '';
+    const line = speaker && !NARRATORS.has(speaker.toLowerCase()) ? `${speaker} zegt: ${text}` : text;
+    const ends = !Array.isArray(node.choices) || node.choices.length === 0;
+    return ends && typeof node.outcome === 'string' ? `${line} Afloop: ${node.outcome}` : line;
   }
 
   function replayButton() {
@@ -227,12 +243,16 @@ export function createScenarioPlayer(root, opts) {
     endArea.hidden = false;
     endArea.setAttribute('aria-labelledby', headingId);
     replaceChildren(endArea, heading, outcome, score, message, actions);
-    await submit({ outcome, score, message, actions });
+    await submit({
+      heading, outcome, score, message, actions,
+    });
   }
 
   async function submit(parts) {
     state.busy = true;
-    const { outcome, score, message, actions } = parts;
+    const {
+      heading, outcome, score, message, actions,
+    } = parts;
     message.hidden = true;
     try {
       const res = await post(`/scenarios/${seg(id)}/attempts`, { choices: state.choices });
@@ -262,6 +282,9 @@ export function createScenarioPlayer(root, opts) {
           : `Je keuzes konden niet worden verstuurd. ${describeError(err)}`;
         const retry = el('button', { type: 'button', class: 'button' }, 'Opnieuw versturen');
         retry.addEventListener('click', () => {
+          // The button goes away: the focus goes to the heading of the end, not lost to
+          // the page (WCAG 2.4.3); the score line is live and says what follows.
+          heading.focus({ preventScroll: true });
           retry.remove();
           score.textContent = 'Je score wordt berekend…';
           submit(parts);
@@ -291,6 +314,7 @@ export function createScenarioPlayer(root, opts) {
     replaceChildren(choiceArea);
     replaceChildren(endArea);
     endArea.hidden = true;
+    announcer.textContent = '';
     const start = typeof doc.start === 'string' ? doc.start : '';
     showNode(start);
     if (focus) {

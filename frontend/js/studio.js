@@ -200,15 +200,24 @@ async function publish() {
     fillVersionSelect();
     showMessage(ui.detailMessage,
       `Versie ${res && res.version ? res.version : s.version} is gepubliceerd. Deelnemers spelen nu deze versie.`, 'ok');
+    // The button that had the focus is disabled now: the focus goes to what happened.
+    focusMessage(ui.detailMessage);
     await loadStats();
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) { goToLogin(); return; }
     showMessage(ui.detailMessage, err instanceof ApiError && err.status === 403 && err.message
       ? err.message : `Publiceren is niet gelukt. ${describeError(err)}`);
     renderDetail();
+    focusMessage(ui.detailMessage);
   } finally {
     state.busy = false;
   }
+}
+
+/** Moves the focus to a message box (not a tab stop itself). */
+function focusMessage(box) {
+  box.setAttribute('tabindex', '-1');
+  box.focus();
 }
 
 async function openPreview() {
@@ -265,12 +274,18 @@ async function uploadMedia(event) {
   event.preventDefault();
   const s = findScenario(state.selected);
   const file = ui.mediaFile.files && ui.mediaFile.files[0];
-  const fail = (text) => {
-    ui.mediaResult.prepend(el('p', { class: 'message message-error', role: 'alert' }, text));
+  // The error describes the file field, which gets the focus back (WCAG 3.3.1).
+  const fail = (text, { focus = true } = {}) => {
+    ui.mediaResult.prepend(el('p', { class: 'message message-error', role: 'alert', id: 'media-error' }, text));
+    ui.mediaFile.setAttribute('aria-invalid', 'true');
+    ui.mediaFile.setAttribute('aria-describedby', 'media-error media-hint');
+    if (focus) ui.mediaFile.focus();
   };
   for (const old of ui.mediaResult.querySelectorAll('.message-error')) old.remove();
+  ui.mediaFile.removeAttribute('aria-invalid');
+  ui.mediaFile.setAttribute('aria-describedby', 'media-hint');
   if (!s) return;
-  if (!file) { fail('Kies eerst een bestand.'); ui.mediaFile.focus(); return; }
+  if (!file) { fail('Kies eerst een bestand.'); return; }
   const type = mediaType(file);
   if (!type) { fail(`${file.name}: alleen PNG, JPEG, MP3 of MP4.`); return; }
   if (file.size === 0) { fail(`${file.name} is leeg.`); return; }
@@ -358,7 +373,11 @@ function shorten(text, max = 160) {
 function nodeTable(node) {
   const choices = Array.isArray(node.choices) ? node.choices : [];
   const total = choices.reduce((sum, c) => sum + (Number(c.count) || 0), 0);
-  return el('div', { class: 'table-scroll stats-node', 'data-node': node.node },
+  // A box that may scroll sideways: a labelled region a keyboard user can focus (WCAG 2.1.1).
+  return el('div', {
+    class: 'table-scroll stats-node', 'data-node': node.node, role: 'region', tabindex: '0',
+    'aria-label': `Gekozen antwoorden bij ${node.node}`,
+  },
     el('table', { class: 'data-table stats-table' },
       el('caption', {},
         el('code', { class: 'node-id' }, node.node), ' ',
@@ -555,7 +574,15 @@ function clearErrors() {
   ui.errorList.hidden = true;
   replaceChildren(ui.errorList);
   ui.input.removeAttribute('aria-invalid');
+  ui.input.setAttribute('aria-describedby', 'doc-caret');
   renderGutter();
+}
+
+/** Marks the text field invalid and described by the error (by default the error list's
+ *  heading) (WCAG 3.3.1). */
+function markInputInvalid(errorId = 'error-list-title') {
+  ui.input.setAttribute('aria-invalid', 'true');
+  ui.input.setAttribute('aria-describedby', `${errorId} doc-caret`);
 }
 
 function showSyntaxError(located) {
@@ -568,7 +595,7 @@ function showSyntaxError(located) {
   replaceChildren(ui.errorList,
     el('h3', { id: 'error-list-title', tabindex: '-1' }, 'Dit is geen geldige JSON'),
     el('p', {}, 'Er is niets verstuurd. ', jump, ': ', el('span', { class: 'error-message' }, located.message)));
-  ui.input.setAttribute('aria-invalid', 'true');
+  markInputInvalid();
   renderGutter();
   $id('error-list-title').focus();
 }
@@ -603,7 +630,7 @@ function showServerErrors(err) {
       n === 1 ? '1 fout in het scenario' : `${formatNumber(n)} fouten in het scenario`),
     el('p', {}, `${err.message ? `${err.message} ` : ''}Er is niets opgeslagen. Klik op een fout om naar de plek in de tekst te gaan, verbeter de tekst en sla opnieuw op.`),
     el('ol', { class: 'error-items' }, items));
-  ui.input.setAttribute('aria-invalid', 'true');
+  markInputInvalid();
   renderGutter();
   $id('error-list-title').focus();
 }
@@ -617,11 +644,14 @@ async function save(event) {
   const text = ui.input.value;
   if (!text.trim()) {
     showMessage(ui.editorMessage, 'Het tekstvak is leeg. Plak de JSON van een scenario of kies een bestand.');
+    markInputInvalid('editor-message');
     ui.input.focus();
     return;
   }
   if (new Blob([text]).size > DOC_MAX_BYTES) {
     showMessage(ui.editorMessage, `Het scenario is groter dan ${formatBytes(DOC_MAX_BYTES)}; dat kan niet worden opgeslagen.`);
+    markInputInvalid('editor-message');
+    ui.input.focus();
     return;
   }
   const located = locateJson(text);
@@ -644,8 +674,7 @@ async function save(event) {
       ? `Opgeslagen als versie ${res.version} (concept). Bekijk het voorbeeld en publiceer het als het klaar is.`
       : `Het scenario is aangemaakt (versie ${res.version}, concept). Bekijk het voorbeeld en publiceer het als het klaar is.`, 'ok');
     await openDetail(id, { focus: false });
-    ui.editorMessage.setAttribute('tabindex', '-1');
-    ui.editorMessage.focus();
+    focusMessage(ui.editorMessage);
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) { goToLogin(); return; }
     if (err instanceof ApiError && err.status === 400 && err.body && err.body.error
@@ -796,6 +825,13 @@ function wire() {
   ui.editButton.addEventListener('click', editCurrent);
   ui.previewButton.addEventListener('click', openPreview);
   ui.previewClose.addEventListener('click', () => closePreview());
+  // Escape closes the preview from anywhere inside it; the focus returns to "Voorbeeld".
+  ui.preview.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && !ui.preview.hidden) {
+      e.preventDefault();
+      closePreview();
+    }
+  });
   ui.publishButton.addEventListener('click', publish);
   ui.mediaForm.addEventListener('submit', uploadMedia);
   ui.statsVersion.addEventListener('change', loadStats);

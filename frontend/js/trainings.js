@@ -7,6 +7,7 @@
 
 import { ApiError, NetworkError, get, post, seg, uploadCsv } from './api.js';
 import { formatNumber, todayIso } from './format.js';
+import { clearFieldErrors, setFieldError } from './forms.js';
 import { lineErrorTable, lineErrors } from './upload.js';
 import {
   describeError, el, goToLogin, hideMessage, homeForRole, replaceChildren, showMessage,
@@ -170,7 +171,9 @@ function renderAttendance(session) {
     return;
   }
   const sorted = list.slice().sort((a, b) => String(a.name || a.email).localeCompare(String(b.name || b.email), 'nl'));
-  replaceChildren(ui.attendance, el('div', { class: 'table-scroll' },
+  replaceChildren(ui.attendance, el('div', {
+    class: 'table-scroll', role: 'region', 'aria-label': 'Tabel met vastgelegde aanwezigen', tabindex: '0',
+  },
     el('table', { class: 'data-table', id: 'attendance-table' },
       el('caption', { class: 'visually-hidden' }, 'Vastgelegde aanwezigen'),
       el('thead', {}, el('tr', {},
@@ -264,7 +267,9 @@ function attendeeRow(email = '') {
   const emailInput = el('input', {
     type: 'email', id: `attendee-email-${n}`, class: 'attendee-email', autocomplete: 'off',
     spellcheck: 'false', inputmode: 'email', value: email, 'aria-label': `E-mailadres deelnemer ${n}`,
+    'aria-describedby': `attendee-email-${n}-error`,
   });
+  const emailError = el('p', { class: 'field-error', id: `attendee-email-${n}-error`, hidden: true });
   const unjudged = el('input', { type: 'checkbox', id: `attendee-unjudged-${n}`, class: 'attendee-unjudged' });
   unjudged.checked = true;
   unjudged.disabled = criteria.length === 0;
@@ -283,7 +288,7 @@ function attendeeRow(email = '') {
   const remove = el('button', { type: 'button', class: 'button button-quiet' },
     'Verwijderen', el('span', { class: 'visually-hidden' }, ` (rij ${n})`));
   const tr = el('tr', { class: 'attendee-row' },
-    el('td', {}, emailInput),
+    el('td', {}, emailInput, emailError),
     el('td', {}, judgement),
     el('td', {}, status),
     el('td', {}, remove));
@@ -304,6 +309,44 @@ function attendeeRow(email = '') {
     }
   });
   return tr;
+}
+
+/** Shows `text` under the row's e-mail field, which becomes invalid (WCAG 3.3.1). */
+function setRowError(tr, text) {
+  const input = tr.querySelector('.attendee-email');
+  const box = document.getElementById(`${input.id}-error`);
+  input.setAttribute('aria-invalid', 'true');
+  box.textContent = text;
+  box.hidden = false;
+}
+
+function clearRowError(tr) {
+  const input = tr.querySelector('.attendee-email');
+  const box = document.getElementById(`${input.id}-error`);
+  input.removeAttribute('aria-invalid');
+  box.textContent = '';
+  box.hidden = true;
+}
+
+/** A table box that may scroll sideways: a labelled region a keyboard user can focus
+ *  and scroll (WCAG 2.1.1, 1.4.10). */
+function scrollRegion(box, label) {
+  box.setAttribute('role', 'region');
+  box.setAttribute('aria-label', label);
+  box.setAttribute('tabindex', '0');
+  return box;
+}
+
+/** The CSV file field invalid and described by the error box `errorId`, or valid
+ *  again (null) (WCAG 3.3.1). */
+function markCsvFile(errorId) {
+  if (errorId) {
+    ui.csvFile.setAttribute('aria-invalid', 'true');
+    ui.csvFile.setAttribute('aria-describedby', `${errorId} csv-hint`);
+  } else {
+    ui.csvFile.removeAttribute('aria-invalid');
+    ui.csvFile.setAttribute('aria-describedby', 'csv-hint');
+  }
 }
 
 function addRow() {
@@ -334,6 +377,11 @@ function showResult(res) {
 function showFailure(err, what) {
   let content;
   if (err instanceof ApiError && err.status === 403) {
+    // "<address> staat niet op de personeelslijst …": the row with that address.
+    for (const tr of state.sentRows) {
+      const email = tr.isConnected ? tr.querySelector('.attendee-email').value.trim().toLowerCase() : '';
+      if (email && err.message && err.message.toLowerCase().startsWith(`${email} `)) setRowError(tr, err.message);
+    }
     content = err.message
       ? [el('strong', {}, 'Niet opgeslagen. '), err.message]
       : [el('strong', {}, 'Niet opgeslagen: er is niets vastgelegd. '),
@@ -342,16 +390,16 @@ function showFailure(err, what) {
     replaceChildren(ui.result,
       el('div', { class: 'message message-error', role: 'alert', tabindex: '-1', id: 'record-outcome' },
         el('strong', {}, `${what} is niet verwerkt: er is niets vastgelegd. `), err.message || ''),
-      lineErrorTable(lineErrors(err)));
+      scrollRegion(lineErrorTable(lineErrors(err)), 'Fouten in het bestand'));
     $id('record-outcome').focus();
     return;
   } else if (err instanceof ApiError && err.status === 400) {
     const fields = err.fields ? Object.values(err.fields).filter((v) => typeof v === 'string') : [];
     // "attendees[2].criteria.x": mark the row the server names.
-    for (const key of Object.keys(err.fields || {})) {
+    for (const [key, reason] of Object.entries(err.fields || {})) {
       const m = /^attendees\[(\d+)\]/.exec(key);
       const tr = m && state.sentRows[Number(m[1])];
-      if (tr && tr.isConnected) tr.querySelector('.attendee-email').setAttribute('aria-invalid', 'true');
+      if (tr && tr.isConnected) setRowError(tr, typeof reason === 'string' && reason ? reason : 'Controleer deze rij.');
     }
     content = [el('strong', {}, 'Niet opgeslagen: er is niets vastgelegd. '),
       [err.message, ...fields].filter(Boolean).join(' ')];
@@ -382,19 +430,23 @@ async function afterRecording(res) {
 async function submitAttendance(event) {
   event.preventDefault();
   if (state.busy || !state.selected) return;
+  markCsvFile(null);
   const attendees = [];
   const seen = new Set();
   let firstBad = null;
   const sentRows = [];
+  let bad = 0;
   for (const tr of ui.attendeeRows.querySelectorAll('tr')) {
     const input = tr.querySelector('.attendee-email');
     const email = input.value.trim();
-    input.removeAttribute('aria-invalid');
+    clearRowError(tr);
     if (!email) continue;
     const key = email.toLowerCase();
     if (!EMAIL_RE.test(email) || seen.has(key)) {
-      input.setAttribute('aria-invalid', 'true');
-      if (!firstBad) firstBad = { input, text: seen.has(key) ? `${email} staat er twee keer in.` : `${email} is geen geldig e-mailadres.` };
+      const text = seen.has(key) ? `${email} staat er twee keer in.` : `${email} is geen geldig e-mailadres.`;
+      setRowError(tr, text);
+      bad += 1;
+      if (!firstBad) firstBad = { input, text };
       continue;
     }
     seen.add(key);
@@ -408,7 +460,8 @@ async function submitAttendance(event) {
     attendees.push({ email, criteria, passed: Object.values(criteria).every(Boolean) });
   }
   if (firstBad) {
-    replaceChildren(ui.result, el('p', { class: 'message message-error', role: 'alert' }, firstBad.text));
+    replaceChildren(ui.result, el('p', { class: 'message message-error', role: 'alert' },
+      bad === 1 ? `Niet opgeslagen: ${firstBad.text}` : `Niet opgeslagen: ${formatNumber(bad)} rijen hebben een fout. ${firstBad.text}`));
     firstBad.input.focus();
     return;
   }
@@ -439,14 +492,18 @@ async function submitCsv(event) {
   event.preventDefault();
   if (state.busy || !state.selected) return;
   const file = ui.csvFile.files && ui.csvFile.files[0];
+  markCsvFile(null);
   if (!file) {
-    replaceChildren(ui.result, el('p', { class: 'message message-error', role: 'alert' }, 'Kies eerst een CSV-bestand.'));
+    replaceChildren(ui.result, el('p', { class: 'message message-error', role: 'alert', id: 'record-outcome' }, 'Kies eerst een CSV-bestand.'));
+    markCsvFile('record-outcome');
     ui.csvFile.focus();
     return;
   }
   if (file.size === 0 || file.size > CSV_MAX_BYTES) {
-    replaceChildren(ui.result, el('p', { class: 'message message-error', role: 'alert' },
+    replaceChildren(ui.result, el('p', { class: 'message message-error', role: 'alert', id: 'record-outcome' },
       file.size === 0 ? `${file.name} is leeg.` : `${file.name} is te groot (hoogstens 5 MB).`));
+    markCsvFile('record-outcome');
+    ui.csvFile.focus();
     return;
   }
   state.busy = true;
@@ -458,6 +515,7 @@ async function submitCsv(event) {
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) { goToLogin(); return; }
     showFailure(err, 'Het CSV-bestand');
+    if (err instanceof ApiError && err.status === 400) markCsvFile('record-outcome');
   } finally {
     state.busy = false;
     ui.csvSubmit.disabled = false;
@@ -469,10 +527,12 @@ async function submitCsv(event) {
 function moduleControl() {
   const modules = state.modules;
   if (modules.length > 0) {
-    const select = el('select', { id: 'training-module', name: 'module_slug', required: true },
-      el('option', { value: '' }, 'Kies een module'),
-      modules.map((m) => el('option', { value: m.slug }, m.title || m.slug)));
-    replaceChildren(ui.moduleField, el('label', { for: 'training-module' }, 'Module'), select);
+    const select = el('select', {
+      id: 'training-module', name: 'module_slug', required: true, 'aria-describedby': 'training-module-error',
+    },
+    el('option', { value: '' }, 'Kies een module'),
+    modules.map((m) => el('option', { value: m.slug }, m.title || m.slug)));
+    replaceChildren(ui.moduleField, el('label', { for: 'training-module' }, 'Module'), select, moduleError());
     return;
   }
   replaceChildren(ui.moduleField,
@@ -482,9 +542,12 @@ function moduleControl() {
     el('input', {
       type: 'text', id: 'training-module', name: 'module_slug', required: true, spellcheck: 'false',
       autocapitalize: 'off', autocomplete: 'off', maxlength: 64, placeholder: 'af-praktijktraining',
-      'aria-describedby': 'training-module-hint',
-    }));
+      'aria-describedby': 'training-module-hint training-module-error',
+    }),
+    moduleError());
 }
+
+const moduleError = () => el('p', { class: 'field-error', id: 'training-module-error', hidden: true });
 
 async function loadModules() {
   try {
@@ -509,7 +572,7 @@ async function createTraining(event) {
   };
   const inputs = { title: ui.title, module_slug: moduleInput, date: ui.date, location: ui.location };
   const problems = [];
-  for (const input of Object.values(inputs)) input.removeAttribute('aria-invalid');
+  clearFieldErrors(ui.createForm);
   if (!fields.title) problems.push(['title', 'Vul een titel in.']);
   if (!SLUG_RE.test(fields.module_slug)) {
     problems.push(['module_slug', state.modules.length ? 'Kies een module.' : 'Vul de korte naam van de module in, bijvoorbeeld af-praktijktraining (kleine letters, cijfers en streepjes).']);
@@ -517,8 +580,11 @@ async function createTraining(event) {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(fields.date)) problems.push(['date', 'Kies een datum.']);
   if (!fields.location) problems.push(['location', 'Vul een locatie in.']);
   if (problems.length) {
-    for (const [name] of problems) inputs[name].setAttribute('aria-invalid', 'true');
-    showMessage(ui.createMessage, problems.map(([, text]) => text).join(' '));
+    // Each error stands under its field and describes it (WCAG 3.3.1); the first gets the focus.
+    for (const [name, text] of problems) setFieldError(ui.createForm, name, text);
+    showMessage(ui.createMessage, problems.length === 1
+      ? 'De training is niet aangemaakt: één veld heeft een fout.'
+      : `De training is niet aangemaakt: ${formatNumber(problems.length)} velden hebben een fout.`);
     inputs[problems[0][0]].focus();
     return;
   }
@@ -536,7 +602,9 @@ async function createTraining(event) {
     // 422: the module is done online, with a quiz (module_not_in_person).
     if (err instanceof ApiError && (err.status === 400 || err.status === 422)) {
       const f = err.fields || {};
-      for (const name of Object.keys(f)) if (inputs[name]) inputs[name].setAttribute('aria-invalid', 'true');
+      for (const [name, reason] of Object.entries(f)) {
+        if (inputs[name]) setFieldError(ui.createForm, name, typeof reason === 'string' && reason ? reason : 'Controleer dit veld.');
+      }
       const LABELS = { title: 'Titel', module_slug: 'Module', date: 'Datum', location: 'Locatie' };
       const sentence = (t) => (/[.!?]$/.test(t) ? t : `${t}.`);
       const detail = Object.entries(f).map(([name, reason]) => sentence(
