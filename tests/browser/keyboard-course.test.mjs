@@ -150,6 +150,26 @@ async function focusIs(page, selector, what) {
 }
 
 /**
+ * What the browser's accessibility tree says of an element (`selector`, or the focused
+ * element when null): its role, computed accessible name and description, as a screen
+ * reader gets them.
+ */
+async function axOf(page, selector = null) {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const expression = selector ? `document.querySelector(${JSON.stringify(selector)})` : 'document.activeElement';
+    const { result } = await cdp.send('Runtime.evaluate', { expression });
+    if (!result.objectId) return { role: '', name: '', description: '' };
+    const { nodes } = await cdp.send('Accessibility.getPartialAXTree', { objectId: result.objectId, fetchRelatives: false });
+    const node = nodes.find((n) => !n.ignored) || nodes[0] || {};
+    const value = (p) => (p && p.value !== undefined ? String(p.value) : '');
+    return { role: value(node.role), name: value(node.name).replace(/\s+/g, ' ').trim(), description: value(node.description).replace(/\s+/g, ' ').trim() };
+  } finally {
+    await cdp.detach();
+  }
+}
+
+/**
  * The field has aria-invalid="true", an aria-describedby that names a visible element
  * whose text matches `pattern`, and that text is in its computed accessible description
  * (so a screen reader reads it with the field).
@@ -168,6 +188,8 @@ async function assertFieldError(page, id, pattern) {
   assertEqual(info.invalid, 'true', `aria-invalid of #${id}`);
   assert(info.texts.some((t) => pattern.test(t)),
     `#${id}: no visible aria-describedby text matches ${pattern} (described by: ${JSON.stringify(info.texts)})`);
+  const ax = await axOf(page, `#${id}`);
+  assert(pattern.test(ax.description), `#${id}: the accessible description ${JSON.stringify(ax.description)} does not say ${pattern}`);
 }
 
 /** None of the fields `ids` is marked invalid (any more). */
@@ -179,29 +201,25 @@ async function assertNotInvalid(page, ids) {
 
 /**
  * `pattern` is announced: it stands in a shown live region (aria-live, role=status,
- * role=alert), or in the focused element itself or in what describes it.
+ * role=alert), or in the accessible name or description of the focused element (what a
+ * screen reader says when the focus moves there).
  */
 async function assertAnnounced(page, pattern, what) {
-  const found = await page.evaluate((src) => {
+  const inRegion = await page.evaluate((src) => {
     const re = new RegExp(src, 'i');
     const shown = (n) => n && !n.closest('[hidden]') && n.getClientRects().length > 0;
-    const text = (n) => (n ? n.textContent.replace(/\s+/g, ' ').trim() : '');
     for (const region of document.querySelectorAll('[aria-live], [role="status"], [role="alert"]')) {
       if (region.getAttribute('aria-live') === 'off') continue;
-      if (shown(region) && re.test(text(region))) return 'live region';
+      if (shown(region) && re.test(region.textContent.replace(/\s+/g, ' '))) return true;
     }
-    const a = document.activeElement;
-    if (a && a !== document.body) {
-      if (re.test(text(a))) return 'focused element';
-      const ids = `${a.getAttribute('aria-describedby') || ''} ${a.getAttribute('aria-labelledby') || ''}`;
-      for (const id of ids.split(/\s+/).filter(Boolean)) {
-        if (re.test(text(document.getElementById(id)))) return 'description of the focused element';
-      }
-    }
-    return null;
+    return false;
   }, pattern.source);
-  assert(found, `${what}: ${pattern} is in no live region and not at the focus (${await focusedElement(page)})`);
-  return found;
+  if (inRegion) return 'live region';
+  const ax = await axOf(page);
+  if (process.env.DEBUG_AX) console.log(`# ${what}: focus ${await focusedElement(page)} ${JSON.stringify(ax)}`);
+  assert(pattern.test(ax.name) || pattern.test(ax.description),
+    `${what}: ${pattern} is in no live region, nor in the name or description of the focused ${await focusedElement(page)} (role ${ax.role}, name ${JSON.stringify(ax.name)}, description ${JSON.stringify(ax.description)})`);
+  return 'focus';
 }
 
 /** axe at 1280, then at 320 × 740 (reflow and axe) and 640 × 450 (reflow), back to 1280. */
@@ -296,7 +314,8 @@ async function answerByKeyboard(page, picks) {
     const fs = `#quiz-questions fieldset[data-question-id="${q.id}"]`;
     if (!q.multiple) {
       const index = q.choices.findIndex((c) => c.inputId === inputIds[0]);
-      await tabTo(page, `${fs} input[type="radio"]`);
+      const inGroup = await page.evaluate((sel) => document.activeElement.matches(sel), `${fs} input[type="radio"]`);
+      if (!inGroup) await tabTo(page, `${fs} input[type="radio"]`);
       const at = await page.evaluate(() => document.activeElement.id);
       const from = q.choices.findIndex((c) => c.inputId === at);
       if (index === from) await page.keyboard.press('Space');
@@ -304,7 +323,8 @@ async function answerByKeyboard(page, picks) {
       for (let i = from; i > index; i -= 1) await page.keyboard.press('ArrowUp');
     } else {
       for (const id of inputIds) {
-        await tabTo(page, `#${id}`);
+        const here = await page.evaluate((sel) => document.activeElement.matches(sel), `#${id}`);
+        if (!here) await tabTo(page, `#${id}`);
         await page.keyboard.press('Space');
       }
     }
@@ -418,6 +438,13 @@ async function main() {
       await assertFieldError(page, 'forgot-email', /geldig e-mailadres/);
       await assertAnnounced(page, /geldig e-mailadres/, 'the e-mail error');
       await assertAccessible(page, 'account.html – Wachtwoord vergeten, error (logged out)');
+      await page.keyboard.type(`onbekend.${stamp}@school.example`);
+      await page.keyboard.press('Enter');
+      await waitForText(page, '#forgot-done', 'Als dit adres bij ons bekend is', 'the answer');
+      await focusIs(page, '#forgot-done', 'after sending the address');
+      await assertAnnounced(page, /Als dit adres bij ons bekend is/, 'the answer');
+      await assertNotInvalid(page, ['forgot-email']);
+      await assertAccessible(page, 'account.html – Wachtwoord vergeten, link sent (logged out)');
       await activate(page, '#forgot-view a[href="/"]');
       await page.waitForURL(/\/(index\.html)?$/);
     }, { blocks: false });
@@ -523,6 +550,29 @@ async function main() {
 
     const bank = quizFromRepo(repoRoot, SLUG);
     let firstIds = [];
+    await check('keyboard: sending with no answers → an alert names the open questions, each says so in words, focus on the first', async () => {
+      await activate(page, '#quiz-submit');
+      await waitForText(page, '#quiz-message', /Beantwoord eerst alle vragen/, 'the quiz message');
+      await assertAnnounced(page, /Beantwoord eerst alle vragen/, 'the quiz message');
+      await focusIs(page, '#quiz-questions fieldset.question:first-of-type input', 'after sending no answers');
+      const marks = await page.evaluate(() => [...document.querySelectorAll('#quiz-questions fieldset.question')].map((fs) => {
+        const box = fs.querySelector('.question-error');
+        return {
+          legend: fs.querySelector('legend').innerText,
+          text: box && !box.hidden ? box.textContent : '',
+          invalid: [...fs.querySelectorAll('input')].every((i) => i.getAttribute('aria-invalid') === 'true'),
+        };
+      }));
+      marks.forEach((m, i) => {
+        assert(/nog open/.test(m.text), `question ${i + 1} says in words that it is open: ${JSON.stringify(m.text)}`);
+        assert(m.invalid, `the choices of question ${i + 1} are aria-invalid`);
+        assert(m.legend.startsWith(`Vraag ${i + 1}`), `question ${i + 1} shows its number ("Vraag ${i + 1}") that the message names: ${JSON.stringify(m.legend)}`);
+      });
+      const ax = await axOf(page);
+      assert(/nog open/.test(ax.description), `the focused choice is described by the open-question text: ${JSON.stringify(ax)}`);
+      await assertAccessible(page, 'module.html – quiz, unanswered questions (teacher)');
+    });
+
     await check('keyboard: a wrong attempt → focus on the result, "Niet geslaagd" announced, each question "Goed"/"Niet goed" in words', async () => {
       assert(bank, `the quiz of content/modules/${SLUG}`);
       const shown = await shownQuiz(page);
@@ -533,6 +583,15 @@ async function main() {
       await waitForText(page, '#quiz-result', 'Niet geslaagd', 'the result');
       await focusIs(page, '#quiz-result, #quiz-result *', 'after sending the answers');
       await assertAnnounced(page, /Niet geslaagd/, 'the result');
+      const resultAx = await axOf(page, '#quiz-result');
+      assert(resultAx.role === 'region' && resultAx.name === 'Niet geslaagd',
+        `the result is a region named by its verdict: ${JSON.stringify(resultAx)}`);
+      const ownAnswers = await page.evaluate(() => [...document.querySelectorAll('#quiz-questions input:checked')]
+        .map((i) => (i.closest('.choice').querySelector('.your-answer') || {}).textContent || ''));
+      assert(ownAnswers.length === firstIds.length && ownAnswers.every((t) => t === 'jouw antwoord'),
+        `every chosen answer says "jouw antwoord": ${JSON.stringify(ownAnswers)}`);
+      const opened = await page.evaluate(() => document.querySelectorAll('#quiz-questions .question-error:not([hidden])').length);
+      assertEqual(opened, 0, 'no question is still marked open');
       const verdicts = await page.evaluate(() => [...document.querySelectorAll('#quiz-questions fieldset.question')]
         .map((fs) => (fs.querySelector('.feedback .verdict') || {}).textContent || ''));
       assert(verdicts.length === firstIds.length && verdicts.every((v) => /^(Goed|Niet goed)/.test(v)),
@@ -557,6 +616,7 @@ async function main() {
       assertEqual(await page.getAttribute('#quiz-result', 'data-passed'), 'true', 'passed');
       await focusIs(page, '#quiz-result, #quiz-result *', 'after sending the right answers');
       await assertAnnounced(page, /Geslaagd/, 'the result');
+      assertEqual((await axOf(page, '#quiz-result')).name, 'Geslaagd', 'the name of the result region');
       await assertAccessible(page, 'module.html – quiz passed (teacher)');
       const href = await page.getAttribute('#certificate-link', 'href');
       certCode = decodeURIComponent((/[?&]code=([^&]+)/.exec(href || '') || [])[1] || '');
@@ -592,6 +652,21 @@ async function main() {
       await assertAccessible(page, 'verify.html – unknown code');
       await shot(page, '05-verify-unknown');
     });
+
+    await check('keyboard: the skip link moves the focus to the content; unknown module and certificate pages (scan)', async () => {
+      await page.goto(`${BASE_URL}/modules.html`);
+      await page.locator('li.card').first().waitFor();
+      await page.keyboard.press('Tab');
+      await focusIs(page, 'a.skip-link', 'the first Tab stop');
+      await page.keyboard.press('Enter');
+      await focusIs(page, 'main#main', 'after the skip link');
+      await page.goto(`${BASE_URL}/module.html?slug=bestaat-niet`);
+      await waitForText(page, 'main h1', 'Module niet gevonden', 'unknown module');
+      await assertAccessible(page, 'module.html – module not found (teacher)');
+      await page.goto(`${BASE_URL}/certificate.html?code=${'B'.repeat(26)}`);
+      await waitForText(page, 'main h1', 'Certificaat niet gevonden', 'unknown certificate');
+      await assertAccessible(page, 'certificate.html – not found (teacher)');
+    }, { blocks: false });
     await context.close();
 
     // -- 3. the demo teacher and IB'er ------------------------------------------------------
