@@ -571,7 +571,7 @@ async function main() {
       const ax = await axOf(page);
       assert(/nog open/.test(ax.description), `the focused choice is described by the open-question text: ${JSON.stringify(ax)}`);
       await assertAccessible(page, 'module.html – quiz, unanswered questions (teacher)');
-    });
+    }, { blocks: false });
 
     await check('keyboard: a wrong attempt → focus on the result, "Niet geslaagd" announced, each question "Goed"/"Niet goed" in words', async () => {
       assert(bank, `the quiz of content/modules/${SLUG}`);
@@ -720,6 +720,23 @@ async function main() {
         await assertAccessible(p, `account.html – password change, wrong current password (${role})`);
         const me = await ctx.request.get(`${BASE_URL}/api/v1/me`);
         assertEqual(me.status(), 200, 'still logged in (the password did not change)');
+      }, { needs: false, blocks: false });
+
+      await check(`${who}: keyboard "Bevestigingsmail opnieuw sturen" and "Mijn gegevens downloaden": the answer announced, the focus stays on the button`, async () => {
+        await p.goto(`${BASE_URL}/account.html`);
+        await p.locator('#account-view:not([hidden])').waitFor();
+        await activate(p, '#resend-button');
+        await waitUntil(() => p.evaluate(() => !document.getElementById('resend-message').hidden), 'the resend answer');
+        await assertAnnounced(p, /bevestig|gestuurd/i, 'the resend answer');
+        await focusIs(p, '#resend-button', 'after "Bevestigingsmail opnieuw sturen"');
+        await assertAccessible(p, `account.html – confirmation mail asked again (${role})`);
+        const download = p.waitForEvent('download');
+        await activate(p, '#export-button');
+        assertEqual((await download).suggestedFilename(), 'mijn-gegevens.json', 'the downloaded file');
+        await waitForText(p, '#export-message', 'gedownload', 'the export answer');
+        await assertAnnounced(p, /gedownload/, 'the export answer');
+        await focusIs(p, '#export-button', 'after "Mijn gegevens downloaden"');
+        await assertAccessible(p, `account.html – data downloaded (${role})`);
       }, { needs: false, blocks: false });
       await ctx.close();
     }
