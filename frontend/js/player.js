@@ -94,12 +94,12 @@ function renderNav() {
     'data-quiz': 'true',
     disabled: !quizReady,
     'aria-current': state.current === state.sections.length ? 'step' : false,
-    'aria-describedby': quizReady ? false : 'quiz-locked',
   },
   el('span', { class: 'mark', 'aria-hidden': 'true' }, '?'),
+  // Why the quiz is greyed out, in words for everyone (not a grey colour alone).
   el('span', {}, 'Toets',
-    quizReady ? null : el('span', { class: 'visually-hidden', id: 'quiz-locked' },
-      ' (beschikbaar als alle onderdelen klaar zijn)')));
+    quizReady ? null : el('span', { class: 'locked-note', id: 'quiz-locked' },
+      ' (kan als alle onderdelen klaar zijn)')));
   items.push(el('li', {}, quizButton));
   replaceChildren(ui.list, items);
 }

@@ -23,7 +23,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { assertAccessible, assertReflows, focusedElement, tabTo } from './a11y.mjs';
-import { quizFromRepo } from './quiz-answers.mjs';
+import { answersForAttempt, quizFromRepo } from './quiz-answers.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '..', '..');
@@ -57,10 +57,11 @@ async function check(name, fn, { needs = true, blocks = needs } = {}) {
     console.log(`not ok - ${name} # SKIP (after: ${blockedBy})`);
     return undefined;
   }
+  const started = Date.now();
   try {
     const value = await fn();
     passed += 1;
-    console.log(`ok - ${name}`);
+    console.log(`ok - ${name}${process.env.TIMINGS ? ` # ${((Date.now() - started) / 1000).toFixed(1)} s` : ''}`);
     return value;
   } catch (err) {
     failed += 1;
@@ -453,9 +454,23 @@ async function main() {
       await page.goto(`${BASE_URL}/account.html#reset=${'0'.repeat(64)}`);
       await page.locator('#reset-view:not([hidden])').waitFor();
       await assertAutocomplete(page, 'account.html (nieuw wachtwoord)');
+      await assertAccessible(page, 'account.html – nieuw wachtwoord kiezen (logged out)');
+      await activate(page, '#reset-form button[type="submit"]');
+      await focusIs(page, '#reset-password', 'after an empty new password');
+      await assertFieldError(page, 'reset-password', /nieuw wachtwoord/i);
+      await assertFieldError(page, 'reset-password2', /nog een keer/);
+      await assertAccessible(page, 'account.html – nieuw wachtwoord kiezen, empty form errors (logged out)');
       await pasteInto(page, '#reset-password', learner.password);
       await pasteInto(page, '#reset-password2', learner.password);
-      await assertAccessible(page, 'account.html – nieuw wachtwoord kiezen (logged out)');
+      // The link's token is made up: the server refuses it.
+      await page.keyboard.press('Enter');
+      await page.locator('#reset-done:not([hidden])').waitFor();
+      await focusIs(page, '#reset-done', 'after a refused link');
+      await assertAnnounced(page, /link/i, 'the refused link');
+      await assertAccessible(page, 'account.html – nieuw wachtwoord kiezen, link refused (logged out)');
+      await activate(page, '#reset-done button');
+      await page.locator('#forgot-view:not([hidden])').waitFor();
+      await focusIs(page, '#forgot-email', 'after "Vraag een nieuwe link aan"');
     }, { blocks: false });
 
     // -- registration errors -------------------------------------------------------------
@@ -526,7 +541,17 @@ async function main() {
       assertEqual(r.status(), 200, 'GET the module');
       mod = await r.json();
       await waitForText(page, '#section-title', mod.sections[0].title, 'first section');
+      const lock = await page.evaluate(() => {
+        const b = document.querySelector('#section-list button[data-quiz]');
+        const note = b && [...b.querySelectorAll('span')].find((n) => /alle onderdelen/.test(n.textContent));
+        const r = note ? note.getBoundingClientRect() : { width: 0, height: 0 };
+        return { disabled: b ? b.disabled : null, shown: r.width > 2 && r.height > 2, text: note ? note.textContent : '' };
+      });
+      assert(lock.disabled === true, 'the quiz is locked before every section is done');
+      assert(lock.shown, `the lock is explained in visible words next to "Toets", not in grey alone: ${JSON.stringify(lock)}`);
+      assert(/alle onderdelen/.test((await axOf(page, '#section-list button[data-quiz]')).name), 'the lock is in the button\'s name');
       await assertAccessible(page, 'module.html – first section (teacher)');
+      await shot(page, '03-first-section');
       for (let i = 0; i < mod.sections.length; i += 1) {
         await activate(page, '#next-button');
         if (i + 1 < mod.sections.length) {
@@ -598,7 +623,7 @@ async function main() {
         `a verdict in words per question: ${JSON.stringify(verdicts)}`);
       await assertAccessible(page, 'module.html – quiz failed, feedback (teacher)');
       await assertAtAllWidths(page, 'module.html – quiz failed, feedback (teacher)');
-      await shot(page, '03-quiz-failed');
+      await shot(page, '04-quiz-failed');
     });
 
     let certCode = '';
@@ -634,7 +659,7 @@ async function main() {
       await assertAtAllWidths(page, 'certificate.html – certificate (teacher)');
       await activate(page, '#copy-button');
       await assertAnnounced(page, /gekopieerd|geselecteerd/, 'the copy result');
-      await shot(page, '04-certificate');
+      await shot(page, '05-certificate');
     });
 
     await check('keyboard: the verification link → "Geldig certificaat" (scan); another code typed in → "Onbekende code" (scan)', async () => {
@@ -650,12 +675,17 @@ async function main() {
       await page.locator('#verdict[data-verdict="unknown"]').waitFor();
       await assertAnnounced(page, /Onbekende code/, 'the verdict');
       await assertAccessible(page, 'verify.html – unknown code');
-      await shot(page, '05-verify-unknown');
+      await shot(page, '06-verify-unknown');
     });
 
-    await check('keyboard: the skip link moves the focus to the content; unknown module and certificate pages (scan)', async () => {
+    await check('keyboard: the skip link moves the focus to the content; "Mijn modules" after passing (scan, reflow); unknown module and certificate pages (scan)', async () => {
       await page.goto(`${BASE_URL}/modules.html`);
-      await page.locator('li.card').first().waitFor();
+      await page.locator(`#certificate-list li[data-code="${certCode}"]`).waitFor();
+      await waitForText(page, `li.card[data-slug="${SLUG}"] .status-line`, /^Afgerond geldig tot \d{1,2} [a-z]+ \d{4}$/, 'completed, in words');
+      await waitForText(page, `#certificate-list li[data-code="${certCode}"] .status`, 'Geldig', 'certificate status in words');
+      await assertModuleStatuses(page);
+      await assertAccessible(page, 'modules.html – module completed, certificate listed (teacher)');
+      await assertAtAllWidths(page, 'modules.html – module completed, certificate listed (teacher)');
       await page.keyboard.press('Tab');
       await focusIs(page, 'a.skip-link', 'the first Tab stop');
       await page.keyboard.press('Enter');
@@ -666,6 +696,25 @@ async function main() {
       await page.goto(`${BASE_URL}/certificate.html?code=${'B'.repeat(26)}`);
       await waitForText(page, 'main h1', 'Certificaat niet gevonden', 'unknown certificate');
       await assertAccessible(page, 'certificate.html – not found (teacher)');
+    }, { blocks: false });
+    await check('two failed attempts after passing: the quiz pauses in words (scan); "Lees nog eens" by keyboard opens the section with the focus on its heading', async () => {
+      // The attempts go through the API (the keyboard part of the quiz is above).
+      for (let k = 0; k < 2; k += 1) {
+        let r = await context.request.post(`${BASE_URL}/api/v1/modules/${SLUG}/quiz`);
+        assertEqual(r.status(), 201, `quiz start ${k + 1}`);
+        const attempt = await r.json();
+        r = await context.request.post(`${BASE_URL}/api/v1/modules/${SLUG}/attempts`,
+          { data: { attempt_id: attempt.attempt_id, answers: answersForAttempt(bank, attempt, false) } });
+        assertEqual(r.status(), 200, `attempt ${k + 1}`);
+      }
+      await page.goto(`${BASE_URL}/module.html?slug=${SLUG}`);
+      await waitForText(page, '#pause-message', /vanaf \d{2}:\d{2} uur/i, 'the pause, in words');
+      assertEqual((await axOf(page, '#quiz-result')).name, 'Even pauze', 'the name of the result region');
+      await assertAccessible(page, 'module.html – quiz paused (teacher)');
+      const sid = await page.getAttribute('#reread-list button[data-reread]', 'data-reread');
+      await activate(page, '#reread-list button[data-reread]');
+      await waitForText(page, '#section-title', mod.sections.find((x) => x.id === sid).title, 'the section to reread');
+      await focusIs(page, '#section-title', 'after "Lees nog eens"');
     }, { blocks: false });
     await context.close();
 
