@@ -491,10 +491,10 @@ async function main() {
     });
 
     await check('keyboard: bad e-mail and short password → those two fields invalid, focus on the e-mail', async () => {
-      await typeInto(page, '#register-name', learner.name);
+      await pasteInto(page, '#register-name', learner.name);
       await typeInto(page, '#register-email', 'geen-adres');
       await typeInto(page, '#register-password', 'kort');
-      await typeInto(page, '#register-join-code', 'ONBEKEND7');
+      await pasteInto(page, '#register-join-code', 'ONBEKEND7');
       await page.keyboard.press('Enter');
       await focusIs(page, '#register-email', 'after a bad address');
       await assertFieldError(page, 'register-email', /geldig e-mailadres/);
@@ -505,8 +505,7 @@ async function main() {
     });
 
     await check('keyboard: an unknown school code → the server\'s error at the code field, focus on it', async () => {
-      await page.keyboard.press('Control+A');
-      await page.keyboard.type(learner.email);
+      await pasteInto(page, '#register-email', learner.email);
       await pasteInto(page, '#register-password', learner.password);
       await page.keyboard.press('Enter');
       await waitUntil(() => page.evaluate(() => document.getElementById('register-join-code')
@@ -658,7 +657,9 @@ async function main() {
       await assertAccessible(page, 'certificate.html – certificate (teacher)');
       await assertAtAllWidths(page, 'certificate.html – certificate (teacher)');
       await activate(page, '#copy-button');
-      await assertAnnounced(page, /gekopieerd|geselecteerd/, 'the copy result');
+      await waitForText(page, '#copy-status', 'De link is gekopieerd', 'the copy result');
+      await assertAnnounced(page, /De link is gekopieerd/, 'the copy result');
+      assertEqual(await page.evaluate(() => navigator.clipboard.readText()), verifyUrl, 'the copied link');
       await shot(page, '05-certificate');
     });
 
@@ -727,7 +728,7 @@ async function main() {
       await check(`${who}: keyboard login → "Mijn modules" (scan), every module's status in words`, async () => {
         await p.goto(`${BASE_URL}/`);
         await p.locator('#login-email').waitFor();
-        await typeInto(p, '#login-email', acc.email);
+        await pasteInto(p, '#login-email', acc.email);
         await pasteInto(p, '#login-password', acc.password);
         await p.keyboard.press('Enter');
         await p.waitForURL(/\/modules\.html$/);
@@ -750,7 +751,7 @@ async function main() {
         await assertAnnounced(p, /huidige wachtwoord/, 'the first error');
         await assertAccessible(p, `account.html – password change, empty form errors (${role})`);
         // Two different new passwords: only the repetition is wrong.
-        await typeInto(p, '#password-current', 'niet-mijn-wachtwoord-99');
+        await pasteInto(p, '#password-current', 'niet-mijn-wachtwoord-99');
         await pasteInto(p, '#password-new', `nieuw-${learner.password}`);
         await typeInto(p, '#password-new2', `anders-${learner.password}`);
         await p.keyboard.press('Enter');
