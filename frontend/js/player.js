@@ -99,7 +99,7 @@ function renderNav() {
   // Why the quiz is greyed out, in words for everyone (not a grey colour alone).
   el('span', {}, 'Toets',
     quizReady ? null : el('span', { class: 'locked-note', id: 'quiz-locked' },
-      ' (kan als alle onderdelen klaar zijn)')));
+      ' (rond eerst alle onderdelen af)')));
   items.push(el('li', {}, quizButton));
   replaceChildren(ui.list, items);
 }
