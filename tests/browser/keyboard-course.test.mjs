@@ -334,6 +334,26 @@ async function answerByKeyboard(page, picks) {
   }
 }
 
+// ---- set-up through the API (not what the test is about) -------------------------------
+
+async function apiCall(method, path, token, body, type = 'application/json') {
+  const res = await fetch(`${BASE_URL}/api/v1${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': type },
+    body: type === 'application/json' ? JSON.stringify(body) : body,
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
+}
+
+async function bearerLogin(email, password) {
+  const res = await fetch(`${BASE_URL}/api/v1/auth/login`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, password }),
+  });
+  assertEqual(res.status, 200, `login ${email}`);
+  return (await res.json()).token;
+}
+
 // ---- the flows --------------------------------------------------------------------------
 
 function demoAccounts() {
@@ -357,9 +377,9 @@ async function main() {
   const demo = demoAccounts();
   const consoleProblems = [];
 
-  await check('environment: JOIN_CODE and DEMO_ACCOUNTS (teacher, ib)', () => {
+  await check('environment: JOIN_CODE and DEMO_ACCOUNTS (teacher, ib, admin)', () => {
     assert(JOIN_CODE, 'set JOIN_CODE (see tests/run-browser.sh)');
-    assert(demo.teacher && demo.ib, `DEMO_ACCOUNTS lists teacher and ib: ${DEMO_ACCOUNTS}`);
+    assert(demo.teacher && demo.ib && demo.admin, `DEMO_ACCOUNTS lists teacher, ib and admin: ${DEMO_ACCOUNTS}`);
   });
 
   let browser;
@@ -736,6 +756,45 @@ async function main() {
         await p.locator('li.card').first().waitFor();
         await assertModuleStatuses(p);
         await assertAccessible(p, `modules.html – Mijn modules (${role})`);
+      }, { needs: false, blocks: false });
+
+      if (role === 'teacher') await check('another board puts the demo teacher on its roster: the invitation on "Mijn modules" (scan); keyboard "Weigeren" → the answer announced with the focus on it (scan)', async () => {
+        const admin = await bearerLogin(demo.admin.email, demo.admin.password);
+        const board = await apiCall('POST', '/boards', admin,
+          { name: `Stichting Toetsenbord ${stamp}`, number: `7${String(Date.now()).slice(-8)}` });
+        assertEqual(board.status, 201, 'board');
+        const letters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+        // DUO's location code: four characters of BRIN and two digits, e.g. 32JK00.
+        const two = () => String(randomBytes(1)[0] % 100).padStart(2, '0');
+        const brin = `${two()}${letters[randomBytes(1)[0] % 26]}${letters[randomBytes(1)[0] % 26]}${two()}`;
+        const school = await apiCall('POST', '/schools', admin,
+          { board_id: board.body.id, name: `Basisschool Toetsenbord ${stamp}`, brin, municipality: 'Elders' });
+        assertEqual(school.status, 201, `school ${brin}`);
+        const baEmail = `bestuur.${stamp}@toetsenbord.example`;
+        const baPassword = `bestuur-sleutel-${randomBytes(4).toString('hex')}`;
+        assertEqual((await apiCall('POST', '/users', admin, { email: baEmail, name: 'Bestuur Toetsenbord',
+          role: 'board_admin', password: baPassword, board_id: board.body.id })).status, 201, 'board admin');
+        const ba = await bearerLogin(baEmail, baPassword);
+        const up = await apiCall('POST', `/boards/${board.body.id}/roster`, ba,
+          `email,name,role,brin\n${acc.email},Demo leerkracht,teacher,${brin}\n`, 'text/csv');
+        assertEqual(up.status, 200, 'roster');
+        assertEqual(up.body.invited, 1, 'invited');
+
+        await p.goto(`${BASE_URL}/modules.html`);
+        await p.locator('#invitations:not([hidden]) #invitation-list li').waitFor();
+        await assertAccessible(p, 'modules.html – invitation of another board (teacher)');
+        // Without a connection the answer fails: said in words, the focus back on the button.
+        await ctx.setOffline(true);
+        await activate(p, '#invitation-list li button:not(.button-primary)');
+        await waitForText(p, '#invitations-message', 'Dat is niet gelukt', 'the failure');
+        await focusIs(p, '#invitation-list li button:not(.button-primary)', 'after a failed "Weigeren"');
+        await assertAnnounced(p, /Dat is niet gelukt/, 'the failure');
+        await ctx.setOffline(false);
+        await p.keyboard.press('Enter');
+        await waitForText(p, '#invitations-message', 'Geweigerd', 'the answer');
+        await focusIs(p, '#invitations-message', 'after "Weigeren" (its item is gone)');
+        await assertAnnounced(p, /Geweigerd/, 'the answer');
+        await assertAccessible(p, 'modules.html – invitation declined (teacher)');
       }, { needs: false, blocks: false });
 
       await check(`${who}: keyboard to "Mijn account" (scan); the password form's errors tied to their fields (scan)`, async () => {
