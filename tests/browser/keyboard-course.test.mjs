@@ -191,6 +191,8 @@ async function assertFieldError(page, id, pattern) {
     `#${id}: no visible aria-describedby text matches ${pattern} (described by: ${JSON.stringify(info.texts)})`);
   const ax = await axOf(page, `#${id}`);
   assert(pattern.test(ax.description), `#${id}: the accessible description ${JSON.stringify(ax.description)} does not say ${pattern}`);
+  // The "!" before an error is decoration: a screen reader should not read "uitroepteken".
+  assert(!/(^|\s)!(\s|$)/.test(ax.description), `#${id}: the description reads the decorative "!": ${JSON.stringify(ax.description)}`);
 }
 
 /** None of the fields `ids` is marked invalid (any more). */
