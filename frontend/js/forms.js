@@ -48,8 +48,10 @@ export function stopAtInvalid(form) {
 }
 
 /** Runs `fn` with `button` disabled and `busy` (the button itself, or its form)
- *  marked aria-busy. */
+ *  marked aria-busy. A button that had the keyboard focus gets it back afterwards,
+ *  unless `fn` moved it elsewhere: disabling it drops the focus to the page's start. */
 export async function withBusyButton(button, fn, busy = button) {
+  const hadFocus = document.activeElement === button;
   button.disabled = true;
   busy.setAttribute('aria-busy', 'true');
   try {
@@ -57,6 +59,8 @@ export async function withBusyButton(button, fn, busy = button) {
   } finally {
     button.disabled = false;
     busy.removeAttribute('aria-busy');
+    const now = document.activeElement;
+    if (hadFocus && button.isConnected && (!now || now === document.body || now === button)) button.focus();
   }
 }
 

@@ -129,7 +129,7 @@ const invSection = document.getElementById('invitations');
 const invList = document.getElementById('invitation-list');
 const invMessage = document.getElementById('invitations-message');
 
-async function answerInvitation(inv, accept, item) {
+async function answerInvitation(inv, accept, item, pressed) {
   for (const b of item.querySelectorAll('button')) b.disabled = true;
   try {
     const res = await post(`/me/invitations/${seg(inv.id)}/${accept ? 'accept' : 'decline'}`);
@@ -137,11 +137,15 @@ async function answerInvitation(inv, accept, item) {
     showMessage(invMessage, accept
       ? `Geaccepteerd: je telt nu ook mee voor ${inv.board.name}. Je account blijft bij je eigen school.`
       : `Geweigerd: ${inv.board.name} ziet dat je niet bij hen hoort. Er is niets veranderd.`, 'ok');
+    // The pressed button is gone with its item: the focus goes to the answer.
+    invMessage.focus();
     if (accept && res && res.certificates_issued > 0) loadCertificates();
   } catch (err) {
     if (err && err.status === 401) return goToLogin();
     for (const b of item.querySelectorAll('button')) b.disabled = false;
     showMessage(invMessage, `Dat is niet gelukt. ${describeError(err)}`);
+    // Disabling the button dropped the focus; give it back to try again.
+    pressed.focus();
   }
   if (!invList.children.length) invList.hidden = true;
   return undefined;
@@ -155,8 +159,8 @@ function invitationItem(inv, { roles }) {
       ` van ${inv.school.name}, als ${labelInSentence(roles, inv.role)}.`),
     el('p', {}, `Werk je ook voor dit bestuur, bijvoorbeeld als invalkracht of als IB'er voor twee besturen? Kies dan Accepteren: wat je hier hebt gedaan telt dan ook mee voor ${inv.board.name}. Je account blijft bij je eigen school. Werk je daar niet, kies dan Weigeren.`),
     el('div', { class: 'actions' }, accept, decline));
-  accept.addEventListener('click', () => answerInvitation(inv, true, item));
-  decline.addEventListener('click', () => answerInvitation(inv, false, item));
+  accept.addEventListener('click', () => answerInvitation(inv, true, item, accept));
+  decline.addEventListener('click', () => answerInvitation(inv, false, item, decline));
   return item;
 }
 

@@ -94,12 +94,12 @@ function renderNav() {
     'data-quiz': 'true',
     disabled: !quizReady,
     'aria-current': state.current === state.sections.length ? 'step' : false,
-    'aria-describedby': quizReady ? false : 'quiz-locked',
   },
   el('span', { class: 'mark', 'aria-hidden': 'true' }, '?'),
+  // Why the quiz is greyed out, in words for everyone (not a grey colour alone).
   el('span', {}, 'Toets',
-    quizReady ? null : el('span', { class: 'visually-hidden', id: 'quiz-locked' },
-      ' (beschikbaar als alle onderdelen klaar zijn)')));
+    quizReady ? null : el('span', { class: 'locked-note', id: 'quiz-locked' },
+      ' (rond eerst alle onderdelen af)')));
   items.push(el('li', {}, quizButton));
   replaceChildren(ui.list, items);
 }
@@ -182,16 +182,39 @@ function onQueueChange({ pending, offline }) {
 function questionFieldset(q, qi) {
   const type = q.multiple ? 'checkbox' : 'radio';
   const name = `q-${qi}`;
+  const errorId = `q-${qi}-error`;
   const choices = (q.choices || []).map((c, ci) => {
     const id = `q-${qi}-c-${ci}`;
     return el('div', { class: 'choice' },
-      el('input', { type, id, name, value: c.id, 'data-choice-id': c.id }),
+      el('input', {
+        type, id, name, value: c.id, 'data-choice-id': c.id, 'aria-describedby': errorId,
+      }),
       el('label', { for: id }, c.text));
   });
-  return el('fieldset', { class: 'question', 'data-question-id': q.id },
-    el('legend', {}, el('span', { class: 'visually-hidden' }, `Vraag ${qi + 1}: `), q.text),
+  // The number is visible: "Nog open: vraag 3" must be findable without counting.
+  return el('fieldset', { class: 'question', 'data-question-id': q.id, 'aria-describedby': errorId },
+    el('legend', {}, el('span', { class: 'question-number' }, `Vraag ${qi + 1}: `), q.text),
     q.multiple ? el('p', { class: 'multi-hint' }, 'Er kunnen meerdere antwoorden goed zijn. Kies alle goede antwoorden.') : null,
-    choices);
+    choices,
+    el('p', { class: 'field-error question-error', id: errorId, hidden: true }));
+}
+
+/** Marks an unanswered question in words next to it (not by its border colour alone),
+ *  tied to its choices; `missing` false clears the mark. */
+function markMissing(fs, missing) {
+  fs.classList.toggle('is-missing', missing);
+  const box = fs.querySelector('.question-error');
+  const multiple = fs.querySelector('input[type="checkbox"]') !== null;
+  if (box) {
+    box.textContent = missing
+      ? (multiple ? 'Deze vraag is nog open: kies minstens één antwoord.' : 'Deze vraag is nog open: kies een antwoord.')
+      : '';
+    box.hidden = !missing;
+  }
+  for (const input of fs.querySelectorAll('input')) {
+    if (missing) input.setAttribute('aria-invalid', 'true');
+    else input.removeAttribute('aria-invalid');
+  }
 }
 
 function clockTime(iso) {
@@ -253,7 +276,7 @@ function showPaused(error) {
   ui.quizResult.className = 'result result-failed';
   ui.quizResult.dataset.paused = 'true';
   replaceChildren(ui.quizResult,
-    el('h3', {}, 'Even pauze'),
+    el('h3', { id: 'quiz-result-title' }, 'Even pauze'),
     el('p', { id: 'pause-message' },
       `Je hebt de toets twee keer achter elkaar niet gehaald. Vanaf ${clockTime(error.retry_after)} uur kun je de toets opnieuw maken. Lees eerst deze onderdelen nog eens:`),
     rereadList(error.reread));
@@ -314,7 +337,7 @@ function collectAnswers() {
   const fieldsets = [...ui.quizQuestions.querySelectorAll('fieldset.question')];
   fieldsets.forEach((fs, i) => {
     const chosen = [...fs.querySelectorAll('input:checked')].map((inp) => inp.value);
-    fs.classList.toggle('is-missing', chosen.length === 0);
+    markMissing(fs, chosen.length === 0);
     if (chosen.length === 0) missing.push(i + 1);
     answers[fs.dataset.questionId] = chosen;
   });
@@ -328,8 +351,10 @@ function setQuizLocked(locked) {
 
 function clearFeedback() {
   for (const fb of ui.quizQuestions.querySelectorAll('.feedback')) fb.remove();
+  for (const mark of ui.quizQuestions.querySelectorAll('.your-answer')) mark.remove();
   for (const fs of ui.quizQuestions.querySelectorAll('fieldset.question')) {
-    fs.classList.remove('is-correct', 'is-incorrect', 'is-missing');
+    fs.classList.remove('is-correct', 'is-incorrect');
+    markMissing(fs, false);
     fs.removeAttribute('data-correct');
   }
 }
@@ -340,7 +365,7 @@ function showResult(res) {
   ui.quizResult.dataset.passed = passed ? 'true' : 'false';
   const score = el('p', { class: 'score' },
     `Je score: ${res.score}%. Nodig om te slagen: ${res.pass_mark}%.`);
-  const parts = [el('h3', {}, passed ? 'Geslaagd' : 'Niet geslaagd'), score];
+  const parts = [el('h3', { id: 'quiz-result-title' }, passed ? 'Geslaagd' : 'Niet geslaagd'), score];
   if (passed) {
     parts.push(el('p', {}, 'Goed gedaan. Je hebt deze module afgerond.'));
     const links = el('p', { class: 'actions' });
@@ -378,6 +403,10 @@ function showResult(res) {
       .find((f) => f.dataset.questionId === String(fb.id));
     if (!fs) continue;
     const ok = Boolean(fb.right);
+    // The chosen answers stay readable in words: a disabled, ticked control is faint.
+    for (const input of fs.querySelectorAll('input:checked')) {
+      input.closest('.choice').append(el('span', { class: 'your-answer' }, 'jouw antwoord'));
+    }
     fs.classList.add(ok ? 'is-correct' : 'is-incorrect');
     fs.dataset.correct = ok ? 'true' : 'false';
     const reread = ok ? [] : rereadLinks(fb.reread);
@@ -520,6 +549,10 @@ async function start() {
   ui.prev.addEventListener('click', () => go(state.current - 1));
   ui.next.addEventListener('click', onNext);
   ui.quizForm.addEventListener('submit', onSubmit);
+  ui.quizQuestions.addEventListener('change', (event) => {
+    const fs = event.target.closest('fieldset.question');
+    if (fs && fs.classList.contains('is-missing') && fs.querySelector('input:checked')) markMissing(fs, false);
+  });
 
   // Resume at the first section that is not done (the quiz when all are done).
   go(firstUndone(), { focus: false });
