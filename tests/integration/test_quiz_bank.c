@@ -332,8 +332,8 @@ test_quiz_expired(void **state)
 	time_t             now = time(NULL);
 
 	(void)state;
-	/* Over 20 hours (WCAG 2.2.1's exception for long time limits), less than
-	 * a day. */
+	/* Over 20 hours (WCAG 2.2.1's exception for long time limits), less
+	 * than a day. */
 	assert_true(exp > now + 20 * 3600 && exp <= now + 22 * 3600);
 	assert_int_equal(
 	    itest_db_exec("UPDATE quiz_attempts SET created_at = created_at - "
