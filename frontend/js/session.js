@@ -344,6 +344,10 @@ function otherAccount(user) {
   reload.addEventListener('click', () => window.location.reload());
   form.hidden = true;
   error.hidden = true;
+  // The dialog's first words promised to send what was typed: not for this account.
+  document.getElementById('session-login-title').textContent = 'Ander account ingelogd';
+  document.getElementById('session-login-text').hidden = true;
+  dialog.setAttribute('aria-describedby', 'session-other');
   const note = el('div', { id: 'session-other', role: 'alert' },
     el('p', {}, `Je bent nu ingelogd als ${name || 'een ander account'}. Deze pagina hoorde bij een ander account. `
       + 'Wat hier was ingevuld, is niet verstuurd. De pagina wordt opnieuw geladen voor het account waarmee je nu bent ingelogd.'),

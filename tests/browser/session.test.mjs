@@ -451,6 +451,8 @@ async function main() {
         'no message about the other account');
       const said = (await page.textContent('#session-other')) || '';
       assert(/opnieuw geladen/.test(said) && /niet verstuurd/.test(said), `the message does not say it: ${said}`);
+      const shown = await page.locator('#session-login').innerText();
+      assert(!/alsnog verstuurd/.test(shown), `the dialog still promises to send what was typed: ${shown}`);
       const f = await focusInfo(page, 'session-login');
       assert(f.id === 'session-reload', `focus is not on "Pagina opnieuw laden": ${await focusedElement(page)}`);
       assert(sent === 1, `POST /scenarios was sent ${sent} times (only the refused one may be)`);
