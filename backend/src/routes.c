@@ -19,6 +19,9 @@ const struct route app_routes[] = {
      ROUTE_JSON_BODY | ROUTE_NO_AUDIT, 0},
     {"POST", "/api/v1/auth/register", auth_register, 0, ROUTE_JSON_BODY, 0},
     {"POST", "/api/v1/auth/logout", auth_logout, ROLE_ANY, ROUTE_NO_BODY, 0},
+    /* Not audited, as a login: a new session for the same account. */
+    {"POST", "/api/v1/auth/refresh", auth_refresh, ROLE_ANY,
+     ROUTE_NO_BODY | ROUTE_NO_AUDIT, 0},
     {"GET", "/api/v1/me", auth_me, ROLE_ANY, ROUTE_NO_BODY, 0},
     {"POST", "/api/v1/auth/verify", account_verify, 0, ROUTE_JSON_BODY, 0},
     {"POST", "/api/v1/auth/verify/resend", account_verify_resend, ROLE_ANY,

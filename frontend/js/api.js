@@ -38,6 +38,16 @@ export function isRetryable(err) {
   return err instanceof NetworkError || (err instanceof ApiError && err.transient);
 }
 
+// Set by session.js on a logged-in page: on a 401 it lets the user log in again on
+// the page and resolves true when the same account is back (see request()).
+let reauthenticate = null;
+
+/** `fn()` is asked what to do when a request gets 401: resolve true to send the
+ *  request once more, false to let the 401 through. */
+export function setReauthenticate(fn) {
+  reauthenticate = fn;
+}
+
 /**
  * The one way to the API: every request of the frontend goes through here. `body`
  * (optional) is sent as it is (a string, File or Blob, byte for byte) with
@@ -45,8 +55,25 @@ export function isRetryable(err) {
  * answers without JSON. Rejects with ApiError (its `body` holds the whole error
  * answer) or NetworkError. The session cookie goes along (same origin only); the
  * server checks the Origin header of every change, so there is no token to add.
+ *
+ * A 401 of a logged-in page (the session ended or was revoked) first goes to the
+ * login dialog of session.js, and after the same account logged in again the
+ * request is sent once more, so that what the user typed is not lost; not for the
+ * /auth/ requests themselves (their 401 means a wrong password), nor with
+ * `reauth: false`.
  */
-export async function request(method, path, { body, contentType, timeoutMs = DEFAULT_TIMEOUT_MS } = {}) {
+export async function request(method, path, opts = {}) {
+  try {
+    return await send(method, path, opts);
+  } catch (err) {
+    if (!(err instanceof ApiError && err.status === 401) || opts.reauth === false
+      || !reauthenticate || path.startsWith('/auth/')) throw err;
+    if (!(await reauthenticate())) throw err;
+    return send(method, path, opts);
+  }
+}
+
+async function send(method, path, { body, contentType, timeoutMs = DEFAULT_TIMEOUT_MS } = {}) {
   const headers = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = contentType;
   const controller = new AbortController();
@@ -80,16 +107,16 @@ export async function request(method, path, { body, contentType, timeoutMs = DEF
 }
 
 /** Calls the API with `body` (optional) serialised as JSON; see request(). */
-export function api(method, path, body, { timeoutMs } = {}) {
+export function api(method, path, body, { timeoutMs, reauth } = {}) {
   return body === undefined
-    ? request(method, path, { timeoutMs })
-    : request(method, path, { body: JSON.stringify(body), contentType: 'application/json', timeoutMs });
+    ? request(method, path, { timeoutMs, reauth })
+    : request(method, path, { body: JSON.stringify(body), contentType: 'application/json', timeoutMs, reauth });
 }
 
 /** Sends `body` as it is (JSON text typed by a trainer, an image, a video) with the
  *  given Content-Type; uploads may take minutes. */
-export const sendRaw = (method, path, body, contentType, { timeoutMs = UPLOAD_TIMEOUT_MS } = {}) =>
-  request(method, path, { body, contentType, timeoutMs });
+export const sendRaw = (method, path, body, contentType, { timeoutMs = UPLOAD_TIMEOUT_MS, reauth } = {}) =>
+  request(method, path, { body, contentType, timeoutMs, reauth });
 
 /** POSTs a CSV file (a File or Blob) as the raw request body, as the roster,
  *  school-register and attendance endpoints take it. */

@@ -1,7 +1,9 @@
 // Shared page helpers: building elements safely (text only), Dutch dates and labels,
-// the user part of the header, and the login redirect.
+// the user part of the header (which starts the session warning and the login dialog
+// of session.js on every logged-in page), and the login redirect.
 
 import { ApiError, NetworkError, get, post } from './api.js';
+import { endSession, startSession } from './session.js';
 
 /**
  * Creates an element. `attrs` sets attributes (class, href, type, aria-*, data-*...);
@@ -142,14 +144,18 @@ export function homeForRole(role) {
 /**
  * Fills the header's user area (#user-nav) with the name and an "Uitloggen" button.
  * `beforeLogout` (optional, async) runs first, e.g. to send queued progress.
+ * Every logged-in page comes here: it also starts the session's warning before it
+ * ends and the login dialog for a 401 (session.js).
  */
 export function renderUserNav(user, { beforeLogout } = {}) {
+  startSession(user);
   const nav = document.getElementById('user-nav');
   if (!nav) return;
   const button = el('button', { type: 'button', class: 'button button-quiet', id: 'logout' },
     'Uitloggen');
   button.addEventListener('click', async () => {
     button.disabled = true;
+    endSession(true); // a 401 from here on asks for no login
     try {
       if (beforeLogout) await beforeLogout();
     } catch (e) { /* logging out goes on regardless */ }
@@ -159,6 +165,7 @@ export function renderUserNav(user, { beforeLogout } = {}) {
       // 401: already logged out. Anything else: the session still works (the cookie
       // is HttpOnly, so only the server can end it); say so instead of pretending.
       if (!(err instanceof ApiError && err.status === 401)) {
+        endSession(false);
         button.disabled = false;
         status.textContent = err instanceof NetworkError
           ? 'Uitloggen lukt niet zonder verbinding. Probeer het opnieuw.'

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #define TWELVE_HOURS (12L * 3600)
 
@@ -38,6 +39,12 @@ static void test_me_unauthenticated(void **state);
 static void test_logout_bearer(void **state);
 static void test_logout_cookie(void **state);
 static void test_logout_unauthenticated(void **state);
+static void test_me_session_expiry(void **state);
+static void test_refresh_ok(void **state);
+static void test_refresh_revokes_old(void **state);
+static void test_refresh_bearer(void **state);
+static void test_refresh_unauthenticated(void **state);
+static void test_refresh_foreign_origin(void **state);
 static void test_jwt_forged_control(void **state);
 static void test_jwt_alg_none(void **state);
 static void test_jwt_hs512(void **state);
@@ -713,6 +720,168 @@ test_logout_unauthenticated(void **state)
 	                   401, "unauthenticated");
 }
 
+/* Session expiry and refresh (WCAG 2.2.1: warned and extended in time). */
+
+/* Seconds since the epoch of an RFC 3339 UTC time "YYYY-MM-DDTHH:MM:SSZ". */
+static long long
+rfc3339_seconds(const char *text)
+{
+	struct tm tm = {0};
+	char     *end;
+
+	assert_non_null(text);
+	end = strptime(text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (end == NULL || *end != '\0')
+		fail_msg("not an RFC 3339 UTC time: %s", text);
+	return (long long)timegm(&tm);
+}
+
+/* POST /auth/refresh with the token as the session cookie and `origin`
+ * (a header line, or NULL for none). */
+static struct itest_resp *
+refresh_with_cookie(const char *token, const char *origin)
+{
+	struct itest_req rq = {.method = "POST",
+	                       .path = "/api/v1/auth/refresh",
+	                       .cookie = token,
+	                       .headers = {origin}};
+
+	return itest_do(&rq);
+}
+
+/* /me tells when the session of the token in use ends: its exp. */
+static void
+test_me_session_expiry(void **state)
+{
+	struct itest_user *u = itest_new_teacher();
+	json_t            *c = itest_claims(u->id, 600);
+	const char        *token = itest_jwt_lib(JWT_ALG_HS256, c);
+	json_t            *j;
+
+	(void)state;
+	j = itest_expect_json(itest_get("/api/v1/me", token), 200);
+	assert_int_equal(rfc3339_seconds(itest_jstr(j, "session_expires_at")),
+	                 json_integer_value(json_object_get(c, "exp")));
+	/* A login's token: the expiry the login answered. */
+	{
+		struct itest_resp *r = itest_login(u->email, u->password);
+		json_t            *login = itest_expect_json(r, 200);
+
+		j = itest_expect_json(
+		    itest_get("/api/v1/me", itest_jstr(login, "token")), 200);
+		assert_string_equal(itest_jstr(j, "session_expires_at"),
+		                    itest_jstr(login, "expires_at"));
+	}
+}
+
+/* A session with ten minutes left gets a new token with the full ttl, in
+ * the cookie and the body, that works. */
+static void
+test_refresh_ok(void **state)
+{
+	struct itest_user *u = itest_new_teacher();
+	json_t            *c = itest_claims(u->id, 600);
+	const char        *old = itest_jwt_lib(JWT_ALG_HS256, c);
+	const char        *own = itest_fmt("Origin: %s", itest_env("BASE_URL"));
+	long long old_exp = json_integer_value(json_object_get(c, "exp"));
+	struct itest_resp *r;
+	const char        *token;
+	json_t            *j, *me;
+
+	(void)state;
+	r = refresh_with_cookie(old, own);
+	j = itest_expect_json(r, 200);
+	token = itest_jstr(j, "token");
+	assert_string_not_equal(token, old);
+	expect_session_cookie(r, token);
+	assert_int_equal(itest_jint(itest_jobj(j, "user"), "id"), u->id);
+	assert_string_equal(itest_jstr(itest_jobj(j, "user"), "role"),
+	                    "teacher");
+	/* The full ttl from now, not the old token's end. */
+	if (rfc3339_seconds(itest_jstr(j, "expires_at")) <= old_exp + 60)
+		fail_msg("refresh did not extend the session: %s, old end %lld",
+		         itest_jstr(j, "expires_at"), old_exp);
+	assert_string_not_equal(itest_jstr(itest_jwt_part(token, 1), "jti"),
+	                        itest_jstr(c, "jti"));
+	me = itest_expect_json(itest_get("/api/v1/me", token), 200);
+	assert_int_equal(itest_jint(me, "id"), u->id);
+	assert_string_equal(itest_jstr(me, "session_expires_at"),
+	                    itest_jstr(j, "expires_at"));
+}
+
+/* The old token is revoked: a copy of the old cookie ends with the
+ * refresh, also for a second refresh. */
+static void
+test_refresh_revokes_old(void **state)
+{
+	struct itest_user *u = itest_new_teacher();
+	char              *old = itest_login_token(u->email, u->password);
+	json_t            *j;
+
+	(void)state;
+	expect_accepted(old, u->id);
+	j = itest_expect_json(refresh_with_cookie(old, NULL), 200);
+	expect_rejected(old, "revoked by refresh");
+	itest_expect_error(refresh_with_cookie(old, NULL), 401,
+	                   "unauthenticated");
+	expect_accepted(itest_jstr(j, "token"), u->id);
+}
+
+/* With a bearer token (no cookie, so no Origin check): the same. */
+static void
+test_refresh_bearer(void **state)
+{
+	struct itest_user *u = itest_new_teacher();
+	char              *old = itest_login_token(u->email, u->password);
+	json_t            *j;
+
+	(void)state;
+	j = itest_expect_json(
+	    itest_post_json("/api/v1/auth/refresh", old, NULL), 200);
+	expect_rejected(old, "revoked by refresh with bearer");
+	expect_accepted(itest_jstr(j, "token"), u->id);
+}
+
+static void
+test_refresh_unauthenticated(void **state)
+{
+	struct itest_user *u = itest_new_teacher();
+	const char        *expired =
+	    itest_jwt_lib(JWT_ALG_HS256, itest_claims(u->id, -10));
+	struct itest_resp *r;
+
+	(void)state;
+	r = itest_post_json("/api/v1/auth/refresh", NULL, NULL);
+	itest_expect_error(r, 401, "unauthenticated");
+	expect_no_session(r);
+	/* An expired session cannot be brought back. */
+	r = refresh_with_cookie(expired, NULL);
+	itest_expect_error(r, 401, "unauthenticated");
+	expect_no_session(r);
+	/* Nor one that was logged out. */
+	itest_expect_status(
+	    itest_post_json("/api/v1/auth/logout", u->token, NULL), 204);
+	r = refresh_with_cookie(u->token, NULL);
+	itest_expect_error(r, 401, "unauthenticated");
+	expect_no_session(r);
+}
+
+/* Another site cannot refresh (and so end) a session through the cookie;
+ * the session stays as it was. */
+static void
+test_refresh_foreign_origin(void **state)
+{
+	struct itest_user *u = itest_new_teacher();
+	struct itest_resp *r;
+
+	(void)state;
+	r = refresh_with_cookie(u->token,
+	                        "Origin: https://kwaadwillend.example");
+	itest_expect_error(r, 403, "forbidden");
+	expect_no_session(r);
+	expect_accepted(u->token, u->id);
+}
+
 /* JWT pitfalls (security-notes.md §1). */
 
 static void
@@ -1053,6 +1222,12 @@ itest_run_auth(void)
 	    ITEST(test_logout_bearer),
 	    ITEST(test_logout_cookie),
 	    ITEST(test_logout_unauthenticated),
+	    ITEST(test_me_session_expiry),
+	    ITEST(test_refresh_ok),
+	    ITEST(test_refresh_revokes_old),
+	    ITEST(test_refresh_bearer),
+	    ITEST(test_refresh_unauthenticated),
+	    ITEST(test_refresh_foreign_origin),
 	    ITEST(test_jwt_forged_control),
 	    ITEST(test_jwt_alg_none),
 	    ITEST(test_jwt_hs512),

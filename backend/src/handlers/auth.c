@@ -1,4 +1,4 @@
-/* Login, registration, logout and /me. */
+/* Login, registration, session refresh, logout and /me. */
 #include "handlers.h"
 
 #include <string.h>
@@ -114,23 +114,31 @@ dummy_hash(void)
 	return hash;
 }
 
-/* Issues a token and answers with it, as login and register both do. */
-static void
-reply_session(struct request *r, struct response *res, int status,
-              const struct user *u)
+/* A new token for u, arena-owned, with its claims; NULL (logged) when
+ * libjwt fails. */
+static const char *
+session_token(struct request *r, const struct user *u,
+              struct auth_claims *claims)
 {
-	struct auth_claims claims;
-	long long          now = (long long)time(NULL);
-	const char        *token, *cookie;
-	json_t            *body;
+	const char *token = auth_token_issue(
+	    r->arena, r->config->jwt_key, r->config->jwt_key_len, u->id,
+	    (long long)time(NULL), r->config->token_ttl, claims);
 
-	token = auth_token_issue(r->arena, r->config->jwt_key,
-	                         r->config->jwt_key_len, u->id, now,
-	                         r->config->token_ttl, &claims);
-	if (token == NULL) {
+	if (token == NULL)
 		log_error("auth: cannot issue a token for user %lld", u->id);
-		return; /* no response: the worker answers 500 */
-	}
+	return token;
+}
+
+/* Answers with a session token in the cookie and the body, as login,
+ * register and refresh all do. */
+static void
+reply_session_token(struct request *r, struct response *res, int status,
+                    const struct user *u, const char *token,
+                    const struct auth_claims *claims)
+{
+	const char *cookie;
+	json_t     *body;
+
 	cookie = arena_printf(r->arena,
 	                      "%s=%s; HttpOnly; SameSite=Strict; "
 	                      "Path=/; Max-Age=%d%s",
@@ -141,13 +149,26 @@ reply_session(struct request *r, struct response *res, int status,
 	    r->arena,
 	    json_pack("{s:s, s:s, s:{s:I, s:s, s:s, s:s, s:o, s:o}}", "token",
 	              token, "expires_at",
-	              handler_rfc3339(r->arena, claims.exp), "user", "id",
+	              handler_rfc3339(r->arena, claims->exp), "user", "id",
 	              (json_int_t)u->id, "email", u->email, "name", u->name,
 	              "role", u->role, "school_id",
 	              u->school_id ? json_integer(u->school_id) : json_null(),
 	              "board_id",
 	              u->board_id ? json_integer(u->board_id) : json_null()));
 	http_json(r, res, status, body);
+}
+
+/* Issues a token and answers with it, as login and register both do. */
+static void
+reply_session(struct request *r, struct response *res, int status,
+              const struct user *u)
+{
+	struct auth_claims claims;
+	const char        *token = session_token(r, u, &claims);
+
+	if (token == NULL)
+		return; /* no response: the worker answers 500 */
+	reply_session_token(r, res, status, u, token, &claims);
 }
 
 void
@@ -335,11 +356,42 @@ auth_logout(struct request *r, struct response *res)
 	http_no_content(res);
 }
 
+/*
+ * A fresh session for the caller (WCAG 2.2.1: the page offers this before
+ * the session runs out): a new token with a new jti and the full ttl, and
+ * the caller's token revoked, so that a copy of the old cookie ends here.
+ * The new token is made first: when that fails, the old one still works.
+ */
+void
+auth_refresh(struct request *r, struct response *res)
+{
+	struct auth_claims claims;
+	struct user        u;
+	const char        *token;
+	enum db_status     st = store_user_by_id(&r->store, r->user->id, &u);
+
+	if (st != DB_OK) {
+		reply_db_error(r, res, st);
+		return;
+	}
+	token = session_token(r, &u, &claims);
+	if (token == NULL)
+		return; /* no response: the worker answers 500 */
+	st = store_token_revoke(&r->store, r->token_jti, r->token_exp);
+	if (st != DB_OK) {
+		reply_db_error(r, res, st);
+		return;
+	}
+	reply_session_token(r, res, 200, &u, token, &claims);
+}
+
 void
 auth_me(struct request *r, struct response *res)
 {
 	const char    *json;
-	enum db_status st = store_user_me_json(&r->store, r->user->id, &json);
+	enum db_status st =
+	    store_user_me_json(&r->store, r->user->id,
+	                       handler_rfc3339(r->arena, r->token_exp), &json);
 
 	reply_json_result(r, res, st, json);
 }

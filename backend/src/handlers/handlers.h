@@ -114,6 +114,7 @@ int  auth_device_issue(struct request *r, struct response *res,
 void auth_login(struct request *r, struct response *res);
 void auth_register(struct request *r, struct response *res);
 void auth_logout(struct request *r, struct response *res);
+void auth_refresh(struct request *r, struct response *res);
 void auth_me(struct request *r, struct response *res);
 
 /* modules.c */

@@ -179,8 +179,9 @@ enum db_status store_user_create_teacher(struct store_ctx *ctx,
                                          long long school_id, long long *id);
 enum db_status store_token_revoke(struct store_ctx *ctx, const char *jti,
                                   long long exp);
-/* GET /me as JSON text. */
+/* GET /me as JSON text, with session_expires_at as given. */
 enum db_status store_user_me_json(struct store_ctx *ctx, long long user_id,
+                                  const char  *session_expires_at,
                                   const char **json);
 
 /* modules.c */

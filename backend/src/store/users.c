@@ -103,9 +103,10 @@ const struct db_stmt store_users_stmts[] = {
      "INSERT INTO revoked_tokens (jti, expires_at)"
      " VALUES ($1, to_timestamp($2)) ON CONFLICT DO NOTHING",
      2},
+    /* $2: when the caller's session ends (RFC 3339, from the token). */
     {"user_me",
      "SELECT json_build_object('id', u.id, 'email', u.email, 'name', u.name,"
-     " 'role', u.role,"
+     " 'role', u.role, 'session_expires_at', $2::text,"
      " 'school', CASE WHEN s.id IS NULL THEN NULL ELSE json_build_object("
      "   'id', s.id, 'name', s.name, 'brin', s.brin,"
      "   'municipality', s.municipality) END,"
@@ -117,7 +118,7 @@ const struct db_stmt store_users_stmts[] = {
      " LEFT JOIN boards b ON b.id = coalesce(u.board_id, s.board_id)"
      " LEFT JOIN regions r ON r.id = u.region_id"
      " WHERE u.id = $1",
-     1},
+     2},
     {0},
 };
 
@@ -279,4 +280,12 @@ store_token_revoke(struct store_ctx *ctx, const char *jti, long long exp)
 	return db_exec(ctx->db, ctx->arena, "token_revoke", 2, v, NULL);
 }
 
-STORE_VALUE_BY_ID(store_user_me_json, "user_me")
+enum db_status
+store_user_me_json(struct store_ctx *ctx, long long user_id,
+                   const char *session_expires_at, const char **json)
+{
+	char        id[24];
+	const char *v[2] = {STORE_INT(id, user_id), session_expires_at};
+
+	return db_exec_value(ctx->db, ctx->arena, "user_me", 2, v, json);
+}
