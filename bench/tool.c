@@ -70,7 +70,7 @@ mint_tokens(const char *keyfile, int ttl)
 
 		if (id <= 0)
 			continue;
-		tok = auth_token_issue(&a, key, (size_t)n, id, now, ttl, &claims);
+		tok = auth_token_issue(&a, key, (size_t)n, id, now, ttl, 0, &claims);
 		if (tok == NULL) {
 			fprintf(stderr, "bench-tool: cannot issue a token\n");
 			return 1;

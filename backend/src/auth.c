@@ -53,7 +53,7 @@ auth_init(void)
 
 char *
 auth_token_issue(struct arena *a, const unsigned char *key, size_t key_len,
-                 long long user_id, long long now, int ttl,
+                 long long user_id, long long now, int ttl, long long auth_time,
                  struct auth_claims *claims)
 {
 	unsigned char rnd[AUTH_JTI_LEN / 2];
@@ -66,6 +66,7 @@ auth_token_issue(struct arena *a, const unsigned char *key, size_t key_len,
 	claims->user_id = user_id;
 	claims->iat = now;
 	claims->exp = now + ttl;
+	claims->auth_time = auth_time > 0 ? auth_time : now;
 	claims->iat_ms = auth_now_ms();
 	/* A token made with a clock passed in (tests) keeps ims within iat. */
 	if (claims->iat_ms / 1000 != now)
@@ -78,6 +79,7 @@ auth_token_issue(struct arena *a, const unsigned char *key, size_t key_len,
 	    jwt_add_grant_int(j, "iat", (long)claims->iat) != 0 ||
 	    jwt_add_grant_int(j, "exp", (long)claims->exp) != 0 ||
 	    jwt_add_grant_int(j, "ims", (long)claims->iat_ms) != 0 ||
+	    jwt_add_grant_int(j, "auth_time", (long)claims->auth_time) != 0 ||
 	    jwt_set_alg(j, JWT_ALG_HS256, key, (int)key_len) != 0)
 		goto out;
 	enc = jwt_encode_str(j);
@@ -177,6 +179,12 @@ auth_token_verify(const unsigned char *key, size_t key_len, const char *token,
 	/* Tokens before "ims" existed fall back to iat. */
 	if (claim_int(payload, "ims", &claims->iat_ms) < 0)
 		claims->iat_ms = claims->iat * 1000;
+	/* Tokens before "auth_time" existed: their session began at iat.  A
+	 * session cannot begin after its token was issued. */
+	if (claim_int(payload, "auth_time", &claims->auth_time) < 0)
+		claims->auth_time = claims->iat;
+	if (claims->auth_time > claims->iat)
+		goto out;
 	sub = json_string_value(json_object_get(payload, "sub"));
 	if (sub == NULL || !isdigit((unsigned char)sub[0]) || strlen(sub) > 18)
 		goto out;

@@ -27,8 +27,17 @@ struct auth_claims {
 	long long exp;
 	long long iat;
 	long long iat_ms; /* "ims": issued at in milliseconds, for revocation */
+	/* "auth_time": when the person last gave their password; a refreshed
+	 * token carries it on, so a session has an end however often it is
+	 * refreshed (AUTH_SESSION_MAX_AGE).  Tokens without it: iat. */
+	long long auth_time;
 	char      jti[65];
 };
+
+/* How long after a password login a session may still be refreshed to:
+ * over 20 hours, WCAG 2.2.1's limit for a time limit nobody may need to
+ * extend, and not for ever (a copied cookie ends too). */
+#define AUTH_SESSION_MAX_AGE (24 * 3600)
 
 /* true when a token has the shape of one of ours (three non-empty
  * base64url segments, an HS256-sized signature, at most AUTH_TOKEN_MAX);
@@ -39,12 +48,14 @@ bool auth_token_shape_ok(const char *t);
 int auth_init(void);
 
 /*
- * Issues a token for user_id valid for ttl seconds from now.  Returns the
- * token as an arena string and fills *claims, or NULL on a libjwt failure.
+ * Issues a token for user_id valid for ttl seconds from now, for a session
+ * that began with a password at auth_time (0: now).  Returns the token as
+ * an arena string and fills *claims, or NULL on a libjwt failure.
  */
 char *auth_token_issue(struct arena *a, const unsigned char *key,
                        size_t key_len, long long user_id, long long now,
-                       int ttl, struct auth_claims *claims);
+                       int ttl, long long auth_time,
+                       struct auth_claims *claims);
 
 /* Milliseconds since the epoch, for the "ims" claim. */
 long long auth_now_ms(void);

@@ -65,6 +65,7 @@ struct request {
 	struct worker_ctx *worker;
 	const char        *token_jti;
 	long long          token_exp;
+	long long          token_auth_time; /* the session's password login */
 
 	/* What the audit line of a write says: a handler may name the action,
 	 * target and details (handler_audit); worker.c:audit_write writes the

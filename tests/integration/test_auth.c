@@ -45,6 +45,7 @@ static void test_refresh_revokes_old(void **state);
 static void test_refresh_bearer(void **state);
 static void test_refresh_unauthenticated(void **state);
 static void test_refresh_foreign_origin(void **state);
+static void test_refresh_session_max_age(void **state);
 static void test_jwt_forged_control(void **state);
 static void test_jwt_alg_none(void **state);
 static void test_jwt_hs512(void **state);
@@ -827,6 +828,45 @@ test_refresh_revokes_old(void **state)
 	expect_accepted(itest_jstr(j, "token"), u->id);
 }
 
+/* A refresh carries the session's password login (auth_time) on, and one
+ * that would make the session outlive 24 hours after it is refused: the
+ * page then asks for the password.  A token without auth_time counts from
+ * its iat (tokens issued before the claim existed). */
+static void
+test_refresh_session_max_age(void **state)
+{
+	struct itest_user *u = itest_new_teacher();
+	json_t            *c = itest_claims(u->id, 600);
+	long long          began = (long long)time(NULL) - 3600;
+	const char        *tok, *fresh;
+	json_t            *j;
+
+	(void)state;
+	/* Logged in an hour ago: refreshed, and the new token keeps that hour.
+	 */
+	json_object_set_new(c, "auth_time", json_integer(began));
+	tok = itest_jwt_lib(JWT_ALG_HS256, c);
+	j = itest_expect_json(
+	    itest_post_json("/api/v1/auth/refresh", tok, NULL), 200);
+	fresh = itest_jstr(j, "token");
+	assert_int_equal(itest_jint(itest_jwt_part(fresh, 1), "auth_time"),
+	                 began);
+	/* Logged in 13 hours ago: a 12-hour token would end after 24 hours. */
+	c = itest_claims(u->id, 600);
+	json_object_set_new(c, "auth_time", json_integer(began - 12 * 3600));
+	tok = itest_jwt_lib(JWT_ALG_HS256, c);
+	itest_expect_error(itest_post_json("/api/v1/auth/refresh", tok, NULL),
+	                   401, "login_required");
+	expect_accepted(tok, u->id); /* refused, not revoked */
+	/* Without auth_time the session began at iat (now): refreshed. */
+	tok = itest_jwt_lib(JWT_ALG_HS256, itest_claims(u->id, 600));
+	j = itest_expect_json(
+	    itest_post_json("/api/v1/auth/refresh", tok, NULL), 200);
+	assert_true(llabs(itest_jint(itest_jwt_part(itest_jstr(j, "token"), 1),
+	                             "auth_time") -
+	                  (long long)time(NULL)) <= 2);
+}
+
 /* With a bearer token (no cookie, so no Origin check): the same. */
 static void
 test_refresh_bearer(void **state)
@@ -1228,6 +1268,7 @@ itest_run_auth(void)
 	    ITEST(test_refresh_bearer),
 	    ITEST(test_refresh_unauthenticated),
 	    ITEST(test_refresh_foreign_origin),
+	    ITEST(test_refresh_session_max_age),
 	    ITEST(test_jwt_forged_control),
 	    ITEST(test_jwt_alg_none),
 	    ITEST(test_jwt_hs512),

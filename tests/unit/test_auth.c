@@ -74,6 +74,24 @@ teardown(void **state)
 	return 0;
 }
 
+/* A refreshed token carries its session's password login on; a session
+ * cannot begin after its token was issued. */
+static void
+test_auth_time(void **state)
+{
+	struct auth_claims c, v;
+	char              *tok;
+
+	(void)state;
+	tok = auth_token_issue(&a, KEY, KEYLEN, 42, NOW, TTL, NOW - 3600, &c);
+	assert_non_null(tok);
+	assert_int_equal(auth_token_verify(KEY, KEYLEN, tok, NOW, TTL, &v), 0);
+	assert_int_equal(v.auth_time, NOW - 3600);
+	tok = auth_token_issue(&a, KEY, KEYLEN, 42, NOW, TTL, NOW + 60, &c);
+	assert_non_null(tok);
+	assert_int_equal(auth_token_verify(KEY, KEYLEN, tok, NOW, TTL, &v), -1);
+}
+
 static void
 test_roundtrip(void **state)
 {
@@ -81,13 +99,14 @@ test_roundtrip(void **state)
 	char              *tok;
 
 	(void)state;
-	tok = auth_token_issue(&a, KEY, KEYLEN, 42, NOW, TTL, &c);
+	tok = auth_token_issue(&a, KEY, KEYLEN, 42, NOW, TTL, 0, &c);
 	assert_non_null(tok);
 	assert_int_equal(strlen(c.jti), AUTH_JTI_LEN);
 	assert_int_equal(auth_token_verify(KEY, KEYLEN, tok, NOW + 10, TTL, &v),
 	                 0);
 	assert_int_equal(v.user_id, 42);
 	assert_int_equal(v.exp, NOW + TTL);
+	assert_int_equal(v.auth_time, NOW); /* 0: the session begins now */
 	assert_string_equal(v.jti, c.jti);
 	/* Expired one second after exp, and under another key. */
 	assert_int_equal(
@@ -115,7 +134,7 @@ test_token_cache(void **state)
 
 	(void)state;
 	assert_non_null(tc);
-	tok = auth_token_issue(&a, KEY, KEYLEN, 42, NOW, TTL, &c);
+	tok = auth_token_issue(&a, KEY, KEYLEN, 42, NOW, TTL, 0, &c);
 	assert_int_equal(
 	    auth_token_verify_cached(tc, KEY, KEYLEN, tok, NOW + 1, TTL, &v),
 	    0);
@@ -232,7 +251,7 @@ test_token_shape(void **state)
 	char              *tok, *tampered;
 
 	(void)state;
-	tok = auth_token_issue(&a, KEY, KEYLEN, 42, NOW, TTL, &c);
+	tok = auth_token_issue(&a, KEY, KEYLEN, 42, NOW, TTL, 0, &c);
 	/* Tamper with the payload, keep the signature. */
 	tampered = arena_strdup(&a, tok);
 	tampered[strchr(tampered, '.') - tampered + 3] ^= 1;
@@ -406,6 +425,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_roundtrip),
+	    cmocka_unit_test(test_auth_time),
 	    cmocka_unit_test(test_token_cache),
 	    cmocka_unit_test(test_hostile_tokens),
 	    cmocka_unit_test(test_token_shape),

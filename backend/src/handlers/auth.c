@@ -114,15 +114,16 @@ dummy_hash(void)
 	return hash;
 }
 
-/* A new token for u, arena-owned, with its claims; NULL (logged) when
- * libjwt fails. */
+/* A new token for u, arena-owned, with its claims, for a session that
+ * began with a password at auth_time (0: now); NULL (logged) when libjwt
+ * fails. */
 static const char *
-session_token(struct request *r, const struct user *u,
+session_token(struct request *r, const struct user *u, long long auth_time,
               struct auth_claims *claims)
 {
 	const char *token = auth_token_issue(
 	    r->arena, r->config->jwt_key, r->config->jwt_key_len, u->id,
-	    (long long)time(NULL), r->config->token_ttl, claims);
+	    (long long)time(NULL), r->config->token_ttl, auth_time, claims);
 
 	if (token == NULL)
 		log_error("auth: cannot issue a token for user %lld", u->id);
@@ -164,7 +165,7 @@ reply_session(struct request *r, struct response *res, int status,
               const struct user *u)
 {
 	struct auth_claims claims;
-	const char        *token = session_token(r, u, &claims);
+	const char        *token = session_token(r, u, 0, &claims);
 
 	if (token == NULL)
 		return; /* no response: the worker answers 500 */
@@ -361,6 +362,9 @@ auth_logout(struct request *r, struct response *res)
  * the session runs out): a new token with a new jti and the full ttl, and
  * the caller's token revoked, so that a copy of the old cookie ends here.
  * The new token is made first: when that fails, the old one still works.
+ * It carries the session's auth_time on: a token that would outlive
+ * AUTH_SESSION_MAX_AGE after the password login is refused, and the page
+ * then asks for the password (in a dialog, nothing typed is lost).
  */
 void
 auth_refresh(struct request *r, struct response *res)
@@ -368,13 +372,21 @@ auth_refresh(struct request *r, struct response *res)
 	struct auth_claims claims;
 	struct user        u;
 	const char        *token;
-	enum db_status     st = store_user_by_id(&r->store, r->user->id, &u);
+	enum db_status     st;
 
+	if ((long long)time(NULL) + r->config->token_ttl >
+	    r->token_auth_time + AUTH_SESSION_MAX_AGE) {
+		http_error(r, res, 401, "login_required",
+		           "Je bent al lang ingelogd. Log opnieuw in met je "
+		           "wachtwoord.");
+		return;
+	}
+	st = store_user_by_id(&r->store, r->user->id, &u);
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;
 	}
-	token = session_token(r, &u, &claims);
+	token = session_token(r, &u, r->token_auth_time, &claims);
 	if (token == NULL)
 		return; /* no response: the worker answers 500 */
 	st = store_token_revoke(&r->store, r->token_jti, r->token_exp);
