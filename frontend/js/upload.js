@@ -4,6 +4,7 @@
 import { ApiError, NetworkError, uploadCsv } from './api.js';
 import { describeError, el, replaceChildren } from './ui.js';
 import { formatBytes, formatNumber } from './format.js';
+import { labelId, scrollBox } from './table.js';
 
 /** The `errors` list of a refused upload ([{line, message}]), or []. */
 export function lineErrors(err) {
@@ -14,15 +15,17 @@ export function lineErrors(err) {
 /** A "Regel / Probleem" table of line errors, sorted by line. */
 export function lineErrorTable(errors, caption = 'Fouten in het bestand') {
   const sorted = errors.slice().sort((a, b) => (Number(a.line) || 0) - (Number(b.line) || 0));
-  return el('div', { class: 'table-scroll' },
+  const captionId = labelId('errors-caption');
+  return scrollBox(
     el('table', { class: 'data-table error-table' },
-      el('caption', {}, caption),
+      el('caption', { id: captionId }, caption),
       el('thead', {}, el('tr', {},
         el('th', { scope: 'col', class: 'num' }, 'Regel'),
         el('th', { scope: 'col' }, 'Probleem'))),
       el('tbody', {}, sorted.map((e) => el('tr', { 'data-line': e.line ?? '' },
         el('td', { class: 'num' }, e.line === null || e.line === undefined ? '–' : String(e.line)),
-        el('td', {}, e.message || 'Onbekende fout'))))));
+        el('td', {}, e.message || 'Onbekende fout'))))),
+    captionId);
 }
 
 /**
@@ -116,8 +119,12 @@ export function setupCsvUpload(prefix, {
     try {
       const answer = await uploadCsv(path(), file);
       setBusy(false);
-      replaceChildren(result, el('div', { class: 'message message-ok', role: 'status' },
-        successContent(answer || {})));
+      const done = el('div', { class: 'message message-ok', role: 'status', tabindex: '-1' },
+        successContent(answer || {}));
+      replaceChildren(result, done);
+      // The outcome gets the focus, as an error does: it is read out, and the next Tab
+      // goes on from there.
+      done.focus();
       if (onSuccess) onSuccess(answer || {});
     } catch (err) {
       setBusy(false);
