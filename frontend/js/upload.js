@@ -54,8 +54,22 @@ export function setupCsvUpload(prefix, {
     const file = input.files && input.files[0];
     if (fileName) fileName.textContent = file ? `Gekozen: ${file.name} (${formatBytes(file.size)})` : 'Nog geen bestand gekozen.';
   };
+  // An error about the chosen file itself is tied to the file field (aria-invalid and
+  // aria-describedby), so a screen reader reads it with the field.
+  const errorId = `${prefix}-file-error`;
+  const describedBy = input.getAttribute('aria-describedby') || '';
+  const markFile = (bad) => {
+    if (bad) {
+      input.setAttribute('aria-invalid', 'true');
+      input.setAttribute('aria-describedby', `${describedBy} ${errorId}`.trim());
+    } else {
+      input.removeAttribute('aria-invalid');
+      input.setAttribute('aria-describedby', describedBy);
+    }
+  };
   input.addEventListener('change', () => {
     showFileName();
+    markFile(false);
     replaceChildren(result);
   });
   showFileName();
@@ -83,6 +97,12 @@ export function setupCsvUpload(prefix, {
 
   const fail = (...content) => replaceChildren(result,
     el('div', { class: 'message message-error', role: 'alert' }, ...content));
+  /** An error in the chosen file, found before sending: next to the field, focus on it. */
+  const failFile = (text) => {
+    replaceChildren(result, el('div', { class: 'message message-error', role: 'alert', id: errorId }, text));
+    markFile(true);
+    input.focus();
+  };
 
   function setBusy(on, file) {
     busy = on;
@@ -102,18 +122,18 @@ export function setupCsvUpload(prefix, {
     if (busy) return;
     const file = input.files && input.files[0];
     if (!file) {
-      fail('Kies eerst een CSV-bestand.');
-      input.focus();
+      failFile('Kies eerst een CSV-bestand.');
       return;
     }
     if (file.size === 0) {
-      fail(`Het bestand ${file.name} is leeg. Er is niets veranderd.`);
+      failFile(`Het bestand ${file.name} is leeg. Er is niets veranderd.`);
       return;
     }
     if (file.size > maxBytes) {
-      fail(`Het bestand ${file.name} is ${formatBytes(file.size)}; het mag hoogstens ${formatBytes(maxBytes)} zijn. Er is niets veranderd.`);
+      failFile(`Het bestand ${file.name} is ${formatBytes(file.size)}; het mag hoogstens ${formatBytes(maxBytes)} zijn. Er is niets veranderd.`);
       return;
     }
+    markFile(false);
     replaceChildren(result);
     setBusy(true, file);
     try {
