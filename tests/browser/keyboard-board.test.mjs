@@ -398,6 +398,14 @@ async function main() {
       await page.locator('#history-chart svg').waitFor();
       await page.locator('#codes-table').waitFor();
       await assertAccessible(page, 'board.html – first view (board_admin)');
+      // Below the target (100 %) or without a certified aandachtsfunctionaris: said in
+      // words in the row, not only by the colour of the bar and the row's edge.
+      for (const s of coverage.schools) {
+        const row = await textOf(page.locator(`#schools tr[data-school-id="${s.school_id}"]`));
+        const below = Number(s.coverage_pct) < 100 || !s.has_certified_af;
+        assertEqual(row.includes('onder doel'), below, `"onder doel" in words for ${s.name}`);
+        assert(row.includes(s.has_certified_af ? 'Ja' : 'Nee'), `aandachtsfunctionaris in words for ${s.name}: ${row}`);
+      }
     });
 
     await check('schools table: Enter and Space on a column header sort it; aria-sort follows and is announced', async () => {
@@ -443,11 +451,15 @@ async function main() {
       await assertAccessible(page, 'board.html – filtered (board_admin)');
       await tabTo(page, '#filter-reset');
       await page.keyboard.press('Enter');
+      // The reset runs after the form's own reset (a timeout): wait for the target again.
+      await waitUntil(async () => (await page.inputValue('#filter-target')) === '100'
+        && !(await page.isChecked('#filter-below')), 'filters cleared');
       await waitForText(page.locator('#filter-count'), `${coverage.schools.length} scholen.`, 'after "Filters wissen"');
     }, { blocks: false });
 
     await check('charts: the bar chart is an image with a name and description, and the table states the same percentage per school', async () => {
-      const bar = await page.locator('#bar-chart svg.bar-chart').evaluate((svg) => {
+      const bar = await waitUntil(() => page.locator('#bar-chart svg.bar-chart').evaluate((svg) => {
+        if (!svg.isConnected) return null; // redrawn meanwhile: read the new one
         const ids = (svg.getAttribute('aria-labelledby') || '').split(/\s+/);
         return {
           role: svg.getAttribute('role'),
@@ -456,7 +468,7 @@ async function main() {
             label: g.getAttribute('data-label'), value: (g.querySelector('.chart-value') || {}).textContent || null,
           })),
         };
-      });
+      }), 'the bar chart');
       assertEqual(bar.role, 'img', 'role of the bar chart');
       assert(/staafdiagram met \d+ scholen/i.test(bar.name) && /tabel/.test(bar.name), `bar chart name and description: ${bar.name}`);
       assertEqual(bar.rows.length, coverage.schools.length, 'bars');
@@ -856,6 +868,11 @@ async function main() {
         }
       }
       await waitForText(rp.locator('#region-privacy'), 'minder dan 5 medewerkers', 'the rule in words');
+      // The bar chart's text alternative says how many groups it shows, as the table does.
+      const shown = region.municipalities.filter((g) => !g.suppressed).length;
+      const chartName = await rp.locator('#municipalities-chart svg').evaluate((svg) => (svg.getAttribute('aria-labelledby') || '')
+        .split(/\s+/).map((id) => (document.getElementById(id) || {}).textContent || '').join(' '));
+      assert(chartName.includes(`${shown} van ${region.municipalities.length} getoond`), `chart description: ${chartName}`);
       if (region.totals.suppressed) await waitForText(rp.locator('#totals'), SUPPRESSED_TEXT, 'suppressed totals in words');
     });
 
