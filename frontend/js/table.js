@@ -12,21 +12,26 @@ let boxCounter = 0;
 /**
  * A box (class `className`) that scrolls sideways around `content` when that is wider
  * than the screen (a phone, or zoomed in). Only while it does, it is a region named by
- * the element `labelId` with a tab stop, so a keyboard user reaches it and scrolls it
+ * the element `nameId` with a tab stop, so a keyboard user reaches it and scrolls it
  * with the arrow keys (WCAG 2.1.1, 1.4.10); when everything fits it is neither, so it
  * adds no needless stop.
  */
-export function scrollBox(content, labelId, className = 'table-scroll') {
+export function scrollBox(content, nameId, className = 'table-scroll') {
   const box = el('div', { class: className }, content);
+  let owned = false; // the tab stop is ours to take away again
   const sync = () => {
+    // A caller that made the box a region with a tab stop itself keeps it as it is.
+    if (!owned && box.hasAttribute('tabindex')) return;
     if (box.scrollWidth > box.clientWidth + 1) {
       box.setAttribute('tabindex', '0');
       box.setAttribute('role', 'region');
-      box.setAttribute('aria-labelledby', labelId);
-    } else if (box.hasAttribute('tabindex')) {
+      box.setAttribute('aria-labelledby', nameId);
+      owned = true;
+    } else if (owned) {
       box.removeAttribute('tabindex');
       box.removeAttribute('role');
       box.removeAttribute('aria-labelledby');
+      owned = false;
     }
   };
   if (typeof ResizeObserver === 'function') {
@@ -37,7 +42,7 @@ export function scrollBox(content, labelId, className = 'table-scroll') {
   } else {
     box.setAttribute('tabindex', '0');
     box.setAttribute('role', 'region');
-    box.setAttribute('aria-labelledby', labelId);
+    box.setAttribute('aria-labelledby', nameId);
   }
   return box;
 }
