@@ -4,6 +4,7 @@
 // <title> and <desc> for screen readers, and the pages show the same numbers in a table.
 
 import { el } from './ui.js';
+import { scrollBox } from './table.js';
 import { formatNumber, formatPct, longMonth, num, shortMonth } from './format.js';
 
 const NS = 'http://www.w3.org/2000/svg';
@@ -52,6 +53,9 @@ function chartRoot(width, height, title, desc, className) {
   svg('title', { id: `${id}-title` }, title),
   svg('desc', { id: `${id}-desc` }, desc));
 }
+
+/** The id of a chart's <title>, which also names the box it scrolls in. */
+const titleId = (root) => root.querySelector('title').id;
 
 /**
  * Horizontal bars, one per row, on a 0–100 % scale.
@@ -140,7 +144,7 @@ export function barChart(rows, {
       el('li', {}, el('span', { class: 'swatch swatch-target', 'aria-hidden': 'true' }),
         `streepjeslijn: doel van ${formatPct(t)}`));
   }
-  return el('figure', { class: 'chart-figure' }, el('div', { class: 'chart-scroll' }, root), legend);
+  return el('figure', { class: 'chart-figure' }, scrollBox(root, titleId(root), 'chart-scroll'), legend);
 }
 
 /**
@@ -233,5 +237,5 @@ export function lineChart(history, { title, desc } = {}) {
     break;
   }
 
-  return el('figure', { class: 'chart-figure' }, el('div', { class: 'chart-scroll' }, root));
+  return el('figure', { class: 'chart-figure' }, scrollBox(root, titleId(root), 'chart-scroll'));
 }

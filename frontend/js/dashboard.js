@@ -5,6 +5,7 @@
 
 import { get } from './api.js';
 import { lineChart } from './charts.js';
+import { labelId, scrollBox } from './table.js';
 import {
   describeError, el, homeForRole, replaceChildren, showMessage,
 } from './ui.js';
@@ -112,17 +113,19 @@ export function historyTable(history, {
       : [el('td', { class: 'num' }, count(p.teachers)),
         el('td', { class: 'num' }, count(p.teachers_certified)),
         el('td', { class: 'num' }, pct(p.coverage_pct))])));
+  const captionId = labelId('history-caption');
   return el('details', { class: 'chart-details' },
     el('summary', {}, 'Toon de cijfers per maand als tabel'),
-    el('div', { class: 'table-scroll' },
+    scrollBox(
       el('table', { class: 'data-table' },
-        el('caption', { class: 'visually-hidden' }, caption),
+        el('caption', { class: 'visually-hidden', id: captionId }, caption),
         el('thead', {}, el('tr', {},
           el('th', { scope: 'col' }, 'Maand'),
           el('th', { scope: 'col', class: 'num' }, `Medewerkers${countSuffix}`),
           el('th', { scope: 'col', class: 'num' }, `Gecertificeerd${countSuffix}`),
           el('th', { scope: 'col', class: 'num' }, 'Percentage'))),
-        el('tbody', {}, rows))));
+        el('tbody', {}, rows)),
+      captionId));
 }
 
 /**

@@ -1,10 +1,57 @@
 // A data table whose column headers are buttons that sort it (click, Enter or Space),
-// with aria-sort on the sorted column. Rows are plain objects; cells are built by the
-// column's `cell` function (nodes or strings, strings always as text).
+// with aria-sort on the sorted column and the new order announced. Rows are plain
+// objects; cells are built by the column's `cell` function (nodes or strings, strings
+// always as text). The box a wide table or chart scrolls in (scrollBox) is a named tab
+// stop while it scrolls, so a keyboard user can scroll it with the arrow keys.
 
 import { el, replaceChildren } from './ui.js';
 
 const collator = new Intl.Collator('nl', { numeric: true, sensitivity: 'base' });
+let boxCounter = 0;
+
+/**
+ * A box (class `className`) that scrolls sideways around `content` when that is wider
+ * than the screen (a phone, or zoomed in). Only while it does, it is a region named by
+ * the element `nameId` with a tab stop, so a keyboard user reaches it and scrolls it
+ * with the arrow keys (WCAG 2.1.1, 1.4.10); when everything fits it is neither, so it
+ * adds no needless stop.
+ */
+export function scrollBox(content, nameId, className = 'table-scroll') {
+  const box = el('div', { class: className }, content);
+  let owned = false; // the tab stop is ours to take away again
+  const sync = () => {
+    // A caller that made the box a region with a tab stop itself keeps it as it is.
+    if (!owned && box.hasAttribute('tabindex')) return;
+    if (box.scrollWidth > box.clientWidth + 1) {
+      box.setAttribute('tabindex', '0');
+      box.setAttribute('role', 'region');
+      box.setAttribute('aria-labelledby', nameId);
+      owned = true;
+    } else if (owned) {
+      box.removeAttribute('tabindex');
+      box.removeAttribute('role');
+      box.removeAttribute('aria-labelledby');
+      owned = false;
+    }
+  };
+  if (typeof ResizeObserver === 'function') {
+    // The box (viewport, zoom) and its content (new rows) both change the overflow.
+    const observer = new ResizeObserver(sync);
+    observer.observe(box);
+    if (content instanceof Element) observer.observe(content);
+  } else {
+    box.setAttribute('tabindex', '0');
+    box.setAttribute('role', 'region');
+    box.setAttribute('aria-labelledby', nameId);
+  }
+  return box;
+}
+
+/** A fresh id for a caption or title that labels a scroll box. */
+export function labelId(prefix) {
+  boxCounter += 1;
+  return `${prefix}-${boxCounter}`;
+}
 
 function compareValues(a, b) {
   const aMissing = a === null || a === undefined || a === '';
@@ -51,6 +98,8 @@ export function sortableTable(columns, {
       button.addEventListener('click', () => {
         const dir = sort && sort.key === col.key && sort.dir === 'asc' ? 'desc' : 'asc';
         sortBy(col.key, dir);
+        // aria-sort alone is not read out while the focus stays on the button.
+        announce.textContent = `Gesorteerd op ${col.label.replace(/\u00ad/g, '')}, ${dir === 'desc' ? 'aflopend' : 'oplopend'}.`;
       });
       th.append(button);
       headerCells.set(col.key, th);
@@ -59,10 +108,12 @@ export function sortableTable(columns, {
   }
   thead.append(headRow);
   const tbody = el('tbody');
+  const captionId = labelId(id ? `${id}-caption` : 'table-caption');
   const table = el('table', { class: `data-table ${tableClass}`.trim(), id: id || false },
-    caption ? el('caption', { class: captionHidden ? 'visually-hidden' : false }, caption) : null,
+    el('caption', { id: captionId, class: captionHidden ? 'visually-hidden' : false }, caption || 'Tabel'),
     thead, tbody);
-  const element = el('div', { class: 'table-scroll' }, table);
+  const announce = el('p', { class: 'visually-hidden', role: 'status' });
+  const element = el('div', { class: 'table-box' }, scrollBox(table, captionId), announce);
 
   function sorted() {
     if (!sort) return rows.slice();

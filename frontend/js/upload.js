@@ -4,6 +4,7 @@
 import { ApiError, NetworkError, uploadCsv } from './api.js';
 import { describeError, el, replaceChildren } from './ui.js';
 import { formatBytes, formatNumber } from './format.js';
+import { labelId, scrollBox } from './table.js';
 
 /** The `errors` list of a refused upload ([{line, message}]), or []. */
 export function lineErrors(err) {
@@ -14,15 +15,17 @@ export function lineErrors(err) {
 /** A "Regel / Probleem" table of line errors, sorted by line. */
 export function lineErrorTable(errors, caption = 'Fouten in het bestand') {
   const sorted = errors.slice().sort((a, b) => (Number(a.line) || 0) - (Number(b.line) || 0));
-  return el('div', { class: 'table-scroll' },
+  const captionId = labelId('errors-caption');
+  return scrollBox(
     el('table', { class: 'data-table error-table' },
-      el('caption', {}, caption),
+      el('caption', { id: captionId }, caption),
       el('thead', {}, el('tr', {},
         el('th', { scope: 'col', class: 'num' }, 'Regel'),
         el('th', { scope: 'col' }, 'Probleem'))),
       el('tbody', {}, sorted.map((e) => el('tr', { 'data-line': e.line ?? '' },
         el('td', { class: 'num' }, e.line === null || e.line === undefined ? '–' : String(e.line)),
-        el('td', {}, e.message || 'Onbekende fout'))))));
+        el('td', {}, e.message || 'Onbekende fout'))))),
+    captionId);
 }
 
 /**
@@ -51,8 +54,22 @@ export function setupCsvUpload(prefix, {
     const file = input.files && input.files[0];
     if (fileName) fileName.textContent = file ? `Gekozen: ${file.name} (${formatBytes(file.size)})` : 'Nog geen bestand gekozen.';
   };
+  // An error about the chosen file itself is tied to the file field (aria-invalid and
+  // aria-describedby), so a screen reader reads it with the field.
+  const errorId = `${prefix}-file-error`;
+  const describedBy = input.getAttribute('aria-describedby') || '';
+  const markFile = (bad) => {
+    if (bad) {
+      input.setAttribute('aria-invalid', 'true');
+      input.setAttribute('aria-describedby', `${describedBy} ${errorId}`.trim());
+    } else {
+      input.removeAttribute('aria-invalid');
+      input.setAttribute('aria-describedby', describedBy);
+    }
+  };
   input.addEventListener('change', () => {
     showFileName();
+    markFile(false);
     replaceChildren(result);
   });
   showFileName();
@@ -80,6 +97,12 @@ export function setupCsvUpload(prefix, {
 
   const fail = (...content) => replaceChildren(result,
     el('div', { class: 'message message-error', role: 'alert' }, ...content));
+  /** An error in the chosen file, found before sending: next to the field, focus on it. */
+  const failFile = (text) => {
+    replaceChildren(result, el('div', { class: 'message message-error', role: 'alert', id: errorId }, text));
+    markFile(true);
+    input.focus();
+  };
 
   function setBusy(on, file) {
     busy = on;
@@ -99,25 +122,29 @@ export function setupCsvUpload(prefix, {
     if (busy) return;
     const file = input.files && input.files[0];
     if (!file) {
-      fail('Kies eerst een CSV-bestand.');
-      input.focus();
+      failFile('Kies eerst een CSV-bestand.');
       return;
     }
     if (file.size === 0) {
-      fail(`Het bestand ${file.name} is leeg. Er is niets veranderd.`);
+      failFile(`Het bestand ${file.name} is leeg. Er is niets veranderd.`);
       return;
     }
     if (file.size > maxBytes) {
-      fail(`Het bestand ${file.name} is ${formatBytes(file.size)}; het mag hoogstens ${formatBytes(maxBytes)} zijn. Er is niets veranderd.`);
+      failFile(`Het bestand ${file.name} is ${formatBytes(file.size)}; het mag hoogstens ${formatBytes(maxBytes)} zijn. Er is niets veranderd.`);
       return;
     }
+    markFile(false);
     replaceChildren(result);
     setBusy(true, file);
     try {
       const answer = await uploadCsv(path(), file);
       setBusy(false);
-      replaceChildren(result, el('div', { class: 'message message-ok', role: 'status' },
-        successContent(answer || {})));
+      const done = el('div', { class: 'message message-ok', role: 'status', tabindex: '-1' },
+        successContent(answer || {}));
+      replaceChildren(result, done);
+      // The outcome gets the focus, as an error does: it is read out, and the next Tab
+      // goes on from there.
+      done.focus();
       if (onSuccess) onSuccess(answer || {});
     } catch (err) {
       setBusy(false);
