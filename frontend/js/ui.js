@@ -167,6 +167,7 @@ export function renderUserNav(user, { beforeLogout } = {}) {
       if (!(err instanceof ApiError && err.status === 401)) {
         endSession(false);
         button.disabled = false;
+        button.focus(); // disabling it dropped the focus to the page's start (WCAG 2.4.3)
         status.textContent = err instanceof NetworkError
           ? 'Uitloggen lukt niet zonder verbinding. Probeer het opnieuw.'
           : 'Uitloggen is niet gelukt. Probeer het opnieuw.';
