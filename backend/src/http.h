@@ -65,7 +65,8 @@ struct request {
 	struct worker_ctx *worker;
 	const char        *token_jti;
 	long long          token_exp;
-	long long          token_auth_time; /* the session's password login */
+	long long          token_auth_time;   /* the session's password login */
+	bool               token_from_cookie; /* not a bearer token */
 
 	/* What the audit line of a write says: a handler may name the action,
 	 * target and details (handler_audit); worker.c:audit_write writes the

@@ -79,6 +79,7 @@ authenticate(struct request *r, struct response *res)
 	r->token_jti = arena_strdup(r->arena, claims.jti);
 	r->token_exp = claims.exp;
 	r->token_auth_time = claims.auth_time;
+	r->token_from_cookie = from_cookie;
 	if (r->route->flags & ROUTE_CALLER_IN_STATEMENT) {
 		/* The handler's statement checks the rest (handler_caller). */
 		struct store_token *t = arena_alloc(r->arena, sizeof(*t));

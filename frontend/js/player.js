@@ -223,6 +223,19 @@ function clockTime(iso) {
   return d.toLocaleTimeString('nl-NL', { hour: '2-digit', minute: '2-digit' });
 }
 
+/** "14:32 uur", "morgen 09:05 uur" or "8 december 09:05 uur": an attempt runs 21 hours. */
+function untilText(iso) {
+  const d = new Date(iso);
+  const time = clockTime(iso);
+  if (!time) return '';
+  const day = (x) => x.toLocaleDateString('nl-NL', { year: 'numeric', month: '2-digit', day: '2-digit' });
+  const tomorrow = new Date();
+  tomorrow.setDate(tomorrow.getDate() + 1);
+  if (day(d) === day(new Date())) return `${time} uur`;
+  if (day(d) === day(tomorrow)) return `morgen ${time} uur`;
+  return `${d.toLocaleDateString('nl-NL', { day: 'numeric', month: 'long' })} ${time} uur`;
+}
+
 function sectionIndex(id) {
   return state.sections.findIndex((s) => s.id === id);
 }
@@ -262,7 +275,7 @@ function renderQuestions(attempt) {
   ui.quizIntro.textContent = `${questions.length} ${questions.length === 1 ? 'vraag' : 'vragen'}, `
     + 'in willekeurige volgorde. Bij een nieuwe poging krijg je eerst vragen die je nog niet hebt gehad. Je slaagt met een score van '
     + `${attempt.pass_mark}% of hoger en minstens één goed antwoord per leerdoel. `
-    + `Deze poging loopt tot ${clockTime(attempt.expires_at)} uur.`;
+    + `Deze poging loopt tot ${untilText(attempt.expires_at)}.`;
   ui.quizSubmit.hidden = questions.length === 0;
   ui.quizForm.dataset.attemptId = String(attempt.attempt_id);
   setQuizLocked(false);

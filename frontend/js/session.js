@@ -18,6 +18,7 @@ const session = {
   warning: null,       // the warning dialog, once made
   login: null,         // the login dialog, once made
   pendingLogin: null,  // the promise of the login dialog that is open
+  lostBar: null,       // "niet meer ingelogd" on the page, after the dialog was closed
 };
 
 /** Starts the session timer and the login dialog for `user` (GET /me, with
@@ -42,8 +43,35 @@ export function endSession(ending) {
 
 function setExpiry(iso) {
   const t = iso ? Date.parse(iso) : NaN;
-  session.expiresAt = Number.isNaN(t) ? 0 : t;
-  session.warned = 0;
+  const at = Number.isNaN(t) ? 0 : t;
+  // Warn again only for a session that really was extended.
+  if (at !== session.expiresAt) session.warned = 0;
+  session.expiresAt = at;
+}
+
+/**
+ * A request of this page got 401 and the user closed the login dialog: the page stays
+ * (with everything typed in it) and says so, with a button to log in again. False
+ * when this page has no session (ui.js:goToLogin then goes to the login page).
+ */
+export function sessionLost() {
+  if (!session.user || session.ending) return false;
+  if (!session.lostBar) {
+    const again = el('button', { type: 'button', class: 'button button-primary', id: 'session-lost-login' },
+      'Opnieuw inloggen');
+    session.lostBar = el('div', { id: 'session-lost', class: 'message message-error', role: 'alert' },
+      el('p', {}, 'Je bent niet meer ingelogd. Wat je hebt ingevuld, staat er nog. '
+        + 'Log opnieuw in en probeer het daarna nog een keer.'),
+      again);
+    again.addEventListener('click', async () => {
+      if (await reauthenticate()) session.lostBar.hidden = true;
+    });
+    const main = document.getElementById('main');
+    if (main) main.prepend(session.lostBar);
+    else document.body.prepend(session.lostBar);
+  }
+  session.lostBar.hidden = false;
+  return true;
 }
 
 /** "14:32" in the Netherlands. */
@@ -121,6 +149,13 @@ async function extend(button) {
     setExpiry(res && res.expires_at);
     closeDialog(w.dialog);
   } catch (err) {
+    if (err instanceof ApiError && err.status === 401 && err.code === 'login_required') {
+      // The session may not be extended any further (24 hours after the password):
+      // the token still works, so ask for the password now, on the page.
+      closeDialog(w.dialog);
+      askLogin(err.message);
+      return;
+    }
     if (err instanceof ApiError && err.status === 401) {
       // Too late: the session has already ended. Log in on the page instead.
       closeDialog(w.dialog);
@@ -191,6 +226,16 @@ function reauthenticate() {
   return session.pendingLogin;
 }
 
+/** The login dialog straight away (the session still works but may not be extended),
+ *  with the server's reason. */
+function askLogin(reason) {
+  if (session.ending) return Promise.resolve(false);
+  if (!session.pendingLogin) {
+    session.pendingLogin = showLogin(reason).finally(() => { session.pendingLogin = null; });
+  }
+  return session.pendingLogin;
+}
+
 async function checkThenLogIn() {
   // The cookie may work again already (another tab logged in or extended it).
   try {
@@ -230,16 +275,19 @@ function makeLogin() {
     'aria-labelledby': 'session-login-title', 'aria-describedby': 'session-login-text',
   },
   el('h2', { id: 'session-login-title', tabindex: '-1' }, 'Log opnieuw in'),
-  el('p', { id: 'session-login-text' },
-    'Je sessie is afgelopen. Log opnieuw in om verder te gaan: wat je hebt ingevuld, blijft staan en wordt daarna alsnog verstuurd.'),
+  el('p', { id: 'session-login-text' }, LOGIN_TEXT),
   error, form);
   document.body.append(dialog);
   return { dialog, form, error };
 }
 
-function showLogin() {
+const LOGIN_TEXT = 'Je sessie is afgelopen. Log opnieuw in om verder te gaan: wat je hebt ingevuld, blijft staan en wordt daarna alsnog verstuurd.';
+
+function showLogin(reason) {
   if (!session.login) session.login = makeLogin();
   const { dialog, form, error } = session.login;
+  document.getElementById('session-login-text').textContent = reason
+    ? `${reason} Wat je hebt ingevuld, blijft staan.` : LOGIN_TEXT;
   const email = form.elements.email;
   const password = form.elements.password;
   clearLoginErrors();

@@ -3,7 +3,7 @@
 // of session.js on every logged-in page), and the login redirect.
 
 import { ApiError, NetworkError, get, post } from './api.js';
-import { endSession, startSession } from './session.js';
+import { endSession, sessionLost, startSession } from './session.js';
 
 /**
  * Creates an element. `attrs` sets attributes (class, href, type, aria-*, data-*...);
@@ -75,8 +75,11 @@ export function timeEl(iso) {
   return el('time', { datetime: isoDay(iso) || false }, formatDate(iso));
 }
 
-/** Sends the browser to the login page. The offline queue stays in localStorage. */
+/** Sends the browser to the login page (the offline queue stays in localStorage); on a
+ *  page whose session ended while it was open, the page stays with what was typed and
+ *  offers to log in again (session.js). */
 export function goToLogin() {
+  if (sessionLost()) return;
   window.location.replace('/');
 }
 

@@ -96,7 +96,8 @@ export async function focusedElement(page) {
  * Presses Tab (or Shift+Tab) until the focused element matches `selector`, at most
  * `limit` times; throws with the focus path when it never arrives (a trap or a
  * missing tab stop). Returns the number of presses. Every stop must show a visible
- * focus indicator (an outline or a box shadow), or it throws too.
+ * focus indicator, or it throws too: an outline, or a box shadow in the site's focus
+ * colour (--focus); a shadow some elements carry anyway does not count.
  */
 export async function tabTo(page, selector, { limit = 60, backwards = false } = {}) {
   const path = [];
@@ -106,8 +107,11 @@ export async function tabTo(page, selector, { limit = 60, backwards = false } = 
       const el = document.activeElement;
       if (!el || el === document.body) return { match: false, visible: true };
       const cs = getComputedStyle(el);
+      const hex = getComputedStyle(document.documentElement).getPropertyValue('--focus').trim();
+      const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex);
+      const focusRgb = m ? `rgb(${parseInt(m[1], 16)}, ${parseInt(m[2], 16)}, ${parseInt(m[3], 16)})` : null;
       const visible = (cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) > 0) ||
-        (cs.boxShadow && cs.boxShadow !== 'none');
+        (!!focusRgb && !!cs.boxShadow && cs.boxShadow.includes(focusRgb));
       return { match: el.matches(sel), visible };
     }, selector);
     path.push(await focusedElement(page));

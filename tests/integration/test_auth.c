@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #define TWELVE_HOURS (12L * 3600)
 
@@ -46,6 +48,7 @@ static void test_refresh_bearer(void **state);
 static void test_refresh_unauthenticated(void **state);
 static void test_refresh_foreign_origin(void **state);
 static void test_refresh_session_max_age(void **state);
+static void test_refresh_race(void **state);
 static void test_jwt_forged_control(void **state);
 static void test_jwt_alg_none(void **state);
 static void test_jwt_hs512(void **state);
@@ -103,6 +106,17 @@ session_cookie(const struct itest_resp *r)
 		if (strncmp(line, "session=", 8) == 0)
 			return line;
 	return NULL;
+}
+
+/* The token in the session cookie of an answer (owned by the test). */
+static const char *
+cookie_token(const struct itest_resp *r)
+{
+	const char *c = session_cookie(r);
+
+	if (c == NULL)
+		fail_msg("%s: no Set-Cookie session=...", r->what);
+	return itest_fmt("%.*s", (int)strcspn(c + 8, ";"), c + 8);
 }
 
 static void
@@ -792,7 +806,11 @@ test_refresh_ok(void **state)
 	(void)state;
 	r = refresh_with_cookie(old, own);
 	j = itest_expect_json(r, 200);
-	token = itest_jstr(j, "token");
+	/* A page's refresh: the new token only in the HttpOnly cookie, out of
+	 * reach of the page's scripts (a bearer client gets it in the body). */
+	if (json_object_get(j, "token") != NULL)
+		fail_msg("a cookie refresh put the token in the body");
+	token = cookie_token(r);
 	assert_string_not_equal(token, old);
 	expect_session_cookie(r, token);
 	assert_int_equal(itest_jint(itest_jobj(j, "user"), "id"), u->id);
@@ -865,6 +883,48 @@ test_refresh_session_max_age(void **state)
 	assert_true(llabs(itest_jint(itest_jwt_part(itest_jstr(j, "token"), 1),
 	                             "auth_time") -
 	                  (long long)time(NULL)) <= 2);
+}
+
+/* Two refreshes of one token at the same moment: exactly one gets a new
+ * session, the other 401, so a copy of a cookie cannot fork a session.
+ * Ten rounds of two processes each. */
+static void
+test_refresh_race(void **state)
+{
+	struct itest_user *u = itest_new_teacher();
+
+	(void)state;
+	for (int round = 0; round < 10; round++) {
+		const char *tok = itest_login_token(u->email, u->password);
+		pid_t       pids[2];
+		int         ok = 0, refused = 0;
+
+		fflush(NULL);
+		for (int i = 0; i < 2; i++) {
+			pids[i] = fork();
+			assert_true(pids[i] >= 0);
+			if (pids[i] == 0) {
+				struct itest_resp *r = itest_post_json(
+				    "/api/v1/auth/refresh", tok, NULL);
+
+				_exit(r->status == 200   ? 0
+				      : r->status == 401 ? 1
+				                         : 2);
+			}
+		}
+		for (int i = 0; i < 2; i++) {
+			int status;
+
+			assert_int_equal(waitpid(pids[i], &status, 0), pids[i]);
+			assert_true(WIFEXITED(status));
+			ok += WEXITSTATUS(status) == 0;
+			refused += WEXITSTATUS(status) == 1;
+		}
+		if (ok != 1 || refused != 1)
+			fail_msg("round %d: %d refreshes succeeded, %d refused",
+			         round, ok, refused);
+		expect_rejected(tok, "refreshed");
+	}
 }
 
 /* With a bearer token (no cookie, so no Origin check): the same. */
@@ -1269,6 +1329,7 @@ itest_run_auth(void)
 	    ITEST(test_refresh_unauthenticated),
 	    ITEST(test_refresh_foreign_origin),
 	    ITEST(test_refresh_session_max_age),
+	    ITEST(test_refresh_race),
 	    ITEST(test_jwt_forged_control),
 	    ITEST(test_jwt_alg_none),
 	    ITEST(test_jwt_hs512),

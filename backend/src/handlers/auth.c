@@ -130,12 +130,12 @@ session_token(struct request *r, const struct user *u, long long auth_time,
 	return token;
 }
 
-/* Answers with a session token in the cookie and the body, as login,
- * register and refresh all do. */
+/* Answers with a session token in the cookie and (token_in_body) the
+ * body, as login, register and refresh all do. */
 static void
 reply_session_token(struct request *r, struct response *res, int status,
                     const struct user *u, const char *token,
-                    const struct auth_claims *claims)
+                    const struct auth_claims *claims, bool token_in_body)
 {
 	const char *cookie;
 	json_t     *body;
@@ -156,6 +156,8 @@ reply_session_token(struct request *r, struct response *res, int status,
 	              u->school_id ? json_integer(u->school_id) : json_null(),
 	              "board_id",
 	              u->board_id ? json_integer(u->board_id) : json_null()));
+	if (!token_in_body)
+		json_object_del(body, "token");
 	http_json(r, res, status, body);
 }
 
@@ -169,7 +171,7 @@ reply_session(struct request *r, struct response *res, int status,
 
 	if (token == NULL)
 		return; /* no response: the worker answers 500 */
-	reply_session_token(r, res, status, u, token, &claims);
+	reply_session_token(r, res, status, u, token, &claims, true);
 }
 
 void
@@ -389,12 +391,19 @@ auth_refresh(struct request *r, struct response *res)
 	token = session_token(r, &u, r->token_auth_time, &claims);
 	if (token == NULL)
 		return; /* no response: the worker answers 500 */
-	st = store_token_revoke(&r->store, r->token_jti, r->token_exp);
+	st = store_token_revoke_once(&r->store, r->token_jti, r->token_exp);
+	if (st == DB_NOT_FOUND) {
+		http_error(r, res, 401, "unauthenticated", "Log eerst in.");
+		return;
+	}
 	if (st != DB_OK) {
 		reply_db_error(r, res, st);
 		return;
 	}
-	reply_session_token(r, res, 200, &u, token, &claims);
+	/* A page has the cookie: the token stays out of reach of its scripts,
+	 * as the cookie does (HttpOnly).  A bearer client needs it. */
+	reply_session_token(r, res, 200, &u, token, &claims,
+	                    !r->token_from_cookie);
 }
 
 void
