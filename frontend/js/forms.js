@@ -7,30 +7,42 @@ export function fieldInput(form, name) {
   return form.querySelector(`[name="${name}"]`);
 }
 
+/** Marks `input` invalid with `text` in its own error box ("<id>-error", which its
+ *  aria-describedby names); '' marks it invalid without a text of its own (the
+ *  message is elsewhere); null makes it valid again. */
+export function showFieldError(input, text) {
+  if (text === null) input.removeAttribute('aria-invalid');
+  else input.setAttribute('aria-invalid', 'true');
+  const box = document.getElementById(`${input.id}-error`);
+  if (box) {
+    box.textContent = text || '';
+    box.hidden = !text;
+  }
+}
+
+/** For an error shown away from its field (a file's result box): `input` invalid and
+ *  described by the element `errorId` as well as by `base` (its hint, ids), or, with
+ *  errorId null, valid again and described by `base` alone. */
+export function markInvalid(input, errorId, base = '') {
+  const describedBy = [base, errorId].filter(Boolean).join(' ');
+  if (errorId) input.setAttribute('aria-invalid', 'true');
+  else input.removeAttribute('aria-invalid');
+  if (describedBy) input.setAttribute('aria-describedby', describedBy);
+  else input.removeAttribute('aria-describedby');
+}
+
 /** Shows `text` under field `name`. False when the form shows no such field (then
  *  the caller says it in the form's message). */
 export function setFieldError(form, name, text) {
   const input = fieldInput(form, name);
   if (!input || input.type === 'hidden' || input.closest('[hidden]')) return false;
-  input.setAttribute('aria-invalid', 'true');
-  const box = document.getElementById(`${input.id}-error`);
-  if (box) {
-    box.textContent = text;
-    box.hidden = false;
-  }
+  showFieldError(input, text);
   return true;
 }
 
 /** Clears the error of every field of `form`. */
 export function clearFieldErrors(form) {
-  for (const input of form.querySelectorAll('input, select')) {
-    input.removeAttribute('aria-invalid');
-    const box = document.getElementById(`${input.id}-error`);
-    if (box) {
-      box.hidden = true;
-      box.textContent = '';
-    }
-  }
+  for (const input of form.querySelectorAll('input, select')) showFieldError(input, null);
 }
 
 export function focusFirstInvalid(form) {

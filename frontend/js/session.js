@@ -4,6 +4,7 @@
 // the request is sent again, so that nothing the user typed is lost.
 
 import { ApiError, NetworkError, get, post, setReauthenticate } from './api.js';
+import { clearFieldErrors, showFieldError } from './forms.js';
 import { el } from './ui.js';
 
 const WARN_BEFORE_MS = 5 * 60 * 1000;
@@ -306,8 +307,8 @@ function showLogin(reason) {
     const onSubmit = async (event) => {
       event.preventDefault();
       clearLoginErrors();
-      if (!email.value.trim()) fieldError(email, 'Vul je e-mailadres in.');
-      if (!password.value) fieldError(password, 'Vul je wachtwoord in.');
+      if (!email.value.trim()) showFieldError(email, 'Vul je e-mailadres in.');
+      if (!password.value) showFieldError(password, 'Vul je wachtwoord in.');
       const bad = form.querySelector('[aria-invalid="true"]');
       if (bad) {
         bad.focus();
@@ -329,12 +330,12 @@ function showLogin(reason) {
         dialog.close('ok');
       } catch (err) {
         if (err instanceof ApiError && err.status === 401) {
-          fieldError(email, null);
-          fieldError(password, 'E-mailadres of wachtwoord klopt niet.');
+          showFieldError(email, ''); // the message is under the password
+          showFieldError(password, 'E-mailadres of wachtwoord klopt niet.');
           password.focus();
         } else if (err instanceof ApiError && err.code === 'validation_failed' && err.fields) {
-          if (err.fields.email) fieldError(email, err.fields.email);
-          if (err.fields.password) fieldError(password, err.fields.password);
+          if (err.fields.email) showFieldError(email, err.fields.email);
+          if (err.fields.password) showFieldError(password, err.fields.password);
           (form.querySelector('[aria-invalid="true"]') || password).focus();
         } else {
           error.textContent = err instanceof ApiError && err.status === 429 && err.message
@@ -356,26 +357,11 @@ function showLogin(reason) {
   });
 }
 
-/** Marks `input` invalid with `text` under it (null: invalid, no text of its own). */
-function fieldError(input, text) {
-  input.setAttribute('aria-invalid', 'true');
-  const box = document.getElementById(`${input.id}-error`);
-  if (box && text) {
-    box.textContent = text;
-    box.hidden = false;
-  }
-}
-
 function clearLoginErrors() {
   const { form, error } = session.login;
   error.hidden = true;
   error.textContent = '';
-  for (const input of form.querySelectorAll('input')) {
-    input.removeAttribute('aria-invalid');
-    const box = document.getElementById(`${input.id}-error`);
-    box.hidden = true;
-    box.textContent = '';
-  }
+  clearFieldErrors(form);
 }
 
 /**

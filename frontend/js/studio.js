@@ -5,6 +5,7 @@
 
 import { ApiError, NetworkError, get, post, seg, sendRaw } from './api.js';
 import { formatBytes, formatNumber, formatPct } from './format.js';
+import { markInvalid } from './forms.js';
 import { lineAt, lineStarts, locateJson, placeFor } from './jsonpos.js';
 import { loadMeta } from './meta.js';
 import { createScenarioPlayer } from './scenario-player.js';
@@ -277,13 +278,11 @@ async function uploadMedia(event) {
   // The error describes the file field, which gets the focus back (WCAG 3.3.1).
   const fail = (text, { focus = true } = {}) => {
     ui.mediaResult.prepend(el('p', { class: 'message message-error', role: 'alert', id: 'media-error' }, text));
-    ui.mediaFile.setAttribute('aria-invalid', 'true');
-    ui.mediaFile.setAttribute('aria-describedby', 'media-error media-hint');
+    markInvalid(ui.mediaFile, 'media-error', 'media-hint');
     if (focus) ui.mediaFile.focus();
   };
   for (const old of ui.mediaResult.querySelectorAll('.message-error')) old.remove();
-  ui.mediaFile.removeAttribute('aria-invalid');
-  ui.mediaFile.setAttribute('aria-describedby', 'media-hint');
+  markInvalid(ui.mediaFile, null, 'media-hint');
   if (!s) return;
   if (!file) { fail('Kies eerst een bestand.'); return; }
   const type = mediaType(file);

@@ -18,10 +18,8 @@ let boxCounter = 0;
  */
 export function scrollBox(content, nameId, className = 'table-scroll') {
   const box = el('div', { class: className }, content);
-  let owned = false; // the tab stop is ours to take away again
+  let owned = false; // the box is a region with a tab stop now
   const sync = () => {
-    // A caller that made the box a region with a tab stop itself keeps it as it is.
-    if (!owned && box.hasAttribute('tabindex')) return;
     if (box.scrollWidth > box.clientWidth + 1) {
       box.setAttribute('tabindex', '0');
       box.setAttribute('role', 'region');

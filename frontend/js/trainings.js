@@ -7,7 +7,7 @@
 
 import { ApiError, NetworkError, get, post, seg, uploadCsv } from './api.js';
 import { formatNumber, todayIso } from './format.js';
-import { clearFieldErrors, setFieldError } from './forms.js';
+import { clearFieldErrors, markInvalid, setFieldError, showFieldError } from './forms.js';
 import { lineErrorTable, lineErrors } from './upload.js';
 import {
   describeError, el, goToLogin, hideMessage, homeForRole, replaceChildren, showMessage,
@@ -313,40 +313,17 @@ function attendeeRow(email = '') {
 
 /** Shows `text` under the row's e-mail field, which becomes invalid (WCAG 3.3.1). */
 function setRowError(tr, text) {
-  const input = tr.querySelector('.attendee-email');
-  const box = document.getElementById(`${input.id}-error`);
-  input.setAttribute('aria-invalid', 'true');
-  box.textContent = text;
-  box.hidden = false;
+  showFieldError(tr.querySelector('.attendee-email'), text);
 }
 
 function clearRowError(tr) {
-  const input = tr.querySelector('.attendee-email');
-  const box = document.getElementById(`${input.id}-error`);
-  input.removeAttribute('aria-invalid');
-  box.textContent = '';
-  box.hidden = true;
-}
-
-/** A table box that may scroll sideways: a labelled region a keyboard user can focus
- *  and scroll (WCAG 2.1.1, 1.4.10). */
-function scrollRegion(box, label) {
-  box.setAttribute('role', 'region');
-  box.setAttribute('aria-label', label);
-  box.setAttribute('tabindex', '0');
-  return box;
+  showFieldError(tr.querySelector('.attendee-email'), null);
 }
 
 /** The CSV file field invalid and described by the error box `errorId`, or valid
  *  again (null) (WCAG 3.3.1). */
 function markCsvFile(errorId) {
-  if (errorId) {
-    ui.csvFile.setAttribute('aria-invalid', 'true');
-    ui.csvFile.setAttribute('aria-describedby', `${errorId} csv-hint`);
-  } else {
-    ui.csvFile.removeAttribute('aria-invalid');
-    ui.csvFile.setAttribute('aria-describedby', 'csv-hint');
-  }
+  markInvalid(ui.csvFile, errorId, 'csv-hint');
 }
 
 function addRow() {
@@ -390,7 +367,7 @@ function showFailure(err, what) {
     replaceChildren(ui.result,
       el('div', { class: 'message message-error', role: 'alert', tabindex: '-1', id: 'record-outcome' },
         el('strong', {}, `${what} is niet verwerkt: er is niets vastgelegd. `), err.message || ''),
-      scrollRegion(lineErrorTable(lineErrors(err)), 'Fouten in het bestand'));
+      lineErrorTable(lineErrors(err)));
     $id('record-outcome').focus();
     return;
   } else if (err instanceof ApiError && err.status === 400) {

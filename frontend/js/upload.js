@@ -4,6 +4,7 @@
 import { ApiError, NetworkError, uploadCsv } from './api.js';
 import { describeError, el, replaceChildren } from './ui.js';
 import { formatBytes, formatNumber } from './format.js';
+import { markInvalid } from './forms.js';
 import { labelId, scrollBox } from './table.js';
 
 /** The `errors` list of a refused upload ([{line, message}]), or []. */
@@ -58,15 +59,7 @@ export function setupCsvUpload(prefix, {
   // aria-describedby), so a screen reader reads it with the field.
   const errorId = `${prefix}-file-error`;
   const describedBy = input.getAttribute('aria-describedby') || '';
-  const markFile = (bad) => {
-    if (bad) {
-      input.setAttribute('aria-invalid', 'true');
-      input.setAttribute('aria-describedby', `${describedBy} ${errorId}`.trim());
-    } else {
-      input.removeAttribute('aria-invalid');
-      input.setAttribute('aria-describedby', describedBy);
-    }
-  };
+  const markFile = (bad) => markInvalid(input, bad ? errorId : null, describedBy);
   input.addEventListener('change', () => {
     showFileName();
     markFile(false);
