@@ -196,18 +196,24 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		long long      uid = (long long)take(&p, &n, 8);
 		long long      at = NOW + (int32_t)take(&p, &n, 4) % 200000;
 		int            ttl = (int)(take(&p, &n, 2) % (MAX_TTL + 200));
+		/* The session's login: 0 (now), or up to a day before the token,
+		 * or (refused) a little after it. */
+		long long auth_time =
+		    (long long)(take(&p, &n, 3) % 100000) - 90000;
+		long long session = auth_time == -90000 ? 0 : at + auth_time;
 		struct auth_claims issued;
 		char              *tok;
 		bool               want;
 
 		tok = auth_token_issue(&arena, key, KEY_LEN, uid, at, ttl,
-		                       &issued);
+		                       session, &issued);
 		FUZZ_CHECK(tok != NULL, "auth_token_issue failed");
 		rc = auth_token_verify(key, KEY_LEN, tok, NOW, MAX_TTL, &c);
 		want = uid > 0 && uid < 1000000000000000000LL &&
 		       at + ttl > NOW &&
 		       at + ttl <= NOW + MAX_TTL + AUTH_CLOCK_SKEW &&
-		       at <= NOW + AUTH_CLOCK_SKEW;
+		       at <= NOW + AUTH_CLOCK_SKEW &&
+		       (session <= 0 || session <= at);
 		FUZZ_CHECK((rc == 0) == want,
 		           "uid %lld issued at now%+lld for %d s: verify %d, "
 		           "want %d",
@@ -215,6 +221,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (rc == 0)
 			FUZZ_CHECK(c.user_id == uid && c.exp == at + ttl &&
 			               c.iat == at &&
+			               c.auth_time == (session > 0 ? session : at) &&
 			               strcmp(c.jti, issued.jti) == 0,
 			           "claims of an issued token differ");
 		break;
