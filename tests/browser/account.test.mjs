@@ -28,123 +28,20 @@
 // exits 1 when a check failed. After a failed step that later steps depend on, the rest
 // of that part is reported as skipped.
 
-import { chromium } from 'playwright-core';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
+import {
+  BASE_URL, DEMO_ACCOUNTS, SCREENSHOT_DIR, STEP_TIMEOUT, assert, assertEqual, blockedBy, check, launchChromium,
+  login, part, readAccounts, repoRoot, run, shot, squash, textOf, waitForText, waitUntil, watchConsole,
+} from './harness.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const repoRoot = resolve(here, '..', '..');
-const BASE_URL = (process.env.BASE_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '');
 const JOIN_CODE = process.env.JOIN_CODE || '';
-const DEMO_ACCOUNTS = process.env.DEMO_ACCOUNTS || join(repoRoot, 'var', 'run', 'demo-accounts.tsv');
 const MAIL_DIR = resolve(repoRoot, process.env.MAIL_DIR
   || (process.env.VAR_DIR ? join(process.env.VAR_DIR, 'mail') : join('var', 'test', 'mail')));
-const SCREENSHOT_DIR = resolve(process.env.SCREENSHOT_DIR || join(here, 'screenshots'));
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const STEP_TIMEOUT = 15000;
 const MAIL_TIMEOUT = 30000;
 const NEUTRAL_TEXT = 'Als dit adres bij ons bekend is, krijg je een mail met een link (een uur geldig)';
-
-// ---- tiny harness (as in course.test.mjs) --------------------------------------------
-
-let passed = 0;
-let failed = 0;
-let skipped = 0;
-let blockedBy = null;
-
-function describe(err) {
-  const msg = err && err.message ? err.message : String(err);
-  return msg.split('\n').slice(0, 6).join('\n    ');
-}
-
-/**
- * Runs one check. By default a check needs the flow so far (it is skipped after a
- * failed blocking check) and blocks the rest when it fails. `needs: false`: runs
- * regardless and blocks nothing; `blocks: false`: skipped after a blocking failure, but
- * its own failure does not stop the flow.
- */
-async function check(name, fn, { needs = true, blocks = needs } = {}) {
-  if (blockedBy && needs) {
-    skipped += 1;
-    console.log(`not ok - ${name} # SKIP (after: ${blockedBy})`);
-    return undefined;
-  }
-  try {
-    const value = await fn();
-    passed += 1;
-    console.log(`ok - ${name}`);
-    return value;
-  } catch (err) {
-    failed += 1;
-    console.log(`not ok - ${name}\n    ${describe(err)}`);
-    if (blocks) blockedBy = name;
-    return undefined;
-  }
-}
-
-/** A new part of the test: what failed before no longer blocks. */
-function part(title) {
-  blockedBy = null;
-  console.log(`# ${title}`);
-}
-
-function assert(cond, message) {
-  if (!cond) throw new Error(message);
-}
-
-function assertEqual(actual, expected, what) {
-  if (actual !== expected) {
-    throw new Error(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
-  }
-}
-
-async function waitUntil(fn, message, timeout = STEP_TIMEOUT, interval = 200) {
-  const end = Date.now() + timeout;
-  let last;
-  for (;;) {
-    try {
-      last = await fn();
-      if (last) return last;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) {
-      const detail = last instanceof Error ? ` (last error: ${last.message})` : '';
-      throw new Error(`${message} (waited ${timeout} ms)${detail}`);
-    }
-    await new Promise((r) => { setTimeout(r, interval); });
-  }
-}
-
-const squash = (s) => (s || '').replace(/\s+/g, ' ').trim();
-
-async function textOf(locator) {
-  return squash(await locator.textContent({ timeout: STEP_TIMEOUT }));
-}
-
-async function waitForText(locator, expected, what, timeout = STEP_TIMEOUT) {
-  let seen = '';
-  await waitUntil(async () => {
-    seen = squash(await locator.textContent({ timeout: 1000 }));
-    return expected instanceof RegExp ? expected.test(seen) : seen.includes(expected);
-  }, `${what}: expected text ${expected} but saw ${JSON.stringify(seen)}`, timeout);
-}
-
-async function shot(page, name) {
-  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
-}
-
-function readAccounts(file) {
-  const out = {};
-  for (const line of readFileSync(file, 'utf8').split(/\r?\n/)) {
-    const [role, email, password] = line.split('\t');
-    if (role && email && password && !out[role]) out[role] = { email: email.trim(), password: password.trim() };
-  }
-  return out;
-}
 
 const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -189,15 +86,6 @@ async function waitForMail(email, kind, since) {
   return found.token;
 }
 
-// ---- page helpers ----------------------------------------------------------------------
-
-async function login(page, account) {
-  await page.goto(`${BASE_URL}/`);
-  await page.fill('#login-email', account.email);
-  await page.fill('#login-password', account.password);
-  await page.click('#login-form button[type="submit"]');
-}
-
 // ---- the test --------------------------------------------------------------------------
 
 async function main() {
@@ -231,20 +119,10 @@ async function main() {
     assertEqual(res.status, 200, 'health status');
     assertEqual((await res.json()).status, 'ok', 'health body status');
   });
-  if (blockedBy) return;
+  if (blockedBy()) return;
 
-  let browser;
-  try {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-  } catch (err) {
-    failed += 1;
-    console.log(`not ok - launch Chromium (${CHROMIUM})\n    ${describe(err)}`);
-    return;
-  }
+  const browser = await launchChromium();
+  if (!browser) return;
 
   const contexts = [];
   const newContext = async (label) => {
@@ -253,15 +131,8 @@ async function main() {
     contexts.push(context);
     const page = await context.newPage();
     page.setDefaultTimeout(STEP_TIMEOUT);
-    page.on('console', (msg) => {
-      // Refused requests (401 before login, 400 for a used link, on purpose) are logged
-      // by Chromium as "Failed to load resource"; any other error is a real problem
-      // (a CSP violation "Refused to ...", a script error).
-      if (msg.type() === 'error' && !/Failed to load resource/.test(msg.text())) {
-        consoleProblems.push(`${label} ${page.url()}: ${msg.text()}`);
-      }
-    });
-    page.on('pageerror', (err) => consoleProblems.push(`${label} ${page.url()}: ${err.message}`));
+    // Refused requests (401 before login, 400 for a used link) are on purpose.
+    watchConsole(page, label, consoleProblems);
     const me = async () => (await context.request.get(`${BASE_URL}/api/v1/me`)).status();
     return { context, page, me };
   };
@@ -709,13 +580,4 @@ async function main() {
   }
 }
 
-try {
-  await main();
-} catch (err) {
-  failed += 1;
-  console.log(`not ok - the test script itself\n    ${describe(err)}`);
-}
-console.log(`# screenshots in ${SCREENSHOT_DIR}`);
-if (skipped) console.log(`# ${skipped} checks were not run after an earlier failure; they count as failed`);
-console.log(`${passed} passed, ${failed + skipped} failed`);
-process.exitCode = failed + skipped > 0 ? 1 : 0;
+await run(main);
