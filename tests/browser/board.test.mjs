@@ -1,5 +1,5 @@
 // Browser test of the board, region and admin dashboards, in Debian's Chromium through
-// playwright-core (same harness and output as course.test.mjs):
+// playwright-core (harness.mjs, as every browser test):
 //
 //   board admin: logs in on the login page and lands on board.html; totals and both demo
 //   schools; sorting by header buttons (click and Enter, aria-sort); filters
