@@ -43,8 +43,8 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import {
-  BASE_URL, DEMO_ACCOUNTS, STEP_TIMEOUT, SCREENSHOT_DIR, assert, assertEqual, blockedBy, check, launchChromium,
-  login, part, readAccounts, run, shot, squash, textOf, waitForText, waitUntil, watchConsole,
+  BASE_URL, DEMO_ACCOUNTS, SCREENSHOT_DIR, assert, assertEqual, blockedBy, check, checkConsole, launchChromium,
+  login, openPage, part, readAccounts, run, shot, squash, textOf, waitForText, waitUntil, watchConsole,
 } from './harness.mjs';
 
 const REGION_ID = process.env.REGION_ID || '1';
@@ -107,10 +107,7 @@ async function main() {
   if (!browser) return;
 
   const newContext = async (label) => {
-    const context = await browser.newContext({ locale: 'nl-NL', timezoneId: 'Europe/Amsterdam',
-      viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    page.setDefaultTimeout(STEP_TIMEOUT);
+    const { context, page } = await openPage(browser);
     // Failed fetches (401 before login, 403/404 on purpose) are no problem.
     watchConsole(page, label, consoleProblems);
     const api = async (path) => {
@@ -653,9 +650,7 @@ async function main() {
     }
 
     part('console');
-    await check('no CSP violations or script errors in the browser console', () => {
-      assert(consoleProblems.length === 0, consoleProblems.join('\n'));
-    }, { needs: false });
+    await checkConsole(consoleProblems);
   } finally {
     await browser.close();
   }

@@ -20,8 +20,8 @@ import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import {
-  BASE_URL, SCREENSHOT_DIR, STEP_TIMEOUT, assert, assertEqual, check, launchChromium, repoRoot, run, shot,
-  textOf, waitForText, waitUntil, watchConsole,
+  BASE_URL, SCREENSHOT_DIR, STEP_TIMEOUT, assert, assertEqual, check, checkConsole, launchChromium, openPage,
+  repoRoot, run, shot, textOf, waitForText, waitUntil, watchConsole,
 } from './harness.mjs';
 import { answersForAttempt, quizFromRepo } from './quiz-answers.mjs';
 
@@ -170,10 +170,7 @@ async function main() {
   if (!browser) return;
 
   try {
-    const context = await browser.newContext({ locale: 'nl-NL', timezoneId: 'Europe/Amsterdam',
-      viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    page.setDefaultTimeout(STEP_TIMEOUT);
+    const { context, page } = await openPage(browser);
     // A failed fetch (401 on purpose, offline on purpose) is no problem (watchConsole).
     const watch = (p, label) => watchConsole(p, label, consoleProblems);
     watch(page, 'teacher');
@@ -557,9 +554,7 @@ async function main() {
       await page.waitForURL(/\/(index\.html)?$/);
     }, { blocks: false });
 
-    await check('no CSP violations or script errors in the browser console', () => {
-      assert(consoleProblems.length === 0, consoleProblems.join('\n'));
-    }, { needs: false });
+    await checkConsole(consoleProblems);
 
     await context.close();
   } finally {

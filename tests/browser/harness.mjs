@@ -12,6 +12,7 @@ import { chromium } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tabTo } from './a11y.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const repoRoot = resolve(here, '..', '..');
@@ -80,6 +81,13 @@ export async function check(name, fn, { needs = !settings.independent, blocks = 
     if (blocks) blockers.set(flow, name);
     return undefined;
   }
+}
+
+/** The check that `problems` (from watchConsole) is empty; it runs whatever failed before. */
+export function checkConsole(problems) {
+  return check('no CSP violations or script errors in the browser console', () => {
+    assert(problems.length === 0, problems.join('\n'));
+  }, { needs: false });
 }
 
 /** The name of the failed check that stops `flow`, or null while it runs on. */
@@ -180,6 +188,19 @@ export async function launchChromium() {
 }
 
 /**
+ * A new browser context as a Dutch user in Amsterdam sees the site, at 1280 × 900
+ * (`options` add to that or change it), and a page in it whose steps wait STEP_TIMEOUT.
+ */
+export async function openPage(browser, options = {}) {
+  const context = await browser.newContext({
+    locale: 'nl-NL', timezoneId: 'Europe/Amsterdam', viewport: { width: 1280, height: 900 }, ...options,
+  });
+  const page = await context.newPage();
+  page.setDefaultTimeout(STEP_TIMEOUT);
+  return { context, page };
+}
+
+/**
  * Collects the page's script errors and console errors into `problems`. A refused
  * request (a 401 before login, a 400 or 403 on purpose) is logged by Chromium as "Failed
  * to load resource" and is no problem; `ignore` says which console errors to pass over.
@@ -199,6 +220,39 @@ export function readAccounts(file) {
     if (role && email && password && !out[role]) out[role] = { email: email.trim(), password: password.trim() };
   }
   return out;
+}
+
+/** Logs in on the login page with the keyboard only; `tabOptions` go to tabTo (a11y.mjs). */
+export async function keyboardLogin(page, account, tabOptions = {}) {
+  await page.goto(`${BASE_URL}/`);
+  await page.locator('#login-email').waitFor();
+  await tabTo(page, '#login-email', tabOptions);
+  await page.keyboard.type(account.email);
+  await tabTo(page, '#login-password', tabOptions);
+  await page.keyboard.type(account.password);
+  await page.keyboard.press('Enter');
+}
+
+// ---- the API from the test itself (set-up, not what a test is about) -------------------
+
+/** One API request with a bearer token; the answer's status and JSON body (null when empty). */
+export async function bearerRequest(method, path, token, body, type = 'application/json') {
+  const res = await fetch(`${BASE_URL}/api/v1${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': type },
+    body: type === 'application/json' ? JSON.stringify(body) : body,
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
+}
+
+/** Logs in through the API and returns the bearer token. */
+export async function bearerLogin(email, password) {
+  const res = await fetch(`${BASE_URL}/api/v1/auth/login`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, password }),
+  });
+  assertEqual(res.status, 200, `login ${email}`);
+  return (await res.json()).token;
 }
 
 /** Logs in through the login form (the caller waits for where it lands). */

@@ -34,8 +34,9 @@ import {
   assertAccessible, assertReflows, focusedElement, tabTo,
 } from './a11y.mjs';
 import {
-  BASE_URL, DEMO_ACCOUNTS, SCREENSHOT_DIR, STEP_TIMEOUT, assert, assertEqual, blockedBy, check, configure,
-  launchChromium, part, readAccounts, run, shot, squash, textOf, waitForText, waitUntil, watchConsole,
+  BASE_URL, DEMO_ACCOUNTS, SCREENSHOT_DIR, assert, assertEqual, blockedBy, check, checkConsole, configure,
+  keyboardLogin, launchChromium, openPage, part, readAccounts, run, shot, squash, textOf, waitForText,
+  waitUntil, watchConsole,
 } from './harness.mjs';
 
 const UPLOAD_TIMEOUT = 60000;
@@ -47,17 +48,6 @@ configure({ errorLines: 12, pollInterval: 100 });
 const pct = (v) => `${new Intl.NumberFormat('nl-NL', { maximumFractionDigits: 1 }).format(Number(v))}%`;
 
 // ---- keyboard and announcement helpers -----------------------------------------------
-
-/** Logs in on the login page with the keyboard only. */
-async function keyboardLogin(page, account) {
-  await page.goto(`${BASE_URL}/`);
-  await page.locator('#login-email').waitFor();
-  await tabTo(page, '#login-email');
-  await page.keyboard.type(account.email);
-  await tabTo(page, '#login-password');
-  await page.keyboard.type(account.password);
-  await page.keyboard.press('Enter');
-}
 
 /** Logs in through the API (setup only: the keyboard login is tested once, by the board admin). */
 async function apiLogin(context, account) {
@@ -245,10 +235,7 @@ async function main() {
   if (!browser) return;
 
   const newContext = async (label) => {
-    const context = await browser.newContext({ locale: 'nl-NL', timezoneId: 'Europe/Amsterdam',
-      viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    page.setDefaultTimeout(STEP_TIMEOUT);
+    const { context, page } = await openPage(browser);
     // Only a refused request (4xx) is no problem; a 5xx or a failed connection is.
     watchConsole(page, label, consoleProblems, /^Failed to load resource: the server responded with a status of (4\d\d)/);
     // Intercept file dialogs from the start (see chooseFileByKeyboard).
@@ -817,9 +804,7 @@ async function main() {
     await rctx.close();
 
     part('console');
-    await check('no CSP violations or script errors in the browser console', () => {
-      assert(consoleProblems.length === 0, consoleProblems.join('\n'));
-    }, { needs: false });
+    await checkConsole(consoleProblems);
   } finally {
     await browser.close();
   }

@@ -21,8 +21,8 @@ import { mkdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { assertAccessible, assertReflows, focusedElement, tabTo } from './a11y.mjs';
 import {
-  BASE_URL, SCREENSHOT_DIR, STEP_TIMEOUT, assert, assertEqual, check, configure, launchChromium, readAccounts,
-  repoRoot, run, shot, waitUntil, watchConsole,
+  BASE_URL, SCREENSHOT_DIR, assert, assertEqual, bearerLogin, bearerRequest, check, checkConsole, configure,
+  launchChromium, openPage, readAccounts, repoRoot, run, shot, waitUntil, watchConsole,
 } from './harness.mjs';
 import { answersForAttempt, quizFromRepo } from './quiz-answers.mjs';
 
@@ -271,24 +271,6 @@ async function answerByKeyboard(page, picks) {
 
 // ---- set-up through the API (not what the test is about) -------------------------------
 
-async function apiCall(method, path, token, body, type = 'application/json') {
-  const res = await fetch(`${BASE_URL}/api/v1${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': type },
-    body: type === 'application/json' ? JSON.stringify(body) : body,
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
-
-async function bearerLogin(email, password) {
-  const res = await fetch(`${BASE_URL}/api/v1/auth/login`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, password }),
-  });
-  assertEqual(res.status, 200, `login ${email}`);
-  return (await res.json()).token;
-}
-
 // ---- the flows --------------------------------------------------------------------------
 
 async function main() {
@@ -311,10 +293,8 @@ async function main() {
   if (!browser) return;
 
   const newPage = async (label) => {
-    const context = await browser.newContext({ locale: 'nl-NL', timezoneId: 'Europe/Amsterdam', viewport: DESKTOP });
+    const { context, page } = await openPage(browser, { viewport: DESKTOP });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: BASE_URL });
-    const page = await context.newPage();
-    page.setDefaultTimeout(STEP_TIMEOUT);
     watchConsole(page, label, consoleProblems);
     return { context, page };
   };
@@ -670,22 +650,22 @@ async function main() {
 
       if (role === 'teacher') await check('another board puts the demo teacher on its roster: the invitation on "Mijn modules" (scan); keyboard "Weigeren" → the answer announced with the focus on it (scan)', async () => {
         const admin = await bearerLogin(demo.admin.email, demo.admin.password);
-        const board = await apiCall('POST', '/boards', admin,
+        const board = await bearerRequest('POST', '/boards', admin,
           { name: `Stichting Toetsenbord ${stamp}`, number: `7${String(Date.now()).slice(-8)}` });
         assertEqual(board.status, 201, 'board');
         const letters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
         // DUO's location code: four characters of BRIN and two digits, e.g. 32JK00.
         const two = () => String(randomBytes(1)[0] % 100).padStart(2, '0');
         const brin = `${two()}${letters[randomBytes(1)[0] % 26]}${letters[randomBytes(1)[0] % 26]}${two()}`;
-        const school = await apiCall('POST', '/schools', admin,
+        const school = await bearerRequest('POST', '/schools', admin,
           { board_id: board.body.id, name: `Basisschool Toetsenbord ${stamp}`, brin, municipality: 'Elders' });
         assertEqual(school.status, 201, `school ${brin}`);
         const baEmail = `bestuur.${stamp}@toetsenbord.example`;
         const baPassword = `bestuur-sleutel-${randomBytes(4).toString('hex')}`;
-        assertEqual((await apiCall('POST', '/users', admin, { email: baEmail, name: 'Bestuur Toetsenbord',
+        assertEqual((await bearerRequest('POST', '/users', admin, { email: baEmail, name: 'Bestuur Toetsenbord',
           role: 'board_admin', password: baPassword, board_id: board.body.id })).status, 201, 'board admin');
         const ba = await bearerLogin(baEmail, baPassword);
-        const up = await apiCall('POST', `/boards/${board.body.id}/roster`, ba,
+        const up = await bearerRequest('POST', `/boards/${board.body.id}/roster`, ba,
           `email,name,role,brin\n${acc.email},Demo leerkracht,teacher,${brin}\n`, 'text/csv');
         assertEqual(up.status, 200, 'roster');
         assertEqual(up.body.invited, 1, 'invited');
@@ -762,9 +742,7 @@ async function main() {
       await ctx.close();
     }
 
-    await check('no CSP violations or script errors in the browser console', () => {
-      assert(consoleProblems.length === 0, consoleProblems.join('\n'));
-    }, { needs: false });
+    await checkConsole(consoleProblems);
   } finally {
     await browser.close();
   }

@@ -33,8 +33,9 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { assertAccessible, assertReflows, focusedElement, tabTo } from './a11y.mjs';
 import {
-  BASE_URL, DEMO_ACCOUNTS, SCREENSHOT_DIR, STEP_TIMEOUT, assert, assertEqual, blockedBy, check, configure,
-  launchChromium, readAccounts, run, shot, squash, waitForText, waitUntil, watchConsole,
+  BASE_URL, DEMO_ACCOUNTS, SCREENSHOT_DIR, assert, assertEqual, blockedBy, check, checkConsole, configure,
+  keyboardLogin, launchChromium, openPage, readAccounts, run, shot, squash, waitForText, waitUntil,
+  watchConsole,
 } from './harness.mjs';
 
 const TRAINING_MODULE = 'af-praktijktraining';
@@ -50,7 +51,8 @@ configure({ errorLines: 8, pollInterval: 100 });
  * tabTo with room for long lists: the stack keeps the scenarios and trainings of earlier
  * runs, and each one is a Tab stop ("Openen") on the way.
  */
-const tab = (page, selector, opts = {}) => tabTo(page, selector, { limit: 250, ...opts });
+const TAB_LIMIT = { limit: 250 };
+const tab = (page, selector, opts = {}) => tabTo(page, selector, { ...TAB_LIMIT, ...opts });
 
 /** True when the focused element matches `selector`. */
 const focusIs = (page, selector) => page.evaluate((sel) => Boolean(document.activeElement
@@ -133,16 +135,6 @@ async function attendeeRowsFit(page, what) {
     .filter((n) => { const r = n.getBoundingClientRect(); return r.width > 0 && (r.right > window.innerWidth || r.left < 0); })
     .map((n) => n.id || n.className));
   assert(out.length === 0, `${what}: attendee form controls outside the window: ${out.slice(0, 4).join(', ')}`);
-}
-
-async function keyboardLogin(page, account) {
-  await page.goto(`${BASE_URL}/`);
-  await page.locator('#login-email').waitFor();
-  await tab(page, '#login-email');
-  await page.keyboard.type(account.email);
-  await tab(page, '#login-password');
-  await page.keyboard.type(account.password);
-  await page.keyboard.press('Enter');
 }
 
 /** Chooses a file the keyboard way: Space on the focused file input opens the chooser. */
@@ -235,14 +227,12 @@ async function playByKeys(page, scope, afterStep = null, { scored = true } = {})
 
 async function playFlow(browser, accounts, consoleProblems) {
   const F = { flow: 'play' };
-  const ctx = await browser.newContext({ locale: 'nl-NL', timezoneId: 'Europe/Amsterdam', viewport: { width: 1280, height: 900 } });
-  const page = await ctx.newPage();
-  page.setDefaultTimeout(STEP_TIMEOUT);
+  const { context: ctx, page } = await openPage(browser);
   watch(page, 'teacher', consoleProblems);
   const root = page.locator('#scenario-root');
 
   await check('teacher: logs in with the keyboard; "Rollenspellen" in the header by Tab and Enter; the list (scan)', async () => {
-    await keyboardLogin(page, accounts.teacher);
+    await keyboardLogin(page, accounts.teacher, TAB_LIMIT);
     await page.waitForURL(/\/modules\.html$/);
     await page.locator('#user-nav a[href="/scenarios.html"]').waitFor();
     await tab(page, '#user-nav a[href="/scenarios.html"]');
@@ -609,21 +599,17 @@ async function main() {
   try {
     await playFlow(browser, accounts, consoleProblems);
 
-    const ctx = await browser.newContext({ locale: 'nl-NL', timezoneId: 'Europe/Amsterdam', viewport: { width: 1280, height: 900 } });
-    const page = await ctx.newPage();
-    page.setDefaultTimeout(STEP_TIMEOUT);
+    const { context: ctx, page } = await openPage(browser);
     watch(page, 'trainer', consoleProblems);
     await check('trainer logs in with the keyboard', async () => {
-      await keyboardLogin(page, accounts.trainer);
+      await keyboardLogin(page, accounts.trainer, TAB_LIMIT);
       await page.waitForURL(/\/studio\.html/);
     }, { flow: 'login' });
     if (!blockedBy('login')) {
       await studioFlow(page, stamp);
       await trainingsFlow(page, stamp, accounts);
     }
-    await check('no CSP violations or script errors in the browser console', () => {
-      assert(consoleProblems.length === 0, consoleProblems.join('\n'));
-    }, { flow: 'console' });
+    await checkConsole(consoleProblems);
     await ctx.close();
   } finally {
     await browser.close();

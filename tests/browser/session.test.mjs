@@ -19,7 +19,7 @@ import { mkdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { assertAccessible, assertReflows, focusedElement, tabTo } from './a11y.mjs';
 import {
-  BASE_URL, SCREENSHOT_DIR, STEP_TIMEOUT, assert, check, configure, launchChromium, part, readAccounts, run, shot,
+  BASE_URL, SCREENSHOT_DIR, assert, check, configure, launchChromium, openPage, part, readAccounts, run, shot,
   waitUntil,
 } from './harness.mjs';
 
@@ -132,11 +132,7 @@ const focusInfo = (page, dialogId) => page.evaluate((i) => {
 }, dialogId);
 
 async function openStudio(browser, account, options = {}) {
-  const context = await browser.newContext({
-    locale: 'nl-NL', timezoneId: 'Europe/Amsterdam', viewport: { width: 1280, height: 900 }, ...options,
-  });
-  const page = await context.newPage();
-  page.setDefaultTimeout(STEP_TIMEOUT);
+  const { context, page } = await openPage(browser, options);
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   // Logging in is not what this test is about: the API sets the cookie in this browser.
