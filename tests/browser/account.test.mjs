@@ -28,14 +28,14 @@
 // exits 1 when a check failed. After a failed step that later steps depend on, the rest
 // of that part is reported as skipped.
 
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import {
-  BASE_URL, DEMO_ACCOUNTS, SCREENSHOT_DIR, assert, assertEqual, bearerLogin, bearerRequest, blockedBy, check,
-  checkConsole, launchChromium, login, openPage, part, readAccounts, repoRoot, run, shot, squash, textOf,
-  waitForText, waitUntil, watchConsole,
+  BASE_URL, DEMO_ACCOUNTS, assert, assertEqual, bearerLogin, bearerRequest, blockedBy, check, checkConsole,
+  launchChromium, login, openPage, part, readAccounts, repoRoot, run, shot, squash, textOf, waitForText,
+  waitUntil, watchConsole,
 } from './harness.mjs';
 
 const JOIN_CODE = process.env.JOIN_CODE || '';
@@ -90,7 +90,6 @@ async function waitForMail(email, kind, since) {
 // ---- the test --------------------------------------------------------------------------
 
 async function main() {
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const stamp = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
   const teacher = {
     name: `Testaccount ${stamp}`,

@@ -40,11 +40,11 @@
 // exits 1 when a check failed. After a failed step that later steps depend on, the rest
 // of that part is reported as skipped.
 
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import {
-  BASE_URL, DEMO_ACCOUNTS, SCREENSHOT_DIR, assert, assertEqual, blockedBy, check, checkConsole, launchChromium,
-  login, openPage, part, readAccounts, run, shot, squash, textOf, waitForText, waitUntil, watchConsole,
+  BASE_URL, DEMO_ACCOUNTS, assert, assertEqual, blockedBy, check, checkConsole, launchChromium, login,
+  openPage, part, readAccounts, run, shot, squash, textOf, waitForText, waitUntil, watchConsole,
 } from './harness.mjs';
 
 const REGION_ID = process.env.REGION_ID || '1';
@@ -84,7 +84,6 @@ async function sortState(page) {
 // ---- the test ------------------------------------------------------------------------
 
 async function main() {
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const stamp = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
   const consoleProblems = [];
   let accounts = {};

@@ -16,12 +16,12 @@
 // exits 1 when a check failed. After a failed step that later steps depend on, the
 // rest is reported as skipped.
 
-import { mkdirSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import {
-  BASE_URL, SCREENSHOT_DIR, STEP_TIMEOUT, assert, assertEqual, check, checkConsole, launchChromium, openPage,
-  repoRoot, run, shot, textOf, waitForText, waitUntil, watchConsole,
+  BASE_URL, STEP_TIMEOUT, assert, assertEqual, check, checkConsole, launchChromium, openPage, repoRoot, run,
+  shot, textOf, waitForText, waitUntil, watchConsole,
 } from './harness.mjs';
 import { answersForAttempt, quizFromRepo } from './quiz-answers.mjs';
 
@@ -114,7 +114,6 @@ async function fillQuiz(page, answers) {
 }
 
 async function main() {
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const stamp = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
   const teacher = {
     name: `Testleerkracht ${stamp}`,

@@ -9,7 +9,7 @@
 // var/run/demo-accounts.tsv), TIMINGS (set: each passed check prints its seconds).
 
 import { chromium } from 'playwright-core';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tabTo } from './a11y.mjs';
@@ -110,9 +110,10 @@ export function finish() {
   process.exit(failed > 0 ? 1 : 0);
 }
 
-/** Runs the test's main function; an exception in it counts as one failure. Then finish(). */
+/** Runs the test's main function (SCREENSHOT_DIR made first); an exception in it counts as one failure. Then finish(). */
 export async function run(main) {
   try {
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
     await main();
   } catch (err) {
     fail('the test script itself', err);

@@ -28,15 +28,15 @@
 // Prints "ok - ..." / "not ok - ..." per check and "N passed, M failed" at the end;
 // exits 1 when a check failed.
 
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import {
   assertAccessible, assertReflows, focusedElement, tabTo,
 } from './a11y.mjs';
 import {
-  BASE_URL, DEMO_ACCOUNTS, SCREENSHOT_DIR, assert, assertEqual, blockedBy, check, checkConsole, configure,
-  keyboardLogin, launchChromium, openPage, part, readAccounts, run, shot, squash, textOf, waitForText,
-  waitUntil, watchConsole,
+  BASE_URL, DEMO_ACCOUNTS, assert, assertEqual, blockedBy, check, checkConsole, configure, keyboardLogin,
+  launchChromium, openPage, part, readAccounts, run, shot, squash, textOf, waitForText, waitUntil,
+  watchConsole,
 } from './harness.mjs';
 
 const UPLOAD_TIMEOUT = 60000;
@@ -214,7 +214,6 @@ async function tableNames(page) {
 // ---- the test ------------------------------------------------------------------------
 
 async function main() {
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const stamp = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
   const consoleProblems = [];
   let accounts = {};

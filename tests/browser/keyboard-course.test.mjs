@@ -17,12 +17,11 @@
 // Prints "ok - ..." / "not ok - ..." per check and "N passed, M failed" last; exit 1
 // when a check failed.
 
-import { mkdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { assertAccessible, assertReflows, focusedElement, tabTo } from './a11y.mjs';
 import {
-  BASE_URL, SCREENSHOT_DIR, assert, assertEqual, bearerLogin, bearerRequest, check, checkConsole, configure,
-  launchChromium, openPage, readAccounts, repoRoot, run, shot, waitUntil, watchConsole,
+  BASE_URL, assert, assertEqual, bearerLogin, bearerRequest, check, checkConsole, configure, launchChromium,
+  openPage, readAccounts, repoRoot, run, shot, waitUntil, watchConsole,
 } from './harness.mjs';
 import { answersForAttempt, quizFromRepo } from './quiz-answers.mjs';
 
@@ -274,7 +273,6 @@ async function answerByKeyboard(page, picks) {
 // ---- the flows --------------------------------------------------------------------------
 
 async function main() {
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const stamp = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
   const learner = {
     name: `Toetsenbord ${stamp}`,

@@ -29,13 +29,12 @@
 // Environment: BASE_URL, DEMO_ACCOUNTS (trainer and teacher lines), SCREENSHOT_DIR,
 // A11Y_REPORT (see a11y.mjs), CHROMIUM (default /usr/bin/chromium).
 
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { assertAccessible, assertReflows, focusedElement, tabTo } from './a11y.mjs';
 import {
-  BASE_URL, DEMO_ACCOUNTS, SCREENSHOT_DIR, assert, assertEqual, blockedBy, check, checkConsole, configure,
-  keyboardLogin, launchChromium, openPage, readAccounts, run, shot, squash, waitForText, waitUntil,
-  watchConsole,
+  BASE_URL, DEMO_ACCOUNTS, assert, assertEqual, blockedBy, check, checkConsole, configure, keyboardLogin,
+  launchChromium, openPage, readAccounts, run, shot, squash, waitForText, waitUntil, watchConsole,
 } from './harness.mjs';
 
 const TRAINING_MODULE = 'af-praktijktraining';
@@ -582,7 +581,6 @@ async function trainingsFlow(page, stamp, accounts) {
 }
 
 async function main() {
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const stamp = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
   const consoleProblems = [];
   let accounts = {};

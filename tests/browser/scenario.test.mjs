@@ -35,11 +35,11 @@
 // exits 1 when a check failed. After a failed step that later steps depend on, the rest
 // is reported as skipped.
 
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import {
-  BASE_URL, DEMO_ACCOUNTS, SCREENSHOT_DIR, STEP_TIMEOUT, assert, assertEqual, check, checkConsole,
-  launchChromium, login, readAccounts, run, shot, waitForText, waitUntil, watchConsole,
+  BASE_URL, DEMO_ACCOUNTS, STEP_TIMEOUT, assert, assertEqual, check, checkConsole, launchChromium, login,
+  readAccounts, run, shot, waitForText, waitUntil, watchConsole,
 } from './harness.mjs';
 
 const TRAINING_MODULE = 'af-praktijktraining';
@@ -99,7 +99,6 @@ const lineOf = (text, needle) => text.slice(0, text.indexOf(needle)).split('\n')
 // ---- the test -------------------------------------------------------------------------
 
 async function main() {
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const stamp = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
   const title = `Browsertest ${stamp}: de moeder met de zonnebril <script>window.__pwned=4</script>`;
   const consoleProblems = [];

@@ -15,12 +15,10 @@
 // A11Y_REPORT, CHROMIUM. Prints "ok - / not ok -" per check and "N passed, M failed"
 // last; exits 1 when a check failed.
 
-import { mkdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { assertAccessible, assertReflows, focusedElement, tabTo } from './a11y.mjs';
 import {
-  BASE_URL, SCREENSHOT_DIR, assert, check, configure, launchChromium, openPage, part, readAccounts, run, shot,
-  waitUntil,
+  BASE_URL, assert, check, configure, launchChromium, openPage, part, readAccounts, run, shot, waitUntil,
 } from './harness.mjs';
 
 const TICK_MS = 16000; // a little more than session.js's check interval
@@ -173,7 +171,6 @@ async function typeScenario(page, text) {
 // ---- the test -------------------------------------------------------------------------
 
 async function main() {
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const trainer = demoAccount('trainer');
   const teacher = demoAccount('teacher');
   const suffix = randomBytes(4).toString('hex');
