@@ -44,7 +44,7 @@ const counts = { passed: 0, failed: 0, skipped: 0 };
 // The failed check that stops each flow ('' is the default flow), by flow.
 const blockers = new Map();
 
-export function describe(err) {
+function describe(err) {
   const msg = err && err.message ? err.message : String(err);
   return msg.split('\n').slice(0, settings.errorLines).join('\n    ');
 }
@@ -223,6 +223,14 @@ export function readAccounts(file) {
   return out;
 }
 
+/** Logs in through the login form (the caller waits for where it lands). */
+export async function login(page, account) {
+  await page.goto(`${BASE_URL}/`);
+  await page.fill('#login-email', account.email);
+  await page.fill('#login-password', account.password);
+  await page.click('#login-form button[type="submit"]');
+}
+
 /** Logs in on the login page with the keyboard only; `tabOptions` go to tabTo (a11y.mjs). */
 export async function keyboardLogin(page, account, tabOptions = {}) {
   await page.goto(`${BASE_URL}/`);
@@ -254,12 +262,4 @@ export async function bearerLogin(email, password) {
   });
   assertEqual(res.status, 200, `login ${email}`);
   return (await res.json()).token;
-}
-
-/** Logs in through the login form (the caller waits for where it lands). */
-export async function login(page, account) {
-  await page.goto(`${BASE_URL}/`);
-  await page.fill('#login-email', account.email);
-  await page.fill('#login-password', account.password);
-  await page.click('#login-form button[type="submit"]');
 }
