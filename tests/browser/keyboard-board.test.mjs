@@ -1,6 +1,6 @@
 // Keyboard-only and zoomed browser test of the board, region and admin dashboards
-// (issue 16), in Debian's Chromium through playwright-core (the harness of
-// harness.mjs). Every action is a key press (Tab, Shift+Tab, Enter, Space, arrows,
+// (issue 16), in Debian's Chromium through playwright-core (harness.mjs, as
+// every browser test). Every action is a key press (Tab, Shift+Tab, Enter, Space, arrows,
 // typing); a file is chosen the way a keyboard user does: Tab to the file input, Space,
 // and the operating system's dialog (playwright's "filechooser" event) gets the file.
 // Every state reached is scanned by axe-core (a11y.mjs, WCAG 2.0/2.1/2.2 A and AA).

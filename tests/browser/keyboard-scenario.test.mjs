@@ -1,6 +1,6 @@
 // Keyboard-only browser test of the role-plays, the scenario studio and the attendance of
 // in-person trainings, with an axe-core scan (WCAG 2.0/2.1/2.2 A and AA) at every state
-// and the reflow check at 320×740 and 640×450 (1280 px at 200% zoom). The harness of
+// and the reflow check at 320×740 and 640×450 (1280 px at 200% zoom). It uses
 // harness.mjs; every action is a key press (Tab, Shift+Tab, Enter, Space,
 // arrows, Escape, typing); a file is chosen by Space on the file input and answering the
 // file chooser, as a keyboard user's system dialog does.
