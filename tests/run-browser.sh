@@ -19,8 +19,9 @@ if [ ! -d tests/browser/node_modules/playwright-core ] || [ ! -d tests/browser/n
 		exit 0
 	}
 fi
-# One node script per flow; each prints "N passed, M failed" last.
-for t in course board scenario account keyboard-course keyboard-scenario keyboard-board session a11y; do
+# One node script per flow (harness: the shared harness itself, no browser); each prints
+# "N passed, M failed" last.
+for t in harness course board scenario account keyboard-course keyboard-scenario keyboard-board session a11y; do
 	f=tests/browser/$t.test.mjs
 	[ -f "$f" ] || continue
 	out=$(node "$f" 2>&1); rc=$?

@@ -13,19 +13,16 @@
 // A11Y_REPORT, CHROMIUM; PHONE_SCREENSHOTS_DIR (optional, e.g. docs/screenshots/phone):
 // where the phone screenshots go besides SCREENSHOT_DIR/phone.
 
-import { chromium } from 'playwright-core';
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { assertAccessible, assertReflows, focusedElement } from './a11y.mjs';
+import {
+  BASE_URL, SCREENSHOT_DIR, STEP_TIMEOUT, assert, check, configure, launchChromium, login, readAccounts, run,
+  watchConsole,
+} from './harness.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const BASE_URL = (process.env.BASE_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '');
-const SCREENSHOT_DIR = resolve(process.env.SCREENSHOT_DIR || join(here, 'screenshots'));
 const PHONE_DIR = join(SCREENSHOT_DIR, 'phone');
 const PHONE_COPY_DIR = process.env.PHONE_SCREENSHOTS_DIR ? resolve(process.env.PHONE_SCREENSHOTS_DIR) : '';
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const STEP_TIMEOUT = 15000;
 
 const DESKTOP = { width: 1280, height: 900 };
 const PHONE = { width: 320, height: 740 };
@@ -45,41 +42,8 @@ const PAGES = {
   admin: [['/admin.html', 'beheer'], ['/board.html', 'bestuursoverzicht'], ['/region.html', 'regio-overzicht']],
 };
 
-// ---- tiny harness (as in course.test.mjs) ------------------------------------------
-
-let passed = 0;
-let failed = 0;
-
-function describe(err) {
-  const msg = err && err.message ? err.message : String(err);
-  return msg.split('\n').slice(0, 12).join('\n    ');
-}
-
-async function check(name, fn) {
-  try {
-    await fn();
-    passed += 1;
-    console.log(`ok - ${name}`);
-    return true;
-  } catch (err) {
-    failed += 1;
-    console.log(`not ok - ${name}\n    ${describe(err)}`);
-    return false;
-  }
-}
-
-function assert(cond, message) {
-  if (!cond) throw new Error(message);
-}
-
-function readAccounts(file) {
-  const accounts = {};
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    const [role, email, password] = line.split('\t');
-    if (role && email && password) accounts[role] = { email, password };
-  }
-  return accounts;
-}
+// Every check stands on its own; the loops below skip what depends on a failed one.
+configure({ errorLines: 12, independent: true });
 
 /** Waits until the page's own requests are done and its script has filled it in. */
 async function settle(page) {
@@ -138,44 +102,26 @@ async function assertSkipLink(page) {
   assert(after === 'main', `after the skip link the focus is on ${await focusedElement(page)}, not main`);
 }
 
-async function login(page, account) {
-  await page.goto(`${BASE_URL}/`);
-  await page.fill('#login-email', account.email);
-  await page.fill('#login-password', account.password);
-  await page.click('#login-form button[type="submit"]');
-  await page.waitForURL((url) => url.pathname !== '/', { timeout: STEP_TIMEOUT });
-  await settle(page); // the landing page may still change its own address (board.html?board=…)
-}
-
 async function main() {
   mkdirSync(PHONE_DIR, { recursive: true });
   if (PHONE_COPY_DIR) mkdirSync(PHONE_COPY_DIR, { recursive: true });
   const accounts = readAccounts(process.env.DEMO_ACCOUNTS || '');
-  let browser;
-  try {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-background-networking'],
-    });
-  } catch (err) {
-    console.log(`not ok - launch Chromium (${CHROMIUM})\n    ${describe(err)}`);
-    console.log('0 passed, 1 failed');
-    process.exit(1);
-  }
+  const browser = await launchChromium();
+  if (!browser) return;
   try {
     for (const [role, pages] of Object.entries(PAGES)) {
       const context = await browser.newContext({ locale: 'nl-NL', timezoneId: 'Europe/Amsterdam', viewport: DESKTOP });
       const page = await context.newPage();
       const problems = [];
-      page.on('pageerror', (err) => problems.push(`script error: ${err.message}`));
-      page.on('console', (msg) => {
-        if (msg.type() === 'error' && !/status of 40[14]/.test(msg.text())) problems.push(`console: ${msg.text()}`);
-      });
       const who = role === 'visitor' ? 'bezoeker' : role;
+      watchConsole(page, who, problems, /status of 40[14]/);
       if (role !== 'visitor') {
         const ok = await check(`${who}: logs in with the demo account`, async () => {
           assert(accounts[role], `no ${role} line in DEMO_ACCOUNTS`);
           await login(page, accounts[role]);
+          await page.waitForURL((url) => url.pathname !== '/', { timeout: STEP_TIMEOUT });
+          await settle(page); // the landing page may still change its own address (board.html?board=…)
+          return true;
         });
         if (!ok) { await context.close(); continue; }
       }
@@ -185,6 +131,7 @@ async function main() {
           await page.setViewportSize(DESKTOP);
           await page.goto(`${BASE_URL}${path}`);
           await settle(page);
+          return true;
         });
         if (!loaded) continue;
         await check(`${label}: no axe violation at 1280 px`, () => assertAccessible(page, `${path} – eerste weergave (${who})`));
@@ -218,12 +165,6 @@ async function main() {
   } finally {
     await browser.close();
   }
-  console.log(`${passed} passed, ${failed} failed`);
-  process.exit(failed ? 1 : 0);
 }
 
-main().catch((err) => {
-  console.log(`not ok - unexpected error\n    ${describe(err)}`);
-  console.log(`${passed} passed, ${failed + 1} failed`);
-  process.exit(1);
-});
+await run(main);

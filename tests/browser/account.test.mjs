@@ -28,123 +28,21 @@
 // exits 1 when a check failed. After a failed step that later steps depend on, the rest
 // of that part is reported as skipped.
 
-import { chromium } from 'playwright-core';
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
+import {
+  BASE_URL, DEMO_ACCOUNTS, assert, assertEqual, bearerLogin, bearerRequest, blockedBy, check, checkConsole,
+  launchChromium, login, openPage, part, readAccounts, repoRoot, run, shot, squash, textOf, waitForText,
+  waitUntil, watchConsole,
+} from './harness.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const repoRoot = resolve(here, '..', '..');
-const BASE_URL = (process.env.BASE_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '');
 const JOIN_CODE = process.env.JOIN_CODE || '';
-const DEMO_ACCOUNTS = process.env.DEMO_ACCOUNTS || join(repoRoot, 'var', 'run', 'demo-accounts.tsv');
 const MAIL_DIR = resolve(repoRoot, process.env.MAIL_DIR
   || (process.env.VAR_DIR ? join(process.env.VAR_DIR, 'mail') : join('var', 'test', 'mail')));
-const SCREENSHOT_DIR = resolve(process.env.SCREENSHOT_DIR || join(here, 'screenshots'));
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const STEP_TIMEOUT = 15000;
 const MAIL_TIMEOUT = 30000;
 const NEUTRAL_TEXT = 'Als dit adres bij ons bekend is, krijg je een mail met een link (een uur geldig)';
-
-// ---- tiny harness (as in course.test.mjs) --------------------------------------------
-
-let passed = 0;
-let failed = 0;
-let skipped = 0;
-let blockedBy = null;
-
-function describe(err) {
-  const msg = err && err.message ? err.message : String(err);
-  return msg.split('\n').slice(0, 6).join('\n    ');
-}
-
-/**
- * Runs one check. By default a check needs the flow so far (it is skipped after a
- * failed blocking check) and blocks the rest when it fails. `needs: false`: runs
- * regardless and blocks nothing; `blocks: false`: skipped after a blocking failure, but
- * its own failure does not stop the flow.
- */
-async function check(name, fn, { needs = true, blocks = needs } = {}) {
-  if (blockedBy && needs) {
-    skipped += 1;
-    console.log(`not ok - ${name} # SKIP (after: ${blockedBy})`);
-    return undefined;
-  }
-  try {
-    const value = await fn();
-    passed += 1;
-    console.log(`ok - ${name}`);
-    return value;
-  } catch (err) {
-    failed += 1;
-    console.log(`not ok - ${name}\n    ${describe(err)}`);
-    if (blocks) blockedBy = name;
-    return undefined;
-  }
-}
-
-/** A new part of the test: what failed before no longer blocks. */
-function part(title) {
-  blockedBy = null;
-  console.log(`# ${title}`);
-}
-
-function assert(cond, message) {
-  if (!cond) throw new Error(message);
-}
-
-function assertEqual(actual, expected, what) {
-  if (actual !== expected) {
-    throw new Error(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
-  }
-}
-
-async function waitUntil(fn, message, timeout = STEP_TIMEOUT, interval = 200) {
-  const end = Date.now() + timeout;
-  let last;
-  for (;;) {
-    try {
-      last = await fn();
-      if (last) return last;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) {
-      const detail = last instanceof Error ? ` (last error: ${last.message})` : '';
-      throw new Error(`${message} (waited ${timeout} ms)${detail}`);
-    }
-    await new Promise((r) => { setTimeout(r, interval); });
-  }
-}
-
-const squash = (s) => (s || '').replace(/\s+/g, ' ').trim();
-
-async function textOf(locator) {
-  return squash(await locator.textContent({ timeout: STEP_TIMEOUT }));
-}
-
-async function waitForText(locator, expected, what, timeout = STEP_TIMEOUT) {
-  let seen = '';
-  await waitUntil(async () => {
-    seen = squash(await locator.textContent({ timeout: 1000 }));
-    return expected instanceof RegExp ? expected.test(seen) : seen.includes(expected);
-  }, `${what}: expected text ${expected} but saw ${JSON.stringify(seen)}`, timeout);
-}
-
-async function shot(page, name) {
-  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
-}
-
-function readAccounts(file) {
-  const out = {};
-  for (const line of readFileSync(file, 'utf8').split(/\r?\n/)) {
-    const [role, email, password] = line.split('\t');
-    if (role && email && password && !out[role]) out[role] = { email: email.trim(), password: password.trim() };
-  }
-  return out;
-}
 
 const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -189,19 +87,9 @@ async function waitForMail(email, kind, since) {
   return found.token;
 }
 
-// ---- page helpers ----------------------------------------------------------------------
-
-async function login(page, account) {
-  await page.goto(`${BASE_URL}/`);
-  await page.fill('#login-email', account.email);
-  await page.fill('#login-password', account.password);
-  await page.click('#login-form button[type="submit"]');
-}
-
 // ---- the test --------------------------------------------------------------------------
 
 async function main() {
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const stamp = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
   const teacher = {
     name: `Testaccount ${stamp}`,
@@ -231,37 +119,17 @@ async function main() {
     assertEqual(res.status, 200, 'health status');
     assertEqual((await res.json()).status, 'ok', 'health body status');
   });
-  if (blockedBy) return;
+  if (blockedBy()) return;
 
-  let browser;
-  try {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-  } catch (err) {
-    failed += 1;
-    console.log(`not ok - launch Chromium (${CHROMIUM})\n    ${describe(err)}`);
-    return;
-  }
+  const browser = await launchChromium();
+  if (!browser) return;
 
   const contexts = [];
   const newContext = async (label) => {
-    const context = await browser.newContext({ locale: 'nl-NL', timezoneId: 'Europe/Amsterdam',
-      viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    const { context, page } = await openPage(browser, { acceptDownloads: true });
     contexts.push(context);
-    const page = await context.newPage();
-    page.setDefaultTimeout(STEP_TIMEOUT);
-    page.on('console', (msg) => {
-      // Refused requests (401 before login, 400 for a used link, on purpose) are logged
-      // by Chromium as "Failed to load resource"; any other error is a real problem
-      // (a CSP violation "Refused to ...", a script error).
-      if (msg.type() === 'error' && !/Failed to load resource/.test(msg.text())) {
-        consoleProblems.push(`${label} ${page.url()}: ${msg.text()}`);
-      }
-    });
-    page.on('pageerror', (err) => consoleProblems.push(`${label} ${page.url()}: ${err.message}`));
+    // Refused requests (401 before login, 400 for a used link) are on purpose.
+    watchConsole(page, label, consoleProblems);
     const me = async () => (await context.request.get(`${BASE_URL}/api/v1/me`)).status();
     return { context, page, me };
   };
@@ -320,38 +188,21 @@ async function main() {
     // ============================================================ invitation of another board
     part('invitation of another board');
     await check('another board puts the teacher on its roster: modules.html shows "… heeft je op de personeelslijst gezet"; "Accepteren" links without moving the account', async () => {
-      const call = async (method, path, token, body, type = 'application/json') => {
-        const res = await fetch(`${BASE_URL}/api/v1${path}`, {
-          method,
-          headers: { Authorization: `Bearer ${token}`, 'Content-Type': type },
-          body: type === 'application/json' ? JSON.stringify(body) : body,
-        });
-        const text = await res.text();
-        return { status: res.status, body: text ? JSON.parse(text) : null };
-      };
-      const loginToken = async (email, password) => {
-        const res = await fetch(`${BASE_URL}/api/v1/auth/login`, {
-          method: 'POST', headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify({ email, password }),
-        });
-        assertEqual(res.status, 200, `login ${email}`);
-        return (await res.json()).token;
-      };
-      const admin = await loginToken(accounts.admin.email, accounts.admin.password);
+      const admin = await bearerLogin(accounts.admin.email, accounts.admin.password);
       const boardName = `Stichting Elders ${stamp}`;
-      const board = await call('POST', '/boards', admin,
+      const board = await bearerRequest('POST', '/boards', admin,
         { name: boardName, number: `8${String(Date.now()).slice(-8)}` });
       assertEqual(board.status, 201, 'board');
       const letters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
       const brin = `${letters[randomBytes(1)[0] % 26]}${randomBytes(2).toString('hex').toUpperCase().replace(/[^0-9A-Z]/g, 'X').slice(0, 3)}${String(randomBytes(1)[0] % 100).padStart(2, '0')}`;
-      const school = await call('POST', '/schools', admin,
+      const school = await bearerRequest('POST', '/schools', admin,
         { board_id: board.body.id, name: `Basisschool Elders ${stamp}`, brin, municipality: 'Elders' });
       assertEqual(school.status, 201, `school ${brin}`);
       const baPassword = `bestuur-sleutel-${randomBytes(4).toString('hex')}`;
       const baEmail = `bestuur.${stamp}@elders.example`;
-      assertEqual((await call('POST', '/users', admin, { email: baEmail, name: 'Bestuur Elders', role: 'board_admin',
+      assertEqual((await bearerRequest('POST', '/users', admin, { email: baEmail, name: 'Bestuur Elders', role: 'board_admin',
         password: baPassword, board_id: board.body.id })).status, 201, 'board admin');
-      const ba = await loginToken(baEmail, baPassword);
+      const ba = await bearerLogin(baEmail, baPassword);
       const up = await fetch(`${BASE_URL}/api/v1/boards/${board.body.id}/roster`, {
         method: 'POST', headers: { Authorization: `Bearer ${ba}`, 'Content-Type': 'text/csv' },
         body: `email,name,role,brin\n${teacher.email},${teacher.name},teacher,${brin}\n`,
@@ -371,7 +222,7 @@ async function main() {
       assertEqual(await t.page.locator('#invitation-list li').count(), 0, 'no invitation left');
       const after = await (await t.context.request.get(`${BASE_URL}/api/v1/me`)).json();
       assertEqual(JSON.stringify(after.school), JSON.stringify(before.school), 'own school kept');
-      const staff = await call('GET', `/boards/${board.body.id}/schools/${school.body.id}/staff`, ba);
+      const staff = await bearerRequest('GET', `/boards/${board.body.id}/schools/${school.body.id}/staff`, ba);
       assertEqual(staff.body[0].link, 'linked', 'the other board sees the link');
       await t.page.reload();
       await t.page.locator('#module-list li').first().waitFor();
@@ -700,22 +551,11 @@ async function main() {
     }, { blocks: false });
 
     part('console');
-    await check('no CSP violations or script errors in the browser console', () => {
-      assert(consoleProblems.length === 0, consoleProblems.join('\n'));
-    }, { needs: false });
+    await checkConsole(consoleProblems);
   } finally {
     for (const c of contexts) await c.close().catch(() => {});
     await browser.close();
   }
 }
 
-try {
-  await main();
-} catch (err) {
-  failed += 1;
-  console.log(`not ok - the test script itself\n    ${describe(err)}`);
-}
-console.log(`# screenshots in ${SCREENSHOT_DIR}`);
-if (skipped) console.log(`# ${skipped} checks were not run after an earlier failure; they count as failed`);
-console.log(`${passed} passed, ${failed + skipped} failed`);
-process.exitCode = failed + skipped > 0 ? 1 : 0;
+await run(main);

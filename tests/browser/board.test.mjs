@@ -1,5 +1,5 @@
 // Browser test of the board, region and admin dashboards, in Debian's Chromium through
-// playwright-core (same harness and output as course.test.mjs):
+// playwright-core (harness.mjs, as every browser test):
 //
 //   board admin: logs in on the login page and lands on board.html; totals and both demo
 //   schools; sorting by header buttons (click and Enter, aria-sort); filters
@@ -40,124 +40,20 @@
 // exits 1 when a check failed. After a failed step that later steps depend on, the rest
 // of that part is reported as skipped.
 
-import { chromium } from 'playwright-core';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import {
+  BASE_URL, DEMO_ACCOUNTS, assert, assertEqual, blockedBy, check, checkConsole, launchChromium, login,
+  openPage, part, readAccounts, run, shot, squash, textOf, waitForText, waitUntil, watchConsole,
+} from './harness.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const repoRoot = resolve(here, '..', '..');
-const BASE_URL = (process.env.BASE_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '');
-const DEMO_ACCOUNTS = process.env.DEMO_ACCOUNTS || join(repoRoot, 'var', 'run', 'demo-accounts.tsv');
 const REGION_ID = process.env.REGION_ID || '1';
-const SCREENSHOT_DIR = resolve(process.env.SCREENSHOT_DIR || join(here, 'screenshots'));
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const STEP_TIMEOUT = 15000;
 const UPLOAD_TIMEOUT = 60000;
 
 const PACKAGE_LABELS = ['Tv-serie in groep 7', 'Lespakket gebruikt', 'Nieuwsbrief aan alle ouders',
   'Vast contactpersoon Veilig Thuis', 'Contact met het wijkteam'];
 const STATUS_LABELS = ['Nog niet begonnen', 'Bezig', 'Afgerond', 'Verlopen'];
 const SUPPRESSED_TEXT = 'niet getoond — kleine groep of terug te rekenen';
-
-// ---- tiny harness (as in course.test.mjs) --------------------------------------------
-
-let passed = 0;
-let failed = 0;
-let skipped = 0;
-let blockedBy = null;
-
-function describe(err) {
-  const msg = err && err.message ? err.message : String(err);
-  return msg.split('\n').slice(0, 6).join('\n    ');
-}
-
-/**
- * Runs one check. By default a check needs the flow so far (it is skipped after a
- * failed blocking check) and blocks the rest when it fails. `needs: false`: runs
- * regardless and blocks nothing; `blocks: false`: skipped after a blocking failure, but
- * its own failure does not stop the flow.
- */
-async function check(name, fn, { needs = true, blocks = needs } = {}) {
-  if (blockedBy && needs) {
-    skipped += 1;
-    console.log(`not ok - ${name} # SKIP (after: ${blockedBy})`);
-    return undefined;
-  }
-  try {
-    const value = await fn();
-    passed += 1;
-    console.log(`ok - ${name}`);
-    return value;
-  } catch (err) {
-    failed += 1;
-    console.log(`not ok - ${name}\n    ${describe(err)}`);
-    if (blocks) blockedBy = name;
-    return undefined;
-  }
-}
-
-/** A new part of the test: what failed before no longer blocks. */
-function part(title) {
-  blockedBy = null;
-  console.log(`# ${title}`);
-}
-
-function assert(cond, message) {
-  if (!cond) throw new Error(message);
-}
-
-function assertEqual(actual, expected, what) {
-  if (actual !== expected) {
-    throw new Error(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
-  }
-}
-
-async function waitUntil(fn, message, timeout = STEP_TIMEOUT, interval = 200) {
-  const end = Date.now() + timeout;
-  let last;
-  for (;;) {
-    try {
-      last = await fn();
-      if (last) return last;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) {
-      const detail = last instanceof Error ? ` (last error: ${last.message})` : '';
-      throw new Error(`${message} (waited ${timeout} ms)${detail}`);
-    }
-    await new Promise((r) => { setTimeout(r, interval); });
-  }
-}
-
-const squash = (s) => (s || '').replace(/\s+/g, ' ').trim();
-
-async function textOf(locator) {
-  return squash(await locator.textContent({ timeout: STEP_TIMEOUT }));
-}
-
-async function waitForText(locator, expected, what, timeout = STEP_TIMEOUT) {
-  let seen = '';
-  await waitUntil(async () => {
-    seen = squash(await locator.textContent({ timeout: 1000 }));
-    return expected instanceof RegExp ? expected.test(seen) : seen.includes(expected);
-  }, `${what}: expected text ${expected} but saw ${JSON.stringify(seen)}`, timeout);
-}
-
-async function shot(page, name) {
-  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
-}
-
-function readAccounts(file) {
-  const out = {};
-  for (const line of readFileSync(file, 'utf8').split(/\r?\n/)) {
-    const [role, email, password] = line.split('\t');
-    if (role && email && password && !out[role]) out[role] = { email: email.trim(), password: password.trim() };
-  }
-  return out;
-}
 
 /** A Dutch percentage as the page writes it: 87.5 → "87,5%". */
 const pct = (v) => `${new Intl.NumberFormat('nl-NL', { maximumFractionDigits: 1 }).format(Number(v))}%`;
@@ -169,13 +65,6 @@ function yesterday() {
 }
 
 // ---- page helpers --------------------------------------------------------------------
-
-async function login(page, account) {
-  await page.goto(`${BASE_URL}/`);
-  await page.fill('#login-email', account.email);
-  await page.fill('#login-password', account.password);
-  await page.click('#login-form button[type="submit"]');
-}
 
 /** Names in the schools table, in the order shown. */
 async function tableNames(page) {
@@ -195,7 +84,6 @@ async function sortState(page) {
 // ---- the test ------------------------------------------------------------------------
 
 async function main() {
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const stamp = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
   const consoleProblems = [];
   let accounts = {};
@@ -212,34 +100,15 @@ async function main() {
     assertEqual(res.status, 200, 'health status');
     assertEqual((await res.json()).status, 'ok', 'health body status');
   });
-  if (blockedBy) return;
+  if (blockedBy()) return;
 
-  let browser;
-  try {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-  } catch (err) {
-    failed += 1;
-    console.log(`not ok - launch Chromium (${CHROMIUM})\n    ${describe(err)}`);
-    return;
-  }
+  const browser = await launchChromium();
+  if (!browser) return;
 
   const newContext = async (label) => {
-    const context = await browser.newContext({ locale: 'nl-NL', timezoneId: 'Europe/Amsterdam',
-      viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    page.setDefaultTimeout(STEP_TIMEOUT);
-    page.on('console', (msg) => {
-      // Failed fetches (401 before login, 403/404 on purpose) are logged by Chromium as
-      // "Failed to load resource"; any other error is a real problem (CSP, script).
-      if (msg.type() === 'error' && !/Failed to load resource/.test(msg.text())) {
-        consoleProblems.push(`${label} ${page.url()}: ${msg.text()}`);
-      }
-    });
-    page.on('pageerror', (err) => consoleProblems.push(`${label} ${page.url()}: ${err.message}`));
+    const { context, page } = await openPage(browser);
+    // Failed fetches (401 before login, 403/404 on purpose) are no problem.
+    watchConsole(page, label, consoleProblems);
     const api = async (path) => {
       const res = await context.request.get(`${BASE_URL}/api/v1${path}`);
       return { status: res.status(), body: res.status() === 200 ? await res.json() : null };
@@ -780,21 +649,10 @@ async function main() {
     }
 
     part('console');
-    await check('no CSP violations or script errors in the browser console', () => {
-      assert(consoleProblems.length === 0, consoleProblems.join('\n'));
-    }, { needs: false });
+    await checkConsole(consoleProblems);
   } finally {
     await browser.close();
   }
 }
 
-try {
-  await main();
-} catch (err) {
-  failed += 1;
-  console.log(`not ok - the test script itself\n    ${describe(err)}`);
-}
-console.log(`# screenshots in ${SCREENSHOT_DIR}`);
-if (skipped) console.log(`# ${skipped} checks were not run after an earlier failure; they count as failed`);
-console.log(`${passed} passed, ${failed + skipped} failed`);
-process.exitCode = failed + skipped > 0 ? 1 : 0;
+await run(main);

@@ -16,105 +16,19 @@
 // exits 1 when a check failed. After a failed step that later steps depend on, the
 // rest is reported as skipped.
 
-import { chromium } from 'playwright-core';
-import { mkdirSync, readdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import {
+  BASE_URL, STEP_TIMEOUT, assert, assertEqual, check, checkConsole, launchChromium, openPage, repoRoot, run,
+  shot, textOf, waitForText, waitUntil, watchConsole,
+} from './harness.mjs';
 import { answersForAttempt, quizFromRepo } from './quiz-answers.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const repoRoot = resolve(here, '..', '..');
-const BASE_URL = (process.env.BASE_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '');
 const JOIN_CODE = process.env.JOIN_CODE || '';
 const SLUG = 'meldcode-kort';
-const SCREENSHOT_DIR = resolve(process.env.SCREENSHOT_DIR || join(here, 'screenshots'));
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const STEP_TIMEOUT = 15000;
 const SYNC_TIMEOUT = 45000;
 const OFFLINE_TEXT = 'Je bent offline; je voortgang wordt verstuurd zodra er weer verbinding is';
-
-// ---- tiny harness -------------------------------------------------------------------
-
-let passed = 0;
-let failed = 0;
-let skipped = 0;
-let blockedBy = null;
-
-function describe(err) {
-  const msg = err && err.message ? err.message : String(err);
-  return msg.split('\n').slice(0, 6).join('\n    ');
-}
-
-/**
- * Runs one check. By default a check needs the flow so far (it is skipped after a
- * failed blocking check) and blocks the rest when it fails. `needs: false`: runs
- * regardless and blocks nothing; `blocks: false`: skipped after a blocking failure, but
- * its own failure does not stop the flow.
- */
-async function check(name, fn, { needs = true, blocks = needs } = {}) {
-  if (blockedBy && needs) {
-    skipped += 1;
-    console.log(`not ok - ${name} # SKIP (after: ${blockedBy})`);
-    return undefined;
-  }
-  try {
-    const value = await fn();
-    passed += 1;
-    console.log(`ok - ${name}`);
-    return value;
-  } catch (err) {
-    failed += 1;
-    console.log(`not ok - ${name}\n    ${describe(err)}`);
-    if (blocks) blockedBy = name;
-    return undefined;
-  }
-}
-
-function assert(cond, message) {
-  if (!cond) throw new Error(message);
-}
-
-function assertEqual(actual, expected, what) {
-  if (actual !== expected) {
-    throw new Error(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
-  }
-}
-
-/** Polls `fn` until it returns a truthy value; fails with `message` after `timeout` ms. */
-async function waitUntil(fn, message, timeout = STEP_TIMEOUT, interval = 200) {
-  const end = Date.now() + timeout;
-  let last;
-  for (;;) {
-    try {
-      last = await fn();
-      if (last) return last;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) {
-      const detail = last instanceof Error ? ` (last error: ${last.message})` : '';
-      throw new Error(`${message} (waited ${timeout} ms)${detail}`);
-    }
-    await new Promise((r) => { setTimeout(r, interval); });
-  }
-}
-
-async function textOf(locator) {
-  return ((await locator.textContent({ timeout: STEP_TIMEOUT })) || '').replace(/\s+/g, ' ').trim();
-}
-
-async function waitForText(locator, expected, what) {
-  let seen = '';
-  await waitUntil(async () => {
-    seen = ((await locator.textContent({ timeout: 1000 })) || '').replace(/\s+/g, ' ').trim();
-    return expected instanceof RegExp ? expected.test(seen) : seen.includes(expected);
-  }, `${what}: expected text ${expected} but saw ${JSON.stringify(seen)}`);
-}
-
-async function shot(page, name) {
-  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
-}
 
 // ---- quiz answers -----------------------------------------------------------------
 
@@ -200,7 +114,6 @@ async function fillQuiz(page, answers) {
 }
 
 async function main() {
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const stamp = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
   const teacher = {
     name: `Testleerkracht ${stamp}`,
@@ -252,35 +165,13 @@ async function main() {
     assertEqual(partial.status, 404, 'the partials themselves are not served');
   });
 
-  let browser;
-  try {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-  } catch (err) {
-    failed += 1;
-    console.log(`not ok - launch Chromium (${CHROMIUM})\n    ${describe(err)}`);
-    return;
-  }
+  const browser = await launchChromium();
+  if (!browser) return;
 
   try {
-    const context = await browser.newContext({ locale: 'nl-NL', timezoneId: 'Europe/Amsterdam',
-      viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    page.setDefaultTimeout(STEP_TIMEOUT);
-    const watch = (p, label) => {
-      p.on('console', (msg) => {
-        // A failed fetch (401 on purpose, offline on purpose) is logged by Chromium as
-        // "Failed to load resource"; anything else at error level is a real problem,
-        // e.g. a CSP violation ("Refused to ...") or a script error.
-        if (msg.type() === 'error' && !/Failed to load resource/.test(msg.text())) {
-          consoleProblems.push(`${label} ${p.url()}: ${msg.text()}`);
-        }
-      });
-      p.on('pageerror', (err) => consoleProblems.push(`${label} ${p.url()}: ${err.message}`));
-    };
+    const { context, page } = await openPage(browser);
+    // A failed fetch (401 on purpose, offline on purpose) is no problem (watchConsole).
+    const watch = (p, label) => watchConsole(p, label, consoleProblems);
     watch(page, 'teacher');
     const api = async (path) => {
       const res = await context.request.get(`${BASE_URL}/api/v1${path}`);
@@ -662,9 +553,7 @@ async function main() {
       await page.waitForURL(/\/(index\.html)?$/);
     }, { blocks: false });
 
-    await check('no CSP violations or script errors in the browser console', () => {
-      assert(consoleProblems.length === 0, consoleProblems.join('\n'));
-    }, { needs: false });
+    await checkConsole(consoleProblems);
 
     await context.close();
   } finally {
@@ -672,13 +561,4 @@ async function main() {
   }
 }
 
-try {
-  await main();
-} catch (err) {
-  failed += 1;
-  console.log(`not ok - the test script itself\n    ${describe(err)}`);
-}
-console.log(`# screenshots in ${SCREENSHOT_DIR}`);
-if (skipped) console.log(`# ${skipped} checks were not run after an earlier failure; they count as failed`);
-console.log(`${passed} passed, ${failed + skipped} failed`);
-process.exitCode = failed + skipped > 0 ? 1 : 0;
+await run(main);

@@ -1,6 +1,6 @@
 // Keyboard-only and zoomed browser test of the board, region and admin dashboards
-// (issue 16), in Debian's Chromium through playwright-core (same harness and output as
-// course.test.mjs). Every action is a key press (Tab, Shift+Tab, Enter, Space, arrows,
+// (issue 16), in Debian's Chromium through playwright-core (harness.mjs, as
+// every browser test). Every action is a key press (Tab, Shift+Tab, Enter, Space, arrows,
 // typing); a file is chosen the way a keyboard user does: Tab to the file input, Space,
 // and the operating system's dialog (playwright's "filechooser" event) gets the file.
 // Every state reached is scanned by axe-core (a11y.mjs, WCAG 2.0/2.1/2.2 A and AA).
@@ -28,138 +28,26 @@
 // Prints "ok - ..." / "not ok - ..." per check and "N passed, M failed" at the end;
 // exits 1 when a check failed.
 
-import { chromium } from 'playwright-core';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import {
   assertAccessible, assertReflows, focusedElement, tabTo,
 } from './a11y.mjs';
+import {
+  BASE_URL, DEMO_ACCOUNTS, assert, assertEqual, blockedBy, check, checkConsole, configure, keyboardLogin,
+  launchChromium, openPage, part, readAccounts, run, shot, squash, textOf, waitForText, waitUntil,
+  watchConsole,
+} from './harness.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const repoRoot = resolve(here, '..', '..');
-const BASE_URL = (process.env.BASE_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '');
-const DEMO_ACCOUNTS = process.env.DEMO_ACCOUNTS || join(repoRoot, 'var', 'run', 'demo-accounts.tsv');
-const SCREENSHOT_DIR = resolve(process.env.SCREENSHOT_DIR || join(here, 'screenshots'));
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const STEP_TIMEOUT = 15000;
 const UPLOAD_TIMEOUT = 60000;
 const SUPPRESSED_TEXT = 'niet getoond — kleine groep of terug te rekenen';
 
-// ---- tiny harness (as in course.test.mjs) --------------------------------------------
-
-let passed = 0;
-let failed = 0;
-let skipped = 0;
-let blockedBy = null;
-
-function describe(err) {
-  const msg = err && err.message ? err.message : String(err);
-  return msg.split('\n').slice(0, 12).join('\n    ');
-}
-
-/**
- * Runs one check. By default a check needs the flow so far (it is skipped after a
- * failed blocking check) and blocks the rest when it fails. `needs: false`: runs
- * regardless and blocks nothing; `blocks: false`: skipped after a blocking failure, but
- * its own failure does not stop the flow.
- */
-async function check(name, fn, { needs = true, blocks = needs } = {}) {
-  if (blockedBy && needs) {
-    skipped += 1;
-    console.log(`not ok - ${name} # SKIP (after: ${blockedBy})`);
-    return undefined;
-  }
-  try {
-    const value = await fn();
-    passed += 1;
-    console.log(`ok - ${name}`);
-    return value;
-  } catch (err) {
-    failed += 1;
-    console.log(`not ok - ${name}\n    ${describe(err)}`);
-    if (blocks) blockedBy = name;
-    return undefined;
-  }
-}
-
-/** A new part of the test: what failed before no longer blocks. */
-function part(title) {
-  blockedBy = null;
-  console.log(`# ${title}`);
-}
-
-function assert(cond, message) {
-  if (!cond) throw new Error(message);
-}
-
-function assertEqual(actual, expected, what) {
-  if (actual !== expected) {
-    throw new Error(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
-  }
-}
-
-async function waitUntil(fn, message, timeout = STEP_TIMEOUT, interval = 100) {
-  const end = Date.now() + timeout;
-  let last;
-  for (;;) {
-    try {
-      last = await fn();
-      if (last) return last;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) {
-      const detail = last instanceof Error ? ` (last error: ${last.message})` : '';
-      throw new Error(`${message} (waited ${timeout} ms)${detail}`);
-    }
-    await new Promise((r) => { setTimeout(r, interval); });
-  }
-}
-
-const squash = (s) => (s || '').replace(/\s+/g, ' ').trim();
-
-async function textOf(locator) {
-  return squash(await locator.textContent({ timeout: STEP_TIMEOUT }));
-}
-
-async function waitForText(locator, expected, what, timeout = STEP_TIMEOUT) {
-  let seen = '';
-  await waitUntil(async () => {
-    seen = squash(await locator.textContent({ timeout: 1000 }));
-    return expected instanceof RegExp ? expected.test(seen) : seen.includes(expected);
-  }, `${what}: expected text ${expected} but saw ${JSON.stringify(seen)}`, timeout);
-}
-
-async function shot(page, name) {
-  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
-}
-
-function readAccounts(file) {
-  const out = {};
-  for (const line of readFileSync(file, 'utf8').split(/\r?\n/)) {
-    const [role, email, password] = line.split('\t');
-    if (role && email && password && !out[role]) out[role] = { email: email.trim(), password: password.trim() };
-  }
-  return out;
-}
+configure({ errorLines: 12, pollInterval: 100 });
 
 /** A Dutch percentage as the pages write it: 87.5 → "87,5%". */
 const pct = (v) => `${new Intl.NumberFormat('nl-NL', { maximumFractionDigits: 1 }).format(Number(v))}%`;
 
 // ---- keyboard and announcement helpers -----------------------------------------------
-
-/** Logs in on the login page with the keyboard only. */
-async function keyboardLogin(page, account) {
-  await page.goto(`${BASE_URL}/`);
-  await page.locator('#login-email').waitFor();
-  await tabTo(page, '#login-email');
-  await page.keyboard.type(account.email);
-  await tabTo(page, '#login-password');
-  await page.keyboard.type(account.password);
-  await page.keyboard.press('Enter');
-}
 
 /** Logs in through the API (setup only: the keyboard login is tested once, by the board admin). */
 async function apiLogin(context, account) {
@@ -326,7 +214,6 @@ async function tableNames(page) {
 // ---- the test ------------------------------------------------------------------------
 
 async function main() {
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const stamp = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
   const consoleProblems = [];
   let accounts = {};
@@ -341,33 +228,15 @@ async function main() {
     const res = await fetch(`${BASE_URL}/api/v1/health`);
     assertEqual(res.status, 200, 'health status');
   });
-  if (blockedBy) return;
+  if (blockedBy()) return;
 
-  let browser;
-  try {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-  } catch (err) {
-    failed += 1;
-    console.log(`not ok - launch Chromium (${CHROMIUM})\n    ${describe(err)}`);
-    return;
-  }
+  const browser = await launchChromium();
+  if (!browser) return;
 
   const newContext = async (label) => {
-    const context = await browser.newContext({ locale: 'nl-NL', timezoneId: 'Europe/Amsterdam',
-      viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    page.setDefaultTimeout(STEP_TIMEOUT);
-    page.on('console', (msg) => {
-      if (msg.type() !== 'error') return;
-      const text = msg.text();
-      if (/^Failed to load resource: the server responded with a status of (4\d\d)/.test(text)) return;
-      consoleProblems.push(`[${label}] ${text}`);
-    });
-    page.on('pageerror', (err) => consoleProblems.push(`[${label}] page error: ${err.message}`));
+    const { context, page } = await openPage(browser);
+    // Only a refused request (4xx) is no problem; a 5xx or a failed connection is.
+    watchConsole(page, label, consoleProblems, /^Failed to load resource: the server responded with a status of (4\d\d)/);
     // Intercept file dialogs from the start (see chooseFileByKeyboard).
     page.on('filechooser', () => {});
     // Reads through the page's own session (cookie), never acts for the user.
@@ -934,21 +803,10 @@ async function main() {
     await rctx.close();
 
     part('console');
-    await check('no CSP violations or script errors in the browser console', () => {
-      assert(consoleProblems.length === 0, consoleProblems.join('\n'));
-    }, { needs: false });
+    await checkConsole(consoleProblems);
   } finally {
     await browser.close();
   }
 }
 
-try {
-  await main();
-} catch (err) {
-  failed += 1;
-  console.log(`not ok - the test script itself\n    ${describe(err)}`);
-}
-console.log(`# screenshots in ${SCREENSHOT_DIR}`);
-if (skipped) console.log(`# ${skipped} checks were not run after an earlier failure; they count as failed`);
-console.log(`${passed} passed, ${failed + skipped} failed`);
-process.exitCode = failed + skipped > 0 ? 1 : 0;
+await run(main);

@@ -17,88 +17,24 @@
 // Prints "ok - ..." / "not ok - ..." per check and "N passed, M failed" last; exit 1
 // when a check failed.
 
-import { chromium } from 'playwright-core';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { assertAccessible, assertReflows, focusedElement, tabTo } from './a11y.mjs';
+import {
+  BASE_URL, assert, assertEqual, bearerLogin, bearerRequest, check, checkConsole, configure, launchChromium,
+  openPage, readAccounts, repoRoot, run, shot, waitUntil, watchConsole,
+} from './harness.mjs';
 import { answersForAttempt, quizFromRepo } from './quiz-answers.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const repoRoot = resolve(here, '..', '..');
-const BASE_URL = (process.env.BASE_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '');
 const JOIN_CODE = process.env.JOIN_CODE || '';
 const DEMO_ACCOUNTS = process.env.DEMO_ACCOUNTS || '';
 const SLUG = 'meldcode-kort';
-const SCREENSHOT_DIR = resolve(process.env.SCREENSHOT_DIR || join(here, 'screenshots'));
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const STEP_TIMEOUT = 15000;
 const PHONE = { width: 320, height: 740 };
 const ZOOMED = { width: 640, height: 450 }; // 1280 × 900 at 200 %
 const DESKTOP = { width: 1280, height: 900 };
 
-// ---- tiny harness (as in course.test.mjs) -------------------------------------------
+configure({ errorLines: 14, pollInterval: 100, shotPrefix: 'kbd-' });
 
-let passed = 0;
-let failed = 0;
-let skipped = 0;
-let blockedBy = null;
-
-function describe(err) {
-  const msg = err && err.message ? err.message : String(err);
-  return msg.split('\n').slice(0, 14).join('\n    ');
-}
-
-/** Runs one check; `needs: false` runs regardless of earlier failures and blocks nothing. */
-async function check(name, fn, { needs = true, blocks = needs } = {}) {
-  if (blockedBy && needs) {
-    skipped += 1;
-    console.log(`not ok - ${name} # SKIP (after: ${blockedBy})`);
-    return undefined;
-  }
-  const started = Date.now();
-  try {
-    const value = await fn();
-    passed += 1;
-    console.log(`ok - ${name}${process.env.TIMINGS ? ` # ${((Date.now() - started) / 1000).toFixed(1)} s` : ''}`);
-    return value;
-  } catch (err) {
-    failed += 1;
-    console.log(`not ok - ${name}\n    ${describe(err)}`);
-    if (blocks) blockedBy = name;
-    return undefined;
-  }
-}
-
-function assert(cond, message) {
-  if (!cond) throw new Error(message);
-}
-
-function assertEqual(actual, expected, what) {
-  if (actual !== expected) {
-    throw new Error(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
-  }
-}
-
-async function waitUntil(fn, message, timeout = STEP_TIMEOUT, interval = 100) {
-  const end = Date.now() + timeout;
-  let last;
-  for (;;) {
-    try {
-      last = await fn();
-      if (last) return last;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) {
-      const detail = last instanceof Error ? ` (last error: ${last.message})` : '';
-      throw new Error(`${message} (waited ${timeout} ms)${detail}`);
-    }
-    await new Promise((r) => { setTimeout(r, interval); });
-  }
-}
-
+/** Waits until the first element that matches `selector` contains (or matches) `expected`. */
 async function waitForText(page, selector, expected, what) {
   let seen = '';
   await waitUntil(async () => {
@@ -108,10 +44,6 @@ async function waitForText(page, selector, expected, what) {
     }, selector);
     return expected instanceof RegExp ? expected.test(seen) : seen.includes(expected);
   }, `${what}: expected ${expected} in ${selector}, saw ${JSON.stringify(seen)}`);
-}
-
-async function shot(page, name) {
-  await page.screenshot({ path: join(SCREENSHOT_DIR, `kbd-${name}.png`), fullPage: true });
 }
 
 // ---- keyboard and assertions -----------------------------------------------------------
@@ -338,45 +270,16 @@ async function answerByKeyboard(page, picks) {
 
 // ---- set-up through the API (not what the test is about) -------------------------------
 
-async function apiCall(method, path, token, body, type = 'application/json') {
-  const res = await fetch(`${BASE_URL}/api/v1${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': type },
-    body: type === 'application/json' ? JSON.stringify(body) : body,
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
-
-async function bearerLogin(email, password) {
-  const res = await fetch(`${BASE_URL}/api/v1/auth/login`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, password }),
-  });
-  assertEqual(res.status, 200, `login ${email}`);
-  return (await res.json()).token;
-}
-
 // ---- the flows --------------------------------------------------------------------------
 
-function demoAccounts() {
-  const out = {};
-  if (!DEMO_ACCOUNTS) return out;
-  for (const line of readFileSync(DEMO_ACCOUNTS, 'utf8').split('\n')) {
-    const [role, email, password] = line.split('\t');
-    if (role && email && password) out[role] = { email, password };
-  }
-  return out;
-}
-
 async function main() {
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const stamp = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
   const learner = {
     name: `Toetsenbord ${stamp}`,
     email: `toetsenbord.${stamp}@school.example`,
     password: `stille-gang-${randomBytes(4).toString('hex')}-lokaal9`,
   };
-  const demo = demoAccounts();
+  const demo = DEMO_ACCOUNTS ? readAccounts(DEMO_ACCOUNTS) : {};
   const consoleProblems = [];
 
   await check('environment: JOIN_CODE and DEMO_ACCOUNTS (teacher, ib, admin)', () => {
@@ -384,30 +287,13 @@ async function main() {
     assert(demo.teacher && demo.ib && demo.admin, `DEMO_ACCOUNTS lists teacher, ib and admin: ${DEMO_ACCOUNTS}`);
   });
 
-  let browser;
-  try {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-  } catch (err) {
-    failed += 1;
-    console.log(`not ok - launch Chromium (${CHROMIUM})\n    ${describe(err)}`);
-    return;
-  }
+  const browser = await launchChromium();
+  if (!browser) return;
 
   const newPage = async (label) => {
-    const context = await browser.newContext({ locale: 'nl-NL', timezoneId: 'Europe/Amsterdam', viewport: DESKTOP });
+    const { context, page } = await openPage(browser, { viewport: DESKTOP });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: BASE_URL });
-    const page = await context.newPage();
-    page.setDefaultTimeout(STEP_TIMEOUT);
-    page.on('console', (msg) => {
-      if (msg.type() === 'error' && !/Failed to load resource/.test(msg.text())) {
-        consoleProblems.push(`${label} ${page.url()}: ${msg.text()}`);
-      }
-    });
-    page.on('pageerror', (err) => consoleProblems.push(`${label} ${page.url()}: ${err.message}`));
+    watchConsole(page, label, consoleProblems);
     return { context, page };
   };
 
@@ -762,22 +648,22 @@ async function main() {
 
       if (role === 'teacher') await check('another board puts the demo teacher on its roster: the invitation on "Mijn modules" (scan); keyboard "Weigeren" → the answer announced with the focus on it (scan)', async () => {
         const admin = await bearerLogin(demo.admin.email, demo.admin.password);
-        const board = await apiCall('POST', '/boards', admin,
+        const board = await bearerRequest('POST', '/boards', admin,
           { name: `Stichting Toetsenbord ${stamp}`, number: `7${String(Date.now()).slice(-8)}` });
         assertEqual(board.status, 201, 'board');
         const letters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
         // DUO's location code: four characters of BRIN and two digits, e.g. 32JK00.
         const two = () => String(randomBytes(1)[0] % 100).padStart(2, '0');
         const brin = `${two()}${letters[randomBytes(1)[0] % 26]}${letters[randomBytes(1)[0] % 26]}${two()}`;
-        const school = await apiCall('POST', '/schools', admin,
+        const school = await bearerRequest('POST', '/schools', admin,
           { board_id: board.body.id, name: `Basisschool Toetsenbord ${stamp}`, brin, municipality: 'Elders' });
         assertEqual(school.status, 201, `school ${brin}`);
         const baEmail = `bestuur.${stamp}@toetsenbord.example`;
         const baPassword = `bestuur-sleutel-${randomBytes(4).toString('hex')}`;
-        assertEqual((await apiCall('POST', '/users', admin, { email: baEmail, name: 'Bestuur Toetsenbord',
+        assertEqual((await bearerRequest('POST', '/users', admin, { email: baEmail, name: 'Bestuur Toetsenbord',
           role: 'board_admin', password: baPassword, board_id: board.body.id })).status, 201, 'board admin');
         const ba = await bearerLogin(baEmail, baPassword);
-        const up = await apiCall('POST', `/boards/${board.body.id}/roster`, ba,
+        const up = await bearerRequest('POST', `/boards/${board.body.id}/roster`, ba,
           `email,name,role,brin\n${acc.email},Demo leerkracht,teacher,${brin}\n`, 'text/csv');
         assertEqual(up.status, 200, 'roster');
         assertEqual(up.body.invited, 1, 'invited');
@@ -854,9 +740,7 @@ async function main() {
       await ctx.close();
     }
 
-    await check('no CSP violations or script errors in the browser console', () => {
-      assert(consoleProblems.length === 0, consoleProblems.join('\n'));
-    }, { needs: false });
+    await checkConsole(consoleProblems);
   } finally {
     await browser.close();
   }
@@ -884,13 +768,4 @@ async function assertModuleStatuses(page) {
   }
 }
 
-try {
-  await main();
-} catch (err) {
-  failed += 1;
-  console.log(`not ok - the test script itself\n    ${describe(err)}`);
-}
-console.log(`# screenshots in ${SCREENSHOT_DIR}`);
-if (skipped) console.log(`# ${skipped} checks were not run after an earlier failure; they count as failed`);
-console.log(`${passed} passed, ${failed + skipped} failed`);
-process.exitCode = failed + skipped > 0 ? 1 : 0;
+await run(main);

@@ -1,7 +1,7 @@
 // Keyboard-only browser test of the role-plays, the scenario studio and the attendance of
 // in-person trainings, with an axe-core scan (WCAG 2.0/2.1/2.2 A and AA) at every state
-// and the reflow check at 320×740 and 640×450 (1280 px at 200% zoom). Same harness and
-// output as course.test.mjs; every action is a key press (Tab, Shift+Tab, Enter, Space,
+// and the reflow check at 320×740 and 640×450 (1280 px at 200% zoom). It uses
+// harness.mjs; every action is a key press (Tab, Shift+Tab, Enter, Space,
 // arrows, Escape, typing); a file is chosen by Space on the file input and answering the
 // file chooser, as a keyboard user's system dialog does.
 //
@@ -29,108 +29,20 @@
 // Environment: BASE_URL, DEMO_ACCOUNTS (trainer and teacher lines), SCREENSHOT_DIR,
 // A11Y_REPORT (see a11y.mjs), CHROMIUM (default /usr/bin/chromium).
 
-import { chromium } from 'playwright-core';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { assertAccessible, assertReflows, focusedElement, tabTo } from './a11y.mjs';
+import {
+  BASE_URL, DEMO_ACCOUNTS, assert, assertEqual, blockedBy, check, checkConsole, configure, keyboardLogin,
+  launchChromium, openPage, readAccounts, run, shot, squash, waitForText, waitUntil, watchConsole,
+} from './harness.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const repoRoot = resolve(here, '..', '..');
-const BASE_URL = (process.env.BASE_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '');
-const DEMO_ACCOUNTS = process.env.DEMO_ACCOUNTS || join(repoRoot, 'var', 'run', 'demo-accounts.tsv');
-const SCREENSHOT_DIR = resolve(process.env.SCREENSHOT_DIR || join(here, 'screenshots'));
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const STEP_TIMEOUT = 15000;
 const TRAINING_MODULE = 'af-praktijktraining';
 const NARROW = [{ width: 320, height: 740 }, { width: 640, height: 450 }];
 
-// ---- harness (as in course.test.mjs; one "blocked" state per flow) -----------------------
-
-let passed = 0;
-let failed = 0;
-let skipped = 0;
-const blockedBy = {};
-
-function describe(err) {
-  const msg = err && err.message ? err.message : String(err);
-  return msg.split('\n').slice(0, 8).join('\n    ');
-}
-
-/**
- * Runs one check of `flow`. A check is skipped after a failed check of the same flow,
- * and its own failure stops that flow (the three flows do not depend on each other).
- */
-async function check(flow, name, fn) {
-  if (blockedBy[flow]) {
-    skipped += 1;
-    console.log(`not ok - ${name} # SKIP (after: ${blockedBy[flow]})`);
-    return undefined;
-  }
-  try {
-    const value = await fn();
-    passed += 1;
-    console.log(`ok - ${name}`);
-    return value;
-  } catch (err) {
-    failed += 1;
-    console.log(`not ok - ${name}\n    ${describe(err)}`);
-    blockedBy[flow] = name;
-    return undefined;
-  }
-}
-
-function assert(cond, message) {
-  if (!cond) throw new Error(message);
-}
-
-function assertEqual(actual, expected, what) {
-  if (actual !== expected) {
-    throw new Error(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
-  }
-}
-
-async function waitUntil(fn, message, timeout = STEP_TIMEOUT, interval = 100) {
-  const end = Date.now() + timeout;
-  let last;
-  for (;;) {
-    try {
-      last = await fn();
-      if (last) return last;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) {
-      const detail = last instanceof Error ? ` (last error: ${last.message})` : '';
-      throw new Error(`${message} (waited ${timeout} ms)${detail}`);
-    }
-    await new Promise((r) => { setTimeout(r, interval); });
-  }
-}
-
-const squash = (s) => (s || '').replace(/\s+/g, ' ').trim();
-
-async function waitForText(locator, expected, what) {
-  let seen = '';
-  await waitUntil(async () => {
-    seen = squash(await locator.textContent({ timeout: 1000 }));
-    return expected instanceof RegExp ? expected.test(seen) : seen.includes(expected);
-  }, `${what}: expected text ${expected} but saw ${JSON.stringify(seen)}`);
-}
-
-async function shot(page, name) {
-  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
-}
-
-function readAccounts(file) {
-  const out = {};
-  for (const line of readFileSync(file, 'utf8').split(/\r?\n/)) {
-    const [role, email, password] = line.split('\t');
-    if (role && email && password && !out[role]) out[role] = { email: email.trim(), password: password.trim() };
-  }
-  return out;
-}
+// Three flows (play, studio, trainings) that do not depend on each other: each check
+// names its flow, and a failure skips the rest of that flow only.
+configure({ errorLines: 8, pollInterval: 100 });
 
 // ---- keyboard and focus helpers ----------------------------------------------------------
 
@@ -138,7 +50,8 @@ function readAccounts(file) {
  * tabTo with room for long lists: the stack keeps the scenarios and trainings of earlier
  * runs, and each one is a Tab stop ("Openen") on the way.
  */
-const tab = (page, selector, opts = {}) => tabTo(page, selector, { limit: 250, ...opts });
+const TAB_LIMIT = { limit: 250 };
+const tab = (page, selector, opts = {}) => tabTo(page, selector, { ...TAB_LIMIT, ...opts });
 
 /** True when the focused element matches `selector`. */
 const focusIs = (page, selector) => page.evaluate((sel) => Boolean(document.activeElement
@@ -221,16 +134,6 @@ async function attendeeRowsFit(page, what) {
     .filter((n) => { const r = n.getBoundingClientRect(); return r.width > 0 && (r.right > window.innerWidth || r.left < 0); })
     .map((n) => n.id || n.className));
   assert(out.length === 0, `${what}: attendee form controls outside the window: ${out.slice(0, 4).join(', ')}`);
-}
-
-async function keyboardLogin(page, account) {
-  await page.goto(`${BASE_URL}/`);
-  await page.locator('#login-email').waitFor();
-  await tab(page, '#login-email');
-  await page.keyboard.type(account.email);
-  await tab(page, '#login-password');
-  await page.keyboard.type(account.password);
-  await page.keyboard.press('Enter');
 }
 
 /** Chooses a file the keyboard way: Space on the focused file input opens the chooser. */
@@ -322,15 +225,13 @@ async function playByKeys(page, scope, afterStep = null, { scored = true } = {})
 // ---- the test -----------------------------------------------------------------------------
 
 async function playFlow(browser, accounts, consoleProblems) {
-  const F = 'play';
-  const ctx = await browser.newContext({ locale: 'nl-NL', timezoneId: 'Europe/Amsterdam', viewport: { width: 1280, height: 900 } });
-  const page = await ctx.newPage();
-  page.setDefaultTimeout(STEP_TIMEOUT);
+  const F = { flow: 'play' };
+  const { context: ctx, page } = await openPage(browser);
   watch(page, 'teacher', consoleProblems);
   const root = page.locator('#scenario-root');
 
-  await check(F, 'teacher: logs in with the keyboard; "Rollenspellen" in the header by Tab and Enter; the list (scan)', async () => {
-    await keyboardLogin(page, accounts.teacher);
+  await check('teacher: logs in with the keyboard; "Rollenspellen" in the header by Tab and Enter; the list (scan)', async () => {
+    await keyboardLogin(page, accounts.teacher, TAB_LIMIT);
     await page.waitForURL(/\/modules\.html$/);
     await page.locator('#user-nav a[href="/scenarios.html"]').waitFor();
     await tab(page, '#user-nav a[href="/scenarios.html"]');
@@ -338,26 +239,26 @@ async function playFlow(browser, accounts, consoleProblems) {
     await page.waitForURL(/\/scenarios\.html$/);
     await page.locator('#scenario-list li[data-scenario-id]').first().waitFor();
     await assertAccessible(page, 'scenarios.html – list (teacher)');
-  });
+  }, F);
 
-  await check(F, 'a published scenario opens with Tab and Enter on "Spelen"; the first line and the choices (scan)', async () => {
+  await check('a published scenario opens with Tab and Enter on "Spelen"; the first line and the choices (scan)', async () => {
     await tab(page, '#scenario-list li[data-scenario-id] a.button');
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/scenario\.html\?id=\d+$/);
     await root.locator('.choice-group .choice-button').first().waitFor();
     assertEqual(await root.locator('.chat > li').count(), 1, 'one line of conversation');
     await assertAccessible(page, 'scenario.html – start (teacher)');
-  });
+  }, F);
 
-  await check(F, 'played to an end by keys: every choice a Tab stop, Enter/Space chooses, focus on what it brought, the next line announced (scans)', async () => {
+  await check('played to an end by keys: every choice a Tab stop, Enter/Space chooses, focus on what it brought, the next line announced (scans)', async () => {
     await playByKeys(page, '#scenario-root', async (step) => {
       if (step === 1) await assertAccessible(page, 'scenario.html – mid-play with feedback (teacher)');
     });
     await assertAccessible(page, 'scenario.html – end with outcome and score (teacher)');
     await shot(page, 'keyboard-scenario-01-end');
-  });
+  }, F);
 
-  await check(F, '"Opnieuw spelen" by Tab and Enter starts over with the focus on the title; Tab leaves the player (no trap) (scan)', async () => {
+  await check('"Opnieuw spelen" by Tab and Enter starts over with the focus on the title; Tab leaves the player (no trap) (scan)', async () => {
     await tab(page, '#scenario-root .replay-button');
     await page.keyboard.press('Enter');
     await waitUntil(async () => (await root.locator('.chat > li').count()) === 1, 'one line after starting over');
@@ -367,16 +268,16 @@ async function playFlow(browser, accounts, consoleProblems) {
     // On past the choices and out of the page: the Tab order wraps to the skip link.
     await tab(page, '.choice-group .choice-button');
     await tab(page, '.skip-link', { limit: 30 });
-  });
+  }, F);
 
-  await check(F, 'the player mid-play reflows at 320×740 and 640×450 (scans)', async () => {
+  await check('the player mid-play reflows at 320×740 and 640×450 (scans)', async () => {
     await tab(page, '.choice-group .choice-button');
     await page.keyboard.press('Enter');
     await assertFocus(page, '#scenario-root .chat-feedback', 'after the choice');
     await narrowChecks(page, 'scenario.html – mid-play (teacher)');
-  });
+  }, F);
 
-  await check(F, 'offline at the end: the alert says the choices were not sent (scan); online again, "Opnieuw versturen" by keys keeps the focus (on "Afloop") and brings the score', async () => {
+  await check('offline at the end: the alert says the choices were not sent (scan); online again, "Opnieuw versturen" by keys keeps the focus (on "Afloop") and brings the score', async () => {
     if (await root.locator('.scenario-end').isVisible()) {
       // The mid-play choice ended it already: start over.
       await tab(page, '#scenario-root .replay-button');
@@ -398,16 +299,16 @@ async function playFlow(browser, accounts, consoleProblems) {
     await assertFocus(page, '#scenario-root .scenario-end h2', 'after "Opnieuw versturen"');
     assertEqual(await root.locator('.scenario-player').getAttribute('data-finished'), 'true', 'attempt recorded');
     await assertAccessible(page, 'scenario.html – end after sending again (teacher)');
-  });
+  }, F);
 
-  await check(F, 'an unknown scenario: "Rollenspel niet gevonden", the way back by Tab and Enter (scan)', async () => {
+  await check('an unknown scenario: "Rollenspel niet gevonden", the way back by Tab and Enter (scan)', async () => {
     await page.goto(`${BASE_URL}/scenario.html?id=999999999999`);
     await waitForText(page.locator('#main h1'), 'Rollenspel niet gevonden', 'the heading');
     await assertAccessible(page, 'scenario.html – not found (teacher)');
     await tab(page, '#main a[href="/scenarios.html"]');
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/scenarios\.html$/);
-  });
+  }, F);
 
   await ctx.close();
 }
@@ -416,39 +317,35 @@ function watch(p, label, problems) {
   // Playwright answers a file chooser only while one is awaited; a listener from the
   // start keeps that on, so a key press never races the first waitForEvent.
   p.on('filechooser', () => {});
-  p.on('console', (msg) => {
-    // Refused requests (the broken scenario's 400, the unknown address' 403) are logged by
-    // Chromium as "Failed to load resource"; any other error is a real problem.
-    if (msg.type() === 'error' && !/Failed to load resource/.test(msg.text())) problems.push(`${label} ${p.url()}: ${msg.text()}`);
-  });
-  p.on('pageerror', (err) => problems.push(`${label} ${p.url()}: ${err.message}`));
+  // Refused requests (the broken scenario's 400, the unknown address' 403) are on purpose.
+  watchConsole(p, label, problems);
 }
 
 async function studioFlow(page, stamp) {
-  const F = 'studio';
+  const F = { flow: 'studio' };
   const title = `Toetsenbordtest ${stamp}: de vader bij het hek`;
   const good = `${JSON.stringify(scenarioDoc(title), null, 2)}\n`;
   const broken = good
     .replace('"next": "einde",\n          "feedback": "Zo stopt', '"next": "bestaat-niet",\n          "feedback": "Zo stopt')
     .replace('"score": 5\n', '"score": 500\n');
 
-  await check(F, 'trainer: logs in with the keyboard and lands on the studio (scan)', async () => {
+  await check('trainer: logs in with the keyboard and lands on the studio (scan)', async () => {
     assert(broken.includes('bestaat-niet') && broken.includes('"score": 500'), 'the test could not build the broken scenario');
     await page.waitForURL(/\/studio\.html/);
     await page.locator('#studio').waitFor({ state: 'visible' });
     await assertAccessible(page, 'studio.html – list and empty editor (trainer)');
-  });
+  }, F);
 
-  await check(F, 'a file that is no JSON, chosen with Space: the error gets the focus, the text field is invalid and described by it (scan)', async () => {
+  await check('a file that is no JSON, chosen with Space: the error gets the focus, the text field is invalid and described by it (scan)', async () => {
     await chooseFile(page, '#file-input', { name: 'kapot.json', mimeType: 'application/json', buffer: Buffer.from('{"title": "half', 'utf8') });
     await page.locator('#error-list').waitFor({ state: 'visible' });
     await assertFocus(page, '#error-list-title', 'after the syntax error');
     await waitForText(page.locator('#error-list'), 'Dit is geen geldige JSON', 'the error');
     await assertFieldError(page, '#doc-input', 'Dit is geen geldige JSON', 'the text field');
     await assertAccessible(page, 'studio.html – file that is no JSON (trainer)');
-  });
+  }, F);
 
-  await check(F, 'a scenario with two errors the server finds: the list gets the focus and is announced, each error names its place; the text field is described by the list (scan)', async () => {
+  await check('a scenario with two errors the server finds: the list gets the focus and is announced, each error names its place; the text field is described by the list (scan)', async () => {
     await chooseFile(page, '#file-input', { name: 'fouten.json', mimeType: 'application/json', buffer: Buffer.from(broken, 'utf8') });
     const items = page.locator('#error-list li[data-path]');
     await waitUntil(async () => (await items.count()) === 2, 'two errors listed');
@@ -467,13 +364,13 @@ async function studioFlow(page, stamp) {
     }
     await assertAccessible(page, 'studio.html – errors in the scenario (trainer)');
     await shot(page, 'keyboard-scenario-02-studio-errors');
-  });
+  }, F);
 
-  await check(F, 'the studio with errors reflows at 320×740 and 640×450 (scans)', async () => {
+  await check('the studio with errors reflows at 320×740 and 640×450 (scans)', async () => {
     await narrowChecks(page, 'studio.html – errors in the scenario (trainer)');
-  });
+  }, F);
 
-  await check(F, 'Enter on an error selects its place in the text, the caret line names it; typing over it fixes both', async () => {
+  await check('Enter on an error selects its place in the text, the caret line names it; typing over it fixes both', async () => {
     for (const [path, wrong, right] of [
       ['/nodes/hek/choices/1/next', '"next": "bestaat-niet"', '"next": "einde"'],
       ['/nodes/gesprek/choices/0/score', '"score": 500', '"score": 5'],
@@ -490,10 +387,10 @@ async function studioFlow(page, stamp) {
       await page.keyboard.type(right);
     }
     assertEqual(await page.inputValue('#doc-input'), good, 'the text after typing over both errors');
-  });
+  }, F);
 
   let scenarioId = null;
-  await check(F, 'Tab to "Scenario aanmaken" and Enter: created, the message has the focus (scan)', async () => {
+  await check('Tab to "Scenario aanmaken" and Enter: created, the message has the focus (scan)', async () => {
     await tab(page, '#save-button');
     await page.keyboard.press('Enter');
     await waitForText(page.locator('#editor-message'), 'aangemaakt (versie 1, concept)', 'the message');
@@ -503,9 +400,9 @@ async function studioFlow(page, stamp) {
     scenarioId = await page.locator('#detail').getAttribute('data-scenario-id');
     assert(scenarioId, 'the detail panel shows the new scenario');
     await assertAccessible(page, 'studio.html – scenario created (trainer)');
-  });
+  }, F);
 
-  await check(F, '"Voorbeeld": the focus goes inside; Escape closes it and the focus returns to the button (scan)', async () => {
+  await check('"Voorbeeld": the focus goes inside; Escape closes it and the focus returns to the button (scan)', async () => {
     await tab(page, '#preview-button');
     await page.keyboard.press('Enter');
     await page.locator('#preview-root .scenario-player').waitFor();
@@ -515,9 +412,9 @@ async function studioFlow(page, stamp) {
     await page.keyboard.press('Escape');
     await waitUntil(() => page.locator('#preview').isHidden(), 'the preview closes on Escape');
     await assertFocus(page, '#preview-button', 'after Escape');
-  });
+  }, F);
 
-  await check(F, 'the preview played to an end by keys; the statistics count it, each table box a labelled region; reflows at 320 and 640 px (scans)', async () => {
+  await check('the preview played to an end by keys; the statistics count it, each table box a labelled region; reflows at 320 and 640 px (scans)', async () => {
     await page.keyboard.press('Enter');
     await page.locator('#preview-root .scenario-player').waitFor();
     await playByKeys(page, '#preview-root');
@@ -528,9 +425,9 @@ async function studioFlow(page, stamp) {
     await page.keyboard.press('Escape');
     await waitUntil(() => page.locator('#preview').isHidden(), 'the preview closes on Escape');
     await assertFocus(page, '#preview-button', 'after Escape');
-  });
+  }, F);
 
-  await check(F, 'Tab to "publiceren" and Enter: published, the focus on the message that says so (scan)', async () => {
+  await check('Tab to "publiceren" and Enter: published, the focus on the message that says so (scan)', async () => {
     await tab(page, '#publish-button');
     await page.keyboard.press('Enter');
     await waitForText(page.locator('#detail-message'), 'Versie 1 is gepubliceerd', 'the message');
@@ -538,9 +435,9 @@ async function studioFlow(page, stamp) {
     await waitForText(page.locator(`#scenario-rows tr[data-scenario-id="${scenarioId}"]`), 'Gepubliceerd', 'status in the list in words');
     await assertAccessible(page, 'studio.html – scenario published (trainer)');
     await shot(page, 'keyboard-scenario-03-studio-published');
-  });
+  }, F);
 
-  await check(F, 'media: "Uploaden" without a file, then a text file: the file field is invalid, described by the error and has the focus (scan)', async () => {
+  await check('media: "Uploaden" without a file, then a text file: the file field is invalid, described by the error and has the focus (scan)', async () => {
     await tab(page, '#media-submit');
     await page.keyboard.press('Enter');
     await assertFocus(page, '#media-file', 'after "Uploaden" without a file');
@@ -552,9 +449,9 @@ async function studioFlow(page, stamp) {
     await assertFieldError(page, '#media-file', 'notities.txt: alleen PNG, JPEG, MP3 of MP4', 'the file field');
     await assertAnnounced(page, 'alleen PNG, JPEG, MP3 of MP4', 'the error');
     await assertAccessible(page, 'studio.html – media upload refused (trainer)');
-  });
+  }, F);
 
-  await check(F, '"Nieuw scenario" asks first (a browser dialog): cancelled keeps the text and the focus on the button; confirmed empties the editor with the focus on its heading', async () => {
+  await check('"Nieuw scenario" asks first (a browser dialog): cancelled keeps the text and the focus on the button; confirmed empties the editor with the focus on its heading', async () => {
     const text = await page.inputValue('#doc-input');
     assert(text.includes(stamp), 'the editor holds the scenario');
     // Escape in the browser's dialog is "dismiss"; Enter is "accept".
@@ -568,36 +465,36 @@ async function studioFlow(page, stamp) {
     await assertFocus(page, '#editor-title', 'after confirming');
     await waitForText(page.locator('#editor-title'), 'Nieuw scenario', 'the editor');
     assertEqual(await page.inputValue('#doc-input'), '', 'the text after confirming');
-  });
+  }, F);
 
-  await check(F, '"Scenario aanmaken" with an empty text field: the field has the focus, is invalid and described by the message (scan)', async () => {
+  await check('"Scenario aanmaken" with an empty text field: the field has the focus, is invalid and described by the message (scan)', async () => {
     await tab(page, '#save-button');
     await page.keyboard.press('Enter');
     await assertFocus(page, '#doc-input', 'after the refusal');
     await assertFieldError(page, '#doc-input', 'Het tekstvak is leeg', 'the text field');
     await assertAccessible(page, 'studio.html – empty scenario refused (trainer)');
-  });
+  }, F);
 }
 
 async function trainingsFlow(page, stamp, accounts) {
-  const F = 'trainings';
+  const F = { flow: 'trainings' };
   const trainingTitle = `Toetsenbordtraining ${stamp}`;
 
-  await check(F, 'trainings.html: the list and the form (scan)', async () => {
+  await check('trainings.html: the list and the form (scan)', async () => {
     await page.goto(`${BASE_URL}/trainings.html`);
     await page.locator('#trainings').waitFor({ state: 'visible' });
     await assertAccessible(page, 'trainings.html – list and new training (trainer)');
-  });
+  }, F);
 
-  await check(F, 'a new training without a title: the field is invalid, described by its error and has the focus (scan)', async () => {
+  await check('a new training without a title: the field is invalid, described by its error and has the focus (scan)', async () => {
     await tab(page, '#create-submit');
     await page.keyboard.press('Enter');
     await assertFocus(page, '#training-title', 'after the refusal');
     await assertFieldError(page, '#training-title', 'Vul een titel in', 'the title');
     await assertAccessible(page, 'trainings.html – new training with errors (trainer)');
-  });
+  }, F);
 
-  await check(F, 'filled in by keys (arrows in the module list) and created: the session opens with the focus on its title (scan)', async () => {
+  await check('filled in by keys (arrows in the module list) and created: the session opens with the focus on its title (scan)', async () => {
     await page.keyboard.type(trainingTitle);
     await tab(page, '#training-module');
     const isSelect = await page.locator('#training-module').evaluate((n) => n.tagName === 'SELECT');
@@ -616,9 +513,9 @@ async function trainingsFlow(page, stamp, accounts) {
     await waitForText(page.locator('#detail-title'), trainingTitle, 'the session');
     await assertFocus(page, '#detail-title', 'after creating');
     await assertAccessible(page, 'trainings.html – training opened (trainer)');
-  });
+  }, F);
 
-  await check(F, 'attendance: a malformed address is refused in its row (invalid, described by the error, focused) (scan)', async () => {
+  await check('attendance: a malformed address is refused in its row (invalid, described by the error, focused) (scan)', async () => {
     await tab(page, '#attendee-rows tr:first-child .attendee-email');
     await page.keyboard.type('geen-adres');
     await tab(page, '#attendance-submit');
@@ -627,10 +524,10 @@ async function trainingsFlow(page, stamp, accounts) {
     await assertFieldError(page, '#attendee-rows tr:first-child .attendee-email', 'geen-adres is geen geldig e-mailadres', 'the row');
     await assertAnnounced(page, 'geen geldig e-mailadres', 'the error');
     await assertAccessible(page, 'trainings.html – attendance with a malformed address (trainer)');
-  });
+  }, F);
 
   const unknown = `niemand.${stamp}@example.invalid`;
-  await check(F, 'attendance: an address outside the trainer\'s boards: the server\'s refusal has the focus and is tied to its row (scan)', async () => {
+  await check('attendance: an address outside the trainer\'s boards: the server\'s refusal has the focus and is tied to its row (scan)', async () => {
     await page.keyboard.press('Control+A');
     await page.keyboard.type(unknown);
     await tab(page, '#attendance-submit');
@@ -640,9 +537,9 @@ async function trainingsFlow(page, stamp, accounts) {
     await assertFieldError(page, '#attendee-rows tr:first-child .attendee-email', unknown, 'the row');
     await waitForText(page.locator('#attendance-root'), 'Nog niemand vastgelegd', 'nothing recorded');
     await assertAccessible(page, 'trainings.html – attendance refused by the server (trainer)');
-  });
+  }, F);
 
-  await check(F, 'a CSV file with a bad line, chosen with Space: the line table, the focus on the message (scan)', async () => {
+  await check('a CSV file with a bad line, chosen with Space: the line table, the focus on the message (scan)', async () => {
     // Back from the refusal (below the CSV form) to the file field.
     await chooseFile(page, '#csv-file', { name: 'aanwezig.csv', mimeType: 'text/csv', buffer: Buffer.from(`email\n${accounts.teacher.email}\ngeen-adres\n`, 'utf8') }, { backwards: true });
     await tab(page, '#csv-submit');
@@ -653,9 +550,9 @@ async function trainingsFlow(page, stamp, accounts) {
     await assertFieldError(page, '#csv-file', 'Het CSV-bestand is niet verwerkt', 'the file field');
     await assertAccessible(page, 'trainings.html – CSV with a bad line (trainer)');
     await narrowChecks(page, 'trainings.html – CSV with a bad line (trainer)', attendeeRowsFit);
-  });
+  }, F);
 
-  await check(F, 'the demo teacher recorded by keys (Space ticks each criterion): the result has the focus and is announced (scan)', async () => {
+  await check('the demo teacher recorded by keys (Space ticks each criterion): the result has the focus and is announced (scan)', async () => {
     await tab(page, '#attendee-rows tr:first-child .attendee-email', { backwards: true });
     await page.keyboard.press('Control+A');
     await page.keyboard.type(accounts.teacher.email);
@@ -676,69 +573,45 @@ async function trainingsFlow(page, stamp, accounts) {
     await waitForText(row, 'Geslaagd', 'the attendance row, in words');
     await assertAccessible(page, 'trainings.html – attendance recorded (trainer)');
     await shot(page, 'keyboard-scenario-04-trainings');
-  });
+  }, F);
 
-  await check(F, 'the trainings page reflows at 320×740 and 640×450 (scans)', async () => {
+  await check('the trainings page reflows at 320×740 and 640×450 (scans)', async () => {
     await narrowChecks(page, 'trainings.html – attendance recorded (trainer)', attendeeRowsFit);
-  });
+  }, F);
 }
 
 async function main() {
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const stamp = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
   const consoleProblems = [];
   let accounts = {};
 
-  await check('setup', `DEMO_ACCOUNTS (${DEMO_ACCOUNTS}) names a trainer and a teacher`, () => {
+  await check(`DEMO_ACCOUNTS (${DEMO_ACCOUNTS}) names a trainer and a teacher`, () => {
     assert(existsSync(DEMO_ACCOUNTS), 'set DEMO_ACCOUNTS to the TSV of demo accounts');
     accounts = readAccounts(DEMO_ACCOUNTS);
     assert(accounts.trainer && accounts.teacher, 'no trainer or teacher line in DEMO_ACCOUNTS');
-  });
-  if (blockedBy.setup) return;
+  }, { flow: 'setup' });
+  if (blockedBy('setup')) return;
 
-  let browser;
-  try {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-  } catch (err) {
-    failed += 1;
-    console.log(`not ok - launch Chromium (${CHROMIUM})\n    ${describe(err)}`);
-    return;
-  }
+  const browser = await launchChromium();
+  if (!browser) return;
   try {
     await playFlow(browser, accounts, consoleProblems);
 
-    const ctx = await browser.newContext({ locale: 'nl-NL', timezoneId: 'Europe/Amsterdam', viewport: { width: 1280, height: 900 } });
-    const page = await ctx.newPage();
-    page.setDefaultTimeout(STEP_TIMEOUT);
+    const { context: ctx, page } = await openPage(browser);
     watch(page, 'trainer', consoleProblems);
-    await check('login', 'trainer logs in with the keyboard', async () => {
-      await keyboardLogin(page, accounts.trainer);
+    await check('trainer logs in with the keyboard', async () => {
+      await keyboardLogin(page, accounts.trainer, TAB_LIMIT);
       await page.waitForURL(/\/studio\.html/);
-    });
-    if (!blockedBy.login) {
+    }, { flow: 'login' });
+    if (!blockedBy('login')) {
       await studioFlow(page, stamp);
       await trainingsFlow(page, stamp, accounts);
     }
-    await check('console', 'no CSP violations or script errors in the browser console', () => {
-      assert(consoleProblems.length === 0, consoleProblems.join('\n'));
-    });
+    await checkConsole(consoleProblems);
     await ctx.close();
   } finally {
     await browser.close();
   }
 }
 
-try {
-  await main();
-} catch (err) {
-  failed += 1;
-  console.log(`not ok - the test script itself\n    ${describe(err)}`);
-}
-console.log(`# screenshots in ${SCREENSHOT_DIR}`);
-if (skipped) console.log(`# ${skipped} checks were not run after an earlier failure; they count as failed`);
-console.log(`${passed} passed, ${failed + skipped} failed`);
-process.exitCode = failed + skipped > 0 ? 1 : 0;
+await run(main);

@@ -1,5 +1,5 @@
 // Browser test of the role-play scenarios, in Debian's Chromium through playwright-core
-// (same harness and output as course.test.mjs):
+// (harness.mjs, as every browser test):
 //
 //   trainer: logs in on the login page and lands on the scenario studio; pastes a
 //   scenario with an unknown `next` and sees the server's error with its JSON-pointer
@@ -35,19 +35,13 @@
 // exits 1 when a check failed. After a failed step that later steps depend on, the rest
 // is reported as skipped.
 
-import { chromium } from 'playwright-core';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import {
+  BASE_URL, DEMO_ACCOUNTS, STEP_TIMEOUT, assert, assertEqual, check, checkConsole, launchChromium, login,
+  readAccounts, run, shot, waitForText, waitUntil, watchConsole,
+} from './harness.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const repoRoot = resolve(here, '..', '..');
-const BASE_URL = (process.env.BASE_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '');
-const DEMO_ACCOUNTS = process.env.DEMO_ACCOUNTS || join(repoRoot, 'var', 'run', 'demo-accounts.tsv');
-const SCREENSHOT_DIR = resolve(process.env.SCREENSHOT_DIR || join(here, 'screenshots'));
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const STEP_TIMEOUT = 15000;
 const TRAINING_MODULE = 'af-praktijktraining';
 
 const SCRIPT_TEXT = '<script>window.__pwned=1</script>';
@@ -55,102 +49,6 @@ const IMG_TEXT = '<img src=x onerror="window.__pwned=2">';
 const OUTCOME_TEXT = 'Goed afgerond. </p><script>window.__pwned=3</script><b>vet</b>';
 // A 1×1 PNG: libmagic reads it as image/png.
 const PNG_1X1 = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
-
-// ---- tiny harness (as in course.test.mjs) --------------------------------------------
-
-let passed = 0;
-let failed = 0;
-let skipped = 0;
-let blockedBy = null;
-
-function describe(err) {
-  const msg = err && err.message ? err.message : String(err);
-  return msg.split('\n').slice(0, 6).join('\n    ');
-}
-
-/**
- * Runs one check. By default a check needs the flow so far (it is skipped after a
- * failed blocking check) and blocks the rest when it fails. `needs: false`: runs
- * regardless and blocks nothing; `blocks: false`: skipped after a blocking failure, but
- * its own failure does not stop the flow.
- */
-async function check(name, fn, { needs = true, blocks = needs } = {}) {
-  if (blockedBy && needs) {
-    skipped += 1;
-    console.log(`not ok - ${name} # SKIP (after: ${blockedBy})`);
-    return undefined;
-  }
-  try {
-    const value = await fn();
-    passed += 1;
-    console.log(`ok - ${name}`);
-    return value;
-  } catch (err) {
-    failed += 1;
-    console.log(`not ok - ${name}\n    ${describe(err)}`);
-    if (blocks) blockedBy = name;
-    return undefined;
-  }
-}
-
-function assert(cond, message) {
-  if (!cond) throw new Error(message);
-}
-
-function assertEqual(actual, expected, what) {
-  if (actual !== expected) {
-    throw new Error(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
-  }
-}
-
-/** Polls `fn` until it returns a truthy value; fails with `message` after `timeout` ms. */
-async function waitUntil(fn, message, timeout = STEP_TIMEOUT, interval = 200) {
-  const end = Date.now() + timeout;
-  let last;
-  for (;;) {
-    try {
-      last = await fn();
-      if (last) return last;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) {
-      const detail = last instanceof Error ? ` (last error: ${last.message})` : '';
-      throw new Error(`${message} (waited ${timeout} ms)${detail}`);
-    }
-    await new Promise((r) => { setTimeout(r, interval); });
-  }
-}
-
-const squash = (s) => (s || '').replace(/\s+/g, ' ').trim();
-
-async function waitForText(locator, expected, what) {
-  let seen = '';
-  await waitUntil(async () => {
-    seen = squash(await locator.textContent({ timeout: 1000 }));
-    return expected instanceof RegExp ? expected.test(seen) : seen.includes(expected);
-  }, `${what}: expected text ${expected} but saw ${JSON.stringify(seen)}`);
-}
-
-async function shot(page, name) {
-  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
-}
-
-function readAccounts(file) {
-  const out = {};
-  for (const line of readFileSync(file, 'utf8').split(/\r?\n/)) {
-    const [role, email, password] = line.split('\t');
-    if (role && email && password && !out[role]) out[role] = { email: email.trim(), password: password.trim() };
-  }
-  return out;
-}
-
-async function login(page, account) {
-  await page.goto(`${BASE_URL}/`);
-  await page.fill('#login-email', account.email);
-  await page.fill('#login-password', account.password);
-  await page.click('#login-form button[type="submit"]');
-}
 
 // ---- the scenario -----------------------------------------------------------------------
 
@@ -201,7 +99,6 @@ const lineOf = (text, needle) => text.slice(0, text.indexOf(needle)).split('\n')
 // ---- the test -------------------------------------------------------------------------
 
 async function main() {
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const stamp = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
   const title = `Browsertest ${stamp}: de moeder met de zonnebril <script>window.__pwned=4</script>`;
   const consoleProblems = [];
@@ -220,30 +117,11 @@ async function main() {
     assertEqual((await res.json()).status, 'ok', 'health body status');
   });
 
-  let browser;
-  try {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-  } catch (err) {
-    failed += 1;
-    console.log(`not ok - launch Chromium (${CHROMIUM})\n    ${describe(err)}`);
-    return;
-  }
+  const browser = await launchChromium();
+  if (!browser) return;
 
-  const watch = (p, label) => {
-    p.on('console', (msg) => {
-      // A refused request (the broken scenario's 400 on purpose) is logged by Chromium
-      // as "Failed to load resource"; anything else at error level is a real problem,
-      // e.g. a CSP violation ("Refused to ...") or a script error.
-      if (msg.type() === 'error' && !/Failed to load resource/.test(msg.text())) {
-        consoleProblems.push(`${label} ${p.url()}: ${msg.text()}`);
-      }
-    });
-    p.on('pageerror', (err) => consoleProblems.push(`${label} ${p.url()}: ${err.message}`));
-  };
+  // A refused request (the broken scenario's 400) is on purpose, no problem.
+  const watch = (p, label) => watchConsole(p, label, consoleProblems);
   const newContext = () => browser.newContext({ locale: 'nl-NL', timezoneId: 'Europe/Amsterdam',
     viewport: { width: 1280, height: 900 } });
 
@@ -560,9 +438,7 @@ async function main() {
       await shot(studio, 'scenario-06-trainings');
     }, { blocks: false });
 
-    await check('no CSP violations or script errors in the browser console', () => {
-      assert(consoleProblems.length === 0, consoleProblems.join('\n'));
-    }, { needs: false });
+    await checkConsole(consoleProblems);
 
     await teacherCtx.close();
     await trainerCtx.close();
@@ -571,13 +447,4 @@ async function main() {
   }
 }
 
-try {
-  await main();
-} catch (err) {
-  failed += 1;
-  console.log(`not ok - the test script itself\n    ${describe(err)}`);
-}
-console.log(`# screenshots in ${SCREENSHOT_DIR}`);
-if (skipped) console.log(`# ${skipped} checks were not run after an earlier failure; they count as failed`);
-console.log(`${passed} passed, ${failed + skipped} failed`);
-process.exitCode = failed + skipped > 0 ? 1 : 0;
+await run(main);

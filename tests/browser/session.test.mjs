@@ -15,91 +15,27 @@
 // A11Y_REPORT, CHROMIUM. Prints "ok - / not ok -" per check and "N passed, M failed"
 // last; exits 1 when a check failed.
 
-import { chromium } from 'playwright-core';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { assertAccessible, assertReflows, focusedElement, tabTo } from './a11y.mjs';
+import {
+  BASE_URL, assert, check, configure, launchChromium, openPage, part, readAccounts, run, shot, waitUntil,
+} from './harness.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const BASE_URL = (process.env.BASE_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '');
-const SCREENSHOT_DIR = resolve(process.env.SCREENSHOT_DIR || join(here, 'screenshots'));
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const STEP_TIMEOUT = 15000;
 const TICK_MS = 16000; // a little more than session.js's check interval
 const MINUTE = 60000;
 
-// ---- tiny harness -------------------------------------------------------------------
-
-let passed = 0;
-let failed = 0;
-let skipped = 0;
-let blockedBy = null;
-
-function describe(err) {
-  const msg = err && err.message ? err.message : String(err);
-  return msg.split('\n').slice(0, 8).join('\n    ');
-}
-
-/** One check; after a failed blocking check the later ones that need it are skipped. */
-async function check(name, fn, { needs = true, blocks = needs } = {}) {
-  if (blockedBy && needs) {
-    skipped += 1;
-    console.log(`not ok - ${name} # SKIP (after: ${blockedBy})`);
-    return undefined;
-  }
-  try {
-    const value = await fn();
-    passed += 1;
-    console.log(`ok - ${name}`);
-    return value;
-  } catch (err) {
-    failed += 1;
-    console.log(`not ok - ${name}\n    ${describe(err)}`);
-    if (blocks) blockedBy = name;
-    return undefined;
-  }
-}
-
-function assert(cond, message) {
-  if (!cond) throw new Error(message);
-}
-
-async function waitUntil(fn, message, timeout = STEP_TIMEOUT, interval = 100) {
-  const end = Date.now() + timeout;
-  let last;
-  for (;;) {
-    try {
-      last = await fn();
-      if (last) return last;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) {
-      const detail = last instanceof Error ? ` (last error: ${last.message})` : '';
-      throw new Error(`${message} (waited ${timeout} ms)${detail}`);
-    }
-    await new Promise((r) => { setTimeout(r, interval); });
-  }
-}
+configure({ errorLines: 8, pollInterval: 100, shotPrefix: 'session-', fullPageShots: false });
 
 const sleep = (ms) => new Promise((r) => { setTimeout(r, ms); });
-
-async function shot(page, name) {
-  await page.screenshot({ path: join(SCREENSHOT_DIR, `session-${name}.png`), fullPage: false });
-}
 
 // ---- accounts and the API -----------------------------------------------------------
 
 function demoAccount(role) {
   const file = process.env.DEMO_ACCOUNTS;
   assert(file, 'DEMO_ACCOUNTS is not set');
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    const [r, email, password] = line.split('\t');
-    if (r === role) return { email, password };
-  }
-  throw new Error(`no ${role} in ${file}`);
+  const account = readAccounts(file)[role];
+  assert(account, `no ${role} in ${file}`);
+  return account;
 }
 
 /** The API from the test itself (not the browser): JSON or null, with the status. */
@@ -194,11 +130,7 @@ const focusInfo = (page, dialogId) => page.evaluate((i) => {
 }, dialogId);
 
 async function openStudio(browser, account, options = {}) {
-  const context = await browser.newContext({
-    locale: 'nl-NL', timezoneId: 'Europe/Amsterdam', viewport: { width: 1280, height: 900 }, ...options,
-  });
-  const page = await context.newPage();
-  page.setDefaultTimeout(STEP_TIMEOUT);
+  const { context, page } = await openPage(browser, options);
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   // Logging in is not what this test is about: the API sets the cookie in this browser.
@@ -239,24 +171,13 @@ async function typeScenario(page, text) {
 // ---- the test -------------------------------------------------------------------------
 
 async function main() {
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const trainer = demoAccount('trainer');
   const teacher = demoAccount('teacher');
   const suffix = randomBytes(4).toString('hex');
   const title = `Sessietest ${suffix}`;
   const otherTitle = `Sessietest ander account ${suffix}`;
-  let browser;
-  try {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-  } catch (err) {
-    failed += 1;
-    console.log(`not ok - launch Chromium (${CHROMIUM})\n    ${describe(err)}`);
-    return;
-  }
+  const browser = await launchChromium();
+  if (!browser) return;
 
   try {
     let page;
@@ -395,7 +316,7 @@ async function main() {
 
     // ---- prefers-reduced-motion, and another account in the login dialog ----
 
-    blockedBy = null;
+    part();
     let sent = 0;
     await check('reduced motion: warning at 320 px, no element animates or transitions', async () => {
       ({ context, page, errors } = await openStudio(browser, trainer,
@@ -474,11 +395,4 @@ async function main() {
   }
 }
 
-try {
-  await main();
-} catch (err) {
-  failed += 1;
-  console.log(`not ok - session test crashed\n    ${describe(err)}`);
-}
-console.log(`${passed} passed, ${failed + skipped} failed`);
-process.exit(failed + skipped > 0 ? 1 : 0);
+await run(main);
