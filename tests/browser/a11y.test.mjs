@@ -32,7 +32,7 @@ const SCREENSHOT = { width: 360, height: 740 };
 // Each page a role reaches from its menu, as [path, short name for labels and files].
 const PAGES = {
   visitor: [['/', 'inloggen'], ['/verify.html', 'verificatie'], ['/account.html', 'wachtwoord-vergeten'],
-    ['/toegankelijkheid.html', 'toegankelijkheid'], ['/bestaat-niet.html', '404']],
+    ['/toegankelijkheid.html', 'toegankelijkheid'], ['/bestaat-niet.html', '404'], ['/fout.html', 'fout']],
   teacher: [['/modules.html', 'mijn-modules'], ['/module.html?slug=meldcode-kort', 'module'],
     ['/scenarios.html', 'rollenspellen'], ['/account.html', 'mijn-account']],
   ib: [['/modules.html', 'mijn-modules'], ['/account.html', 'mijn-account']],

@@ -534,7 +534,9 @@ async function main() {
         await page.locator('#history-chart svg').waitFor();
         await page.locator('#codes-table').waitFor();
         await assertReflows(page, `board.html at ${w} px`);
-        await assertScrollBoxesUsable(page, `board.html at ${w} px`);
+        const boxes = await assertScrollBoxesUsable(page, `board.html at ${w} px`);
+        // The charts are wider than 320 px: there the check has something to check.
+        if (w === 320) assert(boxes > 0, 'no scrolling box on board.html at 320 px');
         if (w === 320) await assertAccessible(page, 'board.html – first view at 320 px (board_admin)');
         await focusTop(page);
         await tabTo(page, `#schools [data-open-school="${school.school_id}"]`, { limit: 80 });
@@ -782,7 +784,8 @@ async function main() {
         await rp.locator('#region-content:not([hidden])').waitFor();
         await rp.locator('#history-chart svg').waitFor();
         await assertReflows(rp, `region.html at ${w} px`);
-        await assertScrollBoxesUsable(rp, `region.html at ${w} px`);
+        const boxes = await assertScrollBoxesUsable(rp, `region.html at ${w} px`);
+        if (w === 320) assert(boxes > 0, 'no scrolling box on region.html at 320 px');
         // The month table, opened with Enter, scrolls in its own box too.
         await focusTop(rp);
         await tabTo(rp, '#history-chart summary', { limit: 80 });

@@ -156,7 +156,7 @@ async function assertAnnounced(page, pattern, what) {
   return 'focus';
 }
 
-/** axe at 1280, then at 320 × 740 (reflow and axe) and 640 × 450 (reflow), back to 1280. */
+/** At 320 × 740 (reflow and axe) and 640 × 450 (reflow), then back to 1280 (the caller scanned at 1280). */
 async function assertAtAllWidths(page, label) {
   await page.setViewportSize(PHONE);
   try {

@@ -15,7 +15,8 @@
 // A11Y_REPORT, CHROMIUM. Prints "ok - / not ok -" per check and "N passed, M failed"
 // last; exits 1 when a check failed.
 
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { assertAccessible, assertReflows, focusedElement, tabTo } from './a11y.mjs';
 import {
   BASE_URL, assert, check, configure, launchChromium, openPage, part, readAccounts, run, shot, waitUntil,
@@ -143,29 +144,24 @@ async function openStudio(browser, account, options = {}) {
   return { context, page, errors };
 }
 
-/**
- * Tab to the studio's text box and type `text` (keyboard only). Not tabTo(): the
- * studio shows the text box's focus on its frame (.code-editor:focus-within), which
- * tabTo does not look for; the studio's keyboard test (wt-scenario) owns that. Every
- * other stop on the way must show its focus, as tabTo asks.
- */
+/** Tab to the studio's text box and type `text` (keyboard only; every stop on the way
+ *  shows its focus, as tabTo asks). */
 async function typeScenario(page, text) {
-  for (let i = 0; ; i += 1) {
-    assert(i < 80, `focus never reached the text box; last: ${await focusedElement(page)}`);
-    await page.keyboard.press('Tab');
-    const state = await page.evaluate(() => {
-      const el = document.activeElement;
-      if (!el || el === document.body) return { match: false, visible: true };
-      const cs = getComputedStyle(el.id === 'doc-input' ? el.closest('.code-editor') : el);
-      const visible = (cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) > 0)
-        || (cs.boxShadow && cs.boxShadow !== 'none')
-        || (el.id === 'doc-input' && cs.borderTopColor !== 'rgba(0, 0, 0, 0)');
-      return { match: el.id === 'doc-input', visible };
-    });
-    assert(state.visible, `no visible focus indicator on ${await focusedElement(page)}`);
-    if (state.match) break;
-  }
+  await tabTo(page, '#doc-input', { limit: 80 });
   await page.keyboard.type(text);
+}
+
+/** A session token signed with the stack's key (JWT_SECRET_FILE) whose password login
+ *  was `ageHours` ago: what a session refreshed for that long carries. */
+function agedToken(userId, ageHours) {
+  const key = readFileSync(process.env.JWT_SECRET_FILE);
+  const now = Math.floor(Date.now() / 1000);
+  const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const body = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({
+    sub: String(userId), jti: randomBytes(16).toString('hex'), iat: now, exp: now + 600,
+    ims: now * 1000, auth_time: now - ageHours * 3600,
+  })}`;
+  return `${body}.${createHmac('sha256', key).update(body).digest('base64url')}`;
 }
 
 // ---- the test -------------------------------------------------------------------------
@@ -382,12 +378,58 @@ async function main() {
       await assertAccessible(page, 'studio.html – ander account ingelogd (teacher)');
       await shot(page, '3-other-account');
       await Promise.all([page.waitForEvent('load'), page.keyboard.press('Enter')]);
-      const path = await waitUntil(async () => {
-        const u = new URL(page.url()).pathname;
-        return (await page.locator('#user-nav').isVisible()) ? u : null;
-      }, 'the reloaded page shows no user');
+      await waitUntil(() => page.locator('#user-nav').isVisible(), 'the reloaded page shows no user');
       assert(sent === 1, `POST /scenarios was sent ${sent} times after the reload`);
       assert(errors.length === 0, `script errors: ${errors.join('; ')}`);
+    }, { blocks: false });
+    if (context) await context.close();
+
+    // ---- the login dialog closed with Escape: the page and the typed text stay ----
+
+    part();
+    await check('Escape on the login dialog: the page stays with the typed text and says "niet meer ingelogd", with a button that opens the dialog again', async () => {
+      ({ context, page, errors } = await openStudio(browser, trainer));
+      const typed = scenarioText(`Sessietest Escape ${suffix}`);
+      await typeScenario(page, typed);
+      const r = await apiCall('POST', '/auth/logout', { cookie: await sessionCookie(context) });
+      assert(r.status === 204, `logout: HTTP ${r.status}`);
+      await tabTo(page, '#save-button');
+      await page.keyboard.press('Enter');
+      await waitUntil(() => dialogOpen(page, 'session-login'), 'no login dialog after the 401');
+      await page.keyboard.press('Escape');
+      await waitUntil(() => page.locator('#session-lost').isVisible(), 'no "niet meer ingelogd" on the page');
+      assert(new URL(page.url()).pathname === '/studio.html', `the page went away: ${page.url()}`);
+      assert(/niet meer ingelogd/.test(await page.locator('#session-lost').innerText()), 'the message does not say so');
+      assert((await page.getAttribute('#session-lost', 'role')) === 'alert', 'the message is not announced (role=alert)');
+      assert((await page.inputValue('#doc-input')) === typed, 'the typed text is gone');
+      await assertAccessible(page, 'studio.html – niet meer ingelogd na Escape (trainer)');
+      await tabTo(page, '#session-lost-login', { backwards: true, limit: 80 });
+      await page.keyboard.press('Enter');
+      await waitUntil(() => dialogOpen(page, 'session-login'), 'the button did not open the login dialog');
+      assert(errors.length === 0, `script errors: ${errors.join('; ')}`);
+    }, { blocks: false });
+    if (context) await context.close();
+
+    // ---- 24 hours after the password: "Ingelogd blijven" asks for it ----
+
+    part();
+    await check('a session refreshed for 13 hours: "Ingelogd blijven" is refused and the login dialog asks for the password, with the reason', async () => {
+      const me = await apiCall('GET', '/me', { token: await loginToken(trainer) });
+      assert(me.status === 200, `GET /me: HTTP ${me.status}`);
+      ({ context, page } = await openPage(browser));
+      await context.addCookies([{ name: 'session', value: agedToken(me.json.id, 13), url: BASE_URL }]);
+      await page.clock.install();
+      await page.goto(`${BASE_URL}/studio.html`);
+      await page.locator('#user-nav').waitFor({ state: 'visible' });
+      await clockTo(page, (await sessionEnd(context)) - 4 * MINUTE);
+      await waitUntil(() => dialogOpen(page, 'session-warning'), 'the warning did not open');
+      await page.keyboard.press('Enter'); // "Ingelogd blijven" has the focus
+      await waitUntil(() => dialogOpen(page, 'session-login'), 'no login dialog after the refused refresh');
+      const said = await page.locator('#session-login-text').innerText();
+      assert(/al lang ingelogd/.test(said), `the dialog does not say why: ${said}`);
+      const f = await focusInfo(page, 'session-login');
+      assert(f.inside, `the focus is not in the login dialog: ${await focusedElement(page)}`);
+      await assertAccessible(page, 'studio.html – opnieuw inloggen na 24 uur (trainer)');
     }, { blocks: false });
     if (context) await context.close();
   } finally {
