@@ -177,13 +177,11 @@ enum db_status store_user_create_teacher(struct store_ctx *ctx,
                                          const char       *canonical,
                                          const char *name, const char *hash,
                                          long long school_id, long long *id);
+/* Revokes a token's jti; DB_NOT_FOUND when it was revoked already: of two
+ * refreshes of one token at once, or a refresh racing a logout, only one
+ * wins (the insert waits for the other's commit). */
 enum db_status store_token_revoke(struct store_ctx *ctx, const char *jti,
                                   long long exp);
-/* The same, DB_NOT_FOUND when the jti was revoked already: two refreshes of
- * one token at once, or a refresh racing a logout, and only one wins (the
- * insert waits for the other's commit). */
-enum db_status store_token_revoke_once(struct store_ctx *ctx, const char *jti,
-                                       long long exp);
 /* GET /me as JSON text, with session_expires_at as given. */
 enum db_status store_user_me_json(struct store_ctx *ctx, long long user_id,
                                   const char  *session_expires_at,

@@ -99,7 +99,7 @@ const struct db_stmt store_users_stmts[] = {
      "   FROM u WHERE NOT EXISTS (SELECT 1 FROM roster) RETURNING id)"
      " SELECT id FROM u",
      5},
-    /* A row back: this call revoked it (store_token_revoke_once). */
+    /* A row back: this call revoked it (else DB_NOT_FOUND). */
     {"token_revoke",
      "INSERT INTO revoked_tokens (jti, expires_at)"
      " VALUES ($1, to_timestamp($2)) ON CONFLICT DO NOTHING RETURNING jti",
@@ -274,15 +274,6 @@ store_user_create_teacher(struct store_ctx *ctx, const char *email,
 
 enum db_status
 store_token_revoke(struct store_ctx *ctx, const char *jti, long long exp)
-{
-	char        e[24];
-	const char *v[2] = {jti, STORE_INT(e, exp)};
-
-	return db_exec(ctx->db, ctx->arena, "token_revoke", 2, v, NULL);
-}
-
-enum db_status
-store_token_revoke_once(struct store_ctx *ctx, const char *jti, long long exp)
 {
 	char        e[24];
 	const char *v[2] = {jti, STORE_INT(e, exp)}, *revoked;
