@@ -4,7 +4,7 @@
 // the request is sent again, so that nothing the user typed is lost.
 
 import { ApiError, NetworkError, get, post, setReauthenticate } from './api.js';
-import { clearFieldErrors, showFieldError } from './forms.js';
+import { clearFieldErrors, showFieldError, withBusyButton } from './forms.js';
 import { el } from './ui.js';
 
 const WARN_BEFORE_MS = 5 * 60 * 1000;
@@ -142,9 +142,11 @@ function showWarning() {
   openDialog(w.dialog, w.stay);
 }
 
-async function extend(button) {
-  const w = session.warning;
-  button.disabled = true;
+function extend(button) {
+  return withBusyButton(button, () => refreshSession(session.warning));
+}
+
+async function refreshSession(w) {
   try {
     const res = await post('/auth/refresh');
     setExpiry(res && res.expires_at);
@@ -167,8 +169,6 @@ async function extend(button) {
       ? 'Er is geen verbinding met de server. Probeer het opnieuw.'
       : 'Dat is niet gelukt. Probeer het opnieuw.';
     w.error.hidden = false;
-  } finally {
-    button.disabled = false;
   }
 }
 
@@ -220,19 +220,20 @@ function restoreFocus(dialog) {
  * previous user typed.
  */
 function reauthenticate() {
-  if (session.ending) return Promise.resolve(false);
-  if (!session.pendingLogin) {
-    session.pendingLogin = checkThenLogIn().finally(() => { session.pendingLogin = null; });
-  }
-  return session.pendingLogin;
+  return loginOnce(checkThenLogIn);
 }
 
 /** The login dialog straight away (the session still works but may not be extended),
  *  with the server's reason. */
 function askLogin(reason) {
+  return loginOnce(() => showLogin(reason));
+}
+
+/** One login at a time: every 401 (and the warning) waits for the same dialog. */
+function loginOnce(open) {
   if (session.ending) return Promise.resolve(false);
   if (!session.pendingLogin) {
-    session.pendingLogin = showLogin(reason).finally(() => { session.pendingLogin = null; });
+    session.pendingLogin = open().finally(() => { session.pendingLogin = null; });
   }
   return session.pendingLogin;
 }
@@ -314,9 +315,9 @@ function showLogin(reason) {
         bad.focus();
         return;
       }
-      const submit = form.querySelector('button[type="submit"]');
-      submit.disabled = true;
-      form.setAttribute('aria-busy', 'true');
+      await withBusyButton(form.querySelector('button[type="submit"]'), logIn, form);
+    };
+    const logIn = async () => {
       try {
         const res = await post('/auth/login', { email: email.value.trim(), password: password.value });
         password.value = '';
@@ -345,9 +346,6 @@ function showLogin(reason) {
               : 'Inloggen is niet gelukt. Probeer het opnieuw.');
           error.hidden = false;
         }
-      } finally {
-        submit.disabled = false;
-        form.removeAttribute('aria-busy');
       }
     };
     form.addEventListener('submit', onSubmit);
